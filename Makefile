@@ -1,0 +1,104 @@
+# turnout — see README.md.  `make run` and `make test` are the two commands.
+
+PKGS      := libmicrohttpd jansson sqlite3 zlib
+DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
+             zlib1g-dev libcmocka-dev
+TEST_DEBS := nodejs npm chromium clang libclang-rt-14-dev
+BENCH_DEBS:= wrk
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wcast-qual -Wformat=2 -Wvla
+CPPFLAGS += -std=c17 -D_GNU_SOURCE -Isrc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+BUILD    ?= build
+DB       ?= var/turnout.db
+PORT     ?= 8080
+
+# the core, every feature, and the importer; main.c is the program
+LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
+             src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run deps test unit integration browser bench fuzz clean format asan-test
+
+all: $(BUILD)/turnout
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/libturnout.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/turnout: $(BUILD)/src/main.o $(BUILD)/libturnout.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) $(CFLAGS) $(WARN) \
+	  -Wno-missing-prototypes -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS) \
+	  $(shell pkg-config --libs cmocka)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Installs what is missing with apt-get when we are root (or have sudo);
+# otherwise says what to install.
+deps:
+	@sh scripts/deps.sh $(DEB_PKGS)
+
+$(DB): | $(BUILD)/turnout
+	@mkdir -p $(dir $(DB))
+	$(BUILD)/turnout import --data data --db $(DB)
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/turnout
+	@test -s $(DB) || $(MAKE) --no-print-directory $(DB)
+	$(BUILD)/turnout serve --db $(DB) --port $(PORT)
+
+# The whole suite: unit tests under ASan/UBSan, then the black-box tests
+# (HTTP on loopback, full-data checks, headless Chromium) against the
+# sanitized server.
+test: deps
+	@sh scripts/deps.sh $(TEST_DEBS)
+	@$(MAKE) --no-print-directory asan-test
+
+asan-test:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  unit integration
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+integration: $(BUILD)/turnout
+	@sh scripts/node-deps.sh
+	TURNOUT_BIN=$(abspath $(BUILD)/turnout) node --test --test-concurrency=1 tests/integration/
+
+bench: $(BUILD)/turnout
+	@sh scripts/deps.sh $(BENCH_DEBS)
+	sh bench/run.sh $(BUILD)/turnout
+
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 20
+fuzz:
+	@sh scripts/deps.sh clang libclang-rt-14-dev
+	@mkdir -p build/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build/fuzz/$$t fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS); \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$t fuzz/corpus/$$t; \
+	done
+
+format:
+	clang-format -i $$(find src tests/unit fuzz -name '*.[ch]')
+
+clean:
+	rm -rf build

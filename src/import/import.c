@@ -1,0 +1,176 @@
+#include "import/import.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "import/import_int.h"
+#include "util/csv.h"
+#include "util/mem.h"
+#include "util/progress.h"
+
+int import_fail(struct import *imp, const char *path, long line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (line > 0)
+		n = snprintf(imp->err, imp->errlen, "%s:%ld: ", path, line);
+	else
+		n = snprintf(imp->err, imp->errlen, "%s: ", path);
+	if (n < 0 || (size_t)n >= imp->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(imp->err + n, imp->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Lower-case letters and digits only: "Valid votes" == "valid_votes". */
+static void fold(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n && m + 1 < cap; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[m++] = c;
+	}
+	out[m] = '\0';
+}
+
+int csv_header_index(const struct csv *r, const char *name)
+{
+	char want[64], got[64];
+
+	fold(name, strlen(name), want, sizeof(want));
+	for (size_t i = 0; i < r->nf; i++) {
+		fold(r->f[i].p, r->f[i].len, got, sizeof(got));
+		if (strcmp(want, got) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+long bset_find(const struct bset *b, const char *code, size_t n)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (strlen(b->codes[i]) == n && memcmp(b->codes[i], code, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+long bset_locate(const struct bset *b, double lat, double lon, int *nearest)
+{
+	long i = geo_locator_find(&b->loc, lon, lat);
+
+	*nearest = 0;
+	if (i >= 0)
+		return i;
+	i = geo_locator_nearest(&b->loc, lon, lat, 5.0);
+	*nearest = i >= 0;
+	return i;
+}
+
+static void bset_release(struct bset *b)
+{
+	geo_locator_release(&b->loc);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->names[i]);
+		geo_shape_release(&b->shapes[i]);
+	}
+	free(b->names);
+	free(b->shapes);
+	free(b->codes);
+	memset(b, 0, sizeof(*b));
+}
+
+static int write_meta(struct import *imp)
+{
+	char v[32];
+	struct db_stmt *st = db_prepare(imp->db, "INSERT INTO meta (key, value) VALUES (?, ?)");
+	int rc = -1;
+	const struct {
+		const char *k;
+		long v;
+	} rows[] = {
+		{ "postcodes", imp->stats->postcodes },
+		{ "districts", imp->stats->districts },
+		{ "seats2010", imp->stats->seats2010 },
+		{ "seats2024", imp->stats->seats2024 },
+		{ "results", imp->stats->results },
+	};
+
+	if (!st)
+		goto done;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(v, sizeof(v), "%ld", rows[i].v);
+		db_reset(st);
+		if (db_bind_text(st, 1, rows[i].k, strlen(rows[i].k)) ||
+		    db_bind_text(st, 2, v, strlen(v)) || db_step(st) != DB_DONE)
+			goto done;
+	}
+	db_reset(st);
+	if (db_bind_text(st, 1, "imported_at", 11) ||
+	    db_bind_text(st, 2, "now", 3) || db_step(st) != DB_DONE)
+		goto done;
+	rc = 0;
+done:
+	db_finalize(st);
+	if (rc)
+		import_fail(imp, "database", 0, "%s", db_errmsg(imp->db));
+	return rc;
+}
+
+int import_run(const char *data_dir, const char *db_path, struct import_stats *stats,
+	       char *err, size_t errlen)
+{
+	struct import imp = { 0 };
+	double t0 = now_seconds();
+	int rc = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	imp.dir = data_dir;
+	imp.stats = stats;
+	imp.err = err;
+	imp.errlen = errlen;
+	imp.sets[0].year = 2010;
+	imp.sets[1].year = 2024;
+	err[0] = '\0';
+
+	if (db_open(&imp.db, db_path, DB_OPEN_CREATE, err, errlen) ||
+	    db_migrate(imp.db, err, errlen))
+		goto done;
+	/* a big page cache keeps the bulk insert from spilling mid-transaction */
+	if (db_exec(imp.db, "PRAGMA cache_size=-262144") || db_begin(imp.db) ||
+	    db_exec(imp.db, "DELETE FROM result_votes; DELETE FROM results;"
+			    "DELETE FROM postcodes; DELETE FROM districts;"
+			    "DELETE FROM constituencies; DELETE FROM meta;")) {
+		import_fail(&imp, db_path, 0, "%s", db_errmsg(imp.db));
+		goto done;
+	}
+	if (import_boundaries(&imp) || import_results(&imp) || import_postcodes(&imp) ||
+	    write_meta(&imp))
+		goto done;
+	if (db_exec(imp.db, "UPDATE meta SET value = CURRENT_TIMESTAMP WHERE key = 'imported_at'") ||
+	    db_commit(imp.db)) {
+		import_fail(&imp, db_path, 0, "commit: %s", db_errmsg(imp.db));
+		goto done;
+	}
+	/* fold the big write-ahead log back into the database file now */
+	db_exec(imp.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	rc = 0;
+done:
+	if (imp.db) {
+		if (rc)
+			db_rollback(imp.db);
+		db_close(imp.db);
+	}
+	bset_release(&imp.sets[0]);
+	bset_release(&imp.sets[1]);
+	stats->seconds = now_seconds() - t0;
+	return rc;
+}
