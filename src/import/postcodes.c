@@ -370,7 +370,12 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 		long s10 = positioned ? bset_locate(&imp->sets[0], lat, lon, &near) : -1;
 		long s24 = positioned ? bset_locate(&imp->sets[1], lat, lon, &near) : -1;
 		struct outcode_agg *agg = outcode_get(oc, outcode);
-		int have = agg && agg->count > 0;
+		if (agg && agg->count == 0) {
+			/* no postcodes of its own here (Northern Ireland): its centre's seats */
+			add_seat(agg->s10, &agg->n10, s10);
+			add_seat(agg->s24, &agg->n24, s24);
+		}
+		int have = agg && (agg->count > 0 || agg->n10 || agg->n24);
 		if (have) {
 			struct jw w;
 			seat_array(&b10, &imp->sets[0], agg->s10, agg->n10);

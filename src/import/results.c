@@ -108,7 +108,7 @@ static int load_file(struct import *imp, const struct election_file *ef)
 	char path[1024];
 	struct csv r;
 	struct cols c;
-	struct db_stmt *ins = NULL, *vote = NULL;
+	struct db_stmt *ins = NULL, *vote = NULL, *rename = NULL;
 	int nf, rc = -1;
 	const struct bset *set = &imp->sets[ef->set];
 
@@ -128,7 +128,11 @@ static int load_file(struct import *imp, const struct election_file *ef)
 			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	vote = db_prepare(imp->db, "INSERT INTO result_votes (election, code, party, votes)"
 				   " VALUES (?, ?, ?, ?)");
-	if (!ins || !vote) {
+	/* some boundary files name seats in capitals (BELFAST SOUTH): prefer the
+	 * Library's spelling then */
+	rename = db_prepare(imp->db, "UPDATE constituencies SET name = ? WHERE boundary_set = ?"
+				     " AND code = ? AND name = upper(name)");
+	if (!ins || !vote || !rename) {
 		import_fail(imp, path, 0, "%s", db_errmsg(imp->db));
 		goto done;
 	}
@@ -199,6 +203,14 @@ static int load_file(struct import *imp, const struct election_file *ef)
 			import_fail(imp, path, r.line, "%s", db_errmsg(imp->db));
 			goto done;
 		}
+		const char *name = field(&r, c.name, &n);
+		db_reset(rename);
+		if (name && n &&
+		    (db_bind_text(rename, 1, name, n) || db_bind_int(rename, 2, set->year) ||
+		     db_bind_text(rename, 3, code, code_len) || db_step(rename) != DB_DONE)) {
+			import_fail(imp, path, r.line, "%s", db_errmsg(imp->db));
+			goto done;
+		}
 		for (int p = 0; p < c.nparty; p++) {
 			long votes;
 			s = field(&r, c.party[p], &n);
@@ -229,6 +241,7 @@ static int load_file(struct import *imp, const struct election_file *ef)
 done:
 	db_finalize(ins);
 	db_finalize(vote);
+	db_finalize(rename);
 	csv_release(&r);
 	return rc;
 }

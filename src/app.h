@@ -1,0 +1,40 @@
+/*
+ * What every handler shares: the database path (each thread opens its own
+ * connection on first use), the seats and results loaded at start-up, the
+ * compiled templates and the static assets.  Everything here is read-only
+ * once the server is up.
+ */
+#ifndef TURNOUT_APP_H
+#define TURNOUT_APP_H
+
+#include <pthread.h>
+
+#include "db/db.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "seats/seats.h"
+#include "tmpl/tmpl.h"
+
+struct app {
+	char db_path[1024];
+	char assets[1024]; /* folder holding templates/ and static/ */
+	struct seats seats;
+	struct tmpl_set tmpl;
+	struct static_files statics;
+	pthread_key_t db_key;
+};
+
+/* Opens the database, loads seats, templates and assets; 0 or -1 with err. */
+int app_init(struct app *app, const char *db_path, const char *assets, char *err,
+	     size_t errlen);
+void app_release(struct app *app);
+/* This thread's connection (opened on first use), or NULL if it cannot be. */
+struct db *app_db(struct app *app);
+
+/* Every route of every feature, for the server. */
+const struct http_route *app_routes(size_t *n);
+
+/* The folder beside the running binary's parent (build/turnout -> .). */
+void app_default_assets(char *out, size_t len);
+
+#endif

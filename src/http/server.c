@@ -1,0 +1,342 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "util/jsonw.h"
+#include "util/mem.h"
+#include "util/progress.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	const struct http_route *routes;
+	size_t nroutes;
+	void *app;
+	int log_fd;
+};
+
+/* Per-connection request state, from the URI callback to completion. */
+struct ctx {
+	struct http_request req;
+	struct http_server *srv;
+	double t0;
+	size_t url_len;
+	int started;
+	int too_large;
+	int status;
+	size_t bytes;
+	const char *route; /* pattern, for the log */
+};
+
+static const char API_CSP[] = "default-src 'none'; frame-ancestors 'none'";
+static const char PAGE_CSP[] = "default-src 'none'; style-src 'self'; img-src 'self';"
+			       " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+void http_set_header(struct http_response *res, const char *name, const char *value)
+{
+	if (res->nheaders < HTTP_MAX_RESP_HEADERS) {
+		res->headers[res->nheaders].name = name;
+		res->headers[res->nheaders].value = value;
+		res->nheaders++;
+	}
+}
+
+void http_json(struct http_response *res, int status)
+{
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+}
+
+void http_ok_begin(struct http_response *res, struct jw *w)
+{
+	http_json(res, 200);
+	jw_init(w, &res->body);
+	jw_obj(w);
+	jw_key(w, "status");
+	jw_int(w, 200);
+	jw_key(w, "result");
+}
+
+void http_error(struct http_response *res, int status, const char *msg)
+{
+	struct jw w;
+
+	buf_reset(&res->body);
+	http_json(res, status);
+	jw_init(&w, &res->body);
+	jw_obj(&w);
+	jw_key(&w, "status");
+	jw_int(&w, status);
+	jw_key(&w, "error");
+	jw_str(&w, msg);
+	jw_obj_end(&w);
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct ctx *c = xcalloc(1, sizeof(*c));
+
+	(void)conn;
+	c->srv = cls;
+	c->t0 = now_seconds();
+	c->url_len = strlen(uri);
+	c->route = "-";
+	arena_init(&c->req.arena, 4096);
+	buf_init(&c->req.body, HTTP_MAX_BODY);
+	/* keep the raw target for our own parser; MHD's is decoded and split */
+	if (c->url_len <= HTTP_MAX_URL)
+		c->req.path = arena_strdup(&c->req.arena, uri);
+	return c;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	size_t *total = cls;
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static enum MHD_Result respond(struct ctx *c, struct MHD_Connection *conn,
+			    struct http_response *res, int route_flags)
+{
+	size_t len;
+	char *body;
+
+	if (res->body.overflow)
+		http_error(res, 500, "Response too large");
+	body = buf_detach(&res->body, &len);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type",
+				res->content_type ? res->content_type : "text/plain");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				(route_flags & ROUTE_PAGE) ? PAGE_CSP : API_CSP);
+	if (route_flags & ROUTE_CORS)
+		MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+	for (size_t i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	c->status = res->status;
+	c->bytes = len;
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void response_init(struct http_response *res)
+{
+	memset(res, 0, sizeof(*res));
+	buf_init(&res->body, HTTP_MAX_RESPONSE);
+	res->status = 200;
+}
+
+static enum MHD_Result fail(struct ctx *c, struct MHD_Connection *conn, int status,
+			    const char *msg)
+{
+	struct http_response res;
+	response_init(&res);
+	http_error(&res, status, msg);
+	return respond(c, conn, &res, 0);
+}
+
+static int split_target(struct ctx *c)
+{
+	char *q = strchr(c->req.path, '?');
+	size_t plen = q ? (size_t)(q - c->req.path) : strlen(c->req.path);
+	char *path = arena_alloc(&c->req.arena, plen + 1);
+
+	if (url_decode(c->req.path, plen, path, 0) < 0)
+		return -1;
+	if (q && qs_parse(&c->req.query, &c->req.arena, q + 1, strlen(q + 1)))
+		return -1;
+	c->req.path = path;
+	return 0;
+}
+
+static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
+{
+	struct http_server *srv = c->srv;
+	const char *method = c->req.method;
+	int path_matched = 0;
+	char allow[64] = "";
+
+	if (split_target(c))
+		return fail(c, conn, 400, "Malformed request target");
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	for (size_t i = 0; i < srv->nroutes; i++) {
+		const struct http_route *rt = &srv->routes[i];
+		if (!route_match(rt->pattern, c->req.path, &c->req.params))
+			continue;
+		path_matched = 1;
+		if (strcmp(rt->method, method) != 0) {
+			size_t al = strlen(allow);
+			snprintf(allow + al, sizeof(allow) - al, "%s%s", al ? ", " : "", rt->method);
+			continue;
+		}
+		struct http_response res;
+		response_init(&res);
+		c->route = rt->pattern;
+		rt->handler(&c->req, &res);
+		return respond(c, conn, &res, rt->flags);
+	}
+	if (path_matched && strcmp(method, "OPTIONS") == 0) {
+		struct http_response res;
+		response_init(&res);
+		res.status = 204;
+		http_set_header(&res, "Allow", arena_strdup(&c->req.arena, allow));
+		http_set_header(&res, "Access-Control-Allow-Methods",
+				arena_strdup(&c->req.arena, allow));
+		http_set_header(&res, "Access-Control-Allow-Headers", "Content-Type");
+		http_set_header(&res, "Access-Control-Max-Age", "86400");
+		return respond(c, conn, &res, ROUTE_CORS);
+	}
+	if (path_matched) {
+		struct http_response res;
+		response_init(&res);
+		http_error(&res, 405, "Method not allowed");
+		http_set_header(&res, "Allow", arena_strdup(&c->req.arena, allow));
+		return respond(c, conn, &res, 0);
+	}
+	return fail(c, conn, 404, "Resource not found");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct ctx *c = *con_cls;
+
+	(void)cls;
+	(void)url;
+	(void)version;
+	if (!c->started) {
+		size_t hdr = 0;
+		const char *cl;
+
+		c->started = 1;
+		c->req.method = method;
+		c->req.app = c->srv->app;
+		c->req.conn = conn;
+		if (c->url_len > HTTP_MAX_URL)
+			return fail(c, conn, 414, "Request URI too long");
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hdr);
+		if (hdr > HTTP_MAX_HEADERS)
+			return fail(c, conn, 431, "Request header fields too large");
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+			return fail(c, conn, 413, "Payload too large");
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* keep reading past the cap so the 413 reaches the client */
+		if (!c->too_large && buf_add(&c->req.body, upload_data, *upload_data_size))
+			c->too_large = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_large)
+		return fail(c, conn, 413, "Payload too large");
+	return dispatch(c, conn);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct ctx *c = *con_cls;
+	char line[256];
+
+	(void)conn;
+	(void)toe;
+	if (!c)
+		return;
+	if (srv->log_fd >= 0 && c->started) {
+		int n = snprintf(line, sizeof(line), "%s %s %d %zu %.0fus\n",
+				 c->req.method ? c->req.method : "-", c->route, c->status,
+				 c->bytes, (now_seconds() - c->t0) * 1e6);
+		if (n > 0 && (size_t)n < sizeof(line)) {
+			ssize_t w = write(srv->log_fd, line, (size_t)n);
+			(void)w;
+		}
+	}
+	buf_release(&c->req.body);
+	arena_release(&c->req.arena);
+	free(c);
+	*con_cls = NULL;
+}
+
+struct http_server *http_server_start(const struct http_config *cfg,
+				      const struct http_route *routes, size_t nroutes, void *app,
+				      char *err, size_t errlen)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct sockaddr_in addr;
+	unsigned threads = cfg->threads;
+
+	srv->routes = routes;
+	srv->nroutes = nroutes;
+	srv->app = app;
+	srv->log_fd = cfg->access_log_fd;
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->bind, &addr.sin_addr) != 1) {
+		snprintf(err, errlen, "--bind %s is not an IPv4 address", cfg->bind);
+		free(srv);
+		return NULL;
+	}
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	srv->d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG,
+		(uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+		(unsigned)1024, MHD_OPTION_END);
+	if (!srv->d) {
+		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not permitted)",
+			 cfg->bind, cfg->port);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+unsigned http_server_port(const struct http_server *srv)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : 0;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->d);
+	free(srv);
+}

@@ -1,0 +1,87 @@
+/*
+ * The HTTP core over libmicrohttpd: a thread pool on epoll, a route table,
+ * a per-request arena, hard caps on URL, headers and body (414, 431, 413),
+ * security headers on every answer, and an access log that records the
+ * route pattern, never the path, so no postcode or other personal data is
+ * ever written to it.
+ */
+#ifndef TURNOUT_SERVER_H
+#define TURNOUT_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/qs.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define HTTP_MAX_URL 2048       /* bytes of request target; 414 past it */
+#define HTTP_MAX_HEADERS 8192   /* bytes of all header lines; 431 past it */
+#define HTTP_MAX_BODY 65536     /* bytes of request body; 413 past it */
+#define HTTP_MAX_RESPONSE (8u << 20) /* a handler's answer, bytes */
+#define HTTP_MAX_RESP_HEADERS 8
+
+struct http_request {
+	const char *method; /* "GET", "POST", ...; HEAD is routed as GET */
+	char *path;         /* percent-decoded, without the query */
+	struct qs query;
+	struct route_params params;
+	struct buf body;
+	struct arena arena; /* freed when the request completes */
+	void *app;
+	void *conn; /* the libmicrohttpd connection */
+};
+
+struct http_response {
+	int status;
+	const char *content_type;
+	struct buf body;
+	size_t nheaders;
+	struct {
+		const char *name, *value; /* arena or static strings */
+	} headers[HTTP_MAX_RESP_HEADERS];
+};
+
+typedef void (*http_handler)(struct http_request *req, struct http_response *res);
+
+#define ROUTE_CORS 1     /* public read-only data: any origin may read it */
+#define ROUTE_PAGE 2     /* HTML: the page Content-Security-Policy */
+
+struct http_route {
+	const char *method;
+	const char *pattern;
+	http_handler handler;
+	int flags;
+};
+
+struct http_config {
+	const char *bind;   /* IPv4 address */
+	unsigned port;      /* 0: any free port */
+	unsigned threads;   /* 0: one per core */
+	int access_log_fd;  /* -1: no access log */
+};
+
+struct http_server;
+
+/* Starts serving; NULL on failure (err says why). */
+struct http_server *http_server_start(const struct http_config *cfg,
+				      const struct http_route *routes, size_t nroutes, void *app,
+				      char *err, size_t errlen);
+unsigned http_server_port(const struct http_server *srv);
+/* Stops accepting, finishes in-flight requests, frees the server. */
+void http_server_stop(struct http_server *srv);
+
+/* A request header's value, or NULL. */
+const char *http_header(struct http_request *req, const char *name);
+void http_set_header(struct http_response *res, const char *name, const char *value);
+/* {"status":N,"error":"msg"} with that status. */
+void http_error(struct http_response *res, int status, const char *msg);
+/* Sets status and the JSON content type; the body is written by the caller. */
+void http_json(struct http_response *res, int status);
+struct jw;
+/* Starts {"status":200,"result": with the writer at the result; the caller
+ * writes one value, then closes with jw_obj_end(). */
+void http_ok_begin(struct http_response *res, struct jw *w);
+
+#endif

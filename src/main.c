@@ -1,0 +1,407 @@
+/*
+ * turnout: one binary, one subcommand per job.  See `turnout --help`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "import/import.h"
+#include "postcodes/lookup.h"
+#include "postcodes/pc_json.h"
+#include "seats/nearest.h"
+#include "util/jsonw.h"
+#include "util/log.h"
+#include "util/num.h"
+#include "util/progress.h"
+
+#define DEFAULT_DB "var/turnout.db"
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+	"usage: turnout <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  serve      run the web server (pages and API)\n"
+	"  import     load the bundled UK data into the database\n"
+	"  postcode   look up one postcode\n"
+	"  nearest    list the marginal seats nearest a postcode\n"
+	"\n"
+	"`turnout <command> --help` describes each command.\n";
+
+static const char usage_serve[] =
+	"usage: turnout serve [--port N] [--bind ADDR] [--db PATH] [--threads N]\n"
+	"                     [--access-log FILE|-|off]\n"
+	"\n"
+	"  --port N        TCP port (env TURNOUT_PORT; default 8080; 0 picks a free one)\n"
+	"  --bind ADDR     IPv4 address to listen on (default 127.0.0.1)\n"
+	"  --db PATH       database file (env TURNOUT_DB; default " DEFAULT_DB ")\n"
+	"  --threads N     worker threads (default: one per core)\n"
+	"  --access-log F  where request lines go: a file, - for stderr, off (default -)\n";
+
+static const char usage_import[] =
+	"usage: turnout import [--data DIR] [--db PATH]\n"
+	"\n"
+	"  --data DIR  the data folder (default data): boundaries/, postcodes/, results/\n"
+	"  --db PATH   database file (env TURNOUT_DB; default " DEFAULT_DB ")\n"
+	"\n"
+	"Replaces all reference data in one transaction; on any error nothing changes.\n";
+
+static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
+
+static const char usage_nearest[] =
+	"usage: turnout nearest PC [--election 2017|2019|2024] [--max-majority-pct P]\n"
+	"                       [--party CODE] [--limit N] [--json] [--db PATH]\n"
+	"\n"
+	"  --election Y          which general election (default 2024)\n"
+	"  --max-majority-pct P  marginal if majority < P%% of valid votes (default 5)\n"
+	"  --party CODE          only seats CODE defends or attacks (lab, con, ld, ...)\n"
+	"  --limit N             how many seats (1-100, default 10)\n";
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+/* getopt_long over argv after the subcommand; returns -1 on --help. */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },  { "bind", required_argument, NULL, 'b' },
+		{ "db", required_argument, NULL, 'd' },	   { "threads", required_argument, NULL, 't' },
+		{ "access-log", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
+	};
+	const char *db = env_or("TURNOUT_DB", DEFAULT_DB), *port_s = env_or("TURNOUT_PORT", "8080");
+	const char *bind = "127.0.0.1", *logp = "-";
+	long port, threads = 0;
+	char err[1024], assets[1024];
+	struct app app;
+	int c, rc = 1;
+	double t0 = now_seconds();
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': port_s = optarg; break;
+		case 'b': bind = optarg; break;
+		case 'd': db = optarg; break;
+		case 'l': logp = optarg; break;
+		case 't':
+			if (num_parse_long(optarg, strlen(optarg), 1, 256, &threads)) {
+				fprintf(stderr, "turnout serve: --threads takes 1 to 256\n");
+				return EXIT_USAGE;
+			}
+			break;
+		default: fputs(usage_serve, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || num_parse_long(port_s, strlen(port_s), 0, 65535, &port)) {
+		fprintf(stderr, "turnout serve: the port must be a number from 0 to 65535\n%s",
+			usage_serve);
+		return EXIT_USAGE;
+	}
+	int log_fd = -1;
+	if (!strcmp(logp, "-"))
+		log_fd = STDERR_FILENO;
+	else if (strcmp(logp, "off") != 0) {
+		log_fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (log_fd < 0) {
+			fprintf(stderr, "turnout serve: %s: %s\n", logp, strerror(errno));
+			return 1;
+		}
+	}
+	app_default_assets(assets, sizeof(assets));
+	if (app_init(&app, db, env_or("TURNOUT_ASSETS", assets), err, sizeof(err))) {
+		fprintf(stderr, "turnout serve: %s\n", err);
+		return 1;
+	}
+
+	/* block the stop signals in every thread; the main thread waits for them */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	size_t nroutes;
+	const struct http_route *routes = app_routes(&nroutes);
+	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd };
+	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
+	if (!srv) {
+		fprintf(stderr, "turnout serve: %s\n", err);
+		goto done;
+	}
+	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
+		 (now_seconds() - t0) * 1000);
+	int sig;
+	sigwait(&stop, &sig);
+	log_info("stopping on signal %d", sig);
+	http_server_stop(srv);
+	rc = 0;
+done:
+	app_release(&app);
+	if (log_fd > STDERR_FILENO)
+		close(log_fd);
+	return rc;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'a' },
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = "data", *db = env_or("TURNOUT_DB", DEFAULT_DB);
+	struct import_stats st;
+	char err[1024];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': data = optarg; break;
+		case 'd': db = optarg; break;
+		default: fputs(usage_import, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fputs(usage_import, stderr);
+		return EXIT_USAGE;
+	}
+	if (import_run(data, db, &st, err, sizeof(err))) {
+		fprintf(stderr, "turnout import: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr,
+		"turnout import: %ld postcodes (%ld placed; %ld matched to the nearest 2010 seat"
+		" edge, %ld unplaced), %ld districts, %ld + %ld seats, %ld results in %.1f s\n",
+		st.postcodes, st.positioned, st.pcon2010_nearest, st.pcon2010_missing,
+		st.districts, st.seats2010, st.seats2024, st.results, st.seconds);
+	return 0;
+}
+
+/* Shared by the lookup commands: parse PC and the common flags. */
+struct cli {
+	const char *pc, *db, *election, *pct, *party, *limit;
+	int json;
+};
+
+static int parse_cli(int argc, char **argv, struct cli *cl, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "election", required_argument, NULL, 'e' },
+		{ "max-majority-pct", required_argument, NULL, 'm' },
+		{ "party", required_argument, NULL, 'p' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->db = env_or("TURNOUT_DB", DEFAULT_DB);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cl->db = optarg; break;
+		case 'j': cl->json = 1; break;
+		case 'e': cl->election = optarg; break;
+		case 'm': cl->pct = optarg; break;
+		case 'p': cl->party = optarg; break;
+		case 'l': cl->limit = optarg; break;
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	/* a postcode may be given as two words: "SW1A 1AA" or SW1A 1AA */
+	static char joined[64];
+	joined[0] = '\0';
+	for (int i = optind; i < argc; i++) {
+		size_t used = strlen(joined);
+		if (snprintf(joined + used, sizeof(joined) - used, "%s%s", used ? " " : "",
+			     argv[i]) >= (int)(sizeof(joined) - used)) {
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	if (!*joined) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	cl->pc = joined;
+	return 0;
+}
+
+static int open_ro(const char *path, struct db **db, struct seats *seats)
+{
+	char err[1024];
+
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "turnout: %s does not exist: run `turnout import` first\n", path);
+		return -1;
+	}
+	if (db_open(db, path, DB_OPEN_READONLY, err, sizeof(err)) ||
+	    seats_load(seats, *db, err, sizeof(err))) {
+		fprintf(stderr, "turnout: %s\n", err);
+		db_close(*db);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_buf(struct buf *b)
+{
+	fwrite(b->p ? b->p : "", 1, b->len, stdout);
+	putchar('\n');
+}
+
+static int cmd_postcode(int argc, char **argv)
+{
+	struct cli cl;
+	struct db *db = NULL;
+	struct seats seats;
+	struct postcode pc;
+	struct pc_record r;
+	int rc = 1;
+
+	if (parse_cli(argc, argv, &cl, usage_postcode))
+		return EXIT_USAGE;
+	if (postcode_parse(cl.pc, strlen(cl.pc), &pc)) {
+		fprintf(stderr, "turnout postcode: invalid postcode\n");
+		return 1;
+	}
+	if (open_ro(cl.db, &db, &seats))
+		return 1;
+	int found = lookup_postcode_or_district(db, &pc, &r);
+	if (found != 1) {
+		fprintf(stderr, "turnout postcode: %s\n", found ? "lookup failed" : "postcode not found");
+		goto done;
+	}
+	if (cl.json) {
+		struct buf b;
+		struct jw w;
+		buf_init(&b, 1 << 20);
+		jw_init(&w, &b);
+		pc_json_write(&w, &r, &seats, 0);
+		print_buf(&b);
+		buf_release(&b);
+	} else {
+		const struct seat *s10 = seats_find(&seats, 2010, r.pcon2010);
+		const struct seat *s24 = seats_find(&seats, 2024, r.pcon2024);
+		const char *country = country_name(&r);
+		printf("%s%s\n", r.pc.display,
+		       r.precision == PRECISION_DISTRICT ? " (placed at its district)" : "");
+		if (r.positioned)
+			printf("  position      %.6f, %.6f\n", r.lat, r.lon);
+		else
+			printf("  position      not published\n");
+		printf("  country       %s\n", country ? country : "unknown");
+		printf("  seat (2024)   %s%s%s\n", s24 ? s24->name : "unknown", s24 ? " " : "",
+		       s24 ? s24->code : "");
+		printf("  seat (2010)   %s%s%s\n", s10 ? s10->name : "unknown", s10 ? " " : "",
+		       s10 ? s10->code : "");
+	}
+	rc = 0;
+done:
+	seats_release(&seats);
+	db_close(db);
+	return rc;
+}
+
+static int cmd_nearest(int argc, char **argv)
+{
+	struct cli cl;
+	struct db *db = NULL;
+	struct seats seats;
+	struct nearest_params p;
+	static struct nearest_answer a;
+	const char *err;
+	int rc = 1;
+
+	if (parse_cli(argc, argv, &cl, usage_nearest))
+		return EXIT_USAGE;
+	if (nearest_params_parse(&p, cl.pc, cl.election, cl.pct, cl.party, cl.limit, &err)) {
+		fprintf(stderr, "turnout nearest: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (open_ro(cl.db, &db, &seats))
+		return 1;
+	if (nearest_run(db, &seats, &p, &a, &err) != 200) {
+		fprintf(stderr, "turnout nearest: %s\n", err);
+		goto done;
+	}
+	if (cl.json) {
+		struct buf b;
+		struct jw w;
+		buf_init(&b, 1 << 20);
+		jw_init(&w, &b);
+		nearest_json_write(&w, &p, &a);
+		print_buf(&b);
+		buf_release(&b);
+	} else {
+		printf("Marginals nearest %s (%d election, majority under %g%%)%s\n",
+		       a.where.pc.display, p.election, p.max_pct,
+		       a.where.precision == PRECISION_DISTRICT ? ", from its district centre" : "");
+		if (a.own)
+			printf("Your seat: %s\n", a.own->name);
+		for (size_t i = 0; i < a.n; i++) {
+			const struct marginal_hit *h = &a.hits[i];
+			const struct seat_result *r = h->r;
+			printf("%2zu. %-40s %6.1f km  %s over %s by %ld (%.2f%%)%s%s%s\n", i + 1,
+			       r->seat->name, h->km, result_party_name(r->first, r->first_label),
+			       result_party_name(r->second, r->second_label), r->majority,
+			       r->majority_pct, h->own ? "  [your seat]" : "",
+			       h->stance ? "  " : "", h->stance ? stance_name(h->stance) : "");
+		}
+		if (a.n == 0)
+			printf("No seats match.\n");
+	}
+	rc = 0;
+done:
+	seats_release(&seats);
+	db_close(db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name, *usage;
+		int (*run)(int, char **);
+	} cmds[] = {
+		{ "serve", usage_serve, cmd_serve },
+		{ "import", usage_import, cmd_import },
+		{ "postcode", usage_postcode, cmd_postcode },
+		{ "nearest", usage_nearest, cmd_nearest },
+	};
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		if (wants_help(argc - 1, argv + 1)) {
+			fputs(cmds[i].usage, stdout);
+			return 0;
+		}
+		return cmds[i].run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "turnout: unknown command '%s'\n%s", argv[1], usage_main);
+	return EXIT_USAGE;
+}

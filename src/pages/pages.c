@@ -1,0 +1,184 @@
+/*
+ * My Nearest Marginal as a page.  The form posts (so the postcode stays out
+ * of URLs, browser history and proxy logs); the answer is rendered on the
+ * server, map included, and works with no JavaScript at all.
+ */
+#include "pages/pages.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "http/static.h"
+#include "seats/map_svg.h"
+#include "seats/nearest.h"
+#include "tmpl/tmpl.h"
+
+static const char *const election_years[] = { "2024", "2019", "2017" };
+static const char *const form_parties[] = { "lab", "con", "ld", "snp", "pc", "green", "ruk" };
+
+/* The form's fields, echoing what was asked (or the defaults). */
+static json_t *form_ctx(const char *postcode, const char *election, const char *pct,
+			const char *party)
+{
+	json_t *elections = json_array(), *parties = json_array();
+	char sel[8];
+
+	snprintf(sel, sizeof(sel), "%s", election && *election ? election : "2024");
+	for (size_t i = 0; i < sizeof(election_years) / sizeof(*election_years); i++)
+		json_array_append_new(elections,
+				      json_pack("{s:s, s:b}", "year", election_years[i], "selected",
+						strcmp(sel, election_years[i]) == 0));
+	for (size_t i = 0; i < sizeof(form_parties) / sizeof(*form_parties); i++)
+		json_array_append_new(parties,
+				      json_pack("{s:s, s:s, s:b}", "code", form_parties[i], "name",
+						party_name(form_parties[i]), "selected",
+						party && strcmp(party, form_parties[i]) == 0));
+	return json_pack("{s:s, s:o, s:s, s:o}", "postcode", postcode ? postcode : "",
+			 "elections", elections, "max_pct", pct && *pct ? pct : "5", "parties",
+			 parties);
+}
+
+static void render(struct http_request *req, struct http_response *res, int status,
+		   const char *name, json_t *ctx)
+{
+	struct app *app = req->app;
+
+	res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	/* answers hold a postcode: keep them out of shared caches */
+	http_set_header(res, "Cache-Control", "no-store");
+	if (tmpl_render(&app->tmpl, name, ctx, &res->body)) {
+		buf_reset(&res->body);
+		res->status = 500;
+		buf_puts(&res->body, "<!doctype html><title>Error</title><p>Sorry, this page"
+				     " could not be shown.</p>");
+	}
+	json_decref(ctx);
+}
+
+static void home(struct http_request *req, struct http_response *res)
+{
+	json_t *ctx = json_pack("{s:s, s:o}", "title", "Find your nearest marginal", "form",
+				form_ctx(NULL, NULL, NULL, NULL));
+	render(req, res, 200, "home", ctx);
+}
+
+static json_t *answer_ctx(const struct app *app, const struct nearest_answer *a)
+{
+	json_t *list = json_array();
+	char km[32], pct[32];
+	struct buf svg;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct marginal_hit *h = &a->hits[i];
+		const struct seat_result *r = h->r;
+		snprintf(km, sizeof(km), "%.1f", h->km);
+		snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s*,"
+					" s:s}",
+					"rank", (json_int_t)(i + 1), "code", r->seat->code, "name",
+					r->seat->name, "km", km, "winner",
+					result_party_name(r->first, r->first_label), "runner_up",
+					result_party_name(r->second, r->second_label), "colour",
+					party_colour(r->first), "majority", (json_int_t)r->majority,
+					"majority_pct", pct, "own", h->own, "stance",
+					stance_name(h->stance), "turnout", ""));
+	}
+	buf_init(&svg, 4u << 20);
+	map_svg_write(&svg, &app->seats, a);
+	json_t *ctx = json_pack("{s:s, s:b, s:s*, s:I, s:o, s:b, s:s}", "postcode",
+				a->where.pc.display, "district",
+				a->where.precision == PRECISION_DISTRICT, "own_seat",
+				a->own ? a->own->name : NULL, "election",
+				(json_int_t)a->election->year, "marginals", list, "none", a->n == 0,
+				"map", svg.overflow ? "" : (svg.p ? svg.p : ""));
+	buf_release(&svg);
+	return ctx;
+}
+
+static void find(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct qs form;
+	struct nearest_params p;
+	struct nearest_answer *a = arena_alloc(&req->arena, sizeof(*a));
+	const char *err = NULL;
+	struct db *db;
+	int status = 400;
+
+	if (qs_parse(&form, &req->arena, req->body.p ? req->body.p : "", req->body.len)) {
+		err = "The form could not be read. Please try again.";
+		memset(&form, 0, sizeof(form));
+	}
+	const char *pc = qs_get(&form, "postcode"), *el = qs_get(&form, "election");
+	const char *pct = qs_get(&form, "max_majority_pct"), *party = qs_get(&form, "party");
+	if (!err && nearest_params_parse(&p, pc, el, pct, party, NULL, &err) == 0) {
+		if (!(db = app_db(app))) {
+			err = "The service is busy. Please try again in a moment.";
+			status = 503;
+		} else {
+			status = nearest_run(db, &app->seats, &p, a, &err);
+		}
+	}
+	if (status == 404)
+		err = "We could not find that postcode. Check it and try again.";
+	else if (status == 400 && err && strcmp(err, "Invalid postcode") == 0)
+		err = "That does not look like a UK postcode. Try one like SW1A 1AA.";
+	else if (status == 400 && err && strcmp(err, "Postcode required") == 0)
+		err = "Please enter your postcode.";
+	json_t *ctx = json_pack("{s:s, s:o, s:s*}", "title", "Find your nearest marginal",
+				"form", form_ctx(pc, el, pct, party), "error",
+				status == 200 ? NULL : err);
+	if (status == 200) {
+		json_object_set_new(ctx, "answer", answer_ctx(app, a));
+		json_object_set_new(ctx, "title", json_string("Your nearest marginals"));
+	}
+	render(req, res, status, "home", ctx);
+}
+
+static void static_file(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const struct static_file *f = static_find(&app->statics, route_param(&req->params, "name"));
+	const char *inm = http_header(req, "If-None-Match");
+
+	if (!f) {
+		http_error(res, 404, "Resource not found");
+		return;
+	}
+	http_set_header(res, "ETag", f->etag);
+	http_set_header(res, "Cache-Control", "public, max-age=3600");
+	res->content_type = f->type;
+	if (inm && strcmp(inm, f->etag) == 0) {
+		res->status = 304;
+		return;
+	}
+	res->status = 200;
+	buf_put(&res->body, f->data, f->len);
+}
+
+static void health(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct jw w;
+
+	http_ok_begin(res, &w);
+	jw_obj(&w);
+	jw_key(&w, "seats");
+	jw_int(&w, (long long)app->seats.n);
+	jw_key(&w, "database");
+	jw_bool(&w, app_db(app) != NULL);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+}
+
+const struct http_route page_routes[] = {
+	{ "GET", "/", home, ROUTE_PAGE },
+	{ "POST", "/", find, ROUTE_PAGE },
+	{ "GET", "/static/{name}", static_file, 0 },
+	{ "GET", "/healthz", health, 0 },
+};
+const size_t page_nroutes = sizeof(page_routes) / sizeof(page_routes[0]);

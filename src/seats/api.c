@@ -1,0 +1,164 @@
+#include "seats/api.h"
+
+#include <string.h>
+
+#include "app.h"
+#include "seats/nearest.h"
+#include "util/jsonw.h"
+#include "util/num.h"
+
+static void marginals(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const struct qs *q = &req->query;
+	struct nearest_params p;
+	struct nearest_answer *a = arena_alloc(&req->arena, sizeof(*a));
+	const char *err;
+	struct db *db;
+	struct jw w;
+	int status;
+
+	if (nearest_params_parse(&p, qs_get(q, "postcode"), qs_get(q, "election"),
+				 qs_get(q, "max_majority_pct"), qs_get(q, "party"),
+				 qs_get(q, "limit"), &err)) {
+		http_error(res, 400, err);
+		return;
+	}
+	if (!(db = app_db(app))) {
+		http_error(res, 503, "Database unavailable");
+		return;
+	}
+	status = nearest_run(db, &app->seats, &p, a, &err);
+	if (status != 200) {
+		http_error(res, status, err);
+		return;
+	}
+	http_ok_begin(res, &w);
+	nearest_json_write(&w, &p, a);
+	jw_obj_end(&w);
+}
+
+/* ?election=, default 2024; NULL after answering 400. */
+static const struct election *election_param(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const char *s = qs_get(&req->query, "election");
+	long year = 2024;
+
+	if (s && (num_parse_long(s, strlen(s), 2017, 2024, &year) ||
+		  !seats_election(&app->seats, (int)year))) {
+		http_error(res, 400, "Invalid election: use 2017, 2019 or 2024");
+		return NULL;
+	}
+	return seats_election(&app->seats, (int)year);
+}
+
+static void list_constituencies(struct http_request *req, struct http_response *res)
+{
+	const struct election *e = election_param(req, res);
+	struct jw w;
+
+	if (!e)
+		return;
+	http_ok_begin(res, &w);
+	jw_arr(&w);
+	for (size_t i = 0; i < e->n; i++) {
+		const struct seat_result *r = &e->results[i];
+		jw_obj(&w);
+		jw_key(&w, "code");
+		jw_str(&w, r->seat->code);
+		jw_key(&w, "name");
+		jw_str(&w, r->seat->name);
+		jw_key(&w, "winner");
+		jw_str(&w, r->first);
+		jw_key(&w, "runner_up");
+		jw_str(&w, r->second);
+		jw_key(&w, "majority");
+		jw_int(&w, r->majority);
+		jw_key(&w, "majority_pct");
+		jw_num(&w, r->majority_pct, 2);
+		jw_key(&w, "latitude");
+		jw_num(&w, r->seat->lat, 6);
+		jw_key(&w, "longitude");
+		jw_num(&w, r->seat->lon, 6);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+static const struct seat_result *seat_param(struct http_request *req,
+					    struct http_response *res, const struct election *e)
+{
+	const struct seat_result *r = election_result(e, route_param(&req->params, "code"));
+	if (!r)
+		http_error(res, 404, "Constituency not found for that election");
+	return r;
+}
+
+static void get_constituency(struct http_request *req, struct http_response *res)
+{
+	const struct election *e = election_param(req, res);
+	const struct seat_result *r = e ? seat_param(req, res, e) : NULL;
+	struct jw w;
+
+	if (!r)
+		return;
+	http_ok_begin(res, &w);
+	seat_result_json_write(&w, r, e->year);
+	jw_obj_end(&w);
+}
+
+static void get_boundary(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const struct election *e = election_param(req, res);
+	const struct seat_result *r = e ? seat_param(req, res, e) : NULL;
+	struct db *db;
+	struct db_stmt *st;
+
+	if (!r)
+		return;
+	if (!(db = app_db(app))) {
+		http_error(res, 503, "Database unavailable");
+		return;
+	}
+	st = db_cached(db, "SELECT geometry FROM constituencies"
+			   " WHERE boundary_set = ? AND code = ?");
+	if (!st || db_bind_int(st, 1, r->seat->boundary_set) ||
+	    db_bind_text(st, 2, r->seat->code, strlen(r->seat->code)) || db_step(st) != DB_ROW) {
+		if (st)
+			db_reset(st);
+		http_error(res, 500, "Lookup failed");
+		return;
+	}
+	/* a GeoJSON Feature, the stored geometry passed through untouched */
+	struct jw w;
+	jw_init(&w, &res->body);
+	jw_obj(&w);
+	jw_key(&w, "type");
+	jw_str(&w, "Feature");
+	jw_key(&w, "properties");
+	jw_obj(&w);
+	jw_key(&w, "code");
+	jw_str(&w, r->seat->code);
+	jw_key(&w, "name");
+	jw_str(&w, r->seat->name);
+	jw_key(&w, "boundary_set");
+	jw_int(&w, r->seat->boundary_set);
+	jw_obj_end(&w);
+	jw_key(&w, "geometry");
+	buf_puts(&res->body, db_col_text(st, 0));
+	jw_obj_end(&w);
+	db_reset(st);
+	res->status = 200;
+	res->content_type = "application/geo+json";
+}
+
+const struct http_route seats_routes[] = {
+	{ "GET", "/api/v1/marginals", marginals, ROUTE_CORS },
+	{ "GET", "/api/v1/constituencies", list_constituencies, ROUTE_CORS },
+	{ "GET", "/api/v1/constituencies/{code}", get_constituency, ROUTE_CORS },
+	{ "GET", "/api/v1/constituencies/{code}/boundary", get_boundary, ROUTE_CORS },
+};
+const size_t seats_nroutes = sizeof(seats_routes) / sizeof(seats_routes[0]);
