@@ -260,9 +260,12 @@ static void scalar(struct buf *out, const json_t *v, int escape)
 		buf_put(out, s, n);
 }
 
+/* depth: context stack size; nest: sections and includes entered so far. */
 static int render(const struct tmpl_set *set, const struct tmpl *t, size_t from, size_t to,
-		  const json_t **stack, size_t depth, struct buf *out)
+		  const json_t **stack, size_t depth, int nest, struct buf *out)
 {
+	if (nest > TMPL_MAX_DEPTH)
+		return -1;
 	for (size_t i = from; i < to; i++) {
 		const struct node *nd = &t->nodes[i];
 		const char *name = t->src + nd->start;
@@ -278,14 +281,13 @@ static int render(const struct tmpl_set *set, const struct tmpl *t, size_t from,
 			break;
 		case N_PARTIAL: {
 			const struct tmpl *p = find(set, name, nd->len);
-			if (!p || depth >= TMPL_MAX_DEPTH ||
-			    render(set, p, 0, p->n, stack, depth, out))
+			if (!p || render(set, p, 0, p->n, stack, depth, nest + 1, out))
 				return -1;
 			break;
 		}
 		case N_INVERTED:
 			v = lookup(stack, depth, name, nd->len);
-			if (!truthy(v) && render(set, t, i + 1, nd->end, stack, depth, out))
+			if (!truthy(v) && render(set, t, i + 1, nd->end, stack, depth, nest + 1, out))
 				return -1;
 			i = nd->end - 1;
 			break;
@@ -299,12 +301,12 @@ static int render(const struct tmpl_set *set, const struct tmpl *t, size_t from,
 					const json_t *item;
 					json_array_foreach(v, k, item) {
 						stack[depth] = item;
-						if (render(set, t, i + 1, nd->end, stack, depth + 1, out))
+						if (render(set, t, i + 1, nd->end, stack, depth + 1, nest + 1, out))
 							return -1;
 					}
 				} else {
 					stack[depth] = v;
-					if (render(set, t, i + 1, nd->end, stack, depth + 1, out))
+					if (render(set, t, i + 1, nd->end, stack, depth + 1, nest + 1, out))
 						return -1;
 				}
 			}
@@ -324,7 +326,7 @@ int tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx,
 	if (!t)
 		return -1;
 	stack[0] = ctx;
-	return render(set, t, 0, t->n, stack, 1, out);
+	return render(set, t, 0, t->n, stack, 1, 0, out);
 }
 
 void tmpl_set_release(struct tmpl_set *set)
