@@ -77,9 +77,20 @@ asan-test:
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-integration: $(BUILD)/turnout
+# Databases the black-box tests run against, built by the real importer.
+$(BUILD)/test/fixture.db: $(BUILD)/turnout $(shell find tests/fixtures/data/ -type f)
+	@mkdir -p $(dir $@) && rm -f $@ $@-wal $@-shm
+	$(BUILD)/turnout import --data tests/fixtures/data --db $@
+
+$(BUILD)/test/full.db: $(BUILD)/turnout $(shell find data/ -type f)
+	@mkdir -p $(dir $@) && rm -f $@ $@-wal $@-shm
+	$(BUILD)/turnout import --data data --db $@
+
+integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 	@sh scripts/node-deps.sh
-	TURNOUT_BIN=$(abspath $(BUILD)/turnout) node --test --test-concurrency=1 tests/integration/
+	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_FIXTURE_DB=$(BUILD)/test/fixture.db \
+	  TURNOUT_FULL_DB=$(BUILD)/test/full.db \
+	  node --test --test-concurrency=1 tests/integration/ tests/browser/
 
 bench: $(BUILD)/turnout
 	@sh scripts/deps.sh $(BENCH_DEBS)

@@ -120,6 +120,11 @@ int lookup_postcode_or_district(struct db *db, const struct postcode *pc,
 	rc = lookup_district(db, pc->outcode, &d);
 	if (rc != 1)
 		return rc;
+	if (!d.positioned) {
+		/* a non-geographic district (PO boxes) places nothing */
+		district_release(&d);
+		return 0;
+	}
 	memset(out, 0, sizeof(*out));
 	out->pc = *pc;
 	out->precision = PRECISION_DISTRICT;

@@ -1,0 +1,80 @@
+// A person's path through My Nearest Marginal in headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core; no browser is downloaded).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer } from '../integration/lib.mjs';
+
+let srv, browser;
+before(async () => {
+  srv = await startServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync('build/test/screens', { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+test('enter a postcode, see the list and the map', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${srv.url}/`);
+  // keyboard only: the skip link, then the postcode field
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'postcode');
+  await page.keyboard.type('de22 1aa');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('ol.seats li');
+  const items = await page.locator('ol.seats li').allTextContents();
+  assert.equal(items.length, 10);
+  assert.match(items[0], /Mid Derbyshire/);
+  assert.match(items[0], /\d+\.\d km/);
+  assert.match(await page.textContent('.answer'), /Your seat is Derby North/);
+  const map = page.locator('svg.map');
+  assert.equal(await map.getAttribute('role'), 'img');
+  assert.ok(await page.locator('svg.map path.marginal').count() >= 10);
+  assert.equal(await page.locator('svg.map path.own').count(), 1);
+  assert.equal(await page.locator('svg.map circle.you').count(), 2); // marker and legend
+  const box = await map.boundingBox();
+  assert.ok(box.width > 300 && box.height > 200, 'map is drawn at a usable size');
+  await page.screenshot({ path: 'build/test/screens/answer.png', fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a bad postcode brings the form back with a message', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'NOT A CODE');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[role=alert]');
+  assert.match(await page.textContent('[role=alert]'), /does not look like a UK postcode/);
+  assert.equal(await page.inputValue('#postcode'), 'NOT A CODE');
+  assert.equal(await page.locator('ol.seats').count(), 0);
+  await page.close();
+});
+
+test('options: another election and a party', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.click('summary');
+  await page.selectOption('#election', '2017');
+  await page.fill('#max_majority_pct', '10');
+  await page.selectOption('#party', 'lab');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('ol.seats li');
+  assert.match(await page.textContent('h2'), /2017 results/);
+  const tags = await page.locator('ol.seats .tag.defend, ol.seats .tag.attack').count();
+  assert.equal(tags, await page.locator('ol.seats li').count());
+  await page.close();
+});

@@ -1,0 +1,60 @@
+// The command line: every subcommand, --help, and bad arguments.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run, FIXTURE_DB } from './lib.mjs';
+
+test('--help for the binary and each command', () => {
+  const top = run(['--help']);
+  assert.equal(top.status, 0);
+  for (const c of ['serve', 'import', 'postcode', 'nearest']) {
+    assert.match(top.stdout, new RegExp(`\\b${c}\\b`));
+    const r = run([c, '--help']);
+    assert.equal(r.status, 0, c);
+    assert.match(r.stdout, new RegExp(`usage: turnout ${c}`));
+  }
+  assert.equal(run([]).status, 2);
+  assert.equal(run(['frobnicate']).status, 2);
+});
+
+test('turnout postcode', () => {
+  const r = run(['postcode', 'de22', '1aa', '--db', FIXTURE_DB]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^DE22 1AA/);
+  assert.match(r.stdout, /Derby North E14001193/);
+  const j = JSON.parse(run(['postcode', 'SW1A1AA', '--json', '--db', FIXTURE_DB]).stdout);
+  assert.equal(j.codes.parliamentary_constituency_2024, 'E14001172');
+  const bad = run(['postcode', 'XYZ', '--db', FIXTURE_DB]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /invalid postcode/);
+  assert.equal(run(['postcode', '--db', FIXTURE_DB]).status, 2);
+  const nodb = run(['postcode', 'DE221AA', '--db', '/nonexistent/x.db']);
+  assert.equal(nodb.status, 1);
+  assert.match(nodb.stderr, /does not exist/);
+});
+
+test('turnout nearest', () => {
+  const r = run(['nearest', 'DE22 1AA', '--election', '2019', '--limit', '3', '--db', FIXTURE_DB]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').filter((l) => /^\s*\d+\./.test(l)).length, 3);
+  const j = JSON.parse(run(['nearest', 'DE221AA', '--json', '--party', 'con', '--max-majority-pct', '10',
+    '--db', FIXTURE_DB]).stdout);
+  assert.equal(j.party, 'con');
+  assert.ok(j.marginals.length > 0);
+  assert.ok(j.marginals.every((m) => m.stance === 'defend' || m.stance === 'attack'));
+  for (const args of [['--election', '2010'], ['--limit', 'x'], ['--max-majority-pct', '0'], ['--party', '!!']]) {
+    const b = run(['nearest', 'DE221AA', ...args, '--db', FIXTURE_DB]);
+    assert.equal(b.status, 2, args.join(' '));
+    assert.ok(b.stderr.length > 0);
+  }
+  assert.equal(run(['nearest', 'DE221AA', '--bogus']).status, 2);
+});
+
+test('turnout serve refuses bad options', () => {
+  assert.equal(run(['serve', '--port', '70000', '--db', FIXTURE_DB]).status, 2);
+  assert.equal(run(['serve', '--threads', '0', '--db', FIXTURE_DB]).status, 2);
+  const nodb = run(['serve', '--port', '0', '--db', '/nonexistent/x.db']);
+  assert.equal(nodb.status, 1);
+  assert.match(nodb.stderr, /turnout import/);
+  const badBind = run(['serve', '--port', '0', '--bind', 'nope', '--db', FIXTURE_DB]);
+  assert.equal(badBind.status, 1);
+});
