@@ -3,7 +3,7 @@
 PKGS      := libmicrohttpd jansson sqlite3 zlib
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              zlib1g-dev libcmocka-dev
-TEST_DEBS := nodejs npm chromium clang libclang-rt-14-dev
+TEST_DEBS := chromium
 BENCH_DEBS:= wrk
 
 CC       ?= cc
