@@ -34,6 +34,14 @@ struct ctx {
 	const char *route; /* pattern, for the log */
 };
 
+/*
+ * Each connection's libmicrohttpd pool: it must hold our largest accepted
+ * request head (URL and header caps) with room to spare, so that our JSON
+ * 414/431 answers are the ones sent; it is zeroed on every request, so no
+ * bigger than that.
+ */
+#define MHD_POOL_BYTES (HTTP_MAX_URL + HTTP_MAX_HEADERS + 6144)
+
 static const char API_CSP[] = "default-src 'none'; frame-ancestors 'none'";
 static const char PAGE_CSP[] = "default-src 'none'; style-src 'self'; img-src 'self';"
 			       " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -146,6 +154,8 @@ static void response_init(struct http_response *res)
 {
 	memset(res, 0, sizeof(*res));
 	buf_init(&res->body, HTTP_MAX_RESPONSE);
+	/* one allocation covers a typical answer (a postcode is ~1 KiB) */
+	buf_reserve(&res->body, 2048);
 	res->status = 200;
 }
 
@@ -315,7 +325,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		(uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		(unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL_BYTES,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)1024, MHD_OPTION_END);
 	if (!srv->d) {

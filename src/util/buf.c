@@ -30,6 +30,13 @@ static int reserve(struct buf *b, size_t n)
 	return 0;
 }
 
+void buf_reserve(struct buf *b, size_t n)
+{
+	if (reserve(b, n) == 0 && b->len == 0)
+		b->p[0] = '\0';
+	b->overflow = 0;
+}
+
 static int add(struct buf *b, const void *data, size_t n)
 {
 	if (reserve(b, n))

@@ -35,6 +35,8 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
+/* Makes room for n more bytes up front (within the cap) to spare regrowth. */
+void buf_reserve(struct buf *b, size_t n);
 /* Hands the storage to the caller (never NULL); the buffer is re-inited. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_release(struct buf *b);

@@ -103,34 +103,57 @@ void jw_str_or_null(struct jw *w, const char *s)
 
 void jw_int(struct jw *w, long long v)
 {
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
 	item(w);
-	buf_printf(w->b, "%lld", v);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_put(w->b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void jw_num(struct jw *w, double v, int digits)
 {
-	char tmp[64];
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+	char tmp[48], *p = tmp + sizeof(tmp);
 
-	if (!isfinite(v)) {
-		jw_null(w);
+	if (!isfinite(v) || digits < 0 || digits > 8 || fabs(v) >= 1e15) {
+		if (!isfinite(v)) {
+			jw_null(w);
+			return;
+		}
+		item(w);
+		buf_printf(w->b, "%.*g", 17, v);
 		return;
 	}
+	/* fixed point by hand: printf's %f is the hot path's biggest cost */
 	item(w);
-	int n = snprintf(tmp, sizeof(tmp), "%.*f", digits, v);
-	if (n <= 0 || (size_t)n >= sizeof(tmp)) {
-		buf_puts(w->b, "null");
-		return;
+	int neg = v < 0;
+	unsigned long long u = (unsigned long long)llround(fabs(v) * scale[digits]);
+	unsigned long long whole = u / (unsigned long long)scale[digits];
+	unsigned long long frac = u % (unsigned long long)scale[digits];
+	int d = digits;
+	while (d > 0 && frac % 10 == 0) {
+		frac /= 10;
+		d--;
 	}
-	if (strchr(tmp, '.')) {
-		while (n > 0 && tmp[n - 1] == '0')
-			n--;
-		if (n > 0 && tmp[n - 1] == '.')
-			n--;
+	for (int i = 0; i < d; i++) {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
 	}
-	if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-		buf_putc(w->b, '0');
-	else
-		buf_put(w->b, tmp, (size_t)n);
+	if (d > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (neg && u != 0)
+		*--p = '-';
+	buf_put(w->b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void jw_bool(struct jw *w, int v)
