@@ -33,12 +33,8 @@ static int read_centres(struct import *imp, struct centre **out, size_t *nout)
 	int nf, rc = -1, ic, ilat, ilon;
 
 	snprintf(path, sizeof(path), "%s/boundaries/pcon2024-centroids.csv", imp->dir);
-	if (csv_open(&r, path))
-		return import_fail(imp, path, 0, "%s", r.err);
-	if (csv_next(&r) <= 0) {
-		import_fail(imp, path, r.line, "no header");
-		goto done;
-	}
+	if (import_csv_open(imp, &r, path))
+		return -1;
 	ic = csv_header_index(&r, "pcon24_code");
 	ilat = csv_header_index(&r, "centre_lat");
 	ilon = csv_header_index(&r, "centre_lng");

@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "import/import_int.h"
+#include "postcodes/postcode.h"
 #include "util/csv.h"
 #include "util/mem.h"
 #include "util/progress.h"
@@ -53,6 +54,28 @@ int csv_header_index(const struct csv *r, const char *name)
 			return (int)i;
 	}
 	return -1;
+}
+
+int import_csv_open(struct import *imp, struct csv *r, const char *path)
+{
+	if (csv_open(r, path))
+		return import_fail(imp, path, 0, "%s", r->err);
+	if (csv_next(r) <= 0) {
+		import_fail(imp, path, r->line, "%s", r->err[0] ? r->err : "no header");
+		csv_release(r);
+		return -1;
+	}
+	return 0;
+}
+
+int import_row_postcode(struct import *imp, const char *path, const struct csv *r, int nf,
+			int want, struct postcode *pc)
+{
+	if (nf != want)
+		return import_fail(imp, path, r->line, "expected %d fields, found %d", want, nf);
+	if (postcode_parse(r->f[0].p, r->f[0].len, pc))
+		return import_fail(imp, path, r->line, "invalid postcode \"%.16s\"", r->f[0].p);
+	return 0;
 }
 
 long bset_find(const struct bset *b, const char *code, size_t n)

@@ -44,8 +44,15 @@ long bset_locate(const struct bset *b, double lat, double lon, int *nearest);
 int import_fail(struct import *imp, const char *path, long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Finds the column named (case- and punctuation-blind) name in a header. */
 struct csv;
+struct postcode;
+/* Opens a CSV file and reads its header row; 0, or -1 with imp->err set. */
+int import_csv_open(struct import *imp, struct csv *r, const char *path);
+/* Checks a Code-Point style row: `want` fields, a valid postcode first. */
+int import_row_postcode(struct import *imp, const char *path, const struct csv *r, int nf,
+			int want, struct postcode *pc);
+
+/* Finds the column named (case- and punctuation-blind) name in a header. */
 int csv_header_index(const struct csv *r, const char *name);
 
 #endif

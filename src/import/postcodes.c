@@ -96,9 +96,9 @@ static int load_pcon2024(struct import *imp, struct pc_map *m)
 	const struct bset *set = &imp->sets[1];
 
 	snprintf(path, sizeof(path), "%s/postcodes/postcode-pcon2024.csv.gz", imp->dir);
-	if (csv_open(&r, path))
-		return import_fail(imp, path, 0, "%s", r.err);
-	if (csv_next(&r) != 2 || csv_header_index(&r, "postcode") != 0 ||
+	if (import_csv_open(imp, &r, path))
+		return -1;
+	if (r.nf != 2 || csv_header_index(&r, "postcode") != 0 ||
 	    csv_header_index(&r, "pcon24_code") != 1) {
 		import_fail(imp, path, r.line, "header must be postcode,pcon24_code");
 		goto done;
@@ -107,14 +107,8 @@ static int load_pcon2024(struct import *imp, struct pc_map *m)
 		struct postcode pc;
 		if (nf == 1 && r.f[0].len == 0)
 			continue;
-		if (nf != 2) {
-			import_fail(imp, path, r.line, "expected 2 fields, found %d", nf);
+		if (import_row_postcode(imp, path, &r, nf, 2, &pc))
 			goto done;
-		}
-		if (postcode_parse(r.f[0].p, r.f[0].len, &pc)) {
-			import_fail(imp, path, r.line, "invalid postcode \"%.16s\"", r.f[0].p);
-			goto done;
-		}
 		if (r.f[1].len == 0)
 			continue; /* published without a seat */
 		long seat = bset_find(set, r.f[1].p, r.f[1].len);
@@ -189,14 +183,8 @@ static int load_area(struct import *imp, const char *path, struct pc_map *m,
 
 		if (nf == 1 && r.f[0].len == 0)
 			continue;
-		if (nf != 10) {
-			import_fail(imp, path, r.line, "expected 10 fields, found %d", nf);
+		if (import_row_postcode(imp, path, &r, nf, 10, &pc))
 			goto done;
-		}
-		if (postcode_parse(r.f[0].p, r.f[0].len, &pc)) {
-			import_fail(imp, path, r.line, "invalid postcode \"%.16s\"", r.f[0].p);
-			goto done;
-		}
 		if (num_parse_long(r.f[1].p, r.f[1].len, 0, 90, &quality) ||
 		    num_parse_long(r.f[2].p, r.f[2].len, 0, 700000, &east) ||
 		    num_parse_long(r.f[3].p, r.f[3].len, 0, 1300000, &north)) {
@@ -293,12 +281,8 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 	buf_init(&b24, 4096);
 	buf_init(&bd, 4096);
 	snprintf(path, sizeof(path), "%s/postcodes/postcode-districts.csv", imp->dir);
-	if (csv_open(&r, path))
-		return import_fail(imp, path, 0, "%s", r.err);
-	if (csv_next(&r) <= 0) {
-		import_fail(imp, path, r.line, "no header");
+	if (import_csv_open(imp, &r, path))
 		goto done;
-	}
 	i_pc = csv_header_index(&r, "Postcode");
 	i_lat = csv_header_index(&r, "Latitude");
 	i_lon = csv_header_index(&r, "Longitude");
@@ -422,8 +406,8 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 	}
 	rc = 0;
 done:
+	csv_release(&r); /* safe after a failed open: release is idempotent */
 	db_finalize(st);
-	csv_release(&r);
 	buf_release(&b10);
 	buf_release(&b24);
 	buf_release(&bd);

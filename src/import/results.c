@@ -113,9 +113,9 @@ static int load_file(struct import *imp, const struct election_file *ef)
 	const struct bset *set = &imp->sets[ef->set];
 
 	snprintf(path, sizeof(path), "%s/results/%s", imp->dir, ef->file);
-	if (csv_open(&r, path))
-		return import_fail(imp, path, 0, "%s", r.err);
-	if (csv_next(&r) <= 0 || find_cols(&r, &c)) {
+	if (import_csv_open(imp, &r, path))
+		return -1;
+	if (find_cols(&r, &c)) {
 		import_fail(imp, path, r.line,
 			    "header needs an ONS code, constituency name, first and second party,"
 			    " electorate, valid votes, majority and party vote columns");

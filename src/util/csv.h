@@ -39,6 +39,7 @@ struct csv {
 /* 0, or -1 when path cannot be opened (err says why). */
 int csv_open(struct csv *r, const char *path);
 void csv_init_mem(struct csv *r, const void *data, size_t len);
+/* csv_release() may be called more than once, and after a failed open. */
 /* Number of fields in the next record (>= 1), 0 at end of input, -1 on a
  * malformed record or read error (r->err says why, r->line where). */
 int csv_next(struct csv *r);
