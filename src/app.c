@@ -2,7 +2,9 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pages/pages.h"
@@ -22,6 +24,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	int rc = -1;
 
 	memset(app, 0, sizeof(*app));
+	/* only /random/postcodes draws numbers; nothing secret depends on them */
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(app->db_path, sizeof(app->db_path), "%s", db_path);
 	snprintf(app->assets, sizeof(app->assets), "%s", assets);
 	if (access(db_path, F_OK) != 0) {

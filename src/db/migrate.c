@@ -52,7 +52,8 @@ static const char *const migrations[] = {
 	"  outcode TEXT PRIMARY KEY,"
 	"  lat REAL, lon REAL, eastings INTEGER, northings INTEGER,"
 	"  town TEXT, region TEXT, uk_region TEXT,"
-	"  postcodes INTEGER NOT NULL, active INTEGER NOT NULL,"
+	"  postcodes INTEGER NOT NULL, active INTEGER NOT NULL," /* as the list says */
+	"  held INTEGER NOT NULL," /* postcodes of it in our postcodes table */
 	"  pcon2010 TEXT, pcon2024 TEXT," /* seat at the district centre */
 	"  seats2010 TEXT, seats2024 TEXT," /* JSON arrays of every seat it touches */
 	"  admin_districts TEXT, admin_wards TEXT, admin_counties TEXT, countries TEXT"

@@ -301,7 +301,8 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 	st = db_prepare(imp->db,
 			"INSERT INTO districts (outcode, lat, lon, eastings, northings, town,"
 			" region, uk_region, postcodes, active, pcon2010, pcon2024, seats2010,"
-			" seats2024, admin_districts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			" seats2024, admin_districts, held)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st) {
 		import_fail(imp, path, 0, "%s", db_errmsg(imp->db));
 		goto done;
@@ -394,7 +395,8 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 					     strlen(imp->sets[1].codes[s24]))
 			      : db_bind_null(st, 12)) ||
 		    bind_json_or_null(st, 13, &b10, have) || bind_json_or_null(st, 14, &b24, have) ||
-		    bind_json_or_null(st, 15, &bd, have) || db_step(st) != DB_DONE) {
+		    bind_json_or_null(st, 15, &bd, have) ||
+		    db_bind_int(st, 16, agg ? agg->count : 0) || db_step(st) != DB_DONE) {
 			import_fail(imp, path, r.line, "%s: %s", outcode, db_errmsg(imp->db));
 			goto done;
 		}

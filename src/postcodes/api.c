@@ -187,16 +187,16 @@ static const char *either(const struct http_request *req, const char *a, const c
 	return v ? v : qs_get(&req->query, b);
 }
 
+static void nearby(struct http_request *req, struct http_response *res, double lat, double lon);
+
 static void reverse(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
 	const char *slon = either(req, "lon", "longitude");
 	const char *slat = either(req, "lat", "latitude");
-	const char *srad = qs_get(&req->query, "radius");
 	const char *q = either(req, "q", "query");
-	double lat, lon, radius = 100;
+	double lat, lon;
 	long limit = query_limit(req, 10, REVERSE_MAX_LIMIT);
-	struct pc_record *found = NULL;
 	long n;
 	struct jw w;
 	struct db *db;
@@ -243,21 +243,51 @@ static void reverse(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "Invalid longitude/latitude submitted");
 		return;
 	}
+	nearby(req, res, lat, lon);
+}
+
+/*
+ * Postcodes around a point, as postcodes.io answers them: radius in metres
+ * (default 100, larger values capped at 2,000), limit 1..100 (default 10);
+ * `widesearch` looks as far as 20 km for up to 10, widening in steps so a
+ * dense city costs no more than it must.
+ */
+static void nearby(struct http_request *req, struct http_response *res, double lat, double lon)
+{
+	static const double wide_steps[] = { 100, 1000, 5000, WIDESEARCH_RADIUS_M };
+	struct app *app = req->app;
+	const char *srad = qs_get(&req->query, "radius");
+	const char *wide = either(req, "widesearch", "wideSearch");
+	long limit = query_limit(req, 10, REVERSE_MAX_LIMIT);
+	double radius = 100;
+	struct pc_record *found;
+	struct jw w;
+	struct db *db;
+	long n = 0;
+
 	if (limit < 0) {
 		http_error(res, 400, "Invalid limit: use a number from 1 to 100");
 		return;
 	}
-	if (srad && num_parse_double(srad, strlen(srad), 0, REVERSE_MAX_RADIUS_M, &radius)) {
-		http_error(res, 400, "Invalid radius: use metres from 0 to 2000");
+	if (srad && num_parse_double(srad, strlen(srad), 0, 1e9, &radius)) {
+		http_error(res, 400, "Invalid radius: use a number of metres");
 		return;
 	}
+	if (radius > REVERSE_MAX_RADIUS_M)
+		radius = REVERSE_MAX_RADIUS_M;
+	int widesearch = wide && (strcmp(wide, "true") == 0 || strcmp(wide, "1") == 0);
+	if (widesearch && limit > WIDESEARCH_MAX_LIMIT)
+		limit = WIDESEARCH_MAX_LIMIT;
 	if (!(db = db_or_fail(req, res)))
 		return;
 	found = arena_alloc(&req->arena, (size_t)limit * sizeof(*found));
-	n = lookup_nearby(db, lat, lon, radius, (size_t)limit, found);
-	if (n < 0) {
-		http_error(res, 500, "Lookup failed");
-		return;
+	for (size_t step = 0; step < (widesearch ? 4u : 1u) && n < limit; step++) {
+		n = lookup_nearby(db, lat, lon, widesearch ? wide_steps[step] : radius,
+				  (size_t)limit, found);
+		if (n < 0) {
+			http_error(res, 500, "Lookup failed");
+			return;
+		}
 	}
 	http_ok_begin(res, &w);
 	if (n == 0) {
@@ -268,6 +298,59 @@ static void reverse(struct http_request *req, struct http_response *res)
 			pc_json_write(&w, &found[i], &app->seats, 1);
 		jw_arr_end(&w);
 	}
+	jw_obj_end(&w);
+}
+
+static void nearest_postcodes(struct http_request *req, struct http_response *res)
+{
+	const char *raw = route_param(&req->params, "pc");
+	struct postcode pc;
+	struct pc_record r;
+	struct db *db;
+
+	if (postcode_parse(raw, strlen(raw), &pc)) {
+		http_error(res, 404, "Invalid postcode");
+		return;
+	}
+	if (!(db = db_or_fail(req, res)))
+		return;
+	int found = lookup_postcode(db, &pc, &r);
+	if (found < 0) {
+		http_error(res, 500, "Lookup failed");
+		return;
+	}
+	if (found == 0 || !r.positioned) {
+		http_error(res, 404, "Postcode not found");
+		return;
+	}
+	nearby(req, res, r.lat, r.lon);
+}
+
+static void random_postcode(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const char *want = qs_get(&req->query, "outcode");
+	char oc[5] = "";
+	struct pc_record r;
+	struct jw w;
+	struct db *db;
+
+	if (want && postcode_parse_outcode(want, strlen(want), oc)) {
+		http_error(res, 404, "Outcode not found");
+		return;
+	}
+	if (!(db = db_or_fail(req, res)))
+		return;
+	int found = lookup_random(db, *oc ? oc : NULL, &r);
+	if (found < 0) {
+		http_error(res, 500, "Lookup failed");
+		return;
+	}
+	http_ok_begin(res, &w);
+	if (found)
+		pc_json_write(&w, &r, &app->seats, 0);
+	else
+		jw_null(&w);
 	jw_obj_end(&w);
 }
 
@@ -304,6 +387,8 @@ const struct http_route postcodes_routes[] = {
 	{ "GET", "/postcodes/{pc}/autocomplete", autocomplete, ROUTE_CORS },
 	{ "POST", "/postcodes", bulk_lookup, ROUTE_CORS },
 	{ "GET", "/postcodes", reverse, ROUTE_CORS },
+	{ "GET", "/postcodes/{pc}/nearest", nearest_postcodes, ROUTE_CORS },
+	{ "GET", "/random/postcodes", random_postcode, ROUTE_CORS },
 	{ "GET", "/outcodes/{outcode}", outcode, ROUTE_CORS },
 };
 const size_t postcodes_nroutes = sizeof(postcodes_routes) / sizeof(postcodes_routes[0]);

@@ -204,6 +204,58 @@ long lookup_autocomplete(struct db *db, const char *prefix, size_t limit, char (
 	return count;
 }
 
+int lookup_random(struct db *db, const char *outcode, struct pc_record *out)
+{
+	struct db_stmt *pick = db_cached(db, "SELECT outcode FROM districts WHERE held > 0"
+					     " ORDER BY outcode LIMIT 1 OFFSET ?");
+	struct db_stmt *count = db_cached(db, "SELECT count(*) FROM districts WHERE held > 0");
+	struct db_stmt *st = db_cached(db, "SELECT " PC_COLUMNS " FROM postcodes"
+					   " WHERE pc >= ? AND pc < ? AND lat IS NOT NULL"
+					   " ORDER BY pc LIMIT 1");
+	char oc[5], lo[9], hi[9];
+	int rc = -1;
+
+	if (!pick || !count || !st)
+		return -1;
+	if (outcode) {
+		snprintf(oc, sizeof(oc), "%s", outcode);
+	} else {
+		/* a district first, so every district is as likely as any other */
+		if (db_step(count) != DB_ROW)
+			goto done;
+		long long n = db_col_int(count, 0);
+		if (n <= 0 || db_bind_int(pick, 1, (long long)((unsigned)rand() % (unsigned)n)) ||
+		    db_step(pick) != DB_ROW)
+			goto done;
+		snprintf(oc, sizeof(oc), "%s", db_col_text(pick, 0));
+	}
+	/* then a random sector digit and letters inside it, taking the next
+	 * postcode at or after that point, or the district's first */
+	snprintf(lo, sizeof(lo), "%s%c%c%c", oc, '0' + rand() % 10, 'A' + rand() % 26,
+		 'A' + rand() % 26);
+	snprintf(hi, sizeof(hi), "%s\x7f", oc);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		db_reset(st);
+		if (db_bind_text(st, 1, attempt ? oc : lo, strlen(attempt ? oc : lo)) ||
+		    db_bind_text(st, 2, hi, strlen(hi)))
+			goto done;
+		enum db_step s = db_step(st);
+		if (s == DB_ROW) {
+			fill_record(st, out);
+			rc = 1;
+			goto done;
+		}
+		if (s != DB_DONE)
+			goto done;
+	}
+	rc = 0;
+done:
+	db_reset(pick);
+	db_reset(count);
+	db_reset(st);
+	return rc;
+}
+
 const char *country_name(const struct pc_record *r)
 {
 	if (strcmp(r->country, "E92000001") == 0)

@@ -54,6 +54,10 @@ long lookup_nearby(struct db *db, double lat, double lon, double radius_m, size_
  * display forms into out (9 bytes each); returns the count or -1. */
 long lookup_autocomplete(struct db *db, const char *prefix, size_t limit, char (*out)[9]);
 
+/* A random positioned postcode, within outcode when it is not NULL;
+ * 1, 0 (none there) or -1. */
+int lookup_random(struct db *db, const char *outcode, struct pc_record *out);
+
 /* "England", "Scotland", "Wales", "Northern Ireland" from a country code or
  * outcode; NULL when unknown. */
 const char *country_name(const struct pc_record *r);

@@ -129,12 +129,44 @@ test('reverse geocoding', async () => {
   assert.deepEqual((await getJson(srv.url, '/postcodes?lon=abc&lat=52')).body,
     { status: 400, error: 'Invalid longitude/latitude submitted' });
   assert.equal((await getJson(srv.url, '/postcodes?lon=-1&lat=91')).status, 400);
-  assert.equal((await getJson(srv.url, '/postcodes?lon=-1&lat=52&radius=2001')).status, 400);
+  // like postcodes.io: a radius over 2 km is capped, a nonsense one refused
+  const capped = await getJson(srv.url, '/postcodes?lon=-1.48408&lat=52.9308&radius=50000&limit=100');
+  assert.equal(capped.status, 200);
+  assert.ok(capped.body.result.every((p) => p.distance <= 2000));
+  assert.equal((await getJson(srv.url, '/postcodes?lon=-1&lat=52&radius=-1')).status, 400);
+  assert.equal((await getJson(srv.url, '/postcodes?lon=-1&lat=52&radius=x')).status, 400);
+  // widesearch looks up to 20 km for at most 10: Derby from a field outside it
+  const far = await getJson(srv.url, '/postcodes?lon=-1.62&lat=52.93&widesearch=true&limit=50');
+  assert.equal(far.status, 200);
+  assert.equal(far.body.result.length, 10);
+  assert.ok(far.body.result.every((p) => p.distance <= 20000));
   assert.equal((await getJson(srv.url, '/postcodes?lon=-1&lat=52&limit=101')).status, 400);
   assert.match((await getJson(srv.url, '/postcodes')).body.error, /^No postcode query submitted/);
   const q = await getJson(srv.url, '/postcodes?q=SW1A1&limit=2');
   assert.equal(q.body.result.length, 2);
   assert.match(q.body.result[0].postcode, /^SW1A 1/);
+});
+
+test('postcodes near a postcode, and a random one', async () => {
+  const r = await getJson(srv.url, '/postcodes/DE22%201AA/nearest?limit=5&radius=500');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.result[0].postcode, 'DE22 1AA');
+  assert.equal(r.body.result[0].distance, 0);
+  assert.ok(r.body.result.length <= 5 && r.body.result.every((p) => p.distance <= 500));
+  assert.equal((await getJson(srv.url, '/postcodes/DE229ZZ/nearest')).status, 404);
+  assert.equal((await getJson(srv.url, '/postcodes/XYZ/nearest')).status, 404);
+  const seen = new Set();
+  for (let i = 0; i < 10; i++) {
+    const x = await getJson(srv.url, '/random/postcodes');
+    assert.equal(x.status, 200);
+    assert.ok(x.body.result.latitude !== null);
+    seen.add(x.body.result.postcode);
+  }
+  assert.ok(seen.size > 1, 'random is not constant');
+  const ze = await getJson(srv.url, '/random/postcodes?outcode=ze2');
+  assert.match(ze.body.result.postcode, /^ZE2 /);
+  assert.deepEqual((await getJson(srv.url, '/random/postcodes?outcode=M1')).body, { status: 200, result: null });
+  assert.equal((await getJson(srv.url, '/random/postcodes?outcode=QQQ')).status, 404);
 });
 
 test('outcodes', async () => {
