@@ -53,9 +53,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libturnout.a
 deps:
 	@sh scripts/deps.sh $(DEB_PKGS)
 
+# Imported beside the target and moved into place, so an interrupted first
+# import never leaves a database that looks ready.
 $(DB): | $(BUILD)/turnout
-	@mkdir -p $(dir $(DB))
-	$(BUILD)/turnout import --data data --db $(DB)
+	@mkdir -p $(dir $(DB)) && rm -f $(DB).new $(DB).new-wal $(DB).new-shm
+	$(BUILD)/turnout import --data data --db $(DB).new
+	mv $(DB).new $(DB)
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/turnout

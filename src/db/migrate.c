@@ -58,6 +58,7 @@ static const char *const migrations[] = {
 	"  seats2010 TEXT, seats2024 TEXT," /* JSON arrays of every seat it touches */
 	"  admin_districts TEXT, admin_wards TEXT, admin_counties TEXT, countries TEXT"
 	");"
+	"CREATE INDEX districts_held ON districts(outcode) WHERE held > 0;"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 

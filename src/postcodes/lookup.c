@@ -206,31 +206,38 @@ long lookup_autocomplete(struct db *db, const char *prefix, size_t limit, char (
 
 int lookup_random(struct db *db, const char *outcode, struct pc_record *out)
 {
-	struct db_stmt *pick = db_cached(db, "SELECT outcode FROM districts WHERE held > 0"
-					     " ORDER BY outcode LIMIT 1 OFFSET ?");
-	struct db_stmt *count = db_cached(db, "SELECT count(*) FROM districts WHERE held > 0");
+	struct db_stmt *pick = db_cached(db, "SELECT outcode FROM districts WHERE outcode >= ?"
+					     " AND held > 0 ORDER BY outcode LIMIT 1");
 	struct db_stmt *st = db_cached(db, "SELECT " PC_COLUMNS " FROM postcodes"
 					   " WHERE pc >= ? AND pc < ? AND lat IS NOT NULL"
 					   " ORDER BY pc LIMIT 1");
 	char oc[5], lo[9], hi[9];
 	int rc = -1;
 
-	if (!pick || !count || !st)
+	if (!pick || !st)
 		return -1;
 	if (outcode) {
 		snprintf(oc, sizeof(oc), "%s", outcode);
 	} else {
-		/* a district first, so every district is as likely as any other */
-		if (db_step(count) != DB_ROW)
-			goto done;
-		long long n = db_col_int(count, 0);
-		if (n <= 0 || db_bind_int(pick, 1, (long long)((unsigned)rand() % (unsigned)n)) ||
-		    db_step(pick) != DB_ROW)
-			goto done;
+		/* a random point in the alphabet of districts, then the next one
+		 * that holds postcodes (wrapping to the first): index walks only */
+		char from[3] = { (char)('A' + rand() % 26), (char)('A' + rand() % 26), '\0' };
+		for (int attempt = 0; attempt < 2; attempt++) {
+			db_reset(pick);
+			if (db_bind_text(pick, 1, attempt ? "" : from, attempt ? 0 : 2))
+				goto done;
+			enum db_step s = db_step(pick);
+			if (s == DB_ROW)
+				break;
+			if (s != DB_DONE || attempt == 1) {
+				rc = s == DB_DONE ? 0 : -1;
+				goto done;
+			}
+		}
 		snprintf(oc, sizeof(oc), "%s", db_col_text(pick, 0));
 	}
-	/* then a random sector digit and letters inside it, taking the next
-	 * postcode at or after that point, or the district's first */
+	/* then a random point inside the district, taking the next postcode at
+	 * or after it, or the district's first */
 	snprintf(lo, sizeof(lo), "%s%c%c%c", oc, '0' + rand() % 10, 'A' + rand() % 26,
 		 'A' + rand() % 26);
 	snprintf(hi, sizeof(hi), "%s\x7f", oc);
@@ -251,7 +258,6 @@ int lookup_random(struct db *db, const char *outcode, struct pc_record *out)
 	rc = 0;
 done:
 	db_reset(pick);
-	db_reset(count);
 	db_reset(st);
 	return rc;
 }

@@ -58,3 +58,10 @@ test('turnout serve refuses bad options', () => {
   const badBind = run(['serve', '--port', '0', '--bind', 'nope', '--db', FIXTURE_DB]);
   assert.equal(badBind.status, 1);
 });
+
+test('turnout import: a bad data folder is a clear error and exit 1', () => {
+  const r = run(['import', '--data', '/nonexistent', '--db', '/tmp/turnout-cli-import.db']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^turnout import: \/nonexistent\/boundaries\/pcon2024-centroids\.csv: cannot open/);
+  assert.equal(run(['import', 'extra-arg']).status, 2);
+});
