@@ -1,7 +1,8 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
-PKGS      := libmicrohttpd jansson sqlite3 zlib
+PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
+             libsodium-dev liboath-dev libcurl4-openssl-dev \
              zlib1g-dev libcmocka-dev
 TEST_DEBS := chromium
 BENCH_DEBS:= wrk
@@ -20,7 +21,9 @@ PORT     ?= 8080
 
 # the core, every feature, and the importer; main.c is the program
 LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
-             src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c src/app.c))
+             src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c \
+             src/auth/*.c src/mail/*.c src/people/*.c src/groups/*.c src/admin/*.c \
+             src/app.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -7,7 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin/admin.h"
+#include "auth/password.h"
+#include "auth/totp.h"
+#include "groups/groups.h"
 #include "pages/pages.h"
+#include "people/account.h"
 #include "postcodes/api.h"
 #include "seats/api.h"
 
@@ -31,6 +36,18 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	if (access(db_path, F_OK) != 0) {
 		snprintf(err, errlen, "%s does not exist: run `turnout import --db %s` first",
 			 db_path, db_path);
+		return -1;
+	}
+	if (token_init() || totp_init()) {
+		snprintf(err, errlen, "cannot initialise libsodium or liboath");
+		return -1;
+	}
+	password_init();
+	auth_config_defaults(&app->auth);
+	auth_config_from_env(&app->auth);
+	mailer_from_env(&app->mailer, "var/outbox");
+	if (password_hash("not a real password, for equal timing", app->dummy_hash)) {
+		snprintf(err, errlen, "argon2id is unavailable");
 		return -1;
 	}
 	if (db_open(&db, db_path, 0, err, errlen) || db_migrate(db, err, errlen) ||
@@ -60,6 +77,7 @@ void app_release(struct app *app)
 	pthread_setspecific(app->db_key, NULL);
 	pthread_key_delete(app->db_key);
 	seats_release(&app->seats);
+	ratelimit_release(&app->auth.rl);
 	tmpl_set_release(&app->tmpl);
 	static_release(&app->statics);
 }
@@ -79,7 +97,7 @@ struct db *app_db(struct app *app)
 
 const struct http_route *app_routes(size_t *n)
 {
-	static struct http_route all[64];
+	static struct http_route all[128];
 	static size_t count;
 	const struct {
 		const struct http_route *r;
@@ -88,14 +106,73 @@ const struct http_route *app_routes(size_t *n)
 		{ page_routes, page_nroutes },
 		{ postcodes_routes, postcodes_nroutes },
 		{ seats_routes, seats_nroutes },
+		{ account_routes, account_nroutes },
+		{ groups_routes, groups_nroutes },
+		{ admin_routes, admin_nroutes },
 	};
 
 	if (!count)
 		for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++)
-			for (size_t i = 0; i < features[f].n && count < 64; i++)
+			for (size_t i = 0; i < features[f].n && count < 128; i++)
 				all[count++] = features[f].r[i];
 	*n = count;
 	return all;
+}
+
+void page_render(struct http_request *req, struct http_response *res, int status,
+		 const char *name, json_t *ctx, const struct who *w)
+{
+	struct app *app = req->app;
+
+	if (w) {
+		json_object_set_new(ctx, "csrf", json_string(w->csrf));
+		if (w->actor.id)
+			json_object_set_new(ctx, "me",
+					    json_pack("{s:s, s:b, s:b}", "name", w->name, "admin",
+						      w->actor.admin, "strong", w->actor.strong));
+	}
+	res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	/* pages may hold personal data or a postcode: never in a shared cache */
+	http_set_header(res, "Cache-Control", "no-store");
+	if (tmpl_render(&app->tmpl, name, ctx, &res->body)) {
+		buf_reset(&res->body);
+		res->status = 500;
+		buf_puts(&res->body, "<!doctype html><title>Error</title><p>Sorry, this page"
+				     " could not be shown.</p>");
+	}
+	json_decref(ctx);
+}
+
+void page_message(struct http_request *req, struct http_response *res, int status,
+		  const char *title, const char *text, const struct who *w)
+{
+	page_render(req, res, status, "message",
+		    json_pack("{s:s, s:s}", "title", title, "text", text), w);
+}
+
+void api_json(struct http_response *res, json_t *value)
+{
+	char *text = value ? json_dumps(value, JSON_COMPACT) : NULL;
+
+	json_decref(value);
+	if (!text) {
+		http_error(res, 500, "Could not answer");
+		return;
+	}
+	http_json(res, 200);
+	buf_printf(&res->body, "{\"status\":200,\"result\":%s}", text);
+	free(text);
+	http_set_header(res, "Cache-Control", "no-store");
+}
+
+int form_read(struct http_request *req, struct http_response *res, struct qs *form)
+{
+	if (qs_parse(form, &req->arena, req->body.p ? req->body.p : "", req->body.len) == 0)
+		return 0;
+	page_message(req, res, 400, "Something went wrong",
+		     "The form could not be read. Please go back and try again.", NULL);
+	return -1;
 }
 
 void app_default_assets(char *out, size_t len)

@@ -9,9 +9,11 @@
 
 #include <pthread.h>
 
+#include "auth/web.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "mail/mail.h"
 #include "seats/seats.h"
 #include "tmpl/tmpl.h"
 
@@ -22,6 +24,9 @@ struct app {
 	struct tmpl_set tmpl;
 	struct static_files statics;
 	pthread_key_t db_key;
+	struct auth_config auth;
+	struct mailer mailer;
+	char dummy_hash[128]; /* verified against when no account matches: equal timing */
 };
 
 /* Opens the database, loads seats, templates and assets; 0 or -1 with err. */
@@ -30,6 +35,18 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 void app_release(struct app *app);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
+
+/* Renders template name as a page for visitor w (NULL: anonymous) into res. */
+struct who;
+void page_render(struct http_request *req, struct http_response *res, int status,
+		 const char *name, json_t *ctx, const struct who *w);
+/* A one-paragraph page: a title and a message. */
+void page_message(struct http_request *req, struct http_response *res, int status,
+		  const char *title, const char *text, const struct who *w);
+/* {"status":200,"result":value} (value is consumed), not cached. */
+void api_json(struct http_response *res, json_t *value);
+/* Parses a urlencoded body into form; 0, or -1 after answering 400. */
+int form_read(struct http_request *req, struct http_response *res, struct qs *form);
 
 /* Every route of every feature, for the server. */
 const struct http_route *app_routes(size_t *n);

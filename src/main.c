@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "admin/admin.h"
 #include "app.h"
+#include "auth/audit.h"
+#include "people/people.h"
 #include "import/import.h"
 #include "postcodes/lookup.h"
 #include "postcodes/pc_json.h"
@@ -31,6 +35,8 @@ static const char usage_main[] =
 	"  import     load the bundled UK data into the database\n"
 	"  postcode   look up one postcode\n"
 	"  nearest    list the marginal seats nearest a postcode\n"
+	"  admin      create or promote a national admin (the first one)\n"
+	"  routes     list every HTTP route (method and path)\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -42,7 +48,11 @@ static const char usage_serve[] =
 	"  --bind ADDR     IPv4 address to listen on (default 127.0.0.1)\n"
 	"  --db PATH       database file (env TURNOUT_DB; default " DEFAULT_DB ")\n"
 	"  --threads N     worker threads (default: one per core)\n"
-	"  --access-log F  where request lines go: a file, - for stderr, off (default -)\n";
+	"  --access-log F  where request lines go: a file, - for stderr, off (default -)\n"
+	"  --public-url U  base of links in emails (env TURNOUT_PUBLIC_URL;\n"
+	"                  default http://ADDR:PORT)\n"
+	"\n"
+	"Mail goes to var/outbox/*.eml unless TURNOUT_SMTP_URL is set (see README).\n";
 
 static const char usage_import[] =
 	"usage: turnout import [--data DIR] [--db PATH]\n"
@@ -51,6 +61,14 @@ static const char usage_import[] =
 	"  --db PATH   database file (env TURNOUT_DB; default " DEFAULT_DB ")\n"
 	"\n"
 	"Replaces all reference data in one transaction; on any error nothing changes.\n";
+
+static const char usage_admin[] =
+	"usage: turnout admin --email ADDRESS --name NAME [--db PATH]\n"
+	"\n"
+	"Creates the person (or finds them by email) and makes them a national admin.\n"
+	"They sign in by link, then set a password and an authenticator app.\n";
+
+static const char usage_routes[] = "usage: turnout routes\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -83,10 +101,11 @@ static int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, 'p' },  { "bind", required_argument, NULL, 'b' },
 		{ "db", required_argument, NULL, 'd' },	   { "threads", required_argument, NULL, 't' },
-		{ "access-log", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 },
+		{ "access-log", required_argument, NULL, 'l' },
+		{ "public-url", required_argument, NULL, 'u' },	{ NULL, 0, NULL, 0 },
 	};
 	const char *db = env_or("TURNOUT_DB", DEFAULT_DB), *port_s = env_or("TURNOUT_PORT", "8080");
-	const char *bind = "127.0.0.1", *logp = "-";
+	const char *bind = "127.0.0.1", *logp = "-", *public_url = getenv("TURNOUT_PUBLIC_URL");
 	long port, threads = 0;
 	char err[1024], assets[1024];
 	struct app app;
@@ -99,6 +118,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'b': bind = optarg; break;
 		case 'd': db = optarg; break;
 		case 'l': logp = optarg; break;
+		case 'u': public_url = optarg; break;
 		case 't':
 			if (num_parse_long(optarg, strlen(optarg), 1, 256, &threads)) {
 				fprintf(stderr, "turnout serve: --threads takes 1 to 256\n");
@@ -145,11 +165,19 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "turnout serve: %s\n", err);
 		goto done;
 	}
+	if (public_url && *public_url && strlen(public_url) < sizeof(app.auth.public_url))
+		snprintf(app.auth.public_url, sizeof(app.auth.public_url), "%s", public_url);
+	else
+		snprintf(app.auth.public_url, sizeof(app.auth.public_url), "http://%s:%u", bind,
+			 http_server_port(srv));
+	struct retention_job job;
+	retention_start(&job, &app);
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);
+	retention_stop(&job);
 	http_server_stop(srv);
 	rc = 0;
 done:
@@ -157,6 +185,82 @@ done:
 	if (log_fd > STDERR_FILENO)
 		close(log_fd);
 	return rc;
+}
+
+static int cmd_admin(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *email = NULL, *name = NULL, *dbp = env_or("TURNOUT_DB", DEFAULT_DB);
+	struct person p;
+	struct db *db = NULL;
+	char err[1024];
+	int c, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e': email = optarg; break;
+		case 'n': name = optarg; break;
+		case 'd': dbp = optarg; break;
+		default: fputs(usage_admin, stderr); return EXIT_USAGE;
+		}
+	}
+	memset(&p, 0, sizeof(p));
+	const char *why = optind < argc || !email || !name ? "--email and --name are needed"
+				: person_input_check(&p, name, email, NULL, NULL, NULL);
+	if (why) {
+		fprintf(stderr, "turnout admin: %s\n%s", why, usage_admin);
+		return EXIT_USAGE;
+	}
+	if (access(dbp, F_OK) != 0) {
+		fprintf(stderr, "turnout admin: %s does not exist: run `turnout import` first\n", dbp);
+		return 1;
+	}
+	if (db_open(&db, dbp, 0, err, sizeof(err)) || db_migrate(db, err, sizeof(err))) {
+		fprintf(stderr, "turnout admin: %s\n", err);
+		goto done;
+	}
+	struct person existing;
+	int found = person_by_email(db, p.email, &existing);
+	struct db_stmt *st = db_prepare(db, "UPDATE people SET is_admin = 1 WHERE id = ?");
+	p.admin = 1;
+	p.created_at = (long long)time(NULL);
+	if (found < 0 || !st || db_begin(db) || (found == 0 && person_create(db, &p)) ||
+	    db_bind_int(st, 1, found ? existing.id : p.id) || db_step(st) != DB_DONE ||
+	    audit_write(db, 0, "role.admin_bootstrap", found ? existing.id : p.id, NULL) ||
+	    db_commit(db)) {
+		fprintf(stderr, "turnout admin: %s\n", db_errmsg(db));
+		db_rollback(db);
+		db_finalize(st);
+		goto done;
+	}
+	db_finalize(st);
+	printf("%s is a national admin (id %ld). Sign in at /signin by email link, then set a"
+	       " password and an authenticator app under Account.\n",
+	       found ? "the existing account" : "a new account", found ? existing.id : p.id);
+	rc = 0;
+done:
+	db_close(db);
+	return rc;
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+	size_t n;
+	const struct http_route *r = app_routes(&n);
+
+	(void)argv;
+	if (argc > 1) {
+		fputs(usage_routes, stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s\n", r[i].method, r[i].pattern);
+	return 0;
 }
 
 static int cmd_import(int argc, char **argv)
@@ -386,6 +490,8 @@ int main(int argc, char **argv)
 		{ "import", usage_import, cmd_import },
 		{ "postcode", usage_postcode, cmd_postcode },
 		{ "nearest", usage_nearest, cmd_nearest },
+		{ "admin", usage_admin, cmd_admin },
+		{ "routes", usage_routes, cmd_routes },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

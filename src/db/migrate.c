@@ -60,6 +60,67 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX districts_held ON districts(outcode) WHERE held > 0;"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+
+	/* 2: people, local groups, sessions and the audit log (issue 3) */
+	"CREATE TABLE people ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, email TEXT NOT NULL UNIQUE," /* email lower-cased */
+	"  postcode TEXT, phone TEXT, member INTEGER NOT NULL DEFAULT 0,"
+	"  is_admin INTEGER NOT NULL DEFAULT 0,"
+	"  password_hash TEXT," /* argon2id, libsodium's encoded string */
+	"  totp_secret TEXT, totp_enabled INTEGER NOT NULL DEFAULT 0,"
+	"  totp_last_step INTEGER NOT NULL DEFAULT 0," /* no code is accepted twice */
+	"  created_at INTEGER NOT NULL, last_active_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX people_active ON people(last_active_at);"
+	"CREATE TABLE local_groups ("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE group_seats (" /* the 2024 seats a group covers */
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  pcon2024 TEXT NOT NULL,"
+	"  PRIMARY KEY (group_id, pcon2024)"
+	");"
+	"CREATE INDEX group_seats_seat ON group_seats(pcon2024);"
+	"CREATE TABLE memberships ("
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL CHECK (role IN ('member', 'organiser')),"
+	"  joined_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (group_id, person_id)"
+	");"
+	"CREATE INDEX memberships_person ON memberships(person_id);"
+	"CREATE TABLE login_links ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  expires_at INTEGER NOT NULL, used_at INTEGER"
+	");"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  strong INTEGER NOT NULL DEFAULT 0," /* signed in with password and TOTP */
+	"  mfa_pending INTEGER NOT NULL DEFAULT 0," /* password checked, TOTP not yet */
+	"  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX sessions_person ON sessions(person_id);"
+	"CREATE TABLE recovery_codes ("
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  code_hash TEXT NOT NULL, used_at INTEGER,"
+	"  PRIMARY KEY (person_id, code_hash)"
+	");"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* append-only: ids of people, never their data, so erasure keeps it */
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  actor_id INTEGER, action TEXT NOT NULL, subject_id INTEGER, detail TEXT"
+	");"
+	"CREATE INDEX audit_subject ON audit_log(subject_id);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

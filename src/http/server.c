@@ -91,6 +91,36 @@ const char *http_header(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_client_ip(struct http_request *req, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, len, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)len);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)len);
+}
+
+void http_redirect(struct http_response *res, const char *path)
+{
+	res->status = 303;
+	res->content_type = "text/plain; charset=utf-8";
+	/* only local paths: an open redirect would hand out our sign-in links */
+	http_set_header(res, "Location", path && path[0] == '/' && path[1] != '/' ? path : "/");
+	buf_reset(&res->body);
+	buf_puts(&res->body, "See Other\n");
+}
+
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct ctx *c = xcalloc(1, sizeof(*c));

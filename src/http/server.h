@@ -20,7 +20,7 @@
 #define HTTP_MAX_HEADERS 8192   /* bytes of all header lines; 431 past it */
 #define HTTP_MAX_BODY 65536     /* bytes of request body; 413 past it */
 #define HTTP_MAX_RESPONSE (8u << 20) /* a handler's answer, bytes */
-#define HTTP_MAX_RESP_HEADERS 8
+#define HTTP_MAX_RESP_HEADERS 12
 
 struct http_request {
 	const char *method; /* "GET", "POST", ...; HEAD is routed as GET */
@@ -74,6 +74,12 @@ void http_server_stop(struct http_server *srv);
 
 /* A request header's value, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
+/* A cookie's value, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
+/* The peer's address as text ("127.0.0.1"); "unknown" if it has none. */
+void http_client_ip(struct http_request *req, char *out, size_t len);
+/* 303 See Other to a local path (never an absolute URL from input). */
+void http_redirect(struct http_response *res, const char *path);
 void http_set_header(struct http_response *res, const char *name, const char *value);
 /* {"status":N,"error":"msg"} with that status. */
 void http_error(struct http_response *res, int status, const char *msg);

@@ -40,29 +40,12 @@ static json_t *form_ctx(const char *postcode, const char *election, const char *
 			 parties);
 }
 
-static void render(struct http_request *req, struct http_response *res, int status,
-		   const char *name, json_t *ctx)
-{
-	struct app *app = req->app;
-
-	res->status = status;
-	res->content_type = "text/html; charset=utf-8";
-	/* answers hold a postcode: keep them out of shared caches */
-	http_set_header(res, "Cache-Control", "no-store");
-	if (tmpl_render(&app->tmpl, name, ctx, &res->body)) {
-		buf_reset(&res->body);
-		res->status = 500;
-		buf_puts(&res->body, "<!doctype html><title>Error</title><p>Sorry, this page"
-				     " could not be shown.</p>");
-	}
-	json_decref(ctx);
-}
-
 static void home(struct http_request *req, struct http_response *res)
 {
+	struct who w;
 	json_t *ctx = json_pack("{s:s, s:o}", "title", "Find your nearest marginal", "form",
 				form_ctx(NULL, NULL, NULL, NULL));
-	render(req, res, 200, "home", ctx);
+	page_render(req, res, 200, "home", ctx, who_load(req, res, &w) ? NULL : &w);
 }
 
 static json_t *answer_ctx(const struct app *app, const struct nearest_answer *a)
@@ -136,7 +119,8 @@ static void find(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "answer", answer_ctx(app, a));
 		json_object_set_new(ctx, "title", json_string("Your nearest marginals"));
 	}
-	render(req, res, status, "home", ctx);
+	struct who w;
+	page_render(req, res, status, "home", ctx, who_load(req, res, &w) ? NULL : &w);
 }
 
 static void static_file(struct http_request *req, struct http_response *res)

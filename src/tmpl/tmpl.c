@@ -215,7 +215,11 @@ static const json_t *lookup(const json_t **stack, size_t depth, const char *name
 			return NULL;
 		memcpy(key, rest, kl);
 		key[kl] = '\0';
-		v = json_object_get(v, key);
+		/* "list.0": an array's first item, so a section can test non-empty */
+		if (json_is_array(v) && kl > 0 && strspn(key, "0123456789") == kl)
+			v = json_array_get(v, (size_t)strtoul(key, NULL, 10));
+		else
+			v = json_object_get(v, key);
 	}
 	return v;
 }

@@ -1,7 +1,8 @@
 // Shared by the black-box tests: start the real binary on a free loopback
 // port against a real database file, and stop it the way an operator would.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,11 +10,13 @@ export const BIN = process.env.TURNOUT_BIN ?? 'build/turnout';
 export const FIXTURE_DB = process.env.TURNOUT_FIXTURE_DB ?? 'build/test/fixture.db';
 export const FULL_DB = process.env.TURNOUT_FULL_DB ?? 'build/test/full.db';
 
-export async function startServer({ db = FIXTURE_DB, args = [] } = {}) {
+export async function startServer({ db = FIXTURE_DB, args = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'turnout-'));
   const accessLog = join(dir, 'access.log');
+  const outbox = join(dir, 'outbox');
   const proc = spawn(BIN, ['serve', '--port', '0', '--db', db, '--access-log', accessLog, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TURNOUT_OUTBOX: outbox, ...env },
   });
   let stderr = '';
   const url = await new Promise((resolve, reject) => {
@@ -29,6 +32,7 @@ export async function startServer({ db = FIXTURE_DB, args = [] } = {}) {
   return {
     url,
     proc,
+    outbox,
     accessLog: () => readFileSync(accessLog, 'utf8'),
     stderr: () => stderr,
     async stop() {
@@ -48,4 +52,96 @@ export async function getJson(base, path, init) {
 
 export function run(args, opts = {}) {
   return spawnSync(BIN, args, { encoding: 'utf8', ...opts });
+}
+
+// A copy of a database file, so a test may write without touching others.
+export function copyDb(src) {
+  const dir = mkdtempSync(join(tmpdir(), 'turnout-db-'));
+  const dst = join(dir, 'copy.db');
+  copyFileSync(src, dst);
+  return dst;
+}
+
+// The sign-in link in the newest email to `to` in an outbox folder.
+export function linkFor(outbox, to) {
+  const files = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort() : [];
+  for (const f of files.reverse()) {
+    const text = readFileSync(join(outbox, f), 'utf8');
+    if (!text.includes(`To: ${to}\r\n`)) continue;
+    const m = /(http:\/\/[^\s"<>]+\/signin\/link\?token=[A-Za-z0-9_-]+)/.exec(text);
+    if (m) return { url: m[1], text, file: f };
+  }
+  return null;
+}
+
+// A person with a browser-like cookie jar: pages fetched, forms posted with
+// the CSRF token the page carried, redirects not followed.
+export class Visitor {
+  constructor(base) { this.base = base; this.jar = new Map(); this.csrf = null; }
+  cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
+  keep(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const [k, v] = pair.split('=');
+      if (attrs.some((a) => /max-age=0/i.test(a.trim())) || v === '') this.jar.delete(k);
+      else this.jar.set(k, v);
+    }
+  }
+  async get(path, headers = {}) {
+    const res = await fetch(this.base + path, { redirect: 'manual', headers: { Cookie: this.cookieHeader(), ...headers } });
+    this.keep(res);
+    const body = await res.text();
+    const m = /name="csrf" value="([^"]+)"/.exec(body);
+    if (m) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, body };
+  }
+  async post(path, fields = {}, { csrf = true, headers = {} } = {}) {
+    if (csrf && !this.csrf) await this.get('/signin');
+    const form = new URLSearchParams(csrf ? { csrf: this.csrf, ...fields } : fields);
+    const res = await fetch(this.base + path, {
+      method: 'POST', redirect: 'manual', body: form.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: this.cookieHeader(),
+        Origin: this.base, ...headers },
+    });
+    this.keep(res);
+    const body = await res.text();
+    const m = /name="csrf" value="([^"]+)"/.exec(body);
+    if (m) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, body };
+  }
+  async api(method, path, { origin = true } = {}) {
+    const res = await fetch(this.base + path, {
+      method, headers: { Cookie: this.cookieHeader(), ...(origin ? { Origin: this.base } : {}) },
+    });
+    this.keep(res);
+    const text = await res.text();
+    let body; try { body = JSON.parse(text); } catch { body = text; }
+    return { status: res.status, headers: res.headers, body };
+  }
+  // Signs up (or in) by emailed link; returns the person's page.
+  async signInByLink(outbox, email, name = 'Test Person', extra = {}) {
+    await this.get('/signup');
+    const r = await this.post('/signup', { name, email, ...extra });
+    if (r.status !== 200) throw new Error(`signup ${r.status}: ${r.body.slice(0, 200)}`);
+    const link = linkFor(outbox, email);
+    if (!link) throw new Error(`no email for ${email}`);
+    const page = await this.get(link.url.replace(/^http:\/\/[^/]+/, ''));
+    const token = /name="token" value="([^"]+)"/.exec(page.body)[1];
+    const done = await this.post('/signin/link', { token });
+    if (done.status !== 303) throw new Error(`link sign-in ${done.status}`);
+    return done;
+  }
+}
+
+// RFC 6238 TOTP, SHA-1, 6 digits, for the secret in base32.
+export function totp(secretB32, when = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretB32.replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(when / 1000 / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
 }

@@ -1,0 +1,207 @@
+#include "auth/web.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "util/num.h"
+#include "util/progress.h"
+
+#define COOKIE_SESSION "turnout_session"
+#define COOKIE_CSRF "turnout_csrf"
+
+void auth_config_defaults(struct auth_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->limits.idle_s = 2 * 3600;
+	c->limits.absolute_s = 12 * 3600;
+	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
+	c->rates.signin_ip = (struct rate_rule){ 30, 30 };
+	c->rates.signin_account = (struct rate_rule){ 3, 5 };
+	c->rates.password_ip = (struct rate_rule){ 20, 20 };
+	c->rates.password_account = (struct rate_rule){ 5, 10 };
+	c->rates.totp_account = (struct rate_rule){ 5, 10 };
+	c->rates.signup_ip = (struct rate_rule){ 20, 20 };
+	ratelimit_init(&c->rl);
+}
+
+static void env_rule(const char *name, struct rate_rule *r)
+{
+	const char *v = getenv(name);
+	double pm, burst;
+	if (v && sscanf(v, "%lf/%lf", &pm, &burst) == 2 && pm > 0 && burst >= 1) {
+		r->per_minute = pm;
+		r->burst = burst;
+	}
+}
+
+static void env_long(const char *name, long *out, long min, long max)
+{
+	const char *v = getenv(name);
+	long x;
+	if (v && num_parse_long(v, strlen(v), min, max, &x) == 0)
+		*out = x;
+}
+
+void auth_config_from_env(struct auth_config *c)
+{
+	const char *url = getenv("TURNOUT_PUBLIC_URL");
+	long secure = c->secure_cookies;
+
+	env_long("TURNOUT_SESSION_IDLE", &c->limits.idle_s, 60, 30L * 86400);
+	env_long("TURNOUT_SESSION_ABSOLUTE", &c->limits.absolute_s, 60, 90L * 86400);
+	env_long("TURNOUT_SECURE_COOKIES", &secure, 0, 1);
+	env_long("TURNOUT_RETENTION_DAYS", &c->retention_days, 0, 36500);
+	c->secure_cookies = (int)secure;
+	if (url && *url && strlen(url) < sizeof(c->public_url))
+		snprintf(c->public_url, sizeof(c->public_url), "%s", url);
+	env_rule("TURNOUT_RATE_SIGNIN_IP", &c->rates.signin_ip);
+	env_rule("TURNOUT_RATE_SIGNIN_ACCOUNT", &c->rates.signin_account);
+	env_rule("TURNOUT_RATE_PASSWORD_IP", &c->rates.password_ip);
+	env_rule("TURNOUT_RATE_PASSWORD_ACCOUNT", &c->rates.password_account);
+	env_rule("TURNOUT_RATE_TOTP_ACCOUNT", &c->rates.totp_account);
+	env_rule("TURNOUT_RATE_SIGNUP_IP", &c->rates.signup_ip);
+}
+
+static const char *cookie_name(const struct auth_config *c, int session)
+{
+	if (c->secure_cookies)
+		return session ? "__Host-" COOKIE_SESSION : "__Host-" COOKIE_CSRF;
+	return session ? COOKIE_SESSION : COOKIE_CSRF;
+}
+
+static void set_cookie(struct http_response *res, struct http_request *req, int session,
+		       const char *value, long max_age)
+{
+	struct app *app = req->app;
+	const struct auth_config *c = &app->auth;
+	char *h = arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+			       cookie_name(c, session), value, c->secure_cookies ? "; Secure" : "",
+			       max_age >= 0 ? arena_printf(&req->arena, "; Max-Age=%ld", max_age)
+					    : "");
+	http_set_header(res, "Set-Cookie", h);
+}
+
+void session_cookie_set(struct http_response *res, struct http_request *req, const char *token)
+{
+	set_cookie(res, req, 1, token, -1);
+}
+
+void session_cookie_clear(struct http_response *res, struct http_request *req)
+{
+	set_cookie(res, req, 1, "", 0);
+}
+
+static int load_person(struct db *db, struct who *w)
+{
+	struct db_stmt *st = db_cached(db, "SELECT name, is_admin FROM people WHERE id = ?");
+	int rc = -1;
+
+	if (!st || db_bind_int(st, 1, w->session.person_id))
+		return -1;
+	if (db_step(st) == DB_ROW) {
+		snprintf(w->name, sizeof(w->name), "%s", db_col_text(st, 0));
+		w->actor.admin = (int)db_col_int(st, 1);
+		rc = 1;
+	} else {
+		rc = 0;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int who_load(struct http_request *req, struct http_response *res, struct who *w)
+{
+	struct app *app = req->app;
+	const struct auth_config *c = &app->auth;
+	const char *tok = http_cookie(req, cookie_name(c, 1));
+	const char *anon = http_cookie(req, cookie_name(c, 0));
+	long long now = (long long)time(NULL);
+	struct db *db;
+
+	memset(w, 0, sizeof(*w));
+	if (tok) {
+		if (!(db = app_db(app)))
+			return -1;
+		int found = session_find(db, tok, now, &c->limits, &w->session);
+		if (found < 0)
+			return -1;
+		if (found && load_person(db, w) == 1) {
+			if (w->session.mfa_pending) {
+				w->mfa_pending = 1;
+			} else {
+				w->actor.id = w->session.person_id;
+				w->actor.strong = w->session.strong;
+				session_touch(db, &w->session, now);
+			}
+			memcpy(w->csrf, w->session.csrf, sizeof(w->csrf));
+			return 0;
+		}
+		w->actor.admin = 0;
+		session_cookie_clear(res, req);
+	}
+	if (anon && token_well_formed(anon)) {
+		snprintf(w->csrf, sizeof(w->csrf), "%s", anon);
+	} else {
+		token_new(w->csrf);
+		set_cookie(res, req, 0, w->csrf, -1);
+	}
+	return 0;
+}
+
+int who_csrf_ok(const struct who *w, const struct qs *form)
+{
+	const char *t = qs_get(form, "csrf");
+	return t && *w->csrf && token_equal(t, w->csrf);
+}
+
+static int same_origin(struct http_request *req, const char *origin)
+{
+	const char *host = http_header(req, "Host");
+	const char *p = strstr(origin, "://");
+
+	if (!host || !p)
+		return 0;
+	p += 3;
+	size_t n = strcspn(p, "/");
+	return strlen(host) == n && strncmp(p, host, n) == 0;
+}
+
+int origin_ok(struct http_request *req)
+{
+	const char *origin = http_header(req, "Origin");
+	const char *referer = http_header(req, "Referer");
+
+	if (origin)
+		return strcmp(origin, "null") != 0 && same_origin(req, origin);
+	/* no Origin: only a same-site Referer will do (a form post from us) */
+	return referer && same_origin(req, referer);
+}
+
+int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,
+	       const char *who, const struct rate_rule *rule, int json)
+{
+	struct app *app = req->app;
+	char key[256];
+	int wait;
+
+	snprintf(key, sizeof(key), "%s:%s", bucket, who);
+	wait = ratelimit_take(&app->auth.rl, key, rule, now_seconds());
+	if (wait == 0)
+		return 0;
+	http_set_header(res, "Retry-After", arena_printf(&req->arena, "%d", wait));
+	if (json) {
+		http_error(res, 429, "Too many requests: try again later");
+	} else {
+		res->status = 429;
+		res->content_type = "text/html; charset=utf-8";
+		buf_reset(&res->body);
+		buf_printf(&res->body,
+			   "<!doctype html><title>Slow down</title><p>Too many attempts. Please wait"
+			   " %d seconds and try again.</p><p><a href=\"/\">Home</a></p>",
+			   wait);
+	}
+	return -1;
+}

@@ -1,0 +1,218 @@
+#include "mail/mail.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAIL_MAX (256u << 10)
+
+static void env_copy(char *dst, size_t cap, const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	snprintf(dst, cap, "%s", v && *v ? v : def);
+}
+
+void mailer_from_env(struct mailer *m, const char *default_outbox)
+{
+	memset(m, 0, sizeof(*m));
+	env_copy(m->smtp_url, sizeof(m->smtp_url), "TURNOUT_SMTP_URL", "");
+	m->mode = *m->smtp_url ? MAIL_SMTP : MAIL_OUTBOX;
+	env_copy(m->outbox, sizeof(m->outbox), "TURNOUT_OUTBOX", default_outbox);
+	env_copy(m->smtp_user, sizeof(m->smtp_user), "TURNOUT_SMTP_USER", "");
+	env_copy(m->smtp_pass, sizeof(m->smtp_pass), "TURNOUT_SMTP_PASSWORD", "");
+	env_copy(m->from, sizeof(m->from), "TURNOUT_MAIL_FROM", "turnout <noreply@localhost>");
+}
+
+static int header_safe(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+/* RFC 2047 for a subject with anything but printable ASCII. */
+static void subject_header(struct buf *out, const char *s)
+{
+	int ascii = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		ascii &= *p >= 0x20 && *p < 0x7f;
+	if (ascii) {
+		buf_printf(out, "Subject: %s\r\n", s);
+		return;
+	}
+	size_t n = strlen(s);
+	char *b64 = malloc(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL));
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL),
+			  (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
+	buf_printf(out, "Subject: =?UTF-8?B?%s?=\r\n", b64);
+	free(b64);
+}
+
+/* Body text with every line ending as CRLF, whatever it came with. */
+static void crlf(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\r' || *s == '\n') {
+			buf_put(out, "\r\n", 2);
+			if (*s == '\r' && s[1] == '\n')
+				s++;
+		} else {
+			buf_putc(out, *s);
+		}
+	}
+}
+
+int mail_compose(struct buf *out, const char *from, const char *to, const char *subject,
+		 const char *text, const char *html)
+{
+	unsigned char rnd[12];
+	char boundary[64], date[64], id[48];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!header_safe(from) || !header_safe(to) || !header_safe(subject))
+		return -1;
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
+	snprintf(boundary, sizeof(boundary), "=_turnout_%s", id);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	buf_printf(out, "From: %s\r\nTo: %s\r\n", from, to);
+	subject_header(out, subject);
+	buf_printf(out,
+		   "Date: %s\r\nMessage-ID: <%s@turnout>\r\nMIME-Version: 1.0\r\n"
+		   "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
+		   "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		   "Content-Transfer-Encoding: 8bit\r\n\r\n",
+		   date, id, boundary, boundary);
+	crlf(out, text);
+	buf_printf(out, "\r\n--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
+			"Content-Transfer-Encoding: 8bit\r\n\r\n",
+		   boundary);
+	crlf(out, html);
+	buf_printf(out, "\r\n--%s--\r\n", boundary);
+	return out->overflow ? -1 : 0;
+}
+
+static int to_outbox(const struct mailer *m, const struct buf *msg, char *err, size_t errlen)
+{
+	char tmp[700], final[700];
+	unsigned char rnd[6];
+	char hex[13];
+	struct timespec ts;
+	int fd, rc = -1;
+
+	mkdir(m->outbox, 0700);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	snprintf(tmp, sizeof(tmp), "%s/.%lld%03ld-%s.tmp", m->outbox, (long long)ts.tv_sec,
+		 ts.tv_nsec / 1000000, hex);
+	snprintf(final, sizeof(final), "%s/%lld%03ld-%s.eml", m->outbox, (long long)ts.tv_sec,
+		 ts.tv_nsec / 1000000, hex);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "outbox: %s", strerror(errno));
+		return -1;
+	}
+	/* written whole and synced, then renamed: a reader never sees half */
+	if (write(fd, msg->p, msg->len) == (ssize_t)msg->len && fsync(fd) == 0)
+		rc = 0;
+	close(fd);
+	if (rc == 0 && rename(tmp, final) != 0)
+		rc = -1;
+	if (rc) {
+		unlink(tmp);
+		snprintf(err, errlen, "outbox: write failed");
+	}
+	return rc;
+}
+
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t n, void *ud)
+{
+	struct upload *u = ud;
+	size_t want = size * n;
+	if (want > u->left)
+		want = u->left;
+	memcpy(dst, u->p, want);
+	u->p += want;
+	u->left -= want;
+	return want;
+}
+
+/* The bare address inside "Name <addr>", or the string itself. */
+static void bare_address(const char *s, char *out, size_t cap)
+{
+	const char *lt = strchr(s, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	if (lt && gt)
+		snprintf(out, cap, "<%.*s>", (int)(gt - lt - 1), lt + 1);
+	else
+		snprintf(out, cap, "<%s>", s);
+}
+
+static int to_smtp(const struct mailer *m, const char *to, const struct buf *msg, char *err,
+		   size_t errlen)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *rcpt = NULL;
+	struct upload up = { msg->p, msg->len };
+	char from[300], rcpt_addr[300];
+	CURLcode res;
+
+	if (!c) {
+		snprintf(err, errlen, "smtp: cannot start libcurl");
+		return -1;
+	}
+	bare_address(m->from, from, sizeof(from));
+	bare_address(to, rcpt_addr, sizeof(rcpt_addr));
+	rcpt = curl_slist_append(rcpt, rcpt_addr);
+	curl_easy_setopt(c, CURLOPT_URL, m->smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (*m->smtp_user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, m->smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, m->smtp_pass);
+	}
+	res = curl_easy_perform(c);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	if (res != CURLE_OK) {
+		snprintf(err, errlen, "smtp: %s", curl_easy_strerror(res));
+		return -1;
+	}
+	return 0;
+}
+
+int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
+	      const char *html, char *err, size_t errlen)
+{
+	struct buf msg;
+	int rc = -1;
+
+	buf_init(&msg, MAIL_MAX);
+	if (mail_compose(&msg, m->from, to, subject, text, html)) {
+		snprintf(err, errlen, "message could not be composed");
+		goto done;
+	}
+	rc = m->mode == MAIL_SMTP ? to_smtp(m, to, &msg, err, errlen)
+				  : to_outbox(m, &msg, err, errlen);
+done:
+	buf_release(&msg);
+	return rc;
+}

@@ -1,0 +1,304 @@
+#include "people/people.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "postcodes/postcode.h"
+
+int email_normalise(const char *in, char out[EMAIL_MAX_LEN + 1])
+{
+	size_t n = strlen(in), start = 0, m = 0, at = 0, ats = 0;
+
+	while (start < n && isspace((unsigned char)in[start]))
+		start++;
+	while (n > start && isspace((unsigned char)in[n - 1]))
+		n--;
+	if (n - start == 0 || n - start > EMAIL_MAX_LEN)
+		return -1;
+	for (size_t i = start; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' ||
+		    c == ';' || c == '\\')
+			return -1;
+		if (c == '@') {
+			at = m;
+			ats++;
+		}
+		out[m++] = (char)tolower(c);
+	}
+	out[m] = '\0';
+	/* one @, something before it, a dot in the domain not at either end */
+	const char *dot = ats == 1 ? strchr(out + at, '.') : NULL;
+	if (ats != 1 || at == 0 || !dot || dot == out + at + 1 || out[m - 1] == '.')
+		return -1;
+	return 0;
+}
+
+static int clean_text(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+const char *person_input_check(struct person *p, const char *name, const char *email,
+			       const char *postcode, const char *phone, const char *member)
+{
+	if (!name || !clean_text(name, NAME_MAX_LEN))
+		return "Please give your name (up to 100 characters).";
+	if (!email || email_normalise(email, p->email))
+		return "Please give a valid email address.";
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->postcode[0] = '\0';
+	if (postcode && *postcode) {
+		struct postcode pc;
+		if (postcode_parse(postcode, strlen(postcode), &pc))
+			return "That postcode does not look right. Try one like SW1A 1AA.";
+		snprintf(p->postcode, sizeof(p->postcode), "%s", pc.display);
+	}
+	p->phone[0] = '\0';
+	if (phone && *phone) {
+		size_t digits = 0, n = strlen(phone);
+		if (n > PHONE_MAX_LEN || strspn(phone, "0123456789 +()-") != n)
+			return "A phone number has only digits, spaces and + ( ) -.";
+		for (size_t i = 0; i < n; i++)
+			digits += phone[i] >= '0' && phone[i] <= '9';
+		if (digits < 7)
+			return "That phone number is too short.";
+		snprintf(p->phone, sizeof(p->phone), "%s", phone);
+	}
+	p->member = member && (strcmp(member, "1") == 0 || strcmp(member, "on") == 0 ||
+			       strcmp(member, "true") == 0);
+	return NULL;
+}
+
+#define PERSON_COLS                                                                        \
+	"id, name, email, postcode, phone, member, is_admin, password_hash IS NOT NULL,"   \
+	" totp_enabled, created_at, last_active_at"
+
+static void fill(struct db_stmt *st, struct person *p)
+{
+	const char *s;
+	memset(p, 0, sizeof(*p));
+	p->id = (long)db_col_int(st, 0);
+	snprintf(p->name, sizeof(p->name), "%s", db_col_text(st, 1));
+	snprintf(p->email, sizeof(p->email), "%s", db_col_text(st, 2));
+	snprintf(p->postcode, sizeof(p->postcode), "%s", (s = db_col_text(st, 3)) ? s : "");
+	snprintf(p->phone, sizeof(p->phone), "%s", (s = db_col_text(st, 4)) ? s : "");
+	p->member = (int)db_col_int(st, 5);
+	p->admin = (int)db_col_int(st, 6);
+	p->has_password = (int)db_col_int(st, 7);
+	p->totp_enabled = (int)db_col_int(st, 8);
+	p->created_at = db_col_int(st, 9);
+	p->last_active_at = db_col_int(st, 10);
+}
+
+static int one(struct db_stmt *st, struct person *out)
+{
+	int rc;
+	switch (db_step(st)) {
+	case DB_ROW:
+		fill(st, out);
+		rc = 1;
+		break;
+	case DB_DONE: rc = 0; break;
+	default: rc = -1;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int person_by_id(struct db *db, long id, struct person *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " PERSON_COLS " FROM people WHERE id = ?");
+	if (!st || db_bind_int(st, 1, id))
+		return -1;
+	return one(st, out);
+}
+
+int person_by_email(struct db *db, const char *email, struct person *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " PERSON_COLS " FROM people WHERE email = ?");
+	if (!st || db_bind_text(st, 1, email, strlen(email)))
+		return -1;
+	return one(st, out);
+}
+
+static int bind_opt(struct db_stmt *st, int i, const char *s)
+{
+	return *s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
+}
+
+int person_create(struct db *db, struct person *p)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO people (name, email, postcode, phone,"
+					   " member, is_admin, created_at, last_active_at)"
+					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	struct db_stmt *id = db_cached(db, "SELECT id FROM people WHERE email = ?");
+	int rc = -1;
+
+	if (!st || !id)
+		return -1;
+	if (db_bind_text(st, 1, p->name, strlen(p->name)) ||
+	    db_bind_text(st, 2, p->email, strlen(p->email)) || bind_opt(st, 3, p->postcode) ||
+	    bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
+	    db_bind_int(st, 6, p->admin) || db_bind_int(st, 7, p->created_at) ||
+	    db_bind_int(st, 8, p->created_at) || db_step(st) != DB_DONE)
+		goto done;
+	if (db_bind_text(id, 1, p->email, strlen(p->email)) || db_step(id) != DB_ROW)
+		goto done;
+	p->id = (long)db_col_int(id, 0);
+	rc = 0;
+done:
+	db_reset(st);
+	db_reset(id);
+	return rc;
+}
+
+int person_update(struct db *db, const struct person *p)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE people SET name = ?, email = ?, postcode = ?,"
+					   " phone = ?, member = ? WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = db_bind_text(st, 1, p->name, strlen(p->name)) ||
+	     db_bind_text(st, 2, p->email, strlen(p->email)) || bind_opt(st, 3, p->postcode) ||
+	     bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
+	     db_bind_int(st, 6, p->id) || db_step(st) != DB_DONE;
+	db_reset(st);
+	return rc ? -1 : 0;
+}
+
+json_t *person_export(struct db *db, long id)
+{
+	struct person p;
+	struct db_stmt *g = db_cached(db, "SELECT g.id, g.name, m.role, m.joined_at"
+					  " FROM memberships m JOIN local_groups g ON g.id = m.group_id"
+					  " WHERE m.person_id = ? ORDER BY g.name");
+	struct db_stmt *s = db_cached(db, "SELECT created_at, last_seen_at, strong FROM sessions"
+					  " WHERE person_id = ? ORDER BY created_at");
+	struct db_stmt *a = db_cached(db, "SELECT at, action, actor_id, subject_id FROM audit_log"
+					  " WHERE subject_id = ? OR actor_id = ? ORDER BY id");
+
+	if (!g || !s || !a || person_by_id(db, id, &p) != 1)
+		return NULL;
+	json_t *groups = json_array(), *sessions = json_array(), *audit = json_array();
+	db_bind_int(g, 1, id);
+	while (db_step(g) == DB_ROW)
+		json_array_append_new(groups, json_pack("{s:I, s:s, s:s, s:I}", "id",
+							(json_int_t)db_col_int(g, 0), "name",
+							db_col_text(g, 1), "role", db_col_text(g, 2),
+							"joined_at", (json_int_t)db_col_int(g, 3)));
+	db_reset(g);
+	db_bind_int(s, 1, id);
+	while (db_step(s) == DB_ROW)
+		json_array_append_new(sessions,
+				      json_pack("{s:I, s:I, s:b}", "created_at",
+						(json_int_t)db_col_int(s, 0), "last_seen_at",
+						(json_int_t)db_col_int(s, 1), "strong",
+						(int)db_col_int(s, 2)));
+	db_reset(s);
+	db_bind_int(a, 1, id);
+	db_bind_int(a, 2, id);
+	while (db_step(a) == DB_ROW)
+		json_array_append_new(audit, json_pack("{s:I, s:s, s:I, s:I}", "at",
+						       (json_int_t)db_col_int(a, 0), "action",
+						       db_col_text(a, 1), "actor_id",
+						       (json_int_t)db_col_int(a, 2), "subject_id",
+						       (json_int_t)db_col_int(a, 3)));
+	db_reset(a);
+	return json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I},"
+			 " s:o, s:o, s:o}",
+			 "person", "id", (json_int_t)p.id, "name", p.name, "email", p.email,
+			 "postcode", *p.postcode ? p.postcode : NULL, "phone",
+			 *p.phone ? p.phone : NULL, "member", p.member, "admin", p.admin,
+			 "has_password", p.has_password, "totp_enabled", p.totp_enabled,
+			 "created_at", (json_int_t)p.created_at, "last_active_at",
+			 (json_int_t)p.last_active_at, "groups", groups, "sessions", sessions,
+			 "audit", audit);
+}
+
+int person_erase(struct db *db, long id)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM people WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	/* memberships, sessions, links and recovery codes go by ON DELETE CASCADE */
+	rc = db_bind_int(st, 1, id) || db_step(st) != DB_DONE;
+	db_reset(st);
+	return rc ? -1 : 0;
+}
+
+long people_erase_inactive(struct db *db, long long cutoff)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM people WHERE last_active_at < ?"
+					   " AND is_admin = 0");
+	struct db_stmt *n = db_cached(db, "SELECT changes()");
+	long count = -1;
+
+	if (!st || !n)
+		return -1;
+	if (db_bind_int(st, 1, cutoff) == 0 && db_step(st) == DB_DONE && db_step(n) == DB_ROW)
+		count = (long)db_col_int(n, 0);
+	db_reset(st);
+	db_reset(n);
+	return count;
+}
+
+int link_create(struct db *db, long person_id, long long now, char token[TOKEN_LEN + 1])
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO login_links (token_hash, person_id,"
+					   " expires_at) VALUES (?, ?, ?)");
+	char hash[TOKEN_HASH_LEN + 1];
+	int rc;
+
+	if (!st)
+		return -1;
+	token_new(token);
+	token_hash(token, TOKEN_LEN, hash);
+	rc = db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, person_id) ||
+	     db_bind_int(st, 3, now + LINK_TTL_S) || db_step(st) != DB_DONE;
+	db_reset(st);
+	return rc ? -1 : 0;
+}
+
+int link_consume(struct db *db, const char *token, long long now, long *person_id)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE login_links SET used_at = ?"
+					   " WHERE token_hash = ? AND used_at IS NULL"
+					   " AND expires_at >= ? RETURNING person_id");
+	char hash[TOKEN_HASH_LEN + 1];
+	int rc = 0;
+
+	if (!token_well_formed(token))
+		return 0;
+	if (!st)
+		return -1;
+	token_hash(token, TOKEN_LEN, hash);
+	/* one statement: two tabs racing for the same link cannot both win */
+	if (db_bind_int(st, 1, now) || db_bind_text(st, 2, hash, TOKEN_HASH_LEN) ||
+	    db_bind_int(st, 3, now)) {
+		rc = -1;
+	} else {
+		enum db_step s = db_step(st);
+		if (s == DB_ROW) {
+			*person_id = (long)db_col_int(st, 0);
+			rc = 1;
+			while (db_step(st) == DB_ROW)
+				;
+		} else if (s != DB_DONE) {
+			rc = -1;
+		}
+	}
+	db_reset(st);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * People: volunteers, organisers, admins.  Anyone can take part, member of
+ * the party or not.  This is the only place personal data is read or
+ * written; erasure removes it all and keeps only anonymous counts and the
+ * id-only audit trail.
+ */
+#ifndef TURNOUT_PEOPLE_H
+#define TURNOUT_PEOPLE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "auth/token.h"
+#include "db/db.h"
+
+#define NAME_MAX_LEN 100
+#define EMAIL_MAX_LEN 254
+#define PHONE_MAX_LEN 20
+#define LINK_TTL_S (15 * 60)
+
+struct person {
+	long id;
+	char name[NAME_MAX_LEN + 1];
+	char email[EMAIL_MAX_LEN + 1];
+	char postcode[9]; /* display form, "" if none */
+	char phone[PHONE_MAX_LEN + 1];
+	int member, admin, has_password, totp_enabled;
+	long long created_at, last_active_at;
+};
+
+/* Checks and normalises what a person typed; NULL, or what is wrong. */
+const char *person_input_check(struct person *p, const char *name, const char *email,
+			       const char *postcode, const char *phone, const char *member);
+/* Lower-cased, trimmed; 0, or -1 if it is not an address. */
+int email_normalise(const char *in, char out[EMAIL_MAX_LEN + 1]);
+
+/* 1 found, 0 not, -1 error. */
+int person_by_id(struct db *db, long id, struct person *out);
+int person_by_email(struct db *db, const char *email, struct person *out);
+/* 0 and p->id set; -1 error (e.g. the email is taken). */
+int person_create(struct db *db, struct person *p);
+int person_update(struct db *db, const struct person *p);
+/* Everything held about them, as JSON (the caller decrefs). */
+json_t *person_export(struct db *db, long id);
+/* Erases the person and all that hangs off them, in one transaction. */
+int person_erase(struct db *db, long id);
+/* Erases everyone inactive since before cutoff (unix time); the count, or -1. */
+long people_erase_inactive(struct db *db, long long cutoff);
+
+/* A single-use sign-in link token for the person, valid LINK_TTL_S. */
+int link_create(struct db *db, long person_id, long long now, char token[TOKEN_LEN + 1]);
+/* 1 and *person_id when the token is live (it is then used up), 0 if not. */
+int link_consume(struct db *db, const char *token, long long now, long *person_id);
+
+#endif
