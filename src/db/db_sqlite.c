@@ -49,7 +49,8 @@ int db_open(struct db **out, const char *path, int flags, char *err, size_t errl
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db->h));
 		goto fail;
 	}
-	if (db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;")) {
+	/* secure_delete: an erased person leaves no bytes behind in free pages */
+	if (db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA secure_delete=ON;")) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db->h));
 		goto fail;
 	}

@@ -129,6 +129,8 @@ export class Visitor {
     const token = /name="token" value="([^"]+)"/.exec(page.body)[1];
     const done = await this.post('/signin/link', { token });
     if (done.status !== 303) throw new Error(`link sign-in ${done.status}`);
+    // a new session carries a new CSRF token: pick it up as a browser would
+    await this.get('/account');
     return done;
   }
 }

@@ -1,0 +1,271 @@
+// People, sessions and the security baseline, driven as a browser would:
+// forms with CSRF tokens, cookies, emailed links read from the outbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB } from './lib.mjs';
+
+let srv, db;
+const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: { TURNOUT_SESSION_IDLE: '600' } });
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('sign up, get the link by email, sign in, sign out', async () => {
+  const v = new Visitor(srv.url);
+  const form = await v.get('/signup');
+  assert.equal(form.status, 200);
+  assert.match(form.body, /name="csrf"/);
+  const anon = form.headers.get('set-cookie');
+  assert.match(anon, /turnout_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+
+  const r = await v.post('/signup', { name: 'Bea Volunteer', email: 'Bea@Example.org ', postcode: 'de22 1aa' });
+  assert.equal(r.status, 200);
+  assert.match(r.body, /Check your email/);
+  const mail = linkFor(srv.outbox, 'bea@example.org');
+  assert.ok(mail, 'a message in the outbox');
+  assert.match(mail.text, /^From: .+\r\nTo: bea@example.org\r\nSubject: Your turnout sign-in link\r\n/);
+  assert.match(mail.text, /Content-Type: multipart\/alternative/);
+  assert.match(mail.text, /Content-Type: text\/plain; charset=utf-8/);
+  assert.match(mail.text, /Content-Type: text\/html; charset=utf-8/);
+  // the token is stored only as a hash
+  const token = new URL(mail.url).searchParams.get('token');
+  assert.equal(sql(`SELECT count(*) FROM login_links WHERE token_hash = '${token}'`), '0');
+
+  // following the link twice does not use it up: only the button does
+  const path = mail.url.replace(/^http:\/\/[^/]+/, '');
+  assert.equal((await v.get(path)).status, 200);
+  const page = await v.get(path);
+  assert.match(page.body, /<form method="post" action="\/signin\/link"/);
+  const before = v.jar.get('turnout_session');
+  const signin = await v.post('/signin/link', { token });
+  assert.equal(signin.status, 303);
+  assert.equal(signin.headers.get('location'), '/account');
+  const cookie = signin.headers.getSetCookie().find((c) => c.startsWith('turnout_session='));
+  assert.match(cookie, /; HttpOnly; SameSite=Lax/);
+  assert.notEqual(v.jar.get('turnout_session'), before);
+  assert.equal(v.jar.get('turnout_session').length, 43);
+
+  const acc = await v.get('/account');
+  assert.equal(acc.status, 200);
+  assert.match(acc.body, /value="Bea Volunteer"/);
+  assert.equal(acc.headers.get('cache-control'), 'no-store');
+  const me = await v.api('GET', '/api/v1/me');
+  assert.equal(me.body.result.email, 'bea@example.org');
+  assert.equal(me.body.result.postcode, 'DE22 1AA');
+
+  // the link works once
+  const again = new Visitor(srv.url);
+  await again.get(path);
+  assert.equal((await again.post('/signin/link', { token })).status, 400);
+
+  const sessionToken = v.jar.get('turnout_session');
+  const out = await v.post('/signout');
+  assert.equal(out.status, 303);
+  assert.equal((await v.get('/account')).status, 303);
+  // replaying the old cookie after sign-out gets nowhere
+  const replay = await fetch(`${srv.url}/api/v1/me`, { headers: { Cookie: `turnout_session=${sessionToken}` } });
+  assert.equal(replay.status, 401);
+});
+
+test('the same answer whether or not an address has an account', async () => {
+  const v = new Visitor(srv.url);
+  await v.get('/signin');
+  const known = await v.post('/signin', { email: 'bea@example.org' });
+  const unknown = await v.post('/signin', { email: 'nobody@example.org' });
+  assert.equal(known.status, 200);
+  assert.equal(unknown.status, 200);
+  assert.equal(known.body.replace(/value="[^"]+"/g, ''), unknown.body.replace(/value="[^"]+"/g, ''));
+  assert.equal(linkFor(srv.outbox, 'nobody@example.org'), null);
+  // signing up again with a known address sends a sign-in link, not a second account
+  await v.post('/signup', { name: 'Bea Again', email: 'bea@example.org' });
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'bea@example.org'"), '1');
+});
+
+test('CSRF: forms without the token, or with another, change nothing', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'cat@example.org', 'Cat');
+  const noToken = await v.post('/account', { name: 'Hacked', email: 'cat@example.org' }, { csrf: false });
+  assert.equal(noToken.status, 403);
+  const other = new Visitor(srv.url);
+  await other.get('/signin');
+  const wrong = await v.post('/account', { csrf: other.csrf, name: 'Hacked', email: 'cat@example.org' }, { csrf: false });
+  assert.equal(wrong.status, 403);
+  assert.equal(sql("SELECT name FROM people WHERE email = 'cat@example.org'"), 'Cat');
+  // sign-up too: no account appears without a valid token
+  const anon = new Visitor(srv.url);
+  assert.equal((await anon.post('/signup', { name: 'X', email: 'x@example.org' }, { csrf: false })).status, 403);
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'x@example.org'"), '0');
+  // the JSON API refuses cross-site writes
+  assert.equal((await v.api('DELETE', '/api/v1/me', { origin: false })).status, 403);
+  const evil = await fetch(`${srv.url}/api/v1/me`, { method: 'DELETE', headers: { Cookie: v.cookieHeader(), Origin: 'http://evil.example' } });
+  assert.equal(evil.status, 403);
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'cat@example.org'"), '1');
+  // and a state change never happens on GET
+  assert.equal((await v.get('/signout')).status, 405);
+});
+
+test('bad input on the forms is a readable error and stores nothing', async () => {
+  const v = new Visitor(srv.url);
+  await v.get('/signup');
+  for (const [fields, msg] of [
+    [{ name: '', email: 'a@example.org' }, /your name/],
+    [{ name: 'A'.repeat(101), email: 'a@example.org' }, /up to 100/],
+    [{ name: 'A', email: 'not-an-email' }, /valid email/],
+    [{ name: 'A', email: 'a@b' }, /valid email/],
+    [{ name: 'A', email: 'a@example.org', postcode: 'XYZ' }, /postcode/],
+    [{ name: 'A', email: 'a@example.org', phone: 'call me' }, /phone/],
+    [{ name: 'A\u0001', email: 'a@example.org' }, /your name/],
+  ]) {
+    const r = await v.post('/signup', fields);
+    assert.equal(r.status, 400, JSON.stringify(fields));
+    assert.match(r.body, msg);
+    assert.match(r.body, /role="alert"/);
+  }
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'a@example.org'"), '0');
+});
+
+test('expired links and idle sessions stop working', async () => {
+  const v = new Visitor(srv.url);
+  await v.get('/signin');
+  await v.post('/signin', { email: 'bea@example.org' });
+  const mail = linkFor(srv.outbox, 'bea@example.org');
+  const token = new URL(mail.url).searchParams.get('token');
+  sql('UPDATE login_links SET expires_at = expires_at - 901 WHERE used_at IS NULL');
+  assert.equal((await v.post('/signin/link', { token })).status, 400);
+
+  const w = new Visitor(srv.url);
+  await w.signInByLink(srv.outbox, 'dan@example.org', 'Dan');
+  assert.equal((await w.get('/account')).status, 200);
+  // idle for longer than TURNOUT_SESSION_IDLE (600 s here)
+  sql("UPDATE sessions SET last_seen_at = last_seen_at - 601 WHERE person_id = (SELECT id FROM people WHERE email = 'dan@example.org')");
+  assert.equal((await w.get('/account')).status, 303);
+  assert.equal(sql("SELECT count(*) FROM sessions WHERE person_id = (SELECT id FROM people WHERE email = 'dan@example.org')"), '0');
+  // absolute limit: 12 h after sign-in even when active
+  const x = new Visitor(srv.url);
+  await x.signInByLink(srv.outbox, 'dan@example.org', 'Dan');
+  sql("UPDATE sessions SET created_at = created_at - 43201 WHERE person_id = (SELECT id FROM people WHERE email = 'dan@example.org')");
+  assert.equal((await x.get('/account')).status, 303);
+});
+
+test('rate limits on link sending answer 429 with Retry-After', async () => {
+  const v = new Visitor(srv.url);
+  await v.get('/signin');
+  const statuses = [];
+  let retry = null;
+  for (let i = 0; i < 8; i++) {
+    const r = await v.post('/signin', { email: 'ratelimited@example.org' });
+    statuses.push(r.status);
+    if (r.status === 429) retry = r.headers.get('retry-after');
+  }
+  assert.ok(statuses.includes(200));
+  assert.equal(statuses.at(-1), 429);
+  assert.ok(Number(retry) >= 1);
+});
+
+test('password and TOTP make a strong session; codes work once, in their window', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'eve@example.org', 'Eve');
+  assert.equal((await v.post('/account/password', { password: 'short', again: 'short' })).status, 400);
+  assert.equal((await v.post('/account/password', { password: 'correct horse battery', again: 'correct horse battery' })).status, 200);
+  assert.match(sql("SELECT password_hash FROM people WHERE email = 'eve@example.org'"), /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  await v.post('/account/totp/start');
+  const sec = await v.get('/account/security');
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(sec.body)[1];
+  assert.equal((await v.post('/account/totp/confirm', { code: '000000' })).status, 400);
+  const confirmed = await v.post('/account/totp/confirm', { code: totp(secret) });
+  assert.equal(confirmed.status, 200);
+  const codes = [...confirmed.body.matchAll(/<li><code>([a-z0-9-]{9})<\/code><\/li>/g)].map((m) => m[1]);
+  assert.equal(codes.length, 10);
+  await v.post('/signout');
+
+  const p = new Visitor(srv.url);
+  await p.get('/signin');
+  assert.equal((await p.post('/signin/password', { email: 'eve@example.org', password: 'wrong password!!' })).status, 401);
+  const ok = await p.post('/signin/password', { email: 'eve@example.org', password: 'correct horse battery' });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), '/signin/totp');
+  // half-way: not signed in yet
+  assert.equal((await p.api('GET', '/api/v1/me')).status, 401);
+  await p.get('/signin/totp');
+  assert.equal((await p.post('/signin/totp', { code: totp(secret, Date.now() - 90000) })).status, 401);
+  // the enrolment used this step; the next one is accepted, once
+  const code = totp(secret, Date.now() + 30000);
+  const strong = await p.post('/signin/totp', { code });
+  assert.equal(strong.status, 303);
+  assert.equal((await p.api('GET', '/api/v1/me')).body.result.strong_session, true);
+  await p.post('/signout');
+  const q = new Visitor(srv.url);
+  await q.get('/signin');
+  await q.post('/signin/password', { email: 'eve@example.org', password: 'correct horse battery' });
+  await q.get('/signin/totp');
+  assert.equal((await q.post('/signin/totp', { code })).status, 401, 'a code never works twice');
+  assert.equal((await q.post('/signin/totp', { code: codes[0] })).status, 303, 'a recovery code works');
+  await q.post('/signout');
+  const r = new Visitor(srv.url);
+  await r.get('/signin');
+  await r.post('/signin/password', { email: 'eve@example.org', password: 'correct horse battery' });
+  await r.get('/signin/totp');
+  assert.equal((await r.post('/signin/totp', { code: codes[0] })).status, 401, 'but only once');
+});
+
+test('export, then erase: the person is gone from the database file', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'fay.unique.marker@example.org', 'Fay Marker', { phone: '07700 900123' });
+  const exp = await v.get('/account/export');
+  assert.equal(exp.status, 200);
+  assert.match(exp.headers.get('content-disposition'), /attachment/);
+  const data = JSON.parse(exp.body);
+  assert.equal(data.person.email, 'fay.unique.marker@example.org');
+  assert.equal(data.person.phone, '07700 900123');
+  assert.ok(data.sessions.length >= 1);
+  assert.ok(data.audit.some((a) => a.action === 'signin.link'));
+  const id = data.person.id;
+
+  assert.equal((await v.post('/account/delete', { confirm: 'no' })).status, 400);
+  const del = await v.post('/account/delete', { confirm: 'delete' });
+  assert.equal(del.status, 200);
+  assert.match(del.body, /erased/);
+  assert.equal((await v.get('/account')).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM people WHERE id = ${id}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM sessions WHERE person_id = ${id}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM login_links WHERE person_id = ${id}`), '0');
+  // the audit trail stays, by id only
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE subject_id = ${id} AND action = 'person.erase'`), '1');
+  assert.throws(() => sql('DELETE FROM audit_log'), /append-only/);
+  assert.throws(() => sql("UPDATE audit_log SET action = 'x'"), /append-only/);
+  // and not a byte of it is left in the file once the log is checkpointed
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+  for (const f of [db, `${db}-wal`]) {
+    if (!existsSync(f)) continue;
+    const bytes = readFileSync(f);
+    assert.equal(bytes.indexOf('fay.unique.marker'), -1, `${f} still holds the address`);
+    assert.equal(bytes.indexOf('07700 900123'), -1, `${f} still holds the phone number`);
+  }
+  srv = await startServer({ db });
+});
+
+test('retention erases volunteers inactive past the period', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'gus@example.org', 'Gus');
+  sql("UPDATE people SET last_active_at = last_active_at - 400 * 86400 WHERE email = 'gus@example.org'");
+  await srv.stop();
+  srv = await startServer({ db, env: { TURNOUT_RETENTION_DAYS: '365' } });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'gus@example.org'"), '0');
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'retention.erase'"), '1');
+  assert.equal(sql("SELECT count(*) FROM people WHERE email = 'bea@example.org'"), '1');
+});
+
+test('turnout admin makes the first admin', () => {
+  const r = run(['admin', '--email', 'Root@Example.org', '--name', 'Root', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(sql("SELECT is_admin FROM people WHERE email = 'root@example.org'"), '1');
+  assert.equal(run(['admin', '--email', 'nope', '--name', 'X', '--db', db]).status, 2);
+  assert.equal(run(['admin', '--name', 'X', '--db', db]).status, 2);
+});

@@ -1,0 +1,173 @@
+// The authorisation matrix: every route × every role, owner and not.  A new
+// route fails this test until it is given a row here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Visitor, copyDb, totp, run, FIXTURE_DB } from './lib.mjs';
+
+let srv, db;
+const who = {};       // role -> { v: Visitor, email }
+const ids = {};       // group and person ids
+
+async function strong(email, name) {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  await v.post('/account/password', { password: 'a long enough password', again: 'a long enough password' });
+  await v.post('/account/totp/start');
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
+  const ok = await v.post('/account/totp/confirm', { code: totp(secret) });
+  assert.equal(ok.status, 200);
+  await v.post('/signout');
+  const s = new Visitor(srv.url);
+  await s.get('/signin');
+  assert.equal((await s.post('/signin/password', { email, password: 'a long enough password' })).status, 303);
+  await s.get('/signin/totp');
+  assert.equal((await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) })).status, 303);
+  await s.get('/account');
+  assert.equal((await s.api('GET', '/api/v1/me')).body.result.strong_session, true);
+  return s;
+}
+
+async function weak(email, name) {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  return v;
+}
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db });
+  assert.equal(run(['admin', '--email', 'admin@example.org', '--name', 'Ada Admin', '--db', db]).status, 0);
+  who.admin = { v: await strong('admin@example.org', 'Ada Admin'), email: 'admin@example.org' };
+  who.adminWeak = { v: await weak('admin@example.org', 'Ada Admin'), email: 'admin@example.org' };
+  const a = who.admin.v;
+  for (const [key, name] of [['A', 'Derby Group'], ['B', 'Shetland Group'], ['C', 'Open Group']]) {
+    const r = await a.post('/admin/groups', { name, seats: key === 'A' ? 'E14001193' : '' });
+    assert.equal(r.status, 200, r.body.slice(0, 300));
+  }
+  for (const g of (await a.api('GET', '/api/v1/groups')).body.result) ids[g.name[0]] = g.id;
+  who.volunteer = { v: await weak('vol@example.org', 'Val Volunteer'), email: 'vol@example.org' };
+  await who.volunteer.v.post(`/groups/${ids.D}/join`);
+  for (const [email, name] of [['orga@example.org', 'Olu Organiser'], ['orgb@example.org', 'Bo Organiser'],
+    ['target@example.org', 'Tom Target']]) {
+    await weak(email, name);
+  }
+  const people = (await a.api('GET', '/api/v1/admin/people')).body.result;
+  const pid = (email) => people.find((p) => p.email === email).id;
+  ids.orga = pid('orga@example.org');
+  ids.target = pid('target@example.org');
+  assert.equal((await a.post(`/admin/people/${ids.orga}/group`, { group: ids.D, role: 'organiser' })).status, 200);
+  assert.equal((await a.post(`/admin/people/${pid('orgb@example.org')}/group`, { group: ids.S, role: 'organiser' })).status, 200);
+  who.orgA = { v: await strong('orga@example.org', 'Olu Organiser'), email: 'orga@example.org' };
+  who.orgWeak = { v: await weak('orga@example.org', 'Olu Organiser'), email: 'orga@example.org' };
+  who.orgB = { v: await strong('orgb@example.org', 'Bo Organiser'), email: 'orgb@example.org' };
+  who.anon = { v: new Visitor(srv.url), email: null };
+  await who.anon.v.get('/');
+  who.anon.v.jar.delete('turnout_session');
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const ROLES = ['anon', 'volunteer', 'orgWeak', 'orgA', 'orgB', 'adminWeak', 'admin'];
+const ALL = ROLES;
+const SIGNED_IN = ROLES.filter((r) => r !== 'anon');
+const MEMBERS_OF_A = ['orgA', 'admin'];   // strong organiser of the group, strong admin
+const ADMIN = ['admin'];
+
+// [method, pattern, allowed roles, request(role) -> {path, fields} ]
+const MATRIX = [
+  ['GET', '/', ALL], ['POST', '/', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
+  ['GET', '/static/{name}', ALL, () => ({ path: '/static/style.css' })],
+  ['GET', '/healthz', ALL],
+  ['GET', '/postcodes/{pc}', ALL, () => ({ path: '/postcodes/DE221AA' })],
+  ['GET', '/postcodes/{pc}/validate', ALL, () => ({ path: '/postcodes/DE221AA/validate' })],
+  ['GET', '/postcodes/{pc}/autocomplete', ALL, () => ({ path: '/postcodes/DE22/autocomplete' })],
+  ['GET', '/postcodes/{pc}/nearest', ALL, () => ({ path: '/postcodes/DE221AA/nearest' })],
+  ['POST', '/postcodes', ALL], ['GET', '/postcodes', ALL, () => ({ path: '/postcodes?lon=-1.48&lat=52.93' })],
+  ['GET', '/random/postcodes', ALL],
+  ['GET', '/outcodes/{outcode}', ALL, () => ({ path: '/outcodes/DE22' })],
+  ['GET', '/api/v1/marginals', ALL, () => ({ path: '/api/v1/marginals?postcode=DE221AA' })],
+  ['GET', '/api/v1/constituencies', ALL],
+  ['GET', '/api/v1/constituencies/{code}', ALL, () => ({ path: '/api/v1/constituencies/E14001193' })],
+  ['GET', '/api/v1/constituencies/{code}/boundary', ALL, () => ({ path: '/api/v1/constituencies/E14001193/boundary' })],
+  ['GET', '/signup', ALL], ['POST', '/signup', ALL, (r) => ({ fields: { name: 'M', email: `m-${r}@example.org` } })],
+  ['GET', '/signin', ALL], ['POST', '/signin', ALL, () => ({ fields: { email: 'matrix-nobody@example.org' } })],
+  ['GET', '/signin/link', ALL, () => ({ path: `/signin/link?token=${'x'.repeat(43)}` })],
+  ['POST', '/signin/link', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
+  // the sign-in steps answer anyone; a wrong password or no pending step is their answer
+  ['POST', '/signin/password', ALL, () => ({ fields: { email: 'nobody@example.org', password: 'wrong wrong wrong' }, any: true })],
+  ['GET', '/signin/totp', ALL, () => ({ any: true })],
+  ['POST', '/signin/totp', ALL, () => ({ fields: { code: '123456' }, any: true })],
+  ['GET', '/account', SIGNED_IN],
+  ['POST', '/account', SIGNED_IN, (r) => ({ fields: { name: `Renamed ${r}`, email: who[r].email ?? 'anon@example.org' } })],
+  ['GET', '/account/export', SIGNED_IN],
+  ['POST', '/account/delete', SIGNED_IN, () => ({ fields: { confirm: 'not yet' } })],
+  ['GET', '/account/security', SIGNED_IN],
+  ['POST', '/account/password', SIGNED_IN, () => ({ fields: { password: 'mismatch one here', again: 'mismatch two here' } })],
+  ['POST', '/account/totp/start', SIGNED_IN],
+  ['POST', '/account/totp/confirm', SIGNED_IN, () => ({ fields: { code: '000000' } })],
+  ['GET', '/api/v1/me', SIGNED_IN], ['GET', '/api/v1/me/export', SIGNED_IN],
+  ['GET', '/groups', ALL],
+  ['GET', '/groups/{id}', ALL, () => ({ path: `/groups/${ids.D}` })],
+  ['POST', '/groups/{id}/join', SIGNED_IN, () => ({ path: `/groups/${ids.O}/join` })],
+  ['POST', '/groups/{id}/leave', SIGNED_IN, () => ({ path: `/groups/${ids.O}/leave` })],
+  ['GET', '/api/v1/groups', ALL],
+  ['GET', '/api/v1/groups/{id}/members', MEMBERS_OF_A, () => ({ path: `/api/v1/groups/${ids.D}/members` })],
+  ['POST', '/api/v1/groups/{id}/join', SIGNED_IN, () => ({ path: `/api/v1/groups/${ids.O}/join`, api: true })],
+  ['POST', '/api/v1/groups/{id}/leave', SIGNED_IN, () => ({ path: `/api/v1/groups/${ids.O}/leave`, api: true })],
+  ['GET', '/admin', ADMIN], ['GET', '/admin/audit', ADMIN],
+  ['POST', '/admin/people/{id}/admin', ADMIN, () => ({ path: `/admin/people/${ids.target}/admin`, fields: { admin: '0' } })],
+  ['POST', '/admin/people/{id}/group', ADMIN, () => ({ path: `/admin/people/${ids.target}/group`, fields: { group: ids.O, role: 'member' } })],
+  ['POST', '/admin/groups', ADMIN, (r) => ({ fields: { name: `Matrix ${r} ${Math.random()}` } })],
+  ['POST', '/admin/retention', ADMIN, () => ({ fields: { days: '0' } })],
+  ['GET', '/api/v1/admin/people', ADMIN], ['GET', '/api/v1/admin/audit', ADMIN],
+  // last: these end the visitor's session when allowed
+  ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
+  ['POST', '/signout', ALL],
+];
+
+function denied(r) {
+  return r.status === 401 || r.status === 403 || (r.status === 303 && r.headers.get('location') === '/signin');
+}
+
+test('every route is in the matrix', () => {
+  const routes = run(['routes']).stdout.trim().split('\n');
+  const rows = new Set(MATRIX.map(([m, p]) => `${m} ${p}`));
+  for (const r of routes) assert.ok(rows.has(r), `route ${r} has no row in the authorisation matrix`);
+  assert.equal(rows.size, routes.length, 'the matrix names routes that do not exist');
+});
+
+test('a group page shows its members only to its strong organisers and admins', async () => {
+  for (const role of ['anon', 'volunteer', 'orgWeak', 'orgB', 'adminWeak', 'orgA', 'admin']) {
+    const v = new Visitor(srv.url);
+    v.jar = new Map(who[role].v.jar);
+    const page = await v.get(`/groups/${ids.D}`);
+    const shows = /<h2>Members<\/h2>/.test(page.body);
+    assert.equal(shows, MEMBERS_OF_A.includes(role), role);
+    if (shows) assert.match(page.body, /vol@example.org/);
+    else assert.doesNotMatch(page.body, /vol@example.org/);
+  }
+});
+
+test('each role reaches exactly what it may', async () => {
+  const failures = [];
+  for (const [method, pattern, allowed, make] of MATRIX) {
+    for (const role of ROLES) {
+      const { path = pattern, fields = {}, api = false, noOrigin = false, any = false } = make ? make(role) : {};
+      const v = who[role].v;
+      let r;
+      if (method === 'GET') r = await v.get(path);
+      else if (api || method === 'DELETE') r = await v.api(method, path, { origin: !noOrigin });
+      else r = await v.post(path, fields);
+      const may = allowed.includes(role);
+      if (r.status >= 500) failures.push(`${role} ${method} ${path}: ${r.status}`);
+      else if (any) continue;
+      else if (noOrigin) {
+        // without an Origin the write is refused for all; anonymous is told to sign in first
+        const want = role === 'anon' ? 401 : 403;
+        if (r.status !== want) failures.push(`${role} ${method} ${path}: ${r.status}, wanted ${want}`);
+      } else if (may && denied(r)) failures.push(`${role} ${method} ${path}: denied (${r.status})`);
+      else if (!may && !denied(r)) failures.push(`${role} ${method} ${path}: allowed (${r.status})`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
