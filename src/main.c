@@ -159,7 +159,8 @@ static int cmd_serve(int argc, char **argv)
 
 	size_t nroutes;
 	const struct http_route *routes = app_routes(&nroutes);
-	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd };
+	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
+				   app.auth.secure_cookies };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "turnout serve: %s\n", err);

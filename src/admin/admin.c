@@ -16,8 +16,8 @@
 #define GROUP_SEATS_MAX 20
 
 /* Loads the visitor and checks they are a strong admin; answers otherwise. */
-static int need_admin(struct http_request *req, struct http_response *res, struct who *w,
-		      struct db **db, struct qs *form, int json)
+static int need(struct http_request *req, struct http_response *res, struct who *w,
+		struct db **db, struct qs *form, int json, enum action act)
 {
 	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
 		if (json)
@@ -26,14 +26,16 @@ static int need_admin(struct http_request *req, struct http_response *res, struc
 			page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
 		return -1;
 	}
-	if (!w->actor.id) {
+	if (json && api_token_refused(req, res, w))
+		return -1;
+	if (!w->actor.id && !w->actor.token_id) {
 		if (json)
 			http_error(res, 401, "Sign in first");
 		else
 			http_redirect(res, "/signin");
 		return -1;
 	}
-	if (!policy_allows(&w->actor, ACT_ADMIN, NULL)) {
+	if (!policy_allows(&w->actor, act, NULL)) {
 		if (json)
 			http_error(res, 403, "Admins only, signed in with password and code");
 		else
@@ -51,6 +53,12 @@ static int need_admin(struct http_request *req, struct http_response *res, struc
 		return -1;
 	}
 	return 0;
+}
+
+static int need_admin(struct http_request *req, struct http_response *res, struct who *w,
+		      struct db **db, struct qs *form, int json)
+{
+	return need(req, res, w, db, form, json, ACT_ADMIN);
 }
 
 long retention_days(struct db *db, long env_default)
@@ -118,14 +126,38 @@ static json_t *groups_brief(struct db *db)
 	return out;
 }
 
+static json_t *token_list(struct db *db)
+{
+	json_t *out = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT id, name, scopes, created_at, revoked_at"
+					   " FROM api_tokens ORDER BY id");
+	if (!st)
+		return out;
+	while (db_step(st) == DB_ROW) {
+		unsigned sc = (unsigned)db_col_int(st, 2);
+		json_array_append_new(
+			out, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
+				       "name", db_col_text(st, 1), "scopes",
+				       sc == SCOPE_ALL ? "people:read audit:read members:read"
+				       : sc == SCOPE_PEOPLE ? "people:read"
+				       : sc == SCOPE_AUDIT  ? "audit:read"
+				       : sc == SCOPE_MEMBERS ? "members:read"
+							    : "several",
+				       "revoked", !db_col_is_null(st, 4)));
+	}
+	db_reset(st);
+	return out;
+}
+
 static void admin_page_with(struct http_request *req, struct http_response *res,
 			    const struct who *w, struct db *db, int status, const char *notice)
 {
 	struct app *app = req->app;
 	audit_write(db, w->actor.id, "admin.people_view", 0, NULL);
 	page_render(req, res, status, "admin",
-		    json_pack("{s:s, s:o, s:o, s:I, s:s*}", "title", "Admin", "people",
-			      people_list(db), "all_groups", groups_brief(db), "retention",
+		    json_pack("{s:s, s:o, s:o, s:o, s:I, s:s*}", "title", "Admin", "people",
+			      people_list(db), "all_groups", groups_brief(db), "tokens",
+			      token_list(db), "retention",
 			      (json_int_t)retention_days(db, app->auth.retention_days), "notice",
 			      notice),
 		    w);
@@ -308,6 +340,69 @@ static void set_retention(struct http_request *req, struct http_response *res)
 				     erased < 0 ? 0 : erased));
 }
 
+static void create_token(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+	unsigned scopes = 0;
+
+	if (need_admin(req, res, &w, &db, &f, 0))
+		return;
+	const char *name = qs_get(&f, "name");
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.pairs[i].key, "scope"))
+			scopes |= scope_from_name(f.pairs[i].value);
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n > 100 || scopes == 0) {
+		page_message(req, res, 400, "Not created",
+			     "A token needs a name (up to 100 characters) and at least one scope.", &w);
+		return;
+	}
+	token_new(token);
+	token_hash(token, TOKEN_LEN, hash);
+	struct db_stmt *st = db_cached(db, "INSERT INTO api_tokens (name, token_hash, scopes,"
+					   " created_by, created_at) VALUES (?, ?, ?, ?, ?)");
+	if (!st || db_bind_text(st, 1, name, n) || db_bind_text(st, 2, hash, TOKEN_HASH_LEN) ||
+	    db_bind_int(st, 3, scopes) || db_bind_int(st, 4, w.actor.id) ||
+	    db_bind_int(st, 5, (long long)time(NULL)) || db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "The token could not be created.", &w);
+		return;
+	}
+	db_reset(st);
+	audit_write(db, w.actor.id, "token.create", 0, arena_printf(&req->arena, "scopes %u", scopes));
+	/* shown this once; only its hash is kept */
+	admin_page_with(req, res, &w, db, 200,
+			arena_printf(&req->arena, "New API token (copy it now, it is not shown again): %s",
+				     token));
+}
+
+static void revoke_token(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+
+	if (need_admin(req, res, &w, &db, &f, 0))
+		return;
+	long id = path_id(req, "id");
+	struct db_stmt *st = db_cached(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?"
+					   " AND revoked_at IS NULL");
+	if (!id || !st || db_bind_int(st, 1, (long long)time(NULL)) || db_bind_int(st, 2, id) ||
+	    db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 400, "Not revoked", "No such token.", &w);
+		return;
+	}
+	db_reset(st);
+	audit_write(db, w.actor.id, "token.revoke", 0, arena_printf(&req->arena, "token %ld", id));
+	admin_page_with(req, res, &w, db, 200, "Token revoked.");
+}
+
 static json_t *audit_entries(struct db *db, long before)
 {
 	json_t *out = json_array();
@@ -357,9 +452,11 @@ static void people_api(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (need_admin(req, res, &w, &db, NULL, 1))
+	if (need(req, res, &w, &db, NULL, 1, ACT_PEOPLE_READ))
 		return;
-	audit_write(db, w.actor.id, "admin.people_view", 0, NULL);
+	audit_write(db, w.actor.id, "admin.people_view", 0,
+		    w.actor.token_id ? arena_printf(&req->arena, "api token %ld", w.actor.token_id)
+				     : NULL);
 	api_json(res, people_list(db));
 }
 
@@ -368,7 +465,7 @@ static void audit_api(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (need_admin(req, res, &w, &db, NULL, 1))
+	if (need(req, res, &w, &db, NULL, 1, ACT_AUDIT_READ))
 		return;
 	api_json(res, audit_entries(db, before_param(req)));
 }
@@ -427,6 +524,8 @@ const struct http_route admin_routes[] = {
 	{ "POST", "/admin/groups", create_group, ROUTE_PAGE },
 	{ "POST", "/admin/retention", set_retention, ROUTE_PAGE },
 	{ "GET", "/admin/audit", audit_page, ROUTE_PAGE },
+	{ "POST", "/admin/tokens", create_token, ROUTE_PAGE },
+	{ "POST", "/admin/tokens/{id}/revoke", revoke_token, ROUTE_PAGE },
 	{ "GET", "/api/v1/admin/people", people_api, 0 },
 	{ "GET", "/api/v1/admin/audit", audit_api, 0 },
 };

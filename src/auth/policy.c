@@ -1,15 +1,30 @@
 #include "auth/policy.h"
 
+#include <string.h>
+
 int policy_allows(const struct actor *a, enum action act, const struct target *t)
 {
-	if (!a || a->id <= 0)
+	if (!a)
+		return 0;
+	if (a->token_id) {
+		/* tokens read what their scopes name, and nothing else */
+		switch (act) {
+		case ACT_PEOPLE_READ: return (a->scopes & SCOPE_PEOPLE) != 0;
+		case ACT_AUDIT_READ: return (a->scopes & SCOPE_AUDIT) != 0;
+		case ACT_GROUP_MEMBERS: return (a->scopes & SCOPE_MEMBERS) != 0;
+		default: return 0;
+		}
+	}
+	if (a->id <= 0)
 		return 0;
 	switch (act) {
 	case ACT_SELF_VIEW:
 	case ACT_SELF_EDIT: return t && t->owner_id == a->id;
 	case ACT_GROUP_JOIN: return 1;
 	case ACT_GROUP_MEMBERS: return a->strong && ((t && t->organiser) || a->admin);
-	case ACT_ADMIN: return a->strong && a->admin;
+	case ACT_ADMIN:
+	case ACT_PEOPLE_READ:
+	case ACT_AUDIT_READ: return a->strong && a->admin;
 	case ACT_COUNT: break;
 	}
 	return 0;
@@ -17,7 +32,19 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 
 const char *action_name(enum action act)
 {
-	static const char *const names[ACT_COUNT] = { "self.view", "self.edit", "group.join",
-						      "group.members", "admin" };
+	static const char *const names[ACT_COUNT] = { "self.view",     "self.edit", "group.join",
+						      "group.members", "admin",	    "people.read",
+						      "audit.read" };
 	return act >= 0 && act < ACT_COUNT ? names[act] : "unknown";
+}
+
+unsigned scope_from_name(const char *name)
+{
+	if (!strcmp(name, "people:read"))
+		return SCOPE_PEOPLE;
+	if (!strcmp(name, "audit:read"))
+		return SCOPE_AUDIT;
+	if (!strcmp(name, "members:read"))
+		return SCOPE_MEMBERS;
+	return 0;
 }

@@ -7,10 +7,18 @@
 #ifndef TURNOUT_POLICY_H
 #define TURNOUT_POLICY_H
 
+/* What an integration's API token may read (never write, never self). */
+#define SCOPE_PEOPLE 1u  /* "people:read": the admin list of people */
+#define SCOPE_AUDIT 2u   /* "audit:read": the audit log */
+#define SCOPE_MEMBERS 4u /* "members:read": any group's member list */
+#define SCOPE_ALL (SCOPE_PEOPLE | SCOPE_AUDIT | SCOPE_MEMBERS)
+
 struct actor {
-	long id;     /* 0: not signed in */
-	int admin;   /* national admin */
-	int strong;  /* this session passed password + TOTP */
+	long id;         /* a person; 0: not signed in (or an API token) */
+	int admin;       /* national admin */
+	int strong;      /* this session passed password + TOTP */
+	unsigned scopes; /* an API token's SCOPE_* bits; 0 for people */
+	long token_id;   /* the API token, when that is who is asking */
 };
 
 enum action {
@@ -18,7 +26,9 @@ enum action {
 	ACT_SELF_EDIT,      /* edit, delete, security settings */
 	ACT_GROUP_JOIN,     /* join or leave a group, for oneself */
 	ACT_GROUP_MEMBERS,  /* a group's member list: its organisers, admins */
-	ACT_ADMIN,          /* people, roles, groups, audit log, retention */
+	ACT_ADMIN,          /* people, roles, groups, tokens, retention */
+	ACT_PEOPLE_READ,    /* the list of everyone: admins, or a token */
+	ACT_AUDIT_READ,     /* the audit log: admins, or a token */
 	ACT_COUNT
 };
 
@@ -29,5 +39,7 @@ struct target {
 
 int policy_allows(const struct actor *a, enum action act, const struct target *t);
 const char *action_name(enum action act);
+/* "people:read" -> SCOPE_PEOPLE; 0 for an unknown name. */
+unsigned scope_from_name(const char *name);
 
 #endif

@@ -24,6 +24,7 @@ void auth_config_defaults(struct auth_config *c)
 	c->rates.password_account = (struct rate_rule){ 5, 10 };
 	c->rates.totp_account = (struct rate_rule){ 5, 10 };
 	c->rates.signup_ip = (struct rate_rule){ 20, 20 };
+	c->rates.token_ip = (struct rate_rule){ 600, 120 };
 	ratelimit_init(&c->rl);
 }
 
@@ -63,6 +64,7 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_PASSWORD_ACCOUNT", &c->rates.password_account);
 	env_rule("TURNOUT_RATE_TOTP_ACCOUNT", &c->rates.totp_account);
 	env_rule("TURNOUT_RATE_SIGNUP_IP", &c->rates.signup_ip);
+	env_rule("TURNOUT_RATE_TOKEN_IP", &c->rates.token_ip);
 }
 
 static const char *cookie_name(const struct auth_config *c, int session)
@@ -112,6 +114,55 @@ static int load_person(struct db *db, struct who *w)
 	return rc;
 }
 
+/* An integration's "Authorization: Bearer <token>": never a session. */
+static int load_token(struct http_request *req, const char *auth, struct who *w)
+{
+	struct app *app = req->app;
+	struct db *db = app_db(app);
+	char ip[64], key[96], hash[TOKEN_HASH_LEN + 1];
+	const char *tok = auth + 7;
+
+	http_client_ip(req, ip, sizeof(ip));
+	snprintf(key, sizeof(key), "token-ip:%s", ip);
+	w->retry_after = ratelimit_take(&app->auth.rl, key, &app->auth.rates.token_ip, now_seconds());
+	if (w->retry_after) {
+		w->bad_token = 2;
+		return 0;
+	}
+	w->bad_token = 1;
+	if (!token_well_formed(tok))
+		return 0;
+	if (!db)
+		return -1;
+	struct db_stmt *st = db_cached(db, "SELECT id, scopes FROM api_tokens"
+					   " WHERE token_hash = ? AND revoked_at IS NULL");
+	if (!st)
+		return -1;
+	token_hash(tok, TOKEN_LEN, hash);
+	if (db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 && db_step(st) == DB_ROW) {
+		w->actor.token_id = (long)db_col_int(st, 0);
+		w->actor.scopes = (unsigned)db_col_int(st, 1);
+		w->bad_token = 0;
+		snprintf(w->name, sizeof(w->name), "API token %ld", w->actor.token_id);
+	}
+	db_reset(st);
+	return 0;
+}
+
+int api_token_refused(struct http_request *req, struct http_response *res, const struct who *w)
+{
+	if (w->bad_token == 2) {
+		http_set_header(res, "Retry-After", arena_printf(&req->arena, "%d", w->retry_after));
+		http_error(res, 429, "Too many requests: try again later");
+		return 1;
+	}
+	if (w->bad_token) {
+		http_error(res, 401, "Invalid or revoked API token");
+		return 1;
+	}
+	return 0;
+}
+
 int who_load(struct http_request *req, struct http_response *res, struct who *w)
 {
 	struct app *app = req->app;
@@ -122,6 +173,9 @@ int who_load(struct http_request *req, struct http_response *res, struct who *w)
 	struct db *db;
 
 	memset(w, 0, sizeof(*w));
+	const char *auth = http_header(req, "Authorization");
+	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+		return load_token(req, auth, w);
 	if (tok) {
 		if (!(db = app_db(app)))
 			return -1;

@@ -15,7 +15,7 @@
 
 struct rate_rules {
 	struct rate_rule signin_ip, signin_account, password_ip, password_account, totp_account,
-		signup_ip;
+		signup_ip, token_ip;
 };
 
 struct auth_config {
@@ -33,6 +33,8 @@ struct who {
 	struct session session; /* valid when actor.id or mfa_pending */
 	char name[128];
 	char csrf[TOKEN_LEN + 1]; /* the token this visitor's forms must carry */
+	int bad_token;            /* 1: a bearer token that is not live; 2: rate limited */
+	int retry_after;          /* seconds, when bad_token is 2 */
 };
 
 void auth_config_defaults(struct auth_config *c);
@@ -44,6 +46,8 @@ void auth_config_from_env(struct auth_config *c);
  * res) so that even the sign-in forms are protected.  -1 on a store error.
  */
 int who_load(struct http_request *req, struct http_response *res, struct who *w);
+/* For API handlers: answers 401 or 429 for a refused bearer token; 1 if it did. */
+int api_token_refused(struct http_request *req, struct http_response *res, const struct who *w);
 /* 1 when the form's csrf field matches this visitor's token. */
 int who_csrf_ok(const struct who *w, const struct qs *form);
 /*

@@ -121,6 +121,15 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+	/* 3: API tokens for integrations: scoped, revocable, stored hashed */
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  scopes INTEGER NOT NULL," /* bit set of SCOPE_* in auth/policy.h */
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL, revoked_at INTEGER"
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

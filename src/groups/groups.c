@@ -292,10 +292,11 @@ static void members_api(struct http_request *req, struct http_response *res)
 	char name[256];
 	int role;
 
-	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 1))
+	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 1) ||
+	    api_token_refused(req, res, &w))
 		return;
 	struct target t = { 0, role == ROLE_ORGANISER };
-	if (!w.actor.id) {
+	if (!w.actor.id && !w.actor.token_id) {
 		http_error(res, 401, "Sign in first");
 		return;
 	}

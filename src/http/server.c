@@ -19,6 +19,7 @@ struct http_server {
 	size_t nroutes;
 	void *app;
 	int log_fd;
+	int hsts;
 };
 
 /* Per-connection request state, from the URI callback to completion. */
@@ -169,6 +170,9 @@ static enum MHD_Result respond(struct ctx *c, struct MHD_Connection *conn,
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Content-Security-Policy",
 				(route_flags & ROUTE_PAGE) ? PAGE_CSP : API_CSP);
+	if (c->srv->hsts)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+					"max-age=31536000; includeSubDomains");
 	if (route_flags & ROUTE_CORS)
 		MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
 	for (size_t i = 0; i < res->nheaders; i++)
@@ -338,6 +342,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	srv->nroutes = nroutes;
 	srv->app = app;
 	srv->log_fd = cfg->access_log_fd;
+	srv->hsts = cfg->hsts;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)cfg->port);

@@ -60,6 +60,7 @@ struct http_config {
 	unsigned port;      /* 0: any free port */
 	unsigned threads;   /* 0: one per core */
 	int access_log_fd;  /* -1: no access log */
+	int hsts;           /* served over TLS (by a proxy): send Strict-Transport-Security */
 };
 
 struct http_server;

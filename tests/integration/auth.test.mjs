@@ -269,3 +269,16 @@ test('turnout admin makes the first admin', () => {
   assert.equal(run(['admin', '--email', 'nope', '--name', 'X', '--db', db]).status, 2);
   assert.equal(run(['admin', '--name', 'X', '--db', db]).status, 2);
 });
+
+test('behind TLS: __Host- cookies with Secure, and HSTS', async () => {
+  const tls = await startServer({ db, env: { TURNOUT_SECURE_COOKIES: '1' } });
+  try {
+    const r = await fetch(`${tls.url}/signin`);
+    assert.match(r.headers.get('set-cookie'), /^__Host-turnout_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure/);
+    assert.match(r.headers.get('strict-transport-security'), /max-age=31536000/);
+    const plain = await fetch(`${srv.url}/signin`);
+    assert.equal(plain.headers.get('strict-transport-security'), null);
+  } finally {
+    await tls.stop();
+  }
+});

@@ -118,6 +118,8 @@ const MATRIX = [
   ['POST', '/admin/people/{id}/group', ADMIN, () => ({ path: `/admin/people/${ids.target}/group`, fields: { group: ids.O, role: 'member' } })],
   ['POST', '/admin/groups', ADMIN, (r) => ({ fields: { name: `Matrix ${r} ${Math.random()}` } })],
   ['POST', '/admin/retention', ADMIN, () => ({ fields: { days: '0' } })],
+  ['POST', '/admin/tokens', ADMIN, (r) => ({ fields: { name: `matrix ${r}`, scope: 'audit:read' } })],
+  ['POST', '/admin/tokens/{id}/revoke', ADMIN, () => ({ path: '/admin/tokens/999999/revoke' })],
   ['GET', '/api/v1/admin/people', ADMIN], ['GET', '/api/v1/admin/audit', ADMIN],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
@@ -147,6 +149,31 @@ test('a group page shows its members only to its strong organisers and admins', 
   }
 });
 
+test('API tokens: scoped, read-only, revocable', async () => {
+  const admin = who.admin.v, a = admin;
+  await a.get('/admin');
+  const made = await a.post('/admin/tokens', { name: 'CRM sync', scope: 'people:read' });
+  const token = /not shown again\): ([A-Za-z0-9_-]{43})/.exec(made.body)[1];
+  const bearer = (path, t = token, method = 'GET') => fetch(srv.url + path, { method, headers: { Authorization: `Bearer ${t}` } });
+  const people = await bearer('/api/v1/admin/people');
+  assert.equal(people.status, 200);
+  assert.ok((await people.json()).result.some((p) => p.email === 'vol@example.org'));
+  assert.equal((await bearer('/api/v1/admin/audit')).status, 403, 'no audit:read scope');
+  assert.equal((await bearer(`/api/v1/groups/${ids.D}/members`)).status, 403, 'no members:read scope');
+  assert.equal((await bearer('/api/v1/me')).status, 401, 'a token is not a person');
+  assert.equal((await bearer('/api/v1/me', token, 'DELETE')).status, 401);
+  assert.equal((await bearer('/api/v1/admin/people', 'z'.repeat(43))).status, 401);
+  assert.equal((await bearer('/api/v1/admin/people', 'short')).status, 401);
+  // used by a token, seen in the audit log
+  const audit = (await admin.api('GET', '/api/v1/admin/audit')).body.result;
+  assert.ok(audit.some((e) => e.action === 'admin.people_view' && /api token/.test(e.detail ?? '')));
+  const list = await a.get('/admin');
+  const id = /action="\/admin\/tokens\/(\d+)\/revoke"[^]*?CRM sync|CRM sync[^]*?action="\/admin\/tokens\/(\d+)\/revoke"/.exec(list.body);
+  const tid = id[1] ?? id[2];
+  assert.equal((await a.post(`/admin/tokens/${tid}/revoke`)).status, 200);
+  assert.equal((await bearer('/api/v1/admin/people')).status, 401, 'revoked');
+});
+
 test('each role reaches exactly what it may', async () => {
   const failures = [];
   for (const [method, pattern, allowed, make] of MATRIX) {
@@ -170,4 +197,5 @@ test('each role reaches exactly what it may', async () => {
   }
   assert.deepEqual(failures, []);
 });
+
 
