@@ -28,7 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run deps test unit integration browser bench fuzz clean format asan-test
+.PHONY: all run deps test unit integration browser bench fuzz sqlmap clean format asan-test
 
 all: $(BUILD)/turnout
 
@@ -101,6 +101,11 @@ integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 bench: $(BUILD)/turnout
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
+
+# Injection check with Debian's sqlmap against a loopback server (minutes).
+sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db
+	@sh scripts/deps.sh sqlmap
+	sh scripts/sqlmap.sh $(BUILD)/turnout
 
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 20
