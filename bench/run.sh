@@ -82,3 +82,13 @@ row() { # name
 	echo "- start-up with an imported database (ms, five runs):$startup"
 	[ -s "$OUT/import.txt" ] && echo "- full import: $(tail -n 1 "$OUT/import.txt")"
 } | tee "$OUT/latest.md"
+
+# part two: sign-in and sessions (node, with the fixture database)
+if [ -s build/test/fixture.db ] || make -s build/test/fixture.db >/dev/null; then
+	{
+		echo
+		echo "| sign-in | rate | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/auth.mjs
+	} | tee -a "$OUT/latest.md"
+fi
