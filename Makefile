@@ -4,7 +4,7 @@ PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev \
              zlib1g-dev libcmocka-dev
-TEST_DEBS := chromium sqlite3
+TEST_DEBS := chromium sqlite3 python3
 BENCH_DEBS:= wrk
 
 CC       ?= cc

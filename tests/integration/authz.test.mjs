@@ -174,6 +174,24 @@ test('API tokens: scoped, read-only, revocable', async () => {
   assert.equal((await bearer('/api/v1/admin/people')).status, 401, 'revoked');
 });
 
+test('taking a role away ends that person\'s sessions at once', async () => {
+  const t = await weak('target@example.org', 'Tom Target');
+  const a = who.admin.v;
+  await a.get('/admin');
+  assert.equal((await a.post(`/admin/people/${ids.target}/group`, { group: ids.S, role: 'organiser' })).status, 200);
+  assert.equal((await t.api('GET', '/api/v1/me')).status, 200);
+  assert.equal((await a.post(`/admin/people/${ids.target}/group`, { group: ids.S, role: 'member' })).status, 200);
+  assert.equal((await t.api('GET', '/api/v1/me')).status, 401, 'demoted organiser signed out');
+  // granting is immediate too: the next request sees the admin flag
+  const t2 = await weak('target@example.org', 'Tom Target');
+  assert.equal((await t2.api('GET', '/api/v1/me')).body.result.admin, false);
+  assert.equal((await a.post(`/admin/people/${ids.target}/admin`, { admin: '1' })).status, 200);
+  assert.equal((await t2.api('GET', '/api/v1/me')).body.result.admin, true);
+  assert.equal((await t2.api('GET', '/api/v1/admin/people')).status, 403, 'but not strong: no admin powers');
+  assert.equal((await a.post(`/admin/people/${ids.target}/admin`, { admin: '0' })).status, 200);
+  assert.equal((await t2.api('GET', '/api/v1/me')).status, 401);
+});
+
 test('each role reaches exactly what it may', async () => {
   const failures = [];
   for (const [method, pattern, allowed, make] of MATRIX) {
