@@ -206,7 +206,8 @@ static int load_area(struct import *imp, const char *path, struct pc_map *m,
 
 		struct outcode_agg *agg = outcode_get(oc, pc.outcode);
 		if (agg) {
-			agg->count++;
+			/* "held" counts the postcodes a random pick or a map can use */
+			agg->count += positioned;
 			add_seat(agg->s10, &agg->n10, seat10);
 			add_seat(agg->s24, &agg->n24, seat24);
 			const struct csv_field *d = &r.f[8];
