@@ -11,6 +11,7 @@
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "groups/groups.h"
+#include "events/events.h"
 #include "pages/pages.h"
 #include "people/account.h"
 #include "postcodes/api.h"
@@ -63,14 +64,27 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		snprintf(err, errlen, "pthread_key_create failed");
 		goto done;
 	}
+	if (signup_writer_start(&app->writer, db_path)) {
+		snprintf(err, errlen, "cannot start the sign-up writer");
+		goto done;
+	}
+	app->writer_running = 1;
 	rc = 0;
 done:
 	db_close(db);
 	return rc;
 }
 
+void app_quiesce(struct app *app)
+{
+	if (app->writer_running)
+		signup_writer_stop(&app->writer);
+	app->writer_running = 0;
+}
+
 void app_release(struct app *app)
 {
+	app_quiesce(app);
 	struct db *db = pthread_getspecific(app->db_key);
 
 	db_close(db);
@@ -109,6 +123,7 @@ const struct http_route *app_routes(size_t *n)
 		{ account_routes, account_nroutes },
 		{ groups_routes, groups_nroutes },
 		{ admin_routes, admin_nroutes },
+		{ events_routes, events_nroutes },
 	};
 
 	if (!count)

@@ -11,6 +11,7 @@
 
 #include "auth/web.h"
 #include "db/db.h"
+#include "events/signup_writer.h"
 #include "http/server.h"
 #include "http/static.h"
 #include "mail/mail.h"
@@ -27,12 +28,17 @@ struct app {
 	struct auth_config auth;
 	struct mailer mailer;
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
+	struct signup_writer writer;
+	int writer_running;
 };
 
 /* Opens the database, loads seats, templates and assets; 0 or -1 with err. */
 int app_init(struct app *app, const char *db_path, const char *assets, char *err,
 	     size_t errlen);
 void app_release(struct app *app);
+/* Drains and stops the sign-up writer: every queued sign-up is answered.
+ * Call before stopping the HTTP server; idempotent. */
+void app_quiesce(struct app *app);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
 

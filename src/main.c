@@ -179,6 +179,8 @@ static int cmd_serve(int argc, char **argv)
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);
 	retention_stop(&job);
+	/* answer every queued sign-up before the connections waiting on them go */
+	app_quiesce(&app);
 	http_server_stop(srv);
 	rc = 0;
 done:

@@ -22,6 +22,9 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_SELF_EDIT: return t && t->owner_id == a->id;
 	case ACT_GROUP_JOIN: return 1;
 	case ACT_GROUP_MEMBERS: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_EVENT_MANAGE:
+		return a->strong && ((t && (t->organiser || t->owner_id == a->id)) || a->admin);
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;
@@ -34,7 +37,7 @@ const char *action_name(enum action act)
 {
 	static const char *const names[ACT_COUNT] = { "self.view",     "self.edit", "group.join",
 						      "group.members", "admin",	    "people.read",
-						      "audit.read" };
+						      "audit.read",    "event.create", "event.manage" };
 	return act >= 0 && act < ACT_COUNT ? names[act] : "unknown";
 }
 

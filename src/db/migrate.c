@@ -130,6 +130,52 @@ static const char *const migrations[] = {
 	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
 	"  created_at INTEGER NOT NULL, revoked_at INTEGER"
 	");",
+
+	/* 4: canvassing sessions, their time slots, and sign-ups (issue 4) */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('canvass', 'phonebank', 'leafleting',"
+	"    'training', 'dropoff', 'meeting')),"
+	"  title TEXT NOT NULL, description TEXT NOT NULL,"
+	"  seat TEXT NOT NULL," /* 2024 seat code */
+	"  group_id INTEGER REFERENCES local_groups(id) ON DELETE SET NULL,"
+	"  postcode TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,"
+	"  address TEXT NOT NULL, address_private INTEGER NOT NULL,"
+	"  access_notes TEXT NOT NULL,"
+	"  starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('published', 'cancelled')),"
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX events_when ON events(status, starts_at);"
+	"CREATE INDEX events_seat ON events(seat, starts_at);"
+	"CREATE TABLE slots ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	"  starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	"  capacity INTEGER NOT NULL CHECK (capacity > 0),"
+	"  going INTEGER NOT NULL DEFAULT 0 CHECK (going <= capacity)" /* never overbooked */
+	");"
+	"CREATE INDEX slots_event ON slots(event_id);"
+	"CREATE TABLE signups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	"  person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN ('going', 'waitlist', 'cancelled')),"
+	"  cancel_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (slot_id, email)"
+	");"
+	"CREATE INDEX signups_person ON signups(person_id);"
+	"CREATE INDEX signups_queue ON signups(slot_id, status, id);"
+	/* a guest's sign-up waits here until they follow the emailed link */
+	"CREATE TABLE pending_signups ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT,"
+	"  expires_at INTEGER NOT NULL"
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

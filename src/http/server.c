@@ -122,6 +122,19 @@ void http_redirect(struct http_response *res, const char *path)
 	buf_puts(&res->body, "See Other\n");
 }
 
+void http_suspend(struct http_request *req, struct http_response *res, void *pending,
+		  void (*after_suspend)(struct http_request *req))
+{
+	res->suspend = 1;
+	req->pending = pending;
+	req->after_suspend = after_suspend;
+}
+
+void http_resume(struct http_request *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct ctx *c = xcalloc(1, sizeof(*c));
@@ -204,6 +217,9 @@ static enum MHD_Result fail(struct ctx *c, struct MHD_Connection *conn, int stat
 
 static int split_target(struct ctx *c)
 {
+	if (c->req.decoded)
+		return 0;
+	c->req.decoded = 1;
 	char *q = strchr(c->req.path, '?');
 	size_t plen = q ? (size_t)(q - c->req.path) : strlen(c->req.path);
 	char *path = arena_alloc(&c->req.arena, plen + 1);
@@ -241,6 +257,14 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 		response_init(&res);
 		c->route = rt->pattern;
 		rt->handler(&c->req, &res);
+		if (res.suspend) {
+			/* suspended first, then the work handed off: the resume can
+			 * never come before the suspend */
+			buf_release(&res.body);
+			MHD_suspend_connection(conn);
+			c->req.after_suspend(&c->req);
+			return MHD_YES;
+		}
 		return respond(c, conn, &res, rt->flags);
 	}
 	if (path_matched && strcmp(method, "OPTIONS") == 0) {
@@ -356,7 +380,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		threads = n > 0 ? (unsigned)n : 1;
 	}
 	srv->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME,
 		(uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,

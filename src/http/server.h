@@ -31,10 +31,15 @@ struct http_request {
 	struct arena arena; /* freed when the request completes */
 	void *app;
 	void *conn; /* the libmicrohttpd connection */
+	/* set by a handler that suspends: its state, and what starts the work */
+	void *pending;
+	void (*after_suspend)(struct http_request *req);
+	int decoded; /* path and query already split and decoded */
 };
 
 struct http_response {
 	int status;
+	int suspend; /* answer later: see http_suspend() */
 	const char *content_type;
 	struct buf body;
 	size_t nheaders;
@@ -84,6 +89,16 @@ void http_redirect(struct http_response *res, const char *path);
 void http_set_header(struct http_response *res, const char *name, const char *value);
 /* {"status":N,"error":"msg"} with that status. */
 void http_error(struct http_response *res, int status, const char *msg);
+/*
+ * Answer later without holding a worker thread: the connection is
+ * suspended once the handler returns, then req->after_suspend(req) runs
+ * (it hands the work elsewhere), and whoever finishes the work calls
+ * http_resume(req) from any thread.  The handler is then called again
+ * with req->pending still set, and answers.
+ */
+void http_suspend(struct http_request *req, struct http_response *res, void *pending,
+		  void (*after_suspend)(struct http_request *req));
+void http_resume(struct http_request *req);
 /* Sets status and the JSON content type; the body is written by the caller. */
 void http_json(struct http_response *res, int status);
 struct jw;

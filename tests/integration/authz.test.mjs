@@ -60,6 +60,14 @@ before(async () => {
   who.orgA = { v: await strong('orga@example.org', 'Olu Organiser'), email: 'orga@example.org' };
   who.orgWeak = { v: await weak('orga@example.org', 'Olu Organiser'), email: 'orga@example.org' };
   who.orgB = { v: await strong('orgb@example.org', 'Bo Organiser'), email: 'orgb@example.org' };
+  // a session of group D's, posted by its admin-host
+  await a.get('/events/new');
+  const day = new Date(Date.now() + 4 * 86400000).toISOString().slice(0, 10);
+  const made = await a.post('/events', { group: ids.D, type: 'canvass', title: 'Matrix session', date: day,
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '50' });
+  assert.equal(made.status, 303, made.body.slice(0, 200));
+  ids.event = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
+  ids.slot = /name="slot" value="(\d+)"/.exec((await a.get(`/events/${ids.event}`)).body)[1];
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -121,6 +129,18 @@ const MATRIX = [
   ['POST', '/admin/tokens', ADMIN, (r) => ({ fields: { name: `matrix ${r}`, scope: 'audit:read' } })],
   ['POST', '/admin/tokens/{id}/revoke', ADMIN, () => ({ path: '/admin/tokens/999999/revoke' })],
   ['GET', '/api/v1/admin/people', ADMIN], ['GET', '/api/v1/admin/audit', ADMIN],
+  ['GET', '/events', ALL], ['POST', '/events/search', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
+  ['GET', '/api/v1/events', ALL],
+  ['GET', '/events/new', ['orgA', 'orgB', 'admin']], // any strong organiser, for their own groups
+  ['POST', '/events', MEMBERS_OF_A, () => ({ fields: { group: ids.D, title: '' } })],
+  ['GET', '/events/{id}', ALL, () => ({ path: `/events/${ids.event}` })],
+  ['GET', '/events/{id}/calendar.ics', ALL, () => ({ path: `/events/${ids.event}/calendar.ics` })],
+  ['GET', '/events/{id}/attendees', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendees` })],
+  ['POST', '/events/{id}/signup', ALL, () => ({ path: `/events/${ids.event}/signup`, fields: { slot: ids.slot } })],
+  ['GET', '/signups/confirm', ALL, () => ({ path: `/signups/confirm?token=${'q'.repeat(43)}` })],
+  ['POST', '/signups/confirm', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
+  ['GET', '/signups/cancel', ALL, () => ({ path: `/signups/cancel?token=${'q'.repeat(43)}` })],
+  ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -1,0 +1,71 @@
+/*
+ * Canvassing sessions ("events": canvass, phone bank, leafleting, training,
+ * food-bank drop-off, meeting) in a seat, with one or more time slots each
+ * with a capacity, and the sign-ups for them.
+ */
+#ifndef TURNOUT_EVENTS_H
+#define TURNOUT_EVENTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "http/server.h"
+
+#define EVENT_TITLE_MAX 120
+#define EVENT_TEXT_MAX 2000
+#define EVENT_ADDRESS_MAX 200
+#define EVENT_NOTES_MAX 500
+#define EVENT_SLOTS_MAX 12
+#define SLOT_CAPACITY_MAX 10000
+
+struct event_slot {
+	long id;
+	time_t starts_at, ends_at;
+	long capacity, going, waiting;
+};
+
+struct event {
+	long id;
+	char type[16];
+	char title[EVENT_TITLE_MAX + 1];
+	char description[EVENT_TEXT_MAX + 1];
+	char seat[12];
+	long group_id;
+	char postcode[9];
+	double lat, lon;
+	char address[EVENT_ADDRESS_MAX + 1];
+	int address_private;
+	char access_notes[EVENT_NOTES_MAX + 1];
+	time_t starts_at, ends_at;
+	char status[12];
+	long created_by;
+	size_t nslots;
+	struct event_slot slots[EVENT_SLOTS_MAX];
+};
+
+/* A display name for a type ("canvass" -> "Canvassing"); NULL if unknown. */
+const char *event_type_name(const char *type);
+/*
+ * Checks an event as typed (times already parsed) against now: known type,
+ * lengths, future start, end after start, slots inside the event with
+ * capacities 1..10000.  NULL, or what is wrong.
+ */
+const char *event_check(const struct event *e, time_t now);
+/* Parses "10:00-12:00 20" lines into slots on the event's day; NULL or why not. */
+const char *event_parse_slots(struct event *e, const char *text, const char *date);
+
+int event_create(struct db *db, struct event *e);
+/* 1 and *out (slots included), 0 not found, -1 error. */
+int event_get(struct db *db, long id, struct event *out);
+/* 1 if the person has a live sign-up (going or waitlist) for the event. */
+int event_person_going(struct db *db, long event_id, long person_id);
+
+/* Upcoming published sessions in the given 2024 seats, soonest first. */
+json_t *events_in_seats(struct db *db, const char *const *seats, size_t nseats, size_t limit);
+
+extern const struct http_route events_routes[];
+extern const size_t events_nroutes;
+
+#endif

@@ -1,0 +1,774 @@
+/*
+ * Sessions as pages: find them, see one, sign up (signed in: one press; a
+ * guest: name and email, confirmed by an emailed link), cancel from the
+ * email or the page, and — for the host and the group's organisers — the
+ * attendee list.  Every sign-up and cancellation goes through the group-
+ * commit writer (signup_writer.c) and is answered only once it is durable.
+ */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth/audit.h"
+#include "events/events.h"
+#include "events/ics.h"
+#include "events/signup_writer.h"
+#include "events/when.h"
+#include "geo/geo.h"
+#include "groups/groups.h"
+#include "people/people.h"
+#include "postcodes/lookup.h"
+#include "util/log.h"
+#include "util/num.h"
+
+#define GUEST_LINK_TTL_S (24 * 3600)
+
+static void when_text(time_t a, time_t b, char *out, size_t cap)
+{
+	struct tm ta, tb;
+	char d[48], t1[8], t2[8];
+	london_tm(a, &ta);
+	london_tm(b, &tb);
+	strftime(d, sizeof(d), "%A %e %B %Y", &ta);
+	strftime(t1, sizeof(t1), "%H:%M", &ta);
+	strftime(t2, sizeof(t2), "%H:%M", &tb);
+	snprintf(out, cap, "%s, %s–%s", d, t1, t2);
+}
+
+static const char *seat_name(struct app *app, const char *code)
+{
+	const struct seat *s = seats_find(&app->seats, 2024, code);
+	return s ? s->name : code;
+}
+
+static struct target event_target(struct db *db, const struct event *e, long me)
+{
+	struct target t = { e->created_by, 0 };
+	if (me && e->group_id)
+		t.organiser = group_role_of(db, e->group_id, me) == ROLE_ORGANISER;
+	return t;
+}
+
+static json_t *event_ctx(struct http_request *req, struct db *db, const struct event *e,
+			 const struct who *w)
+{
+	struct app *app = req->app;
+	char when[128];
+	json_t *slots = json_array();
+	struct target t = event_target(db, e, w->actor.id);
+	int manage = policy_allows(&w->actor, ACT_EVENT_MANAGE, &t);
+	int going = w->actor.id ? event_person_going(db, e->id, w->actor.id) == 1 : 0;
+
+	for (size_t i = 0; i < e->nslots; i++) {
+		const struct event_slot *s = &e->slots[i];
+		char sw[128];
+		when_text(s->starts_at, s->ends_at, sw, sizeof(sw));
+		json_array_append_new(slots, json_pack("{s:I, s:s, s:I, s:I, s:I, s:b}", "id",
+						       (json_int_t)s->id, "when", sw + strlen(sw) - 11,
+						       "capacity", (json_int_t)s->capacity, "free",
+						       (json_int_t)(s->capacity - s->going), "waiting",
+						       (json_int_t)s->waiting, "full", s->going >= s->capacity));
+	}
+	when_text(e->starts_at, e->ends_at, when, sizeof(when));
+	/* a private home's address is for those going, the host and organisers */
+	int show_address = !e->address_private || going || manage;
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b,"
+			 " s:b, s:b}",
+			 "id", (json_int_t)e->id, "title", e->title, "type", event_type_name(e->type),
+			 "when", when, "seat", seat_name(app, e->seat), "postcode", e->postcode,
+			 "description", e->description, "address",
+			 show_address && *e->address ? e->address : NULL, "access_notes",
+			 e->access_notes, "status", e->status, "slots", slots, "cancelled",
+			 strcmp(e->status, "cancelled") == 0, "address_hidden",
+			 !show_address && *e->address, "manage", manage, "signed_in",
+			 w->actor.id != 0, "going", going);
+}
+
+static int load(struct http_request *req, struct http_response *res, struct who *w,
+		struct db **db, struct event *e)
+{
+	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return -1;
+	}
+	long id = path_id(req, "id");
+	if (!id || event_get(*db, id, e) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such session.", w);
+		return -1;
+	}
+	return 0;
+}
+
+static void event_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	static _Thread_local struct event e;
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	json_t *ctx = event_ctx(req, db, &e, &w);
+	json_object_set_new(ctx, "event", json_deep_copy(ctx));
+	json_object_set_new(ctx, "title", json_string(e.title));
+	page_render(req, res, 200, "event", ctx, &w);
+}
+
+/* Upcoming sessions, filtered; near a point when lat/lon are given. */
+static json_t *search(struct http_request *req, struct db *db, const char *seat, const char *type,
+		      time_t from, time_t to, int hide_full, int have_point, double lat,
+		      double lon, double km)
+{
+	struct app *app = req->app;
+	json_t *out = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
+					   " e.ends_at, e.lat, e.lon,"
+					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+					   " FROM events e WHERE e.status = 'published'"
+					   " AND e.starts_at BETWEEN ? AND ?"
+					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
+					   " ORDER BY e.starts_at LIMIT 500");
+	if (!st || db_bind_int(st, 1, from) || db_bind_int(st, 2, to) ||
+	    db_bind_text(st, 3, seat, strlen(seat)) || db_bind_text(st, 4, seat, strlen(seat)) ||
+	    db_bind_text(st, 5, type, strlen(type)) || db_bind_text(st, 6, type, strlen(type)))
+		return out;
+	while (db_step(st) == DB_ROW) {
+		long free_places = (long)db_col_int(st, 8);
+		double d = have_point ? geo_haversine_km(lat, lon, db_col_double(st, 6),
+							 db_col_double(st, 7))
+				      : -1;
+		if ((hide_full && free_places <= 0) || (have_point && d > km))
+			continue;
+		char when[128];
+		when_text((time_t)db_col_int(st, 4), (time_t)db_col_int(st, 5), when, sizeof(when));
+		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "id",
+					 (json_int_t)db_col_int(st, 0), "title", db_col_text(st, 1),
+					 "type", event_type_name(db_col_text(st, 2)), "seat",
+					 seat_name(app, db_col_text(st, 3)), "when", when, "places",
+					 (json_int_t)free_places, "full", free_places <= 0);
+		if (have_point)
+			json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
+		json_array_append_new(out, item);
+	}
+	db_reset(st);
+	return out;
+}
+
+/* Shared by the page and the API: the filters, checked. NULL or why not. */
+static const char *filters(struct http_request *req, struct db *db, const struct qs *q, char *seat,
+			   char *type, time_t *from, time_t *to, int *hide_full, int *have_point,
+			   double *lat, double *lon, double *km)
+{
+	struct app *app = req->app;
+	const char *s = qs_get(q, "seat"), *t = qs_get(q, "type"), *pc = qs_get(q, "postcode");
+	const char *d = qs_get(q, "date"), *k = qs_get(q, "km"), *full = qs_get(q, "hide_full");
+
+	*seat = *type = '\0';
+	*from = time(NULL);
+	*to = *from + 366L * 86400;
+	*hide_full = full && (!strcmp(full, "1") || !strcmp(full, "on") || !strcmp(full, "true"));
+	*have_point = 0;
+	*km = 50;
+	if (s && *s) {
+		if (!seats_find(&app->seats, 2024, s))
+			return "Unknown seat: use a 2024 constituency code.";
+		snprintf(seat, 12, "%s", s);
+	}
+	if (t && *t) {
+		if (!event_type_name(t))
+			return "Unknown session type.";
+		snprintf(type, 16, "%s", t);
+	}
+	if (d && *d) {
+		time_t day;
+		if (london_parse(d, "00:00", &day))
+			return "Dates look like 2026-12-05.";
+		if (day > *from)
+			*from = day;
+		*to = day + 86400;
+	}
+	if (k && *k && (num_parse_double(k, strlen(k), 0.1, 1000, km)))
+		return "Distance is a number of km from 0.1 to 1000.";
+	if (pc && *pc) {
+		struct postcode p;
+		struct pc_record r;
+		if (postcode_parse(pc, strlen(pc), &p))
+			return "That does not look like a UK postcode.";
+		if (lookup_postcode_or_district(db, &p, &r) != 1 || !r.positioned)
+			return "We could not find that postcode.";
+		*have_point = 1;
+		*lat = r.lat;
+		*lon = r.lon;
+	}
+	return NULL;
+}
+
+static void list_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	char seat[12], type[16];
+	time_t from, to;
+	int hide, have;
+	double lat = 0, lon = 0, km;
+	struct qs form;
+	const struct qs *q = &req->query;
+
+	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	/* a postcode comes by POST, so it stays out of the URL */
+	if (!strcmp(req->method, "POST")) {
+		if (form_read(req, res, &form))
+			return;
+		q = &form;
+	}
+	const char *why = filters(req, db, q, seat, type, &from, &to, &hide, &have, &lat, &lon, &km);
+	json_t *list = why ? json_array()
+			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km);
+	page_render(req, res, why ? 400 : 200, "events",
+		    json_pack("{s:s, s:o, s:s*, s:b}", "title", "Sessions", "events", list, "error",
+			      why, "none", json_array_size(list) == 0),
+		    &w);
+}
+
+static void list_api(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	char seat[12], type[16];
+	time_t from, to;
+	int hide, have;
+	double lat = 0, lon = 0, km;
+
+	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
+		http_error(res, 503, "Database unavailable");
+		return;
+	}
+	const char *why = filters(req, db, &req->query, seat, type, &from, &to, &hide, &have, &lat,
+				  &lon, &km);
+	if (why) {
+		http_error(res, 400, why);
+		return;
+	}
+	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
+}
+
+static void new_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+
+	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	json_t *groups = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
+					   " g.id IN (SELECT group_id FROM memberships WHERE"
+					   " person_id = ? AND role = 'organiser') ORDER BY g.name");
+	if (st && db_bind_int(st, 1, w.actor.admin) == 0 && db_bind_int(st, 2, w.actor.id) == 0) {
+		while (db_step(st) == DB_ROW)
+			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
+								(json_int_t)db_col_int(st, 0), "name",
+								db_col_text(st, 1)));
+		db_reset(st);
+	}
+	int may = w.actor.strong && json_array_size(groups) > 0;
+	page_render(req, res, may ? 200 : 403, may ? "event_new" : "message",
+		    may ? json_pack("{s:s, s:o}", "title", "New session", "groups", groups)
+			: json_pack("{s:s, s:s, s:o}", "title", "Organisers only", "text",
+				    "Sessions are posted by a group's organisers, signed in with"
+				    " password and code.",
+				    "groups", groups),
+		    &w);
+}
+
+static void create(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+	long gid;
+
+	if (who_load(req, res, &w) || !(db = app_db(app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	const char *g = qs_get(&f, "group");
+	struct target t = { 0, 0 };
+	if (g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid) == 0 && w.actor.id)
+		t.organiser = group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER;
+	else
+		gid = 0;
+	char gname[128];
+	if (!w.actor.id || !gid || group_name(db, gid, gname, sizeof(gname)) != 1 ||
+	    !policy_allows(&w.actor, ACT_EVENT_CREATE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Organisers only",
+				     "Sessions are posted by a group's organisers, signed in with"
+				     " password and code.",
+				     &w);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	const char *type = qs_get(&f, "type"), *title = qs_get(&f, "title");
+	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
+	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
+	const char *slots = qs_get(&f, "slots"), *why = NULL;
+	snprintf(e.type, sizeof(e.type), "%s", type ? type : "");
+	snprintf(e.title, sizeof(e.title), "%s", title ? title : "");
+	snprintf(e.description, sizeof(e.description), "%s",
+		 qs_get(&f, "description") ? qs_get(&f, "description") : "");
+	snprintf(e.address, sizeof(e.address), "%s", qs_get(&f, "address") ? qs_get(&f, "address") : "");
+	snprintf(e.access_notes, sizeof(e.access_notes), "%s",
+		 qs_get(&f, "access_notes") ? qs_get(&f, "access_notes") : "");
+	e.address_private = qs_get(&f, "address_private") != NULL;
+	e.group_id = gid;
+	e.created_by = w.actor.id;
+	if ((title && strlen(title) > EVENT_TITLE_MAX) ||
+	    (qs_get(&f, "description") && strlen(qs_get(&f, "description")) > EVENT_TEXT_MAX) ||
+	    (qs_get(&f, "address") && strlen(qs_get(&f, "address")) > EVENT_ADDRESS_MAX))
+		why = "A field is too long.";
+	else if (london_parse(date, start, &e.starts_at) || london_parse(date, end, &e.ends_at))
+		why = "Give the date as 2026-12-05 and times as 10:00.";
+	struct postcode p;
+	struct pc_record r;
+	if (!why && (!pc || postcode_parse(pc, strlen(pc), &p) ||
+		     lookup_postcode_or_district(db, &p, &r) != 1 || !r.positioned || !*r.pcon2024))
+		why = "Give the meeting point's postcode.";
+	if (!why) {
+		snprintf(e.postcode, sizeof(e.postcode), "%s", p.display);
+		snprintf(e.seat, sizeof(e.seat), "%s", r.pcon2024);
+		e.lat = r.lat;
+		e.lon = r.lon;
+		if (slots && *slots) {
+			why = event_parse_slots(&e, slots, date);
+		} else {
+			long c;
+			if (!cap || num_parse_long(cap, strlen(cap), 1, SLOT_CAPACITY_MAX, &c))
+				why = "Give the number of places (1 to 10,000).";
+			e.nslots = 1;
+			e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, why ? 0 : c, 0, 0 };
+		}
+	}
+	if (!why)
+		why = event_check(&e, time(NULL));
+	if (why) {
+		page_message(req, res, 400, "The session was not saved", why, &w);
+		return;
+	}
+	if (event_create(db, &e)) {
+		page_message(req, res, 500, "Sorry", "The session could not be saved.", &w);
+		return;
+	}
+	audit_write(db, w.actor.id, "event.create", 0, arena_printf(&req->arena, "event %ld", e.id));
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
+/* ---- sign-ups: handed to the writer, answered when durable ---- */
+
+struct pending {
+	struct signup_job job;
+	struct http_request *req;
+	long event_id;
+};
+
+static void job_done(struct signup_job *job)
+{
+	struct pending *p = job->ctx;
+	http_resume(p->req);
+}
+
+static void submit(struct http_request *req)
+{
+	struct app *app = req->app;
+	struct pending *p = req->pending;
+	signup_writer_submit(&app->writer, &p->job);
+}
+
+static void mail_signup(struct http_request *req, const struct event *e, const char *to,
+			const char *name, const char *cancel_token, enum signup_result r)
+{
+	struct app *app = req->app;
+	char when[128], err[256];
+	struct buf text, html;
+
+	when_text(e->starts_at, e->ends_at, when, sizeof(when));
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", name, "title", e->title,
+				"when", when, "where", e->address_private ? e->postcode : e->address,
+				"cancel",
+				arena_printf(&req->arena, "%s/signups/cancel?token=%s",
+					     app->auth.public_url, cancel_token),
+				"waitlist", r == RES_WAITLIST);
+	buf_init(&text, 64 << 10);
+	buf_init(&html, 64 << 10);
+	if (tmpl_render(&app->tmpl, "mail_signup_text", ctx, &text) ||
+	    tmpl_render(&app->tmpl, "mail_signup_html", ctx, &html) ||
+	    mail_send(&app->mailer, to, r == RES_WAITLIST ? "You are on the waiting list" : "You are going",
+		      text.p, html.p, err, sizeof(err)))
+		log_error("sign-up mail not sent: %s", err);
+	buf_release(&text);
+	buf_release(&html);
+	json_decref(ctx);
+}
+
+static void answer(struct http_request *req, struct http_response *res, const struct who *w,
+		   struct pending *p)
+{
+	struct db *db = app_db(req->app);
+	static _Thread_local struct event e;
+	const char *title, *text;
+
+	switch (p->job.result) {
+	case RES_GOING:
+	case RES_WAITLIST:
+		if (db && event_get(db, p->event_id, &e) == 1 && !p->job.already && p->job.op == OP_SIGNUP)
+			mail_signup(req, &e, p->job.email, p->job.name, p->job.cancel_token, p->job.result);
+		title = p->job.result == RES_GOING ? "You are going" : "You are on the waiting list";
+		text = p->job.result == RES_GOING
+			       ? "Your place is saved. We have emailed you the details and a link to"
+				 " cancel."
+			       : "The slot is full. If a place frees up it is yours, and we will tell you.";
+		if (p->job.already)
+			text = "You had already signed up for this slot; nothing has changed.";
+		page_render(req, res, 200, "message",
+			    json_pack("{s:s, s:s, s:I}", "title", title, "text", text, "event",
+				      (json_int_t)p->event_id),
+			    w);
+		return;
+	case RES_CANCELLED:
+		page_message(req, res, 200, "Cancelled",
+			     "Your sign-up is cancelled. Thank you for letting us know.", w);
+		return;
+	case RES_NOT_FOUND: page_message(req, res, 404, "Not found", "No such slot or sign-up.", w); return;
+	case RES_CLOSED:
+		page_message(req, res, 409, "Closed", "This session is cancelled or already over.", w);
+		return;
+	default:
+		page_message(req, res, 503, "Not saved", "Nothing was saved. Please try again.", w);
+	}
+}
+
+static void signup(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+	struct pending *p = req->pending;
+
+	if (who_load(req, res, &w)) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (p) {
+		answer(req, res, &w, p);
+		return;
+	}
+	if (!(db = app_db(app)) || form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	long id = path_id(req, "id"), slot = 0;
+	const char *s = qs_get(&f, "slot");
+	if (!id || event_get(db, id, &e) != 1 || !s || num_parse_long(s, strlen(s), 1, 1L << 40, &slot)) {
+		page_message(req, res, 404, "Not found", "No such session or slot.", &w);
+		return;
+	}
+	size_t k;
+	for (k = 0; k < e.nslots && e.slots[k].id != slot; k++)
+		;
+	if (k == e.nslots) {
+		page_message(req, res, 404, "Not found", "No such slot in this session.", &w);
+		return;
+	}
+	p = arena_alloc(&req->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->req = req;
+	p->event_id = id;
+	p->job.op = OP_SIGNUP;
+	p->job.slot_id = slot;
+	p->job.done = job_done;
+	p->job.ctx = p;
+	if (w.actor.id) {
+		struct person me;
+		if (person_by_id(db, w.actor.id, &me) != 1) {
+			page_message(req, res, 500, "Sorry", "Your account could not be read.", &w);
+			return;
+		}
+		p->job.person_id = me.id;
+		snprintf(p->job.name, sizeof(p->job.name), "%s", me.name);
+		snprintf(p->job.email, sizeof(p->job.email), "%s", me.email);
+		snprintf(p->job.phone, sizeof(p->job.phone), "%s", me.phone);
+		http_suspend(req, res, p, submit);
+		return;
+	}
+	/* a guest: checked, held, and confirmed by an emailed link */
+	struct person g;
+	memset(&g, 0, sizeof(g));
+	const char *why = person_input_check(&g, qs_get(&f, "name"), qs_get(&f, "email"), NULL,
+					     qs_get(&f, "phone"), NULL);
+	if (why) {
+		page_message(req, res, 400, "Not signed up", why, &w);
+		return;
+	}
+	char ip[64], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], err[256];
+	http_client_ip(req, ip, sizeof(ip));
+	if (rate_limit(req, res, "guest-ip", ip, &app->auth.rates.signin_ip, 0))
+		return;
+	token_new(token);
+	token_hash(token, TOKEN_LEN, hash);
+	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
+					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, slot) ||
+	    db_bind_text(st, 3, g.name, strlen(g.name)) || db_bind_text(st, 4, g.email, strlen(g.email)) ||
+	    (*g.phone ? db_bind_text(st, 5, g.phone, strlen(g.phone)) : db_bind_null(st, 5)) ||
+	    db_bind_int(st, 6, (long long)time(NULL) + GUEST_LINK_TTL_S) || db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "That could not be saved. Please try again.", &w);
+		return;
+	}
+	db_reset(st);
+	struct buf text;
+	buf_init(&text, 16 << 10);
+	buf_printf(&text,
+		   "Hello %s,\n\nPlease confirm your place at \"%s\" by opening this link:\n\n"
+		   "%s/signups/confirm?token=%s\n\nIt works for 24 hours. If you did not ask for"
+		   " this, ignore this email.\n",
+		   g.name, e.title, app->auth.public_url, token);
+	struct buf html;
+	buf_init(&html, 16 << 10);
+	buf_puts(&html, "<!doctype html><p>Please confirm your place: <a href=\"");
+	html_escape(&html, app->auth.public_url, strlen(app->auth.public_url));
+	buf_printf(&html, "/signups/confirm?token=%s\">confirm</a>.</p>", token);
+	if (mail_send(&app->mailer, g.email, "Confirm your place", text.p, html.p, err, sizeof(err)))
+		log_error("confirmation mail not sent: %s", err);
+	buf_release(&text);
+	buf_release(&html);
+	sodium_memzero(token, sizeof(token));
+	page_message(req, res, 200, "Check your email",
+		     "We have sent you a link to confirm your place. It works for 24 hours.", &w);
+}
+
+/* GET pages for emailed links: a button, so that fetching changes nothing. */
+static void link_button(struct http_request *req, struct http_response *res, const char *action,
+			const char *title, const char *button)
+{
+	struct who w;
+	const char *token = qs_get(&req->query, "token");
+
+	if (who_load(req, res, &w))
+		return;
+	if (!token || !token_well_formed(token)) {
+		page_message(req, res, 400, "That link is not right",
+			     "Copy the whole link from the email.", &w);
+		return;
+	}
+	page_render(req, res, 200, "button",
+		    json_pack("{s:s, s:s, s:s, s:s}", "title", title, "action", action, "button",
+			      button, "token", token),
+		    &w);
+}
+
+static void confirm_page(struct http_request *req, struct http_response *res)
+{
+	link_button(req, res, "/signups/confirm", "Confirm your place", "Confirm my place");
+}
+
+static void cancel_page(struct http_request *req, struct http_response *res)
+{
+	link_button(req, res, "/signups/cancel", "Cancel your place", "Cancel my place");
+}
+
+static void confirm(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct pending *p = req->pending;
+	char hash[TOKEN_HASH_LEN + 1];
+
+	if (who_load(req, res, &w))
+		return;
+	if (p) {
+		answer(req, res, &w, p);
+		return;
+	}
+	if (!(db = app_db(req->app)) || form_read(req, res, &f))
+		return;
+	const char *token = qs_get(&f, "token");
+	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {
+		page_message(req, res, 403, "This form has expired", "Open the link from the email again.", &w);
+		return;
+	}
+	token_hash(token, TOKEN_LEN, hash);
+	/* taken in one statement: the link confirms once */
+	struct db_stmt *st = db_cached(db, "DELETE FROM pending_signups WHERE token_hash = ?"
+					   " AND expires_at >= ? RETURNING slot_id, name, email, phone,"
+					   " (SELECT event_id FROM slots WHERE id = slot_id)");
+	p = arena_alloc(&req->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	int found = st && db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 &&
+		    db_bind_int(st, 2, (long long)time(NULL)) == 0 && db_step(st) == DB_ROW;
+	if (found) {
+		p->job.slot_id = (long)db_col_int(st, 0);
+		snprintf(p->job.name, sizeof(p->job.name), "%s", db_col_text(st, 1));
+		snprintf(p->job.email, sizeof(p->job.email), "%s", db_col_text(st, 2));
+		const char *ph = db_col_text(st, 3);
+		snprintf(p->job.phone, sizeof(p->job.phone), "%s", ph ? ph : "");
+		p->event_id = (long)db_col_int(st, 4);
+		while (db_step(st) == DB_ROW)
+			;
+	}
+	if (st)
+		db_reset(st);
+	if (!found) {
+		page_message(req, res, 400, "That link has expired",
+			     "Confirmation links work once, for 24 hours. Sign up again.", &w);
+		return;
+	}
+	p->req = req;
+	p->job.op = OP_SIGNUP;
+	p->job.done = job_done;
+	p->job.ctx = p;
+	http_suspend(req, res, p, submit);
+}
+
+static void cancel(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct qs f;
+	struct pending *p = req->pending;
+
+	if (who_load(req, res, &w))
+		return;
+	if (p) {
+		answer(req, res, &w, p);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	const char *token = qs_get(&f, "token");
+	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {
+		page_message(req, res, 403, "This form has expired", "Open the link from the email again.", &w);
+		return;
+	}
+	p = arena_alloc(&req->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->req = req;
+	p->job.op = OP_CANCEL;
+	token_hash(token, TOKEN_LEN, p->job.cancel_hash);
+	p->job.done = job_done;
+	p->job.ctx = p;
+	http_suspend(req, res, p, submit);
+}
+
+static void attendees(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	static _Thread_local struct event e;
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only",
+				     "Only the session's host and its group's organisers see who is"
+				     " coming.",
+				     &w);
+		return;
+	}
+	json_t *list = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at"
+					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
+					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
+					   " ORDER BY s.starts_at, g.status, g.id");
+	if (st && db_bind_int(st, 1, e.id) == 0) {
+		while (db_step(st) == DB_ROW) {
+			struct tm tm;
+			char at[8];
+			london_tm((time_t)db_col_int(st, 4), &tm);
+			strftime(at, sizeof(at), "%H:%M", &tm);
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s*, s:s, s:s}", "name",
+							      db_col_text(st, 0), "email",
+							      db_col_text(st, 1), "phone",
+							      db_col_text(st, 2), "status",
+							      db_col_text(st, 3), "slot", at));
+		}
+		db_reset(st);
+	}
+	audit_write(db, w.actor.id, "event.attendees_view", 0,
+		    arena_printf(&req->arena, "event %ld", e.id));
+	page_render(req, res, 200, "attendees",
+		    json_pack("{s:s, s:I, s:o}", "title", e.title, "id", (json_int_t)e.id, "people", list),
+		    &w);
+}
+
+static void calendar(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	static _Thread_local struct event e;
+	char uid[128], when[128];
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	when_text(e.starts_at, e.ends_at, when, sizeof(when));
+	snprintf(uid, sizeof(uid), "event-%ld@turnout", e.id);
+	struct ics_event ev = { uid, e.starts_at, e.ends_at, time(NULL), e.title, e.description,
+				e.address_private ? e.postcode : (*e.address ? e.address : e.postcode),
+				arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url, e.id),
+				strcmp(e.status, "cancelled") == 0 };
+	buf_reset(&res->body);
+	ics_begin(&res->body);
+	ics_event(&res->body, &ev);
+	ics_end(&res->body);
+	res->status = 200;
+	res->content_type = "text/calendar; charset=utf-8";
+	http_set_header(res, "Content-Disposition", "attachment; filename=\"session.ics\"");
+}
+
+const struct http_route events_routes[] = {
+	{ "GET", "/events", list_page, ROUTE_PAGE },
+	{ "POST", "/events/search", list_page, ROUTE_PAGE },
+	{ "GET", "/events/new", new_page, ROUTE_PAGE },
+	{ "POST", "/events", create, ROUTE_PAGE },
+	{ "GET", "/events/{id}", event_page, ROUTE_PAGE },
+	{ "GET", "/events/{id}/calendar.ics", calendar, 0 },
+	{ "GET", "/events/{id}/attendees", attendees, ROUTE_PAGE },
+	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE },
+	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
+	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
+	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },
+	{ "POST", "/signups/cancel", cancel, ROUTE_PAGE },
+	{ "GET", "/api/v1/events", list_api, 0 },
+};
+const size_t events_nroutes = sizeof(events_routes) / sizeof(events_routes[0]);

@@ -1,0 +1,246 @@
+#include "events/signup_writer.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+static int slot_state(struct db *db, long slot, long *capacity, long *going, int *open)
+{
+	struct db_stmt *st = db_cached(db, "SELECT s.capacity, s.going, e.status = 'published'"
+					   " AND s.ends_at > ? FROM slots s"
+					   " JOIN events e ON e.id = s.event_id WHERE s.id = ?");
+	int rc = 0;
+
+	if (!st || db_bind_int(st, 1, (long long)time(NULL)) || db_bind_int(st, 2, slot))
+		return -1;
+	if (db_step(st) == DB_ROW) {
+		*capacity = (long)db_col_int(st, 0);
+		*going = (long)db_col_int(st, 1);
+		*open = (int)db_col_int(st, 2);
+		rc = 1;
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int bump(struct db *db, long slot, int delta)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE slots SET going = going + ? WHERE id = ?");
+	int rc = !st || db_bind_int(st, 1, delta) || db_bind_int(st, 2, slot) ||
+		 db_step(st) != DB_DONE;
+	if (st)
+		db_reset(st);
+	return rc ? -1 : 0;
+}
+
+/* One sign-up inside the open transaction; -1 aborts the whole batch. */
+static int apply_signup(struct db *db, struct signup_job *j)
+{
+	long capacity, going;
+	int open;
+	struct db_stmt *find = db_cached(db, "SELECT id, status FROM signups"
+					     " WHERE slot_id = ? AND email = ?");
+	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
+	struct db_stmt *ins = db_cached(db, "INSERT INTO signups (slot_id, person_id, name, email,"
+					    " phone, status, cancel_hash, created_at)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	char hash[TOKEN_HASH_LEN + 1];
+
+	if (!find || !revive || !ins)
+		return -1;
+	switch (slot_state(db, j->slot_id, &capacity, &going, &open)) {
+	case -1: return -1;
+	case 0: j->result = RES_NOT_FOUND; return 0;
+	}
+	if (!open) {
+		j->result = RES_CLOSED;
+		return 0;
+	}
+	/* idempotent: the same address signing up twice is one sign-up */
+	if (db_bind_int(find, 1, j->slot_id) || db_bind_text(find, 2, j->email, strlen(j->email)))
+		return -1;
+	if (db_step(find) == DB_ROW) {
+		long id = (long)db_col_int(find, 0);
+		const char *status = db_col_text(find, 1);
+		j->signup_id = id;
+		j->already = 1;
+		if (strcmp(status, "cancelled") != 0) {
+			j->result = strcmp(status, "going") == 0 ? RES_GOING : RES_WAITLIST;
+			db_reset(find);
+			return 0;
+		}
+		db_reset(find);
+		/* signing up again after cancelling takes a place if one is free */
+		const char *now = going < capacity ? "going" : "waitlist";
+		j->result = going < capacity ? RES_GOING : RES_WAITLIST;
+		int rc = db_bind_text(revive, 1, now, strlen(now)) || db_bind_int(revive, 2, id) ||
+			 db_step(revive) != DB_DONE ||
+			 (j->result == RES_GOING && bump(db, j->slot_id, 1));
+		db_reset(revive);
+		return rc ? -1 : 0;
+	}
+	db_reset(find);
+	j->result = going < capacity ? RES_GOING : RES_WAITLIST;
+	const char *status = j->result == RES_GOING ? "going" : "waitlist";
+	token_new(j->cancel_token);
+	token_hash(j->cancel_token, TOKEN_LEN, hash);
+	int rc = db_bind_int(ins, 1, j->slot_id) ||
+		 (j->person_id ? db_bind_int(ins, 2, j->person_id) : db_bind_null(ins, 2)) ||
+		 db_bind_text(ins, 3, j->name, strlen(j->name)) ||
+		 db_bind_text(ins, 4, j->email, strlen(j->email)) ||
+		 (*j->phone ? db_bind_text(ins, 5, j->phone, strlen(j->phone)) : db_bind_null(ins, 5)) ||
+		 db_bind_text(ins, 6, status, strlen(status)) ||
+		 db_bind_text(ins, 7, hash, TOKEN_HASH_LEN) ||
+		 db_bind_int(ins, 8, (long long)time(NULL)) || db_step(ins) != DB_ROW;
+	if (!rc) {
+		j->signup_id = (long)db_col_int(ins, 0);
+		while (db_step(ins) == DB_ROW)
+			;
+	}
+	db_reset(ins);
+	return rc || (j->result == RES_GOING && bump(db, j->slot_id, 1)) ? -1 : 0;
+}
+
+/* A cancellation, and the waitlist's first promoted into the freed place. */
+static int apply_cancel(struct db *db, struct signup_job *j)
+{
+	struct db_stmt *find = db_cached(db, "SELECT id, slot_id, status FROM signups"
+					     " WHERE cancel_hash = ?");
+	struct db_stmt *set = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
+	struct db_stmt *next = db_cached(db, "SELECT id FROM signups WHERE slot_id = ?"
+					     " AND status = 'waitlist' ORDER BY id LIMIT 1");
+	int rc = 0;
+
+	if (!find || !set || !next || db_bind_text(find, 1, j->cancel_hash, TOKEN_HASH_LEN))
+		return -1;
+	if (db_step(find) != DB_ROW) {
+		db_reset(find);
+		j->result = RES_NOT_FOUND;
+		return 0;
+	}
+	long id = (long)db_col_int(find, 0), slot = (long)db_col_int(find, 1);
+	int was_going = strcmp(db_col_text(find, 2), "going") == 0;
+	int was_cancelled = strcmp(db_col_text(find, 2), "cancelled") == 0;
+	db_reset(find);
+	j->signup_id = id;
+	j->slot_id = slot;
+	j->result = RES_CANCELLED;
+	if (was_cancelled)
+		return 0;
+	rc = db_bind_text(set, 1, "cancelled", 9) || db_bind_int(set, 2, id) ||
+	     db_step(set) != DB_DONE;
+	db_reset(set);
+	if (rc || !was_going)
+		return rc ? -1 : 0;
+	if (db_bind_int(next, 1, slot))
+		return -1;
+	if (db_step(next) == DB_ROW) {
+		j->promoted_id = (long)db_col_int(next, 0);
+		db_reset(next);
+		rc = db_bind_text(set, 1, "going", 5) || db_bind_int(set, 2, j->promoted_id) ||
+		     db_step(set) != DB_DONE;
+		db_reset(set);
+		return rc ? -1 : 0;
+	}
+	db_reset(next);
+	return bump(db, slot, -1);
+}
+
+static void run_batch(struct signup_writer *w, struct db *db, struct signup_job *batch)
+{
+	int ok = db_begin(db) == 0;
+
+	for (struct signup_job *j = batch; ok && j; j = j->next)
+		ok = (j->op == OP_SIGNUP ? apply_signup(db, j) : apply_cancel(db, j)) == 0;
+	if (ok && db_commit(db) == 0) {
+		w->batches++;
+	} else {
+		/* nothing of a failed batch is kept, and every request in it hears so */
+		log_error("sign-up batch failed: %s", db_errmsg(db));
+		db_rollback(db);
+		for (struct signup_job *j = batch; j; j = j->next)
+			j->result = RES_ERROR;
+	}
+	for (struct signup_job *j = batch, *n; j; j = n) {
+		n = j->next;
+		w->jobs++;
+		j->done(j);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct signup_writer *w = arg;
+	struct db *db = NULL;
+	char err[256];
+
+	if (db_open(&db, w->db_path, 0, err, sizeof(err)))
+		log_error("sign-up writer: %s", err);
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (!w->head && w->stop)
+			break;
+		/* take what is queued, up to a batch */
+		struct signup_job *batch = w->head, *last = batch;
+		int n = 1;
+		while (last->next && n < WRITER_BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->lock);
+		if (db)
+			run_batch(w, db, batch);
+		else
+			for (struct signup_job *j = batch, *nx; j; j = nx) {
+				nx = j->next;
+				j->result = RES_ERROR;
+				j->done(j);
+			}
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	db_close(db);
+	return NULL;
+}
+
+int signup_writer_start(struct signup_writer *w, const char *db_path)
+{
+	memset(w, 0, sizeof(*w));
+	snprintf(w->db_path, sizeof(w->db_path), "%s", db_path);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	return pthread_create(&w->thread, NULL, writer_main, w) ? -1 : 0;
+}
+
+void signup_writer_submit(struct signup_writer *w, struct signup_job *job)
+{
+	job->next = NULL;
+	job->result = RES_PENDING;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void signup_writer_stop(struct signup_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+}

@@ -1,0 +1,68 @@
+/*
+ * Deadline night: sign-ups are the writes that must never be lost, and
+ * thousands arrive a second.  One writer thread takes every sign-up, cancel
+ * and confirmation from a queue, applies a batch in one transaction — one
+ * fsync for the lot (group commit) — and only then answers each request.
+ * Handlers never block a worker thread: they suspend their connection and
+ * are resumed once their batch is durable.
+ *
+ * Capacity is decided here, one sign-up at a time inside the transaction,
+ * so places are never overbooked however many requests race.
+ */
+#ifndef TURNOUT_SIGNUP_WRITER_H
+#define TURNOUT_SIGNUP_WRITER_H
+
+#include <pthread.h>
+
+#include "auth/token.h"
+#include "db/db.h"
+#include "people/people.h"
+
+#define WRITER_BATCH_MAX 512
+
+enum signup_op { OP_SIGNUP, OP_CANCEL };
+
+enum signup_result {
+	RES_PENDING = 0,
+	RES_GOING,      /* has a place */
+	RES_WAITLIST,   /* slot full: queued, promoted on a cancellation */
+	RES_CANCELLED,
+	RES_NOT_FOUND,  /* no such slot, or no such sign-up */
+	RES_CLOSED,     /* the session is cancelled or over */
+	RES_ERROR,
+};
+
+struct signup_job {
+	enum signup_op op;
+	long slot_id;
+	long person_id; /* 0 for a guest */
+	char name[NAME_MAX_LEN + 1], email[EMAIL_MAX_LEN + 1], phone[PHONE_MAX_LEN + 1];
+	char cancel_hash[TOKEN_HASH_LEN + 1]; /* OP_CANCEL: which sign-up */
+	/* filled by the writer */
+	enum signup_result result;
+	int already;         /* the same person had signed up for this slot before */
+	long signup_id;
+	long promoted_id;    /* OP_CANCEL: a waitlisted sign-up given the place */
+	char cancel_token[TOKEN_LEN + 1]; /* OP_SIGNUP, new sign-ups: for the email */
+	void (*done)(struct signup_job *job); /* called on the writer thread */
+	void *ctx;
+	struct signup_job *next;
+};
+
+struct signup_writer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct signup_job *head, *tail;
+	int stop;
+	char db_path[1024];
+	long batches, jobs; /* for the benchmark */
+};
+
+int signup_writer_start(struct signup_writer *w, const char *db_path);
+/* Queues a job; its done() runs once the batch holding it is durable. */
+void signup_writer_submit(struct signup_writer *w, struct signup_job *job);
+/* Finishes the queue, then stops. */
+void signup_writer_stop(struct signup_writer *w);
+
+#endif

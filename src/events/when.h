@@ -1,0 +1,24 @@
+/*
+ * Wall-clock time in Europe/London, without the process-wide TZ machinery
+ * (not thread-safe): UK summer time runs from 01:00 UTC on the last Sunday
+ * of March to 01:00 UTC on the last Sunday of October.  Pure.
+ */
+#ifndef TURNOUT_WHEN_H
+#define TURNOUT_WHEN_H
+
+#include <time.h>
+
+/* Offset of London from UTC at instant t, in seconds (0 or 3600). */
+int london_offset(time_t t);
+/*
+ * UTC instant of a London wall-clock time.  In the autumn hour that
+ * happens twice the earlier (BST) one is taken; in the spring hour that
+ * never happens, the time is read as GMT.  -1 when the fields are invalid.
+ */
+time_t london_to_utc(int year, int mon, int day, int hour, int min);
+/* "2026-12-05" and "10:00" (London) into *out; 0 or -1. */
+int london_parse(const char *date, const char *hm, time_t *out);
+/* Broken-down London time of t. */
+void london_tm(time_t t, struct tm *out);
+
+#endif

@@ -1,0 +1,234 @@
+// Sessions and sign-ups: posting, bad input, sign-up signed in and as a
+// guest, idempotency, the waiting list and its promotion, who sees the
+// attendee list, a real iCalendar parser on the .ics, a race for the last
+// places, and sign-ups that survive kill -9.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import ICAL from 'ical.js';
+import { startServer, Visitor, copyDb, totp, run, linkFor, FIXTURE_DB } from './lib.mjs';
+
+let srv, db, admin, gid;
+const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+async function strongAdmin() {
+  assert.equal(run(['admin', '--email', 'org@example.org', '--name', 'Orla Organiser', '--db', db]).status, 0);
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'org@example.org', 'Orla Organiser');
+  await v.post('/account/password', { password: 'organiser password', again: 'organiser password' });
+  await v.post('/account/totp/start');
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
+  await v.post('/account/totp/confirm', { code: totp(secret) });
+  await v.post('/signout');
+  const s = new Visitor(srv.url);
+  await s.get('/signin');
+  await s.post('/signin/password', { email: 'org@example.org', password: 'organiser password' });
+  await s.get('/signin/totp');
+  await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) });
+  await s.get('/account');
+  return s;
+}
+
+async function post(fields) {
+  await admin.get('/events/new');
+  return admin.post('/events', { group: gid, type: 'canvass', title: 'Doors in Derby North', date: day(3),
+    start: '10:00', end: '13:00', postcode: 'DE22 1AA', address: '1 Station Road', capacity: '2', ...fields });
+}
+
+const ev = (r) => Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db });
+  admin = await strongAdmin();
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Derby Doorknockers', seats: 'E14001193' });
+  gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('an organiser posts a session; bad input is refused and stores nothing', async () => {
+  const r = await post({});
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const id = ev(r);
+  const page = await admin.get(`/events/${id}`);
+  assert.match(page.body, /Doors in Derby North/);
+  assert.match(page.body, /Derby North/);
+  assert.match(page.body, /2 of 2 places free/);
+  const before = sql('SELECT count(*) FROM events');
+  for (const [fields, msg] of [
+    [{ date: day(-1) }, /future/], [{ start: '13:00', end: '10:00' }, /end after/],
+    [{ capacity: '0' }, /places/], [{ capacity: '-3' }, /places/], [{ postcode: 'ZZ' }, /postcode/],
+    [{ title: 'x'.repeat(121) }, /too long/], [{ title: '' }, /title/], [{ type: 'party' }, /kind/],
+    [{ date: '2026-13-45' }, /date/], [{ slots: '10:00-11:00 5\n12:00-14:00 5' }, /inside/],
+    [{ slots: 'whenever' }, /10:00-12:00 20/],
+  ]) {
+    const b = await post(fields);
+    assert.equal(b.status, 400, JSON.stringify(fields));
+    assert.match(b.body, msg);
+  }
+  assert.equal(sql('SELECT count(*) FROM events'), before);
+  const multi = await post({ slots: '10:00-11:30 3\n11:30-13:00 4' });
+  assert.equal(multi.status, 303);
+  assert.equal(sql(`SELECT group_concat(capacity) FROM slots WHERE event_id = ${ev(multi)}`), '3,4');
+});
+
+test('sign up signed in and as a guest; full means waiting list; a cancellation promotes', async () => {
+  const id = ev(await post({ title: 'Two places only' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+
+  const vol = new Visitor(srv.url);
+  await vol.signInByLink(srv.outbox, 'vic@example.org', 'Vic Volunteer');
+  await vol.get(`/events/${id}`);
+  const a = await vol.post(`/events/${id}/signup`, { slot });
+  assert.equal(a.status, 200);
+  assert.match(a.body, /You are going/);
+  const again = await vol.post(`/events/${id}/signup`, { slot });
+  assert.match(again.body, /already signed up/);
+  assert.equal(sql(`SELECT count(*) FROM signups WHERE slot_id = ${slot}`), '1');
+  assert.match((await vol.get(`/events/${id}`)).body, /You are signed up/);
+
+  // a guest: held until they follow the emailed link
+  const guest = new Visitor(srv.url);
+  await guest.get(`/events/${id}`);
+  const g = await guest.post(`/events/${id}/signup`, { slot, name: 'Gail Guest', email: 'gail@example.org' });
+  assert.match(g.body, /Check your email/);
+  assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '1');
+  const mail = readMail('gail@example.org', /signups\/confirm\?token=([A-Za-z0-9_-]{43})/);
+  await guest.get(`/signups/confirm?token=${mail}`);
+  assert.match((await guest.post('/signups/confirm', { token: mail })).body, /You are going/);
+  assert.equal((await guest.post('/signups/confirm', { token: mail })).status, 400, 'a link confirms once');
+  assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '2');
+
+  // full: the next is waitlisted
+  const late = new Visitor(srv.url);
+  await late.signInByLink(srv.outbox, 'lee@example.org', 'Lee Late');
+  await late.get(`/events/${id}`);
+  assert.match((await late.post(`/events/${id}/signup`, { slot })).body, /waiting list/);
+  assert.match((await admin.get(`/events/${id}`)).body, /full, join the waiting list/);
+
+  // Vic cancels from the email: Lee is promoted, the count stays at capacity
+  const cancel = readMail('vic@example.org', /signups\/cancel\?token=([A-Za-z0-9_-]{43})/);
+  await vol.get(`/signups/cancel?token=${cancel}`);
+  assert.match((await vol.post('/signups/cancel', { token: cancel })).body, /cancelled/);
+  assert.equal(sql(`SELECT status FROM signups WHERE email = 'lee@example.org' AND slot_id = ${slot}`), 'going');
+  assert.equal(sql(`SELECT status FROM signups WHERE email = 'vic@example.org' AND slot_id = ${slot}`), 'cancelled');
+  assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '2');
+
+  // only the host and the group's organisers see who is coming
+  const list = await admin.get(`/events/${id}/attendees`);
+  assert.equal(list.status, 200);
+  assert.match(list.body, /gail@example.org/);
+  assert.equal((await late.get(`/events/${id}/attendees`)).status, 403);
+  assert.equal((await new Visitor(srv.url).get(`/events/${id}/attendees`)).status, 303);
+});
+
+function readMail(to, re) {
+  const files = execFileSync('sh', ['-c', `grep -l "^To: ${to}" ${srv.outbox}/*.eml | sort`], { encoding: 'utf8' }).trim().split('\n');
+  for (const f of files.reverse()) {
+    const m = re.exec(execFileSync('cat', [f], { encoding: 'utf8' }));
+    if (m) return m[1];
+  }
+  throw new Error(`no mail to ${to} matching ${re}`);
+}
+
+test('a private home: the address only for those going', async () => {
+  const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
+  const anon = new Visitor(srv.url);
+  const page = await anon.get(`/events/${id}`);
+  assert.doesNotMatch(page.body, /Acacia/);
+  assert.match(page.body, /shown once you sign up/);
+  assert.match((await admin.get(`/events/${id}`)).body, /22 Acacia Avenue/);
+});
+
+test('the .ics reads in a real iCalendar parser', async () => {
+  const id = ev(await post({ title: 'Leaflets, doors; and tea', description: 'Bring\nwater' }));
+  const res = await fetch(`${srv.url}/events/${id}/calendar.ics`);
+  assert.match(res.headers.get('content-type'), /^text\/calendar/);
+  const text = await res.text();
+  assert.ok(text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'lines folded at 75 octets');
+  const cal = new ICAL.Component(ICAL.parse(text));
+  const vevent = new ICAL.Event(cal.getFirstSubcomponent('vevent'));
+  assert.equal(vevent.summary, 'Leaflets, doors; and tea');
+  assert.equal(vevent.description, 'Bring\nwater');
+  assert.equal(vevent.uid, `event-${id}@turnout`);
+  assert.equal(cal.getFirstSubcomponent('vevent').getFirstProperty('dtstart').getParameter('tzid'), 'Europe/London');
+  assert.equal(vevent.startDate.hour, 10);
+  assert.ok(cal.getFirstSubcomponent('vtimezone'));
+});
+
+test('search by seat, type, postcode and distance, hiding full ones', async () => {
+  const api = async (q) => (await fetch(`${srv.url}/api/v1/events?${q}`)).json();
+  const all = await api('seat=E14001193');
+  assert.ok(all.result.length >= 3);
+  assert.ok(all.result.every((e) => e.seat === 'Derby North'));
+  assert.equal((await api('seat=E14001193&type=training')).result.length, 0);
+  const near = await api('postcode=DE22%201AA&km=5');
+  assert.ok(near.result.every((e) => e.km <= 5));
+  assert.equal((await api('postcode=ZE1%200AA&km=5')).result.length, 0);
+  const open = await api('seat=E14001193&hide_full=1');
+  assert.ok(open.result.every((e) => !e.full));
+  assert.ok(open.result.length < all.result.length, 'the full one is hidden');
+  assert.equal((await fetch(`${srv.url}/api/v1/events?seat=NOPE`)).status, 400);
+  assert.equal((await fetch(`${srv.url}/api/v1/events?date=tomorrow`)).status, 400);
+});
+
+// guests held and ready to confirm, inserted straight into the store
+function pending(slot, n, prefix) {
+  const tokens = Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(8, '0')}`.padEnd(43, 'x'));
+  const rows = tokens.map((t, i) => `('${createHash('sha256').update(t).digest('hex')}', ${slot}, 'Racer ${i}', '${prefix}${i}@example.org', NULL, ${Math.floor(Date.now() / 1000) + 3600})`);
+  sql(`INSERT INTO pending_signups (token_hash, slot_id, name, email, phone, expires_at) VALUES ${rows.join(',')}`);
+  return tokens;
+}
+
+const csrf = 'C'.repeat(43);
+const confirmNow = (token) => fetch(`${srv.url}/signups/confirm`, {
+  method: 'POST', redirect: 'manual',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `turnout_csrf=${csrf}` },
+  body: `csrf=${csrf}&token=${token}`,
+}).then(async (r) => ({ status: r.status, body: await r.text() }));
+
+test('a race for the last places never overbooks', async () => {
+  const id = ev(await post({ title: 'Five places', capacity: '5' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const tokens = pending(slot, 60, 'race');
+  const results = await Promise.all(tokens.map(confirmNow));
+  const going = results.filter((r) => /You are going/.test(r.body)).length;
+  const waiting = results.filter((r) => /waiting list/.test(r.body)).length;
+  assert.equal(going, 5);
+  assert.equal(waiting, 55);
+  assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '5');
+  assert.equal(sql(`SELECT count(*) FROM signups WHERE slot_id = ${slot} AND status = 'going'`), '5');
+});
+
+test('every acknowledged sign-up survives kill -9', async () => {
+  const id = ev(await post({ title: 'Deadline night', capacity: '10000' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const tokens = pending(slot, 3000, 'k9');
+  const acked = new Set();
+  let next = 0, killed = false;
+  const worker = async () => {
+    while (!killed && next < tokens.length) {
+      const i = next++;
+      try {
+        const r = await confirmNow(tokens[i]);
+        if (r.status === 200 && /You are going/.test(r.body)) acked.add(`k9${i}@example.org`);
+      } catch { /* the server died under us: not acknowledged */ }
+    }
+  };
+  const workers = Array.from({ length: 32 }, worker);
+  await new Promise((r) => setTimeout(r, 700));
+  srv.proc.kill('SIGKILL');
+  killed = true;
+  await Promise.all(workers);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(acked.size > 100, `only ${acked.size} acknowledged before the kill`);
+  srv = await startServer({ db });
+  const stored = sql(`SELECT email FROM signups WHERE slot_id = ${slot}`).split('\n');
+  const counts = new Map();
+  for (const e of stored) counts.set(e, (counts.get(e) ?? 0) + 1);
+  for (const e of acked) assert.equal(counts.get(e), 1, `${e} acknowledged but stored ${counts.get(e) ?? 0} times`);
+  assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), String(stored.length));
+});
