@@ -23,6 +23,7 @@ PORT     ?= 8080
 LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
              src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c \
              src/auth/*.c src/mail/*.c src/people/*.c src/groups/*.c src/admin/*.c src/events/*.c \
+             src/demo/*.c \
              src/app.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -61,11 +62,14 @@ deps:
 $(DB): | $(BUILD)/turnout
 	@mkdir -p $(dir $(DB)) && rm -f $(DB).new $(DB).new-wal $(DB).new-shm
 	$(BUILD)/turnout import --data data --db $(DB).new
+	@if [ -z "$(NO_DEMO)" ]; then $(BUILD)/turnout demo --db $(DB).new | tee $(dir $(DB))demo.txt; \
+	  chmod 600 $(dir $(DB))demo.txt; fi
 	mv $(DB).new $(DB)
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/turnout
 	@test -s $(DB) || $(MAKE) --no-print-directory $(DB)
+	@[ -z "$(NO_DEMO)" ] && [ -s $(dir $(DB))demo.txt ] && cat $(dir $(DB))demo.txt || true
 	$(BUILD)/turnout serve --db $(DB) --port $(PORT)
 
 # The whole suite: unit tests under ASan/UBSan, then the black-box tests

@@ -14,6 +14,7 @@
 #include "admin/admin.h"
 #include "app.h"
 #include "auth/audit.h"
+#include "demo/demo.h"
 #include "people/people.h"
 #include "import/import.h"
 #include "postcodes/lookup.h"
@@ -37,6 +38,7 @@ static const char usage_main[] =
 	"  nearest    list the marginal seats nearest a postcode\n"
 	"  admin      create or promote a national admin (the first one)\n"
 	"  routes     list every HTTP route (method and path)\n"
+	"  demo       add demo groups, an organiser and sessions (once)\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -69,6 +71,12 @@ static const char usage_admin[] =
 	"They sign in by link, then set a password and an authenticator app.\n";
 
 static const char usage_routes[] = "usage: turnout routes\n";
+
+static const char usage_demo[] =
+	"usage: turnout demo [--db PATH]\n"
+	"\n"
+	"Adds local groups in the four tightest 2024 marginals, an organiser for them\n"
+	"(sign-in details printed) and upcoming sessions. Does nothing if sessions exist.\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -249,6 +257,38 @@ static int cmd_admin(int argc, char **argv)
 done:
 	db_close(db);
 	return rc;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dbp = env_or("TURNOUT_DB", DEFAULT_DB);
+	char err[512] = "";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd') {
+			fputs(usage_demo, stderr);
+			return EXIT_USAGE;
+		}
+		dbp = optarg;
+	}
+	if (optind < argc) {
+		fputs(usage_demo, stderr);
+		return EXIT_USAGE;
+	}
+	if (access(dbp, F_OK) != 0) {
+		fprintf(stderr, "turnout demo: %s does not exist: run `turnout import` first\n", dbp);
+		return 1;
+	}
+	if (demo_seed(dbp, stdout, err, sizeof(err))) {
+		fprintf(stderr, "turnout demo: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 static int cmd_routes(int argc, char **argv)
@@ -495,6 +535,7 @@ int main(int argc, char **argv)
 		{ "nearest", usage_nearest, cmd_nearest },
 		{ "admin", usage_admin, cmd_admin },
 		{ "routes", usage_routes, cmd_routes },
+		{ "demo", usage_demo, cmd_demo },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

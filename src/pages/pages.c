@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events/events.h"
 #include "http/static.h"
 #include "seats/map_svg.h"
 #include "seats/nearest.h"
@@ -48,7 +49,7 @@ static void home(struct http_request *req, struct http_response *res)
 	page_render(req, res, 200, "home", ctx, who_load(req, res, &w) ? NULL : &w);
 }
 
-static json_t *answer_ctx(const struct app *app, const struct nearest_answer *a)
+static json_t *answer_ctx(const struct app *app, struct db *db, const struct nearest_answer *a)
 {
 	json_t *list = json_array();
 	char km[32], pct[32];
@@ -69,6 +70,12 @@ static json_t *answer_ctx(const struct app *app, const struct nearest_answer *a)
 					party_colour(r->first), "majority", (json_int_t)r->majority,
 					"majority_pct", pct, "own", h->own, "stance",
 					stance_name(h->stance), "turnout", ""));
+		/* sessions are posted in 2024 seats: list them under each marginal */
+		if (a->election->boundary_set == 2024) {
+			const char *code = r->seat->code;
+			json_object_set_new(json_array_get(list, i), "sessions",
+					    events_in_seats(db, &code, 1, 3));
+		}
 	}
 	buf_init(&svg, 4u << 20);
 	map_svg_write(&svg, &app->seats, a);
@@ -89,7 +96,7 @@ static void find(struct http_request *req, struct http_response *res)
 	struct nearest_params p;
 	struct nearest_answer *a = arena_alloc(&req->arena, sizeof(*a));
 	const char *err = NULL;
-	struct db *db;
+	struct db *db = NULL;
 	int status = 400;
 
 	if (qs_parse(&form, &req->arena, req->body.p ? req->body.p : "", req->body.len)) {
@@ -116,7 +123,7 @@ static void find(struct http_request *req, struct http_response *res)
 				"form", form_ctx(pc, el, pct, party), "error",
 				status == 200 ? NULL : err);
 	if (status == 200) {
-		json_object_set_new(ctx, "answer", answer_ctx(app, a));
+		json_object_set_new(ctx, "answer", answer_ctx(app, db, a));
 		json_object_set_new(ctx, "title", json_string("Your nearest marginals"));
 	}
 	struct who w;

@@ -65,3 +65,21 @@ test('turnout import: a bad data folder is a clear error and exit 1', () => {
   assert.match(r.stderr, /^turnout import: \/nonexistent\/boundaries\/pcon2024-centroids\.csv: cannot open/);
   assert.equal(run(['import', 'extra-arg']).status, 2);
 });
+
+test('turnout demo seeds groups, an organiser and sessions, once', async () => {
+  const { copyDb, FIXTURE_DB: fx } = await import('./lib.mjs');
+  const { execFileSync } = await import('node:child_process');
+  const db = copyDb(fx);
+  const r = run(['demo', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /password\s+[a-z2-9]{16}/);
+  assert.match(r.stdout, /TOTP key\s+[A-Z2-7]{32}/);
+  const q = (s) => execFileSync('sqlite3', [db, s], { encoding: 'utf8' }).trim();
+  assert.equal(q('SELECT count(*) FROM local_groups'), '4');
+  assert.equal(q("SELECT count(*) FROM events WHERE status = 'published' AND starts_at > strftime('%s','now')"), '8');
+  assert.equal(q("SELECT count(*) FROM memberships WHERE role = 'organiser'"), '4');
+  const again = run(['demo', '--db', db]);
+  assert.equal(again.status, 0);
+  assert.match(again.stdout, /nothing added/);
+  assert.equal(q('SELECT count(*) FROM events'), '8');
+});

@@ -1,0 +1,201 @@
+#include "demo/demo.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/password.h"
+#include "auth/token.h"
+#include "auth/totp.h"
+#include "db/db.h"
+#include "events/events.h"
+#include "events/when.h"
+#include "people/people.h"
+#include "postcodes/lookup.h"
+
+#define DEMO_SEATS 4
+
+/* The next given weekday (0 = Sunday) at least two days ahead, London date. */
+static void next_day(int wday, char out[11])
+{
+	time_t t = time(NULL) + 2 * 86400;
+	struct tm tm;
+	for (int i = 0; i < 8; i++, t += 86400) {
+		london_tm(t, &tm);
+		if (tm.tm_wday == wday)
+			break;
+	}
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+struct spot {
+	char seat[12], name[128], postcode[9];
+	double lat, lon;
+};
+
+static int session(struct db *db, long gid, long organiser, const struct spot *at,
+		   const char *type, const char *title, const char *date, const char *from,
+		   const char *to, const char *slots, long capacity)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.postcode, sizeof(e.postcode), "%s", at->postcode);
+	e.lat = at->lat;
+	e.lon = at->lon;
+	snprintf(e.type, sizeof(e.type), "%s", type);
+	snprintf(e.title, sizeof(e.title), "%s", title);
+	snprintf(e.description, sizeof(e.description),
+		 "A demo session: sign up to see how turnout works. Bring comfortable shoes.");
+	snprintf(e.address, sizeof(e.address), "Meet outside the library");
+	snprintf(e.seat, sizeof(e.seat), "%s", at->seat);
+	e.group_id = gid;
+	e.created_by = organiser;
+	if (london_parse(date, from, &e.starts_at) || london_parse(date, to, &e.ends_at))
+		return -1;
+	if (slots) {
+		if (event_parse_slots(&e, slots, date))
+			return -1;
+	} else {
+		e.nslots = 1;
+		e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, capacity, 0, 0 };
+	}
+	return event_check(&e, time(NULL)) ? -1 : event_create(db, &e);
+}
+
+int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
+{
+	struct db *db = NULL;
+	struct db_stmt *st = NULL;
+	int rc = -1;
+	struct spot spots[DEMO_SEATS];
+	struct pc_record near;
+	int nseats = 0;
+
+	if (token_init() || totp_init()) {
+		snprintf(err, errlen, "libsodium or liboath unavailable");
+		return -1;
+	}
+	password_init();
+	if (db_open(&db, db_path, 0, err, errlen) || db_migrate(db, err, errlen))
+		goto done;
+	st = db_prepare(db, "SELECT count(*) FROM events");
+	if (!st || db_step(st) != DB_ROW) {
+		snprintf(err, errlen, "%s", db_errmsg(db));
+		goto done;
+	}
+	if (db_col_int(st, 0) > 0) {
+		fprintf(out, "turnout demo: sessions exist already; nothing added\n");
+		rc = 0;
+		goto done;
+	}
+	db_finalize(st);
+	/* the tightest 2024 marginals in Great Britain that have a postcode near
+	 * their centre for a meeting point (a partial import may lack some) */
+	st = db_prepare(db, "SELECT r.code, c.name, c.centre_lat, c.centre_lon FROM results r"
+			    " JOIN constituencies c ON c.code = r.code AND c.boundary_set = 2024"
+			    " WHERE r.election = 2024 AND r.first_party != 'Spk'"
+			    " AND r.code NOT LIKE 'N%' ORDER BY 1.0 * r.majority / r.valid_votes"
+			    " LIMIT 200");
+	while (st && nseats < DEMO_SEATS && db_step(st) == DB_ROW) {
+		struct spot *sp = &spots[nseats];
+		if (lookup_nearby(db, db_col_double(st, 2), db_col_double(st, 3), 2000, 1, &near) != 1)
+			continue;
+		snprintf(sp->seat, sizeof(sp->seat), "%s", db_col_text(st, 0));
+		snprintf(sp->name, sizeof(sp->name), "%s", db_col_text(st, 1));
+		snprintf(sp->postcode, sizeof(sp->postcode), "%s", near.pc.display);
+		sp->lat = near.lat;
+		sp->lon = near.lon;
+		nseats++;
+	}
+	db_finalize(st);
+	st = NULL;
+	if (nseats == 0) {
+		snprintf(err, errlen, "no 2024 results: run `turnout import` first");
+		goto done;
+	}
+
+	char password[20], secret[TOTP_SECRET_B32], hash[PASSWORD_HASH_MAX];
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	for (int i = 0; i < 16; i++)
+		password[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	password[16] = '\0';
+	totp_new_secret(secret);
+	struct person p;
+	memset(&p, 0, sizeof(p));
+	person_input_check(&p, "Demo Organiser", "organiser@demo.turnout.invalid", NULL, NULL, NULL);
+	p.created_at = (long long)time(NULL);
+	if (password_hash(password, hash) || db_begin(db) || person_create(db, &p)) {
+		snprintf(err, errlen, "creating the organiser: %s", db_errmsg(db));
+		goto fail;
+	}
+	st = db_prepare(db, "UPDATE people SET password_hash = ?, totp_secret = ?, totp_enabled = 1"
+			    " WHERE id = ?");
+	if (!st || db_bind_text(st, 1, hash, strlen(hash)) || db_bind_text(st, 2, secret, strlen(secret)) ||
+	    db_bind_int(st, 3, p.id) || db_step(st) != DB_DONE)
+		goto fail;
+	db_finalize(st);
+	st = NULL;
+	char sat[11], wed[11];
+	next_day(6, sat);
+	next_day(3, wed);
+	for (int i = 0; i < nseats; i++) {
+		char gname[160], title[160];
+		snprintf(gname, sizeof(gname), "%s Volunteers", spots[i].name);
+		struct db_stmt *g = db_prepare(db, "INSERT INTO local_groups (name, created_at)"
+						   " VALUES (?, ?) RETURNING id");
+		long gid = 0;
+		if (!g || db_bind_text(g, 1, gname, strlen(gname)) ||
+		    db_bind_int(g, 2, (long long)time(NULL)) || db_step(g) != DB_ROW) {
+			db_finalize(g);
+			goto fail;
+		}
+		gid = (long)db_col_int(g, 0);
+		while (db_step(g) == DB_ROW)
+			;
+		db_finalize(g);
+		g = db_prepare(db, "INSERT INTO group_seats (group_id, pcon2024) VALUES (?, ?)");
+		struct db_stmt *m = db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
+						   " joined_at) VALUES (?, ?, 'organiser', ?)");
+		int bad = !g || !m || db_bind_int(g, 1, gid) || db_bind_text(g, 2, spots[i].seat, strlen(spots[i].seat)) ||
+			  db_step(g) != DB_DONE || db_bind_int(m, 1, gid) || db_bind_int(m, 2, p.id) ||
+			  db_bind_int(m, 3, (long long)time(NULL)) || db_step(m) != DB_DONE;
+		db_finalize(g);
+		db_finalize(m);
+		if (bad)
+			goto fail;
+		/* event_create opens its own transaction: commit what we have */
+		if (db_commit(db))
+			goto fail;
+		snprintf(title, sizeof(title), "Knock doors in %s", spots[i].name);
+		if (session(db, gid, p.id, &spots[i], "canvass", title, sat, "10:00", "13:00",
+			    "10:00-11:30 12\n11:30-13:00 12", 0))
+			goto fail_nt;
+		snprintf(title, sizeof(title), "Phone bank for %s", spots[i].name);
+		if (session(db, gid, p.id, &spots[i], "phonebank", title, wed, "18:30", "20:30", NULL, 20))
+			goto fail_nt;
+		if (db_begin(db))
+			goto fail_nt;
+	}
+	if (db_commit(db))
+		goto fail;
+	fprintf(out,
+		"turnout demo: %d groups with sessions in the tightest 2024 marginals.\n"
+		"  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
+		"    email     %s\n    password  %s\n"
+		"    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
+		nseats, p.email, password, secret, secret);
+	sodium_memzero(password, sizeof(password));
+	rc = 0;
+	goto done;
+fail:
+	db_rollback(db);
+fail_nt:
+	if (!*err)
+		snprintf(err, errlen, "seeding failed: %s", db_errmsg(db));
+done:
+	db_finalize(st);
+	db_close(db);
+	return rc;
+}

@@ -1,0 +1,65 @@
+// From a postcode to a place at a session, as a guest, in headless Chromium:
+// the marginal answer lists the session, the guest signs up, confirms from
+// the outbox, and cancels from the email.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, copyDb, run, FIXTURE_DB } from '../integration/lib.mjs';
+
+let srv, browser;
+before(async () => {
+  const db = copyDb(FIXTURE_DB);
+  assert.equal(run(['demo', '--db', db]).status, 0);
+  srv = await startServer({ db });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+function mailLink(to, re) {
+  for (const f of readdirSync(srv.outbox).sort().reverse()) {
+    const text = readFileSync(join(srv.outbox, f), 'utf8');
+    const m = text.includes(`To: ${to}`) && re.exec(text);
+    if (m) return m[0];
+  }
+  return null;
+}
+
+test('find a session from a postcode, sign up as a guest, confirm, cancel', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('ol.seats li');
+  const join = page.locator('ol.seats a.join').first();
+  assert.ok(await join.count() > 0, 'a marginal lists a session to join');
+  await join.click();
+  await page.waitForSelector('form[action$="/signup"]');
+  await page.locator('input[name=slot]').first().check();
+  await page.fill('#name', 'Gus Guest');
+  await page.fill('#email', 'gus@example.org');
+  await page.click('button:has-text("Sign up")');
+  await page.waitForSelector('h1:has-text("Check your email")');
+
+  const confirm = mailLink('gus@example.org', /http:\/\/[^\s"]+\/signups\/confirm\?token=[A-Za-z0-9_-]{43}/);
+  assert.ok(confirm);
+  await page.goto(confirm);
+  await page.click('button:has-text("Confirm my place")');
+  await page.waitForSelector('h1:has-text("You are going")');
+
+  const cancel = mailLink('gus@example.org', /http:\/\/[^\s"]+\/signups\/cancel\?token=[A-Za-z0-9_-]{43}/);
+  assert.ok(cancel, 'the confirmation email carries a cancel link');
+  await page.goto(cancel);
+  await page.click('button:has-text("Cancel my place")');
+  await page.waitForSelector('h1:has-text("Cancelled")');
+  await page.screenshot({ path: 'build/test/screens/cancelled.png' });
+  await page.close();
+});
