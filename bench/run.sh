@@ -91,4 +91,11 @@ if [ -s build/test/fixture.db ] || make -s build/test/fixture.db >/dev/null; the
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/auth.mjs
 	} | tee -a "$OUT/latest.md"
+	# part three: deadline-night sign-ups through the group-commit writer
+	{
+		echo
+		echo "| deadline night | rate | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/signups.mjs
+	} | tee -a "$OUT/latest.md"
 fi

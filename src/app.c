@@ -69,6 +69,10 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		goto done;
 	}
 	app->writer_running = 1;
+	if (mail_queue_start(&app->mailq, &app->mailer)) {
+		snprintf(err, errlen, "cannot start the mail queue");
+		goto done;
+	}
 	rc = 0;
 done:
 	db_close(db);
@@ -85,6 +89,7 @@ void app_quiesce(struct app *app)
 void app_release(struct app *app)
 {
 	app_quiesce(app);
+	mail_queue_stop(&app->mailq);
 	struct db *db = pthread_getspecific(app->db_key);
 
 	db_close(db);

@@ -27,6 +27,7 @@ struct app {
 	pthread_key_t db_key;
 	struct auth_config auth;
 	struct mailer mailer;
+	struct mail_queue mailq; /* mail sent after the answer, off the request path */
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
 	struct signup_writer writer;
 	int writer_running;

@@ -409,7 +409,7 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 			const char *name, const char *cancel_token, enum signup_result r)
 {
 	struct app *app = req->app;
-	char when[128], err[256];
+	char when[128];
 	struct buf text, html;
 
 	when_text(e->starts_at, e->ends_at, when, sizeof(when));
@@ -422,10 +422,12 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 	buf_init(&text, 64 << 10);
 	buf_init(&html, 64 << 10);
 	if (tmpl_render(&app->tmpl, "mail_signup_text", ctx, &text) ||
-	    tmpl_render(&app->tmpl, "mail_signup_html", ctx, &html) ||
-	    mail_send(&app->mailer, to, r == RES_WAITLIST ? "You are on the waiting list" : "You are going",
-		      text.p, html.p, err, sizeof(err)))
-		log_error("sign-up mail not sent: %s", err);
+	    tmpl_render(&app->tmpl, "mail_signup_html", ctx, &html))
+		log_error("sign-up mail could not be composed");
+	else
+		mail_queue_send(&app->mailq, to,
+				r == RES_WAITLIST ? "You are on the waiting list" : "You are going",
+				text.p, html.p);
 	buf_release(&text);
 	buf_release(&html);
 	json_decref(ctx);
@@ -441,7 +443,9 @@ static void answer(struct http_request *req, struct http_response *res, const st
 	switch (p->job.result) {
 	case RES_GOING:
 	case RES_WAITLIST:
-		if (db && event_get(db, p->event_id, &e) == 1 && !p->job.already && p->job.op == OP_SIGNUP)
+		if (p->job.op == OP_CONFIRM)
+			p->event_id = p->job.event_id;
+		if (db && event_get(db, p->event_id, &e) == 1 && !p->job.already && p->job.op != OP_CANCEL)
 			mail_signup(req, &e, p->job.email, p->job.name, p->job.cancel_token, p->job.result);
 		title = p->job.result == RES_GOING ? "You are going" : "You are on the waiting list";
 		text = p->job.result == RES_GOING
@@ -609,12 +613,15 @@ static void confirm(struct http_request *req, struct http_response *res)
 	struct db *db;
 	struct qs f;
 	struct pending *p = req->pending;
-	char hash[TOKEN_HASH_LEN + 1];
 
 	if (who_load(req, res, &w))
 		return;
 	if (p) {
-		answer(req, res, &w, p);
+		if (p->job.result == RES_NOT_FOUND && p->job.op == OP_CONFIRM)
+			page_message(req, res, 400, "That link has expired",
+				     "Confirmation links work once, for 24 hours. Sign up again.", &w);
+		else
+			answer(req, res, &w, p);
 		return;
 	}
 	if (!(db = app_db(req->app)) || form_read(req, res, &f))
@@ -624,34 +631,13 @@ static void confirm(struct http_request *req, struct http_response *res)
 		page_message(req, res, 403, "This form has expired", "Open the link from the email again.", &w);
 		return;
 	}
-	token_hash(token, TOKEN_LEN, hash);
-	/* taken in one statement: the link confirms once */
-	struct db_stmt *st = db_cached(db, "DELETE FROM pending_signups WHERE token_hash = ?"
-					   " AND expires_at >= ? RETURNING slot_id, name, email, phone,"
-					   " (SELECT event_id FROM slots WHERE id = slot_id)");
 	p = arena_alloc(&req->arena, sizeof(*p));
 	memset(p, 0, sizeof(*p));
-	int found = st && db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 &&
-		    db_bind_int(st, 2, (long long)time(NULL)) == 0 && db_step(st) == DB_ROW;
-	if (found) {
-		p->job.slot_id = (long)db_col_int(st, 0);
-		snprintf(p->job.name, sizeof(p->job.name), "%s", db_col_text(st, 1));
-		snprintf(p->job.email, sizeof(p->job.email), "%s", db_col_text(st, 2));
-		const char *ph = db_col_text(st, 3);
-		snprintf(p->job.phone, sizeof(p->job.phone), "%s", ph ? ph : "");
-		p->event_id = (long)db_col_int(st, 4);
-		while (db_step(st) == DB_ROW)
-			;
-	}
-	if (st)
-		db_reset(st);
-	if (!found) {
-		page_message(req, res, 400, "That link has expired",
-			     "Confirmation links work once, for 24 hours. Sign up again.", &w);
-		return;
-	}
+	/* the writer takes the held sign-up and makes it real in one transaction:
+	 * the link confirms once, and only durably */
+	token_hash(token, TOKEN_LEN, p->job.confirm_hash);
 	p->req = req;
-	p->job.op = OP_SIGNUP;
+	p->job.op = OP_CONFIRM;
 	p->job.done = job_done;
 	p->job.ctx = p;
 	http_suspend(req, res, p, submit);

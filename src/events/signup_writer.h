@@ -20,7 +20,7 @@
 
 #define WRITER_BATCH_MAX 512
 
-enum signup_op { OP_SIGNUP, OP_CANCEL };
+enum signup_op { OP_SIGNUP, OP_CANCEL, OP_CONFIRM };
 
 enum signup_result {
 	RES_PENDING = 0,
@@ -38,6 +38,8 @@ struct signup_job {
 	long person_id; /* 0 for a guest */
 	char name[NAME_MAX_LEN + 1], email[EMAIL_MAX_LEN + 1], phone[PHONE_MAX_LEN + 1];
 	char cancel_hash[TOKEN_HASH_LEN + 1]; /* OP_CANCEL: which sign-up */
+	char confirm_hash[TOKEN_HASH_LEN + 1]; /* OP_CONFIRM: which held guest */
+	long event_id;                         /* OP_CONFIRM: filled from the slot */
 	/* filled by the writer */
 	enum signup_result result;
 	int already;         /* the same person had signed up for this slot before */
@@ -57,6 +59,8 @@ struct signup_writer {
 	int stop;
 	char db_path[1024];
 	long batches, jobs; /* for the benchmark */
+	pthread_t checkpointer; /* folds the WAL back while the writer writes */
+	pthread_cond_t tick;    /* the checkpointer's: stop wakes it early */
 };
 
 int signup_writer_start(struct signup_writer *w, const char *db_path);

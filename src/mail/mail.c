@@ -1,5 +1,7 @@
 #include "mail/mail.h"
 
+#include "util/mem.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -215,4 +217,82 @@ int mail_send(const struct mailer *m, const char *to, const char *subject, const
 done:
 	buf_release(&msg);
 	return rc;
+}
+
+struct mail_job {
+	char *to, *subject, *text, *html;
+	struct mail_job *next;
+};
+
+static void *queue_main(void *arg)
+{
+	struct mail_queue *q = arg;
+	char err[256];
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->head && !q->stop)
+			pthread_cond_wait(&q->wake, &q->lock);
+		struct mail_job *j = q->head;
+		if (!j)
+			break;
+		q->head = j->next;
+		if (!q->head)
+			q->tail = NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (mail_send(q->m, j->to, j->subject, j->text, j->html, err, sizeof(err)))
+			fprintf(stderr, "turnout: queued mail not sent: %s\n", err);
+		free(j->to);
+		free(j->subject);
+		free(j->text);
+		free(j->html);
+		free(j);
+		pthread_mutex_lock(&q->lock);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+int mail_queue_start(struct mail_queue *q, const struct mailer *m)
+{
+	memset(q, 0, sizeof(*q));
+	q->m = m;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	if (pthread_create(&q->thread, NULL, queue_main, q))
+		return -1;
+	q->running = 1;
+	return 0;
+}
+
+void mail_queue_send(struct mail_queue *q, const char *to, const char *subject, const char *text,
+		     const char *html)
+{
+	struct mail_job *j = xcalloc(1, sizeof(*j));
+	j->to = xstrdup(to);
+	j->subject = xstrdup(subject);
+	j->text = xstrdup(text ? text : "");
+	j->html = xstrdup(html ? html : "");
+	pthread_mutex_lock(&q->lock);
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void mail_queue_stop(struct mail_queue *q)
+{
+	if (!q->running)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->stop = 1;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	pthread_cond_destroy(&q->wake);
+	pthread_mutex_destroy(&q->lock);
+	q->running = 0;
 }

@@ -8,6 +8,7 @@
 #ifndef TURNOUT_MAIL_H
 #define TURNOUT_MAIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -30,5 +31,28 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 /* 0, or -1 with the reason in err (no personal data in it). */
 int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
 	      const char *html, char *err, size_t errlen);
+
+/*
+ * A queue with its own thread, for mail that must not hold up the answer
+ * it follows (sign-up confirmations on deadline night).  What is queued
+ * when the process dies unexpectedly is not sent; the sign-up it reports
+ * is durable regardless and visible on the person's pages.
+ */
+struct mail_job;
+struct mail_queue {
+	const struct mailer *m;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct mail_job *head, *tail;
+	int stop, running;
+};
+
+int mail_queue_start(struct mail_queue *q, const struct mailer *m);
+/* Copies the message and queues it; never blocks on delivery. */
+void mail_queue_send(struct mail_queue *q, const char *to, const char *subject, const char *text,
+		     const char *html);
+/* Sends what is queued, then stops. */
+void mail_queue_stop(struct mail_queue *q);
 
 #endif
