@@ -11,6 +11,7 @@
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "groups/groups.h"
+#include "campaigns/campaigns.h"
 #include "events/events.h"
 #include "pages/pages.h"
 #include "people/account.h"
@@ -129,6 +130,7 @@ const struct http_route *app_routes(size_t *n)
 		{ groups_routes, groups_nroutes },
 		{ admin_routes, admin_nroutes },
 		{ events_routes, events_nroutes },
+		{ campaigns_routes, campaigns_nroutes },
 	};
 
 	if (!count)

@@ -176,6 +176,29 @@ static const char *const migrations[] = {
 	"  name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT,"
 	"  expires_at INTEGER NOT NULL"
 	");",
+
+	/* 5: "Unseat X" target campaigns, attendance, and reminders sent */
+	"CREATE TABLE campaigns ("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL, opponent TEXT,"
+	"  goal_hours INTEGER NOT NULL CHECK (goal_hours > 0),"
+	"  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),"
+	"  deadline INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE campaign_seats ("
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	"  seat TEXT NOT NULL," /* 2024 code */
+	"  PRIMARY KEY (campaign_id, seat)"
+	");"
+	"CREATE INDEX campaign_seats_seat ON campaign_seats(seat);"
+	"ALTER TABLE signups ADD COLUMN attended INTEGER;" /* NULL: not marked */
+	"CREATE TABLE reminders_sent ("
+	"  signup_id INTEGER NOT NULL REFERENCES signups(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('24h', '2h')),"
+	"  sent_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (signup_id, kind)"
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

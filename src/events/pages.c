@@ -692,7 +692,8 @@ static void attendees(struct http_request *req, struct http_response *res)
 		return;
 	}
 	json_t *list = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at"
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
+					   " g.id, g.attended = 1"
 					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
 					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
 					   " ORDER BY s.starts_at, g.status, g.id");
@@ -702,11 +703,14 @@ static void attendees(struct http_request *req, struct http_response *res)
 			char at[8];
 			london_tm((time_t)db_col_int(st, 4), &tm);
 			strftime(at, sizeof(at), "%H:%M", &tm);
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s*, s:s, s:s}", "name",
-							      db_col_text(st, 0), "email",
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b}",
+							      "name", db_col_text(st, 0), "email",
 							      db_col_text(st, 1), "phone",
 							      db_col_text(st, 2), "status",
-							      db_col_text(st, 3), "slot", at));
+							      db_col_text(st, 3), "slot", at, "id",
+							      (json_int_t)db_col_int(st, 5), "attended",
+							      (int)db_col_int(st, 6), "going",
+							      !strcmp(db_col_text(st, 3), "going")));
 		}
 		db_reset(st);
 	}
@@ -715,6 +719,65 @@ static void attendees(struct http_request *req, struct http_response *res)
 	page_render(req, res, 200, "attendees",
 		    json_pack("{s:s, s:I, s:o}", "title", e.title, "id", (json_int_t)e.id, "people", list),
 		    &w);
+}
+
+/* The host marks who came: the hours attended roll up into campaigns. */
+static void attendance(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only",
+				     "Only the session's host and its group's organisers mark attendance.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	struct db_stmt *clear = db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
+					      " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	struct db_stmt *mark = db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
+					     " AND status = 'going'"
+					     " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	int bad = !clear || !mark || db_begin(db) || db_bind_int(clear, 1, e.id) ||
+		  db_step(clear) != DB_DONE;
+	long marked = 0;
+	for (size_t i = 0; !bad && i < f.n; i++) {
+		long id;
+		if (strcmp(f.pairs[i].key, "attended"))
+			continue;
+		if (num_parse_long(f.pairs[i].value, f.pairs[i].value_len, 1, 1L << 40, &id)) {
+			bad = 1;
+			break;
+		}
+		db_reset(mark);
+		bad = db_bind_int(mark, 1, id) || db_bind_int(mark, 2, e.id) || db_step(mark) != DB_DONE;
+		marked++;
+	}
+	if (clear)
+		db_reset(clear);
+	if (mark)
+		db_reset(mark);
+	if (bad || audit_write(db, w.actor.id, "event.attendance", 0,
+			       arena_printf(&req->arena, "event %ld: %ld attended", e.id, marked)) ||
+	    db_commit(db)) {
+		db_rollback(db);
+		page_message(req, res, 400, "Not saved", "The attendance could not be saved.", &w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
 static void calendar(struct http_request *req, struct http_response *res)
@@ -751,6 +814,7 @@ const struct http_route events_routes[] = {
 	{ "GET", "/events/{id}/calendar.ics", calendar, 0 },
 	{ "GET", "/events/{id}/attendees", attendees, ROUTE_PAGE },
 	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE },
+	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

@@ -58,6 +58,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 	for (size_t i = 0; i < a->n; i++) {
 		const struct marginal_hit *h = &a->hits[i];
 		const struct seat_result *r = h->r;
+		const char *why = a->why[i][0] ? a->why[i] : NULL;
 		snprintf(km, sizeof(km), "%.1f", h->km);
 		snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
 		json_array_append_new(
@@ -76,6 +77,8 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 			json_object_set_new(json_array_get(list, i), "sessions",
 					    events_in_seats(db, &code, 1, 3));
 		}
+		if (why)
+			json_object_set_new(json_array_get(list, i), "why", json_string(why));
 	}
 	buf_init(&svg, 4u << 20);
 	map_svg_write(&svg, &app->seats, a);
@@ -105,7 +108,8 @@ static void find(struct http_request *req, struct http_response *res)
 	}
 	const char *pc = qs_get(&form, "postcode"), *el = qs_get(&form, "election");
 	const char *pct = qs_get(&form, "max_majority_pct"), *party = qs_get(&form, "party");
-	if (!err && nearest_params_parse(&p, pc, el, pct, party, NULL, &err) == 0) {
+	if (!err && nearest_params_parse(&p, pc, el, pct, party, NULL, &err) == 0 &&
+	    nearest_params_rank(&p, qs_get(&form, "rank"), &err) == 0) {
 		if (!(db = app_db(app))) {
 			err = "The service is busy. Please try again in a moment.";
 			status = 503;

@@ -20,7 +20,8 @@ static void marginals(struct http_request *req, struct http_response *res)
 
 	if (nearest_params_parse(&p, qs_get(q, "postcode"), qs_get(q, "election"),
 				 qs_get(q, "max_majority_pct"), qs_get(q, "party"),
-				 qs_get(q, "limit"), &err)) {
+				 qs_get(q, "limit"), &err) ||
+	    nearest_params_rank(&p, qs_get(q, "rank"), &err)) {
 		http_error(res, 400, err);
 		return;
 	}

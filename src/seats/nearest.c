@@ -2,7 +2,11 @@
 
 #include <string.h>
 
+#include "seats/need.h"
 #include "util/num.h"
+
+#include <stdio.h>
+#include <time.h>
 
 int nearest_params_parse(struct nearest_params *p, const char *postcode, const char *election,
 			 const char *max_pct, const char *party, const char *limit,
@@ -52,6 +56,123 @@ int nearest_params_parse(struct nearest_params *p, const char *postcode, const c
 	return 0;
 }
 
+int nearest_params_rank(struct nearest_params *p, const char *rank, const char **err)
+{
+	if (!rank || !*rank || !strcmp(rank, "nearest")) {
+		p->by_need = 0;
+		return 0;
+	}
+	if (!strcmp(rank, "need")) {
+		p->by_need = 1;
+		return 0;
+	}
+	*err = "Invalid rank: use nearest or need";
+	return -1;
+}
+
+struct seat_need {
+	char seat[12];
+	int target, priority;
+	double goal, pledged;
+	long going;
+};
+
+static struct seat_need *need_of(struct seat_need *v, size_t *n, size_t cap, const char *seat)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(v[i].seat, seat))
+			return &v[i];
+	if (*n == cap)
+		return NULL;
+	memset(&v[*n], 0, sizeof(v[0]));
+	snprintf(v[*n].seat, sizeof(v[0].seat), "%s", seat);
+	return &v[(*n)++];
+}
+
+/* Campaign targets and volunteers going, per 2024 seat, now. */
+static size_t load_needs(struct db *db, struct seat_need *v, size_t cap)
+{
+	size_t n = 0;
+	long long now = (long long)time(NULL);
+	struct db_stmt *t = db_cached(
+		db, "SELECT cs.seat, c.priority, c.goal_hours,"
+		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
+		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
+		    "  WHERE g.status = 'going' AND e.starts_at BETWEEN c.created_at AND c.deadline)"
+		    " FROM campaigns c JOIN campaign_seats cs ON cs.campaign_id = c.id"
+		    " WHERE c.deadline > ?");
+	struct db_stmt *g = db_cached(db, "SELECT e.seat, count(*) FROM signups g"
+					  " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+					  " WHERE g.status = 'going' AND e.starts_at > ? GROUP BY e.seat");
+	if (t && db_bind_int(t, 1, now) == 0) {
+		while (db_step(t) == DB_ROW) {
+			struct seat_need *s = need_of(v, &n, cap, db_col_text(t, 0));
+			if (!s)
+				break;
+			s->target = 1;
+			if (db_col_int(t, 1) > s->priority)
+				s->priority = (int)db_col_int(t, 1);
+			s->goal += db_col_double(t, 2);
+			s->pledged += db_col_double(t, 3);
+		}
+		db_reset(t);
+	}
+	if (g && db_bind_int(g, 1, now) == 0) {
+		while (db_step(g) == DB_ROW) {
+			struct seat_need *s = need_of(v, &n, cap, db_col_text(g, 0));
+			if (!s)
+				break;
+			s->going = (long)db_col_int(g, 1);
+		}
+		db_reset(g);
+	}
+	return n;
+}
+
+/* Re-ranks every candidate by need and keeps the best p->limit. */
+static void rank_by_need(struct db *db, const struct nearest_params *p, struct nearest_answer *a,
+			 const struct marginal_query *q)
+{
+	static _Thread_local struct marginal_hit all[700];
+	static _Thread_local struct seat_need needs[1400];
+	static _Thread_local double scores[700];
+	static _Thread_local char whys[700][256];
+	struct marginal_query wide = *q;
+	size_t nn = a->election->boundary_set == 2024 ? load_needs(db, needs, 1400) : 0;
+
+	wide.limit = 700;
+	size_t n = marginal_find(a->election, &wide, all);
+	for (size_t i = 0; i < n; i++) {
+		const struct seat_result *r = all[i].r;
+		struct need_input in = { r->majority_pct, p->max_pct, all[i].km, 0, 0, 0, 0, 0 };
+		for (size_t k = 0; k < nn; k++)
+			if (!strcmp(needs[k].seat, r->seat->code)) {
+				in.target = needs[k].target;
+				in.priority = needs[k].priority;
+				in.goal_hours = needs[k].goal;
+				in.pledged_hours = needs[k].pledged;
+				in.going = needs[k].going;
+			}
+		scores[i] = need_score(&in, whys[i], sizeof(whys[0]));
+	}
+	/* the best limit by score: a selection over at most 650 seats */
+	a->n = 0;
+	for (size_t out = 0; out < p->limit && out < n; out++) {
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (scores[i] >= 0 && (best == n || scores[i] > scores[best]))
+				best = i;
+		if (best == n)
+			break;
+		a->hits[out] = all[best];
+		a->score[out] = scores[best];
+		memcpy(a->why[out], whys[best], sizeof(a->why[0]));
+		scores[best] = -1;
+		a->n++;
+	}
+}
+
 int nearest_run(struct db *db, const struct seats *seats, const struct nearest_params *p,
 		struct nearest_answer *a, const char **err)
 {
@@ -97,7 +218,10 @@ int nearest_run(struct db *db, const struct seats *seats, const struct nearest_p
 		.own_code = a->own ? a->own->code : NULL,
 		.limit = p->limit,
 	};
-	a->n = marginal_find(a->election, &q, a->hits);
+	if (p->by_need)
+		rank_by_need(db, p, a, &q);
+	else
+		a->n = marginal_find(a->election, &q, a->hits);
 	return 200;
 }
 
@@ -206,6 +330,8 @@ void nearest_json_write(struct jw *w, const struct nearest_params *p,
 	jw_num(w, p->max_pct, 3);
 	jw_key(w, "party");
 	jw_str_or_null(w, *p->party ? p->party : NULL);
+	jw_key(w, "rank");
+	jw_str(w, p->by_need ? "need" : "nearest");
 	jw_key(w, "own_seat");
 	if (a->own) {
 		jw_obj(w);
@@ -229,6 +355,12 @@ void nearest_json_write(struct jw *w, const struct nearest_params *p,
 		jw_bool(w, h->own);
 		jw_key(w, "stance");
 		jw_str_or_null(w, stance_name(h->stance));
+		if (p->by_need) {
+			jw_key(w, "need_score");
+			jw_num(w, a->score[i], 4);
+			jw_key(w, "why");
+			jw_str(w, a->why[i]);
+		}
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

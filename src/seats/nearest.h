@@ -22,6 +22,7 @@ struct nearest_params {
 	double max_pct;
 	char party[PARTY_CODE_MAX]; /* "" for any party */
 	size_t limit;
+	int by_need; /* rank by "needs me most" (seats/need.h), not distance */
 };
 
 struct nearest_answer {
@@ -30,6 +31,8 @@ struct nearest_answer {
 	const struct seat *own; /* may be NULL (unplaced district) */
 	size_t n;
 	struct marginal_hit hits[NEAREST_MAX_LIMIT];
+	double score[NEAREST_MAX_LIMIT]; /* by_need only */
+	char why[NEAREST_MAX_LIMIT][256];
 };
 
 /*
@@ -39,6 +42,8 @@ struct nearest_answer {
 int nearest_params_parse(struct nearest_params *p, const char *postcode, const char *election,
 			 const char *max_pct, const char *party, const char *limit,
 			 const char **err);
+/* "nearest" (default) or "need"; 0, or -1 with *err. */
+int nearest_params_rank(struct nearest_params *p, const char *rank, const char **err);
 /*
  * Answers the question; returns 200, or 404/500 with *err set.  An unknown
  * well-formed postcode is placed at its district (where.precision says so).

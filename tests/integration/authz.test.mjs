@@ -141,6 +141,10 @@ const MATRIX = [
   ['POST', '/signups/confirm', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['GET', '/signups/cancel', ALL, () => ({ path: `/signups/cancel?token=${'q'.repeat(43)}` })],
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
+  ['POST', '/events/{id}/attendance', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendance` })],
+  ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
+  ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
+  ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -175,6 +175,59 @@ test('search by seat, type, postcode and distance, hiding full ones', async () =
   assert.equal((await fetch(`${srv.url}/api/v1/events?date=tomorrow`)).status, 400);
 });
 
+test('target campaigns: progress from sign-ups and attendance; "needs me most" ranking', async () => {
+  await admin.get('/admin');
+  const bad = await admin.post('/admin/campaigns', { name: 'X', seats: 'NOPE', goal_hours: '10', priority: '3', deadline: day(30) });
+  assert.equal(bad.status, 400);
+  const made = await admin.post('/admin/campaigns', { name: 'Unseat the Dales', opponent: 'A. Tory',
+    seats: 'E14001195', goal_hours: '100', priority: '5', deadline: day(60) });
+  assert.equal(made.status, 303, made.body.slice(0, 200));
+  const cid = /\/campaigns\/(\d+)/.exec(made.headers.get('location'))[1];
+  // a session in the target seat, three hours, with two going
+  await admin.get('/events/new');
+  const r = await admin.post('/events', { group: gid, type: 'canvass', title: 'Dales doors', date: day(5),
+    start: '10:00', end: '13:00', postcode: 'DE4 3NN', capacity: '10' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const id = ev(r);
+  assert.equal(sql(`SELECT seat FROM events WHERE id = ${id}`), 'E14001195');
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  for (const [email, name] of [['dale1@example.org', 'Dale One'], ['dale2@example.org', 'Dale Two']]) {
+    const v = new Visitor(srv.url);
+    await v.signInByLink(srv.outbox, email, name);
+    await v.get(`/events/${id}`);
+    assert.match((await v.post(`/events/${id}/signup`, { slot })).body, /You are going/);
+  }
+  const list = (await (await fetch(`${srv.url}/api/v1/campaigns`)).json()).result;
+  const c = list.find((x) => String(x.id) === cid);
+  assert.equal(c.pledged_hours, 6);
+  assert.equal(c.attended_hours, 0);
+  assert.equal(c.seats[0].name, 'Derbyshire Dales');
+  assert.match((await admin.get(`/campaigns/${cid}`)).body, /<progress[^>]+max="100" value="6"/);
+
+  // the host marks one of them as having come
+  const att = await admin.get(`/events/${id}/attendees`);
+  const first = /name="attended" value="(\d+)"/.exec(att.body)[1];
+  assert.equal((await admin.post(`/events/${id}/attendance`, { attended: first })).status, 303);
+  const c2 = (await (await fetch(`${srv.url}/api/v1/campaigns`)).json()).result.find((x) => String(x.id) === cid);
+  assert.equal(c2.attended_hours, 3);
+  const vol = new Visitor(srv.url);
+  await vol.signInByLink(srv.outbox, 'dale1@example.org', 'Dale One');
+  await vol.get(`/events/${id}`);
+  assert.equal((await vol.post(`/events/${id}/attendance`, { attended: first })).status, 403);
+
+  // ranked by need, the target seat comes first, and says why
+  const near = (await (await fetch(`${srv.url}/api/v1/marginals?postcode=DE22%201AA`)).json()).result;
+  const need = (await (await fetch(`${srv.url}/api/v1/marginals?postcode=DE22%201AA&rank=need`)).json()).result;
+  assert.equal(near.rank, 'nearest');
+  assert.equal(need.rank, 'need');
+  assert.notEqual(near.marginals[0].code, 'E14001195');
+  assert.equal(need.marginals[0].code, 'E14001195');
+  assert.match(need.marginals[0].why, /target seat \(priority 5\) with 6 of 100 hours pledged/);
+  const scores = need.marginals.map((m) => m.need_score);
+  assert.deepEqual([...scores].sort((a, b) => b - a), scores);
+  assert.equal((await fetch(`${srv.url}/api/v1/marginals?postcode=DE221AA&rank=loudest`)).status, 400);
+});
+
 // guests held and ready to confirm, inserted straight into the store
 function pending(slot, n, prefix) {
   const tokens = Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(8, '0')}`.padEnd(43, 'x'));

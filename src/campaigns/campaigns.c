@@ -1,0 +1,213 @@
+/*
+ * "Unseat X": target campaigns.  A campaign names one or more 2024 seats,
+ * an optional opponent, a goal in volunteer-hours and a deadline; its
+ * progress is rolled up from the sign-ups (hours pledged) and attendance
+ * (hours attended) of sessions in its seats before the deadline.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "campaigns/campaigns.h"
+
+#include "app.h"
+#include "auth/audit.h"
+#include "events/when.h"
+#include "groups/groups.h"
+#include "util/num.h"
+
+#define CAMPAIGN_SEATS_MAX 20
+
+static json_t *campaign_list(struct app *app, struct db *db, long only)
+{
+	json_t *out = json_array();
+	struct db_stmt *st = db_cached(
+		db, "SELECT c.id, c.name, c.opponent, c.goal_hours, c.priority, c.deadline,"
+		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
+		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
+		    "  WHERE g.status = 'going' AND e.starts_at BETWEEN c.created_at AND c.deadline),"
+		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
+		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
+		    "  WHERE g.attended = 1 AND e.starts_at BETWEEN c.created_at AND c.deadline)"
+		    " FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
+	struct db_stmt *seats = db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
+					      " ORDER BY seat");
+	if (!st || !seats || db_bind_int(st, 1, only) || db_bind_int(st, 2, only))
+		return out;
+	while (db_step(st) == DB_ROW) {
+		json_t *names = json_array();
+		db_reset(seats);
+		db_bind_int(seats, 1, db_col_int(st, 0));
+		while (db_step(seats) == DB_ROW) {
+			const struct seat *s = seats_find(&app->seats, 2024, db_col_text(seats, 0));
+			json_array_append_new(names, json_pack("{s:s, s:s}", "code", db_col_text(seats, 0),
+							       "name", s ? s->name : db_col_text(seats, 0)));
+		}
+		struct tm tm;
+		char when[32];
+		london_tm((time_t)db_col_int(st, 5), &tm);
+		strftime(when, sizeof(when), "%e %B %Y", &tm);
+		double goal = db_col_double(st, 3), pledged = db_col_double(st, 6),
+		       attended = db_col_double(st, 7);
+		json_array_append_new(
+			out, json_pack("{s:I, s:s, s:s*, s:I, s:I, s:s, s:o, s:I, s:I, s:I}", "id",
+				       (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
+				       "opponent", db_col_text(st, 2), "goal_hours", (json_int_t)goal,
+				       "priority", (json_int_t)db_col_int(st, 4), "deadline", when,
+				       "seats", names, "pledged_hours", (json_int_t)(pledged + 0.5),
+				       "attended_hours", (json_int_t)(attended + 0.5), "pledged_pct",
+				       (json_int_t)(goal > 0 ? 100 * pledged / goal + 0.5 : 0)));
+	}
+	db_reset(st);
+	db_reset(seats);
+	return out;
+}
+
+static void list_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+
+	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	page_render(req, res, 200, "campaigns",
+		    json_pack("{s:s, s:o}", "title", "Target campaigns", "campaigns",
+			      campaign_list(req->app, db, 0)),
+		    &w);
+}
+
+static void one_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+
+	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	long id = path_id(req, "id");
+	json_t *list = id ? campaign_list(req->app, db, id) : json_array();
+	if (json_array_size(list) != 1) {
+		json_decref(list);
+		page_message(req, res, 404, "Not found", "There is no such campaign.", &w);
+		return;
+	}
+	json_t *c = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	json_object_set_new(c, "title", json_string(json_string_value(json_object_get(c, "name"))));
+	page_render(req, res, 200, "campaigns", json_pack("{s:s, s:[o]}", "title",
+							  json_string_value(json_object_get(c, "name")),
+							  "campaigns", c),
+		    &w);
+}
+
+static void list_api(struct http_request *req, struct http_response *res)
+{
+	struct db *db = app_db(req->app);
+	if (!db) {
+		http_error(res, 503, "Database unavailable");
+		return;
+	}
+	api_json(res, campaign_list(req->app, db, 0));
+}
+
+static void create(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	struct qs f;
+	long goal, prio;
+	time_t deadline;
+
+	if (who_load(req, res, &w) || !(db = app_db(app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
+		page_message(req, res, 403, "Admins only", "Target campaigns are set by national admins.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent"), *g = qs_get(&f, "goal_hours");
+	const char *p = qs_get(&f, "priority"), *d = qs_get(&f, "deadline"), *seats = qs_get(&f, "seats");
+	const char *why = NULL;
+	if (!name || !*name || strlen(name) > 120 || (opp && strlen(opp) > 120))
+		why = "A campaign needs a name (and any opponent) of up to 120 characters.";
+	else if (!g || num_parse_long(g, strlen(g), 1, 10000000, &goal))
+		why = "The goal is a number of volunteer-hours.";
+	else if (!p || num_parse_long(p, strlen(p), 1, 5, &prio))
+		why = "Priority runs from 1 to 5.";
+	else if (!d || london_parse(d, "23:59", &deadline) || deadline <= time(NULL))
+		why = "The deadline is a date in the future, like 2027-05-06.";
+	const char *codes[CAMPAIGN_SEATS_MAX];
+	size_t n = 0;
+	char *list = arena_strdup(&req->arena, seats ? seats : "");
+	for (char *save = NULL, *tok = strtok_r(list, ", \t\r\n", &save); !why && tok;
+	     tok = strtok_r(NULL, ", \t\r\n", &save)) {
+		if (n == CAMPAIGN_SEATS_MAX || !seats_find(&app->seats, 2024, tok))
+			why = "Seats are up to 20 known 2024 constituency codes, like E14001193.";
+		else
+			codes[n++] = tok;
+	}
+	if (!why && n == 0)
+		why = "A campaign targets at least one seat.";
+	if (why) {
+		page_message(req, res, 400, "Not created", why, &w);
+		return;
+	}
+	struct db_stmt *ins = db_cached(db, "INSERT INTO campaigns (name, opponent, goal_hours,"
+					    " priority, deadline, created_by, created_at)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	struct db_stmt *seat = db_cached(db, "INSERT OR IGNORE INTO campaign_seats VALUES (?, ?)");
+	long cid = 0;
+	int bad = !ins || !seat || db_begin(db) || db_bind_text(ins, 1, name, strlen(name)) ||
+		  (opp && *opp ? db_bind_text(ins, 2, opp, strlen(opp)) : db_bind_null(ins, 2)) ||
+		  db_bind_int(ins, 3, goal) || db_bind_int(ins, 4, prio) || db_bind_int(ins, 5, deadline) ||
+		  db_bind_int(ins, 6, w.actor.id) || db_bind_int(ins, 7, (long long)time(NULL)) ||
+		  db_step(ins) != DB_ROW;
+	if (!bad) {
+		cid = (long)db_col_int(ins, 0);
+		while (db_step(ins) == DB_ROW)
+			;
+	}
+	if (ins)
+		db_reset(ins);
+	for (size_t i = 0; !bad && i < n; i++) {
+		db_reset(seat);
+		bad = db_bind_int(seat, 1, cid) || db_bind_text(seat, 2, codes[i], strlen(codes[i])) ||
+		      db_step(seat) != DB_DONE;
+	}
+	if (seat)
+		db_reset(seat);
+	if (bad || audit_write(db, w.actor.id, "campaign.create", 0,
+			       arena_printf(&req->arena, "campaign %ld", cid)) ||
+	    db_commit(db)) {
+		db_rollback(db);
+		page_message(req, res, 500, "Sorry", "The campaign could not be saved.", &w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/campaigns/%ld", cid));
+}
+
+const struct http_route campaigns_routes[] = {
+	{ "GET", "/campaigns", list_page, ROUTE_PAGE },
+	{ "GET", "/campaigns/{id}", one_page, ROUTE_PAGE },
+	{ "POST", "/admin/campaigns", create, ROUTE_PAGE },
+	{ "GET", "/api/v1/campaigns", list_api, 0 },
+};
+const size_t campaigns_nroutes = sizeof(campaigns_routes) / sizeof(campaigns_routes[0]);

@@ -1,0 +1,12 @@
+/* "Unseat X" target campaigns and their progress. */
+#ifndef TURNOUT_CAMPAIGNS_H
+#define TURNOUT_CAMPAIGNS_H
+
+#include <stddef.h>
+
+#include "http/server.h"
+
+extern const struct http_route campaigns_routes[];
+extern const size_t campaigns_nroutes;
+
+#endif
