@@ -15,6 +15,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "demo/demo.h"
+#include "events/reminders.h"
 #include "people/people.h"
 #include "import/import.h"
 #include "postcodes/lookup.h"
@@ -180,13 +181,16 @@ static int cmd_serve(int argc, char **argv)
 		snprintf(app.auth.public_url, sizeof(app.auth.public_url), "http://%s:%u", bind,
 			 http_server_port(srv));
 	struct retention_job job;
+	struct reminders reminders;
 	retention_start(&job, &app);
+	reminders_start(&reminders, &app);
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);
 	retention_stop(&job);
+	reminders_stop(&reminders);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

@@ -198,7 +198,8 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL CHECK (kind IN ('24h', '2h')),"
 	"  sent_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (signup_id, kind)"
-	");",
+	");"
+	"CREATE INDEX slots_when ON slots(starts_at);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -101,7 +101,8 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 	return out->overflow ? -1 : 0;
 }
 
-static int to_outbox(const struct mailer *m, const struct buf *msg, char *err, size_t errlen)
+static int to_outbox(const struct mailer *m, const char *id, const struct buf *msg, char *err,
+		     size_t errlen)
 {
 	char tmp[700], final[700];
 	unsigned char rnd[6];
@@ -115,8 +116,11 @@ static int to_outbox(const struct mailer *m, const struct buf *msg, char *err, s
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
 	snprintf(tmp, sizeof(tmp), "%s/.%lld%03ld-%s.tmp", m->outbox, (long long)ts.tv_sec,
 		 ts.tv_nsec / 1000000, hex);
-	snprintf(final, sizeof(final), "%s/%lld%03ld-%s.eml", m->outbox, (long long)ts.tv_sec,
-		 ts.tv_nsec / 1000000, hex);
+	if (id)
+		snprintf(final, sizeof(final), "%s/%s.eml", m->outbox, id);
+	else
+		snprintf(final, sizeof(final), "%s/%lld%03ld-%s.eml", m->outbox,
+			 (long long)ts.tv_sec, ts.tv_nsec / 1000000, hex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "outbox: %s", strerror(errno));
@@ -204,6 +208,12 @@ static int to_smtp(const struct mailer *m, const char *to, const struct buf *msg
 int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
 	      const char *html, char *err, size_t errlen)
 {
+	return mail_send_id(m, NULL, to, subject, text, html, err, errlen);
+}
+
+int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
+		 const char *text, const char *html, char *err, size_t errlen)
+{
 	struct buf msg;
 	int rc = -1;
 
@@ -213,7 +223,7 @@ int mail_send(const struct mailer *m, const char *to, const char *subject, const
 		goto done;
 	}
 	rc = m->mode == MAIL_SMTP ? to_smtp(m, to, &msg, err, errlen)
-				  : to_outbox(m, &msg, err, errlen);
+				  : to_outbox(m, id, &msg, err, errlen);
 done:
 	buf_release(&msg);
 	return rc;

@@ -31,6 +31,13 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 /* 0, or -1 with the reason in err (no personal data in it). */
 int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
 	      const char *html, char *err, size_t errlen);
+/*
+ * The same, for a message with a stable id ("reminder-12-24h"): in outbox
+ * mode its file is named by the id and replaced whole, so sending it again
+ * after a crash still leaves exactly one message.
+ */
+int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
+		 const char *text, const char *html, char *err, size_t errlen);
 
 /*
  * A queue with its own thread, for mail that must not hold up the answer

@@ -41,7 +41,7 @@ const ev = (r) => Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db });
+  srv = await startServer({ db, env: { TURNOUT_REMINDER_INTERVAL: '1' } });
   admin = await strongAdmin();
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Doorknockers', seats: 'E14001193' });
@@ -226,6 +226,52 @@ test('target campaigns: progress from sign-ups and attendance; "needs me most" r
   const scores = need.marginals.map((m) => m.need_score);
   assert.deepEqual([...scores].sort((a, b) => b - a), scores);
   assert.equal((await fetch(`${srv.url}/api/v1/marginals?postcode=DE221AA&rank=loudest`)).status, 400);
+});
+
+test('reminders 24 h and 2 h before, each exactly once, even across a restart', async () => {
+  const { readdirSync } = await import('node:fs');
+  const soon = (h) => {
+    const t = new Date(Date.now() + h * 3600000);
+    const f = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(t);
+    const p = Object.fromEntries(f.map((x) => [x.type, x.value]));
+    return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+  };
+  // a slot of 20 minutes starting inside each window, on one London date
+  const pick = (fromMin, toMin) => {
+    for (let m = fromMin; m <= toMin; m += 10) {
+      const st = soon(m / 60), en = soon((m + 20) / 60);
+      if (st.date === en.date && en.time > st.time) return { date: st.date, start: st.time, end: en.time };
+    }
+    throw new Error('no slot fits');
+  };
+  const a = pick(30, 100), b = pick(180, 1380);
+  const r1 = await post({ title: 'Soon', date: a.date, start: a.start, end: a.end, capacity: '5' });
+  const r2 = await post({ title: 'Later', date: b.date, start: b.start, end: b.end, capacity: '5' });
+  assert.equal(r1.status, 303, r1.body.slice(0, 200));
+  assert.equal(r2.status, 303, r2.body.slice(0, 200));
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'remi@example.org', 'Remi');
+  for (const id of [ev(r1), ev(r2)]) {
+    await v.get(`/events/${id}`);
+    const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+    assert.match((await v.post(`/events/${id}/signup`, { slot })).body, /You are going/);
+  }
+  const { existsSync } = await import('node:fs');
+  const reminders = () => (existsSync(srv.outbox) ? readdirSync(srv.outbox) : []).filter((f) => f.startsWith('reminder-')).sort();
+  // the server here checks once a second
+  for (let i = 0; i < 40 && reminders().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  const got = reminders();
+  assert.equal(got.length, 2, got.join(' '));
+  assert.ok(got.some((f) => f.endsWith('-2h.eml')) && got.some((f) => f.endsWith('-24h.eml')));
+  assert.equal(sql("SELECT count(*) FROM reminders_sent"), '2');
+  // a restart sends nothing again
+  await srv.stop();
+  srv = await startServer({ db, env: { TURNOUT_REMINDER_INTERVAL: '1' } });
+  admin.base = srv.url;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(sql("SELECT count(*) FROM reminders_sent"), '2');
+  assert.equal(reminders().length, 0, 'a new outbox: nothing re-sent');
 });
 
 // guests held and ready to confirm, inserted straight into the store
