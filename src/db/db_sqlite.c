@@ -11,7 +11,7 @@
 
 #include "util/mem.h"
 
-#define CACHE_SLOTS 64 /* distinct cached statements per connection */
+#define CACHE_SLOTS 512 /* distinct cached statements per connection: more than the code has */
 
 struct db {
 	sqlite3 *h;
@@ -139,7 +139,9 @@ struct db_stmt *db_cached(struct db *db, const char *sql)
 			return st;
 		}
 	}
-	return NULL; /* more distinct statements than slots: raise CACHE_SLOTS */
+	/* more distinct statements than slots: a programming error, loudly */
+	fprintf(stderr, "turnout: statement cache full: raise CACHE_SLOTS\n");
+	return NULL;
 }
 
 int db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)

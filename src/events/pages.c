@@ -780,6 +780,73 @@ static void attendance(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
+/* The host or an organiser cancels: everyone signed up is told. */
+static void cancel_event(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+	char when[128];
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only",
+				     "Only the session's host and its group's organisers can cancel it.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
+					   " AND status = 'published'");
+	struct db_stmt *who_st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
+					       " ON s.id = g.slot_id WHERE s.event_id = ?"
+					       " AND g.status IN ('going', 'waitlist')");
+	if (!up || !who_st || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
+		if (up)
+			db_reset(up);
+		page_message(req, res, 500, "Sorry", "The session could not be cancelled.", &w);
+		return;
+	}
+	db_reset(up);
+	when_text(e.starts_at, e.ends_at, when, sizeof(when));
+	long told = 0;
+	if (db_bind_int(who_st, 1, e.id) == 0) {
+		while (db_step(who_st) == DB_ROW) {
+			struct buf text, html;
+			buf_init(&text, 16 << 10);
+			buf_init(&html, 16 << 10);
+			buf_printf(&text, "Hello %s,\n\n\"%s\" on %s is cancelled. Sorry! Other sessions"
+					  " near you are at %s/events\n",
+				   db_col_text(who_st, 0), e.title, when, app->auth.public_url);
+			buf_puts(&html, "<!doctype html><p>Hello ");
+			html_escape(&html, db_col_text(who_st, 0), strlen(db_col_text(who_st, 0)));
+			buf_puts(&html, ",</p><p>&ldquo;");
+			html_escape(&html, e.title, strlen(e.title));
+			buf_printf(&html, "&rdquo; on %s is cancelled. Sorry!</p>", when);
+			mail_queue_send(&app->mailq, db_col_text(who_st, 1), "Session cancelled", text.p,
+					html.p);
+			buf_release(&text);
+			buf_release(&html);
+			told++;
+		}
+		db_reset(who_st);
+	}
+	audit_write(db, w.actor.id, "event.cancel", 0,
+		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
 static void calendar(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -815,6 +882,7 @@ const struct http_route events_routes[] = {
 	{ "GET", "/events/{id}/attendees", attendees, ROUTE_PAGE },
 	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE },
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE },
+	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

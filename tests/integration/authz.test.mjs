@@ -68,6 +68,9 @@ before(async () => {
   assert.equal(made.status, 303, made.body.slice(0, 200));
   ids.event = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
   ids.slot = /name="slot" value="(\d+)"/.exec((await a.get(`/events/${ids.event}`)).body)[1];
+  const spare = await a.post('/events', { group: ids.D, type: 'meeting', title: 'Spare session', date: day,
+    start: '18:00', end: '19:00', postcode: 'DE22 1AA', capacity: '10' });
+  ids.spare = Number(/\/events\/(\d+)/.exec(spare.headers.get('location'))[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -142,6 +145,7 @@ const MATRIX = [
   ['GET', '/signups/cancel', ALL, () => ({ path: `/signups/cancel?token=${'q'.repeat(43)}` })],
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['POST', '/events/{id}/attendance', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendance` })],
+  ['POST', '/events/{id}/cancel', MEMBERS_OF_A, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],

@@ -134,6 +134,34 @@ function readMail(to, re) {
   throw new Error(`no mail to ${to} matching ${re}`);
 }
 
+test('cancelling a session tells everyone signed up, and closes it', async () => {
+  const id = ev(await post({ title: 'Rained off', capacity: '1' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  for (const [email, name] of [['rain1@example.org', 'Rain One'], ['rain2@example.org', 'Rain Two']]) {
+    const v = new Visitor(srv.url);
+    await v.signInByLink(srv.outbox, email, name);
+    await v.get(`/events/${id}`);
+    await v.post(`/events/${id}/signup`, { slot });
+  }
+  const outsider = new Visitor(srv.url);
+  await outsider.signInByLink(srv.outbox, 'rain2@example.org', 'Rain Two');
+  await outsider.get(`/events/${id}`);
+  assert.equal((await outsider.post(`/events/${id}/cancel`)).status, 403);
+  await admin.get(`/events/${id}`);
+  assert.equal((await admin.post(`/events/${id}/cancel`)).status, 303);
+  assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'cancelled');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const who of ['rain1@example.org', 'rain2@example.org']) {
+    const n = execFileSync('sh', ['-c', `grep -l "^Subject: Session cancelled" $(grep -l "^To: ${who}" ${srv.outbox}/*.eml) | wc -l`], { encoding: 'utf8' }).trim();
+    assert.equal(n, '1', `${who} told once`);
+  }
+  const late = new Visitor(srv.url);
+  await late.signInByLink(srv.outbox, 'rain3@example.org', 'Rain Three');
+  await late.get(`/events/${id}`);
+  assert.equal((await late.post(`/events/${id}/signup`, { slot })).status, 409);
+  assert.match((await late.get(`/events/${id}`)).body, /This session is cancelled/);
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
