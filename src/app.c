@@ -131,6 +131,7 @@ const struct http_route *app_routes(size_t *n)
 		{ admin_routes, admin_nroutes },
 		{ events_routes, events_nroutes },
 		{ campaigns_routes, campaigns_nroutes },
+		{ coverage_routes, coverage_nroutes },
 	};
 
 	if (!count)

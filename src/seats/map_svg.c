@@ -1,6 +1,7 @@
 #include "seats/map_svg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "geo/geo.h"
@@ -158,4 +159,66 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 			   "<text x=\"28\" y=\"%d\">Your seat</text>",
 			   ly + 9, ly + 20);
 	buf_puts(out, "</g></svg>");
+}
+
+static void ramp(double c, char out[8])
+{
+	/* red #d7301f -> amber #fdae61 -> green #1a9850 */
+	static const int stops[3][3] = { { 0xd7, 0x30, 0x1f }, { 0xfd, 0xae, 0x61 }, { 0x1a, 0x98, 0x50 } };
+	if (c < 0)
+		c = 0;
+	if (c > 1)
+		c = 1;
+	int k = c < 0.5 ? 0 : 1;
+	double f = c < 0.5 ? c * 2 : (c - 0.5) * 2;
+	int rgb[3];
+	for (int i = 0; i < 3; i++)
+		rgb[i] = (int)(stops[k][i] + (stops[k + 1][i] - stops[k][i]) * f + 0.5);
+	snprintf(out, 8, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+}
+
+void map_svg_coverage(struct buf *out, const struct seats *seats,
+		      const struct coverage_mark *marks, size_t n)
+{
+	struct view v;
+
+	/* Great Britain and Northern Ireland: about 8.7 W to 1.8 E, 49.8 to 60.9 N */
+	v.minx = -8.7;
+	v.maxx = 1.8;
+	v.miny = 49.8;
+	v.maxy = 60.9;
+	double cosl = cos(55.0 * M_PI / 180);
+	v.w = 480;
+	v.kx = v.w / (v.maxx - v.minx);
+	v.ky = v.kx / cosl;
+	v.h = (int)ceil((v.maxy - v.miny) * v.ky);
+	v.lon0 = v.minx;
+	v.lat1 = v.maxy;
+	buf_printf(out,
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" class=\"map\""
+		   " role=\"img\" aria-labelledby=\"cov-title\"><title id=\"cov-title\">Coverage of"
+		   " marginal and target seats: red has no hours pledged, green has the hours it"
+		   " needs</title><rect width=\"100%%\" height=\"100%%\" class=\"sea\"/>",
+		   v.w, v.h);
+	for (size_t i = 0; i < seats->n; i++) {
+		const struct seat *s = &seats->seats[i];
+		if (s->boundary_set != 2024)
+			continue;
+		const struct coverage_mark *m = NULL;
+		for (size_t k = 0; k < n && !m; k++)
+			if (marks[k].seat == s)
+				m = &marks[k];
+		buf_puts(out, "<path");
+		path(out, &v, s);
+		if (m) {
+			char colour[8];
+			ramp(m->coverage, colour);
+			buf_printf(out, " class=\"seat marginal\" fill=\"%s\"><title>", colour);
+			html_escape(out, s->name, strlen(s->name));
+			buf_printf(out, ": %.0f%% covered</title></path>", m->coverage * 100);
+		} else {
+			buf_puts(out, " class=\"seat\"/>");
+		}
+	}
+	buf_puts(out, "</svg>");
 }

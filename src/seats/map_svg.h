@@ -14,4 +14,17 @@
 
 void map_svg_write(struct buf *out, const struct seats *seats, const struct nearest_answer *a);
 
+/* One seat to shade on the coverage map: 0 (nothing pledged) .. 1 (covered). */
+struct coverage_mark {
+	const struct seat *seat;
+	double coverage;
+};
+
+/*
+ * Great Britain's 2024 seats, the marked ones shaded from red (no hours
+ * pledged) through amber to green (the hours needed are pledged).
+ */
+void map_svg_coverage(struct buf *out, const struct seats *seats,
+		      const struct coverage_mark *marks, size_t n);
+
 #endif

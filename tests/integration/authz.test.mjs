@@ -147,6 +147,7 @@ const MATRIX = [
   ['POST', '/events/{id}/attendance', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendance` })],
   ['POST', '/events/{id}/cancel', MEMBERS_OF_A, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
+  ['GET', '/coverage', ['orgA', 'orgB', 'admin']],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
   // last: these end the visitor's session when allowed

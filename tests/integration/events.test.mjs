@@ -254,6 +254,14 @@ test('target campaigns: progress from sign-ups and attendance; "needs me most" r
   const scores = need.marginals.map((m) => m.need_score);
   assert.deepEqual([...scores].sort((a, b) => b - a), scores);
   assert.equal((await fetch(`${srv.url}/api/v1/marginals?postcode=DE221AA&rank=loudest`)).status, 400);
+
+  // the coverage view: the target's row, and a map shaded by coverage
+  const cov = await admin.get('/coverage');
+  assert.equal(cov.status, 200);
+  assert.match(cov.body, /Derbyshire Dales <span class="tag attack">target<\/span><\/td><td>0.7%<\/td><td>100 h<\/td><td>6 h<\/td><td>6%<\/td>/);
+  assert.ok((cov.body.match(/<path/g) ?? []).length > 600, 'every 2024 seat drawn');
+  assert.match(cov.body, /Derbyshire Dales: 6% covered/);
+  assert.equal((await vol.get('/coverage')).status, 403);
 });
 
 test('reminders 24 h and 2 h before, each exactly once, even across a restart', async () => {
