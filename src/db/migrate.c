@@ -200,6 +200,10 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (signup_id, kind)"
 	");"
 	"CREATE INDEX slots_when ON slots(starts_at);",
+
+	/* 6: a private calendar feed per person, by a secret URL */
+	"ALTER TABLE people ADD COLUMN calendar_hash TEXT;"
+	"CREATE UNIQUE INDEX people_calendar ON people(calendar_hash);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -847,6 +847,115 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
 
+/* A new private feed URL for the signed-in person (the old one stops). */
+static void feed_create(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	struct qs f;
+	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+
+	if (who_load(req, res, &w) || !(db = app_db(app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	token_new(token);
+	token_hash(token, TOKEN_LEN, hash);
+	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");
+	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, w.actor.id) ||
+	    db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "The feed could not be made.", &w);
+		return;
+	}
+	db_reset(st);
+	audit_write(db, w.actor.id, "person.calendar_feed", w.actor.id, NULL);
+	page_render(req, res, 200, "message",
+		    json_pack("{s:s, s:s}", "title", "Your calendar feed",
+			      "text", arena_printf(&req->arena,
+						   "Subscribe to this address in your calendar app. It"
+						   " is private: anyone with it sees your sessions."
+						   " It is shown only now; make a new one to replace it."
+						   " %s/calendar/%s.ics",
+						   app->auth.public_url, token)),
+		    &w);
+}
+
+/* The sessions a person is going to, by their secret feed URL. */
+static void feed(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct db *db = app_db(app);
+	const char *seg = route_param(&req->params, "token");
+	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], ip[64];
+	size_t n = seg ? strlen(seg) : 0;
+
+	http_client_ip(req, ip, sizeof(ip));
+	/* a secret is checked here: rate-limited like the API tokens */
+	if (rate_limit(req, res, "feed-ip", ip, &app->auth.rates.token_ip, 1))
+		return;
+	if (n != TOKEN_LEN + 4 || strcmp(seg + TOKEN_LEN, ".ics")) {
+		http_error(res, 404, "Resource not found");
+		return;
+	}
+	memcpy(token, seg, TOKEN_LEN);
+	token[TOKEN_LEN] = '\0';
+	if (!db || !token_well_formed(token)) {
+		http_error(res, db ? 404 : 503, db ? "Resource not found" : "Database unavailable");
+		return;
+	}
+	token_hash(token, TOKEN_LEN, hash);
+	struct db_stmt *st = db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
+					   " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
+					   " ELSE e.address END, e.status FROM people p"
+					   " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
+					   " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+					   " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
+					   " ORDER BY s.starts_at LIMIT 500");
+	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
+	if (!st || !known || db_bind_text(known, 1, hash, TOKEN_HASH_LEN) || db_step(known) != DB_ROW ||
+	    db_col_int(known, 0) != 1) {
+		if (known)
+			db_reset(known);
+		http_error(res, 404, "Resource not found");
+		return;
+	}
+	db_reset(known);
+	buf_reset(&res->body);
+	ics_begin(&res->body);
+	if (db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 && db_bind_int(st, 2, (long long)time(NULL)) == 0) {
+		while (db_step(st) == DB_ROW) {
+			char uid[96];
+			snprintf(uid, sizeof(uid), "signup-%lld@turnout", db_col_int(st, 0));
+			struct ics_event ev = {
+				uid, (time_t)db_col_int(st, 4), (time_t)db_col_int(st, 5), time(NULL),
+				db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 6),
+				arena_printf(&req->arena, "%s/events/%lld", app->auth.public_url,
+					     db_col_int(st, 1)),
+				strcmp(db_col_text(st, 7), "cancelled") == 0,
+			};
+			ics_event(&res->body, &ev);
+		}
+	}
+	db_reset(st);
+	ics_end(&res->body);
+	res->status = 200;
+	res->content_type = "text/calendar; charset=utf-8";
+	http_set_header(res, "Cache-Control", "private, max-age=300");
+}
+
 static void calendar(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -888,5 +997,7 @@ const struct http_route events_routes[] = {
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },
 	{ "POST", "/signups/cancel", cancel, ROUTE_PAGE },
 	{ "GET", "/api/v1/events", list_api, 0 },
+	{ "POST", "/account/calendar", feed_create, ROUTE_PAGE },
+	{ "GET", "/calendar/{token}", feed, 0 },
 };
 const size_t events_nroutes = sizeof(events_routes) / sizeof(events_routes[0]);

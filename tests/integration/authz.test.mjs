@@ -148,6 +148,8 @@ const MATRIX = [
   ['POST', '/events/{id}/cancel', MEMBERS_OF_A, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
   ['GET', '/coverage', ['orgA', 'orgB', 'admin']],
+  ['POST', '/account/calendar', SIGNED_IN],
+  ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
   // last: these end the visitor's session when allowed

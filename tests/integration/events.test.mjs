@@ -162,6 +162,28 @@ test('cancelling a session tells everyone signed up, and closes it', async () =>
   assert.match((await late.get(`/events/${id}`)).body, /This session is cancelled/);
 });
 
+test('a private calendar feed lists the sessions one is going to', async () => {
+  const id = ev(await post({ title: 'Feed me', capacity: '5' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'fern@example.org', 'Fern');
+  await v.get(`/events/${id}`);
+  await v.post(`/events/${id}/signup`, { slot });
+  await v.get('/account');
+  const made = await v.post('/account/calendar');
+  const url = /(http:\/\/\S+\/calendar\/[A-Za-z0-9_-]{43}\.ics)/.exec(made.body)[1];
+  const res = await fetch(url);
+  assert.equal(res.status, 200);
+  const cal = new ICAL.Component(ICAL.parse(await res.text()));
+  const titles = cal.getAllSubcomponents('vevent').map((e) => e.getFirstPropertyValue('summary'));
+  assert.deepEqual(titles, ['Feed me']);
+  assert.equal((await fetch(url.replace(/[A-Za-z0-9_-]{43}/, 'a'.repeat(43)))).status, 404);
+  // a new feed URL replaces the old one
+  await v.get('/account');
+  await v.post('/account/calendar');
+  assert.equal((await fetch(url)).status, 404);
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
