@@ -780,10 +780,146 @@ static void attendance(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
+/* Emails everyone going or waiting for event id, from the mail queue. */
+static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
+			  const char *message)
+{
+	struct app *app = req->app;
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
+					   " ON s.id = g.slot_id WHERE s.event_id = ?"
+					   " AND g.status IN ('going', 'waitlist')");
+	long told = 0;
+
+	if (!st || db_bind_int(st, 1, id))
+		return -1;
+	while (db_step(st) == DB_ROW) {
+		struct buf text, html;
+		const char *name = db_col_text(st, 0);
+		buf_init(&text, 16 << 10);
+		buf_init(&html, 16 << 10);
+		buf_printf(&text, "Hello %s,\n\n%s\n\nDetails: %s/events/%ld\n", name, message,
+			   app->auth.public_url, id);
+		buf_puts(&html, "<!doctype html><p>Hello ");
+		html_escape(&html, name, strlen(name));
+		buf_puts(&html, ",</p><p>");
+		html_escape(&html, message, strlen(message));
+		buf_printf(&html, "</p><p><a href=\"%s/events/%ld\">Details</a></p>", app->auth.public_url,
+			   id);
+		mail_queue_send(&app->mailq, db_col_text(st, 1), subject, text.p, html.p);
+		buf_release(&text);
+		buf_release(&html);
+		told++;
+	}
+	db_reset(st);
+	return told;
+}
+
+/*
+ * The host or an organiser moves a session (date, start, meeting point):
+ * slots move with it, and everyone signed up is told.
+ */
+static void edit_event(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e, moved;
+	char when[128], detail[600];
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only",
+				     "Only the session's host and its group's organisers can change it.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	moved = e;
+	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start");
+	const char *pc = qs_get(&f, "postcode"), *addr = qs_get(&f, "address");
+	const char *why = NULL;
+	time_t new_start;
+	if (!date || !start || london_parse(date, start, &new_start))
+		why = "Give the date as 2026-12-05 and the start as 10:00.";
+	long shift = why ? 0 : (long)(new_start - e.starts_at);
+	moved.starts_at += shift;
+	moved.ends_at += shift;
+	for (size_t i = 0; i < moved.nslots; i++) {
+		moved.slots[i].starts_at += shift;
+		moved.slots[i].ends_at += shift;
+	}
+	if (!why && addr) {
+		if (strlen(addr) > EVENT_ADDRESS_MAX)
+			why = "The address is too long (200 characters at most).";
+		else
+			snprintf(moved.address, sizeof(moved.address), "%s", addr);
+	}
+	if (!why && pc && *pc) {
+		struct postcode p;
+		struct pc_record r;
+		if (postcode_parse(pc, strlen(pc), &p) || lookup_postcode_or_district(db, &p, &r) != 1 ||
+		    !r.positioned || !*r.pcon2024)
+			why = "Give the meeting point's postcode.";
+		else {
+			snprintf(moved.postcode, sizeof(moved.postcode), "%s", p.display);
+			snprintf(moved.seat, sizeof(moved.seat), "%s", r.pcon2024);
+			moved.lat = r.lat;
+			moved.lon = r.lon;
+		}
+	}
+	if (!why)
+		why = event_check(&moved, time(NULL));
+	if (why) {
+		page_message(req, res, 400, "Not changed", why, &w);
+		return;
+	}
+	struct db_stmt *up = db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
+					   " seat = ?, lat = ?, lon = ?, address = ? WHERE id = ?");
+	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
+					   " ends_at = ends_at + ? WHERE event_id = ?");
+	if (!up || !sl || db_begin(db) || db_bind_int(up, 1, moved.starts_at) ||
+	    db_bind_int(up, 2, moved.ends_at) ||
+	    db_bind_text(up, 3, moved.postcode, strlen(moved.postcode)) ||
+	    db_bind_text(up, 4, moved.seat, strlen(moved.seat)) || db_bind_double(up, 5, moved.lat) ||
+	    db_bind_double(up, 6, moved.lon) ||
+	    db_bind_text(up, 7, moved.address, strlen(moved.address)) || db_bind_int(up, 8, e.id) ||
+	    db_step(up) != DB_DONE || db_bind_int(sl, 1, shift) || db_bind_int(sl, 2, shift) ||
+	    db_bind_int(sl, 3, e.id) || db_step(sl) != DB_DONE || db_commit(db)) {
+		if (up)
+			db_reset(up);
+		if (sl)
+			db_reset(sl);
+		db_rollback(db);
+		page_message(req, res, 500, "Sorry", "The change could not be saved.", &w);
+		return;
+	}
+	db_reset(up);
+	db_reset(sl);
+	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
+	if (shift || moved_place) {
+		when_text(moved.starts_at, moved.ends_at, when, sizeof(when));
+		snprintf(detail, sizeof(detail), "\"%s\" has changed. It is now %s, meeting at %s.",
+			 e.title, when, moved.address_private ? moved.postcode
+				 : (*moved.address ? moved.address : moved.postcode));
+		long told = tell_everyone(req, db, e.id, "Your session has changed", detail);
+		audit_write(db, w.actor.id, "event.edit", 0,
+			    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
+	}
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
 /* The host or an organiser cancels: everyone signed up is told. */
 static void cancel_event(struct http_request *req, struct http_response *res)
 {
-	struct app *app = req->app;
 	struct who w;
 	struct db *db;
 	struct qs f;
@@ -809,10 +945,7 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	}
 	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
 					   " AND status = 'published'");
-	struct db_stmt *who_st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
-					       " ON s.id = g.slot_id WHERE s.event_id = ?"
-					       " AND g.status IN ('going', 'waitlist')");
-	if (!up || !who_st || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
+	if (!up || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
 		if (up)
 			db_reset(up);
 		page_message(req, res, 500, "Sorry", "The session could not be cancelled.", &w);
@@ -820,28 +953,10 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	}
 	db_reset(up);
 	when_text(e.starts_at, e.ends_at, when, sizeof(when));
-	long told = 0;
-	if (db_bind_int(who_st, 1, e.id) == 0) {
-		while (db_step(who_st) == DB_ROW) {
-			struct buf text, html;
-			buf_init(&text, 16 << 10);
-			buf_init(&html, 16 << 10);
-			buf_printf(&text, "Hello %s,\n\n\"%s\" on %s is cancelled. Sorry! Other sessions"
-					  " near you are at %s/events\n",
-				   db_col_text(who_st, 0), e.title, when, app->auth.public_url);
-			buf_puts(&html, "<!doctype html><p>Hello ");
-			html_escape(&html, db_col_text(who_st, 0), strlen(db_col_text(who_st, 0)));
-			buf_puts(&html, ",</p><p>&ldquo;");
-			html_escape(&html, e.title, strlen(e.title));
-			buf_printf(&html, "&rdquo; on %s is cancelled. Sorry!</p>", when);
-			mail_queue_send(&app->mailq, db_col_text(who_st, 1), "Session cancelled", text.p,
-					html.p);
-			buf_release(&text);
-			buf_release(&html);
-			told++;
-		}
-		db_reset(who_st);
-	}
+	char detail[512];
+	snprintf(detail, sizeof(detail), "\"%s\" on %s is cancelled. Sorry! Other sessions are listed on the"
+		 " site.", e.title, when);
+	long told = tell_everyone(req, db, e.id, "Session cancelled", detail);
 	audit_write(db, w.actor.id, "event.cancel", 0,
 		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
@@ -992,6 +1107,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE },
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE },
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE },
+	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

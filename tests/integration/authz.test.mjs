@@ -146,6 +146,7 @@ const MATRIX = [
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['POST', '/events/{id}/attendance', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendance` })],
   ['POST', '/events/{id}/cancel', MEMBERS_OF_A, () => ({ path: `/events/${ids.spare}/cancel` })],
+  ['POST', '/events/{id}/edit', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
   ['GET', '/coverage', ['orgA', 'orgB', 'admin']],
   ['POST', '/account/calendar', SIGNED_IN],

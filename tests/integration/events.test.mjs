@@ -184,6 +184,30 @@ test('a private calendar feed lists the sessions one is going to', async () => {
   assert.equal((await fetch(url)).status, 404);
 });
 
+test('moving a session moves its slots and tells everyone signed up', async () => {
+  const id = ev(await post({ title: 'Moveable', slots: '10:00-11:30 3\n11:30-13:00 3' }));
+  const slot = sql(`SELECT min(id) FROM slots WHERE event_id = ${id}`);
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'mo@example.org', 'Mo');
+  await v.get(`/events/${id}`);
+  await v.post(`/events/${id}/signup`, { slot });
+  const before = sql(`SELECT group_concat(starts_at) FROM slots WHERE event_id = ${id}`).split(',').map(Number);
+  assert.equal((await v.post(`/events/${id}/edit`, { date: day(4), start: '14:00' })).status, 403);
+  await admin.get(`/events/${id}`);
+  assert.equal((await admin.post(`/events/${id}/edit`, { date: day(4), start: 'noon' })).status, 400);
+  assert.equal((await admin.post(`/events/${id}/edit`, { date: day(-2), start: '14:00' })).status, 400);
+  const ok = await admin.post(`/events/${id}/edit`, { date: day(4), start: '14:00', postcode: 'DE1 1AA', address: 'The Market Place' });
+  assert.equal(ok.status, 303);
+  const after = sql(`SELECT group_concat(starts_at) FROM slots WHERE event_id = ${id}`).split(',').map(Number);
+  const shift = after[0] - before[0];
+  assert.ok(shift > 0);
+  assert.equal(after[1] - before[1], shift, 'every slot moves by the same amount');
+  assert.equal(sql(`SELECT address FROM events WHERE id = ${id}`), 'The Market Place');
+  await new Promise((r) => setTimeout(r, 300));
+  const n = execFileSync('sh', ['-c', `grep -l "^Subject: Your session has changed" $(grep -l "^To: mo@example.org" ${srv.outbox}/*.eml) | wc -l`], { encoding: 'utf8' }).trim();
+  assert.equal(n, '1');
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
