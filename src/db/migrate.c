@@ -204,6 +204,9 @@ static const char *const migrations[] = {
 	/* 6: a private calendar feed per person, by a secret URL */
 	"ALTER TABLE people ADD COLUMN calendar_hash TEXT;"
 	"CREATE UNIQUE INDEX people_calendar ON people(calendar_hash);",
+
+	/* 7: "travel together": attendees who chose to share a first name and contact */
+	"ALTER TABLE signups ADD COLUMN travel_contact TEXT;", /* NULL: not shared */
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -76,8 +76,26 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	when_text(e->starts_at, e->ends_at, when, sizeof(when));
 	/* a private home's address is for those going, the host and organisers */
 	int show_address = !e->address_private || going || manage;
+	json_t *board = json_array();
+	if (going) {
+		/* "travel together": first names and the contact each chose to share */
+		struct db_stmt *st = db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
+						   " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
+						   " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
+						   " ORDER BY g.id");
+		if (st && db_bind_int(st, 1, e->id) == 0) {
+			while (db_step(st) == DB_ROW) {
+				char first[64];
+				snprintf(first, sizeof(first), "%s", db_col_text(st, 0));
+				first[strcspn(first, " ")] = '\0';
+				json_array_append_new(board, json_pack("{s:s, s:s}", "first_name", first,
+								       "contact", db_col_text(st, 1)));
+			}
+			db_reset(st);
+		}
+	}
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b,"
-			 " s:b, s:b}",
+			 " s:b, s:b, s:o}",
 			 "id", (json_int_t)e->id, "title", e->title, "type", event_type_name(e->type),
 			 "when", when, "seat", seat_name(app, e->seat), "postcode", e->postcode,
 			 "description", e->description, "address",
@@ -85,7 +103,7 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 e->access_notes, "status", e->status, "slots", slots, "cancelled",
 			 strcmp(e->status, "cancelled") == 0, "address_hidden",
 			 !show_address && *e->address, "manage", manage, "signed_in",
-			 w->actor.id != 0, "going", going);
+			 w->actor.id != 0, "going", going, "board", board);
 }
 
 static int load(struct http_request *req, struct http_response *res, struct who *w,
@@ -523,6 +541,16 @@ static void signup(struct http_request *req, struct http_response *res)
 			return;
 		}
 		p->job.person_id = me.id;
+		const char *share = qs_get(&f, "travel"), *contact = qs_get(&f, "travel_contact");
+		if (share && contact && *contact) {
+			size_t cl = strlen(contact);
+			if (cl > TRAVEL_CONTACT_MAX || strpbrk(contact, "\r\n")) {
+				page_message(req, res, 400, "Not signed up",
+					     "The travel contact is one line of up to 100 characters.", &w);
+				return;
+			}
+			snprintf(p->job.travel, sizeof(p->job.travel), "%s", contact);
+		}
 		snprintf(p->job.name, sizeof(p->job.name), "%s", me.name);
 		snprintf(p->job.email, sizeof(p->job.email), "%s", me.email);
 		snprintf(p->job.phone, sizeof(p->job.phone), "%s", me.phone);

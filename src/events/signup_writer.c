@@ -44,8 +44,8 @@ static int apply_signup(struct db *db, struct signup_job *j)
 					     " WHERE slot_id = ? AND email = ?");
 	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
 	struct db_stmt *ins = db_cached(db, "INSERT INTO signups (slot_id, person_id, name, email,"
-					    " phone, status, cancel_hash, created_at)"
-					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+					    " phone, status, cancel_hash, created_at, travel_contact)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	char hash[TOKEN_HASH_LEN + 1];
 
 	if (!find || !revive || !ins)
@@ -93,7 +93,9 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		 (*j->phone ? db_bind_text(ins, 5, j->phone, strlen(j->phone)) : db_bind_null(ins, 5)) ||
 		 db_bind_text(ins, 6, status, strlen(status)) ||
 		 db_bind_text(ins, 7, hash, TOKEN_HASH_LEN) ||
-		 db_bind_int(ins, 8, (long long)time(NULL)) || db_step(ins) != DB_ROW;
+		 db_bind_int(ins, 8, (long long)time(NULL)) ||
+		 (*j->travel ? db_bind_text(ins, 9, j->travel, strlen(j->travel)) : db_bind_null(ins, 9)) ||
+		 db_step(ins) != DB_ROW;
 	if (!rc) {
 		j->signup_id = (long)db_col_int(ins, 0);
 		while (db_step(ins) == DB_ROW)

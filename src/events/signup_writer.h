@@ -19,6 +19,7 @@
 #include "people/people.h"
 
 #define WRITER_BATCH_MAX 512
+#define TRAVEL_CONTACT_MAX 100
 
 enum signup_op { OP_SIGNUP, OP_CANCEL, OP_CONFIRM };
 
@@ -37,6 +38,7 @@ struct signup_job {
 	long slot_id;
 	long person_id; /* 0 for a guest */
 	char name[NAME_MAX_LEN + 1], email[EMAIL_MAX_LEN + 1], phone[PHONE_MAX_LEN + 1];
+	char travel[TRAVEL_CONTACT_MAX + 1]; /* shared with others going; "" = not */
 	char cancel_hash[TOKEN_HASH_LEN + 1]; /* OP_CANCEL: which sign-up */
 	char confirm_hash[TOKEN_HASH_LEN + 1]; /* OP_CONFIRM: which held guest */
 	long event_id;                         /* OP_CONFIRM: filled from the slot */

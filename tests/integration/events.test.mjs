@@ -208,6 +208,27 @@ test('moving a session moves its slots and tells everyone signed up', async () =
   assert.equal(n, '1');
 });
 
+test('travel together: a board of first names and shared contacts, for those going only', async () => {
+  const id = ev(await post({ title: 'Car share', capacity: '5' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const sharer = new Visitor(srv.url);
+  await sharer.signInByLink(srv.outbox, 'tara@example.org', 'Tara Traveller');
+  await sharer.get(`/events/${id}`);
+  await sharer.post(`/events/${id}/signup`, { slot, travel: '1', travel_contact: '07700 900456' });
+  const quiet = new Visitor(srv.url);
+  await quiet.signInByLink(srv.outbox, 'quinn@example.org', 'Quinn Quiet');
+  await quiet.get(`/events/${id}`);
+  await quiet.post(`/events/${id}/signup`, { slot });
+  const board = /<h2>Travel together<\/h2>[\s\S]*?<\/section>/.exec((await quiet.get(`/events/${id}`)).body)[0];
+  assert.match(board, /<li>Tara: 07700 900456<\/li>/);
+  assert.doesNotMatch(board, /Quinn/);
+  assert.doesNotMatch(board, /Traveller/, 'first names only');
+  const outsider = new Visitor(srv.url);
+  await outsider.signInByLink(srv.outbox, 'ozzy@example.org', 'Ozzy');
+  assert.doesNotMatch((await outsider.get(`/events/${id}`)).body, /07700 900456/);
+  assert.doesNotMatch((await new Visitor(srv.url).get(`/events/${id}`)).body, /07700 900456/);
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
