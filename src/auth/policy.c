@@ -23,6 +23,7 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_GROUP_JOIN: return 1;
 	case ACT_GROUP_MEMBERS: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_EVENT_APPROVE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_MANAGE:
 		return a->strong && ((t && (t->organiser || t->owner_id == a->id)) || a->admin);
 	case ACT_ADMIN:
@@ -37,7 +38,8 @@ const char *action_name(enum action act)
 {
 	static const char *const names[ACT_COUNT] = { "self.view",     "self.edit", "group.join",
 						      "group.members", "admin",	    "people.read",
-						      "audit.read",    "event.create", "event.manage" };
+						      "audit.read",    "event.create", "event.manage",
+						      "event.approve" };
 	return act >= 0 && act < ACT_COUNT ? names[act] : "unknown";
 }
 

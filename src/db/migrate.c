@@ -207,6 +207,9 @@ static const char *const migrations[] = {
 
 	/* 7: "travel together": attendees who chose to share a first name and contact */
 	"ALTER TABLE signups ADD COLUMN travel_contact TEXT;", /* NULL: not shared */
+
+	/* 8: sessions posted by volunteers wait for an organiser's approval */
+	"ALTER TABLE events ADD COLUMN awaiting_approval INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -40,6 +40,7 @@ struct event {
 	char access_notes[EVENT_NOTES_MAX + 1];
 	time_t starts_at, ends_at;
 	char status[12];
+	int awaiting; /* posted by a volunteer, not yet approved */
 	long created_by;
 	size_t nslots;
 	struct event_slot slots[EVENT_SLOTS_MAX];

@@ -129,7 +129,16 @@ static void event_page(struct http_request *req, struct http_response *res)
 
 	if (load(req, res, &w, &db, &e))
 		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (e.awaiting && !policy_allows(&w.actor, ACT_EVENT_MANAGE, &t) &&
+	    e.created_by != w.actor.id) {
+		page_message(req, res, 404, "Not found", "There is no such session.", &w);
+		return;
+	}
 	json_t *ctx = event_ctx(req, db, &e, &w);
+	json_object_set_new(ctx, "awaiting", json_boolean(e.awaiting));
+	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
+							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));
 	json_object_set_new(ctx, "title", json_string(e.title));
 	page_render(req, res, 200, "event", ctx, &w);
@@ -146,7 +155,7 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 					   " e.ends_at, e.lat, e.lon,"
 					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
 					   " FROM events e WHERE e.status = 'published'"
-					   " AND e.starts_at BETWEEN ? AND ?"
+					   " AND e.awaiting_approval = 0 AND e.starts_at BETWEEN ? AND ?"
 					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
 					   " ORDER BY e.starts_at LIMIT 500");
 	if (!st || db_bind_int(st, 1, from) || db_bind_int(st, 2, to) ||
@@ -292,21 +301,22 @@ static void new_page(struct http_request *req, struct http_response *res)
 	json_t *groups = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
 					   " g.id IN (SELECT group_id FROM memberships WHERE"
-					   " person_id = ? AND role = 'organiser') ORDER BY g.name");
-	if (st && db_bind_int(st, 1, w.actor.admin) == 0 && db_bind_int(st, 2, w.actor.id) == 0) {
+					   " person_id = ?) ORDER BY g.name");
+	if (st && db_bind_int(st, 1, w.actor.admin && w.actor.strong) == 0 &&
+	    db_bind_int(st, 2, w.actor.id) == 0) {
 		while (db_step(st) == DB_ROW)
 			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
 								(json_int_t)db_col_int(st, 0), "name",
 								db_col_text(st, 1)));
 		db_reset(st);
 	}
-	int may = w.actor.strong && json_array_size(groups) > 0;
+	/* any member may propose a session for their group; organisers approve */
+	int may = json_array_size(groups) > 0;
 	page_render(req, res, may ? 200 : 403, may ? "event_new" : "message",
-		    may ? json_pack("{s:s, s:o}", "title", "New session", "groups", groups)
-			: json_pack("{s:s, s:s, s:o}", "title", "Organisers only", "text",
-				    "Sessions are posted by a group's organisers, signed in with"
-				    " password and code.",
-				    "groups", groups),
+		    may ? json_pack("{s:s, s:o, s:b}", "title", "New session", "groups", groups,
+				    "needs_approval", !w.actor.strong)
+			: json_pack("{s:s, s:s, s:o}", "title", "Members only", "text",
+				    "Join a local group to post a session for it.", "groups", groups),
 		    &w);
 }
 
@@ -336,18 +346,21 @@ static void create(struct http_request *req, struct http_response *res)
 	else
 		gid = 0;
 	char gname[128];
+	int member = gid && w.actor.id && group_role_of(db, gid, w.actor.id) != ROLE_NONE;
+	int organiser = policy_allows(&w.actor, ACT_EVENT_CREATE, &t);
 	if (!w.actor.id || !gid || group_name(db, gid, gname, sizeof(gname)) != 1 ||
-	    !policy_allows(&w.actor, ACT_EVENT_CREATE, &t)) {
+	    (!organiser && !member)) {
 		if (!w.actor.id)
 			http_redirect(res, "/signin");
 		else
-			page_message(req, res, 403, "Organisers only",
-				     "Sessions are posted by a group's organisers, signed in with"
-				     " password and code.",
+			page_message(req, res, 403, "Members only",
+				     "Sessions are posted for a group by its members; its organisers"
+				     " approve them.",
 				     &w);
 		return;
 	}
 	memset(&e, 0, sizeof(e));
+	e.awaiting = !organiser;
 	const char *type = qs_get(&f, "type"), *title = qs_get(&f, "title");
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
 	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
@@ -398,7 +411,46 @@ static void create(struct http_request *req, struct http_response *res)
 		page_message(req, res, 500, "Sorry", "The session could not be saved.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, "event.create", 0, arena_printf(&req->arena, "event %ld", e.id));
+	audit_write(db, w.actor.id, e.awaiting ? "event.propose" : "event.create", 0,
+		    arena_printf(&req->arena, "event %ld", e.id));
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
+/* An organiser publishes a volunteer's session. */
+static void approve(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Organisers only",
+				     "A group's organisers approve the sessions its members propose.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	struct db_stmt *st = db_cached(db, "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
+	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "The session could not be approved.", &w);
+		return;
+	}
+	db_reset(st);
+	audit_write(db, w.actor.id, "event.approve", e.created_by,
+		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
 
@@ -1136,6 +1188,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE },
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE },
+	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

@@ -195,8 +195,22 @@ static void group_page(struct http_request *req, struct http_response *res)
 				(json_int_t)gid, "name", name, "joined", role != ROLE_NONE,
 				"organiser", role == ROLE_ORGANISER, "signed_in", w.actor.id != 0,
 				"needs_strong", role == ROLE_ORGANISER && !w.actor.strong);
-	if (may)
+	if (may) {
 		json_object_set_new(ctx, "members", members_of(db, gid, w.actor.id));
+		/* sessions its members proposed, waiting for an organiser */
+		json_t *pending = json_array();
+		struct db_stmt *st = db_cached(db, "SELECT id, title FROM events WHERE group_id = ?"
+						   " AND awaiting_approval = 1 AND status = 'published'"
+						   " ORDER BY starts_at");
+		if (st && db_bind_int(st, 1, gid) == 0) {
+			while (db_step(st) == DB_ROW)
+				json_array_append_new(pending, json_pack("{s:I, s:s}", "id",
+									 (json_int_t)db_col_int(st, 0),
+									 "title", db_col_text(st, 1)));
+			db_reset(st);
+		}
+		json_object_set_new(ctx, "pending", pending);
+	}
 	page_render(req, res, 200, "group", ctx, &w);
 }
 

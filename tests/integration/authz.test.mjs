@@ -134,8 +134,10 @@ const MATRIX = [
   ['GET', '/api/v1/admin/people', ADMIN], ['GET', '/api/v1/admin/audit', ADMIN],
   ['GET', '/events', ALL], ['POST', '/events/search', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
   ['GET', '/api/v1/events', ALL],
-  ['GET', '/events/new', ['orgA', 'orgB', 'admin']], // any strong organiser, for their own groups
-  ['POST', '/events', MEMBERS_OF_A, () => ({ fields: { group: ids.D, title: '' } })],
+  // members propose sessions for their groups (organisers approve); strong admins for any
+  ['GET', '/events/new', ['volunteer', 'orgWeak', 'orgA', 'orgB', 'admin']],
+  ['POST', '/events', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ fields: { group: ids.D, title: '' } })],
+  ['POST', '/events/{id}/approve', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/approve` })],
   ['GET', '/events/{id}', ALL, () => ({ path: `/events/${ids.event}` })],
   ['GET', '/events/{id}/calendar.ics', ALL, () => ({ path: `/events/${ids.event}/calendar.ics` })],
   ['GET', '/events/{id}/attendees', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendees` })],

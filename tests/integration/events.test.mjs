@@ -229,6 +229,37 @@ test('travel together: a board of first names and shared contacts, for those goi
   assert.doesNotMatch((await new Visitor(srv.url).get(`/events/${id}`)).body, /07700 900456/);
 });
 
+test('a member proposes a session; it is hidden until an organiser approves it', async () => {
+  const vol = new Visitor(srv.url);
+  await vol.signInByLink(srv.outbox, 'penny@example.org', 'Penny Proposer');
+  await vol.get('/groups');
+  await vol.post(`/groups/${gid}/join`);
+  await vol.get('/events/new');
+  const r = await vol.post('/events', { group: gid, type: 'leafleting', title: 'Penny leaflets', date: day(6),
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '8' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const id = ev(r);
+  assert.match((await vol.get(`/events/${id}`)).body, /waiting for an organiser/);
+  assert.equal((await new Visitor(srv.url).get(`/events/${id}`)).status, 404);
+  const listed = async () => (await (await fetch(`${srv.url}/api/v1/events?seat=E14001193`)).json()).result.some((e) => e.id === id);
+  assert.equal(await listed(), false);
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const keen = new Visitor(srv.url);
+  await keen.signInByLink(srv.outbox, 'keen@example.org', 'Keen');
+  assert.equal((await keen.post(`/events/${id}/signup`, { slot })).status, 409);
+  assert.equal((await vol.post(`/events/${id}/approve`)).status, 403, 'not by its own proposer');
+  // not a member: cannot propose for the group
+  await keen.get('/events/new');
+  assert.equal((await keen.post('/events', { group: gid, title: 'x' })).status, 403);
+  // the organiser sees it waiting on the group page, and approves
+  assert.match((await admin.get(`/groups/${gid}`)).body, /Sessions waiting for approval[\s\S]*Penny leaflets/);
+  await admin.get(`/events/${id}`);
+  assert.equal((await admin.post(`/events/${id}/approve`)).status, 303);
+  assert.equal(await listed(), true);
+  await keen.get(`/events/${id}`);
+  assert.match((await keen.post(`/events/${id}/signup`, { slot })).body, /You are going/);
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
