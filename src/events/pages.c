@@ -27,6 +27,9 @@
 
 #define GUEST_LINK_TTL_S (24 * 3600)
 
+static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
+			  const char *message);
+
 static void when_text(time_t a, time_t b, char *out, size_t cap)
 {
 	struct tm ta, tb;
@@ -414,6 +417,50 @@ static void create(struct http_request *req, struct http_response *res)
 	audit_write(db, w.actor.id, e.awaiting ? "event.propose" : "event.create", 0,
 		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
+/* The host or an organiser writes to everyone signed up. */
+static void message_attendees(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+
+	if (load(req, res, &w, &db, &e))
+		return;
+	struct target t = event_target(db, &e, w.actor.id);
+	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
+		if (!w.actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only",
+				     "Only the session's host and its group's organisers write to attendees.",
+				     &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	const char *text = qs_get(&f, "message");
+	if (!text || !*text || strlen(text) > EVENT_TEXT_MAX) {
+		page_message(req, res, 400, "Not sent", "Write a message of up to 2,000 characters.", &w);
+		return;
+	}
+	char subject[200];
+	snprintf(subject, sizeof(subject), "About \"%.150s\"", e.title);
+	long told = tell_everyone(req, db, e.id, subject, text);
+	audit_write(db, w.actor.id, "event.message", 0,
+		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
+	page_render(req, res, 200, "message",
+		    json_pack("{s:s, s:s, s:I}", "title", "Sent",
+			      "text", arena_printf(&req->arena, "Your message is on its way to %ld %s.",
+						   told, told == 1 ? "person" : "people"),
+			      "event", (json_int_t)e.id),
+		    &w);
 }
 
 /* An organiser publishes a volunteer's session. */
@@ -1189,6 +1236,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE },
+	{ "POST", "/events/{id}/message", message_attendees, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

@@ -123,6 +123,20 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   assert.match(list.body, /gail@example.org/);
   assert.equal((await late.get(`/events/${id}/attendees`)).status, 403);
   assert.equal((await new Visitor(srv.url).get(`/events/${id}/attendees`)).status, 303);
+
+  // and only they write to everyone going or waiting
+  assert.equal((await late.post(`/events/${id}/message`, { message: 'hi' })).status, 403);
+  assert.equal((await admin.post(`/events/${id}/message`, { message: '' })).status, 400);
+  await admin.get(`/events/${id}/attendees`);
+  const sent = await admin.post(`/events/${id}/message`, { message: 'Meet by the clock tower <b>10:00</b>' });
+  assert.match(sent.body, /on its way to 2 people/);
+  await new Promise((r) => setTimeout(r, 300));
+  const got = execFileSync('sh', ['-c', `grep -l "^Subject: About" ${srv.outbox}/*.eml | xargs grep -h "^To:" | sort`], { encoding: 'utf8' });
+  assert.match(got, /To: gail@example.org/);
+  assert.match(got, /To: lee@example.org/);
+  assert.doesNotMatch(got, /To: vic@example.org/, 'not those who cancelled');
+  const html = execFileSync('sh', ['-c', `grep -l "^Subject: About" ${srv.outbox}/*.eml | head -1 | xargs cat`], { encoding: 'utf8' });
+  assert.match(html, /&lt;b&gt;10:00&lt;\/b&gt;/, 'escaped in the HTML part');
 });
 
 function readMail(to, re) {
