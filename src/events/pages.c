@@ -550,6 +550,34 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 	json_decref(ctx);
 }
 
+/* A place came free and the waiting list's first has it: tell them. */
+static void tell_promoted(struct http_request *req, struct db *db, long signup_id)
+{
+	struct app *app = req->app;
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, e.title, e.id FROM signups g"
+					   " JOIN slots s ON s.id = g.slot_id JOIN events e"
+					   " ON e.id = s.event_id WHERE g.id = ?");
+	if (!st || db_bind_int(st, 1, signup_id) || db_step(st) != DB_ROW) {
+		if (st)
+			db_reset(st);
+		return;
+	}
+	struct buf text, html;
+	buf_init(&text, 8 << 10);
+	buf_init(&html, 8 << 10);
+	buf_printf(&text, "Hello %s,\n\nA place came free at \"%s\" and it is yours: you are going."
+			  "\n\nDetails: %s/events/%lld\n",
+		   db_col_text(st, 0), db_col_text(st, 2), app->auth.public_url, db_col_int(st, 3));
+	buf_puts(&html, "<!doctype html><p>A place came free at &ldquo;");
+	html_escape(&html, db_col_text(st, 2), strlen(db_col_text(st, 2)));
+	buf_puts(&html, "&rdquo; and it is yours: you are going.</p>");
+	mail_queue_send(&app->mailq, db_col_text(st, 1), "A place came free: you are going", text.p,
+			html.p);
+	buf_release(&text);
+	buf_release(&html);
+	db_reset(st);
+}
+
 static void answer(struct http_request *req, struct http_response *res, const struct who *w,
 		   struct pending *p)
 {
@@ -577,6 +605,8 @@ static void answer(struct http_request *req, struct http_response *res, const st
 			    w);
 		return;
 	case RES_CANCELLED:
+		if (p->job.promoted_id && db)
+			tell_promoted(req, db, p->job.promoted_id);
 		page_message(req, res, 200, "Cancelled",
 			     "Your sign-up is cancelled. Thank you for letting us know.", w);
 		return;
@@ -794,6 +824,56 @@ static void cancel(struct http_request *req, struct http_response *res)
 	p->req = req;
 	p->job.op = OP_CANCEL;
 	token_hash(token, TOKEN_LEN, p->job.cancel_hash);
+	p->job.done = job_done;
+	p->job.ctx = p;
+	http_suspend(req, res, p, submit);
+}
+
+/* A signed-in volunteer cancels their own place from the session's page. */
+static void cancel_mine(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct pending *p = req->pending;
+
+	if (who_load(req, res, &w)) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (p) {
+		answer(req, res, &w, p);
+		return;
+	}
+	if (!(db = app_db(req->app)) || form_read(req, res, &f))
+		return;
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	long id = path_id(req, "id");
+	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
+					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
+					   " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
+	p = arena_alloc(&req->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	int found = st && db_bind_int(st, 1, id) == 0 && db_bind_int(st, 2, w.actor.id) == 0 &&
+		    db_step(st) == DB_ROW;
+	if (found)
+		snprintf(p->job.cancel_hash, sizeof(p->job.cancel_hash), "%s", db_col_text(st, 0));
+	if (st)
+		db_reset(st);
+	if (!found) {
+		page_message(req, res, 404, "Not found", "You have no place at this session to cancel.", &w);
+		return;
+	}
+	p->req = req;
+	p->event_id = id;
+	p->job.op = OP_CANCEL;
 	p->job.done = job_done;
 	p->job.ctx = p;
 	http_suspend(req, res, p, submit);
@@ -1237,6 +1317,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE },
 	{ "POST", "/events/{id}/message", message_attendees, ROUTE_PAGE },
+	{ "POST", "/events/{id}/cancel-mine", cancel_mine, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },
 	{ "POST", "/signups/confirm", confirm, ROUTE_PAGE },
 	{ "GET", "/signups/cancel", cancel_page, ROUTE_PAGE },

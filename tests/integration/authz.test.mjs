@@ -138,6 +138,7 @@ const MATRIX = [
   ['GET', '/events/new', ['volunteer', 'orgWeak', 'orgA', 'orgB', 'admin']],
   ['POST', '/events', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ fields: { group: ids.D, title: '' } })],
   ['POST', '/events/{id}/approve', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/approve` })],
+  ['POST', '/events/{id}/cancel-mine', SIGNED_IN, () => ({ path: `/events/${ids.spare}/cancel-mine` })],
   ['POST', '/events/{id}/message', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/message`, fields: { message: '' } })],
   ['GET', '/events/{id}', ALL, () => ({ path: `/events/${ids.event}` })],
   ['GET', '/events/{id}/calendar.ics', ALL, () => ({ path: `/events/${ids.event}/calendar.ics` })],

@@ -116,6 +116,19 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   assert.equal(sql(`SELECT status FROM signups WHERE email = 'lee@example.org' AND slot_id = ${slot}`), 'going');
   assert.equal(sql(`SELECT status FROM signups WHERE email = 'vic@example.org' AND slot_id = ${slot}`), 'cancelled');
   assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '2');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.match(execFileSync('sh', ['-c', `grep -l "^To: lee@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' }),
+    /Subject: A place came free: you are going/, 'the promoted volunteer is told');
+
+  // a signed-in volunteer can cancel from the page too
+  const pagey = new Visitor(srv.url);
+  await pagey.signInByLink(srv.outbox, 'pat@example.org', 'Pat Page');
+  await pagey.get(`/events/${id}`);
+  assert.match((await pagey.post(`/events/${id}/signup`, { slot })).body, /waiting list/);
+  assert.match((await pagey.get(`/events/${id}`)).body, /Cancel my place/);
+  assert.match((await pagey.post(`/events/${id}/cancel-mine`)).body, /cancelled/);
+  assert.equal(sql(`SELECT status FROM signups WHERE email = 'pat@example.org'`), 'cancelled');
+  assert.equal((await pagey.post(`/events/${id}/cancel-mine`)).status, 404);
 
   // only the host and the group's organisers see who is coming
   const list = await admin.get(`/events/${id}/attendees`);
