@@ -50,9 +50,11 @@ const p99 = /\s99%\s+(\S+)/.exec(out)[1];
 const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
 const stored = Number(sql("SELECT count(*) FROM signups WHERE status = 'going'"));
 
-// paced: 500 a second for SECONDS, each latency measured
+// paced: 500 a second; the first second warms the client's connections
+// and is not counted, then SECONDS are measured request by request
 const lat = [];
-const paced = tokens.slice(100000, 100000 + 500 * SECONDS);
+const WARM = 500;
+const paced = tokens.slice(100000, 100000 + WARM + 500 * SECONDS);
 const t0 = Date.now();
 await Promise.all(paced.map((t, i) => new Promise((resolve) => {
   setTimeout(async () => {
@@ -61,14 +63,15 @@ await Promise.all(paced.map((t, i) => new Promise((resolve) => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `turnout_csrf=${csrf}` },
       body: `csrf=${csrf}&token=${t}` });
     await r.text();
-    lat.push({ ms: performance.now() - s, ok: r.status === 200 });
+    lat.push({ ms: performance.now() - s, ok: r.status === 200, i });
     resolve();
   }, Math.max(0, t0 + i * 2 - Date.now()));
 })));
-lat.sort((a, b) => a.ms - b.ms);
-const pq = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))].ms.toFixed(1);
-const okPaced = lat.filter((l) => l.ok).length;
+const warm = lat.filter((l) => l.i < WARM).map((l) => l.ms).sort((a, b) => a - b);
+const counted = lat.filter((l) => l.i >= WARM).sort((a, b) => a.ms - b.ms);
+const pq = (q) => counted[Math.min(counted.length - 1, Math.floor(q * counted.length))].ms.toFixed(1);
+const okPaced = counted.filter((l) => l.ok).length;
 await srv.stop();
 
 console.log(`| durable sign-ups (\`POST /signups/confirm\`, wrk -c128, full speed) | ${rps}/s | p99 ${p99} | ${stored} stored, non-2xx ${non2xx} |`);
-console.log(`| durable sign-ups at a steady 500/s (${paced.length} in ${SECONDS} s) | 500/s | p50 ${pq(0.5)} ms, p99 ${pq(0.99)} ms | ${okPaced} answered 200 |`);
+console.log(`| durable sign-ups at a steady 500/s (${counted.length} in ${SECONDS} s, after a 1 s warm-up) | 500/s | p50 ${pq(0.5)} ms, p99 ${pq(0.99)} ms | ${okPaced} answered 200; warm-up p99 ${warm[Math.floor(0.99 * warm.length)].toFixed(0)} ms |`);

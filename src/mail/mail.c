@@ -101,8 +101,8 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 	return out->overflow ? -1 : 0;
 }
 
-static int to_outbox(const struct mailer *m, const char *id, const struct buf *msg, char *err,
-		     size_t errlen)
+static int to_outbox(const struct mailer *m, const char *id, const struct buf *msg, int sync,
+		     char *err, size_t errlen)
 {
 	char tmp[700], final[700];
 	unsigned char rnd[6];
@@ -126,8 +126,9 @@ static int to_outbox(const struct mailer *m, const char *id, const struct buf *m
 		snprintf(err, errlen, "outbox: %s", strerror(errno));
 		return -1;
 	}
-	/* written whole and synced, then renamed: a reader never sees half */
-	if (write(fd, msg->p, msg->len) == (ssize_t)msg->len && fsync(fd) == 0)
+	/* written whole (and synced when asked), then renamed: a reader never
+	 * sees half a message */
+	if (write(fd, msg->p, msg->len) == (ssize_t)msg->len && (!sync || fsync(fd) == 0))
 		rc = 0;
 	close(fd);
 	if (rc == 0 && rename(tmp, final) != 0)
@@ -211,8 +212,8 @@ int mail_send(const struct mailer *m, const char *to, const char *subject, const
 	return mail_send_id(m, NULL, to, subject, text, html, err, errlen);
 }
 
-int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
-		 const char *text, const char *html, char *err, size_t errlen)
+static int send_one(const struct mailer *m, const char *id, const char *to, const char *subject,
+		    const char *text, const char *html, int sync, char *err, size_t errlen)
 {
 	struct buf msg;
 	int rc = -1;
@@ -223,10 +224,16 @@ int mail_send_id(const struct mailer *m, const char *id, const char *to, const c
 		goto done;
 	}
 	rc = m->mode == MAIL_SMTP ? to_smtp(m, to, &msg, err, errlen)
-				  : to_outbox(m, id, &msg, err, errlen);
+				  : to_outbox(m, id, &msg, sync, err, errlen);
 done:
 	buf_release(&msg);
 	return rc;
+}
+
+int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
+		 const char *text, const char *html, char *err, size_t errlen)
+{
+	return send_one(m, id, to, subject, text, html, 1, err, errlen);
 }
 
 struct mail_job {
@@ -250,7 +257,9 @@ static void *queue_main(void *arg)
 		if (!q->head)
 			q->tail = NULL;
 		pthread_mutex_unlock(&q->lock);
-		if (mail_send(q->m, j->to, j->subject, j->text, j->html, err, sizeof(err)))
+		/* no fsync per message here: a queued message is already not crash-safe
+		 * (see mail.h), and the fsyncs would compete with the sign-ups' own */
+		if (send_one(q->m, NULL, j->to, j->subject, j->text, j->html, 0, err, sizeof(err)))
 			fprintf(stderr, "turnout: queued mail not sent: %s\n", err);
 		free(j->to);
 		free(j->subject);
