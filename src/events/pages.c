@@ -124,6 +124,34 @@ static int load(struct http_request *req, struct http_response *res, struct who 
 	return 0;
 }
 
+/*
+ * For the host's and organisers' forms: loads the session, checks act
+ * against who is asking (denied: a sign-in page or a 403 with denied_text)
+ * and reads the form with its CSRF token.  0 when the handler may go on.
+ */
+static int manage_form(struct http_request *req, struct http_response *res, struct who *w,
+		       struct db **db, struct qs *f, struct event *e, enum action act,
+		       const char *denied_text)
+{
+	if (load(req, res, w, db, e))
+		return -1;
+	struct target t = event_target(*db, e, w->actor.id);
+	if (!policy_allows(&w->actor, act, &t)) {
+		if (!w->actor.id)
+			http_redirect(res, "/signin");
+		else
+			page_message(req, res, 403, "Hosts and organisers only", denied_text, w);
+		return -1;
+	}
+	if (form_read(req, res, f))
+		return -1;
+	if (!who_csrf_ok(w, f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", w);
+		return -1;
+	}
+	return 0;
+}
+
 static void event_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -427,24 +455,9 @@ static void message_attendees(struct http_request *req, struct http_response *re
 	struct qs f;
 	static _Thread_local struct event e;
 
-	if (load(req, res, &w, &db, &e))
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers write to attendees."))
 		return;
-	struct target t = event_target(db, &e, w.actor.id);
-	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
-		if (!w.actor.id)
-			http_redirect(res, "/signin");
-		else
-			page_message(req, res, 403, "Hosts and organisers only",
-				     "Only the session's host and its group's organisers write to attendees.",
-				     &w);
-		return;
-	}
-	if (form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	const char *text = qs_get(&f, "message");
 	if (!text || !*text || strlen(text) > EVENT_TEXT_MAX) {
 		page_message(req, res, 400, "Not sent", "Write a message of up to 2,000 characters.", &w);
@@ -471,23 +484,9 @@ static void approve(struct http_request *req, struct http_response *res)
 	struct qs f;
 	static _Thread_local struct event e;
 
-	if (load(req, res, &w, &db, &e))
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_APPROVE,
+			"A group's organisers approve the sessions its members propose."))
 		return;
-	struct target t = event_target(db, &e, w.actor.id);
-	if (!policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)) {
-		if (!w.actor.id)
-			http_redirect(res, "/signin");
-		else
-			page_message(req, res, 403, "Organisers only",
-				     "A group's organisers approve the sessions its members propose.", &w);
-		return;
-	}
-	if (form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	struct db_stmt *st = db_cached(db, "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
 	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
 		if (st)
@@ -936,23 +935,9 @@ static void attendance(struct http_request *req, struct http_response *res)
 	struct qs f;
 	static _Thread_local struct event e;
 
-	if (load(req, res, &w, &db, &e))
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers mark attendance."))
 		return;
-	struct target t = event_target(db, &e, w.actor.id);
-	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
-		if (!w.actor.id)
-			http_redirect(res, "/signin");
-		else
-			page_message(req, res, 403, "Hosts and organisers only",
-				     "Only the session's host and its group's organisers mark attendance.", &w);
-		return;
-	}
-	if (form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	struct db_stmt *clear = db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
 					      " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
 	struct db_stmt *mark = db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
@@ -1033,23 +1018,9 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	static _Thread_local struct event e, moved;
 	char when[128], detail[600];
 
-	if (load(req, res, &w, &db, &e))
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers can change it."))
 		return;
-	struct target t = event_target(db, &e, w.actor.id);
-	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
-		if (!w.actor.id)
-			http_redirect(res, "/signin");
-		else
-			page_message(req, res, 403, "Hosts and organisers only",
-				     "Only the session's host and its group's organisers can change it.", &w);
-		return;
-	}
-	if (form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	moved = e;
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start");
 	const char *pc = qs_get(&f, "postcode"), *addr = qs_get(&f, "address");
@@ -1133,23 +1104,9 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	static _Thread_local struct event e;
 	char when[128];
 
-	if (load(req, res, &w, &db, &e))
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers can cancel it."))
 		return;
-	struct target t = event_target(db, &e, w.actor.id);
-	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
-		if (!w.actor.id)
-			http_redirect(res, "/signin");
-		else
-			page_message(req, res, 403, "Hosts and organisers only",
-				     "Only the session's host and its group's organisers can cancel it.", &w);
-		return;
-	}
-	if (form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
 					   " AND status = 'published'");
 	if (!up || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
