@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "auth/audit.h"
+#include "events/events.h"
 #include "events/when.h"
 #include "groups/groups.h"
 #include "util/num.h"
@@ -204,7 +205,49 @@ static void create(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/campaigns/%ld", cid));
 }
 
+/* A seat's page: its 2024 result, the campaigns that target it with their
+ * progress, and its upcoming sessions. */
+static void seat_page(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct who w;
+	struct db *db;
+	const char *code = route_param(&req->params, "code");
+	const struct election *e = seats_election(&app->seats, 2024);
+	const struct seat_result *r = e ? election_result(e, code) : NULL;
+
+	if (who_load(req, res, &w) || !(db = app_db(app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+		return;
+	}
+	if (!r) {
+		page_message(req, res, 404, "Not found", "There is no such 2024 constituency.", &w);
+		return;
+	}
+	json_t *all = campaign_list(app, db, 0), *mine = json_array();
+	size_t i;
+	json_t *c;
+	json_array_foreach(all, i, c) {
+		size_t k;
+		json_t *s;
+		json_array_foreach(json_object_get(c, "seats"), k, s)
+			if (!strcmp(json_string_value(json_object_get(s, "code")), code))
+				json_array_append(mine, c);
+	}
+	json_decref(all);
+	char pct[16];
+	snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
+	page_render(req, res, 200, "seat",
+		    json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "title", r->seat->name,
+			      "winner", result_party_name(r->first, r->first_label), "runner_up",
+			      result_party_name(r->second, r->second_label), "majority",
+			      (json_int_t)r->majority, "majority_pct", pct, "campaigns", mine,
+			      "sessions", events_in_seats(db, &code, 1, 20)),
+		    &w);
+}
+
 const struct http_route campaigns_routes[] = {
+	{ "GET", "/seats/{code}", seat_page, ROUTE_PAGE },
 	{ "GET", "/campaigns", list_page, ROUTE_PAGE },
 	{ "GET", "/campaigns/{id}", one_page, ROUTE_PAGE },
 	{ "POST", "/admin/campaigns", create, ROUTE_PAGE },

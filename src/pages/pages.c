@@ -74,6 +74,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 		/* sessions are posted in 2024 seats: list them under each marginal */
 		if (a->election->boundary_set == 2024) {
 			const char *code = r->seat->code;
+			json_object_set_new(json_array_get(list, i), "link", json_true());
 			json_object_set_new(json_array_get(list, i), "sessions",
 					    events_in_seats(db, &code, 1, 3));
 		}

@@ -153,6 +153,7 @@ const MATRIX = [
   ['POST', '/events/{id}/edit', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
   ['GET', '/coverage', ['orgA', 'orgB', 'admin']],
+  ['GET', '/seats/{code}', ALL, () => ({ path: '/seats/E14001193' })],
   ['POST', '/account/calendar', SIGNED_IN],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],

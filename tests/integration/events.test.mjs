@@ -356,6 +356,9 @@ test('target campaigns: progress from sign-ups and attendance; "needs me most" r
   assert.equal(c.attended_hours, 0);
   assert.equal(c.seats[0].name, 'Derbyshire Dales');
   assert.match((await admin.get(`/campaigns/${cid}`)).body, /<progress[^>]+max="100" value="6"/);
+  const seatPage = (await fetch(`${srv.url}/seats/E14001195`)).text();
+  assert.match(await seatPage, /Unseat the Dales[\s\S]*<progress[^>]+max="100" value="6"[\s\S]*Dales doors/);
+  assert.equal((await fetch(`${srv.url}/seats/NOPE`)).status, 404);
 
   // the host marks one of them as having come
   const att = await admin.get(`/events/${id}/attendees`);

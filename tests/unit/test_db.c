@@ -68,8 +68,11 @@ static void transactions_and_migrations(void **state)
 	assert_int_equal(db_col_int(st, 0), 0);
 	db_finalize(st);
 	/* the schema's own guards hold: no overbooking, an append-only audit log */
-	assert_int_equal(db_exec(db, "INSERT INTO events VALUES (1, 'canvass', 't', '', 'E1', NULL,"
-				     " 'DE1 0AA', 52, -1, '', 0, '', 10, 20, 'published', NULL, 0);"
+	assert_int_equal(db_exec(db, "INSERT INTO events (id, type, title, description, seat,"
+				     " postcode, lat, lon, address, address_private, access_notes,"
+				     " starts_at, ends_at, status, created_at) VALUES (1, 'canvass',"
+				     " 't', '', 'E1', 'DE1 0AA', 52, -1, '', 0, '', 10, 20,"
+				     " 'published', 0);"
 				     "INSERT INTO slots (event_id, starts_at, ends_at, capacity)"
 				     " VALUES (1, 10, 20, 1)"),
 			 0);
