@@ -25,7 +25,8 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_APPROVE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_MANAGE:
-		return a->strong && ((t && (t->organiser || t->owner_id == a->id)) || a->admin);
+		/* the host themselves, or the group's organisers and admins signed in strongly */
+		return (t && t->owner_id == a->id) || (a->strong && ((t && t->organiser) || a->admin));
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;

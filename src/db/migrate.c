@@ -210,6 +210,9 @@ static const char *const migrations[] = {
 
 	/* 8: sessions posted by volunteers wait for an organiser's approval */
 	"ALTER TABLE events ADD COLUMN awaiting_approval INTEGER NOT NULL DEFAULT 0;",
+
+	/* 9: drafts, seen only by their host until published */
+	"ALTER TABLE events ADD COLUMN draft INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -101,8 +101,8 @@ int event_create(struct db *db, struct event *e)
 	struct db_stmt *ins = db_cached(db, "INSERT INTO events (type, title, description, seat,"
 					    " group_id, postcode, lat, lon, address, address_private,"
 					    " access_notes, starts_at, ends_at, status, created_by,"
-					    " created_at, awaiting_approval)"
-					    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?) RETURNING id");
+					    " created_at, awaiting_approval, draft)"
+					    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?) RETURNING id");
 	struct db_stmt *slot = db_cached(db, "INSERT INTO slots (event_id, starts_at, ends_at,"
 					     " capacity) VALUES (?, ?, ?, ?)");
 	int bad;
@@ -122,6 +122,7 @@ int event_create(struct db *db, struct event *e)
 	      db_bind_int(ins, 12, e->starts_at) || db_bind_int(ins, 13, e->ends_at) ||
 	      (e->created_by ? db_bind_int(ins, 14, e->created_by) : db_bind_null(ins, 14)) ||
 	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
+	      db_bind_int(ins, 17, e->draft) ||
 	      db_step(ins) != DB_ROW;
 	if (!bad) {
 		e->id = (long)db_col_int(ins, 0);
@@ -154,7 +155,7 @@ int event_get(struct db *db, long id, struct event *out)
 	struct db_stmt *st = db_cached(db, "SELECT id, type, title, description, seat, group_id,"
 					   " postcode, lat, lon, address, address_private,"
 					   " access_notes, starts_at, ends_at, status, created_by,"
-					   " awaiting_approval FROM events WHERE id = ?");
+					   " awaiting_approval, draft FROM events WHERE id = ?");
 	struct db_stmt *sl = db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
 					   " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
 					   "  AND g.status = 'waitlist')"
@@ -186,6 +187,7 @@ int event_get(struct db *db, long id, struct event *out)
 	copy(out->status, sizeof(out->status), st, 14);
 	out->created_by = (long)db_col_int(st, 15);
 	out->awaiting = (int)db_col_int(st, 16);
+	out->draft = (int)db_col_int(st, 17);
 	db_reset(st);
 	if (db_bind_int(sl, 1, id))
 		return -1;
@@ -222,7 +224,7 @@ json_t *events_in_seats(struct db *db, const char *const *seats, size_t nseats, 
 	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
 					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
 					   " FROM events e WHERE e.seat = ? AND e.status = 'published'"
-					   " AND e.awaiting_approval = 0"
+					   " AND e.awaiting_approval = 0 AND e.draft = 0"
 					   " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
 	if (!st)
 		return out;

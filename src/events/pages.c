@@ -161,13 +161,15 @@ static void event_page(struct http_request *req, struct http_response *res)
 	if (load(req, res, &w, &db, &e))
 		return;
 	struct target t = event_target(db, &e, w.actor.id);
-	if (e.awaiting && !policy_allows(&w.actor, ACT_EVENT_MANAGE, &t) &&
-	    e.created_by != w.actor.id) {
+	/* a draft is its host's alone; a proposal also its approvers' */
+	if ((e.draft && e.created_by != w.actor.id) ||
+	    (e.awaiting && !policy_allows(&w.actor, ACT_EVENT_MANAGE, &t))) {
 		page_message(req, res, 404, "Not found", "There is no such session.", &w);
 		return;
 	}
 	json_t *ctx = event_ctx(req, db, &e, &w);
 	json_object_set_new(ctx, "awaiting", json_boolean(e.awaiting));
+	json_object_set_new(ctx, "draft", json_boolean(e.draft));
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));
@@ -186,7 +188,7 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 					   " e.ends_at, e.lat, e.lon,"
 					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
 					   " FROM events e WHERE e.status = 'published'"
-					   " AND e.awaiting_approval = 0 AND e.starts_at BETWEEN ? AND ?"
+					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
 					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
 					   " ORDER BY e.starts_at LIMIT 500");
 	if (!st || db_bind_int(st, 1, from) || db_bind_int(st, 2, to) ||
@@ -392,6 +394,7 @@ static void create(struct http_request *req, struct http_response *res)
 	}
 	memset(&e, 0, sizeof(e));
 	e.awaiting = !organiser;
+	e.draft = qs_get(&f, "draft") != NULL;
 	const char *type = qs_get(&f, "type"), *title = qs_get(&f, "title");
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
 	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
@@ -474,6 +477,29 @@ static void message_attendees(struct http_request *req, struct http_response *re
 						   told, told == 1 ? "person" : "people"),
 			      "event", (json_int_t)e.id),
 		    &w);
+}
+
+/* The host publishes a draft (a volunteer's then waits for approval). */
+static void publish(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct event e;
+
+	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host publishes its draft."))
+		return;
+	struct db_stmt *st = db_cached(db, "UPDATE events SET draft = 0 WHERE id = ?");
+	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "The session could not be published.", &w);
+		return;
+	}
+	db_reset(st);
+	audit_write(db, w.actor.id, "event.publish", 0, arena_printf(&req->arena, "event %ld", e.id));
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
 
 /* An organiser publishes a volunteer's session. */
@@ -1273,6 +1299,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE },
 	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE },
+	{ "POST", "/events/{id}/publish", publish, ROUTE_PAGE },
 	{ "POST", "/events/{id}/message", message_attendees, ROUTE_PAGE },
 	{ "POST", "/events/{id}/cancel-mine", cancel_mine, ROUTE_PAGE },
 	{ "GET", "/signups/confirm", confirm_page, ROUTE_PAGE },

@@ -22,7 +22,7 @@ long reminders_run(struct app *app, struct db *db)
 		    " ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
 		    " JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
 		    " AND g.status = 'going' AND e.status = 'published'"
-		    " AND e.awaiting_approval = 0 AND NOT EXISTS"
+		    " AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
 		    " (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
 		    " LIMIT 500");
 	struct db_stmt *mark = db_cached(db, "INSERT OR IGNORE INTO reminders_sent"

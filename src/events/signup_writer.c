@@ -9,7 +9,7 @@
 static int slot_state(struct db *db, long slot, long *capacity, long *going, int *open)
 {
 	struct db_stmt *st = db_cached(db, "SELECT s.capacity, s.going, e.status = 'published'"
-					   " AND e.awaiting_approval = 0 AND s.ends_at > ? FROM slots s"
+					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND s.ends_at > ? FROM slots s"
 					   " JOIN events e ON e.id = s.event_id WHERE s.id = ?");
 	int rc = 0;
 

@@ -82,6 +82,8 @@ const ALL = ROLES;
 const SIGNED_IN = ROLES.filter((r) => r !== 'anon');
 const MEMBERS_OF_A = ['orgA', 'admin'];   // strong organiser of the group, strong admin
 const ADMIN = ['admin'];
+// the matrix session's host is the admin: on any sign-in the host manages it
+const HOSTS = ['orgA', 'admin', 'adminWeak'];
 
 // [method, pattern, allowed roles, request(role) -> {path, fields} ]
 const MATRIX = [
@@ -138,19 +140,20 @@ const MATRIX = [
   ['GET', '/events/new', ['volunteer', 'orgWeak', 'orgA', 'orgB', 'admin']],
   ['POST', '/events', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ fields: { group: ids.D, title: '' } })],
   ['POST', '/events/{id}/approve', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/approve` })],
+  ['POST', '/events/{id}/publish', HOSTS, () => ({ path: `/events/${ids.event}/publish` })],
   ['POST', '/events/{id}/cancel-mine', SIGNED_IN, () => ({ path: `/events/${ids.spare}/cancel-mine` })],
-  ['POST', '/events/{id}/message', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/message`, fields: { message: '' } })],
+  ['POST', '/events/{id}/message', HOSTS, () => ({ path: `/events/${ids.event}/message`, fields: { message: '' } })],
   ['GET', '/events/{id}', ALL, () => ({ path: `/events/${ids.event}` })],
   ['GET', '/events/{id}/calendar.ics', ALL, () => ({ path: `/events/${ids.event}/calendar.ics` })],
-  ['GET', '/events/{id}/attendees', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendees` })],
+  ['GET', '/events/{id}/attendees', HOSTS, () => ({ path: `/events/${ids.event}/attendees` })],
   ['POST', '/events/{id}/signup', ALL, () => ({ path: `/events/${ids.event}/signup`, fields: { slot: ids.slot } })],
   ['GET', '/signups/confirm', ALL, () => ({ path: `/signups/confirm?token=${'q'.repeat(43)}` })],
   ['POST', '/signups/confirm', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['GET', '/signups/cancel', ALL, () => ({ path: `/signups/cancel?token=${'q'.repeat(43)}` })],
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
-  ['POST', '/events/{id}/attendance', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/attendance` })],
-  ['POST', '/events/{id}/cancel', MEMBERS_OF_A, () => ({ path: `/events/${ids.spare}/cancel` })],
-  ['POST', '/events/{id}/edit', MEMBERS_OF_A, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],
+  ['POST', '/events/{id}/attendance', HOSTS, () => ({ path: `/events/${ids.event}/attendance` })],
+  ['POST', '/events/{id}/cancel', HOSTS, () => ({ path: `/events/${ids.spare}/cancel` })],
+  ['POST', '/events/{id}/edit', HOSTS, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],
   ['GET', '/coverage', ['orgA', 'orgB', 'admin']],
   ['GET', '/seats/{code}', ALL, () => ({ path: '/seats/E14001193' })],

@@ -10,6 +10,8 @@ import ICAL from 'ical.js';
 import { startServer, Visitor, copyDb, totp, run, linkFor, FIXTURE_DB } from './lib.mjs';
 
 let srv, db, admin, gid;
+// many volunteers sign up from one address here: the per-IP limits are tested elsewhere
+const LOOSE = { TURNOUT_REMINDER_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' };
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
@@ -41,7 +43,7 @@ const ev = (r) => Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db, env: { TURNOUT_REMINDER_INTERVAL: '1' } });
+  srv = await startServer({ db, env: LOOSE });
   admin = await strongAdmin();
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Doorknockers', seats: 'E14001193' });
@@ -287,6 +289,33 @@ test('a member proposes a session; it is hidden until an organiser approves it',
   assert.match((await keen.post(`/events/${id}/signup`, { slot })).body, /You are going/);
 });
 
+test('a draft is its host\'s alone until published; a volunteer host sees their own attendees', async () => {
+  const host = new Visitor(srv.url);
+  await host.signInByLink(srv.outbox, 'hal@example.org', 'Hal Host');
+  await host.get('/groups');
+  await host.post(`/groups/${gid}/join`);
+  await host.get('/events/new');
+  const r = await host.post('/events', { group: gid, type: 'meeting', title: 'Hal drafts', date: day(7),
+    start: '19:00', end: '20:00', postcode: 'DE22 1AA', capacity: '10', draft: '1' });
+  assert.equal(r.status, 303);
+  const id = ev(r);
+  assert.match((await host.get(`/events/${id}`)).body, /A draft: only you can see it/);
+  assert.equal((await admin.get(`/events/${id}`)).status, 404, 'not even an admin sees a draft');
+  assert.equal((await host.post(`/events/${id}/publish`)).status, 303);
+  // published, but a volunteer's session still waits for approval
+  assert.match((await admin.get(`/events/${id}`)).body, /waiting for an organiser/);
+  await admin.post(`/events/${id}/approve`);
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const guest = new Visitor(srv.url);
+  await guest.signInByLink(srv.outbox, 'gwen@example.org', 'Gwen');
+  await guest.get(`/events/${id}`);
+  assert.match((await guest.post(`/events/${id}/signup`, { slot })).body, /You are going/);
+  const list = await host.get(`/events/${id}/attendees`);
+  assert.equal(list.status, 200, 'the host, on an ordinary sign-in, sees who is coming');
+  assert.match(list.body, /gwen@example.org/);
+  assert.equal((await guest.get(`/events/${id}/attendees`)).status, 403);
+});
+
 test('a private home: the address only for those going', async () => {
   const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
   const anon = new Visitor(srv.url);
@@ -431,7 +460,7 @@ test('reminders 24 h and 2 h before, each exactly once, even across a restart', 
   assert.equal(sql("SELECT count(*) FROM reminders_sent"), '2');
   // a restart sends nothing again
   await srv.stop();
-  srv = await startServer({ db, env: { TURNOUT_REMINDER_INTERVAL: '1' } });
+  srv = await startServer({ db, env: LOOSE });
   admin.base = srv.url;
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(sql("SELECT count(*) FROM reminders_sent"), '2');
@@ -488,7 +517,7 @@ test('every acknowledged sign-up survives kill -9', async () => {
   await Promise.all(workers);
   await new Promise((r) => setTimeout(r, 200));
   assert.ok(acked.size > 100, `only ${acked.size} acknowledged before the kill`);
-  srv = await startServer({ db });
+  srv = await startServer({ db, env: LOOSE });
   const stored = sql(`SELECT email FROM signups WHERE slot_id = ${slot}`).split('\n');
   const counts = new Map();
   for (const e of stored) counts.set(e, (counts.get(e) ?? 0) + 1);
