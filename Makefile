@@ -23,7 +23,7 @@ PORT     ?= 8080
 LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
              src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c \
              src/auth/*.c src/mail/*.c src/people/*.c src/groups/*.c src/admin/*.c src/events/*.c \
-             src/demo/*.c src/campaigns/*.c \
+             src/demo/*.c src/campaigns/*.c src/rides/*.c \
              src/app.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -102,9 +102,15 @@ integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 	  TURNOUT_FULL_DB=$(BUILD)/test/full.db \
 	  node --test --test-concurrency=1 tests/integration/ tests/browser/
 
-bench: $(BUILD)/turnout
+$(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
+bench: $(BUILD)/turnout $(BUILD)/bench/match
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
+	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
+	  echo "|---|---|---|---|"; $(BUILD)/bench/match
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db
