@@ -18,7 +18,7 @@ execFileSync('sqlite3', [db, `INSERT INTO people (name, email, created_at, last_
 const open = '100000000/100000000';
 const srv = await startServer({ db, env: {
   TURNOUT_RATE_SIGNIN_IP: open, TURNOUT_RATE_SIGNIN_ACCOUNT: open, TURNOUT_RATE_PASSWORD_IP: open,
-  TURNOUT_RATE_PASSWORD_ACCOUNT: open, TURNOUT_RATE_SIGNUP_IP: open,
+  TURNOUT_RATE_PASSWORD_ACCOUNT: open, TURNOUT_RATE_SIGNUP_IP: open, TURNOUT_RATE_TOKEN_IP: open,
 } });
 const rss = (key) => Number(/(\d+) kB/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(key)))[1]);
 

@@ -32,7 +32,8 @@ for (let i = 0; i < N; i++) {
 flush();
 writeFileSync(`${OUT}/tokens.txt`, tokens.slice(0, 100000).join('\n'));
 
-const srv = await startServer({ db, env: { TURNOUT_RATE_SIGNIN_IP: '100000000/100000000' } });
+const srv = await startServer({ db, env: { TURNOUT_RATE_SIGNIN_IP: '100000000/100000000',
+  TURNOUT_RATE_TOKEN_IP: '100000000/100000000' } });
 const csrf = 'B'.repeat(43);
 writeFileSync(`${OUT}/signups.lua`, `
 local tokens = {}

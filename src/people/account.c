@@ -259,7 +259,12 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	struct db *db;
 	long pid = 0;
 
+	char ip[64];
 	if (begin(req, res, &w, &f) || !(db = db_or_page(req, res, &w)))
+		return;
+	/* a sign-in link is a secret: its use is rate-limited like any other */
+	http_client_ip(req, ip, sizeof(ip));
+	if (rate_limit(req, res, "link-use-ip", ip, &((struct app *)req->app)->auth.rates.token_ip, 0))
 		return;
 	const char *token = qs_get(&f, "token");
 	int ok = token ? link_consume(db, token, now_s(), &pid) : 0;

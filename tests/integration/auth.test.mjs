@@ -152,6 +152,20 @@ test('expired links and idle sessions stop working', async () => {
   assert.equal((await x.get('/account')).status, 303);
 });
 
+test('using emailed secrets is rate-limited too', async () => {
+  const limited = await startServer({ db, env: { TURNOUT_RATE_TOKEN_IP: '1/3' } });
+  try {
+    const v = new Visitor(limited.url);
+    await v.get('/signin');
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await v.post('/signin/link', { token: 'n'.repeat(43) })).status);
+    assert.deepEqual(statuses.slice(0, 3), [400, 400, 400]);
+    assert.equal(statuses.at(-1), 429);
+  } finally {
+    await limited.stop();
+  }
+});
+
 test('rate limits on link sending answer 429 with Retry-After', async () => {
   const v = new Visitor(srv.url);
   await v.get('/signin');
