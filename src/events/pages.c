@@ -488,18 +488,18 @@ static void message_attendees(struct http_request *req, struct http_response *re
 		    &w);
 }
 
-/* The host publishes a draft (a volunteer's then waits for approval). */
-static void publish(struct http_request *req, struct http_response *res)
+/* Clears one of a session's hold-backs (draft, awaiting approval). */
+static void release_hold(struct http_request *req, struct http_response *res, enum action act,
+			 const char *denied, const char *sql, const char *audit_action)
 {
 	struct who w;
 	struct db *db;
 	struct qs f;
 	static _Thread_local struct event e;
 
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
-			"Only the session's host publishes its draft."))
+	if (manage_form(req, res, &w, &db, &f, &e, act, denied))
 		return;
-	struct db_stmt *st = db_cached(db, "UPDATE events SET draft = 0 WHERE id = ?");
+	struct db_stmt *st = db_cached(db, sql);
 	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
 		if (st)
 			db_reset(st);
@@ -507,32 +507,24 @@ static void publish(struct http_request *req, struct http_response *res)
 		return;
 	}
 	db_reset(st);
-	audit_write(db, w.actor.id, "event.publish", 0, arena_printf(&req->arena, "event %ld", e.id));
+	audit_write(db, w.actor.id, audit_action, e.created_by,
+		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+}
+
+/* The host publishes a draft (a volunteer's then waits for approval). */
+static void publish(struct http_request *req, struct http_response *res)
+{
+	release_hold(req, res, ACT_EVENT_MANAGE, "Only the session's host publishes its draft.",
+		     "UPDATE events SET draft = 0 WHERE id = ?", "event.publish");
 }
 
 /* An organiser publishes a volunteer's session. */
 static void approve(struct http_request *req, struct http_response *res)
 {
-	struct who w;
-	struct db *db;
-	struct qs f;
-	static _Thread_local struct event e;
-
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_APPROVE,
-			"A group's organisers approve the sessions its members propose."))
-		return;
-	struct db_stmt *st = db_cached(db, "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
-	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
-		page_message(req, res, 500, "Sorry", "The session could not be approved.", &w);
-		return;
-	}
-	db_reset(st);
-	audit_write(db, w.actor.id, "event.approve", e.created_by,
-		    arena_printf(&req->arena, "event %ld", e.id));
-	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
+	release_hold(req, res, ACT_EVENT_APPROVE,
+		     "A group's organisers approve the sessions its members propose.",
+		     "UPDATE events SET awaiting_approval = 0 WHERE id = ?", "event.approve");
 }
 
 /* ---- sign-ups: handed to the writer, answered when durable ---- */
