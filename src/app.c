@@ -12,6 +12,7 @@
 #include "auth/totp.h"
 #include "groups/groups.h"
 #include "campaigns/campaigns.h"
+#include "rides/rides.h"
 #include "events/events.h"
 #include "pages/pages.h"
 #include "people/account.h"
@@ -132,6 +133,7 @@ const struct http_route *app_routes(size_t *n)
 		{ events_routes, events_nroutes },
 		{ campaigns_routes, campaigns_nroutes },
 		{ coverage_routes, coverage_nroutes },
+		{ rides_routes, rides_nroutes },
 	};
 
 	if (!count)

@@ -213,6 +213,31 @@ static const char *const migrations[] = {
 
 	/* 9: drafts, seen only by their host until published */
 	"ALTER TABLE events ADD COLUMN draft INTEGER NOT NULL DEFAULT 0;",
+
+	/* 10: carpool offers and requests for a session (issue 5) */
+	"CREATE TABLE ride_offers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	"  driver_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  postcode TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, district TEXT NOT NULL,"
+	"  seats INTEGER NOT NULL CHECK (seats BETWEEN 1 AND 8),"
+	"  taken INTEGER NOT NULL DEFAULT 0 CHECK (taken <= seats)," /* never overbooked */
+	"  returns INTEGER NOT NULL, max_detour_min REAL NOT NULL, notes TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('open', 'cancelled')),"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX ride_offers_event ON ride_offers(event_id, status);"
+	"CREATE TABLE ride_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	"  rider_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  postcode TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, district TEXT NOT NULL,"
+	"  offer_id INTEGER REFERENCES ride_offers(id) ON DELETE SET NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('open', 'asked', 'accepted', 'declined')),"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (event_id, rider_id)"
+	");"
+	"CREATE INDEX ride_requests_offer ON ride_requests(offer_id, state);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

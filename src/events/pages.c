@@ -22,6 +22,7 @@
 #include "groups/groups.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
+#include "rides/rides.h"
 #include "util/log.h"
 #include "util/num.h"
 
@@ -179,6 +180,7 @@ static void event_page(struct http_request *req, struct http_response *res)
 	json_t *ctx = event_ctx(req, db, &e, &w);
 	json_object_set_new(ctx, "awaiting", json_boolean(e.awaiting));
 	json_object_set_new(ctx, "draft", json_boolean(e.draft));
+	json_object_set_new(ctx, "ride_seats", json_integer(rides_seats_offered(db, e.id)));
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));

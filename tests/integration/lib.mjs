@@ -147,3 +147,23 @@ export function totp(secretB32, when = Date.now()) {
   const o = h[h.length - 1] & 15;
   return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
 }
+
+// A national admin signed in with password and TOTP (a strong session).
+export async function strongAdmin(srv, db, email = 'org@example.org', name = 'Orla Organiser') {
+  const made = run(['admin', '--email', email, '--name', name, '--db', db]);
+  if (made.status !== 0) throw new Error(made.stderr);
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  await v.post('/account/password', { password: 'organiser password', again: 'organiser password' });
+  await v.post('/account/totp/start');
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
+  await v.post('/account/totp/confirm', { code: totp(secret) });
+  await v.post('/signout');
+  const s = new Visitor(srv.url);
+  await s.get('/signin');
+  await s.post('/signin/password', { email, password: 'organiser password' });
+  await s.get('/signin/totp');
+  await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) });
+  await s.get('/account');
+  return s;
+}
