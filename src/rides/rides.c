@@ -22,6 +22,9 @@
 #include "rides/rides.h"
 #include "util/num.h"
 
+static void tell(struct http_request *req, struct db *db, long person, const char *subject,
+		 const char *text, long event_id);
+
 static void first_name(const char *name, char out[64])
 {
 	snprintf(out, 64, "%s", name);
@@ -79,7 +82,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 					   " p.name, p.email, p.phone, o.postcode, o.notes"
 					   " FROM ride_requests r LEFT JOIN ride_offers o ON o.id = r.offer_id"
 					   " LEFT JOIN people p ON p.id = o.driver_id"
-					   " WHERE r.event_id = ? AND r.rider_id = ?");
+					   " WHERE r.event_id = ? AND r.rider_id = ? AND r.state != 'cancelled'");
 	struct match_point me = { 0, 0 };
 	long my_request = 0;
 	if (rq && db_bind_int(rq, 1, e.id) == 0 && db_bind_int(rq, 2, w.actor.id) == 0 &&
@@ -225,8 +228,8 @@ static void request(struct http_request *req, struct http_response *res)
 					   " lat, lon, district, state, created_at)"
 					   " VALUES (?,?,?,?,?,?,'open',?) ON CONFLICT (event_id, rider_id)"
 					   " DO UPDATE SET postcode = excluded.postcode, lat = excluded.lat,"
-					   " lon = excluded.lon, district = excluded.district"
-					   " WHERE state IN ('open', 'declined')");
+					   " lon = excluded.lon, district = excluded.district, state = 'open',"
+					   " offer_id = NULL WHERE state IN ('open', 'declined', 'cancelled')");
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
 	    db_bind_text(st, 3, r.pc.display, strlen(r.pc.display)) || db_bind_double(st, 4, r.lat) ||
 	    db_bind_double(st, 5, r.lon) || db_bind_text(st, 6, r.pc.outcode, strlen(r.pc.outcode)) ||
@@ -271,6 +274,17 @@ static void ask(struct http_request *req, struct http_response *res)
 	if (!eid) {
 		page_message(req, res, 404, "Not asked", "No such request or offer.", &w);
 		return;
+	}
+	struct db_stmt *d = db_cached(db, "SELECT driver_id FROM ride_offers WHERE id = ?");
+	if (d && db_bind_int(d, 1, oid) == 0 && db_step(d) == DB_ROW) {
+		long driver = (long)db_col_int(d, 0);
+		db_reset(d);
+		tell(req, db, driver, "A rider asks for a seat",
+		     "Someone going to your session asks for a seat in your car. Accept or decline"
+		     " on the rides page.",
+		     eid);
+	} else if (d) {
+		db_reset(d);
 	}
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/rides", eid));
 }
@@ -330,6 +344,18 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 	}
 	audit_write(db, w.actor.id, accept ? "ride.accept" : "ride.decline", 0,
 		    arena_printf(&req->arena, "request %ld", rid));
+	struct db_stmt *r = db_cached(db, "SELECT rider_id FROM ride_requests WHERE id = ?");
+	if (r && db_bind_int(r, 1, rid) == 0 && db_step(r) == DB_ROW) {
+		long rider = (long)db_col_int(r, 0);
+		db_reset(r);
+		tell(req, db, rider, accept ? "Your ride is confirmed" : "Your ride request was declined",
+		     accept ? "Your driver accepted: the pick-up plan and their contact are on the"
+			      " rides page."
+			    : "That driver cannot take you. Ask another on the rides page.",
+		     eid);
+	} else if (r) {
+		db_reset(r);
+	}
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/rides", eid));
 }
 
@@ -341,6 +367,130 @@ static void accept_ride(struct http_request *req, struct http_response *res)
 static void decline_ride(struct http_request *req, struct http_response *res)
 {
 	answer(req, res, 0);
+}
+
+/* Tells one person by email, from the queue; their address is looked up here. */
+static void tell(struct http_request *req, struct db *db, long person, const char *subject,
+		 const char *text, long event_id)
+{
+	struct app *app = req->app;
+	struct db_stmt *st = db_cached(db, "SELECT name, email FROM people WHERE id = ?");
+	if (!st || db_bind_int(st, 1, person) || db_step(st) != DB_ROW) {
+		if (st)
+			db_reset(st);
+		return;
+	}
+	struct buf t, h;
+	buf_init(&t, 8 << 10);
+	buf_init(&h, 8 << 10);
+	buf_printf(&t, "Hello %s,\n\n%s\n\n%s/events/%ld/rides\n", db_col_text(st, 0), text,
+		   app->auth.public_url, event_id);
+	buf_puts(&h, "<!doctype html><p>");
+	html_escape(&h, text, strlen(text));
+	buf_printf(&h, "</p><p><a href=\"%s/events/%ld/rides\">Rides</a></p>", app->auth.public_url,
+		   event_id);
+	mail_queue_send(&app->mailq, db_col_text(st, 1), subject, t.p, h.p);
+	buf_release(&t);
+	buf_release(&h);
+	db_reset(st);
+}
+
+/* The rider withdraws: an accepted seat is freed for someone else. */
+static void cancel_request(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+
+	if (begin(req, res, &w, &db, NULL, &f))
+		return;
+	long rid = path_id(req, "id");
+	struct db_stmt *st = db_cached(db, "SELECT r.state, r.offer_id, r.event_id, o.driver_id"
+					   " FROM ride_requests r LEFT JOIN ride_offers o ON o.id = r.offer_id"
+					   " WHERE r.id = ? AND r.rider_id = ? AND r.state != 'cancelled'");
+	long oid = 0, eid = 0, driver = 0;
+	int accepted = 0;
+	if (st && db_bind_int(st, 1, rid) == 0 && db_bind_int(st, 2, w.actor.id) == 0 &&
+	    db_step(st) == DB_ROW) {
+		accepted = !strcmp(db_col_text(st, 0), "accepted");
+		oid = (long)db_col_int(st, 1);
+		eid = (long)db_col_int(st, 2);
+		driver = (long)db_col_int(st, 3);
+	}
+	if (st)
+		db_reset(st);
+	if (!eid) {
+		page_message(req, res, 404, "Not found", "No such request of yours.", &w);
+		return;
+	}
+	struct db_stmt *free_seat = db_cached(db, "UPDATE ride_offers SET taken = taken - 1 WHERE id = ?"
+						  " AND taken > 0");
+	struct db_stmt *set = db_cached(db, "UPDATE ride_requests SET state = 'cancelled' WHERE id = ?");
+	int bad = !free_seat || !set || db_begin(db) ||
+		  (accepted && (db_bind_int(free_seat, 1, oid) || db_step(free_seat) != DB_DONE)) ||
+		  db_bind_int(set, 1, rid) || db_step(set) != DB_DONE;
+	if (free_seat)
+		db_reset(free_seat);
+	if (set)
+		db_reset(set);
+	if (bad || db_commit(db)) {
+		db_rollback(db);
+		page_message(req, res, 500, "Sorry", "That could not be saved.", &w);
+		return;
+	}
+	if (driver)
+		tell(req, db, driver, "A rider cancelled", "A rider no longer needs the seat in your car.",
+		     eid);
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/rides", eid));
+}
+
+/* The driver withdraws: their riders go back to looking, and are told. */
+static void cancel_offer(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+
+	if (begin(req, res, &w, &db, NULL, &f))
+		return;
+	long oid = path_id(req, "id");
+	struct db_stmt *st = db_cached(db, "UPDATE ride_offers SET status = 'cancelled', taken = 0"
+					   " WHERE id = ? AND driver_id = ? AND status = 'open'"
+					   " RETURNING event_id");
+	long eid = 0;
+	int ok = st && db_begin(db) == 0 && db_bind_int(st, 1, oid) == 0 &&
+		 db_bind_int(st, 2, w.actor.id) == 0 && db_step(st) == DB_ROW;
+	if (ok) {
+		eid = (long)db_col_int(st, 0);
+		while (db_step(st) == DB_ROW)
+			;
+	}
+	if (st)
+		db_reset(st);
+	/* riders asked or accepted are free to ask someone else at once */
+	struct db_stmt *riders = db_cached(db, "UPDATE ride_requests SET state = 'open', offer_id = NULL"
+					       " WHERE offer_id = ? AND state IN ('asked', 'accepted')"
+					       " RETURNING rider_id");
+	long told[64];
+	size_t nt = 0;
+	if (ok && riders && db_bind_int(riders, 1, oid) == 0) {
+		while (db_step(riders) == DB_ROW)
+			if (nt < 64)
+				told[nt++] = (long)db_col_int(riders, 0);
+		db_reset(riders);
+	}
+	if (!ok || db_commit(db)) {
+		db_rollback(db);
+		page_message(req, res, 404, "Not found", "No such open offer of yours.", &w);
+		return;
+	}
+	for (size_t i = 0; i < nt; i++)
+		tell(req, db, told[i], "Your driver cancelled",
+		     "Your driver can no longer take you. Other drivers are listed on the rides page.",
+		     eid);
+	audit_write(db, w.actor.id, "ride.offer_cancel", 0,
+		    arena_printf(&req->arena, "offer %ld: %zu riders told", oid, nt));
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/rides", eid));
 }
 
 long rides_seats_offered(struct db *db, long event_id)
@@ -362,5 +512,7 @@ const struct http_route rides_routes[] = {
 	{ "POST", "/rides/requests/{id}/ask", ask, ROUTE_PAGE },
 	{ "POST", "/rides/requests/{id}/accept", accept_ride, ROUTE_PAGE },
 	{ "POST", "/rides/requests/{id}/decline", decline_ride, ROUTE_PAGE },
+	{ "POST", "/rides/requests/{id}/cancel", cancel_request, ROUTE_PAGE },
+	{ "POST", "/rides/offers/{id}/cancel", cancel_offer, ROUTE_PAGE },
 };
 const size_t rides_nroutes = sizeof(rides_routes) / sizeof(rides_routes[0]);

@@ -163,6 +163,8 @@ const MATRIX = [
   ['POST', '/rides/requests/{id}/ask', SIGNED_IN, () => ({ path: '/rides/requests/999/ask', fields: { offer: '1' } })],
   ['POST', '/rides/requests/{id}/accept', SIGNED_IN, () => ({ path: '/rides/requests/999/accept' })],
   ['POST', '/rides/requests/{id}/decline', SIGNED_IN, () => ({ path: '/rides/requests/999/decline' })],
+  ['POST', '/rides/requests/{id}/cancel', SIGNED_IN, () => ({ path: '/rides/requests/999/cancel' })],
+  ['POST', '/rides/offers/{id}/cancel', SIGNED_IN, () => ({ path: '/rides/offers/999/cancel' })],
   ['POST', '/account/calendar', SIGNED_IN],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],

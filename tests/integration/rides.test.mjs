@@ -82,6 +82,38 @@ test('accepts racing for the last seats never overbook', async () => {
   assert.throws(() => sql(`UPDATE ride_offers SET taken = 3 WHERE id = ${oid}`), /CHECK constraint/);
 });
 
+test('a rider cancelling frees the seat; a driver withdrawing frees the riders, and they are told', async () => {
+  const driver = await person('wyn.driver@example.org', 'Wyn Driver');
+  await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '1', max_detour_min: '30' });
+  const oid = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'wyn.driver@example.org')");
+  const rider = await person('ria@example.org', 'Ria');
+  await rider.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FE' });
+  const rid = sql("SELECT id FROM ride_requests WHERE rider_id = (SELECT id FROM people WHERE email = 'ria@example.org')");
+  await rider.post(`/rides/requests/${rid}/ask`, { offer: oid });
+  await driver.get(`/events/${event}/rides`);
+  await driver.post(`/rides/requests/${rid}/accept`);
+  assert.equal(sql(`SELECT taken FROM ride_offers WHERE id = ${oid}`), '1');
+  await rider.get(`/events/${event}/rides`);
+  assert.equal((await rider.post(`/rides/requests/${rid}/cancel`)).status, 303);
+  assert.equal(sql(`SELECT taken FROM ride_offers WHERE id = ${oid}`), '0');
+  // asked again, accepted again, then the driver withdraws
+  await rider.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FE' });
+  await rider.get(`/events/${event}/rides`);
+  await rider.post(`/rides/requests/${rid}/ask`, { offer: oid });
+  await driver.get(`/events/${event}/rides`);
+  assert.equal((await driver.post(`/rides/requests/${rid}/accept`)).status, 303);
+  assert.equal((await rider.post(`/rides/offers/${oid}/cancel`)).status, 404, 'only the driver withdraws');
+  assert.equal((await driver.post(`/rides/offers/${oid}/cancel`)).status, 303);
+  assert.equal(sql(`SELECT state || ',' || coalesce(offer_id, 'none') FROM ride_requests WHERE id = ${rid}`), 'open,none');
+  await new Promise((r) => setTimeout(r, 300));
+  const subjects = execFileSync('sh', ['-c', `grep -l "^To: ria@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  assert.match(subjects, /Your ride is confirmed/);
+  assert.match(subjects, /Your driver cancelled/);
+  const toDriver = execFileSync('sh', ['-c', `grep -l "^To: wyn.driver@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  assert.match(toDriver, /A rider asks for a seat/);
+  assert.match(toDriver, /A rider cancelled/);
+});
+
 test('signed out: sent to sign in; an unknown session is 404', async () => {
   const anon = new Visitor(srv.url);
   assert.equal((await anon.get(`/events/${event}/rides`)).status, 303);
