@@ -191,6 +191,18 @@ void api_json(struct http_response *res, json_t *value)
 	http_set_header(res, "Cache-Control", "no-store");
 }
 
+int visitor_begin(struct http_request *req, struct http_response *res, struct who *w,
+		  struct db **db, int json)
+{
+	if (who_load(req, res, w) == 0 && (*db = app_db(req->app)))
+		return 0;
+	if (json)
+		http_error(res, 503, "Database unavailable");
+	else
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	return -1;
+}
+
 int form_read(struct http_request *req, struct http_response *res, struct qs *form)
 {
 	if (qs_parse(form, &req->arena, req->body.p ? req->body.p : "", req->body.len) == 0)

@@ -52,6 +52,10 @@ void page_message(struct http_request *req, struct http_response *res, int statu
 		  const char *title, const char *text, const struct who *w);
 /* {"status":200,"result":value} (value is consumed), not cached. */
 void api_json(struct http_response *res, json_t *value);
+/* Loads the visitor and this thread's connection; if either fails, answers
+ * 503 (a page, or JSON when json) and returns -1. */
+int visitor_begin(struct http_request *req, struct http_response *res, struct who *w,
+		  struct db **db, int json);
 /* Parses a urlencoded body into form; 0, or -1 after answering 400. */
 int form_read(struct http_request *req, struct http_response *res, struct qs *form);
 

@@ -19,13 +19,8 @@
 static int need(struct http_request *req, struct http_response *res, struct who *w,
 		struct db **db, struct qs *form, int json, enum action act)
 {
-	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
-		if (json)
-			http_error(res, 503, "Database unavailable");
-		else
-			page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, w, db, json))
 		return -1;
-	}
 	if (json && api_token_refused(req, res, w))
 		return -1;
 	if (!w->actor.id && !w->actor.token_id) {

@@ -72,10 +72,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	page_render(req, res, 200, "campaigns",
 		    json_pack("{s:s, s:o}", "title", "Target campaigns", "campaigns",
 			      campaign_list(req->app, db, 0)),
@@ -87,10 +85,8 @@ static void one_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	long id = path_id(req, "id");
 	json_t *list = id ? campaign_list(req->app, db, id) : json_array();
 	if (json_array_size(list) != 1) {
@@ -126,10 +122,8 @@ static void create(struct http_request *req, struct http_response *res)
 	long goal, prio;
 	time_t deadline;
 
-	if (who_load(req, res, &w) || !(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (!w.actor.id) {
 		http_redirect(res, "/signin");
 		return;
@@ -216,10 +210,8 @@ static void seat_page(struct http_request *req, struct http_response *res)
 	const struct election *e = seats_election(&app->seats, 2024);
 	const struct seat_result *r = e ? election_result(e, code) : NULL;
 
-	if (who_load(req, res, &w) || !(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (!r) {
 		page_message(req, res, 404, "Not found", "There is no such 2024 constituency.", &w);
 		return;

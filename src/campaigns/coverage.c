@@ -40,10 +40,8 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 	static _Thread_local struct coverage_mark marks[700];
 	size_t n = 0;
 
-	if (who_load(req, res, &w) || !(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (!w.actor.id) {
 		http_redirect(res, "/signin");
 		return;

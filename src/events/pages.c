@@ -122,10 +122,8 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 static int load(struct http_request *req, struct http_response *res, struct who *w,
 		struct db **db, struct event *e)
 {
-	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, w, db, 0))
 		return -1;
-	}
 	long id = path_id(req, "id");
 	if (!id || event_get(*db, id, e) != 1) {
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
@@ -288,10 +286,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct qs form;
 	const struct qs *q = &req->query;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	/* a postcode comes by POST, so it stays out of the URL */
 	if (!strcmp(req->method, "POST")) {
 		if (form_read(req, res, &form))
@@ -316,10 +312,8 @@ static void list_api(struct http_request *req, struct http_response *res)
 	int hide, have;
 	double lat = 0, lon = 0, km;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		http_error(res, 503, "Database unavailable");
+	if (visitor_begin(req, res, &w, &db, 1))
 		return;
-	}
 	const char *why = filters(req, db, &req->query, seat, type, &from, &to, &hide, &have, &lat,
 				  &lon, &km);
 	if (why) {
@@ -334,10 +328,8 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (!w.actor.id) {
 		http_redirect(res, "/signin");
 		return;
@@ -366,17 +358,14 @@ static void new_page(struct http_request *req, struct http_response *res)
 
 static void create(struct http_request *req, struct http_response *res)
 {
-	struct app *app = req->app;
 	struct who w;
 	struct db *db;
 	struct qs f;
 	static _Thread_local struct event e;
 	long gid;
 
-	if (who_load(req, res, &w) || !(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (form_read(req, res, &f))
 		return;
 	if (!who_csrf_ok(&w, &f)) {
@@ -1164,10 +1153,8 @@ static void feed_create(struct http_request *req, struct http_response *res)
 	struct qs f;
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 
-	if (who_load(req, res, &w) || !(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	if (!w.actor.id) {
 		http_redirect(res, "/signin");
 		return;

@@ -122,10 +122,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	}
 	page_render(req, res, 200, "groups",
 		    json_pack("{s:s, s:o}", "title", "Local groups", "groups",
 			      group_list(req->app, db, w.actor.id)),
@@ -160,13 +158,8 @@ static json_t *members_of(struct db *db, long gid, long viewer)
 static int group_ctx(struct http_request *req, struct http_response *res, struct who *w,
 		     struct db **db, long *gid, char *name, size_t cap, int *role, int json)
 {
-	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
-		if (json)
-			http_error(res, 503, "Database unavailable");
-		else
-			page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, w, db, json))
 		return -1;
-	}
 	*gid = path_id(req, "id");
 	if (!*gid || group_name(*db, *gid, name, cap) != 1) {
 		if (json)
@@ -291,10 +284,8 @@ static void list_api(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		http_error(res, 503, "Database unavailable");
+	if (visitor_begin(req, res, &w, &db, 1))
 		return;
-	}
 	api_json(res, group_list(req->app, db, w.actor.id));
 }
 

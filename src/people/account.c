@@ -796,10 +796,8 @@ static void api_me(struct http_request *req, struct http_response *res)
 	struct db *db;
 	struct jw j;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		http_error(res, 503, "Database unavailable");
+	if (visitor_begin(req, res, &w, &db, 1))
 		return;
-	}
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");
 		return;
@@ -836,10 +834,8 @@ static void api_me_export(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		http_error(res, 503, "Database unavailable");
+	if (visitor_begin(req, res, &w, &db, 1))
 		return;
-	}
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");
 		return;
@@ -858,10 +854,8 @@ static void api_me_delete(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (who_load(req, res, &w) || !(db = app_db(req->app))) {
-		http_error(res, 503, "Database unavailable");
+	if (visitor_begin(req, res, &w, &db, 1))
 		return;
-	}
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");
 		return;

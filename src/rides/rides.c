@@ -35,10 +35,8 @@ static void first_name(const char *name, char out[64])
 static int begin(struct http_request *req, struct http_response *res, struct who *w,
 		 struct db **db, struct event *e, struct qs *form)
 {
-	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
+	if (visitor_begin(req, res, w, db, 0))
 		return -1;
-	}
 	if (!w->actor.id) {
 		http_redirect(res, "/signin");
 		return -1;
@@ -64,6 +62,14 @@ static int place(struct db *db, const char *pc, struct pc_record *r)
 		       lookup_postcode_or_district(db, &p, r) == 1 && r->positioned
 		       ? 0
 		       : -1;
+}
+
+/* Binds a place as (postcode, lat, lon, district) from parameter i on. */
+static int bind_place(struct db_stmt *st, int i, const struct pc_record *r)
+{
+	return db_bind_text(st, i, r->pc.display, strlen(r->pc.display)) ||
+	       db_bind_double(st, i + 1, r->lat) || db_bind_double(st, i + 2, r->lon) ||
+	       db_bind_text(st, i + 3, r->pc.outcode, strlen(r->pc.outcode));
 }
 
 static void rides_page(struct http_request *req, struct http_response *res)
@@ -194,9 +200,7 @@ static void offer(struct http_request *req, struct http_response *res)
 					   " lon, district, seats, returns, max_detour_min, notes, status,"
 					   " created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?)");
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
-	    db_bind_text(st, 3, r.pc.display, strlen(r.pc.display)) || db_bind_double(st, 4, r.lat) ||
-	    db_bind_double(st, 5, r.lon) || db_bind_text(st, 6, r.pc.outcode, strlen(r.pc.outcode)) ||
-	    db_bind_int(st, 7, seats) || db_bind_int(st, 8, qs_get(&f, "returns") != NULL) ||
+	    bind_place(st, 3, &r) || db_bind_int(st, 7, seats) || db_bind_int(st, 8, qs_get(&f, "returns") != NULL) ||
 	    db_bind_double(st, 9, (double)detour) ||
 	    db_bind_text(st, 10, notes ? notes : "", notes ? strlen(notes) : 0) ||
 	    db_bind_int(st, 11, (long long)time(NULL)) || db_step(st) != DB_DONE) {
@@ -231,9 +235,7 @@ static void request(struct http_request *req, struct http_response *res)
 					   " lon = excluded.lon, district = excluded.district, state = 'open',"
 					   " offer_id = NULL WHERE state IN ('open', 'declined', 'cancelled')");
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
-	    db_bind_text(st, 3, r.pc.display, strlen(r.pc.display)) || db_bind_double(st, 4, r.lat) ||
-	    db_bind_double(st, 5, r.lon) || db_bind_text(st, 6, r.pc.outcode, strlen(r.pc.outcode)) ||
-	    db_bind_int(st, 7, (long long)time(NULL)) || db_step(st) != DB_DONE) {
+	    bind_place(st, 3, &r) || db_bind_int(st, 7, (long long)time(NULL)) || db_step(st) != DB_DONE) {
 		if (st)
 			db_reset(st);
 		page_message(req, res, 500, "Sorry", "The request could not be saved.", &w);
