@@ -2,27 +2,14 @@
 // route fails this test until it is given a row here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Visitor, copyDb, totp, run, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongVisitor, run, FIXTURE_DB } from './lib.mjs';
 
 let srv, db;
 const who = {};       // role -> { v: Visitor, email }
 const ids = {};       // group and person ids
 
 async function strong(email, name) {
-  const v = new Visitor(srv.url);
-  await v.signInByLink(srv.outbox, email, name);
-  await v.post('/account/password', { password: 'a long enough password', again: 'a long enough password' });
-  await v.post('/account/totp/start');
-  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
-  const ok = await v.post('/account/totp/confirm', { code: totp(secret) });
-  assert.equal(ok.status, 200);
-  await v.post('/signout');
-  const s = new Visitor(srv.url);
-  await s.get('/signin');
-  assert.equal((await s.post('/signin/password', { email, password: 'a long enough password' })).status, 303);
-  await s.get('/signin/totp');
-  assert.equal((await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) })).status, 303);
-  await s.get('/account');
+  const s = await strongVisitor(srv, email, name);
   assert.equal((await s.api('GET', '/api/v1/me')).body.result.strong_session, true);
   return s;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import { startServer, Visitor, copyDb, totp, run, linkFor, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
 
 let srv, db, admin, gid;
 // many volunteers sign up from one address here: the per-IP limits are tested elsewhere
@@ -15,24 +15,6 @@ const LOOSE = { TURNOUT_REMINDER_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/10
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
-
-async function strongAdmin() {
-  assert.equal(run(['admin', '--email', 'org@example.org', '--name', 'Orla Organiser', '--db', db]).status, 0);
-  const v = new Visitor(srv.url);
-  await v.signInByLink(srv.outbox, 'org@example.org', 'Orla Organiser');
-  await v.post('/account/password', { password: 'organiser password', again: 'organiser password' });
-  await v.post('/account/totp/start');
-  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
-  await v.post('/account/totp/confirm', { code: totp(secret) });
-  await v.post('/signout');
-  const s = new Visitor(srv.url);
-  await s.get('/signin');
-  await s.post('/signin/password', { email: 'org@example.org', password: 'organiser password' });
-  await s.get('/signin/totp');
-  await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) });
-  await s.get('/account');
-  return s;
-}
 
 async function post(fields) {
   await admin.get('/events/new');
@@ -45,7 +27,7 @@ const ev = (r) => Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db, env: LOOSE });
-  admin = await strongAdmin();
+  admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Doorknockers', seats: 'E14001193' });
   gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;

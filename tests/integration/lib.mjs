@@ -148,22 +148,29 @@ export function totp(secretB32, when = Date.now()) {
   return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
 }
 
-// A national admin signed in with password and TOTP (a strong session).
-export async function strongAdmin(srv, db, email = 'org@example.org', name = 'Orla Organiser') {
-  const made = run(['admin', '--email', email, '--name', name, '--db', db]);
-  if (made.status !== 0) throw new Error(made.stderr);
+// Someone signed in with password and TOTP (a strong session): sets both up
+// through the pages, signs out, and signs in again with them.
+export async function strongVisitor(srv, email, name) {
   const v = new Visitor(srv.url);
   await v.signInByLink(srv.outbox, email, name);
-  await v.post('/account/password', { password: 'organiser password', again: 'organiser password' });
+  await v.post('/account/password', { password: 'a long enough password', again: 'a long enough password' });
   await v.post('/account/totp/start');
   const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec((await v.get('/account/security')).body)[1];
-  await v.post('/account/totp/confirm', { code: totp(secret) });
+  if ((await v.post('/account/totp/confirm', { code: totp(secret) })).status !== 200) throw new Error('TOTP enrolment failed');
   await v.post('/signout');
   const s = new Visitor(srv.url);
   await s.get('/signin');
-  await s.post('/signin/password', { email, password: 'organiser password' });
+  await s.post('/signin/password', { email, password: 'a long enough password' });
   await s.get('/signin/totp');
+  // the enrolment used this step's code; the next step's is accepted
   await s.post('/signin/totp', { code: totp(secret, Date.now() + 30000) });
   await s.get('/account');
   return s;
+}
+
+// A national admin (made with `turnout admin`) on a strong session.
+export async function strongAdmin(srv, db, email = 'org@example.org', name = 'Orla Organiser') {
+  const made = run(['admin', '--email', email, '--name', name, '--db', db]);
+  if (made.status !== 0) throw new Error(made.stderr);
+  return strongVisitor(srv, email, name);
 }
