@@ -38,9 +38,9 @@ int main(void)
 			r[i] = (struct match_point){ rnd(52.38, 53.48), rnd(-2.38, -0.58) };
 		struct match_result g, m;
 		double t0 = now();
-		match_solve(d, nd, r, nr, session, 1, &g);
+		match_solve(d, nd, r, nr, session, NULL, 1, &g);
 		double t1 = now();
-		match_solve(d, nd, r, nr, session, 0, &m);
+		match_solve(d, nd, r, nr, session, NULL, 0, &m);
 		double t2 = now();
 		size_t seats = 0;
 		for (size_t i = 0; i < nd; i++)

@@ -239,6 +239,11 @@ static const char *const migrations[] = {
 	"  UNIQUE (event_id, rider_id)"
 	");"
 	"CREATE INDEX ride_requests_offer ON ride_requests(offer_id, state);",
+
+	/* 11: a driver's departure, and invitations (the driver asks the rider) */
+	"ALTER TABLE ride_offers ADD COLUMN depart_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE ride_requests ADD COLUMN invited INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX ride_requests_event ON ride_requests(event_id, state);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -179,6 +179,12 @@ static void event_page(struct http_request *req, struct http_response *res)
 	json_object_set_new(ctx, "awaiting", json_boolean(e.awaiting));
 	json_object_set_new(ctx, "draft", json_boolean(e.draft));
 	json_object_set_new(ctx, "ride_seats", json_integer(rides_seats_offered(db, e.id)));
+	struct person me;
+	long near = w.actor.id && person_by_id(db, w.actor.id, &me) == 1
+			    ? rides_seats_near(db, e.id, (struct match_point){ e.lat, e.lon }, me.postcode)
+			    : -1;
+	if (near >= 0)
+		json_object_set_new(ctx, "ride_seats_near", json_integer(near));
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));
@@ -195,7 +201,9 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 	json_t *out = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
 					   " e.ends_at, e.lat, e.lon,"
-					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
+					   " (SELECT coalesce(sum(seats - taken), 0) FROM ride_offers"
+					   " WHERE event_id = e.id AND status = 'open')"
 					   " FROM events e WHERE e.status = 'published'"
 					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
 					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
@@ -213,11 +221,13 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 			continue;
 		char when[128];
 		when_text((time_t)db_col_int(st, 4), (time_t)db_col_int(st, 5), when, sizeof(when));
-		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "id",
+		/* how many can get there: places, and the car seats offered to reach them */
+		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id",
 					 (json_int_t)db_col_int(st, 0), "title", db_col_text(st, 1),
 					 "type", event_type_name(db_col_text(st, 2)), "seat",
 					 seat_name(app, db_col_text(st, 3)), "when", when, "places",
-					 (json_int_t)free_places, "full", free_places <= 0);
+					 (json_int_t)free_places, "full", free_places <= 0, "ride_seats",
+					 (json_int_t)db_col_int(st, 9));
 		if (have_point)
 			json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
 		json_array_append_new(out, item);
@@ -990,14 +1000,20 @@ static void attendance(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
-/* Emails everyone going or waiting for event id, from the mail queue. */
+/* Emails everyone going, waiting, driving or riding to event id, from the mail queue. */
 static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
 			  const char *message)
 {
 	struct app *app = req->app;
+	/* drivers and riders too, once each */
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ?"
-					   " AND g.status IN ('going', 'waitlist')");
+					   " ON s.id = g.slot_id WHERE s.event_id = ?1"
+					   " AND g.status IN ('going', 'waitlist')"
+					   " UNION SELECT p.name, p.email FROM ride_offers o JOIN people p"
+					   " ON p.id = o.driver_id WHERE o.event_id = ?1 AND o.status = 'open'"
+					   " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
+					   " ON p.id = r.rider_id WHERE r.event_id = ?1"
+					   " AND r.state != 'cancelled'");
 	long told = 0;
 
 	if (!st || db_bind_int(st, 1, id))

@@ -16,8 +16,8 @@ double match_minutes(struct match_point a, struct match_point b)
 static double bound(const struct match_driver *d, double direct)
 {
 	double b = d->max_detour_min;
-	double pct = d->max_detour_pct < MATCH_MAX_DETOUR_PCT ? d->max_detour_pct
-							       : MATCH_MAX_DETOUR_PCT;
+	double pct =
+	    d->max_detour_pct < MATCH_MAX_DETOUR_PCT ? d->max_detour_pct : MATCH_MAX_DETOUR_PCT;
 	double by_pct = direct * pct / 100.0;
 	return b < by_pct ? b : by_pct;
 }
@@ -72,7 +72,8 @@ static double best_insertion(const struct match_driver *d, const struct match_pl
 		if (pos == p->nstops)
 			order[n++] = r;
 		double det;
-		if (match_route_ok(d, session, riders, order, n, &det) && det - p->detour_min < best) {
+		if (match_route_ok(d, session, riders, order, n, &det) &&
+		    det - p->detour_min < best) {
 			best = det - p->detour_min;
 			*at = pos;
 		}
@@ -104,9 +105,9 @@ static int by_distance(const void *a, const void *b)
 	return da < db ? -1 : da > db;
 }
 
-static void solve_greedy(const struct match_driver *drv, size_t nd, const struct match_point *riders,
-			 size_t nr, struct match_point session, int **cands, int *ncands,
-			 struct match_result *out)
+static void solve_greedy(const struct match_driver *drv, size_t nd,
+			 const struct match_point *riders, size_t nr, struct match_point session,
+			 int **cands, int *ncands, struct match_result *out)
 {
 	int *order = xmalloc(nr * sizeof(int));
 	for (size_t i = 0; i < nr; i++)
@@ -119,7 +120,8 @@ static void solve_greedy(const struct match_driver *drv, size_t nd, const struct
 		double best = DBL_MAX;
 		for (int c = 0; c < ncands[r]; c++) {
 			int d = cands[r][c], pos;
-			double cost = best_insertion(&drv[d], &out->plans[d], session, riders, r, &pos);
+			double cost =
+			    best_insertion(&drv[d], &out->plans[d], session, riders, r, &pos);
 			if (cost < best) {
 				best = cost;
 				best_d = d;
@@ -141,9 +143,9 @@ static void solve_greedy(const struct match_driver *drv, size_t nd, const struct
  * option left counts as the largest regret), so hard-to-place riders are
  * placed before easy ones take their seats.
  */
-static void solve_regret(const struct match_driver *drv, size_t nd, const struct match_point *riders,
-			 size_t nr, struct match_point session, int **cands, int *ncands,
-			 struct match_result *out)
+static void solve_regret(const struct match_driver *drv, size_t nd,
+			 const struct match_point *riders, size_t nr, struct match_point session,
+			 int **cands, int *ncands, struct match_result *out)
 {
 	double **cost = xmalloc(nr * sizeof(double *));
 	int **pos = xmalloc(nr * sizeof(int *));
@@ -153,8 +155,8 @@ static void solve_regret(const struct match_driver *drv, size_t nd, const struct
 		cost[r] = xmalloc((size_t)(ncands[r] ? ncands[r] : 1) * sizeof(double));
 		pos[r] = xmalloc((size_t)(ncands[r] ? ncands[r] : 1) * sizeof(int));
 		for (int c = 0; c < ncands[r]; c++)
-			cost[r][c] = best_insertion(&drv[cands[r][c]], &out->plans[cands[r][c]], session,
-						    riders, (int)r, &pos[r][c]);
+			cost[r][c] = best_insertion(&drv[cands[r][c]], &out->plans[cands[r][c]],
+						    session, riders, (int)r, &pos[r][c]);
 	}
 	for (;;) {
 		int pick = -1, pick_c = -1;
@@ -166,9 +168,9 @@ static void solve_regret(const struct match_driver *drv, size_t nd, const struct
 			int bc = -1;
 			for (int c = 0; c < ncands[r]; c++) {
 				if (dirty[cands[r][c]])
-					cost[r][c] = best_insertion(&drv[cands[r][c]],
-								    &out->plans[cands[r][c]], session,
-								    riders, (int)r, &pos[r][c]);
+					cost[r][c] = best_insertion(
+					    &drv[cands[r][c]], &out->plans[cands[r][c]], session,
+					    riders, (int)r, &pos[r][c]);
 				if (cost[r][c] < b1) {
 					b2 = b1;
 					b1 = cost[r][c];
@@ -204,7 +206,82 @@ static void solve_regret(const struct match_driver *drv, size_t nd, const struct
 	free(dirty);
 }
 
-static void result_init(struct match_result *r, size_t nd, size_t nr)
+struct order_search {
+	double leg[MATCH_MAX_SEATS + 1][MATCH_MAX_SEATS + 1]; /* [n] is the start */
+	double to_session[MATCH_MAX_SEATS];
+	int n, cur[MATCH_MAX_SEATS], best[MATCH_MAX_SEATS];
+	double best_time;
+};
+
+static void order_dfs(struct order_search *s, int depth, int at, unsigned used, double t)
+{
+	if (t >= s->best_time)
+		return;
+	if (depth == s->n) {
+		t += depth ? s->to_session[at] : 0;
+		if (t < s->best_time) {
+			s->best_time = t;
+			memcpy(s->best, s->cur, sizeof(s->cur));
+		}
+		return;
+	}
+	for (int i = 0; i < s->n; i++) {
+		if (used & (1u << i))
+			continue;
+		s->cur[depth] = i;
+		order_dfs(s, depth + 1, i, used | (1u << i), t + s->leg[at][i]);
+	}
+}
+
+void match_order(struct match_point start, struct match_point session,
+		 const struct match_point *riders, const int *which, int n, int *order)
+{
+	static _Thread_local struct order_search s;
+
+	if (n > MATCH_MAX_SEATS)
+		n = MATCH_MAX_SEATS;
+	s.n = n;
+	s.best_time = DBL_MAX;
+	for (int i = 0; i < n; i++) {
+		s.to_session[i] = match_minutes(riders[which[i]], session);
+		s.leg[n][i] = match_minutes(start, riders[which[i]]);
+		for (int j = 0; j < n; j++)
+			s.leg[i][j] = match_minutes(riders[which[i]], riders[which[j]]);
+	}
+	order_dfs(&s, 0, n, 0, 0);
+	for (int i = 0; i < n; i++)
+		order[i] = which[s.best[i]];
+}
+
+/* Riders already carried keep their driver, in the shortest order. */
+static void pin(const struct match_driver *drv, size_t nd, const struct match_point *riders,
+		size_t nr, struct match_point session, const int *pinned, struct match_result *out)
+{
+	int which[MATCH_MAX_SEATS];
+
+	for (size_t d = 0; pinned && d < nd; d++) {
+		int n = 0;
+		for (size_t r = 0; r < nr && n < MATCH_MAX_SEATS && n < drv[d].seats; r++)
+			if (pinned[r] == (int)d) {
+				which[n++] = (int)r;
+				out->rider_driver[r] = (int)d;
+			}
+		if (!n)
+			continue;
+		struct match_plan *p = &out->plans[d];
+		match_order(drv[d].start, session, riders, which, n, p->stops);
+		p->nstops = n;
+		double det;
+		/* a set the driver took on beyond the rules stays, and takes no one else */
+		if (!match_route_ok(&drv[d], session, riders, p->stops, n, &det))
+			det = 0;
+		p->detour_min = det;
+	}
+}
+
+static void result_init(struct match_result *r, const struct match_driver *drv, size_t nd,
+			const struct match_point *riders, size_t nr, struct match_point session,
+			const int *pinned)
 {
 	r->carried = 0;
 	r->total_detour_min = 0;
@@ -212,6 +289,7 @@ static void result_init(struct match_result *r, size_t nd, size_t nr)
 	for (size_t i = 0; i < nr; i++)
 		r->rider_driver[i] = -1;
 	r->plans = xcalloc(nd ? nd : 1, sizeof(struct match_plan));
+	pin(drv, nd, riders, nr, session, pinned, r);
 }
 
 static void tally(struct match_result *r, size_t nd, size_t nr)
@@ -225,7 +303,8 @@ static void tally(struct match_result *r, size_t nd, size_t nr)
 }
 
 void match_solve(const struct match_driver *drivers, size_t nd, const struct match_point *riders,
-		 size_t nr, struct match_point session, int greedy_only, struct match_result *out)
+		 size_t nr, struct match_point session, const int *pinned, int greedy_only,
+		 struct match_result *out)
 {
 	/* candidate drivers per rider: those who could carry them alone */
 	int **cands = xmalloc((nr ? nr : 1) * sizeof(int *));
@@ -234,17 +313,17 @@ void match_solve(const struct match_driver *drivers, size_t nd, const struct mat
 		cands[r] = xmalloc((nd ? nd : 1) * sizeof(int));
 		for (size_t d = 0; d < nd; d++) {
 			int one = (int)r;
-			if (drivers[d].seats > 0 &&
+			if (drivers[d].seats > 0 && !(pinned && pinned[r] >= 0) &&
 			    match_route_ok(&drivers[d], session, riders, &one, 1, NULL))
 				cands[r][ncands[r]++] = (int)d;
 		}
 	}
-	result_init(out, nd, nr);
+	result_init(out, drivers, nd, riders, nr, session, pinned);
 	solve_greedy(drivers, nd, riders, nr, session, cands, ncands, out);
 	tally(out, nd, nr);
 	if (!greedy_only) {
 		struct match_result alt;
-		result_init(&alt, nd, nr);
+		result_init(&alt, drivers, nd, riders, nr, session, pinned);
 		solve_regret(drivers, nd, riders, nr, session, cands, ncands, &alt);
 		tally(&alt, nd, nr);
 		if (alt.carried > out->carried ||

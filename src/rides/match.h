@@ -20,11 +20,11 @@
 
 #include <stddef.h>
 
-#define ROAD_FACTOR 1.3
-#define ROAD_KMH 50.0
+#define ROAD_FACTOR	     1.3
+#define ROAD_KMH	     50.0
 #define MATCH_MAX_DETOUR_PCT 40.0
-#define MATCH_MIN_SHARED 0.30
-#define MATCH_MAX_SEATS 8
+#define MATCH_MIN_SHARED     0.30
+#define MATCH_MAX_SEATS	     8
 
 struct match_point {
 	double lat, lon;
@@ -32,9 +32,9 @@ struct match_point {
 
 struct match_driver {
 	struct match_point start;
-	int seats;                 /* 1..MATCH_MAX_SEATS */
-	double max_detour_min;     /* their own bound, minutes */
-	double max_detour_pct;     /* and as a share of their direct time */
+	int seats;	       /* 1..MATCH_MAX_SEATS */
+	double max_detour_min; /* their own bound, minutes */
+	double max_detour_pct; /* and as a share of their direct time */
 };
 
 struct match_plan {
@@ -46,8 +46,8 @@ struct match_plan {
 struct match_result {
 	size_t carried;
 	double total_detour_min;
-	int *rider_driver;         /* per rider: driver index, or -1 */
-	struct match_plan *plans;  /* per driver */
+	int *rider_driver;	  /* per rider: driver index, or -1 */
+	struct match_plan *plans; /* per driver */
 };
 
 /* Minutes from a to b by road, in the model above. */
@@ -55,10 +55,22 @@ double match_minutes(struct match_point a, struct match_point b);
 /* 1 when a driver may carry exactly these riders in this order. */
 int match_route_ok(const struct match_driver *d, struct match_point session,
 		   const struct match_point *riders, const int *order, int n, double *detour);
-/* Allocates out's arrays (match_result_release frees them). greedy_only: the
- * baseline alone, for comparison. */
+/*
+ * The pick-up order of n riders (n <= MATCH_MAX_SEATS) that makes the
+ * route start -> riders -> session shortest, into order[].  Exhaustive,
+ * with pruning: at most 8! orders.
+ */
+void match_order(struct match_point start, struct match_point session,
+		 const struct match_point *riders, const int *which, int n, int *order);
+/*
+ * Allocates out's arrays (match_result_release frees them).  pinned, when
+ * not NULL, gives per rider the driver already carrying them (or -1):
+ * those stay where they are, in the best order, and use up seats.
+ * greedy_only: the baseline alone, for comparison.
+ */
 void match_solve(const struct match_driver *drivers, size_t nd, const struct match_point *riders,
-		 size_t nr, struct match_point session, int greedy_only, struct match_result *out);
+		 size_t nr, struct match_point session, const int *pinned, int greedy_only,
+		 struct match_result *out);
 void match_result_release(struct match_result *r);
 
 #endif

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
 
-let srv, db, event;
+let srv, db, event, admin;
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
@@ -19,7 +19,7 @@ async function person(email, name) {
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
-  const admin = await strongAdmin(srv, db);
+  admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Drivers', seats: 'E14001193' });
   const gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
@@ -37,6 +37,7 @@ test('offer, request, ask, accept: details shared only once accepted', async () 
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'nowhere', seats: '2' })).status, 400);
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', max_detour_min: '25', notes: 'Child seat' })).status, 303);
   assert.match((await driver.get(`/events/${event}`)).body, /Rides: 2 seats offered/);
+  assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '2' })).status, 400, 'one offer per driver');
 
   const rider = await person('rae.rider@example.org', 'Rae Rider');
   assert.equal((await rider.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FE' })).status, 303);
@@ -54,7 +55,8 @@ test('offer, request, ask, accept: details shared only once accepted', async () 
   assert.equal((await rider.post(`/rides/requests/${rid}/accept`)).status, 404);
   assert.equal((await driver.post(`/rides/requests/${rid}/accept`)).status, 303);
   const after = (await driver.get(`/events/${event}/rides`)).body;
-  assert.match(after, /pick up at DE65 5FE, contact rae\.rider@example\.org/);
+  assert.match(after, /pick up Rae at DE65 5FE<\/li>/);
+  assert.match(after, /Rae from DE65\s+— contact rae\.rider@example\.org/);
   const riderSees = (await rider.get(`/events/${event}/rides`)).body;
   assert.match(riderSees, /Dee is taking you\. Contact: dee\.driver@example\.org/);
   assert.match(riderSees, /Child seat/);
@@ -82,7 +84,7 @@ test('accepts racing for the last seats never overbook', async () => {
   assert.throws(() => sql(`UPDATE ride_offers SET taken = 3 WHERE id = ${oid}`), /CHECK constraint/);
 });
 
-test('a rider cancelling frees the seat; a driver withdrawing frees the riders, and they are told', async () => {
+test('a rider cancelling frees the seat; a driver withdrawing re-matches the riders, and they are told', async () => {
   const driver = await person('wyn.driver@example.org', 'Wyn Driver');
   await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '1', max_detour_min: '30' });
   const oid = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'wyn.driver@example.org')");
@@ -104,14 +106,98 @@ test('a rider cancelling frees the seat; a driver withdrawing frees the riders, 
   assert.equal((await driver.post(`/rides/requests/${rid}/accept`)).status, 303);
   assert.equal((await rider.post(`/rides/offers/${oid}/cancel`)).status, 404, 'only the driver withdraws');
   assert.equal((await driver.post(`/rides/offers/${oid}/cancel`)).status, 303);
-  assert.equal(sql(`SELECT state || ',' || coalesce(offer_id, 'none') FROM ride_requests WHERE id = ${rid}`), 'open,none');
+  // Dee (first test) still has a seat on a route that fits: the matcher asks her for Ria
+  const dee = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'dee.driver@example.org')");
+  assert.equal(sql(`SELECT state || ',' || coalesce(offer_id, 'none') || ',' || invited FROM ride_requests WHERE id = ${rid}`), `asked,${dee},0`);
   await new Promise((r) => setTimeout(r, 300));
   const subjects = execFileSync('sh', ['-c', `grep -l "^To: ria@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
   assert.match(subjects, /Your ride is confirmed/);
-  assert.match(subjects, /Your driver cancelled/);
+  assert.match(subjects, /Your driver cancelled: we asked another/);
+  const toDee = execFileSync('sh', ['-c', `grep -l "^To: dee.driver@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  assert.equal(toDee.match(/A rider asks for a seat/g).length, 2, 'Rae asked, then the matcher asked for Ria');
   const toDriver = execFileSync('sh', ['-c', `grep -l "^To: wyn.driver@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
   assert.match(toDriver, /A rider asks for a seat/);
   assert.match(toDriver, /A rider cancelled/);
+});
+
+test('the matcher suggests a rider, the driver invites, the rider accepts; the plan and its calendar', async () => {
+  await admin.get('/events/new');
+  const r = await admin.post('/events', { group: sql('SELECT min(id) FROM local_groups'), type: 'canvass',
+    title: 'Plan test', date: day(4), start: '11:00', end: '13:00', postcode: 'DE22 1AA', capacity: '10' });
+  const ev = Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
+  const drv = new Visitor(srv.url);
+  await drv.signInByLink(srv.outbox, 'ina.driver@example.org', 'Ina Driver');
+  await drv.get(`/events/${ev}/rides`);
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', depart: '12:00' })).status, 400, 'leaves after it starts');
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', depart: '25:00' })).status, 400);
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', depart: '10:15', max_detour_min: '30' })).status, 303);
+  const oid = sql(`SELECT id FROM ride_offers WHERE event_id = ${ev}`);
+  // nobody has asked for a ride yet
+  assert.doesNotMatch((await drv.get(`/events/${ev}/rides`)).body, /Riders who fit your route/);
+  // a rider near the route asks the session, not a driver; another far away also asks
+  const rider = new Visitor(srv.url);
+  await rider.signInByLink(srv.outbox, 'ola.rider@example.org', 'Ola Rider');
+  await rider.get(`/events/${ev}/rides`);
+  await rider.post(`/events/${ev}/rides/request`, { postcode: 'DE65 5FE' });
+  const far = new Visitor(srv.url);
+  await far.signInByLink(srv.outbox, 'fen.far@example.org', 'Fen Far');
+  await far.get(`/events/${ev}/rides`);
+  await far.post(`/events/${ev}/rides/request`, { postcode: 'ZE1 0AA' });
+  const rid = sql(`SELECT id FROM ride_requests WHERE event_id = ${ev} AND postcode = 'DE65 5FE'`);
+  const farId = sql(`SELECT id FROM ride_requests WHERE event_id = ${ev} AND postcode = 'ZE1 0AA'`);
+  const page = (await drv.get(`/events/${ev}/rides`)).body;
+  assert.match(page, /Riders who fit your route/);
+  assert.match(page, /Ola from DE65 · about \d+ min out of your way/);
+  assert.doesNotMatch(page, /Fen|DE65 5FE|ola\.rider@/, 'suggested by first name and district only');
+  // the far rider does not fit; a stranger cannot invite with this offer
+  assert.equal((await drv.post(`/rides/offers/${oid}/invite`, { request: farId })).status, 303, 'a driver may still invite anyone looking');
+  assert.equal(sql(`SELECT state || invited FROM ride_requests WHERE id = ${farId}`), 'asked1');
+  assert.equal((await far.post(`/rides/requests/${farId}/decline`)).status, 303);
+  assert.equal((await drv.post(`/rides/offers/${oid}/invite`, { request: farId })).status, 404, 'not twice after a no');
+  assert.equal((await rider.post(`/rides/offers/${oid}/invite`, { request: rid })).status, 404, 'only the driver invites');
+  assert.equal((await drv.post(`/rides/offers/${oid}/invite`, { request: rid })).status, 303);
+  // the driver cannot accept on the rider's behalf; the rider does
+  assert.equal((await drv.post(`/rides/requests/${rid}/accept`)).status, 404);
+  const invited = (await rider.get(`/events/${ev}/rides`)).body;
+  assert.match(invited, /Ina invites you to ride with them/);
+  assert.equal((await rider.post(`/rides/requests/${rid}/accept`)).status, 303);
+  assert.equal(sql(`SELECT taken FROM ride_offers WHERE id = ${oid}`), '1');
+  // the plan: leave 10:15, the pick-up a few minutes later, arrival before 11:00
+  const plan = (await drv.get(`/events/${ev}/rides`)).body;
+  const m = /10:15 leave DE65 5PN<\/li><li>10:(\d\d) pick up Ola at DE65 5FE<\/li><li>10:(\d\d) arrive/.exec(plan);
+  assert.ok(m, 'the plan lists the stops in order with times');
+  assert.ok(Number(m[1]) > 15 && Number(m[2]) > Number(m[1]) && Number(m[2]) < 60);
+  const riderPage = (await rider.get(`/events/${ev}/rides`)).body;
+  assert.match(riderPage, new RegExp(`Pick-up at about <strong>10:${m[1]}</strong>`));
+  const { default: ICAL } = await import('ical.js');
+  for (const [v, summary] of [[drv, 'Drive to Plan test'], [rider, 'Ride to Plan test with Ina']]) {
+    const res = await v.get(`/events/${ev}/rides.ics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /text\/calendar/);
+    const vevent = new ICAL.Component(ICAL.parse(res.body)).getFirstSubcomponent('vevent');
+    const e = new ICAL.Event(vevent);
+    assert.equal(e.summary, summary);
+    assert.match(e.description, /DE65 5FE/);
+    assert.equal(e.startDate.toJSDate().getUTCMinutes() % 60, v === drv ? 15 : Number(m[1]));
+  }
+  assert.equal((await far.get(`/events/${ev}/rides.ics`)).status, 404, 'no ride, no entry');
+  // "seats available from your area" for someone with a postcode near the route
+  const near = new Visitor(srv.url);
+  await near.signInByLink(srv.outbox, 'nia.near@example.org', 'Nia Near');
+  sql("UPDATE people SET postcode = 'DE65 5FE' WHERE email = 'nia.near@example.org'");
+  assert.match((await near.get(`/events/${ev}`)).body, /1 seats available from your area/);
+  sql("UPDATE people SET postcode = 'ZE1 0AA' WHERE email = 'nia.near@example.org'");
+  assert.doesNotMatch((await near.get(`/events/${ev}`)).body, /available from your area/);
+  const api = await near.api('GET', '/api/v1/events?seat=E14001193');
+  assert.equal(api.body.result.find((x) => x.id === ev).ride_seats, 1);
+  // moving the session tells its drivers and riders too
+  await admin.get(`/events/${ev}`);
+  assert.equal((await admin.post(`/events/${ev}/cancel`)).status, 303);
+  await new Promise((res) => setTimeout(res, 300));
+  for (const who of ['ina.driver', 'ola.rider', 'fen.far']) {
+    const subj = execFileSync('sh', ['-c', `grep -l "^To: ${who}@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+    assert.match(subj, /Session cancelled/, who);
+  }
 });
 
 test('signed out: sent to sign in; an unknown session is 404', async () => {
