@@ -23,7 +23,7 @@ PORT     ?= 8080
 LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
              src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c \
              src/auth/*.c src/mail/*.c src/people/*.c src/groups/*.c src/admin/*.c src/events/*.c \
-             src/demo/*.c src/campaigns/*.c src/rides/*.c \
+             src/demo/*.c src/campaigns/*.c src/rides/*.c src/phonebank/*.c \
              src/app.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
