@@ -12,6 +12,7 @@
 #include "auth/totp.h"
 #include "groups/groups.h"
 #include "campaigns/campaigns.h"
+#include "phonebank/phonebank.h"
 #include "rides/rides.h"
 #include "events/events.h"
 #include "pages/pages.h"
@@ -118,7 +119,7 @@ struct db *app_db(struct app *app)
 
 const struct http_route *app_routes(size_t *n)
 {
-	static struct http_route all[128];
+	static struct http_route all[APP_MAX_ROUTES];
 	static size_t count;
 	const struct {
 		const struct http_route *r;
@@ -134,11 +135,12 @@ const struct http_route *app_routes(size_t *n)
 		{ campaigns_routes, campaigns_nroutes },
 		{ coverage_routes, coverage_nroutes },
 		{ rides_routes, rides_nroutes },
+		{ phonebank_routes, phonebank_nroutes },
 	};
 
 	if (!count)
 		for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++)
-			for (size_t i = 0; i < features[f].n && count < 128; i++)
+			for (size_t i = 0; i < features[f].n && count < APP_MAX_ROUTES; i++)
 				all[count++] = features[f].r[i];
 	*n = count;
 	return all;

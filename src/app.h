@@ -59,7 +59,8 @@ int visitor_begin(struct http_request *req, struct http_response *res, struct wh
 /* Parses a urlencoded body into form; 0, or -1 after answering 400. */
 int form_read(struct http_request *req, struct http_response *res, struct qs *form);
 
-/* Every route of every feature, for the server. */
+/* Every route of every feature, for the server (the authz test checks none is dropped). */
+#define APP_MAX_ROUTES 192
 const struct http_route *app_routes(size_t *n);
 
 /* The folder beside the running binary's parent (build/turnout -> .). */

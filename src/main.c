@@ -17,6 +17,7 @@
 #include "demo/demo.h"
 #include "events/reminders.h"
 #include "people/people.h"
+#include "phonebank/store.h"
 #include "import/import.h"
 #include "postcodes/lookup.h"
 #include "postcodes/pc_json.h"
@@ -40,6 +41,7 @@ static const char usage_main[] =
 	"  admin      create or promote a national admin (the first one)\n"
 	"  routes     list every HTTP route (method and path)\n"
 	"  demo       add demo groups, an organiser and sessions (once)\n"
+	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -78,6 +80,13 @@ static const char usage_demo[] =
 	"\n"
 	"Adds local groups in the four tightest 2024 marginals, an organiser for them\n"
 	"(sign-in details printed) and upcoming sessions. Does nothing if sessions exist.\n";
+
+static const char usage_contacts[] =
+	"usage: turnout contacts --phonebank ID FILE [--db PATH]\n"
+	"  Streams FILE (CSV or gzip CSV with a header row naming a phone column;\n"
+	"  name or first/last name, postcode and any other columns are kept) into\n"
+	"  phone bank ID, showing progress on a terminal, then reports rows added,\n"
+	"  merged by phone, dropped for the do-not-call ledger and refused by line.\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -293,6 +302,72 @@ static int cmd_demo(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_contacts(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "phonebank", required_argument, NULL, 'p' },
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dbp = env_or("TURNOUT_DB", DEFAULT_DB), *bank_arg = NULL;
+	static struct phonebank pb;
+	static struct contacts_report rep;
+	struct db *db = NULL;
+	struct progress pg;
+	char err[512];
+	long bank;
+	int c, fd = -1, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': bank_arg = optarg; break;
+		case 'd': dbp = optarg; break;
+		default: fputs(usage_contacts, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !bank_arg ||
+	    num_parse_long(bank_arg, strlen(bank_arg), 1, 1L << 40, &bank)) {
+		fputs(usage_contacts, stderr);
+		return EXIT_USAGE;
+	}
+	if ((fd = open(argv[optind], O_RDONLY)) < 0) {
+		fprintf(stderr, "turnout contacts: %s: %s\n", argv[optind], strerror(errno));
+		return 1;
+	}
+	if (access(dbp, F_OK) != 0 || db_open(&db, dbp, 0, err, sizeof(err)) ||
+	    db_migrate(db, err, sizeof(err))) {
+		fprintf(stderr, "turnout contacts: cannot open %s\n", dbp);
+		goto done;
+	}
+	if (phonebank_get(db, bank, &pb) != 1) {
+		fprintf(stderr, "turnout contacts: there is no phone bank %ld\n", bank);
+		goto done;
+	}
+	progress_begin(&pg, "contacts", 0);
+	double t0 = now_seconds();
+	int failed = contacts_import(db, &pb, fd, &rep, &pg);
+	progress_end(&pg);
+	if (failed) {
+		fprintf(stderr, "turnout contacts: %s\n", rep.fatal);
+		goto done;
+	}
+	double dt = now_seconds() - t0;
+	printf("%ld rows in %.1f s (%.0f rows/s): %ld added, %ld merged by phone, %ld on the"
+	       " do-not-call ledger, %ld refused\n",
+	       rep.rows, dt, dt > 0 ? rep.rows / dt : 0.0, rep.added, rep.merged, rep.opted_out,
+	       rep.invalid);
+	for (size_t i = 0; i < rep.nerrors; i++)
+		printf("  line %ld: %s\n", rep.errors[i].line, rep.errors[i].why);
+	if (rep.invalid > (long)rep.nerrors)
+		printf("  ... and %ld more\n", rep.invalid - (long)rep.nerrors);
+	audit_write(db, 0, "contacts.import", 0, NULL);
+	rc = 0;
+done:
+	close(fd);
+	db_close(db);
+	return rc;
 }
 
 static int cmd_routes(int argc, char **argv)
@@ -540,6 +615,7 @@ int main(int argc, char **argv)
 		{ "admin", usage_admin, cmd_admin },
 		{ "routes", usage_routes, cmd_routes },
 		{ "demo", usage_demo, cmd_demo },
+		{ "contacts", usage_contacts, cmd_contacts },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

@@ -27,6 +27,9 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_EVENT_MANAGE:
 		/* the host themselves, or the group's organisers and admins signed in strongly */
 		return (t && t->owner_id == a->id) || (a->strong && ((t && t->organiser) || a->admin));
+	case ACT_PHONEBANK_MANAGE: return a->strong && ((t && t->organiser) || a->admin);
+	/* a caller sees one voter at a time, only the one leased to them */
+	case ACT_PHONEBANK_CALL: return t && t->caller;
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;
@@ -40,7 +43,7 @@ const char *action_name(enum action act)
 	static const char *const names[ACT_COUNT] = { "self.view",     "self.edit", "group.join",
 						      "group.members", "admin",	    "people.read",
 						      "audit.read",    "event.create", "event.manage",
-						      "event.approve" };
+						      "event.approve", "phonebank.manage", "phonebank.call" };
 	return act >= 0 && act < ACT_COUNT ? names[act] : "unknown";
 }
 

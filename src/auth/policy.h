@@ -32,12 +32,15 @@ enum action {
 	ACT_EVENT_CREATE,   /* post a session for a group: its organisers, admins */
 	ACT_EVENT_MANAGE,   /* attendees, edit, cancel: the host; the group's organisers, admins */
 	ACT_EVENT_APPROVE,  /* publish a volunteer's session: the group's organisers, admins */
+	ACT_PHONEBANK_MANAGE, /* create, import, approve callers, totals, export: organisers, admins */
+	ACT_PHONEBANK_CALL, /* take contacts from the queue: approved callers */
 	ACT_COUNT
 };
 
 struct target {
 	long owner_id;      /* the person the data is about, 0 if none */
 	int organiser;      /* the actor organises the group in question */
+	int caller;         /* the actor is an approved caller for the phone bank */
 };
 
 int policy_allows(const struct actor *a, enum action act, const struct target *t);

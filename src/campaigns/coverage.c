@@ -49,7 +49,7 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 	/* organisers of any group, and admins, with a strong sign-in */
 	struct db_stmt *org = db_cached(db, "SELECT count(*) FROM memberships WHERE person_id = ?"
 					    " AND role = 'organiser'");
-	struct target t = { 0, 0 };
+	struct target t = { 0, 0, 0 };
 	if (org && db_bind_int(org, 1, w.actor.id) == 0 && db_step(org) == DB_ROW)
 		t.organiser = db_col_int(org, 0) > 0;
 	if (org)

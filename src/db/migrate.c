@@ -244,6 +244,60 @@ static const char *const migrations[] = {
 	"ALTER TABLE ride_offers ADD COLUMN depart_at INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE ride_requests ADD COLUMN invited INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX ride_requests_event ON ride_requests(event_id, state);",
+
+	/* 12: phone banking (issue 6) */
+	"CREATE TABLE phonebanks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, script TEXT NOT NULL, survey TEXT NOT NULL,"
+	"  hours_start INTEGER NOT NULL, hours_end INTEGER NOT NULL, days INTEGER NOT NULL,"
+	"  max_attempts INTEGER NOT NULL CHECK (max_attempts BETWEEN 1 AND 10),"
+	"  retry_wait_min INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE phonebank_seats ("
+	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
+	"  seat TEXT NOT NULL, PRIMARY KEY (phonebank_id, seat)"
+	");"
+	"CREATE TABLE phonebank_callers ("
+	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  approved INTEGER NOT NULL DEFAULT 0, asked_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (phonebank_id, person_id)"
+	");"
+	/* avail_at: when the contact may next be offered (NULL: never again);
+	 * a lease sets it to the lease's end, so a lapsed lease is simply
+	 * available again */
+	"CREATE TABLE contacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
+	"  practice INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL, phone TEXT NOT NULL, postcode TEXT NOT NULL, seat TEXT NOT NULL,"
+	"  fields TEXT NOT NULL," /* the list's other columns, as JSON */
+	"  priority INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, rnd INTEGER NOT NULL,"
+	"  avail_at INTEGER, leased_to INTEGER, outcome TEXT,"
+	"  UNIQUE (phonebank_id, phone)"
+	");"
+	"CREATE INDEX contacts_queue ON contacts(phonebank_id, practice, priority DESC, attempts, rnd)"
+	"  WHERE avail_at IS NOT NULL;"
+	"CREATE INDEX contacts_phone ON contacts(phone);"
+	"CREATE INDEX contacts_leased ON contacts(leased_to) WHERE leased_to IS NOT NULL;"
+	"CREATE TABLE calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
+	"  contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	"  caller_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  practice INTEGER NOT NULL, outcome TEXT NOT NULL, notes TEXT NOT NULL, at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX calls_bank ON calls(phonebank_id, practice, at);"
+	"CREATE TABLE call_answers ("
+	"  call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+	"  question INTEGER NOT NULL, answer TEXT NOT NULL"
+	");"
+	"CREATE INDEX call_answers_call ON call_answers(call_id);"
+	/* one ledger across every phone bank, for ever: numbers only */
+	"CREATE TABLE do_not_call (phone TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -52,15 +52,10 @@ static void when_text(time_t a, time_t b, char *out, size_t cap)
 	snprintf(out, cap, "%s, %s–%s", d, t1, t2);
 }
 
-static const char *seat_name(struct app *app, const char *code)
-{
-	const struct seat *s = seats_find(&app->seats, 2024, code);
-	return s ? s->name : code;
-}
 
 static struct target event_target(struct db *db, const struct event *e, long me)
 {
-	struct target t = { e->created_by, 0 };
+	struct target t = { e->created_by, 0, 0 };
 	if (me && e->group_id)
 		t.organiser = group_role_of(db, e->group_id, me) == ROLE_ORGANISER;
 	return t;
@@ -99,8 +94,7 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 		if (st && db_bind_int(st, 1, e->id) == 0) {
 			while (db_step(st) == DB_ROW) {
 				char first[64];
-				snprintf(first, sizeof(first), "%s", db_col_text(st, 0));
-				first[strcspn(first, " ")] = '\0';
+				person_first_name(db_col_text(st, 0), first);
 				json_array_append_new(board, json_pack("{s:s, s:s}", "first_name", first,
 								       "contact", db_col_text(st, 1)));
 			}
@@ -110,7 +104,7 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b,"
 			 " s:b, s:b, s:o}",
 			 "id", (json_int_t)e->id, "title", e->title, "type", event_type_name(e->type),
-			 "when", when, "seat", seat_name(app, e->seat), "postcode", e->postcode,
+			 "when", when, "seat", seats_name(&app->seats, 2024, e->seat), "postcode", e->postcode,
 			 "description", e->description, "address",
 			 show_address && *e->address ? e->address : NULL, "access_notes",
 			 e->access_notes, "status", e->status, "slots", slots, "cancelled",
@@ -225,7 +219,7 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id",
 					 (json_int_t)db_col_int(st, 0), "title", db_col_text(st, 1),
 					 "type", event_type_name(db_col_text(st, 2)), "seat",
-					 seat_name(app, db_col_text(st, 3)), "when", when, "places",
+					 seats_name(&app->seats, 2024, db_col_text(st, 3)), "when", when, "places",
 					 (json_int_t)free_places, "full", free_places <= 0, "ride_seats",
 					 (json_int_t)db_col_int(st, 9));
 		if (have_point)
@@ -383,7 +377,7 @@ static void create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	const char *g = qs_get(&f, "group");
-	struct target t = { 0, 0 };
+	struct target t = { 0, 0, 0 };
 	if (g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid) == 0 && w.actor.id)
 		t.organiser = group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER;
 	else

@@ -182,7 +182,7 @@ static void group_page(struct http_request *req, struct http_response *res)
 
 	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER };
+	struct target t = { 0, role == ROLE_ORGANISER, 0 };
 	int may = policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t);
 	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:b}", "title", name, "id",
 				(json_int_t)gid, "name", name, "joined", role != ROLE_NONE,
@@ -300,7 +300,7 @@ static void members_api(struct http_request *req, struct http_response *res)
 	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 1) ||
 	    api_token_refused(req, res, &w))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER };
+	struct target t = { 0, role == ROLE_ORGANISER, 0 };
 	if (!w.actor.id && !w.actor.token_id) {
 		http_error(res, 401, "Sign in first");
 		return;

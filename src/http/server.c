@@ -44,7 +44,8 @@ struct ctx {
 #define MHD_POOL_BYTES (HTTP_MAX_URL + HTTP_MAX_HEADERS + 6144)
 
 static const char API_CSP[] = "default-src 'none'; frame-ancestors 'none'";
-static const char PAGE_CSP[] = "default-src 'none'; style-src 'self'; img-src 'self';"
+static const char PAGE_CSP[] = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self';"
+			       " connect-src 'self';"
 			       " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 void http_set_header(struct http_response *res, const char *name, const char *value)
@@ -146,6 +147,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 	c->route = "-";
 	arena_init(&c->req.arena, 4096);
 	buf_init(&c->req.body, HTTP_MAX_BODY);
+	c->req.upload_fd = -1;
 	/* keep the raw target for our own parser; MHD's is decoded and split */
 	if (c->url_len <= HTTP_MAX_URL)
 		c->req.path = arena_strdup(&c->req.arena, uri);
@@ -288,6 +290,36 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 	return fail(c, conn, 404, "Resource not found");
 }
 
+/*
+ * Is the request for an upload route?  Matched on the raw path (before the
+ * query) so the body can go to disk from its first byte.
+ */
+static int is_upload(struct ctx *c, const char *method)
+{
+	struct http_server *srv = c->srv;
+	struct route_params params;
+	char path[HTTP_MAX_URL + 1];
+	size_t n = strcspn(c->req.path, "?");
+
+	memcpy(path, c->req.path, n);
+	path[n] = '\0';
+	for (size_t i = 0; i < srv->nroutes; i++)
+		if ((srv->routes[i].flags & ROUTE_UPLOAD) && !strcmp(srv->routes[i].method, method) &&
+		    route_match(srv->routes[i].pattern, path, &params))
+			return 1;
+	return 0;
+}
+
+/* A temporary file no other process can see: created, then unlinked. */
+static int upload_open(void)
+{
+	char tmpl[] = "/tmp/turnout-upload-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -312,8 +344,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (hdr > HTTP_MAX_HEADERS)
 			return fail(c, conn, 431, "Request header fields too large");
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (c->req.path && is_upload(c, method)) {
+			if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_UPLOAD)
+				return fail(c, conn, 413, "Payload too large");
+			if ((c->req.upload_fd = upload_open()) < 0)
+				return fail(c, conn, 503, "No room for the upload");
+			return MHD_YES;
+		}
 		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
 			return fail(c, conn, 413, "Payload too large");
+		return MHD_YES;
+	}
+	if (*upload_data_size && c->req.upload_fd >= 0) {
+		size_t n = *upload_data_size;
+		c->too_large |= c->req.upload_len + n > HTTP_MAX_UPLOAD;
+		for (size_t off = 0; !c->too_large && off < n;) {
+			ssize_t w = write(c->req.upload_fd, upload_data + off, n - off);
+			if (w <= 0) {
+				c->too_large = 1; /* the disk is full: answered as too large */
+				break;
+			}
+			off += (size_t)w;
+		}
+		c->req.upload_len += n;
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -349,6 +403,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		}
 	}
 	buf_release(&c->req.body);
+	if (c->req.upload_fd >= 0)
+		close(c->req.upload_fd);
 	arena_release(&c->req.arena);
 	free(c);
 	*con_cls = NULL;

@@ -19,6 +19,7 @@
 #define HTTP_MAX_URL 2048       /* bytes of request target; 414 past it */
 #define HTTP_MAX_HEADERS 8192   /* bytes of all header lines; 431 past it */
 #define HTTP_MAX_BODY 65536     /* bytes of request body; 413 past it */
+#define HTTP_MAX_UPLOAD (1ull << 30) /* bytes of an upload route's body, streamed to disk */
 #define HTTP_MAX_RESPONSE (8u << 20) /* a handler's answer, bytes */
 #define HTTP_MAX_RESP_HEADERS 12
 
@@ -35,6 +36,9 @@ struct http_request {
 	void *pending;
 	void (*after_suspend)(struct http_request *req);
 	int decoded; /* path and query already split and decoded */
+	/* ROUTE_UPLOAD: the body, in an unlinked temporary file (else -1) */
+	int upload_fd;
+	unsigned long long upload_len;
 };
 
 struct http_response {
@@ -52,6 +56,7 @@ typedef void (*http_handler)(struct http_request *req, struct http_response *res
 
 #define ROUTE_CORS 1     /* public read-only data: any origin may read it */
 #define ROUTE_PAGE 2     /* HTML: the page Content-Security-Policy */
+#define ROUTE_UPLOAD 4   /* a big body (up to HTTP_MAX_UPLOAD), streamed to upload_fd */
 
 struct http_route {
 	const char *method;

@@ -302,3 +302,12 @@ int link_consume(struct db *db, const char *token, long long now, long *person_i
 	db_reset(st);
 	return rc;
 }
+
+void person_first_name(const char *name, char out[64])
+{
+	size_t n = name ? strcspn(name, " ") : 0;
+	if (n > 63)
+		n = 63;
+	memcpy(out, name ? name : "", n);
+	out[n] = '\0';
+}

@@ -28,6 +28,9 @@ struct person {
 	long long created_at, last_active_at;
 };
 
+/* The first word of a name, which is all most pages show of anyone. */
+void person_first_name(const char *name, char out[64]);
+
 /* Checks and normalises what a person typed; NULL, or what is wrong. */
 const char *person_input_check(struct person *p, const char *name, const char *email,
 			       const char *postcode, const char *phone, const char *member);

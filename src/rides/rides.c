@@ -35,11 +35,6 @@
 static void tell(struct http_request *req, struct db *db, long person, const char *subject,
 		 const char *text, long event_id);
 
-static void first_name(const char *name, char out[64])
-{
-	snprintf(out, 64, "%s", name);
-	out[strcspn(out, " ")] = '\0';
-}
 
 /* Signed in, the session there, and for a POST a form with a good token. */
 static int begin(struct http_request *req, struct http_response *res, struct who *w, struct db **db,
@@ -150,7 +145,7 @@ static int plan_load(struct db *db, long offer_id, struct match_point session, s
 	}
 	p->offer_id = offer_id;
 	p->driver_id = (long)db_col_int(o, 0);
-	first_name(db_col_text(o, 1), p->driver);
+	person_first_name(db_col_text(o, 1), p->driver);
 	snprintf(p->start, sizeof(p->start), "%s", db_col_text(o, 2));
 	start = (struct match_point){db_col_double(o, 3), db_col_double(o, 4)};
 	p->depart = (time_t)db_col_int(o, 5);
@@ -160,7 +155,7 @@ static int plan_load(struct db *db, long offer_id, struct match_point session, s
 			struct ride_stop *s = &found[p->n];
 			s->request_id = (long)db_col_int(r, 0);
 			s->rider_id = (long)db_col_int(r, 1);
-			first_name(db_col_text(r, 2), s->first);
+			person_first_name(db_col_text(r, 2), s->first);
 			snprintf(s->postcode, sizeof(s->postcode), "%s", db_col_text(r, 3));
 			at[p->n] = (struct match_point){db_col_double(r, 4), db_col_double(r, 5)};
 			which[p->n] = p->n;
@@ -236,7 +231,7 @@ static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 			continue;
 		if (db_bind_int(st, 1, pairs[i].request_id) == 0 && db_step(st) == DB_ROW) {
 			char first[64];
-			first_name(db_col_text(st, 0), first);
+			person_first_name(db_col_text(st, 0), first);
 			json_array_append_new(out,
 					      json_pack("{s:I, s:s, s:s, s:i}", "id",
 							(json_int_t)pairs[i].request_id, "rider",
@@ -280,7 +275,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 		looking = !strcmp(state, "open") || !strcmp(state, "declined");
 		char first[64] = "";
 		if (db_col_text(rq, 6))
-			first_name(db_col_text(rq, 6), first);
+			person_first_name(db_col_text(rq, 6), first);
 		mine = json_pack("{s:I, s:s, s:b, s:b, s:b, s:s*, s:s*, s:s*, s:s*}", "id",
 				 (json_int_t)my_request, "state", state, "accepted", accepted,
 				 "invited", invited, "looking", looking, "driver",
@@ -319,7 +314,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 			    !match_route_ok(&d, session, &me, &zero, 1, &det))
 				continue;
 			char first[64];
-			first_name(db_col_text(os, 1), first);
+			person_first_name(db_col_text(os, 1), first);
 			json_array_append_new(offers,
 					      json_pack("{s:I, s:s, s:s, s:I, s:I}", "id",
 							(json_int_t)db_col_int(os, 0), "driver",
@@ -350,7 +345,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 			while (db_step(ask) == DB_ROW) {
 				int acc = !strcmp(db_col_text(ask, 3), "accepted");
 				char first[64];
-				first_name(db_col_text(ask, 1), first);
+				person_first_name(db_col_text(ask, 1), first);
 				json_array_append_new(
 				    asking,
 				    json_pack("{s:I, s:s, s:s, s:b, s:b, s:s*, s:s*}", "id",

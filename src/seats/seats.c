@@ -247,3 +247,9 @@ const char *result_party_name(const char *code, const char *label)
 	const char *name = party_name(code);
 	return name ? name : label;
 }
+
+const char *seats_name(const struct seats *s, int boundary_set, const char *code)
+{
+	const struct seat *seat = seats_find(s, boundary_set, code);
+	return seat ? seat->name : code;
+}

@@ -58,6 +58,8 @@ int seats_load(struct seats *s, struct db *db, char *err, size_t errlen);
 void seats_release(struct seats *s);
 /* The seat with that code on that boundary set (2010 or 2024), or NULL. */
 const struct seat *seats_find(const struct seats *s, int boundary_set, const char *code);
+/* The seat's name, or the code itself when it is not known. */
+const char *seats_name(const struct seats *s, int boundary_set, const char *code);
 /* The election of that year, or NULL. */
 const struct election *seats_election(const struct seats *s, int year);
 const struct seat_result *election_result(const struct election *e, const char *code);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/mem.h"
 
@@ -25,6 +26,21 @@ int csv_open(struct csv *r, const char *path)
 	if (!r->gz) {
 		snprintf(r->err, sizeof(r->err), "cannot open: %s",
 			 errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	gzbuffer(r->gz, 1 << 17);
+	init_common(r);
+	return 0;
+}
+
+int csv_open_fd(struct csv *r, int fd)
+{
+	memset(r, 0, sizeof(*r));
+	int d = dup(fd);
+	if (d < 0 || lseek(d, 0, SEEK_SET) < 0 || !(r->gz = gzdopen(d, "rb"))) {
+		if (d >= 0)
+			close(d);
+		snprintf(r->err, sizeof(r->err), "cannot read the upload");
 		return -1;
 	}
 	gzbuffer(r->gz, 1 << 17);

@@ -38,6 +38,9 @@ struct csv {
 
 /* 0, or -1 when path cannot be opened (err says why). */
 int csv_open(struct csv *r, const char *path);
+/* From an open file descriptor (read from its start; the reader closes a
+ * dup of it, never fd itself). */
+int csv_open_fd(struct csv *r, int fd);
 void csv_init_mem(struct csv *r, const void *data, size_t len);
 /* csv_release() may be called more than once, and after a failed open. */
 /* Number of fields in the next record (>= 1), 0 at end of input, -1 on a

@@ -1,0 +1,967 @@
+/*
+ * Phone banking pages.  Organisers create a phone bank, load contacts and
+ * approve callers; a caller takes one voter at a time from the queue,
+ * calls from their own phone and saves what happened, which takes them to
+ * the next.  A caller reads and writes only the contact leased to them:
+ * any other id is 404, and there is no list of contacts to read.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth/audit.h"
+#include "events/when.h"
+#include "groups/groups.h"
+#include "people/people.h"
+#include "phonebank/chart.h"
+#include "phonebank/phonebank.h"
+#include "phonebank/store.h"
+#include "seats/seats.h"
+#include "util/num.h"
+
+#define ANSWER_TEXT_MAX 500
+#define SKIP_AWAY_S 300 /* a skipped contact waits this long before it is offered again */
+
+struct bank_ctx {
+	struct who w;
+	struct db *db;
+	struct phonebank pb;
+	struct target t;
+	int member, asked;
+};
+
+static _Thread_local struct bank_ctx ctx_tls;
+
+/*
+ * Signed in, the phone bank there and visible (a member of its group, a
+ * caller, or an admin), and for a POST a form with a good token.  Answers
+ * itself and returns NULL when not.
+ */
+static struct bank_ctx *bank_begin(struct http_request *req, struct http_response *res,
+				   struct qs *form, int json)
+{
+	struct bank_ctx *c = &ctx_tls;
+	long id = path_id(req, "id");
+
+	memset(&c->t, 0, sizeof(c->t));
+	if (visitor_begin(req, res, &c->w, &c->db, json))
+		return NULL;
+	if (!c->w.actor.id) {
+		if (json)
+			http_error(res, 401, "Sign in first");
+		else
+			http_redirect(res, "/signin");
+		return NULL;
+	}
+	int found = id ? phonebank_get(c->db, id, &c->pb) : 0;
+	int role = found == 1 ? group_role_of(c->db, c->pb.group_id, c->w.actor.id) : ROLE_NONE;
+	struct db_stmt *st = db_cached(c->db, "SELECT approved FROM phonebank_callers"
+					      " WHERE phonebank_id = ? AND person_id = ?");
+	c->asked = 0;
+	c->t.caller = 0;
+	if (found == 1 && st && db_bind_int(st, 1, id) == 0 &&
+	    db_bind_int(st, 2, c->w.actor.id) == 0 && db_step(st) == DB_ROW) {
+		c->asked = 1;
+		c->t.caller = db_col_int(st, 0) == 1;
+	}
+	if (st)
+		db_reset(st);
+	c->t.organiser = role == ROLE_ORGANISER;
+	c->member = role == ROLE_MEMBER || role == ROLE_ORGANISER;
+	if (found != 1 || !(c->member || c->asked || c->w.actor.admin)) {
+		if (json)
+			http_error(res, 404, "No such phone bank");
+		else
+			page_message(req, res, 404, "Not found", "There is no such phone bank.", &c->w);
+		return NULL;
+	}
+	if (form && (form_read(req, res, form) || !who_csrf_ok(&c->w, form))) {
+		if (res->status != 400)
+			page_message(req, res, 403, "This form has expired",
+				     "Reload the page and try again.", &c->w);
+		return NULL;
+	}
+	return c;
+}
+
+static int may(struct bank_ctx *c, enum action act)
+{
+	return policy_allows(&c->w.actor, act, &c->t);
+}
+
+static void denied(struct http_request *req, struct http_response *res, struct bank_ctx *c)
+{
+	page_message(req, res, 403, "Organisers only",
+		     "This is for the group's organisers and admins, signed in with password and"
+		     " code.",
+		     &c->w);
+}
+
+/* ---- lists and creation ---- */
+
+static void list_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+
+	if (visitor_begin(req, res, &w, &db, 0))
+		return;
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	json_t *banks = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
+					   " JOIN local_groups g ON g.id = p.group_id WHERE ?1"
+					   " OR p.group_id IN (SELECT group_id FROM memberships"
+					   " WHERE person_id = ?2) OR p.id IN (SELECT phonebank_id"
+					   " FROM phonebank_callers WHERE person_id = ?2)"
+					   " ORDER BY p.id DESC LIMIT 200");
+	if (st && db_bind_int(st, 1, w.actor.admin) == 0 && db_bind_int(st, 2, w.actor.id) == 0) {
+		while (db_step(st) == DB_ROW)
+			json_array_append_new(banks, json_pack("{s:I, s:s, s:s}", "id",
+							       (json_int_t)db_col_int(st, 0), "name",
+							       db_col_text(st, 1), "group",
+							       db_col_text(st, 2)));
+		db_reset(st);
+	}
+	page_render(req, res, 200, "phonebanks",
+		    json_pack("{s:s, s:o, s:b}", "title", "Phone banks", "banks", banks, "strong",
+			      w.actor.strong),
+		    &w);
+}
+
+/* The groups this person may create a phone bank for. */
+static json_t *managed_groups(struct db *db, const struct who *w)
+{
+	json_t *groups = json_array();
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
+					   " (SELECT group_id FROM memberships WHERE person_id = ?"
+					   " AND role = 'organiser') ORDER BY g.name");
+	if (w->actor.strong && st && db_bind_int(st, 1, w->actor.admin) == 0 &&
+	    db_bind_int(st, 2, w->actor.id) == 0) {
+		while (db_step(st) == DB_ROW)
+			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
+								(json_int_t)db_col_int(st, 0), "name",
+								db_col_text(st, 1)));
+		db_reset(st);
+	}
+	return groups;
+}
+
+static const char default_script[] =
+	"## Opening\n"
+	"Hello, is that {name}? My name is {caller}, I am a volunteer with our local campaign.\n"
+	"\n"
+	"## The ask\n"
+	"We are calling people in the constituency about the election. **Do you have a minute?**\n";
+
+static const char default_survey[] =
+	"single: Will you vote at the election? | Yes | No -> end | Not sure\n"
+	"single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
+	"text: Anything else they said?\n";
+
+static void new_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+
+	if (visitor_begin(req, res, &w, &db, 0))
+		return;
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	json_t *groups = managed_groups(db, &w);
+	if (!json_array_size(groups)) {
+		json_decref(groups);
+		page_message(req, res, 403, "Organisers only",
+			     "A phone bank is set up by a group's organiser, signed in with password"
+			     " and code.",
+			     &w);
+		return;
+	}
+	page_render(req, res, 200, "phonebank_new",
+		    json_pack("{s:s, s:o, s:s, s:s}", "title", "New phone bank", "groups", groups,
+			      "script", default_script, "survey", default_survey),
+		    &w);
+}
+
+/* The form, checked, into pb; NULL or what is wrong (why may point into err). */
+static const char *bank_from_form(struct app *app, const struct qs *f, struct phonebank *pb,
+				  char *err, size_t errlen)
+{
+	const char *name = qs_get(f, "name"), *seats = qs_get(f, "seats");
+	const char *script = qs_get(f, "script"), *survey = qs_get(f, "survey");
+	const char *att = qs_get(f, "max_attempts"), *wait = qs_get(f, "retry_wait_min");
+	long attempts = 3, retry = 240;
+	const char *why;
+
+	memset(pb, 0, sizeof(*pb));
+	if (!name || !*name || strlen(name) > PHONEBANK_NAME_MAX)
+		return "Give the phone bank a name of at most 100 characters.";
+	snprintf(pb->name, sizeof(pb->name), "%s", name);
+	if (!script || strlen(script) > SCRIPT_MAX)
+		return "The script is 20,000 characters at most.";
+	snprintf(pb->script, sizeof(pb->script), "%s", script);
+	snprintf(pb->survey_src, sizeof(pb->survey_src), "%s", survey ? survey : "");
+	if ((why = survey_parse(&pb->survey, pb->survey_src, err, errlen)))
+		return why;
+	if ((why = hours_parse(&pb->hours, qs_get(f, "start"), qs_get(f, "end"), qs_get(f, "days"))))
+		return why;
+	if ((att && *att && num_parse_long(att, strlen(att), 1, QUEUE_MAX_ATTEMPTS_CAP, &attempts)) ||
+	    (wait && *wait && num_parse_long(wait, strlen(wait), 5, QUEUE_RETRY_MAX_MIN, &retry)))
+		return "Attempts are 1 to 10; the wait before retrying is 5 minutes to 14 days.";
+	pb->max_attempts = (int)attempts;
+	pb->retry_wait_min = (int)retry;
+	/* target seats: 2024 codes, separated by commas or spaces */
+	for (const char *p = seats ? seats : ""; *p;) {
+		size_t n = strcspn(p, ", \r\n\t");
+		if (n) {
+			char code[12];
+			if (n >= sizeof(code) || pb->nseats == PHONEBANK_MAX_SEATS)
+				return "Name at most 50 target seats, as 2024 codes (E14001193).";
+			memcpy(code, p, n);
+			code[n] = '\0';
+			if (!seats_find(&app->seats, 2024, code))
+				return "A target seat is not a 2024 constituency code.";
+			memcpy(pb->seats[pb->nseats++], code, n + 1);
+		}
+		p += n;
+		p += strspn(p, ", \r\n\t");
+	}
+	return NULL;
+}
+
+static void create(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	static _Thread_local struct phonebank pb;
+	char err[160];
+	long gid = 0;
+
+	if (visitor_begin(req, res, &w, &db, 0))
+		return;
+	if (!w.actor.id) {
+		http_redirect(res, "/signin");
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	const char *g = qs_get(&f, "group");
+	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) || group_name(db, gid, err, 8) != 1)
+		gid = 0;
+	struct target t = { 0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
+	if (!gid || !policy_allows(&w.actor, ACT_PHONEBANK_MANAGE, &t)) {
+		page_message(req, res, 403, "Organisers only",
+			     "Only the group's organisers (signed in with password and code) and admins"
+			     " set up its phone banks.",
+			     &w);
+		return;
+	}
+	const char *why = bank_from_form(req->app, &f, &pb, err, sizeof(err));
+	if (why) {
+		page_message(req, res, 400, "Not saved", why, &w);
+		return;
+	}
+	pb.group_id = gid;
+	pb.created_by = w.actor.id;
+	if (phonebank_create(db, &pb, time(NULL))) {
+		page_message(req, res, 500, "Sorry", "The phone bank could not be saved.", &w);
+		return;
+	}
+	audit_write(db, w.actor.id, "phonebank.create", 0,
+		    arena_printf(&req->arena, "phonebank %ld", pb.id));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb.id));
+}
+
+/* ---- totals, for organisers ---- */
+
+static json_t *totals(struct http_request *req, struct db *db, const struct phonebank *pb,
+		      int with_chart)
+{
+	time_t now = time(NULL);
+	long calls = 0, answered = 0;
+	json_t *outcomes = json_array(), *callers = json_array(), *questions = json_array();
+
+	struct db_stmt *oc = db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
+					   " AND practice = 0 GROUP BY outcome");
+	long by[OUTCOME_COUNT] = { 0 };
+	if (oc && db_bind_int(oc, 1, pb->id) == 0) {
+		while (db_step(oc) == DB_ROW) {
+			int o = outcome_parse(db_col_text(oc, 0));
+			if (o >= 0)
+				by[o] = (long)db_col_int(oc, 1);
+		}
+		db_reset(oc);
+	}
+	for (int o = 0; o < OUTCOME_COUNT; o++) {
+		calls += by[o];
+		json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "code", outcome_code(o),
+							  "label", outcome_label(o), "calls",
+							  (json_int_t)by[o]));
+	}
+	answered = by[OUTCOME_ANSWERED] + by[OUTCOME_REFUSED] + by[OUTCOME_DO_NOT_CALL] +
+		   by[OUTCOME_MOVED];
+	struct db_stmt *cs = db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
+					   " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
+					   " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
+	if (cs && db_bind_int(cs, 1, pb->id) == 0) {
+		while (db_step(cs) == DB_ROW) {
+			char first[64];
+			person_first_name(db_col_text(cs, 0), first);
+			json_array_append_new(callers, json_pack("{s:s, s:I}", "caller", first, "calls",
+								 (json_int_t)db_col_int(cs, 1)));
+		}
+		db_reset(cs);
+	}
+	struct db_stmt *as = db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
+					   " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
+					   " AND c.practice = 0 GROUP BY a.question, a.answer");
+	json_t *per_q[SURVEY_MAX_QUESTIONS];
+	for (int i = 0; i < pb->survey.n; i++)
+		per_q[i] = json_array();
+	if (as && db_bind_int(as, 1, pb->id) == 0) {
+		while (db_step(as) == DB_ROW) {
+			int q = (int)db_col_int(as, 0);
+			if (q < 0 || q >= pb->survey.n)
+				continue;
+			/* free text is counted, not listed: it is in the export */
+			const char *a = pb->survey.q[q].kind == Q_TEXT ? "(written answers)"
+								       : db_col_text(as, 1);
+			json_t *last = json_array_size(per_q[q])
+					       ? json_array_get(per_q[q], json_array_size(per_q[q]) - 1)
+					       : NULL;
+			if (last && !strcmp(json_string_value(json_object_get(last, "answer")), a))
+				json_object_set_new(last, "count",
+						    json_integer(json_integer_value(json_object_get(
+									 last, "count")) +
+								 db_col_int(as, 2)));
+			else
+				json_array_append_new(per_q[q],
+						      json_pack("{s:s, s:I}", "answer", a, "count",
+								(json_int_t)db_col_int(as, 2)));
+		}
+		db_reset(as);
+	}
+	for (int i = 0; i < pb->survey.n; i++)
+		json_array_append_new(questions, json_pack("{s:i, s:s, s:o}", "number", i + 1, "text",
+							   pb->survey.q[i].text, "answers", per_q[i]));
+	struct db_stmt *cc = db_cached(db, "SELECT count(*), coalesce(sum(avail_at IS NULL), 0),"
+					   " coalesce(sum(avail_at IS NOT NULL AND avail_at <= ?), 0)"
+					   " FROM contacts WHERE phonebank_id = ? AND practice = 0");
+	long contacts = 0, finished = 0, ready = 0;
+	if (cc && db_bind_int(cc, 1, (long long)now) == 0 && db_bind_int(cc, 2, pb->id) == 0 &&
+	    db_step(cc) == DB_ROW) {
+		contacts = (long)db_col_int(cc, 0);
+		finished = (long)db_col_int(cc, 1);
+		ready = (long)db_col_int(cc, 2);
+	}
+	if (cc)
+		db_reset(cc);
+	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "contacts",
+				(json_int_t)contacts, "finished", (json_int_t)finished, "ready",
+				(json_int_t)ready, "calls", (json_int_t)calls, "answered",
+				(json_int_t)answered, "contact_rate_pct",
+				(json_int_t)(calls ? (answered * 100 + calls / 2) / calls : 0),
+				"outcomes", outcomes, "callers", callers, "questions", questions);
+	/* calls per local hour, the last CHART_HOURS hours */
+	long per_hour[CHART_HOURS] = { 0 };
+	time_t hour0 = now - now % 3600 - (CHART_HOURS - 1) * 3600;
+	struct db_stmt *ph = db_cached(db, "SELECT (at - ?) / 3600, count(*) FROM calls"
+					   " WHERE phonebank_id = ? AND practice = 0 AND at >= ?"
+					   " GROUP BY 1");
+	if (ph && db_bind_int(ph, 1, (long long)hour0) == 0 && db_bind_int(ph, 2, pb->id) == 0 &&
+	    db_bind_int(ph, 3, (long long)hour0) == 0) {
+		while (db_step(ph) == DB_ROW) {
+			long i = (long)db_col_int(ph, 0);
+			if (i >= 0 && i < CHART_HOURS)
+				per_hour[i] = (long)db_col_int(ph, 1);
+		}
+		db_reset(ph);
+	}
+	json_t *hours = json_array();
+	for (int i = 0; i < CHART_HOURS; i++)
+		json_array_append_new(hours, json_integer(per_hour[i]));
+	json_object_set_new(out, "calls_per_hour", hours);
+	if (with_chart) {
+		struct tm tm;
+		struct buf svg;
+		london_tm(hour0, &tm);
+		buf_init(&svg, 64 << 10);
+		chart_hours_svg(&svg, per_hour, tm.tm_hour);
+		json_object_set_new(out, "chart", json_string(svg.p ? svg.p : ""));
+		buf_release(&svg);
+	}
+	(void)req;
+	return out;
+}
+
+static void bank_page(struct http_request *req, struct http_response *res)
+{
+	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	char hours[64];
+
+	if (!c)
+		return;
+	int manage = may(c, ACT_PHONEBANK_MANAGE);
+	hours_text(&c->pb.hours, hours, sizeof(hours));
+	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "title", c->pb.name,
+				"id", (json_int_t)c->pb.id, "name", c->pb.name, "hours", hours,
+				"open", hours_open(&c->pb.hours, time(NULL)), "manage", manage,
+				"caller", c->t.caller, "asked", c->asked && !c->t.caller, "may_ask",
+				c->member && !c->asked);
+	if (manage) {
+		json_object_set_new(ctx, "totals", totals(req, c->db, &c->pb, 1));
+		json_t *callers = json_array();
+		struct db_stmt *st = db_cached(c->db, "SELECT p.id, p.name, c.approved FROM"
+						      " phonebank_callers c JOIN people p ON p.id ="
+						      " c.person_id WHERE c.phonebank_id = ?"
+						      " ORDER BY c.approved, p.name");
+		if (st && db_bind_int(st, 1, c->pb.id) == 0) {
+			while (db_step(st) == DB_ROW)
+				json_array_append_new(
+					callers, json_pack("{s:I, s:s, s:b}", "person",
+							   (json_int_t)db_col_int(st, 0), "name",
+							   db_col_text(st, 1), "approved",
+							   db_col_int(st, 2) == 1));
+			db_reset(st);
+		}
+		json_object_set_new(ctx, "callers", callers);
+	}
+	page_render(req, res, 200, "phonebank", ctx, &c->w);
+}
+
+static void totals_api(struct http_request *req, struct http_response *res)
+{
+	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		http_error(res, 403, "Organisers only");
+		return;
+	}
+	api_json(res, totals(req, c->db, &c->pb, 0));
+}
+
+/* ---- callers: asking, approving ---- */
+
+static void ask_to_call(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	if (!c)
+		return;
+	struct db_stmt *st = db_cached(c->db, "INSERT OR IGNORE INTO phonebank_callers"
+					      " (phonebank_id, person_id, approved, asked_at)"
+					      " VALUES (?, ?, 0, ?)");
+	if (!c->member || !st || db_bind_int(st, 1, c->pb.id) ||
+	    db_bind_int(st, 2, c->w.actor.id) || db_bind_int(st, 3, (long long)time(NULL)) ||
+	    db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 403, "Members only",
+			     "Join the group first; its organisers approve its callers.", &c->w);
+		return;
+	}
+	db_reset(st);
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
+}
+
+static void approve_caller(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		denied(req, res, c);
+		return;
+	}
+	long person = path_id(req, "person");
+	struct db_stmt *st = db_cached(c->db, "UPDATE phonebank_callers SET approved = 1"
+					      " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
+	int ok = st && db_bind_int(st, 1, c->pb.id) == 0 && db_bind_int(st, 2, person) == 0 &&
+		 db_step(st) == DB_ROW;
+	if (st)
+		db_reset(st);
+	if (!ok) {
+		page_message(req, res, 404, "Not found", "That person has not asked to call.", &c->w);
+		return;
+	}
+	audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
+		    arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
+}
+
+/* ---- contacts: import, erasure ---- */
+
+static void upload(struct http_request *req, struct http_response *res)
+{
+	static _Thread_local struct contacts_report rep;
+	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	const char *token = http_header(req, "X-CSRF-Token");
+
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		http_error(res, 403, "Organisers only");
+		return;
+	}
+	/* the body is the file, so the form token comes as a header */
+	if (!token || !*c->w.csrf || !token_equal(token, c->w.csrf) || !origin_ok(req)) {
+		http_error(res, 403, "Reload the page and try again (the form has expired)");
+		return;
+	}
+	if (req->upload_fd < 0 || !req->upload_len) {
+		http_error(res, 400, "Send the contact list as the request body (CSV)");
+		return;
+	}
+	double t0 = now_seconds();
+	if (contacts_import(c->db, &c->pb, req->upload_fd, &rep, NULL)) {
+		http_error(res, 400, rep.fatal);
+		return;
+	}
+	json_t *errors = json_array();
+	for (size_t i = 0; i < rep.nerrors; i++)
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+							(json_int_t)rep.errors[i].line, "reason",
+							rep.errors[i].why));
+	audit_write(c->db, c->w.actor.id, "contacts.import", 0,
+		    arena_printf(&req->arena, "phonebank %ld: %ld rows, %ld added, %ld merged,"
+					      " %ld opted out, %ld refused",
+				 c->pb.id, rep.rows, rep.added, rep.merged, rep.opted_out,
+				 rep.invalid));
+	api_json(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)rep.rows,
+				"added", (json_int_t)rep.added, "merged", (json_int_t)rep.merged,
+				"opted_out", (json_int_t)rep.opted_out, "invalid",
+				(json_int_t)rep.invalid, "errors", errors, "seconds",
+				now_seconds() - t0));
+}
+
+static void erase_voter(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	char e164[PHONE_E164_MAX];
+
+	if (visitor_begin(req, res, &w, &db, 0))
+		return;
+	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
+		page_message(req, res, w.actor.id ? 403 : 401, "Admins only",
+			     "Erasing a voter is for admins signed in with password and code.", &w);
+		return;
+	}
+	if (form_read(req, res, &f))
+		return;
+	if (!who_csrf_ok(&w, &f)) {
+		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		return;
+	}
+	const char *p = qs_get(&f, "phone");
+	const char *why = p ? phone_normalise(p, strlen(p), e164) : "empty";
+	if (why) {
+		page_message(req, res, 400, "Not erased", "Give the voter's UK phone number.", &w);
+		return;
+	}
+	long n = contacts_erase_phone(db, e164);
+	if (n < 0) {
+		page_message(req, res, 500, "Sorry", "The erasure could not be done.", &w);
+		return;
+	}
+	/* the number itself stays out of the audit log */
+	audit_write(db, w.actor.id, "voter.erase", 0,
+		    arena_printf(&req->arena, "%ld contact rows erased", n));
+	page_message(req, res, 200, "Erased",
+		     n ? "Every record of that voter is gone. If they asked not to be called, the"
+			 " number stays on the do-not-call ledger."
+		       : "No contact has that number. If it is on the do-not-call ledger, it stays.",
+		     &w);
+}
+
+/* ---- the caller's page ---- */
+
+static int practice_of(struct http_request *req, const struct qs *f)
+{
+	const char *p = f ? qs_get(f, "practice") : qs_get(&req->query, "practice");
+	return p && !strcmp(p, "1");
+}
+
+/* Callers call; anyone who asked to call (and organisers) may practise. */
+static int may_call(struct bank_ctx *c, int practice)
+{
+	return may(c, ACT_PHONEBANK_CALL) ||
+	       (practice && (c->asked || may(c, ACT_PHONEBANK_MANAGE)));
+}
+
+static const char *call_url(struct http_request *req, long bank, int practice)
+{
+	return arena_printf(&req->arena, "/phonebanks/%ld/call%s", bank, practice ? "?practice=1" : "");
+}
+
+static void call_page(struct http_request *req, struct http_response *res)
+{
+	static _Thread_local struct contact ct;
+	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	time_t now = time(NULL);
+	char hours[64];
+
+	if (!c)
+		return;
+	int practice = practice_of(req, NULL);
+	if (!may_call(c, practice)) {
+		page_message(req, res, 403, "Callers only",
+			     "An organiser approves callers for each phone bank. Ask to call on its"
+			     " page; meanwhile you can practise.",
+			     &c->w);
+		return;
+	}
+	hours_text(&c->pb.hours, hours, sizeof(hours));
+	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "id",
+				(json_int_t)c->pb.id, "name", c->pb.name, "practice", practice,
+				"hours", hours);
+	int open = practice || hours_open(&c->pb.hours, now);
+	if (!open) {
+		struct tm tm;
+		time_t next = hours_next_open(&c->pb.hours, now);
+		london_tm(next, &tm);
+		json_object_set_new(ctx, "closed",
+				    json_string(arena_printf(&req->arena, "%02d/%02d at %02d:%02d",
+							     tm.tm_mday, tm.tm_mon + 1, tm.tm_hour,
+							     tm.tm_min)));
+	}
+	/* only what is leased to this caller now; a GET never claims */
+	struct db_stmt *st = db_cached(c->db, "SELECT id FROM contacts WHERE leased_to = ?"
+					      " AND phonebank_id = ? AND practice = ? AND avail_at > ?"
+					      " LIMIT 1");
+	long cid = 0;
+	if (st && db_bind_int(st, 1, c->w.actor.id) == 0 && db_bind_int(st, 2, c->pb.id) == 0 &&
+	    db_bind_int(st, 3, practice) == 0 && db_bind_int(st, 4, (long long)now) == 0 &&
+	    db_step(st) == DB_ROW)
+		cid = (long)db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	if (cid && contact_leased(c->db, c->pb.id, cid, c->w.actor.id, now, &ct) == 1) {
+		char first[64], caller[64];
+		person_first_name(ct.name, first);
+		person_first_name(c->w.name, caller);
+		struct buf script;
+		buf_init(&script, 256 << 10);
+		script_render(&script, c->pb.script, *first ? first : "there", caller);
+		json_t *qs = json_array();
+		for (int i = 0; i < c->pb.survey.n; i++) {
+			const struct survey_question *q = &c->pb.survey.q[i];
+			json_t *opts = json_array();
+			for (int k = 0; k < q->nopt; k++) {
+				int next = q->opt[k].next;
+				json_array_append_new(
+					opts, json_pack("{s:i, s:s, s:s*, s:s}", "index", k, "label",
+							q->opt[k].label, "then",
+							next == SURVEY_END ? "end"
+							: next >= 0 ? arena_printf(&req->arena, "%d", next + 1)
+								    : NULL,
+							"name",
+							q->kind == Q_MULTI
+								? arena_printf(&req->arena, "q%d_%d", i, k)
+								: arena_printf(&req->arena, "q%d", i)));
+			}
+			json_array_append_new(qs, json_pack("{s:i, s:s, s:s, s:b, s:b, s:b, s:o}",
+							    "number", i + 1, "name",
+							    arena_printf(&req->arena, "q%d", i), "text",
+							    q->text, "single", q->kind == Q_SINGLE,
+							    "multi", q->kind == Q_MULTI, "free",
+							    q->kind == Q_TEXT, "options", opts));
+		}
+		json_t *outcomes = json_array();
+		for (int o = 0; o < OUTCOME_COUNT; o++)
+			json_array_append_new(outcomes, json_pack("{s:s, s:s}", "code", outcome_code(o),
+								  "label", outcome_label(o)));
+		json_t *fields = json_loads(ct.fields, 0, NULL), *flist = json_array();
+		const char *k;
+		json_t *v;
+		json_object_foreach(fields, k, v)
+			json_array_append_new(flist, json_pack("{s:s, s:O}", "key", k, "value", v));
+		json_decref(fields);
+		struct tm lt;
+		london_tm(ct.lease_until, &lt);
+		json_object_set_new(
+			ctx, "contact",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id", (json_int_t)ct.id,
+				  "first_name", *first ? first : "(no name)", "phone", ct.phone,
+				  "seat", *ct.seat ? seats_name(&((struct app *)req->app)->seats, 2024, ct.seat) : "",
+				  "script", script.p ? script.p : "", "attempts", ct.attempts,
+				  "fields", flist, "lease_until",
+				  arena_printf(&req->arena, "%02d:%02d", lt.tm_hour, lt.tm_min)));
+		buf_release(&script);
+		json_object_set_new(ctx, "questions", qs);
+		json_object_set_new(ctx, "outcomes", outcomes);
+		/* the caller sees this voter: recorded, by id only */
+		if (!practice)
+			audit_write(c->db, c->w.actor.id, "contact.view", 0,
+				    arena_printf(&req->arena, "contact %ld", ct.id));
+	}
+	page_render(req, res, 200, "call", ctx, &c->w);
+}
+
+/* Claims the next contact (if calling is open) and sends the caller to it. */
+static void go_next(struct http_request *req, struct http_response *res, struct bank_ctx *c,
+		    int practice)
+{
+	static _Thread_local struct contact ct;
+	time_t now = time(NULL);
+	if ((practice || hours_open(&c->pb.hours, now)) &&
+	    contact_next(c->db, c->pb.id, practice, c->w.actor.id, now, &ct) == 0) {
+		page_message(req, res, 200, "No one to call just now",
+			     "Everyone in this phone bank has been called, or is waiting for a retry."
+			     " Thank you!",
+			     &c->w);
+		return;
+	}
+	http_redirect(res, call_url(req, c->pb.id, practice));
+}
+
+static void next_contact(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	if (!c)
+		return;
+	int practice = practice_of(req, &f);
+	if (!may_call(c, practice)) {
+		page_message(req, res, 403, "Callers only",
+			     "An organiser approves callers for each phone bank.", &c->w);
+		return;
+	}
+	go_next(req, res, c, practice);
+}
+
+static void not_yours(struct http_request *req, struct http_response *res, struct bank_ctx *c)
+{
+	page_message(req, res, 404, "Not found",
+		     "That voter is not with you: the 10 minutes may have run out, and they went"
+		     " back to the queue.",
+		     &c->w);
+}
+
+static void save_outcome(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
+	int choice[SURVEY_MAX_QUESTIONS], path[SURVEY_MAX_QUESTIONS], na = 0;
+
+	if (!c)
+		return;
+	int practice = practice_of(req, &f);
+	long cid = path_id(req, "cid");
+	int o = outcome_parse(qs_get(&f, "outcome"));
+	const char *notes = qs_get(&f, "notes");
+	if (!may_call(c, practice)) {
+		not_yours(req, res, c);
+		return;
+	}
+	if (o < 0 || (notes && strlen(notes) > CALL_NOTES_MAX)) {
+		page_message(req, res, 400, "Not saved",
+			     o < 0 ? "Choose what happened on the call." : "Notes are 1,000 characters at most.",
+			     &c->w);
+		return;
+	}
+	const struct survey *s = &c->pb.survey;
+	for (int i = 0; i < s->n; i++) {
+		const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
+		long k;
+		choice[i] = s->q[i].kind == Q_SINGLE && v && *v &&
+					    num_parse_long(v, strlen(v), 0, s->q[i].nopt - 1, &k) == 0
+				    ? (int)k
+				    : -1;
+		if (s->q[i].kind == Q_SINGLE && v && *v && choice[i] < 0) {
+			page_message(req, res, 400, "Not saved", "An answer is not one of the options.",
+				     &c->w);
+			return;
+		}
+	}
+	/* answers only on the path the branching takes; the rest are dropped */
+	int np = o == OUTCOME_ANSWERED ? survey_path(s, choice, path) : 0;
+	for (int p = 0; p < np; p++) {
+		int i = path[p];
+		const struct survey_question *q = &s->q[i];
+		if (q->kind == Q_SINGLE && choice[i] >= 0) {
+			answers[na++] = (struct call_answer){ i, q->opt[choice[i]].label };
+		} else if (q->kind == Q_MULTI) {
+			for (int k = 0; k < q->nopt; k++)
+				if (qs_get(&f, arena_printf(&req->arena, "q%d_%d", i, k)))
+					answers[na++] = (struct call_answer){ i, q->opt[k].label };
+		} else if (q->kind == Q_TEXT) {
+			const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
+			if (v && strlen(v) > ANSWER_TEXT_MAX) {
+				page_message(req, res, 400, "Not saved",
+					     "A written answer is 500 characters at most.", &c->w);
+				return;
+			}
+			if (v && *v)
+				answers[na++] = (struct call_answer){ i, v };
+		}
+	}
+	int rc = call_record(c->db, &c->pb, cid, c->w.actor.id, (enum outcome)o, notes ? notes : "",
+			     answers, na, time(NULL));
+	if (rc == 0) {
+		not_yours(req, res, c);
+		return;
+	}
+	if (rc < 0) {
+		page_message(req, res, 500, "Sorry", "The call could not be saved; try again.", &c->w);
+		return;
+	}
+	go_next(req, res, c, practice);
+}
+
+static void skip(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	if (!c)
+		return;
+	int practice = practice_of(req, &f);
+	long cid = path_id(req, "cid");
+	if (!may_call(c, practice) ||
+	    contact_release(c->db, c->pb.id, cid, c->w.actor.id, time(NULL) + SKIP_AWAY_S) != 1) {
+		not_yours(req, res, c);
+		return;
+	}
+	go_next(req, res, c, practice);
+}
+
+/* ---- export ---- */
+
+static void csv_cell(struct buf *b, const char *s)
+{
+	/* quoted, and a leading = + - @ defused so a spreadsheet does not run it */
+	buf_putc(b, '"');
+	if (s && strchr("=+-@", *s) && *s)
+		buf_putc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static void export_csv(struct http_request *req, struct http_response *res)
+{
+	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		denied(req, res, c);
+		return;
+	}
+	const char *ph = qs_get(&req->query, "phones");
+	int phones = ph && !strcmp(ph, "1");
+	struct db_stmt *st = db_cached(c->db, "SELECT c.id, c.at, p.name, k.name, k.phone, k.seat,"
+					      " c.outcome, c.notes FROM calls c LEFT JOIN people p"
+					      " ON p.id = c.caller_id LEFT JOIN contacts k"
+					      " ON k.id = c.contact_id WHERE c.phonebank_id = ?"
+					      " AND c.practice = 0 ORDER BY c.id");
+	struct db_stmt *ans = db_cached(c->db, "SELECT question, answer FROM call_answers"
+					       " WHERE call_id = ? ORDER BY rowid");
+	if (!st || !ans || db_bind_int(st, 1, c->pb.id)) {
+		page_message(req, res, 500, "Sorry", "The export failed.", &c->w);
+		return;
+	}
+	buf_reset(&res->body);
+	buf_puts(&res->body, "call,time,caller,voter,");
+	if (phones)
+		buf_puts(&res->body, "phone,");
+	buf_puts(&res->body, "seat,outcome,notes");
+	for (int i = 0; i < c->pb.survey.n; i++) {
+		buf_putc(&res->body, ',');
+		csv_cell(&res->body, arena_printf(&req->arena, "Q%d %s", i + 1, c->pb.survey.q[i].text));
+	}
+	buf_puts(&res->body, "\r\n");
+	long rows = 0;
+	while (db_step(st) == DB_ROW) {
+		char when[32];
+		time_t at = (time_t)db_col_int(st, 1);
+		struct tm tm;
+		gmtime_r(&at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		buf_printf(&res->body, "%lld,%s,", db_col_int(st, 0), when);
+		csv_cell(&res->body, db_col_text(st, 2));
+		buf_putc(&res->body, ',');
+		csv_cell(&res->body, db_col_text(st, 3) ? db_col_text(st, 3) : "(erased)");
+		buf_putc(&res->body, ',');
+		if (phones) {
+			csv_cell(&res->body, db_col_text(st, 4));
+			buf_putc(&res->body, ',');
+		}
+		csv_cell(&res->body, db_col_text(st, 5));
+		buf_putc(&res->body, ',');
+		csv_cell(&res->body, db_col_text(st, 6));
+		buf_putc(&res->body, ',');
+		csv_cell(&res->body, db_col_text(st, 7));
+		/* answers by question, several for a multiple choice joined by "; " */
+		struct buf cell[SURVEY_MAX_QUESTIONS];
+		for (int i = 0; i < c->pb.survey.n; i++)
+			buf_init(&cell[i], 8 << 10);
+		if (db_bind_int(ans, 1, db_col_int(st, 0)) == 0) {
+			while (db_step(ans) == DB_ROW) {
+				int q = (int)db_col_int(ans, 0);
+				if (q < 0 || q >= c->pb.survey.n)
+					continue;
+				if (cell[q].len)
+					buf_puts(&cell[q], "; ");
+				buf_puts(&cell[q], db_col_text(ans, 1));
+			}
+		}
+		db_reset(ans);
+		for (int i = 0; i < c->pb.survey.n; i++) {
+			buf_putc(&res->body, ',');
+			csv_cell(&res->body, cell[i].p ? cell[i].p : "");
+			buf_release(&cell[i]);
+		}
+		buf_puts(&res->body, "\r\n");
+		rows++;
+	}
+	db_reset(st);
+	if (res->body.overflow) {
+		page_message(req, res, 413, "Too big to export",
+			     "This export is larger than 8 MB; ask an admin for a database export.",
+			     &c->w);
+		return;
+	}
+	audit_write(c->db, c->w.actor.id, phones ? "phonebank.export_with_phones" : "phonebank.export",
+		    0, arena_printf(&req->arena, "phonebank %ld: %ld calls", c->pb.id, rows));
+	res->status = 200;
+	res->content_type = "text/csv; charset=utf-8";
+	http_set_header(res, "Content-Disposition", "attachment; filename=\"calls.csv\"");
+	http_set_header(res, "Cache-Control", "no-store");
+}
+
+const struct http_route phonebank_routes[] = {
+	{ "GET", "/phonebanks", list_page, ROUTE_PAGE },
+	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks", create, ROUTE_PAGE },
+	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
+	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE },
+	{ "GET", "/phonebanks/{id}/export.csv", export_csv, 0 },
+	{ "GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0 },
+	{ "POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE },
+};
+const size_t phonebank_nroutes = sizeof(phonebank_routes) / sizeof(phonebank_routes[0]);

@@ -1,0 +1,555 @@
+#include "phonebank/store.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "postcodes/lookup.h"
+#include "postcodes/postcode.h"
+#include "util/csv.h"
+#include "util/mem.h"
+
+#define IMPORT_BATCH 20000
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+int phonebank_get(struct db *db, long id, struct phonebank *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT group_id, created_by, name, script, survey,"
+					   " hours_start, hours_end, days, max_attempts, retry_wait_min"
+					   " FROM phonebanks WHERE id = ?");
+	struct db_stmt *seats = db_cached(db, "SELECT seat FROM phonebank_seats WHERE phonebank_id = ?"
+					      " ORDER BY seat");
+	char err[128];
+	int rc;
+
+	if (!st || !seats || db_bind_int(st, 1, id))
+		return -1;
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc == DB_DONE ? 0 : -1;
+	}
+	out->id = id;
+	out->group_id = (long)db_col_int(st, 0);
+	out->created_by = (long)db_col_int(st, 1);
+	copy(out->name, sizeof(out->name), db_col_text(st, 2));
+	copy(out->script, sizeof(out->script), db_col_text(st, 3));
+	copy(out->survey_src, sizeof(out->survey_src), db_col_text(st, 4));
+	out->hours = (struct hours){ (int)db_col_int(st, 5), (int)db_col_int(st, 6),
+				     (unsigned)db_col_int(st, 7) };
+	out->max_attempts = (int)db_col_int(st, 8);
+	out->retry_wait_min = (int)db_col_int(st, 9);
+	db_reset(st);
+	/* checked when saved; parsed again here so pages and saves share it */
+	survey_parse(&out->survey, out->survey_src, err, sizeof(err));
+	out->nseats = 0;
+	if (db_bind_int(seats, 1, id) == 0)
+		while (out->nseats < PHONEBANK_MAX_SEATS && db_step(seats) == DB_ROW)
+			copy(out->seats[out->nseats++], 12, db_col_text(seats, 0));
+	db_reset(seats);
+	return 1;
+}
+
+static int add_contact(struct db *db, long bank, int practice, const char *name, const char *phone,
+		       const char *postcode, const char *seat, const char *fields, int priority,
+		       long line, int *added)
+{
+	/* a number seen before merges into the first row: new fields fill gaps */
+	struct db_stmt *st = db_cached(
+		db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
+		    " priority, rnd, avail_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
+		    " ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
+		    " fields = json_patch(excluded.fields, contacts.fields),"
+		    " name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
+		    " postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
+		    " ELSE contacts.postcode END RETURNING rnd = ?");
+	long long rnd = (long long)(randombytes_random() & 0x7fffffff) * 1000000 + line % 1000000;
+	int rc = -1;
+
+	if (st && !db_bind_int(st, 1, bank) && !db_bind_int(st, 2, practice) &&
+	    !db_bind_text(st, 3, name, strlen(name)) && !db_bind_text(st, 4, phone, strlen(phone)) &&
+	    !db_bind_text(st, 5, postcode, strlen(postcode)) &&
+	    !db_bind_text(st, 6, seat, strlen(seat)) && !db_bind_text(st, 7, fields, strlen(fields)) &&
+	    !db_bind_int(st, 8, priority) && !db_bind_int(st, 9, rnd) && !db_bind_int(st, 10, rnd) &&
+	    db_step(st) == DB_ROW) {
+		*added = (int)db_col_int(st, 0); /* our rnd came back: a new row */
+		rc = 0;
+	}
+	if (st)
+		db_reset(st);
+	return rc;
+}
+
+int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO phonebanks (group_id, name, script, survey,"
+					   " hours_start, hours_end, days, max_attempts, retry_wait_min,"
+					   " created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+					   " RETURNING id");
+	struct db_stmt *seat = db_cached(db, "INSERT INTO phonebank_seats VALUES (?, ?)");
+	int bad = !st || !seat || db_begin(db) || db_bind_int(st, 1, pb->group_id) ||
+		  db_bind_text(st, 2, pb->name, strlen(pb->name)) ||
+		  db_bind_text(st, 3, pb->script, strlen(pb->script)) ||
+		  db_bind_text(st, 4, pb->survey_src, strlen(pb->survey_src)) ||
+		  db_bind_int(st, 5, pb->hours.start_min) || db_bind_int(st, 6, pb->hours.end_min) ||
+		  db_bind_int(st, 7, pb->hours.days) || db_bind_int(st, 8, pb->max_attempts) ||
+		  db_bind_int(st, 9, pb->retry_wait_min) || db_bind_int(st, 10, pb->created_by) ||
+		  db_bind_int(st, 11, (long long)now) || db_step(st) != DB_ROW;
+	if (!bad)
+		pb->id = (long)db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	for (size_t i = 0; !bad && i < pb->nseats; i++) {
+		bad = db_bind_int(seat, 1, pb->id) ||
+		      db_bind_text(seat, 2, pb->seats[i], strlen(pb->seats[i])) ||
+		      db_step(seat) != DB_DONE;
+		db_reset(seat);
+	}
+	/* the rehearsal queue: obviously fake voters on Ofcom's drama numbers */
+	static const char *const first[] = { "Practice", "Rehearsal", "Pretend" };
+	for (int i = 0; !bad && i < PRACTICE_CONTACTS; i++) {
+		char name[64], phone[PHONE_E164_MAX];
+		int added;
+		snprintf(name, sizeof(name), "%s Voter %d", first[i % 3], i + 1);
+		snprintf(phone, sizeof(phone), "+447700900%03d", i);
+		bad = add_contact(db, pb->id, 1, name, phone, "", "", "{}", 0, i, &added);
+	}
+	if (bad || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int caller_approved(struct db *db, long bank, long person)
+{
+	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"
+					   " WHERE phonebank_id = ? AND person_id = ?");
+	int rc;
+	if (!st || db_bind_int(st, 1, bank) || db_bind_int(st, 2, person))
+		return -1;
+	rc = db_step(st);
+	int yes = rc == DB_ROW && db_col_int(st, 0) == 1;
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? yes : -1;
+}
+
+static void contact_from(struct db_stmt *st, struct contact *c)
+{
+	c->id = (long)db_col_int(st, 0);
+	copy(c->name, sizeof(c->name), db_col_text(st, 1));
+	copy(c->phone, sizeof(c->phone), db_col_text(st, 2));
+	copy(c->postcode, sizeof(c->postcode), db_col_text(st, 3));
+	copy(c->seat, sizeof(c->seat), db_col_text(st, 4));
+	copy(c->fields, sizeof(c->fields), db_col_text(st, 5));
+	c->attempts = (int)db_col_int(st, 6);
+	c->practice = (int)db_col_int(st, 7);
+	c->lease_until = (time_t)db_col_int(st, 8);
+}
+
+#define CONTACT_COLS "id, name, phone, postcode, seat, fields, attempts, practice, avail_at"
+
+int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
+		   struct contact *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?"
+					   " AND phonebank_id = ? AND leased_to = ? AND avail_at > ?");
+	int rc;
+	if (!st || db_bind_int(st, 1, contact) || db_bind_int(st, 2, bank) ||
+	    db_bind_int(st, 3, caller) || db_bind_int(st, 4, (long long)now))
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		contact_from(st, out);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
+		 struct contact *out)
+{
+	struct db_stmt *mine = db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
+					     " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
+					     " AND avail_at > ? LIMIT 1");
+	/*
+	 * The claim: the best available contact, leased in the same statement.
+	 * SQLite runs one writer at a time, so no two callers get one contact.
+	 */
+	struct db_stmt *claim = db_cached(
+		db, "UPDATE contacts SET avail_at = ?1 + ?2, leased_to = ?3 WHERE id = ("
+		    "SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4 AND c.practice = ?5"
+		    " AND c.avail_at IS NOT NULL AND c.avail_at <= ?1"
+		    " AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
+		    " ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
+		    " RETURNING " CONTACT_COLS);
+	int rc;
+
+	if (!mine || !claim || db_bind_int(mine, 1, caller) || db_bind_int(mine, 2, bank) ||
+	    db_bind_int(mine, 3, practice) || db_bind_int(mine, 4, (long long)now))
+		return -1;
+	rc = db_step(mine);
+	if (rc == DB_ROW)
+		contact_from(mine, out);
+	db_reset(mine);
+	if (rc != DB_DONE)
+		return rc == DB_ROW ? 1 : -1;
+	if (db_bind_int(claim, 1, (long long)now) || db_bind_int(claim, 2, QUEUE_LEASE_S) ||
+	    db_bind_int(claim, 3, caller) || db_bind_int(claim, 4, bank) ||
+	    db_bind_int(claim, 5, practice))
+		return -1;
+	rc = db_step(claim);
+	if (rc == DB_ROW) {
+		contact_from(claim, out);
+		while (db_step(claim) == DB_ROW)
+			;
+	}
+	db_reset(claim);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE contacts SET avail_at = ?, leased_to = NULL"
+					   " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
+					   " RETURNING id");
+	int rc;
+	if (!st || db_bind_int(st, 1, (long long)avail_at) || db_bind_int(st, 2, contact) ||
+	    db_bind_int(st, 3, bank) || db_bind_int(st, 4, caller))
+		return -1;
+	rc = db_step(st);
+	while (rc == DB_ROW && db_step(st) == DB_ROW)
+		;
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int dnc_has(struct db *db, const char *e164)
+{
+	struct db_stmt *st = db_cached(db, "SELECT 1 FROM do_not_call WHERE phone = ?");
+	int rc;
+	if (!st || db_bind_text(st, 1, e164, strlen(e164)))
+		return -1;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int step_done(struct db_stmt *st)
+{
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+int call_record(struct db *db, const struct phonebank *pb, long contact, long caller,
+		enum outcome o, const char *notes, const struct call_answer *answers, int nanswers,
+		time_t now)
+{
+	struct db_stmt *get = db_cached(db, "SELECT attempts, phone, practice FROM contacts"
+					    " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
+					    " AND avail_at > ?");
+	struct db_stmt *set = db_cached(db, "UPDATE contacts SET attempts = ?, avail_at = ?,"
+					    " leased_to = NULL, outcome = ? WHERE id = ?");
+	struct db_stmt *call = db_cached(db, "INSERT INTO calls (phonebank_id, contact_id, caller_id,"
+					     " practice, outcome, notes, at) VALUES (?,?,?,?,?,?,?)"
+					     " RETURNING id");
+	struct db_stmt *ans = db_cached(db, "INSERT INTO call_answers VALUES (?, ?, ?)");
+	struct db_stmt *dnc = db_cached(db, "INSERT OR IGNORE INTO do_not_call VALUES (?, ?)");
+	struct db_stmt *withdraw = db_cached(db, "UPDATE contacts SET avail_at = NULL,"
+						 " leased_to = NULL WHERE phone = ? AND practice = 0");
+	char phone[PHONE_E164_MAX];
+	int attempts, practice, rc;
+	long call_id = 0;
+
+	if (!get || !set || !call || !ans || !dnc || !withdraw || db_begin(db))
+		return -1;
+	if (db_bind_int(get, 1, contact) || db_bind_int(get, 2, pb->id) ||
+	    db_bind_int(get, 3, caller) || db_bind_int(get, 4, (long long)now))
+		goto fail;
+	rc = db_step(get);
+	if (rc != DB_ROW) {
+		db_reset(get);
+		db_rollback(db);
+		return rc == DB_DONE ? 0 : -1;
+	}
+	attempts = (int)db_col_int(get, 0) + 1;
+	copy(phone, sizeof(phone), db_col_text(get, 1));
+	practice = (int)db_col_int(get, 2);
+	db_reset(get);
+	struct queue_next next = queue_after(o, attempts, pb->max_attempts, pb->retry_wait_min, now);
+	/* rehearsal voters go straight back for the next caller to practise on */
+	if (practice) {
+		next.done = next.opt_out = 0;
+		next.next_at = now;
+		attempts = 0;
+	}
+	if (db_bind_int(set, 1, attempts) ||
+	    (next.done ? db_bind_null(set, 2) : db_bind_int(set, 2, (long long)next.next_at)) ||
+	    db_bind_text(set, 3, outcome_code(o), strlen(outcome_code(o))) ||
+	    db_bind_int(set, 4, contact) || step_done(set))
+		goto fail;
+	if (db_bind_int(call, 1, pb->id) || db_bind_int(call, 2, contact) ||
+	    db_bind_int(call, 3, caller) || db_bind_int(call, 4, practice) ||
+	    db_bind_text(call, 5, outcome_code(o), strlen(outcome_code(o))) ||
+	    db_bind_text(call, 6, notes, strlen(notes)) || db_bind_int(call, 7, (long long)now) ||
+	    db_step(call) != DB_ROW)
+		goto fail;
+	call_id = (long)db_col_int(call, 0);
+	db_reset(call);
+	for (int i = 0; i < nanswers; i++)
+		if (db_bind_int(ans, 1, call_id) || db_bind_int(ans, 2, answers[i].question) ||
+		    db_bind_text(ans, 3, answers[i].answer, strlen(answers[i].answer)) ||
+		    step_done(ans))
+			goto fail;
+	if (next.opt_out &&
+	    (db_bind_text(dnc, 1, phone, strlen(phone)) || db_bind_int(dnc, 2, (long long)now) ||
+	     step_done(dnc) || db_bind_text(withdraw, 1, phone, strlen(phone)) ||
+	     step_done(withdraw)))
+		goto fail;
+	if (db_commit(db))
+		goto fail;
+	return 1;
+fail:
+	db_reset(get);
+	db_reset(call);
+	db_rollback(db);
+	return -1;
+}
+
+long contacts_erase_phone(struct db *db, const char *e164)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM contacts WHERE phone = ? AND practice = 0");
+	struct db_stmt *n = db_cached(db, "SELECT changes()");
+	long removed = -1;
+	if (st && n && db_bind_text(st, 1, e164, strlen(e164)) == 0 && db_step(st) == DB_DONE &&
+	    db_step(n) == DB_ROW)
+		removed = (long)db_col_int(n, 0);
+	if (st)
+		db_reset(st);
+	if (n)
+		db_reset(n);
+	return removed;
+}
+
+/* Which column is which, from the header row. */
+struct columns {
+	int phone, name, first, last, postcode;
+	size_t n;
+	char names[CSV_MAX_FIELDS][40];
+};
+
+static int header_is(const char *h, const char *const *names)
+{
+	for (; *names; names++)
+		if (!strcmp(h, *names))
+			return 1;
+	return 0;
+}
+
+static const char *read_header(struct csv *r, struct columns *c)
+{
+	static const char *const phone[] = { "phone", "telephone", "tel", "mobile", "phone number",
+					     "phone_number", "number", NULL };
+	static const char *const name[] = { "name", "full name", "full_name", NULL };
+	static const char *const first[] = { "first name", "first_name", "firstname", "forename",
+					     "given name", NULL };
+	static const char *const last[] = { "last name", "last_name", "lastname", "surname",
+					    "family name", NULL };
+	static const char *const pc[] = { "postcode", "post code", "post_code", "zip", NULL };
+
+	int n = csv_next(r);
+	if (n <= 0)
+		return n == 0 ? "The file is empty." : "The header row cannot be read.";
+	memset(c, 0, sizeof(*c));
+	c->phone = c->name = c->first = c->last = c->postcode = -1;
+	c->n = (size_t)n;
+	for (size_t i = 0; i < c->n; i++) {
+		char *h = c->names[i];
+		size_t k = 0;
+		for (const char *p = r->f[i].p; *p && k < sizeof(c->names[i]) - 1; p++)
+			h[k++] = (char)tolower((unsigned char)*p);
+		h[k] = '\0';
+		int *slot = header_is(h, phone)	   ? &c->phone
+			    : header_is(h, name)   ? &c->name
+			    : header_is(h, first)  ? &c->first
+			    : header_is(h, last)   ? &c->last
+			    : header_is(h, pc)	   ? &c->postcode
+						   : NULL;
+		if (slot && *slot < 0)
+			*slot = (int)i;
+	}
+	return c->phone < 0 ? "The header row needs a phone column (phone, telephone or mobile)."
+			    : NULL;
+}
+
+static void report(struct contacts_report *rep, long line, const char *why)
+{
+	rep->invalid++;
+	if (rep->nerrors < CONTACTS_MAX_ERRORS) {
+		rep->errors[rep->nerrors].line = line;
+		copy(rep->errors[rep->nerrors].why, sizeof(rep->errors[0].why), why);
+		rep->nerrors++;
+	}
+}
+
+static const char *field(const struct csv *r, int i)
+{
+	return i >= 0 && (size_t)i < r->nf ? r->f[i].p : "";
+}
+
+static const char store_failed[] = "the store failed";
+
+/* One data row; NULL when stored (or dropped for the ledger), else why not. */
+static const char *import_row(struct db *db, const struct phonebank *pb, const struct csv *r,
+			      const struct columns *c, struct contacts_report *rep)
+{
+	char phone[PHONE_E164_MAX], name[CONTACT_NAME_MAX + 1], seat[12] = "", pc_text[9] = "";
+	const char *p = field(r, c->phone);
+	const char *why = phone_normalise(p, strlen(p), phone);
+	if (why)
+		return why;
+	if (phone_is_fiction(phone))
+		return "a number reserved for drama, not a real phone";
+	int on_ledger = dnc_has(db, phone);
+	if (on_ledger) {
+		if (on_ledger < 0)
+			return store_failed;
+		rep->opted_out++;
+		return NULL;
+	}
+	if (c->name >= 0)
+		copy(name, sizeof(name), field(r, c->name));
+	else
+		snprintf(name, sizeof(name), "%s%s%s", field(r, c->first),
+			 *field(r, c->first) && *field(r, c->last) ? " " : "", field(r, c->last));
+	if (strlen(field(r, c->name)) > CONTACT_NAME_MAX ||
+	    strlen(field(r, c->first)) + strlen(field(r, c->last)) > CONTACT_NAME_MAX)
+		return "the name is longer than 100 characters";
+	const char *pcs = field(r, c->postcode);
+	if (*pcs) {
+		struct postcode pc;
+		struct pc_record rec;
+		if (postcode_parse(pcs, strlen(pcs), &pc))
+			return "the postcode is not a UK postcode";
+		copy(pc_text, sizeof(pc_text), pc.display);
+		if (lookup_postcode(db, &pc, &rec) == 1)
+			copy(seat, sizeof(seat), rec.pcon2024);
+	}
+	int priority = 0;
+	for (size_t i = 0; *seat && i < pb->nseats && !priority; i++)
+		priority = !strcmp(seat, pb->seats[i]);
+	/* every other column, kept as fields */
+	json_t *f = json_object();
+	for (size_t i = 0; i < c->n && i < r->nf; i++) {
+		if ((int)i == c->phone || (int)i == c->name || (int)i == c->first ||
+		    (int)i == c->last || (int)i == c->postcode || !*c->names[i] || !r->f[i].len)
+			continue;
+		if (r->f[i].len > CONTACT_FIELD_MAX) {
+			json_decref(f);
+			return "a field is longer than 200 characters";
+		}
+		json_object_set_new(f, c->names[i], json_stringn(r->f[i].p, r->f[i].len));
+	}
+	char *fields = json_dumps(f, JSON_COMPACT);
+	json_decref(f);
+	if (!fields || strlen(fields) > CONTACT_FIELDS_MAX) {
+		free(fields);
+		return "the other columns hold more than 4,000 characters";
+	}
+	int added = 0;
+	int rc = add_contact(db, pb->id, 0, name, phone, pc_text, seat, fields, priority, r->line,
+			     &added);
+	free(fields);
+	if (rc)
+		return store_failed;
+	if (added)
+		rep->added++;
+	else
+		rep->merged++;
+	return NULL;
+}
+
+static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
+		      struct contacts_report *rep, struct progress *pg)
+{
+	struct columns c;
+	const char *why;
+	long in_batch = 0;
+
+	if ((why = read_header(r, &c))) {
+		copy(rep->fatal, sizeof(rep->fatal), why);
+		return -1;
+	}
+	if (db_begin(db))
+		goto store;
+	for (;;) {
+		int n = csv_next(r);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			snprintf(rep->fatal, sizeof(rep->fatal), "Line %ld: %s", r->line, r->err);
+			db_rollback(db);
+			return -1;
+		}
+		rep->rows++;
+		if (n == 1 && !r->f[0].len)
+			continue; /* a blank line */
+		why = import_row(db, pb, r, &c, rep);
+		if (why == store_failed)
+			goto store;
+		if (why)
+			report(rep, r->line, why);
+		if (++in_batch == IMPORT_BATCH) {
+			if (db_commit(db) || db_begin(db))
+				goto store;
+			in_batch = 0;
+		}
+		if (pg && rep->rows % 4096 == 0)
+			progress_step(pg, rep->rows, rep->rows);
+	}
+	if (db_commit(db))
+		goto store;
+	return 0;
+store:
+	db_rollback(db);
+	copy(rep->fatal, sizeof(rep->fatal), "The store failed; rows after the last 20,000 were not saved.");
+	return -1;
+}
+
+int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
+		    struct progress *pg)
+{
+	struct csv *r = xmalloc(sizeof(*r));
+	int rc = -1, n;
+
+	memset(rep, 0, sizeof(*rep));
+	/* a first pass reads the whole file, so a broken one changes nothing */
+	if (csv_open_fd(r, fd)) {
+		copy(rep->fatal, sizeof(rep->fatal), "The file cannot be read.");
+		goto out;
+	}
+	while ((n = csv_next(r)) > 0)
+		;
+	if (n < 0) {
+		snprintf(rep->fatal, sizeof(rep->fatal), "Line %ld: %s. Nothing was imported.",
+			 r->line, r->err);
+		goto out;
+	}
+	csv_release(r);
+	if (csv_open_fd(r, fd)) {
+		copy(rep->fatal, sizeof(rep->fatal), "The file cannot be read.");
+		goto out;
+	}
+	rc = import_csv(db, pb, r, rep, pg);
+out:
+	csv_release(r);
+	free(r);
+	return rc;
+}

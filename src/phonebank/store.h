@@ -1,0 +1,115 @@
+/*
+ * Phone banks as stored: the campaign, its contacts, the queue's claim and
+ * lease, calls and answers, and the do-not-call ledger shared by every
+ * phone bank.  All through db.h; the policy is phonebank/queue.h.
+ */
+#ifndef TURNOUT_PHONEBANK_STORE_H
+#define TURNOUT_PHONEBANK_STORE_H
+
+#include <time.h>
+
+#include "db/db.h"
+#include "phonebank/hours.h"
+#include "phonebank/phone.h"
+#include "phonebank/queue.h"
+#include "phonebank/survey.h"
+#include "util/progress.h"
+
+#define PHONEBANK_NAME_MAX 100
+#define PHONEBANK_MAX_SEATS 50
+#define PRACTICE_CONTACTS 25
+#define CONTACT_NAME_MAX 100
+#define CONTACT_FIELDS_MAX 4000 /* the other columns, as JSON */
+#define CONTACT_FIELD_MAX 200   /* one of those values */
+#define CALL_NOTES_MAX 1000
+#define CONTACTS_MAX_ERRORS 100 /* rows reported by line; the rest are counted */
+
+struct phonebank {
+	long id, group_id, created_by;
+	char name[PHONEBANK_NAME_MAX + 1];
+	char script[SCRIPT_MAX + 1];
+	char survey_src[SURVEY_SOURCE_MAX + 1];
+	struct survey survey;
+	struct hours hours;
+	int max_attempts, retry_wait_min;
+	size_t nseats;
+	char seats[PHONEBANK_MAX_SEATS][12];
+};
+
+struct contact {
+	long id;
+	int practice, attempts;
+	char name[CONTACT_NAME_MAX + 1];
+	char phone[PHONE_E164_MAX];
+	char postcode[9], seat[12];
+	char fields[CONTACT_FIELDS_MAX + 1];
+	time_t lease_until;
+};
+
+/* 1 found, 0 not, -1 error. */
+int phonebank_get(struct db *db, long id, struct phonebank *out);
+/* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
+int phonebank_create(struct db *db, struct phonebank *pb, time_t now);
+
+/* 1 approved caller, 0 asked and waiting or not at all; -1 error. */
+int caller_approved(struct db *db, long bank, long person);
+
+/*
+ * The contact leased to this caller now (1), or the best one available
+ * claimed for them with a QUEUE_LEASE_S lease (1), or none (0); -1 on a
+ * store error.  One UPDATE claims, so two callers never hold one contact.
+ */
+int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
+		 struct contact *out);
+/* The contact only if it is leased to this caller and the lease is live. */
+int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
+		   struct contact *out);
+
+struct call_answer {
+	int question;
+	const char *answer;
+};
+/*
+ * Records a call on the caller's leased contact and what it means for the
+ * contact (queue_after), in one transaction: 1 saved, 0 not leased to them
+ * (nothing changed), -1 error.  A do-not-call outcome adds the number to
+ * the ledger and withdraws it from every phone bank.
+ */
+int call_record(struct db *db, const struct phonebank *pb, long contact, long caller,
+		enum outcome o, const char *notes, const struct call_answer *answers, int nanswers,
+		time_t now);
+/* Gives the caller's lease back, the contact available again at avail_at:
+ * 1, or 0 if it was not theirs. */
+int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at);
+
+struct contacts_report {
+	long rows, added, merged, invalid, opted_out;
+	size_t nerrors;
+	struct {
+		long line;
+		char why[96];
+	} errors[CONTACTS_MAX_ERRORS];
+	char fatal[160]; /* set when the file could not be read at all */
+};
+/*
+ * Streams a contact list from fd (plain or gzip CSV: a header row naming at least a phone column;
+ * name or first/last name, postcode, anything else kept as fields) into
+ * the phone bank: numbers normalised, invalid rows reported by line,
+ * duplicates by phone merged, numbers on the ledger dropped, the seat from
+ * the postcode.  A first pass checks the whole file is CSV, so a broken
+ * file changes nothing; then rows are saved, 20,000 to a transaction, so
+ * callers keep calling meanwhile.  0, or -1 with rep->fatal.
+ */
+int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
+		    struct progress *pg);
+
+/* 1 when the number is on the do-not-call ledger. */
+int dnc_has(struct db *db, const char *e164);
+/*
+ * Erasure of a voter: every contact row with this number goes, in every
+ * phone bank (their calls stay, unlinked, for the totals); an opt-out on
+ * the ledger stays.  The number of contacts removed, or -1.
+ */
+long contacts_erase_phone(struct db *db, const char *e164);
+
+#endif
