@@ -1,7 +1,7 @@
 #include "phonebank/chart.h"
 
-#define W 480
-#define H 160
+#define W   480
+#define H   160
 #define PAD 24
 
 void chart_hours_svg(struct buf *out, const long counts[CHART_HOURS], int first_hour)

@@ -23,7 +23,7 @@
 #include "util/num.h"
 
 #define ANSWER_TEXT_MAX 500
-#define SKIP_AWAY_S 300 /* a skipped contact waits this long before it is offered again */
+#define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
 
 struct bank_ctx {
 	struct who w;
@@ -71,11 +71,20 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 		db_reset(st);
 	c->t.organiser = role == ROLE_ORGANISER;
 	c->member = role == ROLE_MEMBER || role == ROLE_ORGANISER;
-	if (found != 1 || !(c->member || c->asked || c->w.actor.admin)) {
+	if (found != 1) {
 		if (json)
 			http_error(res, 404, "No such phone bank");
 		else
-			page_message(req, res, 404, "Not found", "There is no such phone bank.", &c->w);
+			page_message(req, res, 404, "Not found", "There is no such phone bank.",
+				     &c->w);
+		return NULL;
+	}
+	if (!(c->member || c->asked || c->w.actor.admin)) {
+		if (json)
+			http_error(res, 403, "Members of the group only");
+		else
+			page_message(req, res, 403, "Members only",
+				     "This phone bank belongs to a group you are not in.", &c->w);
 		return NULL;
 	}
 	if (form && (form_read(req, res, form) || !who_csrf_ok(&c->w, form))) {
@@ -123,8 +132,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	if (st && db_bind_int(st, 1, w.actor.admin) == 0 && db_bind_int(st, 2, w.actor.id) == 0) {
 		while (db_step(st) == DB_ROW)
 			json_array_append_new(banks, json_pack("{s:I, s:s, s:s}", "id",
-							       (json_int_t)db_col_int(st, 0), "name",
-							       db_col_text(st, 1), "group",
+							       (json_int_t)db_col_int(st, 0),
+							       "name", db_col_text(st, 1), "group",
 							       db_col_text(st, 2)));
 		db_reset(st);
 	}
@@ -138,31 +147,32 @@ static void list_page(struct http_request *req, struct http_response *res)
 static json_t *managed_groups(struct db *db, const struct who *w)
 {
 	json_t *groups = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
-					   " (SELECT group_id FROM memberships WHERE person_id = ?"
-					   " AND role = 'organiser') ORDER BY g.name");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
+			  " (SELECT group_id FROM memberships WHERE person_id = ?"
+			  " AND role = 'organiser') ORDER BY g.name");
 	if (w->actor.strong && st && db_bind_int(st, 1, w->actor.admin) == 0 &&
 	    db_bind_int(st, 2, w->actor.id) == 0) {
 		while (db_step(st) == DB_ROW)
 			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
-								(json_int_t)db_col_int(st, 0), "name",
-								db_col_text(st, 1)));
+								(json_int_t)db_col_int(st, 0),
+								"name", db_col_text(st, 1)));
 		db_reset(st);
 	}
 	return groups;
 }
 
 static const char default_script[] =
-	"## Opening\n"
-	"Hello, is that {name}? My name is {caller}, I am a volunteer with our local campaign.\n"
-	"\n"
-	"## The ask\n"
-	"We are calling people in the constituency about the election. **Do you have a minute?**\n";
+    "## Opening\n"
+    "Hello, is that {name}? My name is {caller}, I am a volunteer with our local campaign.\n"
+    "\n"
+    "## The ask\n"
+    "We are calling people in the constituency about the election. **Do you have a minute?**\n";
 
 static const char default_survey[] =
-	"single: Will you vote at the election? | Yes | No -> end | Not sure\n"
-	"single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
-	"text: Anything else they said?\n";
+    "single: Will you vote at the election? | Yes | No -> end | Not sure\n"
+    "single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
+    "text: Anything else they said?\n";
 
 static void new_page(struct http_request *req, struct http_response *res)
 {
@@ -178,10 +188,11 @@ static void new_page(struct http_request *req, struct http_response *res)
 	json_t *groups = managed_groups(db, &w);
 	if (!json_array_size(groups)) {
 		json_decref(groups);
-		page_message(req, res, 403, "Organisers only",
-			     "A phone bank is set up by a group's organiser, signed in with password"
-			     " and code.",
-			     &w);
+		page_message(
+		    req, res, 403, "Organisers only",
+		    "A phone bank is set up by a group's organiser, signed in with password"
+		    " and code.",
+		    &w);
 		return;
 	}
 	page_render(req, res, 200, "phonebank_new",
@@ -210,9 +221,11 @@ static const char *bank_from_form(struct app *app, const struct qs *f, struct ph
 	snprintf(pb->survey_src, sizeof(pb->survey_src), "%s", survey ? survey : "");
 	if ((why = survey_parse(&pb->survey, pb->survey_src, err, errlen)))
 		return why;
-	if ((why = hours_parse(&pb->hours, qs_get(f, "start"), qs_get(f, "end"), qs_get(f, "days"))))
+	if ((why =
+		 hours_parse(&pb->hours, qs_get(f, "start"), qs_get(f, "end"), qs_get(f, "days"))))
 		return why;
-	if ((att && *att && num_parse_long(att, strlen(att), 1, QUEUE_MAX_ATTEMPTS_CAP, &attempts)) ||
+	if ((att && *att &&
+	     num_parse_long(att, strlen(att), 1, QUEUE_MAX_ATTEMPTS_CAP, &attempts)) ||
 	    (wait && *wait && num_parse_long(wait, strlen(wait), 5, QUEUE_RETRY_MAX_MIN, &retry)))
 		return "Attempts are 1 to 10; the wait before retrying is 5 minutes to 14 days.";
 	pb->max_attempts = (int)attempts;
@@ -254,18 +267,21 @@ static void create(struct http_request *req, struct http_response *res)
 	if (form_read(req, res, &f))
 		return;
 	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", &w);
 		return;
 	}
 	const char *g = qs_get(&f, "group");
-	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) || group_name(db, gid, err, 8) != 1)
+	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) ||
+	    group_name(db, gid, err, 8) != 1)
 		gid = 0;
-	struct target t = { 0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
+	struct target t = {0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0};
 	if (!gid || !policy_allows(&w.actor, ACT_PHONEBANK_MANAGE, &t)) {
-		page_message(req, res, 403, "Organisers only",
-			     "Only the group's organisers (signed in with password and code) and admins"
-			     " set up its phone banks.",
-			     &w);
+		page_message(
+		    req, res, 403, "Organisers only",
+		    "Only the group's organisers (signed in with password and code) and admins"
+		    " set up its phone banks.",
+		    &w);
 		return;
 	}
 	const char *why = bank_from_form(req->app, &f, &pb, err, sizeof(err));
@@ -293,9 +309,10 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 	long calls = 0, answered = 0;
 	json_t *outcomes = json_array(), *callers = json_array(), *questions = json_array();
 
-	struct db_stmt *oc = db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
-					   " AND practice = 0 GROUP BY outcome");
-	long by[OUTCOME_COUNT] = { 0 };
+	struct db_stmt *oc =
+	    db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
+			  " AND practice = 0 GROUP BY outcome");
+	long by[OUTCOME_COUNT] = {0};
 	if (oc && db_bind_int(oc, 1, pb->id) == 0) {
 		while (db_step(oc) == DB_ROW) {
 			int o = outcome_parse(db_col_text(oc, 0));
@@ -306,27 +323,30 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 	}
 	for (int o = 0; o < OUTCOME_COUNT; o++) {
 		calls += by[o];
-		json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "code", outcome_code(o),
-							  "label", outcome_label(o), "calls",
-							  (json_int_t)by[o]));
+		json_array_append_new(outcomes,
+				      json_pack("{s:s, s:s, s:I}", "code", outcome_code(o), "label",
+						outcome_label(o), "calls", (json_int_t)by[o]));
 	}
 	answered = by[OUTCOME_ANSWERED] + by[OUTCOME_REFUSED] + by[OUTCOME_DO_NOT_CALL] +
 		   by[OUTCOME_MOVED];
-	struct db_stmt *cs = db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
-					   " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
-					   " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
+	struct db_stmt *cs =
+	    db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
+			  " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
+			  " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
 	if (cs && db_bind_int(cs, 1, pb->id) == 0) {
 		while (db_step(cs) == DB_ROW) {
 			char first[64];
 			person_first_name(db_col_text(cs, 0), first);
-			json_array_append_new(callers, json_pack("{s:s, s:I}", "caller", first, "calls",
-								 (json_int_t)db_col_int(cs, 1)));
+			json_array_append_new(callers,
+					      json_pack("{s:s, s:I}", "caller", first, "calls",
+							(json_int_t)db_col_int(cs, 1)));
 		}
 		db_reset(cs);
 	}
-	struct db_stmt *as = db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
-					   " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
-					   " AND c.practice = 0 GROUP BY a.question, a.answer");
+	struct db_stmt *as =
+	    db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
+			  " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
+			  " AND c.practice = 0 GROUP BY a.question, a.answer");
 	json_t *per_q[SURVEY_MAX_QUESTIONS];
 	for (int i = 0; i < pb->survey.n; i++)
 		per_q[i] = json_array();
@@ -339,12 +359,12 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 			const char *a = pb->survey.q[q].kind == Q_TEXT ? "(written answers)"
 								       : db_col_text(as, 1);
 			json_t *last = json_array_size(per_q[q])
-					       ? json_array_get(per_q[q], json_array_size(per_q[q]) - 1)
-					       : NULL;
+					   ? json_array_get(per_q[q], json_array_size(per_q[q]) - 1)
+					   : NULL;
 			if (last && !strcmp(json_string_value(json_object_get(last, "answer")), a))
 				json_object_set_new(last, "count",
 						    json_integer(json_integer_value(json_object_get(
-									 last, "count")) +
+								     last, "count")) +
 								 db_col_int(as, 2)));
 			else
 				json_array_append_new(per_q[q],
@@ -354,11 +374,13 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 		db_reset(as);
 	}
 	for (int i = 0; i < pb->survey.n; i++)
-		json_array_append_new(questions, json_pack("{s:i, s:s, s:o}", "number", i + 1, "text",
-							   pb->survey.q[i].text, "answers", per_q[i]));
-	struct db_stmt *cc = db_cached(db, "SELECT count(*), coalesce(sum(avail_at IS NULL), 0),"
-					   " coalesce(sum(avail_at IS NOT NULL AND avail_at <= ?), 0)"
-					   " FROM contacts WHERE phonebank_id = ? AND practice = 0");
+		json_array_append_new(questions,
+				      json_pack("{s:i, s:s, s:o}", "number", i + 1, "text",
+						pb->survey.q[i].text, "answers", per_q[i]));
+	struct db_stmt *cc =
+	    db_cached(db, "SELECT count(*), coalesce(sum(avail_at IS NULL), 0),"
+			  " coalesce(sum(avail_at IS NOT NULL AND avail_at <= ?), 0)"
+			  " FROM contacts WHERE phonebank_id = ? AND practice = 0");
 	long contacts = 0, finished = 0, ready = 0;
 	if (cc && db_bind_int(cc, 1, (long long)now) == 0 && db_bind_int(cc, 2, pb->id) == 0 &&
 	    db_step(cc) == DB_ROW) {
@@ -375,7 +397,7 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 				(json_int_t)(calls ? (answered * 100 + calls / 2) / calls : 0),
 				"outcomes", outcomes, "callers", callers, "questions", questions);
 	/* calls per local hour, the last CHART_HOURS hours */
-	long per_hour[CHART_HOURS] = { 0 };
+	long per_hour[CHART_HOURS] = {0};
 	time_t hour0 = now - now % 3600 - (CHART_HOURS - 1) * 3600;
 	struct db_stmt *ph = db_cached(db, "SELECT (at - ?) / 3600, count(*) FROM calls"
 					   " WHERE phonebank_id = ? AND practice = 0 AND at >= ?"
@@ -415,11 +437,11 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		return;
 	int manage = may(c, ACT_PHONEBANK_MANAGE);
 	hours_text(&c->pb.hours, hours, sizeof(hours));
-	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "title", c->pb.name,
-				"id", (json_int_t)c->pb.id, "name", c->pb.name, "hours", hours,
-				"open", hours_open(&c->pb.hours, time(NULL)), "manage", manage,
-				"caller", c->t.caller, "asked", c->asked && !c->t.caller, "may_ask",
-				c->member && !c->asked);
+	json_t *ctx =
+	    json_pack("{s:s, s:I, s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "title", c->pb.name, "id",
+		      (json_int_t)c->pb.id, "name", c->pb.name, "hours", hours, "open",
+		      hours_open(&c->pb.hours, time(NULL)), "manage", manage, "caller", c->t.caller,
+		      "asked", c->asked && !c->t.caller, "may_ask", c->member && !c->asked);
 	if (manage) {
 		json_object_set_new(ctx, "totals", totals(req, c->db, &c->pb, 1));
 		json_t *callers = json_array();
@@ -430,10 +452,10 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		if (st && db_bind_int(st, 1, c->pb.id) == 0) {
 			while (db_step(st) == DB_ROW)
 				json_array_append_new(
-					callers, json_pack("{s:I, s:s, s:b}", "person",
-							   (json_int_t)db_col_int(st, 0), "name",
-							   db_col_text(st, 1), "approved",
-							   db_col_int(st, 2) == 1));
+				    callers, json_pack("{s:I, s:s, s:b}", "person",
+						       (json_int_t)db_col_int(st, 0), "name",
+						       db_col_text(st, 1), "approved",
+						       db_col_int(st, 2) == 1));
 			db_reset(st);
 		}
 		json_object_set_new(ctx, "callers", callers);
@@ -488,14 +510,16 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 		return;
 	}
 	long person = path_id(req, "person");
-	struct db_stmt *st = db_cached(c->db, "UPDATE phonebank_callers SET approved = 1"
-					      " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
+	struct db_stmt *st =
+	    db_cached(c->db, "UPDATE phonebank_callers SET approved = 1"
+			     " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
 	int ok = st && db_bind_int(st, 1, c->pb.id) == 0 && db_bind_int(st, 2, person) == 0 &&
 		 db_step(st) == DB_ROW;
 	if (st)
 		db_reset(st);
 	if (!ok) {
-		page_message(req, res, 404, "Not found", "That person has not asked to call.", &c->w);
+		page_message(req, res, 404, "Not found", "That person has not asked to call.",
+			     &c->w);
 		return;
 	}
 	audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
@@ -537,8 +561,9 @@ static void upload(struct http_request *req, struct http_response *res)
 							(json_int_t)rep.errors[i].line, "reason",
 							rep.errors[i].why));
 	audit_write(c->db, c->w.actor.id, "contacts.import", 0,
-		    arena_printf(&req->arena, "phonebank %ld: %ld rows, %ld added, %ld merged,"
-					      " %ld opted out, %ld refused",
+		    arena_printf(&req->arena,
+				 "phonebank %ld: %ld rows, %ld added, %ld merged,"
+				 " %ld opted out, %ld refused",
 				 c->pb.id, rep.rows, rep.added, rep.merged, rep.opted_out,
 				 rep.invalid));
 	api_json(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)rep.rows,
@@ -565,7 +590,8 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 	if (form_read(req, res, &f))
 		return;
 	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", &w);
 		return;
 	}
 	const char *p = qs_get(&f, "phone");
@@ -582,11 +608,12 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 	/* the number itself stays out of the audit log */
 	audit_write(db, w.actor.id, "voter.erase", 0,
 		    arena_printf(&req->arena, "%ld contact rows erased", n));
-	page_message(req, res, 200, "Erased",
-		     n ? "Every record of that voter is gone. If they asked not to be called, the"
-			 " number stays on the do-not-call ledger."
-		       : "No contact has that number. If it is on the do-not-call ledger, it stays.",
-		     &w);
+	page_message(
+	    req, res, 200, "Erased",
+	    n ? "Every record of that voter is gone. If they asked not to be called, the"
+		" number stays on the do-not-call ledger."
+	      : "No contact has that number. If it is on the do-not-call ledger, it stays.",
+	    &w);
 }
 
 /* ---- the caller's page ---- */
@@ -604,9 +631,18 @@ static int may_call(struct bank_ctx *c, int practice)
 	       (practice && (c->asked || may(c, ACT_PHONEBANK_MANAGE)));
 }
 
+static void callers_only(struct http_request *req, struct http_response *res, struct bank_ctx *c)
+{
+	page_message(req, res, 403, "Callers only",
+		     "An organiser approves callers for each phone bank. Ask to call on its page;"
+		     " meanwhile you can practise.",
+		     &c->w);
+}
+
 static const char *call_url(struct http_request *req, long bank, int practice)
 {
-	return arena_printf(&req->arena, "/phonebanks/%ld/call%s", bank, practice ? "?practice=1" : "");
+	return arena_printf(&req->arena, "/phonebanks/%ld/call%s", bank,
+			    practice ? "?practice=1" : "");
 }
 
 static void call_page(struct http_request *req, struct http_response *res)
@@ -620,30 +656,28 @@ static void call_page(struct http_request *req, struct http_response *res)
 		return;
 	int practice = practice_of(req, NULL);
 	if (!may_call(c, practice)) {
-		page_message(req, res, 403, "Callers only",
-			     "An organiser approves callers for each phone bank. Ask to call on its"
-			     " page; meanwhile you can practise.",
-			     &c->w);
+		callers_only(req, res, c);
 		return;
 	}
 	hours_text(&c->pb.hours, hours, sizeof(hours));
-	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "id",
-				(json_int_t)c->pb.id, "name", c->pb.name, "practice", practice,
-				"hours", hours);
+	json_t *ctx =
+	    json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "id", (json_int_t)c->pb.id,
+		      "name", c->pb.name, "practice", practice, "hours", hours);
 	int open = practice || hours_open(&c->pb.hours, now);
 	if (!open) {
 		struct tm tm;
 		time_t next = hours_next_open(&c->pb.hours, now);
 		london_tm(next, &tm);
-		json_object_set_new(ctx, "closed",
-				    json_string(arena_printf(&req->arena, "%02d/%02d at %02d:%02d",
-							     tm.tm_mday, tm.tm_mon + 1, tm.tm_hour,
-							     tm.tm_min)));
+		json_object_set_new(
+		    ctx, "closed",
+		    json_string(arena_printf(&req->arena, "%02d/%02d at %02d:%02d", tm.tm_mday,
+					     tm.tm_mon + 1, tm.tm_hour, tm.tm_min)));
 	}
 	/* only what is leased to this caller now; a GET never claims */
-	struct db_stmt *st = db_cached(c->db, "SELECT id FROM contacts WHERE leased_to = ?"
-					      " AND phonebank_id = ? AND practice = ? AND avail_at > ?"
-					      " LIMIT 1");
+	struct db_stmt *st =
+	    db_cached(c->db, "SELECT id FROM contacts WHERE leased_to = ?"
+			     " AND phonebank_id = ? AND practice = ? AND avail_at > ?"
+			     " LIMIT 1");
 	long cid = 0;
 	if (st && db_bind_int(st, 1, c->w.actor.id) == 0 && db_bind_int(st, 2, c->pb.id) == 0 &&
 	    db_bind_int(st, 3, practice) == 0 && db_bind_int(st, 4, (long long)now) == 0 &&
@@ -665,43 +699,46 @@ static void call_page(struct http_request *req, struct http_response *res)
 			for (int k = 0; k < q->nopt; k++) {
 				int next = q->opt[k].next;
 				json_array_append_new(
-					opts, json_pack("{s:i, s:s, s:s*, s:s}", "index", k, "label",
-							q->opt[k].label, "then",
-							next == SURVEY_END ? "end"
-							: next >= 0 ? arena_printf(&req->arena, "%d", next + 1)
-								    : NULL,
-							"name",
-							q->kind == Q_MULTI
-								? arena_printf(&req->arena, "q%d_%d", i, k)
-								: arena_printf(&req->arena, "q%d", i)));
+				    opts, json_pack("{s:i, s:s, s:s*, s:s}", "index", k, "label",
+						    q->opt[k].label, "then",
+						    next == SURVEY_END ? "end"
+						    : next >= 0
+							? arena_printf(&req->arena, "%d", next + 1)
+							: NULL,
+						    "name",
+						    q->kind == Q_MULTI
+							? arena_printf(&req->arena, "q%d_%d", i, k)
+							: arena_printf(&req->arena, "q%d", i)));
 			}
-			json_array_append_new(qs, json_pack("{s:i, s:s, s:s, s:b, s:b, s:b, s:o}",
-							    "number", i + 1, "name",
-							    arena_printf(&req->arena, "q%d", i), "text",
-							    q->text, "single", q->kind == Q_SINGLE,
-							    "multi", q->kind == Q_MULTI, "free",
-							    q->kind == Q_TEXT, "options", opts));
+			json_array_append_new(
+			    qs,
+			    json_pack("{s:i, s:s, s:s, s:b, s:b, s:b, s:o}", "number", i + 1,
+				      "name", arena_printf(&req->arena, "q%d", i), "text", q->text,
+				      "single", q->kind == Q_SINGLE, "multi", q->kind == Q_MULTI,
+				      "free", q->kind == Q_TEXT, "options", opts));
 		}
 		json_t *outcomes = json_array();
 		for (int o = 0; o < OUTCOME_COUNT; o++)
-			json_array_append_new(outcomes, json_pack("{s:s, s:s}", "code", outcome_code(o),
-								  "label", outcome_label(o)));
+			json_array_append_new(outcomes,
+					      json_pack("{s:s, s:s}", "code", outcome_code(o),
+							"label", outcome_label(o)));
 		json_t *fields = json_loads(ct.fields, 0, NULL), *flist = json_array();
 		const char *k;
 		json_t *v;
 		json_object_foreach(fields, k, v)
-			json_array_append_new(flist, json_pack("{s:s, s:O}", "key", k, "value", v));
+		    json_array_append_new(flist, json_pack("{s:s, s:O}", "key", k, "value", v));
 		json_decref(fields);
 		struct tm lt;
 		london_tm(ct.lease_until, &lt);
 		json_object_set_new(
-			ctx, "contact",
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id", (json_int_t)ct.id,
-				  "first_name", *first ? first : "(no name)", "phone", ct.phone,
-				  "seat", *ct.seat ? seats_name(&((struct app *)req->app)->seats, 2024, ct.seat) : "",
-				  "script", script.p ? script.p : "", "attempts", ct.attempts,
-				  "fields", flist, "lease_until",
-				  arena_printf(&req->arena, "%02d:%02d", lt.tm_hour, lt.tm_min)));
+		    ctx, "contact",
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:s}", "id", (json_int_t)ct.id,
+			      "first_name", *first ? first : "(no name)", "phone", ct.phone, "seat",
+			      *ct.seat ? seats_name(&((struct app *)req->app)->seats, 2024, ct.seat)
+				       : "",
+			      "script", script.p ? script.p : "", "attempts", ct.attempts, "fields",
+			      flist, "lease_until",
+			      arena_printf(&req->arena, "%02d:%02d", lt.tm_hour, lt.tm_min)));
 		buf_release(&script);
 		json_object_set_new(ctx, "questions", qs);
 		json_object_set_new(ctx, "outcomes", outcomes);
@@ -721,10 +758,11 @@ static void go_next(struct http_request *req, struct http_response *res, struct 
 	time_t now = time(NULL);
 	if ((practice || hours_open(&c->pb.hours, now)) &&
 	    contact_next(c->db, c->pb.id, practice, c->w.actor.id, now, &ct) == 0) {
-		page_message(req, res, 200, "No one to call just now",
-			     "Everyone in this phone bank has been called, or is waiting for a retry."
-			     " Thank you!",
-			     &c->w);
+		page_message(
+		    req, res, 200, "No one to call just now",
+		    "Everyone in this phone bank has been called, or is waiting for a retry."
+		    " Thank you!",
+		    &c->w);
 		return;
 	}
 	http_redirect(res, call_url(req, c->pb.id, practice));
@@ -738,8 +776,7 @@ static void next_contact(struct http_request *req, struct http_response *res)
 		return;
 	int practice = practice_of(req, &f);
 	if (!may_call(c, practice)) {
-		page_message(req, res, 403, "Callers only",
-			     "An organiser approves callers for each phone bank.", &c->w);
+		callers_only(req, res, c);
 		return;
 	}
 	go_next(req, res, c, practice);
@@ -767,12 +804,13 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 	int o = outcome_parse(qs_get(&f, "outcome"));
 	const char *notes = qs_get(&f, "notes");
 	if (!may_call(c, practice)) {
-		not_yours(req, res, c);
+		callers_only(req, res, c);
 		return;
 	}
 	if (o < 0 || (notes && strlen(notes) > CALL_NOTES_MAX)) {
 		page_message(req, res, 400, "Not saved",
-			     o < 0 ? "Choose what happened on the call." : "Notes are 1,000 characters at most.",
+			     o < 0 ? "Choose what happened on the call."
+				   : "Notes are 1,000 characters at most.",
 			     &c->w);
 		return;
 	}
@@ -781,12 +819,12 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
 		long k;
 		choice[i] = s->q[i].kind == Q_SINGLE && v && *v &&
-					    num_parse_long(v, strlen(v), 0, s->q[i].nopt - 1, &k) == 0
-				    ? (int)k
-				    : -1;
+				    num_parse_long(v, strlen(v), 0, s->q[i].nopt - 1, &k) == 0
+				? (int)k
+				: -1;
 		if (s->q[i].kind == Q_SINGLE && v && *v && choice[i] < 0) {
-			page_message(req, res, 400, "Not saved", "An answer is not one of the options.",
-				     &c->w);
+			page_message(req, res, 400, "Not saved",
+				     "An answer is not one of the options.", &c->w);
 			return;
 		}
 	}
@@ -796,11 +834,11 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		int i = path[p];
 		const struct survey_question *q = &s->q[i];
 		if (q->kind == Q_SINGLE && choice[i] >= 0) {
-			answers[na++] = (struct call_answer){ i, q->opt[choice[i]].label };
+			answers[na++] = (struct call_answer){i, q->opt[choice[i]].label};
 		} else if (q->kind == Q_MULTI) {
 			for (int k = 0; k < q->nopt; k++)
 				if (qs_get(&f, arena_printf(&req->arena, "q%d_%d", i, k)))
-					answers[na++] = (struct call_answer){ i, q->opt[k].label };
+					answers[na++] = (struct call_answer){i, q->opt[k].label};
 		} else if (q->kind == Q_TEXT) {
 			const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
 			if (v && strlen(v) > ANSWER_TEXT_MAX) {
@@ -809,7 +847,7 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 				return;
 			}
 			if (v && *v)
-				answers[na++] = (struct call_answer){ i, v };
+				answers[na++] = (struct call_answer){i, v};
 		}
 	}
 	int rc = call_record(c->db, &c->pb, cid, c->w.actor.id, (enum outcome)o, notes ? notes : "",
@@ -819,7 +857,8 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (rc < 0) {
-		page_message(req, res, 500, "Sorry", "The call could not be saved; try again.", &c->w);
+		page_message(req, res, 500, "Sorry", "The call could not be saved; try again.",
+			     &c->w);
 		return;
 	}
 	go_next(req, res, c, practice);
@@ -833,8 +872,11 @@ static void skip(struct http_request *req, struct http_response *res)
 		return;
 	int practice = practice_of(req, &f);
 	long cid = path_id(req, "cid");
-	if (!may_call(c, practice) ||
-	    contact_release(c->db, c->pb.id, cid, c->w.actor.id, time(NULL) + SKIP_AWAY_S) != 1) {
+	if (!may_call(c, practice)) {
+		callers_only(req, res, c);
+		return;
+	}
+	if (contact_release(c->db, c->pb.id, cid, c->w.actor.id, time(NULL) + SKIP_AWAY_S) != 1) {
 		not_yours(req, res, c);
 		return;
 	}
@@ -886,7 +928,8 @@ static void export_csv(struct http_request *req, struct http_response *res)
 	buf_puts(&res->body, "seat,outcome,notes");
 	for (int i = 0; i < c->pb.survey.n; i++) {
 		buf_putc(&res->body, ',');
-		csv_cell(&res->body, arena_printf(&req->arena, "Q%d %s", i + 1, c->pb.survey.q[i].text));
+		csv_cell(&res->body,
+			 arena_printf(&req->arena, "Q%d %s", i + 1, c->pb.survey.q[i].text));
 	}
 	buf_puts(&res->body, "\r\n");
 	long rows = 0;
@@ -940,8 +983,9 @@ static void export_csv(struct http_request *req, struct http_response *res)
 			     &c->w);
 		return;
 	}
-	audit_write(c->db, c->w.actor.id, phones ? "phonebank.export_with_phones" : "phonebank.export",
-		    0, arena_printf(&req->arena, "phonebank %ld: %ld calls", c->pb.id, rows));
+	audit_write(c->db, c->w.actor.id,
+		    phones ? "phonebank.export_with_phones" : "phonebank.export", 0,
+		    arena_printf(&req->arena, "phonebank %ld: %ld calls", c->pb.id, rows));
 	res->status = 200;
 	res->content_type = "text/csv; charset=utf-8";
 	http_set_header(res, "Content-Disposition", "attachment; filename=\"calls.csv\"");
@@ -949,19 +993,19 @@ static void export_csv(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route phonebank_routes[] = {
-	{ "GET", "/phonebanks", list_page, ROUTE_PAGE },
-	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks", create, ROUTE_PAGE },
-	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
-	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE },
-	{ "GET", "/phonebanks/{id}/export.csv", export_csv, 0 },
-	{ "GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0 },
-	{ "POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE },
+    {"GET", "/phonebanks", list_page, ROUTE_PAGE},
+    {"GET", "/phonebanks/new", new_page, ROUTE_PAGE},
+    {"POST", "/phonebanks", create, ROUTE_PAGE},
+    {"GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD},
+    {"GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE},
+    {"POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE},
+    {"GET", "/phonebanks/{id}/export.csv", export_csv, 0},
+    {"GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0},
+    {"POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE},
 };
 const size_t phonebank_nroutes = sizeof(phonebank_routes) / sizeof(phonebank_routes[0]);

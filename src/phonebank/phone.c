@@ -4,9 +4,10 @@
 
 /* Ofcom's ranges for drama, as E.164 prefixes (each a block of 1,000). */
 static const char *const fiction[] = {
-	"+447700900", "+44113496", "+44114496", "+44115496", "+44116496", "+44117496",
-	"+44118496",  "+44121496", "+44131496", "+44141496", "+44151496", "+44161496",
-	"+44191498",  "+44207946", "+441632960", "+44289018", "+44292018", "+44808157", "+44909879",
+    "+447700900", "+441134960", "+441144960", "+441154960", "+441164960",
+    "+441174960", "+441184960", "+441214960", "+441314960", "+441414960",
+    "+441514960", "+441614960", "+441914980", "+442079460", "+441632960",
+    "+442890180", "+442920180", "+448081570", "+449098790",
 };
 
 int phone_is_fiction(const char *e164)
@@ -21,11 +22,9 @@ int phone_is_fiction(const char *e164)
 static const char *nsn_check(const char *n, size_t len)
 {
 	switch (n[0]) {
-	case '1':
-		return len == 9 || len == 10 ? NULL : "a geographic number has 10 or 11 digits";
+	case '1': return len == 9 || len == 10 ? NULL : "a geographic number has 10 or 11 digits";
 	case '2':
-	case '3':
-		return len == 10 ? NULL : "this number should have 11 digits";
+	case '3': return len == 10 ? NULL : "this number should have 11 digits";
 	case '7':
 		if (len != 10)
 			return "a mobile number has 11 digits";
@@ -35,10 +34,8 @@ static const char *nsn_check(const char *n, size_t len)
 			return "076 numbers are pagers";
 		return NULL;
 	case '8':
-	case '9':
-		return "a freephone, premium or special number, not a voter's phone";
-	default:
-		return "not a UK phone number";
+	case '9': return "a freephone, premium or special number, not a voter's phone";
+	default: return "not a UK phone number";
 	}
 }
 

@@ -21,9 +21,9 @@ enum outcome {
 	OUTCOME_COUNT
 };
 
-#define QUEUE_LEASE_S 600          /* a contact returns to the pool after 10 minutes */
+#define QUEUE_LEASE_S	       600 /* a contact returns to the pool after 10 minutes */
 #define QUEUE_MAX_ATTEMPTS_CAP 10
-#define QUEUE_RETRY_MAX_MIN (14 * 24 * 60)
+#define QUEUE_RETRY_MAX_MIN    (14 * 24 * 60)
 
 /* "no_answer" -> OUTCOME_NO_ANSWER; -1 if unknown. */
 int outcome_parse(const char *s);
@@ -31,8 +31,8 @@ const char *outcome_code(enum outcome o);  /* "no_answer" */
 const char *outcome_label(enum outcome o); /* "No answer" */
 
 struct queue_next {
-	int done;       /* never offered again in this phone bank */
-	int opt_out;    /* add the number to the do-not-call ledger */
+	int done;	/* never offered again in this phone bank */
+	int opt_out;	/* add the number to the do-not-call ledger */
 	time_t next_at; /* when it may be offered again, if not done */
 };
 

@@ -21,11 +21,13 @@ static void copy(char *dst, size_t cap, const char *src)
 
 int phonebank_get(struct db *db, long id, struct phonebank *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT group_id, created_by, name, script, survey,"
-					   " hours_start, hours_end, days, max_attempts, retry_wait_min"
-					   " FROM phonebanks WHERE id = ?");
-	struct db_stmt *seats = db_cached(db, "SELECT seat FROM phonebank_seats WHERE phonebank_id = ?"
-					      " ORDER BY seat");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT group_id, created_by, name, script, survey,"
+			  " hours_start, hours_end, days, max_attempts, retry_wait_min"
+			  " FROM phonebanks WHERE id = ?");
+	struct db_stmt *seats =
+	    db_cached(db, "SELECT seat FROM phonebank_seats WHERE phonebank_id = ?"
+			  " ORDER BY seat");
 	char err[128];
 	int rc;
 
@@ -42,8 +44,8 @@ int phonebank_get(struct db *db, long id, struct phonebank *out)
 	copy(out->name, sizeof(out->name), db_col_text(st, 2));
 	copy(out->script, sizeof(out->script), db_col_text(st, 3));
 	copy(out->survey_src, sizeof(out->survey_src), db_col_text(st, 4));
-	out->hours = (struct hours){ (int)db_col_int(st, 5), (int)db_col_int(st, 6),
-				     (unsigned)db_col_int(st, 7) };
+	out->hours = (struct hours){(int)db_col_int(st, 5), (int)db_col_int(st, 6),
+				    (unsigned)db_col_int(st, 7)};
 	out->max_attempts = (int)db_col_int(st, 8);
 	out->retry_wait_min = (int)db_col_int(st, 9);
 	db_reset(st);
@@ -63,22 +65,23 @@ static int add_contact(struct db *db, long bank, int practice, const char *name,
 {
 	/* a number seen before merges into the first row: new fields fill gaps */
 	struct db_stmt *st = db_cached(
-		db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
-		    " priority, rnd, avail_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
-		    " ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
-		    " fields = json_patch(excluded.fields, contacts.fields),"
-		    " name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
-		    " postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
-		    " ELSE contacts.postcode END RETURNING rnd = ?");
+	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
+		" priority, rnd, avail_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
+		" ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
+		" fields = json_patch(excluded.fields, contacts.fields),"
+		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
+		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
+		" ELSE contacts.postcode END RETURNING rnd = ?");
 	long long rnd = (long long)(randombytes_random() & 0x7fffffff) * 1000000 + line % 1000000;
 	int rc = -1;
 
 	if (st && !db_bind_int(st, 1, bank) && !db_bind_int(st, 2, practice) &&
-	    !db_bind_text(st, 3, name, strlen(name)) && !db_bind_text(st, 4, phone, strlen(phone)) &&
+	    !db_bind_text(st, 3, name, strlen(name)) &&
+	    !db_bind_text(st, 4, phone, strlen(phone)) &&
 	    !db_bind_text(st, 5, postcode, strlen(postcode)) &&
-	    !db_bind_text(st, 6, seat, strlen(seat)) && !db_bind_text(st, 7, fields, strlen(fields)) &&
-	    !db_bind_int(st, 8, priority) && !db_bind_int(st, 9, rnd) && !db_bind_int(st, 10, rnd) &&
-	    db_step(st) == DB_ROW) {
+	    !db_bind_text(st, 6, seat, strlen(seat)) &&
+	    !db_bind_text(st, 7, fields, strlen(fields)) && !db_bind_int(st, 8, priority) &&
+	    !db_bind_int(st, 9, rnd) && !db_bind_int(st, 10, rnd) && db_step(st) == DB_ROW) {
 		*added = (int)db_col_int(st, 0); /* our rnd came back: a new row */
 		rc = 0;
 	}
@@ -89,19 +92,21 @@ static int add_contact(struct db *db, long bank, int practice, const char *name,
 
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT INTO phonebanks (group_id, name, script, survey,"
-					   " hours_start, hours_end, days, max_attempts, retry_wait_min,"
-					   " created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-					   " RETURNING id");
+	struct db_stmt *st =
+	    db_cached(db, "INSERT INTO phonebanks (group_id, name, script, survey,"
+			  " hours_start, hours_end, days, max_attempts, retry_wait_min,"
+			  " created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+			  " RETURNING id");
 	struct db_stmt *seat = db_cached(db, "INSERT INTO phonebank_seats VALUES (?, ?)");
 	int bad = !st || !seat || db_begin(db) || db_bind_int(st, 1, pb->group_id) ||
 		  db_bind_text(st, 2, pb->name, strlen(pb->name)) ||
 		  db_bind_text(st, 3, pb->script, strlen(pb->script)) ||
 		  db_bind_text(st, 4, pb->survey_src, strlen(pb->survey_src)) ||
-		  db_bind_int(st, 5, pb->hours.start_min) || db_bind_int(st, 6, pb->hours.end_min) ||
-		  db_bind_int(st, 7, pb->hours.days) || db_bind_int(st, 8, pb->max_attempts) ||
-		  db_bind_int(st, 9, pb->retry_wait_min) || db_bind_int(st, 10, pb->created_by) ||
-		  db_bind_int(st, 11, (long long)now) || db_step(st) != DB_ROW;
+		  db_bind_int(st, 5, pb->hours.start_min) ||
+		  db_bind_int(st, 6, pb->hours.end_min) || db_bind_int(st, 7, pb->hours.days) ||
+		  db_bind_int(st, 8, pb->max_attempts) || db_bind_int(st, 9, pb->retry_wait_min) ||
+		  db_bind_int(st, 10, pb->created_by) || db_bind_int(st, 11, (long long)now) ||
+		  db_step(st) != DB_ROW;
 	if (!bad)
 		pb->id = (long)db_col_int(st, 0);
 	if (st)
@@ -113,7 +118,7 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 		db_reset(seat);
 	}
 	/* the rehearsal queue: obviously fake voters on Ofcom's drama numbers */
-	static const char *const first[] = { "Practice", "Rehearsal", "Pretend" };
+	static const char *const first[] = {"Practice", "Rehearsal", "Pretend"};
 	for (int i = 0; !bad && i < PRACTICE_CONTACTS; i++) {
 		char name[64], phone[PHONE_E164_MAX];
 		int added;
@@ -159,8 +164,9 @@ static void contact_from(struct db_stmt *st, struct contact *c)
 int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
 		   struct contact *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?"
-					   " AND phonebank_id = ? AND leased_to = ? AND avail_at > ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?"
+			  " AND phonebank_id = ? AND leased_to = ? AND avail_at > ?");
 	int rc;
 	if (!st || db_bind_int(st, 1, contact) || db_bind_int(st, 2, bank) ||
 	    db_bind_int(st, 3, caller) || db_bind_int(st, 4, (long long)now))
@@ -175,20 +181,21 @@ int contact_leased(struct db *db, long bank, long contact, long caller, time_t n
 int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
 		 struct contact *out)
 {
-	struct db_stmt *mine = db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
-					     " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
-					     " AND avail_at > ? LIMIT 1");
+	struct db_stmt *mine =
+	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
+			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
+			  " AND avail_at > ? LIMIT 1");
 	/*
 	 * The claim: the best available contact, leased in the same statement.
 	 * SQLite runs one writer at a time, so no two callers get one contact.
 	 */
 	struct db_stmt *claim = db_cached(
-		db, "UPDATE contacts SET avail_at = ?1 + ?2, leased_to = ?3 WHERE id = ("
-		    "SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4 AND c.practice = ?5"
-		    " AND c.avail_at IS NOT NULL AND c.avail_at <= ?1"
-		    " AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
-		    " ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
-		    " RETURNING " CONTACT_COLS);
+	    db, "UPDATE contacts SET avail_at = ?1 + ?2, leased_to = ?3 WHERE id = ("
+		"SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4 AND c.practice = ?5"
+		" AND c.avail_at IS NOT NULL AND c.avail_at <= ?1"
+		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
+		" ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
+		" RETURNING " CONTACT_COLS);
 	int rc;
 
 	if (!mine || !claim || db_bind_int(mine, 1, caller) || db_bind_int(mine, 2, bank) ||
@@ -257,13 +264,15 @@ int call_record(struct db *db, const struct phonebank *pb, long contact, long ca
 					    " AND avail_at > ?");
 	struct db_stmt *set = db_cached(db, "UPDATE contacts SET attempts = ?, avail_at = ?,"
 					    " leased_to = NULL, outcome = ? WHERE id = ?");
-	struct db_stmt *call = db_cached(db, "INSERT INTO calls (phonebank_id, contact_id, caller_id,"
-					     " practice, outcome, notes, at) VALUES (?,?,?,?,?,?,?)"
-					     " RETURNING id");
+	struct db_stmt *call =
+	    db_cached(db, "INSERT INTO calls (phonebank_id, contact_id, caller_id,"
+			  " practice, outcome, notes, at) VALUES (?,?,?,?,?,?,?)"
+			  " RETURNING id");
 	struct db_stmt *ans = db_cached(db, "INSERT INTO call_answers VALUES (?, ?, ?)");
 	struct db_stmt *dnc = db_cached(db, "INSERT OR IGNORE INTO do_not_call VALUES (?, ?)");
-	struct db_stmt *withdraw = db_cached(db, "UPDATE contacts SET avail_at = NULL,"
-						 " leased_to = NULL WHERE phone = ? AND practice = 0");
+	struct db_stmt *withdraw =
+	    db_cached(db, "UPDATE contacts SET avail_at = NULL,"
+			  " leased_to = NULL WHERE phone = ? AND practice = 0");
 	char phone[PHONE_E164_MAX];
 	int attempts, practice, rc;
 	long call_id = 0;
@@ -283,7 +292,8 @@ int call_record(struct db *db, const struct phonebank *pb, long contact, long ca
 	copy(phone, sizeof(phone), db_col_text(get, 1));
 	practice = (int)db_col_int(get, 2);
 	db_reset(get);
-	struct queue_next next = queue_after(o, attempts, pb->max_attempts, pb->retry_wait_min, now);
+	struct queue_next next =
+	    queue_after(o, attempts, pb->max_attempts, pb->retry_wait_min, now);
 	/* rehearsal voters go straight back for the next caller to practise on */
 	if (practice) {
 		next.done = next.opt_out = 0;
@@ -355,14 +365,14 @@ static int header_is(const char *h, const char *const *names)
 
 static const char *read_header(struct csv *r, struct columns *c)
 {
-	static const char *const phone[] = { "phone", "telephone", "tel", "mobile", "phone number",
-					     "phone_number", "number", NULL };
-	static const char *const name[] = { "name", "full name", "full_name", NULL };
-	static const char *const first[] = { "first name", "first_name", "firstname", "forename",
-					     "given name", NULL };
-	static const char *const last[] = { "last name", "last_name", "lastname", "surname",
-					    "family name", NULL };
-	static const char *const pc[] = { "postcode", "post code", "post_code", "zip", NULL };
+	static const char *const phone[] = {"phone",	    "telephone",    "tel",    "mobile",
+					    "phone number", "phone_number", "number", NULL};
+	static const char *const name[] = {"name", "full name", "full_name", NULL};
+	static const char *const first[] = {"first name", "first_name", "firstname",
+					    "forename",	  "given name", NULL};
+	static const char *const last[] = {"last name", "last_name",   "lastname",
+					   "surname",	"family name", NULL};
+	static const char *const pc[] = {"postcode", "post code", "post_code", "zip", NULL};
 
 	int n = csv_next(r);
 	if (n <= 0)
@@ -376,12 +386,12 @@ static const char *read_header(struct csv *r, struct columns *c)
 		for (const char *p = r->f[i].p; *p && k < sizeof(c->names[i]) - 1; p++)
 			h[k++] = (char)tolower((unsigned char)*p);
 		h[k] = '\0';
-		int *slot = header_is(h, phone)	   ? &c->phone
-			    : header_is(h, name)   ? &c->name
-			    : header_is(h, first)  ? &c->first
-			    : header_is(h, last)   ? &c->last
-			    : header_is(h, pc)	   ? &c->postcode
-						   : NULL;
+		int *slot = header_is(h, phone)	  ? &c->phone
+			    : header_is(h, name)  ? &c->name
+			    : header_is(h, first) ? &c->first
+			    : header_is(h, last)  ? &c->last
+			    : header_is(h, pc)	  ? &c->postcode
+						  : NULL;
 		if (slot && *slot < 0)
 			*slot = (int)i;
 	}
@@ -519,7 +529,8 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 	return 0;
 store:
 	db_rollback(db);
-	copy(rep->fatal, sizeof(rep->fatal), "The store failed; rows after the last 20,000 were not saved.");
+	copy(rep->fatal, sizeof(rep->fatal),
+	     "The store failed; rows after the last 20,000 were not saved.");
 	return -1;
 }
 

@@ -15,13 +15,13 @@
 #include "phonebank/survey.h"
 #include "util/progress.h"
 
-#define PHONEBANK_NAME_MAX 100
+#define PHONEBANK_NAME_MAX  100
 #define PHONEBANK_MAX_SEATS 50
-#define PRACTICE_CONTACTS 25
-#define CONTACT_NAME_MAX 100
-#define CONTACT_FIELDS_MAX 4000 /* the other columns, as JSON */
-#define CONTACT_FIELD_MAX 200   /* one of those values */
-#define CALL_NOTES_MAX 1000
+#define PRACTICE_CONTACTS   25
+#define CONTACT_NAME_MAX    100
+#define CONTACT_FIELDS_MAX  4000 /* the other columns, as JSON */
+#define CONTACT_FIELD_MAX   200	 /* one of those values */
+#define CALL_NOTES_MAX	    1000
 #define CONTACTS_MAX_ERRORS 100 /* rows reported by line; the rest are counted */
 
 struct phonebank {

@@ -65,13 +65,16 @@ static const char *question(struct survey_question *q, const char *p, const char
 				const char *target = trim(arrow + 2, t + len, &tl);
 				char *num_end;
 				if (q->kind != Q_SINGLE)
-					return "only a single-choice answer can decide the next question";
+					return "only a single-choice answer can decide the next "
+					       "question";
 				if (tl == 3 && !strncmp(target, "end", 3)) {
 					o->next = SURVEY_END;
 				} else {
 					long n = strtol(target, &num_end, 10);
-					if (num_end != target + tl || n <= index + 1 || n > SURVEY_MAX_QUESTIONS)
-						return "\"-> N\" must name a later question, or say \"-> end\"";
+					if (num_end != target + tl || n <= index + 1 ||
+					    n > SURVEY_MAX_QUESTIONS)
+						return "\"-> N\" must name a later question, or "
+						       "say \"-> end\"";
 					o->next = (int)n - 1;
 				}
 				t = trim(t, arrow, &len);
@@ -116,7 +119,8 @@ const char *survey_parse(struct survey *s, const char *src, char *err, size_t er
 	for (int i = 0; i < s->n; i++)
 		for (int k = 0; k < s->q[i].nopt; k++)
 			if (s->q[i].opt[k].next >= s->n)
-				return fail(err, errlen, i + 1, "\"-> N\" names a question that is not there");
+				return fail(err, errlen, i + 1,
+					    "\"-> N\" names a question that is not there");
 	return NULL;
 }
 
@@ -127,7 +131,8 @@ int survey_path(const struct survey *s, const int *choice, int *path)
 		path[n++] = i;
 		const struct survey_question *q = &s->q[i];
 		int c = choice[i];
-		int next = q->kind == Q_SINGLE && c >= 0 && c < q->nopt ? q->opt[c].next : SURVEY_FOLLOW;
+		int next =
+		    q->kind == Q_SINGLE && c >= 0 && c < q->nopt ? q->opt[c].next : SURVEY_FOLLOW;
 		i = next == SURVEY_FOLLOW ? i + 1 : next;
 	}
 	return n;

@@ -19,13 +19,13 @@
 #include "util/buf.h"
 
 #define SURVEY_MAX_QUESTIONS 20
-#define SURVEY_MAX_OPTIONS 12
-#define SURVEY_TEXT_MAX 200
-#define SURVEY_OPTION_MAX 80
-#define SURVEY_SOURCE_MAX 8000
-#define SCRIPT_MAX 20000
-#define SURVEY_END -1
-#define SURVEY_FOLLOW -2
+#define SURVEY_MAX_OPTIONS   12
+#define SURVEY_TEXT_MAX	     200
+#define SURVEY_OPTION_MAX    80
+#define SURVEY_SOURCE_MAX    8000
+#define SCRIPT_MAX	     20000
+#define SURVEY_END	     -1
+#define SURVEY_FOLLOW	     -2
 
 enum question_kind { Q_SINGLE, Q_MULTI, Q_TEXT };
 

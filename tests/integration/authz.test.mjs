@@ -58,6 +58,17 @@ before(async () => {
   const spare = await a.post('/events', { group: ids.D, type: 'meeting', title: 'Spare session', date: day,
     start: '18:00', end: '19:00', postcode: 'DE22 1AA', capacity: '10' });
   ids.spare = Number(/\/events\/(\d+)/.exec(spare.headers.get('location'))[1]);
+  // a phone bank of group D's, the volunteer its approved caller
+  await who.orgA.v.get('/phonebanks/new');
+  const bank = await who.orgA.v.post('/phonebanks', { group: ids.D, name: 'Matrix calls', script: 'Hi', survey: '',
+    start: '00:00', end: '24:00' });
+  assert.equal(bank.status, 303, bank.body.slice(0, 300));
+  ids.bank = Number(/\/phonebanks\/(\d+)/.exec(bank.headers.get('location'))[1]);
+  await who.volunteer.v.get(`/phonebanks/${ids.bank}`);
+  assert.equal((await who.volunteer.v.post(`/phonebanks/${ids.bank}/join`)).status, 303);
+  ids.vol = (await who.volunteer.v.api('GET', '/api/v1/me')).body.result.id;
+  await who.orgA.v.get(`/phonebanks/${ids.bank}`);
+  assert.equal((await who.orgA.v.post(`/phonebanks/${ids.bank}/callers/${ids.vol}/approve`)).status, 303);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -155,6 +166,21 @@ const MATRIX = [
   ['POST', '/rides/offers/{id}/cancel', SIGNED_IN, () => ({ path: '/rides/offers/999/cancel' })],
   ['POST', '/rides/offers/{id}/invite', SIGNED_IN, () => ({ path: '/rides/offers/999/invite', fields: { request: '1' } })],
   ['POST', '/account/calendar', SIGNED_IN],
+  ['GET', '/phonebanks', SIGNED_IN],
+  ['GET', '/phonebanks/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/phonebanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
+  ['GET', '/phonebanks/{id}', ['volunteer', 'orgWeak', 'orgA', 'adminWeak', 'admin'], () => ({ path: `/phonebanks/${ids.bank}` })],
+  ['POST', '/phonebanks/{id}/join', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/phonebanks/${ids.bank}/join` })],
+  ['POST', '/phonebanks/{id}/callers/{person}/approve', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/approve` })],
+  ['POST', '/phonebanks/{id}/contacts', MEMBERS_OF_A, (r) => ({ path: `/phonebanks/${ids.bank}/contacts`, headers: { 'X-CSRF-Token': who[r].v.csrf ?? '' } })],
+  ['GET', '/phonebanks/{id}/call', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/call` })],
+  ['POST', '/phonebanks/{id}/next', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/next` })],
+  // a caller reaches only the contact leased to them: any other id is 404, and not a denial
+  ['POST', '/phonebanks/{id}/contacts/{cid}/outcome', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/contacts/1/outcome`, fields: { outcome: 'busy' } })],
+  ['POST', '/phonebanks/{id}/contacts/{cid}/skip', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/contacts/1/skip` })],
+  ['GET', '/phonebanks/{id}/export.csv', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/export.csv` })],
+  ['GET', '/api/v1/phonebanks/{id}/totals', MEMBERS_OF_A, () => ({ path: `/api/v1/phonebanks/${ids.bank}/totals` })],
+  ['POST', '/admin/voters/erase', ADMIN, () => ({ fields: { phone: '07700 900999' } })],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
@@ -233,12 +259,12 @@ test('each role reaches exactly what it may', async () => {
   const failures = [];
   for (const [method, pattern, allowed, make] of MATRIX) {
     for (const role of ROLES) {
-      const { path = pattern, fields = {}, api = false, noOrigin = false, any = false } = make ? make(role) : {};
+      const { path = pattern, fields = {}, api = false, noOrigin = false, any = false, headers = {} } = make ? make(role) : {};
       const v = who[role].v;
       let r;
       if (method === 'GET') r = await v.get(path);
       else if (api || method === 'DELETE') r = await v.api(method, path, { origin: !noOrigin });
-      else r = await v.post(path, fields);
+      else r = await v.post(path, fields, { headers });
       const may = allowed.includes(role);
       if (r.status >= 500) failures.push(`${role} ${method} ${path}: ${r.status}`);
       else if (any) continue;

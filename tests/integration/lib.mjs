@@ -109,6 +109,16 @@ export class Visitor {
     if (m) this.csrf = m[1];
     return { status: res.status, headers: res.headers, body };
   }
+  // A file as the request body, the form token in a header (as static/upload.js sends it).
+  async upload(path, body, { csrf = this.csrf, type = 'text/csv' } = {}) {
+    const res = await fetch(this.base + path, {
+      method: 'POST', body, headers: { 'Content-Type': type, Cookie: this.cookieHeader(), Origin: this.base,
+        ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    });
+    const text = await res.text();
+    let json; try { json = JSON.parse(text); } catch { json = text; }
+    return { status: res.status, body: json };
+  }
   async api(method, path, { origin = true } = {}) {
     const res = await fetch(this.base + path, {
       method, headers: { Cookie: this.cookieHeader(), ...(origin ? { Origin: this.base } : {}) },

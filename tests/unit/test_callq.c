@@ -1,10 +1,10 @@
 /* Phone banking's pure parts: calling hours across the clock change, what
  * each outcome does to a contact, survey parsing and branching, scripts. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "events/when.h"
 #include "phonebank/hours.h"
@@ -92,10 +92,10 @@ static void outcomes(void **state)
 }
 
 static const char survey_src[] =
-	"single: Will you vote on Thursday? | Yes -> 3 | No | Not sure -> 4\n"
-	"text: What would change your mind?\n"
-	"single: Who will you vote for? | Green | Labour | Other -> end\n"
-	"multi: Which issues matter most? | Housing | NHS | Buses\n";
+    "single: Will you vote on Thursday? | Yes -> 3 | No | Not sure -> 4\n"
+    "text: What would change your mind?\n"
+    "single: Who will you vote for? | Green | Labour | Other -> end\n"
+    "multi: Which issues matter most? | Housing | NHS | Buses\n";
 
 static void survey_branches(void **state)
 {
@@ -111,12 +111,12 @@ static void survey_branches(void **state)
 	assert_int_equal(s.q[0].opt[0].next, 2);
 	assert_int_equal(s.q[3].kind, Q_MULTI);
 
-	int yes_other[] = { 0, -1, 2, -1 };
+	int yes_other[] = {0, -1, 2, -1};
 	assert_int_equal(survey_path(&s, yes_other, path), 2); /* Q1 -> Q3 -> end */
 	assert_int_equal(path[1], 2);
-	int no[] = { 1, -1, 0, -1 };
+	int no[] = {1, -1, 0, -1};
 	assert_int_equal(survey_path(&s, no, path), 4); /* every question in turn */
-	int unsure[] = { 2, -1, -1, -1 };
+	int unsure[] = {2, -1, -1, -1};
 	assert_int_equal(survey_path(&s, unsure, path), 2);
 	assert_int_equal(path[1], 3);
 }
@@ -144,8 +144,8 @@ static void script(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	script_render(&b, "## Opening\nHi {name}, I am **{caller}**.\nOK?\n\n<script>x</script>", "Ann",
-		      "Bo<b>");
+	script_render(&b, "## Opening\nHi {name}, I am **{caller}**.\nOK?\n\n<script>x</script>",
+		      "Ann", "Bo<b>");
 	assert_string_equal(b.p, "<h3>Opening</h3>\n<p>Hi Ann, I am <strong>Bo&lt;b&gt;</strong>."
 				 "<br>OK?</p>\n<p>&lt;script&gt;x&lt;/script&gt;</p>\n");
 	buf_release(&b);
@@ -154,10 +154,10 @@ static void script(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hours_window),  cmocka_unit_test(hours_days),
-		cmocka_unit_test(clock_change),  cmocka_unit_test(outcomes),
-		cmocka_unit_test(survey_branches), cmocka_unit_test(survey_errors),
-		cmocka_unit_test(script),
+	    cmocka_unit_test(hours_window),    cmocka_unit_test(hours_days),
+	    cmocka_unit_test(clock_change),    cmocka_unit_test(outcomes),
+	    cmocka_unit_test(survey_branches), cmocka_unit_test(survey_errors),
+	    cmocka_unit_test(script),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,316 @@
+// Phone banking end to end over HTTP: setting up, importing contacts, the
+// caller's queue and lease, outcomes and the do-not-call ledger, totals,
+// export, erasure, and many callers at once never sharing a contact.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Visitor, copyDb, strongAdmin, run, FIXTURE_DB } from './lib.mjs';
+
+let srv, db, admin, bank, gid;
+const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const SURVEY = 'single: Will you vote? | Yes | No -> 3 | Not sure\n'
+  + 'multi: Which issues matter? | Housing | NHS | Buses\n'
+  + 'text: Anything else?\n';
+
+async function person(email, name) {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  return v;
+}
+
+async function caller(email, name) {
+  const v = await person(email, name);
+  await v.post(`/groups/${gid}/join`);
+  await v.get(`/phonebanks/${bank}`);
+  assert.equal((await v.post(`/phonebanks/${bank}/join`)).status, 303);
+  const pid = sql(`SELECT id FROM people WHERE email = '${email}'`);
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.post(`/phonebanks/${bank}/callers/${pid}/approve`)).status, 303);
+  await v.get(`/phonebanks/${bank}`);
+  return v;
+}
+
+// the contact now leased to this caller, from their page
+async function current(v, practice = false) {
+  const page = (await v.get(`/phonebanks/${bank}/call${practice ? '?practice=1' : ''}`)).body;
+  const m = /contacts\/(\d+)\/outcome/.exec(page);
+  return m ? { id: Number(m[1]), page } : null;
+}
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000' } });
+  admin = await strongAdmin(srv, db);
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Derby Phones', seats: 'E14001193' });
+  gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('setting up: bad input is refused and saves nothing', async () => {
+  await admin.get('/phonebanks/new');
+  const base = { group: gid, name: 'Derby North calls', seats: 'E14001193', script: '## Hello\nHi {name}, this is {caller}.',
+    survey: SURVEY, start: '00:00', end: '24:00', max_attempts: '2', retry_wait_min: '60' };
+  for (const [bad, why] of [
+    [{ survey: 'single: Q | A\nmulti: Jump | X -> 1 | Y' }, /line 1/],
+    [{ survey: 'text: ok\nsingle: Back? | A -> 1 | B' }, /later question/],
+    [{ start: '21:00', end: '09:00' }, /end after they start/],
+    [{ days: 'mon,funday' }, /Days are/],
+    [{ seats: 'E14001193, NOTASEAT' }, /2024 constituency/],
+    [{ max_attempts: '99' }, /Attempts/],
+    [{ name: '' }, /name/],
+  ]) {
+    const r = await admin.post('/phonebanks', { ...base, ...bad });
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    assert.match(r.body, why);
+  }
+  assert.equal(sql('SELECT count(*) FROM phonebanks'), '0');
+  const vol = await person('nope@example.org', 'Nope');
+  await vol.post(`/groups/${gid}/join`);
+  assert.equal((await vol.post('/phonebanks', base)).status, 403, 'a member is not an organiser');
+  const r = await admin.post('/phonebanks', base);
+  assert.equal(r.status, 303);
+  bank = Number(/\/phonebanks\/(\d+)/.exec(r.headers.get('location'))[1]);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND practice = 1`), '25');
+});
+
+test('importing contacts: numbers normalised, duplicates merged, bad rows reported by line, the ledger respected', async () => {
+  sql("INSERT INTO do_not_call VALUES ('+447700100999', 0)");
+  const csv = [
+    'First Name,Last Name,Phone,Postcode,Ward',
+    'Ann,Archer,07700 100001,DE22 1AA,Darley',       // line 2: target seat
+    'Bob,Baker,+44 7700 100002,DE65 5PN,Etwall',     // elsewhere
+    'Cat,Cole,(0)7700-100001,,',                      // line 4: Ann's number again: merged
+    'Dan,Dale,12345,DE22 1AA,',                       // line 5: not a number
+    'Eve,Eaton,07700 900123,DE22 1AA,',               // line 6: drama range
+    'Fay,Ford,07700 100999,DE22 1AA,',                // on the ledger: dropped
+    'Gus,Gale,7700100003,DE22 1AB,',                  // the spreadsheet ate the 0
+    'Hal,Hunt,07700 100004,NOT A PC,',                // line 9: bad postcode
+    '"Ivy ""Ives""",Irwin,020 7946 1234,DE22 1AA,',  // line 10: London number, quotes
+  ].join('\r\n') + '\r\n';
+  const vol = await person('nope@example.org', 'Nope');
+  await vol.get(`/phonebanks/${bank}`);
+  assert.equal((await vol.upload(`/phonebanks/${bank}/contacts`, csv)).status, 403, 'organisers only');
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.upload(`/phonebanks/${bank}/contacts`, csv, { csrf: 'wrong' })).status, 403);
+  // a broken file changes nothing, even where its first rows were good
+  const broken = await admin.upload(`/phonebanks/${bank}/contacts`, 'phone,name\n07700 100005,Jo\n"07700 100006,Kim\n');
+  assert.equal(broken.status, 400);
+  assert.match(broken.body.error, /Nothing was imported/);
+  assert.equal((await admin.upload(`/phonebanks/${bank}/contacts`, 'name,postcode\nJo,DE22 1AA\n')).status, 400, 'no phone column');
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`), '0');
+
+  const r = await admin.upload(`/phonebanks/${bank}/contacts`, csv);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const rep = r.body.result;
+  assert.equal(rep.rows, 9);
+  assert.equal(rep.added, 4);
+  assert.equal(rep.merged, 1);
+  assert.equal(rep.opted_out, 1);
+  assert.equal(rep.invalid, 3);
+  assert.deepEqual(rep.errors.map((e) => e.line), [5, 6, 9]);
+  assert.match(rep.errors[0].reason, /UK phone/);
+  const rows = sql(`SELECT name, phone, seat, priority, fields FROM contacts WHERE phonebank_id = ${bank} AND practice = 0 ORDER BY phone`);
+  assert.equal(rows, [
+    'Ivy "Ives" Irwin|+442079461234|E14001193|1|{}',
+    'Ann Archer|+447700100001|E14001193|1|{"ward":"Darley"}',
+    `Bob Baker|+447700100002|${sql("SELECT pcon2024 FROM postcodes WHERE pc = 'DE655PN'")}|0|{"ward":"Etwall"}`,
+    'Gus Gale|+447700100003||0|{}', // a well-formed postcode our data does not hold: no seat
+  ].join('\n'));
+  assert.match(sql("SELECT detail FROM audit_log WHERE action = 'contacts.import'"), /9 rows, 4 added, 1 merged/);
+});
+
+test('the command line streams a gzip list with the same rules', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'contacts-'));
+  const file = join(dir, 'list.csv.gz');
+  const lines = ['phone,name'];
+  for (let i = 0; i < 3000; i++) lines.push(`07700 2${String(i).padStart(5, '0')},Voter ${i}`);
+  lines.push('nonsense,Bad Row');
+  writeFileSync(file, gzipSync(lines.join('\n')));
+  const r = run(['contacts', '--phonebank', String(bank), file, '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /3001 rows .*3000 added, 0 merged by phone, 0 on the do-not-call ledger, 1 refused/);
+  assert.match(r.stdout, /line 3002: /);
+  assert.equal(run(['contacts', file, '--db', db]).status, 2, 'the phone bank is required');
+  assert.equal(run(['contacts', '--phonebank', '999', file, '--db', db]).status, 1);
+  sql(`DELETE FROM contacts WHERE phonebank_id = ${bank} AND name LIKE 'Voter %'`);
+});
+
+test('a caller takes one voter at a time, target seat first, and reaches no one else', async () => {
+  const v = await person('pat@example.org', 'Pat Phoner');
+  await v.post(`/groups/${gid}/join`);
+  await v.get(`/phonebanks/${bank}`);
+  assert.equal((await v.get(`/phonebanks/${bank}/call`)).status, 403, 'not a caller yet');
+  await v.post(`/phonebanks/${bank}/join`);
+  assert.equal((await v.get(`/phonebanks/${bank}/call`)).status, 403, 'asked, not yet approved');
+  assert.equal((await v.get(`/phonebanks/${bank}/call?practice=1`)).status, 200, 'but may practise');
+  const pat = await caller('pat@example.org', 'Pat Phoner');
+  // ties in the queue go by a random key drawn at import; fix Ann's so the story below is hers
+  sql("UPDATE contacts SET rnd = -1 WHERE phone = '+447700100001'");
+  assert.equal((await pat.post(`/phonebanks/${bank}/next`)).status, 303);
+  const a = await current(pat);
+  assert.ok(a);
+  assert.equal(sql(`SELECT phone FROM contacts WHERE id = ${a.id}`), '+447700100001');
+  // target-seat voters come first; the page shows a first name and a tel: link, no surname
+  assert.match(sql(`SELECT priority FROM contacts WHERE id = ${a.id}`), /^1$/);
+  const phone = sql(`SELECT phone FROM contacts WHERE id = ${a.id}`);
+  assert.match(a.page, new RegExp(`href="tel:\\${phone}"`));
+  const [first, last] = sql(`SELECT name FROM contacts WHERE id = ${a.id}`).split(' ');
+  assert.match(a.page, new RegExp(`Hi ${first}, this is Pat`));
+  assert.doesNotMatch(a.page, new RegExp(last));
+  // asking again gives the same lease, not a second voter
+  await pat.post(`/phonebanks/${bank}/next`);
+  assert.equal((await current(pat)).id, a.id);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE leased_to = (SELECT id FROM people WHERE email = 'pat@example.org')`), '1');
+
+  const quinn = await caller('quinn@example.org', 'Quinn Caller');
+  await quinn.post(`/phonebanks/${bank}/next`);
+  const b = await current(quinn);
+  assert.notEqual(b.id, a.id, 'never the same voter to two callers');
+  // Quinn cannot save, skip or see Pat's voter; nor list anyone
+  assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`, { outcome: 'answered' })).status, 404);
+  assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/${a.id}/skip`)).status, 404);
+  assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/999999/outcome`, { outcome: 'busy' })).status, 404);
+  assert.equal((await quinn.get(`/phonebanks/${bank}/export.csv`)).status, 403);
+  assert.equal((await quinn.api('GET', `/api/v1/phonebanks/${bank}/totals`)).status, 403);
+
+  // bad input changes nothing
+  assert.equal((await pat.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`, { outcome: 'shrug' })).status, 400);
+  assert.equal((await pat.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`, { outcome: 'answered', q0: '7' })).status, 400);
+  assert.equal((await pat.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`, { outcome: 'answered', notes: 'x'.repeat(1001) })).status, 400);
+  assert.equal(sql('SELECT count(*) FROM calls WHERE practice = 0'), '0');
+
+  // answered: "No" jumps to question 3, so the issues ticked on question 2 are dropped
+  const saved = await pat.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`,
+    { outcome: 'answered', q0: '1', q1_0: '1', q2: 'Worried about buses', notes: 'Friendly' });
+  assert.equal(saved.status, 303);
+  assert.equal(saved.headers.get('location'), `/phonebanks/${bank}/call`);
+  assert.equal(sql(`SELECT group_concat(question || '=' || answer, ';') FROM call_answers`), '0=No;2=Worried about buses');
+  assert.equal(sql(`SELECT avail_at IS NULL, attempts, outcome FROM contacts WHERE id = ${a.id}`), '1|1|answered');
+  const next = await current(pat);
+  assert.ok(next && next.id !== a.id && next.id !== b.id, 'saving leads to the next voter');
+
+  // no answer: back in the queue after the wait, and the attempt counted
+  const t0 = Math.floor(Date.now() / 1000);
+  await pat.post(`/phonebanks/${bank}/contacts/${next.id}/outcome`, { outcome: 'no_answer', q0: '0', q1_1: '1' });
+  const [avail, attempts] = sql(`SELECT avail_at, attempts FROM contacts WHERE id = ${next.id}`).split('|').map(Number);
+  assert.equal(attempts, 1);
+  assert.ok(avail >= t0 + 3600 && avail <= t0 + 3605, 'retried after the 60 minute wait');
+  assert.equal(sql(`SELECT count(*) FROM call_answers a JOIN calls c ON c.id = a.call_id WHERE c.contact_id = ${next.id}`), '0', 'no survey without an answer');
+
+  // skip: released, and someone else comes next
+  const c = await current(pat);
+  assert.ok(c);
+  const sk = await pat.post(`/phonebanks/${bank}/contacts/${c.id}/skip`);
+  // the skipped voter waits five minutes: with no one else left, the queue is empty for now
+  assert.equal(sk.status, 200);
+  assert.match(sk.body, /No one to call just now/);
+  assert.equal(sql(`SELECT leased_to IS NULL FROM contacts WHERE id = ${c.id}`), '1');
+  assert.equal(await current(pat), null);
+
+  // a lapsed lease goes back to the pool: the old caller can no longer save it
+  sql(`UPDATE contacts SET avail_at = strftime('%s','now') - 1 WHERE id = ${b.id}`);
+  assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/${b.id}/outcome`, { outcome: 'busy' })).status, 404);
+  assert.equal(sql(`SELECT count(*) FROM calls WHERE contact_id = ${b.id}`), '0');
+});
+
+test('do not call: on the ledger for ever, dropped from every phone bank and from later imports', async () => {
+  const rae = await caller('rae@example.org', 'Rae Ringer');
+  // a second phone bank holding the same voters
+  await admin.get('/phonebanks/new');
+  const r2 = await admin.post('/phonebanks', { group: gid, name: 'Second calls', script: 'Hi', survey: '', start: '00:00', end: '24:00' });
+  const bank2 = Number(/\/phonebanks\/(\d+)/.exec(r2.headers.get('location'))[1]);
+  await admin.get(`/phonebanks/${bank2}`);
+  await admin.upload(`/phonebanks/${bank2}/contacts`, 'phone,name\n02079461234,Ivy Irwin\n');
+  sql(`UPDATE contacts SET avail_at = 0, leased_to = NULL WHERE phonebank_id = ${bank} AND phone = '+442079461234'`);
+  sql(`UPDATE contacts SET priority = 9 WHERE phonebank_id = ${bank} AND phone = '+442079461234'`);
+  await rae.post(`/phonebanks/${bank}/next`);
+  const c = await current(rae);
+  assert.equal(sql(`SELECT phone FROM contacts WHERE id = ${c.id}`), '+442079461234');
+  assert.ok([200, 303].includes((await rae.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'do_not_call' })).status));
+  assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
+  assert.equal(sql("SELECT count(*) FROM contacts WHERE phone = '+442079461234' AND avail_at IS NOT NULL"), '0', 'withdrawn everywhere');
+  const again = await admin.upload(`/phonebanks/${bank2}/contacts`, 'phone,name\n020 7946 1234,Ivy Irwin\n');
+  assert.equal(again.body.result.opted_out, 1);
+  // erasure removes the voter but keeps the opt-out
+  await admin.get('/admin');
+  const er = await admin.post('/admin/voters/erase', { phone: '020 7946 1234' });
+  assert.equal(er.status, 200);
+  assert.equal(sql("SELECT count(*) FROM contacts WHERE phone = '+442079461234'"), '0');
+  assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
+  assert.equal(sql(`SELECT count(*) FROM calls WHERE outcome = 'do_not_call' AND contact_id IS NULL`), '1', 'the call stays, unlinked');
+  assert.doesNotMatch(sql('SELECT group_concat(detail) FROM audit_log'), /7946/, 'no number in the audit log');
+});
+
+test('practice: pretend voters, nothing counted', async () => {
+  const v = await person('pip@example.org', 'Pip Practice');
+  await v.post(`/groups/${gid}/join`);
+  await v.get(`/phonebanks/${bank}`);
+  await v.post(`/phonebanks/${bank}/join`);
+  const before = sql('SELECT count(*) FROM calls WHERE practice = 0');
+  assert.equal((await v.post(`/phonebanks/${bank}/next`, { practice: '1' })).headers.get('location'), `/phonebanks/${bank}/call?practice=1`);
+  const c = await current(v, true);
+  assert.match(c.page, /Practice: these voters are pretend/);
+  assert.match(c.page, /href="tel:\+447700900\d{3}"/);
+  assert.equal((await v.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'answered', practice: '1', q0: '0' })).status, 303);
+  assert.equal(sql('SELECT count(*) FROM calls WHERE practice = 0'), before);
+  assert.equal(sql(`SELECT avail_at IS NOT NULL FROM contacts WHERE id = ${c.id}`), '1', 'back for the next rehearsal');
+});
+
+test('organisers see totals live and export, phone numbers only on request and audited', async () => {
+  const t = (await admin.api('GET', `/api/v1/phonebanks/${bank}/totals`)).body.result;
+  const calls = Number(sql(`SELECT count(*) FROM calls WHERE phonebank_id = ${bank} AND practice = 0`));
+  assert.equal(t.calls, calls);
+  assert.equal(t.outcomes.find((o) => o.code === 'answered').calls, 1);
+  assert.equal(t.outcomes.find((o) => o.code === 'no_answer').calls, 1);
+  assert.equal(t.answered, 2, 'answered and do-not-call reached someone');
+  assert.equal(t.contact_rate_pct, Math.round(200 / calls));
+  assert.deepEqual(t.questions[0].answers, [{ answer: 'No', count: 1 }]);
+  assert.equal(t.callers.find((c) => c.caller === 'Pat').calls, 2);
+  assert.equal(t.calls_per_hour.at(-1), calls);
+  const page = (await admin.get(`/phonebanks/${bank}`)).body;
+  assert.match(page, new RegExp(`<strong id="calls">${calls}</strong> calls`));
+  assert.match(page, /<svg[^>]+aria-label="Calls per hour/);
+
+  const plain = await admin.get(`/phonebanks/${bank}/export.csv`);
+  assert.equal(plain.status, 200);
+  assert.match(plain.headers.get('content-type'), /text\/csv/);
+  const lines = plain.body.trim().split('\r\n');
+  assert.equal(lines.length, calls + 1);
+  assert.match(lines[0], /^call,time,caller,voter,seat,outcome,notes,"Q1 Will you vote\?"/);
+  assert.doesNotMatch(plain.body, /\+44/, 'no phone numbers by default');
+  assert.match(plain.body, /"Friendly","No","","Worried about buses"/);
+  const withPhones = await admin.get(`/phonebanks/${bank}/export.csv?phones=1`);
+  // quoted, and defused so a spreadsheet reads the + as text, not a formula
+  assert.match(withPhones.body, /"'\+447700100001"/);
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'phonebank.export_with_phones'"), '1');
+});
+
+test('many callers at once: no contact leased twice, no outcome lost', async () => {
+  sql(`DELETE FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`);
+  const lines = ['phone,name'];
+  for (let i = 0; i < 240; i++) lines.push(`07700 3${String(i).padStart(5, '0')},Voter ${i}`);
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.upload(`/phonebanks/${bank}/contacts`, lines.join('\n'))).body.result.added, 240);
+  const callers = [];
+  for (let i = 0; i < 24; i++) callers.push(await caller(`c${i}@example.org`, `Caller${i} Test`));
+  const saved = [];
+  await Promise.all(callers.map(async (v) => {
+    for (;;) {
+      const r = await v.post(`/phonebanks/${bank}/next`);
+      if (r.status !== 303) break;
+      const c = await current(v);
+      if (!c) break;
+      const s = await v.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'refused' });
+      assert.ok(s.status === 303 || /No one to call/.test(s.body), `save: ${s.status}`);
+      saved.push(c.id);
+    }
+  }));
+  assert.equal(saved.length, 240, 'every voter called once');
+  assert.equal(new Set(saved).size, 240, 'no voter given to two callers');
+  assert.equal(sql(`SELECT count(*) FROM calls c JOIN contacts k ON k.id = c.contact_id WHERE k.phonebank_id = ${bank} AND c.outcome = 'refused'`), '240');
+});
