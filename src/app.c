@@ -180,7 +180,7 @@ void page_message(struct http_request *req, struct http_response *res, int statu
 
 void api_json(struct http_response *res, json_t *value)
 {
-	char *text = value ? json_dumps(value, JSON_COMPACT) : NULL;
+	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 
 	json_decref(value);
 	if (!text) {

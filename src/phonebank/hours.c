@@ -5,7 +5,7 @@
 
 #include "events/when.h"
 
-static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 /* Monday 0 ... Sunday 6, from struct tm's Sunday 0. */
 static int weekday(const struct tm *tm)

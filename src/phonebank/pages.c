@@ -275,7 +275,7 @@ static void create(struct http_request *req, struct http_response *res)
 	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) ||
 	    group_name(db, gid, err, 8) != 1)
 		gid = 0;
-	struct target t = {0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0};
+	struct target t = { 0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
 	if (!gid || !policy_allows(&w.actor, ACT_PHONEBANK_MANAGE, &t)) {
 		page_message(
 		    req, res, 403, "Organisers only",
@@ -312,7 +312,7 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 	struct db_stmt *oc =
 	    db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
 			  " AND practice = 0 GROUP BY outcome");
-	long by[OUTCOME_COUNT] = {0};
+	long by[OUTCOME_COUNT] = { 0 };
 	if (oc && db_bind_int(oc, 1, pb->id) == 0) {
 		while (db_step(oc) == DB_ROW) {
 			int o = outcome_parse(db_col_text(oc, 0));
@@ -397,7 +397,7 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 				(json_int_t)(calls ? (answered * 100 + calls / 2) / calls : 0),
 				"outcomes", outcomes, "callers", callers, "questions", questions);
 	/* calls per local hour, the last CHART_HOURS hours */
-	long per_hour[CHART_HOURS] = {0};
+	long per_hour[CHART_HOURS] = { 0 };
 	time_t hour0 = now - now % 3600 - (CHART_HOURS - 1) * 3600;
 	struct db_stmt *ph = db_cached(db, "SELECT (at - ?) / 3600, count(*) FROM calls"
 					   " WHERE phonebank_id = ? AND practice = 0 AND at >= ?"
@@ -790,68 +790,91 @@ static void not_yours(struct http_request *req, struct http_response *res, struc
 		     &c->w);
 }
 
+typedef const char *(*field_fn)(void *src, const char *key);
+
+static const char *form_field(void *src, const char *key)
+{
+	return qs_get(src, key);
+}
+
+static const char *json_field(void *src, const char *key)
+{
+	return json_string_value(json_object_get(src, key));
+}
+
+/*
+ * What a caller sent about a call, checked: the outcome, notes, and the
+ * answers on the path the branching takes (the rest are dropped).  Fields
+ * are named as on the page: q<i> for a single choice (the option's index)
+ * or a written answer, q<i>_<k> for each ticked option of a multiple
+ * choice.  NULL, or what is wrong.
+ */
+static const char *read_call(struct http_request *req, const struct survey *s, field_fn get,
+			     void *src, const char *outcome, int *o, struct call_answer *answers,
+			     int *na)
+{
+	int choice[SURVEY_MAX_QUESTIONS], path[SURVEY_MAX_QUESTIONS];
+
+	*na = 0;
+	if ((*o = outcome_parse(outcome)) < 0)
+		return "Choose what happened on the call.";
+	for (int i = 0; i < s->n; i++) {
+		const char *v = get(src, arena_printf(&req->arena, "q%d", i));
+		long k;
+		choice[i] = -1;
+		if (s->q[i].kind != Q_SINGLE || !v || !*v)
+			continue;
+		if (num_parse_long(v, strlen(v), 0, s->q[i].nopt - 1, &k))
+			return "An answer is not one of the options.";
+		choice[i] = (int)k;
+	}
+	int np = *o == OUTCOME_ANSWERED ? survey_path(s, choice, path) : 0;
+	for (int p = 0; p < np; p++) {
+		int i = path[p];
+		const struct survey_question *q = &s->q[i];
+		if (q->kind == Q_SINGLE && choice[i] >= 0) {
+			answers[(*na)++] = (struct call_answer){ i, q->opt[choice[i]].label };
+		} else if (q->kind == Q_MULTI) {
+			for (int k = 0; k < q->nopt; k++)
+				if (get(src, arena_printf(&req->arena, "q%d_%d", i, k)))
+					answers[(*na)++] =
+					    (struct call_answer){ i, q->opt[k].label };
+		} else if (q->kind == Q_TEXT) {
+			const char *v = get(src, arena_printf(&req->arena, "q%d", i));
+			if (v && strlen(v) > ANSWER_TEXT_MAX)
+				return "A written answer is 500 characters at most.";
+			if (v && *v)
+				answers[(*na)++] = (struct call_answer){ i, v };
+		}
+	}
+	return NULL;
+}
+
 static void save_outcome(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
 	struct bank_ctx *c = bank_begin(req, res, &f, 0);
 	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
-	int choice[SURVEY_MAX_QUESTIONS], path[SURVEY_MAX_QUESTIONS], na = 0;
+	int o, na;
 
 	if (!c)
 		return;
 	int practice = practice_of(req, &f);
-	long cid = path_id(req, "cid");
-	int o = outcome_parse(qs_get(&f, "outcome"));
 	const char *notes = qs_get(&f, "notes");
 	if (!may_call(c, practice)) {
 		callers_only(req, res, c);
 		return;
 	}
-	if (o < 0 || (notes && strlen(notes) > CALL_NOTES_MAX)) {
-		page_message(req, res, 400, "Not saved",
-			     o < 0 ? "Choose what happened on the call."
-				   : "Notes are 1,000 characters at most.",
-			     &c->w);
+	const char *why = notes && strlen(notes) > CALL_NOTES_MAX
+			      ? "Notes are 1,000 characters at most."
+			      : read_call(req, &c->pb.survey, form_field, &f, qs_get(&f, "outcome"),
+					  &o, answers, &na);
+	if (why) {
+		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;
 	}
-	const struct survey *s = &c->pb.survey;
-	for (int i = 0; i < s->n; i++) {
-		const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
-		long k;
-		choice[i] = s->q[i].kind == Q_SINGLE && v && *v &&
-				    num_parse_long(v, strlen(v), 0, s->q[i].nopt - 1, &k) == 0
-				? (int)k
-				: -1;
-		if (s->q[i].kind == Q_SINGLE && v && *v && choice[i] < 0) {
-			page_message(req, res, 400, "Not saved",
-				     "An answer is not one of the options.", &c->w);
-			return;
-		}
-	}
-	/* answers only on the path the branching takes; the rest are dropped */
-	int np = o == OUTCOME_ANSWERED ? survey_path(s, choice, path) : 0;
-	for (int p = 0; p < np; p++) {
-		int i = path[p];
-		const struct survey_question *q = &s->q[i];
-		if (q->kind == Q_SINGLE && choice[i] >= 0) {
-			answers[na++] = (struct call_answer){i, q->opt[choice[i]].label};
-		} else if (q->kind == Q_MULTI) {
-			for (int k = 0; k < q->nopt; k++)
-				if (qs_get(&f, arena_printf(&req->arena, "q%d_%d", i, k)))
-					answers[na++] = (struct call_answer){i, q->opt[k].label};
-		} else if (q->kind == Q_TEXT) {
-			const char *v = qs_get(&f, arena_printf(&req->arena, "q%d", i));
-			if (v && strlen(v) > ANSWER_TEXT_MAX) {
-				page_message(req, res, 400, "Not saved",
-					     "A written answer is 500 characters at most.", &c->w);
-				return;
-			}
-			if (v && *v)
-				answers[na++] = (struct call_answer){i, v};
-		}
-	}
-	int rc = call_record(c->db, &c->pb, cid, c->w.actor.id, (enum outcome)o, notes ? notes : "",
-			     answers, na, time(NULL));
+	int rc = call_record(c->db, &c->pb, path_id(req, "cid"), c->w.actor.id, (enum outcome)o,
+			     notes ? notes : "", answers, na, time(NULL));
 	if (rc == 0) {
 		not_yours(req, res, c);
 		return;
@@ -862,6 +885,105 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		return;
 	}
 	go_next(req, res, c, practice);
+}
+
+/* ---- the same for a caller's app, in JSON ---- */
+
+static json_t *contact_json(const struct contact *ct)
+{
+	char first[64];
+	person_first_name(ct->name, first);
+	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:o*, s:I}", "id", (json_int_t)ct->id,
+			 "first_name", first, "phone", ct->phone, "seat", ct->seat, "attempts",
+			 ct->attempts, "fields", json_loads(ct->fields, 0, NULL), "lease_until",
+			 (json_int_t)ct->lease_until);
+}
+
+/* Claims (or returns the caller's current) contact: result null when none. */
+static void api_next(struct http_response *res, struct bank_ctx *c,
+		     int practice)
+{
+	static _Thread_local struct contact ct;
+	time_t now = time(NULL);
+	if (!practice && !hours_open(&c->pb.hours, now)) {
+		http_error(res, 409, "Outside calling hours");
+		return;
+	}
+	int rc = contact_next(c->db, c->pb.id, practice, c->w.actor.id, now, &ct);
+	if (rc < 0)
+		http_error(res, 503, "The queue is busy; try again");
+	else
+		api_json(res, rc ? contact_json(&ct) : json_null());
+}
+
+/* The caller's API: signed in with the cookie, and a same-origin write. */
+static struct bank_ctx *api_caller(struct http_request *req, struct http_response *res,
+				   json_t **body)
+{
+	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	json_error_t je;
+
+	if (!c)
+		return NULL;
+	if (!origin_ok(req)) {
+		http_error(res, 403, "Cross-origin write refused");
+		return NULL;
+	}
+	*body = json_loadb(req->body.p ? req->body.p : "{}", req->body.len ? req->body.len : 2,
+			   JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(*body)) {
+		json_decref(*body);
+		http_error(res, 400, "The body must be a JSON object");
+		return NULL;
+	}
+	if (!may_call(c, json_is_true(json_object_get(*body, "practice")))) {
+		json_decref(*body);
+		http_error(res, 403, "Callers only: an organiser approves callers");
+		return NULL;
+	}
+	return c;
+}
+
+static void next_api(struct http_request *req, struct http_response *res)
+{
+	json_t *body;
+	struct bank_ctx *c = api_caller(req, res, &body);
+	if (!c)
+		return;
+	api_next(res, c, json_is_true(json_object_get(body, "practice")));
+	json_decref(body);
+}
+
+static void outcome_api(struct http_request *req, struct http_response *res)
+{
+	json_t *body;
+	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
+	int o, na;
+	struct bank_ctx *c = api_caller(req, res, &body);
+
+	if (!c)
+		return;
+	const char *notes = json_string_value(json_object_get(body, "notes"));
+	json_t *fields = json_object_get(body, "answers");
+	const char *why =
+	    notes && strlen(notes) > CALL_NOTES_MAX ? "Notes are 1,000 characters at most."
+	    : fields && !json_is_object(fields)
+		? "answers is an object: {\"q0\": \"1\", \"q1_2\": \"1\", ...}"
+		: read_call(req, &c->pb.survey, json_field, fields ? fields : body,
+			    json_string_value(json_object_get(body, "outcome")), &o, answers, &na);
+	if (why) {
+		http_error(res, 400, why);
+	} else {
+		int rc = call_record(c->db, &c->pb, path_id(req, "cid"), c->w.actor.id,
+				     (enum outcome)o, notes ? notes : "", answers, na, time(NULL));
+		if (rc == 0)
+			http_error(res, 404, "That contact is not leased to you");
+		else if (rc < 0)
+			http_error(res, 503, "The call could not be saved; try again");
+		else
+			api_next(res, c, json_is_true(json_object_get(body, "practice")));
+	}
+	json_decref(body);
 }
 
 static void skip(struct http_request *req, struct http_response *res)
@@ -993,19 +1115,21 @@ static void export_csv(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route phonebank_routes[] = {
-    {"GET", "/phonebanks", list_page, ROUTE_PAGE},
-    {"GET", "/phonebanks/new", new_page, ROUTE_PAGE},
-    {"POST", "/phonebanks", create, ROUTE_PAGE},
-    {"GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD},
-    {"GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE},
-    {"POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE},
-    {"GET", "/phonebanks/{id}/export.csv", export_csv, 0},
-    {"GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0},
-    {"POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE},
+	{ "GET", "/phonebanks", list_page, ROUTE_PAGE },
+	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks", create, ROUTE_PAGE },
+	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
+	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE },
+	{ "GET", "/phonebanks/{id}/export.csv", export_csv, 0 },
+	{ "GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0 },
+	{ "POST", "/api/v1/phonebanks/{id}/next", next_api, 0 },
+	{ "POST", "/api/v1/phonebanks/{id}/contacts/{cid}/outcome", outcome_api, 0 },
+	{ "POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE },
 };
 const size_t phonebank_nroutes = sizeof(phonebank_routes) / sizeof(phonebank_routes[0]);

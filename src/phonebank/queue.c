@@ -3,11 +3,12 @@
 #include <string.h>
 
 static const char *const codes[OUTCOME_COUNT] = {
-    "answered", "no_answer", "busy", "voicemail", "wrong_number", "refused", "moved", "do_not_call",
+	"answered",	"no_answer", "busy",  "voicemail",
+	"wrong_number", "refused",   "moved", "do_not_call",
 };
 static const char *const labels[OUTCOME_COUNT] = {
-    "Answered",	    "No answer", "Busy",       "Voicemail",
-    "Wrong number", "Refused",	 "Moved away", "Do not call again",
+	"Answered",	"No answer", "Busy",	   "Voicemail",
+	"Wrong number", "Refused",   "Moved away", "Do not call again",
 };
 
 int outcome_parse(const char *s)
@@ -31,7 +32,7 @@ const char *outcome_label(enum outcome o)
 struct queue_next queue_after(enum outcome o, int attempts, int max_attempts, int retry_wait_min,
 			      time_t now)
 {
-	struct queue_next n = {1, 0, 0};
+	struct queue_next n = { 1, 0, 0 };
 	switch (o) {
 	case OUTCOME_NO_ANSWER:
 	case OUTCOME_BUSY:

@@ -44,8 +44,8 @@ int phonebank_get(struct db *db, long id, struct phonebank *out)
 	copy(out->name, sizeof(out->name), db_col_text(st, 2));
 	copy(out->script, sizeof(out->script), db_col_text(st, 3));
 	copy(out->survey_src, sizeof(out->survey_src), db_col_text(st, 4));
-	out->hours = (struct hours){(int)db_col_int(st, 5), (int)db_col_int(st, 6),
-				    (unsigned)db_col_int(st, 7)};
+	out->hours = (struct hours){ (int)db_col_int(st, 5), (int)db_col_int(st, 6),
+				     (unsigned)db_col_int(st, 7) };
 	out->max_attempts = (int)db_col_int(st, 8);
 	out->retry_wait_min = (int)db_col_int(st, 9);
 	db_reset(st);
@@ -118,12 +118,12 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 		db_reset(seat);
 	}
 	/* the rehearsal queue: obviously fake voters on Ofcom's drama numbers */
-	static const char *const first[] = {"Practice", "Rehearsal", "Pretend"};
+	static const char *const first[] = { "Practice", "Rehearsal", "Pretend" };
 	for (int i = 0; !bad && i < PRACTICE_CONTACTS; i++) {
 		char name[64], phone[PHONE_E164_MAX];
 		int added;
 		snprintf(name, sizeof(name), "%s Voter %d", first[i % 3], i + 1);
-		snprintf(phone, sizeof(phone), "+447700900%03d", i);
+		snprintf(phone, sizeof(phone), "+447700900%03u", (unsigned)i % 1000);
 		bad = add_contact(db, pb->id, 1, name, phone, "", "", "{}", 0, i, &added);
 	}
 	if (bad || db_commit(db)) {
@@ -365,14 +365,14 @@ static int header_is(const char *h, const char *const *names)
 
 static const char *read_header(struct csv *r, struct columns *c)
 {
-	static const char *const phone[] = {"phone",	    "telephone",    "tel",    "mobile",
-					    "phone number", "phone_number", "number", NULL};
-	static const char *const name[] = {"name", "full name", "full_name", NULL};
-	static const char *const first[] = {"first name", "first_name", "firstname",
-					    "forename",	  "given name", NULL};
-	static const char *const last[] = {"last name", "last_name",   "lastname",
-					   "surname",	"family name", NULL};
-	static const char *const pc[] = {"postcode", "post code", "post_code", "zip", NULL};
+	static const char *const phone[] = { "phone",	     "telephone",    "tel",    "mobile",
+					     "phone number", "phone_number", "number", NULL };
+	static const char *const name[] = { "name", "full name", "full_name", NULL };
+	static const char *const first[] = { "first name", "first_name", "firstname",
+					     "forename",   "given name", NULL };
+	static const char *const last[] = { "last name", "last_name",	"lastname",
+					    "surname",	 "family name", NULL };
+	static const char *const pc[] = { "postcode", "post code", "post_code", "zip", NULL };
 
 	int n = csv_next(r);
 	if (n <= 0)

@@ -35,7 +35,6 @@
 static void tell(struct http_request *req, struct db *db, long person, const char *subject,
 		 const char *text, long event_id);
 
-
 /* Signed in, the session there, and for a POST a form with a good token. */
 static int begin(struct http_request *req, struct http_response *res, struct who *w, struct db **db,
 		 struct event *e, struct qs *form)
@@ -147,7 +146,7 @@ static int plan_load(struct db *db, long offer_id, struct match_point session, s
 	p->driver_id = (long)db_col_int(o, 0);
 	person_first_name(db_col_text(o, 1), p->driver);
 	snprintf(p->start, sizeof(p->start), "%s", db_col_text(o, 2));
-	start = (struct match_point){db_col_double(o, 3), db_col_double(o, 4)};
+	start = (struct match_point){ db_col_double(o, 3), db_col_double(o, 4) };
 	p->depart = (time_t)db_col_int(o, 5);
 	db_reset(o);
 	if (db_bind_int(r, 1, offer_id) == 0) {
@@ -157,7 +156,7 @@ static int plan_load(struct db *db, long offer_id, struct match_point session, s
 			s->rider_id = (long)db_col_int(r, 1);
 			person_first_name(db_col_text(r, 2), s->first);
 			snprintf(s->postcode, sizeof(s->postcode), "%s", db_col_text(r, 3));
-			at[p->n] = (struct match_point){db_col_double(r, 4), db_col_double(r, 5)};
+			at[p->n] = (struct match_point){ db_col_double(r, 4), db_col_double(r, 5) };
 			which[p->n] = p->n;
 			p->n++;
 		}
@@ -221,7 +220,7 @@ static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 {
 	json_t *out = json_array();
 	struct ride_pair *pairs = NULL;
-	size_t n = rides_suggest(db, e->id, (struct match_point){e->lat, e->lon}, &pairs);
+	size_t n = rides_suggest(db, e->id, (struct match_point){ e->lat, e->lon }, &pairs);
 	struct db_stmt *st =
 	    db_cached(db, "SELECT p.name, r.district FROM ride_requests r JOIN people p"
 			  " ON p.id = r.rider_id WHERE r.id = ?"
@@ -253,7 +252,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, &e, NULL))
 		return;
-	struct match_point session = {e.lat, e.lon};
+	struct match_point session = { e.lat, e.lon };
 	json_t *offers = json_array(), *asking = json_array(), *mine = NULL, *my_offer = NULL;
 
 	/* the visitor's own request, and what it has come to */
@@ -263,13 +262,13 @@ static void rides_page(struct http_request *req, struct http_response *res)
 			  " LEFT JOIN ride_offers o ON o.id = r.offer_id"
 			  " LEFT JOIN people p ON p.id = o.driver_id"
 			  " WHERE r.event_id = ? AND r.rider_id = ? AND r.state != 'cancelled'");
-	struct match_point me = {0, 0};
+	struct match_point me = { 0, 0 };
 	int looking = 0;
 	if (rq && db_bind_int(rq, 1, e.id) == 0 && db_bind_int(rq, 2, w.actor.id) == 0 &&
 	    db_step(rq) == DB_ROW) {
 		long my_request = (long)db_col_int(rq, 0), oid = (long)db_col_int(rq, 4);
 		const char *state = db_col_text(rq, 1);
-		me = (struct match_point){db_col_double(rq, 2), db_col_double(rq, 3)};
+		me = (struct match_point){ db_col_double(rq, 2), db_col_double(rq, 3) };
 		int accepted = !strcmp(state, "accepted");
 		int invited = !strcmp(state, "asked") && db_col_int(rq, 5);
 		looking = !strcmp(state, "open") || !strcmp(state, "declined");
@@ -304,10 +303,10 @@ static void rides_page(struct http_request *req, struct http_response *res)
 			  " AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
 	if (looking && os && db_bind_int(os, 1, e.id) == 0) {
 		while (db_step(os) == DB_ROW) {
-			struct match_driver d = {{db_col_double(os, 4), db_col_double(os, 5)},
-						 1,
-						 db_col_double(os, 6),
-						 MATCH_MAX_DETOUR_PCT};
+			struct match_driver d = { { db_col_double(os, 4), db_col_double(os, 5) },
+						  1,
+						  db_col_double(os, 6),
+						  MATCH_MAX_DETOUR_PCT };
 			int zero = 0;
 			double det;
 			if ((long)db_col_int(os, 7) == w.actor.id ||
@@ -383,7 +382,7 @@ static int departure(const struct event *e, struct match_point start, const char
 {
 	if (!hm || !*hm) {
 		double min =
-		    match_minutes(start, (struct match_point){e->lat, e->lon}) + detour + 10;
+		    match_minutes(start, (struct match_point){ e->lat, e->lon }) + detour + 10;
 		time_t t = e->starts_at - (time_t)(min * 60);
 		*out = t - t % 300;
 		return 0;
@@ -420,7 +419,7 @@ static void offer(struct http_request *req, struct http_response *res)
 	    : dt && *dt && num_parse_long(dt, strlen(dt), 0, 120, &detour)
 		? "The longest detour is 0 to 120 minutes."
 	    : notes && strlen(notes) > 300 ? "Notes are 300 characters at most."
-	    : departure(&e, (struct match_point){r.lat, r.lon}, qs_get(&f, "depart"),
+	    : departure(&e, (struct match_point){ r.lat, r.lon }, qs_get(&f, "depart"),
 			(double)detour, &depart)
 		? "Give the time you leave as HH:MM, on the day, before the session starts."
 	    : has_offer(db, e.id, w.actor.id)
@@ -770,7 +769,7 @@ static void rematch(struct http_request *req, struct db *db, long eid, const lon
 	size_t np = 0;
 
 	if (event_get(db, eid, &e) == 1)
-		np = rides_suggest(db, eid, (struct match_point){e.lat, e.lon}, &pairs);
+		np = rides_suggest(db, eid, (struct match_point){ e.lat, e.lon }, &pairs);
 	struct db_stmt *ask =
 	    db_cached(db, "UPDATE ride_requests SET offer_id = ?, state = 'asked',"
 			  " invited = 0 WHERE id = ? AND state = 'open'"
@@ -882,7 +881,7 @@ long rides_seats_near(struct db *db, long event_id, struct match_point session,
 	struct pc_record r;
 	if (!postcode || !*postcode || place(db, postcode, &r))
 		return -1;
-	struct match_point at = {r.lat, r.lon};
+	struct match_point at = { r.lat, r.lon };
 	struct db_stmt *st =
 	    db_cached(db, "SELECT lat, lon, seats - taken, max_detour_min"
 			  " FROM ride_offers WHERE event_id = ? AND status = 'open'"
@@ -890,10 +889,10 @@ long rides_seats_near(struct db *db, long event_id, struct match_point session,
 	long n = 0;
 	if (st && db_bind_int(st, 1, event_id) == 0) {
 		while (db_step(st) == DB_ROW) {
-			struct match_driver d = {{db_col_double(st, 0), db_col_double(st, 1)},
-						 1,
-						 db_col_double(st, 3),
-						 MATCH_MAX_DETOUR_PCT};
+			struct match_driver d = { { db_col_double(st, 0), db_col_double(st, 1) },
+						  1,
+						  db_col_double(st, 3),
+						  MATCH_MAX_DETOUR_PCT };
 			int zero = 0;
 			if (match_route_ok(&d, session, &at, &zero, 1, NULL))
 				n += (long)db_col_int(st, 2);
@@ -917,7 +916,7 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, &e, NULL))
 		return;
-	session = (struct match_point){e.lat, e.lon};
+	session = (struct match_point){ e.lat, e.lon };
 	const char *url =
 	    arena_printf(&req->arena, "%s/events/%ld/rides", app->auth.public_url, e.id);
 	struct db_stmt *mo = db_cached(db, "SELECT id FROM ride_offers WHERE event_id = ?"
@@ -951,15 +950,15 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 				   plan.stops[i].first, plan.stops[i].postcode);
 		buf_printf(&d, " %s arrive at the meeting point, %s.", hhmm(req, plan.arrive),
 			   e.postcode);
-		struct ics_event ev = {arena_printf(&req->arena, "ride-offer-%ld@turnout", oid),
-				       plan.depart,
-				       plan.arrive,
-				       time(NULL),
-				       arena_printf(&req->arena, "Drive to %s", e.title),
-				       d.p,
-				       plan.start,
-				       url,
-				       0};
+		struct ics_event ev = { arena_printf(&req->arena, "ride-offer-%ld@turnout", oid),
+					plan.depart,
+					plan.arrive,
+					time(NULL),
+					arena_printf(&req->arena, "Drive to %s", e.title),
+					d.p,
+					plan.start,
+					url,
+					0 };
 		ics_event(&res->body, &ev);
 		buf_release(&d);
 		found = 1;
@@ -974,16 +973,17 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 					 " about %s.",
 					 plan.driver, hhmm(req, plan.stops[i].at), my_pc,
 					 hhmm(req, plan.arrive));
-			struct ics_event ev = {
-			    arena_printf(&req->arena, "ride-request-%ld@turnout", rid),
-			    plan.stops[i].at,
-			    plan.arrive,
-			    time(NULL),
-			    arena_printf(&req->arena, "Ride to %s with %s", e.title, plan.driver),
-			    d,
-			    my_pc,
-			    url,
-			    0};
+			struct ics_event ev = { arena_printf(&req->arena,
+							     "ride-request-%ld@turnout", rid),
+						plan.stops[i].at,
+						plan.arrive,
+						time(NULL),
+						arena_printf(&req->arena, "Ride to %s with %s",
+							     e.title, plan.driver),
+						d,
+						my_pc,
+						url,
+						0 };
 			ics_event(&res->body, &ev);
 			found = 1;
 		}
@@ -1001,15 +1001,15 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route rides_routes[] = {
-    {"GET", "/events/{id}/rides", rides_page, ROUTE_PAGE},
-    {"GET", "/events/{id}/rides.ics", rides_calendar, 0},
-    {"POST", "/events/{id}/rides/offer", offer, ROUTE_PAGE},
-    {"POST", "/events/{id}/rides/request", request, ROUTE_PAGE},
-    {"POST", "/rides/requests/{id}/ask", ask, ROUTE_PAGE},
-    {"POST", "/rides/requests/{id}/accept", accept_ride, ROUTE_PAGE},
-    {"POST", "/rides/requests/{id}/decline", decline_ride, ROUTE_PAGE},
-    {"POST", "/rides/requests/{id}/cancel", cancel_request, ROUTE_PAGE},
-    {"POST", "/rides/offers/{id}/cancel", cancel_offer, ROUTE_PAGE},
-    {"POST", "/rides/offers/{id}/invite", invite, ROUTE_PAGE},
+	{ "GET", "/events/{id}/rides", rides_page, ROUTE_PAGE },
+	{ "GET", "/events/{id}/rides.ics", rides_calendar, 0 },
+	{ "POST", "/events/{id}/rides/offer", offer, ROUTE_PAGE },
+	{ "POST", "/events/{id}/rides/request", request, ROUTE_PAGE },
+	{ "POST", "/rides/requests/{id}/ask", ask, ROUTE_PAGE },
+	{ "POST", "/rides/requests/{id}/accept", accept_ride, ROUTE_PAGE },
+	{ "POST", "/rides/requests/{id}/decline", decline_ride, ROUTE_PAGE },
+	{ "POST", "/rides/requests/{id}/cancel", cancel_request, ROUTE_PAGE },
+	{ "POST", "/rides/offers/{id}/cancel", cancel_offer, ROUTE_PAGE },
+	{ "POST", "/rides/offers/{id}/invite", invite, ROUTE_PAGE },
 };
 const size_t rides_nroutes = sizeof(rides_routes) / sizeof(rides_routes[0]);

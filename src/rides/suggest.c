@@ -78,10 +78,10 @@ static int load(struct db *db, long event_id, struct loaded *l)
 	while (db_step(os) == DB_ROW) {
 		l->offer_ids[l->nd] = (long)db_col_int(os, 0);
 		l->drivers[l->nd++] =
-		    (struct match_driver){{db_col_double(os, 1), db_col_double(os, 2)},
-					  (int)db_col_int(os, 3),
-					  db_col_double(os, 4),
-					  MATCH_MAX_DETOUR_PCT};
+		    (struct match_driver){ { db_col_double(os, 1), db_col_double(os, 2) },
+					   (int)db_col_int(os, 3),
+					   db_col_double(os, 4),
+					   MATCH_MAX_DETOUR_PCT };
 	}
 	l->riders = xmalloc(RIDES_MAX_REQUESTS * sizeof(*l->riders));
 	l->request_ids = xmalloc(RIDES_MAX_REQUESTS * sizeof(long));
@@ -92,7 +92,8 @@ static int load(struct db *db, long event_id, struct loaded *l)
 		long offer = (long)db_col_int(rs, 4);
 		int placed = !strcmp(state, "asked") || !strcmp(state, "accepted");
 		l->request_ids[l->nr] = (long)db_col_int(rs, 0);
-		l->riders[l->nr] = (struct match_point){db_col_double(rs, 1), db_col_double(rs, 2)};
+		l->riders[l->nr] =
+		    (struct match_point){ db_col_double(rs, 1), db_col_double(rs, 2) };
 		l->declined_offer[l->nr] = !strcmp(state, "declined") ? offer : 0;
 		l->pinned[l->nr] = placed ? offer_index(l, offer) : -1;
 		/* asked of a driver who has since gone: not placed, not looking */
@@ -132,7 +133,7 @@ static size_t solve(struct db *db, long event_id, struct match_point session,
 			continue;
 		match_route_ok(&l.drivers[d], session, l.riders, &one, 1, &det);
 		(*out)[n++] =
-		    (struct ride_pair){l.offer_ids[d], l.request_ids[r], (int)(det + 0.5)};
+		    (struct ride_pair){ l.offer_ids[d], l.request_ids[r], (int)(det + 0.5) };
 	}
 	match_result_release(&m);
 	loaded_release(&l);

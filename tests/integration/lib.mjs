@@ -119,14 +119,16 @@ export class Visitor {
     let json; try { json = JSON.parse(text); } catch { json = text; }
     return { status: res.status, body: json };
   }
-  async api(method, path, { origin = true } = {}) {
+  async api(method, path, { origin = true, body } = {}) {
     const res = await fetch(this.base + path, {
-      method, headers: { Cookie: this.cookieHeader(), ...(origin ? { Origin: this.base } : {}) },
+      method, headers: { Cookie: this.cookieHeader(), ...(origin ? { Origin: this.base } : {}),
+        ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
     });
     this.keep(res);
     const text = await res.text();
-    let body; try { body = JSON.parse(text); } catch { body = text; }
-    return { status: res.status, headers: res.headers, body };
+    let json; try { json = JSON.parse(text); } catch { json = text; }
+    return { status: res.status, headers: res.headers, body: json };
   }
   // Signs up (or in) by emailed link; returns the person's page.
   async signInByLink(outbox, email, name = 'Test Person', extra = {}) {

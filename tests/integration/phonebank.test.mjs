@@ -290,6 +290,32 @@ test('organisers see totals live and export, phone numbers only on request and a
   assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'phonebank.export_with_phones'"), '1');
 });
 
+test('the caller API: the same queue and rules in JSON', async () => {
+  sql(`UPDATE contacts SET avail_at = 0, leased_to = NULL WHERE phonebank_id = ${bank} AND practice = 0 AND phone = '+447700100002'`);
+  const sam = await caller('sam@example.org', 'Sam Api');
+  const stranger = await person('stranger@example.org', 'Stranger');
+  assert.equal((await stranger.api('POST', `/api/v1/phonebanks/${bank}/next`)).status, 403);
+  assert.equal((await sam.api('POST', `/api/v1/phonebanks/${bank}/next`, { origin: false })).status, 403, 'same-origin writes only');
+  const n = await sam.api('POST', `/api/v1/phonebanks/${bank}/next`);
+  assert.equal(n.status, 200);
+  const ct = n.body.result;
+  assert.equal(ct.phone, '+447700100002');
+  assert.equal(ct.first_name, 'Bob');
+  assert.deepEqual(ct.fields, { ward: 'Etwall' });
+  assert.equal(ct.lease_until - Math.floor(Date.now() / 1000) > 590, true, 'a ten-minute lease');
+  const bad = await sam.api('POST', `/api/v1/phonebanks/${bank}/contacts/${ct.id}/outcome`, { body: { outcome: 'answered', answers: { q0: 'nine' } } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.status, 400);
+  assert.match(bad.body.error, /not one of the options/);
+  assert.equal((await stranger.api('POST', `/api/v1/phonebanks/${bank}/contacts/${ct.id}/outcome`, { body: { outcome: 'busy' } })).status, 403);
+  const ok = await sam.api('POST', `/api/v1/phonebanks/${bank}/contacts/${ct.id}/outcome`,
+    { body: { outcome: 'answered', notes: 'via the API', answers: { q0: '0', q1_2: '1' } } });
+  assert.equal(ok.status, 200);
+  assert.notEqual(ok.body.result?.id, ct.id, 'the answer carries the next contact (or null)');
+  assert.equal(sql(`SELECT group_concat(a.answer, ';') FROM call_answers a JOIN calls c ON c.id = a.call_id WHERE c.notes = 'via the API'`), 'Yes;Buses');
+  assert.equal((await sam.api('POST', `/api/v1/phonebanks/${bank}/contacts/${ct.id}/outcome`, { body: { outcome: 'busy' } })).status, 404, 'saved once');
+});
+
 test('many callers at once: no contact leased twice, no outcome lost', async () => {
   sql(`DELETE FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`);
   const lines = ['phone,name'];

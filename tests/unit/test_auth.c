@@ -16,8 +16,8 @@ static void policy_table(void **state)
 	const struct actor anon = { 0 }, vol = { 7, 0, 0, 0, 0 }, org_weak = { 8, 0, 0, 0, 0 },
 			   org = { 8, 0, 1, 0, 0 }, admin_weak = { 9, 1, 0, 0, 0 },
 			   admin = { 9, 1, 1, 0, 0 }, token = { 0, 0, 0, SCOPE_MEMBERS, 3 };
-	const struct target mine = { 7, 0 }, theirs = { 8, 0 }, organised = { 0, 1 },
-			    not_organised = { 0, 0 };
+	const struct target mine = { 7, 0, 0 }, theirs = { 8, 0, 0 }, organised = { 0, 1, 0 },
+			    not_organised = { 0, 0, 0 }, caller = { 0, 0, 1 };
 	(void)state;
 	/* signed out: nothing */
 	for (int a = 0; a < ACT_COUNT; a++)
@@ -43,6 +43,14 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&token, ACT_ADMIN, NULL));
 	assert_false(policy_allows(&token, ACT_SELF_VIEW, &mine));
 	assert_false(policy_allows(&token, ACT_GROUP_JOIN, NULL));
+	/* phone banks: organisers manage with a strong session; callers are approved ones */
+	assert_true(policy_allows(&org, ACT_PHONEBANK_MANAGE, &organised));
+	assert_false(policy_allows(&org_weak, ACT_PHONEBANK_MANAGE, &organised));
+	assert_false(policy_allows(&org, ACT_PHONEBANK_MANAGE, &not_organised));
+	assert_true(policy_allows(&vol, ACT_PHONEBANK_CALL, &caller));
+	assert_false(policy_allows(&vol, ACT_PHONEBANK_CALL, &mine));
+	assert_false(policy_allows(&admin, ACT_PHONEBANK_CALL, &not_organised));
+	assert_false(policy_allows(&token, ACT_PHONEBANK_CALL, &caller));
 	assert_int_equal(scope_from_name("people:read"), SCOPE_PEOPLE);
 	assert_int_equal(scope_from_name("people:write"), 0);
 }

@@ -111,12 +111,12 @@ static void survey_branches(void **state)
 	assert_int_equal(s.q[0].opt[0].next, 2);
 	assert_int_equal(s.q[3].kind, Q_MULTI);
 
-	int yes_other[] = {0, -1, 2, -1};
+	int yes_other[] = { 0, -1, 2, -1 };
 	assert_int_equal(survey_path(&s, yes_other, path), 2); /* Q1 -> Q3 -> end */
 	assert_int_equal(path[1], 2);
-	int no[] = {1, -1, 0, -1};
+	int no[] = { 1, -1, 0, -1 };
 	assert_int_equal(survey_path(&s, no, path), 4); /* every question in turn */
-	int unsure[] = {2, -1, -1, -1};
+	int unsure[] = { 2, -1, -1, -1 };
 	assert_int_equal(survey_path(&s, unsure, path), 2);
 	assert_int_equal(path[1], 3);
 }
@@ -154,10 +154,10 @@ static void script(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(hours_window),    cmocka_unit_test(hours_days),
-	    cmocka_unit_test(clock_change),    cmocka_unit_test(outcomes),
-	    cmocka_unit_test(survey_branches), cmocka_unit_test(survey_errors),
-	    cmocka_unit_test(script),
+		cmocka_unit_test(hours_window),	   cmocka_unit_test(hours_days),
+		cmocka_unit_test(clock_change),	   cmocka_unit_test(outcomes),
+		cmocka_unit_test(survey_branches), cmocka_unit_test(survey_errors),
+		cmocka_unit_test(script),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,16 +11,18 @@
 
 #include "rides/match.h"
 
-static const struct match_point session = {52.0, -1.0};
+static const struct match_point session = { 52.0, -1.0 };
 
 static void rules(void **state)
 {
-	struct match_driver d = {{52.3, -1.0}, 3, 30, 40};
-	struct match_point r[] = {{52.15, -1.0}, {52.02, -1.0}, {52.15, -1.5}, {52.3, -1.0}};
+	struct match_driver d = { { 52.3, -1.0 }, 3, 30, 40 };
+	struct match_point r[] = {
+		{ 52.15, -1.0 }, { 52.02, -1.0 }, { 52.15, -1.5 }, { 52.3, -1.0 }
+	};
 	double det;
 	(void)state;
 	/* one degree of latitude by road at 50 km/h */
-	double m = match_minutes((struct match_point){51, 0}, (struct match_point){52, 0});
+	double m = match_minutes((struct match_point){ 51, 0 }, (struct match_point){ 52, 0 });
 	assert_true(fabs(m - 111.195 * 1.3 / 50 * 60) < 0.01);
 	int on_way = 0, near_end = 1, far_off = 2, at_start = 3;
 	assert_true(match_route_ok(&d, session, r, &on_way, 1, &det));
@@ -30,20 +32,20 @@ static void rules(void **state)
 	assert_false(match_route_ok(&d, session, r, &far_off, 1, &det));
 	assert_true(match_route_ok(&d, session, r, &at_start, 1, &det));
 	/* more riders than seats is never a route */
-	int four[] = {0, 3, 0, 3};
+	int four[] = { 0, 3, 0, 3 };
 	assert_false(match_route_ok(&d, session, r, four, 4, &det));
 	/* the driver's own minutes bound binds before the global 40% */
 	struct match_driver tight = d;
 	tight.max_detour_min = 0.001;
-	int two[] = {3, 2};
+	int two[] = { 3, 2 };
 	assert_false(match_route_ok(&tight, session, r, two, 2, &det));
 }
 
 /* Greedy gives the easy rider the only seat the hard one could use. */
 static void beats_greedy(void **state)
 {
-	struct match_driver d[] = {{{52.3, -1.0}, 1, 30, 40}, {{52.3, -0.97}, 1, 6, 40}};
-	struct match_point r[] = {{52.15, -1.0}, {52.29, -1.06}};
+	struct match_driver d[] = { { { 52.3, -1.0 }, 1, 30, 40 }, { { 52.3, -0.97 }, 1, 6, 40 } };
+	struct match_point r[] = { { 52.15, -1.0 }, { 52.29, -1.06 } };
 	struct match_result g, best;
 	(void)state;
 	match_solve(d, 2, r, 2, session, NULL, 1, &g);
@@ -70,12 +72,12 @@ static void properties(void **state)
 		struct match_driver *d = calloc(nd, sizeof(*d));
 		struct match_point *r = calloc(nr, sizeof(*r));
 		for (size_t i = 0; i < nd; i++)
-			d[i] = (struct match_driver){{rnd(51.6, 52.4), rnd(-1.6, -0.4)},
-						     1 + rand() % 4,
-						     rnd(5, 40),
-						     rnd(10, 60)};
+			d[i] = (struct match_driver){ { rnd(51.6, 52.4), rnd(-1.6, -0.4) },
+						      1 + rand() % 4,
+						      rnd(5, 40),
+						      rnd(10, 60) };
 		for (size_t i = 0; i < nr; i++)
-			r[i] = (struct match_point){rnd(51.6, 52.4), rnd(-1.6, -0.4)};
+			r[i] = (struct match_point){ rnd(51.6, 52.4), rnd(-1.6, -0.4) };
 		struct match_result g, m;
 		match_solve(d, nd, r, nr, session, NULL, 1, &g);
 		match_solve(d, nd, r, nr, session, NULL, 0, &m);
@@ -137,10 +139,10 @@ static void shortest_order(void **state)
 	(void)state;
 	srand(5);
 	for (int round = 0; round < 30; round++) {
-		int n = 1 + rand() % 7, which[8], order[8], seen[8] = {0};
-		struct match_point start = {rnd(51.6, 52.4), rnd(-1.6, -0.4)}, r[8];
+		int n = 1 + rand() % 7, which[8], order[8], seen[8] = { 0 };
+		struct match_point start = { rnd(51.6, 52.4), rnd(-1.6, -0.4) }, r[8];
 		for (int i = 0; i < n; i++) {
-			r[i] = (struct match_point){rnd(51.6, 52.4), rnd(-1.6, -0.4)};
+			r[i] = (struct match_point){ rnd(51.6, 52.4), rnd(-1.6, -0.4) };
 			which[i] = i;
 		}
 		match_order(start, session, r, which, n, order);
@@ -156,9 +158,9 @@ static void shortest_order(void **state)
 static void pinned_riders(void **state)
 {
 	(void)state;
-	struct match_driver d[] = {{{52.3, -1.0}, 2, 30, 40}};
-	struct match_point r[] = {{52.2, -1.0}, {52.15, -1.0}, {52.1, -1.0}};
-	int pinned[] = {-1, 0, -1};
+	struct match_driver d[] = { { { 52.3, -1.0 }, 2, 30, 40 } };
+	struct match_point r[] = { { 52.2, -1.0 }, { 52.15, -1.0 }, { 52.1, -1.0 } };
+	int pinned[] = { -1, 0, -1 };
 	struct match_result m;
 
 	match_solve(d, 1, r, 3, session, pinned, 0, &m);
@@ -173,9 +175,9 @@ static void pinned_riders(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(rules),	     cmocka_unit_test(beats_greedy),
-	    cmocka_unit_test(properties),    cmocka_unit_test(shortest_order),
-	    cmocka_unit_test(pinned_riders),
+		cmocka_unit_test(rules),	 cmocka_unit_test(beats_greedy),
+		cmocka_unit_test(properties),	 cmocka_unit_test(shortest_order),
+		cmocka_unit_test(pinned_riders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
