@@ -84,7 +84,7 @@ row() { # name
 } | tee "$OUT/latest.md"
 
 # part two: sign-in and sessions (node, with the fixture database)
-if [ -s build/test/fixture.db ] || make -s build/test/fixture.db >/dev/null; then
+if make -s build/test/fixture.db >/dev/null; then
 	{
 		echo
 		echo "| sign-in | rate | latency | notes |"
@@ -97,5 +97,12 @@ if [ -s build/test/fixture.db ] || make -s build/test/fixture.db >/dev/null; the
 		echo "| deadline night | rate | latency | notes |"
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/signups.mjs
+	} | tee -a "$OUT/latest.md"
+	# part four: phone banking, the contact import and 1,000 callers at once
+	{
+		echo
+		echo "| phone banking | time or rate | latency or result | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/calls.mjs
 	} | tee -a "$OUT/latest.md"
 fi

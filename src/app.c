@@ -67,8 +67,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		snprintf(err, errlen, "pthread_key_create failed");
 		goto done;
 	}
-	if (signup_writer_start(&app->writer, db_path)) {
-		snprintf(err, errlen, "cannot start the sign-up writer");
+	if (db_writer_start(&app->writer, db_path)) {
+		snprintf(err, errlen, "cannot start the writer");
 		goto done;
 	}
 	app->writer_running = 1;
@@ -85,7 +85,7 @@ done:
 void app_quiesce(struct app *app)
 {
 	if (app->writer_running)
-		signup_writer_stop(&app->writer);
+		db_writer_stop(&app->writer);
 	app->writer_running = 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "auth/web.h"
 #include "db/db.h"
+#include "db/writer.h"
 #include "events/signup_writer.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -29,7 +30,7 @@ struct app {
 	struct mailer mailer;
 	struct mail_queue mailq; /* mail sent after the answer, off the request path */
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
-	struct signup_writer writer;
+	struct db_writer writer; /* group commit for the hot durable writes */
 	int writer_running;
 };
 
@@ -37,7 +38,7 @@ struct app {
 int app_init(struct app *app, const char *db_path, const char *assets, char *err,
 	     size_t errlen);
 void app_release(struct app *app);
-/* Drains and stops the sign-up writer: every queued sign-up is answered.
+/* Drains and stops the writer: every queued write is answered.
  * Call before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */

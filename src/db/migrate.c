@@ -281,7 +281,6 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX contacts_queue ON contacts(phonebank_id, practice, priority DESC, attempts, rnd)"
 	"  WHERE avail_at IS NOT NULL;"
-	"CREATE INDEX contacts_phone ON contacts(phone);"
 	"CREATE INDEX contacts_leased ON contacts(leased_to) WHERE leased_to IS NOT NULL;"
 	"CREATE TABLE calls ("
 	"  id INTEGER PRIMARY KEY,"

@@ -540,7 +540,7 @@ static void submit(struct http_request *req)
 {
 	struct app *app = req->app;
 	struct pending *p = req->pending;
-	signup_writer_submit(&app->writer, &p->job);
+	signup_submit(&app->writer, &p->job);
 }
 
 static void mail_signup(struct http_request *req, const struct event *e, const char *to,

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "util/log.h"
 
 static int slot_state(struct db *db, long slot, long *capacity, long *going, int *open)
 {
@@ -180,137 +179,26 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 	return apply_signup(db, j);
 }
 
-static void run_batch(struct signup_writer *w, struct db *db, struct signup_job *batch)
+static int apply(struct db *db, struct db_job *base)
 {
-	int ok = db_begin(db) == 0;
-
-	for (struct signup_job *j = batch; ok && j; j = j->next)
-		ok = (j->op == OP_SIGNUP    ? apply_signup(db, j)
-		      : j->op == OP_CANCEL ? apply_cancel(db, j)
-					   : apply_confirm(db, j)) == 0;
-	if (ok && db_commit(db) == 0) {
-		w->batches++;
-	} else {
-		/* nothing of a failed batch is kept, and every request in it hears so */
-		log_error("sign-up batch failed: %s", db_errmsg(db));
-		db_rollback(db);
-		for (struct signup_job *j = batch; j; j = j->next)
-			j->result = RES_ERROR;
-	}
-	for (struct signup_job *j = batch, *n; j; j = n) {
-		n = j->next;
-		w->jobs++;
-		j->done(j);
-	}
+	struct signup_job *j = (struct signup_job *)base;
+	return j->op == OP_SIGNUP   ? apply_signup(db, j)
+	       : j->op == OP_CANCEL ? apply_cancel(db, j)
+				    : apply_confirm(db, j);
 }
 
-/*
- * Checkpoints run here, on their own connection, every second: left to
- * SQLite's automatic ones they would run inside the writer's commits and
- * stall every sign-up waiting on that batch.
- */
-static void *checkpoint_main(void *arg)
+static void settled(struct db_job *base, int ok)
 {
-	struct signup_writer *w = arg;
-	struct db *db = NULL;
-	char err[256];
-
-	if (db_open(&db, w->db_path, 0, err, sizeof(err)))
-		return NULL;
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&w->tick, &w->lock, &ts);
-		pthread_mutex_unlock(&w->lock);
-		db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
-		pthread_mutex_lock(&w->lock);
-	}
-	pthread_mutex_unlock(&w->lock);
-	db_close(db);
-	return NULL;
+	struct signup_job *j = (struct signup_job *)base;
+	if (!ok)
+		j->result = RES_ERROR;
+	j->done(j);
 }
 
-static void *writer_main(void *arg)
+void signup_submit(struct db_writer *w, struct signup_job *job)
 {
-	struct signup_writer *w = arg;
-	struct db *db = NULL;
-	char err[256];
-
-	if (db_open(&db, w->db_path, 0, err, sizeof(err)))
-		log_error("sign-up writer: %s", err);
-	else
-		db_exec(db, "PRAGMA wal_autocheckpoint=0");
-	pthread_mutex_lock(&w->lock);
-	for (;;) {
-		while (!w->head && !w->stop)
-			pthread_cond_wait(&w->wake, &w->lock);
-		if (!w->head && w->stop)
-			break;
-		/* take what is queued, up to a batch */
-		struct signup_job *batch = w->head, *last = batch;
-		int n = 1;
-		while (last->next && n < WRITER_BATCH_MAX) {
-			last = last->next;
-			n++;
-		}
-		w->head = last->next;
-		if (!w->head)
-			w->tail = NULL;
-		last->next = NULL;
-		pthread_mutex_unlock(&w->lock);
-		if (db)
-			run_batch(w, db, batch);
-		else
-			for (struct signup_job *j = batch, *nx; j; j = nx) {
-				nx = j->next;
-				j->result = RES_ERROR;
-				j->done(j);
-			}
-		pthread_mutex_lock(&w->lock);
-	}
-	pthread_mutex_unlock(&w->lock);
-	db_close(db);
-	return NULL;
-}
-
-int signup_writer_start(struct signup_writer *w, const char *db_path)
-{
-	memset(w, 0, sizeof(*w));
-	snprintf(w->db_path, sizeof(w->db_path), "%s", db_path);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->tick, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w))
-		return -1;
-	return pthread_create(&w->checkpointer, NULL, checkpoint_main, w) ? -1 : 0;
-}
-
-void signup_writer_submit(struct signup_writer *w, struct signup_job *job)
-{
-	job->next = NULL;
+	job->base.apply = apply;
+	job->base.done = settled;
 	job->result = RES_PENDING;
-	pthread_mutex_lock(&w->lock);
-	if (w->tail)
-		w->tail->next = job;
-	else
-		w->head = job;
-	w->tail = job;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-}
-
-void signup_writer_stop(struct signup_writer *w)
-{
-	pthread_mutex_lock(&w->lock);
-	w->stop = 1;
-	pthread_cond_signal(&w->wake);
-	pthread_cond_signal(&w->tick);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_join(w->checkpointer, NULL);
-	pthread_cond_destroy(&w->wake);
-	pthread_cond_destroy(&w->tick);
-	pthread_mutex_destroy(&w->lock);
+	db_writer_submit(w, &job->base);
 }

@@ -1,10 +1,8 @@
 /*
  * Deadline night: sign-ups are the writes that must never be lost, and
- * thousands arrive a second.  One writer thread takes every sign-up, cancel
- * and confirmation from a queue, applies a batch in one transaction — one
- * fsync for the lot (group commit) — and only then answers each request.
- * Handlers never block a worker thread: they suspend their connection and
- * are resumed once their batch is durable.
+ * thousands arrive a second.  Every sign-up, cancel and confirmation goes
+ * through the group-commit writer (db/writer.h) and is answered once its
+ * batch is durable.
  *
  * Capacity is decided here, one sign-up at a time inside the transaction,
  * so places are never overbooked however many requests race.
@@ -12,13 +10,11 @@
 #ifndef TURNOUT_SIGNUP_WRITER_H
 #define TURNOUT_SIGNUP_WRITER_H
 
-#include <pthread.h>
-
 #include "auth/token.h"
 #include "db/db.h"
+#include "db/writer.h"
 #include "people/people.h"
 
-#define WRITER_BATCH_MAX 512
 #define TRAVEL_CONTACT_MAX 100
 
 enum signup_op { OP_SIGNUP, OP_CANCEL, OP_CONFIRM };
@@ -34,6 +30,7 @@ enum signup_result {
 };
 
 struct signup_job {
+	struct db_job base; /* first: the writer's view of the job */
 	enum signup_op op;
 	long slot_id;
 	long person_id; /* 0 for a guest */
@@ -50,25 +47,10 @@ struct signup_job {
 	char cancel_token[TOKEN_LEN + 1]; /* OP_SIGNUP, new sign-ups: for the email */
 	void (*done)(struct signup_job *job); /* called on the writer thread */
 	void *ctx;
-	struct signup_job *next;
 };
 
-struct signup_writer {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	struct signup_job *head, *tail;
-	int stop;
-	char db_path[1024];
-	long batches, jobs; /* for the benchmark */
-	pthread_t checkpointer; /* folds the WAL back while the writer writes */
-	pthread_cond_t tick;    /* the checkpointer's: stop wakes it early */
-};
-
-int signup_writer_start(struct signup_writer *w, const char *db_path);
-/* Queues a job; its done() runs once the batch holding it is durable. */
-void signup_writer_submit(struct signup_writer *w, struct signup_job *job);
-/* Finishes the queue, then stops. */
-void signup_writer_stop(struct signup_writer *w);
+/* Queues a job; its done() runs once the batch holding it is durable
+ * (result set), or rolled back (result RES_ERROR). */
+void signup_submit(struct db_writer *w, struct signup_job *job);
 
 #endif

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,28 @@ int phonebank_get(struct db *db, long id, struct phonebank *out)
 	return 1;
 }
 
+/* Random bits for the queue: splitmix64, seeded once from the system. */
+static uint64_t queue_random(void)
+{
+	static _Thread_local uint64_t x;
+	if (!x)
+		randombytes_buf(&x, sizeof(x));
+	uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * The queue's random tie-break: one of 256 random buckets, then the line.
+ * Whatever has been called is a random sample of the list, and the index
+ * takes new rows at 256 places rather than anywhere.
+ */
+static long long queue_key(long line)
+{
+	return (long long)(queue_random() & 255) << 40 | (line & ((1ll << 40) - 1));
+}
+
 static int add_contact(struct db *db, long bank, int practice, const char *name, const char *phone,
 		       const char *postcode, const char *seat, const char *fields, int priority,
 		       long line, int *added)
@@ -72,7 +95,7 @@ static int add_contact(struct db *db, long bank, int practice, const char *name,
 		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
 		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
 		" ELSE contacts.postcode END RETURNING rnd = ?");
-	long long rnd = (long long)(randombytes_random() & 0x7fffffff) * 1000000 + line % 1000000;
+	long long rnd = queue_key(line);
 	int rc = -1;
 
 	if (st && !db_bind_int(st, 1, bank) && !db_bind_int(st, 2, practice) &&
@@ -270,9 +293,10 @@ int call_record(struct db *db, const struct phonebank *pb, long contact, long ca
 			  " RETURNING id");
 	struct db_stmt *ans = db_cached(db, "INSERT INTO call_answers VALUES (?, ?, ?)");
 	struct db_stmt *dnc = db_cached(db, "INSERT OR IGNORE INTO do_not_call VALUES (?, ?)");
-	struct db_stmt *withdraw =
-	    db_cached(db, "UPDATE contacts SET avail_at = NULL,"
-			  " leased_to = NULL WHERE phone = ? AND practice = 0");
+	/* by (phone bank, phone): the unique index, one probe per phone bank */
+	struct db_stmt *withdraw = db_cached(db, "UPDATE contacts SET avail_at = NULL, leased_to = NULL"
+						 " WHERE phonebank_id IN (SELECT id FROM phonebanks)"
+						 " AND phone = ? AND practice = 0");
 	char phone[PHONE_E164_MAX];
 	int attempts, practice, rc;
 	long call_id = 0;
@@ -335,7 +359,8 @@ fail:
 
 long contacts_erase_phone(struct db *db, const char *e164)
 {
-	struct db_stmt *st = db_cached(db, "DELETE FROM contacts WHERE phone = ? AND practice = 0");
+	struct db_stmt *st = db_cached(db, "DELETE FROM contacts WHERE phonebank_id IN (SELECT id"
+					   " FROM phonebanks) AND phone = ? AND practice = 0");
 	struct db_stmt *n = db_cached(db, "SELECT changes()");
 	long removed = -1;
 	if (st && n && db_bind_text(st, 1, e164, strlen(e164)) == 0 && db_step(st) == DB_DONE &&
@@ -416,9 +441,39 @@ static const char *field(const struct csv *r, int i)
 
 static const char store_failed[] = "the store failed";
 
+/* Lists repeat postcodes (a household, a street): their seats, remembered
+ * for one import, direct-mapped by a hash of the postcode. */
+#define SEAT_CACHE 8192
+struct seat_cache {
+	struct {
+		char pc[8];
+		char seat[12];
+	} e[SEAT_CACHE];
+};
+
+static int seat_of(struct db *db, struct seat_cache *sc, const struct postcode *pc, char seat[12])
+{
+	unsigned h = 2166136261u;
+	for (const char *p = pc->compact; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h %= SEAT_CACHE;
+	if (!strcmp(sc->e[h].pc, pc->compact)) {
+		memcpy(seat, sc->e[h].seat, 12);
+		return 0;
+	}
+	int rc = lookup_seat(db, pc, seat);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		*seat = '\0';
+	snprintf(sc->e[h].pc, sizeof(sc->e[h].pc), "%s", pc->compact);
+	memcpy(sc->e[h].seat, seat, 12);
+	return 0;
+}
+
 /* One data row; NULL when stored (or dropped for the ledger), else why not. */
 static const char *import_row(struct db *db, const struct phonebank *pb, const struct csv *r,
-			      const struct columns *c, struct contacts_report *rep)
+			      const struct columns *c, struct seat_cache *sc)
 {
 	char phone[PHONE_E164_MAX], name[CONTACT_NAME_MAX + 1], seat[12] = "", pc_text[9] = "";
 	const char *p = field(r, c->phone);
@@ -427,13 +482,6 @@ static const char *import_row(struct db *db, const struct phonebank *pb, const s
 		return why;
 	if (phone_is_fiction(phone))
 		return "a number reserved for drama, not a real phone";
-	int on_ledger = dnc_has(db, phone);
-	if (on_ledger) {
-		if (on_ledger < 0)
-			return store_failed;
-		rep->opted_out++;
-		return NULL;
-	}
 	if (c->name >= 0)
 		copy(name, sizeof(name), field(r, c->name));
 	else
@@ -445,12 +493,11 @@ static const char *import_row(struct db *db, const struct phonebank *pb, const s
 	const char *pcs = field(r, c->postcode);
 	if (*pcs) {
 		struct postcode pc;
-		struct pc_record rec;
 		if (postcode_parse(pcs, strlen(pcs), &pc))
 			return "the postcode is not a UK postcode";
 		copy(pc_text, sizeof(pc_text), pc.display);
-		if (lookup_postcode(db, &pc, &rec) == 1)
-			copy(seat, sizeof(seat), rec.pcon2024);
+		if (seat_of(db, sc, &pc, seat))
+			return store_failed;
 	}
 	int priority = 0;
 	for (size_t i = 0; *seat && i < pb->nseats && !priority; i++)
@@ -473,21 +520,72 @@ static const char *import_row(struct db *db, const struct phonebank *pb, const s
 		free(fields);
 		return "the other columns hold more than 4,000 characters";
 	}
-	int added = 0;
-	int rc = add_contact(db, pb->id, 0, name, phone, pc_text, seat, fields, priority, r->line,
-			     &added);
+	/* staged; saved with the rest of its batch (flush) */
+	struct db_stmt *st = db_cached(db, "INSERT INTO temp.contact_stage VALUES (?,?,?,?,?,?,?,?)");
+	int bad = !st || db_bind_int(st, 1, r->line) || db_bind_text(st, 2, name, strlen(name)) ||
+		  db_bind_text(st, 3, phone, strlen(phone)) ||
+		  db_bind_text(st, 4, pc_text, strlen(pc_text)) ||
+		  db_bind_text(st, 5, seat, strlen(seat)) ||
+		  db_bind_text(st, 6, fields, strlen(fields)) || db_bind_int(st, 7, priority) ||
+		  db_bind_int(st, 8, queue_key(r->line)) || db_step(st) != DB_DONE;
+	if (st)
+		db_reset(st);
 	free(fields);
-	if (rc)
-		return store_failed;
-	if (added)
-		rep->added++;
-	else
-		rep->merged++;
-	return NULL;
+	return bad ? store_failed : NULL;
+}
+
+static long long count_of(struct db_stmt *st)
+{
+	long long n = -1;
+	if (st && db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	return n;
+}
+
+/*
+ * A batch of staged rows into the phone bank in one statement, in file
+ * order: numbers on the ledger are left out, and a number already there
+ * (or earlier in the file) merges into the first row, new fields filling
+ * gaps.  Counts what became of them.
+ */
+static int flush(struct db *db, long bank, long staged, struct contacts_report *rep)
+{
+	struct db_stmt *opted = db_cached(db, "SELECT count(*) FROM temp.contact_stage s WHERE EXISTS"
+					      " (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)");
+	struct db_stmt *top = db_cached(db, "SELECT coalesce(max(id), 0) FROM contacts");
+	struct db_stmt *ins = db_cached(
+		db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
+		    " priority, rnd, avail_at) SELECT ?, 0, name, phone, postcode, seat, fields,"
+		    " priority, rnd, 0 FROM temp.contact_stage s WHERE NOT EXISTS (SELECT 1 FROM"
+		    " do_not_call d WHERE d.phone = s.phone) ORDER BY s.rowid"
+		    " ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
+		    " fields = json_patch(excluded.fields, contacts.fields),"
+		    " name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
+		    " postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
+		    " ELSE contacts.postcode END");
+	struct db_stmt *added = db_cached(db, "SELECT count(*) FROM contacts WHERE id > ?");
+	long long n_opted = count_of(opted), before = count_of(top), n_added;
+
+	if (n_opted < 0 || before < 0 || !ins || !added || db_bind_int(ins, 1, bank) ||
+	    db_step(ins) != DB_DONE) {
+		if (ins)
+			db_reset(ins);
+		return -1;
+	}
+	db_reset(ins);
+	if (db_bind_int(added, 1, before) || (n_added = count_of(added)) < 0 ||
+	    db_exec(db, "DELETE FROM temp.contact_stage"))
+		return -1;
+	rep->opted_out += (long)n_opted;
+	rep->added += (long)n_added;
+	rep->merged += staged - (long)n_opted - (long)n_added;
+	return 0;
 }
 
 static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
-		      struct contacts_report *rep, struct progress *pg)
+		      struct seat_cache *sc, struct contacts_report *rep, struct progress *pg)
 {
 	struct columns c;
 	const char *why;
@@ -511,24 +609,27 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 		rep->rows++;
 		if (n == 1 && !r->f[0].len)
 			continue; /* a blank line */
-		why = import_row(db, pb, r, &c, rep);
+		why = import_row(db, pb, r, &c, sc);
 		if (why == store_failed)
 			goto store;
 		if (why)
 			report(rep, r->line, why);
-		if (++in_batch == IMPORT_BATCH) {
-			if (db_commit(db) || db_begin(db))
+		else
+			in_batch++;
+		if (in_batch == IMPORT_BATCH) {
+			if (flush(db, pb->id, in_batch, rep) || db_commit(db) || db_begin(db))
 				goto store;
 			in_batch = 0;
 		}
 		if (pg && rep->rows % 4096 == 0)
 			progress_step(pg, rep->rows, rep->rows);
 	}
-	if (db_commit(db))
+	if ((in_batch && flush(db, pb->id, in_batch, rep)) || db_commit(db))
 		goto store;
 	return 0;
 store:
 	db_rollback(db);
+	db_exec(db, "DELETE FROM temp.contact_stage");
 	copy(rep->fatal, sizeof(rep->fatal),
 	     "The store failed; rows after the last 20,000 were not saved.");
 	return -1;
@@ -558,8 +659,19 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 		copy(rep->fatal, sizeof(rep->fatal), "The file cannot be read.");
 		goto out;
 	}
-	rc = import_csv(db, pb, r, rep, pg);
+	/* a list's rows land all over the queue's index: give it room in memory */
+	db_exec(db, "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA temp.secure_delete=OFF");
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
+			" phone TEXT, postcode TEXT, seat TEXT, fields TEXT, priority INTEGER,"
+			" rnd INTEGER)")) {
+		copy(rep->fatal, sizeof(rep->fatal), "The store failed.");
+		goto out;
+	}
+	struct seat_cache *sc = xcalloc(1, sizeof(*sc));
+	rc = import_csv(db, pb, r, sc, rep, pg);
+	free(sc);
 out:
+	db_exec(db, "PRAGMA cache_size=-8192");
 	csv_release(r);
 	free(r);
 	return rc;

@@ -1,10 +1,11 @@
 /* Phone banking's pure parts: calling hours across the clock change, what
  * each outcome does to a contact, survey parsing and branching, scripts. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+/* cmocka needs the headers above first */
+#include <cmocka.h>
 
 #include "events/when.h"
 #include "phonebank/hours.h"

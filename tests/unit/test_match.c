@@ -1,13 +1,14 @@
 /* The carpool matcher: its rules, a case greedy loses, and properties over
  * random sessions (no driver over capacity, every match inside its bound,
  * never worse than greedy). */
-#include <cmocka.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+/* cmocka needs the headers above first */
+#include <cmocka.h>
 
 #include "rides/match.h"
 

@@ -1,9 +1,10 @@
 /* UK phone numbers as they arrive in real contact lists. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+/* cmocka needs the headers above first */
+#include <cmocka.h>
 
 #include "phonebank/phone.h"
 
