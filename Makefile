@@ -106,7 +106,11 @@ $(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
-bench: $(BUILD)/turnout $(BUILD)/bench/match
+$(BUILD)/bench/callers: bench/callers.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
+
+bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \

@@ -266,9 +266,11 @@ static const char *const migrations[] = {
 	"  approved INTEGER NOT NULL DEFAULT 0, asked_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (phonebank_id, person_id)"
 	");"
-	/* avail_at: when the contact may next be offered (NULL: never again);
-	 * a lease sets it to the lease's end, so a lapsed lease is simply
-	 * available again */
+	/* a contact is in one of four places: the queue (queue_at set: ready
+	 * since then), waiting for a retry (retry_at), leased to a caller
+	 * (lease_until), or finished (all three NULL).  The claim moves due
+	 * retries and lapsed leases back into the queue, then takes the
+	 * queue's first: so no claim walks past contacts that are not ready */
 	"CREATE TABLE contacts ("
 	"  id INTEGER PRIMARY KEY,"
 	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
@@ -276,12 +278,19 @@ static const char *const migrations[] = {
 	"  name TEXT NOT NULL, phone TEXT NOT NULL, postcode TEXT NOT NULL, seat TEXT NOT NULL,"
 	"  fields TEXT NOT NULL," /* the list's other columns, as JSON */
 	"  priority INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, rnd INTEGER NOT NULL,"
-	"  avail_at INTEGER, leased_to INTEGER, outcome TEXT,"
+	"  queue_at INTEGER, retry_at INTEGER, lease_until INTEGER, leased_to INTEGER,"
+	"  outcome TEXT,"
 	"  UNIQUE (phonebank_id, phone)"
 	");"
 	"CREATE INDEX contacts_queue ON contacts(phonebank_id, practice, priority DESC, attempts, rnd)"
-	"  WHERE avail_at IS NOT NULL;"
-	"CREATE INDEX contacts_leased ON contacts(leased_to) WHERE leased_to IS NOT NULL;"
+	"  WHERE queue_at IS NOT NULL;"
+	"CREATE INDEX contacts_retry ON contacts(phonebank_id, practice, retry_at)"
+	"  WHERE retry_at IS NOT NULL;"
+	"CREATE INDEX contacts_lease ON contacts(phonebank_id, practice, lease_until)"
+	"  WHERE lease_until IS NOT NULL;"
+	/* a caller's own lease, found without walking everyone else's */
+	"CREATE INDEX contacts_leased ON contacts(leased_to, phonebank_id, practice, lease_until)"
+	"  WHERE leased_to IS NOT NULL;"
 	"CREATE TABLE calls ("
 	"  id INTEGER PRIMARY KEY,"
 	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"

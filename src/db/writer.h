@@ -35,9 +35,9 @@ struct db_writer {
 	struct db_job *head, *tail;
 	int stop;
 	char db_path[1024];
-	long batches, jobs;     /* for the benchmark */
+	long batches, jobs;	/* for the benchmark */
 	pthread_t checkpointer; /* folds the WAL back while the writer writes */
-	pthread_cond_t tick;    /* the checkpointer's: stop wakes it early */
+	pthread_cond_t tick;	/* the checkpointer's: stop wakes it early */
 };
 
 int db_writer_start(struct db_writer *w, const char *db_path);

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "auth/audit.h"
+#include "db/writer.h"
 #include "events/when.h"
 #include "groups/groups.h"
 #include "people/people.h"
@@ -378,8 +379,9 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 				      json_pack("{s:i, s:s, s:o}", "number", i + 1, "text",
 						pb->survey.q[i].text, "answers", per_q[i]));
 	struct db_stmt *cc =
-	    db_cached(db, "SELECT count(*), coalesce(sum(avail_at IS NULL), 0),"
-			  " coalesce(sum(avail_at IS NOT NULL AND avail_at <= ?), 0)"
+	    db_cached(db, "SELECT count(*), coalesce(sum(queue_at IS NULL AND retry_at IS NULL"
+			  " AND lease_until IS NULL), 0),"
+			  " coalesce(sum(queue_at IS NOT NULL OR retry_at <= ?), 0)"
 			  " FROM contacts WHERE phonebank_id = ? AND practice = 0");
 	long contacts = 0, finished = 0, ready = 0;
 	if (cc && db_bind_int(cc, 1, (long long)now) == 0 && db_bind_int(cc, 2, pb->id) == 0 &&
@@ -676,7 +678,7 @@ static void call_page(struct http_request *req, struct http_response *res)
 	/* only what is leased to this caller now; a GET never claims */
 	struct db_stmt *st =
 	    db_cached(c->db, "SELECT id FROM contacts WHERE leased_to = ?"
-			     " AND phonebank_id = ? AND practice = ? AND avail_at > ?"
+			     " AND phonebank_id = ? AND practice = ? AND lease_until > ?"
 			     " LIMIT 1");
 	long cid = 0;
 	if (st && db_bind_int(st, 1, c->w.actor.id) == 0 && db_bind_int(st, 2, c->pb.id) == 0 &&
@@ -750,46 +752,6 @@ static void call_page(struct http_request *req, struct http_response *res)
 	page_render(req, res, 200, "call", ctx, &c->w);
 }
 
-/* Claims the next contact (if calling is open) and sends the caller to it. */
-static void go_next(struct http_request *req, struct http_response *res, struct bank_ctx *c,
-		    int practice)
-{
-	static _Thread_local struct contact ct;
-	time_t now = time(NULL);
-	if ((practice || hours_open(&c->pb.hours, now)) &&
-	    contact_next(c->db, c->pb.id, practice, c->w.actor.id, now, &ct) == 0) {
-		page_message(
-		    req, res, 200, "No one to call just now",
-		    "Everyone in this phone bank has been called, or is waiting for a retry."
-		    " Thank you!",
-		    &c->w);
-		return;
-	}
-	http_redirect(res, call_url(req, c->pb.id, practice));
-}
-
-static void next_contact(struct http_request *req, struct http_response *res)
-{
-	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
-	if (!c)
-		return;
-	int practice = practice_of(req, &f);
-	if (!may_call(c, practice)) {
-		callers_only(req, res, c);
-		return;
-	}
-	go_next(req, res, c, practice);
-}
-
-static void not_yours(struct http_request *req, struct http_response *res, struct bank_ctx *c)
-{
-	page_message(req, res, 404, "Not found",
-		     "That voter is not with you: the 10 minutes may have run out, and they went"
-		     " back to the queue.",
-		     &c->w);
-}
-
 typedef const char *(*field_fn)(void *src, const char *key);
 
 static const char *form_field(void *src, const char *key)
@@ -850,14 +812,152 @@ static const char *read_call(struct http_request *req, const struct survey *s, f
 	return NULL;
 }
 
+/*
+ * The queue's writes — a claim, a save that claims the next, a skip — go
+ * to the group-commit writer (db/writer.h): the connection is suspended
+ * and the handler is called again once the batch is durable.
+ */
+enum call_step { STEP_NEXT, STEP_OUTCOME, STEP_SKIP };
+
+struct call_job {
+	struct db_job base; /* first: the writer's view */
+	struct http_request *req;
+	enum call_step step;
+	struct call_rules rules;
+	int practice, claim; /* claim: calling is open, so take the next */
+	long contact, caller;
+	enum outcome outcome;
+	const char *notes;
+	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
+	int nanswers;
+	time_t now;
+	int ok;	     /* the batch is durable */
+	int done;    /* STEP_OUTCOME, STEP_SKIP: 1 saved, 0 not the caller's */
+	int claimed; /* 1: next holds the caller's contact now */
+	struct contact next;
+};
+
+static int call_apply(struct db *db, struct db_job *base)
+{
+	struct call_job *j = (struct call_job *)base;
+	j->done = 1;
+	if (j->step == STEP_OUTCOME)
+		j->done = call_record(db, &j->rules, j->contact, j->caller, j->outcome, j->notes,
+				      j->answers, j->nanswers, j->now);
+	else if (j->step == STEP_SKIP)
+		j->done =
+		    contact_release(db, j->rules.bank, j->contact, j->caller, j->now + SKIP_AWAY_S);
+	if (j->done < 0)
+		return -1;
+	j->claimed = j->done && j->claim
+			 ? contact_next(db, j->rules.bank, j->practice, j->caller, j->now, &j->next)
+			 : 0;
+	return j->claimed < 0 ? -1 : 0;
+}
+
+static void call_settled(struct db_job *base, int ok)
+{
+	struct call_job *j = (struct call_job *)base;
+	j->ok = ok;
+	http_resume(j->req);
+}
+
+static void call_submit(struct http_request *req)
+{
+	struct app *app = req->app;
+	db_writer_submit(&app->writer, req->pending);
+}
+
+/* A job for this caller's step, in the request's arena (it outlives the suspension). */
+static struct call_job *call_job_new(struct http_request *req, struct bank_ctx *c,
+				     enum call_step step, int practice, long contact)
+{
+	struct call_job *j = arena_alloc(&req->arena, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->base.apply = call_apply;
+	j->base.done = call_settled;
+	j->req = req;
+	j->step = step;
+	j->rules = (struct call_rules){ c->pb.id, c->pb.max_attempts, c->pb.retry_wait_min };
+	j->practice = practice;
+	j->now = time(NULL);
+	j->claim = practice || hours_open(&c->pb.hours, j->now);
+	j->contact = contact;
+	j->caller = c->w.actor.id;
+	j->notes = "";
+	return j;
+}
+
+/* The answers must outlive the request body they came from. */
+static void keep_answers(struct http_request *req, struct call_job *j, const struct call_answer *a,
+			 int n, const char *notes)
+{
+	for (int i = 0; i < n; i++)
+		j->answers[i] =
+		    (struct call_answer){ a[i].question, arena_strdup(&req->arena, a[i].answer) };
+	j->nanswers = n;
+	j->notes = arena_strdup(&req->arena, notes ? notes : "");
+}
+
+/* After the writer, for the pages: the next voter, or why not. */
+static void page_after(struct http_request *req, struct http_response *res, struct call_job *j)
+{
+	struct who w;
+	if (j->ok && j->done && j->claimed) {
+		http_redirect(res, call_url(req, j->rules.bank, j->practice));
+		return;
+	}
+	if (who_load(req, res, &w))
+		memset(&w, 0, sizeof(w));
+	if (!j->ok)
+		page_message(req, res, 503, "Not saved", "Nothing was saved. Please try again.",
+			     &w);
+	else if (!j->done)
+		page_message(req, res, 404, "Not found",
+			     "That voter is not with you: the 10 minutes may have run out, and they"
+			     " went back to the queue.",
+			     &w);
+	else if (!j->claim)
+		http_redirect(res, call_url(req, j->rules.bank, j->practice));
+	else
+		page_message(
+		    req, res, 200, "No one to call just now",
+		    "Everyone in this phone bank has been called, or is waiting for a retry."
+		    " Thank you!",
+		    &w);
+}
+
+static void next_contact(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c;
+
+	if (req->pending) {
+		page_after(req, res, req->pending);
+		return;
+	}
+	if (!(c = bank_begin(req, res, &f, 0)))
+		return;
+	int practice = practice_of(req, &f);
+	if (!may_call(c, practice)) {
+		callers_only(req, res, c);
+		return;
+	}
+	http_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0), call_submit);
+}
+
 static void save_outcome(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct bank_ctx *c;
 	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
 	int o, na;
 
-	if (!c)
+	if (req->pending) {
+		page_after(req, res, req->pending);
+		return;
+	}
+	if (!(c = bank_begin(req, res, &f, 0)))
 		return;
 	int practice = practice_of(req, &f);
 	const char *notes = qs_get(&f, "notes");
@@ -873,18 +973,30 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;
 	}
-	int rc = call_record(c->db, &c->pb, path_id(req, "cid"), c->w.actor.id, (enum outcome)o,
-			     notes ? notes : "", answers, na, time(NULL));
-	if (rc == 0) {
-		not_yours(req, res, c);
+	struct call_job *j = call_job_new(req, c, STEP_OUTCOME, practice, path_id(req, "cid"));
+	j->outcome = (enum outcome)o;
+	keep_answers(req, j, answers, na, notes);
+	http_suspend(req, res, j, call_submit);
+}
+
+static void skip(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c;
+
+	if (req->pending) {
+		page_after(req, res, req->pending);
 		return;
 	}
-	if (rc < 0) {
-		page_message(req, res, 500, "Sorry", "The call could not be saved; try again.",
-			     &c->w);
+	if (!(c = bank_begin(req, res, &f, 0)))
+		return;
+	int practice = practice_of(req, &f);
+	if (!may_call(c, practice)) {
+		callers_only(req, res, c);
 		return;
 	}
-	go_next(req, res, c, practice);
+	http_suspend(req, res, call_job_new(req, c, STEP_SKIP, practice, path_id(req, "cid")),
+		     call_submit);
 }
 
 /* ---- the same for a caller's app, in JSON ---- */
@@ -899,21 +1011,17 @@ static json_t *contact_json(const struct contact *ct)
 			 (json_int_t)ct->lease_until);
 }
 
-/* Claims (or returns the caller's current) contact: result null when none. */
-static void api_next(struct http_response *res, struct bank_ctx *c,
-		     int practice)
+/* After the writer, for the API: the caller's contact now, or null. */
+static void api_after(struct http_response *res, struct call_job *j)
 {
-	static _Thread_local struct contact ct;
-	time_t now = time(NULL);
-	if (!practice && !hours_open(&c->pb.hours, now)) {
+	if (!j->ok)
+		http_error(res, 503, "Nothing was saved; try again");
+	else if (!j->done)
+		http_error(res, 404, "That contact is not leased to you");
+	else if (!j->claim)
 		http_error(res, 409, "Outside calling hours");
-		return;
-	}
-	int rc = contact_next(c->db, c->pb.id, practice, c->w.actor.id, now, &ct);
-	if (rc < 0)
-		http_error(res, 503, "The queue is busy; try again");
 	else
-		api_json(res, rc ? contact_json(&ct) : json_null());
+		api_json(res, j->claimed ? contact_json(&j->next) : json_null());
 }
 
 /* The caller's API: signed in with the cookie, and a same-origin write. */
@@ -947,11 +1055,22 @@ static struct bank_ctx *api_caller(struct http_request *req, struct http_respons
 static void next_api(struct http_request *req, struct http_response *res)
 {
 	json_t *body;
-	struct bank_ctx *c = api_caller(req, res, &body);
-	if (!c)
+	struct bank_ctx *c;
+
+	if (req->pending) {
+		api_after(res, req->pending);
 		return;
-	api_next(res, c, json_is_true(json_object_get(body, "practice")));
+	}
+	if (!(c = api_caller(req, res, &body)))
+		return;
+	int practice = json_is_true(json_object_get(body, "practice"));
 	json_decref(body);
+	struct call_job *j = call_job_new(req, c, STEP_NEXT, practice, 0);
+	if (!j->claim) {
+		http_error(res, 409, "Outside calling hours");
+		return;
+	}
+	http_suspend(req, res, j, call_submit);
 }
 
 static void outcome_api(struct http_request *req, struct http_response *res)
@@ -959,9 +1078,13 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 	json_t *body;
 	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
 	int o, na;
-	struct bank_ctx *c = api_caller(req, res, &body);
+	struct bank_ctx *c;
 
-	if (!c)
+	if (req->pending) {
+		api_after(res, req->pending);
+		return;
+	}
+	if (!(c = api_caller(req, res, &body)))
 		return;
 	const char *notes = json_string_value(json_object_get(body, "notes"));
 	json_t *fields = json_object_get(body, "answers");
@@ -973,36 +1096,16 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 			    json_string_value(json_object_get(body, "outcome")), &o, answers, &na);
 	if (why) {
 		http_error(res, 400, why);
-	} else {
-		int rc = call_record(c->db, &c->pb, path_id(req, "cid"), c->w.actor.id,
-				     (enum outcome)o, notes ? notes : "", answers, na, time(NULL));
-		if (rc == 0)
-			http_error(res, 404, "That contact is not leased to you");
-		else if (rc < 0)
-			http_error(res, 503, "The call could not be saved; try again");
-		else
-			api_next(res, c, json_is_true(json_object_get(body, "practice")));
+		json_decref(body);
+		return;
 	}
+	struct call_job *j =
+	    call_job_new(req, c, STEP_OUTCOME, json_is_true(json_object_get(body, "practice")),
+			 path_id(req, "cid"));
+	j->outcome = (enum outcome)o;
+	keep_answers(req, j, answers, na, notes);
 	json_decref(body);
-}
-
-static void skip(struct http_request *req, struct http_response *res)
-{
-	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
-	if (!c)
-		return;
-	int practice = practice_of(req, &f);
-	long cid = path_id(req, "cid");
-	if (!may_call(c, practice)) {
-		callers_only(req, res, c);
-		return;
-	}
-	if (contact_release(c->db, c->pb.id, cid, c->w.actor.id, time(NULL) + SKIP_AWAY_S) != 1) {
-		not_yours(req, res, c);
-		return;
-	}
-	go_next(req, res, c, practice);
+	http_suspend(req, res, j, call_submit);
 }
 
 /* ---- export ---- */

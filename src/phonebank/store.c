@@ -89,7 +89,7 @@ static int add_contact(struct db *db, long bank, int practice, const char *name,
 	/* a number seen before merges into the first row: new fields fill gaps */
 	struct db_stmt *st = db_cached(
 	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
-		" priority, rnd, avail_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
+		" priority, rnd, queue_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
 		" ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
 		" fields = json_patch(excluded.fields, contacts.fields),"
 		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
@@ -169,6 +169,13 @@ int caller_approved(struct db *db, long bank, long person)
 	return rc == DB_ROW || rc == DB_DONE ? yes : -1;
 }
 
+static int step_done(struct db_stmt *st)
+{
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 static void contact_from(struct db_stmt *st, struct contact *c)
 {
 	c->id = (long)db_col_int(st, 0);
@@ -182,14 +189,14 @@ static void contact_from(struct db_stmt *st, struct contact *c)
 	c->lease_until = (time_t)db_col_int(st, 8);
 }
 
-#define CONTACT_COLS "id, name, phone, postcode, seat, fields, attempts, practice, avail_at"
+#define CONTACT_COLS "id, name, phone, postcode, seat, fields, attempts, practice, lease_until"
 
 int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
 		   struct contact *out)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?"
-			  " AND phonebank_id = ? AND leased_to = ? AND avail_at > ?");
+			  " AND phonebank_id = ? AND leased_to = ? AND lease_until > ?");
 	int rc;
 	if (!st || db_bind_int(st, 1, contact) || db_bind_int(st, 2, bank) ||
 	    db_bind_int(st, 3, caller) || db_bind_int(st, 4, (long long)now))
@@ -207,15 +214,25 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 	struct db_stmt *mine =
 	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
 			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
-			  " AND avail_at > ? LIMIT 1");
+			  " AND lease_until > ? LIMIT 1");
+	/* retries now due, and leases that lapsed, go back into the queue:
+	 * each a range over its own index, usually empty */
+	struct db_stmt *due =
+	    db_cached(db, "UPDATE contacts SET queue_at = retry_at, retry_at = NULL"
+			  " WHERE phonebank_id = ? AND practice = ?"
+			  " AND retry_at IS NOT NULL AND retry_at <= ?");
+	struct db_stmt *lapsed = db_cached(db, "UPDATE contacts SET queue_at = lease_until,"
+					       " lease_until = NULL, leased_to = NULL"
+					       " WHERE phonebank_id = ? AND practice = ?"
+					       " AND lease_until IS NOT NULL AND lease_until <= ?");
 	/*
-	 * The claim: the best available contact, leased in the same statement.
-	 * SQLite runs one writer at a time, so no two callers get one contact.
+	 * The claim: the queue's first, leased in the same statement.  SQLite
+	 * runs one writer at a time, so no two callers get one contact.
 	 */
 	struct db_stmt *claim = db_cached(
-	    db, "UPDATE contacts SET avail_at = ?1 + ?2, leased_to = ?3 WHERE id = ("
-		"SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4 AND c.practice = ?5"
-		" AND c.avail_at IS NOT NULL AND c.avail_at <= ?1"
+	    db, "UPDATE contacts SET queue_at = NULL, lease_until = ?1 + ?2, leased_to = ?3"
+		" WHERE id = (SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4"
+		" AND c.practice = ?5 AND c.queue_at IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
 		" ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
 		" RETURNING " CONTACT_COLS);
@@ -230,6 +247,12 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 	db_reset(mine);
 	if (rc != DB_DONE)
 		return rc == DB_ROW ? 1 : -1;
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *back = i ? lapsed : due;
+		if (!back || db_bind_int(back, 1, bank) || db_bind_int(back, 2, practice) ||
+		    db_bind_int(back, 3, (long long)now) || step_done(back))
+			return -1;
+	}
 	if (db_bind_int(claim, 1, (long long)now) || db_bind_int(claim, 2, QUEUE_LEASE_S) ||
 	    db_bind_int(claim, 3, caller) || db_bind_int(claim, 4, bank) ||
 	    db_bind_int(claim, 5, practice))
@@ -246,7 +269,8 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 
 int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at)
 {
-	struct db_stmt *st = db_cached(db, "UPDATE contacts SET avail_at = ?, leased_to = NULL"
+	struct db_stmt *st = db_cached(db, "UPDATE contacts SET retry_at = ?, lease_until = NULL,"
+					   " leased_to = NULL"
 					   " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
 					   " RETURNING id");
 	int rc;
@@ -271,21 +295,16 @@ int dnc_has(struct db *db, const char *e164)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
-static int step_done(struct db_stmt *st)
-{
-	int rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
-}
-
-int call_record(struct db *db, const struct phonebank *pb, long contact, long caller,
+int call_record(struct db *db, const struct call_rules *rules, long contact, long caller,
 		enum outcome o, const char *notes, const struct call_answer *answers, int nanswers,
 		time_t now)
 {
 	struct db_stmt *get = db_cached(db, "SELECT attempts, phone, practice FROM contacts"
 					    " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
-					    " AND avail_at > ?");
-	struct db_stmt *set = db_cached(db, "UPDATE contacts SET attempts = ?, avail_at = ?,"
+					    " AND lease_until > ?");
+	/* the next attempt waits (retry_at), or the contact is finished */
+	struct db_stmt *set = db_cached(db, "UPDATE contacts SET attempts = ?, retry_at = ?,"
+					    " queue_at = ?, lease_until = NULL,"
 					    " leased_to = NULL, outcome = ? WHERE id = ?");
 	struct db_stmt *call =
 	    db_cached(db, "INSERT INTO calls (phonebank_id, contact_id, caller_id,"
@@ -294,22 +313,22 @@ int call_record(struct db *db, const struct phonebank *pb, long contact, long ca
 	struct db_stmt *ans = db_cached(db, "INSERT INTO call_answers VALUES (?, ?, ?)");
 	struct db_stmt *dnc = db_cached(db, "INSERT OR IGNORE INTO do_not_call VALUES (?, ?)");
 	/* by (phone bank, phone): the unique index, one probe per phone bank */
-	struct db_stmt *withdraw = db_cached(db, "UPDATE contacts SET avail_at = NULL, leased_to = NULL"
-						 " WHERE phonebank_id IN (SELECT id FROM phonebanks)"
-						 " AND phone = ? AND practice = 0");
+	struct db_stmt *withdraw =
+	    db_cached(db, "UPDATE contacts SET queue_at = NULL,"
+			  " retry_at = NULL, lease_until = NULL, leased_to = NULL"
+			  " WHERE phonebank_id IN (SELECT id FROM phonebanks)"
+			  " AND phone = ? AND practice = 0");
 	char phone[PHONE_E164_MAX];
 	int attempts, practice, rc;
-	long call_id = 0;
+	long call_id;
 
-	if (!get || !set || !call || !ans || !dnc || !withdraw || db_begin(db))
+	if (!get || !set || !call || !ans || !dnc || !withdraw || db_bind_int(get, 1, contact) ||
+	    db_bind_int(get, 2, rules->bank) || db_bind_int(get, 3, caller) ||
+	    db_bind_int(get, 4, (long long)now))
 		return -1;
-	if (db_bind_int(get, 1, contact) || db_bind_int(get, 2, pb->id) ||
-	    db_bind_int(get, 3, caller) || db_bind_int(get, 4, (long long)now))
-		goto fail;
 	rc = db_step(get);
 	if (rc != DB_ROW) {
 		db_reset(get);
-		db_rollback(db);
 		return rc == DB_DONE ? 0 : -1;
 	}
 	attempts = (int)db_col_int(get, 0) + 1;
@@ -317,44 +336,40 @@ int call_record(struct db *db, const struct phonebank *pb, long contact, long ca
 	practice = (int)db_col_int(get, 2);
 	db_reset(get);
 	struct queue_next next =
-	    queue_after(o, attempts, pb->max_attempts, pb->retry_wait_min, now);
-	/* rehearsal voters go straight back for the next caller to practise on */
-	if (practice) {
+	    queue_after(o, attempts, rules->max_attempts, rules->retry_wait_min, now);
+	/* rehearsal voters are never finished, nor opted out: they go back
+	 * behind the others for the next caller to practise on */
+	if (practice)
 		next.done = next.opt_out = 0;
-		next.next_at = now;
-		attempts = 0;
-	}
+	/* rehearsal voters go straight back into the queue; real ones wait */
+	int wait = !next.done && !practice;
 	if (db_bind_int(set, 1, attempts) ||
-	    (next.done ? db_bind_null(set, 2) : db_bind_int(set, 2, (long long)next.next_at)) ||
-	    db_bind_text(set, 3, outcome_code(o), strlen(outcome_code(o))) ||
-	    db_bind_int(set, 4, contact) || step_done(set))
-		goto fail;
-	if (db_bind_int(call, 1, pb->id) || db_bind_int(call, 2, contact) ||
+	    (wait ? db_bind_int(set, 2, (long long)next.next_at) : db_bind_null(set, 2)) ||
+	    (practice ? db_bind_int(set, 3, (long long)now) : db_bind_null(set, 3)) ||
+	    db_bind_text(set, 4, outcome_code(o), strlen(outcome_code(o))) ||
+	    db_bind_int(set, 5, contact) || step_done(set))
+		return -1;
+	if (db_bind_int(call, 1, rules->bank) || db_bind_int(call, 2, contact) ||
 	    db_bind_int(call, 3, caller) || db_bind_int(call, 4, practice) ||
 	    db_bind_text(call, 5, outcome_code(o), strlen(outcome_code(o))) ||
 	    db_bind_text(call, 6, notes, strlen(notes)) || db_bind_int(call, 7, (long long)now) ||
-	    db_step(call) != DB_ROW)
-		goto fail;
+	    db_step(call) != DB_ROW) {
+		db_reset(call);
+		return -1;
+	}
 	call_id = (long)db_col_int(call, 0);
 	db_reset(call);
 	for (int i = 0; i < nanswers; i++)
 		if (db_bind_int(ans, 1, call_id) || db_bind_int(ans, 2, answers[i].question) ||
 		    db_bind_text(ans, 3, answers[i].answer, strlen(answers[i].answer)) ||
 		    step_done(ans))
-			goto fail;
+			return -1;
 	if (next.opt_out &&
 	    (db_bind_text(dnc, 1, phone, strlen(phone)) || db_bind_int(dnc, 2, (long long)now) ||
 	     step_done(dnc) || db_bind_text(withdraw, 1, phone, strlen(phone)) ||
 	     step_done(withdraw)))
-		goto fail;
-	if (db_commit(db))
-		goto fail;
+		return -1;
 	return 1;
-fail:
-	db_reset(get);
-	db_reset(call);
-	db_rollback(db);
-	return -1;
 }
 
 long contacts_erase_phone(struct db *db, const char *e164)
@@ -521,7 +536,8 @@ static const char *import_row(struct db *db, const struct phonebank *pb, const s
 		return "the other columns hold more than 4,000 characters";
 	}
 	/* staged; saved with the rest of its batch (flush) */
-	struct db_stmt *st = db_cached(db, "INSERT INTO temp.contact_stage VALUES (?,?,?,?,?,?,?,?)");
+	struct db_stmt *st =
+	    db_cached(db, "INSERT INTO temp.contact_stage VALUES (?,?,?,?,?,?,?,?)");
 	int bad = !st || db_bind_int(st, 1, r->line) || db_bind_text(st, 2, name, strlen(name)) ||
 		  db_bind_text(st, 3, phone, strlen(phone)) ||
 		  db_bind_text(st, 4, pc_text, strlen(pc_text)) ||
@@ -552,19 +568,20 @@ static long long count_of(struct db_stmt *st)
  */
 static int flush(struct db *db, long bank, long staged, struct contacts_report *rep)
 {
-	struct db_stmt *opted = db_cached(db, "SELECT count(*) FROM temp.contact_stage s WHERE EXISTS"
-					      " (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)");
+	struct db_stmt *opted =
+	    db_cached(db, "SELECT count(*) FROM temp.contact_stage s WHERE EXISTS"
+			  " (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)");
 	struct db_stmt *top = db_cached(db, "SELECT coalesce(max(id), 0) FROM contacts");
 	struct db_stmt *ins = db_cached(
-		db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
-		    " priority, rnd, avail_at) SELECT ?, 0, name, phone, postcode, seat, fields,"
-		    " priority, rnd, 0 FROM temp.contact_stage s WHERE NOT EXISTS (SELECT 1 FROM"
-		    " do_not_call d WHERE d.phone = s.phone) ORDER BY s.rowid"
-		    " ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
-		    " fields = json_patch(excluded.fields, contacts.fields),"
-		    " name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
-		    " postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
-		    " ELSE contacts.postcode END");
+	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
+		" priority, rnd, queue_at) SELECT ?, 0, name, phone, postcode, seat, fields,"
+		" priority, rnd, 0 FROM temp.contact_stage s WHERE NOT EXISTS (SELECT 1 FROM"
+		" do_not_call d WHERE d.phone = s.phone) ORDER BY s.rowid"
+		" ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
+		" fields = json_patch(excluded.fields, contacts.fields),"
+		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
+		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
+		" ELSE contacts.postcode END");
 	struct db_stmt *added = db_cached(db, "SELECT count(*) FROM contacts WHERE id > ?");
 	long long n_opted = count_of(opted), before = count_of(top), n_added;
 
@@ -660,7 +677,9 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 		goto out;
 	}
 	/* a list's rows land all over the queue's index: give it room in memory */
-	db_exec(db, "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA temp.secure_delete=OFF");
+	db_exec(
+	    db,
+	    "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY; PRAGMA temp.secure_delete=OFF");
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
 			" phone TEXT, postcode TEXT, seat TEXT, fields TEXT, priority INTEGER,"
 			" rnd INTEGER)")) {

@@ -69,13 +69,19 @@ struct call_answer {
 	int question;
 	const char *answer;
 };
+/* What an outcome means for a contact, from its phone bank. */
+struct call_rules {
+	long bank;
+	int max_attempts, retry_wait_min;
+};
 /*
  * Records a call on the caller's leased contact and what it means for the
- * contact (queue_after), in one transaction: 1 saved, 0 not leased to them
- * (nothing changed), -1 error.  A do-not-call outcome adds the number to
- * the ledger and withdraws it from every phone bank.
+ * contact (queue_after), inside the caller's transaction (the writer's
+ * batch): 1 saved, 0 not leased to them (nothing changed), -1 error (roll
+ * back).  A do-not-call outcome adds the number to the ledger and
+ * withdraws it from every phone bank.
  */
-int call_record(struct db *db, const struct phonebank *pb, long contact, long caller,
+int call_record(struct db *db, const struct call_rules *rules, long contact, long caller,
 		enum outcome o, const char *notes, const struct call_answer *answers, int nanswers,
 		time_t now);
 /* Gives the caller's lease back, the contact available again at avail_at:

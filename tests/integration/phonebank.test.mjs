@@ -190,14 +190,14 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   assert.equal(saved.status, 303);
   assert.equal(saved.headers.get('location'), `/phonebanks/${bank}/call`);
   assert.equal(sql(`SELECT group_concat(question || '=' || answer, ';') FROM call_answers`), '0=No;2=Worried about buses');
-  assert.equal(sql(`SELECT avail_at IS NULL, attempts, outcome FROM contacts WHERE id = ${a.id}`), '1|1|answered');
+  assert.equal(sql(`SELECT queue_at IS NULL AND retry_at IS NULL AND lease_until IS NULL, attempts, outcome FROM contacts WHERE id = ${a.id}`), '1|1|answered');
   const next = await current(pat);
   assert.ok(next && next.id !== a.id && next.id !== b.id, 'saving leads to the next voter');
 
   // no answer: back in the queue after the wait, and the attempt counted
   const t0 = Math.floor(Date.now() / 1000);
   await pat.post(`/phonebanks/${bank}/contacts/${next.id}/outcome`, { outcome: 'no_answer', q0: '0', q1_1: '1' });
-  const [avail, attempts] = sql(`SELECT avail_at, attempts FROM contacts WHERE id = ${next.id}`).split('|').map(Number);
+  const [avail, attempts] = sql(`SELECT retry_at, attempts FROM contacts WHERE id = ${next.id}`).split('|').map(Number);
   assert.equal(attempts, 1);
   assert.ok(avail >= t0 + 3600 && avail <= t0 + 3605, 'retried after the 60 minute wait');
   assert.equal(sql(`SELECT count(*) FROM call_answers a JOIN calls c ON c.id = a.call_id WHERE c.contact_id = ${next.id}`), '0', 'no survey without an answer');
@@ -213,9 +213,12 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   assert.equal(await current(pat), null);
 
   // a lapsed lease goes back to the pool: the old caller can no longer save it
-  sql(`UPDATE contacts SET avail_at = strftime('%s','now') - 1 WHERE id = ${b.id}`);
+  sql(`UPDATE contacts SET lease_until = strftime('%s','now') - 1 WHERE id = ${b.id}`);
+  await pat.post(`/phonebanks/${bank}/next`);
+  assert.equal((await current(pat)).id, b.id, 'the lapsed lease is claimed first');
   assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/${b.id}/outcome`, { outcome: 'busy' })).status, 404);
   assert.equal(sql(`SELECT count(*) FROM calls WHERE contact_id = ${b.id}`), '0');
+  await pat.post(`/phonebanks/${bank}/contacts/${b.id}/skip`);
 });
 
 test('do not call: on the ledger for ever, dropped from every phone bank and from later imports', async () => {
@@ -226,14 +229,14 @@ test('do not call: on the ledger for ever, dropped from every phone bank and fro
   const bank2 = Number(/\/phonebanks\/(\d+)/.exec(r2.headers.get('location'))[1]);
   await admin.get(`/phonebanks/${bank2}`);
   await admin.upload(`/phonebanks/${bank2}/contacts`, 'phone,name\n02079461234,Ivy Irwin\n');
-  sql(`UPDATE contacts SET avail_at = 0, leased_to = NULL WHERE phonebank_id = ${bank} AND phone = '+442079461234'`);
+  sql(`UPDATE contacts SET queue_at = 0, lease_until = NULL, leased_to = NULL WHERE phonebank_id = ${bank} AND phone = '+442079461234'`);
   sql(`UPDATE contacts SET priority = 9 WHERE phonebank_id = ${bank} AND phone = '+442079461234'`);
   await rae.post(`/phonebanks/${bank}/next`);
   const c = await current(rae);
   assert.equal(sql(`SELECT phone FROM contacts WHERE id = ${c.id}`), '+442079461234');
   assert.ok([200, 303].includes((await rae.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'do_not_call' })).status));
   assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
-  assert.equal(sql("SELECT count(*) FROM contacts WHERE phone = '+442079461234' AND avail_at IS NOT NULL"), '0', 'withdrawn everywhere');
+  assert.equal(sql("SELECT count(*) FROM contacts WHERE phone = '+442079461234' AND (queue_at IS NOT NULL OR retry_at IS NOT NULL OR lease_until IS NOT NULL)"), '0', 'withdrawn everywhere');
   const again = await admin.upload(`/phonebanks/${bank2}/contacts`, 'phone,name\n020 7946 1234,Ivy Irwin\n');
   assert.equal(again.body.result.opted_out, 1);
   // erasure removes the voter but keeps the opt-out
@@ -258,7 +261,8 @@ test('practice: pretend voters, nothing counted', async () => {
   assert.match(c.page, /href="tel:\+447700900\d{3}"/);
   assert.equal((await v.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'answered', practice: '1', q0: '0' })).status, 303);
   assert.equal(sql('SELECT count(*) FROM calls WHERE practice = 0'), before);
-  assert.equal(sql(`SELECT avail_at IS NOT NULL FROM contacts WHERE id = ${c.id}`), '1', 'back for the next rehearsal');
+  assert.equal(sql(`SELECT queue_at IS NOT NULL FROM contacts WHERE id = ${c.id}`), '1', 'back for the next rehearsal');
+  assert.notEqual((await current(v, true)).id, c.id, 'and the next pretend voter is another');
 });
 
 test('organisers see totals live and export, phone numbers only on request and audited', async () => {
@@ -291,7 +295,7 @@ test('organisers see totals live and export, phone numbers only on request and a
 });
 
 test('the caller API: the same queue and rules in JSON', async () => {
-  sql(`UPDATE contacts SET avail_at = 0, leased_to = NULL WHERE phonebank_id = ${bank} AND practice = 0 AND phone = '+447700100002'`);
+  sql(`UPDATE contacts SET queue_at = 0, lease_until = NULL, leased_to = NULL WHERE phonebank_id = ${bank} AND practice = 0 AND phone = '+447700100002'`);
   const sam = await caller('sam@example.org', 'Sam Api');
   const stranger = await person('stranger@example.org', 'Stranger');
   assert.equal((await stranger.api('POST', `/api/v1/phonebanks/${bank}/next`)).status, 403);
