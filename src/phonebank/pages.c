@@ -663,7 +663,7 @@ static void call_page(struct http_request *req, struct http_response *res)
 	}
 	hours_text(&c->pb.hours, hours, sizeof(hours));
 	json_t *ctx =
-	    json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "id", (json_int_t)c->pb.id,
+	    json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "bank", (json_int_t)c->pb.id,
 		      "name", c->pb.name, "practice", practice, "hours", hours);
 	int open = practice || hours_open(&c->pb.hours, now);
 	if (!open) {

@@ -37,7 +37,7 @@ async function caller(email, name) {
 // the contact now leased to this caller, from their page
 async function current(v, practice = false) {
   const page = (await v.get(`/phonebanks/${bank}/call${practice ? '?practice=1' : ''}`)).body;
-  const m = /contacts\/(\d+)\/outcome/.exec(page);
+  const m = new RegExp(`action="/phonebanks/${bank}/contacts/(\\d+)/outcome"`).exec(page);
   return m ? { id: Number(m[1]), page } : null;
 }
 
