@@ -744,10 +744,6 @@ static void call_page(struct http_request *req, struct http_response *res)
 		buf_release(&script);
 		json_object_set_new(ctx, "questions", qs);
 		json_object_set_new(ctx, "outcomes", outcomes);
-		/* the caller sees this voter: recorded, by id only */
-		if (!practice)
-			audit_write(c->db, c->w.actor.id, "contact.view", 0,
-				    arena_printf(&req->arena, "contact %ld", ct.id));
 	}
 	page_render(req, res, 200, "call", ctx, &c->w);
 }
@@ -852,7 +848,16 @@ static int call_apply(struct db *db, struct db_job *base)
 	j->claimed = j->done && j->claim
 			 ? contact_next(db, j->rules.bank, j->practice, j->caller, j->now, &j->next)
 			 : 0;
-	return j->claimed < 0 ? -1 : 0;
+	if (j->claimed < 0)
+		return -1;
+	/* who was handed which voter, in the same transaction as the lease */
+	if (j->claimed == 2 && !j->practice) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "contact %ld", j->next.id);
+		if (audit_write(db, j->caller, "contact.lease", 0, detail))
+			return -1;
+	}
+	return 0;
 }
 
 static void call_settled(struct db_job *base, int ok)

@@ -264,7 +264,7 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 			;
 	}
 	db_reset(claim);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return rc == DB_ROW ? 2 : rc == DB_DONE ? 0 : -1;
 }
 
 int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at)

@@ -56,8 +56,9 @@ int caller_approved(struct db *db, long bank, long person);
 
 /*
  * The contact leased to this caller now (1), or the best one available
- * claimed for them with a QUEUE_LEASE_S lease (1), or none (0); -1 on a
+ * claimed for them with a QUEUE_LEASE_S lease (2), or none (0); -1 on a
  * store error.  One UPDATE claims, so two callers never hold one contact.
+ * Inside the caller's transaction (the writer's batch).
  */
 int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
 		 struct contact *out);

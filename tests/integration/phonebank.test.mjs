@@ -166,6 +166,8 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   await pat.post(`/phonebanks/${bank}/next`);
   assert.equal((await current(pat)).id, a.id);
   assert.equal(sql(`SELECT count(*) FROM contacts WHERE leased_to = (SELECT id FROM people WHERE email = 'pat@example.org')`), '1');
+  // who was handed which voter is in the audit log, by id
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'contact.lease' AND detail = 'contact ${a.id}'`), '1');
 
   const quinn = await caller('quinn@example.org', 'Quinn Caller');
   await quinn.post(`/phonebanks/${bank}/next`);
