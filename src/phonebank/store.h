@@ -104,8 +104,9 @@ struct contacts_report {
  * the phone bank: numbers normalised, invalid rows reported by line,
  * duplicates by phone merged, numbers on the ledger dropped, the seat from
  * the postcode.  A first pass checks the whole file is CSV, so a broken
- * file changes nothing; then rows are saved, 20,000 to a transaction, so
- * callers keep calling meanwhile.  0, or -1 with rep->fatal.
+ * file changes nothing; then one thread reads rows while another saves
+ * them, 8,192 to a transaction, so callers keep calling meanwhile.  Uses
+ * db from that second thread only while it runs.  0, or -1 with rep->fatal.
  */
 int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
 		    struct progress *pg);

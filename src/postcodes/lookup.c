@@ -63,20 +63,6 @@ int lookup_postcode(struct db *db, const struct postcode *pc, struct pc_record *
 	return rc;
 }
 
-int lookup_seat(struct db *db, const struct postcode *pc, char out[12])
-{
-	struct db_stmt *st = db_cached(db, "SELECT coalesce(pcon2024, '') FROM postcodes WHERE pc = ?");
-	int rc;
-
-	if (!st || db_bind_text(st, 1, pc->compact, strlen(pc->compact)))
-		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		snprintf(out, 12, "%s", db_col_text(st, 0));
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
 int lookup_district(struct db *db, const char *outcode, struct district *d)
 {
 	struct db_stmt *st = db_cached(db, "SELECT outcode, lat, lon, eastings, northings, town,"

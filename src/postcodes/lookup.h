@@ -39,8 +39,6 @@ struct district {
 
 /* 1 found, 0 not found, -1 store error.  Exact postcodes only. */
 int lookup_postcode(struct db *db, const struct postcode *pc, struct pc_record *out);
-/* Just the 2024 seat of a full postcode, for bulk work: 1 found, 0 not, -1 error. */
-int lookup_seat(struct db *db, const struct postcode *pc, char out[12]);
 /* Exact postcode, else its district at district precision; 1, 0 or -1. */
 int lookup_postcode_or_district(struct db *db, const struct postcode *pc,
 				struct pc_record *out);
