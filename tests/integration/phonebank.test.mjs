@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { startServer, Visitor, copyDb, strongAdmin, run, FIXTURE_DB } from './lib.mjs';
 
 let srv, db, admin, bank, gid;
-const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+// as the server does: foreign keys on, so deleted contacts unlink their calls
+const sql = (q) => execFileSync('sqlite3', [db], { input: `PRAGMA foreign_keys=ON;\n${q}`, encoding: 'utf8' }).trim();
 const SURVEY = 'single: Will you vote? | Yes | No -> 3 | Not sure\n'
   + 'multi: Which issues matter? | Housing | NHS | Buses\n'
   + 'text: Anything else?\n';
@@ -345,4 +346,37 @@ test('many callers at once: no contact leased twice, no outcome lost', async () 
   assert.equal(saved.length, 240, 'every voter called once');
   assert.equal(new Set(saved).size, 240, 'no voter given to two callers');
   assert.equal(sql(`SELECT count(*) FROM calls c JOIN contacts k ON k.id = c.contact_id WHERE k.phonebank_id = ${bank} AND c.outcome = 'refused'`), '240');
+});
+
+test('every acknowledged outcome survives kill -9', async () => {
+  sql(`DELETE FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`);
+  const lines = ['phone,name'];
+  for (let i = 0; i < 3000; i++) lines.push(`07700 4${String(i).padStart(5, '0')},Voter ${i}`);
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.upload(`/phonebanks/${bank}/contacts`, lines.join('\n'))).body.result.added, 3000);
+  const callers = [];
+  for (let i = 0; i < 16; i++) callers.push(await caller(`k${i}@example.org`, `Killed${i} Caller`));
+  const acked = [];
+  let killed = false;
+  const work = async (v) => {
+    try {
+      let ct = (await v.api('POST', `/api/v1/phonebanks/${bank}/next`)).body.result;
+      while (!killed && ct) {
+        const r = await v.api('POST', `/api/v1/phonebanks/${bank}/contacts/${ct.id}/outcome`, { body: { outcome: 'refused' } });
+        if (r.status !== 200) break;
+        acked.push(ct.id);
+        ct = r.body.result;
+      }
+    } catch { /* the server died under us: not acknowledged */ }
+  };
+  const running = callers.map(work);
+  await new Promise((r) => setTimeout(r, 700));
+  srv.proc.kill('SIGKILL');
+  killed = true;
+  await Promise.all(running);
+  assert.ok(acked.length > 50, `only ${acked.length} acknowledged before the kill`);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000' } });
+  const stored = new Map(sql(`SELECT contact_id, count(*) FROM calls WHERE outcome = 'refused' AND contact_id IN (${acked.join(',')}) GROUP BY contact_id`)
+    .split('\n').map((l) => l.split('|').map(Number)));
+  for (const id of acked) assert.equal(stored.get(id), 1, `contact ${id}: acknowledged, stored ${stored.get(id) ?? 0} times`);
 });
