@@ -205,6 +205,18 @@ int visitor_begin(struct http_request *req, struct http_response *res, struct wh
 	return -1;
 }
 
+int visitor_signed_in(struct http_request *req, struct http_response *res, struct who *w,
+		      struct db **db)
+{
+	if (visitor_begin(req, res, w, db, 0))
+		return -1;
+	if (!w->actor.id) {
+		http_redirect(res, "/signin");
+		return -1;
+	}
+	return 0;
+}
+
 int form_read(struct http_request *req, struct http_response *res, struct qs *form)
 {
 	if (qs_parse(form, &req->arena, req->body.p ? req->body.p : "", req->body.len) == 0)

@@ -57,6 +57,10 @@ void api_json(struct http_response *res, json_t *value);
  * 503 (a page, or JSON when json) and returns -1. */
 int visitor_begin(struct http_request *req, struct http_response *res, struct who *w,
 		  struct db **db, int json);
+/* visitor_begin() for pages only the signed in may see: anyone else is sent
+ * to sign in, and -1 returned. */
+int visitor_signed_in(struct http_request *req, struct http_response *res, struct who *w,
+		      struct db **db);
 /* Parses a urlencoded body into form; 0, or -1 after answering 400. */
 int form_read(struct http_request *req, struct http_response *res, struct qs *form);
 

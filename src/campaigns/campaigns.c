@@ -122,12 +122,8 @@ static void create(struct http_request *req, struct http_response *res)
 	long goal, prio;
 	time_t deadline;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
 		page_message(req, res, 403, "Admins only", "Target campaigns are set by national admins.", &w);
 		return;

@@ -40,12 +40,8 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 	static _Thread_local struct coverage_mark marks[700];
 	size_t n = 0;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	/* organisers of any group, and admins, with a strong sign-in */
 	struct db_stmt *org = db_cached(db, "SELECT count(*) FROM memberships WHERE person_id = ?"
 					    " AND role = 'organiser'");

@@ -332,12 +332,8 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	json_t *groups = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
 					   " g.id IN (SELECT group_id FROM memberships WHERE"
@@ -1163,12 +1159,8 @@ static void feed_create(struct http_request *req, struct http_response *res)
 	struct qs f;
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	if (form_read(req, res, &f))
 		return;
 	if (!who_csrf_ok(&w, &f)) {

@@ -117,12 +117,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	json_t *banks = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
 					   " JOIN local_groups g ON g.id = p.group_id WHERE ?1"
@@ -180,12 +176,8 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	json_t *groups = managed_groups(db, &w);
 	if (!json_array_size(groups)) {
 		json_decref(groups);
@@ -259,12 +251,8 @@ static void create(struct http_request *req, struct http_response *res)
 	char err[160];
 	long gid = 0;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
 	if (form_read(req, res, &f))
 		return;
 	if (!who_csrf_ok(&w, &f)) {
@@ -662,9 +650,9 @@ static void call_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	hours_text(&c->pb.hours, hours, sizeof(hours));
-	json_t *ctx =
-	    json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "bank", (json_int_t)c->pb.id,
-		      "name", c->pb.name, "practice", practice, "hours", hours);
+	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "bank",
+				(json_int_t)c->pb.id, "name", c->pb.name, "practice", practice,
+				"hours", hours);
 	int open = practice || hours_open(&c->pb.hours, now);
 	if (!open) {
 		struct tm tm;
@@ -932,44 +920,49 @@ static void page_after(struct http_request *req, struct http_response *res, stru
 		    &w);
 }
 
-static void next_contact(struct http_request *req, struct http_response *res)
+/*
+ * The opening of each caller's form: the writer's answer when it is back,
+ * else the phone bank, the form, and the right to call.  NULL once answered.
+ */
+static struct bank_ctx *caller_form(struct http_request *req, struct http_response *res,
+				    struct qs *f, int *practice)
 {
-	struct qs f;
 	struct bank_ctx *c;
 
 	if (req->pending) {
 		page_after(req, res, req->pending);
-		return;
+		return NULL;
 	}
-	if (!(c = bank_begin(req, res, &f, 0)))
-		return;
-	int practice = practice_of(req, &f);
-	if (!may_call(c, practice)) {
+	if (!(c = bank_begin(req, res, f, 0)))
+		return NULL;
+	*practice = practice_of(req, f);
+	if (!may_call(c, *practice)) {
 		callers_only(req, res, c);
-		return;
+		return NULL;
 	}
-	http_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0), call_submit);
+	return c;
+}
+
+static void next_contact(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	int practice;
+	struct bank_ctx *c = caller_form(req, res, &f, &practice);
+
+	if (c)
+		http_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0), call_submit);
 }
 
 static void save_outcome(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c;
 	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
-	int o, na;
+	int o, na, practice;
+	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
-	if (req->pending) {
-		page_after(req, res, req->pending);
+	if (!c)
 		return;
-	}
-	if (!(c = bank_begin(req, res, &f, 0)))
-		return;
-	int practice = practice_of(req, &f);
 	const char *notes = qs_get(&f, "notes");
-	if (!may_call(c, practice)) {
-		callers_only(req, res, c);
-		return;
-	}
 	const char *why = notes && strlen(notes) > CALL_NOTES_MAX
 			      ? "Notes are 1,000 characters at most."
 			      : read_call(req, &c->pb.survey, form_field, &f, qs_get(&f, "outcome"),
@@ -987,21 +980,13 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 static void skip(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c;
+	int practice;
+	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
-	if (req->pending) {
-		page_after(req, res, req->pending);
-		return;
-	}
-	if (!(c = bank_begin(req, res, &f, 0)))
-		return;
-	int practice = practice_of(req, &f);
-	if (!may_call(c, practice)) {
-		callers_only(req, res, c);
-		return;
-	}
-	http_suspend(req, res, call_job_new(req, c, STEP_SKIP, practice, path_id(req, "cid")),
-		     call_submit);
+	if (c)
+		http_suspend(req, res,
+			     call_job_new(req, c, STEP_SKIP, practice, path_id(req, "cid")),
+			     call_submit);
 }
 
 /* ---- the same for a caller's app, in JSON ---- */

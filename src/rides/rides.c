@@ -39,12 +39,8 @@ static void tell(struct http_request *req, struct db *db, long person, const cha
 static int begin(struct http_request *req, struct http_response *res, struct who *w, struct db **db,
 		 struct event *e, struct qs *form)
 {
-	if (visitor_begin(req, res, w, db, 0))
+	if (visitor_signed_in(req, res, w, db))
 		return -1;
-	if (!w->actor.id) {
-		http_redirect(res, "/signin");
-		return -1;
-	}
 	long id = path_id(req, "id");
 	if (e && (!id || event_get(*db, id, e) != 1 || e->draft || e->awaiting)) {
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
