@@ -292,17 +292,17 @@ static void rides_page(struct http_request *req, struct http_response *res)
 		db_reset(rq);
 	}
 	/* candidate drivers for the visitor's request, best first */
-	struct db_stmt *os =
-	    db_cached(db, "SELECT o.id, p.name, o.district, o.seats - o.taken, o.lat,"
-			  " o.lon, o.max_detour_min, o.driver_id FROM ride_offers o"
-			  " JOIN people p ON p.id = o.driver_id WHERE o.event_id = ?"
-			  " AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
+	struct db_stmt *os = db_cached(
+	    db, "SELECT o.id, p.name, o.district, o.seats - o.taken, o.lat,"
+		" o.lon, o.max_detour_min, o.driver_id, o.max_detour_pct FROM ride_offers o"
+		" JOIN people p ON p.id = o.driver_id WHERE o.event_id = ?"
+		" AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
 	if (looking && os && db_bind_int(os, 1, e.id) == 0) {
 		while (db_step(os) == DB_ROW) {
 			struct match_driver d = { { db_col_double(os, 4), db_col_double(os, 5) },
 						  1,
 						  db_col_double(os, 6),
-						  MATCH_MAX_DETOUR_PCT };
+						  db_col_double(os, 8) };
 			int zero = 0;
 			double det;
 			if ((long)db_col_int(os, 7) == w.actor.id ||
@@ -407,6 +407,8 @@ static void offer(struct http_request *req, struct http_response *res)
 	if (begin(req, res, &w, &db, &e, &f))
 		return;
 	const char *s = qs_get(&f, "seats"), *dt = qs_get(&f, "max_detour_min");
+	const char *pct = qs_get(&f, "max_detour_pct");
+	long detour_pct = (long)MATCH_MAX_DETOUR_PCT;
 	const char *notes = qs_get(&f, "notes");
 	const char *why =
 	    place(db, qs_get(&f, "postcode"), &r) ? "Give the postcode you start from."
@@ -414,6 +416,9 @@ static void offer(struct http_request *req, struct http_response *res)
 		? "Offer between 1 and 8 seats."
 	    : dt && *dt && num_parse_long(dt, strlen(dt), 0, 120, &detour)
 		? "The longest detour is 0 to 120 minutes."
+	    : pct && *pct &&
+		    num_parse_long(pct, strlen(pct), 0, (long)MATCH_MAX_DETOUR_PCT, &detour_pct)
+		? "The longest detour is 0 to 40 per cent of your trip."
 	    : notes && strlen(notes) > 300 ? "Notes are 300 characters at most."
 	    : departure(&e, (struct match_point){ r.lat, r.lon }, qs_get(&f, "depart"),
 			(double)detour, &depart)
@@ -429,14 +434,15 @@ static void offer(struct http_request *req, struct http_response *res)
 	struct db_stmt *st =
 	    db_cached(db, "INSERT INTO ride_offers (event_id, driver_id, postcode, lat,"
 			  " lon, district, seats, returns, max_detour_min, notes, status,"
-			  " created_at, depart_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?)");
+			  " created_at, depart_at, max_detour_pct)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?)");
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
 	    bind_place(st, 3, &r) || db_bind_int(st, 7, seats) ||
 	    db_bind_int(st, 8, qs_get(&f, "returns") != NULL) ||
 	    db_bind_double(st, 9, (double)detour) ||
 	    db_bind_text(st, 10, notes ? notes : "", notes ? strlen(notes) : 0) ||
 	    db_bind_int(st, 11, (long long)time(NULL)) || db_bind_int(st, 12, (long long)depart) ||
-	    db_step(st) != DB_DONE) {
+	    db_bind_double(st, 13, (double)detour_pct) || db_step(st) != DB_DONE) {
 		if (st)
 			db_reset(st);
 		page_message(req, res, 500, "Sorry", "The offer could not be saved.", &w);
@@ -879,7 +885,7 @@ long rides_seats_near(struct db *db, long event_id, struct match_point session,
 		return -1;
 	struct match_point at = { r.lat, r.lon };
 	struct db_stmt *st =
-	    db_cached(db, "SELECT lat, lon, seats - taken, max_detour_min"
+	    db_cached(db, "SELECT lat, lon, seats - taken, max_detour_min, max_detour_pct"
 			  " FROM ride_offers WHERE event_id = ? AND status = 'open'"
 			  " AND taken < seats");
 	long n = 0;
@@ -888,7 +894,7 @@ long rides_seats_near(struct db *db, long event_id, struct match_point session,
 			struct match_driver d = { { db_col_double(st, 0), db_col_double(st, 1) },
 						  1,
 						  db_col_double(st, 3),
-						  MATCH_MAX_DETOUR_PCT };
+						  db_col_double(st, 4) };
 			int zero = 0;
 			if (match_route_ok(&d, session, &at, &zero, 1, NULL))
 				n += (long)db_col_int(st, 2);

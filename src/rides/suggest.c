@@ -62,9 +62,9 @@ static int offer_index(const struct loaded *l, long id)
 
 static int load(struct db *db, long event_id, struct loaded *l)
 {
-	struct db_stmt *os =
-	    db_cached(db, "SELECT id, lat, lon, seats, max_detour_min FROM ride_offers"
-			  " WHERE event_id = ? AND status = 'open' ORDER BY id LIMIT ?");
+	struct db_stmt *os = db_cached(
+	    db, "SELECT id, lat, lon, seats, max_detour_min, max_detour_pct FROM ride_offers"
+		" WHERE event_id = ? AND status = 'open' ORDER BY id LIMIT ?");
 	struct db_stmt *rs =
 	    db_cached(db, "SELECT id, lat, lon, state, offer_id FROM ride_requests"
 			  " WHERE event_id = ? AND state IN ('open', 'declined', 'asked',"
@@ -81,7 +81,7 @@ static int load(struct db *db, long event_id, struct loaded *l)
 		    (struct match_driver){ { db_col_double(os, 1), db_col_double(os, 2) },
 					   (int)db_col_int(os, 3),
 					   db_col_double(os, 4),
-					   MATCH_MAX_DETOUR_PCT };
+					   db_col_double(os, 5) };
 	}
 	l->riders = xmalloc(RIDES_MAX_REQUESTS * sizeof(*l->riders));
 	l->request_ids = xmalloc(RIDES_MAX_REQUESTS * sizeof(long));

@@ -35,17 +35,22 @@ test('offer, request, ask, accept: details shared only once accepted', async () 
   // from Burton-ish (DE13), towards the session in Derby
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE13 0AA', seats: '9' })).status, 400);
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'nowhere', seats: '2' })).status, 400);
+  assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', max_detour_pct: '55' })).status, 400, 'the global cap is 40%');
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', max_detour_min: '25', notes: 'Child seat' })).status, 303);
   assert.match((await driver.get(`/events/${event}`)).body, /Rides: 2 seats offered/);
   assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '2' })).status, 400, 'one offer per driver');
 
+  // a driver from the same place who will not go out of their way at all
+  const strict = await person('zed.strict@example.org', 'Zed Strict');
+  assert.equal((await strict.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PN', seats: '1', max_detour_pct: '0' })).status, 303);
   const rider = await person('rae.rider@example.org', 'Rae Rider');
   assert.equal((await rider.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FE' })).status, 303);
   const page = (await rider.get(`/events/${event}/rides`)).body;
   assert.match(page, /Dee from DE65/);
+  assert.doesNotMatch(page, /Zed from/, 'a 0% detour bound rules the pick-up out');
   assert.doesNotMatch(page, /Dee Driver|dee\.driver@|DE65 5PN|Child seat/, "first name and district only");
   const rid = sql("SELECT id FROM ride_requests WHERE rider_id = (SELECT id FROM people WHERE email = 'rae.rider@example.org')");
-  const oid = sql('SELECT id FROM ride_offers');
+  const oid = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'dee.driver@example.org')");
   assert.equal((await rider.post(`/rides/requests/${rid}/ask`, { offer: oid })).status, 303);
 
   const before = (await driver.get(`/events/${event}/rides`)).body;
