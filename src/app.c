@@ -205,6 +205,32 @@ int visitor_begin(struct http_request *req, struct http_response *res, struct wh
 	return -1;
 }
 
+void app_tell(struct http_request *req, struct db *db, long person, const char *subject,
+	      const char *text, const char *path, const char *link_text)
+{
+	struct app *app = req->app;
+	struct db_stmt *st = db_cached(db, "SELECT name, email FROM people WHERE id = ?");
+	if (!st || db_bind_int(st, 1, person) || db_step(st) != DB_ROW) {
+		if (st)
+			db_reset(st);
+		return;
+	}
+	struct buf t, h;
+	buf_init(&t, 8 << 10);
+	buf_init(&h, 8 << 10);
+	buf_printf(&t, "Hello %s,\n\n%s\n\n%s%s\n", db_col_text(st, 0), text, app->auth.public_url,
+		   path);
+	buf_puts(&h, "<!doctype html><p>");
+	html_escape(&h, text, strlen(text));
+	buf_printf(&h, "</p><p><a href=\"%s%s\">", app->auth.public_url, path);
+	html_escape(&h, link_text, strlen(link_text));
+	buf_puts(&h, "</a></p>");
+	mail_queue_send(&app->mailq, db_col_text(st, 1), subject, t.p, h.p);
+	buf_release(&t);
+	buf_release(&h);
+	db_reset(st);
+}
+
 int visitor_signed_in(struct http_request *req, struct http_response *res, struct who *w,
 		      struct db **db)
 {

@@ -57,6 +57,10 @@ void api_json(struct http_response *res, json_t *value);
  * 503 (a page, or JSON when json) and returns -1. */
 int visitor_begin(struct http_request *req, struct http_response *res, struct who *w,
 		  struct db **db, int json);
+/* Emails one person (address looked up here) from the mail queue: text and
+ * a link to path on this site. */
+void app_tell(struct http_request *req, struct db *db, long person, const char *subject,
+	      const char *text, const char *path, const char *link_text);
 /* visitor_begin() for pages only the signed in may see: anyone else is sent
  * to sign in, and -1 returned. */
 int visitor_signed_in(struct http_request *req, struct http_response *res, struct who *w,

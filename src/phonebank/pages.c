@@ -514,6 +514,10 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 	}
 	audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
 		    arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+	app_tell(req, c->db, person, "You can start calling",
+		 "An organiser approved you as a caller. Open the phone bank to take your first"
+		 " voter; you can practise on pretend voters first.",
+		 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 

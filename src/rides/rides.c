@@ -679,30 +679,12 @@ static void decline_ride(struct http_request *req, struct http_response *res)
 	answer(req, res, 0);
 }
 
-/* Tells one person by email, from the queue; their address is looked up here. */
+/* Tells one person about their ride, by email, with a link to the rides page. */
 static void tell(struct http_request *req, struct db *db, long person, const char *subject,
 		 const char *text, long event_id)
 {
-	struct app *app = req->app;
-	struct db_stmt *st = db_cached(db, "SELECT name, email FROM people WHERE id = ?");
-	if (!st || db_bind_int(st, 1, person) || db_step(st) != DB_ROW) {
-		if (st)
-			db_reset(st);
-		return;
-	}
-	struct buf t, h;
-	buf_init(&t, 8 << 10);
-	buf_init(&h, 8 << 10);
-	buf_printf(&t, "Hello %s,\n\n%s\n\n%s/events/%ld/rides\n", db_col_text(st, 0), text,
-		   app->auth.public_url, event_id);
-	buf_puts(&h, "<!doctype html><p>");
-	html_escape(&h, text, strlen(text));
-	buf_printf(&h, "</p><p><a href=\"%s/events/%ld/rides\">Rides</a></p>", app->auth.public_url,
-		   event_id);
-	mail_queue_send(&app->mailq, db_col_text(st, 1), subject, t.p, h.p);
-	buf_release(&t);
-	buf_release(&h);
-	db_reset(st);
+	app_tell(req, db, person, subject, text,
+		 arena_printf(&req->arena, "/events/%ld/rides", event_id), "Rides");
 }
 
 /* The rider withdraws: an accepted seat is freed for someone else. */

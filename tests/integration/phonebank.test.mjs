@@ -150,6 +150,9 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   assert.equal((await v.get(`/phonebanks/${bank}/call`)).status, 403, 'asked, not yet approved');
   assert.equal((await v.get(`/phonebanks/${bank}/call?practice=1`)).status, 200, 'but may practise');
   const pat = await caller('pat@example.org', 'Pat Phoner');
+  await new Promise((r) => setTimeout(r, 300));
+  const told = execFileSync('sh', ['-c', `grep -l "^To: pat@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  assert.match(told, /You can start calling/, 'the approved caller is told');
   // ties in the queue go by a random key drawn at import; fix Ann's so the story below is hers
   sql("UPDATE contacts SET rnd = -1 WHERE phone = '+447700100001'");
   assert.equal((await pat.post(`/phonebanks/${bank}/next`)).status, 303);
