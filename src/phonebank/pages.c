@@ -6,6 +6,7 @@
  * any other id is 404, and there is no list of contacts to read.
  */
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,10 @@
 #define ANSWER_TEXT_MAX 500
 #define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
 
+static atomic_ulong bank_gen;
+
 struct bank_ctx {
+	unsigned long gen; /* bank_gen when pb was read */
 	struct who w;
 	struct db *db;
 	struct phonebank pb;
@@ -57,7 +61,15 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 			http_redirect(res, "/signin");
 		return NULL;
 	}
-	int found = id ? phonebank_get(c->db, id, &c->pb) : 0;
+	/* a phone bank never changes once created: this thread keeps the last one
+	 * it read, so a caller's claims do not reload and re-parse it each time;
+	 * deleting one (bank_gen) makes every thread read again */
+	unsigned long gen = atomic_load(&bank_gen);
+	int found = id && c->pb.id == id && c->gen == gen ? 1
+		    : id				  ? phonebank_get(c->db, id, &c->pb)
+							  : 0;
+	c->pb.id = found == 1 ? id : 0;
+	c->gen = gen;
 	int role = found == 1 ? group_role_of(c->db, c->pb.group_id, c->w.actor.id) : ROLE_NONE;
 	struct db_stmt *st = db_cached(c->db, "SELECT approved FROM phonebank_callers"
 					      " WHERE phonebank_id = ? AND person_id = ?");
@@ -519,6 +531,43 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 		 " voter; you can practise on pretend voters first.",
 		 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
+}
+
+/* Organisers end a phone bank: its contacts, callers and calls go; the
+ * do-not-call ledger stays. */
+static void delete_bank(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		denied(req, res, c);
+		return;
+	}
+	const char *confirm = qs_get(&f, "confirm");
+	if (!confirm || strcmp(confirm, "delete")) {
+		page_message(
+		    req, res, 400, "Not deleted",
+		    "Type delete to confirm: every contact, caller and call of this phone bank"
+		    " is erased.",
+		    &c->w);
+		return;
+	}
+	struct db_stmt *st = db_cached(c->db, "DELETE FROM phonebanks WHERE id = ?");
+	long id = c->pb.id;
+	if (!st || db_bind_int(st, 1, id) || db_step(st) != DB_DONE) {
+		if (st)
+			db_reset(st);
+		page_message(req, res, 500, "Sorry", "The phone bank could not be deleted.", &c->w);
+		return;
+	}
+	db_reset(st);
+	atomic_fetch_add(&bank_gen, 1);
+	c->pb.id = 0;
+	audit_write(c->db, c->w.actor.id, "phonebank.delete", 0,
+		    arena_printf(&req->arena, "phonebank %ld", id));
+	http_redirect(res, "/phonebanks");
 }
 
 /* ---- contacts: import, erasure ---- */
@@ -1217,6 +1266,7 @@ const struct http_route phonebank_routes[] = {
 	{ "POST", "/phonebanks", create, ROUTE_PAGE },
 	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
 	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },

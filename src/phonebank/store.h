@@ -46,7 +46,8 @@ struct contact {
 	time_t lease_until;
 };
 
-/* 1 found, 0 not, -1 error. */
+/* 1 found, 0 not, -1 error.  A phone bank does not change once created (the
+ * pages keep the last one read on each thread: an edit would need to say so). */
 int phonebank_get(struct db *db, long id, struct phonebank *out);
 /* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now);

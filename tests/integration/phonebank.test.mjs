@@ -379,7 +379,25 @@ test('every acknowledged outcome survives kill -9', async () => {
   await Promise.all(running);
   assert.ok(acked.length > 50, `only ${acked.length} acknowledged before the kill`);
   srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000' } });
+  admin.base = srv.url; // the same session, on the restarted server
   const stored = new Map(sql(`SELECT contact_id, count(*) FROM calls WHERE outcome = 'refused' AND contact_id IN (${acked.join(',')}) GROUP BY contact_id`)
     .split('\n').map((l) => l.split('|').map(Number)));
   for (const id of acked) assert.equal(stored.get(id), 1, `contact ${id}: acknowledged, stored ${stored.get(id) ?? 0} times`);
+});
+
+test('deleting a phone bank erases its contacts, callers and calls, not the ledger', async () => {
+  await admin.get('/phonebanks/new');
+  const r = await admin.post('/phonebanks', { group: gid, name: 'Short-lived', script: 'Hi', survey: '', start: '00:00', end: '24:00' });
+  const doomed = Number(/\/phonebanks\/(\d+)/.exec(r.headers.get('location'))[1]);
+  await admin.get(`/phonebanks/${doomed}`);
+  await admin.upload(`/phonebanks/${doomed}/contacts`, 'phone,name\n07700 500001,Una\n02079461234,Ivy\n');
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${doomed}`), '26', 'one new, one on the ledger, 25 practice');
+  const vol = await person('nope@example.org', 'Nope');
+  await vol.get(`/phonebanks/${doomed}`);
+  assert.equal((await vol.post(`/phonebanks/${doomed}/delete`, { confirm: 'delete' })).status, 403);
+  assert.equal((await admin.post(`/phonebanks/${doomed}/delete`, { confirm: 'yes' })).status, 400);
+  assert.equal((await admin.post(`/phonebanks/${doomed}/delete`, { confirm: 'delete' })).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${doomed}`), '0');
+  assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
+  assert.equal((await admin.get(`/phonebanks/${doomed}`)).status, 404, 'no thread still shows it');
 });
