@@ -12,6 +12,7 @@
 #include "events/events.h"
 #include "events/when.h"
 #include "people/people.h"
+#include "phonebank/store.h"
 #include "postcodes/lookup.h"
 
 #define DEMO_SEATS 4
@@ -34,9 +35,9 @@ struct spot {
 	double lat, lon;
 };
 
-static int session(struct db *db, long gid, long organiser, const struct spot *at,
-		   const char *type, const char *title, const char *date, const char *from,
-		   const char *to, const char *slots, long capacity)
+static int session(struct db *db, long gid, long organiser, const struct spot *at, const char *type,
+		   const char *title, const char *date, const char *from, const char *to,
+		   const char *slots, long capacity)
 {
 	static struct event e;
 
@@ -100,7 +101,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 			    " LIMIT 200");
 	while (st && nseats < DEMO_SEATS && db_step(st) == DB_ROW) {
 		struct spot *sp = &spots[nseats];
-		if (lookup_nearby(db, db_col_double(st, 2), db_col_double(st, 3), 2000, 1, &near) != 1)
+		if (lookup_nearby(db, db_col_double(st, 2), db_col_double(st, 3), 2000, 1, &near) !=
+		    1)
 			continue;
 		snprintf(sp->seat, sizeof(sp->seat), "%s", db_col_text(st, 0));
 		snprintf(sp->name, sizeof(sp->name), "%s", db_col_text(st, 1));
@@ -124,7 +126,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	totp_new_secret(secret);
 	struct person p;
 	memset(&p, 0, sizeof(p));
-	person_input_check(&p, "Demo Organiser", "organiser@demo.turnout.invalid", NULL, NULL, NULL);
+	person_input_check(&p, "Demo Organiser", "organiser@demo.turnout.invalid", NULL, NULL,
+			   NULL);
 	p.created_at = (long long)time(NULL);
 	if (password_hash(password, hash) || db_begin(db) || person_create(db, &p)) {
 		snprintf(err, errlen, "creating the organiser: %s", db_errmsg(db));
@@ -132,12 +135,14 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	}
 	st = db_prepare(db, "UPDATE people SET password_hash = ?, totp_secret = ?, totp_enabled = 1"
 			    " WHERE id = ?");
-	if (!st || db_bind_text(st, 1, hash, strlen(hash)) || db_bind_text(st, 2, secret, strlen(secret)) ||
-	    db_bind_int(st, 3, p.id) || db_step(st) != DB_DONE)
+	if (!st || db_bind_text(st, 1, hash, strlen(hash)) ||
+	    db_bind_text(st, 2, secret, strlen(secret)) || db_bind_int(st, 3, p.id) ||
+	    db_step(st) != DB_DONE)
 		goto fail;
 	db_finalize(st);
 	st = NULL;
 	char sat[11], wed[11];
+	long first_group = 0;
 	next_day(6, sat);
 	next_day(3, wed);
 	for (int i = 0; i < nseats; i++) {
@@ -156,11 +161,14 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 			;
 		db_finalize(g);
 		g = db_prepare(db, "INSERT INTO group_seats (group_id, pcon2024) VALUES (?, ?)");
-		struct db_stmt *m = db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
-						   " joined_at) VALUES (?, ?, 'organiser', ?)");
-		int bad = !g || !m || db_bind_int(g, 1, gid) || db_bind_text(g, 2, spots[i].seat, strlen(spots[i].seat)) ||
-			  db_step(g) != DB_DONE || db_bind_int(m, 1, gid) || db_bind_int(m, 2, p.id) ||
-			  db_bind_int(m, 3, (long long)time(NULL)) || db_step(m) != DB_DONE;
+		struct db_stmt *m =
+		    db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
+				   " joined_at) VALUES (?, ?, 'organiser', ?)");
+		int bad = !g || !m || db_bind_int(g, 1, gid) ||
+			  db_bind_text(g, 2, spots[i].seat, strlen(spots[i].seat)) ||
+			  db_step(g) != DB_DONE || db_bind_int(m, 1, gid) ||
+			  db_bind_int(m, 2, p.id) || db_bind_int(m, 3, (long long)time(NULL)) ||
+			  db_step(m) != DB_DONE;
 		db_finalize(g);
 		db_finalize(m);
 		if (bad)
@@ -173,19 +181,39 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 			    "10:00-11:30 12\n11:30-13:00 12", 0))
 			goto fail_nt;
 		snprintf(title, sizeof(title), "Phone bank for %s", spots[i].name);
-		if (session(db, gid, p.id, &spots[i], "phonebank", title, wed, "18:30", "20:30", NULL, 20))
+		if (session(db, gid, p.id, &spots[i], "phonebank", title, wed, "18:30", "20:30",
+			    NULL, 20))
 			goto fail_nt;
+		if (i == 0)
+			first_group = gid;
 		if (db_begin(db))
 			goto fail_nt;
 	}
 	if (db_commit(db))
 		goto fail;
-	fprintf(out,
-		"turnout demo: %d groups with sessions in the tightest 2024 marginals.\n"
-		"  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
-		"    email     %s\n    password  %s\n"
-		"    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
-		nseats, p.email, password, secret, secret);
+	/* a phone bank for the first group, its practice queue ready to try */
+	static struct phonebank pb;
+	memset(&pb, 0, sizeof(pb));
+	pb.group_id = first_group;
+	pb.created_by = p.id;
+	snprintf(pb.name, sizeof(pb.name), "Calls for %.80s", spots[0].name);
+	snprintf(pb.script, sizeof(pb.script), "%s", phonebank_default_script);
+	snprintf(pb.survey_src, sizeof(pb.survey_src), "%s", phonebank_default_survey);
+	pb.hours = (struct hours){ 9 * 60, 21 * 60, HOURS_ALL_DAYS };
+	pb.max_attempts = 3;
+	pb.retry_wait_min = 240;
+	pb.nseats = 1;
+	snprintf(pb.seats[0], sizeof(pb.seats[0]), "%s", spots[0].seat);
+	if (phonebank_create(db, &pb, time(NULL)))
+		goto fail_nt;
+	fprintf(
+	    out,
+	    "turnout demo: %d groups with sessions in the tightest 2024 marginals, and a phone\n"
+	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try.\n"
+	    "  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
+	    "    email     %s\n    password  %s\n"
+	    "    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
+	    nseats, pb.id, p.email, password, secret, secret);
 	sodium_memzero(password, sizeof(password));
 	rc = 0;
 	goto done;

@@ -171,18 +171,6 @@ static json_t *managed_groups(struct db *db, const struct who *w)
 	return groups;
 }
 
-static const char default_script[] =
-    "## Opening\n"
-    "Hello, is that {name}? My name is {caller}, I am a volunteer with our local campaign.\n"
-    "\n"
-    "## The ask\n"
-    "We are calling people in the constituency about the election. **Do you have a minute?**\n";
-
-static const char default_survey[] =
-    "single: Will you vote at the election? | Yes | No -> end | Not sure\n"
-    "single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
-    "text: Anything else they said?\n";
-
 static void new_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -202,7 +190,7 @@ static void new_page(struct http_request *req, struct http_response *res)
 	}
 	page_render(req, res, 200, "phonebank_new",
 		    json_pack("{s:s, s:o, s:s, s:s}", "title", "New phone bank", "groups", groups,
-			      "script", default_script, "survey", default_survey),
+			      "script", phonebank_default_script, "survey", phonebank_default_survey),
 		    &w);
 }
 

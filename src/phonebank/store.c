@@ -19,6 +19,19 @@ static void copy(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* what a new phone bank's form starts with, and the demo's */
+const char phonebank_default_script[] =
+    "## Opening\n"
+    "Hello, is that {name}? My name is {caller}, I am a volunteer with our local campaign.\n"
+    "\n"
+    "## The ask\n"
+    "We are calling people in the constituency about the election. **Do you have a minute?**\n";
+
+const char phonebank_default_survey[] =
+    "single: Will you vote at the election? | Yes | No -> end | Not sure\n"
+    "single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
+    "text: Anything else they said?\n";
+
 int phonebank_get(struct db *db, long id, struct phonebank *out)
 {
 	struct db_stmt *st =

@@ -46,6 +46,10 @@ struct contact {
 	time_t lease_until;
 };
 
+/* A script and survey to start from. */
+extern const char phonebank_default_script[];
+extern const char phonebank_default_survey[];
+
 /* 1 found, 0 not, -1 error.  A phone bank does not change once created (the
  * pages keep the last one read on each thread: an edit would need to say so). */
 int phonebank_get(struct db *db, long id, struct phonebank *out);

@@ -66,7 +66,7 @@ test('turnout import: a bad data folder is a clear error and exit 1', () => {
   assert.equal(run(['import', 'extra-arg']).status, 2);
 });
 
-test('turnout demo seeds groups, an organiser and sessions, once', async () => {
+test('turnout demo seeds groups, an organiser, sessions and a phone bank, once', async () => {
   const { copyDb, FIXTURE_DB: fx } = await import('./lib.mjs');
   const { execFileSync } = await import('node:child_process');
   const db = copyDb(fx);
@@ -78,6 +78,9 @@ test('turnout demo seeds groups, an organiser and sessions, once', async () => {
   assert.equal(q('SELECT count(*) FROM local_groups'), '4');
   assert.equal(q("SELECT count(*) FROM events WHERE status = 'published' AND starts_at > strftime('%s','now')"), '8');
   assert.equal(q("SELECT count(*) FROM memberships WHERE role = 'organiser'"), '4');
+  // and a phone bank with its practice queue, in the first group
+  assert.match(r.stdout, /phone\s+bank \(\/phonebanks\/1\)/);
+  assert.equal(q('SELECT count(*) FROM contacts WHERE phonebank_id = 1 AND practice = 1'), '25');
   const again = run(['demo', '--db', db]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /nothing added/);
