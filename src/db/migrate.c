@@ -243,6 +243,7 @@ static const char *const migrations[] = {
 	/* 11: a driver's departure, and invitations (the driver asks the rider) */
 	"ALTER TABLE ride_offers ADD COLUMN depart_at INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE ride_offers ADD COLUMN max_detour_pct REAL NOT NULL DEFAULT 40;"
+	"ALTER TABLE ride_offers ADD COLUMN slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL;"
 	"ALTER TABLE ride_requests ADD COLUMN invited INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX ride_requests_event ON ride_requests(event_id, state);",
 

@@ -239,6 +239,16 @@ static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 	return out;
 }
 
+/* The session's slots, by start time, for a driver to choose one. */
+static json_t *slots_json(struct http_request *req, const struct event *e)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; e->nslots > 1 && i < e->nslots; i++)
+		json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)e->slots[i].id,
+						     "starts", hhmm(req, e->slots[i].starts_at)));
+	return out;
+}
+
 static void rides_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -293,10 +303,12 @@ static void rides_page(struct http_request *req, struct http_response *res)
 	}
 	/* candidate drivers for the visitor's request, best first */
 	struct db_stmt *os = db_cached(
-	    db, "SELECT o.id, p.name, o.district, o.seats - o.taken, o.lat,"
-		" o.lon, o.max_detour_min, o.driver_id, o.max_detour_pct FROM ride_offers o"
-		" JOIN people p ON p.id = o.driver_id WHERE o.event_id = ?"
-		" AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
+	    db,
+	    "SELECT o.id, p.name, o.district, o.seats - o.taken, o.lat,"
+	    " o.lon, o.max_detour_min, o.driver_id, o.max_detour_pct,"
+	    " coalesce((SELECT starts_at FROM slots WHERE id = o.slot_id), 0) FROM ride_offers o"
+	    " JOIN people p ON p.id = o.driver_id WHERE o.event_id = ?"
+	    " AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
 	if (looking && os && db_bind_int(os, 1, e.id) == 0) {
 		while (db_step(os) == DB_ROW) {
 			struct match_driver d = { { db_col_double(os, 4), db_col_double(os, 5) },
@@ -310,12 +322,14 @@ static void rides_page(struct http_request *req, struct http_response *res)
 				continue;
 			char first[64];
 			person_first_name(db_col_text(os, 1), first);
-			json_array_append_new(offers,
-					      json_pack("{s:I, s:s, s:s, s:I, s:I}", "id",
-							(json_int_t)db_col_int(os, 0), "driver",
-							first, "district", db_col_text(os, 2),
-							"seats", (json_int_t)db_col_int(os, 3),
-							"detour", (json_int_t)(det + 0.5)));
+			json_array_append_new(
+			    offers,
+			    json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "id",
+				      (json_int_t)db_col_int(os, 0), "driver", first, "district",
+				      db_col_text(os, 2), "seats", (json_int_t)db_col_int(os, 3),
+				      "detour", (json_int_t)(det + 0.5), "arrives",
+				      hhmm(req, db_col_int(os, 9) ? (time_t)db_col_int(os, 9)
+								  : e.starts_at)));
 		}
 		offers = by_detour(offers);
 	}
@@ -359,13 +373,13 @@ static void rides_page(struct http_request *req, struct http_response *res)
 	} else if (mo) {
 		db_reset(mo);
 	}
-	page_render(
-	    req, res, 200, "rides",
-	    json_pack("{s:s, s:I, s:s, s:o*, s:o, s:o*, s:o, s:b}", "title", "Rides", "id",
-		      (json_int_t)e.id, "event", e.title, "request", mine, "offers", offers,
-		      "offer", my_offer, "asking", asking, "calendar",
-		      (mine && json_is_true(json_object_get(mine, "accepted"))) || my_offer),
-	    &w);
+	page_render(req, res, 200, "rides",
+		    json_pack("{s:s, s:I, s:s, s:o*, s:o, s:o*, s:o, s:b, s:o}", "title", "Rides",
+			      "id", (json_int_t)e.id, "event", e.title, "request", mine, "offers",
+			      offers, "offer", my_offer, "asking", asking, "calendar",
+			      (mine && json_is_true(json_object_get(mine, "accepted"))) || my_offer,
+			      "slots", slots_json(req, &e)),
+		    &w);
 }
 
 /*
@@ -373,25 +387,42 @@ static void rides_page(struct http_request *req, struct http_response *res)
  * day, before it starts, at most 12 hours before), or by default early
  * enough to drive direct, take their whole detour, and have 10 minutes.
  */
-static int departure(const struct event *e, struct match_point start, const char *hm, double detour,
-		     time_t *out)
+static int departure(const struct event *e, time_t arrive, struct match_point start, const char *hm,
+		     double detour, time_t *out)
 {
 	if (!hm || !*hm) {
 		double min =
 		    match_minutes(start, (struct match_point){ e->lat, e->lon }) + detour + 10;
-		time_t t = e->starts_at - (time_t)(min * 60);
+		time_t t = arrive - (time_t)(min * 60);
 		*out = t - t % 300;
 		return 0;
 	}
 	struct tm tm;
 	char date[48];
-	london_tm(e->starts_at, &tm);
+	london_tm(arrive, &tm);
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday);
-	return london_parse(date, hm, out) || *out >= e->starts_at ||
-		       *out < e->starts_at - 12 * 3600
-		   ? -1
-		   : 0;
+	return london_parse(date, hm, out) || *out >= arrive || *out < arrive - 12 * 3600 ? -1 : 0;
+}
+
+/* The slot a driver drives to (the form's "slot"), or the session's start:
+ * 0 and *arrive set, or -1 when it is not one of the session's slots. */
+static int arrival(const struct event *e, const char *slot, long *slot_id, time_t *arrive)
+{
+	long id;
+	*slot_id = 0;
+	*arrive = e->starts_at;
+	if (!slot || !*slot)
+		return 0;
+	if (num_parse_long(slot, strlen(slot), 1, 1L << 40, &id))
+		return -1;
+	for (size_t i = 0; i < e->nslots; i++)
+		if (e->slots[i].id == id) {
+			*slot_id = id;
+			*arrive = e->slots[i].starts_at;
+			return 0;
+		}
+	return -1;
 }
 
 static void offer(struct http_request *req, struct http_response *res)
@@ -408,7 +439,8 @@ static void offer(struct http_request *req, struct http_response *res)
 		return;
 	const char *s = qs_get(&f, "seats"), *dt = qs_get(&f, "max_detour_min");
 	const char *pct = qs_get(&f, "max_detour_pct");
-	long detour_pct = (long)MATCH_MAX_DETOUR_PCT;
+	long detour_pct = (long)MATCH_MAX_DETOUR_PCT, slot_id;
+	time_t arrive;
 	const char *notes = qs_get(&f, "notes");
 	const char *why =
 	    place(db, qs_get(&f, "postcode"), &r) ? "Give the postcode you start from."
@@ -420,7 +452,9 @@ static void offer(struct http_request *req, struct http_response *res)
 		    num_parse_long(pct, strlen(pct), 0, (long)MATCH_MAX_DETOUR_PCT, &detour_pct)
 		? "The longest detour is 0 to 40 per cent of your trip."
 	    : notes && strlen(notes) > 300 ? "Notes are 300 characters at most."
-	    : departure(&e, (struct match_point){ r.lat, r.lon }, qs_get(&f, "depart"),
+	    : arrival(&e, qs_get(&f, "slot"), &slot_id, &arrive)
+		? "Choose one of the session's slots, or its start."
+	    : departure(&e, arrive, (struct match_point){ r.lat, r.lon }, qs_get(&f, "depart"),
 			(double)detour, &depart)
 		? "Give the time you leave as HH:MM, on the day, before the session starts."
 	    : has_offer(db, e.id, w.actor.id)
@@ -434,15 +468,17 @@ static void offer(struct http_request *req, struct http_response *res)
 	struct db_stmt *st =
 	    db_cached(db, "INSERT INTO ride_offers (event_id, driver_id, postcode, lat,"
 			  " lon, district, seats, returns, max_detour_min, notes, status,"
-			  " created_at, depart_at, max_detour_pct)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?)");
+			  " created_at, depart_at, max_detour_pct, slot_id)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)");
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
 	    bind_place(st, 3, &r) || db_bind_int(st, 7, seats) ||
 	    db_bind_int(st, 8, qs_get(&f, "returns") != NULL) ||
 	    db_bind_double(st, 9, (double)detour) ||
 	    db_bind_text(st, 10, notes ? notes : "", notes ? strlen(notes) : 0) ||
 	    db_bind_int(st, 11, (long long)time(NULL)) || db_bind_int(st, 12, (long long)depart) ||
-	    db_bind_double(st, 13, (double)detour_pct) || db_step(st) != DB_DONE) {
+	    db_bind_double(st, 13, (double)detour_pct) ||
+	    (slot_id ? db_bind_int(st, 14, slot_id) : db_bind_null(st, 14)) ||
+	    db_step(st) != DB_DONE) {
 		if (st)
 			db_reset(st);
 		page_message(req, res, 500, "Sorry", "The offer could not be saved.", &w);

@@ -205,6 +205,27 @@ test('the matcher suggests a rider, the driver invites, the rider accepts; the p
   }
 });
 
+test('a driver may drive to a later slot: the leaving time follows it', async () => {
+  await admin.get('/events/new');
+  const r = await admin.post('/events', { group: sql('SELECT min(id) FROM local_groups'), type: 'canvass',
+    title: 'Two slots', date: day(5), start: '10:00', end: '13:00', postcode: 'DE22 1AA',
+    slots: '10:00-11:30 12\n11:30-13:00 12' });
+  const ev = Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
+  const [s1, s2] = sql(`SELECT id FROM slots WHERE event_id = ${ev} ORDER BY starts_at`).split('\n');
+  const drv = await person('sol.driver@example.org', 'Sol Driver');
+  const page = (await drv.get(`/events/${ev}/rides`)).body;
+  assert.match(page, new RegExp(`<option value="${s2}">the 11:30 slot</option>`));
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', slot: '999999' })).status, 400);
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', slot: s1, depart: '11:00' })).status, 400, 'leaves after the 10:00 slot starts');
+  assert.equal((await drv.post(`/events/${ev}/rides/offer`, { postcode: 'DE65 5PN', seats: '2', slot: s2 })).status, 303);
+  const [depart, slotStart, eventStart] = sql(`SELECT o.depart_at, s.starts_at, e.starts_at FROM ride_offers o
+    JOIN slots s ON s.id = o.slot_id JOIN events e ON e.id = o.event_id WHERE o.event_id = ${ev}`).split('|').map(Number);
+  assert.ok(depart < slotStart && depart > eventStart, 'worked out from the 11:30 slot, not the 10:00 start');
+  const rider = await person('rio.rider@example.org', 'Rio Rider');
+  await rider.post(`/events/${ev}/rides/request`, { postcode: 'DE65 5FE' });
+  assert.match((await rider.get(`/events/${ev}/rides`)).body, /Sol from DE65, arriving for 11:30/);
+});
+
 test('signed out: sent to sign in; an unknown session is 404', async () => {
   const anon = new Visitor(srv.url);
   assert.equal((await anon.get(`/events/${event}/rides`)).status, 303);
