@@ -19,6 +19,7 @@
 #include "people/account.h"
 #include "postcodes/api.h"
 #include "seats/api.h"
+#include "util/mem.h"
 
 static void close_db(void *db)
 {
@@ -33,6 +34,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	int rc = -1;
 
 	memset(app, 0, sizeof(*app));
+	pthread_mutex_init(&app->bg_lock, NULL);
+	pthread_cond_init(&app->bg_done, NULL);
 	/* only /random/postcodes draws numbers; nothing secret depends on them */
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(app->db_path, sizeof(app->db_path), "%s", db_path);
@@ -82,8 +85,52 @@ done:
 	return rc;
 }
 
+struct background {
+	struct app *app;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *background_main(void *p)
+{
+	struct background b = *(struct background *)p;
+	free(p);
+	b.fn(b.arg);
+	pthread_mutex_lock(&b.app->bg_lock);
+	b.app->bg_running--;
+	pthread_cond_broadcast(&b.app->bg_done);
+	pthread_mutex_unlock(&b.app->bg_lock);
+	return NULL;
+}
+
+int app_background(struct app *app, void (*fn)(void *arg), void *arg)
+{
+	struct background *b = xmalloc(sizeof(*b));
+	pthread_t t;
+	pthread_attr_t attr;
+	int rc = -1;
+
+	*b = (struct background){ app, fn, arg };
+	pthread_mutex_lock(&app->bg_lock);
+	if (app->bg_running < APP_BACKGROUND_MAX) {
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		rc = pthread_create(&t, &attr, background_main, b) ? -1 : 0;
+		pthread_attr_destroy(&attr);
+		app->bg_running += rc == 0;
+	}
+	pthread_mutex_unlock(&app->bg_lock);
+	if (rc)
+		free(b);
+	return rc;
+}
+
 void app_quiesce(struct app *app)
 {
+	pthread_mutex_lock(&app->bg_lock);
+	while (app->bg_running)
+		pthread_cond_wait(&app->bg_done, &app->bg_lock);
+	pthread_mutex_unlock(&app->bg_lock);
 	if (app->writer_running)
 		db_writer_stop(&app->writer);
 	app->writer_running = 0;

@@ -32,13 +32,23 @@ struct app {
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
 	struct db_writer writer; /* group commit for the hot durable writes */
 	int writer_running;
+	pthread_mutex_t bg_lock; /* long jobs on threads of their own (app_background) */
+	pthread_cond_t bg_done;
+	int bg_running;
 };
 
 /* Opens the database, loads seats, templates and assets; 0 or -1 with err. */
 int app_init(struct app *app, const char *db_path, const char *assets, char *err,
 	     size_t errlen);
 void app_release(struct app *app);
-/* Drains and stops the writer: every queued write is answered.
+/*
+ * Runs fn(arg) on a thread of its own, for a job too long to hold a worker
+ * (an import): the request suspends, and fn resumes it.  At most
+ * APP_BACKGROUND_MAX at once; 0, or -1 when that many already run.
+ */
+#define APP_BACKGROUND_MAX 4
+int app_background(struct app *app, void (*fn)(void *arg), void *arg);
+/* Waits for background jobs, then drains and stops the writer: every queued write is answered.
  * Call before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */

@@ -22,7 +22,9 @@
 #include "phonebank/phonebank.h"
 #include "phonebank/store.h"
 #include "seats/seats.h"
+#include "util/mem.h"
 #include "util/num.h"
+#include "util/progress.h"
 
 #define ANSWER_TEXT_MAX 500
 #define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
@@ -190,7 +192,8 @@ static void new_page(struct http_request *req, struct http_response *res)
 	}
 	page_render(req, res, 200, "phonebank_new",
 		    json_pack("{s:s, s:o, s:s, s:s}", "title", "New phone bank", "groups", groups,
-			      "script", phonebank_default_script, "survey", phonebank_default_survey),
+			      "script", phonebank_default_script, "survey",
+			      phonebank_default_survey),
 		    &w);
 }
 
@@ -560,13 +563,84 @@ static void delete_bank(struct http_request *req, struct http_response *res)
 
 /* ---- contacts: import, erasure ---- */
 
+/*
+ * An import runs on a thread of its own (app_background) while the upload's
+ * connection is suspended: a million rows take seconds, and a worker thread
+ * held that long would stall every caller whose connection it serves.
+ */
+struct import_job {
+	struct http_request *req;
+	struct phonebank *pb; /* a copy: the worker's may change meanwhile */
+	long actor;
+	int fd, rc;
+	double seconds;
+	struct contacts_report rep;
+};
+
+static void import_main(void *arg)
+{
+	struct import_job *j = arg;
+	struct http_request *req = j->req;
+	struct db *db = app_db(req->app);
+	double t0 = now_seconds();
+	char detail[160];
+
+	j->rc = db ? contacts_import(db, j->pb, j->fd, &j->rep, NULL) : -1;
+	if (!db)
+		snprintf(j->rep.fatal, sizeof(j->rep.fatal), "The store is not available.");
+	j->seconds = now_seconds() - t0;
+	if (!j->rc) {
+		snprintf(
+		    detail, sizeof(detail),
+		    "phonebank %ld: %ld rows, %ld added, %ld merged, %ld opted out, %ld refused",
+		    j->pb->id, j->rep.rows, j->rep.added, j->rep.merged, j->rep.opted_out,
+		    j->rep.invalid);
+		audit_write(db, j->actor, "contacts.import", 0, detail);
+	}
+	/* the request may be answered and gone as soon as this returns */
+	http_resume(req);
+}
+
+static void start_import(struct http_request *req)
+{
+	struct import_job *j = req->pending;
+	if (app_background(req->app, import_main, j)) {
+		j->rc = -1;
+		snprintf(j->rep.fatal, sizeof(j->rep.fatal),
+			 "Other lists are being loaded; try again in a minute.");
+		http_resume(req);
+	}
+}
+
+static void upload_answer(struct http_response *res, struct import_job *j)
+{
+	free(j->pb);
+	if (j->rc) {
+		http_error(res, j->rep.rows ? 503 : 400, j->rep.fatal);
+		return;
+	}
+	json_t *errors = json_array();
+	for (size_t i = 0; i < j->rep.nerrors; i++)
+		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
+							(json_int_t)j->rep.errors[i].line, "reason",
+							j->rep.errors[i].why));
+	api_json(res,
+		 json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)j->rep.rows,
+			   "added", (json_int_t)j->rep.added, "merged", (json_int_t)j->rep.merged,
+			   "opted_out", (json_int_t)j->rep.opted_out, "invalid",
+			   (json_int_t)j->rep.invalid, "errors", errors, "seconds", j->seconds));
+}
+
 static void upload(struct http_request *req, struct http_response *res)
 {
-	static _Thread_local struct contacts_report rep;
-	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	struct bank_ctx *c;
 	const char *token = http_header(req, "X-CSRF-Token");
 
-	if (!c)
+	if (req->pending) {
+		upload_answer(res, req->pending);
+		return;
+	}
+	if (!(c = bank_begin(req, res, NULL, 1)))
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
 		http_error(res, 403, "Organisers only");
@@ -581,27 +655,14 @@ static void upload(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "Send the contact list as the request body (CSV)");
 		return;
 	}
-	double t0 = now_seconds();
-	if (contacts_import(c->db, &c->pb, req->upload_fd, &rep, NULL)) {
-		http_error(res, 400, rep.fatal);
-		return;
-	}
-	json_t *errors = json_array();
-	for (size_t i = 0; i < rep.nerrors; i++)
-		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
-							(json_int_t)rep.errors[i].line, "reason",
-							rep.errors[i].why));
-	audit_write(c->db, c->w.actor.id, "contacts.import", 0,
-		    arena_printf(&req->arena,
-				 "phonebank %ld: %ld rows, %ld added, %ld merged,"
-				 " %ld opted out, %ld refused",
-				 c->pb.id, rep.rows, rep.added, rep.merged, rep.opted_out,
-				 rep.invalid));
-	api_json(res, json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)rep.rows,
-				"added", (json_int_t)rep.added, "merged", (json_int_t)rep.merged,
-				"opted_out", (json_int_t)rep.opted_out, "invalid",
-				(json_int_t)rep.invalid, "errors", errors, "seconds",
-				now_seconds() - t0));
+	struct import_job *j = arena_alloc(&req->arena, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->req = req;
+	j->pb = xmalloc(sizeof(*j->pb));
+	memcpy(j->pb, &c->pb, sizeof(*j->pb));
+	j->actor = c->w.actor.id;
+	j->fd = req->upload_fd;
+	http_suspend(req, res, j, start_import);
 }
 
 static void erase_voter(struct http_request *req, struct http_response *res)
