@@ -99,3 +99,15 @@ void hours_text(const struct hours *h, char *out, size_t len)
 		sep = " ";
 	}
 }
+
+void hours_fields(const struct hours *h, char start[6], char end[6], char days[28])
+{
+	size_t n = 0;
+	unsigned s = (unsigned)h->start_min % 1441, e = (unsigned)h->end_min % 1441;
+	snprintf(start, 6, "%02u:%02u", s / 60 % 25, s % 60);
+	snprintf(end, 6, "%02u:%02u", e / 60 % 25, e % 60);
+	days[0] = '\0';
+	for (int i = 0; h->days != HOURS_ALL_DAYS && i < 7; i++)
+		if (h->days & (1u << i))
+			n += (size_t)snprintf(days + n, 28 - n, "%s%s", n ? "," : "", day_names[i]);
+}

@@ -23,6 +23,8 @@ const char *hours_parse(struct hours *h, const char *start, const char *end, con
 int hours_open(const struct hours *h, time_t t);
 /* The first instant >= t inside the calling hours (t itself when open). */
 time_t hours_next_open(const struct hours *h, time_t t);
+/* The form's fields back: "09:00", "21:00" and "mon,tue" ("" for every day). */
+void hours_fields(const struct hours *h, char start[6], char end[6], char days[28]);
 /* "09:00–21:00, Mon–Fri" style text into out. */
 void hours_text(const struct hours *h, char *out, size_t len);
 

@@ -436,6 +436,13 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		      hours_open(&c->pb.hours, time(NULL)), "manage", manage, "caller", c->t.caller,
 		      "asked", c->asked && !c->t.caller, "may_ask", c->member && !c->asked);
 	if (manage) {
+		char start[6], end[6], days[28];
+		hours_fields(&c->pb.hours, start, end, days);
+		json_object_set_new(ctx, "edit",
+				    json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "script",
+					      c->pb.script, "start", start, "end", end, "days",
+					      days, "max_attempts", c->pb.max_attempts,
+					      "retry_wait_min", c->pb.retry_wait_min));
 		json_object_set_new(ctx, "totals", totals(req, c->db, &c->pb, 1));
 		json_t *callers = json_array();
 		struct db_stmt *st = db_cached(c->db, "SELECT p.id, p.name, c.approved FROM"
@@ -522,6 +529,37 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 		 " voter; you can practise on pretend voters first.",
 		 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
+}
+
+/* Organisers change what may change once calls have begun. */
+static void edit_bank(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	static _Thread_local struct phonebank pb;
+	char err[160];
+	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		denied(req, res, c);
+		return;
+	}
+	/* the survey and target seats stay: answers already given refer to them */
+	const char *why = bank_from_form(req->app, &f, &pb, err, sizeof(err));
+	if (why) {
+		page_message(req, res, 400, "Not saved", why, &c->w);
+		return;
+	}
+	pb.id = c->pb.id;
+	if (phonebank_update(c->db, &pb)) {
+		page_message(req, res, 500, "Sorry", "The phone bank could not be saved.", &c->w);
+		return;
+	}
+	atomic_fetch_add(&bank_gen, 1);
+	audit_write(c->db, c->w.actor.id, "phonebank.edit", 0,
+		    arena_printf(&req->arena, "phonebank %ld", pb.id));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb.id));
 }
 
 /* Organisers end a phone bank: its contacts, callers and calls go; the
@@ -1316,6 +1354,7 @@ const struct http_route phonebank_routes[] = {
 	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE },
+	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
 	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
 	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },

@@ -168,6 +168,23 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 	return 0;
 }
 
+int phonebank_update(struct db *db, const struct phonebank *pb)
+{
+	struct db_stmt *st =
+	    db_cached(db, "UPDATE phonebanks SET name = ?, script = ?, hours_start = ?,"
+			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?"
+			  " WHERE id = ?");
+	int bad = !st || db_bind_text(st, 1, pb->name, strlen(pb->name)) ||
+		  db_bind_text(st, 2, pb->script, strlen(pb->script)) ||
+		  db_bind_int(st, 3, pb->hours.start_min) ||
+		  db_bind_int(st, 4, pb->hours.end_min) || db_bind_int(st, 5, pb->hours.days) ||
+		  db_bind_int(st, 6, pb->max_attempts) || db_bind_int(st, 7, pb->retry_wait_min) ||
+		  db_bind_int(st, 8, pb->id) || db_step(st) != DB_DONE;
+	if (st)
+		db_reset(st);
+	return bad ? -1 : 0;
+}
+
 int caller_approved(struct db *db, long bank, long person)
 {
 	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"

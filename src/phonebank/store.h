@@ -50,9 +50,12 @@ struct contact {
 extern const char phonebank_default_script[];
 extern const char phonebank_default_survey[];
 
-/* 1 found, 0 not, -1 error.  A phone bank does not change once created (the
- * pages keep the last one read on each thread: an edit would need to say so). */
+/* 1 found, 0 not, -1 error.  The pages keep the last one read on each
+ * thread: whatever changes or deletes one must say so (bank_gen). */
 int phonebank_get(struct db *db, long id, struct phonebank *out);
+/* Saves what may change after calls began: name, script, hours, attempts,
+ * the wait before a retry (the survey and target seats stay); 0 or -1. */
+int phonebank_update(struct db *db, const struct phonebank *pb);
 /* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now);
 

@@ -171,6 +171,7 @@ const MATRIX = [
   ['POST', '/phonebanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
   ['GET', '/phonebanks/{id}', ['volunteer', 'orgWeak', 'orgA', 'adminWeak', 'admin'], () => ({ path: `/phonebanks/${ids.bank}` })],
   ['POST', '/phonebanks/{id}/join', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/phonebanks/${ids.bank}/join` })],
+  ['POST', '/phonebanks/{id}/edit', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/edit`, fields: { name: '' } })],
   ['POST', '/phonebanks/{id}/delete', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/delete`, fields: { confirm: 'not yet' } })],
   ['POST', '/phonebanks/{id}/callers/{person}/approve', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/approve` })],
   ['POST', '/phonebanks/{id}/contacts', MEMBERS_OF_A, (r) => ({ path: `/phonebanks/${ids.bank}/contacts`, headers: { 'X-CSRF-Token': who[r].v.csrf ?? '' } })],

@@ -385,6 +385,24 @@ test('every acknowledged outcome survives kill -9', async () => {
   for (const id of acked) assert.equal(stored.get(id), 1, `contact ${id}: acknowledged, stored ${stored.get(id) ?? 0} times`);
 });
 
+test('organisers change the script and hours; every page sees it at once', async () => {
+  const page = (await admin.get(`/phonebanks/${bank}`)).body;
+  assert.match(page, /name="start" type="time" value="00:00"/);
+  assert.equal((await admin.post(`/phonebanks/${bank}/edit`, { name: 'Derby North calls', script: 'x', start: '21:00', end: '09:00' })).status, 400);
+  const vol = await person('nope@example.org', 'Nope');
+  await vol.get(`/phonebanks/${bank}`);
+  assert.equal((await vol.post(`/phonebanks/${bank}/edit`, { name: 'Mine now', script: 'x', start: '09:00', end: '21:00' })).status, 403);
+  assert.equal((await admin.post(`/phonebanks/${bank}/edit`, { name: 'Derby North calls', script: '## New\nHello {name}, it is {caller} again.',
+    start: '00:00', end: '24:00', days: '', max_attempts: '4', retry_wait_min: '30' })).status, 303);
+  assert.equal(sql(`SELECT max_attempts || ',' || retry_wait_min FROM phonebanks WHERE id = ${bank}`), '4,30');
+  assert.match(sql(`SELECT survey FROM phonebanks WHERE id = ${bank}`), /Will you vote/, 'the survey stays');
+  // a caller's next page, on any worker thread, has the new script
+  sql(`UPDATE contacts SET queue_at = 0, retry_at = NULL, lease_until = NULL, leased_to = NULL WHERE phonebank_id = ${bank} AND practice = 1`);
+  const v = await caller('edit.caller@example.org', 'Eda Caller');
+  await v.post(`/phonebanks/${bank}/next`, { practice: '1' });
+  for (let i = 0; i < 4; i++) assert.match((await v.get(`/phonebanks/${bank}/call?practice=1`)).body, /it is Eda again/);
+});
+
 test('deleting a phone bank erases its contacts, callers and calls, not the ledger', async () => {
   await admin.get('/phonebanks/new');
   const r = await admin.post('/phonebanks', { group: gid, name: 'Short-lived', script: 'Hi', survey: '', start: '00:00', end: '24:00' });

@@ -50,6 +50,14 @@ static void hours_days(void **state)
 	assert_int_equal(hours_next_open(&h, at(2026, 12, 6, 17, 0)), at(2026, 12, 12, 10, 0));
 	hours_text(&h, text, sizeof(text));
 	assert_string_equal(text, "10:00–16:00, Sat Sun");
+	/* and back into the form's fields, which parse to the same hours */
+	char start[6], end[6], days[28];
+	struct hours again;
+	hours_fields(&h, start, end, days);
+	assert_string_equal(start, "10:00");
+	assert_string_equal(days, "sat,sun");
+	assert_null(hours_parse(&again, start, end, days));
+	assert_memory_equal(&again, &h, sizeof(h));
 }
 
 static void clock_change(void **state)
