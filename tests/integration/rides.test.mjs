@@ -186,6 +186,9 @@ test('the matcher suggests a rider, the driver invites, the rider accepts; the p
     assert.equal(e.startDate.toJSDate().getUTCMinutes() % 60, v === drv ? 15 : Number(m[1]));
   }
   assert.equal((await far.get(`/events/${ev}/rides.ics`)).status, 404, 'no ride, no entry');
+  // another rider of the same session never sees Ola's pick-up, nor her name
+  const farPage = (await far.get(`/events/${ev}/rides`)).body;
+  assert.doesNotMatch(farPage, /DE65 5FE|Ola|ola\.rider@/);
   // "seats available from your area" for someone with a postcode near the route
   const near = new Visitor(srv.url);
   await near.signInByLink(srv.outbox, 'nia.near@example.org', 'Nia Near');
