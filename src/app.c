@@ -299,6 +299,19 @@ int form_read(struct http_request *req, struct http_response *res, struct qs *fo
 	return -1;
 }
 
+int form_checked(struct http_request *req, struct http_response *res, const struct who *w,
+		 struct qs *form)
+{
+	if (form_read(req, res, form))
+		return -1;
+	if (!who_csrf_ok(w, form)) {
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", w);
+		return -1;
+	}
+	return 0;
+}
+
 void app_default_assets(char *out, size_t len)
 {
 	char exe[PATH_MAX];

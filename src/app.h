@@ -77,6 +77,10 @@ int visitor_signed_in(struct http_request *req, struct http_response *res, struc
 		      struct db **db);
 /* Parses a urlencoded body into form; 0, or -1 after answering 400. */
 int form_read(struct http_request *req, struct http_response *res, struct qs *form);
+/* form_read(), then the form's CSRF token: 0, or -1 after answering (400, or a
+ * 403 page saying the form has expired). */
+int form_checked(struct http_request *req, struct http_response *res, const struct who *w,
+		 struct qs *form);
 
 /* Every route of every feature, for the server (the authz test checks none is dropped). */
 #define APP_MAX_ROUTES 192

@@ -41,12 +41,8 @@ static int need(struct http_request *req, struct http_response *res, struct who 
 				     w);
 		return -1;
 	}
-	if (form && (form_read(req, res, form) || !who_csrf_ok(w, form))) {
-		if (res->status != 400)
-			page_message(req, res, 403, "This form has expired",
-				     "Go back, reload the page and try again.", w);
+	if (form && form_checked(req, res, w, form))
 		return -1;
-	}
 	return 0;
 }
 

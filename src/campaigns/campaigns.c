@@ -128,12 +128,8 @@ static void create(struct http_request *req, struct http_response *res)
 		page_message(req, res, 403, "Admins only", "Target campaigns are set by national admins.", &w);
 		return;
 	}
-	if (form_read(req, res, &f))
+	if (form_checked(req, res, &w, &f))
 		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent"), *g = qs_get(&f, "goal_hours");
 	const char *p = qs_get(&f, "priority"), *d = qs_get(&f, "deadline"), *seats = qs_get(&f, "seats");
 	const char *why = NULL;

@@ -145,12 +145,8 @@ static int manage_form(struct http_request *req, struct http_response *res, stru
 			page_message(req, res, 403, "Hosts and organisers only", denied_text, w);
 		return -1;
 	}
-	if (form_read(req, res, f))
+	if (form_checked(req, res, w, f))
 		return -1;
-	if (!who_csrf_ok(w, f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", w);
-		return -1;
-	}
 	return 0;
 }
 
@@ -366,12 +362,8 @@ static void create(struct http_request *req, struct http_response *res)
 
 	if (visitor_begin(req, res, &w, &db, 0))
 		return;
-	if (form_read(req, res, &f))
+	if (form_checked(req, res, &w, &f))
 		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	const char *g = qs_get(&f, "group");
 	struct target t = { 0, 0, 0 };
 	if (g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid) == 0 && w.actor.id)
@@ -653,12 +645,12 @@ static void signup(struct http_request *req, struct http_response *res)
 		answer(req, res, &w, p);
 		return;
 	}
-	if (!(db = app_db(app)) || form_read(req, res, &f))
-		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+	if (!(db = app_db(app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
 		return;
 	}
+	if (form_checked(req, res, &w, &f))
+		return;
 	long id = path_id(req, "id"), slot = 0;
 	const char *s = qs_get(&f, "slot");
 	if (!id || event_get(db, id, &e) != 1 || !s || num_parse_long(s, strlen(s), 1, 1L << 40, &slot)) {
@@ -862,16 +854,16 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 		answer(req, res, &w, p);
 		return;
 	}
-	if (!(db = app_db(req->app)) || form_read(req, res, &f))
+	if (!(db = app_db(req->app))) {
+		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
 		return;
+	}
 	if (!w.actor.id) {
 		http_redirect(res, "/signin");
 		return;
 	}
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
+	if (form_checked(req, res, &w, &f))
 		return;
-	}
 	long id = path_id(req, "id");
 	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
 					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
@@ -1161,12 +1153,8 @@ static void feed_create(struct http_request *req, struct http_response *res)
 
 	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (form_read(req, res, &f))
+	if (form_checked(req, res, &w, &f))
 		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired", "Reload the page and try again.", &w);
-		return;
-	}
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
 	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");

@@ -219,14 +219,12 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 
 	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, json))
 		return;
-	if (json ? !origin_ok(req) : (form_read(req, res, &f) || !who_csrf_ok(&w, &f))) {
-		if (json)
-			http_error(res, 403, "Cross-site request refused");
-		else if (res->status != 400)
-			page_message(req, res, 403, "This form has expired",
-				     "Go back, reload the page and try again.", &w);
+	if (json && !origin_ok(req)) {
+		http_error(res, 403, "Cross-site request refused");
 		return;
 	}
+	if (!json && form_checked(req, res, &w, &f))
+		return;
 	if (!policy_allows(&w.actor, ACT_GROUP_JOIN, NULL)) {
 		if (json)
 			http_error(res, 401, "Sign in first");

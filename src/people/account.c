@@ -49,16 +49,7 @@ static int begin(struct http_request *req, struct http_response *res, struct who
 	}
 	if (!form)
 		return 0;
-	if (form_read(req, res, form))
-		return -1;
-	if (!who_csrf_ok(w, form)) {
-		page_message(req, res, 403, "This form has expired",
-			     "For your safety the form could not be used. Go back, reload the"
-			     " page and try again.",
-			     w);
-		return -1;
-	}
-	return 0;
+	return form_checked(req, res, w, form);
 }
 
 static int need_signed_in(struct http_request *req, struct http_response *res,

@@ -46,12 +46,8 @@ static int begin(struct http_request *req, struct http_response *res, struct who
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
 		return -1;
 	}
-	if (form && (form_read(req, res, form) || !who_csrf_ok(w, form))) {
-		if (res->status != 400)
-			page_message(req, res, 403, "This form has expired",
-				     "Reload the page and try again.", w);
+	if (form && form_checked(req, res, w, form))
 		return -1;
-	}
 	return 0;
 }
 
@@ -499,12 +495,12 @@ static void request(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, &e, &f))
 		return;
-	if (place(db, qs_get(&f, "postcode"), &r) || session_full(db, e.id, 0)) {
-		page_message(req, res, 400, "Not asked",
-			     session_full(db, e.id, 0)
-				 ? "This session has as many ride requests as it can hold."
-				 : "Give the postcode to be picked up from.",
-			     &w);
+	const char *why =
+	    place(db, qs_get(&f, "postcode"), &r) ? "Give the postcode to be picked up from."
+	    : session_full(db, e.id, 0) ? "This session has as many ride requests as it can hold."
+					: NULL;
+	if (why) {
+		page_message(req, res, 400, "Not asked", why, &w);
 		return;
 	}
 	/* one request per person per session: asking again moves the pick-up */
