@@ -102,12 +102,8 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 				     "This phone bank belongs to a group you are not in.", &c->w);
 		return NULL;
 	}
-	if (form && (form_read(req, res, form) || !who_csrf_ok(&c->w, form))) {
-		if (res->status != 400)
-			page_message(req, res, 403, "This form has expired",
-				     "Reload the page and try again.", &c->w);
+	if (form && form_checked(req, res, &c->w, form))
 		return NULL;
-	}
 	return c;
 }
 
@@ -256,13 +252,8 @@ static void create(struct http_request *req, struct http_response *res)
 
 	if (visitor_signed_in(req, res, &w, &db))
 		return;
-	if (form_read(req, res, &f))
+	if (form_checked(req, res, &w, &f))
 		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired",
-			     "Reload the page and try again.", &w);
-		return;
-	}
 	const char *g = qs_get(&f, "group");
 	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) ||
 	    group_name(db, gid, err, 8) != 1)
@@ -294,8 +285,7 @@ static void create(struct http_request *req, struct http_response *res)
 
 /* ---- totals, for organisers ---- */
 
-static json_t *totals(struct http_request *req, struct db *db, const struct phonebank *pb,
-		      int with_chart)
+static json_t *totals(struct db *db, const struct phonebank *pb, int with_chart)
 {
 	time_t now = time(NULL);
 	long calls = 0, answered = 0;
@@ -417,7 +407,6 @@ static json_t *totals(struct http_request *req, struct db *db, const struct phon
 		json_object_set_new(out, "chart", json_string(svg.p ? svg.p : ""));
 		buf_release(&svg);
 	}
-	(void)req;
 	return out;
 }
 
@@ -443,7 +432,7 @@ static void bank_page(struct http_request *req, struct http_response *res)
 					      c->pb.script, "start", start, "end", end, "days",
 					      days, "max_attempts", c->pb.max_attempts,
 					      "retry_wait_min", c->pb.retry_wait_min));
-		json_object_set_new(ctx, "totals", totals(req, c->db, &c->pb, 1));
+		json_object_set_new(ctx, "totals", totals(c->db, &c->pb, 1));
 		json_t *callers = json_array();
 		struct db_stmt *st = db_cached(c->db, "SELECT p.id, p.name, c.approved FROM"
 						      " phonebank_callers c JOIN people p ON p.id ="
@@ -472,7 +461,7 @@ static void totals_api(struct http_request *req, struct http_response *res)
 		http_error(res, 403, "Organisers only");
 		return;
 	}
-	api_json(res, totals(req, c->db, &c->pb, 0));
+	api_json(res, totals(c->db, &c->pb, 0));
 }
 
 /* ---- callers: asking, approving ---- */
@@ -717,13 +706,8 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 			     "Erasing a voter is for admins signed in with password and code.", &w);
 		return;
 	}
-	if (form_read(req, res, &f))
+	if (form_checked(req, res, &w, &f))
 		return;
-	if (!who_csrf_ok(&w, &f)) {
-		page_message(req, res, 403, "This form has expired",
-			     "Reload the page and try again.", &w);
-		return;
-	}
 	const char *p = qs_get(&f, "phone");
 	const char *why = p ? phone_normalise(p, strlen(p), e164) : "empty";
 	if (why) {
@@ -804,18 +788,7 @@ static void call_page(struct http_request *req, struct http_response *res)
 					     tm.tm_mon + 1, tm.tm_hour, tm.tm_min)));
 	}
 	/* only what is leased to this caller now; a GET never claims */
-	struct db_stmt *st =
-	    db_cached(c->db, "SELECT id FROM contacts WHERE leased_to = ?"
-			     " AND phonebank_id = ? AND practice = ? AND lease_until > ?"
-			     " LIMIT 1");
-	long cid = 0;
-	if (st && db_bind_int(st, 1, c->w.actor.id) == 0 && db_bind_int(st, 2, c->pb.id) == 0 &&
-	    db_bind_int(st, 3, practice) == 0 && db_bind_int(st, 4, (long long)now) == 0 &&
-	    db_step(st) == DB_ROW)
-		cid = (long)db_col_int(st, 0);
-	if (st)
-		db_reset(st);
-	if (cid && contact_leased(c->db, c->pb.id, cid, c->w.actor.id, now, &ct) == 1) {
+	if (contact_current(c->db, c->pb.id, practice, c->w.actor.id, now, &ct) == 1) {
 		char first[64], caller[64];
 		person_first_name(ct.name, first);
 		person_first_name(c->w.name, caller);

@@ -32,6 +32,13 @@ const char phonebank_default_survey[] =
     "single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
     "text: Anything else they said?\n";
 
+static int step_done(struct db_stmt *st)
+{
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 int phonebank_get(struct db *db, long id, struct phonebank *out)
 {
 	struct db_stmt *st =
@@ -94,37 +101,6 @@ static long long queue_key(long line)
 	return (long long)(queue_random() & 255) << 40 | (line & ((1ll << 40) - 1));
 }
 
-static int add_contact(struct db *db, long bank, int practice, const char *name, const char *phone,
-		       const char *postcode, const char *seat, const char *fields, int priority,
-		       long line, int *added)
-{
-	/* a number seen before merges into the first row: new fields fill gaps */
-	struct db_stmt *st = db_cached(
-	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
-		" priority, rnd, queue_at) VALUES (?,?,?,?,?,?,?,?,?,0)"
-		" ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
-		" fields = json_patch(excluded.fields, contacts.fields),"
-		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
-		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
-		" ELSE contacts.postcode END RETURNING rnd = ?");
-	long long rnd = queue_key(line);
-	int rc = -1;
-
-	if (st && !db_bind_int(st, 1, bank) && !db_bind_int(st, 2, practice) &&
-	    !db_bind_text(st, 3, name, strlen(name)) &&
-	    !db_bind_text(st, 4, phone, strlen(phone)) &&
-	    !db_bind_text(st, 5, postcode, strlen(postcode)) &&
-	    !db_bind_text(st, 6, seat, strlen(seat)) &&
-	    !db_bind_text(st, 7, fields, strlen(fields)) && !db_bind_int(st, 8, priority) &&
-	    !db_bind_int(st, 9, rnd) && !db_bind_int(st, 10, rnd) && db_step(st) == DB_ROW) {
-		*added = (int)db_col_int(st, 0); /* our rnd came back: a new row */
-		rc = 0;
-	}
-	if (st)
-		db_reset(st);
-	return rc;
-}
-
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 {
 	struct db_stmt *st =
@@ -154,12 +130,18 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 	}
 	/* the rehearsal queue: obviously fake voters on Ofcom's drama numbers */
 	static const char *const first[] = { "Practice", "Rehearsal", "Pretend" };
+	struct db_stmt *fake = db_cached(
+	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode,"
+		" seat, fields, priority, rnd, queue_at) VALUES (?, 1, ?, ?, '', '', '{}',"
+		" 0, ?, 0)");
 	for (int i = 0; !bad && i < PRACTICE_CONTACTS; i++) {
 		char name[64], phone[PHONE_E164_MAX];
-		int added;
 		snprintf(name, sizeof(name), "%s Voter %d", first[i % 3], i + 1);
 		snprintf(phone, sizeof(phone), "+447700900%03u", (unsigned)i % 1000);
-		bad = add_contact(db, pb->id, 1, name, phone, "", "", "{}", 0, i, &added);
+		bad = !fake || db_bind_int(fake, 1, pb->id) ||
+		      db_bind_text(fake, 2, name, strlen(name)) ||
+		      db_bind_text(fake, 3, phone, strlen(phone)) ||
+		      db_bind_int(fake, 4, queue_key(i)) || step_done(fake);
 	}
 	if (bad || db_commit(db)) {
 		db_rollback(db);
@@ -185,26 +167,6 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 	return bad ? -1 : 0;
 }
 
-int caller_approved(struct db *db, long bank, long person)
-{
-	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"
-					   " WHERE phonebank_id = ? AND person_id = ?");
-	int rc;
-	if (!st || db_bind_int(st, 1, bank) || db_bind_int(st, 2, person))
-		return -1;
-	rc = db_step(st);
-	int yes = rc == DB_ROW && db_col_int(st, 0) == 1;
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? yes : -1;
-}
-
-static int step_done(struct db_stmt *st)
-{
-	int rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
-}
-
 static void contact_from(struct db_stmt *st, struct contact *c)
 {
 	c->id = (long)db_col_int(st, 0);
@@ -220,15 +182,16 @@ static void contact_from(struct db_stmt *st, struct contact *c)
 
 #define CONTACT_COLS "id, name, phone, postcode, seat, fields, attempts, practice, lease_until"
 
-int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
-		   struct contact *out)
+int contact_current(struct db *db, long bank, int practice, long caller, time_t now,
+		    struct contact *out)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?"
-			  " AND phonebank_id = ? AND leased_to = ? AND lease_until > ?");
+	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
+			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
+			  " AND lease_until > ? LIMIT 1");
 	int rc;
-	if (!st || db_bind_int(st, 1, contact) || db_bind_int(st, 2, bank) ||
-	    db_bind_int(st, 3, caller) || db_bind_int(st, 4, (long long)now))
+	if (!st || db_bind_int(st, 1, caller) || db_bind_int(st, 2, bank) ||
+	    db_bind_int(st, 3, practice) || db_bind_int(st, 4, (long long)now))
 		return -1;
 	rc = db_step(st);
 	if (rc == DB_ROW)
@@ -240,10 +203,6 @@ int contact_leased(struct db *db, long bank, long contact, long caller, time_t n
 int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
 		 struct contact *out)
 {
-	struct db_stmt *mine =
-	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
-			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
-			  " AND lease_until > ? LIMIT 1");
 	/* retries now due, and leases that lapsed, go back into the queue:
 	 * each a range over its own index, usually empty */
 	struct db_stmt *due =
@@ -265,17 +224,10 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
 		" ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
 		" RETURNING " CONTACT_COLS);
-	int rc;
+	int rc = contact_current(db, bank, practice, caller, now, out);
 
-	if (!mine || !claim || db_bind_int(mine, 1, caller) || db_bind_int(mine, 2, bank) ||
-	    db_bind_int(mine, 3, practice) || db_bind_int(mine, 4, (long long)now))
-		return -1;
-	rc = db_step(mine);
-	if (rc == DB_ROW)
-		contact_from(mine, out);
-	db_reset(mine);
-	if (rc != DB_DONE)
-		return rc == DB_ROW ? 1 : -1;
+	if (rc != 0 || !claim)
+		return rc != 0 ? rc : -1;
 	for (int i = 0; i < 2; i++) {
 		struct db_stmt *back = i ? lapsed : due;
 		if (!back || db_bind_int(back, 1, bank) || db_bind_int(back, 2, practice) ||
@@ -309,17 +261,6 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 	rc = db_step(st);
 	while (rc == DB_ROW && db_step(st) == DB_ROW)
 		;
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
-int dnc_has(struct db *db, const char *e164)
-{
-	struct db_stmt *st = db_cached(db, "SELECT 1 FROM do_not_call WHERE phone = ?");
-	int rc;
-	if (!st || db_bind_text(st, 1, e164, strlen(e164)))
-		return -1;
-	rc = db_step(st);
 	db_reset(st);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }

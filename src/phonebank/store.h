@@ -59,9 +59,9 @@ int phonebank_update(struct db *db, const struct phonebank *pb);
 /* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now);
 
-/* 1 approved caller, 0 asked and waiting or not at all; -1 error. */
-int caller_approved(struct db *db, long bank, long person);
-
+/* The contact leased to this caller now in this queue (1), or none (0); -1 error. */
+int contact_current(struct db *db, long bank, int practice, long caller, time_t now,
+		    struct contact *out);
 /*
  * The contact leased to this caller now (1), or the best one available
  * claimed for them with a QUEUE_LEASE_S lease (2), or none (0); -1 on a
@@ -70,9 +70,6 @@ int caller_approved(struct db *db, long bank, long person);
  */
 int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
 		 struct contact *out);
-/* The contact only if it is leased to this caller and the lease is live. */
-int contact_leased(struct db *db, long bank, long contact, long caller, time_t now,
-		   struct contact *out);
 
 struct call_answer {
 	int question;
@@ -119,8 +116,6 @@ struct contacts_report {
 int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
 		    struct progress *pg);
 
-/* 1 when the number is on the do-not-call ledger. */
-int dnc_has(struct db *db, const char *e164);
 /*
  * Erasure of a voter: every contact row with this number goes, in every
  * phone bank (their calls stay, unlinked, for the totals); an opt-out on
