@@ -6,6 +6,17 @@
  *
  * A connection belongs to one thread at a time.  Statements from
  * db_cached() belong to the connection and must not be finalised.
+ *
+ * Every statement call accepts a NULL statement (db_cached() failed) and
+ * fails cleanly, and a failed bind is remembered by the statement until its
+ * reset: the next step returns DB_ERROR.  So a query reads as statements in
+ * order, checked once at the step:
+ *
+ *     struct db_stmt *st = db_cached(db, "SELECT name FROM people WHERE id = ?");
+ *     db_bind_int(st, 1, id);
+ *     if (db_one(st) == 1)
+ *             db_col_copy(st, 0, name, sizeof(name));
+ *     db_reset(st);
  */
 #ifndef TURNOUT_DB_H
 #define TURNOUT_DB_H
@@ -41,14 +52,34 @@ void db_finalize(struct db_stmt *st);
  */
 struct db_stmt *db_cached(struct db *db, const char *sql);
 
-/* Binds are 1-based, like SQL placeholders; 0 or -1. */
+/* Binds are 1-based, like SQL placeholders; 0 or -1 (and the next step fails). */
 int db_bind_text(struct db_stmt *st, int i, const char *s, size_t n);
+/* A NUL-terminated string; NULL binds SQL NULL. */
+int db_bind_str(struct db_stmt *st, int i, const char *s);
+/* v, or SQL NULL when v is 0 (an optional reference to another row). */
+int db_bind_id(struct db_stmt *st, int i, long long v);
 int db_bind_int(struct db_stmt *st, int i, long long v);
 int db_bind_double(struct db_stmt *st, int i, double v);
 int db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 int db_bind_null(struct db_stmt *st, int i);
 enum db_step db_step(struct db_stmt *st);
+/* Ends the statement's run (releasing its read snapshot) and its binds. */
 void db_reset(struct db_stmt *st);
+
+/*
+ * One step of a statement run for its rows: 1 with a row to read (reset it
+ * when done), 0 when there is none or -1 on error (both already reset).
+ */
+int db_one(struct db_stmt *st);
+/* Runs a statement for its effect (rows it returns are read and dropped),
+ * then resets it: 0, or -1 on any error. */
+int db_done(struct db_stmt *st);
+/* db_done() that also says how many rows the statement returned (for an
+ * UPDATE … RETURNING whose effect must be checked): n >= 0, or -1. */
+long db_count(struct db_stmt *st);
+/* The first column of the first row as an integer, or dflt when there is
+ * no row or an error; always reset. */
+long long db_int_or(struct db_stmt *st, long long dflt);
 
 /* Columns are 0-based; text is NULL for SQL NULL and valid until the next step. */
 const char *db_col_text(struct db_stmt *st, int i);
@@ -56,6 +87,13 @@ long long db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);
 const void *db_col_blob(struct db_stmt *st, int i, size_t *len);
 int db_col_is_null(struct db_stmt *st, int i);
+/* Copies column i's text into out (len bytes, SQL NULL as ""): 0, or -1 when
+ * it was cut to fit. */
+int db_col_copy(struct db_stmt *st, int i, char *out, size_t len);
+
+/* For fault tests: the nth db_step() from now on this connection (1 = the
+ * next) fails as an I/O error would; 0 turns it off. */
+void db_fail_step(struct db *db, long nth);
 
 /* Applies the schema migrations not yet applied; 0 or -1 (err filled). */
 int db_migrate(struct db *db, char *err, size_t errlen);

@@ -4,6 +4,7 @@
  */
 #include "db/db.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 struct db {
 	sqlite3 *h;
+	long fail_in; /* db_fail_step(): steps left before one fails; 0 off */
 	struct {
 		const char *sql;
 		struct db_stmt *st;
@@ -24,6 +26,7 @@ struct db {
 struct db_stmt {
 	sqlite3_stmt *h;
 	struct db *db;
+	int bad_bind; /* a bind failed since the last reset: the next step fails */
 };
 
 int db_open(struct db **out, const char *path, int flags, char *err, size_t errlen)
@@ -109,6 +112,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 	struct db_stmt *st = xmalloc(sizeof(*st));
 	st->h = h;
 	st->db = db;
+	st->bad_bind = 0;
 	return st;
 }
 
@@ -144,33 +148,64 @@ struct db_stmt *db_cached(struct db *db, const char *sql)
 	return NULL;
 }
 
+/* Records a failed bind on the statement, for the next step to report. */
+static int bound(struct db_stmt *st, int rc)
+{
+	if (rc == SQLITE_OK)
+		return 0;
+	st->bad_bind = 1;
+	return -1;
+}
+
 int db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
 {
-	return sqlite3_bind_text(st->h, i, s, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+	if (!st)
+		return -1;
+	if (n > INT_MAX)
+		return bound(st, SQLITE_TOOBIG);
+	return bound(st, sqlite3_bind_text(st->h, i, s, (int)n, SQLITE_TRANSIENT));
+}
+
+int db_bind_str(struct db_stmt *st, int i, const char *s)
+{
+	return s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
 }
 
 int db_bind_int(struct db_stmt *st, int i, long long v)
 {
-	return sqlite3_bind_int64(st->h, i, v) == SQLITE_OK ? 0 : -1;
+	return st ? bound(st, sqlite3_bind_int64(st->h, i, v)) : -1;
+}
+
+int db_bind_id(struct db_stmt *st, int i, long long v)
+{
+	return v ? db_bind_int(st, i, v) : db_bind_null(st, i);
 }
 
 int db_bind_double(struct db_stmt *st, int i, double v)
 {
-	return sqlite3_bind_double(st->h, i, v) == SQLITE_OK ? 0 : -1;
+	return st ? bound(st, sqlite3_bind_double(st->h, i, v)) : -1;
 }
 
 int db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 {
-	return sqlite3_bind_blob(st->h, i, p, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+	if (!st)
+		return -1;
+	if (n > INT_MAX)
+		return bound(st, SQLITE_TOOBIG);
+	return bound(st, sqlite3_bind_blob(st->h, i, p, (int)n, SQLITE_TRANSIENT));
 }
 
 int db_bind_null(struct db_stmt *st, int i)
 {
-	return sqlite3_bind_null(st->h, i) == SQLITE_OK ? 0 : -1;
+	return st ? bound(st, sqlite3_bind_null(st->h, i)) : -1;
 }
 
 enum db_step db_step(struct db_stmt *st)
 {
+	if (!st || st->bad_bind)
+		return DB_ERROR;
+	if (st->db->fail_in && --st->db->fail_in == 0)
+		return DB_ERROR;
 	int rc = sqlite3_step(st->h);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -181,8 +216,47 @@ enum db_step db_step(struct db_stmt *st)
 
 void db_reset(struct db_stmt *st)
 {
+	if (!st)
+		return;
 	sqlite3_reset(st->h);
 	sqlite3_clear_bindings(st->h);
+	st->bad_bind = 0;
+}
+
+void db_fail_step(struct db *db, long nth)
+{
+	db->fail_in = nth > 0 ? nth : 0;
+}
+
+int db_one(struct db_stmt *st)
+{
+	enum db_step rc = db_step(st);
+	if (rc == DB_ROW)
+		return 1;
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+long db_count(struct db_stmt *st)
+{
+	long n = 0;
+	enum db_step rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		n++;
+	db_reset(st);
+	return rc == DB_DONE ? n : -1;
+}
+
+int db_done(struct db_stmt *st)
+{
+	return db_count(st) < 0 ? -1 : 0;
+}
+
+long long db_int_or(struct db_stmt *st, long long dflt)
+{
+	long long v = db_step(st) == DB_ROW ? db_col_int(st, 0) : dflt;
+	db_reset(st);
+	return v;
 }
 
 const char *db_col_text(struct db_stmt *st, int i)
@@ -210,4 +284,11 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
 int db_col_is_null(struct db_stmt *st, int i)
 {
 	return sqlite3_column_type(st->h, i) == SQLITE_NULL;
+}
+
+int db_col_copy(struct db_stmt *st, int i, char *out, size_t len)
+{
+	const char *s = db_col_text(st, i);
+	int n = snprintf(out, len, "%s", s ? s : "");
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

@@ -84,11 +84,104 @@ static void transactions_and_migrations(void **state)
 	unlink(path);
 }
 
+/* The one-line helpers: NULL statements fail cleanly, a failed bind fails
+ * the step, and every helper leaves its statement reset. */
+static void one_line_helpers(void **state)
+{
+	struct db *db = open_fresh();
+	char name[8];
+	(void)state;
+	assert_int_equal(db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT,"
+				     " ref INTEGER)"),
+			 0);
+	/* NULL statement: every call fails, none crashes */
+	struct db_stmt *none = db_cached(db, "SELECT nonsense FROM nowhere");
+	assert_null(none);
+	assert_int_equal(db_bind_str(none, 1, "x"), -1);
+	assert_int_equal(db_bind_int(none, 1, 1), -1);
+	assert_int_equal(db_one(none), -1);
+	assert_int_equal(db_done(none), -1);
+	assert_int_equal(db_count(none), -1);
+	assert_int_equal(db_int_or(none, 42), 42);
+	db_reset(none);
+
+	struct db_stmt *ins = db_cached(db, "INSERT INTO t (name, ref) VALUES (?, ?)");
+	db_bind_str(ins, 1, "Ada");
+	db_bind_id(ins, 2, 0);
+	assert_int_equal(db_done(ins), 0);
+	db_bind_str(ins, 1, NULL);
+	db_bind_id(ins, 2, 1);
+	assert_int_equal(db_done(ins), 0);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM t WHERE ref IS NULL"), -1),
+			 1);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM t WHERE name IS NULL"), -1),
+			 1);
+	/* a bind out of range is remembered: the step fails and nothing is written */
+	assert_int_equal(db_bind_str(ins, 1, "Bob"), 0);
+	assert_int_equal(db_bind_int(ins, 9, 1), -1);
+	assert_int_equal(db_done(ins), -1);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM t"), -1), 2);
+	/* and forgotten at the reset */
+	db_bind_str(ins, 1, "Cy");
+	assert_int_equal(db_done(ins), 0);
+
+	struct db_stmt *get = db_cached(db, "SELECT name FROM t WHERE id = ?");
+	db_bind_int(get, 1, 1);
+	assert_int_equal(db_one(get), 1);
+	assert_int_equal(db_col_copy(get, 0, name, sizeof(name)), 0);
+	assert_string_equal(name, "Ada");
+	db_reset(get);
+	db_bind_int(get, 1, 2); /* NULL name copies as "" */
+	assert_int_equal(db_one(get), 1);
+	assert_int_equal(db_col_copy(get, 0, name, sizeof(name)), 0);
+	assert_string_equal(name, "");
+	db_reset(get);
+	db_bind_int(get, 1, 99);
+	assert_int_equal(db_one(get), 0);
+	/* a copy cut to fit says so */
+	struct db_stmt *lit = db_cached(db, "SELECT 'a longer name'");
+	assert_int_equal(db_one(lit), 1);
+	assert_int_equal(db_col_copy(lit, 0, name, sizeof(name)), -1);
+	assert_string_equal(name, "a longe");
+	db_reset(lit);
+	/* RETURNING rows counted: the effect of a conditional UPDATE is checked */
+	struct db_stmt *upd = db_cached(db, "UPDATE t SET ref = 7 WHERE ref IS NULL RETURNING id");
+	assert_int_equal(db_count(upd), 2);
+	assert_int_equal(db_count(upd), 0);
+	/* a reset statement holds no read snapshot: another connection writes freely */
+	struct db *other;
+	char err[256];
+	assert_int_equal(db_open(&other, path, 0, err, sizeof(err)), 0);
+	db_bind_int(get, 1, 1);
+	assert_int_equal(db_one(get), 1);
+	db_reset(get);
+	assert_int_equal(db_exec(other, "INSERT INTO t (name) VALUES ('Di')"), 0);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM t"), -1), 4);
+	db_close(other);
+	db_close(db);
+	unlink(path);
+}
+
+/* db_fail_step(): the nth step fails once, then steps work again. */
+static void injected_faults(void **state)
+{
+	struct db *db = open_fresh();
+	(void)state;
+	db_fail_step(db, 2);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT 1"), -1), 1);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT 2"), -1), -1);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT 3"), -1), 3);
+	db_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(many_cached_statements),
 		cmocka_unit_test(transactions_and_migrations),
+		cmocka_unit_test(one_line_helpers),
+		cmocka_unit_test(injected_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
