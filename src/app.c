@@ -258,8 +258,7 @@ void app_tell(struct http_request *req, struct db *db, long person, const char *
 	struct app *app = req->app;
 	struct db_stmt *st = db_cached(db, "SELECT name, email FROM people WHERE id = ?");
 	if (!st || db_bind_int(st, 1, person) || db_step(st) != DB_ROW) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		return;
 	}
 	struct buf t, h;

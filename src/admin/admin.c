@@ -63,8 +63,7 @@ long retention_days(struct db *db, long env_default)
 		if (v && num_parse_long(v, strlen(v), 0, 36500, &x) == 0)
 			days = x;
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return days;
 }
 
@@ -186,8 +185,7 @@ static void set_admin(struct http_request *req, struct http_response *res)
 	    (!on && session_end_all(db, id)) ||
 	    audit_write(db, w.actor.id, on ? "role.admin_granted" : "role.admin_removed", id, NULL) ||
 	    db_commit(db)) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		db_rollback(db);
 		page_message(req, res, 500, "Sorry", "The role could not be changed.", &w);
 		return;
@@ -280,11 +278,10 @@ static void create_group(struct http_request *req, struct http_response *res)
 	}
 	for (size_t i = 0; !bad && i < ncodes; i++) {
 		db_reset(seat);
-		bad = db_bind_int(seat, 1, gid) || db_bind_text(seat, 2, codes[i], strlen(codes[i])) ||
+		bad = db_bind_int(seat, 1, gid) || db_bind_str(seat, 2, codes[i]) ||
 		      db_step(seat) != DB_DONE;
 	}
-	if (seat)
-		db_reset(seat);
+	db_reset(seat);
 	if (bad || audit_write(db, w.actor.id, "group.create", 0,
 			       arena_printf(&req->arena, "group %ld", gid)) ||
 	    db_commit(db)) {
@@ -317,9 +314,8 @@ static void set_retention(struct http_request *req, struct http_response *res)
 					   " DO UPDATE SET value = excluded.value");
 	char text[24];
 	snprintf(text, sizeof(text), "%ld", days);
-	if (!st || db_bind_text(st, 1, text, strlen(text)) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+	if (!st || db_bind_str(st, 1, text) || db_step(st) != DB_DONE) {
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The setting could not be saved.", &w);
 		return;
 	}
@@ -358,8 +354,7 @@ static void create_token(struct http_request *req, struct http_response *res)
 	if (!st || db_bind_text(st, 1, name, n) || db_bind_text(st, 2, hash, TOKEN_HASH_LEN) ||
 	    db_bind_int(st, 3, scopes) || db_bind_int(st, 4, w.actor.id) ||
 	    db_bind_int(st, 5, (long long)time(NULL)) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The token could not be created.", &w);
 		return;
 	}
@@ -384,8 +379,7 @@ static void revoke_token(struct http_request *req, struct http_response *res)
 					   " AND revoked_at IS NULL");
 	if (!id || !st || db_bind_int(st, 1, (long long)time(NULL)) || db_bind_int(st, 2, id) ||
 	    db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 400, "Not revoked", "No such token.", &w);
 		return;
 	}

@@ -13,9 +13,9 @@ int audit_write(struct db *db, long actor, const char *action, long subject, con
 		return -1;
 	rc = db_bind_int(st, 1, (long long)time(NULL)) ||
 	     (actor ? db_bind_int(st, 2, actor) : db_bind_null(st, 2)) ||
-	     db_bind_text(st, 3, action, strlen(action)) ||
+	     db_bind_str(st, 3, action) ||
 	     (subject ? db_bind_int(st, 4, subject) : db_bind_null(st, 4)) ||
-	     (detail ? db_bind_text(st, 5, detail, strlen(detail)) : db_bind_null(st, 5)) ||
+	     (detail ? db_bind_str(st, 5, detail) : db_bind_null(st, 5)) ||
 	     db_step(st) != DB_DONE;
 	db_reset(st);
 	return rc ? -1 : 0;

@@ -92,7 +92,7 @@ int session_end(struct db *db, const char *hash)
 
 	if (!st)
 		return -1;
-	rc = db_bind_text(st, 1, hash, strlen(hash)) || db_step(st) != DB_DONE;
+	rc = db_bind_str(st, 1, hash) || db_step(st) != DB_DONE;
 	db_reset(st);
 	return rc ? -1 : 0;
 }

@@ -162,8 +162,8 @@ static void create(struct http_request *req, struct http_response *res)
 					    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	struct db_stmt *seat = db_cached(db, "INSERT OR IGNORE INTO campaign_seats VALUES (?, ?)");
 	long cid = 0;
-	int bad = !ins || !seat || db_begin(db) || db_bind_text(ins, 1, name, strlen(name)) ||
-		  (opp && *opp ? db_bind_text(ins, 2, opp, strlen(opp)) : db_bind_null(ins, 2)) ||
+	int bad = !ins || !seat || db_begin(db) || db_bind_str(ins, 1, name) ||
+		  (opp && *opp ? db_bind_str(ins, 2, opp) : db_bind_null(ins, 2)) ||
 		  db_bind_int(ins, 3, goal) || db_bind_int(ins, 4, prio) || db_bind_int(ins, 5, deadline) ||
 		  db_bind_int(ins, 6, w.actor.id) || db_bind_int(ins, 7, (long long)time(NULL)) ||
 		  db_step(ins) != DB_ROW;
@@ -172,15 +172,13 @@ static void create(struct http_request *req, struct http_response *res)
 		while (db_step(ins) == DB_ROW)
 			;
 	}
-	if (ins)
-		db_reset(ins);
+	db_reset(ins);
 	for (size_t i = 0; !bad && i < n; i++) {
 		db_reset(seat);
-		bad = db_bind_int(seat, 1, cid) || db_bind_text(seat, 2, codes[i], strlen(codes[i])) ||
+		bad = db_bind_int(seat, 1, cid) || db_bind_str(seat, 2, codes[i]) ||
 		      db_step(seat) != DB_DONE;
 	}
-	if (seat)
-		db_reset(seat);
+	db_reset(seat);
 	if (bad || audit_write(db, w.actor.id, "campaign.create", 0,
 			       arena_printf(&req->arena, "campaign %ld", cid)) ||
 	    db_commit(db)) {

@@ -24,11 +24,10 @@ static double pledged_in(struct db *db, const char *seat)
 					   " AND e.status = 'published' AND e.starts_at > ?"
 					   " AND g.status = 'going'");
 	double h = 0;
-	if (st && db_bind_text(st, 1, seat, strlen(seat)) == 0 &&
+	if (st && db_bind_str(st, 1, seat) == 0 &&
 	    db_bind_int(st, 2, (long long)time(NULL)) == 0 && db_step(st) == DB_ROW)
 		h = db_col_double(st, 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return h;
 }
 
@@ -48,8 +47,7 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 	struct target t = { 0, 0, 0 };
 	if (org && db_bind_int(org, 1, w.actor.id) == 0 && db_step(org) == DB_ROW)
 		t.organiser = db_col_int(org, 0) > 0;
-	if (org)
-		db_reset(org);
+	db_reset(org);
 	if (!policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t)) {
 		page_message(req, res, 403, "Organisers only",
 			     "The coverage view is for organisers and admins, signed in with password"
@@ -67,7 +65,7 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 		double needed = 0;
 		long targets = 0;
 		db_reset(goal);
-		if (db_bind_text(goal, 1, r->seat->code, strlen(r->seat->code)) == 0 &&
+		if (db_bind_str(goal, 1, r->seat->code) == 0 &&
 		    db_bind_int(goal, 2, (long long)time(NULL)) == 0 && db_step(goal) == DB_ROW) {
 			needed = db_col_double(goal, 0);
 			targets = (long)db_col_int(goal, 1);
@@ -91,8 +89,7 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 						      (json_int_t)(pledged + 0.5), "coverage_pct",
 						      (json_int_t)(cov * 100 + 0.5)));
 	}
-	if (goal)
-		db_reset(goal);
+	db_reset(goal);
 	struct buf svg;
 	buf_init(&svg, 4u << 20);
 	map_svg_coverage(&svg, &app->seats, marks, n);

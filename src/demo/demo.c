@@ -135,8 +135,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	}
 	st = db_prepare(db, "UPDATE people SET password_hash = ?, totp_secret = ?, totp_enabled = 1"
 			    " WHERE id = ?");
-	if (!st || db_bind_text(st, 1, hash, strlen(hash)) ||
-	    db_bind_text(st, 2, secret, strlen(secret)) || db_bind_int(st, 3, p.id) ||
+	if (!st || db_bind_str(st, 1, hash) ||
+	    db_bind_str(st, 2, secret) || db_bind_int(st, 3, p.id) ||
 	    db_step(st) != DB_DONE)
 		goto fail;
 	db_finalize(st);
@@ -151,7 +151,7 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 		struct db_stmt *g = db_prepare(db, "INSERT INTO local_groups (name, created_at)"
 						   " VALUES (?, ?) RETURNING id");
 		long gid = 0;
-		if (!g || db_bind_text(g, 1, gname, strlen(gname)) ||
+		if (!g || db_bind_str(g, 1, gname) ||
 		    db_bind_int(g, 2, (long long)time(NULL)) || db_step(g) != DB_ROW) {
 			db_finalize(g);
 			goto fail;
@@ -165,7 +165,7 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 		    db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
 				   " joined_at) VALUES (?, ?, 'organiser', ?)");
 		int bad = !g || !m || db_bind_int(g, 1, gid) ||
-			  db_bind_text(g, 2, spots[i].seat, strlen(spots[i].seat)) ||
+			  db_bind_str(g, 2, spots[i].seat) ||
 			  db_step(g) != DB_DONE || db_bind_int(m, 1, gid) ||
 			  db_bind_int(m, 2, p.id) || db_bind_int(m, 3, (long long)time(NULL)) ||
 			  db_step(m) != DB_DONE;

@@ -109,16 +109,16 @@ int event_create(struct db *db, struct event *e)
 
 	if (!ins || !slot || db_begin(db))
 		return -1;
-	bad = db_bind_text(ins, 1, e->type, strlen(e->type)) ||
-	      db_bind_text(ins, 2, e->title, strlen(e->title)) ||
-	      db_bind_text(ins, 3, e->description, strlen(e->description)) ||
-	      db_bind_text(ins, 4, e->seat, strlen(e->seat)) ||
+	bad = db_bind_str(ins, 1, e->type) ||
+	      db_bind_str(ins, 2, e->title) ||
+	      db_bind_str(ins, 3, e->description) ||
+	      db_bind_str(ins, 4, e->seat) ||
 	      (e->group_id ? db_bind_int(ins, 5, e->group_id) : db_bind_null(ins, 5)) ||
-	      db_bind_text(ins, 6, e->postcode, strlen(e->postcode)) ||
+	      db_bind_str(ins, 6, e->postcode) ||
 	      db_bind_double(ins, 7, e->lat) || db_bind_double(ins, 8, e->lon) ||
-	      db_bind_text(ins, 9, e->address, strlen(e->address)) ||
+	      db_bind_str(ins, 9, e->address) ||
 	      db_bind_int(ins, 10, e->address_private) ||
-	      db_bind_text(ins, 11, e->access_notes, strlen(e->access_notes)) ||
+	      db_bind_str(ins, 11, e->access_notes) ||
 	      db_bind_int(ins, 12, e->starts_at) || db_bind_int(ins, 13, e->ends_at) ||
 	      (e->created_by ? db_bind_int(ins, 14, e->created_by) : db_bind_null(ins, 14)) ||
 	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
@@ -230,7 +230,7 @@ json_t *events_in_seats(struct db *db, const char *const *seats, size_t nseats, 
 		return out;
 	for (size_t i = 0; i < nseats; i++) {
 		db_reset(st);
-		if (db_bind_text(st, 1, seats[i], strlen(seats[i])) ||
+		if (db_bind_str(st, 1, seats[i]) ||
 		    db_bind_int(st, 2, (long long)time(NULL)) || db_bind_int(st, 3, (long long)limit))
 			break;
 		while (db_step(st) == DB_ROW) {

@@ -199,8 +199,8 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
 					   " ORDER BY e.starts_at LIMIT 500");
 	if (!st || db_bind_int(st, 1, from) || db_bind_int(st, 2, to) ||
-	    db_bind_text(st, 3, seat, strlen(seat)) || db_bind_text(st, 4, seat, strlen(seat)) ||
-	    db_bind_text(st, 5, type, strlen(type)) || db_bind_text(st, 6, type, strlen(type)))
+	    db_bind_str(st, 3, seat) || db_bind_str(st, 4, seat) ||
+	    db_bind_str(st, 5, type) || db_bind_str(st, 6, type))
 		return out;
 	while (db_step(st) == DB_ROW) {
 		long free_places = (long)db_col_int(st, 8);
@@ -484,8 +484,7 @@ static void release_hold(struct http_request *req, struct http_response *res, en
 		return;
 	struct db_stmt *st = db_cached(db, sql);
 	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The session could not be published.", &w);
 		return;
 	}
@@ -567,8 +566,7 @@ static void tell_promoted(struct http_request *req, struct db *db, long signup_i
 					   " JOIN slots s ON s.id = g.slot_id JOIN events e"
 					   " ON e.id = s.event_id WHERE g.id = ?");
 	if (!st || db_bind_int(st, 1, signup_id) || db_step(st) != DB_ROW) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		return;
 	}
 	struct buf text, html;
@@ -713,11 +711,10 @@ static void signup(struct http_request *req, struct http_response *res)
 	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
 					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, slot) ||
-	    db_bind_text(st, 3, g.name, strlen(g.name)) || db_bind_text(st, 4, g.email, strlen(g.email)) ||
-	    (*g.phone ? db_bind_text(st, 5, g.phone, strlen(g.phone)) : db_bind_null(st, 5)) ||
+	    db_bind_str(st, 3, g.name) || db_bind_str(st, 4, g.email) ||
+	    (*g.phone ? db_bind_str(st, 5, g.phone) : db_bind_null(st, 5)) ||
 	    db_bind_int(st, 6, (long long)time(NULL) + GUEST_LINK_TTL_S) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "That could not be saved. Please try again.", &w);
 		return;
 	}
@@ -874,8 +871,7 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 		    db_step(st) == DB_ROW;
 	if (found)
 		snprintf(p->job.cancel_hash, sizeof(p->job.cancel_hash), "%s", db_col_text(st, 0));
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (!found) {
 		page_message(req, res, 404, "Not found", "You have no place at this session to cancel.", &w);
 		return;
@@ -968,10 +964,8 @@ static void attendance(struct http_request *req, struct http_response *res)
 		bad = db_bind_int(mark, 1, id) || db_bind_int(mark, 2, e.id) || db_step(mark) != DB_DONE;
 		marked++;
 	}
-	if (clear)
-		db_reset(clear);
-	if (mark)
-		db_reset(mark);
+	db_reset(clear);
+	db_reset(mark);
 	if (bad || audit_write(db, w.actor.id, "event.attendance", 0,
 			       arena_printf(&req->arena, "event %ld: %ld attended", e.id, marked)) ||
 	    db_commit(db)) {
@@ -1082,16 +1076,14 @@ static void edit_event(struct http_request *req, struct http_response *res)
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (!up || !sl || db_begin(db) || db_bind_int(up, 1, moved.starts_at) ||
 	    db_bind_int(up, 2, moved.ends_at) ||
-	    db_bind_text(up, 3, moved.postcode, strlen(moved.postcode)) ||
-	    db_bind_text(up, 4, moved.seat, strlen(moved.seat)) || db_bind_double(up, 5, moved.lat) ||
+	    db_bind_str(up, 3, moved.postcode) ||
+	    db_bind_str(up, 4, moved.seat) || db_bind_double(up, 5, moved.lat) ||
 	    db_bind_double(up, 6, moved.lon) ||
-	    db_bind_text(up, 7, moved.address, strlen(moved.address)) || db_bind_int(up, 8, e.id) ||
+	    db_bind_str(up, 7, moved.address) || db_bind_int(up, 8, e.id) ||
 	    db_step(up) != DB_DONE || db_bind_int(sl, 1, shift) || db_bind_int(sl, 2, shift) ||
 	    db_bind_int(sl, 3, e.id) || db_step(sl) != DB_DONE || db_commit(db)) {
-		if (up)
-			db_reset(up);
-		if (sl)
-			db_reset(sl);
+		db_reset(up);
+		db_reset(sl);
 		db_rollback(db);
 		page_message(req, res, 500, "Sorry", "The change could not be saved.", &w);
 		return;
@@ -1126,8 +1118,7 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
 					   " AND status = 'published'");
 	if (!up || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
-		if (up)
-			db_reset(up);
+		db_reset(up);
 		page_message(req, res, 500, "Sorry", "The session could not be cancelled.", &w);
 		return;
 	}
@@ -1160,8 +1151,7 @@ static void feed_create(struct http_request *req, struct http_response *res)
 	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");
 	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, w.actor.id) ||
 	    db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The feed could not be made.", &w);
 		return;
 	}
@@ -1212,8 +1202,7 @@ static void feed(struct http_request *req, struct http_response *res)
 	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
 	if (!st || !known || db_bind_text(known, 1, hash, TOKEN_HASH_LEN) || db_step(known) != DB_ROW ||
 	    db_col_int(known, 0) != 1) {
-		if (known)
-			db_reset(known);
+		db_reset(known);
 		http_error(res, 404, "Resource not found");
 		return;
 	}

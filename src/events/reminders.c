@@ -35,7 +35,7 @@ long reminders_run(struct app *app, struct db *db)
 	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
 		db_reset(due);
 		if (db_bind_int(due, 1, now + windows[w].from) || db_bind_int(due, 2, now + windows[w].to) ||
-		    db_bind_text(due, 3, windows[w].kind, strlen(windows[w].kind)))
+		    db_bind_str(due, 3, windows[w].kind))
 			return -1;
 		while (db_step(due) == DB_ROW) {
 			long id = (long)db_col_int(due, 0);
@@ -66,7 +66,7 @@ long reminders_run(struct app *app, struct db *db)
 			 * and the resend replaces the same message */
 			db_reset(mark);
 			if (db_bind_int(mark, 1, id) == 0 &&
-			    db_bind_text(mark, 2, windows[w].kind, strlen(windows[w].kind)) == 0 &&
+			    db_bind_str(mark, 2, windows[w].kind) == 0 &&
 			    db_bind_int(mark, 3, now) == 0 && db_step(mark) == DB_DONE)
 				sent++;
 		}

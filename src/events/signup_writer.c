@@ -29,8 +29,7 @@ static int bump(struct db *db, long slot, int delta)
 	struct db_stmt *st = db_cached(db, "UPDATE slots SET going = going + ? WHERE id = ?");
 	int rc = !st || db_bind_int(st, 1, delta) || db_bind_int(st, 2, slot) ||
 		 db_step(st) != DB_DONE;
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return rc ? -1 : 0;
 }
 
@@ -58,7 +57,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		return 0;
 	}
 	/* idempotent: the same address signing up twice is one sign-up */
-	if (db_bind_int(find, 1, j->slot_id) || db_bind_text(find, 2, j->email, strlen(j->email)))
+	if (db_bind_int(find, 1, j->slot_id) || db_bind_str(find, 2, j->email))
 		return -1;
 	if (db_step(find) == DB_ROW) {
 		long id = (long)db_col_int(find, 0);
@@ -74,7 +73,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		/* signing up again after cancelling takes a place if one is free */
 		const char *now = going < capacity ? "going" : "waitlist";
 		j->result = going < capacity ? RES_GOING : RES_WAITLIST;
-		int rc = db_bind_text(revive, 1, now, strlen(now)) || db_bind_int(revive, 2, id) ||
+		int rc = db_bind_str(revive, 1, now) || db_bind_int(revive, 2, id) ||
 			 db_step(revive) != DB_DONE ||
 			 (j->result == RES_GOING && bump(db, j->slot_id, 1));
 		db_reset(revive);
@@ -87,13 +86,13 @@ static int apply_signup(struct db *db, struct signup_job *j)
 	token_hash(j->cancel_token, TOKEN_LEN, hash);
 	int rc = db_bind_int(ins, 1, j->slot_id) ||
 		 (j->person_id ? db_bind_int(ins, 2, j->person_id) : db_bind_null(ins, 2)) ||
-		 db_bind_text(ins, 3, j->name, strlen(j->name)) ||
-		 db_bind_text(ins, 4, j->email, strlen(j->email)) ||
-		 (*j->phone ? db_bind_text(ins, 5, j->phone, strlen(j->phone)) : db_bind_null(ins, 5)) ||
-		 db_bind_text(ins, 6, status, strlen(status)) ||
+		 db_bind_str(ins, 3, j->name) ||
+		 db_bind_str(ins, 4, j->email) ||
+		 (*j->phone ? db_bind_str(ins, 5, j->phone) : db_bind_null(ins, 5)) ||
+		 db_bind_str(ins, 6, status) ||
 		 db_bind_text(ins, 7, hash, TOKEN_HASH_LEN) ||
 		 db_bind_int(ins, 8, (long long)time(NULL)) ||
-		 (*j->travel ? db_bind_text(ins, 9, j->travel, strlen(j->travel)) : db_bind_null(ins, 9)) ||
+		 (*j->travel ? db_bind_str(ins, 9, j->travel) : db_bind_null(ins, 9)) ||
 		 db_step(ins) != DB_ROW;
 	if (!rc) {
 		j->signup_id = (long)db_col_int(ins, 0);

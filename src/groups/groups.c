@@ -74,7 +74,7 @@ int group_set_role(struct db *db, long group_id, long person_id, enum group_role
 			return -1;
 		const char *r = role == ROLE_ORGANISER ? "organiser" : "member";
 		rc = db_bind_int(st, 1, group_id) || db_bind_int(st, 2, person_id) ||
-		     db_bind_text(st, 3, r, strlen(r)) || db_bind_int(st, 4, (long long)time(NULL)) ||
+		     db_bind_str(st, 3, r) || db_bind_int(st, 4, (long long)time(NULL)) ||
 		     db_step(st) != DB_DONE;
 	}
 	db_reset(st);

@@ -182,12 +182,12 @@ static int load_set(struct import *imp, struct bset *set, const char *file,
 		const struct geo_bbox *bb = &set->shapes[i].bbox;
 		outline_blob(&set->shapes[i], &blob);
 		db_reset(st);
-		int bad = !gtext || blob.overflow || db_bind_text(st, 1, code, strlen(code)) ||
-			  db_bind_int(st, 2, set->year) || db_bind_text(st, 3, name, strlen(name)) ||
+		int bad = !gtext || blob.overflow || db_bind_str(st, 1, code) ||
+			  db_bind_int(st, 2, set->year) || db_bind_str(st, 3, name) ||
 			  db_bind_double(st, 4, clat) || db_bind_double(st, 5, clon) ||
 			  db_bind_double(st, 6, bb->minx) || db_bind_double(st, 7, bb->miny) ||
 			  db_bind_double(st, 8, bb->maxx) || db_bind_double(st, 9, bb->maxy) ||
-			  db_bind_text(st, 10, gtext, strlen(gtext)) ||
+			  db_bind_str(st, 10, gtext) ||
 			  db_bind_blob(st, 11, blob.p, blob.len) || db_step(st) != DB_DONE;
 		free(gtext);
 		if (bad) {

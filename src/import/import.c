@@ -132,8 +132,8 @@ static int write_meta(struct import *imp)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		snprintf(v, sizeof(v), "%ld", rows[i].v);
 		db_reset(st);
-		if (db_bind_text(st, 1, rows[i].k, strlen(rows[i].k)) ||
-		    db_bind_text(st, 2, v, strlen(v)) || db_step(st) != DB_DONE)
+		if (db_bind_str(st, 1, rows[i].k) ||
+		    db_bind_str(st, 2, v) || db_step(st) != DB_DONE)
 			goto done;
 	}
 	db_reset(st);

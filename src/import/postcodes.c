@@ -220,7 +220,7 @@ static int load_area(struct import *imp, const char *path, struct pc_map *m,
 		}
 
 		db_reset(st);
-		int bad = db_bind_text(st, 1, pc.compact, strlen(pc.compact)) ||
+		int bad = db_bind_str(st, 1, pc.compact) ||
 			  db_bind_int(st, 2, quality);
 		if (positioned)
 			bad = bad || db_bind_int(st, 3, east) || db_bind_int(st, 4, north) ||
@@ -374,7 +374,7 @@ static int load_districts(struct import *imp, struct outcodes *oc)
 			jw_arr_end(&w);
 		}
 		db_reset(st);
-		if (db_bind_text(st, 1, outcode, strlen(outcode)) ||
+		if (db_bind_str(st, 1, outcode) ||
 		    (positioned ? db_bind_double(st, 2, lat) : db_bind_null(st, 2)) ||
 		    (positioned ? db_bind_double(st, 3, lon) : db_bind_null(st, 3)) ||
 		    (east ? db_bind_int(st, 4, east) : db_bind_null(st, 4)) ||

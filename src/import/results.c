@@ -196,7 +196,7 @@ static int load_file(struct import *imp, const struct election_file *ef)
 		    db_bind_int(ins, 5, electorate) || db_bind_int(ins, 6, valid) ||
 		    (invalid >= 0 ? db_bind_int(ins, 7, invalid) : db_bind_null(ins, 7)) ||
 		    db_bind_int(ins, 8, majority) || bind_opt(ins, 9, &r, c.result) ||
-		    (have_member && ml > 0 ? db_bind_text(ins, 10, member, strlen(member))
+		    (have_member && ml > 0 ? db_bind_str(ins, 10, member)
 					   : db_bind_null(ins, 10)) ||
 		    bind_opt(ins, 11, &r, c.region) || bind_opt(ins, 12, &r, c.country) ||
 		    db_bind_int(ins, 13, set->year) || db_step(ins) != DB_DONE) {
@@ -225,7 +225,7 @@ static int load_file(struct import *imp, const struct election_file *ef)
 				continue;
 			db_reset(vote);
 			if (db_bind_int(vote, 1, ef->year) || db_bind_text(vote, 2, code, code_len) ||
-			    db_bind_text(vote, 3, c.party_code[p], strlen(c.party_code[p])) ||
+			    db_bind_str(vote, 3, c.party_code[p]) ||
 			    db_bind_int(vote, 4, votes) || db_step(vote) != DB_DONE) {
 				import_fail(imp, path, r.line, "%s", db_errmsg(imp->db));
 				goto done;

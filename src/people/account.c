@@ -305,8 +305,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 		struct db_stmt *st = db_cached(db, "SELECT password_hash FROM people WHERE id = ?");
 		if (st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
 			snprintf(hash, sizeof(hash), "%s", db_col_text(st, 0));
-		if (st)
-			db_reset(st);
+		db_reset(st);
 	}
 	/* the same argon2id work whether or not the account exists */
 	int ok = password_verify(hash, pw);
@@ -399,10 +398,8 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 			ok = up && n && db_bind_int(up, 1, step) == 0 && db_bind_int(up, 2, pid) == 0 &&
 			     db_bind_int(up, 3, step) == 0 && db_step(up) == DB_DONE &&
 			     db_step(n) == DB_ROW && db_col_int(n, 0) == 1;
-			if (up)
-				db_reset(up);
-			if (n)
-				db_reset(n);
+			db_reset(up);
+			db_reset(n);
 		} else if (strlen(code) == 9) {
 			ok = use_recovery_code(db, pid, code);
 			if (ok)
@@ -458,7 +455,7 @@ static json_t *suggestions(struct db *db, const struct person *p)
 					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
 					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
 					   " ORDER BY g.name");
-	if (!st || db_bind_text(st, 1, r.pcon2024, strlen(r.pcon2024)) || db_bind_int(st, 2, p->id))
+	if (!st || db_bind_str(st, 1, r.pcon2024) || db_bind_int(st, 2, p->id))
 		return out;
 	while (db_step(st) == DB_ROW)
 		json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 0),
@@ -618,8 +615,7 @@ static void security_page_with(struct http_request *req, struct http_response *r
 	}
 	if (st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
 		snprintf(secret, sizeof(secret), "%s", db_col_text(st, 0));
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	json_t *ctx = json_pack("{s:s, s:b, s:b, s:b, s:s*, s:s*}", "title", "Password and codes",
 				"has_password", p.has_password, "totp_enabled", p.totp_enabled,
 				"strong", w->actor.strong, "pending_secret", *secret ? secret : NULL,
@@ -673,8 +669,7 @@ static void set_password(struct http_request *req, struct http_response *res)
 		int ok = 0;
 		if (cur && st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
 			ok = password_verify(db_col_text(st, 0), cur) == 1;
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		if (!ok)
 			why = "Your current password is not right.";
 	}
@@ -683,10 +678,9 @@ static void set_password(struct http_request *req, struct http_response *res)
 		return;
 	}
 	struct db_stmt *up = db_cached(db, "UPDATE people SET password_hash = ? WHERE id = ?");
-	if (password_hash(pw, hash) || !up || db_bind_text(up, 1, hash, strlen(hash)) ||
+	if (password_hash(pw, hash) || !up || db_bind_str(up, 1, hash) ||
 	    db_bind_int(up, 2, p.id) || db_step(up) != DB_DONE) {
-		if (up)
-			db_reset(up);
+		db_reset(up);
 		security_page_with(req, res, &w, db, 503, "Please try again in a moment.", NULL);
 		return;
 	}
@@ -708,10 +702,9 @@ static void totp_start(struct http_request *req, struct http_response *res)
 	totp_new_secret(secret);
 	struct db_stmt *up = db_cached(db, "UPDATE people SET totp_secret = ? WHERE id = ?"
 					   " AND totp_enabled = 0");
-	if (!*secret || !up || db_bind_text(up, 1, secret, strlen(secret)) ||
+	if (!*secret || !up || db_bind_str(up, 1, secret) ||
 	    db_bind_int(up, 2, w.actor.id) || db_step(up) != DB_DONE) {
-		if (up)
-			db_reset(up);
+		db_reset(up);
 		security_page_with(req, res, &w, db, 500, "Please try again.", NULL);
 		return;
 	}
@@ -734,8 +727,7 @@ static void totp_confirm(struct http_request *req, struct http_response *res)
 					   " AND totp_enabled = 0 AND totp_secret IS NOT NULL");
 	if (code && st && db_bind_int(st, 1, w.actor.id) == 0 && db_step(st) == DB_ROW)
 		step = totp_check(db_col_text(st, 0), code, time(NULL), 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (step < 0) {
 		security_page_with(req, res, &w, db, 400,
 				   "That code is not right. Check the time on your phone.", NULL);
@@ -763,12 +755,9 @@ static void totp_confirm(struct http_request *req, struct http_response *res)
 		      db_step(ins) != DB_DONE;
 		json_array_append_new(codes, json_string(code9));
 	}
-	if (up)
-		db_reset(up);
-	if (del)
-		db_reset(del);
-	if (ins)
-		db_reset(ins);
+	db_reset(up);
+	db_reset(del);
+	db_reset(ins);
 	if (bad || db_commit(db)) {
 		db_rollback(db);
 		json_decref(codes);

@@ -124,14 +124,14 @@ int person_by_id(struct db *db, long id, struct person *out)
 int person_by_email(struct db *db, const char *email, struct person *out)
 {
 	struct db_stmt *st = db_cached(db, "SELECT " PERSON_COLS " FROM people WHERE email = ?");
-	if (!st || db_bind_text(st, 1, email, strlen(email)))
+	if (!st || db_bind_str(st, 1, email))
 		return -1;
 	return one(st, out);
 }
 
 static int bind_opt(struct db_stmt *st, int i, const char *s)
 {
-	return *s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
+	return *s ? db_bind_str(st, i, s) : db_bind_null(st, i);
 }
 
 int person_create(struct db *db, struct person *p)
@@ -144,13 +144,13 @@ int person_create(struct db *db, struct person *p)
 
 	if (!st || !id)
 		return -1;
-	if (db_bind_text(st, 1, p->name, strlen(p->name)) ||
-	    db_bind_text(st, 2, p->email, strlen(p->email)) || bind_opt(st, 3, p->postcode) ||
+	if (db_bind_str(st, 1, p->name) ||
+	    db_bind_str(st, 2, p->email) || bind_opt(st, 3, p->postcode) ||
 	    bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
 	    db_bind_int(st, 6, p->admin) || db_bind_int(st, 7, p->created_at) ||
 	    db_bind_int(st, 8, p->created_at) || db_step(st) != DB_DONE)
 		goto done;
-	if (db_bind_text(id, 1, p->email, strlen(p->email)) || db_step(id) != DB_ROW)
+	if (db_bind_str(id, 1, p->email) || db_step(id) != DB_ROW)
 		goto done;
 	p->id = (long)db_col_int(id, 0);
 	rc = 0;
@@ -168,8 +168,8 @@ int person_update(struct db *db, const struct person *p)
 
 	if (!st)
 		return -1;
-	rc = db_bind_text(st, 1, p->name, strlen(p->name)) ||
-	     db_bind_text(st, 2, p->email, strlen(p->email)) || bind_opt(st, 3, p->postcode) ||
+	rc = db_bind_str(st, 1, p->name) ||
+	     db_bind_str(st, 2, p->email) || bind_opt(st, 3, p->postcode) ||
 	     bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
 	     db_bind_int(st, 6, p->id) || db_step(st) != DB_DONE;
 	db_reset(st);

@@ -82,8 +82,7 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 		c->asked = 1;
 		c->t.caller = db_col_int(st, 0) == 1;
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	c->t.organiser = role == ROLE_ORGANISER;
 	c->member = role == ROLE_MEMBER || role == ROLE_ORGANISER;
 	if (found != 1) {
@@ -371,8 +370,7 @@ static json_t *totals(struct db *db, const struct phonebank *pb, int with_chart)
 		finished = (long)db_col_int(cc, 1);
 		ready = (long)db_col_int(cc, 2);
 	}
-	if (cc)
-		db_reset(cc);
+	db_reset(cc);
 	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "contacts",
 				(json_int_t)contacts, "finished", (json_int_t)finished, "ready",
 				(json_int_t)ready, "calls", (json_int_t)calls, "answered",
@@ -478,8 +476,7 @@ static void ask_to_call(struct http_request *req, struct http_response *res)
 	if (!c->member || !st || db_bind_int(st, 1, c->pb.id) ||
 	    db_bind_int(st, 2, c->w.actor.id) || db_bind_int(st, 3, (long long)time(NULL)) ||
 	    db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 403, "Members only",
 			     "Join the group first; its organisers approve its callers.", &c->w);
 		return;
@@ -504,8 +501,7 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 			     " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
 	int ok = st && db_bind_int(st, 1, c->pb.id) == 0 && db_bind_int(st, 2, person) == 0 &&
 		 db_step(st) == DB_ROW;
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (!ok) {
 		page_message(req, res, 404, "Not found", "That person has not asked to call.",
 			     &c->w);
@@ -575,8 +571,7 @@ static void delete_bank(struct http_request *req, struct http_response *res)
 	struct db_stmt *st = db_cached(c->db, "DELETE FROM phonebanks WHERE id = ?");
 	long id = c->pb.id;
 	if (!st || db_bind_int(st, 1, id) || db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The phone bank could not be deleted.", &c->w);
 		return;
 	}

@@ -110,9 +110,9 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 			  " RETURNING id");
 	struct db_stmt *seat = db_cached(db, "INSERT INTO phonebank_seats VALUES (?, ?)");
 	int bad = !st || !seat || db_begin(db) || db_bind_int(st, 1, pb->group_id) ||
-		  db_bind_text(st, 2, pb->name, strlen(pb->name)) ||
-		  db_bind_text(st, 3, pb->script, strlen(pb->script)) ||
-		  db_bind_text(st, 4, pb->survey_src, strlen(pb->survey_src)) ||
+		  db_bind_str(st, 2, pb->name) ||
+		  db_bind_str(st, 3, pb->script) ||
+		  db_bind_str(st, 4, pb->survey_src) ||
 		  db_bind_int(st, 5, pb->hours.start_min) ||
 		  db_bind_int(st, 6, pb->hours.end_min) || db_bind_int(st, 7, pb->hours.days) ||
 		  db_bind_int(st, 8, pb->max_attempts) || db_bind_int(st, 9, pb->retry_wait_min) ||
@@ -120,11 +120,10 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 		  db_step(st) != DB_ROW;
 	if (!bad)
 		pb->id = (long)db_col_int(st, 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	for (size_t i = 0; !bad && i < pb->nseats; i++) {
 		bad = db_bind_int(seat, 1, pb->id) ||
-		      db_bind_text(seat, 2, pb->seats[i], strlen(pb->seats[i])) ||
+		      db_bind_str(seat, 2, pb->seats[i]) ||
 		      db_step(seat) != DB_DONE;
 		db_reset(seat);
 	}
@@ -139,8 +138,8 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 		snprintf(name, sizeof(name), "%s Voter %d", first[i % 3], i + 1);
 		snprintf(phone, sizeof(phone), "+447700900%03u", (unsigned)i % 1000);
 		bad = !fake || db_bind_int(fake, 1, pb->id) ||
-		      db_bind_text(fake, 2, name, strlen(name)) ||
-		      db_bind_text(fake, 3, phone, strlen(phone)) ||
+		      db_bind_str(fake, 2, name) ||
+		      db_bind_str(fake, 3, phone) ||
 		      db_bind_int(fake, 4, queue_key(i)) || step_done(fake);
 	}
 	if (bad || db_commit(db)) {
@@ -156,14 +155,13 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 	    db_cached(db, "UPDATE phonebanks SET name = ?, script = ?, hours_start = ?,"
 			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?"
 			  " WHERE id = ?");
-	int bad = !st || db_bind_text(st, 1, pb->name, strlen(pb->name)) ||
-		  db_bind_text(st, 2, pb->script, strlen(pb->script)) ||
+	int bad = !st || db_bind_str(st, 1, pb->name) ||
+		  db_bind_str(st, 2, pb->script) ||
 		  db_bind_int(st, 3, pb->hours.start_min) ||
 		  db_bind_int(st, 4, pb->hours.end_min) || db_bind_int(st, 5, pb->hours.days) ||
 		  db_bind_int(st, 6, pb->max_attempts) || db_bind_int(st, 7, pb->retry_wait_min) ||
 		  db_bind_int(st, 8, pb->id) || db_step(st) != DB_DONE;
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return bad ? -1 : 0;
 }
 
@@ -316,13 +314,13 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	if (db_bind_int(set, 1, attempts) ||
 	    (wait ? db_bind_int(set, 2, (long long)next.next_at) : db_bind_null(set, 2)) ||
 	    (practice ? db_bind_int(set, 3, (long long)now) : db_bind_null(set, 3)) ||
-	    db_bind_text(set, 4, outcome_code(o), strlen(outcome_code(o))) ||
+	    db_bind_str(set, 4, outcome_code(o)) ||
 	    db_bind_int(set, 5, contact) || step_done(set))
 		return -1;
 	if (db_bind_int(call, 1, rules->bank) || db_bind_int(call, 2, contact) ||
 	    db_bind_int(call, 3, caller) || db_bind_int(call, 4, practice) ||
-	    db_bind_text(call, 5, outcome_code(o), strlen(outcome_code(o))) ||
-	    db_bind_text(call, 6, notes, strlen(notes)) || db_bind_int(call, 7, (long long)now) ||
+	    db_bind_str(call, 5, outcome_code(o)) ||
+	    db_bind_str(call, 6, notes) || db_bind_int(call, 7, (long long)now) ||
 	    db_step(call) != DB_ROW) {
 		db_reset(call);
 		return -1;
@@ -331,12 +329,12 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	db_reset(call);
 	for (int i = 0; i < nanswers; i++)
 		if (db_bind_int(ans, 1, call_id) || db_bind_int(ans, 2, answers[i].question) ||
-		    db_bind_text(ans, 3, answers[i].answer, strlen(answers[i].answer)) ||
+		    db_bind_str(ans, 3, answers[i].answer) ||
 		    step_done(ans))
 			return -1;
 	if (next.opt_out &&
-	    (db_bind_text(dnc, 1, phone, strlen(phone)) || db_bind_int(dnc, 2, (long long)now) ||
-	     step_done(dnc) || db_bind_text(withdraw, 1, phone, strlen(phone)) ||
+	    (db_bind_str(dnc, 1, phone) || db_bind_int(dnc, 2, (long long)now) ||
+	     step_done(dnc) || db_bind_str(withdraw, 1, phone) ||
 	     step_done(withdraw)))
 		return -1;
 	return 1;
@@ -348,13 +346,11 @@ long contacts_erase_phone(struct db *db, const char *e164)
 					   " FROM phonebanks) AND phone = ? AND practice = 0");
 	struct db_stmt *n = db_cached(db, "SELECT changes()");
 	long removed = -1;
-	if (st && n && db_bind_text(st, 1, e164, strlen(e164)) == 0 && db_step(st) == DB_DONE &&
+	if (st && n && db_bind_str(st, 1, e164) == 0 && db_step(st) == DB_DONE &&
 	    db_step(n) == DB_ROW)
 		removed = (long)db_col_int(n, 0);
-	if (st)
-		db_reset(st);
-	if (n)
-		db_reset(n);
+	db_reset(st);
+	db_reset(n);
 	return removed;
 }
 
@@ -526,8 +522,7 @@ static long long count_of(struct db_stmt *st)
 	long long n = -1;
 	if (st && db_step(st) == DB_ROW)
 		n = db_col_int(st, 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return n;
 }
 
@@ -570,11 +565,11 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	for (int i = 0; i < b->n; i++) {
 		const struct staged *r = &b->rows[i];
 		int bad = db_bind_int(stage, 1, r->line) ||
-			  db_bind_text(stage, 2, t + r->name, strlen(t + r->name)) ||
-			  db_bind_text(stage, 3, t + r->phone, strlen(t + r->phone)) ||
-			  db_bind_text(stage, 4, t + r->postcode, strlen(t + r->postcode)) ||
-			  db_bind_text(stage, 5, t + r->compact, strlen(t + r->compact)) ||
-			  db_bind_text(stage, 6, t + r->fields, strlen(t + r->fields)) ||
+			  db_bind_str(stage, 2, t + r->name) ||
+			  db_bind_str(stage, 3, t + r->phone) ||
+			  db_bind_str(stage, 4, t + r->postcode) ||
+			  db_bind_str(stage, 5, t + r->compact) ||
+			  db_bind_str(stage, 6, t + r->fields) ||
 			  db_bind_int(stage, 7, r->rnd) || step_done(stage);
 		if (bad)
 			goto fail;

@@ -46,7 +46,7 @@ int lookup_postcode(struct db *db, const struct postcode *pc, struct pc_record *
 	struct db_stmt *st = db_cached(db, "SELECT " PC_COLUMNS " FROM postcodes WHERE pc = ?");
 	int rc = -1;
 
-	if (!st || db_bind_text(st, 1, pc->compact, strlen(pc->compact)))
+	if (!st || db_bind_str(st, 1, pc->compact))
 		return -1;
 	switch (db_step(st)) {
 	case DB_ROW:
@@ -72,7 +72,7 @@ int lookup_district(struct db *db, const char *outcode, struct district *d)
 	int rc = -1;
 
 	memset(d, 0, sizeof(*d));
-	if (!st || db_bind_text(st, 1, outcode, strlen(outcode)))
+	if (!st || db_bind_str(st, 1, outcode))
 		return -1;
 	enum db_step s = db_step(st);
 	if (s == DB_ROW) {
@@ -243,8 +243,8 @@ int lookup_random(struct db *db, const char *outcode, struct pc_record *out)
 	snprintf(hi, sizeof(hi), "%s\x7f", oc);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		db_reset(st);
-		if (db_bind_text(st, 1, attempt ? oc : lo, strlen(attempt ? oc : lo)) ||
-		    db_bind_text(st, 2, hi, strlen(hi)))
+		if (db_bind_str(st, 1, attempt ? oc : lo) ||
+		    db_bind_str(st, 2, hi))
 			goto done;
 		enum db_step s = db_step(st);
 		if (s == DB_ROW) {

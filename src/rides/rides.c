@@ -63,9 +63,9 @@ static int place(struct db *db, const char *pc, struct pc_record *r)
 /* Binds a place as (postcode, lat, lon, district) from parameter i on. */
 static int bind_place(struct db_stmt *st, int i, const struct pc_record *r)
 {
-	return db_bind_text(st, i, r->pc.display, strlen(r->pc.display)) ||
+	return db_bind_str(st, i, r->pc.display) ||
 	       db_bind_double(st, i + 1, r->lat) || db_bind_double(st, i + 2, r->lon) ||
-	       db_bind_text(st, i + 3, r->pc.outcode, strlen(r->pc.outcode));
+	       db_bind_str(st, i + 3, r->pc.outcode);
 }
 
 /* 1 when the session already holds `max` live rows of this kind. */
@@ -78,8 +78,7 @@ static int session_full(struct db *db, long event_id, int offers)
 	long n = 0;
 	if (st && db_bind_int(st, 1, event_id) == 0 && db_step(st) == DB_ROW)
 		n = (long)db_col_int(st, 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return !st || n >= (offers ? RIDES_MAX_OFFERS : RIDES_MAX_REQUESTS);
 }
 
@@ -89,8 +88,7 @@ static int has_offer(struct db *db, long event_id, long driver)
 					   " AND driver_id = ? AND status = 'open'");
 	int yes = st && db_bind_int(st, 1, event_id) == 0 && db_bind_int(st, 2, driver) == 0 &&
 		  db_step(st) == DB_ROW;
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return yes;
 }
 
@@ -130,8 +128,7 @@ static int plan_load(struct db *db, long offer_id, struct match_point session, s
 
 	memset(p, 0, sizeof(*p));
 	if (!o || !r || db_bind_int(o, 1, offer_id) || db_step(o) != DB_ROW) {
-		if (o)
-			db_reset(o);
+		db_reset(o);
 		return -1;
 	}
 	p->offer_id = offer_id;
@@ -329,8 +326,7 @@ static void rides_page(struct http_request *req, struct http_response *res)
 		}
 		offers = by_detour(offers);
 	}
-	if (os)
-		db_reset(os);
+	db_reset(os);
 	/* the visitor's own offer, and who is asking */
 	struct db_stmt *mo =
 	    db_cached(db, "SELECT id, seats, taken FROM ride_offers WHERE event_id = ?"
@@ -470,13 +466,12 @@ static void offer(struct http_request *req, struct http_response *res)
 	    bind_place(st, 3, &r) || db_bind_int(st, 7, seats) ||
 	    db_bind_int(st, 8, qs_get(&f, "returns") != NULL) ||
 	    db_bind_double(st, 9, (double)detour) ||
-	    db_bind_text(st, 10, notes ? notes : "", notes ? strlen(notes) : 0) ||
+	    db_bind_str(st, 10, notes ? notes : "") ||
 	    db_bind_int(st, 11, (long long)time(NULL)) || db_bind_int(st, 12, (long long)depart) ||
 	    db_bind_double(st, 13, (double)detour_pct) ||
 	    (slot_id ? db_bind_int(st, 14, slot_id) : db_bind_null(st, 14)) ||
 	    db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The offer could not be saved.", &w);
 		return;
 	}
@@ -514,8 +509,7 @@ static void request(struct http_request *req, struct http_response *res)
 	if (!st || db_bind_int(st, 1, e.id) || db_bind_int(st, 2, w.actor.id) ||
 	    bind_place(st, 3, &r) || db_bind_int(st, 7, (long long)time(NULL)) ||
 	    db_step(st) != DB_DONE) {
-		if (st)
-			db_reset(st);
+		db_reset(st);
 		page_message(req, res, 500, "Sorry", "The request could not be saved.", &w);
 		return;
 	}
@@ -551,8 +545,7 @@ static void ask(struct http_request *req, struct http_response *res)
 		while (db_step(st) == DB_ROW)
 			;
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (!eid) {
 		page_message(req, res, 404, "Not asked", "No such request or offer.", &w);
 		return;
@@ -600,8 +593,7 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 		invited = (int)db_col_int(who_st, 2);
 		other = (long)db_col_int(who_st, invited ? 3 : 4);
 	}
-	if (who_st)
-		db_reset(who_st);
+	db_reset(who_st);
 	if (!oid) {
 		page_message(req, res, 404, "Not found", "No such request waiting for you.", &w);
 		return;
@@ -623,10 +615,9 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 	}
 	const char *state = accept && !full ? "accepted" : "declined";
 	if (!bad && !full)
-		bad = db_bind_text(set, 1, state, strlen(state)) || db_bind_int(set, 2, rid) ||
+		bad = db_bind_str(set, 1, state) || db_bind_int(set, 2, rid) ||
 		      db_step(set) != DB_DONE;
-	if (set)
-		db_reset(set);
+	db_reset(set);
 	if (bad || (full ? db_rollback(db) : db_commit(db))) {
 		db_rollback(db);
 		page_message(req, res, 500, "Sorry", "That could not be saved.", &w);
@@ -686,8 +677,7 @@ static void invite(struct http_request *req, struct http_response *res)
 		while (db_step(st) == DB_ROW)
 			;
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (!eid) {
 		page_message(req, res, 404, "Not invited",
 			     "No such rider looking for a ride, or no seat left in your car.", &w);
@@ -742,8 +732,7 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 		eid = (long)db_col_int(st, 2);
 		driver = (long)db_col_int(st, 3);
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	if (!eid) {
 		page_message(req, res, 404, "Not found", "No such request of yours.", &w);
 		return;
@@ -756,10 +745,8 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 	int bad = !free_seat || !set || db_begin(db) ||
 		  (accepted && (db_bind_int(free_seat, 1, oid) || db_step(free_seat) != DB_DONE)) ||
 		  db_bind_int(set, 1, rid) || db_step(set) != DB_DONE;
-	if (free_seat)
-		db_reset(free_seat);
-	if (set)
-		db_reset(set);
+	db_reset(free_seat);
+	db_reset(set);
 	if (bad || db_commit(db)) {
 		db_rollback(db);
 		page_message(req, res, 500, "Sorry", "That could not be saved.", &w);
@@ -845,8 +832,7 @@ static void cancel_offer(struct http_request *req, struct http_response *res)
 		while (db_step(st) == DB_ROW)
 			;
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	/* riders asked, invited or accepted are free to look again at once */
 	struct db_stmt *riders =
 	    db_cached(db, "UPDATE ride_requests SET state = 'open', offer_id = NULL,"
@@ -886,8 +872,7 @@ long rides_seats_offered(struct db *db, long event_id)
 	long n = 0;
 	if (st && db_bind_int(st, 1, event_id) == 0 && db_step(st) == DB_ROW)
 		n = (long)db_col_int(st, 0);
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return n;
 }
 
@@ -914,8 +899,7 @@ long rides_seats_near(struct db *db, long event_id, struct match_point session,
 				n += (long)db_col_int(st, 2);
 		}
 	}
-	if (st)
-		db_reset(st);
+	db_reset(st);
 	return n;
 }
 
@@ -945,16 +929,14 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 	if (mo && db_bind_int(mo, 1, e.id) == 0 && db_bind_int(mo, 2, w.actor.id) == 0 &&
 	    db_step(mo) == DB_ROW)
 		oid = (long)db_col_int(mo, 0);
-	if (mo)
-		db_reset(mo);
+	db_reset(mo);
 	if (rq && db_bind_int(rq, 1, e.id) == 0 && db_bind_int(rq, 2, w.actor.id) == 0 &&
 	    db_step(rq) == DB_ROW) {
 		rid = (long)db_col_int(rq, 0);
 		roid = (long)db_col_int(rq, 1);
 		snprintf(my_pc, sizeof(my_pc), "%s", db_col_text(rq, 2));
 	}
-	if (rq)
-		db_reset(rq);
+	db_reset(rq);
 	buf_reset(&res->body);
 	ics_begin(&res->body);
 	if (oid && plan_load(db, oid, session, &plan) == 0) {

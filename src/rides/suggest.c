@@ -104,10 +104,8 @@ static int load(struct db *db, long event_id, struct loaded *l)
 	db_reset(rs);
 	return 0;
 fail:
-	if (os)
-		db_reset(os);
-	if (rs)
-		db_reset(rs);
+	db_reset(os);
+	db_reset(rs);
 	return -1;
 }
 

@@ -127,9 +127,8 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 	st = db_cached(db, "SELECT geometry FROM constituencies"
 			   " WHERE boundary_set = ? AND code = ?");
 	if (!st || db_bind_int(st, 1, r->seat->boundary_set) ||
-	    db_bind_text(st, 2, r->seat->code, strlen(r->seat->code)) || db_step(st) != DB_ROW) {
-		if (st)
-			db_reset(st);
+	    db_bind_str(st, 2, r->seat->code) || db_step(st) != DB_ROW) {
+		db_reset(st);
 		http_error(res, 500, "Lookup failed");
 		return;
 	}
