@@ -168,7 +168,7 @@ int db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
 
 int db_bind_str(struct db_stmt *st, int i, const char *s)
 {
-	return s ? db_bind_str(st, i, s) : db_bind_null(st, i);
+	return s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
 }
 
 int db_bind_int(struct db_stmt *st, int i, long long v)
