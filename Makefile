@@ -19,12 +19,8 @@ BUILD    ?= build
 DB       ?= var/turnout.db
 PORT     ?= 8080
 
-# the core, every feature, and the importer; main.c is the program
-LIB_SRC := $(sort $(wildcard src/util/*.c src/http/*.c src/db/*.c src/tmpl/*.c \
-             src/geo/*.c src/postcodes/*.c src/seats/*.c src/import/*.c src/pages/*.c \
-             src/auth/*.c src/mail/*.c src/people/*.c src/groups/*.c src/admin/*.c src/events/*.c \
-             src/demo/*.c src/campaigns/*.c src/rides/*.c src/phonebank/*.c \
-             src/app.c))
+# the core, every feature (each folder under src/), the routes; main.c is the program
+LIB_SRC := $(sort $(wildcard src/*/*.c) src/app.c src/routes.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -9,11 +9,9 @@
 
 #include <pthread.h>
 
-#include "auth/web.h"
+#include "auth/config.h"
 #include "db/db.h"
 #include "db/writer.h"
-#include "events/signup_writer.h"
-#include "http/server.h"
 #include "http/static.h"
 #include "mail/mail.h"
 #include "seats/seats.h"
@@ -53,38 +51,6 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg);
 void app_quiesce(struct app *app);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
-
-/* Renders template name as a page for visitor w (NULL: anonymous) into res. */
-struct who;
-void page_render(struct http_request *req, struct http_response *res, int status,
-		 const char *name, json_t *ctx, const struct who *w);
-/* A one-paragraph page: a title and a message. */
-void page_message(struct http_request *req, struct http_response *res, int status,
-		  const char *title, const char *text, const struct who *w);
-/* {"status":200,"result":value} (value is consumed), not cached. */
-void api_json(struct http_response *res, json_t *value);
-/* Loads the visitor and this thread's connection; if either fails, answers
- * 503 (a page, or JSON when json) and returns -1. */
-int visitor_begin(struct http_request *req, struct http_response *res, struct who *w,
-		  struct db **db, int json);
-/* Emails one person (address looked up here) from the mail queue: text and
- * a link to path on this site. */
-void app_tell(struct http_request *req, struct db *db, long person, const char *subject,
-	      const char *text, const char *path, const char *link_text);
-/* visitor_begin() for pages only the signed in may see: anyone else is sent
- * to sign in, and -1 returned. */
-int visitor_signed_in(struct http_request *req, struct http_response *res, struct who *w,
-		      struct db **db);
-/* Parses a urlencoded body into form; 0, or -1 after answering 400. */
-int form_read(struct http_request *req, struct http_response *res, struct qs *form);
-/* form_read(), then the form's CSRF token: 0, or -1 after answering (400, or a
- * 403 page saying the form has expired). */
-int form_checked(struct http_request *req, struct http_response *res, const struct who *w,
-		 struct qs *form);
-
-/* Every route of every feature, for the server (the authz test checks none is dropped). */
-#define APP_MAX_ROUTES 192
-const struct http_route *app_routes(size_t *n);
 
 /* The folder beside the running binary's parent (build/turnout -> .). */
 void app_default_assets(char *out, size_t len);

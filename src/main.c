@@ -21,10 +21,12 @@
 #include "import/import.h"
 #include "postcodes/lookup.h"
 #include "postcodes/pc_json.h"
+#include "routes.h"
 #include "seats/nearest.h"
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/num.h"
+#include "util/clock.h"
 #include "util/progress.h"
 
 #define DEFAULT_DB "var/turnout.db"
@@ -176,7 +178,7 @@ static int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	size_t nroutes;
-	const struct http_route *routes = app_routes(&nroutes);
+	const struct http_route *routes = routes_all(&nroutes);
 	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
 				   app.auth.secure_cookies };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
@@ -373,7 +375,7 @@ done:
 static int cmd_routes(int argc, char **argv)
 {
 	size_t n;
-	const struct http_route *r = app_routes(&n);
+	const struct http_route *r = routes_all(&n);
 
 	(void)argv;
 	if (argc > 1) {

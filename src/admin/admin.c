@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "groups/groups.h"
 #include "people/people.h"
@@ -19,7 +19,7 @@
 static int need(struct http_request *req, struct http_response *res, struct who *w,
 		struct db **db, struct qs *form, int json, enum action act)
 {
-	if (visitor_begin(req, res, w, db, json))
+	if (visit_or_answer(req, res, w, db, json ? VISIT_JSON : 0))
 		return -1;
 	if (json && api_token_refused(req, res, w))
 		return -1;
@@ -41,7 +41,7 @@ static int need(struct http_request *req, struct http_response *res, struct who 
 				     w);
 		return -1;
 	}
-	if (form && form_checked(req, res, w, form))
+	if (form && form_or_answer(req, res, w, form))
 		return -1;
 	return 0;
 }
@@ -171,7 +171,7 @@ static void set_admin(struct http_request *req, struct http_response *res)
 
 	if (need_admin(req, res, &w, &db, &f, 0))
 		return;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	const char *v = qs_get(&f, "admin");
 	if (!id || person_by_id(db, id, &p) != 1 || !v || (strcmp(v, "0") && strcmp(v, "1"))) {
 		page_message(req, res, 400, "Not changed", "No such person, or no such role.", &w);
@@ -205,7 +205,7 @@ static void set_group_role(struct http_request *req, struct http_response *res)
 
 	if (need_admin(req, res, &w, &db, &f, 0))
 		return;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	const char *g = qs_get(&f, "group"), *r = qs_get(&f, "role");
 	enum group_role role = !r ? (enum group_role)-1
 			       : !strcmp(r, "organiser") ? ROLE_ORGANISER
@@ -374,7 +374,7 @@ static void revoke_token(struct http_request *req, struct http_response *res)
 
 	if (need_admin(req, res, &w, &db, &f, 0))
 		return;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	struct db_stmt *st = db_cached(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?"
 					   " AND revoked_at IS NULL");
 	if (!id || !st || db_bind_int(st, 1, (long long)time(NULL)) || db_bind_int(st, 2, id) ||

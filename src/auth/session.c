@@ -108,3 +108,30 @@ int session_end_all(struct db *db, long person_id)
 	db_reset(st);
 	return rc ? -1 : 0;
 }
+
+int session_person(struct db *db, long person_id, char *name, size_t cap, int *admin)
+{
+	struct db_stmt *st = db_cached(db, "SELECT name, is_admin FROM people WHERE id = ?");
+	db_bind_int(st, 1, person_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		db_col_copy(st, 0, name, cap);
+		*admin = (int)db_col_int(st, 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int session_api_token(struct db *db, const char *hash, long *id, unsigned *scopes)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, scopes FROM api_tokens"
+					   " WHERE token_hash = ? AND revoked_at IS NULL");
+	db_bind_str(st, 1, hash);
+	int rc = db_one(st);
+	if (rc == 1) {
+		*id = (long)db_col_int(st, 0);
+		*scopes = (unsigned)db_col_int(st, 1);
+		db_reset(st);
+	}
+	return rc;
+}

@@ -11,7 +11,7 @@
 
 #include "campaigns/campaigns.h"
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/when.h"
@@ -72,7 +72,7 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	page_render(req, res, 200, "campaigns",
 		    json_pack("{s:s, s:o}", "title", "Target campaigns", "campaigns",
@@ -85,9 +85,9 @@ static void one_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	json_t *list = id ? campaign_list(req->app, db, id) : json_array();
 	if (json_array_size(list) != 1) {
 		json_decref(list);
@@ -122,13 +122,13 @@ static void create(struct http_request *req, struct http_response *res)
 	long goal, prio;
 	time_t deadline;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
 		page_message(req, res, 403, "Admins only", "Target campaigns are set by national admins.", &w);
 		return;
 	}
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
 	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent"), *g = qs_get(&f, "goal_hours");
 	const char *p = qs_get(&f, "priority"), *d = qs_get(&f, "deadline"), *seats = qs_get(&f, "seats");
@@ -200,7 +200,7 @@ static void seat_page(struct http_request *req, struct http_response *res)
 	const struct election *e = seats_election(&app->seats, 2024);
 	const struct seat_result *r = e ? election_result(e, code) : NULL;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	if (!r) {
 		page_message(req, res, 404, "Not found", "There is no such 2024 constituency.", &w);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "campaigns/campaigns.h"
 #include "seats/map_svg.h"
 
@@ -39,7 +39,7 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 	static _Thread_local struct coverage_mark marks[700];
 	size_t n = 0;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	/* organisers of any group, and admins, with a strong sign-in */
 	struct db_stmt *org = db_cached(db, "SELECT count(*) FROM memberships WHERE person_id = ?"

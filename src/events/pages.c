@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/ics.h"
@@ -116,9 +116,9 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 static int load(struct http_request *req, struct http_response *res, struct who *w,
 		struct db **db, struct event *e)
 {
-	if (visitor_begin(req, res, w, db, 0))
+	if (visit_or_answer(req, res, w, db, 0))
 		return -1;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	if (!id || event_get(*db, id, e) != 1) {
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
 		return -1;
@@ -145,7 +145,7 @@ static int manage_form(struct http_request *req, struct http_response *res, stru
 			page_message(req, res, 403, "Hosts and organisers only", denied_text, w);
 		return -1;
 	}
-	if (form_checked(req, res, w, f))
+	if (form_or_answer(req, res, w, f))
 		return -1;
 	return 0;
 }
@@ -286,11 +286,11 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct qs form;
 	const struct qs *q = &req->query;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	/* a postcode comes by POST, so it stays out of the URL */
 	if (!strcmp(req->method, "POST")) {
-		if (form_read(req, res, &form))
+		if (form_or_answer(req, res, NULL, &form))
 			return;
 		q = &form;
 	}
@@ -312,7 +312,7 @@ static void list_api(struct http_request *req, struct http_response *res)
 	int hide, have;
 	double lat = 0, lon = 0, km;
 
-	if (visitor_begin(req, res, &w, &db, 1))
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
 		return;
 	const char *why = filters(req, db, &req->query, seat, type, &from, &to, &hide, &have, &lat,
 				  &lon, &km);
@@ -328,7 +328,7 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	json_t *groups = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
@@ -360,9 +360,9 @@ static void create(struct http_request *req, struct http_response *res)
 	static _Thread_local struct event e;
 	long gid;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
 	const char *g = qs_get(&f, "group");
 	struct target t = { 0, 0, 0 };
@@ -647,9 +647,9 @@ static void signup(struct http_request *req, struct http_response *res)
 		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
 		return;
 	}
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
-	long id = path_id(req, "id"), slot = 0;
+	long id = route_id(&req->params, "id"), slot = 0;
 	const char *s = qs_get(&f, "slot");
 	if (!id || event_get(db, id, &e) != 1 || !s || num_parse_long(s, strlen(s), 1, 1L << 40, &slot)) {
 		page_message(req, res, 404, "Not found", "No such session or slot.", &w);
@@ -787,7 +787,7 @@ static void confirm(struct http_request *req, struct http_response *res)
 			answer(req, res, &w, p);
 		return;
 	}
-	if (!(db = app_db(req->app)) || form_read(req, res, &f) || secret_rate_limit(req, res))
+	if (!(db = app_db(req->app)) || form_or_answer(req, res, NULL, &f) || secret_rate_limit(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {
@@ -818,7 +818,7 @@ static void cancel(struct http_request *req, struct http_response *res)
 		answer(req, res, &w, p);
 		return;
 	}
-	if (form_read(req, res, &f) || secret_rate_limit(req, res))
+	if (form_or_answer(req, res, NULL, &f) || secret_rate_limit(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {
@@ -859,9 +859,9 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 		http_redirect(res, "/signin");
 		return;
 	}
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
 					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
 					   " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
@@ -1142,9 +1142,9 @@ static void feed_create(struct http_request *req, struct http_response *res)
 	struct qs f;
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);

@@ -5,17 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "util/jsonw.h"
 #include "util/num.h"
-
-long path_id(struct http_request *req, const char *name)
-{
-	const char *s = route_param(&req->params, name);
-	long v;
-	return s && num_parse_long(s, strlen(s), 1, 1L << 40, &v) == 0 ? v : 0;
-}
 
 int group_role_of(struct db *db, long group_id, long person_id)
 {
@@ -122,7 +115,7 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	page_render(req, res, 200, "groups",
 		    json_pack("{s:s, s:o}", "title", "Local groups", "groups",
@@ -158,9 +151,9 @@ static json_t *members_of(struct db *db, long gid, long viewer)
 static int group_ctx(struct http_request *req, struct http_response *res, struct who *w,
 		     struct db **db, long *gid, char *name, size_t cap, int *role, int json)
 {
-	if (visitor_begin(req, res, w, db, json))
+	if (visit_or_answer(req, res, w, db, json ? VISIT_JSON : 0))
 		return -1;
-	*gid = path_id(req, "id");
+	*gid = route_id(&req->params, "id");
 	if (!*gid || group_name(*db, *gid, name, cap) != 1) {
 		if (json)
 			http_error(res, 404, "Group not found");
@@ -223,7 +216,7 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 		http_error(res, 403, "Cross-site request refused");
 		return;
 	}
-	if (!json && form_checked(req, res, &w, &f))
+	if (!json && form_or_answer(req, res, &w, &f))
 		return;
 	if (!policy_allows(&w.actor, ACT_GROUP_JOIN, NULL)) {
 		if (json)
@@ -282,7 +275,7 @@ static void list_api(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 1))
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
 		return;
 	api_json(res, group_list(req->app, db, w.actor.id));
 }

@@ -19,8 +19,6 @@ int group_role_of(struct db *db, long group_id, long person_id);
 int group_name(struct db *db, long id, char *name, size_t cap);
 /* Sets (or with ROLE_NONE removes) a membership. 0 or -1. */
 int group_set_role(struct db *db, long group_id, long person_id, enum group_role role);
-/* A path segment as a positive id, or 0. */
-long path_id(struct http_request *req, const char *name);
 
 extern const struct http_route groups_routes[];
 extern const size_t groups_nroutes;

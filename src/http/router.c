@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "util/num.h"
+
 #include <string.h>
 
 int route_match(const char *pattern, const char *path, struct route_params *params)
@@ -45,4 +47,11 @@ const char *route_param(const struct route_params *params, const char *name)
 		if (strcmp(params->p[i].name, name) == 0)
 			return params->p[i].value;
 	return NULL;
+}
+
+long route_id(const struct route_params *params, const char *name)
+{
+	const char *s = route_param(params, name);
+	long v;
+	return s && num_parse_long(s, strlen(s), 1, 1L << 40, &v) == 0 ? v : 0;
 }

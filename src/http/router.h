@@ -25,5 +25,7 @@ struct route_params {
  */
 int route_match(const char *pattern, const char *path, struct route_params *params);
 const char *route_param(const struct route_params *params, const char *name);
+/* A captured segment as a positive id (at most 2^40), or 0. */
+long route_id(const struct route_params *params, const char *name);
 
 #endif

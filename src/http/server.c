@@ -11,7 +11,7 @@
 
 #include "util/jsonw.h"
 #include "util/mem.h"
-#include "util/progress.h"
+#include "util/clock.h"
 
 struct http_server {
 	struct MHD_Daemon *d;

@@ -10,7 +10,7 @@
 #include "postcodes/postcode.h"
 #include "util/csv.h"
 #include "util/mem.h"
-#include "util/progress.h"
+#include "util/clock.h"
 
 int import_fail(struct import *imp, const char *path, long line, const char *fmt, ...)
 {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "events/events.h"
 #include "http/static.h"
 #include "seats/map_svg.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/totp.h"
@@ -49,7 +49,7 @@ static int begin(struct http_request *req, struct http_response *res, struct who
 	}
 	if (!form)
 		return 0;
-	return form_checked(req, res, w, form);
+	return form_or_answer(req, res, w, form);
 }
 
 static int need_signed_in(struct http_request *req, struct http_response *res,
@@ -776,7 +776,7 @@ static void api_me(struct http_request *req, struct http_response *res)
 	struct db *db;
 	struct jw j;
 
-	if (visitor_begin(req, res, &w, &db, 1))
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
 		return;
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");
@@ -814,7 +814,7 @@ static void api_me_export(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 1))
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
 		return;
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");
@@ -834,7 +834,7 @@ static void api_me_delete(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_begin(req, res, &w, &db, 1))
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
 		return;
 	if (!w.actor.id) {
 		http_error(res, 401, "Sign in first");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "db/writer.h"
 #include "events/when.h"
@@ -24,7 +24,7 @@
 #include "seats/seats.h"
 #include "util/mem.h"
 #include "util/num.h"
-#include "util/progress.h"
+#include "util/clock.h"
 
 #define ANSWER_TEXT_MAX 500
 #define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
@@ -51,10 +51,10 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 				   struct qs *form, int json)
 {
 	struct bank_ctx *c = &ctx_tls;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 
 	memset(&c->t, 0, sizeof(c->t));
-	if (visitor_begin(req, res, &c->w, &c->db, json))
+	if (visit_or_answer(req, res, &c->w, &c->db, json ? VISIT_JSON : 0))
 		return NULL;
 	if (!c->w.actor.id) {
 		if (json)
@@ -101,7 +101,7 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 				     "This phone bank belongs to a group you are not in.", &c->w);
 		return NULL;
 	}
-	if (form && form_checked(req, res, &c->w, form))
+	if (form && form_or_answer(req, res, &c->w, form))
 		return NULL;
 	return c;
 }
@@ -126,7 +126,7 @@ static void list_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	json_t *banks = json_array();
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
@@ -173,7 +173,7 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	json_t *groups = managed_groups(db, &w);
 	if (!json_array_size(groups)) {
@@ -249,9 +249,9 @@ static void create(struct http_request *req, struct http_response *res)
 	char err[160];
 	long gid = 0;
 
-	if (visitor_signed_in(req, res, &w, &db))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
 	const char *g = qs_get(&f, "group");
 	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) ||
@@ -495,7 +495,7 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 		denied(req, res, c);
 		return;
 	}
-	long person = path_id(req, "person");
+	long person = route_id(&req->params, "person");
 	struct db_stmt *st =
 	    db_cached(c->db, "UPDATE phonebank_callers SET approved = 1"
 			     " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
@@ -509,7 +509,7 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 	}
 	audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
 		    arena_printf(&req->arena, "phonebank %ld", c->pb.id));
-	app_tell(req, c->db, person, "You can start calling",
+	web_tell(req, c->db, person, "You can start calling",
 		 "An organiser approved you as a caller. Open the phone bank to take your first"
 		 " voter; you can practise on pretend voters first.",
 		 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
@@ -694,14 +694,14 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 	struct qs f;
 	char e164[PHONE_E164_MAX];
 
-	if (visitor_begin(req, res, &w, &db, 0))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
 		page_message(req, res, w.actor.id ? 403 : 401, "Admins only",
 			     "Erasing a voter is for admins signed in with password and code.", &w);
 		return;
 	}
-	if (form_checked(req, res, &w, &f))
+	if (form_or_answer(req, res, &w, &f))
 		return;
 	const char *p = qs_get(&f, "phone");
 	const char *why = p ? phone_normalise(p, strlen(p), e164) : "empty";
@@ -1079,7 +1079,7 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;
 	}
-	struct call_job *j = call_job_new(req, c, STEP_OUTCOME, practice, path_id(req, "cid"));
+	struct call_job *j = call_job_new(req, c, STEP_OUTCOME, practice, route_id(&req->params, "cid"));
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
 	http_suspend(req, res, j, call_submit);
@@ -1093,7 +1093,7 @@ static void skip(struct http_request *req, struct http_response *res)
 
 	if (c)
 		http_suspend(req, res,
-			     call_job_new(req, c, STEP_SKIP, practice, path_id(req, "cid")),
+			     call_job_new(req, c, STEP_SKIP, practice, route_id(&req->params, "cid")),
 			     call_submit);
 }
 
@@ -1199,7 +1199,7 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 	}
 	struct call_job *j =
 	    call_job_new(req, c, STEP_OUTCOME, json_is_true(json_object_get(body, "practice")),
-			 path_id(req, "cid"));
+			 route_id(&req->params, "cid"));
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
 	json_decref(body);

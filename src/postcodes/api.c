@@ -3,7 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "postcodes/lookup.h"
 #include "postcodes/pc_json.h"
 #include "util/jsonw.h"

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/ics.h"
@@ -39,14 +39,14 @@ static void tell(struct http_request *req, struct db *db, long person, const cha
 static int begin(struct http_request *req, struct http_response *res, struct who *w, struct db **db,
 		 struct event *e, struct qs *form)
 {
-	if (visitor_signed_in(req, res, w, db))
+	if (visit_or_answer(req, res, w, db, VISIT_SIGNED_IN))
 		return -1;
-	long id = path_id(req, "id");
+	long id = route_id(&req->params, "id");
 	if (e && (!id || event_get(*db, id, e) != 1 || e->draft || e->awaiting)) {
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
 		return -1;
 	}
-	if (form && form_checked(req, res, w, form))
+	if (form && form_or_answer(req, res, w, form))
 		return -1;
 	return 0;
 }
@@ -528,7 +528,7 @@ static void ask(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, NULL, &f))
 		return;
-	long rid = path_id(req, "id");
+	long rid = route_id(&req->params, "id");
 	const char *o = qs_get(&f, "offer");
 	struct db_stmt *st = db_cached(
 	    db, "UPDATE ride_requests SET offer_id = ?, state = 'asked',"
@@ -577,7 +577,7 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 
 	if (begin(req, res, &w, &db, NULL, &f))
 		return;
-	long rid = path_id(req, "id");
+	long rid = route_id(&req->params, "id");
 	struct db_stmt *who_st =
 	    db_cached(db, "SELECT r.offer_id, r.event_id, r.invited, o.driver_id,"
 			  " r.rider_id FROM ride_requests r JOIN ride_offers o"
@@ -658,7 +658,7 @@ static void invite(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, NULL, &f))
 		return;
-	long oid = path_id(req, "id");
+	long oid = route_id(&req->params, "id");
 	const char *r = qs_get(&f, "request");
 	struct db_stmt *st = db_cached(
 	    db, "UPDATE ride_requests SET offer_id = ?, state = 'asked',"
@@ -705,7 +705,7 @@ static void decline_ride(struct http_request *req, struct http_response *res)
 static void tell(struct http_request *req, struct db *db, long person, const char *subject,
 		 const char *text, long event_id)
 {
-	app_tell(req, db, person, subject, text,
+	web_tell(req, db, person, subject, text,
 		 arena_printf(&req->arena, "/events/%ld/rides", event_id), "Rides");
 }
 
@@ -718,7 +718,7 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, NULL, &f))
 		return;
-	long rid = path_id(req, "id");
+	long rid = route_id(&req->params, "id");
 	struct db_stmt *st =
 	    db_cached(db, "SELECT r.state, r.offer_id, r.event_id, o.driver_id"
 			  " FROM ride_requests r LEFT JOIN ride_offers o ON o.id = r.offer_id"
@@ -820,7 +820,7 @@ static void cancel_offer(struct http_request *req, struct http_response *res)
 
 	if (begin(req, res, &w, &db, NULL, &f))
 		return;
-	long oid = path_id(req, "id");
+	long oid = route_id(&req->params, "id");
 	struct db_stmt *st = db_cached(db, "UPDATE ride_offers SET status = 'cancelled', taken = 0"
 					   " WHERE id = ? AND driver_id = ? AND status = 'open'"
 					   " RETURNING event_id");

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "app.h"
+#include "web/web.h"
 #include "seats/nearest.h"
 #include "util/jsonw.h"
 #include "util/num.h"

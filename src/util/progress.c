@@ -1,15 +1,10 @@
 #include "util/progress.h"
 
+#include "util/clock.h"
+
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
-
-double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void draw(struct progress *p)
 {

@@ -18,7 +18,4 @@ void progress_begin(struct progress *p, const char *what, long total);
 void progress_step(struct progress *p, long done, long rows);
 void progress_end(struct progress *p);
 
-/* Seconds on a monotonic clock. */
-double now_seconds(void);
-
 #endif

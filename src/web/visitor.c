@@ -1,71 +1,14 @@
-#include "auth/web.h"
+#include "web/web.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
-#include "util/num.h"
-#include "util/progress.h"
+#include "util/clock.h"
 
 #define COOKIE_SESSION "turnout_session"
 #define COOKIE_CSRF "turnout_csrf"
-
-void auth_config_defaults(struct auth_config *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->limits.idle_s = 2 * 3600;
-	c->limits.absolute_s = 12 * 3600;
-	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
-	c->rates.signin_ip = (struct rate_rule){ 30, 30 };
-	c->rates.signin_account = (struct rate_rule){ 3, 5 };
-	c->rates.password_ip = (struct rate_rule){ 20, 20 };
-	c->rates.password_account = (struct rate_rule){ 5, 10 };
-	c->rates.totp_account = (struct rate_rule){ 5, 10 };
-	c->rates.signup_ip = (struct rate_rule){ 20, 20 };
-	c->rates.token_ip = (struct rate_rule){ 600, 120 };
-	ratelimit_init(&c->rl);
-}
-
-static void env_rule(const char *name, struct rate_rule *r)
-{
-	const char *v = getenv(name);
-	double pm, burst;
-	if (v && sscanf(v, "%lf/%lf", &pm, &burst) == 2 && pm > 0 && burst >= 1) {
-		r->per_minute = pm;
-		r->burst = burst;
-	}
-}
-
-static void env_long(const char *name, long *out, long min, long max)
-{
-	const char *v = getenv(name);
-	long x;
-	if (v && num_parse_long(v, strlen(v), min, max, &x) == 0)
-		*out = x;
-}
-
-void auth_config_from_env(struct auth_config *c)
-{
-	const char *url = getenv("TURNOUT_PUBLIC_URL");
-	long secure = c->secure_cookies;
-
-	env_long("TURNOUT_SESSION_IDLE", &c->limits.idle_s, 60, 30L * 86400);
-	env_long("TURNOUT_SESSION_ABSOLUTE", &c->limits.absolute_s, 60, 90L * 86400);
-	env_long("TURNOUT_SECURE_COOKIES", &secure, 0, 1);
-	env_long("TURNOUT_RETENTION_DAYS", &c->retention_days, 0, 36500);
-	c->secure_cookies = (int)secure;
-	if (url && *url && strlen(url) < sizeof(c->public_url))
-		snprintf(c->public_url, sizeof(c->public_url), "%s", url);
-	env_rule("TURNOUT_RATE_SIGNIN_IP", &c->rates.signin_ip);
-	env_rule("TURNOUT_RATE_SIGNIN_ACCOUNT", &c->rates.signin_account);
-	env_rule("TURNOUT_RATE_PASSWORD_IP", &c->rates.password_ip);
-	env_rule("TURNOUT_RATE_PASSWORD_ACCOUNT", &c->rates.password_account);
-	env_rule("TURNOUT_RATE_TOTP_ACCOUNT", &c->rates.totp_account);
-	env_rule("TURNOUT_RATE_SIGNUP_IP", &c->rates.signup_ip);
-	env_rule("TURNOUT_RATE_TOKEN_IP", &c->rates.token_ip);
-}
 
 static const char *cookie_name(const struct auth_config *c, int session)
 {
@@ -96,24 +39,6 @@ void session_cookie_clear(struct http_response *res, struct http_request *req)
 	set_cookie(res, req, 1, "", 0);
 }
 
-static int load_person(struct db *db, struct who *w)
-{
-	struct db_stmt *st = db_cached(db, "SELECT name, is_admin FROM people WHERE id = ?");
-	int rc = -1;
-
-	if (!st || db_bind_int(st, 1, w->session.person_id))
-		return -1;
-	if (db_step(st) == DB_ROW) {
-		snprintf(w->name, sizeof(w->name), "%s", db_col_text(st, 0));
-		w->actor.admin = (int)db_col_int(st, 1);
-		rc = 1;
-	} else {
-		rc = 0;
-	}
-	db_reset(st);
-	return rc;
-}
-
 /* An integration's "Authorization: Bearer <token>": never a session. */
 static int load_token(struct http_request *req, const char *auth, struct who *w)
 {
@@ -134,19 +59,13 @@ static int load_token(struct http_request *req, const char *auth, struct who *w)
 		return 0;
 	if (!db)
 		return -1;
-	struct db_stmt *st = db_cached(db, "SELECT id, scopes FROM api_tokens"
-					   " WHERE token_hash = ? AND revoked_at IS NULL");
-	if (!st)
-		return -1;
 	token_hash(tok, TOKEN_LEN, hash);
-	if (db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 && db_step(st) == DB_ROW) {
-		w->actor.token_id = (long)db_col_int(st, 0);
-		w->actor.scopes = (unsigned)db_col_int(st, 1);
+	int found = session_api_token(db, hash, &w->actor.token_id, &w->actor.scopes);
+	if (found == 1) {
 		w->bad_token = 0;
 		snprintf(w->name, sizeof(w->name), "API token %ld", w->actor.token_id);
 	}
-	db_reset(st);
-	return 0;
+	return found < 0 ? -1 : 0;
 }
 
 int api_token_refused(struct http_request *req, struct http_response *res, const struct who *w)
@@ -182,7 +101,8 @@ int who_load(struct http_request *req, struct http_response *res, struct who *w)
 		int found = session_find(db, tok, now, &c->limits, &w->session);
 		if (found < 0)
 			return -1;
-		if (found && load_person(db, w) == 1) {
+		if (found && session_person(db, w->session.person_id, w->name, sizeof(w->name),
+					    &w->actor.admin) == 1) {
 			if (w->session.mfa_pending) {
 				w->mfa_pending = 1;
 			} else {

@@ -1,0 +1,62 @@
+#include "auth/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/num.h"
+
+void auth_config_defaults(struct auth_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->limits.idle_s = 2 * 3600;
+	c->limits.absolute_s = 12 * 3600;
+	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
+	c->rates.signin_ip = (struct rate_rule){ 30, 30 };
+	c->rates.signin_account = (struct rate_rule){ 3, 5 };
+	c->rates.password_ip = (struct rate_rule){ 20, 20 };
+	c->rates.password_account = (struct rate_rule){ 5, 10 };
+	c->rates.totp_account = (struct rate_rule){ 5, 10 };
+	c->rates.signup_ip = (struct rate_rule){ 20, 20 };
+	c->rates.token_ip = (struct rate_rule){ 600, 120 };
+	ratelimit_init(&c->rl);
+}
+
+static void env_rule(const char *name, struct rate_rule *r)
+{
+	const char *v = getenv(name);
+	double pm, burst;
+	if (v && sscanf(v, "%lf/%lf", &pm, &burst) == 2 && pm > 0 && burst >= 1) {
+		r->per_minute = pm;
+		r->burst = burst;
+	}
+}
+
+static void env_long(const char *name, long *out, long min, long max)
+{
+	const char *v = getenv(name);
+	long x;
+	if (v && num_parse_long(v, strlen(v), min, max, &x) == 0)
+		*out = x;
+}
+
+void auth_config_from_env(struct auth_config *c)
+{
+	const char *url = getenv("TURNOUT_PUBLIC_URL");
+	long secure = c->secure_cookies;
+
+	env_long("TURNOUT_SESSION_IDLE", &c->limits.idle_s, 60, 30L * 86400);
+	env_long("TURNOUT_SESSION_ABSOLUTE", &c->limits.absolute_s, 60, 90L * 86400);
+	env_long("TURNOUT_SECURE_COOKIES", &secure, 0, 1);
+	env_long("TURNOUT_RETENTION_DAYS", &c->retention_days, 0, 36500);
+	c->secure_cookies = (int)secure;
+	if (url && *url && strlen(url) < sizeof(c->public_url))
+		snprintf(c->public_url, sizeof(c->public_url), "%s", url);
+	env_rule("TURNOUT_RATE_SIGNIN_IP", &c->rates.signin_ip);
+	env_rule("TURNOUT_RATE_SIGNIN_ACCOUNT", &c->rates.signin_account);
+	env_rule("TURNOUT_RATE_PASSWORD_IP", &c->rates.password_ip);
+	env_rule("TURNOUT_RATE_PASSWORD_ACCOUNT", &c->rates.password_account);
+	env_rule("TURNOUT_RATE_TOTP_ACCOUNT", &c->rates.totp_account);
+	env_rule("TURNOUT_RATE_SIGNUP_IP", &c->rates.signup_ip);
+	env_rule("TURNOUT_RATE_TOKEN_IP", &c->rates.token_ip);
+}

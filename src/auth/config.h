@@ -1,0 +1,30 @@
+/*
+ * The sign-in settings every request reads: session limits, cookies, the
+ * public URL for links in emails, and the rate limits, from defaults and
+ * the environment at start-up, read-only after.
+ */
+#ifndef TURNOUT_AUTH_CONFIG_H
+#define TURNOUT_AUTH_CONFIG_H
+
+#include "auth/ratelimit.h"
+#include "auth/session.h"
+
+struct rate_rules {
+	struct rate_rule signin_ip, signin_account, password_ip, password_account, totp_account,
+		signup_ip, token_ip;
+};
+
+struct auth_config {
+	struct session_limits limits;
+	int secure_cookies;     /* served over TLS: Secure + __Host- prefix, HSTS */
+	char public_url[256];   /* base of links in emails */
+	struct rate_rules rates;
+	struct ratelimit rl;
+	long retention_days;    /* 0: keep until deleted; overrides settings table */
+};
+
+void auth_config_defaults(struct auth_config *c);
+/* Reads TURNOUT_SESSION_IDLE, TURNOUT_RATE_<NAME>="per_min/burst" and friends. */
+void auth_config_from_env(struct auth_config *c);
+
+#endif

@@ -1,0 +1,41 @@
+#include "routes.h"
+
+#include "admin/admin.h"
+#include "campaigns/campaigns.h"
+#include "events/events.h"
+#include "groups/groups.h"
+#include "pages/pages.h"
+#include "people/account.h"
+#include "phonebank/phonebank.h"
+#include "postcodes/api.h"
+#include "rides/rides.h"
+#include "seats/api.h"
+
+const struct http_route *routes_all(size_t *n)
+{
+	static struct http_route all[ROUTES_MAX];
+	static size_t count;
+	const struct {
+		const struct http_route *r;
+		size_t n;
+	} features[] = {
+		{ page_routes, page_nroutes },
+		{ postcodes_routes, postcodes_nroutes },
+		{ seats_routes, seats_nroutes },
+		{ account_routes, account_nroutes },
+		{ groups_routes, groups_nroutes },
+		{ admin_routes, admin_nroutes },
+		{ events_routes, events_nroutes },
+		{ campaigns_routes, campaigns_nroutes },
+		{ coverage_routes, coverage_nroutes },
+		{ rides_routes, rides_nroutes },
+		{ phonebank_routes, phonebank_nroutes },
+	};
+
+	if (!count)
+		for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++)
+			for (size_t i = 0; i < features[f].n && count < ROUTES_MAX; i++)
+				all[count++] = features[f].r[i];
+	*n = count;
+	return all;
+}

@@ -1,0 +1,121 @@
+#include "web/web.h"
+
+#include <string.h>
+
+#include "people/people.h"
+#include "tmpl/tmpl.h"
+
+void page_render(struct http_request *req, struct http_response *res, int status,
+		 const char *name, json_t *ctx, const struct who *w)
+{
+	struct app *app = req->app;
+
+	if (w) {
+		json_object_set_new(ctx, "csrf", json_string(w->csrf));
+		if (w->actor.id)
+			json_object_set_new(ctx, "me",
+					    json_pack("{s:s, s:b, s:b}", "name", w->name, "admin",
+						      w->actor.admin, "strong", w->actor.strong));
+	}
+	res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	/* pages may hold personal data or a postcode: never in a shared cache */
+	http_set_header(res, "Cache-Control", "no-store");
+	if (tmpl_render(&app->tmpl, name, ctx, &res->body)) {
+		buf_reset(&res->body);
+		res->status = 500;
+		buf_puts(&res->body, "<!doctype html><title>Error</title><p>Sorry, this page"
+				     " could not be shown.</p>");
+	}
+	json_decref(ctx);
+}
+
+void page_message(struct http_request *req, struct http_response *res, int status,
+		  const char *title, const char *text, const struct who *w)
+{
+	page_render(req, res, status, "message",
+		    json_pack("{s:s, s:s}", "title", title, "text", text), w);
+}
+
+void page_sorry(struct http_request *req, struct http_response *res, const char *text,
+		const struct who *w)
+{
+	page_message(req, res, 500, "Sorry", text, w);
+}
+
+void page_busy(struct http_request *req, struct http_response *res, const struct who *w)
+{
+	page_message(req, res, 503, "Busy", "Please try again in a moment.", w);
+}
+
+void api_json(struct http_response *res, json_t *value)
+{
+	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(value);
+	if (!text) {
+		http_error(res, 500, "Could not answer");
+		return;
+	}
+	http_json(res, 200);
+	buf_printf(&res->body, "{\"status\":200,\"result\":%s}", text);
+	free(text);
+	http_set_header(res, "Cache-Control", "no-store");
+}
+
+int visit_or_answer(struct http_request *req, struct http_response *res, struct who *w,
+		    struct db **db, int flags)
+{
+	if (who_load(req, res, w) || !(*db = app_db(req->app))) {
+		if (flags & VISIT_JSON)
+			http_error(res, 503, "Database unavailable");
+		else
+			page_busy(req, res, NULL);
+		return -1;
+	}
+	if ((flags & VISIT_SIGNED_IN) && !w->actor.id) {
+		if (flags & VISIT_JSON)
+			http_error(res, 401, "Sign in first");
+		else
+			http_redirect(res, "/signin");
+		return -1;
+	}
+	return 0;
+}
+
+void web_tell(struct http_request *req, struct db *db, long person, const char *subject,
+	      const char *text, const char *path, const char *link_text)
+{
+	struct app *app = req->app;
+	struct person p;
+	if (person_by_id(db, person, &p) != 1)
+		return;
+	struct buf t, h;
+	buf_init(&t, 8 << 10);
+	buf_init(&h, 8 << 10);
+	buf_printf(&t, "Hello %s,\n\n%s\n\n%s%s\n", p.name, text, app->auth.public_url, path);
+	buf_puts(&h, "<!doctype html><p>");
+	html_escape(&h, text, strlen(text));
+	buf_printf(&h, "</p><p><a href=\"%s%s\">", app->auth.public_url, path);
+	html_escape(&h, link_text, strlen(link_text));
+	buf_puts(&h, "</a></p>");
+	mail_queue_send(&app->mailq, p.email, subject, t.p, h.p);
+	buf_release(&t);
+	buf_release(&h);
+}
+
+int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
+		   struct qs *form)
+{
+	if (qs_parse(form, &req->arena, req->body.p ? req->body.p : "", req->body.len)) {
+		page_message(req, res, 400, "Something went wrong",
+			     "The form could not be read. Please go back and try again.", w);
+		return -1;
+	}
+	if (w && !who_csrf_ok(w, form)) {
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", w);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * The web layer every feature's pages and API handlers stand on: who is
+ * asking (the session cookie read once per request, the person's standing
+ * loaded fresh each time so a role change takes effect on the very next
+ * request), CSRF tokens for forms, Origin checks for the JSON API, rate
+ * limits, and how pages, messages and JSON answers are written.
+ *
+ * A function named …_or_answer() has already answered when it returns -1:
+ * the handler just returns.
+ */
+#ifndef TURNOUT_WEB_H
+#define TURNOUT_WEB_H
+
+#include <jansson.h>
+
+#include "app.h"
+#include "auth/policy.h"
+#include "auth/session.h"
+#include "http/qs.h"
+#include "http/server.h"
+
+struct who {
+	struct actor actor;     /* id 0 when signed out */
+	int mfa_pending;        /* password checked, TOTP still to come */
+	struct session session; /* valid when actor.id or mfa_pending */
+	char name[128];
+	char csrf[TOKEN_LEN + 1]; /* the token this visitor's forms must carry */
+	int bad_token;            /* 1: a bearer token that is not live; 2: rate limited */
+	int retry_after;          /* seconds, when bad_token is 2 */
+};
+
+/*
+ * Loads the visitor.  Signed out, they get an anonymous CSRF cookie (set on
+ * res) so that even the sign-in forms are protected.  -1 on a store error.
+ */
+int who_load(struct http_request *req, struct http_response *res, struct who *w);
+/* For API handlers: answers 401 or 429 for a refused bearer token; 1 if it did. */
+int api_token_refused(struct http_request *req, struct http_response *res, const struct who *w);
+/* 1 when the form's csrf field matches this visitor's token. */
+int who_csrf_ok(const struct who *w, const struct qs *form);
+/*
+ * For the JSON API's state-changing calls with a session cookie: the
+ * request's Origin (or Referer) must be this server.  1 when it is.
+ */
+int origin_ok(struct http_request *req);
+void session_cookie_set(struct http_response *res, struct http_request *req, const char *token);
+void session_cookie_clear(struct http_response *res, struct http_request *req);
+/* 0 allowed; else answers 429 with Retry-After (JSON or page) and returns -1. */
+int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,
+	       const char *who, const struct rate_rule *rule, int json);
+
+#define VISIT_SIGNED_IN 1 /* anyone signed out is sent to sign in */
+#define VISIT_JSON 2      /* failures answered as JSON, not pages */
+/*
+ * Loads the visitor and this thread's connection: 0, or -1 after answering
+ * (503 when either cannot be had; with VISIT_SIGNED_IN a redirect to sign
+ * in for anyone signed out).
+ */
+int visit_or_answer(struct http_request *req, struct http_response *res, struct who *w,
+		    struct db **db, int flags);
+/*
+ * Parses the urlencoded body into form and, when w is not NULL, checks its
+ * CSRF token: 0, or -1 after answering (400, or a 403 page saying the form
+ * has expired).
+ */
+int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
+		   struct qs *form);
+
+/* Renders template name as a page for visitor w (NULL: anonymous) into res;
+ * ctx is consumed. */
+void page_render(struct http_request *req, struct http_response *res, int status,
+		 const char *name, json_t *ctx, const struct who *w);
+/* A one-paragraph page: a title and a message. */
+void page_message(struct http_request *req, struct http_response *res, int status,
+		  const char *title, const char *text, const struct who *w);
+/* 500 "Sorry" with what could not be done (the store failed). */
+void page_sorry(struct http_request *req, struct http_response *res, const char *text,
+		const struct who *w);
+/* 503 "Busy": the database is unavailable for a moment. */
+void page_busy(struct http_request *req, struct http_response *res, const struct who *w);
+/* {"status":200,"result":value} (value is consumed), not cached. */
+void api_json(struct http_response *res, json_t *value);
+
+/* Emails one person (address looked up here) from the mail queue: text and
+ * a link to path on this site. */
+void web_tell(struct http_request *req, struct db *db, long person, const char *subject,
+	      const char *text, const char *path, const char *link_text);
+
+#endif
