@@ -8,7 +8,7 @@
 #include "people/account.h"
 #include "phonebank/phonebank.h"
 #include "postcodes/api.h"
-#include "rides/rides.h"
+#include "rides/pages.h"
 #include "seats/api.h"
 
 const struct http_route *routes_all(size_t *n)

@@ -22,7 +22,7 @@
 #include "groups/groups.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
-#include "rides/rides.h"
+#include "rides/store.h"
 #include "util/log.h"
 #include "util/num.h"
 
@@ -170,11 +170,12 @@ static void event_page(struct http_request *req, struct http_response *res)
 	json_object_set_new(ctx, "draft", json_boolean(e.draft));
 	json_object_set_new(ctx, "ride_seats", json_integer(rides_seats_offered(db, e.id)));
 	struct person me;
-	long near = w.actor.id && person_by_id(db, w.actor.id, &me) == 1
-			    ? rides_seats_near(db, e.id, (struct match_point){ e.lat, e.lon }, me.postcode)
-			    : -1;
-	if (near >= 0)
-		json_object_set_new(ctx, "ride_seats_near", json_integer(near));
+	struct ride_place home;
+	if (w.actor.id && person_by_id(db, w.actor.id, &me) == 1 && *me.postcode &&
+	    rides_place(db, me.postcode, &home) == 1)
+		json_object_set_new(ctx, "ride_seats_near",
+				    json_integer(rides_seats_near(
+					db, e.id, (struct match_point){ e.lat, e.lon }, home.at)));
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));

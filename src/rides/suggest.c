@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "rides/match.h"
-#include "rides/rides.h"
+#include "rides/store.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 8

@@ -235,3 +235,53 @@ test('signed out: sent to sign in; an unknown session is 404', async () => {
   const v = await person('nosy@example.org', 'Nosy');
   assert.equal((await v.get('/events/99999/rides')).status, 404);
 });
+
+// Issue 19: every pair of ride actions raced, released together, many times.
+// Whatever the order, seats taken equals riders carried and never exceeds the seats.
+test('ride actions racing each other never overbook nor leave a phantom seat', async () => {
+  const driver = await person('race.driver@example.org', 'Rory Racer');
+  await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE65 5PP', seats: '2', max_detour_min: '30' });
+  const oid = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'race.driver@example.org') AND status = 'open'");
+  const riders = [];
+  for (let i = 0; i < 4; i++) {
+    const v = await person(`pair${i}@example.org`, `Pair${i} Rider`);
+    await v.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FN' });
+    const rid = sql(`SELECT id FROM ride_requests WHERE rider_id = (SELECT id FROM people WHERE email = 'pair${i}@example.org')`);
+    riders.push({ v, rid });
+  }
+  await driver.get(`/events/${event}/rides`);
+  const consistent = (why) => {
+    const [taken, seats, carried] = sql(`SELECT taken, seats, (SELECT count(*) FROM ride_requests
+      WHERE offer_id = ${oid} AND state = 'accepted') FROM ride_offers WHERE id = ${oid}`).split('|').map(Number);
+    assert.equal(taken, carried, `${why}: seats taken equals riders carried`);
+    assert.ok(taken <= seats, `${why}: never more riders than seats`);
+  };
+  const ask = async ({ v, rid }) => {
+    await v.post(`/events/${event}/rides/request`, { postcode: 'DE65 5FN' });
+    await v.get(`/events/${event}/rides`);
+    assert.equal((await v.post(`/rides/requests/${rid}/ask`, { offer: oid })).status, 303);
+  };
+  const accept = ({ rid }) => driver.post(`/rides/requests/${rid}/accept`);
+  const cancel = ({ v, rid }) => v.post(`/rides/requests/${rid}/cancel`);
+  for (let trial = 0; trial < 8; trial++) {
+    const [a, b, c] = riders;
+    // a driver's accept sent twice
+    await ask(a);
+    await Promise.all([accept(a), accept(a)]);
+    consistent(`trial ${trial}: accept twice`);
+    // a rider's cancel sent twice, then two more accepts
+    await Promise.all([cancel(a), cancel(a)]);
+    consistent(`trial ${trial}: cancel twice`);
+    await ask(b); await ask(c); await ask(a);
+    await Promise.all([accept(a), accept(b), accept(c)]);
+    consistent(`trial ${trial}: three accepts for two seats`);
+    // a rider cancelling while the driver accepts
+    for (const r of [a, b, c]) await cancel(r);
+    await ask(b);
+    await Promise.all([cancel(b), accept(b)]);
+    consistent(`trial ${trial}: cancel against accept`);
+    for (const r of riders) await cancel(r);
+    consistent(`trial ${trial}: all cancelled`);
+    assert.equal(sql(`SELECT taken FROM ride_offers WHERE id = ${oid}`), '0');
+  }
+});
