@@ -118,7 +118,7 @@ int rides_ask(struct db *db, long request_id, long rider_id, long offer_id, long
 	if (rc == 1) {
 		*event_id = (long)db_col_int(st, 0);
 		*driver_id = (long)db_col_int(st, 1);
-		rc = db_done(st) ? -1 : 1;
+		db_reset(st); /* one row by its key: the update is whole at the first step */
 		rides_changed();
 	}
 	return rc;
@@ -144,7 +144,7 @@ int rides_invite(struct db *db, long offer_id, long driver_id, long request_id,
 	if (rc == 1) {
 		*event_id = (long)db_col_int(st, 0);
 		*rider_id = (long)db_col_int(st, 1);
-		rc = db_done(st) ? -1 : 1;
+		db_reset(st); /* one row by its key: the update is whole at the first step */
 		rides_changed();
 	}
 	return rc;
@@ -284,13 +284,15 @@ int rides_cancel_offer(struct db *db, long offer_id, long driver_id, struct ride
 	if (db_done(off))
 		goto fail;
 	db_bind_int(riders, 1, offer_id);
-	while (db_step(riders) == DB_ROW) {
+	enum db_step step;
+	while ((step = db_step(riders)) == DB_ROW) {
 		f->requests = xrealloc(f->requests, (f->n + 1) * sizeof(long));
 		f->riders = xrealloc(f->riders, (f->n + 1) * sizeof(long));
 		f->requests[f->n] = (long)db_col_int(riders, 0);
 		f->riders[f->n++] = (long)db_col_int(riders, 1);
 	}
-	if (db_done(riders) || db_commit(db))
+	db_reset(riders);
+	if (step != DB_DONE || db_commit(db))
 		goto fail;
 	rides_changed();
 	return 1;
@@ -314,7 +316,7 @@ int rides_ask_for(struct db *db, long request_id, long offer_id, long *driver_id
 	int rc = db_one(st);
 	if (rc == 1) {
 		*driver_id = (long)db_col_int(st, 0);
-		rc = db_done(st) ? -1 : 1;
+		db_reset(st); /* one row by its key: the update is whole at the first step */
 		rides_changed();
 	}
 	return rc;
