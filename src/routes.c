@@ -2,8 +2,8 @@
 
 #include "admin/admin.h"
 #include "campaigns/campaigns.h"
-#include "events/events.h"
-#include "groups/groups.h"
+#include "events/pages.h"
+#include "groups/pages.h"
 #include "pages/pages.h"
 #include "people/account.h"
 #include "phonebank/phonebank.h"

@@ -7,7 +7,7 @@
 
 #include "web/web.h"
 #include "auth/audit.h"
-#include "groups/groups.h"
+#include "groups/store.h"
 #include "people/people.h"
 #include "util/log.h"
 #include "util/num.h"

@@ -13,9 +13,9 @@
 
 #include "web/web.h"
 #include "auth/audit.h"
-#include "events/events.h"
+#include "events/pages.h"
 #include "events/when.h"
-#include "groups/groups.h"
+#include "groups/store.h"
 #include "util/num.h"
 
 #define CAMPAIGN_SEATS_MAX 20
@@ -224,7 +224,7 @@ static void seat_page(struct http_request *req, struct http_response *res)
 			      "winner", result_party_name(r->first, r->first_label), "runner_up",
 			      result_party_name(r->second, r->second_label), "majority",
 			      (json_int_t)r->majority, "majority_pct", pct, "campaigns", mine,
-			      "sessions", events_in_seats(db, &code, 1, 20)),
+			      "sessions", sessions_in_seat_json(db, code, 20)),
 		    &w);
 }
 

@@ -9,7 +9,7 @@
 #include "auth/token.h"
 #include "auth/totp.h"
 #include "db/db.h"
-#include "events/events.h"
+#include "events/store.h"
 #include "events/when.h"
 #include "people/people.h"
 #include "phonebank/store.h"

@@ -1,17 +1,16 @@
 /*
  * Canvassing sessions ("events": canvass, phone bank, leafleting, training,
  * food-bank drop-off, meeting) in a seat, with one or more time slots each
- * with a capacity, and the sign-ups for them.
+ * with a capacity, and the sign-ups for them.  This header is the model and
+ * its pure checks; the rows are in events/store.h, the pages in
+ * events/pages.h.
  */
 #ifndef TURNOUT_EVENTS_H
 #define TURNOUT_EVENTS_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <time.h>
 
-#include "db/db.h"
-#include "http/server.h"
 
 #define EVENT_TITLE_MAX 120
 #define EVENT_TEXT_MAX 2000
@@ -57,17 +56,5 @@ const char *event_type_name(const char *type);
 const char *event_check(const struct event *e, time_t now);
 /* Parses "10:00-12:00 20" lines into slots on the event's day; NULL or why not. */
 const char *event_parse_slots(struct event *e, const char *text, const char *date);
-
-int event_create(struct db *db, struct event *e);
-/* 1 and *out (slots included), 0 not found, -1 error. */
-int event_get(struct db *db, long id, struct event *out);
-/* 1 if the person has a live sign-up (going or waitlist) for the event. */
-int event_person_going(struct db *db, long event_id, long person_id);
-
-/* Upcoming published sessions in the given 2024 seats, soonest first. */
-json_t *events_in_seats(struct db *db, const char *const *seats, size_t nseats, size_t limit);
-
-extern const struct http_route events_routes[];
-extern const size_t events_nroutes;
 
 #endif

@@ -12,19 +12,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web.h"
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/ics.h"
+#include "events/pages.h"
+#include "events/store.h"
 #include "events/signup_writer.h"
 #include "events/when.h"
 #include "geo/geo.h"
-#include "groups/groups.h"
+#include "groups/store.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
 #include "rides/store.h"
 #include "util/log.h"
 #include "util/num.h"
+#include "web/web.h"
 
 #define GUEST_LINK_TTL_S (24 * 3600)
 
@@ -38,6 +40,15 @@ static int secret_rate_limit(struct http_request *req, struct http_response *res
 	char ip[64];
 	http_client_ip(req, ip, sizeof(ip));
 	return rate_limit(req, res, "link-ip", ip, &app->auth.rates.token_ip, 0);
+}
+
+/* "10:00–11:30": a slot's times, built from its fields. */
+static void slot_text(time_t a, time_t b, char *out, size_t cap)
+{
+	struct tm ta, tb;
+	london_tm(a, &ta);
+	london_tm(b, &tb);
+	snprintf(out, cap, "%02d:%02d–%02d:%02d", ta.tm_hour, ta.tm_min, tb.tm_hour, tb.tm_min);
 }
 
 static void when_text(time_t a, time_t b, char *out, size_t cap)
@@ -61,6 +72,14 @@ static struct target event_target(struct db *db, const struct event *e, long me)
 	return t;
 }
 
+static int board_row(const char *name, const char *contact, void *arg)
+{
+	char first[64];
+	person_first_name(name, first);
+	json_array_append_new(arg, json_pack("{s:s, s:s}", "first_name", first, "contact", contact));
+	return 0;
+}
+
 static json_t *event_ctx(struct http_request *req, struct db *db, const struct event *e,
 			 const struct who *w)
 {
@@ -73,10 +92,10 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 
 	for (size_t i = 0; i < e->nslots; i++) {
 		const struct event_slot *s = &e->slots[i];
-		char sw[128];
-		when_text(s->starts_at, s->ends_at, sw, sizeof(sw));
+		char sw[32];
+		slot_text(s->starts_at, s->ends_at, sw, sizeof(sw));
 		json_array_append_new(slots, json_pack("{s:I, s:s, s:I, s:I, s:I, s:b}", "id",
-						       (json_int_t)s->id, "when", sw + strlen(sw) - 11,
+						       (json_int_t)s->id, "when", sw,
 						       "capacity", (json_int_t)s->capacity, "free",
 						       (json_int_t)(s->capacity - s->going), "waiting",
 						       (json_int_t)s->waiting, "full", s->going >= s->capacity));
@@ -85,22 +104,9 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	/* a private home's address is for those going, the host and organisers */
 	int show_address = !e->address_private || going || manage;
 	json_t *board = json_array();
-	if (going) {
-		/* "travel together": first names and the contact each chose to share */
-		struct db_stmt *st = db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
-						   " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
-						   " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
-						   " ORDER BY g.id");
-		if (st && db_bind_int(st, 1, e->id) == 0) {
-			while (db_step(st) == DB_ROW) {
-				char first[64];
-				person_first_name(db_col_text(st, 0), first);
-				json_array_append_new(board, json_pack("{s:s, s:s}", "first_name", first,
-								       "contact", db_col_text(st, 1)));
-			}
-			db_reset(st);
-		}
-	}
+	/* "travel together": first names and the contact each chose to share */
+	if (going)
+		event_travel_board(db, e->id, board_row, board);
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b,"
 			 " s:b, s:b, s:o}",
 			 "id", (json_int_t)e->id, "title", e->title, "type", event_type_name(e->type),
@@ -113,7 +119,7 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 w->actor.id != 0, "going", going, "board", board);
 }
 
-static int load(struct http_request *req, struct http_response *res, struct who *w,
+static int event_or_answer(struct http_request *req, struct http_response *res, struct who *w,
 		struct db **db, struct event *e)
 {
 	if (visit_or_answer(req, res, w, db, 0))
@@ -131,11 +137,11 @@ static int load(struct http_request *req, struct http_response *res, struct who 
  * against who is asking (denied: a sign-in page or a 403 with denied_text)
  * and reads the form with its CSRF token.  0 when the handler may go on.
  */
-static int manage_form(struct http_request *req, struct http_response *res, struct who *w,
+static int manage_or_answer(struct http_request *req, struct http_response *res, struct who *w,
 		       struct db **db, struct qs *f, struct event *e, enum action act,
 		       const char *denied_text)
 {
-	if (load(req, res, w, db, e))
+	if (event_or_answer(req, res, w, db, e))
 		return -1;
 	struct target t = event_target(*db, e, w->actor.id);
 	if (!policy_allows(&w->actor, act, &t)) {
@@ -154,9 +160,9 @@ static void event_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct db *db;
-	static _Thread_local struct event e;
+	struct event e;
 
-	if (load(req, res, &w, &db, &e))
+	if (event_or_answer(req, res, &w, &db, &e))
 		return;
 	struct target t = event_target(db, &e, w.actor.id);
 	/* a draft is its host's alone; a proposal also its approvers' */
@@ -183,47 +189,60 @@ static void event_page(struct http_request *req, struct http_response *res)
 	page_render(req, res, 200, "event", ctx, &w);
 }
 
+struct found {
+	struct http_request *req;
+	int hide_full, have_point;
+	double lat, lon, km;
+	json_t *out;
+};
+
+static int found_row(const struct event_brief *b, void *arg)
+{
+	struct found *f = arg;
+	struct app *app = f->req->app;
+	double d = f->have_point ? geo_haversine_km(f->lat, f->lon, b->lat, b->lon) : -1;
+	if ((f->hide_full && b->places <= 0) || (f->have_point && d > f->km))
+		return 0;
+	char when[128];
+	when_text(b->starts_at, b->ends_at, when, sizeof(when));
+	/* how many can get there: places, and the car seats offered to reach them */
+	json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id", (json_int_t)b->id,
+				 "title", b->title, "type", event_type_name(b->type), "seat",
+				 seats_name(&app->seats, 2024, b->seat), "when", when, "places",
+				 (json_int_t)b->places, "full", b->places <= 0, "ride_seats",
+				 (json_int_t)b->ride_seats);
+	if (f->have_point)
+		json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
+	json_array_append_new(f->out, item);
+	return 0;
+}
+
 /* Upcoming sessions, filtered; near a point when lat/lon are given. */
 static json_t *search(struct http_request *req, struct db *db, const char *seat, const char *type,
 		      time_t from, time_t to, int hide_full, int have_point, double lat,
 		      double lon, double km)
 {
-	struct app *app = req->app;
+	struct event_filter filter = { seat, type, from, to };
+	struct found f = { req, hide_full, have_point, lat, lon, km, json_array() };
+	events_search(db, &filter, found_row, &f);
+	return f.out;
+}
+
+json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max)
+{
+	struct event_brief b[20];
 	json_t *out = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
-					   " e.ends_at, e.lat, e.lon,"
-					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
-					   " (SELECT coalesce(sum(seats - taken), 0) FROM ride_offers"
-					   " WHERE event_id = e.id AND status = 'open')"
-					   " FROM events e WHERE e.status = 'published'"
-					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
-					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
-					   " ORDER BY e.starts_at LIMIT 500");
-	if (!st || db_bind_int(st, 1, from) || db_bind_int(st, 2, to) ||
-	    db_bind_str(st, 3, seat) || db_bind_str(st, 4, seat) ||
-	    db_bind_str(st, 5, type) || db_bind_str(st, 6, type))
-		return out;
-	while (db_step(st) == DB_ROW) {
-		long free_places = (long)db_col_int(st, 8);
-		double d = have_point ? geo_haversine_km(lat, lon, db_col_double(st, 6),
-							 db_col_double(st, 7))
-				      : -1;
-		if ((hide_full && free_places <= 0) || (have_point && d > km))
-			continue;
-		char when[128];
-		when_text((time_t)db_col_int(st, 4), (time_t)db_col_int(st, 5), when, sizeof(when));
-		/* how many can get there: places, and the car seats offered to reach them */
-		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id",
-					 (json_int_t)db_col_int(st, 0), "title", db_col_text(st, 1),
-					 "type", event_type_name(db_col_text(st, 2)), "seat",
-					 seats_name(&app->seats, 2024, db_col_text(st, 3)), "when", when, "places",
-					 (json_int_t)free_places, "full", free_places <= 0, "ride_seats",
-					 (json_int_t)db_col_int(st, 9));
-		if (have_point)
-			json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
-		json_array_append_new(out, item);
+	long n = events_in_seat(db, seat, b, max < 20 ? max : 20);
+	for (long i = 0; i < n; i++) {
+		struct tm tm;
+		char when[64];
+		london_tm(b[i].starts_at, &tm);
+		strftime(when, sizeof(when), "%a %e %b, %H:%M", &tm);
+		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+						     (json_int_t)b[i].id, "title", b[i].title, "type",
+						     event_type_name(b[i].type), "when", when, "seat",
+						     b[i].seat, "places", (json_int_t)b[i].places));
 	}
-	db_reset(st);
 	return out;
 }
 
@@ -324,6 +343,12 @@ static void list_api(struct http_request *req, struct http_response *res)
 	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
 }
 
+static int group_row(long id, const char *name, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+	return 0;
+}
+
 static void new_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -332,17 +357,7 @@ static void new_page(struct http_request *req, struct http_response *res)
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	json_t *groups = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
-					   " g.id IN (SELECT group_id FROM memberships WHERE"
-					   " person_id = ?) ORDER BY g.name");
-	if (st && db_bind_int(st, 1, w.actor.admin && w.actor.strong) == 0 &&
-	    db_bind_int(st, 2, w.actor.id) == 0) {
-		while (db_step(st) == DB_ROW)
-			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
-								(json_int_t)db_col_int(st, 0), "name",
-								db_col_text(st, 1)));
-		db_reset(st);
-	}
+	groups_of(db, w.actor.id, w.actor.admin && w.actor.strong, group_row, groups);
 	/* any member may propose a session for their group; organisers approve */
 	int may = json_array_size(groups) > 0;
 	page_render(req, res, may ? 200 : 403, may ? "event_new" : "message",
@@ -358,7 +373,7 @@ static void create(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 	long gid;
 
 	if (visit_or_answer(req, res, &w, &db, 0))
@@ -435,7 +450,7 @@ static void create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (event_create(db, &e)) {
-		page_message(req, res, 500, "Sorry", "The session could not be saved.", &w);
+		page_sorry(req, res, "The session could not be saved.", &w);
 		return;
 	}
 	audit_write(db, w.actor.id, e.awaiting ? "event.propose" : "event.create", 0,
@@ -449,9 +464,9 @@ static void message_attendees(struct http_request *req, struct http_response *re
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers write to attendees."))
 		return;
 	const char *text = qs_get(&f, "message");
@@ -474,22 +489,19 @@ static void message_attendees(struct http_request *req, struct http_response *re
 
 /* Clears one of a session's hold-backs (draft, awaiting approval). */
 static void release_hold(struct http_request *req, struct http_response *res, enum action act,
-			 const char *denied, const char *sql, const char *audit_action)
+			 const char *denied, enum event_hold hold, const char *audit_action)
 {
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 
-	if (manage_form(req, res, &w, &db, &f, &e, act, denied))
+	if (manage_or_answer(req, res, &w, &db, &f, &e, act, denied))
 		return;
-	struct db_stmt *st = db_cached(db, sql);
-	if (!st || db_bind_int(st, 1, e.id) || db_step(st) != DB_DONE) {
-		db_reset(st);
-		page_message(req, res, 500, "Sorry", "The session could not be published.", &w);
+	if (event_release(db, e.id, hold) != 1) {
+		page_sorry(req, res, "The session could not be published.", &w);
 		return;
 	}
-	db_reset(st);
 	audit_write(db, w.actor.id, audit_action, e.created_by,
 		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
@@ -499,7 +511,7 @@ static void release_hold(struct http_request *req, struct http_response *res, en
 static void publish(struct http_request *req, struct http_response *res)
 {
 	release_hold(req, res, ACT_EVENT_MANAGE, "Only the session's host publishes its draft.",
-		     "UPDATE events SET draft = 0 WHERE id = ?", "event.publish");
+		     HOLD_DRAFT, "event.publish");
 }
 
 /* An organiser publishes a volunteer's session. */
@@ -507,7 +519,7 @@ static void approve(struct http_request *req, struct http_response *res)
 {
 	release_hold(req, res, ACT_EVENT_APPROVE,
 		     "A group's organisers approve the sessions its members propose.",
-		     "UPDATE events SET awaiting_approval = 0 WHERE id = ?", "event.approve");
+		     HOLD_APPROVAL, "event.approve");
 }
 
 /* ---- sign-ups: handed to the writer, answered when durable ---- */
@@ -563,34 +575,28 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 static void tell_promoted(struct http_request *req, struct db *db, long signup_id)
 {
 	struct app *app = req->app;
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, e.title, e.id FROM signups g"
-					   " JOIN slots s ON s.id = g.slot_id JOIN events e"
-					   " ON e.id = s.event_id WHERE g.id = ?");
-	if (!st || db_bind_int(st, 1, signup_id) || db_step(st) != DB_ROW) {
-		db_reset(st);
+	struct signup_contact c;
+	if (signup_contact(db, signup_id, &c) != 1)
 		return;
-	}
 	struct buf text, html;
 	buf_init(&text, 8 << 10);
 	buf_init(&html, 8 << 10);
 	buf_printf(&text, "Hello %s,\n\nA place came free at \"%s\" and it is yours: you are going."
-			  "\n\nDetails: %s/events/%lld\n",
-		   db_col_text(st, 0), db_col_text(st, 2), app->auth.public_url, db_col_int(st, 3));
+			  "\n\nDetails: %s/events/%ld\n",
+		   c.name, c.title, app->auth.public_url, c.event_id);
 	buf_puts(&html, "<!doctype html><p>A place came free at &ldquo;");
-	html_escape(&html, db_col_text(st, 2), strlen(db_col_text(st, 2)));
+	html_escape(&html, c.title, strlen(c.title));
 	buf_puts(&html, "&rdquo; and it is yours: you are going.</p>");
-	mail_queue_send(&app->mailq, db_col_text(st, 1), "A place came free: you are going", text.p,
-			html.p);
+	mail_queue_send(&app->mailq, c.email, "A place came free: you are going", text.p, html.p);
 	buf_release(&text);
 	buf_release(&html);
-	db_reset(st);
 }
 
 static void answer(struct http_request *req, struct http_response *res, const struct who *w,
 		   struct pending *p)
 {
 	struct db *db = app_db(req->app);
-	static _Thread_local struct event e;
+	struct event e;
 	const char *title, *text;
 
 	switch (p->job.result) {
@@ -633,7 +639,7 @@ static void signup(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 	struct pending *p = req->pending;
 
 	if (who_load(req, res, &w)) {
@@ -674,7 +680,7 @@ static void signup(struct http_request *req, struct http_response *res)
 	if (w.actor.id) {
 		struct person me;
 		if (person_by_id(db, w.actor.id, &me) != 1) {
-			page_message(req, res, 500, "Sorry", "Your account could not be read.", &w);
+			page_sorry(req, res, "Your account could not be read.", &w);
 			return;
 		}
 		p->job.person_id = me.id;
@@ -709,17 +715,11 @@ static void signup(struct http_request *req, struct http_response *res)
 		return;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
-					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
-	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, slot) ||
-	    db_bind_str(st, 3, g.name) || db_bind_str(st, 4, g.email) ||
-	    (*g.phone ? db_bind_str(st, 5, g.phone) : db_bind_null(st, 5)) ||
-	    db_bind_int(st, 6, (long long)time(NULL) + GUEST_LINK_TTL_S) || db_step(st) != DB_DONE) {
-		db_reset(st);
-		page_message(req, res, 500, "Sorry", "That could not be saved. Please try again.", &w);
+	if (signup_hold(db, hash, slot, g.name, g.email, g.phone,
+			time(NULL) + GUEST_LINK_TTL_S) != 1) {
+		page_sorry(req, res, "That could not be saved. Please try again.", &w);
 		return;
 	}
-	db_reset(st);
 	struct buf text;
 	buf_init(&text, 16 << 10);
 	buf_printf(&text,
@@ -863,17 +863,9 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	if (form_or_answer(req, res, &w, &f))
 		return;
 	long id = route_id(&req->params, "id");
-	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
-					   " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
 	p = arena_alloc(&req->arena, sizeof(*p));
 	memset(p, 0, sizeof(*p));
-	int found = st && db_bind_int(st, 1, id) == 0 && db_bind_int(st, 2, w.actor.id) == 0 &&
-		    db_step(st) == DB_ROW;
-	if (found)
-		snprintf(p->job.cancel_hash, sizeof(p->job.cancel_hash), "%s", db_col_text(st, 0));
-	db_reset(st);
-	if (!found) {
+	if (signup_cancel_hash(db, id, w.actor.id, p->job.cancel_hash) != 1) {
 		page_message(req, res, 404, "Not found", "You have no place at this session to cancel.", &w);
 		return;
 	}
@@ -885,13 +877,27 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	http_suspend(req, res, p, submit);
 }
 
+static int attendee_row(const struct attendee *a, void *arg)
+{
+	struct tm tm;
+	char at[8];
+	london_tm(a->slot_starts, &tm);
+	strftime(at, sizeof(at), "%H:%M", &tm);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b}", "name",
+					     a->name, "email", a->email, "phone", a->phone,
+					     "status", a->status, "slot", at, "id",
+					     (json_int_t)a->signup_id, "attended", a->attended,
+					     "going", !strcmp(a->status, "going")));
+	return 0;
+}
+
 static void attendees(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct db *db;
-	static _Thread_local struct event e;
+	struct event e;
 
-	if (load(req, res, &w, &db, &e))
+	if (event_or_answer(req, res, &w, &db, &e))
 		return;
 	struct target t = event_target(db, &e, w.actor.id);
 	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
@@ -904,31 +910,14 @@ static void attendees(struct http_request *req, struct http_response *res)
 				     &w);
 		return;
 	}
-	json_t *list = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
-					   " g.id, g.attended = 1"
-					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
-					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
-					   " ORDER BY s.starts_at, g.status, g.id");
-	if (st && db_bind_int(st, 1, e.id) == 0) {
-		while (db_step(st) == DB_ROW) {
-			struct tm tm;
-			char at[8];
-			london_tm((time_t)db_col_int(st, 4), &tm);
-			strftime(at, sizeof(at), "%H:%M", &tm);
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b}",
-							      "name", db_col_text(st, 0), "email",
-							      db_col_text(st, 1), "phone",
-							      db_col_text(st, 2), "status",
-							      db_col_text(st, 3), "slot", at, "id",
-							      (json_int_t)db_col_int(st, 5), "attended",
-							      (int)db_col_int(st, 6), "going",
-							      !strcmp(db_col_text(st, 3), "going")));
-		}
-		db_reset(st);
+	/* a view of personal data is shown only once it is in the audit log */
+	if (audit_write(db, w.actor.id, "event.attendees_view", 0,
+			arena_printf(&req->arena, "event %ld", e.id))) {
+		page_sorry(req, res, "The list could not be shown.", &w);
+		return;
 	}
-	audit_write(db, w.actor.id, "event.attendees_view", 0,
-		    arena_printf(&req->arena, "event %ld", e.id));
+	json_t *list = json_array();
+	event_attendees(db, e.id, attendee_row, list);
 	page_render(req, res, 200, "attendees",
 		    json_pack("{s:s, s:I, s:o}", "title", e.title, "id", (json_int_t)e.id, "people", list),
 		    &w);
@@ -940,81 +929,61 @@ static void attendance(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers mark attendance."))
 		return;
-	struct db_stmt *clear = db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
-					      " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
-	struct db_stmt *mark = db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
-					     " AND status = 'going'"
-					     " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
-	int bad = !clear || !mark || db_begin(db) || db_bind_int(clear, 1, e.id) ||
-		  db_step(clear) != DB_DONE;
-	long marked = 0;
-	for (size_t i = 0; !bad && i < f.n; i++) {
-		long id;
-		if (strcmp(f.pairs[i].key, "attended"))
-			continue;
-		if (num_parse_long(f.pairs[i].value, f.pairs[i].value_len, 1, 1L << 40, &id)) {
-			bad = 1;
-			break;
-		}
-		db_reset(mark);
-		bad = db_bind_int(mark, 1, id) || db_bind_int(mark, 2, e.id) || db_step(mark) != DB_DONE;
-		marked++;
-	}
-	db_reset(clear);
-	db_reset(mark);
-	if (bad || audit_write(db, w.actor.id, "event.attendance", 0,
-			       arena_printf(&req->arena, "event %ld: %ld attended", e.id, marked)) ||
-	    db_commit(db)) {
-		db_rollback(db);
+	long *ids = arena_alloc(&req->arena, (f.n + 1) * sizeof(long));
+	size_t n = 0;
+	int bad = 0;
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.pairs[i].key, "attended"))
+			bad |= num_parse_long(f.pairs[i].value, f.pairs[i].value_len, 1, 1L << 40,
+					      &ids[n++]);
+	if (bad || event_attendance_set(db, e.id, w.actor.id, ids, n) != 1) {
 		page_message(req, res, 400, "Not saved", "The attendance could not be saved.", &w);
 		return;
 	}
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
-/* Emails everyone going, waiting, driving or riding to event id, from the mail queue. */
+struct telling {
+	struct http_request *req;
+	long event_id;
+	const char *subject, *message;
+	long told;
+};
+
+static int tell_one(const char *name, const char *email, void *arg)
+{
+	struct telling *t = arg;
+	struct app *app = t->req->app;
+	struct buf text, html;
+	buf_init(&text, 16 << 10);
+	buf_init(&html, 16 << 10);
+	buf_printf(&text, "Hello %s,\n\n%s\n\nDetails: %s/events/%ld\n", name, t->message,
+		   app->auth.public_url, t->event_id);
+	buf_puts(&html, "<!doctype html><p>Hello ");
+	html_escape(&html, name, strlen(name));
+	buf_puts(&html, ",</p><p>");
+	html_escape(&html, t->message, strlen(t->message));
+	buf_printf(&html, "</p><p><a href=\"%s/events/%ld\">Details</a></p>", app->auth.public_url,
+		   t->event_id);
+	mail_queue_send(&app->mailq, email, t->subject, text.p, html.p);
+	buf_release(&text);
+	buf_release(&html);
+	t->told++;
+	return 0;
+}
+
+/* Emails everyone going, waiting, driving or riding to event id, from the
+ * mail queue: how many, or -1. */
 static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
 			  const char *message)
 {
-	struct app *app = req->app;
-	/* drivers and riders too, once each */
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ?1"
-					   " AND g.status IN ('going', 'waitlist')"
-					   " UNION SELECT p.name, p.email FROM ride_offers o JOIN people p"
-					   " ON p.id = o.driver_id WHERE o.event_id = ?1 AND o.status = 'open'"
-					   " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
-					   " ON p.id = r.rider_id WHERE r.event_id = ?1"
-					   " AND r.state != 'cancelled'");
-	long told = 0;
-
-	if (!st || db_bind_int(st, 1, id))
-		return -1;
-	while (db_step(st) == DB_ROW) {
-		struct buf text, html;
-		const char *name = db_col_text(st, 0);
-		buf_init(&text, 16 << 10);
-		buf_init(&html, 16 << 10);
-		buf_printf(&text, "Hello %s,\n\n%s\n\nDetails: %s/events/%ld\n", name, message,
-			   app->auth.public_url, id);
-		buf_puts(&html, "<!doctype html><p>Hello ");
-		html_escape(&html, name, strlen(name));
-		buf_puts(&html, ",</p><p>");
-		html_escape(&html, message, strlen(message));
-		buf_printf(&html, "</p><p><a href=\"%s/events/%ld\">Details</a></p>", app->auth.public_url,
-			   id);
-		mail_queue_send(&app->mailq, db_col_text(st, 1), subject, text.p, html.p);
-		buf_release(&text);
-		buf_release(&html);
-		told++;
-	}
-	db_reset(st);
-	return told;
+	struct telling t = { req, id, subject, message, 0 };
+	return event_people(db, id, tell_one, &t) < 0 ? -1 : t.told;
 }
 
 /*
@@ -1026,10 +995,10 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e, moved;
+	struct event e, moved;
 	char when[128], detail[600];
 
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers can change it."))
 		return;
 	moved = e;
@@ -1071,26 +1040,10 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;
 	}
-	struct db_stmt *up = db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
-					   " seat = ?, lat = ?, lon = ?, address = ? WHERE id = ?");
-	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
-					   " ends_at = ends_at + ? WHERE event_id = ?");
-	if (!up || !sl || db_begin(db) || db_bind_int(up, 1, moved.starts_at) ||
-	    db_bind_int(up, 2, moved.ends_at) ||
-	    db_bind_str(up, 3, moved.postcode) ||
-	    db_bind_str(up, 4, moved.seat) || db_bind_double(up, 5, moved.lat) ||
-	    db_bind_double(up, 6, moved.lon) ||
-	    db_bind_str(up, 7, moved.address) || db_bind_int(up, 8, e.id) ||
-	    db_step(up) != DB_DONE || db_bind_int(sl, 1, shift) || db_bind_int(sl, 2, shift) ||
-	    db_bind_int(sl, 3, e.id) || db_step(sl) != DB_DONE || db_commit(db)) {
-		db_reset(up);
-		db_reset(sl);
-		db_rollback(db);
-		page_message(req, res, 500, "Sorry", "The change could not be saved.", &w);
+	if (event_move(db, &moved, shift) != 1) {
+		page_sorry(req, res, "The change could not be saved.", &w);
 		return;
 	}
-	db_reset(up);
-	db_reset(sl);
 	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
 	if (shift || moved_place) {
 		when_text(moved.starts_at, moved.ends_at, when, sizeof(when));
@@ -1110,20 +1063,16 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct event e;
+	struct event e;
 	char when[128];
 
-	if (manage_form(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers can cancel it."))
 		return;
-	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
-					   " AND status = 'published'");
-	if (!up || db_bind_int(up, 1, e.id) || db_step(up) != DB_DONE) {
-		db_reset(up);
-		page_message(req, res, 500, "Sorry", "The session could not be cancelled.", &w);
+	if (event_cancel(db, e.id) < 0) {
+		page_sorry(req, res, "The session could not be cancelled.", &w);
 		return;
 	}
-	db_reset(up);
 	when_text(e.starts_at, e.ends_at, when, sizeof(when));
 	char detail[512];
 	snprintf(detail, sizeof(detail), "\"%s\" on %s is cancelled. Sorry! Other sessions are listed on the"
@@ -1149,14 +1098,10 @@ static void feed_create(struct http_request *req, struct http_response *res)
 		return;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");
-	if (!st || db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, w.actor.id) ||
-	    db_step(st) != DB_DONE) {
-		db_reset(st);
-		page_message(req, res, 500, "Sorry", "The feed could not be made.", &w);
+	if (calendar_feed_set(db, w.actor.id, hash) != 1) {
+		page_sorry(req, res, "The feed could not be made.", &w);
 		return;
 	}
-	db_reset(st);
 	audit_write(db, w.actor.id, "person.calendar_feed", w.actor.id, NULL);
 	page_render(req, res, 200, "message",
 		    json_pack("{s:s, s:s}", "title", "Your calendar feed",
@@ -1167,6 +1112,26 @@ static void feed_create(struct http_request *req, struct http_response *res)
 						   " %s/calendar/%s.ics",
 						   app->auth.public_url, token)),
 		    &w);
+}
+
+struct feeding {
+	struct http_request *req;
+	struct http_response *res;
+};
+
+static int feed_row(const struct feed_entry *e, void *arg)
+{
+	struct feeding *fd = arg;
+	struct app *app = fd->req->app;
+	char uid[96];
+	snprintf(uid, sizeof(uid), "signup-%ld@turnout", e->signup_id);
+	struct ics_event ev = {
+		uid, e->starts_at, e->ends_at, time(NULL), e->title, e->description, e->place,
+		arena_printf(&fd->req->arena, "%s/events/%ld", app->auth.public_url, e->event_id),
+		strcmp(e->status, "cancelled") == 0,
+	};
+	ics_event(&fd->res->body, &ev);
+	return 0;
 }
 
 /* The sessions a person is going to, by their secret feed URL. */
@@ -1193,38 +1158,14 @@ static void feed(struct http_request *req, struct http_response *res)
 		return;
 	}
 	token_hash(token, TOKEN_LEN, hash);
-	struct db_stmt *st = db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
-					   " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
-					   " ELSE e.address END, e.status FROM people p"
-					   " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
-					   " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-					   " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
-					   " ORDER BY s.starts_at LIMIT 500");
-	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
-	if (!st || !known || db_bind_text(known, 1, hash, TOKEN_HASH_LEN) || db_step(known) != DB_ROW ||
-	    db_col_int(known, 0) != 1) {
-		db_reset(known);
-		http_error(res, 404, "Resource not found");
-		return;
-	}
-	db_reset(known);
 	buf_reset(&res->body);
 	ics_begin(&res->body);
-	if (db_bind_text(st, 1, hash, TOKEN_HASH_LEN) == 0 && db_bind_int(st, 2, (long long)time(NULL)) == 0) {
-		while (db_step(st) == DB_ROW) {
-			char uid[96];
-			snprintf(uid, sizeof(uid), "signup-%lld@turnout", db_col_int(st, 0));
-			struct ics_event ev = {
-				uid, (time_t)db_col_int(st, 4), (time_t)db_col_int(st, 5), time(NULL),
-				db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 6),
-				arena_printf(&req->arena, "%s/events/%lld", app->auth.public_url,
-					     db_col_int(st, 1)),
-				strcmp(db_col_text(st, 7), "cancelled") == 0,
-			};
-			ics_event(&res->body, &ev);
-		}
+	struct feeding fd = { req, res };
+	int rc = calendar_feed(db, hash, time(NULL), feed_row, &fd);
+	if (rc != 1) {
+		http_error(res, rc < 0 ? 503 : 404, rc < 0 ? "Database unavailable" : "Resource not found");
+		return;
 	}
-	db_reset(st);
 	ics_end(&res->body);
 	res->status = 200;
 	res->content_type = "text/calendar; charset=utf-8";
@@ -1236,10 +1177,10 @@ static void calendar(struct http_request *req, struct http_response *res)
 	struct app *app = req->app;
 	struct who w;
 	struct db *db;
-	static _Thread_local struct event e;
+	struct event e;
 	char uid[128], when[128];
 
-	if (load(req, res, &w, &db, &e))
+	if (event_or_answer(req, res, &w, &db, &e))
 		return;
 	when_text(e.starts_at, e.ends_at, when, sizeof(when));
 	snprintf(uid, sizeof(uid), "event-%ld@turnout", e.id);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "web/web.h"
-#include "events/events.h"
+#include "events/pages.h"
 #include "http/static.h"
 #include "seats/map_svg.h"
 #include "seats/nearest.h"
@@ -76,7 +76,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 			const char *code = r->seat->code;
 			json_object_set_new(json_array_get(list, i), "link", json_true());
 			json_object_set_new(json_array_get(list, i), "sessions",
-					    events_in_seats(db, &code, 1, 3));
+					    sessions_in_seat_json(db, code, 3));
 		}
 		if (why)
 			json_object_set_new(json_array_get(list, i), "why", json_string(why));

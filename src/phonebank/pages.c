@@ -16,7 +16,7 @@
 #include "auth/audit.h"
 #include "db/writer.h"
 #include "events/when.h"
-#include "groups/groups.h"
+#include "groups/store.h"
 #include "people/people.h"
 #include "phonebank/chart.h"
 #include "phonebank/phonebank.h"

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "auth/audit.h"
-#include "events/events.h"
+#include "events/store.h"
 #include "events/ics.h"
 #include "events/when.h"
 #include "rides/match.h"

@@ -58,6 +58,10 @@ test('an organiser posts a session; bad input is refused and stores nothing', as
   const multi = await post({ slots: '10:00-11:30 3\n11:30-13:00 4' });
   assert.equal(multi.status, 303);
   assert.equal(sql(`SELECT group_concat(capacity) FROM slots WHERE event_id = ${ev(multi)}`), '3,4');
+  // issue 10: each slot's label is built from its times, never cut from formatted text
+  const shown = (await admin.get(`/events/${ev(multi)}`)).body;
+  assert.match(shown, /> 10:00–11:30 — 3 of 3 places free/);
+  assert.match(shown, /> 11:30–13:00 — 4 of 4 places free/);
 });
 
 test('sign up signed in and as a guest; full means waiting list; a cancellation promotes', async () => {

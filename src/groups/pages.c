@@ -1,113 +1,59 @@
-#include "groups/groups.h"
+#include "groups/pages.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "web/web.h"
 #include "auth/audit.h"
+#include "groups/store.h"
 #include "util/jsonw.h"
-#include "util/num.h"
+#include "util/log.h"
+#include "web/web.h"
 
-int group_role_of(struct db *db, long group_id, long person_id)
+struct listing {
+	struct app *app;
+	struct db *db;
+	json_t *out;
+};
+
+static int seat_name(const char *code, void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT role FROM memberships"
-					   " WHERE group_id = ? AND person_id = ?");
-	int rc = -1;
-
-	if (!st || db_bind_int(st, 1, group_id) || db_bind_int(st, 2, person_id))
-		return -1;
-	switch (db_step(st)) {
-	case DB_ROW:
-		rc = strcmp(db_col_text(st, 0), "organiser") == 0 ? ROLE_ORGANISER : ROLE_MEMBER;
-		break;
-	case DB_DONE: rc = ROLE_NONE; break;
-	default: rc = -1;
-	}
-	db_reset(st);
-	return rc;
+	struct listing *l = arg;
+	const struct seat *s = seats_find(&l->app->seats, 2024, code);
+	if (s)
+		json_array_append_new(json_object_get(json_array_get(l->out, json_array_size(l->out) - 1),
+						      "seats"),
+				      json_string(s->name));
+	return 0;
 }
 
-int group_name(struct db *db, long id, char *name, size_t cap)
+static int group_item(const struct group_row *g, void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT name FROM local_groups WHERE id = ?");
-	int rc = -1;
-
-	if (!st || db_bind_int(st, 1, id))
-		return -1;
-	switch (db_step(st)) {
-	case DB_ROW:
-		snprintf(name, cap, "%s", db_col_text(st, 0));
-		rc = 1;
-		break;
-	case DB_DONE: rc = 0; break;
-	default: rc = -1;
-	}
-	db_reset(st);
-	return rc;
-}
-
-int group_set_role(struct db *db, long group_id, long person_id, enum group_role role)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if (role == ROLE_NONE) {
-		st = db_cached(db, "DELETE FROM memberships WHERE group_id = ? AND person_id = ?");
-		if (!st)
-			return -1;
-		rc = db_bind_int(st, 1, group_id) || db_bind_int(st, 2, person_id) ||
-		     db_step(st) != DB_DONE;
-	} else {
-		st = db_cached(db, "INSERT INTO memberships (group_id, person_id, role, joined_at)"
-				   " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, person_id)"
-				   " DO UPDATE SET role = excluded.role");
-		if (!st)
-			return -1;
-		const char *r = role == ROLE_ORGANISER ? "organiser" : "member";
-		rc = db_bind_int(st, 1, group_id) || db_bind_int(st, 2, person_id) ||
-		     db_bind_str(st, 3, r) || db_bind_int(st, 4, (long long)time(NULL)) ||
-		     db_step(st) != DB_DONE;
-	}
-	db_reset(st);
-	return rc ? -1 : 0;
+	struct listing *l = arg;
+	json_array_append_new(l->out, json_pack("{s:I, s:s, s:I, s:[], s:b, s:b}", "id",
+						(json_int_t)g->id, "name", g->name, "members",
+						(json_int_t)g->members, "seats", "joined",
+						g->role != ROLE_NONE, "organiser",
+						g->role == ROLE_ORGANISER));
+	return 0;
 }
 
 /* Every group with its size, seats, and the visitor's role in it. */
 static json_t *group_list(struct app *app, struct db *db, long me)
 {
-	json_t *out = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name,"
-					   " (SELECT count(*) FROM memberships m WHERE m.group_id = g.id),"
-					   " (SELECT role FROM memberships m WHERE m.group_id = g.id"
-					   "  AND m.person_id = ?)"
-					   " FROM local_groups g ORDER BY g.name");
-	struct db_stmt *seats = db_cached(db, "SELECT pcon2024 FROM group_seats WHERE group_id = ?"
-					      " ORDER BY pcon2024");
-
-	if (!st || !seats || db_bind_int(st, 1, me))
-		return out;
-	while (db_step(st) == DB_ROW) {
-		json_t *names = json_array();
-		const char *role = db_col_text(st, 3);
-		db_reset(seats);
-		db_bind_int(seats, 1, db_col_int(st, 0));
-		while (db_step(seats) == DB_ROW) {
-			const struct seat *s = seats_find(&app->seats, 2024, db_col_text(seats, 0));
-			if (s)
-				json_array_append_new(names, json_string(s->name));
-		}
-		json_array_append_new(out, json_pack("{s:I, s:s, s:I, s:o, s:b, s:b}", "id",
-						     (json_int_t)db_col_int(st, 0), "name",
-						     db_col_text(st, 1), "members",
-						     (json_int_t)db_col_int(st, 2), "seats", names,
-						     "joined", role != NULL, "organiser",
-						     role && strcmp(role, "organiser") == 0));
+	struct listing l = { app, db, json_array() };
+	groups_each(db, me, group_item, &l);
+	/* the seats after the list: one statement runs at a time */
+	json_t *all = l.out;
+	l.out = json_array();
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *g = json_array_get(all, i);
+		json_array_append(l.out, g);
+		group_seats(db, (long)json_integer_value(json_object_get(g, "id")), seat_name, &l);
 	}
-	db_reset(st);
-	db_reset(seats);
-	return out;
+	json_decref(all);
+	return l.out;
 }
 
 static void list_page(struct http_request *req, struct http_response *res)
@@ -123,28 +69,30 @@ static void list_page(struct http_request *req, struct http_response *res)
 		    &w);
 }
 
-/* The member list, when policy allows; audited as a view of personal data. */
-static json_t *members_of(struct db *db, long gid, long viewer)
+static int member_item(const struct member_row *m, void *arg)
 {
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s*, s:s, s:I}", "id",
+					     (json_int_t)m->person_id, "name", m->name, "email",
+					     m->email, "phone", m->phone, "role", m->role,
+					     "joined_at", (json_int_t)m->joined_at));
+	return 0;
+}
+
+/* The member list, when policy allows; NULL unless its view is in the audit log. */
+static json_t *members_of(struct http_request *req, struct db *db, long gid, long viewer)
+{
+	if (audit_write(db, viewer, "group.members_view", 0,
+			arena_printf(&req->arena, "group %ld", gid)))
+		return NULL;
 	json_t *out = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, p.email, p.phone, m.role,"
-					   " m.joined_at FROM memberships m"
-					   " JOIN people p ON p.id = m.person_id"
-					   " WHERE m.group_id = ? ORDER BY m.role DESC, p.name");
-	if (!st || db_bind_int(st, 1, gid))
-		return out;
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s*, s:s, s:I}", "id",
-						     (json_int_t)db_col_int(st, 0), "name",
-						     db_col_text(st, 1), "email", db_col_text(st, 2),
-						     "phone", db_col_text(st, 3), "role",
-						     db_col_text(st, 4), "joined_at",
-						     (json_int_t)db_col_int(st, 5)));
-	db_reset(st);
-	char detail[32];
-	snprintf(detail, sizeof(detail), "group %ld", gid);
-	audit_write(db, viewer, "group.members_view", 0, detail);
+	group_members(db, gid, member_item, out);
 	return out;
+}
+
+static int proposal_item(long id, const char *title, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
+	return 0;
 }
 
 /* Loads visitor, db and group, answering 404/503 itself; 0 when all is there. */
@@ -182,19 +130,16 @@ static void group_page(struct http_request *req, struct http_response *res)
 				"organiser", role == ROLE_ORGANISER, "signed_in", w.actor.id != 0,
 				"needs_strong", role == ROLE_ORGANISER && !w.actor.strong);
 	if (may) {
-		json_object_set_new(ctx, "members", members_of(db, gid, w.actor.id));
+		json_t *members = members_of(req, db, gid, w.actor.id);
+		if (!members) {
+			json_decref(ctx);
+			page_sorry(req, res, "The member list could not be shown.", &w);
+			return;
+		}
+		json_object_set_new(ctx, "members", members);
 		/* sessions its members proposed, waiting for an organiser */
 		json_t *pending = json_array();
-		struct db_stmt *st = db_cached(db, "SELECT id, title FROM events WHERE group_id = ?"
-						   " AND awaiting_approval = 1 AND status = 'published'"
-						   " ORDER BY starts_at");
-		if (st && db_bind_int(st, 1, gid) == 0) {
-			while (db_step(st) == DB_ROW)
-				json_array_append_new(pending, json_pack("{s:I, s:s}", "id",
-									 (json_int_t)db_col_int(st, 0),
-									 "title", db_col_text(st, 1)));
-			db_reset(st);
-		}
+		group_proposals(db, gid, proposal_item, pending);
 		json_object_set_new(ctx, "pending", pending);
 	}
 	page_render(req, res, 200, "group", ctx, &w);
@@ -232,11 +177,12 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 		if (json)
 			http_error(res, 500, "Could not save");
 		else
-			page_message(req, res, 500, "Sorry", "That could not be saved.", &w);
+			page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, join ? "group.join" : "group.leave", w.actor.id,
-		    arena_printf(&req->arena, "group %ld", gid));
+	if (audit_write(db, w.actor.id, join ? "group.join" : "group.leave", w.actor.id,
+			arena_printf(&req->arena, "group %ld", gid)))
+		log_error("audit: group %ld membership change not recorded", gid);
 	if (json) {
 		struct jw j;
 		http_ok_begin(res, &j);
@@ -300,7 +246,12 @@ static void members_api(struct http_request *req, struct http_response *res)
 		http_error(res, 403, "Only the group's organisers may see its members");
 		return;
 	}
-	api_json(res, members_of(db, gid, w.actor.id));
+	json_t *members = members_of(req, db, gid, w.actor.id);
+	if (!members) {
+		http_error(res, 500, "Could not record the view: nothing shown");
+		return;
+	}
+	api_json(res, members);
 }
 
 const struct http_route groups_routes[] = {

@@ -1,0 +1,407 @@
+#include "events/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+
+int event_create(struct db *db, struct event *e)
+{
+	struct db_stmt *ins = db_cached(db, "INSERT INTO events (type, title, description, seat,"
+					    " group_id, postcode, lat, lon, address, address_private,"
+					    " access_notes, starts_at, ends_at, status, created_by,"
+					    " created_at, awaiting_approval, draft)"
+					    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?) RETURNING id");
+	struct db_stmt *slot = db_cached(db, "INSERT INTO slots (event_id, starts_at, ends_at,"
+					     " capacity) VALUES (?, ?, ?, ?)");
+	int bad;
+
+	if (!ins || !slot || db_begin(db))
+		return -1;
+	bad = db_bind_str(ins, 1, e->type) ||
+	      db_bind_str(ins, 2, e->title) ||
+	      db_bind_str(ins, 3, e->description) ||
+	      db_bind_str(ins, 4, e->seat) ||
+	      db_bind_id(ins, 5, e->group_id) ||
+	      db_bind_str(ins, 6, e->postcode) ||
+	      db_bind_double(ins, 7, e->lat) || db_bind_double(ins, 8, e->lon) ||
+	      db_bind_str(ins, 9, e->address) ||
+	      db_bind_int(ins, 10, e->address_private) ||
+	      db_bind_str(ins, 11, e->access_notes) ||
+	      db_bind_int(ins, 12, e->starts_at) || db_bind_int(ins, 13, e->ends_at) ||
+	      db_bind_id(ins, 14, e->created_by) ||
+	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
+	      db_bind_int(ins, 17, e->draft) ||
+	      db_step(ins) != DB_ROW;
+	if (!bad)
+		e->id = (long)db_col_int(ins, 0);
+	db_reset(ins);
+	for (size_t i = 0; !bad && i < e->nslots; i++) {
+		db_reset(slot);
+		bad = db_bind_int(slot, 1, e->id) || db_bind_int(slot, 2, e->slots[i].starts_at) ||
+		      db_bind_int(slot, 3, e->slots[i].ends_at) ||
+		      db_bind_int(slot, 4, e->slots[i].capacity) || db_step(slot) != DB_DONE;
+	}
+	db_reset(slot);
+	if (bad || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int event_get(struct db *db, long id, struct event *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, type, title, description, seat, group_id,"
+					   " postcode, lat, lon, address, address_private,"
+					   " access_notes, starts_at, ends_at, status, created_by,"
+					   " awaiting_approval, draft FROM events WHERE id = ?");
+	struct db_stmt *sl = db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
+					   " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
+					   "  AND g.status = 'waitlist')"
+					   " FROM slots WHERE event_id = ? ORDER BY starts_at, id");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc != 1)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = (long)db_col_int(st, 0);
+	db_col_copy(st, 1, out->type, sizeof(out->type));
+	db_col_copy(st, 2, out->title, sizeof(out->title));
+	db_col_copy(st, 3, out->description, sizeof(out->description));
+	db_col_copy(st, 4, out->seat, sizeof(out->seat));
+	out->group_id = (long)db_col_int(st, 5);
+	db_col_copy(st, 6, out->postcode, sizeof(out->postcode));
+	out->lat = db_col_double(st, 7);
+	out->lon = db_col_double(st, 8);
+	db_col_copy(st, 9, out->address, sizeof(out->address));
+	out->address_private = (int)db_col_int(st, 10);
+	db_col_copy(st, 11, out->access_notes, sizeof(out->access_notes));
+	out->starts_at = (time_t)db_col_int(st, 12);
+	out->ends_at = (time_t)db_col_int(st, 13);
+	db_col_copy(st, 14, out->status, sizeof(out->status));
+	out->created_by = (long)db_col_int(st, 15);
+	out->awaiting = (int)db_col_int(st, 16);
+	out->draft = (int)db_col_int(st, 17);
+	db_reset(st);
+	db_bind_int(sl, 1, id);
+	enum db_step step = DB_DONE;
+	while (out->nslots < EVENT_SLOTS_MAX && (step = db_step(sl)) == DB_ROW) {
+		struct event_slot *s = &out->slots[out->nslots++];
+		s->id = (long)db_col_int(sl, 0);
+		s->starts_at = (time_t)db_col_int(sl, 1);
+		s->ends_at = (time_t)db_col_int(sl, 2);
+		s->capacity = (long)db_col_int(sl, 3);
+		s->going = (long)db_col_int(sl, 4);
+		s->waiting = (long)db_col_int(sl, 5);
+	}
+	db_reset(sl);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int event_person_going(struct db *db, long event_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM signups g JOIN slots s"
+					   " ON s.id = g.slot_id WHERE s.event_id = ?"
+					   " AND g.person_id = ? AND g.status != 'cancelled'");
+	db_bind_int(st, 1, event_id);
+	db_bind_int(st, 2, person_id);
+	long long n = db_int_or(st, -1);
+	return n < 0 ? -1 : n > 0;
+}
+
+
+long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max)
+{
+	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
+					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+					   " FROM events e WHERE e.seat = ? AND e.status = 'published'"
+					   " AND e.awaiting_approval = 0 AND e.draft = 0"
+					   " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
+	long n = 0;
+	enum db_step step = DB_DONE;
+	db_bind_str(st, 1, seat);
+	db_bind_int(st, 2, (long long)time(NULL));
+	db_bind_int(st, 3, (long long)max);
+	while ((size_t)n < max && (step = db_step(st)) == DB_ROW) {
+		struct event_brief *b = &out[n++];
+		memset(b, 0, sizeof(*b));
+		b->id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, b->title, sizeof(b->title));
+		db_col_copy(st, 2, b->type, sizeof(b->type));
+		b->starts_at = (time_t)db_col_int(st, 3);
+		db_col_copy(st, 4, b->seat, sizeof(b->seat));
+		b->places = (long)db_col_int(st, 5);
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : n;
+}
+
+int events_search(struct db *db, const struct event_filter *f,
+		  int (*fn)(const struct event_brief *e, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
+					   " e.ends_at, e.lat, e.lon,"
+					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
+					   " (SELECT coalesce(sum(seats - taken), 0) FROM ride_offers"
+					   " WHERE event_id = e.id AND status = 'open')"
+					   " FROM events e WHERE e.status = 'published'"
+					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
+					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
+					   " ORDER BY e.starts_at LIMIT 500");
+	enum db_step step;
+	db_bind_int(st, 1, f->from);
+	db_bind_int(st, 2, f->to);
+	db_bind_str(st, 3, f->seat);
+	db_bind_str(st, 4, f->seat);
+	db_bind_str(st, 5, f->type);
+	db_bind_str(st, 6, f->type);
+	while ((step = db_step(st)) == DB_ROW) {
+		struct event_brief b = {
+			.id = (long)db_col_int(st, 0),
+			.starts_at = (time_t)db_col_int(st, 4),
+			.ends_at = (time_t)db_col_int(st, 5),
+			.lat = db_col_double(st, 6),
+			.lon = db_col_double(st, 7),
+			.places = (long)db_col_int(st, 8),
+			.ride_seats = (long)db_col_int(st, 9),
+		};
+		db_col_copy(st, 1, b.title, sizeof(b.title));
+		db_col_copy(st, 2, b.type, sizeof(b.type));
+		db_col_copy(st, 3, b.seat, sizeof(b.seat));
+		if (fn(&b, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int event_travel_board(struct db *db, long event_id,
+		       int (*fn)(const char *name, const char *contact, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
+					   " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
+					   " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
+					   " ORDER BY g.id");
+	enum db_step step;
+	db_bind_int(st, 1, event_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int event_people(struct db *db, long event_id,
+		 int (*fn)(const char *name, const char *email, void *arg), void *arg)
+{
+	/* drivers and riders too, once each */
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
+					   " ON s.id = g.slot_id WHERE s.event_id = ?1"
+					   " AND g.status IN ('going', 'waitlist')"
+					   " UNION SELECT p.name, p.email FROM ride_offers o JOIN people p"
+					   " ON p.id = o.driver_id WHERE o.event_id = ?1 AND o.status = 'open'"
+					   " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
+					   " ON p.id = r.rider_id WHERE r.event_id = ?1"
+					   " AND r.state != 'cancelled'");
+	enum db_step step;
+	db_bind_int(st, 1, event_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int event_attendees(struct db *db, long event_id,
+		    int (*fn)(const struct attendee *a, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
+					   " g.id, g.attended = 1"
+					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
+					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
+					   " ORDER BY s.starts_at, g.status, g.id");
+	enum db_step step;
+	db_bind_int(st, 1, event_id);
+	while ((step = db_step(st)) == DB_ROW) {
+		struct attendee a = {
+			.signup_id = (long)db_col_int(st, 5),
+			.name = db_col_text(st, 0),
+			.email = db_col_text(st, 1),
+			.phone = db_col_text(st, 2),
+			.status = db_col_text(st, 3),
+			.slot_starts = (time_t)db_col_int(st, 4),
+			.attended = (int)db_col_int(st, 6),
+		};
+		if (fn(&a, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
+			 size_t n)
+{
+	struct db_stmt *clear = db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
+					      " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	struct db_stmt *mark = db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
+					     " AND status = 'going'"
+					     " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	char detail[64];
+
+	if (db_begin(db))
+		return -1;
+	db_bind_int(clear, 1, event_id);
+	if (db_done(clear))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		db_bind_int(mark, 1, signups[i]);
+		db_bind_int(mark, 2, event_id);
+		if (db_done(mark))
+			goto fail;
+	}
+	snprintf(detail, sizeof(detail), "event %ld: %zu attended", event_id, n);
+	/* who changed a record of attendance is part of the record */
+	if (audit_write(db, actor, "event.attendance", 0, detail) || db_commit(db))
+		goto fail;
+	return 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int event_release(struct db *db, long event_id, enum event_hold hold)
+{
+	struct db_stmt *st = db_cached(db, hold == HOLD_DRAFT
+					       ? "UPDATE events SET draft = 0 WHERE id = ?"
+					       : "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
+	db_bind_int(st, 1, event_id);
+	return db_done(st) ? -1 : 1;
+}
+
+int event_move(struct db *db, const struct event *moved, long shift)
+{
+	struct db_stmt *up = db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
+					   " seat = ?, lat = ?, lon = ?, address = ? WHERE id = ?");
+	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
+					   " ends_at = ends_at + ? WHERE event_id = ?");
+	if (db_begin(db))
+		return -1;
+	db_bind_int(up, 1, moved->starts_at);
+	db_bind_int(up, 2, moved->ends_at);
+	db_bind_str(up, 3, moved->postcode);
+	db_bind_str(up, 4, moved->seat);
+	db_bind_double(up, 5, moved->lat);
+	db_bind_double(up, 6, moved->lon);
+	db_bind_str(up, 7, moved->address);
+	db_bind_int(up, 8, moved->id);
+	db_bind_int(sl, 1, shift);
+	db_bind_int(sl, 2, shift);
+	db_bind_int(sl, 3, moved->id);
+	if (db_done(up) || db_done(sl) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 1;
+}
+
+int event_cancel(struct db *db, long event_id)
+{
+	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
+					   " AND status = 'published' RETURNING id");
+	db_bind_int(up, 1, event_id);
+	long n = db_count(up);
+	return n < 0 ? -1 : n > 0;
+}
+
+int signup_contact(struct db *db, long signup_id, struct signup_contact *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, e.title, e.id FROM signups g"
+					   " JOIN slots s ON s.id = g.slot_id JOIN events e"
+					   " ON e.id = s.event_id WHERE g.id = ?");
+	db_bind_int(st, 1, signup_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		db_col_copy(st, 0, out->name, sizeof(out->name));
+		db_col_copy(st, 1, out->email, sizeof(out->email));
+		db_col_copy(st, 2, out->title, sizeof(out->title));
+		out->event_id = (long)db_col_int(st, 3);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int signup_hold(struct db *db, const char *token_hash, long slot_id, const char *name,
+		const char *email, const char *phone, time_t expires_at)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
+					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+	db_bind_str(st, 1, token_hash);
+	db_bind_int(st, 2, slot_id);
+	db_bind_str(st, 3, name);
+	db_bind_str(st, 4, email);
+	db_bind_str(st, 5, phone && *phone ? phone : NULL);
+	db_bind_int(st, 6, (long long)expires_at);
+	return db_done(st) ? -1 : 1;
+}
+
+int signup_cancel_hash(struct db *db, long event_id, long person_id,
+		       char hash[TOKEN_HASH_LEN + 1])
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
+					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
+					   " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
+	db_bind_int(st, 1, event_id);
+	db_bind_int(st, 2, person_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		db_col_copy(st, 0, hash, TOKEN_HASH_LEN + 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int calendar_feed_set(struct db *db, long person_id, const char *token_hash)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");
+	db_bind_str(st, 1, token_hash);
+	db_bind_int(st, 2, person_id);
+	return db_done(st) ? -1 : 1;
+}
+
+int calendar_feed(struct db *db, const char *token_hash, time_t now,
+		  int (*fn)(const struct feed_entry *e, void *arg), void *arg)
+{
+	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
+	struct db_stmt *st = db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
+					   " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
+					   " ELSE e.address END, e.status FROM people p"
+					   " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
+					   " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+					   " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
+					   " ORDER BY s.starts_at LIMIT 500");
+	enum db_step step;
+	db_bind_str(known, 1, token_hash);
+	long long n = db_int_or(known, -1);
+	if (n != 1)
+		return n < 0 ? -1 : 0;
+	db_bind_str(st, 1, token_hash);
+	db_bind_int(st, 2, (long long)now);
+	while ((step = db_step(st)) == DB_ROW) {
+		struct feed_entry e = {
+			.signup_id = (long)db_col_int(st, 0),
+			.event_id = (long)db_col_int(st, 1),
+			.title = db_col_text(st, 2),
+			.description = db_col_text(st, 3),
+			.starts_at = (time_t)db_col_int(st, 4),
+			.ends_at = (time_t)db_col_int(st, 5),
+			.place = db_col_text(st, 6),
+			.status = db_col_text(st, 7),
+		};
+		if (fn(&e, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}

@@ -1,0 +1,105 @@
+/*
+ * Sessions as stored: the session and its slots, the people going, guest
+ * sign-ups held until confirmed, attendance, and the private calendar
+ * feed.  Sign-ups themselves and cancellations go through the group-commit
+ * writer (events/signup_writer.h), not through here.
+ *
+ * Functions return 1 (done, or found), 0 (no such row in that state) or
+ * -1 (store error, nothing written) unless their comment says otherwise.
+ * Functions taking fn call it once a row, in order, until it returns
+ * non-zero.
+ */
+#ifndef TURNOUT_EVENTS_STORE_H
+#define TURNOUT_EVENTS_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "auth/token.h"
+#include "db/db.h"
+#include "events/events.h"
+
+/* 0 and e->id set (slots too), or -1. */
+int event_create(struct db *db, struct event *e);
+/* 1 and *out (slots included), 0 not found, -1 error. */
+int event_get(struct db *db, long id, struct event *out);
+/* 1 if the person has a live sign-up (going or waitlist) for the event, 0 not, -1. */
+int event_person_going(struct db *db, long event_id, long person_id);
+
+/* A published upcoming session, as lists show it. */
+struct event_brief {
+	long id;
+	char title[EVENT_TITLE_MAX + 1], type[16], seat[12];
+	time_t starts_at, ends_at;
+	double lat, lon;
+	long places;     /* free places over all slots */
+	long ride_seats; /* free car seats offered to it */
+};
+/* Up to max upcoming published sessions in a 2024 seat, soonest first, into
+ * out: their number, or -1. */
+long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max);
+
+struct event_filter {
+	const char *seat, *type; /* "" for any */
+	time_t from, to;
+};
+/* Published sessions starting in [from, to], soonest first (at most 500). */
+int events_search(struct db *db, const struct event_filter *f,
+		  int (*fn)(const struct event_brief *e, void *arg), void *arg);
+
+/* "Travel together": the first name and contact each one going chose to share. */
+int event_travel_board(struct db *db, long event_id,
+		       int (*fn)(const char *name, const char *contact, void *arg), void *arg);
+/* Everyone going or waiting, and every driver and rider, once each. */
+int event_people(struct db *db, long event_id,
+		 int (*fn)(const char *name, const char *email, void *arg), void *arg);
+
+struct attendee {
+	long signup_id;
+	const char *name, *email, *phone, *status; /* valid during fn */
+	time_t slot_starts;
+	int attended;
+};
+/* Everyone signed up and not cancelled, by slot, status and order. */
+int event_attendees(struct db *db, long event_id,
+		    int (*fn)(const struct attendee *a, void *arg), void *arg);
+/* Sets who came (those going; ids of their sign-ups), in one transaction
+ * with its audit row: 1, or -1 when any of it could not be saved. */
+int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
+			 size_t n);
+
+enum event_hold { HOLD_DRAFT, HOLD_APPROVAL };
+/* Clears a draft or a wait for approval: 1, -1. */
+int event_release(struct db *db, long event_id, enum event_hold hold);
+/* Moves the session by shift seconds (slots too) and to moved's place, in
+ * one transaction: 1, -1. */
+int event_move(struct db *db, const struct event *moved, long shift);
+/* Cancels a published session: 1, 0 when it was not published, -1. */
+int event_cancel(struct db *db, long event_id);
+
+/* Whom to tell that a place came free. */
+struct signup_contact {
+	long event_id;
+	char name[128], email[255], title[EVENT_TITLE_MAX + 1];
+};
+int signup_contact(struct db *db, long signup_id, struct signup_contact *out);
+/* Holds a guest's sign-up until the emailed link confirms it: 1, -1. */
+int signup_hold(struct db *db, const char *token_hash, long slot_id, const char *name,
+		const char *email, const char *phone, time_t expires_at);
+/* The cancel hash of the person's live sign-up for the session: 1, 0, -1. */
+int signup_cancel_hash(struct db *db, long event_id, long person_id,
+		       char hash[TOKEN_HASH_LEN + 1]);
+
+/* A new private calendar feed for the person (the old one stops): 1, -1. */
+int calendar_feed_set(struct db *db, long person_id, const char *token_hash);
+struct feed_entry {
+	long signup_id, event_id;
+	const char *title, *description, *place, *status; /* valid during fn */
+	time_t starts_at, ends_at;
+};
+/* The sessions the feed's owner is going to (from 30 days ago): 1, 0 when
+ * no feed has that hash, -1. */
+int calendar_feed(struct db *db, const char *token_hash, time_t now,
+		  int (*fn)(const struct feed_entry *e, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,136 @@
+#include "groups/store.h"
+
+#include <string.h>
+#include <time.h>
+
+int group_role_of(struct db *db, long group_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT role FROM memberships"
+					   " WHERE group_id = ? AND person_id = ?");
+	db_bind_int(st, 1, group_id);
+	db_bind_int(st, 2, person_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		rc = strcmp(db_col_text(st, 0), "organiser") == 0 ? ROLE_ORGANISER : ROLE_MEMBER;
+		db_reset(st);
+	}
+	return rc < 0 ? -1 : rc;
+}
+
+int group_name(struct db *db, long id, char *name, size_t cap)
+{
+	struct db_stmt *st = db_cached(db, "SELECT name FROM local_groups WHERE id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		db_col_copy(st, 0, name, cap);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int group_set_role(struct db *db, long group_id, long person_id, enum group_role role)
+{
+	struct db_stmt *st;
+
+	if (role == ROLE_NONE) {
+		st = db_cached(db, "DELETE FROM memberships WHERE group_id = ? AND person_id = ?");
+	} else {
+		st = db_cached(db, "INSERT INTO memberships (group_id, person_id, role, joined_at)"
+				   " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, person_id)"
+				   " DO UPDATE SET role = excluded.role");
+		db_bind_str(st, 3, role == ROLE_ORGANISER ? "organiser" : "member");
+		db_bind_int(st, 4, (long long)time(NULL));
+	}
+	db_bind_int(st, 1, group_id);
+	db_bind_int(st, 2, person_id);
+	return db_done(st);
+}
+
+int groups_each(struct db *db, long viewer, int (*fn)(const struct group_row *g, void *arg),
+		void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name,"
+					   " (SELECT count(*) FROM memberships m WHERE m.group_id = g.id),"
+					   " (SELECT role FROM memberships m WHERE m.group_id = g.id"
+					   "  AND m.person_id = ?)"
+					   " FROM local_groups g ORDER BY g.name");
+	enum db_step step;
+	db_bind_int(st, 1, viewer);
+	while ((step = db_step(st)) == DB_ROW) {
+		const char *role = db_col_text(st, 3);
+		struct group_row g = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
+				       db_col_text(st, 1),
+				       !role			       ? ROLE_NONE
+				       : !strcmp(role, "organiser") ? ROLE_ORGANISER
+								    : ROLE_MEMBER };
+		if (fn(&g, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int group_seats(struct db *db, long group_id, int (*fn)(const char *code, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT pcon2024 FROM group_seats WHERE group_id = ?"
+					   " ORDER BY pcon2024");
+	enum db_step step;
+	db_bind_int(st, 1, group_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int groups_of(struct db *db, long person_id, int all,
+	      int (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
+					   " g.id IN (SELECT group_id FROM memberships WHERE"
+					   " person_id = ?) ORDER BY g.name");
+	enum db_step step;
+	db_bind_int(st, 1, all);
+	db_bind_int(st, 2, person_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int group_members(struct db *db, long group_id,
+		  int (*fn)(const struct member_row *m, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, p.email, p.phone, m.role,"
+					   " m.joined_at FROM memberships m"
+					   " JOIN people p ON p.id = m.person_id"
+					   " WHERE m.group_id = ? ORDER BY m.role DESC, p.name");
+	enum db_step step;
+	db_bind_int(st, 1, group_id);
+	while ((step = db_step(st)) == DB_ROW) {
+		struct member_row m = { (long)db_col_int(st, 0), db_col_text(st, 1),
+					db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+					db_col_int(st, 5) };
+		if (fn(&m, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int group_proposals(struct db *db, long group_id,
+		    int (*fn)(long event_id, const char *title, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, title FROM events WHERE group_id = ?"
+					   " AND awaiting_approval = 1 AND status = 'published'"
+					   " ORDER BY starts_at");
+	enum db_step step;
+	db_bind_int(st, 1, group_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}

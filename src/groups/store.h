@@ -1,0 +1,48 @@
+/*
+ * Local groups as stored (~150 in a real movement): a name, the 2024 seats
+ * it covers, its organisers and members.  Functions taking fn call it once
+ * a row, in order, until it returns non-zero, and return 1 or -1.
+ */
+#ifndef TURNOUT_GROUPS_STORE_H
+#define TURNOUT_GROUPS_STORE_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+
+enum group_role { ROLE_NONE, ROLE_MEMBER, ROLE_ORGANISER };
+
+/* The person's role in the group; -1 on a store error. */
+int group_role_of(struct db *db, long group_id, long person_id);
+/* 1 when the group exists, 0 if not, -1 error; name (cap bytes) filled. */
+int group_name(struct db *db, long id, char *name, size_t cap);
+/* Sets (or with ROLE_NONE removes) a membership. 0 or -1. */
+int group_set_role(struct db *db, long group_id, long person_id, enum group_role role);
+
+struct group_row {
+	long id, members;
+	const char *name;
+	enum group_role role; /* the viewer's */
+};
+/* Every group, by name, with its size and the viewer's role. */
+int groups_each(struct db *db, long viewer, int (*fn)(const struct group_row *g, void *arg),
+		void *arg);
+/* The 2024 seat codes a group covers, in order. */
+int group_seats(struct db *db, long group_id, int (*fn)(const char *code, void *arg), void *arg);
+/* The groups a person may post sessions for: theirs, or every one (all). */
+int groups_of(struct db *db, long person_id, int all,
+	      int (*fn)(long id, const char *name, void *arg), void *arg);
+
+struct member_row {
+	long person_id;
+	const char *name, *email, *phone, *role; /* valid during fn */
+	long long joined_at;
+};
+/* The members, organisers first, by name. */
+int group_members(struct db *db, long group_id,
+		  int (*fn)(const struct member_row *m, void *arg), void *arg);
+/* Sessions the group's members proposed, waiting for an organiser. */
+int group_proposals(struct db *db, long group_id,
+		    int (*fn)(long event_id, const char *title, void *arg), void *arg);
+
+#endif
