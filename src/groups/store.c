@@ -134,3 +134,37 @@ int group_proposals(struct db *db, long group_id,
 	db_reset(st);
 	return step == DB_ERROR ? -1 : 1;
 }
+
+int groups_covering(struct db *db, const char *seat, long person_id,
+		    int (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM group_seats s"
+					   " JOIN local_groups g ON g.id = s.group_id"
+					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
+					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
+					   " ORDER BY g.name");
+	enum db_step step;
+	db_bind_str(st, 1, seat);
+	db_bind_int(st, 2, person_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int groups_joined(struct db *db, long person_id,
+		  int (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name, m.role FROM memberships m"
+					   " JOIN local_groups g ON g.id = m.group_id"
+					   " WHERE m.person_id = ? ORDER BY g.name");
+	enum db_step step;
+	db_bind_int(st, 1, person_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1),
+		       strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}

@@ -18,16 +18,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/totp.h"
+#include "groups/store.h"
+#include "people/credentials.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
 #include "util/jsonw.h"
 #include "util/log.h"
+#include "web/web.h"
 
-#define RECOVERY_CODES 10
 
 static const char *or_empty(const char *s)
 {
@@ -37,38 +38,6 @@ static const char *or_empty(const char *s)
 static long long now_s(void)
 {
 	return (long long)time(NULL);
-}
-
-/* Loads the visitor and, for a POST, its form with a checked CSRF token. */
-static int begin(struct http_request *req, struct http_response *res, struct who *w,
-		 struct qs *form)
-{
-	if (who_load(req, res, w)) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
-		return -1;
-	}
-	if (!form)
-		return 0;
-	return form_or_answer(req, res, w, form);
-}
-
-static int need_signed_in(struct http_request *req, struct http_response *res,
-			  const struct who *w)
-{
-	(void)req;
-	if (w->actor.id)
-		return 0;
-	http_redirect(res, "/signin");
-	return -1;
-}
-
-static struct db *db_or_page(struct http_request *req, struct http_response *res,
-			     const struct who *w)
-{
-	struct db *db = app_db(req->app);
-	if (!db)
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", w);
-	return db;
 }
 
 /* Emails a fresh sign-in link to p; failures are logged without the address. */
@@ -113,7 +82,8 @@ static void link_sent(struct http_request *req, struct http_response *res, const
 static void signup_form(struct http_request *req, struct http_response *res)
 {
 	struct who w;
-	if (begin(req, res, &w, NULL) == 0)
+	struct db *db;
+	if (visit_or_answer(req, res, &w, &db, 0) == 0)
 		page_render(req, res, 200, "signup", json_pack("{s:s}", "title", "Sign up"), &w);
 }
 
@@ -125,7 +95,7 @@ static void signup(struct http_request *req, struct http_response *res)
 	char ip[64];
 	struct db *db;
 
-	if (begin(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	http_client_ip(req, ip, sizeof(ip));
 	if (rate_limit(req, res, "signup-ip", ip, &((struct app *)req->app)->auth.rates.signup_ip, 0))
@@ -144,15 +114,13 @@ static void signup(struct http_request *req, struct http_response *res)
 			    &w);
 		return;
 	}
-	if (!(db = db_or_page(req, res, &w)))
-		return;
 	int found = person_by_email(db, p.email, &existing);
 	if (found == 1) {
 		send_link(req, db, &existing, 1);
 	} else if (found == 0) {
 		p.created_at = now_s();
 		if (person_create(db, &p)) {
-			page_message(req, res, 500, "Sorry", "We could not sign you up just now.", &w);
+			page_sorry(req, res, "We could not sign you up just now.", &w);
 			return;
 		}
 		audit_write(db, p.id, "person.signup", p.id, NULL);
@@ -167,7 +135,8 @@ static void signup(struct http_request *req, struct http_response *res)
 static void signin_form(struct http_request *req, struct http_response *res)
 {
 	struct who w;
-	if (begin(req, res, &w, NULL) == 0)
+	struct db *db;
+	if (visit_or_answer(req, res, &w, &db, 0) == 0)
 		page_render(req, res, 200, "signin", json_pack("{s:s}", "title", "Sign in"), &w);
 }
 
@@ -180,7 +149,7 @@ static void signin_link_request(struct http_request *req, struct http_response *
 	char ip[64], email[EMAIL_MAX_LEN + 1], key[TOKEN_HASH_LEN + 1];
 	struct db *db;
 
-	if (begin(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	http_client_ip(req, ip, sizeof(ip));
 	const char *raw = qs_get(&f, "email");
@@ -196,8 +165,6 @@ static void signin_link_request(struct http_request *req, struct http_response *
 	if (rate_limit(req, res, "link-ip", ip, &app->auth.rates.signin_ip, 0) ||
 	    rate_limit(req, res, "link-account", key, &app->auth.rates.signin_account, 0))
 		return;
-	if (!(db = db_or_page(req, res, &w)))
-		return;
 	if (person_by_email(db, email, &p) == 1)
 		send_link(req, db, &p, 1);
 	link_sent(req, res, &w);
@@ -206,9 +173,10 @@ static void signin_link_request(struct http_request *req, struct http_response *
 static void link_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
+	struct db *db;
 	const char *token = qs_get(&req->query, "token");
 
-	if (begin(req, res, &w, NULL))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	if (!token || !token_well_formed(token)) {
 		page_message(req, res, 400, "That link is not right",
@@ -231,15 +199,8 @@ static int start_session(struct http_request *req, struct http_response *res, st
 	if (session_create(db, person_id, strong, pending, now_s(), token, &s))
 		return -1;
 	session_cookie_set(res, req, token);
-	if (!pending) {
-		struct db_stmt *st = db_cached(db, "UPDATE people SET last_active_at = ? WHERE id = ?");
-		if (st) {
-			db_bind_int(st, 1, now_s());
-			db_bind_int(st, 2, person_id);
-			db_step(st);
-			db_reset(st);
-		}
-	}
+	if (!pending && person_touch(db, person_id, now_s()) < 0)
+		log_error("last activity of %ld not recorded", person_id);
 	return 0;
 }
 
@@ -251,7 +212,7 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	long pid = 0;
 
 	char ip[64];
-	if (begin(req, res, &w, &f) || !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	/* a sign-in link is a secret: its use is rate-limited like any other */
 	http_client_ip(req, ip, sizeof(ip));
@@ -266,7 +227,7 @@ static void link_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (start_session(req, res, db, &w, pid, 0, 0)) {
-		page_message(req, res, 500, "Sorry", "We could not sign you in just now.", &w);
+		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
 	audit_write(db, pid, "signin.link", pid, NULL);
@@ -282,7 +243,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 	char ip[64], email[EMAIL_MAX_LEN + 1], key[TOKEN_HASH_LEN + 1], hash[PASSWORD_HASH_MAX];
 	struct db *db;
 
-	if (begin(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	http_client_ip(req, ip, sizeof(ip));
 	const char *raw = qs_get(&f, "email"), *pw = qs_get(&f, "password");
@@ -297,16 +258,10 @@ static void password_signin(struct http_request *req, struct http_response *res)
 	if (rate_limit(req, res, "password-ip", ip, &app->auth.rates.password_ip, 0) ||
 	    rate_limit(req, res, "password-account", key, &app->auth.rates.password_account, 0))
 		return;
-	if (!(db = db_or_page(req, res, &w)))
-		return;
 	int found = person_by_email(db, email, &p) == 1 && p.has_password;
 	snprintf(hash, sizeof(hash), "%s", app->dummy_hash);
-	if (found) {
-		struct db_stmt *st = db_cached(db, "SELECT password_hash FROM people WHERE id = ?");
-		if (st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
-			snprintf(hash, sizeof(hash), "%s", db_col_text(st, 0));
-		db_reset(st);
-	}
+	if (found && password_hash_of(db, p.id, hash, sizeof(hash)) != 1)
+		snprintf(hash, sizeof(hash), "%s", app->dummy_hash);
 	/* the same argon2id work whether or not the account exists */
 	int ok = password_verify(hash, pw);
 	if (ok < 0) {
@@ -323,7 +278,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (start_session(req, res, db, &w, p.id, 0, p.totp_enabled)) {
-		page_message(req, res, 500, "Sorry", "We could not sign you in just now.", &w);
+		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
 	audit_write(db, p.id, "signin.password", p.id, NULL);
@@ -333,35 +288,15 @@ static void password_signin(struct http_request *req, struct http_response *res)
 static void totp_form(struct http_request *req, struct http_response *res)
 {
 	struct who w;
+	struct db *db;
 
-	if (begin(req, res, &w, NULL))
+	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	if (!w.mfa_pending) {
 		http_redirect(res, "/signin");
 		return;
 	}
 	page_render(req, res, 200, "totp", json_pack("{s:s}", "title", "Your code"), &w);
-}
-
-/* 1 when code is one of the person's unused recovery codes (now used up). */
-static int use_recovery_code(struct db *db, long pid, const char *code)
-{
-	char hash[TOKEN_HASH_LEN + 1];
-	struct db_stmt *st = db_cached(db, "UPDATE recovery_codes SET used_at = ?"
-					   " WHERE person_id = ? AND code_hash = ? AND used_at IS NULL");
-	struct db_stmt *n = db_cached(db, "SELECT changes()");
-	int rc = 0;
-
-	if (!st || !n)
-		return 0;
-	token_hash(code, strlen(code), hash);
-	if (db_bind_int(st, 1, now_s()) == 0 && db_bind_int(st, 2, pid) == 0 &&
-	    db_bind_text(st, 3, hash, TOKEN_HASH_LEN) == 0 && db_step(st) == DB_DONE &&
-	    db_step(n) == DB_ROW)
-		rc = db_col_int(n, 0) == 1;
-	db_reset(st);
-	db_reset(n);
-	return rc;
 }
 
 static void totp_signin(struct http_request *req, struct http_response *res)
@@ -372,7 +307,7 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	struct db *db;
 	char key[32];
 
-	if (begin(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	if (!w.mfa_pending) {
 		http_redirect(res, "/signin");
@@ -380,33 +315,21 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	}
 	long pid = w.session.person_id;
 	snprintf(key, sizeof(key), "%ld", pid);
-	if (rate_limit(req, res, "totp-account", key, &app->auth.rates.totp_account, 0) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (rate_limit(req, res, "totp-account", key, &app->auth.rates.totp_account, 0))
 		return;
 	const char *code = qs_get(&f, "code");
 	int ok = 0;
-	struct db_stmt *st = db_cached(db, "SELECT totp_secret, totp_last_step FROM people"
-					   " WHERE id = ? AND totp_enabled = 1");
-	if (code && st && db_bind_int(st, 1, pid) == 0 && db_step(st) == DB_ROW) {
-		long long step = totp_check(db_col_text(st, 0), code, time(NULL), db_col_int(st, 1));
-		db_reset(st);
-		if (step >= 0) {
-			struct db_stmt *up = db_cached(db, "UPDATE people SET totp_last_step = ?"
-							   " WHERE id = ? AND totp_last_step < ?");
-			struct db_stmt *n = db_cached(db, "SELECT changes()");
-			/* the step is claimed atomically: a code works once */
-			ok = up && n && db_bind_int(up, 1, step) == 0 && db_bind_int(up, 2, pid) == 0 &&
-			     db_bind_int(up, 3, step) == 0 && db_step(up) == DB_DONE &&
-			     db_step(n) == DB_ROW && db_col_int(n, 0) == 1;
-			db_reset(up);
-			db_reset(n);
-		} else if (strlen(code) == 9) {
-			ok = use_recovery_code(db, pid, code);
-			if (ok)
-				audit_write(db, pid, "signin.recovery_code", pid, NULL);
-		}
-	} else if (st) {
-		db_reset(st);
+	char secret[TOTP_SECRET_B32];
+	long long last;
+	if (code && totp_enabled_secret(db, pid, secret, &last) == 1) {
+		long long step = totp_check(secret, code, time(NULL), last);
+		/* the step is claimed atomically: a code works once */
+		if (step >= 0)
+			ok = totp_step_claim(db, pid, step) == 1;
+		else if (strlen(code) == RECOVERY_CODE_LEN &&
+			 (ok = recovery_code_use(db, pid, code, now_s()) == 1) &&
+			 audit_write(db, pid, "signin.recovery_code", pid, NULL))
+			log_error("audit: recovery code use by %ld not recorded", pid);
 	}
 	if (!ok) {
 		audit_write(db, 0, "signin.totp_failed", pid, NULL);
@@ -417,7 +340,7 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (start_session(req, res, db, &w, pid, 1, 0)) {
-		page_message(req, res, 500, "Sorry", "We could not sign you in just now.", &w);
+		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
 	audit_write(db, pid, "signin.totp", pid, NULL);
@@ -430,14 +353,20 @@ static void signout(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct db *db;
 
-	if (begin(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
-	if (*w.session.hash && (db = app_db(req->app))) {
+	if (*w.session.hash) {
 		session_end(db, w.session.hash);
 		audit_write(db, w.session.person_id, "signout", w.session.person_id, NULL);
 	}
 	session_cookie_clear(res, req);
 	http_redirect(res, "/");
+}
+
+static int group_item(long id, const char *name, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+	return 0;
 }
 
 /* The groups covering the seat of the person's postcode. */
@@ -447,37 +376,23 @@ static json_t *suggestions(struct db *db, const struct person *p)
 	struct postcode pc;
 	struct pc_record r;
 
-	if (!*p->postcode || postcode_parse(p->postcode, strlen(p->postcode), &pc) ||
-	    lookup_postcode_or_district(db, &pc, &r) != 1 || !*r.pcon2024)
-		return out;
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM group_seats s"
-					   " JOIN local_groups g ON g.id = s.group_id"
-					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
-					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
-					   " ORDER BY g.name");
-	if (!st || db_bind_str(st, 1, r.pcon2024) || db_bind_int(st, 2, p->id))
-		return out;
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 0),
-						     "name", db_col_text(st, 1)));
-	db_reset(st);
+	if (*p->postcode && postcode_parse(p->postcode, strlen(p->postcode), &pc) == 0 &&
+	    lookup_postcode_or_district(db, &pc, &r) == 1 && *r.pcon2024)
+		groups_covering(db, r.pcon2024, p->id, group_item, out);
 	return out;
+}
+
+static int joined_item(long id, const char *name, enum group_role role, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name,
+					     "organiser", role == ROLE_ORGANISER));
+	return 0;
 }
 
 static json_t *my_groups(struct db *db, long pid)
 {
 	json_t *out = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name, m.role FROM memberships m"
-					   " JOIN local_groups g ON g.id = m.group_id"
-					   " WHERE m.person_id = ? ORDER BY g.name");
-	if (!st || db_bind_int(st, 1, pid))
-		return out;
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(out, json_pack("{s:I, s:s, s:b}", "id",
-						     (json_int_t)db_col_int(st, 0), "name",
-						     db_col_text(st, 1), "organiser",
-						     strcmp(db_col_text(st, 2), "organiser") == 0));
-	db_reset(st);
+	groups_joined(db, pid, joined_item, out);
 	return out;
 }
 
@@ -500,11 +415,10 @@ static void account_page(struct http_request *req, struct http_response *res)
 	struct person p;
 	struct db *db;
 
-	if (begin(req, res, &w, NULL) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	if (person_by_id(db, w.actor.id, &p) != 1) {
-		page_message(req, res, 500, "Sorry", "Your account could not be read.", &w);
+		page_sorry(req, res, "Your account could not be read.", &w);
 		return;
 	}
 	account_page_with(req, res, &w, db, &p, 200, NULL, NULL);
@@ -517,11 +431,11 @@ static void account_update(struct http_request *req, struct http_response *res)
 	struct person p, old, other;
 	struct db *db;
 
-	if (begin(req, res, &w, &f) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    form_or_answer(req, res, &w, &f))
 		return;
 	if (person_by_id(db, w.actor.id, &old) != 1) {
-		page_message(req, res, 500, "Sorry", "Your account could not be read.", &w);
+		page_sorry(req, res, "Your account could not be read.", &w);
 		return;
 	}
 	p = old;
@@ -549,17 +463,16 @@ static void account_export(struct http_request *req, struct http_response *res)
 	struct db *db;
 	json_t *all;
 
-	if (begin(req, res, &w, NULL) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	if (!(all = person_export(db, w.actor.id))) {
-		page_message(req, res, 500, "Sorry", "Your data could not be gathered.", &w);
+		page_sorry(req, res, "Your data could not be gathered.", &w);
 		return;
 	}
 	char *text = json_dumps(all, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(all);
 	if (!text) {
-		page_message(req, res, 500, "Sorry", "Your data could not be gathered.", &w);
+		page_sorry(req, res, "Your data could not be gathered.", &w);
 		return;
 	}
 	buf_puts(&res->body, text);
@@ -577,8 +490,8 @@ static void account_delete(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct db *db;
 
-	if (begin(req, res, &w, &f) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    form_or_answer(req, res, &w, &f))
 		return;
 	const char *confirm = qs_get(&f, "confirm");
 	if (!confirm || strcmp(confirm, "delete") != 0) {
@@ -590,7 +503,7 @@ static void account_delete(struct http_request *req, struct http_response *res)
 	if (db_begin(db) || person_erase(db, w.actor.id) ||
 	    audit_write(db, w.actor.id, "person.erase", w.actor.id, NULL) || db_commit(db)) {
 		db_rollback(db);
-		page_message(req, res, 500, "Sorry", "Your account could not be deleted just now.", &w);
+		page_sorry(req, res, "Your account could not be deleted just now.", &w);
 		return;
 	}
 	session_cookie_clear(res, req);
@@ -605,17 +518,14 @@ static void security_page_with(struct http_request *req, struct http_response *r
 	struct app *app = req->app;
 	struct person p;
 	char secret[TOTP_SECRET_B32] = "";
-	struct db_stmt *st = db_cached(db, "SELECT totp_secret FROM people WHERE id = ?"
-					   " AND totp_enabled = 0 AND totp_secret IS NOT NULL");
 
 	if (person_by_id(db, w->actor.id, &p) != 1) {
 		json_decref(codes);
-		page_message(req, res, 500, "Sorry", "Your account could not be read.", w);
+		page_sorry(req, res, "Your account could not be read.", w);
 		return;
 	}
-	if (st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
-		snprintf(secret, sizeof(secret), "%s", db_col_text(st, 0));
-	db_reset(st);
+	if (totp_pending_secret(db, p.id, secret) != 1)
+		*secret = '\0';
 	json_t *ctx = json_pack("{s:s, s:b, s:b, s:b, s:s*, s:s*}", "title", "Password and codes",
 				"has_password", p.has_password, "totp_enabled", p.totp_enabled,
 				"strong", w->actor.strong, "pending_secret", *secret ? secret : NULL,
@@ -637,8 +547,7 @@ static void security_page(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 
-	if (begin(req, res, &w, NULL) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	security_page_with(req, res, &w, db, 200, NULL, NULL);
 }
@@ -651,13 +560,13 @@ static void set_password(struct http_request *req, struct http_response *res)
 	struct person p;
 	char hash[PASSWORD_HASH_MAX];
 
-	if (begin(req, res, &w, &f) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    form_or_answer(req, res, &w, &f))
 		return;
 	const char *cur = qs_get(&f, "current"), *pw = qs_get(&f, "password"),
 		   *again = qs_get(&f, "again");
 	if (person_by_id(db, w.actor.id, &p) != 1) {
-		page_message(req, res, 500, "Sorry", "Your account could not be read.", &w);
+		page_sorry(req, res, "Your account could not be read.", &w);
 		return;
 	}
 	const char *why = !pw || !again ? "Type the new password twice."
@@ -665,26 +574,19 @@ static void set_password(struct http_request *req, struct http_response *res)
 					      : password_weakness(pw);
 	if (!why && p.has_password) {
 		/* changing a password takes the old one, even in a live session */
-		struct db_stmt *st = db_cached(db, "SELECT password_hash FROM people WHERE id = ?");
-		int ok = 0;
-		if (cur && st && db_bind_int(st, 1, p.id) == 0 && db_step(st) == DB_ROW)
-			ok = password_verify(db_col_text(st, 0), cur) == 1;
-		db_reset(st);
-		if (!ok)
+		char old[PASSWORD_HASH_MAX];
+		if (!cur || password_hash_of(db, p.id, old, sizeof(old)) != 1 ||
+		    password_verify(old, cur) != 1)
 			why = "Your current password is not right.";
 	}
 	if (why) {
 		security_page_with(req, res, &w, db, 400, why, NULL);
 		return;
 	}
-	struct db_stmt *up = db_cached(db, "UPDATE people SET password_hash = ? WHERE id = ?");
-	if (password_hash(pw, hash) || !up || db_bind_str(up, 1, hash) ||
-	    db_bind_int(up, 2, p.id) || db_step(up) != DB_DONE) {
-		db_reset(up);
+	if (password_hash(pw, hash) || password_hash_set(db, p.id, hash) != 1) {
 		security_page_with(req, res, &w, db, 503, "Please try again in a moment.", NULL);
 		return;
 	}
-	db_reset(up);
 	audit_write(db, p.id, "person.password", p.id, NULL);
 	security_page_with(req, res, &w, db, 200, NULL, NULL);
 }
@@ -696,19 +598,14 @@ static void totp_start(struct http_request *req, struct http_response *res)
 	struct db *db;
 	char secret[TOTP_SECRET_B32];
 
-	if (begin(req, res, &w, &f) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    form_or_answer(req, res, &w, &f))
 		return;
 	totp_new_secret(secret);
-	struct db_stmt *up = db_cached(db, "UPDATE people SET totp_secret = ? WHERE id = ?"
-					   " AND totp_enabled = 0");
-	if (!*secret || !up || db_bind_str(up, 1, secret) ||
-	    db_bind_int(up, 2, w.actor.id) || db_step(up) != DB_DONE) {
-		db_reset(up);
+	if (!*secret || totp_pending_set(db, w.actor.id, secret) != 1) {
 		security_page_with(req, res, &w, db, 500, "Please try again.", NULL);
 		return;
 	}
-	db_reset(up);
 	http_redirect(res, "/account/security");
 }
 
@@ -719,53 +616,36 @@ static void totp_confirm(struct http_request *req, struct http_response *res)
 	struct db *db;
 	long long step = -1;
 
-	if (begin(req, res, &w, &f) || need_signed_in(req, res, &w) ||
-	    !(db = db_or_page(req, res, &w)))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    form_or_answer(req, res, &w, &f))
 		return;
 	const char *code = qs_get(&f, "code");
-	struct db_stmt *st = db_cached(db, "SELECT totp_secret FROM people WHERE id = ?"
-					   " AND totp_enabled = 0 AND totp_secret IS NOT NULL");
-	if (code && st && db_bind_int(st, 1, w.actor.id) == 0 && db_step(st) == DB_ROW)
-		step = totp_check(db_col_text(st, 0), code, time(NULL), 0);
-	db_reset(st);
+	char secret[TOTP_SECRET_B32];
+	if (code && totp_pending_secret(db, w.actor.id, secret) == 1)
+		step = totp_check(secret, code, time(NULL), 0);
 	if (step < 0) {
 		security_page_with(req, res, &w, db, 400,
 				   "That code is not right. Check the time on your phone.", NULL);
 		return;
 	}
 	/* enable, and hand out recovery codes: shown once, stored hashed */
-	json_t *codes = json_array();
-	struct db_stmt *up = db_cached(db, "UPDATE people SET totp_enabled = 1, totp_last_step = ?"
-					   " WHERE id = ?");
-	struct db_stmt *del = db_cached(db, "DELETE FROM recovery_codes WHERE person_id = ?");
-	struct db_stmt *ins = db_cached(db, "INSERT INTO recovery_codes (person_id, code_hash)"
-					    " VALUES (?, ?)");
-	int bad = !up || !del || !ins || db_begin(db) || db_bind_int(up, 1, step) ||
-		  db_bind_int(up, 2, w.actor.id) || db_step(up) != DB_DONE ||
-		  db_bind_int(del, 1, w.actor.id) || db_step(del) != DB_DONE;
-	for (int i = 0; !bad && i < RECOVERY_CODES; i++) {
-		static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-		char code9[10], hash[TOKEN_HASH_LEN + 1];
-		for (int k = 0; k < 9; k++)
-			code9[k] = k == 4 ? '-' : alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
-		code9[9] = '\0';
-		token_hash(code9, 9, hash);
-		db_reset(ins);
-		bad = db_bind_int(ins, 1, w.actor.id) || db_bind_text(ins, 2, hash, TOKEN_HASH_LEN) ||
-		      db_step(ins) != DB_DONE;
-		json_array_append_new(codes, json_string(code9));
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	char codes[RECOVERY_CODES][RECOVERY_CODE_LEN + 1];
+	for (int i = 0; i < RECOVERY_CODES; i++) {
+		for (int k = 0; k < RECOVERY_CODE_LEN; k++)
+			codes[i][k] = k == 4 ? '-' : alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+		codes[i][RECOVERY_CODE_LEN] = '\0';
 	}
-	db_reset(up);
-	db_reset(del);
-	db_reset(ins);
-	if (bad || db_commit(db)) {
-		db_rollback(db);
-		json_decref(codes);
+	if (totp_enable(db, w.actor.id, step, codes) != 1) {
 		security_page_with(req, res, &w, db, 500, "Please try again.", NULL);
 		return;
 	}
+	json_t *shown = json_array();
+	for (int i = 0; i < RECOVERY_CODES; i++)
+		json_array_append_new(shown, json_string(codes[i]));
+	sodium_memzero(codes, sizeof(codes));
 	audit_write(db, w.actor.id, "person.totp_enabled", w.actor.id, NULL);
-	security_page_with(req, res, &w, db, 200, NULL, codes);
+	security_page_with(req, res, &w, db, 200, NULL, shown);
 }
 
 /* The JSON API's view of oneself. */
