@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/admin.h"
+#include "admin/store.h"
 #include "app.h"
 #include "auth/audit.h"
 #include "demo/demo.h"
@@ -193,7 +193,7 @@ static int cmd_serve(int argc, char **argv)
 			 http_server_port(srv));
 	struct retention_job job;
 	struct reminders reminders;
-	retention_start(&job, &app);
+	retention_start(&job, app.db_path, app.auth.retention_days);
 	reminders_start(&reminders, &app);
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);

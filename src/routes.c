@@ -1,6 +1,6 @@
 #include "routes.h"
 
-#include "admin/admin.h"
+#include "admin/pages.h"
 #include "campaigns/campaigns.h"
 #include "events/pages.h"
 #include "groups/pages.h"
