@@ -6,7 +6,7 @@
 #include "groups/pages.h"
 #include "pages/pages.h"
 #include "people/account.h"
-#include "phonebank/phonebank.h"
+#include "phonebank/pages.h"
 #include "postcodes/api.h"
 #include "rides/pages.h"
 #include "seats/api.h"

@@ -168,3 +168,19 @@ int groups_joined(struct db *db, long person_id,
 	db_reset(st);
 	return step == DB_ERROR ? -1 : 1;
 }
+
+int groups_organised(struct db *db, long person_id, int all,
+		     int (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
+					   " (SELECT group_id FROM memberships WHERE person_id = ?"
+					   " AND role = 'organiser') ORDER BY g.name");
+	enum db_step step;
+	db_bind_int(st, 1, all);
+	db_bind_int(st, 2, person_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}

@@ -33,6 +33,9 @@ int group_seats(struct db *db, long group_id, int (*fn)(const char *code, void *
 int groups_of(struct db *db, long person_id, int all,
 	      int (*fn)(long id, const char *name, void *arg), void *arg);
 
+/* The groups a person organises, or every one (all). */
+int groups_organised(struct db *db, long person_id, int all,
+		     int (*fn)(long id, const char *name, void *arg), void *arg);
 /* The groups covering a 2024 seat that the person has not joined. */
 int groups_covering(struct db *db, const char *seat, long person_id,
 		    int (*fn)(long id, const char *name, void *arg), void *arg);

@@ -19,20 +19,18 @@
 #include "groups/store.h"
 #include "people/people.h"
 #include "phonebank/chart.h"
-#include "phonebank/phonebank.h"
+#include "phonebank/pages.h"
 #include "phonebank/store.h"
 #include "seats/seats.h"
 #include "util/mem.h"
 #include "util/num.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 #define ANSWER_TEXT_MAX 500
 #define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
 
-static atomic_ulong bank_gen;
-
 struct bank_ctx {
-	unsigned long gen; /* bank_gen when pb was read */
 	struct who w;
 	struct db *db;
 	struct phonebank pb;
@@ -40,20 +38,19 @@ struct bank_ctx {
 	int member, asked;
 };
 
-static _Thread_local struct bank_ctx ctx_tls;
-
 /*
  * Signed in, the phone bank there and visible (a member of its group, a
  * caller, or an admin), and for a POST a form with a good token.  Answers
  * itself and returns NULL when not.
  */
-static struct bank_ctx *bank_begin(struct http_request *req, struct http_response *res,
-				   struct qs *form, int json)
+static struct bank_ctx *bank_or_answer(struct http_request *req, struct http_response *res,
+				       struct qs *form, int json)
 {
-	struct bank_ctx *c = &ctx_tls;
+	/* from the request's arena: a phone bank with its script is tens of KB */
+	struct bank_ctx *c = arena_alloc(&req->arena, sizeof(*c));
 	long id = route_id(&req->params, "id");
 
-	memset(&c->t, 0, sizeof(c->t));
+	memset(c, 0, sizeof(*c));
 	if (visit_or_answer(req, res, &c->w, &c->db, json ? VISIT_JSON : 0))
 		return NULL;
 	if (!c->w.actor.id) {
@@ -63,26 +60,10 @@ static struct bank_ctx *bank_begin(struct http_request *req, struct http_respons
 			http_redirect(res, "/signin");
 		return NULL;
 	}
-	/* a phone bank never changes once created: this thread keeps the last one
-	 * it read, so a caller's claims do not reload and re-parse it each time;
-	 * deleting one (bank_gen) makes every thread read again */
-	unsigned long gen = atomic_load(&bank_gen);
-	int found = id && c->pb.id == id && c->gen == gen ? 1
-		    : id				  ? phonebank_get(c->db, id, &c->pb)
-							  : 0;
-	c->pb.id = found == 1 ? id : 0;
-	c->gen = gen;
+	int found = id ? phonebank_get(c->db, id, &c->pb) : 0;
 	int role = found == 1 ? group_role_of(c->db, c->pb.group_id, c->w.actor.id) : ROLE_NONE;
-	struct db_stmt *st = db_cached(c->db, "SELECT approved FROM phonebank_callers"
-					      " WHERE phonebank_id = ? AND person_id = ?");
-	c->asked = 0;
-	c->t.caller = 0;
-	if (found == 1 && st && db_bind_int(st, 1, id) == 0 &&
-	    db_bind_int(st, 2, c->w.actor.id) == 0 && db_step(st) == DB_ROW) {
-		c->asked = 1;
-		c->t.caller = db_col_int(st, 0) == 1;
-	}
-	db_reset(st);
+	if (found == 1 && caller_status(c->db, id, c->w.actor.id, &c->asked, &c->t.caller) < 0)
+		found = -1;
 	c->t.organiser = role == ROLE_ORGANISER;
 	c->member = role == ROLE_MEMBER || role == ROLE_ORGANISER;
 	if (found != 1) {
@@ -121,6 +102,13 @@ static void denied(struct http_request *req, struct http_response *res, struct b
 
 /* ---- lists and creation ---- */
 
+static int bank_item(long id, const char *name, const char *group, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name,
+					     "group", group));
+	return 0;
+}
+
 static void list_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -129,42 +117,25 @@ static void list_page(struct http_request *req, struct http_response *res)
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	json_t *banks = json_array();
-	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
-					   " JOIN local_groups g ON g.id = p.group_id WHERE ?1"
-					   " OR p.group_id IN (SELECT group_id FROM memberships"
-					   " WHERE person_id = ?2) OR p.id IN (SELECT phonebank_id"
-					   " FROM phonebank_callers WHERE person_id = ?2)"
-					   " ORDER BY p.id DESC LIMIT 200");
-	if (st && db_bind_int(st, 1, w.actor.admin) == 0 && db_bind_int(st, 2, w.actor.id) == 0) {
-		while (db_step(st) == DB_ROW)
-			json_array_append_new(banks, json_pack("{s:I, s:s, s:s}", "id",
-							       (json_int_t)db_col_int(st, 0),
-							       "name", db_col_text(st, 1), "group",
-							       db_col_text(st, 2)));
-		db_reset(st);
-	}
+	phonebanks_visible(db, w.actor.id, w.actor.admin, bank_item, banks);
 	page_render(req, res, 200, "phonebanks",
 		    json_pack("{s:s, s:o, s:b}", "title", "Phone banks", "banks", banks, "strong",
 			      w.actor.strong),
 		    &w);
 }
 
+static int group_item(long id, const char *name, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+	return 0;
+}
+
 /* The groups this person may create a phone bank for. */
 static json_t *managed_groups(struct db *db, const struct who *w)
 {
 	json_t *groups = json_array();
-	struct db_stmt *st =
-	    db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
-			  " (SELECT group_id FROM memberships WHERE person_id = ?"
-			  " AND role = 'organiser') ORDER BY g.name");
-	if (w->actor.strong && st && db_bind_int(st, 1, w->actor.admin) == 0 &&
-	    db_bind_int(st, 2, w->actor.id) == 0) {
-		while (db_step(st) == DB_ROW)
-			json_array_append_new(groups, json_pack("{s:I, s:s}", "id",
-								(json_int_t)db_col_int(st, 0),
-								"name", db_col_text(st, 1)));
-		db_reset(st);
-	}
+	if (w->actor.strong)
+		groups_organised(db, w->actor.id, w->actor.admin, group_item, groups);
 	return groups;
 }
 
@@ -245,7 +216,7 @@ static void create(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	static _Thread_local struct phonebank pb;
+	struct phonebank *pb = arena_alloc(&req->arena, sizeof(*pb));
 	char err[160];
 	long gid = 0;
 
@@ -266,151 +237,116 @@ static void create(struct http_request *req, struct http_response *res)
 		    &w);
 		return;
 	}
-	const char *why = bank_from_form(req->app, &f, &pb, err, sizeof(err));
+	const char *why = bank_from_form(req->app, &f, pb, err, sizeof(err));
 	if (why) {
 		page_message(req, res, 400, "Not saved", why, &w);
 		return;
 	}
-	pb.group_id = gid;
-	pb.created_by = w.actor.id;
-	if (phonebank_create(db, &pb, time(NULL))) {
-		page_message(req, res, 500, "Sorry", "The phone bank could not be saved.", &w);
+	pb->group_id = gid;
+	pb->created_by = w.actor.id;
+	if (phonebank_create(db, pb, time(NULL))) {
+		page_sorry(req, res, "The phone bank could not be saved.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, "phonebank.create", 0,
-		    arena_printf(&req->arena, "phonebank %ld", pb.id));
-	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb.id));
+	if (audit_write(db, w.actor.id, "phonebank.create", 0,
+			arena_printf(&req->arena, "phonebank %ld", pb->id)))
+		log_error("audit: phone bank %ld creation not recorded", pb->id);
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb->id));
 }
 
 /* ---- totals, for organisers ---- */
 
+static int caller_count_item(const char *name, long calls, void *arg)
+{
+	char first[64];
+	person_first_name(name, first);
+	json_array_append_new(arg, json_pack("{s:s, s:I}", "caller", first, "calls", (json_int_t)calls));
+	return 0;
+}
+
+struct answers_seen {
+	const struct phonebank *pb;
+	json_t *per_q[SURVEY_MAX_QUESTIONS];
+};
+
+static int answer_count_item(int q, const char *answer, long n, void *arg)
+{
+	struct answers_seen *a = arg;
+	if (q < 0 || q >= a->pb->survey.n)
+		return 0;
+	/* free text is counted, not listed: it is in the export */
+	const char *shown = a->pb->survey.q[q].kind == Q_TEXT ? "(written answers)" : answer;
+	size_t k = json_array_size(a->per_q[q]);
+	json_t *last = k ? json_array_get(a->per_q[q], k - 1) : NULL;
+	if (last && !strcmp(json_string_value(json_object_get(last, "answer")), shown))
+		json_object_set_new(
+		    last, "count",
+		    json_integer(json_integer_value(json_object_get(last, "count")) + n));
+	else
+		json_array_append_new(a->per_q[q],
+				      json_pack("{s:s, s:I}", "answer", shown, "count", (json_int_t)n));
+	return 0;
+}
+
 static json_t *totals(struct db *db, const struct phonebank *pb, int with_chart)
 {
 	time_t now = time(NULL);
-	long calls = 0, answered = 0;
+	time_t hour0 = now - now % 3600 - (CHART_HOURS - 1) * 3600;
+	long calls = 0;
 	json_t *outcomes = json_array(), *callers = json_array(), *questions = json_array();
+	struct bank_totals t;
+	struct answers_seen seen = { pb, { 0 } };
 
-	struct db_stmt *oc =
-	    db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
-			  " AND practice = 0 GROUP BY outcome");
-	long by[OUTCOME_COUNT] = { 0 };
-	if (oc && db_bind_int(oc, 1, pb->id) == 0) {
-		while (db_step(oc) == DB_ROW) {
-			int o = outcome_parse(db_col_text(oc, 0));
-			if (o >= 0)
-				by[o] = (long)db_col_int(oc, 1);
-		}
-		db_reset(oc);
-	}
+	bank_totals(db, pb->id, now, hour0, CHART_HOURS, &t);
 	for (int o = 0; o < OUTCOME_COUNT; o++) {
-		calls += by[o];
-		json_array_append_new(outcomes,
-				      json_pack("{s:s, s:s, s:I}", "code", outcome_code(o), "label",
-						outcome_label(o), "calls", (json_int_t)by[o]));
+		calls += t.by_outcome[o];
+		json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "code", outcome_code(o),
+							  "label", outcome_label(o), "calls",
+							  (json_int_t)t.by_outcome[o]));
 	}
-	answered = by[OUTCOME_ANSWERED] + by[OUTCOME_REFUSED] + by[OUTCOME_DO_NOT_CALL] +
-		   by[OUTCOME_MOVED];
-	struct db_stmt *cs =
-	    db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
-			  " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
-			  " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
-	if (cs && db_bind_int(cs, 1, pb->id) == 0) {
-		while (db_step(cs) == DB_ROW) {
-			char first[64];
-			person_first_name(db_col_text(cs, 0), first);
-			json_array_append_new(callers,
-					      json_pack("{s:s, s:I}", "caller", first, "calls",
-							(json_int_t)db_col_int(cs, 1)));
-		}
-		db_reset(cs);
-	}
-	struct db_stmt *as =
-	    db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
-			  " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
-			  " AND c.practice = 0 GROUP BY a.question, a.answer");
-	json_t *per_q[SURVEY_MAX_QUESTIONS];
+	long answered = t.by_outcome[OUTCOME_ANSWERED] + t.by_outcome[OUTCOME_REFUSED] +
+			t.by_outcome[OUTCOME_DO_NOT_CALL] + t.by_outcome[OUTCOME_MOVED];
+	bank_caller_counts(db, pb->id, caller_count_item, callers);
 	for (int i = 0; i < pb->survey.n; i++)
-		per_q[i] = json_array();
-	if (as && db_bind_int(as, 1, pb->id) == 0) {
-		while (db_step(as) == DB_ROW) {
-			int q = (int)db_col_int(as, 0);
-			if (q < 0 || q >= pb->survey.n)
-				continue;
-			/* free text is counted, not listed: it is in the export */
-			const char *a = pb->survey.q[q].kind == Q_TEXT ? "(written answers)"
-								       : db_col_text(as, 1);
-			json_t *last = json_array_size(per_q[q])
-					   ? json_array_get(per_q[q], json_array_size(per_q[q]) - 1)
-					   : NULL;
-			if (last && !strcmp(json_string_value(json_object_get(last, "answer")), a))
-				json_object_set_new(last, "count",
-						    json_integer(json_integer_value(json_object_get(
-								     last, "count")) +
-								 db_col_int(as, 2)));
-			else
-				json_array_append_new(per_q[q],
-						      json_pack("{s:s, s:I}", "answer", a, "count",
-								(json_int_t)db_col_int(as, 2)));
-		}
-		db_reset(as);
-	}
+		seen.per_q[i] = json_array();
+	bank_answer_counts(db, pb->id, answer_count_item, &seen);
 	for (int i = 0; i < pb->survey.n; i++)
 		json_array_append_new(questions,
 				      json_pack("{s:i, s:s, s:o}", "number", i + 1, "text",
-						pb->survey.q[i].text, "answers", per_q[i]));
-	struct db_stmt *cc =
-	    db_cached(db, "SELECT count(*), coalesce(sum(queue_at IS NULL AND retry_at IS NULL"
-			  " AND lease_until IS NULL), 0),"
-			  " coalesce(sum(queue_at IS NOT NULL OR retry_at <= ?), 0)"
-			  " FROM contacts WHERE phonebank_id = ? AND practice = 0");
-	long contacts = 0, finished = 0, ready = 0;
-	if (cc && db_bind_int(cc, 1, (long long)now) == 0 && db_bind_int(cc, 2, pb->id) == 0 &&
-	    db_step(cc) == DB_ROW) {
-		contacts = (long)db_col_int(cc, 0);
-		finished = (long)db_col_int(cc, 1);
-		ready = (long)db_col_int(cc, 2);
-	}
-	db_reset(cc);
+						pb->survey.q[i].text, "answers", seen.per_q[i]));
 	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "contacts",
-				(json_int_t)contacts, "finished", (json_int_t)finished, "ready",
-				(json_int_t)ready, "calls", (json_int_t)calls, "answered",
+				(json_int_t)t.contacts, "finished", (json_int_t)t.finished, "ready",
+				(json_int_t)t.ready, "calls", (json_int_t)calls, "answered",
 				(json_int_t)answered, "contact_rate_pct",
 				(json_int_t)(calls ? (answered * 100 + calls / 2) / calls : 0),
 				"outcomes", outcomes, "callers", callers, "questions", questions);
 	/* calls per local hour, the last CHART_HOURS hours */
-	long per_hour[CHART_HOURS] = { 0 };
-	time_t hour0 = now - now % 3600 - (CHART_HOURS - 1) * 3600;
-	struct db_stmt *ph = db_cached(db, "SELECT (at - ?) / 3600, count(*) FROM calls"
-					   " WHERE phonebank_id = ? AND practice = 0 AND at >= ?"
-					   " GROUP BY 1");
-	if (ph && db_bind_int(ph, 1, (long long)hour0) == 0 && db_bind_int(ph, 2, pb->id) == 0 &&
-	    db_bind_int(ph, 3, (long long)hour0) == 0) {
-		while (db_step(ph) == DB_ROW) {
-			long i = (long)db_col_int(ph, 0);
-			if (i >= 0 && i < CHART_HOURS)
-				per_hour[i] = (long)db_col_int(ph, 1);
-		}
-		db_reset(ph);
-	}
 	json_t *hours = json_array();
 	for (int i = 0; i < CHART_HOURS; i++)
-		json_array_append_new(hours, json_integer(per_hour[i]));
+		json_array_append_new(hours, json_integer(t.per_hour[i]));
 	json_object_set_new(out, "calls_per_hour", hours);
 	if (with_chart) {
 		struct tm tm;
 		struct buf svg;
 		london_tm(hour0, &tm);
 		buf_init(&svg, 64 << 10);
-		chart_hours_svg(&svg, per_hour, tm.tm_hour);
+		chart_hours_svg(&svg, t.per_hour, tm.tm_hour);
 		json_object_set_new(out, "chart", json_string(svg.p ? svg.p : ""));
 		buf_release(&svg);
 	}
 	return out;
 }
 
+static int caller_item(long person, const char *name, int approved, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:b}", "person", (json_int_t)person, "name",
+					     name, "approved", approved));
+	return 0;
+}
+
 static void bank_page(struct http_request *req, struct http_response *res)
 {
-	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
 	char hours[64];
 
 	if (!c)
@@ -432,19 +368,7 @@ static void bank_page(struct http_request *req, struct http_response *res)
 					      "retry_wait_min", c->pb.retry_wait_min));
 		json_object_set_new(ctx, "totals", totals(c->db, &c->pb, 1));
 		json_t *callers = json_array();
-		struct db_stmt *st = db_cached(c->db, "SELECT p.id, p.name, c.approved FROM"
-						      " phonebank_callers c JOIN people p ON p.id ="
-						      " c.person_id WHERE c.phonebank_id = ?"
-						      " ORDER BY c.approved, p.name");
-		if (st && db_bind_int(st, 1, c->pb.id) == 0) {
-			while (db_step(st) == DB_ROW)
-				json_array_append_new(
-				    callers, json_pack("{s:I, s:s, s:b}", "person",
-						       (json_int_t)db_col_int(st, 0), "name",
-						       db_col_text(st, 1), "approved",
-						       db_col_int(st, 2) == 1));
-			db_reset(st);
-		}
+		callers_each(c->db, c->pb.id, caller_item, callers);
 		json_object_set_new(ctx, "callers", callers);
 	}
 	page_render(req, res, 200, "phonebank", ctx, &c->w);
@@ -452,7 +376,7 @@ static void bank_page(struct http_request *req, struct http_response *res)
 
 static void totals_api(struct http_request *req, struct http_response *res)
 {
-	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 1);
 	if (!c)
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
@@ -467,28 +391,25 @@ static void totals_api(struct http_request *req, struct http_response *res)
 static void ask_to_call(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
-	struct db_stmt *st = db_cached(c->db, "INSERT OR IGNORE INTO phonebank_callers"
-					      " (phonebank_id, person_id, approved, asked_at)"
-					      " VALUES (?, ?, 0, ?)");
-	if (!c->member || !st || db_bind_int(st, 1, c->pb.id) ||
-	    db_bind_int(st, 2, c->w.actor.id) || db_bind_int(st, 3, (long long)time(NULL)) ||
-	    db_step(st) != DB_DONE) {
-		db_reset(st);
+	if (!c->member) {
 		page_message(req, res, 403, "Members only",
 			     "Join the group first; its organisers approve its callers.", &c->w);
 		return;
 	}
-	db_reset(st);
+	if (caller_ask(c->db, c->pb.id, c->w.actor.id, time(NULL)) != 1) {
+		page_sorry(req, res, "That could not be saved.", &c->w);
+		return;
+	}
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 
 static void approve_caller(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
@@ -496,19 +417,14 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 		return;
 	}
 	long person = route_id(&req->params, "person");
-	struct db_stmt *st =
-	    db_cached(c->db, "UPDATE phonebank_callers SET approved = 1"
-			     " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
-	int ok = st && db_bind_int(st, 1, c->pb.id) == 0 && db_bind_int(st, 2, person) == 0 &&
-		 db_step(st) == DB_ROW;
-	db_reset(st);
-	if (!ok) {
+	if (caller_approve(c->db, c->pb.id, person) != 1) {
 		page_message(req, res, 404, "Not found", "That person has not asked to call.",
 			     &c->w);
 		return;
 	}
-	audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
-		    arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+	if (audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
+			arena_printf(&req->arena, "phonebank %ld", c->pb.id)))
+		log_error("audit: approval of a caller for %ld not recorded", c->pb.id);
 	web_tell(req, c->db, person, "You can start calling",
 		 "An organiser approved you as a caller. Open the phone bank to take your first"
 		 " voter; you can practise on pretend voters first.",
@@ -520,9 +436,9 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 static void edit_bank(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	static _Thread_local struct phonebank pb;
+	struct phonebank *pb = arena_alloc(&req->arena, sizeof(*pb));
 	char err[160];
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
 
 	if (!c)
 		return;
@@ -531,20 +447,20 @@ static void edit_bank(struct http_request *req, struct http_response *res)
 		return;
 	}
 	/* the survey and target seats stay: answers already given refer to them */
-	const char *why = bank_from_form(req->app, &f, &pb, err, sizeof(err));
+	const char *why = bank_from_form(req->app, &f, pb, err, sizeof(err));
 	if (why) {
 		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;
 	}
-	pb.id = c->pb.id;
-	if (phonebank_update(c->db, &pb)) {
-		page_message(req, res, 500, "Sorry", "The phone bank could not be saved.", &c->w);
+	pb->id = c->pb.id;
+	if (phonebank_update(c->db, pb)) {
+		page_sorry(req, res, "The phone bank could not be saved.", &c->w);
 		return;
 	}
-	atomic_fetch_add(&bank_gen, 1);
-	audit_write(c->db, c->w.actor.id, "phonebank.edit", 0,
-		    arena_printf(&req->arena, "phonebank %ld", pb.id));
-	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb.id));
+	if (audit_write(c->db, c->w.actor.id, "phonebank.edit", 0,
+			arena_printf(&req->arena, "phonebank %ld", pb->id)))
+		log_error("audit: phone bank %ld edit not recorded", pb->id);
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb->id));
 }
 
 /* Organisers end a phone bank: its contacts, callers and calls go; the
@@ -552,7 +468,7 @@ static void edit_bank(struct http_request *req, struct http_response *res)
 static void delete_bank(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_begin(req, res, &f, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
@@ -568,18 +484,14 @@ static void delete_bank(struct http_request *req, struct http_response *res)
 		    &c->w);
 		return;
 	}
-	struct db_stmt *st = db_cached(c->db, "DELETE FROM phonebanks WHERE id = ?");
 	long id = c->pb.id;
-	if (!st || db_bind_int(st, 1, id) || db_step(st) != DB_DONE) {
-		db_reset(st);
-		page_message(req, res, 500, "Sorry", "The phone bank could not be deleted.", &c->w);
+	if (phonebank_delete(c->db, id)) {
+		page_sorry(req, res, "The phone bank could not be deleted.", &c->w);
 		return;
 	}
-	db_reset(st);
-	atomic_fetch_add(&bank_gen, 1);
-	c->pb.id = 0;
-	audit_write(c->db, c->w.actor.id, "phonebank.delete", 0,
-		    arena_printf(&req->arena, "phonebank %ld", id));
+	if (audit_write(c->db, c->w.actor.id, "phonebank.delete", 0,
+			arena_printf(&req->arena, "phonebank %ld", id)))
+		log_error("audit: phone bank %ld deletion not recorded", id);
 	http_redirect(res, "/phonebanks");
 }
 
@@ -662,7 +574,7 @@ static void upload(struct http_request *req, struct http_response *res)
 		upload_answer(res, req->pending);
 		return;
 	}
-	if (!(c = bank_begin(req, res, NULL, 1)))
+	if (!(c = bank_or_answer(req, res, NULL, 1)))
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
 		http_error(res, 403, "Organisers only");
@@ -756,8 +668,8 @@ static const char *call_url(struct http_request *req, long bank, int practice)
 
 static void call_page(struct http_request *req, struct http_response *res)
 {
-	static _Thread_local struct contact ct;
-	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	struct contact ct;
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
 	time_t now = time(NULL);
 	char hours[64];
 
@@ -1041,7 +953,7 @@ static struct bank_ctx *caller_form(struct http_request *req, struct http_respon
 		page_after(req, res, req->pending);
 		return NULL;
 	}
-	if (!(c = bank_begin(req, res, f, 0)))
+	if (!(c = bank_or_answer(req, res, f, 0)))
 		return NULL;
 	*practice = practice_of(req, f);
 	if (!may_call(c, *practice)) {
@@ -1126,7 +1038,7 @@ static void api_after(struct http_response *res, struct call_job *j)
 static struct bank_ctx *api_caller(struct http_request *req, struct http_response *res,
 				   json_t **body)
 {
-	struct bank_ctx *c = bank_begin(req, res, NULL, 1);
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 1);
 	json_error_t je;
 
 	if (!c)
@@ -1222,9 +1134,62 @@ static void csv_cell(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+struct exporting {
+	struct bank_ctx *c;
+	struct buf *out;
+	int phones;
+	struct buf cell[SURVEY_MAX_QUESTIONS];
+};
+
+/* Answers by question, several for a multiple choice joined by "; ". */
+static int export_answer(int q, const char *answer, void *arg)
+{
+	struct exporting *ex = arg;
+	if (q < 0 || q >= ex->c->pb.survey.n)
+		return 0;
+	if (ex->cell[q].len)
+		buf_puts(&ex->cell[q], "; ");
+	buf_puts(&ex->cell[q], answer);
+	return 0;
+}
+
+static int export_row(const struct call_row *r, void *arg)
+{
+	struct exporting *ex = arg;
+	struct buf *b = ex->out;
+	char when[32];
+	struct tm tm;
+	gmtime_r(&r->at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_printf(b, "%ld,%s,", r->id, when);
+	csv_cell(b, r->caller);
+	buf_putc(b, ',');
+	csv_cell(b, r->voter ? r->voter : "(erased)");
+	buf_putc(b, ',');
+	if (ex->phones) {
+		csv_cell(b, r->phone);
+		buf_putc(b, ',');
+	}
+	csv_cell(b, r->seat);
+	buf_putc(b, ',');
+	csv_cell(b, r->outcome);
+	buf_putc(b, ',');
+	csv_cell(b, r->notes);
+	for (int i = 0; i < ex->c->pb.survey.n; i++)
+		buf_init(&ex->cell[i], 8 << 10);
+	call_answers(ex->c->db, r->id, export_answer, ex);
+	for (int i = 0; i < ex->c->pb.survey.n; i++) {
+		buf_putc(b, ',');
+		csv_cell(b, ex->cell[i].p ? ex->cell[i].p : "");
+		buf_release(&ex->cell[i]);
+	}
+	buf_puts(b, "\r\n");
+	return b->overflow;
+}
+
 static void export_csv(struct http_request *req, struct http_response *res)
 {
-	struct bank_ctx *c = bank_begin(req, res, NULL, 0);
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
 	if (!c)
 		return;
 	if (!may(c, ACT_PHONEBANK_MANAGE)) {
@@ -1233,15 +1198,11 @@ static void export_csv(struct http_request *req, struct http_response *res)
 	}
 	const char *ph = qs_get(&req->query, "phones");
 	int phones = ph && !strcmp(ph, "1");
-	struct db_stmt *st = db_cached(c->db, "SELECT c.id, c.at, p.name, k.name, k.phone, k.seat,"
-					      " c.outcome, c.notes FROM calls c LEFT JOIN people p"
-					      " ON p.id = c.caller_id LEFT JOIN contacts k"
-					      " ON k.id = c.contact_id WHERE c.phonebank_id = ?"
-					      " AND c.practice = 0 ORDER BY c.id");
-	struct db_stmt *ans = db_cached(c->db, "SELECT question, answer FROM call_answers"
-					       " WHERE call_id = ? ORDER BY rowid");
-	if (!st || !ans || db_bind_int(st, 1, c->pb.id)) {
-		page_message(req, res, 500, "Sorry", "The export failed.", &c->w);
+	/* an export of personal data goes ahead only once it is in the audit log */
+	if (audit_write(c->db, c->w.actor.id,
+			phones ? "phonebank.export_with_phones" : "phonebank.export", 0,
+			arena_printf(&req->arena, "phonebank %ld", c->pb.id))) {
+		page_sorry(req, res, "The export failed.", &c->w);
 		return;
 	}
 	buf_reset(&res->body);
@@ -1255,60 +1216,17 @@ static void export_csv(struct http_request *req, struct http_response *res)
 			 arena_printf(&req->arena, "Q%d %s", i + 1, c->pb.survey.q[i].text));
 	}
 	buf_puts(&res->body, "\r\n");
-	long rows = 0;
-	while (db_step(st) == DB_ROW) {
-		char when[32];
-		time_t at = (time_t)db_col_int(st, 1);
-		struct tm tm;
-		gmtime_r(&at, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		buf_printf(&res->body, "%lld,%s,", db_col_int(st, 0), when);
-		csv_cell(&res->body, db_col_text(st, 2));
-		buf_putc(&res->body, ',');
-		csv_cell(&res->body, db_col_text(st, 3) ? db_col_text(st, 3) : "(erased)");
-		buf_putc(&res->body, ',');
-		if (phones) {
-			csv_cell(&res->body, db_col_text(st, 4));
-			buf_putc(&res->body, ',');
-		}
-		csv_cell(&res->body, db_col_text(st, 5));
-		buf_putc(&res->body, ',');
-		csv_cell(&res->body, db_col_text(st, 6));
-		buf_putc(&res->body, ',');
-		csv_cell(&res->body, db_col_text(st, 7));
-		/* answers by question, several for a multiple choice joined by "; " */
-		struct buf cell[SURVEY_MAX_QUESTIONS];
-		for (int i = 0; i < c->pb.survey.n; i++)
-			buf_init(&cell[i], 8 << 10);
-		if (db_bind_int(ans, 1, db_col_int(st, 0)) == 0) {
-			while (db_step(ans) == DB_ROW) {
-				int q = (int)db_col_int(ans, 0);
-				if (q < 0 || q >= c->pb.survey.n)
-					continue;
-				if (cell[q].len)
-					buf_puts(&cell[q], "; ");
-				buf_puts(&cell[q], db_col_text(ans, 1));
-			}
-		}
-		db_reset(ans);
-		for (int i = 0; i < c->pb.survey.n; i++) {
-			buf_putc(&res->body, ',');
-			csv_cell(&res->body, cell[i].p ? cell[i].p : "");
-			buf_release(&cell[i]);
-		}
-		buf_puts(&res->body, "\r\n");
-		rows++;
+	struct exporting ex = { .c = c, .out = &res->body, .phones = phones };
+	if (bank_calls(c->db, c->pb.id, export_row, &ex) < 0) {
+		page_sorry(req, res, "The export failed.", &c->w);
+		return;
 	}
-	db_reset(st);
 	if (res->body.overflow) {
 		page_message(req, res, 413, "Too big to export",
 			     "This export is larger than 8 MB; ask an admin for a database export.",
 			     &c->w);
 		return;
 	}
-	audit_write(c->db, c->w.actor.id,
-		    phones ? "phonebank.export_with_phones" : "phonebank.export", 0,
-		    arena_printf(&req->arena, "phonebank %ld: %ld calls", c->pb.id, rows));
 	res->status = 200;
 	res->content_type = "text/csv; charset=utf-8";
 	http_set_header(res, "Content-Disposition", "attachment; filename=\"calls.csv\"");

@@ -39,7 +39,7 @@ static int step_done(struct db_stmt *st)
 	return rc == DB_DONE ? 0 : -1;
 }
 
-int phonebank_get(struct db *db, long id, struct phonebank *out)
+static int phonebank_load(struct db *db, long id, struct phonebank *out)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT group_id, created_by, name, script, survey,"
@@ -149,6 +149,66 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 	return 0;
 }
 
+/*
+ * The cache of phone banks in use.  An entry is a parsed copy of one row;
+ * phonebank_update() and phonebank_delete() drop it after they commit, and
+ * nothing else writes a phonebanks row after it is created.  Readers copy
+ * out under the lock (a memcpy, cheaper than the query and the parse).
+ */
+#define BANK_CACHE_SLOTS 16
+
+static struct {
+	pthread_mutex_t lock;
+	unsigned next;
+	struct bank_cached {
+		long id;
+		struct phonebank *pb;
+	} slot[BANK_CACHE_SLOTS];
+} bank_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void bank_cache_forget(long id)
+{
+	pthread_mutex_lock(&bank_cache.lock);
+	for (int i = 0; i < BANK_CACHE_SLOTS; i++)
+		if (bank_cache.slot[i].id == id)
+			bank_cache.slot[i].id = 0;
+	pthread_mutex_unlock(&bank_cache.lock);
+}
+
+int phonebank_get(struct db *db, long id, struct phonebank *out)
+{
+	int hit = 0;
+	pthread_mutex_lock(&bank_cache.lock);
+	for (int i = 0; i < BANK_CACHE_SLOTS && !hit; i++)
+		if (id && bank_cache.slot[i].id == id) {
+			memcpy(out, bank_cache.slot[i].pb, sizeof(*out));
+			hit = 1;
+		}
+	pthread_mutex_unlock(&bank_cache.lock);
+	if (hit)
+		return 1;
+	int rc = phonebank_load(db, id, out);
+	if (rc != 1)
+		return rc;
+	pthread_mutex_lock(&bank_cache.lock);
+	struct bank_cached *c = &bank_cache.slot[bank_cache.next++ % BANK_CACHE_SLOTS];
+	if (!c->pb)
+		c->pb = xmalloc(sizeof(*c->pb));
+	memcpy(c->pb, out, sizeof(*out));
+	c->id = id;
+	pthread_mutex_unlock(&bank_cache.lock);
+	return 1;
+}
+
+int phonebank_delete(struct db *db, long id)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM phonebanks WHERE id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_done(st);
+	bank_cache_forget(id);
+	return rc;
+}
+
 int phonebank_update(struct db *db, const struct phonebank *pb)
 {
 	struct db_stmt *st =
@@ -162,6 +222,7 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 		  db_bind_int(st, 6, pb->max_attempts) || db_bind_int(st, 7, pb->retry_wait_min) ||
 		  db_bind_int(st, 8, pb->id) || db_step(st) != DB_DONE;
 	db_reset(st);
+	bank_cache_forget(pb->id);
 	return bad ? -1 : 0;
 }
 
@@ -754,4 +815,189 @@ out:
 	csv_release(r);
 	free(r);
 	return rc;
+}
+
+int phonebanks_visible(struct db *db, long person_id, int all,
+		       int (*fn)(long id, const char *name, const char *group, void *arg),
+		       void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
+					   " JOIN local_groups g ON g.id = p.group_id WHERE ?1"
+					   " OR p.group_id IN (SELECT group_id FROM memberships"
+					   " WHERE person_id = ?2) OR p.id IN (SELECT phonebank_id"
+					   " FROM phonebank_callers WHERE person_id = ?2)"
+					   " ORDER BY p.id DESC LIMIT 200");
+	enum db_step step;
+	db_bind_int(st, 1, all);
+	db_bind_int(st, 2, person_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved)
+{
+	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"
+					   " WHERE phonebank_id = ? AND person_id = ?");
+	db_bind_int(st, 1, bank);
+	db_bind_int(st, 2, person_id);
+	int rc = db_one(st);
+	*asked = rc == 1;
+	*approved = rc == 1 && db_col_int(st, 0) == 1;
+	if (rc == 1)
+		db_reset(st);
+	return rc < 0 ? -1 : 1;
+}
+
+int caller_ask(struct db *db, long bank, long person_id, time_t now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT OR IGNORE INTO phonebank_callers"
+					   " (phonebank_id, person_id, approved, asked_at)"
+					   " VALUES (?, ?, 0, ?)");
+	db_bind_int(st, 1, bank);
+	db_bind_int(st, 2, person_id);
+	db_bind_int(st, 3, (long long)now);
+	return db_done(st) ? -1 : 1;
+}
+
+int caller_approve(struct db *db, long bank, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE phonebank_callers SET approved = 1"
+					   " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
+	db_bind_int(st, 1, bank);
+	db_bind_int(st, 2, person_id);
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int callers_each(struct db *db, long bank,
+		 int (*fn)(long person_id, const char *name, int approved, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, c.approved FROM"
+					   " phonebank_callers c JOIN people p ON p.id ="
+					   " c.person_id WHERE c.phonebank_id = ?"
+					   " ORDER BY c.approved, p.name");
+	enum db_step step;
+	db_bind_int(st, 1, bank);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2) == 1, arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
+		struct bank_totals *t)
+{
+	struct db_stmt *oc = db_cached(db, "SELECT outcome, count(*) FROM calls WHERE phonebank_id = ?"
+					   " AND practice = 0 GROUP BY outcome");
+	struct db_stmt *cc =
+	    db_cached(db, "SELECT count(*), coalesce(sum(queue_at IS NULL AND retry_at IS NULL"
+			  " AND lease_until IS NULL), 0),"
+			  " coalesce(sum(queue_at IS NOT NULL OR retry_at <= ?), 0)"
+			  " FROM contacts WHERE phonebank_id = ? AND practice = 0");
+	struct db_stmt *ph = db_cached(db, "SELECT (at - ?) / 3600, count(*) FROM calls"
+					   " WHERE phonebank_id = ? AND practice = 0 AND at >= ?"
+					   " GROUP BY 1");
+	enum db_step step;
+	int bad = 0;
+
+	memset(t, 0, sizeof(*t));
+	db_bind_int(oc, 1, bank);
+	while ((step = db_step(oc)) == DB_ROW) {
+		int o = outcome_parse(db_col_text(oc, 0));
+		if (o >= 0)
+			t->by_outcome[o] = (long)db_col_int(oc, 1);
+	}
+	db_reset(oc);
+	bad |= step == DB_ERROR;
+	db_bind_int(cc, 1, (long long)now);
+	db_bind_int(cc, 2, bank);
+	if (db_one(cc) == 1) {
+		t->contacts = (long)db_col_int(cc, 0);
+		t->finished = (long)db_col_int(cc, 1);
+		t->ready = (long)db_col_int(cc, 2);
+		db_reset(cc);
+	} else {
+		bad = 1;
+	}
+	db_bind_int(ph, 1, (long long)hour0);
+	db_bind_int(ph, 2, bank);
+	db_bind_int(ph, 3, (long long)hour0);
+	while ((step = db_step(ph)) == DB_ROW) {
+		long i = (long)db_col_int(ph, 0);
+		if (i >= 0 && i < nhours && i < 24)
+			t->per_hour[i] = (long)db_col_int(ph, 1);
+	}
+	db_reset(ph);
+	bad |= step == DB_ERROR;
+	return bad ? -1 : 1;
+}
+
+int bank_caller_counts(struct db *db, long bank,
+		       int (*fn)(const char *name, long calls, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
+					   " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
+					   " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
+	enum db_step step;
+	db_bind_int(st, 1, bank);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn(db_col_text(st, 0), (long)db_col_int(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int bank_answer_counts(struct db *db, long bank,
+		       int (*fn)(int question, const char *answer, long n, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
+					   " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
+					   " AND c.practice = 0 GROUP BY a.question, a.answer");
+	enum db_step step;
+	db_bind_int(st, 1, bank);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((int)db_col_int(st, 0), db_col_text(st, 1), (long)db_col_int(st, 2), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int bank_calls(struct db *db, long bank, int (*fn)(const struct call_row *c, void *arg),
+	       void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT c.id, c.at, p.name, k.name, k.phone, k.seat,"
+					   " c.outcome, c.notes FROM calls c LEFT JOIN people p"
+					   " ON p.id = c.caller_id LEFT JOIN contacts k"
+					   " ON k.id = c.contact_id WHERE c.phonebank_id = ?"
+					   " AND c.practice = 0 ORDER BY c.id");
+	enum db_step step;
+	db_bind_int(st, 1, bank);
+	while ((step = db_step(st)) == DB_ROW) {
+		struct call_row c = { (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
+				      db_col_text(st, 2),	   db_col_text(st, 3),
+				      db_col_text(st, 4),	   db_col_text(st, 5),
+				      db_col_text(st, 6),	   db_col_text(st, 7) };
+		if (fn(&c, arg))
+			break;
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
+}
+
+int call_answers(struct db *db, long call_id,
+		 int (*fn)(int question, const char *answer, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT question, answer FROM call_answers"
+					   " WHERE call_id = ? ORDER BY rowid");
+	enum db_step step;
+	db_bind_int(st, 1, call_id);
+	while ((step = db_step(st)) == DB_ROW)
+		if (fn((int)db_col_int(st, 0), db_col_text(st, 1), arg))
+			break;
+	db_reset(st);
+	return step == DB_ERROR ? -1 : 1;
 }

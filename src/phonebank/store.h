@@ -50,12 +50,61 @@ struct contact {
 extern const char phonebank_default_script[];
 extern const char phonebank_default_survey[];
 
-/* 1 found, 0 not, -1 error.  The pages keep the last one read on each
- * thread: whatever changes or deletes one must say so (bank_gen). */
+/*
+ * 1 found (copied into out), 0 not, -1 error.  Read through a cache of the
+ * phone banks in use, parsed once, so a caller's claims do not reload and
+ * re-parse the script and survey: phonebank_update() and phonebank_delete()
+ * drop the entry after they commit, so every thread reads the change next.
+ */
 int phonebank_get(struct db *db, long id, struct phonebank *out);
 /* Saves what may change after calls began: name, script, hours, attempts,
  * the wait before a retry (the survey and target seats stay); 0 or -1. */
 int phonebank_update(struct db *db, const struct phonebank *pb);
+/* Ends a phone bank: contacts, callers and calls go, the ledger stays; 0 or -1. */
+int phonebank_delete(struct db *db, long id);
+
+/* Phone banks a person sees: their groups', those they call for, or all. */
+int phonebanks_visible(struct db *db, long person_id, int all,
+		       int (*fn)(long id, const char *name, const char *group, void *arg),
+		       void *arg);
+/* Whether the person asked to call (*asked) and was approved (*approved): 1, -1. */
+int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved);
+/* Records a request to call (once): 1, -1. */
+int caller_ask(struct db *db, long bank, long person_id, time_t now);
+/* Approves one who asked: 1, 0 when they had not asked, -1. */
+int caller_approve(struct db *db, long bank, long person_id);
+/* The callers who asked, the waiting first, then by name. */
+int callers_each(struct db *db, long bank,
+		 int (*fn)(long person_id, const char *name, int approved, void *arg), void *arg);
+
+/* What an organiser sees of a phone bank's calls (practice excluded). */
+struct bank_totals {
+	long by_outcome[OUTCOME_COUNT];
+	long contacts, finished, ready;
+	long per_hour[24]; /* calls in each hour from hour0 */
+};
+/* Outcome and contact counts, and calls in each of nhours (<= 24) from hour0. */
+int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
+		struct bank_totals *t);
+/* Calls per caller, most first. */
+int bank_caller_counts(struct db *db, long bank,
+		       int (*fn)(const char *name, long calls, void *arg), void *arg);
+/* Answers per question and answer, in that order. */
+int bank_answer_counts(struct db *db, long bank,
+		       int (*fn)(int question, const char *answer, long n, void *arg), void *arg);
+
+struct call_row {
+	long id;
+	time_t at;
+	const char *caller, *voter, *phone, *seat, *outcome, *notes; /* during fn; voter NULL
+									 once erased */
+};
+/* Every call, in order, for the export. */
+int bank_calls(struct db *db, long bank, int (*fn)(const struct call_row *c, void *arg),
+	       void *arg);
+/* A call's answers, in the order given. */
+int call_answers(struct db *db, long call_id,
+		 int (*fn)(int question, const char *answer, void *arg), void *arg);
 /* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now);
 
