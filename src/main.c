@@ -250,24 +250,16 @@ static int cmd_admin(int argc, char **argv)
 		fprintf(stderr, "turnout admin: %s\n", err);
 		goto done;
 	}
-	struct person existing;
-	int found = person_by_email(db, p.email, &existing);
-	struct db_stmt *st = db_prepare(db, "UPDATE people SET is_admin = 1 WHERE id = ?");
 	p.admin = 1;
 	p.created_at = (long long)time(NULL);
-	if (found < 0 || !st || db_begin(db) || (found == 0 && person_create(db, &p)) ||
-	    db_bind_int(st, 1, found ? existing.id : p.id) || db_step(st) != DB_DONE ||
-	    audit_write(db, 0, "role.admin_bootstrap", found ? existing.id : p.id, NULL) ||
-	    db_commit(db)) {
+	int found = admin_bootstrap(db, &p);
+	if (found < 0) {
 		fprintf(stderr, "turnout admin: %s\n", db_errmsg(db));
-		db_rollback(db);
-		db_finalize(st);
 		goto done;
 	}
-	db_finalize(st);
 	printf("%s is a national admin (id %ld). Sign in at /signin by email link, then set a"
 	       " password and an authenticator app under Account.\n",
-	       found ? "the existing account" : "a new account", found ? existing.id : p.id);
+	       found ? "the existing account" : "a new account", p.id);
 	rc = 0;
 done:
 	db_close(db);

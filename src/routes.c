@@ -1,7 +1,7 @@
 #include "routes.h"
 
 #include "admin/pages.h"
-#include "campaigns/campaigns.h"
+#include "campaigns/pages.h"
 #include "events/pages.h"
 #include "groups/pages.h"
 #include "pages/pages.h"

@@ -48,6 +48,26 @@ int admin_set(struct db *db, long actor, long person_id, int on)
 	return 1;
 }
 
+int admin_bootstrap(struct db *db, struct person *p)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE people SET is_admin = 1 WHERE id = ?");
+	struct person existing;
+	if (db_begin(db))
+		return -1;
+	int found = person_by_email(db, p->email, &existing);
+	if (found == 1)
+		p->id = existing.id;
+	if (found < 0 || (found == 0 && person_create(db, p)))
+		goto fail;
+	db_bind_int(st, 1, p->id);
+	if (db_done(st) || audit_write(db, 0, "role.admin_bootstrap", p->id, NULL) || db_commit(db))
+		goto fail;
+	return found;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 int admin_set_group_role(struct db *db, long actor, long person_id, long group_id,
 			 enum group_role role, const char *role_name)
 {

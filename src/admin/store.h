@@ -14,6 +14,7 @@
 
 #include "db/db.h"
 #include "groups/store.h"
+#include "people/people.h"
 
 #define GROUP_SEATS_MAX 20
 #define GROUP_NAME_MAX 100
@@ -27,6 +28,10 @@ struct admin_person {
 /* Everyone, by name (at most 1,000). */
 int admin_people(struct db *db, int (*fn)(const struct admin_person *p, void *arg), void *arg);
 int admin_set(struct db *db, long actor, long person_id, int on);
+/* The first admin, from the command line: p made an admin (created when no
+ * account has its email; p->id set either way).  1 when the account
+ * existed, 0 when made, -1. */
+int admin_bootstrap(struct db *db, struct person *p);
 /* Sets a person's role in a group, ending their sessions if they were its
  * organiser and are no longer; role_name goes in the audit row. */
 int admin_set_group_role(struct db *db, long actor, long person_id, long group_id,

@@ -9,45 +9,27 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/web.h"
-#include "campaigns/campaigns.h"
+#include "campaigns/pages.h"
+#include "campaigns/store.h"
+#include "groups/store.h"
 #include "seats/map_svg.h"
+#include "web/web.h"
 
 #define COVERAGE_DEFAULT_HOURS 30
 #define COVERAGE_MARGIN_PCT 5.0
-
-static double pledged_in(struct db *db, const char *seat)
-{
-	struct db_stmt *st = db_cached(db, "SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0)"
-					   " FROM events e JOIN slots s ON s.event_id = e.id"
-					   " JOIN signups g ON g.slot_id = s.id WHERE e.seat = ?"
-					   " AND e.status = 'published' AND e.starts_at > ?"
-					   " AND g.status = 'going'");
-	double h = 0;
-	if (st && db_bind_str(st, 1, seat) == 0 &&
-	    db_bind_int(st, 2, (long long)time(NULL)) == 0 && db_step(st) == DB_ROW)
-		h = db_col_double(st, 0);
-	db_reset(st);
-	return h;
-}
 
 static void coverage_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
 	struct who w;
 	struct db *db;
-	static _Thread_local struct coverage_mark marks[700];
+	struct coverage_mark *marks = NULL;
 	size_t n = 0;
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
 	/* organisers of any group, and admins, with a strong sign-in */
-	struct db_stmt *org = db_cached(db, "SELECT count(*) FROM memberships WHERE person_id = ?"
-					    " AND role = 'organiser'");
-	struct target t = { 0, 0, 0 };
-	if (org && db_bind_int(org, 1, w.actor.id) == 0 && db_step(org) == DB_ROW)
-		t.organiser = db_col_int(org, 0) > 0;
-	db_reset(org);
+	struct target t = { 0, group_organises_any(db, w.actor.id) == 1, 0 };
 	if (!policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t)) {
 		page_message(req, res, 403, "Organisers only",
 			     "The coverage view is for organisers and admins, signed in with password"
@@ -56,26 +38,21 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	const struct election *e = seats_election(&app->seats, 2024);
-	struct db_stmt *goal = db_cached(db, "SELECT coalesce(sum(c.goal_hours), 0), count(*)"
-					     " FROM campaign_seats cs JOIN campaigns c"
-					     " ON c.id = cs.campaign_id WHERE cs.seat = ? AND c.deadline > ?");
 	json_t *rows = json_array();
-	for (size_t i = 0; e && goal && i < e->n && n < 700; i++) {
+	time_t now = time(NULL);
+	if (e)
+		marks = arena_alloc(&req->arena, (e->n + 1) * sizeof(*marks));
+	for (size_t i = 0; e && i < e->n; i++) {
 		const struct seat_result *r = &e->results[i];
-		double needed = 0;
-		long targets = 0;
-		db_reset(goal);
-		if (db_bind_str(goal, 1, r->seat->code) == 0 &&
-		    db_bind_int(goal, 2, (long long)time(NULL)) == 0 && db_step(goal) == DB_ROW) {
-			needed = db_col_double(goal, 0);
-			targets = (long)db_col_int(goal, 1);
-		}
+		double needed;
+		long targets;
+		seat_campaign_goal(db, r->seat->code, now, &needed, &targets);
 		int marginal = strcmp(r->first, "spk") && r->majority_pct < COVERAGE_MARGIN_PCT;
 		if (!marginal && !targets)
 			continue;
 		if (!targets)
 			needed = COVERAGE_DEFAULT_HOURS;
-		double pledged = pledged_in(db, r->seat->code);
+		double pledged = seat_pledged_hours(db, r->seat->code, now);
 		double cov = needed > 0 ? pledged / needed : 1;
 		marks[n].seat = r->seat;
 		marks[n].coverage = cov > 1 ? 1 : cov;
@@ -89,7 +66,6 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 						      (json_int_t)(pledged + 0.5), "coverage_pct",
 						      (json_int_t)(cov * 100 + 0.5)));
 	}
-	db_reset(goal);
 	struct buf svg;
 	buf_init(&svg, 4u << 20);
 	map_svg_coverage(&svg, &app->seats, marks, n);

@@ -6,9 +6,13 @@
 #include <time.h>
 
 #include "app.h"
+#include "events/store.h"
 #include "events/when.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/num.h"
+
+#define REMINDERS_BATCH 500
 
 long reminders_run(struct app *app, struct db *db)
 {
@@ -16,45 +20,32 @@ long reminders_run(struct app *app, struct db *db)
 		const char *kind;
 		long from, to; /* the slot starts within (now + from, now + to] */
 	} windows[] = { { "24h", 2 * 3600, 24 * 3600 }, { "2h", 0, 2 * 3600 } };
-	struct db_stmt *due = db_cached(
-		db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at, s.ends_at,"
-		    " CASE WHEN e.address_private = 1 OR e.address = '' THEN e.postcode"
-		    " ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
-		    " JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
-		    " AND g.status = 'going' AND e.status = 'published'"
-		    " AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
-		    " (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
-		    " LIMIT 500");
-	struct db_stmt *mark = db_cached(db, "INSERT OR IGNORE INTO reminders_sent"
-					     " (signup_id, kind, sent_at) VALUES (?, ?, ?)");
+	struct reminder_due *due = xmalloc(REMINDERS_BATCH * sizeof(*due));
 	long sent = 0;
 	time_t now = time(NULL);
 
-	if (!due || !mark)
-		return -1;
-	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
-		db_reset(due);
-		if (db_bind_int(due, 1, now + windows[w].from) || db_bind_int(due, 2, now + windows[w].to) ||
-		    db_bind_str(due, 3, windows[w].kind))
-			return -1;
-		while (db_step(due) == DB_ROW) {
-			long id = (long)db_col_int(due, 0);
-			char mid[64], when[64], err[256];
+	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]) && sent >= 0; w++) {
+		long n = reminders_due(db, now + windows[w].from, now + windows[w].to,
+				       windows[w].kind, due, REMINDERS_BATCH);
+		if (n < 0)
+			sent = -1;
+		for (long i = 0; i < n; i++) {
+			const struct reminder_due *d = &due[i];
+			char mid[64], when[64], err[256] = "";
 			struct tm tm;
-			london_tm((time_t)db_col_int(due, 5), &tm);
+			london_tm(d->starts_at, &tm);
 			strftime(when, sizeof(when), "%A %e %B at %H:%M", &tm);
-			snprintf(mid, sizeof(mid), "reminder-%ld-%s", id, windows[w].kind);
-			json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", db_col_text(due, 1),
-						"title", db_col_text(due, 4), "when", when, "where",
-						db_col_text(due, 7), "soon",
+			snprintf(mid, sizeof(mid), "reminder-%ld-%s", d->signup_id, windows[w].kind);
+			json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", d->name, "title",
+						d->title, "when", when, "where", d->place, "soon",
 						windows[w].kind[0] == '2' ? "in two hours" : "tomorrow");
 			struct buf text, html;
 			buf_init(&text, 32 << 10);
 			buf_init(&html, 32 << 10);
 			int bad = tmpl_render(&app->tmpl, "mail_reminder_text", ctx, &text) ||
 				  tmpl_render(&app->tmpl, "mail_reminder_html", ctx, &html) ||
-				  mail_send_id(&app->mailer, mid, db_col_text(due, 2),
-					       "Reminder: your session", text.p, html.p, err, sizeof(err));
+				  mail_send_id(&app->mailer, mid, d->email, "Reminder: your session",
+					       text.p, html.p, err, sizeof(err));
 			buf_release(&text);
 			buf_release(&html);
 			json_decref(ctx);
@@ -63,16 +54,17 @@ long reminders_run(struct app *app, struct db *db)
 				continue;
 			}
 			/* recorded only once written: a crash in between sends it again,
-			 * and the resend replaces the same message */
-			db_reset(mark);
-			if (db_bind_int(mark, 1, id) == 0 &&
-			    db_bind_str(mark, 2, windows[w].kind) == 0 &&
-			    db_bind_int(mark, 3, now) == 0 && db_step(mark) == DB_DONE)
-				sent++;
+			 * and the resend replaces the same message; a failure to record
+			 * stops the pass, so it is not sent a third time in a loop */
+			if (reminder_mark(db, d->signup_id, windows[w].kind, now) != 1) {
+				log_error("reminder %s not recorded as sent: %s", mid, db_errmsg(db));
+				sent = -1;
+				break;
+			}
+			sent++;
 		}
 	}
-	db_reset(due);
-	db_reset(mark);
+	free(due);
 	return sent;
 }
 

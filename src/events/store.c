@@ -405,3 +405,45 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 	db_reset(st);
 	return step == DB_ERROR ? -1 : 1;
 }
+
+long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
+		   struct reminder_due *out, size_t max)
+{
+	struct db_stmt *st = db_cached(
+		db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at,"
+		    " CASE WHEN e.address_private = 1 OR e.address = '' THEN e.postcode"
+		    " ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
+		    " JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
+		    " AND g.status = 'going' AND e.status = 'published'"
+		    " AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
+		    " (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
+		    " ORDER BY g.id LIMIT ?");
+	long n = 0;
+	enum db_step step = DB_DONE;
+	db_bind_int(st, 1, (long long)from);
+	db_bind_int(st, 2, (long long)to);
+	db_bind_str(st, 3, kind);
+	db_bind_int(st, 4, (long long)max);
+	while ((size_t)n < max && (step = db_step(st)) == DB_ROW) {
+		struct reminder_due *r = &out[n++];
+		r->signup_id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, r->name, sizeof(r->name));
+		db_col_copy(st, 2, r->email, sizeof(r->email));
+		r->event_id = (long)db_col_int(st, 3);
+		db_col_copy(st, 4, r->title, sizeof(r->title));
+		r->starts_at = (time_t)db_col_int(st, 5);
+		db_col_copy(st, 6, r->place, sizeof(r->place));
+	}
+	db_reset(st);
+	return step == DB_ERROR ? -1 : n;
+}
+
+int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT OR IGNORE INTO reminders_sent"
+					   " (signup_id, kind, sent_at) VALUES (?, ?, ?)");
+	db_bind_int(st, 1, signup_id);
+	db_bind_str(st, 2, kind);
+	db_bind_int(st, 3, (long long)now);
+	return db_done(st) ? -1 : 1;
+}

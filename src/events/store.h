@@ -90,6 +90,21 @@ int signup_hold(struct db *db, const char *token_hash, long slot_id, const char 
 int signup_cancel_hash(struct db *db, long event_id, long person_id,
 		       char hash[TOKEN_HASH_LEN + 1]);
 
+/* A reminder due: someone going to a slot starting in the window. */
+struct reminder_due {
+	long signup_id, event_id;
+	char name[128], email[255], title[EVENT_TITLE_MAX + 1];
+	char place[EVENT_ADDRESS_MAX + 1]; /* the postcode for a private home */
+	time_t starts_at;
+};
+/* Up to max sign-ups going to slots starting in (from, to] with no reminder
+ * of this kind yet, into out: their number, or -1.  Read whole before any
+ * is sent, so no read is open while the sends are recorded. */
+long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
+		   struct reminder_due *out, size_t max);
+/* Records a reminder as sent: 1, -1 (it would be sent again). */
+int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now);
+
 /* A new private calendar feed for the person (the old one stops): 1, -1. */
 int calendar_feed_set(struct db *db, long person_id, const char *token_hash);
 struct feed_entry {

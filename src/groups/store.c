@@ -184,3 +184,12 @@ int groups_organised(struct db *db, long person_id, int all,
 	db_reset(st);
 	return step == DB_ERROR ? -1 : 1;
 }
+
+int group_organises_any(struct db *db, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM memberships WHERE person_id = ?"
+					   " AND role = 'organiser'");
+	db_bind_int(st, 1, person_id);
+	long long n = db_int_or(st, -1);
+	return n < 0 ? -1 : n > 0;
+}

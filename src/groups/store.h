@@ -36,6 +36,8 @@ int groups_of(struct db *db, long person_id, int all,
 /* The groups a person organises, or every one (all). */
 int groups_organised(struct db *db, long person_id, int all,
 		     int (*fn)(long id, const char *name, void *arg), void *arg);
+/* 1 when the person organises any group, 0 not, -1. */
+int group_organises_any(struct db *db, long person_id);
 /* The groups covering a 2024 seat that the person has not joined. */
 int groups_covering(struct db *db, const char *seat, long person_id,
 		    int (*fn)(long id, const char *name, void *arg), void *arg);

@@ -236,7 +236,7 @@ static void order_dfs(struct order_search *s, int depth, int at, unsigned used, 
 void match_order(struct match_point start, struct match_point session,
 		 const struct match_point *riders, const int *which, int n, int *order)
 {
-	static _Thread_local struct order_search s;
+	struct order_search s;
 
 	if (n > MATCH_MAX_SEATS)
 		n = MATCH_MAX_SEATS;

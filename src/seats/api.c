@@ -116,20 +116,11 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 	const struct election *e = election_param(req, res);
 	const struct seat_result *r = e ? seat_param(req, res, e) : NULL;
 	struct db *db;
-	struct db_stmt *st;
 
 	if (!r)
 		return;
 	if (!(db = app_db(app))) {
 		http_error(res, 503, "Database unavailable");
-		return;
-	}
-	st = db_cached(db, "SELECT geometry FROM constituencies"
-			   " WHERE boundary_set = ? AND code = ?");
-	if (!st || db_bind_int(st, 1, r->seat->boundary_set) ||
-	    db_bind_str(st, 2, r->seat->code) || db_step(st) != DB_ROW) {
-		db_reset(st);
-		http_error(res, 500, "Lookup failed");
 		return;
 	}
 	/* a GeoJSON Feature, the stored geometry passed through untouched */
@@ -148,9 +139,12 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 	jw_int(&w, r->seat->boundary_set);
 	jw_obj_end(&w);
 	jw_key(&w, "geometry");
-	buf_puts(&res->body, db_col_text(st, 0));
+	if (seat_geometry(db, r->seat, &res->body) != 1) {
+		buf_reset(&res->body);
+		http_error(res, 500, "Lookup failed");
+		return;
+	}
 	jw_obj_end(&w);
-	db_reset(st);
 	res->status = 200;
 	res->content_type = "application/geo+json";
 }

@@ -130,31 +130,39 @@ static size_t load_needs(struct db *db, struct seat_need *v, size_t cap)
 	return n;
 }
 
-/* Re-ranks every candidate by need and keeps the best p->limit. */
+/* The need of one candidate seat, from its result and what is planned there. */
+static struct need_input need_of_hit(const struct marginal_hit *h, const struct nearest_params *p,
+				     const struct seat_need *needs, size_t nn)
+{
+	struct need_input in = { h->r->majority_pct, p->max_pct, h->km, 0, 0, 0, 0, 0 };
+	for (size_t k = 0; k < nn; k++)
+		if (!strcmp(needs[k].seat, h->r->seat->code)) {
+			in.target = needs[k].target;
+			in.priority = needs[k].priority;
+			in.goal_hours = needs[k].goal;
+			in.pledged_hours = needs[k].pledged;
+			in.going = needs[k].going;
+		}
+	return in;
+}
+
+/* Re-ranks every candidate by need and keeps the best p->limit; the words
+ * saying why are written for those kept only. */
 static void rank_by_need(struct db *db, const struct nearest_params *p, struct nearest_answer *a,
 			 const struct marginal_query *q)
 {
-	static _Thread_local struct marginal_hit all[700];
-	static _Thread_local struct seat_need needs[1400];
-	static _Thread_local double scores[700];
-	static _Thread_local char whys[700][256];
+	struct marginal_hit all[700];
+	struct seat_need needs[1400];
+	double scores[700];
+	char why[256];
 	struct marginal_query wide = *q;
 	size_t nn = a->election->boundary_set == 2024 ? load_needs(db, needs, 1400) : 0;
 
 	wide.limit = 700;
 	size_t n = marginal_find(a->election, &wide, all);
 	for (size_t i = 0; i < n; i++) {
-		const struct seat_result *r = all[i].r;
-		struct need_input in = { r->majority_pct, p->max_pct, all[i].km, 0, 0, 0, 0, 0 };
-		for (size_t k = 0; k < nn; k++)
-			if (!strcmp(needs[k].seat, r->seat->code)) {
-				in.target = needs[k].target;
-				in.priority = needs[k].priority;
-				in.goal_hours = needs[k].goal;
-				in.pledged_hours = needs[k].pledged;
-				in.going = needs[k].going;
-			}
-		scores[i] = need_score(&in, whys[i], sizeof(whys[0]));
+		struct need_input in = need_of_hit(&all[i], p, needs, nn);
+		scores[i] = need_score(&in, why, sizeof(why));
 	}
 	/* the best limit by score: a selection over at most 650 seats */
 	a->n = 0;
@@ -165,9 +173,9 @@ static void rank_by_need(struct db *db, const struct nearest_params *p, struct n
 				best = i;
 		if (best == n)
 			break;
+		struct need_input in = need_of_hit(&all[best], p, needs, nn);
 		a->hits[out] = all[best];
-		a->score[out] = scores[best];
-		memcpy(a->why[out], whys[best], sizeof(a->why[0]));
+		a->score[out] = need_score(&in, a->why[out], sizeof(a->why[0]));
 		scores[best] = -1;
 		a->n++;
 	}

@@ -253,3 +253,17 @@ const char *seats_name(const struct seats *s, int boundary_set, const char *code
 	const struct seat *seat = seats_find(s, boundary_set, code);
 	return seat ? seat->name : code;
 }
+
+int seat_geometry(struct db *db, const struct seat *s, struct buf *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT geometry FROM constituencies"
+					   " WHERE boundary_set = ? AND code = ?");
+	db_bind_int(st, 1, s->boundary_set);
+	db_bind_str(st, 2, s->code);
+	int rc = db_one(st);
+	if (rc == 1) {
+		buf_puts(out, db_col_text(st, 0));
+		db_reset(st);
+	}
+	return rc;
+}

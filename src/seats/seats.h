@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "seats/party.h"
+#include "util/buf.h"
 
 struct seat {
 	char code[16];
@@ -65,5 +66,7 @@ const struct election *seats_election(const struct seats *s, int year);
 const struct seat_result *election_result(const struct election *e, const char *code);
 /* A party's display name: the known name of code, else the published label. */
 const char *result_party_name(const char *code, const char *label);
+/* Appends the seat's stored GeoJSON geometry to out: 1, 0 none, -1. */
+int seat_geometry(struct db *db, const struct seat *s, struct buf *out);
 
 #endif

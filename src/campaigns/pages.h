@@ -1,6 +1,6 @@
-/* "Unseat X" target campaigns and their progress. */
-#ifndef TURNOUT_CAMPAIGNS_H
-#define TURNOUT_CAMPAIGNS_H
+/* "Unseat X" target campaigns and their progress as pages (the rows: campaigns/store.h). */
+#ifndef TURNOUT_CAMPAIGNS_PAGES_H
+#define TURNOUT_CAMPAIGNS_PAGES_H
 
 #include <stddef.h>
 

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "campaigns/campaigns.h"
+#include "campaigns/pages.h"
+#include "campaigns/store.h"
 
 #include "web/web.h"
 #include "auth/audit.h"
@@ -18,53 +19,42 @@
 #include "groups/store.h"
 #include "util/num.h"
 
-#define CAMPAIGN_SEATS_MAX 20
+
+struct listing {
+	struct app *app;
+	json_t *out;
+};
+
+static int campaign_item(const struct campaign *c, void *arg)
+{
+	struct listing *l = arg;
+	json_t *names = json_array();
+	for (size_t i = 0; i < c->nseats; i++) {
+		const struct seat *s = seats_find(&l->app->seats, 2024, c->seats[i]);
+		json_array_append_new(names, json_pack("{s:s, s:s}", "code", c->seats[i], "name",
+						       s ? s->name : c->seats[i]));
+	}
+	struct tm tm;
+	char when[32];
+	london_tm(c->deadline, &tm);
+	strftime(when, sizeof(when), "%e %B %Y", &tm);
+	double goal = c->goal_hours;
+	json_array_append_new(
+	    l->out, json_pack("{s:I, s:s, s:s*, s:I, s:I, s:s, s:o, s:I, s:I, s:I}", "id",
+			      (json_int_t)c->id, "name", c->name, "opponent", c->opponent,
+			      "goal_hours", (json_int_t)goal, "priority", (json_int_t)c->priority,
+			      "deadline", when, "seats", names, "pledged_hours",
+			      (json_int_t)(c->pledged_hours + 0.5), "attended_hours",
+			      (json_int_t)(c->attended_hours + 0.5), "pledged_pct",
+			      (json_int_t)(goal > 0 ? 100 * c->pledged_hours / goal + 0.5 : 0)));
+	return 0;
+}
 
 static json_t *campaign_list(struct app *app, struct db *db, long only)
 {
-	json_t *out = json_array();
-	struct db_stmt *st = db_cached(
-		db, "SELECT c.id, c.name, c.opponent, c.goal_hours, c.priority, c.deadline,"
-		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
-		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
-		    "  WHERE g.status = 'going' AND e.starts_at BETWEEN c.created_at AND c.deadline),"
-		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
-		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
-		    "  WHERE g.attended = 1 AND e.starts_at BETWEEN c.created_at AND c.deadline)"
-		    " FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
-	struct db_stmt *seats = db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
-					      " ORDER BY seat");
-	if (!st || !seats || db_bind_int(st, 1, only) || db_bind_int(st, 2, only))
-		return out;
-	while (db_step(st) == DB_ROW) {
-		json_t *names = json_array();
-		db_reset(seats);
-		db_bind_int(seats, 1, db_col_int(st, 0));
-		while (db_step(seats) == DB_ROW) {
-			const struct seat *s = seats_find(&app->seats, 2024, db_col_text(seats, 0));
-			json_array_append_new(names, json_pack("{s:s, s:s}", "code", db_col_text(seats, 0),
-							       "name", s ? s->name : db_col_text(seats, 0)));
-		}
-		struct tm tm;
-		char when[32];
-		london_tm((time_t)db_col_int(st, 5), &tm);
-		strftime(when, sizeof(when), "%e %B %Y", &tm);
-		double goal = db_col_double(st, 3), pledged = db_col_double(st, 6),
-		       attended = db_col_double(st, 7);
-		json_array_append_new(
-			out, json_pack("{s:I, s:s, s:s*, s:I, s:I, s:s, s:o, s:I, s:I, s:I}", "id",
-				       (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
-				       "opponent", db_col_text(st, 2), "goal_hours", (json_int_t)goal,
-				       "priority", (json_int_t)db_col_int(st, 4), "deadline", when,
-				       "seats", names, "pledged_hours", (json_int_t)(pledged + 0.5),
-				       "attended_hours", (json_int_t)(attended + 0.5), "pledged_pct",
-				       (json_int_t)(goal > 0 ? 100 * pledged / goal + 0.5 : 0)));
-	}
-	db_reset(st);
-	db_reset(seats);
-	return out;
+	struct listing l = { app, json_array() };
+	campaigns_each(db, only, campaign_item, &l);
+	return l.out;
 }
 
 static void list_page(struct http_request *req, struct http_response *res)
@@ -157,33 +147,10 @@ static void create(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not created", why, &w);
 		return;
 	}
-	struct db_stmt *ins = db_cached(db, "INSERT INTO campaigns (name, opponent, goal_hours,"
-					    " priority, deadline, created_by, created_at)"
-					    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	struct db_stmt *seat = db_cached(db, "INSERT OR IGNORE INTO campaign_seats VALUES (?, ?)");
-	long cid = 0;
-	int bad = !ins || !seat || db_begin(db) || db_bind_str(ins, 1, name) ||
-		  (opp && *opp ? db_bind_str(ins, 2, opp) : db_bind_null(ins, 2)) ||
-		  db_bind_int(ins, 3, goal) || db_bind_int(ins, 4, prio) || db_bind_int(ins, 5, deadline) ||
-		  db_bind_int(ins, 6, w.actor.id) || db_bind_int(ins, 7, (long long)time(NULL)) ||
-		  db_step(ins) != DB_ROW;
-	if (!bad) {
-		cid = (long)db_col_int(ins, 0);
-		while (db_step(ins) == DB_ROW)
-			;
-	}
-	db_reset(ins);
-	for (size_t i = 0; !bad && i < n; i++) {
-		db_reset(seat);
-		bad = db_bind_int(seat, 1, cid) || db_bind_str(seat, 2, codes[i]) ||
-		      db_step(seat) != DB_DONE;
-	}
-	db_reset(seat);
-	if (bad || audit_write(db, w.actor.id, "campaign.create", 0,
-			       arena_printf(&req->arena, "campaign %ld", cid)) ||
-	    db_commit(db)) {
-		db_rollback(db);
-		page_message(req, res, 500, "Sorry", "The campaign could not be saved.", &w);
+	struct campaign_new c = { name, opp, goal, prio, w.actor.id, deadline, n, codes };
+	long cid;
+	if (campaign_create(db, &c, &cid) != 1) {
+		page_sorry(req, res, "The campaign could not be saved.", &w);
 		return;
 	}
 	http_redirect(res, arena_printf(&req->arena, "/campaigns/%ld", cid));
