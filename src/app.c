@@ -9,6 +9,7 @@
 
 #include "auth/password.h"
 #include "auth/totp.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 static void close_db(void *db)
@@ -139,6 +140,40 @@ void app_release(struct app *app)
 	ratelimit_release(&app->auth.rl);
 	tmpl_set_release(&app->tmpl);
 	static_release(&app->statics);
+}
+
+int app_mail(struct app *app, enum app_mail_via via, const char *id, const char *to,
+	     const char *subject, const char *tmpl, json_t *ctx)
+{
+	char name[64], err[256] = "";
+	struct buf text, html;
+	int rc = -1;
+
+	buf_init(&text, 64 << 10);
+	buf_init(&html, 64 << 10);
+	snprintf(name, sizeof(name), "mail_%s_text", tmpl);
+	if (tmpl_render(&app->tmpl, name, ctx, &text)) {
+		log_error("mail %s could not be composed", tmpl);
+		goto done;
+	}
+	snprintf(name, sizeof(name), "mail_%s_html", tmpl);
+	if (tmpl_render(&app->tmpl, name, ctx, &html)) {
+		log_error("mail %s could not be composed", tmpl);
+		goto done;
+	}
+	if (via == MAIL_QUEUED)
+		mail_queue_send(&app->mailq, to, subject, text.p, html.p);
+	else if (id ? mail_send_id(&app->mailer, id, to, subject, text.p, html.p, err, sizeof(err))
+		    : mail_send(&app->mailer, to, subject, text.p, html.p, err, sizeof(err))) {
+		log_error("mail %s not sent: %s", tmpl, err);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&text);
+	buf_release(&html);
+	json_decref(ctx);
+	return rc;
 }
 
 struct db *app_db(struct app *app)

@@ -7,6 +7,7 @@
 #ifndef TURNOUT_APP_H
 #define TURNOUT_APP_H
 
+#include <jansson.h>
 #include <pthread.h>
 
 #include "auth/config.h"
@@ -49,6 +50,15 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg);
 /* Waits for background jobs, then drains and stops the writer: every queued write is answered.
  * Call before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
+/*
+ * Every email: templates mail_<tmpl>_text and mail_<tmpl>_html rendered
+ * with ctx (consumed), then queued (MAIL_QUEUED: off the request path),
+ * or sent now (MAIL_NOW), with a stable id when id is not NULL (see
+ * mail_send_id).  0, or -1 after logging why (never the address).
+ */
+enum app_mail_via { MAIL_QUEUED, MAIL_NOW };
+int app_mail(struct app *app, enum app_mail_via via, const char *id, const char *to,
+	     const char *subject, const char *tmpl, json_t *ctx);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
 

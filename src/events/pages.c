@@ -548,7 +548,6 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 {
 	struct app *app = req->app;
 	char when[128];
-	struct buf text, html;
 
 	when_text(e->starts_at, e->ends_at, when, sizeof(when));
 	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", name, "title", e->title,
@@ -557,18 +556,8 @@ static void mail_signup(struct http_request *req, const struct event *e, const c
 				arena_printf(&req->arena, "%s/signups/cancel?token=%s",
 					     app->auth.public_url, cancel_token),
 				"waitlist", r == RES_WAITLIST);
-	buf_init(&text, 64 << 10);
-	buf_init(&html, 64 << 10);
-	if (tmpl_render(&app->tmpl, "mail_signup_text", ctx, &text) ||
-	    tmpl_render(&app->tmpl, "mail_signup_html", ctx, &html))
-		log_error("sign-up mail could not be composed");
-	else
-		mail_queue_send(&app->mailq, to,
-				r == RES_WAITLIST ? "You are on the waiting list" : "You are going",
-				text.p, html.p);
-	buf_release(&text);
-	buf_release(&html);
-	json_decref(ctx);
+	app_mail(app, MAIL_QUEUED, NULL, to,
+		 r == RES_WAITLIST ? "You are on the waiting list" : "You are going", "signup", ctx);
 }
 
 /* A place came free and the waiting list's first has it: tell them. */
@@ -576,20 +565,18 @@ static void tell_promoted(struct http_request *req, struct db *db, long signup_i
 {
 	struct app *app = req->app;
 	struct signup_contact c;
-	if (signup_contact(db, signup_id, &c) != 1)
-		return;
-	struct buf text, html;
-	buf_init(&text, 8 << 10);
-	buf_init(&html, 8 << 10);
-	buf_printf(&text, "Hello %s,\n\nA place came free at \"%s\" and it is yours: you are going."
-			  "\n\nDetails: %s/events/%ld\n",
-		   c.name, c.title, app->auth.public_url, c.event_id);
-	buf_puts(&html, "<!doctype html><p>A place came free at &ldquo;");
-	html_escape(&html, c.title, strlen(c.title));
-	buf_puts(&html, "&rdquo; and it is yours: you are going.</p>");
-	mail_queue_send(&app->mailq, c.email, "A place came free: you are going", text.p, html.p);
-	buf_release(&text);
-	buf_release(&html);
+	/* a guest has no account: the sign-up's own address */
+	if (signup_contact(db, signup_id, &c) == 1)
+		app_mail(app, MAIL_QUEUED, NULL, c.email, "A place came free: you are going", "tell",
+			 json_pack("{s:s, s:s, s:s, s:s}", "name", c.name, "text",
+				   arena_printf(&req->arena,
+						"A place came free at \"%s\" and it is yours: you"
+						" are going.",
+						c.title),
+				   "url",
+				   arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url,
+						c.event_id),
+				   "link", "Details"));
 }
 
 static void answer(struct http_request *req, struct http_response *res, const struct who *w,
@@ -709,7 +696,7 @@ static void signup(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not signed up", why, &w);
 		return;
 	}
-	char ip[64], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], err[256];
+	char ip[64], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 	http_client_ip(req, ip, sizeof(ip));
 	if (rate_limit(req, res, "guest-ip", ip, &app->auth.rates.signin_ip, 0))
 		return;
@@ -720,22 +707,10 @@ static void signup(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "That could not be saved. Please try again.", &w);
 		return;
 	}
-	struct buf text;
-	buf_init(&text, 16 << 10);
-	buf_printf(&text,
-		   "Hello %s,\n\nPlease confirm your place at \"%s\" by opening this link:\n\n"
-		   "%s/signups/confirm?token=%s\n\nIt works for 24 hours. If you did not ask for"
-		   " this, ignore this email.\n",
-		   g.name, e.title, app->auth.public_url, token);
-	struct buf html;
-	buf_init(&html, 16 << 10);
-	buf_puts(&html, "<!doctype html><p>Please confirm your place: <a href=\"");
-	html_escape(&html, app->auth.public_url, strlen(app->auth.public_url));
-	buf_printf(&html, "/signups/confirm?token=%s\">confirm</a>.</p>", token);
-	if (mail_send(&app->mailer, g.email, "Confirm your place", text.p, html.p, err, sizeof(err)))
-		log_error("confirmation mail not sent: %s", err);
-	buf_release(&text);
-	buf_release(&html);
+	app_mail(app, MAIL_NOW, NULL, g.email, "Confirm your place", "confirm",
+		 json_pack("{s:s, s:s, s:s}", "name", g.name, "title", e.title, "url",
+			   arena_printf(&req->arena, "%s/signups/confirm?token=%s",
+					app->auth.public_url, token)));
 	sodium_memzero(token, sizeof(token));
 	page_message(req, res, 200, "Check your email",
 		     "We have sent you a link to confirm your place. It works for 24 hours.", &w);
@@ -959,20 +934,11 @@ static int tell_one(const char *name, const char *email, void *arg)
 {
 	struct telling *t = arg;
 	struct app *app = t->req->app;
-	struct buf text, html;
-	buf_init(&text, 16 << 10);
-	buf_init(&html, 16 << 10);
-	buf_printf(&text, "Hello %s,\n\n%s\n\nDetails: %s/events/%ld\n", name, t->message,
-		   app->auth.public_url, t->event_id);
-	buf_puts(&html, "<!doctype html><p>Hello ");
-	html_escape(&html, name, strlen(name));
-	buf_puts(&html, ",</p><p>");
-	html_escape(&html, t->message, strlen(t->message));
-	buf_printf(&html, "</p><p><a href=\"%s/events/%ld\">Details</a></p>", app->auth.public_url,
-		   t->event_id);
-	mail_queue_send(&app->mailq, email, t->subject, text.p, html.p);
-	buf_release(&text);
-	buf_release(&html);
+	app_mail(app, MAIL_QUEUED, NULL, email, t->subject, "tell",
+		 json_pack("{s:s, s:s, s:s, s:s}", "name", name, "text", t->message, "url",
+			   arena_printf(&t->req->arena, "%s/events/%ld", app->auth.public_url,
+					t->event_id),
+			   "link", "Details"));
 	t->told++;
 	return 0;
 }

@@ -31,7 +31,7 @@ long reminders_run(struct app *app, struct db *db)
 			sent = -1;
 		for (long i = 0; i < n; i++) {
 			const struct reminder_due *d = &due[i];
-			char mid[64], when[64], err[256] = "";
+			char mid[64], when[64];
 			struct tm tm;
 			london_tm(d->starts_at, &tm);
 			strftime(when, sizeof(when), "%A %e %B at %H:%M", &tm);
@@ -39,20 +39,9 @@ long reminders_run(struct app *app, struct db *db)
 			json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", d->name, "title",
 						d->title, "when", when, "where", d->place, "soon",
 						windows[w].kind[0] == '2' ? "in two hours" : "tomorrow");
-			struct buf text, html;
-			buf_init(&text, 32 << 10);
-			buf_init(&html, 32 << 10);
-			int bad = tmpl_render(&app->tmpl, "mail_reminder_text", ctx, &text) ||
-				  tmpl_render(&app->tmpl, "mail_reminder_html", ctx, &html) ||
-				  mail_send_id(&app->mailer, mid, d->email, "Reminder: your session",
-					       text.p, html.p, err, sizeof(err));
-			buf_release(&text);
-			buf_release(&html);
-			json_decref(ctx);
-			if (bad) {
-				log_error("reminder not sent: %s", err);
+			if (app_mail(app, MAIL_NOW, mid, d->email, "Reminder: your session", "reminder",
+				     ctx))
 				continue;
-			}
 			/* recorded only once written: a crash in between sends it again,
 			 * and the resend replaces the same message; a failure to record
 			 * stops the pass, so it is not sent a third time in a loop */

@@ -45,8 +45,7 @@ static void send_link(struct http_request *req, struct db *db, const struct pers
 		      int existing)
 {
 	struct app *app = req->app;
-	char token[TOKEN_LEN + 1], err[256];
-	struct buf text, html;
+	char token[TOKEN_LEN + 1];
 
 	if (link_create(db, p->id, now_s(), token)) {
 		log_error("sign-in link: could not store a token");
@@ -56,18 +55,9 @@ static void send_link(struct http_request *req, struct db *db, const struct pers
 				arena_printf(&req->arena, "%s/signin/link?token=%s",
 					     app->auth.public_url, token),
 				"existing", existing);
-	buf_init(&text, 64 << 10);
-	buf_init(&html, 64 << 10);
-	if (tmpl_render(&app->tmpl, "mail_signin_text", ctx, &text) ||
-	    tmpl_render(&app->tmpl, "mail_signin_html", ctx, &html) ||
-	    mail_send(&app->mailer, p->email, "Your turnout sign-in link", text.p, html.p, err,
-		      sizeof(err)))
-		log_error("sign-in link: mail not sent: %s", err);
-	else
-		audit_write(db, 0, "signin.link_sent", p->id, NULL);
-	buf_release(&text);
-	buf_release(&html);
-	json_decref(ctx);
+	if (app_mail(app, MAIL_NOW, NULL, p->email, "Your turnout sign-in link", "signin", ctx) == 0 &&
+	    audit_write(db, 0, "signin.link_sent", p->id, NULL))
+		log_error("audit: sign-in link to %ld not recorded", p->id);
 	sodium_memzero(token, sizeof(token));
 }
 

@@ -88,20 +88,11 @@ void web_tell(struct http_request *req, struct db *db, long person, const char *
 {
 	struct app *app = req->app;
 	struct person p;
-	if (person_by_id(db, person, &p) != 1)
-		return;
-	struct buf t, h;
-	buf_init(&t, 8 << 10);
-	buf_init(&h, 8 << 10);
-	buf_printf(&t, "Hello %s,\n\n%s\n\n%s%s\n", p.name, text, app->auth.public_url, path);
-	buf_puts(&h, "<!doctype html><p>");
-	html_escape(&h, text, strlen(text));
-	buf_printf(&h, "</p><p><a href=\"%s%s\">", app->auth.public_url, path);
-	html_escape(&h, link_text, strlen(link_text));
-	buf_puts(&h, "</a></p>");
-	mail_queue_send(&app->mailq, p.email, subject, t.p, h.p);
-	buf_release(&t);
-	buf_release(&h);
+	if (person_by_id(db, person, &p) == 1)
+		app_mail(app, MAIL_QUEUED, NULL, p.email, subject, "tell",
+			 json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url",
+				   arena_printf(&req->arena, "%s%s", app->auth.public_url, path),
+				   "link", link_text));
 }
 
 int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,

@@ -169,13 +169,11 @@ int rate_limit(struct http_request *req, struct http_response *res, const char *
 	if (json) {
 		http_error(res, 429, "Too many requests: try again later");
 	} else {
-		res->status = 429;
-		res->content_type = "text/html; charset=utf-8";
-		buf_reset(&res->body);
-		buf_printf(&res->body,
-			   "<!doctype html><title>Slow down</title><p>Too many attempts. Please wait"
-			   " %d seconds and try again.</p><p><a href=\"/\">Home</a></p>",
-			   wait);
+		page_message(req, res, 429, "Slow down",
+			     arena_printf(&req->arena,
+					  "Too many attempts. Please wait %d seconds and try again.",
+					  wait),
+			     NULL);
 	}
 	return -1;
 }
