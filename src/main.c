@@ -356,7 +356,7 @@ static int cmd_contacts(int argc, char **argv)
 		printf("  line %ld: %s\n", rep.errors[i].line, rep.errors[i].why);
 	if (rep.invalid > (long)rep.nerrors)
 		printf("  ... and %ld more\n", rep.invalid - (long)rep.nerrors);
-	audit_write(db, 0, "contacts.import", 0, NULL);
+	audit_note(db, 0, "contacts.import", 0, NULL);
 	rc = 0;
 done:
 	close(fd);

@@ -453,7 +453,7 @@ static void create(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The session could not be saved.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, e.awaiting ? "event.propose" : "event.create", 0,
+	audit_note(db, w.actor.id, e.awaiting ? "event.propose" : "event.create", 0,
 		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
@@ -477,7 +477,7 @@ static void message_attendees(struct http_request *req, struct http_response *re
 	char subject[200];
 	snprintf(subject, sizeof(subject), "About \"%.150s\"", e.title);
 	long told = tell_everyone(req, db, e.id, subject, text);
-	audit_write(db, w.actor.id, "event.message", 0,
+	audit_note(db, w.actor.id, "event.message", 0,
 		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	page_render(req, res, 200, "message",
 		    json_pack("{s:s, s:s, s:I}", "title", "Sent",
@@ -502,7 +502,7 @@ static void release_hold(struct http_request *req, struct http_response *res, en
 		page_sorry(req, res, "The session could not be published.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, audit_action, e.created_by,
+	audit_note(db, w.actor.id, audit_action, e.created_by,
 		    arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
@@ -1017,7 +1017,7 @@ static void edit_event(struct http_request *req, struct http_response *res)
 			 e.title, when, moved.address_private ? moved.postcode
 				 : (*moved.address ? moved.address : moved.postcode));
 		long told = tell_everyone(req, db, e.id, "Your session has changed", detail);
-		audit_write(db, w.actor.id, "event.edit", 0,
+		audit_note(db, w.actor.id, "event.edit", 0,
 			    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	}
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
@@ -1044,7 +1044,7 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	snprintf(detail, sizeof(detail), "\"%s\" on %s is cancelled. Sorry! Other sessions are listed on the"
 		 " site.", e.title, when);
 	long told = tell_everyone(req, db, e.id, "Session cancelled", detail);
-	audit_write(db, w.actor.id, "event.cancel", 0,
+	audit_note(db, w.actor.id, "event.cancel", 0,
 		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
@@ -1068,7 +1068,7 @@ static void feed_create(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The feed could not be made.", &w);
 		return;
 	}
-	audit_write(db, w.actor.id, "person.calendar_feed", w.actor.id, NULL);
+	audit_note(db, w.actor.id, "person.calendar_feed", w.actor.id, NULL);
 	page_render(req, res, 200, "message",
 		    json_pack("{s:s, s:s}", "title", "Your calendar feed",
 			      "text", arena_printf(&req->arena,

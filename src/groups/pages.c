@@ -180,9 +180,8 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 			page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
-	if (audit_write(db, w.actor.id, join ? "group.join" : "group.leave", w.actor.id,
-			arena_printf(&req->arena, "group %ld", gid)))
-		log_error("audit: group %ld membership change not recorded", gid);
+	audit_note(db, w.actor.id, join ? "group.join" : "group.leave", w.actor.id,
+			arena_printf(&req->arena, "group %ld", gid));
 	if (json) {
 		struct jw j;
 		http_ok_begin(res, &j);

@@ -113,7 +113,7 @@ static void signup(struct http_request *req, struct http_response *res)
 			page_sorry(req, res, "We could not sign you up just now.", &w);
 			return;
 		}
-		audit_write(db, p.id, "person.signup", p.id, NULL);
+		audit_note(db, p.id, "person.signup", p.id, NULL);
 		send_link(req, db, &p, 0);
 	} else {
 		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
@@ -211,7 +211,7 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	const char *token = qs_get(&f, "token");
 	int ok = token ? link_consume(db, token, now_s(), &pid) : 0;
 	if (ok != 1) {
-		audit_write(db, 0, "signin.link_failed", 0, NULL);
+		audit_note(db, 0, "signin.link_failed", 0, NULL);
 		page_message(req, res, 400, "That link has expired",
 			     "Sign-in links work once, for 15 minutes. Ask for a new one.", &w);
 		return;
@@ -220,7 +220,7 @@ static void link_signin(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
-	audit_write(db, pid, "signin.link", pid, NULL);
+	audit_note(db, pid, "signin.link", pid, NULL);
 	http_redirect(res, "/account");
 }
 
@@ -260,7 +260,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (!found || !ok) {
-		audit_write(db, 0, "signin.password_failed", found ? p.id : 0, NULL);
+		audit_note(db, 0, "signin.password_failed", found ? p.id : 0, NULL);
 		page_render(req, res, 401, "signin",
 			    json_pack("{s:s, s:s}", "title", "Sign in", "error",
 				      "That email address and password do not match."),
@@ -271,7 +271,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
-	audit_write(db, p.id, "signin.password", p.id, NULL);
+	audit_note(db, p.id, "signin.password", p.id, NULL);
 	http_redirect(res, p.totp_enabled ? "/signin/totp" : "/account/security");
 }
 
@@ -322,7 +322,7 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 			log_error("audit: recovery code use by %ld not recorded", pid);
 	}
 	if (!ok) {
-		audit_write(db, 0, "signin.totp_failed", pid, NULL);
+		audit_note(db, 0, "signin.totp_failed", pid, NULL);
 		page_render(req, res, 401, "totp",
 			    json_pack("{s:s, s:s}", "title", "Your code", "error",
 				      "That code is not right. Codes change every 30 seconds."),
@@ -333,7 +333,7 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "We could not sign you in just now.", &w);
 		return;
 	}
-	audit_write(db, pid, "signin.totp", pid, NULL);
+	audit_note(db, pid, "signin.totp", pid, NULL);
 	http_redirect(res, "/account");
 }
 
@@ -347,7 +347,7 @@ static void signout(struct http_request *req, struct http_response *res)
 		return;
 	if (*w.session.hash) {
 		session_end(db, w.session.hash);
-		audit_write(db, w.session.person_id, "signout", w.session.person_id, NULL);
+		audit_note(db, w.session.person_id, "signout", w.session.person_id, NULL);
 	}
 	session_cookie_clear(res, req);
 	http_redirect(res, "/");
@@ -443,7 +443,7 @@ static void account_update(struct http_request *req, struct http_response *res)
 				  NULL);
 		return;
 	}
-	audit_write(db, w.actor.id, "person.update", w.actor.id, NULL);
+	audit_note(db, w.actor.id, "person.update", w.actor.id, NULL);
 	account_page_with(req, res, &w, db, &p, 200, NULL, "Saved.");
 }
 
@@ -465,13 +465,18 @@ static void account_export(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "Your data could not be gathered.", &w);
 		return;
 	}
+	/* an export of personal data goes out only once it is in the audit log */
+	if (audit_write(db, w.actor.id, "person.export", w.actor.id, NULL)) {
+		free(text);
+		page_sorry(req, res, "Your data could not be gathered.", &w);
+		return;
+	}
 	buf_puts(&res->body, text);
 	free(text);
 	res->status = 200;
 	res->content_type = "application/json; charset=utf-8";
 	http_set_header(res, "Content-Disposition", "attachment; filename=\"turnout-my-data.json\"");
 	http_set_header(res, "Cache-Control", "no-store");
-	audit_write(db, w.actor.id, "person.export", w.actor.id, NULL);
 }
 
 static void account_delete(struct http_request *req, struct http_response *res)
@@ -577,7 +582,7 @@ static void set_password(struct http_request *req, struct http_response *res)
 		security_page_with(req, res, &w, db, 503, "Please try again in a moment.", NULL);
 		return;
 	}
-	audit_write(db, p.id, "person.password", p.id, NULL);
+	audit_note(db, p.id, "person.password", p.id, NULL);
 	security_page_with(req, res, &w, db, 200, NULL, NULL);
 }
 
@@ -634,7 +639,7 @@ static void totp_confirm(struct http_request *req, struct http_response *res)
 	for (int i = 0; i < RECOVERY_CODES; i++)
 		json_array_append_new(shown, json_string(codes[i]));
 	sodium_memzero(codes, sizeof(codes));
-	audit_write(db, w.actor.id, "person.totp_enabled", w.actor.id, NULL);
+	audit_note(db, w.actor.id, "person.totp_enabled", w.actor.id, NULL);
 	security_page_with(req, res, &w, db, 200, NULL, shown);
 }
 
@@ -695,8 +700,12 @@ static void api_me_export(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "Export failed");
 		return;
 	}
+	if (audit_write(db, w.actor.id, "person.export", w.actor.id, NULL)) {
+		json_decref(all);
+		http_error(res, 500, "Export failed");
+		return;
+	}
 	api_json(res, all);
-	audit_write(db, w.actor.id, "person.export", w.actor.id, NULL);
 }
 
 static void api_me_delete(struct http_request *req, struct http_response *res)

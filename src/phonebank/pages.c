@@ -248,9 +248,8 @@ static void create(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The phone bank could not be saved.", &w);
 		return;
 	}
-	if (audit_write(db, w.actor.id, "phonebank.create", 0,
-			arena_printf(&req->arena, "phonebank %ld", pb->id)))
-		log_error("audit: phone bank %ld creation not recorded", pb->id);
+	audit_note(db, w.actor.id, "phonebank.create", 0,
+			arena_printf(&req->arena, "phonebank %ld", pb->id));
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb->id));
 }
 
@@ -422,9 +421,8 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 			     &c->w);
 		return;
 	}
-	if (audit_write(c->db, c->w.actor.id, "phonebank.caller_approve", person,
-			arena_printf(&req->arena, "phonebank %ld", c->pb.id)))
-		log_error("audit: approval of a caller for %ld not recorded", c->pb.id);
+	audit_note(c->db, c->w.actor.id, "phonebank.caller_approve", person,
+			arena_printf(&req->arena, "phonebank %ld", c->pb.id));
 	web_tell(req, c->db, person, "You can start calling",
 		 "An organiser approved you as a caller. Open the phone bank to take your first"
 		 " voter; you can practise on pretend voters first.",
@@ -457,9 +455,8 @@ static void edit_bank(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The phone bank could not be saved.", &c->w);
 		return;
 	}
-	if (audit_write(c->db, c->w.actor.id, "phonebank.edit", 0,
-			arena_printf(&req->arena, "phonebank %ld", pb->id)))
-		log_error("audit: phone bank %ld edit not recorded", pb->id);
+	audit_note(c->db, c->w.actor.id, "phonebank.edit", 0,
+			arena_printf(&req->arena, "phonebank %ld", pb->id));
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", pb->id));
 }
 
@@ -489,9 +486,8 @@ static void delete_bank(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The phone bank could not be deleted.", &c->w);
 		return;
 	}
-	if (audit_write(c->db, c->w.actor.id, "phonebank.delete", 0,
-			arena_printf(&req->arena, "phonebank %ld", id)))
-		log_error("audit: phone bank %ld deletion not recorded", id);
+	audit_note(c->db, c->w.actor.id, "phonebank.delete", 0,
+			arena_printf(&req->arena, "phonebank %ld", id));
 	http_redirect(res, "/phonebanks");
 }
 
@@ -529,7 +525,7 @@ static void import_main(void *arg)
 		    "phonebank %ld: %ld rows, %ld added, %ld merged, %ld opted out, %ld refused",
 		    j->pb->id, j->rep.rows, j->rep.added, j->rep.merged, j->rep.opted_out,
 		    j->rep.invalid);
-		audit_write(db, j->actor, "contacts.import", 0, detail);
+		audit_note(db, j->actor, "contacts.import", 0, detail);
 	}
 	/* the request may be answered and gone as soon as this returns */
 	http_resume(req);
@@ -627,7 +623,7 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 		return;
 	}
 	/* the number itself stays out of the audit log */
-	audit_write(db, w.actor.id, "voter.erase", 0,
+	audit_note(db, w.actor.id, "voter.erase", 0,
 		    arena_printf(&req->arena, "%ld contact rows erased", n));
 	page_message(
 	    req, res, 200, "Erased",

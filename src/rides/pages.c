@@ -412,9 +412,8 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 			     &w);
 		return;
 	}
-	if (audit_write(db, w.actor.id, accept ? "ride.accept" : "ride.decline", 0,
-			arena_printf(&req->arena, "request %ld", rid)))
-		log_error("audit: ride answer %ld not recorded", rid);
+	audit_note(db, w.actor.id, accept ? "ride.accept" : "ride.decline", 0,
+			arena_printf(&req->arena, "request %ld", rid));
 	if (a.invited)
 		tell(req, db, a.other,
 		     accept ? "A rider accepted your invitation" : "A rider said no thanks",
@@ -551,10 +550,9 @@ static void cancel_offer(struct http_request *req, struct http_response *res)
 		return;
 	}
 	rematch(req, db, &freed);
-	if (audit_write(db, w.actor.id, "ride.offer_cancel", 0,
+	audit_note(db, w.actor.id, "ride.offer_cancel", 0,
 			arena_printf(&req->arena, "offer %ld: %zu riders matched again", oid,
-				     freed.n)))
-		log_error("audit: offer %ld withdrawal not recorded", oid);
+				     freed.n));
 	to_rides(req, res, freed.event_id);
 	ride_freed_release(&freed);
 }

@@ -296,3 +296,27 @@ test('behind TLS: __Host- cookies with Secure, and HSTS', async () => {
     await tls.stop();
   }
 });
+
+// Issue 10: a view or export of personal data that cannot be audited is not shown.
+test('an export whose audit row cannot be written shows nothing', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'ada.audit@example.org', 'Ada Audit');
+  const ok = await v.get('/account/export');
+  assert.equal(ok.status, 200);
+  assert.match(ok.body, /ada\.audit@example\.org/);
+  sql("CREATE TRIGGER no_export BEFORE INSERT ON audit_log WHEN NEW.action = 'person.export'"
+    + " BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END;");
+  try {
+    const page = await v.get('/account/export');
+    assert.equal(page.status, 500);
+    assert.doesNotMatch(page.body, /ada\.audit@example\.org/, 'no personal data without its audit row');
+    const api = await v.api('GET', '/api/v1/me/export');
+    assert.equal(api.status, 500);
+    assert.doesNotMatch(JSON.stringify(api.body), /ada\.audit@example\.org/);
+    // other actions still work, and their failed audit is logged, not fatal
+    assert.equal((await v.get('/account')).status, 200);
+  } finally {
+    sql('DROP TRIGGER no_export');
+  }
+  assert.equal((await v.get('/account/export')).status, 200);
+});
