@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "util/jsonw.h"
 #include "util/mem.h"
 #include "util/clock.h"
+#include "util/num.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -333,6 +335,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!c->started) {
 		size_t hdr = 0;
 		const char *cl;
+		long length = 0;
 
 		c->started = 1;
 		c->req.method = method;
@@ -344,14 +347,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (hdr > HTTP_MAX_HEADERS)
 			return fail(c, conn, 431, "Request header fields too large");
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && num_parse_long(cl, strlen(cl), 0, LONG_MAX, &length))
+			return fail(c, conn, 400, "Invalid Content-Length");
 		if (c->req.path && is_upload(c, method)) {
-			if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_UPLOAD)
+			if (cl && (unsigned long long)length > HTTP_MAX_UPLOAD)
 				return fail(c, conn, 413, "Payload too large");
 			if ((c->req.upload_fd = upload_open()) < 0)
 				return fail(c, conn, 503, "No room for the upload");
 			return MHD_YES;
 		}
-		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+		if (cl && length > HTTP_MAX_BODY)
 			return fail(c, conn, 413, "Payload too large");
 		return MHD_YES;
 	}

@@ -37,6 +37,11 @@ test('URL, header and body caps answer 414, 431, 413 in JSON', async () => {
   const chunks = Array(8).fill(`${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
   const res = await raw(srv.url, `POST /postcodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunks}0\r\n\r\n`);
   assert.match(res, /^HTTP\/1\.1 413/);
+  // Content-Length is a plain decimal within range, or the request is refused
+  for (const [cl, status] of [['-1', 400], ['12abc', 400], ['0x10', 400], ['99999999999999999999', 413]]) {
+    const r = await raw(srv.url, `POST /postcodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${cl}\r\nConnection: close\r\n\r\n{}`);
+    assert.match(r, new RegExp(`^HTTP/1\\.1 ${status}`), `Content-Length: ${cl}`);
+  }
 });
 
 test('405 with Allow, 404 for unknown routes, HEAD and OPTIONS', async () => {
