@@ -107,7 +107,7 @@ static const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-/* getopt_long over argv after the subcommand; returns -1 on --help. */
+/* 1 when the subcommand's arguments ask for its help (--help or -h anywhere). */
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)

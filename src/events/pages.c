@@ -525,22 +525,24 @@ static void approve(struct http_request *req, struct http_response *res)
 /* ---- sign-ups: handed to the writer, answered when durable ---- */
 
 struct pending {
+	struct web_write w; /* first: the writer's view */
 	struct signup_job job;
-	struct http_request *req;
 	long event_id;
 };
 
-static void job_done(struct signup_job *job)
+static int pending_apply(struct db *db, struct db_job *base)
 {
-	struct pending *p = job->ctx;
-	http_resume(p->req);
+	return signup_apply(db, &((struct pending *)base)->job);
 }
 
-static void submit(struct http_request *req)
+/* A pending sign-up for this request, from its arena (it outlives the suspension). */
+static struct pending *pending_new(struct http_request *req, enum signup_op op, long event_id)
 {
-	struct app *app = req->app;
-	struct pending *p = req->pending;
-	signup_submit(&app->writer, &p->job);
+	struct pending *p = arena_alloc(&req->arena, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->job.op = op;
+	p->event_id = event_id;
+	return p;
 }
 
 static void mail_signup(struct http_request *req, const struct event *e, const char *to,
@@ -586,7 +588,7 @@ static void answer(struct http_request *req, struct http_response *res, const st
 	struct event e;
 	const char *title, *text;
 
-	switch (p->job.result) {
+	switch (p->w.ok ? p->job.result : RES_ERROR) {
 	case RES_GOING:
 	case RES_WAITLIST:
 		if (p->job.op == OP_CONFIRM)
@@ -656,14 +658,8 @@ static void signup(struct http_request *req, struct http_response *res)
 		page_message(req, res, 404, "Not found", "No such slot in this session.", &w);
 		return;
 	}
-	p = arena_alloc(&req->arena, sizeof(*p));
-	memset(p, 0, sizeof(*p));
-	p->req = req;
-	p->event_id = id;
-	p->job.op = OP_SIGNUP;
+	p = pending_new(req, OP_SIGNUP, id);
 	p->job.slot_id = slot;
-	p->job.done = job_done;
-	p->job.ctx = p;
 	if (w.actor.id) {
 		struct person me;
 		if (person_by_id(db, w.actor.id, &me) != 1) {
@@ -684,7 +680,7 @@ static void signup(struct http_request *req, struct http_response *res)
 		snprintf(p->job.name, sizeof(p->job.name), "%s", me.name);
 		snprintf(p->job.email, sizeof(p->job.email), "%s", me.email);
 		snprintf(p->job.phone, sizeof(p->job.phone), "%s", me.phone);
-		http_suspend(req, res, p, submit);
+		web_write_suspend(req, res, &p->w, pending_apply);
 		return;
 	}
 	/* a guest: checked, held, and confirmed by an emailed link */
@@ -756,7 +752,7 @@ static void confirm(struct http_request *req, struct http_response *res)
 	if (who_load(req, res, &w))
 		return;
 	if (p) {
-		if (p->job.result == RES_NOT_FOUND && p->job.op == OP_CONFIRM)
+		if (p->w.ok && p->job.result == RES_NOT_FOUND && p->job.op == OP_CONFIRM)
 			page_message(req, res, 400, "That link has expired",
 				     "Confirmation links work once, for 24 hours. Sign up again.", &w);
 		else
@@ -770,16 +766,11 @@ static void confirm(struct http_request *req, struct http_response *res)
 		page_message(req, res, 403, "This form has expired", "Open the link from the email again.", &w);
 		return;
 	}
-	p = arena_alloc(&req->arena, sizeof(*p));
-	memset(p, 0, sizeof(*p));
 	/* the writer takes the held sign-up and makes it real in one transaction:
 	 * the link confirms once, and only durably */
+	p = pending_new(req, OP_CONFIRM, 0);
 	token_hash(token, TOKEN_LEN, p->job.confirm_hash);
-	p->req = req;
-	p->job.op = OP_CONFIRM;
-	p->job.done = job_done;
-	p->job.ctx = p;
-	http_suspend(req, res, p, submit);
+	web_write_suspend(req, res, &p->w, pending_apply);
 }
 
 static void cancel(struct http_request *req, struct http_response *res)
@@ -801,14 +792,9 @@ static void cancel(struct http_request *req, struct http_response *res)
 		page_message(req, res, 403, "This form has expired", "Open the link from the email again.", &w);
 		return;
 	}
-	p = arena_alloc(&req->arena, sizeof(*p));
-	memset(p, 0, sizeof(*p));
-	p->req = req;
-	p->job.op = OP_CANCEL;
+	p = pending_new(req, OP_CANCEL, 0);
 	token_hash(token, TOKEN_LEN, p->job.cancel_hash);
-	p->job.done = job_done;
-	p->job.ctx = p;
-	http_suspend(req, res, p, submit);
+	web_write_suspend(req, res, &p->w, pending_apply);
 }
 
 /* A signed-in volunteer cancels their own place from the session's page. */
@@ -838,18 +824,12 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	if (form_or_answer(req, res, &w, &f))
 		return;
 	long id = route_id(&req->params, "id");
-	p = arena_alloc(&req->arena, sizeof(*p));
-	memset(p, 0, sizeof(*p));
+	p = pending_new(req, OP_CANCEL, id);
 	if (signup_cancel_hash(db, id, w.actor.id, p->job.cancel_hash) != 1) {
 		page_message(req, res, 404, "Not found", "You have no place at this session to cancel.", &w);
 		return;
 	}
-	p->req = req;
-	p->event_id = id;
-	p->job.op = OP_CANCEL;
-	p->job.done = job_done;
-	p->job.ctx = p;
-	http_suspend(req, res, p, submit);
+	web_write_suspend(req, res, &p->w, pending_apply);
 }
 
 static int attendee_row(const struct attendee *a, void *arg)

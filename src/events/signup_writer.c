@@ -178,26 +178,10 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 	return apply_signup(db, j);
 }
 
-static int apply(struct db *db, struct db_job *base)
+int signup_apply(struct db *db, struct signup_job *j)
 {
-	struct signup_job *j = (struct signup_job *)base;
+	j->result = RES_PENDING;
 	return j->op == OP_SIGNUP   ? apply_signup(db, j)
 	       : j->op == OP_CANCEL ? apply_cancel(db, j)
 				    : apply_confirm(db, j);
-}
-
-static void settled(struct db_job *base, int ok)
-{
-	struct signup_job *j = (struct signup_job *)base;
-	if (!ok)
-		j->result = RES_ERROR;
-	j->done(j);
-}
-
-void signup_submit(struct db_writer *w, struct signup_job *job)
-{
-	job->base.apply = apply;
-	job->base.done = settled;
-	job->result = RES_PENDING;
-	db_writer_submit(w, &job->base);
 }

@@ -12,7 +12,6 @@
 
 #include "auth/token.h"
 #include "db/db.h"
-#include "db/writer.h"
 #include "people/people.h"
 
 #define TRAVEL_CONTACT_MAX 100
@@ -30,7 +29,6 @@ enum signup_result {
 };
 
 struct signup_job {
-	struct db_job base; /* first: the writer's view of the job */
 	enum signup_op op;
 	long slot_id;
 	long person_id; /* 0 for a guest */
@@ -45,12 +43,11 @@ struct signup_job {
 	long signup_id;
 	long promoted_id;    /* OP_CANCEL: a waitlisted sign-up given the place */
 	char cancel_token[TOKEN_LEN + 1]; /* OP_SIGNUP, new sign-ups: for the email */
-	void (*done)(struct signup_job *job); /* called on the writer thread */
-	void *ctx;
 };
 
-/* Queues a job; its done() runs once the batch holding it is durable
- * (result set), or rolled back (result RES_ERROR). */
-void signup_submit(struct db_writer *w, struct signup_job *job);
+/* Applies one job inside the writer's transaction (db/writer.h), setting
+ * its result; 0, or -1 to roll the batch back.  The result stands only once
+ * the batch is durable. */
+int signup_apply(struct db *db, struct signup_job *job);
 
 #endif

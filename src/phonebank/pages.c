@@ -820,8 +820,7 @@ static const char *read_call(struct http_request *req, const struct survey *s, f
 enum call_step { STEP_NEXT, STEP_OUTCOME, STEP_SKIP };
 
 struct call_job {
-	struct db_job base; /* first: the writer's view */
-	struct http_request *req;
+	struct web_write w; /* first: the writer's view */
 	enum call_step step;
 	struct call_rules rules;
 	int practice, claim; /* claim: calling is open, so take the next */
@@ -831,7 +830,6 @@ struct call_job {
 	struct call_answer answers[SURVEY_MAX_QUESTIONS * SURVEY_MAX_OPTIONS];
 	int nanswers;
 	time_t now;
-	int ok;	     /* the batch is durable */
 	int done;    /* STEP_OUTCOME, STEP_SKIP: 1 saved, 0 not the caller's */
 	int claimed; /* 1: next holds the caller's contact now */
 	struct contact next;
@@ -864,17 +862,9 @@ static int call_apply(struct db *db, struct db_job *base)
 	return 0;
 }
 
-static void call_settled(struct db_job *base, int ok)
+static void call_suspend(struct http_request *req, struct http_response *res, struct call_job *j)
 {
-	struct call_job *j = (struct call_job *)base;
-	j->ok = ok;
-	http_resume(j->req);
-}
-
-static void call_submit(struct http_request *req)
-{
-	struct app *app = req->app;
-	db_writer_submit(&app->writer, req->pending);
+	web_write_suspend(req, res, &j->w, call_apply);
 }
 
 /* A job for this caller's step, in the request's arena (it outlives the suspension). */
@@ -883,9 +873,6 @@ static struct call_job *call_job_new(struct http_request *req, struct bank_ctx *
 {
 	struct call_job *j = arena_alloc(&req->arena, sizeof(*j));
 	memset(j, 0, sizeof(*j));
-	j->base.apply = call_apply;
-	j->base.done = call_settled;
-	j->req = req;
 	j->step = step;
 	j->rules = (struct call_rules){ c->pb.id, c->pb.max_attempts, c->pb.retry_wait_min };
 	j->practice = practice;
@@ -912,13 +899,13 @@ static void keep_answers(struct http_request *req, struct call_job *j, const str
 static void page_after(struct http_request *req, struct http_response *res, struct call_job *j)
 {
 	struct who w;
-	if (j->ok && j->done && j->claimed) {
+	if (j->w.ok && j->done && j->claimed) {
 		http_redirect(res, call_url(req, j->rules.bank, j->practice));
 		return;
 	}
 	if (who_load(req, res, &w))
 		memset(&w, 0, sizeof(w));
-	if (!j->ok)
+	if (!j->w.ok)
 		page_message(req, res, 503, "Not saved", "Nothing was saved. Please try again.",
 			     &w);
 	else if (!j->done)
@@ -966,7 +953,7 @@ static void next_contact(struct http_request *req, struct http_response *res)
 	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
 	if (c)
-		http_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0), call_submit);
+		call_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0));
 }
 
 static void save_outcome(struct http_request *req, struct http_response *res)
@@ -990,7 +977,7 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 	struct call_job *j = call_job_new(req, c, STEP_OUTCOME, practice, route_id(&req->params, "cid"));
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
-	http_suspend(req, res, j, call_submit);
+	call_suspend(req, res, j);
 }
 
 static void skip(struct http_request *req, struct http_response *res)
@@ -1000,9 +987,8 @@ static void skip(struct http_request *req, struct http_response *res)
 	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
 	if (c)
-		http_suspend(req, res,
-			     call_job_new(req, c, STEP_SKIP, practice, route_id(&req->params, "cid")),
-			     call_submit);
+		call_suspend(req, res,
+			     call_job_new(req, c, STEP_SKIP, practice, route_id(&req->params, "cid")));
 }
 
 /* ---- the same for a caller's app, in JSON ---- */
@@ -1020,7 +1006,7 @@ static json_t *contact_json(const struct contact *ct)
 /* After the writer, for the API: the caller's contact now, or null. */
 static void api_after(struct http_response *res, struct call_job *j)
 {
-	if (!j->ok)
+	if (!j->w.ok)
 		http_error(res, 503, "Nothing was saved; try again");
 	else if (!j->done)
 		http_error(res, 404, "That contact is not leased to you");
@@ -1076,7 +1062,7 @@ static void next_api(struct http_request *req, struct http_response *res)
 		http_error(res, 409, "Outside calling hours");
 		return;
 	}
-	http_suspend(req, res, j, call_submit);
+	call_suspend(req, res, j);
 }
 
 static void outcome_api(struct http_request *req, struct http_response *res)
@@ -1111,7 +1097,7 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
 	json_decref(body);
-	http_suspend(req, res, j, call_submit);
+	call_suspend(req, res, j);
 }
 
 /* ---- export ---- */

@@ -110,3 +110,27 @@ int form_or_answer(struct http_request *req, struct http_response *res, const st
 	}
 	return 0;
 }
+
+static void write_settled(struct db_job *job, int ok)
+{
+	struct web_write *w = (struct web_write *)job;
+	w->ok = ok;
+	http_resume(w->req);
+}
+
+static void write_submit(struct http_request *req)
+{
+	struct app *app = req->app;
+	struct web_write *w = req->pending;
+	db_writer_submit(&app->writer, &w->base);
+}
+
+void web_write_suspend(struct http_request *req, struct http_response *res, struct web_write *w,
+		       int (*apply)(struct db *db, struct db_job *job))
+{
+	w->base.apply = apply;
+	w->base.done = write_settled;
+	w->req = req;
+	w->ok = 0;
+	http_suspend(req, res, w, write_submit);
+}

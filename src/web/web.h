@@ -16,6 +16,7 @@
 #include "app.h"
 #include "auth/policy.h"
 #include "auth/session.h"
+#include "db/writer.h"
 #include "http/qs.h"
 #include "http/server.h"
 
@@ -80,6 +81,22 @@ void page_sorry(struct http_request *req, struct http_response *res, const char 
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w);
 /* {"status":200,"result":value} (value is consumed), not cached. */
 void api_json(struct http_response *res, json_t *value);
+
+/*
+ * A durable write handed to the group-commit writer while the request
+ * waits, without holding a worker thread: embed it first in the job, and
+ * call web_write_suspend() with the function that applies the job inside
+ * the writer's transaction (-1 rolls the batch back).  The handler is then
+ * called again with req->pending pointing at the job, and ok set: 1 once
+ * its batch is durable, 0 when it was rolled back.
+ */
+struct web_write {
+	struct db_job base; /* first: the writer's view */
+	struct http_request *req;
+	int ok;
+};
+void web_write_suspend(struct http_request *req, struct http_response *res, struct web_write *w,
+		       int (*apply)(struct db *db, struct db_job *job));
 
 /* Emails one person (address looked up here) from the mail queue: text and
  * a link to path on this site. */
