@@ -4,8 +4,8 @@
 #include "campaigns/pages.h"
 #include "events/pages.h"
 #include "groups/pages.h"
-#include "pages/pages.h"
-#include "people/account.h"
+#include "home/pages.h"
+#include "people/pages.h"
 #include "phonebank/pages.h"
 #include "postcodes/api.h"
 #include "rides/pages.h"
@@ -19,7 +19,7 @@ const struct http_route *routes_all(size_t *n)
 		const struct http_route *r;
 		size_t n;
 	} features[] = {
-		{ page_routes, page_nroutes },
+		{ home_routes, home_nroutes },
 		{ postcodes_routes, postcodes_nroutes },
 		{ seats_routes, seats_nroutes },
 		{ account_routes, account_nroutes },
@@ -27,7 +27,6 @@ const struct http_route *routes_all(size_t *n)
 		{ admin_routes, admin_nroutes },
 		{ events_routes, events_nroutes },
 		{ campaigns_routes, campaigns_nroutes },
-		{ coverage_routes, coverage_nroutes },
 		{ rides_routes, rides_nroutes },
 		{ phonebank_routes, phonebank_nroutes },
 	};

@@ -8,8 +8,5 @@
 
 extern const struct http_route campaigns_routes[];
 extern const size_t campaigns_nroutes;
-/* The organisers' coverage view (coverage.c). */
-extern const struct http_route coverage_routes[];
-extern const size_t coverage_nroutes;
 
 #endif

@@ -9,7 +9,7 @@
  * Every answer to "send me a link" is the same whether or not the address
  * has an account, so the form cannot be used to find out who is signed up.
  */
-#include "people/account.h"
+#include "people/pages.h"
 
 #include <jansson.h>
 #include <sodium.h>

@@ -3,7 +3,7 @@
  * of URLs, browser history and proxy logs); the answer is rendered on the
  * server, map included, and works with no JavaScript at all.
  */
-#include "pages/pages.h"
+#include "home/pages.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -171,10 +171,10 @@ static void health(struct http_request *req, struct http_response *res)
 	jw_obj_end(&w);
 }
 
-const struct http_route page_routes[] = {
+const struct http_route home_routes[] = {
 	{ "GET", "/", home, ROUTE_PAGE },
 	{ "POST", "/", find, ROUTE_PAGE },
 	{ "GET", "/static/{name}", static_file, 0 },
 	{ "GET", "/healthz", health, 0 },
 };
-const size_t page_nroutes = sizeof(page_routes) / sizeof(page_routes[0]);
+const size_t home_nroutes = sizeof(home_routes) / sizeof(home_routes[0]);

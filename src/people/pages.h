@@ -1,6 +1,6 @@
 /* Sign-up, sign-in (link; password + TOTP), sign-out, and one's own account. */
-#ifndef TURNOUT_ACCOUNT_H
-#define TURNOUT_ACCOUNT_H
+#ifndef TURNOUT_PEOPLE_PAGES_H
+#define TURNOUT_PEOPLE_PAGES_H
 
 #include <stddef.h>
 
