@@ -51,13 +51,12 @@ static int admin_or_answer(struct http_request *req, struct http_response *res, 
 	return allowed_or_answer(req, res, w, db, form, 0, ACT_ADMIN);
 }
 
-static int person_item(const struct admin_person *p, void *arg)
+static void person_item(const struct admin_person *p, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:b, s:I, s:s*}", "id",
 					     (json_int_t)p->id, "name", p->name, "email", p->email,
 					     "admin", p->admin, "last_active_at",
 					     (json_int_t)p->last_active_at, "groups", p->groups));
-	return 0;
 }
 
 static json_t *people_list(struct db *db)
@@ -67,13 +66,12 @@ static json_t *people_list(struct db *db)
 	return out;
 }
 
-static int group_item(long id, const char *name, void *arg)
+static void group_item(long id, const char *name, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-	return 0;
 }
 
-static int token_item(const struct api_token_row *t, void *arg)
+static void token_item(const struct api_token_row *t, void *arg)
 {
 	unsigned sc = t->scopes;
 	json_array_append_new(
@@ -85,7 +83,6 @@ static int token_item(const struct api_token_row *t, void *arg)
 			   : sc == SCOPE_MEMBERS ? "members:read"
 						 : "several",
 			   "revoked", t->revoked));
-	return 0;
 }
 
 static void admin_page_with(struct http_request *req, struct http_response *res,
@@ -286,7 +283,7 @@ static void revoke_token(struct http_request *req, struct http_response *res)
 	admin_page_with(req, res, &w, db, 200, "Token revoked.");
 }
 
-static int audit_item(const struct audit_row *r, void *arg)
+static void audit_item(const struct audit_row *r, void *arg)
 {
 	time_t t = (time_t)r->at;
 	struct tm tm;
@@ -298,7 +295,6 @@ static int audit_item(const struct audit_row *r, void *arg)
 					     (json_int_t)r->actor_id, "action", r->action,
 					     "subject_id", (json_int_t)r->subject_id, "detail",
 					     r->detail));
-	return 0;
 }
 
 static json_t *audit_entries(struct db *db, long before)

@@ -10,23 +10,21 @@
 #include "util/log.h"
 #include "util/num.h"
 
-int admin_people(struct db *db, int (*fn)(const struct admin_person *p, void *arg), void *arg)
+int admin_people(struct db *db, void (*fn)(const struct admin_person *p, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, name, email, is_admin, last_active_at,"
 					   " (SELECT group_concat(g.name || ' (' || m.role || ')', ', ')"
 					   "  FROM memberships m JOIN local_groups g ON g.id = m.group_id"
 					   "  WHERE m.person_id = people.id)"
 					   " FROM people ORDER BY name LIMIT 1000");
-	enum db_step step;
-	while ((step = db_step(st)) == DB_ROW) {
+	int rc;
+	while (db_next(st, &rc)) {
 		struct admin_person p = { (long)db_col_int(st, 0), db_col_text(st, 1),
 					  db_col_text(st, 2), db_col_text(st, 5),
 					  (int)db_col_int(st, 3), db_col_int(st, 4) };
-		if (fn(&p, arg))
-			break;
+		fn(&p, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int admin_set(struct db *db, long actor, long person_id, int on)
@@ -117,19 +115,17 @@ fail:
 	return -1;
 }
 
-int admin_tokens(struct db *db, int (*fn)(const struct api_token_row *t, void *arg), void *arg)
+int admin_tokens(struct db *db, void (*fn)(const struct api_token_row *t, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, name, scopes, revoked_at"
 					   " FROM api_tokens ORDER BY id");
-	enum db_step step;
-	while ((step = db_step(st)) == DB_ROW) {
+	int rc;
+	while (db_next(st, &rc)) {
 		struct api_token_row t = { (long)db_col_int(st, 0), db_col_text(st, 1),
 					   (unsigned)db_col_int(st, 2), !db_col_is_null(st, 3) };
-		if (fn(&t, arg))
-			break;
+		fn(&t, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int admin_token_create(struct db *db, long actor, const char *name, const char *hash,
@@ -172,22 +168,20 @@ int admin_token_revoke(struct db *db, long actor, long token_id)
 }
 
 int admin_audit(struct db *db, long before, int max,
-		int (*fn)(const struct audit_row *r, void *arg), void *arg)
+		void (*fn)(const struct audit_row *r, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, at, actor_id, action, subject_id, detail"
 					   " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, before);
 	db_bind_int(st, 2, max);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct audit_row r = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
 				       (long)db_col_int(st, 4), db_col_int(st, 1),
 				       db_col_text(st, 3), db_col_text(st, 5) };
-		if (fn(&r, arg))
-			break;
+		fn(&r, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 long retention_days(struct db *db, long env_default)

@@ -4,7 +4,7 @@
  * when a role is lost), local groups, API tokens, and the retention period
  * with the job that erases people inactive past it.  Functions return 1
  * (done), 0 (no such row) or -1 (store error, nothing written); those
- * taking fn call it once a row, in order, until it returns non-zero.
+ * taking fn call it once a row, in order.
  */
 #ifndef TURNOUT_ADMIN_STORE_H
 #define TURNOUT_ADMIN_STORE_H
@@ -26,7 +26,7 @@ struct admin_person {
 	long long last_active_at;
 };
 /* Everyone, by name (at most 1,000). */
-int admin_people(struct db *db, int (*fn)(const struct admin_person *p, void *arg), void *arg);
+int admin_people(struct db *db, void (*fn)(const struct admin_person *p, void *arg), void *arg);
 int admin_set(struct db *db, long actor, long person_id, int on);
 /* The first admin, from the command line: p made an admin (created when no
  * account has its email; p->id set either way).  1 when the account
@@ -46,7 +46,7 @@ struct api_token_row {
 	unsigned scopes;
 	int revoked;
 };
-int admin_tokens(struct db *db, int (*fn)(const struct api_token_row *t, void *arg), void *arg);
+int admin_tokens(struct db *db, void (*fn)(const struct api_token_row *t, void *arg), void *arg);
 int admin_token_create(struct db *db, long actor, const char *name, const char *hash,
 		       unsigned scopes);
 int admin_token_revoke(struct db *db, long actor, long token_id);
@@ -58,7 +58,7 @@ struct audit_row {
 };
 /* Up to max rows before id `before`, newest first. */
 int admin_audit(struct db *db, long before, int max,
-		int (*fn)(const struct audit_row *r, void *arg), void *arg);
+		void (*fn)(const struct audit_row *r, void *arg), void *arg);
 
 /* The retention period in days (0: none) from settings, else env_default. */
 long retention_days(struct db *db, long env_default);

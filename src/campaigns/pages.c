@@ -26,7 +26,7 @@ struct listing {
 	json_t *out;
 };
 
-static int campaign_item(const struct campaign *c, void *arg)
+static void campaign_item(const struct campaign *c, void *arg)
 {
 	struct listing *l = arg;
 	json_t *names = json_array();
@@ -48,7 +48,6 @@ static int campaign_item(const struct campaign *c, void *arg)
 			      (json_int_t)(c->pledged_hours + 0.5), "attended_hours",
 			      (json_int_t)(c->attended_hours + 0.5), "pledged_pct",
 			      (json_int_t)(goal > 0 ? 100 * c->pledged_hours / goal + 0.5 : 0)));
-	return 0;
 }
 
 static json_t *campaign_list(struct app *app, struct db *db, long only)

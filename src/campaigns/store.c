@@ -5,7 +5,7 @@
 
 #include "auth/audit.h"
 
-int campaigns_each(struct db *db, long only, int (*fn)(const struct campaign *c, void *arg),
+int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c, void *arg),
 		   void *arg)
 {
 	struct db_stmt *st = db_cached(
@@ -21,10 +21,10 @@ int campaigns_each(struct db *db, long only, int (*fn)(const struct campaign *c,
 		    " FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
 	struct db_stmt *seats = db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
 					      " ORDER BY seat");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, only);
 	db_bind_int(st, 2, only);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct campaign c = {
 			.id = (long)db_col_int(st, 0),
 			.name = db_col_text(st, 1),
@@ -39,11 +39,9 @@ int campaigns_each(struct db *db, long only, int (*fn)(const struct campaign *c,
 		while (c.nseats < CAMPAIGN_SEATS_MAX && db_step(seats) == DB_ROW)
 			db_col_copy(seats, 0, c.seats[c.nseats++], sizeof(c.seats[0]));
 		db_reset(seats);
-		if (fn(&c, arg))
-			break;
+		fn(&c, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int campaign_create(struct db *db, const struct campaign_new *c, long *id)

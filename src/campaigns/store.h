@@ -3,7 +3,7 @@
  * deadline, and progress rolled up from the sign-ups (hours pledged) and
  * attendance (hours attended) of sessions in its seats before the
  * deadline.  Functions return 1 or -1 (0 when nothing matched); those
- * taking fn call it once a row, in order, until it returns non-zero.
+ * taking fn call it once a row, in order.
  */
 #ifndef TURNOUT_CAMPAIGNS_STORE_H
 #define TURNOUT_CAMPAIGNS_STORE_H
@@ -25,7 +25,7 @@ struct campaign {
 	char seats[CAMPAIGN_SEATS_MAX][12];
 };
 /* Every campaign (only = 0) or one, by deadline. */
-int campaigns_each(struct db *db, long only, int (*fn)(const struct campaign *c, void *arg),
+int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c, void *arg),
 		   void *arg);
 
 struct campaign_new {

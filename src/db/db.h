@@ -71,6 +71,15 @@ void db_reset(struct db_stmt *st);
  * when done), 0 when there is none or -1 on error (both already reset).
  */
 int db_one(struct db_stmt *st);
+/*
+ * For a loop over a statement's rows: 1 with a row to read; at the end, or
+ * on an error, the statement is reset, *rc set to 1 (or -1) and 0 returned:
+ *
+ *     while (db_next(st, &rc))
+ *             fn(db_col_text(st, 0), arg);
+ *     return rc;
+ */
+int db_next(struct db_stmt *st, int *rc);
 /* Runs a statement for its effect (rows it returns are read and dropped),
  * then resets it: 0, or -1 on any error. */
 int db_done(struct db_stmt *st);

@@ -237,6 +237,16 @@ int db_one(struct db_stmt *st)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+int db_next(struct db_stmt *st, int *rc)
+{
+	enum db_step step = db_step(st);
+	*rc = step == DB_ERROR ? -1 : 1;
+	if (step == DB_ROW)
+		return 1;
+	db_reset(st);
+	return 0;
+}
+
 long db_count(struct db_stmt *st)
 {
 	long n = 0;

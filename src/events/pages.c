@@ -72,12 +72,11 @@ static struct target event_target(struct db *db, const struct event *e, long me)
 	return t;
 }
 
-static int board_row(const char *name, const char *contact, void *arg)
+static void board_row(const char *name, const char *contact, void *arg)
 {
 	char first[64];
 	person_first_name(name, first);
 	json_array_append_new(arg, json_pack("{s:s, s:s}", "first_name", first, "contact", contact));
-	return 0;
 }
 
 static json_t *event_ctx(struct http_request *req, struct db *db, const struct event *e,
@@ -196,13 +195,13 @@ struct found {
 	json_t *out;
 };
 
-static int found_row(const struct event_brief *b, void *arg)
+static void found_row(const struct event_brief *b, void *arg)
 {
 	struct found *f = arg;
 	struct app *app = f->req->app;
 	double d = f->have_point ? geo_haversine_km(f->lat, f->lon, b->lat, b->lon) : -1;
 	if ((f->hide_full && b->places <= 0) || (f->have_point && d > f->km))
-		return 0;
+		return;
 	char when[128];
 	when_text(b->starts_at, b->ends_at, when, sizeof(when));
 	/* how many can get there: places, and the car seats offered to reach them */
@@ -214,7 +213,6 @@ static int found_row(const struct event_brief *b, void *arg)
 	if (f->have_point)
 		json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
 	json_array_append_new(f->out, item);
-	return 0;
 }
 
 /* Upcoming sessions, filtered; near a point when lat/lon are given. */
@@ -343,10 +341,9 @@ static void list_api(struct http_request *req, struct http_response *res)
 	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
 }
 
-static int group_row(long id, const char *name, void *arg)
+static void group_row(long id, const char *name, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-	return 0;
 }
 
 static void new_page(struct http_request *req, struct http_response *res)
@@ -832,7 +829,7 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	web_write_suspend(req, res, &p->w, pending_apply);
 }
 
-static int attendee_row(const struct attendee *a, void *arg)
+static void attendee_row(const struct attendee *a, void *arg)
 {
 	struct tm tm;
 	char at[8];
@@ -843,7 +840,6 @@ static int attendee_row(const struct attendee *a, void *arg)
 					     "status", a->status, "slot", at, "id",
 					     (json_int_t)a->signup_id, "attended", a->attended,
 					     "going", !strcmp(a->status, "going")));
-	return 0;
 }
 
 static void attendees(struct http_request *req, struct http_response *res)
@@ -910,7 +906,7 @@ struct telling {
 	long told;
 };
 
-static int tell_one(const char *name, const char *email, void *arg)
+static void tell_one(const char *name, const char *email, void *arg)
 {
 	struct telling *t = arg;
 	struct app *app = t->req->app;
@@ -920,7 +916,6 @@ static int tell_one(const char *name, const char *email, void *arg)
 					t->event_id),
 			   "link", "Details"));
 	t->told++;
-	return 0;
 }
 
 /* Emails everyone going, waiting, driving or riding to event id, from the
@@ -1065,7 +1060,7 @@ struct feeding {
 	struct http_response *res;
 };
 
-static int feed_row(const struct feed_entry *e, void *arg)
+static void feed_row(const struct feed_entry *e, void *arg)
 {
 	struct feeding *fd = arg;
 	struct app *app = fd->req->app;
@@ -1077,7 +1072,6 @@ static int feed_row(const struct feed_entry *e, void *arg)
 		strcmp(e->status, "cancelled") == 0,
 	};
 	ics_event(&fd->res->body, &ev);
-	return 0;
 }
 
 /* The sessions a person is going to, by their secret feed URL. */

@@ -138,7 +138,7 @@ long events_in_seat(struct db *db, const char *seat, struct event_brief *out, si
 }
 
 int events_search(struct db *db, const struct event_filter *f,
-		  int (*fn)(const struct event_brief *e, void *arg), void *arg)
+		  void (*fn)(const struct event_brief *e, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
 					   " e.ends_at, e.lat, e.lon,"
@@ -149,14 +149,14 @@ int events_search(struct db *db, const struct event_filter *f,
 					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
 					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
 					   " ORDER BY e.starts_at LIMIT 500");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, f->from);
 	db_bind_int(st, 2, f->to);
 	db_bind_str(st, 3, f->seat);
 	db_bind_str(st, 4, f->seat);
 	db_bind_str(st, 5, f->type);
 	db_bind_str(st, 6, f->type);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct event_brief b = {
 			.id = (long)db_col_int(st, 0),
 			.starts_at = (time_t)db_col_int(st, 4),
@@ -169,31 +169,27 @@ int events_search(struct db *db, const struct event_filter *f,
 		db_col_copy(st, 1, b.title, sizeof(b.title));
 		db_col_copy(st, 2, b.type, sizeof(b.type));
 		db_col_copy(st, 3, b.seat, sizeof(b.seat));
-		if (fn(&b, arg))
-			break;
+		fn(&b, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int event_travel_board(struct db *db, long event_id,
-		       int (*fn)(const char *name, const char *contact, void *arg), void *arg)
+		       void (*fn)(const char *name, const char *contact, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
 					   " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
 					   " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
 					   " ORDER BY g.id");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, event_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn(db_col_text(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int event_people(struct db *db, long event_id,
-		 int (*fn)(const char *name, const char *email, void *arg), void *arg)
+		 void (*fn)(const char *name, const char *email, void *arg), void *arg)
 {
 	/* drivers and riders too, once each */
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
@@ -204,26 +200,24 @@ int event_people(struct db *db, long event_id,
 					   " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
 					   " ON p.id = r.rider_id WHERE r.event_id = ?1"
 					   " AND r.state != 'cancelled'");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, event_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn(db_col_text(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int event_attendees(struct db *db, long event_id,
-		    int (*fn)(const struct attendee *a, void *arg), void *arg)
+		    void (*fn)(const struct attendee *a, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
 					   " g.id, g.attended = 1"
 					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
 					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
 					   " ORDER BY s.starts_at, g.status, g.id");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, event_id);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct attendee a = {
 			.signup_id = (long)db_col_int(st, 5),
 			.name = db_col_text(st, 0),
@@ -233,11 +227,9 @@ int event_attendees(struct db *db, long event_id,
 			.slot_starts = (time_t)db_col_int(st, 4),
 			.attended = (int)db_col_int(st, 6),
 		};
-		if (fn(&a, arg))
-			break;
+		fn(&a, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
@@ -371,7 +363,7 @@ int calendar_feed_set(struct db *db, long person_id, const char *token_hash)
 }
 
 int calendar_feed(struct db *db, const char *token_hash, time_t now,
-		  int (*fn)(const struct feed_entry *e, void *arg), void *arg)
+		  void (*fn)(const struct feed_entry *e, void *arg), void *arg)
 {
 	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
 	struct db_stmt *st = db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
@@ -381,14 +373,14 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 					   " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
 					   " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
 					   " ORDER BY s.starts_at LIMIT 500");
-	enum db_step step;
+	int rc;
 	db_bind_str(known, 1, token_hash);
 	long long n = db_int_or(known, -1);
 	if (n != 1)
 		return n < 0 ? -1 : 0;
 	db_bind_str(st, 1, token_hash);
 	db_bind_int(st, 2, (long long)now);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct feed_entry e = {
 			.signup_id = (long)db_col_int(st, 0),
 			.event_id = (long)db_col_int(st, 1),
@@ -399,11 +391,9 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 			.place = db_col_text(st, 6),
 			.status = db_col_text(st, 7),
 		};
-		if (fn(&e, arg))
-			break;
+		fn(&e, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 long reminders_due(struct db *db, time_t from, time_t to, const char *kind,

@@ -6,8 +6,7 @@
  *
  * Functions return 1 (done, or found), 0 (no such row in that state) or
  * -1 (store error, nothing written) unless their comment says otherwise.
- * Functions taking fn call it once a row, in order, until it returns
- * non-zero.
+ * Functions taking fn call it once a row, in order.
  */
 #ifndef TURNOUT_EVENTS_STORE_H
 #define TURNOUT_EVENTS_STORE_H
@@ -45,14 +44,14 @@ struct event_filter {
 };
 /* Published sessions starting in [from, to], soonest first (at most 500). */
 int events_search(struct db *db, const struct event_filter *f,
-		  int (*fn)(const struct event_brief *e, void *arg), void *arg);
+		  void (*fn)(const struct event_brief *e, void *arg), void *arg);
 
 /* "Travel together": the first name and contact each one going chose to share. */
 int event_travel_board(struct db *db, long event_id,
-		       int (*fn)(const char *name, const char *contact, void *arg), void *arg);
+		       void (*fn)(const char *name, const char *contact, void *arg), void *arg);
 /* Everyone going or waiting, and every driver and rider, once each. */
 int event_people(struct db *db, long event_id,
-		 int (*fn)(const char *name, const char *email, void *arg), void *arg);
+		 void (*fn)(const char *name, const char *email, void *arg), void *arg);
 
 struct attendee {
 	long signup_id;
@@ -62,7 +61,7 @@ struct attendee {
 };
 /* Everyone signed up and not cancelled, by slot, status and order. */
 int event_attendees(struct db *db, long event_id,
-		    int (*fn)(const struct attendee *a, void *arg), void *arg);
+		    void (*fn)(const struct attendee *a, void *arg), void *arg);
 /* Sets who came (those going; ids of their sign-ups), in one transaction
  * with its audit row: 1, or -1 when any of it could not be saved. */
 int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
@@ -115,6 +114,6 @@ struct feed_entry {
 /* The sessions the feed's owner is going to (from 30 days ago): 1, 0 when
  * no feed has that hash, -1. */
 int calendar_feed(struct db *db, const char *token_hash, time_t now,
-		  int (*fn)(const struct feed_entry *e, void *arg), void *arg);
+		  void (*fn)(const struct feed_entry *e, void *arg), void *arg);
 
 #endif

@@ -17,7 +17,7 @@ struct listing {
 	json_t *out;
 };
 
-static int seat_name(const char *code, void *arg)
+static void seat_name(const char *code, void *arg)
 {
 	struct listing *l = arg;
 	const struct seat *s = seats_find(&l->app->seats, 2024, code);
@@ -25,10 +25,9 @@ static int seat_name(const char *code, void *arg)
 		json_array_append_new(json_object_get(json_array_get(l->out, json_array_size(l->out) - 1),
 						      "seats"),
 				      json_string(s->name));
-	return 0;
 }
 
-static int group_item(const struct group_row *g, void *arg)
+static void group_item(const struct group_row *g, void *arg)
 {
 	struct listing *l = arg;
 	json_array_append_new(l->out, json_pack("{s:I, s:s, s:I, s:[], s:b, s:b}", "id",
@@ -36,7 +35,6 @@ static int group_item(const struct group_row *g, void *arg)
 						(json_int_t)g->members, "seats", "joined",
 						g->role != ROLE_NONE, "organiser",
 						g->role == ROLE_ORGANISER));
-	return 0;
 }
 
 /* Every group with its size, seats, and the visitor's role in it. */
@@ -69,13 +67,12 @@ static void list_page(struct http_request *req, struct http_response *res)
 		    &w);
 }
 
-static int member_item(const struct member_row *m, void *arg)
+static void member_item(const struct member_row *m, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s*, s:s, s:I}", "id",
 					     (json_int_t)m->person_id, "name", m->name, "email",
 					     m->email, "phone", m->phone, "role", m->role,
 					     "joined_at", (json_int_t)m->joined_at));
-	return 0;
 }
 
 /* The member list, when policy allows; NULL unless its view is in the audit log. */
@@ -89,10 +86,9 @@ static json_t *members_of(struct http_request *req, struct db *db, long gid, lon
 	return out;
 }
 
-static int proposal_item(long id, const char *title, void *arg)
+static void proposal_item(long id, const char *title, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
-	return 0;
 }
 
 /* Loads visitor, db and group, answering 404/503 itself; 0 when all is there. */

@@ -47,7 +47,7 @@ int group_set_role(struct db *db, long group_id, long person_id, enum group_role
 	return db_done(st);
 }
 
-int groups_each(struct db *db, long viewer, int (*fn)(const struct group_row *g, void *arg),
+int groups_each(struct db *db, long viewer, void (*fn)(const struct group_row *g, void *arg),
 		void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name,"
@@ -55,134 +55,118 @@ int groups_each(struct db *db, long viewer, int (*fn)(const struct group_row *g,
 					   " (SELECT role FROM memberships m WHERE m.group_id = g.id"
 					   "  AND m.person_id = ?)"
 					   " FROM local_groups g ORDER BY g.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, viewer);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		const char *role = db_col_text(st, 3);
 		struct group_row g = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
 				       db_col_text(st, 1),
 				       !role			       ? ROLE_NONE
 				       : !strcmp(role, "organiser") ? ROLE_ORGANISER
 								    : ROLE_MEMBER };
-		if (fn(&g, arg))
-			break;
+		fn(&g, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
-int group_seats(struct db *db, long group_id, int (*fn)(const char *code, void *arg), void *arg)
+int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT pcon2024 FROM group_seats WHERE group_id = ?"
 					   " ORDER BY pcon2024");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, group_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn(db_col_text(st, 0), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), arg);
+	return rc;
 }
 
 int groups_of(struct db *db, long person_id, int all,
-	      int (*fn)(long id, const char *name, void *arg), void *arg)
+	      void (*fn)(long id, const char *name, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
 					   " g.id IN (SELECT group_id FROM memberships WHERE"
 					   " person_id = ?) ORDER BY g.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, all);
 	db_bind_int(st, 2, person_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int group_members(struct db *db, long group_id,
-		  int (*fn)(const struct member_row *m, void *arg), void *arg)
+		  void (*fn)(const struct member_row *m, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, p.email, p.phone, m.role,"
 					   " m.joined_at FROM memberships m"
 					   " JOIN people p ON p.id = m.person_id"
 					   " WHERE m.group_id = ? ORDER BY m.role DESC, p.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, group_id);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct member_row m = { (long)db_col_int(st, 0), db_col_text(st, 1),
 					db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
 					db_col_int(st, 5) };
-		if (fn(&m, arg))
-			break;
+		fn(&m, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int group_proposals(struct db *db, long group_id,
-		    int (*fn)(long event_id, const char *title, void *arg), void *arg)
+		    void (*fn)(long event_id, const char *title, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, title FROM events WHERE group_id = ?"
 					   " AND awaiting_approval = 1 AND status = 'published'"
 					   " ORDER BY starts_at");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, group_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int groups_covering(struct db *db, const char *seat, long person_id,
-		    int (*fn)(long id, const char *name, void *arg), void *arg)
+		    void (*fn)(long id, const char *name, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM group_seats s"
 					   " JOIN local_groups g ON g.id = s.group_id"
 					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
 					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
 					   " ORDER BY g.name");
-	enum db_step step;
+	int rc;
 	db_bind_str(st, 1, seat);
 	db_bind_int(st, 2, person_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int groups_joined(struct db *db, long person_id,
-		  int (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg)
+		  void (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name, m.role FROM memberships m"
 					   " JOIN local_groups g ON g.id = m.group_id"
 					   " WHERE m.person_id = ? ORDER BY g.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, person_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1),
-		       strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1),
+		       strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg);
+	return rc;
 }
 
 int groups_organised(struct db *db, long person_id, int all,
-		     int (*fn)(long id, const char *name, void *arg), void *arg)
+		     void (*fn)(long id, const char *name, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
 					   " (SELECT group_id FROM memberships WHERE person_id = ?"
 					   " AND role = 'organiser') ORDER BY g.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, all);
 	db_bind_int(st, 2, person_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int group_organises_any(struct db *db, long person_id)

@@ -1,7 +1,7 @@
 /*
  * Local groups as stored (~150 in a real movement): a name, the 2024 seats
  * it covers, its organisers and members.  Functions taking fn call it once
- * a row, in order, until it returns non-zero, and return 1 or -1.
+ * a row, in order, and return 1 or -1.
  */
 #ifndef TURNOUT_GROUPS_STORE_H
 #define TURNOUT_GROUPS_STORE_H
@@ -25,25 +25,25 @@ struct group_row {
 	enum group_role role; /* the viewer's */
 };
 /* Every group, by name, with its size and the viewer's role. */
-int groups_each(struct db *db, long viewer, int (*fn)(const struct group_row *g, void *arg),
+int groups_each(struct db *db, long viewer, void (*fn)(const struct group_row *g, void *arg),
 		void *arg);
 /* The 2024 seat codes a group covers, in order. */
-int group_seats(struct db *db, long group_id, int (*fn)(const char *code, void *arg), void *arg);
+int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void *arg), void *arg);
 /* The groups a person may post sessions for: theirs, or every one (all). */
 int groups_of(struct db *db, long person_id, int all,
-	      int (*fn)(long id, const char *name, void *arg), void *arg);
+	      void (*fn)(long id, const char *name, void *arg), void *arg);
 
 /* The groups a person organises, or every one (all). */
 int groups_organised(struct db *db, long person_id, int all,
-		     int (*fn)(long id, const char *name, void *arg), void *arg);
+		     void (*fn)(long id, const char *name, void *arg), void *arg);
 /* 1 when the person organises any group, 0 not, -1. */
 int group_organises_any(struct db *db, long person_id);
 /* The groups covering a 2024 seat that the person has not joined. */
 int groups_covering(struct db *db, const char *seat, long person_id,
-		    int (*fn)(long id, const char *name, void *arg), void *arg);
+		    void (*fn)(long id, const char *name, void *arg), void *arg);
 /* The person's groups, by name, with their role in each. */
 int groups_joined(struct db *db, long person_id,
-		  int (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg);
+		  void (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg);
 
 struct member_row {
 	long person_id;
@@ -52,9 +52,9 @@ struct member_row {
 };
 /* The members, organisers first, by name. */
 int group_members(struct db *db, long group_id,
-		  int (*fn)(const struct member_row *m, void *arg), void *arg);
+		  void (*fn)(const struct member_row *m, void *arg), void *arg);
 /* Sessions the group's members proposed, waiting for an organiser. */
 int group_proposals(struct db *db, long group_id,
-		    int (*fn)(long event_id, const char *title, void *arg), void *arg);
+		    void (*fn)(long event_id, const char *title, void *arg), void *arg);
 
 #endif

@@ -353,10 +353,9 @@ static void signout(struct http_request *req, struct http_response *res)
 	http_redirect(res, "/");
 }
 
-static int group_item(long id, const char *name, void *arg)
+static void group_item(long id, const char *name, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-	return 0;
 }
 
 /* The groups covering the seat of the person's postcode. */
@@ -372,11 +371,10 @@ static json_t *suggestions(struct db *db, const struct person *p)
 	return out;
 }
 
-static int joined_item(long id, const char *name, enum group_role role, void *arg)
+static void joined_item(long id, const char *name, enum group_role role, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", name,
 					     "organiser", role == ROLE_ORGANISER));
-	return 0;
 }
 
 static json_t *my_groups(struct db *db, long pid)

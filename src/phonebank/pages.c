@@ -102,11 +102,10 @@ static void denied(struct http_request *req, struct http_response *res, struct b
 
 /* ---- lists and creation ---- */
 
-static int bank_item(long id, const char *name, const char *group, void *arg)
+static void bank_item(long id, const char *name, const char *group, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name,
 					     "group", group));
-	return 0;
 }
 
 static void list_page(struct http_request *req, struct http_response *res)
@@ -124,10 +123,9 @@ static void list_page(struct http_request *req, struct http_response *res)
 		    &w);
 }
 
-static int group_item(long id, const char *name, void *arg)
+static void group_item(long id, const char *name, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-	return 0;
 }
 
 /* The groups this person may create a phone bank for. */
@@ -255,12 +253,11 @@ static void create(struct http_request *req, struct http_response *res)
 
 /* ---- totals, for organisers ---- */
 
-static int caller_count_item(const char *name, long calls, void *arg)
+static void caller_count_item(const char *name, long calls, void *arg)
 {
 	char first[64];
 	person_first_name(name, first);
 	json_array_append_new(arg, json_pack("{s:s, s:I}", "caller", first, "calls", (json_int_t)calls));
-	return 0;
 }
 
 struct answers_seen {
@@ -268,11 +265,11 @@ struct answers_seen {
 	json_t *per_q[SURVEY_MAX_QUESTIONS];
 };
 
-static int answer_count_item(int q, const char *answer, long n, void *arg)
+static void answer_count_item(int q, const char *answer, long n, void *arg)
 {
 	struct answers_seen *a = arg;
 	if (q < 0 || q >= a->pb->survey.n)
-		return 0;
+		return;
 	/* free text is counted, not listed: it is in the export */
 	const char *shown = a->pb->survey.q[q].kind == Q_TEXT ? "(written answers)" : answer;
 	size_t k = json_array_size(a->per_q[q]);
@@ -284,7 +281,6 @@ static int answer_count_item(int q, const char *answer, long n, void *arg)
 	else
 		json_array_append_new(a->per_q[q],
 				      json_pack("{s:s, s:I}", "answer", shown, "count", (json_int_t)n));
-	return 0;
 }
 
 static json_t *totals(struct db *db, const struct phonebank *pb, int with_chart)
@@ -336,11 +332,10 @@ static json_t *totals(struct db *db, const struct phonebank *pb, int with_chart)
 	return out;
 }
 
-static int caller_item(long person, const char *name, int approved, void *arg)
+static void caller_item(long person, const char *name, int approved, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:b}", "person", (json_int_t)person, "name",
 					     name, "approved", approved));
-	return 0;
 }
 
 static void bank_page(struct http_request *req, struct http_response *res)
@@ -1124,18 +1119,17 @@ struct exporting {
 };
 
 /* Answers by question, several for a multiple choice joined by "; ". */
-static int export_answer(int q, const char *answer, void *arg)
+static void export_answer(int q, const char *answer, void *arg)
 {
 	struct exporting *ex = arg;
 	if (q < 0 || q >= ex->c->pb.survey.n)
-		return 0;
+		return;
 	if (ex->cell[q].len)
 		buf_puts(&ex->cell[q], "; ");
 	buf_puts(&ex->cell[q], answer);
-	return 0;
 }
 
-static int export_row(const struct call_row *r, void *arg)
+static void export_row(const struct call_row *r, void *arg)
 {
 	struct exporting *ex = arg;
 	struct buf *b = ex->out;
@@ -1166,7 +1160,6 @@ static int export_row(const struct call_row *r, void *arg)
 		buf_release(&ex->cell[i]);
 	}
 	buf_puts(b, "\r\n");
-	return b->overflow;
 }
 
 static void export_csv(struct http_request *req, struct http_response *res)

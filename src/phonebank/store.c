@@ -818,7 +818,7 @@ out:
 }
 
 int phonebanks_visible(struct db *db, long person_id, int all,
-		       int (*fn)(long id, const char *name, const char *group, void *arg),
+		       void (*fn)(long id, const char *name, const char *group, void *arg),
 		       void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, g.name FROM phonebanks p"
@@ -827,14 +827,12 @@ int phonebanks_visible(struct db *db, long person_id, int all,
 					   " WHERE person_id = ?2) OR p.id IN (SELECT phonebank_id"
 					   " FROM phonebank_callers WHERE person_id = ?2)"
 					   " ORDER BY p.id DESC LIMIT 200");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, all);
 	db_bind_int(st, 2, person_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), arg);
+	return rc;
 }
 
 int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved)
@@ -873,19 +871,17 @@ int caller_approve(struct db *db, long bank, long person_id)
 }
 
 int callers_each(struct db *db, long bank,
-		 int (*fn)(long person_id, const char *name, int approved, void *arg), void *arg)
+		 void (*fn)(long person_id, const char *name, int approved, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, c.approved FROM"
 					   " phonebank_callers c JOIN people p ON p.id ="
 					   " c.person_id WHERE c.phonebank_id = ?"
 					   " ORDER BY c.approved, p.name");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, bank);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2) == 1, arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2) == 1, arg);
+	return rc;
 }
 
 int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
@@ -937,36 +933,32 @@ int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
 }
 
 int bank_caller_counts(struct db *db, long bank,
-		       int (*fn)(const char *name, long calls, void *arg), void *arg)
+		       void (*fn)(const char *name, long calls, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
 					   " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
 					   " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, bank);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn(db_col_text(st, 0), (long)db_col_int(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), (long)db_col_int(st, 1), arg);
+	return rc;
 }
 
 int bank_answer_counts(struct db *db, long bank,
-		       int (*fn)(int question, const char *answer, long n, void *arg), void *arg)
+		       void (*fn)(int question, const char *answer, long n, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT a.question, a.answer, count(*) FROM call_answers a"
 					   " JOIN calls c ON c.id = a.call_id WHERE c.phonebank_id = ?"
 					   " AND c.practice = 0 GROUP BY a.question, a.answer");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, bank);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((int)db_col_int(st, 0), db_col_text(st, 1), (long)db_col_int(st, 2), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((int)db_col_int(st, 0), db_col_text(st, 1), (long)db_col_int(st, 2), arg);
+	return rc;
 }
 
-int bank_calls(struct db *db, long bank, int (*fn)(const struct call_row *c, void *arg),
+int bank_calls(struct db *db, long bank, void (*fn)(const struct call_row *c, void *arg),
 	       void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT c.id, c.at, p.name, k.name, k.phone, k.seat,"
@@ -974,30 +966,26 @@ int bank_calls(struct db *db, long bank, int (*fn)(const struct call_row *c, voi
 					   " ON p.id = c.caller_id LEFT JOIN contacts k"
 					   " ON k.id = c.contact_id WHERE c.phonebank_id = ?"
 					   " AND c.practice = 0 ORDER BY c.id");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, bank);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct call_row c = { (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
 				      db_col_text(st, 2),	   db_col_text(st, 3),
 				      db_col_text(st, 4),	   db_col_text(st, 5),
 				      db_col_text(st, 6),	   db_col_text(st, 7) };
-		if (fn(&c, arg))
-			break;
+		fn(&c, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int call_answers(struct db *db, long call_id,
-		 int (*fn)(int question, const char *answer, void *arg), void *arg)
+		 void (*fn)(int question, const char *answer, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT question, answer FROM call_answers"
 					   " WHERE call_id = ? ORDER BY rowid");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, call_id);
-	while ((step = db_step(st)) == DB_ROW)
-		if (fn((int)db_col_int(st, 0), db_col_text(st, 1), arg))
-			break;
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	while (db_next(st, &rc))
+		fn((int)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }

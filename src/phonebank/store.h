@@ -65,7 +65,7 @@ int phonebank_delete(struct db *db, long id);
 
 /* Phone banks a person sees: their groups', those they call for, or all. */
 int phonebanks_visible(struct db *db, long person_id, int all,
-		       int (*fn)(long id, const char *name, const char *group, void *arg),
+		       void (*fn)(long id, const char *name, const char *group, void *arg),
 		       void *arg);
 /* Whether the person asked to call (*asked) and was approved (*approved): 1, -1. */
 int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved);
@@ -75,7 +75,7 @@ int caller_ask(struct db *db, long bank, long person_id, time_t now);
 int caller_approve(struct db *db, long bank, long person_id);
 /* The callers who asked, the waiting first, then by name. */
 int callers_each(struct db *db, long bank,
-		 int (*fn)(long person_id, const char *name, int approved, void *arg), void *arg);
+		 void (*fn)(long person_id, const char *name, int approved, void *arg), void *arg);
 
 /* What an organiser sees of a phone bank's calls (practice excluded). */
 struct bank_totals {
@@ -88,10 +88,10 @@ int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
 		struct bank_totals *t);
 /* Calls per caller, most first. */
 int bank_caller_counts(struct db *db, long bank,
-		       int (*fn)(const char *name, long calls, void *arg), void *arg);
+		       void (*fn)(const char *name, long calls, void *arg), void *arg);
 /* Answers per question and answer, in that order. */
 int bank_answer_counts(struct db *db, long bank,
-		       int (*fn)(int question, const char *answer, long n, void *arg), void *arg);
+		       void (*fn)(int question, const char *answer, long n, void *arg), void *arg);
 
 struct call_row {
 	long id;
@@ -100,11 +100,11 @@ struct call_row {
 									 once erased */
 };
 /* Every call, in order, for the export. */
-int bank_calls(struct db *db, long bank, int (*fn)(const struct call_row *c, void *arg),
+int bank_calls(struct db *db, long bank, void (*fn)(const struct call_row *c, void *arg),
 	       void *arg);
 /* A call's answers, in the order given. */
 int call_answers(struct db *db, long call_id,
-		 int (*fn)(int question, const char *answer, void *arg), void *arg);
+		 void (*fn)(int question, const char *answer, void *arg), void *arg);
 /* Saves a new phone bank (out->id set) with its rehearsal contacts; 0 or -1. */
 int phonebank_create(struct db *db, struct phonebank *pb, time_t now);
 

@@ -158,7 +158,7 @@ struct candidates {
 };
 
 /* An open offer whose route fits the visitor's pick-up, as a candidate. */
-static int candidate(const struct ride_offer_seen *o, void *arg)
+static void candidate(const struct ride_offer_seen *o, void *arg)
 {
 	struct candidates *c = arg;
 	int zero = 0;
@@ -166,13 +166,12 @@ static int candidate(const struct ride_offer_seen *o, void *arg)
 	if (o->driver_id == c->me ||
 	    !match_route_ok(&o->route, (struct match_point){ c->e->lat, c->e->lon }, &c->at, &zero,
 			    1, &det))
-		return 0;
+		return;
 	json_array_append_new(
 	    c->out, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "id", (json_int_t)o->id, "driver",
 			      o->driver, "district", o->district, "seats",
 			      (json_int_t)o->seats_free, "detour", (json_int_t)(det + 0.5),
 			      "arrives", hhmm(c->req, o->arrives ? o->arrives : c->e->starts_at)));
-	return 0;
 }
 
 /* The visitor's own offer, who is asking, the plan and the suggestions. */

@@ -410,7 +410,7 @@ int rides_mine(struct db *db, long event_id, long rider_id, struct ride_mine *m)
 }
 
 int rides_each_open_offer(struct db *db, long event_id,
-			  int (*fn)(const struct ride_offer_seen *o, void *arg), void *arg)
+			  void (*fn)(const struct ride_offer_seen *o, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(
 	    db,
@@ -419,9 +419,9 @@ int rides_each_open_offer(struct db *db, long event_id,
 	    " coalesce((SELECT starts_at FROM slots WHERE id = o.slot_id), 0) FROM ride_offers o"
 	    " JOIN people p ON p.id = o.driver_id WHERE o.event_id = ?"
 	    " AND o.status = 'open' AND o.taken < o.seats ORDER BY o.id");
-	enum db_step step;
+	int rc;
 	db_bind_int(st, 1, event_id);
-	while ((step = db_step(st)) == DB_ROW) {
+	while (db_next(st, &rc)) {
 		struct ride_offer_seen o = {
 			.id = (long)db_col_int(st, 0),
 			.driver_id = (long)db_col_int(st, 7),
@@ -434,11 +434,9 @@ int rides_each_open_offer(struct db *db, long event_id,
 		};
 		person_first_name(db_col_text(st, 1), o.driver);
 		db_col_copy(st, 2, o.district, sizeof(o.district));
-		if (fn(&o, arg))
-			break;
+		fn(&o, arg);
 	}
-	db_reset(st);
-	return step == DB_ERROR ? -1 : 1;
+	return rc;
 }
 
 int rides_my_offer(struct db *db, long event_id, long driver_id, struct ride_offer_own *o)

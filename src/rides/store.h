@@ -134,10 +134,9 @@ struct ride_offer_seen {
 	struct match_driver route;
 	time_t arrives; /* the chosen slot's start, or 0 for the session's */
 };
-/* Each open offer with a seat free, in id order, to fn until it returns
- * non-zero: 1, or -1. */
+/* Each open offer with a seat free, in id order, to fn: 1, or -1. */
 int rides_each_open_offer(struct db *db, long event_id,
-			  int (*fn)(const struct ride_offer_seen *o, void *arg), void *arg);
+			  void (*fn)(const struct ride_offer_seen *o, void *arg), void *arg);
 
 /* The driver's own open offer. */
 struct ride_offer_own {
