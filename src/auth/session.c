@@ -1,6 +1,5 @@
 #include "auth/session.h"
 
-#include <stdio.h>
 #include <string.h>
 
 int session_create(struct db *db, long person_id, int strong, int mfa_pending, long long now,
@@ -9,10 +8,7 @@ int session_create(struct db *db, long person_id, int strong, int mfa_pending, l
 	struct db_stmt *st = db_cached(db, "INSERT INTO sessions (token_hash, person_id, csrf,"
 					   " strong, mfa_pending, created_at, last_seen_at)"
 					   " VALUES (?, ?, ?, ?, ?, ?, ?)");
-	int rc;
 
-	if (!st)
-		return -1;
 	token_new(token_out);
 	memset(out, 0, sizeof(*out));
 	token_hash(token_out, TOKEN_LEN, out->hash);
@@ -21,12 +17,14 @@ int session_create(struct db *db, long person_id, int strong, int mfa_pending, l
 	out->strong = strong;
 	out->mfa_pending = mfa_pending;
 	out->created_at = out->last_seen_at = now;
-	rc = db_bind_text(st, 1, out->hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, person_id) ||
-	     db_bind_text(st, 3, out->csrf, TOKEN_LEN) || db_bind_int(st, 4, strong) ||
-	     db_bind_int(st, 5, mfa_pending) || db_bind_int(st, 6, now) ||
-	     db_bind_int(st, 7, now) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_str(st, 1, out->hash);
+	db_bind_int(st, 2, person_id);
+	db_bind_str(st, 3, out->csrf);
+	db_bind_int(st, 4, strong);
+	db_bind_int(st, 5, mfa_pending);
+	db_bind_int(st, 6, now);
+	db_bind_int(st, 7, now);
+	return db_done(st);
 }
 
 int session_find(struct db *db, const char *token, long long now,
@@ -36,28 +34,22 @@ int session_find(struct db *db, const char *token, long long now,
 					   " created_at, last_seen_at FROM sessions"
 					   " WHERE token_hash = ?");
 	char hash[TOKEN_HASH_LEN + 1];
-	int rc = -1;
 
 	if (!token_well_formed(token))
 		return 0;
-	if (!st)
-		return -1;
 	token_hash(token, strlen(token), hash);
-	switch (db_bind_text(st, 1, hash, TOKEN_HASH_LEN) ? DB_ERROR : db_step(st)) {
-	case DB_ROW:
-		memset(out, 0, sizeof(*out));
-		out->person_id = (long)db_col_int(st, 0);
-		snprintf(out->csrf, sizeof(out->csrf), "%s", db_col_text(st, 1));
-		out->strong = (int)db_col_int(st, 2);
-		out->mfa_pending = (int)db_col_int(st, 3);
-		out->created_at = db_col_int(st, 4);
-		out->last_seen_at = db_col_int(st, 5);
-		memcpy(out->hash, hash, sizeof(hash));
-		rc = 1;
-		break;
-	case DB_DONE: rc = 0; break;
-	default: rc = -1;
-	}
+	db_bind_str(st, 1, hash);
+	int rc = db_one(st);
+	if (rc != 1)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->person_id = (long)db_col_int(st, 0);
+	db_col_copy(st, 1, out->csrf, sizeof(out->csrf));
+	out->strong = (int)db_col_int(st, 2);
+	out->mfa_pending = (int)db_col_int(st, 3);
+	out->created_at = db_col_int(st, 4);
+	out->last_seen_at = db_col_int(st, 5);
+	memcpy(out->hash, hash, sizeof(hash));
 	db_reset(st);
 	if (rc == 1 && (now - out->last_seen_at > lim->idle_s ||
 			now - out->created_at > lim->absolute_s)) {
@@ -69,44 +61,29 @@ int session_find(struct db *db, const char *token, long long now,
 
 int session_touch(struct db *db, struct session *s, long long now)
 {
-	struct db_stmt *st;
-	int rc;
-
 	if (now - s->last_seen_at < 60)
 		return 0;
-	st = db_cached(db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
-	if (!st)
+	struct db_stmt *st = db_cached(db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+	db_bind_int(st, 1, now);
+	db_bind_str(st, 2, s->hash);
+	if (db_done(st))
 		return -1;
-	rc = db_bind_int(st, 1, now) || db_bind_text(st, 2, s->hash, TOKEN_HASH_LEN) ||
-	     db_step(st) != DB_DONE;
-	db_reset(st);
-	if (rc == 0)
-		s->last_seen_at = now;
-	return rc ? -1 : 0;
+	s->last_seen_at = now;
+	return 0;
 }
 
 int session_end(struct db *db, const char *hash)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM sessions WHERE token_hash = ?");
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = db_bind_str(st, 1, hash) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_str(st, 1, hash);
+	return db_done(st);
 }
 
 int session_end_all(struct db *db, long person_id)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM sessions WHERE person_id = ?");
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = db_bind_int(st, 1, person_id) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_int(st, 1, person_id);
+	return db_done(st);
 }
 
 int session_person(struct db *db, long person_id, char *name, size_t cap, int *admin)

@@ -1,6 +1,5 @@
 #include "events/signup_writer.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,34 +9,31 @@ static int slot_state(struct db *db, long slot, long *capacity, long *going, int
 	struct db_stmt *st = db_cached(db, "SELECT s.capacity, s.going, e.status = 'published'"
 					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND s.ends_at > ? FROM slots s"
 					   " JOIN events e ON e.id = s.event_id WHERE s.id = ?");
-	int rc = 0;
-
-	if (!st || db_bind_int(st, 1, (long long)time(NULL)) || db_bind_int(st, 2, slot))
-		return -1;
-	if (db_step(st) == DB_ROW) {
+	db_bind_int(st, 1, (long long)time(NULL));
+	db_bind_int(st, 2, slot);
+	int rc = db_one(st);
+	if (rc == 1) {
 		*capacity = (long)db_col_int(st, 0);
 		*going = (long)db_col_int(st, 1);
 		*open = (int)db_col_int(st, 2);
-		rc = 1;
+		db_reset(st);
 	}
-	db_reset(st);
 	return rc;
 }
 
 static int bump(struct db *db, long slot, int delta)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE slots SET going = going + ? WHERE id = ?");
-	int rc = !st || db_bind_int(st, 1, delta) || db_bind_int(st, 2, slot) ||
-		 db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_int(st, 1, delta);
+	db_bind_int(st, 2, slot);
+	return db_done(st);
 }
 
 /* One sign-up inside the open transaction; -1 aborts the whole batch. */
 static int apply_signup(struct db *db, struct signup_job *j)
 {
-	long capacity, going;
-	int open;
+	long capacity = 0, going = 0;
+	int open = 0;
 	struct db_stmt *find = db_cached(db, "SELECT id, status FROM signups"
 					     " WHERE slot_id = ? AND email = ?");
 	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
@@ -46,8 +42,6 @@ static int apply_signup(struct db *db, struct signup_job *j)
 					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	char hash[TOKEN_HASH_LEN + 1];
 
-	if (!find || !revive || !ins)
-		return -1;
 	switch (slot_state(db, j->slot_id, &capacity, &going, &open)) {
 	case -1: return -1;
 	case 0: j->result = RES_NOT_FOUND; return 0;
@@ -57,9 +51,12 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		return 0;
 	}
 	/* idempotent: the same address signing up twice is one sign-up */
-	if (db_bind_int(find, 1, j->slot_id) || db_bind_str(find, 2, j->email))
+	db_bind_int(find, 1, j->slot_id);
+	db_bind_str(find, 2, j->email);
+	int found = db_one(find);
+	if (found < 0)
 		return -1;
-	if (db_step(find) == DB_ROW) {
+	if (found) {
 		long id = (long)db_col_int(find, 0);
 		const char *status = db_col_text(find, 1);
 		j->signup_id = id;
@@ -73,34 +70,29 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		/* signing up again after cancelling takes a place if one is free */
 		const char *now = going < capacity ? "going" : "waitlist";
 		j->result = going < capacity ? RES_GOING : RES_WAITLIST;
-		int rc = db_bind_str(revive, 1, now) || db_bind_int(revive, 2, id) ||
-			 db_step(revive) != DB_DONE ||
-			 (j->result == RES_GOING && bump(db, j->slot_id, 1));
-		db_reset(revive);
-		return rc ? -1 : 0;
+		db_bind_str(revive, 1, now);
+		db_bind_int(revive, 2, id);
+		return db_done(revive) || (j->result == RES_GOING && bump(db, j->slot_id, 1)) ? -1
+											   : 0;
 	}
-	db_reset(find);
 	j->result = going < capacity ? RES_GOING : RES_WAITLIST;
 	const char *status = j->result == RES_GOING ? "going" : "waitlist";
 	token_new(j->cancel_token);
 	token_hash(j->cancel_token, TOKEN_LEN, hash);
-	int rc = db_bind_int(ins, 1, j->slot_id) ||
-		 (j->person_id ? db_bind_int(ins, 2, j->person_id) : db_bind_null(ins, 2)) ||
-		 db_bind_str(ins, 3, j->name) ||
-		 db_bind_str(ins, 4, j->email) ||
-		 (*j->phone ? db_bind_str(ins, 5, j->phone) : db_bind_null(ins, 5)) ||
-		 db_bind_str(ins, 6, status) ||
-		 db_bind_text(ins, 7, hash, TOKEN_HASH_LEN) ||
-		 db_bind_int(ins, 8, (long long)time(NULL)) ||
-		 (*j->travel ? db_bind_str(ins, 9, j->travel) : db_bind_null(ins, 9)) ||
-		 db_step(ins) != DB_ROW;
-	if (!rc) {
-		j->signup_id = (long)db_col_int(ins, 0);
-		while (db_step(ins) == DB_ROW)
-			;
-	}
+	db_bind_int(ins, 1, j->slot_id);
+	db_bind_id(ins, 2, j->person_id);
+	db_bind_str(ins, 3, j->name);
+	db_bind_str(ins, 4, j->email);
+	db_bind_str(ins, 5, *j->phone ? j->phone : NULL);
+	db_bind_str(ins, 6, status);
+	db_bind_str(ins, 7, hash);
+	db_bind_int(ins, 8, (long long)time(NULL));
+	db_bind_str(ins, 9, *j->travel ? j->travel : NULL);
+	if (db_one(ins) != 1)
+		return -1;
+	j->signup_id = (long)db_col_int(ins, 0);
 	db_reset(ins);
-	return rc || (j->result == RES_GOING && bump(db, j->slot_id, 1)) ? -1 : 0;
+	return j->result == RES_GOING && bump(db, j->slot_id, 1) ? -1 : 0;
 }
 
 /* A cancellation, and the waitlist's first promoted into the freed place. */
@@ -111,14 +103,11 @@ static int apply_cancel(struct db *db, struct signup_job *j)
 	struct db_stmt *set = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
 	struct db_stmt *next = db_cached(db, "SELECT id FROM signups WHERE slot_id = ?"
 					     " AND status = 'waitlist' ORDER BY id LIMIT 1");
-	int rc = 0;
-
-	if (!find || !set || !next || db_bind_text(find, 1, j->cancel_hash, TOKEN_HASH_LEN))
-		return -1;
-	if (db_step(find) != DB_ROW) {
-		db_reset(find);
+	db_bind_str(find, 1, j->cancel_hash);
+	int found = db_one(find);
+	if (found != 1) {
 		j->result = RES_NOT_FOUND;
-		return 0;
+		return found;
 	}
 	long id = (long)db_col_int(find, 0), slot = (long)db_col_int(find, 1);
 	int was_going = strcmp(db_col_text(find, 2), "going") == 0;
@@ -129,23 +118,19 @@ static int apply_cancel(struct db *db, struct signup_job *j)
 	j->result = RES_CANCELLED;
 	if (was_cancelled)
 		return 0;
-	rc = db_bind_text(set, 1, "cancelled", 9) || db_bind_int(set, 2, id) ||
-	     db_step(set) != DB_DONE;
-	db_reset(set);
-	if (rc || !was_going)
-		return rc ? -1 : 0;
-	if (db_bind_int(next, 1, slot))
+	db_bind_str(set, 1, "cancelled");
+	db_bind_int(set, 2, id);
+	if (db_done(set))
 		return -1;
-	if (db_step(next) == DB_ROW) {
-		j->promoted_id = (long)db_col_int(next, 0);
-		db_reset(next);
-		rc = db_bind_text(set, 1, "going", 5) || db_bind_int(set, 2, j->promoted_id) ||
-		     db_step(set) != DB_DONE;
-		db_reset(set);
-		return rc ? -1 : 0;
-	}
-	db_reset(next);
-	return bump(db, slot, -1);
+	if (!was_going)
+		return 0;
+	db_bind_int(next, 1, slot);
+	j->promoted_id = (long)db_int_or(next, 0);
+	if (!j->promoted_id)
+		return bump(db, slot, -1);
+	db_bind_str(set, 1, "going");
+	db_bind_int(set, 2, j->promoted_id);
+	return db_done(set);
 }
 
 /* A guest's emailed link: their held sign-up becomes a real one, at once. */
@@ -154,27 +139,19 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 	struct db_stmt *st = db_cached(db, "DELETE FROM pending_signups WHERE token_hash = ?"
 					   " AND expires_at >= ? RETURNING slot_id, name, email, phone,"
 					   " (SELECT event_id FROM slots WHERE id = slot_id)");
-	int found = 0;
-
-	if (!st || db_bind_text(st, 1, j->confirm_hash, TOKEN_HASH_LEN) ||
-	    db_bind_int(st, 2, (long long)time(NULL)))
-		return -1;
-	if (db_step(st) == DB_ROW) {
-		const char *phone = db_col_text(st, 3);
-		j->slot_id = (long)db_col_int(st, 0);
-		snprintf(j->name, sizeof(j->name), "%s", db_col_text(st, 1));
-		snprintf(j->email, sizeof(j->email), "%s", db_col_text(st, 2));
-		snprintf(j->phone, sizeof(j->phone), "%s", phone ? phone : "");
-		j->event_id = (long)db_col_int(st, 4);
-		found = 1;
-		while (db_step(st) == DB_ROW)
-			;
-	}
-	db_reset(st);
-	if (!found) {
+	db_bind_str(st, 1, j->confirm_hash);
+	db_bind_int(st, 2, (long long)time(NULL));
+	int found = db_one(st);
+	if (found != 1) {
 		j->result = RES_NOT_FOUND;
-		return 0;
+		return found;
 	}
+	j->slot_id = (long)db_col_int(st, 0);
+	db_col_copy(st, 1, j->name, sizeof(j->name));
+	db_col_copy(st, 2, j->email, sizeof(j->email));
+	db_col_copy(st, 3, j->phone, sizeof(j->phone));
+	j->event_id = (long)db_col_int(st, 4);
+	db_reset(st);
 	return apply_signup(db, j);
 }
 

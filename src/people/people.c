@@ -81,99 +81,73 @@ const char *person_input_check(struct person *p, const char *name, const char *e
 	"id, name, email, postcode, phone, member, is_admin, password_hash IS NOT NULL,"   \
 	" totp_enabled, created_at, last_active_at"
 
-static void fill(struct db_stmt *st, struct person *p)
+/* One person from a statement selecting PERSON_COLS: 1, 0 none, -1. */
+static int one(struct db_stmt *st, struct person *p)
 {
-	const char *s;
+	int rc = db_one(st);
+	if (rc != 1)
+		return rc;
 	memset(p, 0, sizeof(*p));
 	p->id = (long)db_col_int(st, 0);
-	snprintf(p->name, sizeof(p->name), "%s", db_col_text(st, 1));
-	snprintf(p->email, sizeof(p->email), "%s", db_col_text(st, 2));
-	snprintf(p->postcode, sizeof(p->postcode), "%s", (s = db_col_text(st, 3)) ? s : "");
-	snprintf(p->phone, sizeof(p->phone), "%s", (s = db_col_text(st, 4)) ? s : "");
+	db_col_copy(st, 1, p->name, sizeof(p->name));
+	db_col_copy(st, 2, p->email, sizeof(p->email));
+	db_col_copy(st, 3, p->postcode, sizeof(p->postcode));
+	db_col_copy(st, 4, p->phone, sizeof(p->phone));
 	p->member = (int)db_col_int(st, 5);
 	p->admin = (int)db_col_int(st, 6);
 	p->has_password = (int)db_col_int(st, 7);
 	p->totp_enabled = (int)db_col_int(st, 8);
 	p->created_at = db_col_int(st, 9);
 	p->last_active_at = db_col_int(st, 10);
-}
-
-static int one(struct db_stmt *st, struct person *out)
-{
-	int rc;
-	switch (db_step(st)) {
-	case DB_ROW:
-		fill(st, out);
-		rc = 1;
-		break;
-	case DB_DONE: rc = 0; break;
-	default: rc = -1;
-	}
 	db_reset(st);
-	return rc;
+	return 1;
 }
 
 int person_by_id(struct db *db, long id, struct person *out)
 {
 	struct db_stmt *st = db_cached(db, "SELECT " PERSON_COLS " FROM people WHERE id = ?");
-	if (!st || db_bind_int(st, 1, id))
-		return -1;
+	db_bind_int(st, 1, id);
 	return one(st, out);
 }
 
 int person_by_email(struct db *db, const char *email, struct person *out)
 {
 	struct db_stmt *st = db_cached(db, "SELECT " PERSON_COLS " FROM people WHERE email = ?");
-	if (!st || db_bind_str(st, 1, email))
-		return -1;
+	db_bind_str(st, 1, email);
 	return one(st, out);
-}
-
-static int bind_opt(struct db_stmt *st, int i, const char *s)
-{
-	return *s ? db_bind_str(st, i, s) : db_bind_null(st, i);
 }
 
 int person_create(struct db *db, struct person *p)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO people (name, email, postcode, phone,"
 					   " member, is_admin, created_at, last_active_at)"
-					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-	struct db_stmt *id = db_cached(db, "SELECT id FROM people WHERE email = ?");
-	int rc = -1;
-
-	if (!st || !id)
+					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	db_bind_str(st, 1, p->name);
+	db_bind_str(st, 2, p->email);
+	db_bind_str(st, 3, *p->postcode ? p->postcode : NULL);
+	db_bind_str(st, 4, *p->phone ? p->phone : NULL);
+	db_bind_int(st, 5, p->member);
+	db_bind_int(st, 6, p->admin);
+	db_bind_int(st, 7, p->created_at);
+	db_bind_int(st, 8, p->created_at);
+	if (db_one(st) != 1)
 		return -1;
-	if (db_bind_str(st, 1, p->name) ||
-	    db_bind_str(st, 2, p->email) || bind_opt(st, 3, p->postcode) ||
-	    bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
-	    db_bind_int(st, 6, p->admin) || db_bind_int(st, 7, p->created_at) ||
-	    db_bind_int(st, 8, p->created_at) || db_step(st) != DB_DONE)
-		goto done;
-	if (db_bind_str(id, 1, p->email) || db_step(id) != DB_ROW)
-		goto done;
-	p->id = (long)db_col_int(id, 0);
-	rc = 0;
-done:
+	p->id = (long)db_col_int(st, 0);
 	db_reset(st);
-	db_reset(id);
-	return rc;
+	return 0;
 }
 
 int person_update(struct db *db, const struct person *p)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET name = ?, email = ?, postcode = ?,"
 					   " phone = ?, member = ? WHERE id = ?");
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = db_bind_str(st, 1, p->name) ||
-	     db_bind_str(st, 2, p->email) || bind_opt(st, 3, p->postcode) ||
-	     bind_opt(st, 4, p->phone) || db_bind_int(st, 5, p->member) ||
-	     db_bind_int(st, 6, p->id) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_str(st, 1, p->name);
+	db_bind_str(st, 2, p->email);
+	db_bind_str(st, 3, *p->postcode ? p->postcode : NULL);
+	db_bind_str(st, 4, *p->phone ? p->phone : NULL);
+	db_bind_int(st, 5, p->member);
+	db_bind_int(st, 6, p->id);
+	return db_done(st);
 }
 
 json_t *person_export(struct db *db, long id)
@@ -187,7 +161,7 @@ json_t *person_export(struct db *db, long id)
 	struct db_stmt *a = db_cached(db, "SELECT at, action, actor_id, subject_id FROM audit_log"
 					  " WHERE subject_id = ? OR actor_id = ? ORDER BY id");
 
-	if (!g || !s || !a || person_by_id(db, id, &p) != 1)
+	if (person_by_id(db, id, &p) != 1)
 		return NULL;
 	json_t *groups = json_array(), *sessions = json_array(), *audit = json_array();
 	db_bind_int(g, 1, id);
@@ -228,30 +202,17 @@ json_t *person_export(struct db *db, long id)
 int person_erase(struct db *db, long id)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM people WHERE id = ?");
-	int rc;
-
-	if (!st)
-		return -1;
 	/* memberships, sessions, links and recovery codes go by ON DELETE CASCADE */
-	rc = db_bind_int(st, 1, id) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_int(st, 1, id);
+	return db_done(st);
 }
 
 long people_erase_inactive(struct db *db, long long cutoff)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM people WHERE last_active_at < ?"
-					   " AND is_admin = 0");
-	struct db_stmt *n = db_cached(db, "SELECT changes()");
-	long count = -1;
-
-	if (!st || !n)
-		return -1;
-	if (db_bind_int(st, 1, cutoff) == 0 && db_step(st) == DB_DONE && db_step(n) == DB_ROW)
-		count = (long)db_col_int(n, 0);
-	db_reset(st);
-	db_reset(n);
-	return count;
+					   " AND is_admin = 0 RETURNING id");
+	db_bind_int(st, 1, cutoff);
+	return db_count(st);
 }
 
 int link_create(struct db *db, long person_id, long long now, char token[TOKEN_LEN + 1])
@@ -259,16 +220,13 @@ int link_create(struct db *db, long person_id, long long now, char token[TOKEN_L
 	struct db_stmt *st = db_cached(db, "INSERT INTO login_links (token_hash, person_id,"
 					   " expires_at) VALUES (?, ?, ?)");
 	char hash[TOKEN_HASH_LEN + 1];
-	int rc;
 
-	if (!st)
-		return -1;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	rc = db_bind_text(st, 1, hash, TOKEN_HASH_LEN) || db_bind_int(st, 2, person_id) ||
-	     db_bind_int(st, 3, now + LINK_TTL_S) || db_step(st) != DB_DONE;
-	db_reset(st);
-	return rc ? -1 : 0;
+	db_bind_str(st, 1, hash);
+	db_bind_int(st, 2, person_id);
+	db_bind_int(st, 3, now + LINK_TTL_S);
+	return db_done(st);
 }
 
 int link_consume(struct db *db, const char *token, long long now, long *person_id)
@@ -277,29 +235,19 @@ int link_consume(struct db *db, const char *token, long long now, long *person_i
 					   " WHERE token_hash = ? AND used_at IS NULL"
 					   " AND expires_at >= ? RETURNING person_id");
 	char hash[TOKEN_HASH_LEN + 1];
-	int rc = 0;
 
 	if (!token_well_formed(token))
 		return 0;
-	if (!st)
-		return -1;
 	token_hash(token, TOKEN_LEN, hash);
 	/* one statement: two tabs racing for the same link cannot both win */
-	if (db_bind_int(st, 1, now) || db_bind_text(st, 2, hash, TOKEN_HASH_LEN) ||
-	    db_bind_int(st, 3, now)) {
-		rc = -1;
-	} else {
-		enum db_step s = db_step(st);
-		if (s == DB_ROW) {
-			*person_id = (long)db_col_int(st, 0);
-			rc = 1;
-			while (db_step(st) == DB_ROW)
-				;
-		} else if (s != DB_DONE) {
-			rc = -1;
-		}
+	db_bind_int(st, 1, now);
+	db_bind_str(st, 2, hash);
+	db_bind_int(st, 3, now);
+	int rc = db_one(st);
+	if (rc == 1) {
+		*person_id = (long)db_col_int(st, 0);
+		db_reset(st);
 	}
-	db_reset(st);
 	return rc;
 }
 
