@@ -14,11 +14,6 @@
 #include "util/csv.h"
 #include "util/mem.h"
 
-static void copy(char *dst, size_t cap, const char *src)
-{
-	snprintf(dst, cap, "%s", src ? src : "");
-}
-
 /* what a new phone bank's form starts with, and the demo's */
 const char phonebank_default_script[] =
     "## Opening\n"
@@ -32,12 +27,6 @@ const char phonebank_default_survey[] =
     "single: Which issue matters most to you? | Cost of living | NHS | Housing | Something else\n"
     "text: Anything else they said?\n";
 
-static int step_done(struct db_stmt *st)
-{
-	int rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? 0 : -1;
-}
 
 static int phonebank_load(struct db *db, long id, struct phonebank *out)
 {
@@ -51,19 +40,15 @@ static int phonebank_load(struct db *db, long id, struct phonebank *out)
 	char err[128];
 	int rc;
 
-	if (!st || !seats || db_bind_int(st, 1, id))
-		return -1;
-	rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return rc == DB_DONE ? 0 : -1;
-	}
+	db_bind_int(st, 1, id);
+	if ((rc = db_one(st)) != 1)
+		return rc;
 	out->id = id;
 	out->group_id = (long)db_col_int(st, 0);
 	out->created_by = (long)db_col_int(st, 1);
-	copy(out->name, sizeof(out->name), db_col_text(st, 2));
-	copy(out->script, sizeof(out->script), db_col_text(st, 3));
-	copy(out->survey_src, sizeof(out->survey_src), db_col_text(st, 4));
+	db_col_copy(st, 2, out->name, sizeof(out->name));
+	db_col_copy(st, 3, out->script, sizeof(out->script));
+	db_col_copy(st, 4, out->survey_src, sizeof(out->survey_src));
 	out->hours = (struct hours){ (int)db_col_int(st, 5), (int)db_col_int(st, 6),
 				     (unsigned)db_col_int(st, 7) };
 	out->max_attempts = (int)db_col_int(st, 8);
@@ -72,11 +57,11 @@ static int phonebank_load(struct db *db, long id, struct phonebank *out)
 	/* checked when saved; parsed again here so pages and saves share it */
 	survey_parse(&out->survey, out->survey_src, err, sizeof(err));
 	out->nseats = 0;
-	if (db_bind_int(seats, 1, id) == 0)
-		while (out->nseats < PHONEBANK_MAX_SEATS && db_step(seats) == DB_ROW)
-			copy(out->seats[out->nseats++], 12, db_col_text(seats, 0));
+	db_bind_int(seats, 1, id);
+	while (out->nseats < PHONEBANK_MAX_SEATS && db_next(seats, &rc))
+		db_col_copy(seats, 0, out->seats[out->nseats++], 12);
 	db_reset(seats);
-	return 1;
+	return rc;
 }
 
 /* Random bits for the queue: splitmix64, seeded once from the system. */
@@ -140,7 +125,7 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 		bad = !fake || db_bind_int(fake, 1, pb->id) ||
 		      db_bind_str(fake, 2, name) ||
 		      db_bind_str(fake, 3, phone) ||
-		      db_bind_int(fake, 4, queue_key(i)) || step_done(fake);
+		      db_bind_int(fake, 4, queue_key(i)) || db_done(fake);
 	}
 	if (bad || db_commit(db)) {
 		db_rollback(db);
@@ -215,25 +200,27 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 	    db_cached(db, "UPDATE phonebanks SET name = ?, script = ?, hours_start = ?,"
 			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?"
 			  " WHERE id = ?");
-	int bad = !st || db_bind_str(st, 1, pb->name) ||
-		  db_bind_str(st, 2, pb->script) ||
-		  db_bind_int(st, 3, pb->hours.start_min) ||
-		  db_bind_int(st, 4, pb->hours.end_min) || db_bind_int(st, 5, pb->hours.days) ||
-		  db_bind_int(st, 6, pb->max_attempts) || db_bind_int(st, 7, pb->retry_wait_min) ||
-		  db_bind_int(st, 8, pb->id) || db_step(st) != DB_DONE;
-	db_reset(st);
+	db_bind_str(st, 1, pb->name);
+	db_bind_str(st, 2, pb->script);
+	db_bind_int(st, 3, pb->hours.start_min);
+	db_bind_int(st, 4, pb->hours.end_min);
+	db_bind_int(st, 5, pb->hours.days);
+	db_bind_int(st, 6, pb->max_attempts);
+	db_bind_int(st, 7, pb->retry_wait_min);
+	db_bind_int(st, 8, pb->id);
+	int rc = db_done(st);
 	bank_cache_forget(pb->id);
-	return bad ? -1 : 0;
+	return rc;
 }
 
 static void contact_from(struct db_stmt *st, struct contact *c)
 {
 	c->id = (long)db_col_int(st, 0);
-	copy(c->name, sizeof(c->name), db_col_text(st, 1));
-	copy(c->phone, sizeof(c->phone), db_col_text(st, 2));
-	copy(c->postcode, sizeof(c->postcode), db_col_text(st, 3));
-	copy(c->seat, sizeof(c->seat), db_col_text(st, 4));
-	copy(c->fields, sizeof(c->fields), db_col_text(st, 5));
+	db_col_copy(st, 1, c->name, sizeof(c->name));
+	db_col_copy(st, 2, c->phone, sizeof(c->phone));
+	db_col_copy(st, 3, c->postcode, sizeof(c->postcode));
+	db_col_copy(st, 4, c->seat, sizeof(c->seat));
+	db_col_copy(st, 5, c->fields, sizeof(c->fields));
 	c->attempts = (int)db_col_int(st, 6);
 	c->practice = (int)db_col_int(st, 7);
 	c->lease_until = (time_t)db_col_int(st, 8);
@@ -248,15 +235,16 @@ int contact_current(struct db *db, long bank, int practice, long caller, time_t 
 	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
 			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
 			  " AND lease_until > ? LIMIT 1");
-	int rc;
-	if (!st || db_bind_int(st, 1, caller) || db_bind_int(st, 2, bank) ||
-	    db_bind_int(st, 3, practice) || db_bind_int(st, 4, (long long)now))
-		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW)
+	db_bind_int(st, 1, caller);
+	db_bind_int(st, 2, bank);
+	db_bind_int(st, 3, practice);
+	db_bind_int(st, 4, (long long)now);
+	int rc = db_one(st);
+	if (rc == 1) {
 		contact_from(st, out);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+		db_reset(st);
+	}
+	return rc;
 }
 
 int contact_next(struct db *db, long bank, int practice, long caller, time_t now,
@@ -285,26 +273,26 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 		" RETURNING " CONTACT_COLS);
 	int rc = contact_current(db, bank, practice, caller, now, out);
 
-	if (rc != 0 || !claim)
-		return rc != 0 ? rc : -1;
+	if (rc != 0)
+		return rc;
 	for (int i = 0; i < 2; i++) {
 		struct db_stmt *back = i ? lapsed : due;
-		if (!back || db_bind_int(back, 1, bank) || db_bind_int(back, 2, practice) ||
-		    db_bind_int(back, 3, (long long)now) || step_done(back))
+		db_bind_int(back, 1, bank);
+		db_bind_int(back, 2, practice);
+		db_bind_int(back, 3, (long long)now);
+		if (db_done(back))
 			return -1;
 	}
-	if (db_bind_int(claim, 1, (long long)now) || db_bind_int(claim, 2, QUEUE_LEASE_S) ||
-	    db_bind_int(claim, 3, caller) || db_bind_int(claim, 4, bank) ||
-	    db_bind_int(claim, 5, practice))
-		return -1;
-	rc = db_step(claim);
-	if (rc == DB_ROW) {
-		contact_from(claim, out);
-		while (db_step(claim) == DB_ROW)
-			;
-	}
-	db_reset(claim);
-	return rc == DB_ROW ? 2 : rc == DB_DONE ? 0 : -1;
+	db_bind_int(claim, 1, (long long)now);
+	db_bind_int(claim, 2, QUEUE_LEASE_S);
+	db_bind_int(claim, 3, caller);
+	db_bind_int(claim, 4, bank);
+	db_bind_int(claim, 5, practice);
+	if ((rc = db_one(claim)) != 1)
+		return rc;
+	contact_from(claim, out);
+	db_reset(claim); /* one row by its key: the update is whole at the first step */
+	return 2;
 }
 
 int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at)
@@ -313,15 +301,12 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 					   " leased_to = NULL"
 					   " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
 					   " RETURNING id");
-	int rc;
-	if (!st || db_bind_int(st, 1, (long long)avail_at) || db_bind_int(st, 2, contact) ||
-	    db_bind_int(st, 3, bank) || db_bind_int(st, 4, caller))
-		return -1;
-	rc = db_step(st);
-	while (rc == DB_ROW && db_step(st) == DB_ROW)
-		;
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	db_bind_int(st, 1, (long long)avail_at);
+	db_bind_int(st, 2, contact);
+	db_bind_int(st, 3, bank);
+	db_bind_int(st, 4, caller);
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
 }
 
 int call_record(struct db *db, const struct call_rules *rules, long contact, long caller,
@@ -351,17 +336,14 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	int attempts, practice, rc;
 	long call_id;
 
-	if (!get || !set || !call || !ans || !dnc || !withdraw || db_bind_int(get, 1, contact) ||
-	    db_bind_int(get, 2, rules->bank) || db_bind_int(get, 3, caller) ||
-	    db_bind_int(get, 4, (long long)now))
-		return -1;
-	rc = db_step(get);
-	if (rc != DB_ROW) {
-		db_reset(get);
-		return rc == DB_DONE ? 0 : -1;
-	}
+	db_bind_int(get, 1, contact);
+	db_bind_int(get, 2, rules->bank);
+	db_bind_int(get, 3, caller);
+	db_bind_int(get, 4, (long long)now);
+	if ((rc = db_one(get)) != 1)
+		return rc;
 	attempts = (int)db_col_int(get, 0) + 1;
-	copy(phone, sizeof(phone), db_col_text(get, 1));
+	db_col_copy(get, 1, phone, sizeof(phone));
 	practice = (int)db_col_int(get, 2);
 	db_reset(get);
 	struct queue_next next =
@@ -372,47 +354,46 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 		next.done = next.opt_out = 0;
 	/* rehearsal voters go straight back into the queue; real ones wait */
 	int wait = !next.done && !practice;
-	if (db_bind_int(set, 1, attempts) ||
-	    (wait ? db_bind_int(set, 2, (long long)next.next_at) : db_bind_null(set, 2)) ||
-	    (practice ? db_bind_int(set, 3, (long long)now) : db_bind_null(set, 3)) ||
-	    db_bind_str(set, 4, outcome_code(o)) ||
-	    db_bind_int(set, 5, contact) || step_done(set))
+	db_bind_int(set, 1, attempts);
+	if (wait)
+		db_bind_int(set, 2, (long long)next.next_at);
+	db_bind_id(set, 3, practice ? (long long)now : 0);
+	db_bind_str(set, 4, outcome_code(o));
+	db_bind_int(set, 5, contact);
+	if (db_done(set))
 		return -1;
-	if (db_bind_int(call, 1, rules->bank) || db_bind_int(call, 2, contact) ||
-	    db_bind_int(call, 3, caller) || db_bind_int(call, 4, practice) ||
-	    db_bind_str(call, 5, outcome_code(o)) ||
-	    db_bind_str(call, 6, notes) || db_bind_int(call, 7, (long long)now) ||
-	    db_step(call) != DB_ROW) {
-		db_reset(call);
+	db_bind_int(call, 1, rules->bank);
+	db_bind_int(call, 2, contact);
+	db_bind_int(call, 3, caller);
+	db_bind_int(call, 4, practice);
+	db_bind_str(call, 5, outcome_code(o));
+	db_bind_str(call, 6, notes);
+	db_bind_int(call, 7, (long long)now);
+	if (db_one(call) != 1)
 		return -1;
-	}
 	call_id = (long)db_col_int(call, 0);
 	db_reset(call);
-	for (int i = 0; i < nanswers; i++)
-		if (db_bind_int(ans, 1, call_id) || db_bind_int(ans, 2, answers[i].question) ||
-		    db_bind_str(ans, 3, answers[i].answer) ||
-		    step_done(ans))
+	for (int i = 0; i < nanswers; i++) {
+		db_bind_int(ans, 1, call_id);
+		db_bind_int(ans, 2, answers[i].question);
+		db_bind_str(ans, 3, answers[i].answer);
+		if (db_done(ans))
 			return -1;
-	if (next.opt_out &&
-	    (db_bind_str(dnc, 1, phone) || db_bind_int(dnc, 2, (long long)now) ||
-	     step_done(dnc) || db_bind_str(withdraw, 1, phone) ||
-	     step_done(withdraw)))
-		return -1;
-	return 1;
+	}
+	if (!next.opt_out)
+		return 1;
+	db_bind_str(dnc, 1, phone);
+	db_bind_int(dnc, 2, (long long)now);
+	db_bind_str(withdraw, 1, phone);
+	return db_done(dnc) || db_done(withdraw) ? -1 : 1;
 }
 
 long contacts_erase_phone(struct db *db, const char *e164)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM contacts WHERE phonebank_id IN (SELECT id"
-					   " FROM phonebanks) AND phone = ? AND practice = 0");
-	struct db_stmt *n = db_cached(db, "SELECT changes()");
-	long removed = -1;
-	if (st && n && db_bind_str(st, 1, e164) == 0 && db_step(st) == DB_DONE &&
-	    db_step(n) == DB_ROW)
-		removed = (long)db_col_int(n, 0);
-	db_reset(st);
-	db_reset(n);
-	return removed;
+					   " FROM phonebanks) AND phone = ? AND practice = 0 RETURNING id");
+	db_bind_str(st, 1, e164);
+	return db_count(st);
 }
 
 /* Which column is which, from the header row. */
@@ -471,7 +452,7 @@ static void report(struct contacts_report *rep, long line, const char *why)
 	rep->invalid++;
 	if (rep->nerrors < CONTACTS_MAX_ERRORS) {
 		rep->errors[rep->nerrors].line = line;
-		copy(rep->errors[rep->nerrors].why, sizeof(rep->errors[0].why), why);
+		snprintf(rep->errors[rep->nerrors].why, sizeof(rep->errors[0].why), "%s", why);
 		rep->nerrors++;
 	}
 }
@@ -536,7 +517,7 @@ static const char *import_row(const struct csv *r, const struct columns *c, stru
 	    strlen(field(r, c->first)) + strlen(field(r, c->last)) > CONTACT_NAME_MAX)
 		return "the name is longer than 100 characters";
 	if (c->name >= 0)
-		copy(name, sizeof(name), field(r, c->name));
+		snprintf(name, sizeof(name), "%s", field(r, c->name));
 	else
 		snprintf(name, sizeof(name), "%s%s%s", field(r, c->first),
 			 *field(r, c->first) && *field(r, c->last) ? " " : "", field(r, c->last));
@@ -576,15 +557,6 @@ static const char *import_row(const struct csv *r, const struct columns *c, stru
 	row->fields = put(&b->text, fields, strlen(fields));
 	free(fields);
 	return NULL;
-}
-
-static long long count_of(struct db_stmt *st)
-{
-	long long n = -1;
-	if (st && db_step(st) == DB_ROW)
-		n = db_col_int(st, 0);
-	db_reset(st);
-	return n;
 }
 
 /*
@@ -631,13 +603,13 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 			  db_bind_str(stage, 4, t + r->postcode) ||
 			  db_bind_str(stage, 5, t + r->compact) ||
 			  db_bind_str(stage, 6, t + r->fields) ||
-			  db_bind_int(stage, 7, r->rnd) || step_done(stage);
+			  db_bind_int(stage, 7, r->rnd) || db_done(stage);
 		if (bad)
 			goto fail;
 	}
-	if ((n_opted = count_of(opted)) < 0 || (before = count_of(top)) < 0 ||
-	    db_bind_int(ins, 1, pp->bank) || step_done(ins) || db_bind_int(added, 1, before) ||
-	    (n_added = count_of(added)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage") ||
+	if ((n_opted = db_int_or(opted, -1)) < 0 || (before = db_int_or(top, -1)) < 0 ||
+	    db_bind_int(ins, 1, pp->bank) || db_done(ins) || db_bind_int(added, 1, before) ||
+	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage") ||
 	    db_commit(db))
 		goto fail;
 	pp->opted_out += (long)n_opted;
@@ -709,7 +681,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 	int rc = -1;
 
 	if ((why = read_header(r, &c))) {
-		copy(rep->fatal, sizeof(rep->fatal), why);
+		snprintf(rep->fatal, sizeof(rep->fatal), "%s", why);
 		return -1;
 	}
 	pthread_mutex_init(&pp.lock, NULL);
@@ -780,7 +752,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 	memset(rep, 0, sizeof(*rep));
 	/* a first pass reads the whole file, so a broken one changes nothing */
 	if (csv_open_fd(r, fd)) {
-		copy(rep->fatal, sizeof(rep->fatal), "The file cannot be read.");
+		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
 		goto out;
 	}
 	while ((n = csv_next(r)) > 0)
@@ -792,7 +764,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 	}
 	csv_release(r);
 	if (csv_open_fd(r, fd)) {
-		copy(rep->fatal, sizeof(rep->fatal), "The file cannot be read.");
+		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
 		goto out;
 	}
 	/*
@@ -805,7 +777,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 		    " PRAGMA synchronous=NORMAL");
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
 			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER)")) {
-		copy(rep->fatal, sizeof(rep->fatal), "The store failed.");
+		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
 		goto out;
 	}
 	rc = import_csv(db, pb, r, rep, pg);

@@ -12,12 +12,6 @@
 	"pc, quality, eastings, northings, lat, lon, country, nhs_rha, nhs_ha,"          \
 	" admin_county, admin_district, admin_ward, pcon2010, pcon2024"
 
-static void copy_col(char *dst, size_t cap, struct db_stmt *st, int i)
-{
-	const char *s = db_col_text(st, i);
-	snprintf(dst, cap, "%s", s ? s : "");
-}
-
 static void fill_record(struct db_stmt *st, struct pc_record *r)
 {
 	const char *pc = db_col_text(st, 0);
@@ -30,14 +24,14 @@ static void fill_record(struct db_stmt *st, struct pc_record *r)
 	r->northings = r->positioned ? (long)db_col_int(st, 3) : -1;
 	r->lat = db_col_double(st, 4);
 	r->lon = db_col_double(st, 5);
-	copy_col(r->country, sizeof(r->country), st, 6);
-	copy_col(r->nhs_rha, sizeof(r->nhs_rha), st, 7);
-	copy_col(r->nhs_ha, sizeof(r->nhs_ha), st, 8);
-	copy_col(r->admin_county, sizeof(r->admin_county), st, 9);
-	copy_col(r->admin_district, sizeof(r->admin_district), st, 10);
-	copy_col(r->admin_ward, sizeof(r->admin_ward), st, 11);
-	copy_col(r->pcon2010, sizeof(r->pcon2010), st, 12);
-	copy_col(r->pcon2024, sizeof(r->pcon2024), st, 13);
+	db_col_copy(st, 6, r->country, sizeof(r->country));
+	db_col_copy(st, 7, r->nhs_rha, sizeof(r->nhs_rha));
+	db_col_copy(st, 8, r->nhs_ha, sizeof(r->nhs_ha));
+	db_col_copy(st, 9, r->admin_county, sizeof(r->admin_county));
+	db_col_copy(st, 10, r->admin_district, sizeof(r->admin_district));
+	db_col_copy(st, 11, r->admin_ward, sizeof(r->admin_ward));
+	db_col_copy(st, 12, r->pcon2010, sizeof(r->pcon2010));
+	db_col_copy(st, 13, r->pcon2024, sizeof(r->pcon2024));
 	r->distance_m = 0;
 }
 
@@ -76,19 +70,19 @@ int lookup_district(struct db *db, const char *outcode, struct district *d)
 		return -1;
 	enum db_step s = db_step(st);
 	if (s == DB_ROW) {
-		copy_col(d->outcode, sizeof(d->outcode), st, 0);
+		db_col_copy(st, 0, d->outcode, sizeof(d->outcode));
 		d->positioned = !db_col_is_null(st, 1);
 		d->lat = db_col_double(st, 1);
 		d->lon = db_col_double(st, 2);
 		d->eastings = db_col_is_null(st, 3) ? -1 : (long)db_col_int(st, 3);
 		d->northings = db_col_is_null(st, 4) ? -1 : (long)db_col_int(st, 4);
-		copy_col(d->town, sizeof(d->town), st, 5);
-		copy_col(d->region, sizeof(d->region), st, 6);
-		copy_col(d->uk_region, sizeof(d->uk_region), st, 7);
+		db_col_copy(st, 5, d->town, sizeof(d->town));
+		db_col_copy(st, 6, d->region, sizeof(d->region));
+		db_col_copy(st, 7, d->uk_region, sizeof(d->uk_region));
 		d->postcodes = (long)db_col_int(st, 8);
 		d->active = (long)db_col_int(st, 9);
-		copy_col(d->pcon2010, sizeof(d->pcon2010), st, 10);
-		copy_col(d->pcon2024, sizeof(d->pcon2024), st, 11);
+		db_col_copy(st, 10, d->pcon2010, sizeof(d->pcon2010));
+		db_col_copy(st, 11, d->pcon2024, sizeof(d->pcon2024));
 		const char *j;
 		d->seats2010 = (j = db_col_text(st, 12)) ? xstrdup(j) : NULL;
 		d->seats2024 = (j = db_col_text(st, 13)) ? xstrdup(j) : NULL;
