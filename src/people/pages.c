@@ -562,9 +562,13 @@ static void set_password(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "Your account could not be read.", &w);
 		return;
 	}
-	const char *why = !pw || !again ? "Type the new password twice."
-			  : strcmp(pw, again) ? "The two new passwords differ."
-					      : password_weakness(pw);
+	const char *why = NULL;
+	if (!pw || !again)
+		why = "Type the new password twice.";
+	else if (strcmp(pw, again))
+		why = "The two new passwords differ.";
+	else
+		why = password_weakness(pw);
 	if (!why && p.has_password) {
 		/* changing a password takes the old one, even in a live session */
 		char old[PASSWORD_HASH_MAX];

@@ -961,10 +961,12 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 	if (!c)
 		return;
 	const char *notes = qs_get(&f, "notes");
-	const char *why = notes && strlen(notes) > CALL_NOTES_MAX
-			      ? "Notes are 1,000 characters at most."
-			      : read_call(req, &c->pb.survey, form_field, &f, qs_get(&f, "outcome"),
-					  &o, answers, &na);
+	const char *why;
+	if (notes && strlen(notes) > CALL_NOTES_MAX)
+		why = "Notes are 1,000 characters at most.";
+	else
+		why = read_call(req, &c->pb.survey, form_field, &f, qs_get(&f, "outcome"), &o,
+				answers, &na);
 	if (why) {
 		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;
@@ -1075,12 +1077,14 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 		return;
 	const char *notes = json_string_value(json_object_get(body, "notes"));
 	json_t *fields = json_object_get(body, "answers");
-	const char *why =
-	    notes && strlen(notes) > CALL_NOTES_MAX ? "Notes are 1,000 characters at most."
-	    : fields && !json_is_object(fields)
-		? "answers is an object: {\"q0\": \"1\", \"q1_2\": \"1\", ...}"
-		: read_call(req, &c->pb.survey, json_field, fields ? fields : body,
-			    json_string_value(json_object_get(body, "outcome")), &o, answers, &na);
+	const char *why;
+	if (notes && strlen(notes) > CALL_NOTES_MAX)
+		why = "Notes are 1,000 characters at most.";
+	else if (fields && !json_is_object(fields))
+		why = "answers is an object: {\"q0\": \"1\", \"q1_2\": \"1\", ...}";
+	else
+		why = read_call(req, &c->pb.survey, json_field, fields ? fields : body,
+				json_string_value(json_object_get(body, "outcome")), &o, answers, &na);
 	if (why) {
 		http_error(res, 400, why);
 		json_decref(body);
