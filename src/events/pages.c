@@ -87,7 +87,13 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	json_t *slots = json_array();
 	struct target t = event_target(db, e, w->actor.id);
 	int manage = policy_allows(&w->actor, ACT_EVENT_MANAGE, &t);
-	int going = w->actor.id ? event_person_going(db, e->id, w->actor.id) == 1 : 0;
+	struct my_signup mine;
+	int signed_up = w->actor.id && event_my_signup(db, e->id, w->actor.id, &mine) == 1;
+	/* only those with a place: the waiting list does not see the address or the board */
+	int going = signed_up && mine.going;
+	char my_slot[32] = "";
+	if (signed_up)
+		slot_text(mine.starts_at, mine.ends_at, my_slot, sizeof(my_slot));
 
 	for (size_t i = 0; i < e->nslots; i++) {
 		const struct event_slot *s = &e->slots[i];
@@ -106,8 +112,9 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	/* "travel together": first names and the contact each chose to share */
 	if (going)
 		event_travel_board(db, e->id, board_row, board);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b,"
-			 " s:b, s:b, s:o}",
+	json_t *ctx = json_pack(
+	    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s*, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:o,"
+	    " s:b, s:b, s:s}",
 			 "id", (json_int_t)e->id, "title", e->title, "type", event_type_name(e->type),
 			 "when", when, "seat", seats_name(&app->seats, 2024, e->seat), "postcode", e->postcode,
 			 "description", e->description, "address",
@@ -115,7 +122,11 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 e->access_notes, "status", e->status, "slots", slots, "cancelled",
 			 strcmp(e->status, "cancelled") == 0, "address_hidden",
 			 !show_address && *e->address, "manage", manage, "signed_in",
-			 w->actor.id != 0, "going", going, "board", board);
+			 w->actor.id != 0, "going", going, "board", board, "signed_up", signed_up,
+			 "waiting", signed_up && !going, "my_slot", my_slot);
+	if (signed_up && !going)
+		json_object_set_new(ctx, "place_in_line", json_integer(mine.place_in_line));
+	return ctx;
 }
 
 static int event_or_answer(struct http_request *req, struct http_response *res, struct who *w,
@@ -837,7 +848,7 @@ static void attendee_row(const struct attendee *a, void *arg)
 	strftime(at, sizeof(at), "%H:%M", &tm);
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b}", "name",
 					     a->name, "email", a->email, "phone", a->phone,
-					     "status", a->status, "slot", at, "id",
+					     "status", a->status, "slot", at, "signup",
 					     (json_int_t)a->signup_id, "attended", a->attended,
 					     "going", !strcmp(a->status, "going")));
 }
@@ -870,7 +881,8 @@ static void attendees(struct http_request *req, struct http_response *res)
 	json_t *list = json_array();
 	event_attendees(db, e.id, attendee_row, list);
 	page_render(req, res, 200, "attendees",
-		    json_pack("{s:s, s:I, s:o}", "title", e.title, "id", (json_int_t)e.id, "people", list),
+		    json_pack("{s:s, s:I, s:o, s:b}", "title", e.title, "id", (json_int_t)e.id, "people",
+			      list, "any", json_array_size(list) > 0),
 		    &w);
 }
 

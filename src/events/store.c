@@ -99,15 +99,25 @@ int event_get(struct db *db, long id, struct event *out)
 	return step == DB_ERROR ? -1 : 1;
 }
 
-int event_person_going(struct db *db, long event_id, long person_id)
+int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ?"
-					   " AND g.person_id = ? AND g.status != 'cancelled'");
+	struct db_stmt *st = db_cached(db, "SELECT s.id, s.starts_at, s.ends_at, g.status = 'going',"
+					   " (SELECT count(*) FROM signups w WHERE w.slot_id = g.slot_id"
+					   "  AND w.status = 'waitlist' AND w.id <= g.id)"
+					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
+					   " WHERE s.event_id = ? AND g.person_id = ?"
+					   " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
+					   " g.id LIMIT 1");
 	db_bind_int(st, 1, event_id);
 	db_bind_int(st, 2, person_id);
-	long long n = db_int_or(st, -1);
-	return n < 0 ? -1 : n > 0;
+	int rc = db_one(st);
+	if (rc == 1) {
+		*out = (struct my_signup){ (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
+					   (time_t)db_col_int(st, 2), (int)db_col_int(st, 3),
+					   (long)db_col_int(st, 4) };
+		db_reset(st);
+	}
+	return rc;
 }
 
 

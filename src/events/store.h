@@ -22,8 +22,16 @@
 int event_create(struct db *db, struct event *e);
 /* 1 and *out (slots included), 0 not found, -1 error. */
 int event_get(struct db *db, long id, struct event *out);
-/* 1 if the person has a live sign-up (going or waitlist) for the event, 0 not, -1. */
-int event_person_going(struct db *db, long event_id, long person_id);
+/* A person's live sign-up for a session: which slot, and whether they have
+ * a place or where they stand on its waiting list (1 = next). */
+struct my_signup {
+	long slot_id;
+	time_t starts_at, ends_at;
+	int going;	    /* 0: on the waiting list */
+	long place_in_line; /* waiting list only */
+};
+/* 1 and *out, 0 when they have none, -1. */
+int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out);
 
 /* A published upcoming session, as lists show it. */
 struct event_brief {

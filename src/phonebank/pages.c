@@ -910,6 +910,11 @@ static void page_after(struct http_request *req, struct http_response *res, stru
 			     &w);
 	else if (!j->claim)
 		http_redirect(res, call_url(req, j->rules.bank, j->practice));
+	else if (!j->practice && contacts_loaded(app_db(req->app), j->rules.bank) == 0)
+		page_message(req, res, 200, "No voters loaded yet",
+			     "This phone bank has no list of voters yet: its organisers load one."
+			     " Meanwhile you can practise on pretend voters.",
+			     &w);
 	else
 		page_message(
 		    req, res, 200, "No one to call just now",

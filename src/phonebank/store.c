@@ -961,3 +961,11 @@ int call_answers(struct db *db, long call_id,
 		fn((int)db_col_int(st, 0), db_col_text(st, 1), arg);
 	return rc;
 }
+
+int contacts_loaded(struct db *db, long bank)
+{
+	struct db_stmt *st = db_cached(db, "SELECT EXISTS (SELECT 1 FROM contacts"
+					   " WHERE phonebank_id = ? AND practice = 0)");
+	db_bind_int(st, 1, bank);
+	return (int)db_int_or(st, -1);
+}

@@ -63,6 +63,8 @@ int phonebank_update(struct db *db, const struct phonebank *pb);
 /* Ends a phone bank: contacts, callers and calls go, the ledger stays; 0 or -1. */
 int phonebank_delete(struct db *db, long id);
 
+/* 1 when the phone bank has real (not practice) contacts, 0 none yet, -1. */
+int contacts_loaded(struct db *db, long bank);
 /* Phone banks a person sees: their groups', those they call for, or all. */
 int phonebanks_visible(struct db *db, long person_id, int all,
 		       void (*fn)(long id, const char *name, const char *group, void *arg),

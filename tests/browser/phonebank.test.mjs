@@ -5,10 +5,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startServer, copyDb, linkFor, strongAdmin, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, bank, gid;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// axe-core's findings on the page as it stands ("impact rule: where"); run through the
+// DevTools protocol, so the page's Content-Security-Policy does not block it.
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document)).violations.map(
+    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+}
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 
 before(async () => {
@@ -77,6 +87,8 @@ test('a caller takes a voter, answers, saves, gets the next; the organiser sees 
   assert.equal(await page.isVisible('fieldset[data-q="2"]'), true);
   await page.check('input[name=q1_1]');
   await page.fill('textarea[name=q2]', 'Wants a bus to the hospital');
+  // issue 17: the free-text answer had no label (axe: critical)
+  assert.deepEqual(await axe(page), [], 'axe finds nothing on the caller page');
   await page.screenshot({ path: 'build/test/screens/call.png', fullPage: true });
   await page.click('button[value=answered]');
   await page.waitForSelector('a[href^="tel:+44"]');

@@ -77,7 +77,10 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   const again = await vol.post(`/events/${id}/signup`, { slot });
   assert.match(again.body, /already signed up/);
   assert.equal(sql(`SELECT count(*) FROM signups WHERE slot_id = ${slot}`), '1');
-  assert.match((await vol.get(`/events/${id}`)).body, /You are signed up/);
+  // the page says which slot, and offers no second sign-up (issue 17)
+  const mine = (await vol.get(`/events/${id}`)).body;
+  assert.match(mine, /You are going: your slot is 10:00–13:00/);
+  assert.doesNotMatch(mine, /action="\/events\/\d+\/signup"/);
 
   // a guest: held until they follow the emailed link
   const guest = new Visitor(srv.url);
@@ -114,7 +117,12 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   await pagey.signInByLink(srv.outbox, 'pat@example.org', 'Pat Page');
   await pagey.get(`/events/${id}`);
   assert.match((await pagey.post(`/events/${id}/signup`, { slot })).body, /waiting list/);
-  assert.match((await pagey.get(`/events/${id}`)).body, /Cancel my place/);
+  // issue 17: on the waiting list, the page says so, where, and offers to leave it
+  const waiting = (await pagey.get(`/events/${id}`)).body;
+  assert.doesNotMatch(waiting, /You are going/);
+  assert.match(waiting, /You are on the waiting list for the 10:00–13:00 slot \(number 1 in line\)/);
+  assert.match(waiting, /Leave the waiting list/);
+  assert.doesNotMatch(waiting, /action="\/events\/\d+\/signup"/);
   assert.match((await pagey.post(`/events/${id}/cancel-mine`)).body, /cancelled/);
   assert.equal(sql(`SELECT status FROM signups WHERE email = 'pat@example.org'`), 'cancelled');
   assert.equal((await pagey.post(`/events/${id}/cancel-mine`)).status, 404);
@@ -304,12 +312,24 @@ test('a draft is its host\'s alone until published; a volunteer host sees their 
 });
 
 test('a private home: the address only for those going', async () => {
-  const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1' }));
+  const id = ev(await post({ address: '22 Acacia Avenue', address_private: '1', capacity: '1' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
   const anon = new Visitor(srv.url);
   const page = await anon.get(`/events/${id}`);
   assert.doesNotMatch(page.body, /Acacia/);
-  assert.match(page.body, /shown once you sign up/);
+  assert.match(page.body, /shown to those with a place/);
   assert.match((await admin.get(`/events/${id}`)).body, /22 Acacia Avenue/);
+  // issue 18: the one going sees it; the one on the waiting list does not
+  const going = new Visitor(srv.url);
+  await going.signInByLink(srv.outbox, 'hana.home@example.org', 'Hana Home');
+  await going.get(`/events/${id}`);
+  await going.post(`/events/${id}/signup`, { slot });
+  assert.match((await going.get(`/events/${id}`)).body, /22 Acacia Avenue/);
+  const waits = new Visitor(srv.url);
+  await waits.signInByLink(srv.outbox, 'wes.wait@example.org', 'Wes Wait');
+  await waits.get(`/events/${id}`);
+  assert.match((await waits.post(`/events/${id}/signup`, { slot })).body, /waiting list/);
+  assert.doesNotMatch((await waits.get(`/events/${id}`)).body, /Acacia/);
 });
 
 test('the .ics reads in a real iCalendar parser', async () => {

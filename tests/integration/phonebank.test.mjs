@@ -403,6 +403,28 @@ test('organisers change the script and hours; every page sees it at once', async
   for (let i = 0; i < 4; i++) assert.match((await v.get(`/phonebanks/${bank}/call?practice=1`)).body, /it is Eda again/);
 });
 
+// Issue 17: an approved caller on a phone bank with no list yet was thanked for finishing.
+test('an approved caller on a phone bank with no voters yet is told so, not thanked', async () => {
+  await admin.get('/phonebanks/new');
+  const r = await admin.post('/phonebanks', { group: gid, name: 'Not loaded yet', script: 'Hi', survey: '', start: '00:00', end: '24:00' });
+  const empty = Number(/\/phonebanks\/(\d+)/.exec(r.headers.get('location'))[1]);
+  const v = await person('early.bird@example.org', 'Early Bird');
+  await v.post(`/groups/${gid}/join`);
+  await v.get(`/phonebanks/${empty}`);
+  await v.post(`/phonebanks/${empty}/join`);
+  const pid = sql("SELECT id FROM people WHERE email = 'early.bird@example.org'");
+  await admin.get(`/phonebanks/${empty}`);
+  assert.equal((await admin.post(`/phonebanks/${empty}/callers/${pid}/approve`)).status, 303);
+  await v.get(`/phonebanks/${empty}/call`);
+  const next = await v.post(`/phonebanks/${empty}/next`);
+  assert.equal(next.status, 200);
+  assert.match(next.body, /No voters loaded yet/);
+  assert.doesNotMatch(next.body, /Thank you/);
+  // practice still works meanwhile
+  await v.get(`/phonebanks/${empty}/call?practice=1`);
+  assert.equal((await v.post(`/phonebanks/${empty}/next`, { practice: '1' })).status, 303);
+});
+
 test('deleting a phone bank erases its contacts, callers and calls, not the ledger', async () => {
   await admin.get('/phonebanks/new');
   const r = await admin.post('/phonebanks', { group: gid, name: 'Short-lived', script: 'Hi', survey: '', start: '00:00', end: '24:00' });

@@ -184,7 +184,11 @@ static void reads_and_moves(void **state)
 	long id = (long)count(db, "SELECT max(id) FROM events");
 	assert_int_equal(event_get(db, id, &e), 1);
 	assert_int_equal(e.nslots, 2);
-	assert_int_equal(event_person_going(db, id, 2), 1);
+	struct my_signup m;
+	assert_int_equal(event_my_signup(db, id, 2, &m), 1);
+	assert_true(m.going);
+	assert_int_equal(m.starts_at, 4000000000);
+	assert_int_equal(event_my_signup(db, id, 3, &m), 0);
 	assert_int_equal(event_get(db, id + 1, &e), 0);
 	assert_int_equal(event_get(db, id, &e), 1);
 	e.starts_at += 86400;

@@ -1,0 +1,94 @@
+// A host's tools in headless Chromium: the attendee list marks who came on
+// this session (issue 17: the form once posted to the session numbered like
+// the first sign-up), and a volunteer on the waiting list is told so.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { startServer, copyDb, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
+
+let srv, browser, db, admin, gid;
+const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+async function session(title, capacity) {
+  await admin.get('/events/new');
+  const r = await admin.post('/events', { group: gid, type: 'canvass', title, date: day(4),
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: String(capacity) });
+  return Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
+}
+
+async function volunteer(email, name, id) {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  await v.get(`/events/${id}`);
+  await v.post(`/events/${id}/signup`, { slot: sql(`SELECT id FROM slots WHERE event_id = ${id}`) });
+  return v;
+}
+
+function contextFor(visitor) {
+  return browser.newContext({ viewport: { width: 390, height: 844 } }).then(async (ctx) => {
+    await ctx.addCookies([...visitor.jar].map(([name, value]) => ({ name, value, url: srv.url, httpOnly: true, sameSite: 'Lax' })));
+    return ctx;
+  });
+}
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  admin = await strongAdmin(srv, db);
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Derby Hosts', seats: 'E14001193' });
+  gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+test('the host ticks who came and it is saved on this session', async () => {
+  // other sessions first, with sign-ups, so sign-up and session numbers differ
+  const other = await session('Poole doors', 5);
+  await volunteer('olly@example.org', 'Olly Other', other);
+  await volunteer('opal@example.org', 'Opal Other', other);
+  const id = await session('Hendon doors', 5);
+  await volunteer('ada@example.org', 'Ada Attender', id);
+  await volunteer('ben@example.org', 'Ben Absent', id);
+  assert.notEqual(sql(`SELECT min(g.id) FROM signups g JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ${id}`), String(id));
+
+  const ctx = await contextFor(admin);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/events/${id}/attendees`);
+  await page.check('input[aria-label="Ada Attender came"]');
+  await page.click('button:has-text("Save attendance")');
+  await page.waitForURL(`${srv.url}/events/${id}/attendees`);
+  assert.ok(await page.isChecked('input[aria-label="Ada Attender came"]'), 'the tick is still there');
+  assert.ok(!(await page.isChecked('input[aria-label="Ben Absent came"]')));
+  assert.equal(sql(`SELECT group_concat(g.email) FROM signups g JOIN slots s ON s.id = g.slot_id
+    WHERE s.event_id = ${id} AND g.attended = 1`), 'ada@example.org');
+  assert.equal(sql(`SELECT count(*) FROM signups g JOIN slots s ON s.id = g.slot_id
+    WHERE s.event_id = ${other} AND g.attended = 1`), '0', 'nothing written to another session');
+  await page.screenshot({ path: 'build/test/screens/attendees.png', fullPage: true });
+  await ctx.close();
+});
+
+test('a volunteer on the waiting list is told so, and which slot', async () => {
+  const id = await session('One place only', 1);
+  await volunteer('first@example.org', 'First In', id);
+  const late = await volunteer('late@example.org', 'Lou Late', id);
+  const ctx = await contextFor(late);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/events/${id}`);
+  const note = await page.textContent('p.note[role=status]');
+  assert.match(note, /waiting list for the 10:00–12:00 slot \(number 1 in line\)/);
+  assert.equal(await page.locator('text=You are going').count(), 0);
+  assert.equal(await page.locator('form[action$="/signup"]').count(), 0, 'no second sign-up form');
+  assert.equal(await page.locator('button:has-text("Leave the waiting list")').count(), 1);
+  await page.screenshot({ path: 'build/test/screens/waiting.png', fullPage: true });
+  await ctx.close();
+});
