@@ -308,6 +308,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX call_answers_call ON call_answers(call_id);"
 	/* one ledger across every phone bank, for ever: numbers only */
 	"CREATE TABLE do_not_call (phone TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/* 13: a session's version, so that two editors at once cannot interleave */
+	"ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

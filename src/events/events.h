@@ -41,6 +41,7 @@ struct event {
 	char status[12];
 	int awaiting; /* posted by a volunteer, not yet approved */
 	int draft;    /* saved by its host, not yet published */
+	long version; /* counts its edits: an edit names the version it changes */
 	long created_by;
 	size_t nslots;
 	struct event_slot slots[EVENT_SLOTS_MAX];

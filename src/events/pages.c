@@ -6,6 +6,7 @@
  * commit writer (signup_writer.c) and is answered only once it is durable.
  */
 #include <jansson.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,7 @@ static void event_page(struct http_request *req, struct http_response *res)
 					db, e.id, (struct match_point){ e.lat, e.lon }, home.at)));
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
+	json_object_set_new(ctx, "version", json_integer(e.version));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));
 	json_object_set_new(ctx, "title", json_string(e.title));
 	page_render(req, res, 200, "event", ctx, &w);
@@ -954,6 +956,16 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers can change it."))
 		return;
+	static const char changed[] = "Someone changed this session while you were editing it."
+				      " Reload the page to see it as it is now, then make your"
+				      " change again.";
+	/* the version the form was loaded at; without one, the version read now */
+	const char *ver = qs_get(&f, "version");
+	long seen = e.version;
+	if (ver && *ver && (num_parse_long(ver, strlen(ver), 0, LONG_MAX, &seen) || seen != e.version)) {
+		page_message(req, res, 409, "Changed meanwhile", changed, &w);
+		return;
+	}
 	moved = e;
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start");
 	const char *pc = qs_get(&f, "postcode"), *addr = qs_get(&f, "address");
@@ -993,7 +1005,12 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;
 	}
-	if (event_move(db, &moved, shift) != 1) {
+	int rc = event_move(db, &moved, shift);
+	if (rc == 0) {
+		page_message(req, res, 409, "Changed meanwhile", changed, &w);
+		return;
+	}
+	if (rc < 0) {
 		page_sorry(req, res, "The change could not be saved.", &w);
 		return;
 	}

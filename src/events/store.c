@@ -55,7 +55,7 @@ int event_get(struct db *db, long id, struct event *out)
 	struct db_stmt *st = db_cached(db, "SELECT id, type, title, description, seat, group_id,"
 					   " postcode, lat, lon, address, address_private,"
 					   " access_notes, starts_at, ends_at, status, created_by,"
-					   " awaiting_approval, draft FROM events WHERE id = ?");
+					   " awaiting_approval, draft, version FROM events WHERE id = ?");
 	struct db_stmt *sl = db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
 					   " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
 					   "  AND g.status = 'waitlist')"
@@ -83,6 +83,7 @@ int event_get(struct db *db, long id, struct event *out)
 	out->created_by = (long)db_col_int(st, 15);
 	out->awaiting = (int)db_col_int(st, 16);
 	out->draft = (int)db_col_int(st, 17);
+	out->version = (long)db_col_int(st, 18);
 	db_reset(st);
 	db_bind_int(sl, 1, id);
 	enum db_step step = DB_DONE;
@@ -285,7 +286,8 @@ int event_release(struct db *db, long event_id, enum event_hold hold)
 int event_move(struct db *db, const struct event *moved, long shift)
 {
 	struct db_stmt *up = db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
-					   " seat = ?, lat = ?, lon = ?, address = ? WHERE id = ?");
+					   " seat = ?, lat = ?, lon = ?, address = ?, version = version + 1"
+					   " WHERE id = ? AND version = ? RETURNING id");
 	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (db_begin(db))
@@ -298,12 +300,14 @@ int event_move(struct db *db, const struct event *moved, long shift)
 	db_bind_double(up, 6, moved->lon);
 	db_bind_str(up, 7, moved->address);
 	db_bind_int(up, 8, moved->id);
+	db_bind_int(up, 9, moved->version);
 	db_bind_int(sl, 1, shift);
 	db_bind_int(sl, 2, shift);
 	db_bind_int(sl, 3, moved->id);
-	if (db_done(up) || db_done(sl) || db_commit(db)) {
+	long changed = db_count(up);
+	if (changed != 1 || db_done(sl) || db_commit(db)) {
 		db_rollback(db);
-		return -1;
+		return changed == 0 ? 0 : -1;
 	}
 	return 1;
 }

@@ -489,6 +489,37 @@ const confirmNow = (token) => fetch(`${srv.url}/signups/confirm`, {
   body: `csrf=${csrf}&token=${token}`,
 }).then(async (r) => ({ status: r.status, body: await r.text() }));
 
+// Issue 19: two editors moving one session at once once left its slots on another
+// day than the session. Each edit names the version it changes; the second is told.
+test('two editors at once: the session and its slots never part, the second editor is told', async () => {
+  const id = ev(await post({ title: 'Contested', slots: '10:00-11:00 3\n11:00-12:00 3' }));
+  let told = 0;
+  for (let trial = 0; trial < 12; trial++) {
+    const page = (await admin.get(`/events/${id}`)).body;
+    const version = /name="version" value="(\d+)"/.exec(page)?.[1] ?? '';
+    const [a, b] = await Promise.all([
+      admin.post(`/events/${id}/edit`, { version, date: day(5 + (trial % 3)), start: '09:00' }),
+      admin.post(`/events/${id}/edit`, { version, date: day(8 + (trial % 3)), start: '15:00' }),
+    ]);
+    const codes = [a.status, b.status].sort();
+    assert.deepEqual(codes, [303, 409], `trial ${trial}: one saved, one told`);
+    const loser = a.status === 409 ? a : b;
+    assert.match(loser.body, /Someone changed this session while you were editing it/);
+    told++;
+    const [start, first, gap] = sql(`SELECT e.starts_at, min(s.starts_at), max(s.starts_at) - min(s.starts_at)
+      FROM events e JOIN slots s ON s.event_id = e.id WHERE e.id = ${id}`).split('|').map(Number);
+    assert.equal(first, start, `trial ${trial}: the first slot starts with the session`);
+    assert.equal(gap, 3600, `trial ${trial}: the slots keep their spacing`);
+  }
+  assert.equal(told, 12);
+  // a form loaded before a change is refused too, and changes nothing
+  const stale = /name="version" value="(\d+)"/.exec((await admin.get(`/events/${id}`)).body)[1];
+  assert.equal((await admin.post(`/events/${id}/edit`, { version: stale, date: day(6), start: '11:00' })).status, 303);
+  const before = sql(`SELECT starts_at FROM events WHERE id = ${id}`);
+  assert.equal((await admin.post(`/events/${id}/edit`, { version: stale, date: day(9), start: '11:00' })).status, 409);
+  assert.equal(sql(`SELECT starts_at FROM events WHERE id = ${id}`), before);
+});
+
 test('a race for the last places never overbooks', async () => {
   const id = ev(await post({ title: 'Five places', capacity: '5' }));
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
