@@ -353,15 +353,15 @@ static void audit_api(struct http_request *req, struct http_response *res)
 
 
 const struct http_route admin_routes[] = {
-	{ "GET", "/admin", admin_page, ROUTE_PAGE },
-	{ "POST", "/admin/people/{id}/admin", set_admin, ROUTE_PAGE },
-	{ "POST", "/admin/people/{id}/group", set_group_role, ROUTE_PAGE },
-	{ "POST", "/admin/groups", create_group, ROUTE_PAGE },
-	{ "POST", "/admin/retention", set_retention, ROUTE_PAGE },
-	{ "GET", "/admin/audit", audit_page, ROUTE_PAGE },
-	{ "POST", "/admin/tokens", create_token, ROUTE_PAGE },
-	{ "POST", "/admin/tokens/{id}/revoke", revoke_token, ROUTE_PAGE },
-	{ "GET", "/api/v1/admin/people", people_api, 0 },
-	{ "GET", "/api/v1/admin/audit", audit_api, 0 },
+	{ "GET", "/admin", admin_page, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/people/{id}/admin", set_admin, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/people/{id}/group", set_group_role, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/groups", create_group, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/retention", set_retention, ROUTE_PAGE, NULL },
+	{ "GET", "/admin/audit", audit_page, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/tokens", create_token, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/tokens/{id}/revoke", revoke_token, ROUTE_PAGE, NULL },
+	{ "GET", "/api/v1/admin/people", people_api, 0, NULL },
+	{ "GET", "/api/v1/admin/audit", audit_api, 0, NULL },
 };
 const size_t admin_nroutes = sizeof(admin_routes) / sizeof(admin_routes[0]);

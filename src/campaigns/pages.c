@@ -263,11 +263,11 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route campaigns_routes[] = {
-	{ "GET", "/coverage", coverage_page, ROUTE_PAGE },
-	{ "GET", "/seats/{code}", seat_page, ROUTE_PAGE },
-	{ "GET", "/campaigns", list_page, ROUTE_PAGE },
-	{ "GET", "/campaigns/{id}", one_page, ROUTE_PAGE },
-	{ "POST", "/admin/campaigns", create, ROUTE_PAGE },
-	{ "GET", "/api/v1/campaigns", list_api, 0 },
+	{ "GET", "/coverage", coverage_page, ROUTE_PAGE, NULL },
+	{ "GET", "/seats/{code}", seat_page, ROUTE_PAGE, NULL },
+	{ "GET", "/campaigns", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/campaigns/{id}", one_page, ROUTE_PAGE, NULL },
+	{ "POST", "/admin/campaigns", create, ROUTE_PAGE, NULL },
+	{ "GET", "/api/v1/campaigns", list_api, 0, NULL },
 };
 const size_t campaigns_nroutes = sizeof(campaigns_routes) / sizeof(campaigns_routes[0]);

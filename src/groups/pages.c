@@ -250,13 +250,13 @@ static void members_api(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route groups_routes[] = {
-	{ "GET", "/groups", list_page, ROUTE_PAGE },
-	{ "GET", "/groups/{id}", group_page, ROUTE_PAGE },
-	{ "POST", "/groups/{id}/join", join_page, ROUTE_PAGE },
-	{ "POST", "/groups/{id}/leave", leave_page, ROUTE_PAGE },
-	{ "GET", "/api/v1/groups", list_api, 0 },
-	{ "GET", "/api/v1/groups/{id}/members", members_api, 0 },
-	{ "POST", "/api/v1/groups/{id}/join", join_api, 0 },
-	{ "POST", "/api/v1/groups/{id}/leave", leave_api, 0 },
+	{ "GET", "/groups", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/groups/{id}", group_page, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/join", join_page, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/leave", leave_page, ROUTE_PAGE, NULL },
+	{ "GET", "/api/v1/groups", list_api, 0, NULL },
+	{ "GET", "/api/v1/groups/{id}/members", members_api, 0, NULL },
+	{ "POST", "/api/v1/groups/{id}/join", join_api, 0, NULL },
+	{ "POST", "/api/v1/groups/{id}/leave", leave_api, 0, NULL },
 };
 const size_t groups_nroutes = sizeof(groups_routes) / sizeof(groups_routes[0]);

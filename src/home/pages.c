@@ -172,9 +172,9 @@ static void health(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route home_routes[] = {
-	{ "GET", "/", home, ROUTE_PAGE },
-	{ "POST", "/", find, ROUTE_PAGE },
-	{ "GET", "/static/{name}", static_file, 0 },
-	{ "GET", "/healthz", health, 0 },
+	{ "GET", "/", home, ROUTE_PAGE, NULL },
+	{ "POST", "/", find, ROUTE_PAGE, NULL },
+	{ "GET", "/static/{name}", static_file, 0, NULL },
+	{ "GET", "/healthz", health, 0, NULL },
 };
 const size_t home_nroutes = sizeof(home_routes) / sizeof(home_routes[0]);

@@ -4,10 +4,12 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "util/jsonw.h"
@@ -22,6 +24,7 @@ struct http_server {
 	void *app;
 	int log_fd;
 	int hsts;
+	atomic_int uploads; /* streaming to disk now */
 };
 
 /* Per-connection request state, from the URI callback to completion. */
@@ -32,6 +35,7 @@ struct ctx {
 	size_t url_len;
 	int started;
 	int too_large;
+	int counted_upload; /* holds one of the HTTP_UPLOADS_MAX */
 	int status;
 	size_t bytes;
 	const char *route; /* pattern, for the log */
@@ -293,13 +297,13 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 }
 
 /*
- * Is the request for an upload route?  Matched on the raw path (before the
- * query) so the body can go to disk from its first byte.
+ * The upload route the request is for, with its parameters in req, or NULL.
+ * Matched on the raw path (before the query) so the body can go to disk
+ * from its first byte.
  */
-static int is_upload(struct ctx *c, const char *method)
+static const struct http_route *upload_route(struct ctx *c, const char *method)
 {
 	struct http_server *srv = c->srv;
-	struct route_params params;
 	char path[HTTP_MAX_URL + 1];
 	size_t n = strcspn(c->req.path, "?");
 
@@ -307,9 +311,9 @@ static int is_upload(struct ctx *c, const char *method)
 	path[n] = '\0';
 	for (size_t i = 0; i < srv->nroutes; i++)
 		if ((srv->routes[i].flags & ROUTE_UPLOAD) && !strcmp(srv->routes[i].method, method) &&
-		    route_match(srv->routes[i].pattern, path, &params))
-			return 1;
-	return 0;
+		    route_match(srv->routes[i].pattern, path, &c->req.params))
+			return &srv->routes[i];
+	return NULL;
 }
 
 /* A temporary file no other process can see: created, then unlinked. */
@@ -321,6 +325,42 @@ static int upload_open(void)
 		unlink(tmpl);
 	return fd;
 }
+
+/* 1 when the upload disk has room for length bytes and the reserve. */
+static int upload_room(unsigned long long length)
+{
+	struct statvfs fs;
+	if (statvfs("/tmp", &fs))
+		return 0;
+	return (unsigned long long)fs.f_bavail * fs.f_frsize >= length + HTTP_UPLOAD_RESERVE;
+}
+
+/* Runs the route's admission on the headers; MHD_YES to go on reading. */
+static enum MHD_Result upload_admit(struct ctx *c, struct MHD_Connection *conn,
+				    const struct http_route *r, unsigned long long length)
+{
+	struct http_response res;
+
+	if (!r->admit)
+		return fail(c, conn, 403, "Uploads are not accepted here");
+	response_init(&res);
+	c->route = r->pattern;
+	if (r->admit(&c->req, &res)) {
+		c->req.params.n = 0;
+		return respond(c, conn, &res, 0);
+	}
+	if (!upload_room(length))
+		return fail(c, conn, 507, "Not enough disk space for the upload just now");
+	if (atomic_fetch_add(&c->srv->uploads, 1) >= HTTP_UPLOADS_MAX) {
+		atomic_fetch_sub(&c->srv->uploads, 1);
+		return fail(c, conn, 503, "Other uploads are in progress; try again in a minute");
+	}
+	c->counted_upload = 1;
+	if ((c->req.upload_fd = upload_open()) < 0)
+		return fail(c, conn, 503, "No room for the upload");
+	return MHD_YES;
+}
+
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
@@ -349,12 +389,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && num_parse_long(cl, strlen(cl), 0, LONG_MAX, &length))
 			return fail(c, conn, 400, "Invalid Content-Length");
-		if (c->req.path && is_upload(c, method)) {
+		const struct http_route *up = c->req.path ? upload_route(c, method) : NULL;
+		if (up) {
 			if (cl && (unsigned long long)length > HTTP_MAX_UPLOAD)
 				return fail(c, conn, 413, "Payload too large");
-			if ((c->req.upload_fd = upload_open()) < 0)
-				return fail(c, conn, 503, "No room for the upload");
-			return MHD_YES;
+			return upload_admit(c, conn, up, (unsigned long long)length);
 		}
 		if (cl && length > HTTP_MAX_BODY)
 			return fail(c, conn, 413, "Payload too large");
@@ -410,6 +449,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_release(&c->req.body);
 	if (c->req.upload_fd >= 0)
 		close(c->req.upload_fd);
+	if (c->counted_upload)
+		atomic_fetch_sub(&srv->uploads, 1);
 	arena_release(&c->req.arena);
 	free(c);
 	*con_cls = NULL;

@@ -58,12 +58,24 @@ typedef void (*http_handler)(struct http_request *req, struct http_response *res
 #define ROUTE_PAGE 2     /* HTML: the page Content-Security-Policy */
 #define ROUTE_UPLOAD 4   /* a big body (up to HTTP_MAX_UPLOAD), streamed to upload_fd */
 
+/*
+ * For a ROUTE_UPLOAD route: called with the request's headers (and route
+ * parameters) before a byte of the body is accepted; 0 admits the upload,
+ * -1 refuses it with the answer the function wrote into res.  Anyone may
+ * send a body, so who may upload is decided here, not after it has landed.
+ */
+typedef int (*http_admit)(struct http_request *req, struct http_response *res);
+
 struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler handler;
 	int flags;
+	http_admit admit; /* ROUTE_UPLOAD: required */
 };
+
+#define HTTP_UPLOADS_MAX 4 /* uploads streaming to disk at once; 503 past it */
+#define HTTP_UPLOAD_RESERVE (256ull << 20) /* bytes left free on the upload disk */
 
 struct http_config {
 	const char *bind;   /* IPv4 address */

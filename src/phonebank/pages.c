@@ -556,26 +556,45 @@ static void upload_answer(struct http_response *res, struct import_job *j)
 			   (json_int_t)j->rep.invalid, "errors", errors, "seconds", j->seconds));
 }
 
+/*
+ * Who may upload a list, decided from the headers alone: signed in, an
+ * organiser of this phone bank, the page's form token (the body is the
+ * file, so the token comes as a header) and our own Origin.  The server
+ * asks before it takes a byte of the body, and the handler asks again.
+ */
+static struct bank_ctx *uploader_or_answer(struct http_request *req, struct http_response *res)
+{
+	const char *token = http_header(req, "X-CSRF-Token");
+	struct bank_ctx *c = bank_or_answer(req, res, NULL, 1);
+
+	if (!c)
+		return NULL;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		http_error(res, 403, "Organisers only");
+		return NULL;
+	}
+	if (!token || !*c->w.csrf || !token_equal(token, c->w.csrf) || !origin_ok(req)) {
+		http_error(res, 403, "Reload the page and try again (the form has expired)");
+		return NULL;
+	}
+	return c;
+}
+
+static int upload_admit(struct http_request *req, struct http_response *res)
+{
+	return uploader_or_answer(req, res) ? 0 : -1;
+}
+
 static void upload(struct http_request *req, struct http_response *res)
 {
 	struct bank_ctx *c;
-	const char *token = http_header(req, "X-CSRF-Token");
 
 	if (req->pending) {
 		upload_answer(res, req->pending);
 		return;
 	}
-	if (!(c = bank_or_answer(req, res, NULL, 1)))
+	if (!(c = uploader_or_answer(req, res)))
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		http_error(res, 403, "Organisers only");
-		return;
-	}
-	/* the body is the file, so the form token comes as a header */
-	if (!token || !*c->w.csrf || !token_equal(token, c->w.csrf) || !origin_ok(req)) {
-		http_error(res, 403, "Reload the page and try again (the form has expired)");
-		return;
-	}
 	if (req->upload_fd < 0 || !req->upload_len) {
 		http_error(res, 400, "Send the contact list as the request body (CSV)");
 		return;
@@ -1218,23 +1237,23 @@ static void export_csv(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route phonebank_routes[] = {
-	{ "GET", "/phonebanks", list_page, ROUTE_PAGE },
-	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks", create, ROUTE_PAGE },
-	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD },
-	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE },
-	{ "POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE },
-	{ "GET", "/phonebanks/{id}/export.csv", export_csv, 0 },
-	{ "GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0 },
-	{ "POST", "/api/v1/phonebanks/{id}/next", next_api, 0 },
-	{ "POST", "/api/v1/phonebanks/{id}/contacts/{cid}/outcome", outcome_api, 0 },
-	{ "POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE },
+	{ "GET", "/phonebanks", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks", create, ROUTE_PAGE, NULL },
+	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD, upload_admit },
+	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/contacts/{cid}/skip", skip, ROUTE_PAGE, NULL },
+	{ "GET", "/phonebanks/{id}/export.csv", export_csv, 0, NULL },
+	{ "GET", "/api/v1/phonebanks/{id}/totals", totals_api, 0, NULL },
+	{ "POST", "/api/v1/phonebanks/{id}/next", next_api, 0, NULL },
+	{ "POST", "/api/v1/phonebanks/{id}/contacts/{cid}/outcome", outcome_api, 0, NULL },
+	{ "POST", "/admin/voters/erase", erase_voter, ROUTE_PAGE, NULL },
 };
 const size_t phonebank_nroutes = sizeof(phonebank_routes) / sizeof(phonebank_routes[0]);

@@ -382,13 +382,13 @@ static void outcode(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route postcodes_routes[] = {
-	{ "GET", "/postcodes/{pc}", get_postcode, ROUTE_CORS },
-	{ "GET", "/postcodes/{pc}/validate", validate_postcode, ROUTE_CORS },
-	{ "GET", "/postcodes/{pc}/autocomplete", autocomplete, ROUTE_CORS },
-	{ "POST", "/postcodes", bulk_lookup, ROUTE_CORS },
-	{ "GET", "/postcodes", reverse, ROUTE_CORS },
-	{ "GET", "/postcodes/{pc}/nearest", nearest_postcodes, ROUTE_CORS },
-	{ "GET", "/random/postcodes", random_postcode, ROUTE_CORS },
-	{ "GET", "/outcodes/{outcode}", outcode, ROUTE_CORS },
+	{ "GET", "/postcodes/{pc}", get_postcode, ROUTE_CORS, NULL },
+	{ "GET", "/postcodes/{pc}/validate", validate_postcode, ROUTE_CORS, NULL },
+	{ "GET", "/postcodes/{pc}/autocomplete", autocomplete, ROUTE_CORS, NULL },
+	{ "POST", "/postcodes", bulk_lookup, ROUTE_CORS, NULL },
+	{ "GET", "/postcodes", reverse, ROUTE_CORS, NULL },
+	{ "GET", "/postcodes/{pc}/nearest", nearest_postcodes, ROUTE_CORS, NULL },
+	{ "GET", "/random/postcodes", random_postcode, ROUTE_CORS, NULL },
+	{ "GET", "/outcodes/{outcode}", outcode, ROUTE_CORS, NULL },
 };
 const size_t postcodes_nroutes = sizeof(postcodes_routes) / sizeof(postcodes_routes[0]);

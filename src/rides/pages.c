@@ -649,15 +649,15 @@ static void rides_calendar(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route rides_routes[] = {
-	{ "GET", "/events/{id}/rides", rides_page, ROUTE_PAGE },
-	{ "GET", "/events/{id}/rides.ics", rides_calendar, 0 },
-	{ "POST", "/events/{id}/rides/offer", offer, ROUTE_PAGE },
-	{ "POST", "/events/{id}/rides/request", request, ROUTE_PAGE },
-	{ "POST", "/rides/requests/{id}/ask", ask, ROUTE_PAGE },
-	{ "POST", "/rides/requests/{id}/accept", accept_ride, ROUTE_PAGE },
-	{ "POST", "/rides/requests/{id}/decline", decline_ride, ROUTE_PAGE },
-	{ "POST", "/rides/requests/{id}/cancel", cancel_request, ROUTE_PAGE },
-	{ "POST", "/rides/offers/{id}/cancel", cancel_offer, ROUTE_PAGE },
-	{ "POST", "/rides/offers/{id}/invite", invite, ROUTE_PAGE },
+	{ "GET", "/events/{id}/rides", rides_page, ROUTE_PAGE, NULL },
+	{ "GET", "/events/{id}/rides.ics", rides_calendar, 0, NULL },
+	{ "POST", "/events/{id}/rides/offer", offer, ROUTE_PAGE, NULL },
+	{ "POST", "/events/{id}/rides/request", request, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/requests/{id}/ask", ask, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/requests/{id}/accept", accept_ride, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/requests/{id}/decline", decline_ride, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/requests/{id}/cancel", cancel_request, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/offers/{id}/cancel", cancel_offer, ROUTE_PAGE, NULL },
+	{ "POST", "/rides/offers/{id}/invite", invite, ROUTE_PAGE, NULL },
 };
 const size_t rides_nroutes = sizeof(rides_routes) / sizeof(rides_routes[0]);

@@ -150,9 +150,9 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 }
 
 const struct http_route seats_routes[] = {
-	{ "GET", "/api/v1/marginals", marginals, ROUTE_CORS },
-	{ "GET", "/api/v1/constituencies", list_constituencies, ROUTE_CORS },
-	{ "GET", "/api/v1/constituencies/{code}", get_constituency, ROUTE_CORS },
-	{ "GET", "/api/v1/constituencies/{code}/boundary", get_boundary, ROUTE_CORS },
+	{ "GET", "/api/v1/marginals", marginals, ROUTE_CORS, NULL },
+	{ "GET", "/api/v1/constituencies", list_constituencies, ROUTE_CORS, NULL },
+	{ "GET", "/api/v1/constituencies/{code}", get_constituency, ROUTE_CORS, NULL },
+	{ "GET", "/api/v1/constituencies/{code}/boundary", get_boundary, ROUTE_CORS, NULL },
 };
 const size_t seats_nroutes = sizeof(seats_routes) / sizeof(seats_routes[0]);

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -423,6 +424,56 @@ test('an approved caller on a phone bank with no voters yet is told so, not than
   // practice still works meanwhile
   await v.get(`/phonebanks/${empty}/call?practice=1`);
   assert.equal((await v.post(`/phonebanks/${empty}/next`, { practice: '1' })).status, 303);
+});
+
+// An upload's headers, then a trickle of its body: the first line of the server's answer,
+// or null if none comes within ms (the server is taking the body).
+function trickle(url, path, headers, ms = 2000) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const s = net.connect(Number(port), hostname, () => {
+      s.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: text/csv\r\n`
+        + `Content-Length: 500000000\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      s.write('phone,name\n'.padEnd(65536, 'x'));
+    });
+    let out = '';
+    const done = (v) => { clearTimeout(t); s.destroy(); resolve(v); };
+    const t = setTimeout(() => done(out ? out.split('\r\n')[0] : null), ms);
+    s.on('data', (d) => { out += d; if (out.includes('\r\n')) done(out.split('\r\n')[0]); });
+    s.on('error', () => done(out ? out.split('\r\n')[0] : 'closed'));
+    s.on('close', () => done(out ? out.split('\r\n')[0] : 'closed'));
+  });
+}
+
+// Issue 18: uploads were streamed to disk before anyone was authenticated.
+test('an upload is refused from its headers, before a byte of the body is taken', async () => {
+  assert.equal(await trickle(srv.url, `/phonebanks/${bank}/contacts`, {}), 'HTTP/1.1 401 Unauthorized', 'anonymous');
+  assert.equal(await trickle(srv.url, '/phonebanks/999999/contacts', {}), 'HTTP/1.1 401 Unauthorized');
+  const vol = await person('no.uploads@example.org', 'Nadia Nope');
+  await vol.get(`/phonebanks/${bank}`);
+  const volHeaders = { Cookie: vol.cookieHeader(), 'X-CSRF-Token': vol.csrf, Origin: srv.url };
+  assert.match(await trickle(srv.url, `/phonebanks/${bank}/contacts`, volHeaders), /^HTTP\/1\.1 40[34]/, 'not an organiser');
+  await admin.get(`/phonebanks/${bank}`);
+  const orgHeaders = { Cookie: admin.cookieHeader(), 'X-CSRF-Token': admin.csrf, Origin: srv.url };
+  assert.equal(await trickle(srv.url, `/phonebanks/${bank}/contacts`, { ...orgHeaders, 'X-CSRF-Token': 'forged' }),
+    'HTTP/1.1 403 Forbidden', 'no form token');
+  assert.equal(await trickle(srv.url, `/phonebanks/${bank}/contacts`, { ...orgHeaders, Origin: 'http://evil.example' }),
+    'HTTP/1.1 403 Forbidden', 'another site');
+  // an organiser's upload is admitted (the server waits for the body), but only so many at once
+  const { hostname, port } = new URL(srv.url);
+  const held = [];
+  for (let i = 0; i < 4; i++) {
+    const s = net.connect(Number(port), hostname);
+    await new Promise((r) => s.on('connect', r));
+    s.write(`POST /phonebanks/${bank}/contacts HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n`
+      + `Cookie: ${orgHeaders.Cookie}\r\nX-CSRF-Token: ${orgHeaders['X-CSRF-Token']}\r\nOrigin: ${srv.url}\r\n\r\nphone,name\n`);
+    held.push(s);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await trickle(srv.url, `/phonebanks/${bank}/contacts`, orgHeaders), 'HTTP/1.1 503 Service Unavailable', 'a fifth at once waits');
+  for (const s of held) s.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await trickle(srv.url, `/phonebanks/${bank}/contacts`, orgHeaders, 800), null, 'admitted again once they end');
 });
 
 test('deleting a phone bank erases its contacts, callers and calls, not the ledger', async () => {
