@@ -311,6 +311,18 @@ static const char *const migrations[] = {
 
 	/* 13: a session's version, so that two editors at once cannot interleave */
 	"ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+
+	/* 14: a caller's right ends with their place in the group, and a revoked
+	 * caller's voter goes straight back into the queue */
+	"CREATE TRIGGER callers_leave_group AFTER DELETE ON memberships BEGIN"
+	"  DELETE FROM phonebank_callers WHERE person_id = OLD.person_id"
+	"  AND phonebank_id IN (SELECT id FROM phonebanks WHERE group_id = OLD.group_id);"
+	" END;"
+	"CREATE TRIGGER caller_revoked AFTER DELETE ON phonebank_callers BEGIN"
+	"  UPDATE contacts SET queue_at = CAST(strftime('%s', 'now') AS INTEGER),"
+	"  lease_until = NULL, leased_to = NULL"
+	"  WHERE phonebank_id = OLD.phonebank_id AND leased_to = OLD.person_id;"
+	" END;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

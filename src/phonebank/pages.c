@@ -425,6 +425,32 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 
+/* Organisers end a caller's right to call: their voter goes back at once. */
+static void revoke_caller(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
+	if (!c)
+		return;
+	if (!may(c, ACT_PHONEBANK_MANAGE)) {
+		denied(req, res, c);
+		return;
+	}
+	long person = route_id(&req->params, "person");
+	int rc = caller_revoke(c->db, c->pb.id, person);
+	if (rc != 1) {
+		if (rc)
+			page_sorry(req, res, "That could not be saved.", &c->w);
+		else
+			page_message(req, res, 404, "Not found", "That person is not a caller here.",
+				     &c->w);
+		return;
+	}
+	audit_note(c->db, c->w.actor.id, "phonebank.caller_revoke", person,
+		   arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
+}
+
 /* Organisers change what may change once calls have begun. */
 static void edit_bank(struct http_request *req, struct http_response *res)
 {
@@ -1245,6 +1271,7 @@ const struct http_route phonebank_routes[] = {
 	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/callers/{person}/revoke", revoke_caller, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD, upload_admit },
 	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE, NULL },

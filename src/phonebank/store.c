@@ -842,6 +842,16 @@ int caller_approve(struct db *db, long bank, long person_id)
 	return n < 0 ? -1 : n > 0;
 }
 
+int caller_revoke(struct db *db, long bank, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM phonebank_callers WHERE phonebank_id = ?"
+					   " AND person_id = ? RETURNING person_id");
+	db_bind_int(st, 1, bank);
+	db_bind_int(st, 2, person_id);
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
 int callers_each(struct db *db, long bank,
 		 void (*fn)(long person_id, const char *name, int approved, void *arg), void *arg)
 {

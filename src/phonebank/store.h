@@ -73,6 +73,10 @@ int phonebanks_visible(struct db *db, long person_id, int all,
 int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved);
 /* Records a request to call (once): 1, -1. */
 int caller_ask(struct db *db, long bank, long person_id, time_t now);
+/* Ends a caller's right to call (they may ask again); the voter leased to
+ * them goes back into the queue at once.  Leaving the group, or being
+ * removed from it, does the same (a trigger).  1, 0 when not a caller, -1. */
+int caller_revoke(struct db *db, long bank, long person_id);
 /* Approves one who asked: 1, 0 when they had not asked, -1. */
 int caller_approve(struct db *db, long bank, long person_id);
 /* The callers who asked, the waiting first, then by name. */

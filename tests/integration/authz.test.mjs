@@ -174,6 +174,7 @@ const MATRIX = [
   ['POST', '/phonebanks/{id}/edit', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/edit`, fields: { name: '' } })],
   ['POST', '/phonebanks/{id}/delete', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/delete`, fields: { confirm: 'not yet' } })],
   ['POST', '/phonebanks/{id}/callers/{person}/approve', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/approve` })],
+  ['POST', '/phonebanks/{id}/callers/{person}/revoke', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/revoke` })],
   ['POST', '/phonebanks/{id}/contacts', MEMBERS_OF_A, (r) => ({ path: `/phonebanks/${ids.bank}/contacts`, headers: { 'X-CSRF-Token': who[r].v.csrf ?? '' } })],
   ['GET', '/phonebanks/{id}/call', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/call` })],
   ['POST', '/phonebanks/{id}/next', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/next` })],

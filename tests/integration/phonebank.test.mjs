@@ -404,6 +404,38 @@ test('organisers change the script and hours; every page sees it at once', async
   for (let i = 0; i < 4; i++) assert.match((await v.get(`/phonebanks/${bank}/call?practice=1`)).body, /it is Eda again/);
 });
 
+// Issue 18: callers could not be revoked, and approval outlived leaving the group.
+test('revoking a caller, or their leaving the group, ends their calling and frees their voter at once', async () => {
+  const v = await caller('revoked@example.org', 'Rex Revoked');
+  const pid = sql("SELECT id FROM people WHERE email = 'revoked@example.org'");
+  await v.get(`/phonebanks/${bank}/call`);
+  assert.equal((await v.post(`/phonebanks/${bank}/next`)).status, 303);
+  const held = await current(v);
+  assert.ok(held, 'the caller holds a voter');
+  await admin.get(`/phonebanks/${bank}`);
+  assert.match((await admin.get(`/phonebanks/${bank}`)).body, /Rex Revoked <span class="tag defend">can call/);
+  assert.equal((await v.post(`/phonebanks/${bank}/callers/${pid}/revoke`)).status, 403, 'not by the caller');
+  assert.equal((await admin.post(`/phonebanks/${bank}/callers/${pid}/revoke`)).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE leased_to = ${pid}`), '0', 'the lease ends at once');
+  assert.equal(sql(`SELECT queue_at IS NOT NULL FROM contacts WHERE id = ${held.id}`), '1', 'the voter is back in the queue');
+  await v.get(`/phonebanks/${bank}`);
+  assert.equal((await v.post(`/phonebanks/${bank}/next`)).status, 403);
+  assert.equal((await v.post(`/phonebanks/${bank}/contacts/${held.id}/outcome`, { outcome: 'busy' })).status, 403);
+  assert.equal((await admin.post(`/phonebanks/${bank}/callers/${pid}/revoke`)).status, 404, 'once');
+  // approved again, then leaving the group revokes too
+  await v.get(`/phonebanks/${bank}`);
+  assert.equal((await v.post(`/phonebanks/${bank}/join`)).status, 303);
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.post(`/phonebanks/${bank}/callers/${pid}/approve`)).status, 303);
+  await v.get(`/phonebanks/${bank}/call`);
+  assert.equal((await v.post(`/phonebanks/${bank}/next`)).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE leased_to = ${pid}`), '1');
+  await v.get(`/groups/${gid}`);
+  assert.equal((await v.post(`/groups/${gid}/leave`)).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM phonebank_callers WHERE person_id = ${pid}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE leased_to = ${pid}`), '0');
+});
+
 // Issue 17: an approved caller on a phone bank with no list yet was thanked for finishing.
 test('an approved caller on a phone bank with no voters yet is told so, not thanked', async () => {
   await admin.get('/phonebanks/new');
