@@ -19,6 +19,10 @@ void auth_config_defaults(struct auth_config *c)
 	c->rates.totp_account = (struct rate_rule){ 5, 10 };
 	c->rates.signup_ip = (struct rate_rule){ 20, 20 };
 	c->rates.token_ip = (struct rate_rule){ 600, 120 };
+	/* a call takes minutes: these stop a caller reading the list, not calling it */
+	c->rates.claim_caller = (struct rate_rule){ 10, 12 };
+	c->rates.skip_caller = (struct rate_rule){ 2, 5 };
+	c->rates.shift_caller = (struct rate_rule){ 300.0 / 720, 300 };
 	ratelimit_init(&c->rl);
 }
 
@@ -59,4 +63,7 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_TOTP_ACCOUNT", &c->rates.totp_account);
 	env_rule("TURNOUT_RATE_SIGNUP_IP", &c->rates.signup_ip);
 	env_rule("TURNOUT_RATE_TOKEN_IP", &c->rates.token_ip);
+	env_rule("TURNOUT_RATE_CLAIM_CALLER", &c->rates.claim_caller);
+	env_rule("TURNOUT_RATE_SKIP_CALLER", &c->rates.skip_caller);
+	env_rule("TURNOUT_RATE_SHIFT_CALLER", &c->rates.shift_caller);
 }

@@ -972,6 +972,57 @@ static void page_after(struct http_request *req, struct http_response *res, stru
  * The opening of each caller's form: the writer's answer when it is back,
  * else the phone bank, the form, and the right to call.  NULL once answered.
  */
+/*
+ * Harvesting a list by taking voter after voter without calling them is
+ * stopped here: real voters handed to one caller are rate-limited (per
+ * minute, and per 12-hour shift), skips more tightly, and the phone bank's
+ * organisers are told (once an hour per caller) when a caller hits a limit.
+ * 0 to go on; a save over the limit is kept but hands out no next voter;
+ * -1 after answering 429.
+ */
+static int claim_or_answer(struct http_request *req, struct http_response *res,
+			   struct bank_ctx *c, struct call_job *j, int json)
+{
+	struct app *app = req->app;
+	const struct rate_rules *r = &app->auth.rates;
+	char who[32], key[96];
+	int wait;
+
+	if (j->practice || !j->claim)
+		return 0;
+	snprintf(who, sizeof(who), "%ld", c->w.actor.id);
+	snprintf(key, sizeof(key), "claim-caller:%s", who);
+	wait = ratelimit_take(&app->auth.rl, key, &r->claim_caller, now_seconds());
+	snprintf(key, sizeof(key), "shift-caller:%s", who);
+	if (!wait)
+		wait = ratelimit_take(&app->auth.rl, key, &r->shift_caller, now_seconds());
+	snprintf(key, sizeof(key), "skip-caller:%s", who);
+	if (!wait && j->step == STEP_SKIP)
+		wait = ratelimit_take(&app->auth.rl, key, &r->skip_caller, now_seconds());
+	if (!wait)
+		return 0;
+	static const struct rate_rule hourly = { 1.0 / 60, 1 };
+	snprintf(key, sizeof(key), "claim-alert:%ld:%s", c->pb.id, who);
+	if (ratelimit_take(&app->auth.rl, key, &hourly, now_seconds()) == 0) {
+		audit_note(c->db, c->w.actor.id, "phonebank.rate_alert", c->w.actor.id,
+			   arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+		web_tell(req, c->db, c->pb.created_by, "A caller is taking voters unusually fast",
+			 arena_printf(&req->arena,
+				      "A caller of \"%s\" was handed or skipped voters faster than"
+				      " anyone can call them, and has been slowed down. Check the"
+				      " callers on the phone bank's page; you can stop anyone"
+				      " calling there.",
+				      c->pb.name),
+			 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
+	}
+	if (j->step == STEP_OUTCOME) {
+		j->claim = 0; /* the call is saved; the next voter waits */
+		return 0;
+	}
+	rate_limited_answer(req, res, wait, json);
+	return -1;
+}
+
 static struct bank_ctx *caller_form(struct http_request *req, struct http_response *res,
 				    struct qs *f, int *practice)
 {
@@ -997,8 +1048,11 @@ static void next_contact(struct http_request *req, struct http_response *res)
 	int practice;
 	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
-	if (c)
-		call_suspend(req, res, call_job_new(req, c, STEP_NEXT, practice, 0));
+	if (!c)
+		return;
+	struct call_job *j = call_job_new(req, c, STEP_NEXT, practice, 0);
+	if (claim_or_answer(req, res, c, j, 0) == 0)
+		call_suspend(req, res, j);
 }
 
 static void save_outcome(struct http_request *req, struct http_response *res)
@@ -1024,6 +1078,7 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 	struct call_job *j = call_job_new(req, c, STEP_OUTCOME, practice, route_id(&req->params, "cid"));
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
+	claim_or_answer(req, res, c, j, 0); /* over the limit: saved, no next voter */
 	call_suspend(req, res, j);
 }
 
@@ -1033,9 +1088,11 @@ static void skip(struct http_request *req, struct http_response *res)
 	int practice;
 	struct bank_ctx *c = caller_form(req, res, &f, &practice);
 
-	if (c)
-		call_suspend(req, res,
-			     call_job_new(req, c, STEP_SKIP, practice, route_id(&req->params, "cid")));
+	if (!c)
+		return;
+	struct call_job *j = call_job_new(req, c, STEP_SKIP, practice, route_id(&req->params, "cid"));
+	if (claim_or_answer(req, res, c, j, 0) == 0)
+		call_suspend(req, res, j);
 }
 
 /* ---- the same for a caller's app, in JSON ---- */
@@ -1109,7 +1166,8 @@ static void next_api(struct http_request *req, struct http_response *res)
 		http_error(res, 409, "Outside calling hours");
 		return;
 	}
-	call_suspend(req, res, j);
+	if (claim_or_answer(req, res, c, j, 1) == 0)
+		call_suspend(req, res, j);
 }
 
 static void outcome_api(struct http_request *req, struct http_response *res)
@@ -1146,6 +1204,7 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 	j->outcome = (enum outcome)o;
 	keep_answers(req, j, answers, na, notes);
 	json_decref(body);
+	claim_or_answer(req, res, c, j, 1); /* over the limit: saved, no next voter */
 	call_suspend(req, res, j);
 }
 

@@ -154,26 +154,29 @@ int origin_ok(struct http_request *req)
 	return referer && same_origin(req, referer);
 }
 
-int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,
-	       const char *who, const struct rate_rule *rule, int json)
+void rate_limited_answer(struct http_request *req, struct http_response *res, int wait, int json)
 {
-	struct app *app = req->app;
-	char key[256];
-	int wait;
-
-	snprintf(key, sizeof(key), "%s:%s", bucket, who);
-	wait = ratelimit_take(&app->auth.rl, key, rule, now_seconds());
-	if (wait == 0)
-		return 0;
 	http_set_header(res, "Retry-After", arena_printf(&req->arena, "%d", wait));
-	if (json) {
+	if (json)
 		http_error(res, 429, "Too many requests: try again later");
-	} else {
+	else
 		page_message(req, res, 429, "Slow down",
 			     arena_printf(&req->arena,
 					  "Too many attempts. Please wait %d seconds and try again.",
 					  wait),
 			     NULL);
-	}
+}
+
+int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,
+	       const char *who, const struct rate_rule *rule, int json)
+{
+	struct app *app = req->app;
+	char key[256];
+
+	snprintf(key, sizeof(key), "%s:%s", bucket, who);
+	int wait = ratelimit_take(&app->auth.rl, key, rule, now_seconds());
+	if (wait == 0)
+		return 0;
+	rate_limited_answer(req, res, wait, json);
 	return -1;
 }

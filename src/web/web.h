@@ -49,6 +49,8 @@ void session_cookie_clear(struct http_response *res, struct http_request *req);
 /* 0 allowed; else answers 429 with Retry-After (JSON or page) and returns -1. */
 int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,
 	       const char *who, const struct rate_rule *rule, int json);
+/* Answers 429 with Retry-After: wait seconds (JSON or page). */
+void rate_limited_answer(struct http_request *req, struct http_response *res, int wait, int json);
 
 #define VISIT_SIGNED_IN 1 /* anyone signed out is sent to sign in */
 #define VISIT_JSON 2      /* failures answered as JSON, not pages */

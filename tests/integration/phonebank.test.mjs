@@ -45,7 +45,11 @@ async function current(v, practice = false) {
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000' } });
+  // the load tests here hand out voters faster than anyone calls: the per-caller limits
+  // are lifted, and tested on a server of their own with the defaults
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
+    TURNOUT_RATE_CLAIM_CALLER: '100000/100000', TURNOUT_RATE_SHIFT_CALLER: '100000/100000',
+    TURNOUT_RATE_SKIP_CALLER: '100000/100000' } });
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Phones', seats: 'E14001193' });
@@ -379,7 +383,11 @@ test('every acknowledged outcome survives kill -9', async () => {
   killed = true;
   await Promise.all(running);
   assert.ok(acked.length > 50, `only ${acked.length} acknowledged before the kill`);
-  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000' } });
+  // the load tests here hand out voters faster than anyone calls: the per-caller limits
+  // are lifted, and tested on a server of their own with the defaults
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
+    TURNOUT_RATE_CLAIM_CALLER: '100000/100000', TURNOUT_RATE_SHIFT_CALLER: '100000/100000',
+    TURNOUT_RATE_SKIP_CALLER: '100000/100000' } });
   admin.base = srv.url; // the same session, on the restarted server
   const stored = new Map(sql(`SELECT contact_id, count(*) FROM calls WHERE outcome = 'refused' AND contact_id IN (${acked.join(',')}) GROUP BY contact_id`)
     .split('\n').map((l) => l.split('|').map(Number)));
@@ -402,6 +410,42 @@ test('organisers change the script and hours; every page sees it at once', async
   const v = await caller('edit.caller@example.org', 'Eda Caller');
   await v.post(`/phonebanks/${bank}/next`, { practice: '1' });
   for (let i = 0; i < 4; i++) assert.match((await v.get(`/phonebanks/${bank}/call?practice=1`)).body, /it is Eda again/);
+});
+
+// Issue 18: an approved caller looping skip and next read 2,873 of 2,953 numbers in 10 s.
+test('a caller cannot harvest the list by skipping: limited, slowed, and the organisers told', async () => {
+  const lines = ['phone,name'];
+  for (let i = 0; i < 100; i++) lines.push(`07700 6${String(i).padStart(5, '0')},Harvest ${i}`);
+  await admin.get(`/phonebanks/${bank}`);
+  await admin.upload(`/phonebanks/${bank}/contacts`, lines.join('\n'));
+  const v = await caller('harvester@example.org', 'Harry Vester');
+  // the same data, served with the default per-caller limits
+  const copy = `${db}.limits`;
+  sql(`VACUUM INTO '${copy}'`);
+  const limited = await startServer({ db: copy });
+  try {
+    const h = new Visitor(limited.url);
+    h.jar = new Map(v.jar);
+    h.csrf = v.csrf;
+    const numbers = new Set();
+    let refused = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = await h.post(`/phonebanks/${bank}/next`);
+      if (r.status === 429) { refused++; continue; }
+      const page = (await h.get(`/phonebanks/${bank}/call`)).body;
+      const m = /href="tel:(\+44\d+)"/.exec(page);
+      const c = /action="\/phonebanks\/\d+\/contacts\/(\d+)\/skip"/.exec(page);
+      if (m) numbers.add(m[1]);
+      if (c && (await h.post(`/phonebanks/${bank}/contacts/${c[1]}/skip`)).status === 429) refused++;
+    }
+    assert.ok(numbers.size <= 12, `${numbers.size} numbers read in a burst of skips`);
+    assert.ok(refused > 40, `${refused} of the loop's requests slowed down`);
+    await new Promise((r) => setTimeout(r, 300));
+    const told = execFileSync('sh', ['-c', `grep -l "^Subject: A caller is taking voters unusually fast" ${limited.outbox}/*.eml | wc -l`], { encoding: 'utf8' }).trim();
+    assert.equal(told, '1', 'the organiser is told, once');
+  } finally {
+    await limited.stop();
+  }
 });
 
 // Issue 18: callers could not be revoked, and approval outlived leaving the group.
