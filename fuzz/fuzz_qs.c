@@ -1,5 +1,6 @@
 /* libFuzzer: query strings and form bodies, and route matching on the
- * decoded path, never crash and never overrun their limits. */
+ * decoded path, never crash and never overrun their limits; whatever a form
+ * yields is UTF-8. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "http/qs.h"
 #include "http/router.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (q.n > QS_MAX_PAIRS)
 			abort();
 		for (size_t i = 0; i < q.n; i++)
-			if (strlen(q.pairs[i].value) != q.pairs[i].value_len)
+			if (strlen(q.pairs[i].value) != q.pairs[i].value_len ||
+			    !utf8_valid(q.pairs[i].value, q.pairs[i].value_len) ||
+			    !utf8_valid(q.pairs[i].key, strlen(q.pairs[i].key)))
 				abort();
 	}
 	if (url_decode((const char *)data, size, path, 0) >= 0) {

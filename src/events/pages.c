@@ -140,6 +140,13 @@ static int event_or_answer(struct http_request *req, struct http_response *res, 
 		page_message(req, res, 404, "Not found", "There is no such session.", w);
 		return -1;
 	}
+	/* a draft is its host's alone; a proposal also its approvers' */
+	struct target t = event_target(*db, e, w->actor.id);
+	if ((e->draft && e->created_by != w->actor.id) ||
+	    (e->awaiting && !policy_allows(&w->actor, ACT_EVENT_MANAGE, &t))) {
+		page_message(req, res, 404, "Not found", "There is no such session.", w);
+		return -1;
+	}
 	return 0;
 }
 
@@ -176,12 +183,6 @@ static void event_page(struct http_request *req, struct http_response *res)
 	if (event_or_answer(req, res, &w, &db, &e))
 		return;
 	struct target t = event_target(db, &e, w.actor.id);
-	/* a draft is its host's alone; a proposal also its approvers' */
-	if ((e.draft && e.created_by != w.actor.id) ||
-	    (e.awaiting && !policy_allows(&w.actor, ACT_EVENT_MANAGE, &t))) {
-		page_message(req, res, 404, "Not found", "There is no such session.", &w);
-		return;
-	}
 	json_t *ctx = event_ctx(req, db, &e, &w);
 	json_object_set_new(ctx, "awaiting", json_boolean(e.awaiting));
 	json_object_set_new(ctx, "draft", json_boolean(e.draft));

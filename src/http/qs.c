@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "util/utf8.h"
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -61,7 +63,8 @@ int qs_parse(struct qs *q, struct arena *a, const char *s, size_t n)
 			char *k = arena_alloc(a, klen + 1), *v = arena_alloc(a, vlen + 1);
 			long kl = url_decode(s + i, klen, k, 1);
 			long vl = url_decode(s + vstart, vlen, v, 1);
-			if (kl < 0 || vl < 0)
+			/* every text input is UTF-8, or refused whole */
+			if (kl < 0 || vl < 0 || !utf8_valid(k, (size_t)kl) || !utf8_valid(v, (size_t)vl))
 				goto fail;
 			q->pairs[q->n].key = k;
 			q->pairs[q->n].value = v;

@@ -1,8 +1,8 @@
 /*
  * application/x-www-form-urlencoded parsing, for query strings and form
  * bodies alike.  Pure and fuzzable: decodes into an arena, never more than
- * QS_MAX_PAIRS pairs, and rejects bad escapes and NUL bytes rather than
- * guessing.
+ * QS_MAX_PAIRS pairs, and rejects bad escapes, NUL bytes and text that is
+ * not UTF-8 rather than guessing.
  */
 #ifndef TURNOUT_QS_H
 #define TURNOUT_QS_H
@@ -21,7 +21,7 @@ struct qs {
 	} pairs[QS_MAX_PAIRS];
 };
 
-/* 0, or -1 (bad escape, NUL, too many pairs); q is empty after an error. */
+/* 0, or -1 (bad escape, NUL, not UTF-8, too many pairs); q is empty after an error. */
 int qs_parse(struct qs *q, struct arena *a, const char *s, size_t n);
 /* The first value for key, or NULL. */
 const char *qs_get(const struct qs *q, const char *key);

@@ -1212,9 +1212,9 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 
 static void csv_cell(struct buf *b, const char *s)
 {
-	/* quoted, and a leading = + - @ defused so a spreadsheet does not run it */
+	/* quoted, and a leading = + - @ TAB CR defused so a spreadsheet does not run it */
 	buf_putc(b, '"');
-	if (s && strchr("=+-@", *s) && *s)
+	if (s && *s && strchr("=+-@\t\r", *s))
 		buf_putc(b, '\'');
 	for (; s && *s; s++) {
 		if (*s == '"')

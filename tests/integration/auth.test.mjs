@@ -320,3 +320,21 @@ test('an export whose audit row cannot be written shows nothing', async () => {
   }
   assert.equal((await v.get('/account/export')).status, 200);
 });
+
+// Issue 18: a name with invalid UTF-8 was stored, then hid its person from lists.
+test('a form with text that is not UTF-8 is refused and changes nothing', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'una.utf@example.org', 'Una Utf');
+  await v.get('/account');
+  const res = await fetch(`${srv.url}/account`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: v.cookieHeader(), Origin: srv.url },
+    body: `csrf=${encodeURIComponent(v.csrf)}&name=Una%FF%FEBroken&email=una.utf%40example.org`,
+  });
+  assert.equal(res.status, 400);
+  assert.equal(sql("SELECT name FROM people WHERE email = 'una.utf@example.org'"), 'Una Utf');
+  // the same form in good UTF-8 is taken
+  const ok = await v.post('/account', { name: 'Úna Útf', email: 'una.utf@example.org' });
+  assert.ok(ok.status === 303 || ok.status === 200, `saved: ${ok.status}`);
+  assert.equal(sql("SELECT name FROM people WHERE email = 'una.utf@example.org'"), 'Úna Útf');
+});

@@ -265,6 +265,9 @@ test('a member proposes a session; it is hidden until an organiser approves it',
   const id = ev(r);
   assert.match((await vol.get(`/events/${id}`)).body, /waiting for an organiser/);
   assert.equal((await new Visitor(srv.url).get(`/events/${id}`)).status, 404);
+  // issue 18: nor its calendar entry, its attendees or its rides
+  assert.equal((await fetch(`${srv.url}/events/${id}/calendar.ics`)).status, 404);
+  assert.equal((await vol.get(`/events/${id}/calendar.ics`)).status, 200, 'its proposer has it');
   const listed = async () => (await (await fetch(`${srv.url}/api/v1/events?seat=E14001193`)).json()).result.some((e) => e.id === id);
   assert.equal(await listed(), false);
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);

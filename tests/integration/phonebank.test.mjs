@@ -302,6 +302,12 @@ test('organisers see totals live and export, phone numbers only on request and a
   const withPhones = await admin.get(`/phonebanks/${bank}/export.csv?phones=1`);
   // quoted, and defused so a spreadsheet reads the + as text, not a formula
   assert.match(withPhones.body, /"'\+447700100001"/);
+  // issue 18: a leading TAB or CR is a formula's way in too
+  sql(`UPDATE calls SET notes = char(9) || '=cmd|calc' WHERE id = (SELECT min(id) FROM calls WHERE phonebank_id = ${bank} AND practice = 0);
+    UPDATE calls SET notes = char(13) || '=1+1' WHERE id = (SELECT max(id) FROM calls WHERE phonebank_id = ${bank} AND practice = 0);`);
+  const tabbed = (await admin.get(`/phonebanks/${bank}/export.csv`)).body;
+  assert.match(tabbed, /"'\t=cmd\|calc"/);
+  assert.match(tabbed, /"'\r=1\+1"/);
   assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'phonebank.export_with_phones'"), '1');
 });
 

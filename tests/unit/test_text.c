@@ -9,6 +9,7 @@
 #include "http/router.h"
 #include "util/jsonw.h"
 #include "util/num.h"
+#include "util/utf8.h"
 
 static void numbers(void **state)
 {
@@ -121,9 +122,34 @@ static void json_writer(void **state)
 	buf_release(&b);
 }
 
+/* Issue 18: a name with invalid UTF-8 hid its person from lists and blanked mails. */
+static void utf8(void **state)
+{
+	struct qs q;
+	struct arena a;
+	(void)state;
+	assert_true(utf8_valid("plain ascii", 11));
+	assert_true(utf8_valid("Siân Ó Dálaigh – 東京 😀", strlen("Siân Ó Dálaigh – 東京 😀")));
+	assert_false(utf8_valid("\xff", 1));			/* never a UTF-8 byte */
+	assert_false(utf8_valid("\xc3", 1));			/* cut short */
+	assert_false(utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
+	assert_false(utf8_valid("\xe0\x80\xaf", 3));	/* overlong, three bytes */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));	/* a surrogate */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+	assert_false(utf8_valid("a\x80" "b", 3));		/* a lone continuation */
+	arena_init(&a, 1024);
+	assert_int_equal(qs_parse(&q, &a, "name=Si%C3%A2n", 14), 0);
+	assert_string_equal(qs_get(&q, "name"), "Siân");
+	assert_int_equal(qs_parse(&q, &a, "name=%FF&x=1", 12), -1);
+	assert_int_equal(q.n, 0);
+	assert_int_equal(qs_parse(&q, &a, "%C0%AF=1", 8), -1);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf8),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(query_strings),
 		cmocka_unit_test(routes),
