@@ -251,11 +251,13 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 		return fail(c, conn, 400, "Malformed request target");
 	if (strcmp(method, "HEAD") == 0)
 		method = "GET";
+	int cors = 0; /* some route at this path is public data any site may read */
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		const struct http_route *rt = &srv->routes[i];
 		if (!route_match(rt->pattern, c->req.path, &c->req.params))
 			continue;
 		path_matched = 1;
+		cors |= rt->flags & ROUTE_CORS;
 		if (strcmp(rt->method, method) != 0) {
 			size_t al = strlen(allow);
 			snprintf(allow + al, sizeof(allow) - al, "%s%s", al ? ", " : "", rt->method);
@@ -276,15 +278,18 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 		return respond(c, conn, &res, rt->flags);
 	}
 	if (path_matched && strcmp(method, "OPTIONS") == 0) {
+		/* a cross-site preflight is granted to public data only */
 		struct http_response res;
 		response_init(&res);
 		res.status = 204;
 		http_set_header(&res, "Allow", arena_strdup(&c->req.arena, allow));
-		http_set_header(&res, "Access-Control-Allow-Methods",
-				arena_strdup(&c->req.arena, allow));
-		http_set_header(&res, "Access-Control-Allow-Headers", "Content-Type");
-		http_set_header(&res, "Access-Control-Max-Age", "86400");
-		return respond(c, conn, &res, ROUTE_CORS);
+		if (cors) {
+			http_set_header(&res, "Access-Control-Allow-Methods",
+					arena_strdup(&c->req.arena, allow));
+			http_set_header(&res, "Access-Control-Allow-Headers", "Content-Type");
+			http_set_header(&res, "Access-Control-Max-Age", "86400");
+		}
+		return respond(c, conn, &res, cors ? ROUTE_CORS : 0);
 	}
 	if (path_matched) {
 		struct http_response res;
@@ -371,7 +376,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)cls;
 	(void)url;
-	(void)version;
 	if (!c->started) {
 		size_t hdr = 0;
 		const char *cl;
@@ -389,6 +393,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && num_parse_long(cl, strlen(cl), 0, LONG_MAX, &length))
 			return fail(c, conn, 400, "Invalid Content-Length");
+		/* two lengths are how requests are smuggled past a proxy: refuse both */
+		if (cl && MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding"))
+			return fail(c, conn, 400, "Content-Length and Transfer-Encoding together");
+		if (!strcmp(version, "HTTP/1.1") &&
+		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))
+			return fail(c, conn, 400, "HTTP/1.1 needs a Host header");
 		const struct http_route *up = c->req.path ? upload_route(c, method) : NULL;
 		if (up) {
 			if (cl && (unsigned long long)length > HTTP_MAX_UPLOAD)

@@ -131,14 +131,17 @@ int who_csrf_ok(const struct who *w, const struct qs *form)
 	return t && *w->csrf && token_equal(t, w->csrf);
 }
 
+/* 1 when origin is this server: its scheme (https behind TLS) and its Host. */
 static int same_origin(struct http_request *req, const char *origin)
 {
+	struct app *app = req->app;
 	const char *host = http_header(req, "Host");
-	const char *p = strstr(origin, "://");
+	const char *scheme = app->auth.secure_cookies ? "https://" : "http://";
+	size_t sl = strlen(scheme);
 
-	if (!host || !p)
+	if (!host || strncmp(origin, scheme, sl))
 		return 0;
-	p += 3;
+	const char *p = origin + sl;
 	size_t n = strcspn(p, "/");
 	return strlen(host) == n && strncmp(p, host, n) == 0;
 }

@@ -104,6 +104,10 @@ test('CSRF: forms without the token, or with another, change nothing', async () 
   assert.equal((await v.api('DELETE', '/api/v1/me', { origin: false })).status, 403);
   const evil = await fetch(`${srv.url}/api/v1/me`, { method: 'DELETE', headers: { Cookie: v.cookieHeader(), Origin: 'http://evil.example' } });
   assert.equal(evil.status, 403);
+  // issue 18: the same host on another scheme is another origin
+  const scheme = await fetch(`${srv.url}/api/v1/me`, { method: 'DELETE',
+    headers: { Cookie: v.cookieHeader(), Origin: srv.url.replace(/^http:/, 'https:') } });
+  assert.equal(scheme.status, 403);
   assert.equal(sql("SELECT count(*) FROM people WHERE email = 'cat@example.org'"), '1');
   // and a state change never happens on GET
   assert.equal((await v.get('/signout')).status, 405);

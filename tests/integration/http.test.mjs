@@ -44,6 +44,17 @@ test('URL, header and body caps answer 414, 431, 413 in JSON', async () => {
   }
 });
 
+// Issue 18: a request that could be smuggled, or one with no Host, is refused.
+test('Content-Length with Transfer-Encoding, and HTTP/1.1 without Host, are 400', async () => {
+  const both = await raw(srv.url, 'POST /postcodes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
+    + 'Content-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n');
+  assert.match(both, /^HTTP\/1\.1 400/);
+  const noHost = await raw(srv.url, 'GET /postcodes/DE221AA HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.match(noHost, /^HTTP\/1\.1 400/);
+  const old = await raw(srv.url, 'GET /postcodes/DE221AA HTTP/1.0\r\n\r\n');
+  assert.match(old, /^HTTP\/1\.[01] 200/, 'HTTP/1.0 needs no Host');
+});
+
 test('405 with Allow, 404 for unknown routes, HEAD and OPTIONS', async () => {
   const r = await getJson(srv.url, '/postcodes/DE221AA', { method: 'DELETE' });
   assert.equal(r.status, 405);
@@ -57,6 +68,13 @@ test('405 with Allow, 404 for unknown routes, HEAD and OPTIONS', async () => {
   const opt = await fetch(`${srv.url}/postcodes`, { method: 'OPTIONS' });
   assert.equal(opt.status, 204);
   assert.match(opt.headers.get('access-control-allow-methods'), /POST/);
+  // issue 18: a cross-site preflight only for public data, never for private routes
+  const priv = await fetch(`${srv.url}/account`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
+  assert.equal(priv.status, 204);
+  assert.equal(priv.headers.get('access-control-allow-origin'), null);
+  assert.equal(priv.headers.get('access-control-allow-methods'), null);
+  const api = await fetch(`${srv.url}/api/v1/groups/1/join`, { method: 'OPTIONS' });
+  assert.equal(api.headers.get('access-control-allow-methods'), null);
   const badEscape = await getJson(srv.url, '/api/v1/marginals?postcode=%zz');
   assert.equal(badEscape.status, 400);
 });
