@@ -86,6 +86,15 @@ int session_end_all(struct db *db, long person_id)
 	return db_done(st);
 }
 
+int session_end_others(struct db *db, long person_id, const char *keep_hash)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM sessions WHERE person_id = ?"
+					   " AND token_hash != ?");
+	db_bind_int(st, 1, person_id);
+	db_bind_str(st, 2, keep_hash);
+	return db_done(st);
+}
+
 int session_person(struct db *db, long person_id, char *name, size_t cap, int *admin)
 {
 	struct db_stmt *st = db_cached(db, "SELECT name, is_admin FROM people WHERE id = ?");

@@ -36,6 +36,9 @@ int session_find(struct db *db, const char *token, long long now,
 int session_touch(struct db *db, struct session *s, long long now);
 int session_end(struct db *db, const char *hash);
 int session_end_all(struct db *db, long person_id);
+/* Ends every session of the person but the one with this hash (a change
+ * of password, codes or address signs out everywhere else). */
+int session_end_others(struct db *db, long person_id, const char *keep_hash);
 /* A signed-in person's name (cap bytes) and admin flag: 1, 0 gone, -1. */
 int session_person(struct db *db, long person_id, char *name, size_t cap, int *admin);
 /* A live API token by its hash: 1 with its id and scopes, 0 none, -1. */

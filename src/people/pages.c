@@ -337,6 +337,24 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	http_redirect(res, "/account");
 }
 
+/* Signs the person out on every device, this one too. */
+static void signout_everywhere(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct qs f;
+	struct db *db;
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
+		return;
+	if (session_end_all(db, w.actor.id)) {
+		page_sorry(req, res, "You could not be signed out everywhere just now.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "signout.everywhere", w.actor.id, NULL);
+	session_cookie_clear(res, req);
+	http_redirect(res, "/");
+}
+
 static void signout(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -442,6 +460,9 @@ static void account_update(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(db, w.actor.id, "person.update", w.actor.id, NULL);
+	/* a new address: whoever held the old mailbox's sign-ins is signed out */
+	if (strcmp(p.email, old.email) && session_end_others(db, w.actor.id, w.session.hash))
+		log_error("sessions of %ld not ended after an address change", w.actor.id);
 	account_page_with(req, res, &w, db, &p, 200, NULL, "Saved.");
 }
 
@@ -585,6 +606,8 @@ static void set_password(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(db, p.id, "person.password", p.id, NULL);
+	if (session_end_others(db, p.id, w.session.hash))
+		log_error("sessions of %ld not ended after a password change", p.id);
 	security_page_with(req, res, &w, db, 200, NULL, NULL);
 }
 
@@ -642,6 +665,8 @@ static void totp_confirm(struct http_request *req, struct http_response *res)
 		json_array_append_new(shown, json_string(codes[i]));
 	sodium_memzero(codes, sizeof(codes));
 	audit_note(db, w.actor.id, "person.totp_enabled", w.actor.id, NULL);
+	if (session_end_others(db, w.actor.id, w.session.hash))
+		log_error("sessions of %ld not ended after codes were set", w.actor.id);
 	security_page_with(req, res, &w, db, 200, NULL, shown);
 }
 
@@ -756,6 +781,7 @@ const struct http_route account_routes[] = {
 	{ "POST", "/account", account_update, ROUTE_PAGE, NULL },
 	{ "GET", "/account/export", account_export, ROUTE_PAGE, NULL },
 	{ "POST", "/account/delete", account_delete, ROUTE_PAGE, NULL },
+	{ "POST", "/account/signout-everywhere", signout_everywhere, ROUTE_PAGE, NULL },
 	{ "GET", "/account/security", security_page, ROUTE_PAGE, NULL },
 	{ "POST", "/account/password", set_password, ROUTE_PAGE, NULL },
 	{ "POST", "/account/totp/start", totp_start, ROUTE_PAGE, NULL },

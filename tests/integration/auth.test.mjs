@@ -342,3 +342,28 @@ test('a form with text that is not UTF-8 is refused and changes nothing', async 
   assert.ok(ok.status === 303 || ok.status === 200, `saved: ${ok.status}`);
   assert.equal(sql("SELECT name FROM people WHERE email = 'una.utf@example.org'"), 'Úna Útf');
 });
+
+// Issue 18: a password, codes or address change left every other session signed in.
+test('changing the password signs out other devices; "sign out everywhere" signs out all', async () => {
+  const here = new Visitor(srv.url);
+  await here.signInByLink(srv.outbox, 'two.devices@example.org', 'Tess Twodevices');
+  const there = new Visitor(srv.url);
+  await there.signInByLink(srv.outbox, 'two.devices@example.org');
+  assert.equal((await there.get('/account')).status, 200);
+  await here.get('/account/security');
+  const set = await here.post('/account/password', { password: 'a long new passphrase here', again: 'a long new passphrase here' });
+  assert.equal(set.status, 200);
+  assert.equal((await here.get('/account')).status, 200, 'this device stays signed in');
+  assert.equal((await there.get('/account')).status, 303, 'the other is signed out');
+  // signed in again elsewhere, then out everywhere
+  const third = new Visitor(srv.url);
+  await third.signInByLink(srv.outbox, 'two.devices@example.org');
+  await here.get('/account/security');
+  assert.equal((await here.post('/account/signout-everywhere')).status, 303);
+  assert.equal((await here.get('/account')).status, 303);
+  assert.equal((await third.get('/account')).status, 303);
+  assert.equal(sql("SELECT count(*) FROM sessions WHERE person_id = (SELECT id FROM people WHERE email = 'two.devices@example.org')"), '0');
+  const anon = await new Visitor(srv.url).post('/account/signout-everywhere');
+  assert.equal(anon.status, 303);
+  assert.equal(anon.headers.get('location'), '/signin');
+});

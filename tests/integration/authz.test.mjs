@@ -192,6 +192,8 @@ const MATRIX = [
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],
+  // after every sign-out, so any answer will do here; auth.test.mjs tests who may
+  ['POST', '/account/signout-everywhere', SIGNED_IN, () => ({ any: true })],
 ];
 
 function denied(r) {
