@@ -128,7 +128,7 @@ static int cmd_serve(int argc, char **argv)
 	const char *bind = "127.0.0.1", *logp = "-", *public_url = getenv("TURNOUT_PUBLIC_URL");
 	long port, threads = 0;
 	char err[1024], assets[1024];
-	struct app app;
+	static struct app app; /* megabytes of rate-limit buckets: not on the stack */
 	int c, rc = 1;
 	double t0 = now_seconds();
 

@@ -1,6 +1,7 @@
 #include "auth/ratelimit.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <string.h>
 
 int rate_bucket_take(struct rate_bucket *b, const struct rate_rule *r, double now)
@@ -22,43 +23,52 @@ int rate_bucket_take(struct rate_bucket *b, const struct rate_rule *r, double no
 void ratelimit_init(struct ratelimit *rl)
 {
 	memset(rl->slot, 0, sizeof(rl->slot));
+	randombytes_buf(rl->secret, sizeof(rl->secret));
 	pthread_mutex_init(&rl->lock, NULL);
 }
 
-static unsigned long long fnv1a(const char *s)
+static unsigned long long keyed_hash(const struct ratelimit *rl, const char *s)
 {
-	unsigned long long h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
+	unsigned char out[crypto_shorthash_BYTES];
+	unsigned long long h;
+	crypto_shorthash(out, (const unsigned char *)s, strlen(s), rl->secret);
+	memcpy(&h, out, sizeof(h));
 	return h ? h : 1;
 }
 
+/* A bucket that has refilled to its burst remembers nothing: it may be reused. */
+static int bucket_idle(const struct rate_bucket *b, const struct rate_rule *r, double now)
+{
+	return b->tokens + (now - b->at) * r->per_minute / 60.0 >= r->burst;
+}
+
+#define PROBE 16 /* buckets a key may use: a short run from its hash */
+
 int ratelimit_take(struct ratelimit *rl, const char *key, const struct rate_rule *r, double now)
 {
-	unsigned long long k = fnv1a(key);
-	size_t i = k % RATELIMIT_SLOTS, victim = i;
+	unsigned long long k = keyed_hash(rl, key);
+	size_t i = k % RATELIMIT_SLOTS, victim = RATELIMIT_SLOTS;
 	int rc;
 
 	pthread_mutex_lock(&rl->lock);
-	/* probe a short run; a full run reuses its stalest bucket, which can only
-	 * make the limit looser for a key that has gone quiet */
-	for (size_t n = 0; n < 16; n++, i = (i + 1) % RATELIMIT_SLOTS) {
+	for (size_t n = 0; n < PROBE; n++, i = (i + 1) % RATELIMIT_SLOTS) {
 		if (rl->slot[i].key == k)
 			goto found;
-		if (rl->slot[i].key == 0) {
+		if (victim == RATELIMIT_SLOTS &&
+		    (rl->slot[i].key == 0 || bucket_idle(&rl->slot[i].b, &rl->slot[i].r, now)))
 			victim = i;
-			break;
-		}
-		if (rl->slot[i].b.at < rl->slot[victim].b.at)
-			victim = i;
+	}
+	if (victim == RATELIMIT_SLOTS) {
+		/* every bucket here is limiting someone: none is given up */
+		pthread_mutex_unlock(&rl->lock);
+		return 60;
 	}
 	i = victim;
 	rl->slot[i].key = k;
 	rl->slot[i].b.tokens = r->burst;
 	rl->slot[i].b.at = now;
 found:
+	rl->slot[i].r = *r;
 	rc = rate_bucket_take(&rl->slot[i].b, r, now);
 	pthread_mutex_unlock(&rl->lock);
 	return rc;

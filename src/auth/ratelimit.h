@@ -23,13 +23,21 @@ struct rate_bucket {
 /* Takes a token at time now; 0 on success, else the seconds to wait (>= 1). */
 int rate_bucket_take(struct rate_bucket *b, const struct rate_rule *r, double now);
 
-#define RATELIMIT_SLOTS 8192
+#define RATELIMIT_SLOTS 65536 /* 40 bytes each: room for every caller's shift bucket */
 
+/*
+ * Keys are hashed with a secret key drawn at start-up (SipHash), so no one
+ * can choose keys that land on another's bucket; and a bucket still
+ * limiting someone is never given up for a new key: when every bucket a
+ * key may use is limiting, the new key is refused (fails closed).
+ */
 struct ratelimit {
 	pthread_mutex_t lock;
+	unsigned char secret[16];
 	struct {
-		unsigned long long key; /* hash of the key string; 0 = free */
+		unsigned long long key; /* keyed hash of the key string; 0 = free */
 		struct rate_bucket b;
+		struct rate_rule r; /* the bucket's own rule, to know when it is full again */
 	} slot[RATELIMIT_SLOTS];
 };
 

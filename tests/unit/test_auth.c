@@ -2,8 +2,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "auth/policy.h"
 #include "auth/ratelimit.h"
@@ -71,12 +73,43 @@ static void buckets(void **state)
 	assert_int_equal(rate_bucket_take(&b, &r, 10000), 0);
 	assert_true(rate_bucket_take(&b, &r, 10000) > 0);
 
-	struct ratelimit rl;
+	static struct ratelimit rl;
 	ratelimit_init(&rl);
 	struct rate_rule one = { 1, 1 };
 	assert_int_equal(ratelimit_take(&rl, "a", &one, 50), 0);
 	assert_true(ratelimit_take(&rl, "a", &one, 50) > 0);
 	assert_int_equal(ratelimit_take(&rl, "b", &one, 50), 0); /* keys are separate */
+	ratelimit_release(&rl);
+}
+
+/* Issue 18: 17 anonymous requests whose keys landed beside an account's
+ * bucket once evicted it and reset its TOTP limit.  A flood of other keys,
+ * far more than the table holds, must leave a limiting bucket in place. */
+static void limits_survive_a_flood(void **state)
+{
+	static struct ratelimit rl;
+	struct rate_rule totp = { 5, 10 }, ip = { 30, 30 };
+	char key[64];
+	(void)state;
+	assert_int_equal(sodium_init() < 0, 0);
+	ratelimit_init(&rl);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ratelimit_take(&rl, "totp-account:42", &totp, 100), 0);
+	assert_true(ratelimit_take(&rl, "totp-account:42", &totp, 100) > 0);
+	long refused = 0;
+	for (int i = 0; i < 4 * RATELIMIT_SLOTS; i++) {
+		snprintf(key, sizeof(key), "signin-ip:10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+		if (ratelimit_take(&rl, key, &ip, 101) == 0)
+			continue;
+		refused++;
+	}
+	/* the account is still limited a second later, however many keys came */
+	assert_true(ratelimit_take(&rl, "totp-account:42", &totp, 101) > 0);
+	/* a table full of limiting buckets refuses new keys instead of forgetting */
+	assert_true(refused > 0);
+	/* and once the buckets have refilled, their places are free again */
+	assert_int_equal(ratelimit_take(&rl, "signin-ip:fresh", &ip, 100000), 0);
+	assert_int_equal(ratelimit_take(&rl, "totp-account:42", &totp, 100000), 0);
 	ratelimit_release(&rl);
 }
 
@@ -145,6 +178,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(policy_table), cmocka_unit_test(buckets),
+		cmocka_unit_test(limits_survive_a_flood),
 		cmocka_unit_test(totp_vectors), cmocka_unit_test(tokens),
 		cmocka_unit_test(emails),
 	};
