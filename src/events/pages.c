@@ -1040,6 +1040,25 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers can cancel it."))
 		return;
+	/* it cannot be undone and it emails everyone: first say so, and how many */
+	const char *sure = qs_get(&f, "confirm");
+	if (!sure || strcmp(sure, "yes")) {
+		long n = event_people_count(db, e.id);
+		page_render(req, res, 200, "confirm",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", "Cancel this session?",
+				      "text",
+				      arena_printf(&req->arena,
+						   "\"%s\" will be cancelled for good, and %ld %s"
+						   " going, waiting, driving or riding will be emailed.",
+						   e.title, n < 0 ? 0 : n, n == 1 ? "person" : "people"),
+				      "action", arena_printf(&req->arena, "/events/%ld/cancel", e.id),
+				      "button",
+				      arena_printf(&req->arena, "Cancel and email %ld %s", n < 0 ? 0 : n,
+						   n == 1 ? "person" : "people"),
+				      "back", arena_printf(&req->arena, "/events/%ld", e.id)),
+			    &w);
+		return;
+	}
 	if (event_cancel(db, e.id) < 0) {
 		page_sorry(req, res, "The session could not be cancelled.", &w);
 		return;

@@ -218,6 +218,19 @@ int event_people(struct db *db, long event_id,
 	return rc;
 }
 
+static void count_one(const char *name, const char *email, void *arg)
+{
+	(void)name;
+	(void)email;
+	(*(long *)arg)++;
+}
+
+long event_people_count(struct db *db, long event_id)
+{
+	long n = 0;
+	return event_people(db, event_id, count_one, &n) < 0 ? -1 : n;
+}
+
 int event_attendees(struct db *db, long event_id,
 		    void (*fn)(const struct attendee *a, void *arg), void *arg)
 {

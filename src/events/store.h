@@ -57,7 +57,9 @@ int events_search(struct db *db, const struct event_filter *f,
 /* "Travel together": the first name and contact each one going chose to share. */
 int event_travel_board(struct db *db, long event_id,
 		       void (*fn)(const char *name, const char *contact, void *arg), void *arg);
-/* Everyone going or waiting, and every driver and rider, once each. */
+/* Everyone going or waiting, and every driver and rider, once each (the
+ * people a change of the session is told to); event_people_count, how many. */
+long event_people_count(struct db *db, long event_id);
 int event_people(struct db *db, long event_id,
 		 void (*fn)(const char *name, const char *email, void *arg), void *arg);
 

@@ -720,6 +720,9 @@ static void call_page(struct http_request *req, struct http_response *res)
 	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:s}", "title", c->pb.name, "bank",
 				(json_int_t)c->pb.id, "name", c->pb.name, "practice", practice,
 				"hours", hours);
+	int saved = outcome_parse(qs_get(&req->query, "saved"));
+	if (saved >= 0)
+		json_object_set_new(ctx, "saved", json_string(outcome_label(saved)));
 	int open = practice || hours_open(&c->pb.hours, now);
 	if (!open) {
 		struct tm tm;
@@ -764,8 +767,10 @@ static void call_page(struct http_request *req, struct http_response *res)
 				      "free", q->kind == Q_TEXT, "options", opts));
 		}
 		json_t *outcomes = json_array();
+		/* "do not call" is permanent: it has a confirmation of its own */
 		for (int o = 0; o < OUTCOME_COUNT; o++)
-			json_array_append_new(outcomes,
+			if (o != OUTCOME_DO_NOT_CALL)
+				json_array_append_new(outcomes,
 					      json_pack("{s:s, s:s}", "code", outcome_code(o),
 							"label", outcome_label(o)));
 		json_t *fields = json_loads(ct.fields, 0, NULL), *flist = json_array();
@@ -940,7 +945,12 @@ static void page_after(struct http_request *req, struct http_response *res, stru
 {
 	struct who w;
 	if (j->w.ok && j->done && j->claimed) {
-		http_redirect(res, call_url(req, j->rules.bank, j->practice));
+		/* what was saved, by its code only: the voter's data stays out of URLs */
+		http_redirect(res, j->step == STEP_OUTCOME
+				       ? arena_printf(&req->arena, "%s%csaved=%s",
+						      call_url(req, j->rules.bank, j->practice),
+						      j->practice ? '&' : '?', outcome_code(j->outcome))
+				       : call_url(req, j->rules.bank, j->practice));
 		return;
 	}
 	if (who_load(req, res, &w))
@@ -1071,6 +1081,9 @@ static void save_outcome(struct http_request *req, struct http_response *res)
 	else
 		why = read_call(req, &c->pb.survey, form_field, &f, qs_get(&f, "outcome"), &o,
 				answers, &na);
+	if (!why && o == OUTCOME_DO_NOT_CALL && !qs_get(&f, "dnc_confirm"))
+		why = "To take a number off every phone bank for good, tick the box that says they"
+		      " asked never to be called again.";
 	if (why) {
 		page_message(req, res, 400, "Not saved", why, &c->w);
 		return;

@@ -92,3 +92,25 @@ test('a volunteer on the waiting list is told so, and which slot', async () => {
   await page.screenshot({ path: 'build/test/screens/waiting.png', fullPage: true });
   await ctx.close();
 });
+
+// Issue 17: "Cancel this session and tell everyone" was one tap.
+test('cancelling a session asks first, naming how many will be emailed', async () => {
+  const id = await session('Maybe rained off', 5);
+  await volunteer('rain.a@example.org', 'Rhian Rain', id);
+  await volunteer('rain.b@example.org', 'Rory Rain', id);
+  const ctx = await contextFor(admin);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/events/${id}`);
+  await page.click('button:has-text("Cancel this session")');
+  await page.waitForSelector('h1:has-text("Cancel this session?")');
+  assert.equal(await page.locator('button:has-text("Cancel and email 2 people")').count(), 1);
+  await page.screenshot({ path: 'build/test/screens/cancel-confirm.png', fullPage: true });
+  await page.click('a:has-text("No, go back")');
+  await page.waitForURL(`${srv.url}/events/${id}`);
+  assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'published', 'going back changes nothing');
+  await page.click('button:has-text("Cancel this session")');
+  await page.click('button:has-text("Cancel and email 2 people")');
+  await page.waitForSelector('p.error:has-text("This session is cancelled")');
+  assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'cancelled');
+  await ctx.close();
+});

@@ -172,7 +172,12 @@ test('cancelling a session tells everyone signed up, and closes it', async () =>
   await outsider.get(`/events/${id}`);
   assert.equal((await outsider.post(`/events/${id}/cancel`)).status, 403);
   await admin.get(`/events/${id}`);
-  assert.equal((await admin.post(`/events/${id}/cancel`)).status, 303);
+  // issue 17: one press asks first, naming who will be emailed, and changes nothing
+  const ask = await admin.post(`/events/${id}/cancel`);
+  assert.equal(ask.status, 200);
+  assert.match(ask.body, /Cancel and email 2 people/);
+  assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'published');
+  assert.equal((await admin.post(`/events/${id}/cancel`, { confirm: 'yes' })).status, 303);
   assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'cancelled');
   await new Promise((r) => setTimeout(r, 300));
   for (const who of ['rain1@example.org', 'rain2@example.org']) {

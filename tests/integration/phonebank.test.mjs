@@ -199,7 +199,9 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   const saved = await pat.post(`/phonebanks/${bank}/contacts/${a.id}/outcome`,
     { outcome: 'answered', q0: '1', q1_0: '1', q2: 'Worried about buses', notes: 'Friendly' });
   assert.equal(saved.status, 303);
-  assert.equal(saved.headers.get('location'), `/phonebanks/${bank}/call`);
+  // issue 17: the next page says what was saved, by its code only (no voter data in URLs)
+  assert.equal(saved.headers.get('location'), `/phonebanks/${bank}/call?saved=answered`);
+  assert.match((await pat.get(saved.headers.get('location'))).body, /Saved: Answered\./);
   assert.equal(sql(`SELECT group_concat(question || '=' || answer, ';') FROM call_answers`), '0=No;2=Worried about buses');
   assert.equal(sql(`SELECT queue_at IS NULL AND retry_at IS NULL AND lease_until IS NULL, attempts, outcome FROM contacts WHERE id = ${a.id}`), '1|1|answered');
   const next = await current(pat);
@@ -245,7 +247,12 @@ test('do not call: on the ledger for ever, dropped from every phone bank and fro
   await rae.post(`/phonebanks/${bank}/next`);
   const c = await current(rae);
   assert.equal(sql(`SELECT phone FROM contacts WHERE id = ${c.id}`), '+442079461234');
-  assert.ok([200, 303].includes((await rae.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'do_not_call' })).status));
+  // issue 17: permanent, so not in one press: the page's form asks for the box as well
+  const unticked = await rae.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'do_not_call' });
+  assert.equal(unticked.status, 400);
+  assert.match(unticked.body, /tick the box/);
+  assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '0', 'nothing saved');
+  assert.ok([200, 303].includes((await rae.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`, { outcome: 'do_not_call', dnc_confirm: '1' })).status));
   assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
   assert.equal(sql("SELECT count(*) FROM contacts WHERE phone = '+442079461234' AND (queue_at IS NOT NULL OR retry_at IS NOT NULL OR lease_until IS NOT NULL)"), '0', 'withdrawn everywhere');
   const again = await admin.upload(`/phonebanks/${bank2}/contacts`, 'phone,name\n020 7946 1234,Ivy Irwin\n');

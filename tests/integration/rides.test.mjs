@@ -200,7 +200,7 @@ test('the matcher suggests a rider, the driver invites, the rider accepts; the p
   assert.equal(api.body.result.find((x) => x.id === ev).ride_seats, 1);
   // moving the session tells its drivers and riders too
   await admin.get(`/events/${ev}`);
-  assert.equal((await admin.post(`/events/${ev}/cancel`)).status, 303);
+  assert.equal((await admin.post(`/events/${ev}/cancel`, { confirm: 'yes' })).status, 303);
   await new Promise((res) => setTimeout(res, 300));
   for (const who of ['ina.driver', 'ola.rider', 'fen.far']) {
     const subj = execFileSync('sh', ['-c', `grep -l "^To: ${who}@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
