@@ -224,15 +224,71 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	http_redirect(res, "/account");
 }
 
+/* A password sign-in waiting for its hash to be checked off the request path. */
+struct password_signin_job {
+	struct password_job pj; /* first: the hashing thread's view */
+	struct http_request *req;
+	long person_id; /* 0: no such account (the same work was done) */
+	int totp_enabled;
+};
+
+static void password_checked(struct password_job *pj)
+{
+	http_resume(((struct password_signin_job *)pj)->req);
+}
+
+static void password_submit_or_resume(struct http_request *req)
+{
+	struct password_signin_job *j = req->pending;
+	if (password_submit(&j->pj)) {
+		j->pj.rc = -1;
+		http_resume(req);
+	}
+}
+
+/* The second half, once the hash is checked. */
+static void password_signed_in(struct http_request *req, struct http_response *res,
+			       struct password_signin_job *j)
+{
+	struct who w;
+	struct db *db;
+
+	if (visit_or_answer(req, res, &w, &db, 0))
+		return;
+	if (j->pj.rc < 0) {
+		http_set_header(res, "Retry-After", "5");
+		page_message(req, res, 503, "Busy", "Many people are signing in. Try again shortly.", &w);
+		return;
+	}
+	if (!j->person_id || !j->pj.rc) {
+		audit_note(db, 0, "signin.password_failed", j->person_id, NULL);
+		page_render(req, res, 401, "signin",
+			    json_pack("{s:s, s:s}", "title", "Sign in", "error",
+				      "That email address and password do not match."),
+			    &w);
+		return;
+	}
+	if (start_session(req, res, db, &w, j->person_id, 0, j->totp_enabled)) {
+		page_sorry(req, res, "We could not sign you in just now.", &w);
+		return;
+	}
+	audit_note(db, j->person_id, "signin.password", j->person_id, NULL);
+	http_redirect(res, j->totp_enabled ? "/signin/totp" : "/account/security");
+}
+
 static void password_signin(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
 	struct who w;
 	struct qs f;
 	struct person p;
-	char ip[64], email[EMAIL_MAX_LEN + 1], key[TOKEN_HASH_LEN + 1], hash[PASSWORD_HASH_MAX];
+	char ip[64], email[EMAIL_MAX_LEN + 1], key[TOKEN_HASH_LEN + 1];
 	struct db *db;
 
+	if (req->pending) {
+		password_signed_in(req, res, req->pending);
+		return;
+	}
 	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	http_client_ip(req, ip, sizeof(ip));
@@ -248,31 +304,20 @@ static void password_signin(struct http_request *req, struct http_response *res)
 	if (rate_limit(req, res, "password-ip", ip, &app->auth.rates.password_ip, 0) ||
 	    rate_limit(req, res, "password-account", key, &app->auth.rates.password_account, 0))
 		return;
+	struct password_signin_job *j = arena_alloc(&req->arena, sizeof(*j));
+	char *hash = arena_alloc(&req->arena, PASSWORD_HASH_MAX);
+	memset(j, 0, sizeof(*j));
 	int found = person_by_email(db, email, &p) == 1 && p.has_password;
-	snprintf(hash, sizeof(hash), "%s", app->dummy_hash);
-	if (found && password_hash_of(db, p.id, hash, sizeof(hash)) != 1)
-		snprintf(hash, sizeof(hash), "%s", app->dummy_hash);
 	/* the same argon2id work whether or not the account exists */
-	int ok = password_verify(hash, pw);
-	if (ok < 0) {
-		http_set_header(res, "Retry-After", "5");
-		page_message(req, res, 503, "Busy", "Many people are signing in. Try again shortly.", &w);
-		return;
-	}
-	if (!found || !ok) {
-		audit_note(db, 0, "signin.password_failed", found ? p.id : 0, NULL);
-		page_render(req, res, 401, "signin",
-			    json_pack("{s:s, s:s}", "title", "Sign in", "error",
-				      "That email address and password do not match."),
-			    &w);
-		return;
-	}
-	if (start_session(req, res, db, &w, p.id, 0, p.totp_enabled)) {
-		page_sorry(req, res, "We could not sign you in just now.", &w);
-		return;
-	}
-	audit_note(db, p.id, "signin.password", p.id, NULL);
-	http_redirect(res, p.totp_enabled ? "/signin/totp" : "/account/security");
+	if (!found || password_hash_of(db, p.id, hash, PASSWORD_HASH_MAX) != 1)
+		snprintf(hash, PASSWORD_HASH_MAX, "%s", app->dummy_hash);
+	j->req = req;
+	j->person_id = found ? p.id : 0;
+	j->totp_enabled = found && p.totp_enabled;
+	j->pj.hash = hash;
+	j->pj.pw = pw; /* the form lives in the request's arena */
+	j->pj.done = password_checked;
+	http_suspend(req, res, j, password_submit_or_resume);
 }
 
 static void totp_form(struct http_request *req, struct http_response *res)
