@@ -62,7 +62,7 @@ static int session(struct db *db, long gid, long organiser, const struct spot *a
 		e.nslots = 1;
 		e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, capacity, 0, 0 };
 	}
-	return event_check(&e, time(NULL)) ? -1 : event_create(db, &e);
+	return event_check(&e, time(NULL), NULL) ? -1 : event_create(db, &e);
 }
 
 int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)

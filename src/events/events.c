@@ -35,35 +35,43 @@ static int clean(const char *s, size_t max, int multiline)
 	return 1;
 }
 
-const char *event_check(const struct event *e, time_t now)
+/* What is wrong (why) and with which form field, in one return. */
+static const char *wrong(const char **field, const char *f, const char *why)
+{
+	if (field)
+		*field = f;
+	return why;
+}
+
+const char *event_check(const struct event *e, time_t now, const char **field)
 {
 	if (!event_type_name(e->type))
-		return "Choose what kind of session it is.";
+		return wrong(field, "type", "Choose what kind of session it is.");
 	if (!*e->title || !clean(e->title, EVENT_TITLE_MAX, 0))
-		return "Give the session a title of up to 120 characters.";
+		return wrong(field, "title", "Give the session a title of up to 120 characters.");
 	if (!clean(e->description, EVENT_TEXT_MAX, 1))
-		return "The description is too long (2,000 characters at most).";
+		return wrong(field, "description", "The description is too long (2,000 characters at most).");
 	if (!clean(e->address, EVENT_ADDRESS_MAX, 0))
-		return "The address is too long (200 characters at most).";
+		return wrong(field, "address", "The address is too long (200 characters at most).");
 	if (!clean(e->access_notes, EVENT_NOTES_MAX, 1))
-		return "The accessibility notes are too long (500 characters at most).";
+		return wrong(field, "access_notes", "The accessibility notes are too long (500 characters at most).");
 	if (e->starts_at <= now)
-		return "The session must start in the future.";
+		return wrong(field, "date", "The session must start in the future.");
 	if (e->ends_at <= e->starts_at)
-		return "The session must end after it starts.";
+		return wrong(field, "end", "The session must end after it starts.");
 	if (e->ends_at - e->starts_at > 24 * 3600)
-		return "A session lasts at most a day.";
+		return wrong(field, "end", "A session lasts at most a day.");
 	if (e->nslots == 0)
-		return "A session needs at least one time slot with places.";
+		return wrong(field, "capacity", "A session needs at least one time slot with places.");
 	for (size_t i = 0; i < e->nslots; i++) {
 		const struct event_slot *s = &e->slots[i];
 		if (s->capacity < 1 || s->capacity > SLOT_CAPACITY_MAX)
-			return "Each slot needs between 1 and 10,000 places.";
+			return wrong(field, "capacity", "Each slot needs between 1 and 10,000 places.");
 		if (s->starts_at < e->starts_at || s->ends_at > e->ends_at ||
 		    s->ends_at <= s->starts_at)
-			return "Each slot must fall inside the session's start and end.";
+			return wrong(field, "slots", "Each slot must fall inside the session's start and end.");
 	}
-	return NULL;
+	return wrong(field, NULL, NULL);
 }
 
 const char *event_parse_slots(struct event *e, const char *text, const char *date)

@@ -360,23 +360,68 @@ static void group_row(long id, const char *name, void *arg)
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
 }
 
+static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
+					      "dropoff",	"meeting" };
+static const char *const session_fields[] = { "title", "description", "date", "start", "end",
+					       "postcode", "address", "capacity", "slots",
+					       "access_notes" };
+
+/*
+ * The new-session form: empty, or as it was sent with what is wrong shown
+ * beside its field (err_<field>, which the template marks aria-invalid and
+ * focuses) so nothing typed is lost.  403 for someone in no group.
+ */
+static void new_form(struct http_request *req, struct http_response *res, const struct who *w,
+		     struct db *db, const struct qs *f, int status, const char *field,
+		     const char *why)
+{
+	json_t *groups = json_array(), *types = json_array();
+	groups_of(db, w->actor.id, w->actor.admin && w->actor.strong, group_row, groups);
+	/* any member may propose a session for their group; organisers approve */
+	if (!json_array_size(groups)) {
+		page_render(req, res, 403, "message",
+			    json_pack("{s:s, s:s, s:o}", "title", "Members only", "text",
+				      "Join a local group to post a session for it.", "groups", groups),
+			    w);
+		return;
+	}
+	const char *group = f ? qs_get(f, "group") : NULL, *type = f ? qs_get(f, "type") : NULL;
+	for (size_t i = 0; i < json_array_size(groups); i++) {
+		json_t *g = json_array_get(groups, i);
+		const char *id = arena_printf(&req->arena, "%" JSON_INTEGER_FORMAT,
+					      json_integer_value(json_object_get(g, "id")));
+		json_object_set_new(g, "selected", json_boolean(group && !strcmp(group, id)));
+	}
+	for (size_t i = 0; i < sizeof(session_types) / sizeof(session_types[0]); i++)
+		json_array_append_new(types, json_pack("{s:s, s:s, s:b}", "value", session_types[i],
+						       "name", event_type_name(session_types[i]),
+						       "selected",
+						       type && !strcmp(type, session_types[i])));
+	json_t *ctx = json_pack("{s:s, s:o, s:o, s:b, s:s*, s:b, s:b}", "title", "New session",
+				"groups", groups, "types", types, "needs_approval",
+				!w->actor.strong, "error", why, "private",
+				f && qs_get(f, "address_private"), "draft", f && qs_get(f, "draft"));
+	if (!f)
+		json_object_set_new(ctx, "f_capacity", json_string("20"));
+	for (size_t i = 0; f && i < sizeof(session_fields) / sizeof(session_fields[0]); i++) {
+		const char *v = qs_get(f, session_fields[i]);
+		if (v)
+			json_object_set_new(ctx, arena_printf(&req->arena, "f_%s", session_fields[i]),
+					    json_string(v));
+	}
+	if (why)
+		json_object_set_new(ctx, arena_printf(&req->arena, "err_%s", field ? field : "title"),
+				    json_string(why));
+	page_render(req, res, status, "event_new", ctx, w);
+}
+
 static void new_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct db *db;
 
-	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
-		return;
-	json_t *groups = json_array();
-	groups_of(db, w.actor.id, w.actor.admin && w.actor.strong, group_row, groups);
-	/* any member may propose a session for their group; organisers approve */
-	int may = json_array_size(groups) > 0;
-	page_render(req, res, may ? 200 : 403, may ? "event_new" : "message",
-		    may ? json_pack("{s:s, s:o, s:b}", "title", "New session", "groups", groups,
-				    "needs_approval", !w.actor.strong)
-			: json_pack("{s:s, s:s, s:o}", "title", "Members only", "text",
-				    "Join a local group to post a session for it.", "groups", groups),
-		    &w);
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) == 0)
+		new_form(req, res, &w, db, NULL, 200, NULL, NULL);
 }
 
 static void create(struct http_request *req, struct http_response *res)
@@ -417,7 +462,7 @@ static void create(struct http_request *req, struct http_response *res)
 	const char *type = qs_get(&f, "type"), *title = qs_get(&f, "title");
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
 	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
-	const char *slots = qs_get(&f, "slots"), *why = NULL;
+	const char *slots = qs_get(&f, "slots"), *why = NULL, *field = NULL;
 	snprintf(e.type, sizeof(e.type), "%s", type ? type : "");
 	snprintf(e.title, sizeof(e.title), "%s", title ? title : "");
 	snprintf(e.description, sizeof(e.description), "%s",
@@ -428,36 +473,41 @@ static void create(struct http_request *req, struct http_response *res)
 	e.address_private = qs_get(&f, "address_private") != NULL;
 	e.group_id = gid;
 	e.created_by = w.actor.id;
-	if ((title && strlen(title) > EVENT_TITLE_MAX) ||
-	    (qs_get(&f, "description") && strlen(qs_get(&f, "description")) > EVENT_TEXT_MAX) ||
-	    (qs_get(&f, "address") && strlen(qs_get(&f, "address")) > EVENT_ADDRESS_MAX))
-		why = "A field is too long.";
-	else if (london_parse(date, start, &e.starts_at) || london_parse(date, end, &e.ends_at))
-		why = "Give the date as 2026-12-05 and times as 10:00.";
+	const char *desc = qs_get(&f, "description"), *addr = qs_get(&f, "address");
+	if (title && strlen(title) > EVENT_TITLE_MAX)
+		why = "The title is 120 characters at most.", field = "title";
+	else if (desc && strlen(desc) > EVENT_TEXT_MAX)
+		why = "The description is 2,000 characters at most.", field = "description";
+	else if (addr && strlen(addr) > EVENT_ADDRESS_MAX)
+		why = "The address is 200 characters at most.", field = "address";
+	else if (london_parse(date, start, &e.starts_at))
+		why = "Give the date as 2026-12-05 and the start as 10:00.", field = "date";
+	else if (london_parse(date, end, &e.ends_at))
+		why = "Give the end as 13:00.", field = "end";
 	struct postcode p;
 	struct pc_record r;
 	if (!why && (!pc || postcode_parse(pc, strlen(pc), &p) ||
 		     lookup_postcode_or_district(db, &p, &r) != 1 || !r.positioned || !*r.pcon2024))
-		why = "Give the meeting point's postcode.";
+		why = "Give the meeting point's postcode.", field = "postcode";
 	if (!why) {
 		snprintf(e.postcode, sizeof(e.postcode), "%s", p.display);
 		snprintf(e.seat, sizeof(e.seat), "%s", r.pcon2024);
 		e.lat = r.lat;
 		e.lon = r.lon;
 		if (slots && *slots) {
-			why = event_parse_slots(&e, slots, date);
+			why = event_parse_slots(&e, slots, date), field = "slots";
 		} else {
 			long c;
 			if (!cap || num_parse_long(cap, strlen(cap), 1, SLOT_CAPACITY_MAX, &c))
-				why = "Give the number of places (1 to 10,000).";
+				why = "Give the number of places (1 to 10,000).", field = "capacity";
 			e.nslots = 1;
 			e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, why ? 0 : c, 0, 0 };
 		}
 	}
 	if (!why)
-		why = event_check(&e, time(NULL));
+		why = event_check(&e, time(NULL), &field);
 	if (why) {
-		page_message(req, res, 400, "The session was not saved", why, &w);
+		new_form(req, res, &w, db, &f, 400, field, why);
 		return;
 	}
 	if (event_create(db, &e)) {
@@ -1001,7 +1051,7 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		}
 	}
 	if (!why)
-		why = event_check(&moved, time(NULL));
+		why = event_check(&moved, time(NULL), NULL);
 	if (why) {
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;

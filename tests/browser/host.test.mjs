@@ -114,3 +114,35 @@ test('cancelling a session asks first, naming how many will be emailed', async (
   assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'cancelled');
   await ctx.close();
 });
+
+// Issue 17: the new-session form threw away everything typed on an error.
+test('a mistake on the new-session form is shown beside its field, and nothing typed is lost', async () => {
+  const ctx = await contextFor(admin);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/events/new`);
+  await page.selectOption('#type', 'leafleting');
+  await page.fill('#title', 'Leaflets on Friar Gate');
+  await page.fill('#description', 'Bring a bag.');
+  await page.fill('#date', day(5));
+  await page.fill('#start', '10:00');
+  await page.fill('#end', '12:00');
+  await page.fill('#postcode', 'ZZ9 9ZZ');
+  await page.fill('#capacity', '12');
+  await page.click('button:has-text("Publish")');
+  await page.waitForSelector('#postcode-error');
+  assert.match(await page.textContent('#postcode-error'), /postcode/);
+  assert.equal(await page.getAttribute('#postcode', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#postcode', 'aria-describedby'), 'postcode-error');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'postcode', 'focus on the field to fix');
+  assert.equal(await page.inputValue('#title'), 'Leaflets on Friar Gate');
+  assert.equal(await page.inputValue('#description'), 'Bring a bag.');
+  assert.equal(await page.inputValue('#capacity'), '12');
+  assert.equal(await page.inputValue('#type'), 'leafleting');
+  assert.equal(await page.locator('[aria-invalid]').count(), 1, 'only the field at fault');
+  await page.screenshot({ path: 'build/test/screens/new-session-error.png', fullPage: true });
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.click('button:has-text("Publish")');
+  await page.waitForURL(/\/events\/\d+$/);
+  assert.match(await page.textContent('h1'), /Leaflets on Friar Gate/);
+  await ctx.close();
+});

@@ -46,7 +46,7 @@ test('an organiser posts a session; bad input is refused and stores nothing', as
   for (const [fields, msg] of [
     [{ date: day(-1) }, /future/], [{ start: '13:00', end: '10:00' }, /end after/],
     [{ capacity: '0' }, /places/], [{ capacity: '-3' }, /places/], [{ postcode: 'ZZ' }, /postcode/],
-    [{ title: 'x'.repeat(121) }, /too long/], [{ title: '' }, /title/], [{ type: 'party' }, /kind/],
+    [{ title: 'x'.repeat(121) }, /120 characters/], [{ title: '' }, /title/], [{ type: 'party' }, /kind/],
     [{ date: '2026-13-45' }, /date/], [{ slots: '10:00-11:00 5\n12:00-14:00 5' }, /inside/],
     [{ slots: 'whenever' }, /10:00-12:00 20/],
   ]) {
