@@ -755,7 +755,10 @@ static void signup(struct http_request *req, struct http_response *res)
 	}
 	char ip[64], token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 	http_client_ip(req, ip, sizeof(ip));
-	if (rate_limit(req, res, "guest-ip", ip, &app->auth.rates.signin_ip, 0))
+	token_hash(g.email, strlen(g.email), hash);
+	/* a confirmation is a link mailed to an address: the address's bucket too */
+	if (rate_limit(req, res, "guest-ip", ip, &app->auth.rates.signin_ip, 0) ||
+	    rate_limit(req, res, "link-account", hash, &app->auth.rates.signin_account, 0))
 		return;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);

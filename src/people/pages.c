@@ -104,6 +104,12 @@ static void signup(struct http_request *req, struct http_response *res)
 			    &w);
 		return;
 	}
+	/* every link mailed to an address shares its bucket, known account or not */
+	char key[TOKEN_HASH_LEN + 1];
+	token_hash(p.email, strlen(p.email), key);
+	if (rate_limit(req, res, "link-account", key,
+		       &((struct app *)req->app)->auth.rates.signin_account, 0))
+		return;
 	int found = person_by_email(db, p.email, &existing);
 	if (found == 1) {
 		send_link(req, db, &existing, 1);

@@ -398,3 +398,29 @@ test('a burst of password sign-ins does not hold up other requests', async () =>
     await busy.stop();
   }
 });
+
+// Issue 18: /signup with an existing address mailed a sign-in link every time,
+// past the per-account limit that /signin keeps; guest confirmations had none.
+test('links mailed to one address share one limit, whichever form asks', async () => {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'limit.me@example.org', 'Lim Itme');
+  const before = execFileSync('sh', ['-c', `grep -l "^To: limit.me@example.org" ${srv.outbox}/*.eml | wc -l`], { encoding: 'utf8' }).trim();
+  const codes = [];
+  for (let i = 0; i < 8; i++) {
+    const a = new Visitor(srv.url);
+    await a.get('/signup');
+    codes.push((await a.post('/signup', { name: 'Lim Itme', email: 'limit.me@example.org' })).status);
+  }
+  assert.ok(codes.includes(429), `signups answered ${codes}`);
+  const after = execFileSync('sh', ['-c', `grep -l "^To: limit.me@example.org" ${srv.outbox}/*.eml | wc -l`], { encoding: 'utf8' }).trim();
+  assert.ok(Number(after) - Number(before) <= 5, `${Number(after) - Number(before)} links mailed`);
+  // an address with no account meets the same limit: it tells nothing
+  const fresh = [];
+  for (let i = 0; i < 8; i++) {
+    const a = new Visitor(srv.url);
+    await a.get('/signup');
+    fresh.push((await a.post('/signup', { name: 'New Person', email: 'never.seen@example.org' })).status);
+  }
+  assert.deepEqual([...new Set(fresh)].sort(), [200, 429]);
+  assert.equal(fresh.filter((c) => c === 200).length, 5, 'the burst, then the limit');
+});
