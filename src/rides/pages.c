@@ -491,9 +491,10 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 }
 
 /*
- * Riders whose driver withdrew: the batch matcher picks a new driver for
- * each it can place, and asks that driver on the rider's behalf; the rest
- * are told to look on the rides page.  Everyone hears which.
+ * Riders whose driver withdrew look again at once.  Each one the batch
+ * matcher can place is told a driver whose route fits can take them; the
+ * rider then asks that driver themselves, so no driver sees a rider's
+ * pick-up or contact that the rider did not choose to share.
  */
 static void rematch(struct http_request *req, struct db *db, const struct ride_freed *f)
 {
@@ -504,26 +505,19 @@ static void rematch(struct http_request *req, struct db *db, const struct ride_f
 	if (event_get(db, f->event_id, &e) == 1)
 		np = rides_suggest(db, f->event_id, (struct match_point){ e.lat, e.lon }, &pairs);
 	for (size_t i = 0; i < f->n; i++) {
-		long driver = 0;
-		for (size_t k = 0; k < np && !driver; k++)
-			if (pairs[k].request_id == f->requests[i] &&
-			    rides_ask_for(db, f->requests[i], pairs[k].offer_id, &driver) != 1)
-				driver = 0;
-		if (driver) {
-			tell(req, db, f->riders[i], "Your driver cancelled: we asked another",
-			     "Your driver can no longer take you, so we asked the driver whose "
-			     "route fits you best. You will hear when they answer.",
+		int placed = 0;
+		for (size_t k = 0; k < np && !placed; k++)
+			placed = pairs[k].request_id == f->requests[i];
+		if (placed)
+			tell(req, db, f->riders[i], "Your driver cancelled: another can take you",
+			     "Your driver can no longer take you, but another driver's route fits"
+			     " yours. Ask them for a seat on the rides page.",
 			     f->event_id);
-			tell(req, db, driver, "A rider asks for a seat",
-			     "A rider whose driver cancelled fits your route. Accept or decline on "
-			     "the rides page.",
-			     f->event_id);
-		} else {
+		else
 			tell(req, db, f->riders[i], "Your driver cancelled",
 			     "Your driver can no longer take you, and no other driver's route fits "
 			     "yet. Offers are listed on the rides page as they come.",
 			     f->event_id);
-		}
 	}
 	free(pairs);
 }

@@ -304,23 +304,6 @@ fail:
 	return rc;
 }
 
-int rides_ask_for(struct db *db, long request_id, long offer_id, long *driver_id)
-{
-	struct db_stmt *st =
-	    db_cached(db, "UPDATE ride_requests SET offer_id = ?, state = 'asked',"
-			  " invited = 0 WHERE id = ? AND state = 'open'"
-			  " RETURNING (SELECT driver_id FROM ride_offers WHERE id = ?)");
-	db_bind_int(st, 1, offer_id);
-	db_bind_int(st, 2, request_id);
-	db_bind_int(st, 3, offer_id);
-	int rc = db_one(st);
-	if (rc == 1) {
-		*driver_id = (long)db_col_int(st, 0);
-		db_reset(st); /* one row by its key: the update is whole at the first step */
-		rides_changed();
-	}
-	return rc;
-}
 
 static time_t add_minutes(time_t t, double min)
 {

@@ -89,12 +89,10 @@ struct ride_freed {
 	long *requests, *riders; /* n each; ride_freed_release() */
 };
 void ride_freed_release(struct ride_freed *f);
-/* The driver withdraws: their riders asked, invited or carried look again.
- * 1 with *f, 0 when no open offer of theirs. */
+/* The driver withdraws: their riders asked, invited or carried look again
+ * (they choose their next driver themselves).  1 with *f, 0 when no open
+ * offer of theirs. */
 int rides_cancel_offer(struct db *db, long offer_id, long driver_id, struct ride_freed *f);
-/* Asks the offer's driver on behalf of a freed rider still looking: 1 with
- * *driver_id, 0 when the rider is no longer looking. */
-int rides_ask_for(struct db *db, long request_id, long offer_id, long *driver_id);
 
 /* A driver's car on the day: who is picked up where, in order, and when. */
 struct ride_stop {
