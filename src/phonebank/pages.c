@@ -889,7 +889,8 @@ static int call_apply(struct db *db, struct db_job *base)
 				      j->answers, j->nanswers, j->now);
 	else if (j->step == STEP_SKIP)
 		j->done =
-		    contact_release(db, j->rules.bank, j->contact, j->caller, j->now + SKIP_AWAY_S);
+		    contact_release(db, j->rules.bank, j->contact, j->caller, j->now,
+				    j->now + SKIP_AWAY_S);
 	if (j->done < 0)
 		return -1;
 	j->claimed = j->done && j->claim

@@ -295,16 +295,19 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 	return 2;
 }
 
-int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at)
+int contact_release(struct db *db, long bank, long contact, long caller, time_t now,
+		    time_t avail_at)
 {
+	/* a lapsed lease is no longer the caller's to give back */
 	struct db_stmt *st = db_cached(db, "UPDATE contacts SET retry_at = ?, lease_until = NULL,"
 					   " leased_to = NULL"
 					   " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
-					   " RETURNING id");
+					   " AND lease_until > ? RETURNING id");
 	db_bind_int(st, 1, (long long)avail_at);
 	db_bind_int(st, 2, contact);
 	db_bind_int(st, 3, bank);
 	db_bind_int(st, 4, caller);
+	db_bind_int(st, 5, (long long)now);
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }

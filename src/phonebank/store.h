@@ -145,9 +145,10 @@ struct call_rules {
 int call_record(struct db *db, const struct call_rules *rules, long contact, long caller,
 		enum outcome o, const char *notes, const struct call_answer *answers, int nanswers,
 		time_t now);
-/* Gives the caller's lease back, the contact available again at avail_at:
- * 1, or 0 if it was not theirs. */
-int contact_release(struct db *db, long bank, long contact, long caller, time_t avail_at);
+/* Gives the caller's live lease back, the contact available again at
+ * avail_at: 1, or 0 if it was not theirs (or has lapsed) at now. */
+int contact_release(struct db *db, long bank, long contact, long caller, time_t now,
+		    time_t avail_at);
 
 struct contacts_report {
 	long rows, added, merged, invalid, opted_out;

@@ -231,7 +231,10 @@ test('a caller takes one voter at a time, target seat first, and reaches no one 
   assert.equal((await current(pat)).id, b.id, 'the lapsed lease is claimed first');
   assert.equal((await quinn.post(`/phonebanks/${bank}/contacts/${b.id}/outcome`, { outcome: 'busy' })).status, 404);
   assert.equal(sql(`SELECT count(*) FROM calls WHERE contact_id = ${b.id}`), '0');
-  await pat.post(`/phonebanks/${bank}/contacts/${b.id}/skip`);
+  // issue 18: nor skip it once it has lapsed (it would leave the queue for five minutes)
+  sql(`UPDATE contacts SET lease_until = strftime('%s','now') - 1 WHERE id = ${b.id}`);
+  assert.equal((await pat.post(`/phonebanks/${bank}/contacts/${b.id}/skip`)).status, 404);
+  assert.equal(sql(`SELECT retry_at IS NULL FROM contacts WHERE id = ${b.id}`), '1', 'not pushed back');
 });
 
 test('do not call: on the ledger for ever, dropped from every phone bank and from later imports', async () => {
