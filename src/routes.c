@@ -19,16 +19,11 @@ const struct http_route *routes_all(size_t *n)
 		const struct http_route *r;
 		size_t n;
 	} features[] = {
-		{ home_routes, home_nroutes },
-		{ postcodes_routes, postcodes_nroutes },
-		{ seats_routes, seats_nroutes },
-		{ account_routes, account_nroutes },
-		{ groups_routes, groups_nroutes },
-		{ admin_routes, admin_nroutes },
-		{ events_routes, events_nroutes },
-		{ campaigns_routes, campaigns_nroutes },
-		{ rides_routes, rides_nroutes },
-		{ phonebank_routes, phonebank_nroutes },
+		{ home_routes, home_nroutes },	   { postcodes_routes, postcodes_nroutes },
+		{ seats_routes, seats_nroutes },   { account_routes, account_nroutes },
+		{ groups_routes, groups_nroutes }, { admin_routes, admin_nroutes },
+		{ events_routes, events_nroutes }, { campaigns_routes, campaigns_nroutes },
+		{ rides_routes, rides_nroutes },   { phonebank_routes, phonebank_nroutes },
 	};
 
 	if (!count)

@@ -12,16 +12,17 @@
 
 int admin_people(struct db *db, void (*fn)(const struct admin_person *p, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT id, name, email, is_admin, last_active_at,"
-					   " (SELECT group_concat(g.name || ' (' || m.role || ')', ', ')"
-					   "  FROM memberships m JOIN local_groups g ON g.id = m.group_id"
-					   "  WHERE m.person_id = people.id)"
-					   " FROM people ORDER BY name LIMIT 1000");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT id, name, email, is_admin, last_active_at,"
+			  " (SELECT group_concat(g.name || ' (' || m.role || ')', ', ')"
+			  "  FROM memberships m JOIN local_groups g ON g.id = m.group_id"
+			  "  WHERE m.person_id = people.id)"
+			  " FROM people ORDER BY name LIMIT 1000");
 	int rc;
 	while (db_next(st, &rc)) {
 		struct admin_person p = { (long)db_col_int(st, 0), db_col_text(st, 1),
-					  db_col_text(st, 2), db_col_text(st, 5),
-					  (int)db_col_int(st, 3), db_col_int(st, 4) };
+					  db_col_text(st, 2),	   db_col_text(st, 5),
+					  (int)db_col_int(st, 3),  db_col_int(st, 4) };
 		fn(&p, arg);
 	}
 	return rc;
@@ -75,7 +76,8 @@ int admin_set_group_role(struct db *db, long actor, long person_id, long group_i
 	int before = group_role_of(db, group_id, person_id);
 	snprintf(detail, sizeof(detail), "group %ld: %s", group_id, role_name);
 	if (before < 0 || group_set_role(db, group_id, person_id, role) ||
-	    (before == ROLE_ORGANISER && role != ROLE_ORGANISER && session_end_all(db, person_id)) ||
+	    (before == ROLE_ORGANISER && role != ROLE_ORGANISER &&
+	     session_end_all(db, person_id)) ||
 	    audit_write(db, actor, "role.group", person_id, detail) || db_commit(db)) {
 		db_rollback(db);
 		return -1;
@@ -88,8 +90,9 @@ int admin_group_create(struct db *db, long actor, const char *name, const char *
 {
 	struct db_stmt *ins = db_cached(db, "INSERT INTO local_groups (name, created_at)"
 					    " VALUES (?, ?) RETURNING id");
-	struct db_stmt *seat = db_cached(db, "INSERT OR IGNORE INTO group_seats (group_id, pcon2024)"
-					     " VALUES (?, ?)");
+	struct db_stmt *seat =
+	    db_cached(db, "INSERT OR IGNORE INTO group_seats (group_id, pcon2024)"
+			  " VALUES (?, ?)");
 	char detail[32];
 
 	if (db_begin(db))
@@ -178,7 +181,7 @@ int admin_audit(struct db *db, long before, int max,
 	while (db_next(st, &rc)) {
 		struct audit_row r = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
 				       (long)db_col_int(st, 4), db_col_int(st, 1),
-				       db_col_text(st, 3), db_col_text(st, 5) };
+				       db_col_text(st, 3),	db_col_text(st, 5) };
 		fn(&r, arg);
 	}
 	return rc;
@@ -186,7 +189,8 @@ int admin_audit(struct db *db, long before, int max,
 
 long retention_days(struct db *db, long env_default)
 {
-	struct db_stmt *st = db_cached(db, "SELECT value FROM settings WHERE key = 'retention_days'");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT value FROM settings WHERE key = 'retention_days'");
 	long days = env_default, x;
 	if (db_one(st) == 1) {
 		const char *v = db_col_text(st, 0);

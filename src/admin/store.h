@@ -17,7 +17,7 @@
 #include "people/people.h"
 
 #define GROUP_SEATS_MAX 20
-#define GROUP_NAME_MAX 100
+#define GROUP_NAME_MAX	100
 
 struct admin_person {
 	long id;

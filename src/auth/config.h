@@ -11,19 +11,18 @@
 
 struct rate_rules {
 	struct rate_rule signin_ip, signin_account, password_ip, password_account, totp_account,
-		signup_ip, token_ip,
-		claim_caller, /* voters a caller is handed, per minute */
-		skip_caller,  /* voters a caller passes over unspoken to */
-		shift_caller; /* voters a caller is handed in a 12-hour shift */
+	    signup_ip, token_ip, claim_caller, /* voters a caller is handed, per minute */
+	    skip_caller,		       /* voters a caller passes over unspoken to */
+	    shift_caller;		       /* voters a caller is handed in a 12-hour shift */
 };
 
 struct auth_config {
 	struct session_limits limits;
-	int secure_cookies;     /* served over TLS: Secure + __Host- prefix, HSTS */
-	char public_url[256];   /* base of links in emails */
+	int secure_cookies;   /* served over TLS: Secure + __Host- prefix, HSTS */
+	char public_url[256]; /* base of links in emails */
 	struct rate_rules rates;
 	struct ratelimit rl;
-	long retention_days;    /* 0: keep until deleted; overrides settings table */
+	long retention_days; /* 0: keep until deleted; overrides settings table */
 };
 
 void auth_config_defaults(struct auth_config *c);

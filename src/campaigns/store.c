@@ -9,18 +9,19 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 		   void *arg)
 {
 	struct db_stmt *st = db_cached(
-		db, "SELECT c.id, c.name, c.opponent, c.goal_hours, c.priority, c.deadline,"
-		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
-		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
-		    "  WHERE g.status = 'going' AND e.starts_at BETWEEN c.created_at AND c.deadline),"
-		    " (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
-		    "  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-		    "  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
-		    "  WHERE g.attended = 1 AND e.starts_at BETWEEN c.created_at AND c.deadline)"
-		    " FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
-	struct db_stmt *seats = db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
-					      " ORDER BY seat");
+	    db, "SELECT c.id, c.name, c.opponent, c.goal_hours, c.priority, c.deadline,"
+		" (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
+		"  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+		"  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
+		"  WHERE g.status = 'going' AND e.starts_at BETWEEN c.created_at AND c.deadline),"
+		" (SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0) FROM signups g"
+		"  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+		"  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
+		"  WHERE g.attended = 1 AND e.starts_at BETWEEN c.created_at AND c.deadline)"
+		" FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
+	struct db_stmt *seats =
+	    db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
+			  " ORDER BY seat");
 	int rc;
 	db_bind_int(st, 1, only);
 	db_bind_int(st, 2, only);
@@ -82,11 +83,12 @@ fail:
 
 double seat_pledged_hours(struct db *db, const char *seat, time_t now)
 {
-	struct db_stmt *st = db_cached(db, "SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0)"
-					   " FROM events e JOIN slots s ON s.event_id = e.id"
-					   " JOIN signups g ON g.slot_id = s.id WHERE e.seat = ?"
-					   " AND e.status = 'published' AND e.starts_at > ?"
-					   " AND g.status = 'going'");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT coalesce(sum((s.ends_at - s.starts_at) / 3600.0), 0)"
+			  " FROM events e JOIN slots s ON s.event_id = e.id"
+			  " JOIN signups g ON g.slot_id = s.id WHERE e.seat = ?"
+			  " AND e.status = 'published' AND e.starts_at > ?"
+			  " AND g.status = 'going'");
 	double h = 0;
 	db_bind_str(st, 1, seat);
 	db_bind_int(st, 2, (long long)now);
@@ -99,9 +101,10 @@ double seat_pledged_hours(struct db *db, const char *seat, time_t now)
 
 int seat_campaign_goal(struct db *db, const char *seat, time_t now, double *goal, long *n)
 {
-	struct db_stmt *st = db_cached(db, "SELECT coalesce(sum(c.goal_hours), 0), count(*)"
-					   " FROM campaign_seats cs JOIN campaigns c"
-					   " ON c.id = cs.campaign_id WHERE cs.seat = ? AND c.deadline > ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT coalesce(sum(c.goal_hours), 0), count(*)"
+			  " FROM campaign_seats cs JOIN campaigns c"
+			  " ON c.id = cs.campaign_id WHERE cs.seat = ? AND c.deadline > ?");
 	db_bind_str(st, 1, seat);
 	db_bind_int(st, 2, (long long)now);
 	*goal = 0;

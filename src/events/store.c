@@ -7,32 +7,27 @@
 
 int event_create(struct db *db, struct event *e)
 {
-	struct db_stmt *ins = db_cached(db, "INSERT INTO events (type, title, description, seat,"
-					    " group_id, postcode, lat, lon, address, address_private,"
-					    " access_notes, starts_at, ends_at, status, created_by,"
-					    " created_at, awaiting_approval, draft)"
-					    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?) RETURNING id");
+	struct db_stmt *ins =
+	    db_cached(db, "INSERT INTO events (type, title, description, seat,"
+			  " group_id, postcode, lat, lon, address, address_private,"
+			  " access_notes, starts_at, ends_at, status, created_by,"
+			  " created_at, awaiting_approval, draft)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?) RETURNING id");
 	struct db_stmt *slot = db_cached(db, "INSERT INTO slots (event_id, starts_at, ends_at,"
 					     " capacity) VALUES (?, ?, ?, ?)");
 	int bad;
 
 	if (!ins || !slot || db_begin(db))
 		return -1;
-	bad = db_bind_str(ins, 1, e->type) ||
-	      db_bind_str(ins, 2, e->title) ||
-	      db_bind_str(ins, 3, e->description) ||
-	      db_bind_str(ins, 4, e->seat) ||
-	      db_bind_id(ins, 5, e->group_id) ||
-	      db_bind_str(ins, 6, e->postcode) ||
+	bad = db_bind_str(ins, 1, e->type) || db_bind_str(ins, 2, e->title) ||
+	      db_bind_str(ins, 3, e->description) || db_bind_str(ins, 4, e->seat) ||
+	      db_bind_id(ins, 5, e->group_id) || db_bind_str(ins, 6, e->postcode) ||
 	      db_bind_double(ins, 7, e->lat) || db_bind_double(ins, 8, e->lon) ||
-	      db_bind_str(ins, 9, e->address) ||
-	      db_bind_int(ins, 10, e->address_private) ||
-	      db_bind_str(ins, 11, e->access_notes) ||
-	      db_bind_int(ins, 12, e->starts_at) || db_bind_int(ins, 13, e->ends_at) ||
-	      db_bind_id(ins, 14, e->created_by) ||
+	      db_bind_str(ins, 9, e->address) || db_bind_int(ins, 10, e->address_private) ||
+	      db_bind_str(ins, 11, e->access_notes) || db_bind_int(ins, 12, e->starts_at) ||
+	      db_bind_int(ins, 13, e->ends_at) || db_bind_id(ins, 14, e->created_by) ||
 	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
-	      db_bind_int(ins, 17, e->draft) ||
-	      db_step(ins) != DB_ROW;
+	      db_bind_int(ins, 17, e->draft) || db_step(ins) != DB_ROW;
 	if (!bad)
 		e->id = (long)db_col_int(ins, 0);
 	db_reset(ins);
@@ -52,14 +47,16 @@ int event_create(struct db *db, struct event *e)
 
 int event_get(struct db *db, long id, struct event *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT id, type, title, description, seat, group_id,"
-					   " postcode, lat, lon, address, address_private,"
-					   " access_notes, starts_at, ends_at, status, created_by,"
-					   " awaiting_approval, draft, version FROM events WHERE id = ?");
-	struct db_stmt *sl = db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
-					   " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
-					   "  AND g.status = 'waitlist')"
-					   " FROM slots WHERE event_id = ? ORDER BY starts_at, id");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT id, type, title, description, seat, group_id,"
+			  " postcode, lat, lon, address, address_private,"
+			  " access_notes, starts_at, ends_at, status, created_by,"
+			  " awaiting_approval, draft, version FROM events WHERE id = ?");
+	struct db_stmt *sl =
+	    db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
+			  " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
+			  "  AND g.status = 'waitlist')"
+			  " FROM slots WHERE event_id = ? ORDER BY starts_at, id");
 	db_bind_int(st, 1, id);
 	int rc = db_one(st);
 	if (rc != 1)
@@ -102,13 +99,14 @@ int event_get(struct db *db, long id, struct event *out)
 
 int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT s.id, s.starts_at, s.ends_at, g.status = 'going',"
-					   " (SELECT count(*) FROM signups w WHERE w.slot_id = g.slot_id"
-					   "  AND w.status = 'waitlist' AND w.id <= g.id)"
-					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
-					   " WHERE s.event_id = ? AND g.person_id = ?"
-					   " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
-					   " g.id LIMIT 1");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT s.id, s.starts_at, s.ends_at, g.status = 'going',"
+			  " (SELECT count(*) FROM signups w WHERE w.slot_id = g.slot_id"
+			  "  AND w.status = 'waitlist' AND w.id <= g.id)"
+			  " FROM signups g JOIN slots s ON s.id = g.slot_id"
+			  " WHERE s.event_id = ? AND g.person_id = ?"
+			  " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
+			  " g.id LIMIT 1");
 	db_bind_int(st, 1, event_id);
 	db_bind_int(st, 2, person_id);
 	int rc = db_one(st);
@@ -121,14 +119,14 @@ int event_my_signup(struct db *db, long event_id, long person_id, struct my_sign
 	return rc;
 }
 
-
 long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max)
 {
-	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
-					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
-					   " FROM events e WHERE e.seat = ? AND e.status = 'published'"
-					   " AND e.awaiting_approval = 0 AND e.draft = 0"
-					   " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
+			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+			  " FROM events e WHERE e.seat = ? AND e.status = 'published'"
+			  " AND e.awaiting_approval = 0 AND e.draft = 0"
+			  " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
 	long n = 0;
 	enum db_step step = DB_DONE;
 	db_bind_str(st, 1, seat);
@@ -151,15 +149,16 @@ long events_in_seat(struct db *db, const char *seat, struct event_brief *out, si
 int events_search(struct db *db, const struct event_filter *f,
 		  void (*fn)(const struct event_brief *e, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
-					   " e.ends_at, e.lat, e.lon,"
-					   " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
-					   " (SELECT coalesce(sum(seats - taken), 0) FROM ride_offers"
-					   " WHERE event_id = e.id AND status = 'open')"
-					   " FROM events e WHERE e.status = 'published'"
-					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
-					   " AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
-					   " ORDER BY e.starts_at LIMIT 500");
+	struct db_stmt *st = db_cached(
+	    db, "SELECT e.id, e.title, e.type, e.seat, e.starts_at,"
+		" e.ends_at, e.lat, e.lon,"
+		" (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
+		" (SELECT coalesce(sum(seats - taken), 0) FROM ride_offers"
+		" WHERE event_id = e.id AND status = 'open')"
+		" FROM events e WHERE e.status = 'published'"
+		" AND e.awaiting_approval = 0 AND e.draft = 0 AND e.starts_at BETWEEN ? AND ?"
+		" AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
+		" ORDER BY e.starts_at LIMIT 500");
 	int rc;
 	db_bind_int(st, 1, f->from);
 	db_bind_int(st, 2, f->to);
@@ -188,10 +187,11 @@ int events_search(struct db *db, const struct event_filter *f,
 int event_travel_board(struct db *db, long event_id,
 		       void (*fn)(const char *name, const char *contact, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
-					   " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
-					   " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
-					   " ORDER BY g.id");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.name, g.travel_contact FROM signups g"
+			  " JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ?"
+			  " AND g.status = 'going' AND g.travel_contact IS NOT NULL"
+			  " ORDER BY g.id");
 	int rc;
 	db_bind_int(st, 1, event_id);
 	while (db_next(st, &rc))
@@ -203,14 +203,15 @@ int event_people(struct db *db, long event_id,
 		 void (*fn)(const char *name, const char *email, void *arg), void *arg)
 {
 	/* drivers and riders too, once each */
-	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ?1"
-					   " AND g.status IN ('going', 'waitlist')"
-					   " UNION SELECT p.name, p.email FROM ride_offers o JOIN people p"
-					   " ON p.id = o.driver_id WHERE o.event_id = ?1 AND o.status = 'open'"
-					   " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
-					   " ON p.id = r.rider_id WHERE r.event_id = ?1"
-					   " AND r.state != 'cancelled'");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.name, g.email FROM signups g JOIN slots s"
+			  " ON s.id = g.slot_id WHERE s.event_id = ?1"
+			  " AND g.status IN ('going', 'waitlist')"
+			  " UNION SELECT p.name, p.email FROM ride_offers o JOIN people p"
+			  " ON p.id = o.driver_id WHERE o.event_id = ?1 AND o.status = 'open'"
+			  " UNION SELECT p.name, p.email FROM ride_requests r JOIN people p"
+			  " ON p.id = r.rider_id WHERE r.event_id = ?1"
+			  " AND r.state != 'cancelled'");
 	int rc;
 	db_bind_int(st, 1, event_id);
 	while (db_next(st, &rc))
@@ -231,8 +232,8 @@ long event_people_count(struct db *db, long event_id)
 	return event_people(db, event_id, count_one, &n) < 0 ? -1 : n;
 }
 
-int event_attendees(struct db *db, long event_id,
-		    void (*fn)(const struct attendee *a, void *arg), void *arg)
+int event_attendees(struct db *db, long event_id, void (*fn)(const struct attendee *a, void *arg),
+		    void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
 					   " g.id, g.attended = 1"
@@ -256,14 +257,15 @@ int event_attendees(struct db *db, long event_id,
 	return rc;
 }
 
-int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
-			 size_t n)
+int event_attendance_set(struct db *db, long event_id, long actor, const long *signups, size_t n)
 {
-	struct db_stmt *clear = db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
-					      " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
-	struct db_stmt *mark = db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
-					     " AND status = 'going'"
-					     " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	struct db_stmt *clear =
+	    db_cached(db, "UPDATE signups SET attended = 0 WHERE status = 'going'"
+			  " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
+	struct db_stmt *mark =
+	    db_cached(db, "UPDATE signups SET attended = 1 WHERE id = ?"
+			  " AND status = 'going'"
+			  " AND slot_id IN (SELECT id FROM slots WHERE event_id = ?)");
 	char detail[64];
 
 	if (db_begin(db))
@@ -289,18 +291,19 @@ fail:
 
 int event_release(struct db *db, long event_id, enum event_hold hold)
 {
-	struct db_stmt *st = db_cached(db, hold == HOLD_DRAFT
-					       ? "UPDATE events SET draft = 0 WHERE id = ?"
-					       : "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
+	struct db_stmt *st = db_cached(
+	    db, hold == HOLD_DRAFT ? "UPDATE events SET draft = 0 WHERE id = ?"
+				   : "UPDATE events SET awaiting_approval = 0 WHERE id = ?");
 	db_bind_int(st, 1, event_id);
 	return db_done(st) ? -1 : 1;
 }
 
 int event_move(struct db *db, const struct event *moved, long shift)
 {
-	struct db_stmt *up = db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
-					   " seat = ?, lat = ?, lon = ?, address = ?, version = version + 1"
-					   " WHERE id = ? AND version = ? RETURNING id");
+	struct db_stmt *up =
+	    db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
+			  " seat = ?, lat = ?, lon = ?, address = ?, version = version + 1"
+			  " WHERE id = ? AND version = ? RETURNING id");
 	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (db_begin(db))
@@ -365,12 +368,12 @@ int signup_hold(struct db *db, const char *token_hash, long slot_id, const char 
 	return db_done(st) ? -1 : 1;
 }
 
-int signup_cancel_hash(struct db *db, long event_id, long person_id,
-		       char hash[TOKEN_HASH_LEN + 1])
+int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[TOKEN_HASH_LEN + 1])
 {
-	struct db_stmt *st = db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
-					   " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
-					   " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
+			  " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
+			  " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
 	db_bind_int(st, 1, event_id);
 	db_bind_int(st, 2, person_id);
 	int rc = db_one(st);
@@ -392,14 +395,16 @@ int calendar_feed_set(struct db *db, long person_id, const char *token_hash)
 int calendar_feed(struct db *db, const char *token_hash, time_t now,
 		  void (*fn)(const struct feed_entry *e, void *arg), void *arg)
 {
-	struct db_stmt *known = db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
-	struct db_stmt *st = db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
-					   " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
-					   " ELSE e.address END, e.status FROM people p"
-					   " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
-					   " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
-					   " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
-					   " ORDER BY s.starts_at LIMIT 500");
+	struct db_stmt *known =
+	    db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
+			  " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
+			  " ELSE e.address END, e.status FROM people p"
+			  " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
+			  " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
+			  " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
+			  " ORDER BY s.starts_at LIMIT 500");
 	int rc;
 	db_bind_str(known, 1, token_hash);
 	long long n = db_int_or(known, -1);
@@ -427,14 +432,14 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		   struct reminder_due *out, size_t max)
 {
 	struct db_stmt *st = db_cached(
-		db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at,"
-		    " CASE WHEN e.address_private = 1 OR e.address = '' THEN e.postcode"
-		    " ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
-		    " JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
-		    " AND g.status = 'going' AND e.status = 'published'"
-		    " AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
-		    " (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
-		    " ORDER BY g.id LIMIT ?");
+	    db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at,"
+		" CASE WHEN e.address_private = 1 OR e.address = '' THEN e.postcode"
+		" ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
+		" JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
+		" AND g.status = 'going' AND e.status = 'published'"
+		" AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
+		" (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
+		" ORDER BY g.id LIMIT ?");
 	long n = 0;
 	enum db_step step = DB_DONE;
 	db_bind_int(st, 1, (long long)from);

@@ -39,7 +39,7 @@ struct event_brief {
 	char title[EVENT_TITLE_MAX + 1], type[16], seat[12];
 	time_t starts_at, ends_at;
 	double lat, lon;
-	long places;     /* free places over all slots */
+	long places;	 /* free places over all slots */
 	long ride_seats; /* free car seats offered to it */
 };
 /* Up to max upcoming published sessions in a 2024 seat, soonest first, into
@@ -70,12 +70,11 @@ struct attendee {
 	int attended;
 };
 /* Everyone signed up and not cancelled, by slot, status and order. */
-int event_attendees(struct db *db, long event_id,
-		    void (*fn)(const struct attendee *a, void *arg), void *arg);
+int event_attendees(struct db *db, long event_id, void (*fn)(const struct attendee *a, void *arg),
+		    void *arg);
 /* Sets who came (those going; ids of their sign-ups), in one transaction
  * with its audit row: 1, or -1 when any of it could not be saved. */
-int event_attendance_set(struct db *db, long event_id, long actor, const long *signups,
-			 size_t n);
+int event_attendance_set(struct db *db, long event_id, long actor, const long *signups, size_t n);
 
 enum event_hold { HOLD_DRAFT, HOLD_APPROVAL };
 /* Clears a draft or a wait for approval: 1, -1. */
@@ -97,8 +96,7 @@ int signup_contact(struct db *db, long signup_id, struct signup_contact *out);
 int signup_hold(struct db *db, const char *token_hash, long slot_id, const char *name,
 		const char *email, const char *phone, time_t expires_at);
 /* The cancel hash of the person's live sign-up for the session: 1, 0, -1. */
-int signup_cancel_hash(struct db *db, long event_id, long person_id,
-		       char hash[TOKEN_HASH_LEN + 1]);
+int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[TOKEN_HASH_LEN + 1]);
 
 /* A reminder due: someone going to a slot starting in the window. */
 struct reminder_due {

@@ -50,18 +50,19 @@ int group_set_role(struct db *db, long group_id, long person_id, enum group_role
 int groups_each(struct db *db, long viewer, void (*fn)(const struct group_row *g, void *arg),
 		void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name,"
-					   " (SELECT count(*) FROM memberships m WHERE m.group_id = g.id),"
-					   " (SELECT role FROM memberships m WHERE m.group_id = g.id"
-					   "  AND m.person_id = ?)"
-					   " FROM local_groups g ORDER BY g.name");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.id, g.name,"
+			  " (SELECT count(*) FROM memberships m WHERE m.group_id = g.id),"
+			  " (SELECT role FROM memberships m WHERE m.group_id = g.id"
+			  "  AND m.person_id = ?)"
+			  " FROM local_groups g ORDER BY g.name");
 	int rc;
 	db_bind_int(st, 1, viewer);
 	while (db_next(st, &rc)) {
 		const char *role = db_col_text(st, 3);
 		struct group_row g = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
 				       db_col_text(st, 1),
-				       !role			       ? ROLE_NONE
+				       !role			    ? ROLE_NONE
 				       : !strcmp(role, "organiser") ? ROLE_ORGANISER
 								    : ROLE_MEMBER };
 		fn(&g, arg);
@@ -94,8 +95,8 @@ int groups_of(struct db *db, long person_id, int all,
 	return rc;
 }
 
-int group_members(struct db *db, long group_id,
-		  void (*fn)(const struct member_row *m, void *arg), void *arg)
+int group_members(struct db *db, long group_id, void (*fn)(const struct member_row *m, void *arg),
+		  void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, p.email, p.phone, m.role,"
 					   " m.joined_at FROM memberships m"
@@ -105,8 +106,8 @@ int group_members(struct db *db, long group_id,
 	db_bind_int(st, 1, group_id);
 	while (db_next(st, &rc)) {
 		struct member_row m = { (long)db_col_int(st, 0), db_col_text(st, 1),
-					db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
-					db_col_int(st, 5) };
+					db_col_text(st, 2),	 db_col_text(st, 3),
+					db_col_text(st, 4),	 db_col_int(st, 5) };
 		fn(&m, arg);
 	}
 	return rc;
@@ -151,16 +152,17 @@ int groups_joined(struct db *db, long person_id,
 	db_bind_int(st, 1, person_id);
 	while (db_next(st, &rc))
 		fn((long)db_col_int(st, 0), db_col_text(st, 1),
-		       strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg);
+		   strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg);
 	return rc;
 }
 
 int groups_organised(struct db *db, long person_id, int all,
 		     void (*fn)(long id, const char *name, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
-					   " (SELECT group_id FROM memberships WHERE person_id = ?"
-					   " AND role = 'organiser') ORDER BY g.name");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
+			  " (SELECT group_id FROM memberships WHERE person_id = ?"
+			  " AND role = 'organiser') ORDER BY g.name");
 	int rc;
 	db_bind_int(st, 1, all);
 	db_bind_int(st, 2, person_id);

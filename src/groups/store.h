@@ -43,7 +43,8 @@ int groups_covering(struct db *db, const char *seat, long person_id,
 		    void (*fn)(long id, const char *name, void *arg), void *arg);
 /* The person's groups, by name, with their role in each. */
 int groups_joined(struct db *db, long person_id,
-		  void (*fn)(long id, const char *name, enum group_role role, void *arg), void *arg);
+		  void (*fn)(long id, const char *name, enum group_role role, void *arg),
+		  void *arg);
 
 struct member_row {
 	long person_id;
@@ -51,8 +52,8 @@ struct member_row {
 	long long joined_at;
 };
 /* The members, organisers first, by name. */
-int group_members(struct db *db, long group_id,
-		  void (*fn)(const struct member_row *m, void *arg), void *arg);
+int group_members(struct db *db, long group_id, void (*fn)(const struct member_row *m, void *arg),
+		  void *arg);
 /* Sessions the group's members proposed, waiting for an organiser. */
 int group_proposals(struct db *db, long group_id,
 		    void (*fn)(long event_id, const char *title, void *arg), void *arg);

@@ -116,9 +116,10 @@ fail:
 int recovery_code_use(struct db *db, long person_id, const char *code, long long now)
 {
 	char hash[TOKEN_HASH_LEN + 1];
-	struct db_stmt *st = db_cached(db, "UPDATE recovery_codes SET used_at = ?"
-					   " WHERE person_id = ? AND code_hash = ? AND used_at IS NULL"
-					   " RETURNING person_id");
+	struct db_stmt *st =
+	    db_cached(db, "UPDATE recovery_codes SET used_at = ?"
+			  " WHERE person_id = ? AND code_hash = ? AND used_at IS NULL"
+			  " RETURNING person_id");
 	token_hash(code, strlen(code), hash);
 	db_bind_int(st, 1, now);
 	db_bind_int(st, 2, person_id);

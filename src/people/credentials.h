@@ -12,7 +12,7 @@
 #include "auth/totp.h"
 #include "db/db.h"
 
-#define RECOVERY_CODES 10
+#define RECOVERY_CODES	  10
 #define RECOVERY_CODE_LEN 9 /* "abcd-2345" */
 
 /* Records that the person was active now (retention counts from it). */

@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "auth/audit.h"
-#include "events/store.h"
 #include "events/ics.h"
+#include "events/store.h"
 #include "events/when.h"
 #include "rides/match.h"
 #include "rides/pages.h"
@@ -26,8 +26,8 @@
 
 /* Signed in, the session there (when e), and for a POST a form with a good
  * token (when form): 0, or -1 after answering. */
-static int ride_visit_or_answer(struct http_request *req, struct http_response *res,
-				struct who *w, struct db **db, struct event *e, struct qs *form)
+static int ride_visit_or_answer(struct http_request *req, struct http_response *res, struct who *w,
+				struct db **db, struct event *e, struct qs *form)
 {
 	if (visit_or_answer(req, res, w, db, VISIT_SIGNED_IN))
 		return -1;
@@ -106,8 +106,8 @@ static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 		    rides_looking_rider(db, pairs[i].request_id, first, district) != 1)
 			continue;
 		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:i}", "id",
-						     (json_int_t)pairs[i].request_id, "rider", first,
-						     "district", district, "detour",
+						     (json_int_t)pairs[i].request_id, "rider",
+						     first, "district", district, "detour",
 						     pairs[i].detour_min));
 	}
 	free(pairs);
@@ -371,8 +371,8 @@ static void ask(struct http_request *req, struct http_response *res)
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
 	if (form_long(&f, "offer", 1, 1L << 40, &offer_id) || !offer_id ||
-	    rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id, &event_id,
-		      &driver) != 1) {
+	    rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id, &event_id, &driver) !=
+		1) {
 		page_message(req, res, 404, "Not asked", "No such request or offer.", &w);
 		return;
 	}
@@ -412,7 +412,7 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 		return;
 	}
 	audit_note(db, w.actor.id, accept ? "ride.accept" : "ride.decline", 0,
-			arena_printf(&req->arena, "request %ld", rid));
+		   arena_printf(&req->arena, "request %ld", rid));
 	if (a.invited)
 		tell(req, db, a.other,
 		     accept ? "A rider accepted your invitation" : "A rider said no thanks",
@@ -474,8 +474,8 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	int rc = rides_cancel_request(db, route_id(&req->params, "id"), w.actor.id, &event_id,
-				      &driver);
+	int rc =
+	    rides_cancel_request(db, route_id(&req->params, "id"), w.actor.id, &event_id, &driver);
 	if (rc == 0) {
 		page_message(req, res, 404, "Not found", "No such request of yours.", &w);
 		return;
@@ -544,8 +544,7 @@ static void cancel_offer(struct http_request *req, struct http_response *res)
 	}
 	rematch(req, db, &freed);
 	audit_note(db, w.actor.id, "ride.offer_cancel", 0,
-			arena_printf(&req->arena, "offer %ld: %zu riders matched again", oid,
-				     freed.n));
+		   arena_printf(&req->arena, "offer %ld: %zu riders matched again", oid, freed.n));
 	to_rides(req, res, freed.event_id);
 	ride_freed_release(&freed);
 }
@@ -585,18 +584,19 @@ static int calendar_ride(struct http_request *req, struct buf *out, const struct
 		const char *d = arena_printf(&req->arena,
 					     "%s picks you up at about %s at %s, and arrives"
 					     " about %s.",
-					     plan->driver, hhmm(req, plan->stops[i].at), m->postcode,
-					     hhmm(req, plan->arrive));
-		struct ics_event ev = { arena_printf(&req->arena, "ride-request-%ld@turnout", m->id),
-					plan->stops[i].at,
-					plan->arrive,
-					time(NULL),
-					arena_printf(&req->arena, "Ride to %s with %s", e->title,
-						     plan->driver),
-					d,
-					m->postcode,
-					url,
-					0 };
+					     plan->driver, hhmm(req, plan->stops[i].at),
+					     m->postcode, hhmm(req, plan->arrive));
+		struct ics_event ev = {
+			arena_printf(&req->arena, "ride-request-%ld@turnout", m->id),
+			plan->stops[i].at,
+			plan->arrive,
+			time(NULL),
+			arena_printf(&req->arena, "Ride to %s with %s", e->title, plan->driver),
+			d,
+			m->postcode,
+			url,
+			0
+		};
 		ics_event(out, &ev);
 		return 1;
 	}

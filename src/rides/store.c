@@ -124,8 +124,8 @@ int rides_ask(struct db *db, long request_id, long rider_id, long offer_id, long
 	return rc;
 }
 
-int rides_invite(struct db *db, long offer_id, long driver_id, long request_id,
-		 long *event_id, long *rider_id)
+int rides_invite(struct db *db, long offer_id, long driver_id, long request_id, long *event_id,
+		 long *rider_id)
 {
 	struct db_stmt *st = db_cached(
 	    db, "UPDATE ride_requests SET offer_id = ?, state = 'asked',"
@@ -150,8 +150,7 @@ int rides_invite(struct db *db, long offer_id, long driver_id, long request_id,
 	return rc;
 }
 
-int rides_answer(struct db *db, long request_id, long person_id, int accept,
-		 struct ride_answer *a)
+int rides_answer(struct db *db, long request_id, long person_id, int accept, struct ride_answer *a)
 {
 	struct db_stmt *get =
 	    db_cached(db, "SELECT r.offer_id, r.event_id, r.invited, o.driver_id,"
@@ -304,14 +303,12 @@ fail:
 	return rc;
 }
 
-
 static time_t add_minutes(time_t t, double min)
 {
 	return t + (time_t)(min * 60.0 + 0.5);
 }
 
-int rides_plan_load(struct db *db, long offer_id, struct match_point session,
-		    struct ride_plan *p)
+int rides_plan_load(struct db *db, long offer_id, struct match_point session, struct ride_plan *p)
 {
 	struct db_stmt *o = db_cached(db, "SELECT o.driver_id, p.name, o.postcode, o.lat, o.lon,"
 					  " o.depart_at FROM ride_offers o JOIN people p"

@@ -27,7 +27,7 @@
 /* What one session holds at most; offers and requests past these are refused. */
 #define RIDES_MAX_OFFERS   2000
 #define RIDES_MAX_REQUESTS 5000
-#define RIDES_NOTES_MAX    300
+#define RIDES_NOTES_MAX	   300
 
 /* Where someone starts from or is picked up: a postcode and its district. */
 struct ride_place {
@@ -64,19 +64,18 @@ int rides_ask(struct db *db, long request_id, long rider_id, long offer_id, long
 	      long *driver_id);
 /* The driver invites a looking rider: 1 with *event_id and *rider_id, 0 when
  * the rider is not looking or the car is full. */
-int rides_invite(struct db *db, long offer_id, long driver_id, long request_id,
-		 long *event_id, long *rider_id);
+int rides_invite(struct db *db, long offer_id, long driver_id, long request_id, long *event_id,
+		 long *rider_id);
 
 struct ride_answer {
 	long event_id, other; /* the other party, to be told */
-	int invited;          /* the rider answered the driver's invitation */
-	int full;             /* accepting: every seat was taken */
+	int invited;	      /* the rider answered the driver's invitation */
+	int full;	      /* accepting: every seat was taken */
 };
 /* The one asked (the driver, or the rider when invited) accepts or declines:
  * 1 done, 1 with a->full when no seat was left (nothing changed), 0 when the
  * request is not waiting for this person. */
-int rides_answer(struct db *db, long request_id, long person_id, int accept,
-		 struct ride_answer *a);
+int rides_answer(struct db *db, long request_id, long person_id, int accept, struct ride_answer *a);
 /* The rider withdraws; an accepted seat is freed.  1 with *event_id and
  * *driver_id (0 if none was asked), 0 when no live request of theirs. */
 int rides_cancel_request(struct db *db, long request_id, long rider_id, long *event_id,
@@ -109,8 +108,7 @@ struct ride_plan {
 	struct ride_stop stops[MATCH_MAX_SEATS];
 };
 /* The accepted riders in the shortest pick-up order (match_order). */
-int rides_plan_load(struct db *db, long offer_id, struct match_point session,
-		    struct ride_plan *p);
+int rides_plan_load(struct db *db, long offer_id, struct match_point session, struct ride_plan *p);
 
 /* The visitor's live request for a session, and what it has come to. */
 struct ride_mine {

@@ -5,8 +5,8 @@
 #include "people/people.h"
 #include "tmpl/tmpl.h"
 
-void page_render(struct http_request *req, struct http_response *res, int status,
-		 const char *name, json_t *ctx, const struct who *w)
+void page_render(struct http_request *req, struct http_response *res, int status, const char *name,
+		 json_t *ctx, const struct who *w)
 {
 	struct app *app = req->app;
 

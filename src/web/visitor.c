@@ -8,7 +8,7 @@
 #include "util/clock.h"
 
 #define COOKIE_SESSION "turnout_session"
-#define COOKIE_CSRF "turnout_csrf"
+#define COOKIE_CSRF    "turnout_csrf"
 
 static const char *cookie_name(const struct auth_config *c, int session)
 {
@@ -22,10 +22,10 @@ static void set_cookie(struct http_response *res, struct http_request *req, int 
 {
 	struct app *app = req->app;
 	const struct auth_config *c = &app->auth;
-	char *h = arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-			       cookie_name(c, session), value, c->secure_cookies ? "; Secure" : "",
-			       max_age >= 0 ? arena_printf(&req->arena, "; Max-Age=%ld", max_age)
-					    : "");
+	char *h =
+	    arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+			 cookie_name(c, session), value, c->secure_cookies ? "; Secure" : "",
+			 max_age >= 0 ? arena_printf(&req->arena, "; Max-Age=%ld", max_age) : "");
 	http_set_header(res, "Set-Cookie", h);
 }
 
@@ -49,7 +49,8 @@ static int load_token(struct http_request *req, const char *auth, struct who *w)
 
 	http_client_ip(req, ip, sizeof(ip));
 	snprintf(key, sizeof(key), "token-ip:%s", ip);
-	w->retry_after = ratelimit_take(&app->auth.rl, key, &app->auth.rates.token_ip, now_seconds());
+	w->retry_after =
+	    ratelimit_take(&app->auth.rl, key, &app->auth.rates.token_ip, now_seconds());
 	if (w->retry_after) {
 		w->bad_token = 2;
 		return 0;
@@ -71,7 +72,8 @@ static int load_token(struct http_request *req, const char *auth, struct who *w)
 int api_token_refused(struct http_request *req, struct http_response *res, const struct who *w)
 {
 	if (w->bad_token == 2) {
-		http_set_header(res, "Retry-After", arena_printf(&req->arena, "%d", w->retry_after));
+		http_set_header(res, "Retry-After",
+				arena_printf(&req->arena, "%d", w->retry_after));
 		http_error(res, 429, "Too many requests: try again later");
 		return 1;
 	}
@@ -163,11 +165,11 @@ void rate_limited_answer(struct http_request *req, struct http_response *res, in
 	if (json)
 		http_error(res, 429, "Too many requests: try again later");
 	else
-		page_message(req, res, 429, "Slow down",
-			     arena_printf(&req->arena,
-					  "Too many attempts. Please wait %d seconds and try again.",
-					  wait),
-			     NULL);
+		page_message(
+		    req, res, 429, "Slow down",
+		    arena_printf(&req->arena,
+				 "Too many attempts. Please wait %d seconds and try again.", wait),
+		    NULL);
 }
 
 int rate_limit(struct http_request *req, struct http_response *res, const char *bucket,

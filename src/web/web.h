@@ -21,13 +21,13 @@
 #include "http/server.h"
 
 struct who {
-	struct actor actor;     /* id 0 when signed out */
-	int mfa_pending;        /* password checked, TOTP still to come */
+	struct actor actor;	/* id 0 when signed out */
+	int mfa_pending;	/* password checked, TOTP still to come */
 	struct session session; /* valid when actor.id or mfa_pending */
 	char name[128];
 	char csrf[TOKEN_LEN + 1]; /* the token this visitor's forms must carry */
-	int bad_token;            /* 1: a bearer token that is not live; 2: rate limited */
-	int retry_after;          /* seconds, when bad_token is 2 */
+	int bad_token;		  /* 1: a bearer token that is not live; 2: rate limited */
+	int retry_after;	  /* seconds, when bad_token is 2 */
 };
 
 /*
@@ -53,7 +53,7 @@ int rate_limit(struct http_request *req, struct http_response *res, const char *
 void rate_limited_answer(struct http_request *req, struct http_response *res, int wait, int json);
 
 #define VISIT_SIGNED_IN 1 /* anyone signed out is sent to sign in */
-#define VISIT_JSON 2      /* failures answered as JSON, not pages */
+#define VISIT_JSON	2 /* failures answered as JSON, not pages */
 /*
  * Loads the visitor and this thread's connection: 0, or -1 after answering
  * (503 when either cannot be had; with VISIT_SIGNED_IN a redirect to sign
@@ -71,8 +71,8 @@ int form_or_answer(struct http_request *req, struct http_response *res, const st
 
 /* Renders template name as a page for visitor w (NULL: anonymous) into res;
  * ctx is consumed. */
-void page_render(struct http_request *req, struct http_response *res, int status,
-		 const char *name, json_t *ctx, const struct who *w);
+void page_render(struct http_request *req, struct http_response *res, int status, const char *name,
+		 json_t *ctx, const struct who *w);
 /* A one-paragraph page: a title and a message. */
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w);
