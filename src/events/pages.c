@@ -320,13 +320,21 @@ static void list_page(struct http_request *req, struct http_response *res)
 
 	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
-	/* a postcode comes by POST, so it stays out of the URL */
-	if (!strcmp(req->method, "POST")) {
+	/* a postcode comes by POST, so it stays out of the URL; the answer is a
+	 * GET of the kept search, so Back and bookmarks work */
+	const char *r = qs_get(&req->query, "r");
+	size_t n;
+	const char *kept = r ? recall_get(req, r, &n) : NULL;
+	if (kept && qs_parse(&form, &req->arena, kept, n) == 0) {
+		q = &form;
+	} else if (!strcmp(req->method, "POST")) {
 		if (form_or_answer(req, res, NULL, &form))
 			return;
 		q = &form;
 	}
 	const char *why = filters(req, db, q, seat, type, &from, &to, &hide, &have, &lat, &lon, &km);
+	if (!why && search_or_redirect(req, res, "/events"))
+		return;
 	json_t *list = why ? json_array()
 			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km);
 	page_render(req, res, why ? 400 : 200, "events",

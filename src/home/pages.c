@@ -41,13 +41,7 @@ static json_t *form_ctx(const char *postcode, const char *election, const char *
 			 parties);
 }
 
-static void home(struct http_request *req, struct http_response *res)
-{
-	struct who w;
-	json_t *ctx = json_pack("{s:s, s:o}", "title", "Find your nearest marginal", "form",
-				form_ctx(NULL, NULL, NULL, NULL));
-	page_render(req, res, 200, "home", ctx, who_load(req, res, &w) ? NULL : &w);
-}
+
 
 static json_t *answer_ctx(const struct app *app, struct db *db, const struct nearest_answer *a)
 {
@@ -93,7 +87,10 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 	return ctx;
 }
 
-static void find(struct http_request *req, struct http_response *res)
+/* The answer to a search form (body, n bytes); a good one posted is kept and
+ * answered by redirect (search_or_redirect), so Back and bookmarks work. */
+static void find_with(struct http_request *req, struct http_response *res, const char *body,
+		      size_t n)
 {
 	struct app *app = req->app;
 	struct qs form;
@@ -103,7 +100,7 @@ static void find(struct http_request *req, struct http_response *res)
 	struct db *db = NULL;
 	int status = 400;
 
-	if (qs_parse(&form, &req->arena, req->body.p ? req->body.p : "", req->body.len)) {
+	if (qs_parse(&form, &req->arena, body, n)) {
 		err = "The form could not be read. Please try again.";
 		memset(&form, 0, sizeof(form));
 	}
@@ -124,6 +121,8 @@ static void find(struct http_request *req, struct http_response *res)
 		err = "That does not look like a UK postcode. Try one like SW1A 1AA.";
 	else if (status == 400 && err && strcmp(err, "Postcode required") == 0)
 		err = "Please enter your postcode.";
+	if (status == 200 && search_or_redirect(req, res, "/"))
+		return;
 	json_t *ctx = json_pack("{s:s, s:o, s:s*}", "title", "Find your nearest marginal",
 				"form", form_ctx(pc, el, pct, party), "error",
 				status == 200 ? NULL : err);
@@ -133,6 +132,28 @@ static void find(struct http_request *req, struct http_response *res)
 	}
 	struct who w;
 	page_render(req, res, status, "home", ctx, who_load(req, res, &w) ? NULL : &w);
+}
+
+static void find(struct http_request *req, struct http_response *res)
+{
+	find_with(req, res, req->body.p ? req->body.p : "", req->body.len);
+}
+
+static void home(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	const char *r = qs_get(&req->query, "r");
+	size_t n;
+	const char *kept = r ? recall_get(req, r, &n) : NULL;
+
+	if (kept) {
+		find_with(req, res, kept, n);
+		return;
+	}
+	json_t *ctx = json_pack("{s:s, s:o, s:s*}", "title", "Find your nearest marginal", "form",
+				form_ctx(NULL, NULL, NULL, NULL), "error",
+				r ? "That search has expired: search again." : NULL);
+	page_render(req, res, 200, "home", ctx, who_load(req, res, &w) ? NULL : &w);
 }
 
 static void static_file(struct http_request *req, struct http_response *res)

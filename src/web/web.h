@@ -100,6 +100,18 @@ struct web_write {
 void web_write_suspend(struct http_request *req, struct http_response *res, struct web_write *w,
 		       int (*apply)(struct db *db, struct db_job *job));
 
+/*
+ * Post/redirect/get for searches, so Back and bookmarks work and no
+ * postcode goes into a URL: a search form's body is kept (30 minutes, in
+ * this process's memory) under an unguessable token, and the answer is a
+ * GET of path?r=<token>.
+ */
+int recall_put(const char *form, size_t n, char token[TOKEN_LEN + 1]);
+/* The kept form (n bytes, in req's arena), or NULL when unknown or expired. */
+const char *recall_get(struct http_request *req, const char *token, size_t *n);
+/* For a POST with a body: keeps it and redirects to path?r=…; 1 when it has. */
+int search_or_redirect(struct http_request *req, struct http_response *res, const char *path);
+
 /* Emails one person (address looked up here) from the mail queue: text and
  * a link to path on this site. */
 void web_tell(struct http_request *req, struct db *db, long person, const char *subject,

@@ -66,3 +66,33 @@ test('find a session from a postcode, sign up as a guest, confirm, cancel', asyn
   await page.screenshot({ path: 'build/test/screens/cancelled.png' });
   await page.close();
 });
+
+// Issue 17: Back after a search showed "Confirm Form Resubmission"; results could not be
+// bookmarked. A search is answered by a GET of a kept, unguessable search (no postcode in it).
+test('Back after a postcode search returns to the results, which have an address of their own', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('ol.seats li');
+  const results = page.url();
+  assert.match(results, /\/\?r=[A-Za-z0-9_-]{43}$/);
+  assert.doesNotMatch(results, /DE22|de22/i, 'no postcode in the address');
+  await page.locator('ol.seats a').first().click();
+  await page.waitForLoadState();
+  await page.goBack();
+  await page.waitForSelector('ol.seats li');
+  assert.match(await page.textContent('main'), /DE22 1AA/);
+  // the address works on its own, as a bookmark would
+  const again = await browser.newPage();
+  await again.goto(results);
+  await again.waitForSelector('ol.seats li');
+  await again.close();
+  // and sessions found by postcode the same way
+  await page.goto(`${srv.url}/events`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.click('form[action="/events/search"] button[type=submit]');
+  await page.waitForURL(/\/events\?r=/);
+  assert.equal(await page.locator('text=Confirm Form Resubmission').count(), 0);
+  await page.close();
+});
