@@ -66,11 +66,6 @@ static json_t *people_list(struct db *db)
 	return out;
 }
 
-static void group_item(long id, const char *name, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-}
-
 static void token_item(const struct api_token_row *t, void *arg)
 {
 	unsigned sc = t->scopes;
@@ -95,7 +90,7 @@ static void admin_page_with(struct http_request *req, struct http_response *res,
 		page_sorry(req, res, "The admin page could not be shown.", w);
 		return;
 	}
-	groups_of(db, w->actor.id, 1, group_item, groups);
+	groups_of(db, w->actor.id, 1, 0, json_id_name, groups);
 	admin_tokens(db, token_item, tokens);
 	page_render(req, res, status, "admin",
 		    json_pack("{s:s, s:o, s:o, s:o, s:I, s:s*}", "title", "Admin", "people",

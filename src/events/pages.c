@@ -363,11 +363,6 @@ static void list_api(struct http_request *req, struct http_response *res)
 	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
 }
 
-static void group_row(long id, const char *name, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-}
-
 static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
 					      "dropoff",	"meeting" };
 static const char *const session_fields[] = { "title", "description", "date", "start", "end",
@@ -384,7 +379,7 @@ static void new_form(struct http_request *req, struct http_response *res, const 
 		     const char *why)
 {
 	json_t *groups = json_array(), *types = json_array();
-	groups_of(db, w->actor.id, w->actor.admin && w->actor.strong, group_row, groups);
+	groups_of(db, w->actor.id, w->actor.admin && w->actor.strong, 0, json_id_name, groups);
 	/* any member may propose a session for their group; organisers approve */
 	if (!json_array_size(groups)) {
 		page_render(req, res, 403, "message",

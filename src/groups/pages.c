@@ -17,22 +17,27 @@ struct listing {
 	json_t *out;
 };
 
+struct seat_names {
+	const struct seats *seats;
+	json_t *list;
+};
+
 static void seat_name(const char *code, void *arg)
 {
-	struct listing *l = arg;
-	const struct seat *s = seats_find(&l->app->seats, 2024, code);
+	struct seat_names *n = arg;
+	const struct seat *s = seats_find(n->seats, 2024, code);
 	if (s)
-		json_array_append_new(json_object_get(json_array_get(l->out, json_array_size(l->out) - 1),
-						      "seats"),
-				      json_string(s->name));
+		json_array_append_new(n->list, json_string(s->name));
 }
 
 static void group_item(const struct group_row *g, void *arg)
 {
 	struct listing *l = arg;
-	json_array_append_new(l->out, json_pack("{s:I, s:s, s:I, s:[], s:b, s:b}", "id",
+	struct seat_names names = { &l->app->seats, json_array() };
+	group_seats(l->db, g->id, seat_name, &names);
+	json_array_append_new(l->out, json_pack("{s:I, s:s, s:I, s:o, s:b, s:b}", "id",
 						(json_int_t)g->id, "name", g->name, "members",
-						(json_int_t)g->members, "seats", "joined",
+						(json_int_t)g->members, "seats", names.list, "joined",
 						g->role != ROLE_NONE, "organiser",
 						g->role == ROLE_ORGANISER));
 }
@@ -42,15 +47,6 @@ static json_t *group_list(struct app *app, struct db *db, long me)
 {
 	struct listing l = { app, db, json_array() };
 	groups_each(db, me, group_item, &l);
-	/* the seats after the list: one statement runs at a time */
-	json_t *all = l.out;
-	l.out = json_array();
-	for (size_t i = 0; i < json_array_size(all); i++) {
-		json_t *g = json_array_get(all, i);
-		json_array_append(l.out, g);
-		group_seats(db, (long)json_integer_value(json_object_get(g, "id")), seat_name, &l);
-	}
-	json_decref(all);
 	return l.out;
 }
 

@@ -81,20 +81,28 @@ int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void 
 	return rc;
 }
 
-int groups_of(struct db *db, long person_id, int all,
-	      void (*fn)(long id, const char *name, void *arg), void *arg)
+/* Each (id, name) row of a bound statement to fn; 1 or -1. */
+static int id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg),
+		    void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
-					   " g.id IN (SELECT group_id FROM memberships WHERE"
-					   " person_id = ?) ORDER BY g.name");
 	int rc;
-	db_bind_int(st, 1, all);
-	db_bind_int(st, 2, person_id);
 	while (db_next(st, &rc))
 		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
 	return rc;
 }
 
+int groups_of(struct db *db, long person_id, int all, int organiser,
+	      void (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR"
+					   " g.id IN (SELECT group_id FROM memberships WHERE"
+					   " person_id = ? AND (? = 0 OR role = 'organiser'))"
+					   " ORDER BY g.name");
+	db_bind_int(st, 1, all);
+	db_bind_int(st, 2, person_id);
+	db_bind_int(st, 3, organiser);
+	return id_names(st, fn, arg);
+}
 int group_members(struct db *db, long group_id, void (*fn)(const struct member_row *m, void *arg),
 		  void *arg)
 {
@@ -119,11 +127,8 @@ int group_proposals(struct db *db, long group_id,
 	struct db_stmt *st = db_cached(db, "SELECT id, title FROM events WHERE group_id = ?"
 					   " AND awaiting_approval = 1 AND status = 'published'"
 					   " ORDER BY starts_at");
-	int rc;
 	db_bind_int(st, 1, group_id);
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
-	return rc;
+	return id_names(st, fn, arg);
 }
 
 int groups_covering(struct db *db, const char *seat, long person_id,
@@ -134,12 +139,9 @@ int groups_covering(struct db *db, const char *seat, long person_id,
 					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
 					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
 					   " ORDER BY g.name");
-	int rc;
 	db_bind_str(st, 1, seat);
 	db_bind_int(st, 2, person_id);
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
-	return rc;
+	return id_names(st, fn, arg);
 }
 
 int groups_joined(struct db *db, long person_id,
@@ -153,21 +155,6 @@ int groups_joined(struct db *db, long person_id,
 	while (db_next(st, &rc))
 		fn((long)db_col_int(st, 0), db_col_text(st, 1),
 		   strcmp(db_col_text(st, 2), "organiser") ? ROLE_MEMBER : ROLE_ORGANISER, arg);
-	return rc;
-}
-
-int groups_organised(struct db *db, long person_id, int all,
-		     void (*fn)(long id, const char *name, void *arg), void *arg)
-{
-	struct db_stmt *st =
-	    db_cached(db, "SELECT g.id, g.name FROM local_groups g WHERE ? OR g.id IN"
-			  " (SELECT group_id FROM memberships WHERE person_id = ?"
-			  " AND role = 'organiser') ORDER BY g.name");
-	int rc;
-	db_bind_int(st, 1, all);
-	db_bind_int(st, 2, person_id);
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
 	return rc;
 }
 

@@ -29,13 +29,11 @@ int groups_each(struct db *db, long viewer, void (*fn)(const struct group_row *g
 		void *arg);
 /* The 2024 seat codes a group covers, in order. */
 int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void *arg), void *arg);
-/* The groups a person may post sessions for: theirs, or every one (all). */
-int groups_of(struct db *db, long person_id, int all,
+/* The person's groups (only those they organise, with organiser), or every
+ * one (all), by name. */
+int groups_of(struct db *db, long person_id, int all, int organiser,
 	      void (*fn)(long id, const char *name, void *arg), void *arg);
 
-/* The groups a person organises, or every one (all). */
-int groups_organised(struct db *db, long person_id, int all,
-		     void (*fn)(long id, const char *name, void *arg), void *arg);
 /* 1 when the person organises any group, 0 not, -1. */
 int group_organises_any(struct db *db, long person_id);
 /* The groups covering a 2024 seat that the person has not joined. */

@@ -422,11 +422,6 @@ static void signout(struct http_request *req, struct http_response *res)
 	http_redirect(res, "/");
 }
 
-static void group_item(long id, const char *name, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-}
-
 /* The groups covering the seat of the person's postcode. */
 static json_t *suggestions(struct db *db, const struct person *p)
 {
@@ -436,7 +431,7 @@ static json_t *suggestions(struct db *db, const struct person *p)
 
 	if (*p->postcode && postcode_parse(p->postcode, strlen(p->postcode), &pc) == 0 &&
 	    lookup_postcode_or_district(db, &pc, &r) == 1 && *r.pcon2024)
-		groups_covering(db, r.pcon2024, p->id, group_item, out);
+		groups_covering(db, r.pcon2024, p->id, json_id_name, out);
 	return out;
 }
 

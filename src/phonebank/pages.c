@@ -92,12 +92,22 @@ static int may(struct bank_ctx *c, enum action act)
 	return policy_allows(&c->w.actor, act, &c->t);
 }
 
-static void denied(struct http_request *req, struct http_response *res, struct bank_ctx *c)
+/* bank_or_answer() for what only the phone bank's organisers (and admins,
+ * signed in strongly) may do; NULL after answering 403 to anyone else. */
+static struct bank_ctx *organiser_or_answer(struct http_request *req, struct http_response *res,
+					    struct qs *form, int json)
 {
-	page_message(req, res, 403, "Organisers only",
-		     "This is for the group's organisers and admins, signed in with password and"
-		     " code.",
-		     &c->w);
+	struct bank_ctx *c = bank_or_answer(req, res, form, json);
+	if (!c || may(c, ACT_PHONEBANK_MANAGE))
+		return c;
+	if (json)
+		http_error(res, 403, "Organisers only");
+	else
+		page_message(req, res, 403, "Organisers only",
+			     "This is for the group's organisers and admins, signed in with"
+			     " password and code.",
+			     &c->w);
+	return NULL;
 }
 
 /* ---- lists and creation ---- */
@@ -123,17 +133,12 @@ static void list_page(struct http_request *req, struct http_response *res)
 		    &w);
 }
 
-static void group_item(long id, const char *name, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
-}
-
 /* The groups this person may create a phone bank for. */
 static json_t *managed_groups(struct db *db, const struct who *w)
 {
 	json_t *groups = json_array();
 	if (w->actor.strong)
-		groups_organised(db, w->actor.id, w->actor.admin, group_item, groups);
+		groups_of(db, w->actor.id, w->actor.admin, 1, json_id_name, groups);
 	return groups;
 }
 
@@ -370,13 +375,9 @@ static void bank_page(struct http_request *req, struct http_response *res)
 
 static void totals_api(struct http_request *req, struct http_response *res)
 {
-	struct bank_ctx *c = bank_or_answer(req, res, NULL, 1);
+	struct bank_ctx *c = organiser_or_answer(req, res, NULL, 1);
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		http_error(res, 403, "Organisers only");
-		return;
-	}
 	api_json(res, totals(c->db, &c->pb, 0));
 }
 
@@ -403,13 +404,9 @@ static void ask_to_call(struct http_request *req, struct http_response *res)
 static void approve_caller(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		denied(req, res, c);
-		return;
-	}
 	long person = route_id(&req->params, "person");
 	if (caller_approve(c->db, c->pb.id, person) != 1) {
 		page_message(req, res, 404, "Not found", "That person has not asked to call.",
@@ -429,13 +426,9 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 static void revoke_caller(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		denied(req, res, c);
-		return;
-	}
 	long person = route_id(&req->params, "person");
 	int rc = caller_revoke(c->db, c->pb.id, person);
 	if (rc != 1) {
@@ -457,14 +450,10 @@ static void edit_bank(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct phonebank *pb = arena_alloc(&req->arena, sizeof(*pb));
 	char err[160];
-	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
 
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		denied(req, res, c);
-		return;
-	}
 	/* the survey and target seats stay: answers already given refer to them */
 	const char *why = bank_from_form(req->app, &f, pb, err, sizeof(err));
 	if (why) {
@@ -486,13 +475,9 @@ static void edit_bank(struct http_request *req, struct http_response *res)
 static void delete_bank(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
-	struct bank_ctx *c = bank_or_answer(req, res, &f, 0);
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		denied(req, res, c);
-		return;
-	}
 	const char *confirm = qs_get(&f, "confirm");
 	if (!confirm || strcmp(confirm, "delete")) {
 		page_message(
@@ -591,14 +576,10 @@ static void upload_answer(struct http_response *res, struct import_job *j)
 static struct bank_ctx *uploader_or_answer(struct http_request *req, struct http_response *res)
 {
 	const char *token = http_header(req, "X-CSRF-Token");
-	struct bank_ctx *c = bank_or_answer(req, res, NULL, 1);
+	struct bank_ctx *c = organiser_or_answer(req, res, NULL, 1);
 
 	if (!c)
 		return NULL;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		http_error(res, 403, "Organisers only");
-		return NULL;
-	}
 	if (!token || !*c->w.csrf || !token_equal(token, c->w.csrf) || !origin_ok(req)) {
 		http_error(res, 403, "Reload the page and try again (the form has expired)");
 		return NULL;
@@ -1291,13 +1272,9 @@ static void export_row(const struct call_row *r, void *arg)
 
 static void export_csv(struct http_request *req, struct http_response *res)
 {
-	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
+	struct bank_ctx *c = organiser_or_answer(req, res, NULL, 0);
 	if (!c)
 		return;
-	if (!may(c, ACT_PHONEBANK_MANAGE)) {
-		denied(req, res, c);
-		return;
-	}
 	const char *ph = qs_get(&req->query, "phones");
 	int phones = ph && !strcmp(ph, "1");
 	/* an export of personal data goes ahead only once it is in the audit log */

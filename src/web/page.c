@@ -48,6 +48,11 @@ void page_busy(struct http_request *req, struct http_response *res, const struct
 	page_message(req, res, 503, "Busy", "Please try again in a moment.", w);
 }
 
+void json_id_name(long id, const char *name, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+}
+
 void api_json(struct http_response *res, json_t *value)
 {
 	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;

@@ -81,6 +81,8 @@ void page_sorry(struct http_request *req, struct http_response *res, const char 
 		const struct who *w);
 /* 503 "Busy": the database is unavailable for a moment. */
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w);
+/* For a store's (id, name) rows: appends {"id", "name"} to the JSON array arg. */
+void json_id_name(long id, const char *name, void *arg);
 /* {"status":200,"result":value} (value is consumed), not cached. */
 void api_json(struct http_response *res, json_t *value);
 
