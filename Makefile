@@ -40,7 +40,7 @@ $(BUILD)/libturnout.a: $(LIB_OBJ)
 $(BUILD)/turnout: $(BUILD)/src/main.o $(BUILD)/libturnout.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libturnout.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tmpdb.h $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) $(CFLAGS) $(WARN) \
 	  -Wno-missing-prototypes -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS) \

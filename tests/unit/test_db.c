@@ -10,19 +10,13 @@
 #include <cmocka.h>
 
 #include "db/db.h"
+#include "tmpdb.h"
 
 static char path[64];
 
 static struct db *open_fresh(void)
 {
-	struct db *db;
-	char err[256];
-	snprintf(path, sizeof(path), "/tmp/turnout-db-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(db_open(&db, path, 0, err, sizeof(err)), 0);
-	return db;
+	return tmpdb_open(path, 0);
 }
 
 /* Regression: more call sites than cache slots once made db_cached() fail. */

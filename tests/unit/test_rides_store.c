@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "db/db.h"
+#include "tmpdb.h"
 #include "rides/store.h"
 
 static char path[64];
@@ -18,14 +19,7 @@ static char path[64];
  * whose requests are open. */
 static struct db *open_fixture(long *offer_id)
 {
-	struct db *db;
-	char err[256];
-	snprintf(path, sizeof(path), "/tmp/turnout-rides-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(db_open(&db, path, 0, err, sizeof(err)), 0);
-	assert_int_equal(db_migrate(db, err, sizeof(err)), 0);
+	struct db *db = tmpdb_open(path, 1);
 	assert_int_equal(
 	    db_exec(db, "INSERT INTO people (id, name, email, created_at, last_active_at) VALUES"
 			" (1, 'Dee Driver', 'd@x', 0, 0), (2, 'Rae Rider', 'r@x', 0, 0),"

@@ -13,20 +13,14 @@
 #include "admin/store.h"
 #include "campaigns/store.h"
 #include "db/db.h"
+#include "tmpdb.h"
 #include "events/store.h"
 
 static char path[64];
 
 static struct db *open_fixture(void)
 {
-	struct db *db;
-	char err[256];
-	snprintf(path, sizeof(path), "/tmp/turnout-stores-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(db_open(&db, path, 0, err, sizeof(err)), 0);
-	assert_int_equal(db_migrate(db, err, sizeof(err)), 0);
+	struct db *db = tmpdb_open(path, 1);
 	assert_int_equal(
 	    db_exec(db, "INSERT INTO people (id, name, email, created_at, last_active_at) VALUES"
 			" (1, 'Orla Organiser', 'o@x', 0, 0), (2, 'Vic Volunteer', 'v@x', 0, 0)"),
