@@ -695,19 +695,14 @@ static void signup(struct http_request *req, struct http_response *res)
 	struct event e;
 	struct pending *p = req->pending;
 
-	if (who_load(req, res, &w)) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
-		return;
-	}
 	if (p) {
-		answer(req, res, &w, p);
+		if (who_load(req, res, &w) == 0)
+			answer(req, res, &w, p);
+		else
+			page_busy(req, res, NULL);
 		return;
 	}
-	if (!(db = app_db(app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
-		return;
-	}
-	if (form_or_answer(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
 	long id = route_id(&req->params, "id"), slot = 0;
 	const char *s = qs_get(&f, "slot");
@@ -872,23 +867,14 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct pending *p = req->pending;
 
-	if (who_load(req, res, &w)) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", NULL);
-		return;
-	}
 	if (p) {
-		answer(req, res, &w, p);
+		if (who_load(req, res, &w) == 0)
+			answer(req, res, &w, p);
+		else
+			page_busy(req, res, NULL);
 		return;
 	}
-	if (!(db = app_db(req->app))) {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
-		return;
-	}
-	if (!w.actor.id) {
-		http_redirect(res, "/signin");
-		return;
-	}
-	if (form_or_answer(req, res, &w, &f))
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
 		return;
 	long id = route_id(&req->params, "id");
 	p = pending_new(req, OP_CANCEL, id);

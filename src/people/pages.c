@@ -122,7 +122,7 @@ static void signup(struct http_request *req, struct http_response *res)
 		audit_note(db, p.id, "person.signup", p.id, NULL);
 		send_link(req, db, &p, 0);
 	} else {
-		page_message(req, res, 503, "Busy", "Please try again in a moment.", &w);
+		page_busy(req, res, &w);
 		return;
 	}
 	link_sent(req, res, &w);

@@ -640,7 +640,7 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 	}
 	long n = contacts_erase_phone(db, e164);
 	if (n < 0) {
-		page_message(req, res, 500, "Sorry", "The erasure could not be done.", &w);
+		page_sorry(req, res, "The erasure could not be done.", &w);
 		return;
 	}
 	/* the number itself stays out of the audit log */
