@@ -66,8 +66,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		goto done;
 	}
 	app->writer_running = 1;
-	if (mail_queue_start(&app->mailq, &app->mailer)) {
-		snprintf(err, errlen, "cannot start the mail queue");
+	if (outbox_start(&app->outbox, db_path, &app->mailer, &app->tmpl, &app->writer)) {
+		snprintf(err, errlen, "cannot start the mail sender");
 		goto done;
 	}
 	rc = 0;
@@ -122,6 +122,8 @@ void app_quiesce(struct app *app)
 	while (app->bg_running)
 		pthread_cond_wait(&app->bg_done, &app->bg_lock);
 	pthread_mutex_unlock(&app->bg_lock);
+	/* the sender records through the writer: it stops first */
+	outbox_stop(&app->outbox);
 	if (app->writer_running)
 		db_writer_stop(&app->writer);
 	app->writer_running = 0;
@@ -130,7 +132,6 @@ void app_quiesce(struct app *app)
 void app_release(struct app *app)
 {
 	app_quiesce(app);
-	mail_queue_stop(&app->mailq);
 	struct db *db = pthread_getspecific(app->db_key);
 
 	db_close(db);
@@ -142,38 +143,30 @@ void app_release(struct app *app)
 	static_release(&app->statics);
 }
 
-int app_mail(struct app *app, enum app_mail_via via, const char *id, const char *to,
+int app_mail(struct app *app, struct db *db, const char *key, const char *to,
 	     const char *subject, const char *tmpl, json_t *ctx)
 {
-	char name[64], err[256] = "";
-	struct buf text, html;
-	int rc = -1;
+	char *values = ctx ? json_dumps(ctx, JSON_COMPACT) : NULL;
+	int rc = values && db ? outbox_put(db, key, to, subject, tmpl, values) : -1;
 
-	buf_init(&text, 64 << 10);
-	buf_init(&html, 64 << 10);
-	snprintf(name, sizeof(name), "mail_%s_text", tmpl);
-	if (tmpl_render(&app->tmpl, name, ctx, &text)) {
-		log_error("mail %s could not be composed", tmpl);
-		goto done;
-	}
-	snprintf(name, sizeof(name), "mail_%s_html", tmpl);
-	if (tmpl_render(&app->tmpl, name, ctx, &html)) {
-		log_error("mail %s could not be composed", tmpl);
-		goto done;
-	}
-	if (via == MAIL_QUEUED)
-		mail_queue_send(&app->mailq, to, subject, text.p, html.p);
-	else if (id ? mail_send_id(&app->mailer, id, to, subject, text.p, html.p, err, sizeof(err))
-		    : mail_send(&app->mailer, to, subject, text.p, html.p, err, sizeof(err))) {
-		log_error("mail %s not sent: %s", tmpl, err);
-		goto done;
-	}
-	rc = 0;
-done:
-	buf_release(&text);
-	buf_release(&html);
+	free(values);
 	json_decref(ctx);
-	return rc;
+	if (rc < 0) {
+		log_error("mail %s could not be queued: %s", tmpl, db ? db_errmsg(db) : "no database");
+		return -1;
+	}
+	outbox_poke(&app->outbox);
+	return 0;
+}
+
+int app_commit(struct app *app, struct db *db)
+{
+	if (db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	outbox_poke(&app->outbox);
+	return 0;
 }
 
 struct db *app_db(struct app *app)

@@ -15,6 +15,7 @@
 #include "db/writer.h"
 #include "http/static.h"
 #include "mail/mail.h"
+#include "mail/outbox.h"
 #include "seats/seats.h"
 #include "tmpl/tmpl.h"
 
@@ -27,7 +28,7 @@ struct app {
 	pthread_key_t db_key;
 	struct auth_config auth;
 	struct mailer mailer;
-	struct mail_queue mailq; /* mail sent after the answer, off the request path */
+	struct outbox_sender outbox; /* delivers the mail queued in the database */
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
 	struct db_writer writer; /* group commit for the hot durable writes */
 	int writer_running;
@@ -51,14 +52,18 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg);
  * Call before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
 /*
- * Every email: templates mail_<tmpl>_text and mail_<tmpl>_html rendered
- * with ctx (consumed), then queued (MAIL_QUEUED: off the request path),
- * or sent now (MAIL_NOW), with a stable id when id is not NULL (see
- * mail_send_id).  0, or -1 after logging why (never the address).
+ * Every email: queued on db (inside the caller's transaction when one is
+ * open, so it stands or falls with the write that causes it), rendered
+ * from the templates mail_<tmpl>_text and mail_<tmpl>_html with ctx
+ * (consumed) and delivered by the outbox's sender, off the request path.
+ * key as for outbox_put(), or NULL.  0, or -1 after logging why (never the
+ * address): the caller answers that the message could not be sent.
  */
-enum app_mail_via { MAIL_QUEUED, MAIL_NOW };
-int app_mail(struct app *app, enum app_mail_via via, const char *id, const char *to,
+int app_mail(struct app *app, struct db *db, const char *key, const char *to,
 	     const char *subject, const char *tmpl, json_t *ctx);
+/* Commits db's transaction and wakes the mail sender for what it queued:
+ * 0, or -1 rolled back. */
+int app_commit(struct app *app, struct db *db);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
 

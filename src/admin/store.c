@@ -6,6 +6,7 @@
 
 #include "auth/audit.h"
 #include "auth/session.h"
+#include "mail/outbox.h"
 #include "people/people.h"
 #include "util/log.h"
 #include "util/num.h"
@@ -222,6 +223,10 @@ long retention_run(struct db *db, long env_default)
 {
 	long days = retention_days(db, env_default);
 
+	/* a sent message keeps no address or body; its row is kept a while for
+	 * the operator's figures, then goes */
+	if (outbox_prune(db, (long long)time(NULL) - OUTBOX_KEEP_DAYS * 86400L) < 0)
+		log_error("retention: old mail records not pruned");
 	if (days <= 0)
 		return 0;
 	long n = people_erase_inactive(db, (long long)time(NULL) - (long long)days * 86400);

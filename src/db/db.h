@@ -38,7 +38,13 @@ const char *db_errmsg(struct db *db);
 
 /* Runs one or more statements with no parameters; 0 or -1. */
 int db_exec(struct db *db, const char *sql);
-/* BEGIN for writing (takes the write lock up front), COMMIT, ROLLBACK. */
+/*
+ * BEGIN for writing (takes the write lock up front), COMMIT, ROLLBACK.
+ * They nest: inside an open transaction, a begin is a savepoint that its
+ * commit releases and its rollback undoes alone, so a caller may hold a
+ * store's write and the mail it causes in one transaction.  A failed
+ * commit leaves the transaction open: roll it back.
+ */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

@@ -17,6 +17,7 @@
 struct db {
 	sqlite3 *h;
 	long fail_in; /* db_fail_step(): steps left before one fails; 0 off */
+	int depth;    /* open db_begin()s: the outermost is BEGIN, the rest savepoints */
 	struct {
 		const char *sql;
 		struct db_stmt *st;
@@ -87,19 +88,33 @@ int db_exec(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	/* SQLite ends a transaction by itself on some errors: trust it over the count */
+	if (sqlite3_get_autocommit(db->h))
+		db->depth = 0;
+	if (db_exec(db, db->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE"))
+		return -1;
+	db->depth++;
+	return 0;
 }
 
 int db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	if (db_exec(db, db->depth > 1 ? "RELEASE nested" : "COMMIT"))
+		return -1;
+	db->depth--;
+	return 0;
 }
 
 int db_rollback(struct db *db)
 {
-	if (sqlite3_get_autocommit(db->h))
+	int nested = db->depth > 1;
+
+	db->depth -= db->depth > 0;
+	if (sqlite3_get_autocommit(db->h)) {
+		db->depth = 0;
 		return 0;
-	return db_exec(db, "ROLLBACK");
+	}
+	return db_exec(db, nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
 }
 
 struct db_stmt *db_prepare(struct db *db, const char *sql)

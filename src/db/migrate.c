@@ -323,6 +323,26 @@ static const char *const migrations[] = {
 	"  lease_until = NULL, leased_to = NULL"
 	"  WHERE phonebank_id = OLD.phonebank_id AND leased_to = OLD.person_id;"
 	" END;",
+
+	/* 15: the mail queue, written in the transaction of the change it reports.
+	 * A message is its template and values until sent; then only its
+	 * subject and times are kept (no address, no body), for the operator. */
+	"CREATE TABLE mail_out ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mkey TEXT NOT NULL UNIQUE," /* idempotency: the same key is one message */
+	"  msgid TEXT NOT NULL,"       /* Message-ID, the same on every attempt */
+	"  recipient TEXT NOT NULL, subject TEXT NOT NULL, tmpl TEXT NOT NULL, ctx TEXT,"
+	"  queued_at INTEGER NOT NULL, next_try INTEGER NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0, error TEXT,"
+	"  sent_at INTEGER, failed_at INTEGER"
+	");"
+	"CREATE INDEX mail_out_due ON mail_out(next_try) WHERE sent_at IS NULL AND failed_at IS NULL;"
+	"CREATE INDEX mail_out_settled ON mail_out(coalesce(sent_at, failed_at));"
+	"CREATE INDEX mail_out_to ON mail_out(recipient) WHERE sent_at IS NULL;"
+	/* an erased person's unsent mail goes with them */
+	"CREATE TRIGGER mail_out_erase AFTER DELETE ON people BEGIN"
+	"  DELETE FROM mail_out WHERE recipient = OLD.email AND sent_at IS NULL;"
+	" END;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -540,7 +540,12 @@ static void message_attendees(struct http_request *req, struct http_response *re
 	}
 	char subject[200];
 	snprintf(subject, sizeof(subject), "About \"%.150s\"", e.title);
-	long told = tell_everyone(req, db, e.id, subject, text);
+	long told = db_begin(db) ? -1 : tell_everyone(req, db, e.id, subject, text);
+	if (told < 0 || app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "Nothing was sent. Please try again.", &w);
+		return;
+	}
 	audit_note(db, w.actor.id, "event.message", 0,
 		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	page_render(req, res, 200, "message",
@@ -594,11 +599,6 @@ struct pending {
 	long event_id;
 };
 
-static int pending_apply(struct db *db, struct db_job *base)
-{
-	return signup_apply(db, &((struct pending *)base)->job);
-}
-
 /* A pending sign-up for this request, from its arena (it outlives the suspension). */
 static struct pending *pending_new(struct http_request *req, enum signup_op op, long event_id)
 {
@@ -609,40 +609,64 @@ static struct pending *pending_new(struct http_request *req, enum signup_op op, 
 	return p;
 }
 
-static void mail_signup(struct http_request *req, const struct event *e, const char *to,
-			const char *name, const char *cancel_token, enum signup_result r)
+static int mail_signup(struct http_request *req, struct db *db, const struct event *e,
+		       const struct signup_job *j)
 {
 	struct app *app = req->app;
 	char when[128];
 
 	when_text(e->starts_at, e->ends_at, when, sizeof(when));
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", name, "title", e->title,
-				"when", when, "where", e->address_private ? e->postcode : e->address,
-				"cancel",
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", j->name, "title",
+				e->title, "when", when, "where",
+				e->address_private ? e->postcode : e->address, "cancel",
 				arena_printf(&req->arena, "%s/signups/cancel?token=%s",
-					     app->auth.public_url, cancel_token),
-				"waitlist", r == RES_WAITLIST);
-	app_mail(app, MAIL_QUEUED, NULL, to,
-		 r == RES_WAITLIST ? "You are on the waiting list" : "You are going", "signup", ctx);
+					     app->auth.public_url, j->cancel_token),
+				"waitlist", j->result == RES_WAITLIST);
+	return app_mail(app, db, NULL, j->email,
+			j->result == RES_WAITLIST ? "You are on the waiting list" : "You are going",
+			"signup", ctx);
 }
 
 /* A place came free and the waiting list's first has it: tell them. */
-static void tell_promoted(struct http_request *req, struct db *db, long signup_id)
+static int tell_promoted(struct http_request *req, struct db *db, long signup_id)
 {
 	struct app *app = req->app;
 	struct signup_contact c;
 	/* a guest has no account: the sign-up's own address */
-	if (signup_contact(db, signup_id, &c) == 1)
-		app_mail(app, MAIL_QUEUED, NULL, c.email, "A place came free: you are going", "tell",
-			 json_pack("{s:s, s:s, s:s, s:s}", "name", c.name, "text",
-				   arena_printf(&req->arena,
-						"A place came free at \"%s\" and it is yours: you"
-						" are going.",
-						c.title),
-				   "url",
-				   arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url,
-						c.event_id),
-				   "link", "Details"));
+	if (signup_contact(db, signup_id, &c) != 1)
+		return -1;
+	return app_mail(app, db, NULL, c.email, "A place came free: you are going", "tell",
+			json_pack("{s:s, s:s, s:s, s:s}", "name", c.name, "text",
+				  arena_printf(&req->arena,
+					       "A place came free at \"%s\" and it is yours: you"
+					       " are going.",
+					       c.title),
+				  "url",
+				  arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url,
+					       c.event_id),
+				  "link", "Details"));
+}
+
+/*
+ * On the writer, inside the batch: the sign-up, and the mail it causes in
+ * the same transaction, so nobody is told "you are going" about a place
+ * that was not kept, nor kept a place without being told.
+ */
+static int pending_apply(struct db *db, struct db_job *base)
+{
+	struct pending *p = (struct pending *)base;
+	const struct signup_job *j = &p->job;
+	struct event e;
+
+	if (signup_apply(db, &p->job))
+		return -1;
+	if ((j->result == RES_GOING || j->result == RES_WAITLIST) && !j->already)
+		return event_get(db, j->op == OP_CONFIRM ? j->event_id : p->event_id, &e) == 1
+			       ? mail_signup(p->w.req, db, &e, j)
+			       : -1;
+	if (j->result == RES_CANCELLED && j->promoted_id)
+		return tell_promoted(p->w.req, db, j->promoted_id);
+	return 0;
 }
 
 static void answer(struct http_request *req, struct http_response *res, const struct who *w,
@@ -657,8 +681,15 @@ static void answer(struct http_request *req, struct http_response *res, const st
 	case RES_WAITLIST:
 		if (p->job.op == OP_CONFIRM)
 			p->event_id = p->job.event_id;
-		if (db && event_get(db, p->event_id, &e) == 1 && !p->job.already && p->job.op != OP_CANCEL)
-			mail_signup(req, &e, p->job.email, p->job.name, p->job.cancel_token, p->job.result);
+		/* cancelled while the place was being saved: the cancellation's mail is
+		 * on its way, and "you are going" would be false by now */
+		if (db && event_get(db, p->event_id, &e) == 1 && strcmp(e.status, "published")) {
+			page_message(req, res, 409, "Cancelled",
+				     "This session has just been cancelled, so nobody is going. We"
+				     " have emailed you about it.",
+				     w);
+			return;
+		}
 		title = p->job.result == RES_GOING ? "You are going" : "You are on the waiting list";
 		text = p->job.result == RES_GOING
 			       ? "Your place is saved. We have emailed you the details and a link to"
@@ -672,8 +703,6 @@ static void answer(struct http_request *req, struct http_response *res, const st
 			    w);
 		return;
 	case RES_CANCELLED:
-		if (p->job.promoted_id && db)
-			tell_promoted(req, db, p->job.promoted_id);
 		page_message(req, res, 200, "Cancelled",
 			     "Your sign-up is cancelled. Thank you for letting us know.", w);
 		return;
@@ -760,16 +789,21 @@ static void signup(struct http_request *req, struct http_response *res)
 		return;
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	if (signup_hold(db, hash, slot, g.name, g.email, g.phone,
-			time(NULL) + GUEST_LINK_TTL_S) != 1) {
-		page_sorry(req, res, "That could not be saved. Please try again.", &w);
+	/* the held place and its link stand or fall together */
+	int held = db_begin(db) == 0 &&
+		   signup_hold(db, hash, slot, g.name, g.email, g.phone,
+			       time(NULL) + GUEST_LINK_TTL_S) == 1 &&
+		   app_mail(app, db, NULL, g.email, "Confirm your place", "confirm",
+			    json_pack("{s:s, s:s, s:s}", "name", g.name, "title", e.title, "url",
+				      arena_printf(&req->arena, "%s/signups/confirm?token=%s",
+						   app->auth.public_url, token))) == 0;
+	sodium_memzero(token, sizeof(token));
+	if (!held || app_commit(app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "Nothing was saved and no email was sent. Please try again.",
+			   &w);
 		return;
 	}
-	app_mail(app, MAIL_NOW, NULL, g.email, "Confirm your place", "confirm",
-		 json_pack("{s:s, s:s, s:s}", "name", g.name, "title", e.title, "url",
-			   arena_printf(&req->arena, "%s/signups/confirm?token=%s",
-					app->auth.public_url, token)));
-	sodium_memzero(token, sizeof(token));
 	page_message(req, res, 200, "Check your email",
 		     "We have sent you a link to confirm your place. It works for 24 hours.", &w);
 }
@@ -958,30 +992,33 @@ static void attendance(struct http_request *req, struct http_response *res)
 
 struct telling {
 	struct http_request *req;
+	struct db *db;
 	long event_id;
 	const char *subject, *message;
 	long told;
+	int failed;
 };
 
 static void tell_one(const char *name, const char *email, void *arg)
 {
 	struct telling *t = arg;
 	struct app *app = t->req->app;
-	app_mail(app, MAIL_QUEUED, NULL, email, t->subject, "tell",
-		 json_pack("{s:s, s:s, s:s, s:s}", "name", name, "text", t->message, "url",
-			   arena_printf(&t->req->arena, "%s/events/%ld", app->auth.public_url,
-					t->event_id),
-			   "link", "Details"));
+	t->failed |= app_mail(app, t->db, NULL, email, t->subject, "tell",
+			      json_pack("{s:s, s:s, s:s, s:s}", "name", name, "text", t->message,
+					"url",
+					arena_printf(&t->req->arena, "%s/events/%ld",
+						     app->auth.public_url, t->event_id),
+					"link", "Details"));
 	t->told++;
 }
 
-/* Emails everyone going, waiting, driving or riding to event id, from the
- * mail queue: how many, or -1. */
+/* Queues an email to everyone going, waiting, driving or riding to event
+ * id, inside the caller's transaction: how many, or -1. */
 static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
 			  const char *message)
 {
-	struct telling t = { req, id, subject, message, 0 };
-	return event_people(db, id, tell_one, &t) < 0 ? -1 : t.told;
+	struct telling t = { req, db, id, subject, message, 0, 0 };
+	return event_people(db, id, tell_one, &t) < 0 || t.failed ? -1 : t.told;
 }
 
 /*
@@ -1048,25 +1085,30 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;
 	}
-	int rc = event_move(db, &moved, shift);
+	/* the change and the mail about it, together */
+	int rc = db_begin(db) ? -1 : event_move(db, &moved, shift);
 	if (rc == 0) {
+		db_rollback(db);
 		page_message(req, res, 409, "Changed meanwhile", changed, &w);
 		return;
 	}
-	if (rc < 0) {
-		page_sorry(req, res, "The change could not be saved.", &w);
-		return;
-	}
 	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
-	if (shift || moved_place) {
+	long told = 0;
+	if (rc > 0 && (shift || moved_place)) {
 		when_text(moved.starts_at, moved.ends_at, when, sizeof(when));
 		snprintf(detail, sizeof(detail), "\"%s\" has changed. It is now %s, meeting at %s.",
 			 e.title, when, moved.address_private ? moved.postcode
 				 : (*moved.address ? moved.address : moved.postcode));
-		long told = tell_everyone(req, db, e.id, "Your session has changed", detail);
-		audit_note(db, w.actor.id, "event.edit", 0,
-			    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
+		told = tell_everyone(req, db, e.id, "Your session has changed", detail);
 	}
+	if (rc < 0 || told < 0 || app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "The change could not be saved, and nobody was told.", &w);
+		return;
+	}
+	if (told)
+		audit_note(db, w.actor.id, "event.edit", 0,
+			   arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));
 }
 
@@ -1101,15 +1143,18 @@ static void cancel_event(struct http_request *req, struct http_response *res)
 			    &w);
 		return;
 	}
-	if (event_cancel(db, e.id) < 0) {
-		page_sorry(req, res, "The session could not be cancelled.", &w);
-		return;
-	}
 	when_text(e.starts_at, e.ends_at, when, sizeof(when));
 	char detail[512];
 	snprintf(detail, sizeof(detail), "\"%s\" on %s is cancelled. Sorry! Other sessions are listed on the"
 		 " site.", e.title, when);
-	long told = tell_everyone(req, db, e.id, "Session cancelled", detail);
+	/* cancelled and everyone told, or neither */
+	int rc = db_begin(db) ? -1 : event_cancel(db, e.id);
+	long told = rc > 0 ? tell_everyone(req, db, e.id, "Session cancelled", detail) : 0;
+	if (rc < 0 || told < 0 || app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "The session could not be cancelled.", &w);
+		return;
+	}
 	audit_note(db, w.actor.id, "event.cancel", 0,
 		    arena_printf(&req->arena, "event %ld: %ld told", e.id, told));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld", e.id));

@@ -27,30 +27,37 @@ long reminders_run(struct app *app, struct db *db)
 	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]) && sent >= 0; w++) {
 		long n = reminders_due(db, now + windows[w].from, now + windows[w].to,
 				       windows[w].kind, due, REMINDERS_BATCH);
-		if (n < 0)
-			sent = -1;
-		for (long i = 0; i < n; i++) {
+		if (n <= 0) {
+			sent = n < 0 ? -1 : sent;
+			continue;
+		}
+		/* each reminder is recorded and queued in one transaction, under a key
+		 * of its own: however many passes race, it is sent once */
+		int rc = db_begin(db);
+		for (long i = 0; i < n && rc == 0; i++) {
 			const struct reminder_due *d = &due[i];
-			char mid[64], when[64];
+			char key[64], when[64];
 			struct tm tm;
 			london_tm(d->starts_at, &tm);
 			strftime(when, sizeof(when), "%A %e %B at %H:%M", &tm);
-			snprintf(mid, sizeof(mid), "reminder-%ld-%s", d->signup_id, windows[w].kind);
-			json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", d->name, "title",
-						d->title, "when", when, "where", d->place, "soon",
-						windows[w].kind[0] == '2' ? "in two hours" : "tomorrow");
-			if (app_mail(app, MAIL_NOW, mid, d->email, "Reminder: your session", "reminder",
-				     ctx))
-				continue;
-			/* recorded only once written: a crash in between sends it again,
-			 * and the resend replaces the same message; a failure to record
-			 * stops the pass, so it is not sent a third time in a loop */
-			if (reminder_mark(db, d->signup_id, windows[w].kind, now) != 1) {
-				log_error("reminder %s not recorded as sent: %s", mid, db_errmsg(db));
-				sent = -1;
-				break;
-			}
-			sent++;
+			snprintf(key, sizeof(key), "reminder-%ld-%s", d->signup_id, windows[w].kind);
+			int fresh = reminder_mark(db, d->signup_id, windows[w].kind, now);
+			if (fresh < 0)
+				rc = -1;
+			else if (fresh)
+				rc = app_mail(app, db, key, d->email, "Reminder: your session", "reminder",
+					      json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", d->name,
+							"title", d->title, "when", when, "where",
+							d->place, "soon",
+							windows[w].kind[0] == '2' ? "in two hours"
+										  : "tomorrow"));
+		}
+		if (rc || app_commit(app, db)) {
+			db_rollback(db);
+			log_error("reminders not queued: %s", db_errmsg(db));
+			sent = -1;
+		} else {
+			sent += n;
 		}
 	}
 	free(due);

@@ -462,10 +462,11 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 
 int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT OR IGNORE INTO reminders_sent"
-					   " (signup_id, kind, sent_at) VALUES (?, ?, ?)");
+	struct db_stmt *st = db_cached(db, "INSERT INTO reminders_sent (signup_id, kind, sent_at)"
+					   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1");
 	db_bind_int(st, 1, signup_id);
 	db_bind_str(st, 2, kind);
 	db_bind_int(st, 3, (long long)now);
-	return db_done(st) ? -1 : 1;
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
 }

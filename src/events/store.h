@@ -110,7 +110,7 @@ struct reminder_due {
  * is sent, so no read is open while the sends are recorded. */
 long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		   struct reminder_due *out, size_t max);
-/* Records a reminder as sent: 1, -1 (it would be sent again). */
+/* Records a reminder as sent: 1, 0 when it already was, -1. */
 int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now);
 
 /* A new private calendar feed for the person (the old one stops): 1, -1. */

@@ -1,6 +1,6 @@
 #include "mail/mail.h"
 
-#include "util/mem.h"
+#include "util/num.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -30,6 +30,9 @@ void mailer_from_env(struct mailer *m, const char *default_outbox)
 	env_copy(m->smtp_user, sizeof(m->smtp_user), "TURNOUT_SMTP_USER", "");
 	env_copy(m->smtp_pass, sizeof(m->smtp_pass), "TURNOUT_SMTP_PASSWORD", "");
 	env_copy(m->from, sizeof(m->from), "TURNOUT_MAIL_FROM", "turnout <noreply@localhost>");
+	const char *retry = getenv("TURNOUT_MAIL_RETRY_S");
+	if (!retry || num_parse_long(retry, strlen(retry), 1, 86400, &m->retry_s))
+		m->retry_s = 30;
 }
 
 static int header_safe(const char *s)
@@ -69,19 +72,20 @@ static void crlf(struct buf *out, const char *s)
 	}
 }
 
-int mail_compose(struct buf *out, const char *from, const char *to, const char *subject,
-		 const char *text, const char *html)
+int mail_compose(struct buf *out, const char *msgid, const char *from, const char *to,
+		 const char *subject, const char *text, const char *html)
 {
 	unsigned char rnd[12];
-	char boundary[64], date[64], id[48];
+	char boundary[64], date[64], hex[25];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (!header_safe(from) || !header_safe(to) || !header_safe(subject))
+	if (!header_safe(msgid) || !header_safe(from) || !header_safe(to) ||
+	    !header_safe(subject))
 		return -1;
 	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
-	snprintf(boundary, sizeof(boundary), "=_turnout_%s", id);
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	snprintf(boundary, sizeof(boundary), "=_turnout_%s", hex);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	buf_printf(out, "From: %s\r\nTo: %s\r\n", from, to);
@@ -91,7 +95,7 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 		   "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
 		   "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		   "Content-Transfer-Encoding: 8bit\r\n\r\n",
-		   date, id, boundary, boundary);
+		   date, msgid, boundary, boundary);
 	crlf(out, text);
 	buf_printf(out, "\r\n--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
 			"Content-Transfer-Encoding: 8bit\r\n\r\n",
@@ -101,34 +105,23 @@ int mail_compose(struct buf *out, const char *from, const char *to, const char *
 	return out->overflow ? -1 : 0;
 }
 
-static int to_outbox(const struct mailer *m, const char *id, const struct buf *msg, int sync,
-		     char *err, size_t errlen)
+/* Written whole, then renamed over the message's own name: a reader never
+ * sees half a message, and delivering it again leaves one file. */
+static int to_outbox(const struct mailer *m, const char *key, const struct buf *msg, char *err,
+		     size_t errlen)
 {
 	char tmp[700], final[700];
-	unsigned char rnd[6];
-	char hex[13];
-	struct timespec ts;
 	int fd, rc = -1;
 
 	mkdir(m->outbox, 0700);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
-	snprintf(tmp, sizeof(tmp), "%s/.%lld%03ld-%s.tmp", m->outbox, (long long)ts.tv_sec,
-		 ts.tv_nsec / 1000000, hex);
-	if (id)
-		snprintf(final, sizeof(final), "%s/%s.eml", m->outbox, id);
-	else
-		snprintf(final, sizeof(final), "%s/%lld%03ld-%s.eml", m->outbox,
-			 (long long)ts.tv_sec, ts.tv_nsec / 1000000, hex);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", m->outbox, key);
+	snprintf(final, sizeof(final), "%s/%s.eml", m->outbox, key);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "outbox: %s", strerror(errno));
 		return -1;
 	}
-	/* written whole (and synced when asked), then renamed: a reader never
-	 * sees half a message */
-	if (write(fd, msg->p, msg->len) == (ssize_t)msg->len && (!sync || fsync(fd) == 0))
+	if (write(fd, msg->p, msg->len) == (ssize_t)msg->len)
 		rc = 0;
 	close(fd);
 	if (rc == 0 && rename(tmp, final) != 0)
@@ -167,19 +160,20 @@ static void bare_address(const char *s, char *out, size_t cap)
 		snprintf(out, cap, "<%s>", s);
 }
 
-static int to_smtp(const struct mailer *m, const char *to, const struct buf *msg, char *err,
+static int to_smtp(struct mail_session *s, const char *to, const struct buf *msg, char *err,
 		   size_t errlen)
 {
-	CURL *c = curl_easy_init();
+	const struct mailer *m = s->m;
 	struct curl_slist *rcpt = NULL;
 	struct upload up = { msg->p, msg->len };
 	char from[300], rcpt_addr[300];
 	CURLcode res;
 
-	if (!c) {
+	if (!s->curl && !(s->curl = curl_easy_init())) {
 		snprintf(err, errlen, "smtp: cannot start libcurl");
 		return -1;
 	}
+	CURL *c = s->curl;
 	bare_address(m->from, from, sizeof(from));
 	bare_address(to, rcpt_addr, sizeof(rcpt_addr));
 	rcpt = curl_slist_append(rcpt, rcpt_addr);
@@ -190,7 +184,8 @@ static int to_smtp(const struct mailer *m, const char *to, const struct buf *msg
 	curl_easy_setopt(c, CURLOPT_READDATA, &up);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	if (*m->smtp_user) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, m->smtp_user);
@@ -198,120 +193,58 @@ static int to_smtp(const struct mailer *m, const char *to, const struct buf *msg
 	}
 	res = curl_easy_perform(c);
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
 	if (res != CURLE_OK) {
 		snprintf(err, errlen, "smtp: %s", curl_easy_strerror(res));
+		/* a broken conversation is not reused */
+		curl_easy_cleanup(c);
+		s->curl = NULL;
 		return -1;
 	}
 	return 0;
 }
 
-int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
-	      const char *html, char *err, size_t errlen)
+void mail_session_init(struct mail_session *s, const struct mailer *m)
 {
-	return mail_send_id(m, NULL, to, subject, text, html, err, errlen);
+	s->m = m;
+	s->curl = NULL;
 }
 
-static int send_one(const struct mailer *m, const char *id, const char *to, const char *subject,
-		    const char *text, const char *html, int sync, char *err, size_t errlen)
+int mail_deliver(struct mail_session *s, const char *key, const char *msgid, const char *to,
+		 const char *subject, const char *text, const char *html, char *err,
+		 size_t errlen)
 {
 	struct buf msg;
+	char id[160];
 	int rc = -1;
 
 	buf_init(&msg, MAIL_MAX);
-	if (mail_compose(&msg, m->from, to, subject, text, html)) {
+	snprintf(id, sizeof(id), "<%s@turnout>", msgid);
+	if (strpbrk(key, "/.") || mail_compose(&msg, id, s->m->from, to, subject, text, html)) {
 		snprintf(err, errlen, "message could not be composed");
 		goto done;
 	}
-	rc = m->mode == MAIL_SMTP ? to_smtp(m, to, &msg, err, errlen)
-				  : to_outbox(m, id, &msg, sync, err, errlen);
+	rc = s->m->mode == MAIL_SMTP ? to_smtp(s, to, &msg, err, errlen)
+				     : to_outbox(s->m, key, &msg, err, errlen);
 done:
 	buf_release(&msg);
 	return rc;
 }
 
-int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
-		 const char *text, const char *html, char *err, size_t errlen)
+int mail_flush(struct mail_session *s)
 {
-	return send_one(m, id, to, subject, text, html, 1, err, errlen);
-}
-
-struct mail_job {
-	char *to, *subject, *text, *html;
-	struct mail_job *next;
-};
-
-static void *queue_main(void *arg)
-{
-	struct mail_queue *q = arg;
-	char err[256];
-
-	pthread_mutex_lock(&q->lock);
-	for (;;) {
-		while (!q->head && !q->stop)
-			pthread_cond_wait(&q->wake, &q->lock);
-		struct mail_job *j = q->head;
-		if (!j)
-			break;
-		q->head = j->next;
-		if (!q->head)
-			q->tail = NULL;
-		pthread_mutex_unlock(&q->lock);
-		/* no fsync per message here: a queued message is already not crash-safe
-		 * (see mail.h), and the fsyncs would compete with the sign-ups' own */
-		if (send_one(q->m, NULL, j->to, j->subject, j->text, j->html, 0, err, sizeof(err)))
-			fprintf(stderr, "turnout: queued mail not sent: %s\n", err);
-		free(j->to);
-		free(j->subject);
-		free(j->text);
-		free(j->html);
-		free(j);
-		pthread_mutex_lock(&q->lock);
+	if (s->m->mode == MAIL_SMTP)
+		return 0; /* the relay has it once it answered */
+	int fd = open(s->m->outbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+	if (fd >= 0) {
+		rc = syncfs(fd);
+		close(fd);
 	}
-	pthread_mutex_unlock(&q->lock);
-	return NULL;
+	return rc;
 }
 
-int mail_queue_start(struct mail_queue *q, const struct mailer *m)
+void mail_session_end(struct mail_session *s)
 {
-	memset(q, 0, sizeof(*q));
-	q->m = m;
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->wake, NULL);
-	if (pthread_create(&q->thread, NULL, queue_main, q))
-		return -1;
-	q->running = 1;
-	return 0;
-}
-
-void mail_queue_send(struct mail_queue *q, const char *to, const char *subject, const char *text,
-		     const char *html)
-{
-	struct mail_job *j = xcalloc(1, sizeof(*j));
-	j->to = xstrdup(to);
-	j->subject = xstrdup(subject);
-	j->text = xstrdup(text ? text : "");
-	j->html = xstrdup(html ? html : "");
-	pthread_mutex_lock(&q->lock);
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	pthread_cond_signal(&q->wake);
-	pthread_mutex_unlock(&q->lock);
-}
-
-void mail_queue_stop(struct mail_queue *q)
-{
-	if (!q->running)
-		return;
-	pthread_mutex_lock(&q->lock);
-	q->stop = 1;
-	pthread_cond_signal(&q->wake);
-	pthread_mutex_unlock(&q->lock);
-	pthread_join(q->thread, NULL);
-	pthread_cond_destroy(&q->wake);
-	pthread_mutex_destroy(&q->lock);
-	q->running = 0;
+	if (s->curl)
+		curl_easy_cleanup(s->curl); /* QUIT */
+	s->curl = NULL;
 }

@@ -8,7 +8,6 @@
 #ifndef TURNOUT_MAIL_H
 #define TURNOUT_MAIL_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -17,6 +16,7 @@ enum mail_mode { MAIL_OUTBOX, MAIL_SMTP };
 
 struct mailer {
 	enum mail_mode mode;
+	long retry_s;       /* the first retry after a failure; each next one doubles */
 	char outbox[512];   /* folder, for MAIL_OUTBOX */
 	char smtp_url[256]; /* smtp://host:587 or smtps://host:465 */
 	char smtp_user[128], smtp_pass[256];
@@ -25,41 +25,35 @@ struct mailer {
 
 /* Fills m from TURNOUT_MAIL_* environment variables (see README). */
 void mailer_from_env(struct mailer *m, const char *default_outbox);
-/* Builds the whole message into out (capped). 0 or -1. */
-int mail_compose(struct buf *out, const char *from, const char *to, const char *subject,
-		 const char *text, const char *html);
-/* 0, or -1 with the reason in err (no personal data in it). */
-int mail_send(const struct mailer *m, const char *to, const char *subject, const char *text,
-	      const char *html, char *err, size_t errlen);
-/*
- * The same, for a message with a stable id ("reminder-12-24h"): in outbox
- * mode its file is named by the id and replaced whole, so sending it again
- * after a crash still leaves exactly one message.
- */
-int mail_send_id(const struct mailer *m, const char *id, const char *to, const char *subject,
-		 const char *text, const char *html, char *err, size_t errlen);
+/* Builds the whole message into out (capped), msgid as its Message-ID
+ * ("<…@…>"). 0 or -1. */
+int mail_compose(struct buf *out, const char *msgid, const char *from, const char *to,
+		 const char *subject, const char *text, const char *html);
 
 /*
- * A queue with its own thread, for mail that must not hold up the answer
- * it follows (sign-up confirmations on deadline night).  What is queued
- * when the process dies unexpectedly is not sent; the sign-up it reports
- * is durable regardless and visible on the person's pages.
+ * One sender's run of deliveries: a relay connection is kept open across
+ * them.  Single-threaded; see mail/outbox.h for the queue that feeds it.
  */
-struct mail_job;
-struct mail_queue {
+struct mail_session {
 	const struct mailer *m;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	struct mail_job *head, *tail;
-	int stop, running;
+	void *curl;
 };
 
-int mail_queue_start(struct mail_queue *q, const struct mailer *m);
-/* Copies the message and queues it; never blocks on delivery. */
-void mail_queue_send(struct mail_queue *q, const char *to, const char *subject, const char *text,
-		     const char *html);
-/* Sends what is queued, then stops. */
-void mail_queue_stop(struct mail_queue *q);
+void mail_session_init(struct mail_session *s, const struct mailer *m);
+/*
+ * Delivers one message: to the relay, or as <key>.eml in the outbox
+ * (replaced whole, so delivering it again leaves one file).  key is
+ * [A-Za-z0-9_-]; msgid is the Message-ID's left part, the same on every
+ * attempt so a receiver can tell a repeat.  0, or -1 with the reason in
+ * err (no personal data in it).
+ */
+int mail_deliver(struct mail_session *s, const char *key, const char *msgid, const char *to,
+		 const char *subject, const char *text, const char *html, char *err,
+		 size_t errlen);
+/* Makes what was delivered so far survive a power cut (the outbox synced;
+ * a relay has a message once it answered). 0 or -1. */
+int mail_flush(struct mail_session *s);
+/* Ends the relay connection, if one is open. */
+void mail_session_end(struct mail_session *s);
 
 #endif

@@ -40,29 +40,44 @@ static long long now_s(void)
 	return (long long)time(NULL);
 }
 
-/* Emails a fresh sign-in link to p; failures are logged without the address. */
-static void send_link(struct http_request *req, struct db *db, const struct person *p,
-		      int existing)
+/* Queues a fresh sign-in link to p, the token and its mail in one
+ * transaction: 0, or -1 (nothing kept; logged without the address). */
+static int send_link(struct http_request *req, struct db *db, const struct person *p,
+		     int existing)
 {
 	struct app *app = req->app;
 	char token[TOKEN_LEN + 1];
+	int rc = -1;
 
-	if (link_create(db, p->id, now_s(), token)) {
-		log_error("sign-in link: could not store a token");
-		return;
-	}
+	if (db_begin(db) || link_create(db, p->id, now_s(), token))
+		goto done;
 	json_t *ctx = json_pack("{s:s, s:s, s:b}", "name", p->name, "link",
 				arena_printf(&req->arena, "%s/signin/link?token=%s",
 					     app->auth.public_url, token),
 				"existing", existing);
-	if (app_mail(app, MAIL_NOW, NULL, p->email, "Your turnout sign-in link", "signin", ctx) == 0 &&
-	    audit_write(db, 0, "signin.link_sent", p->id, NULL))
-		log_error("audit: sign-in link to %ld not recorded", p->id);
+	if (app_mail(app, db, NULL, p->email, "Your turnout sign-in link", "signin", ctx) == 0 &&
+	    audit_write(db, 0, "signin.link_sent", p->id, NULL) == 0)
+		rc = app_commit(app, db);
+done:
+	if (rc) {
+		db_rollback(db);
+		log_error("sign-in link for %ld not queued", p->id);
+	}
 	sodium_memzero(token, sizeof(token));
+	return rc;
 }
 
-static void link_sent(struct http_request *req, struct http_response *res, const struct who *w)
+/* queued is not the same as sent: "we have sent" is true once the relay
+ * has it, and a message that could not be queued says so */
+static void link_sent(struct http_request *req, struct http_response *res, const struct who *w,
+		      int queued)
 {
+	if (queued < 0) {
+		page_message(req, res, 503, "No email sent",
+			     "We could not send the link just now. Please try again in a minute.",
+			     w);
+		return;
+	}
 	page_message(req, res, 200, "Check your email",
 		     "If that address can sign in, we have sent it a link. It works once, for"
 		     " 15 minutes.",
@@ -110,9 +125,9 @@ static void signup(struct http_request *req, struct http_response *res)
 	if (rate_limit(req, res, "link-account", key,
 		       &((struct app *)req->app)->auth.rates.signin_account, 0))
 		return;
-	int found = person_by_email(db, p.email, &existing);
+	int found = person_by_email(db, p.email, &existing), queued = 0;
 	if (found == 1) {
-		send_link(req, db, &existing, 1);
+		queued = send_link(req, db, &existing, 1);
 	} else if (found == 0) {
 		p.created_at = now_s();
 		if (person_create(db, &p)) {
@@ -120,12 +135,12 @@ static void signup(struct http_request *req, struct http_response *res)
 			return;
 		}
 		audit_note(db, p.id, "person.signup", p.id, NULL);
-		send_link(req, db, &p, 0);
+		queued = send_link(req, db, &p, 0);
 	} else {
 		page_busy(req, res, &w);
 		return;
 	}
-	link_sent(req, res, &w);
+	link_sent(req, res, &w, queued);
 }
 
 static void signin_form(struct http_request *req, struct http_response *res)
@@ -161,9 +176,8 @@ static void signin_link_request(struct http_request *req, struct http_response *
 	if (rate_limit(req, res, "link-ip", ip, &app->auth.rates.signin_ip, 0) ||
 	    rate_limit(req, res, "link-account", key, &app->auth.rates.signin_account, 0))
 		return;
-	if (person_by_email(db, email, &p) == 1)
-		send_link(req, db, &p, 1);
-	link_sent(req, res, &w);
+	int queued = person_by_email(db, email, &p) == 1 ? send_link(req, db, &p, 1) : 0;
+	link_sent(req, res, &w, queued);
 }
 
 static void link_page(struct http_request *req, struct http_response *res)

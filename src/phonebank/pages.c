@@ -408,17 +408,26 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 	if (!c)
 		return;
 	long person = route_id(&req->params, "person");
-	if (caller_approve(c->db, c->pb.id, person) != 1) {
-		page_message(req, res, 404, "Not found", "That person has not asked to call.",
-			     &c->w);
+	/* approved and told, or neither */
+	int rc = db_begin(c->db) ? -1 : caller_approve(c->db, c->pb.id, person);
+	if (rc == 1 &&
+	    (web_tell(req, c->db, person, "You can start calling",
+		      "An organiser approved you as a caller. Open the phone bank to take your"
+		      " first voter; you can practise on pretend voters first.",
+		      arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name) ||
+	     app_commit(req->app, c->db)))
+		rc = -1;
+	if (rc != 1) {
+		db_rollback(c->db);
+		if (rc == 0)
+			page_message(req, res, 404, "Not found", "That person has not asked to call.",
+				     &c->w);
+		else
+			page_sorry(req, res, "Nothing was saved. Please try again.", &c->w);
 		return;
 	}
 	audit_note(c->db, c->w.actor.id, "phonebank.caller_approve", person,
 			arena_printf(&req->arena, "phonebank %ld", c->pb.id));
-	web_tell(req, c->db, person, "You can start calling",
-		 "An organiser approved you as a caller. Open the phone bank to take your first"
-		 " voter; you can practise on pretend voters first.",
-		 arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id), c->pb.name);
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 

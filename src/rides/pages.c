@@ -41,12 +41,27 @@ static int ride_visit_or_answer(struct http_request *req, struct http_response *
 	return 0;
 }
 
-/* Tells one person about their ride, by email, with a link to the rides page. */
-static void tell(struct http_request *req, struct db *db, long person, const char *subject,
-		 const char *text, long event_id)
+/* Queues an email to one person about their ride, with a link to the rides
+ * page, inside the ride change's transaction: 0 or -1. */
+static int tell(struct http_request *req, struct db *db, long person, const char *subject,
+		const char *text, long event_id)
 {
-	web_tell(req, db, person, subject, text,
-		 arena_printf(&req->arena, "/events/%ld/rides", event_id), "Rides");
+	return web_tell(req, db, person, subject, text,
+			arena_printf(&req->arena, "/events/%ld/rides", event_id), "Rides");
+}
+
+/*
+ * A ride change is begun with db_begin() so that it and the mail it causes
+ * are kept together: rc is the store's answer (1 done, 0 not found, -1
+ * error) and told whether the mail was queued (0) or not (-1).  Commits or
+ * rolls back; 1, 0 or -1 for the page to answer.
+ */
+static int ride_settle(struct http_request *req, struct db *db, int rc, int told)
+{
+	if (rc == 1 && told == 0 && app_commit(req->app, db) == 0)
+		return 1;
+	db_rollback(db);
+	return rc == 1 ? -1 : rc;
 }
 
 static void to_rides(struct http_request *req, struct http_response *res, long event_id)
@@ -370,16 +385,23 @@ static void ask(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	if (form_long(&f, "offer", 1, 1L << 40, &offer_id) || !offer_id ||
-	    rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id, &event_id, &driver) !=
-		1) {
-		page_message(req, res, 404, "Not asked", "No such request or offer.", &w);
+	int rc = form_long(&f, "offer", 1, 1L << 40, &offer_id) || !offer_id || db_begin(db)
+			 ? 0
+			 : rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id,
+				     &event_id, &driver);
+	rc = ride_settle(req, db, rc,
+			 rc == 1 ? tell(req, db, driver, "A rider asks for a seat",
+					"Someone going to your session asks for a seat in your"
+					" car. Accept or decline on the rides page.",
+					event_id)
+				 : 0);
+	if (rc != 1) {
+		if (rc == 0)
+			page_message(req, res, 404, "Not asked", "No such request or offer.", &w);
+		else
+			page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
-	tell(req, db, driver, "A rider asks for a seat",
-	     "Someone going to your session asks for a seat in your car. Accept or decline"
-	     " on the rides page.",
-	     event_id);
 	to_rides(req, res, event_id);
 }
 
@@ -397,7 +419,22 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
 	long rid = route_id(&req->params, "id");
-	int rc = rides_answer(db, rid, w.actor.id, accept, &a);
+	int rc = db_begin(db) ? -1 : rides_answer(db, rid, w.actor.id, accept, &a), told = 0;
+	if (rc == 1 && !a.full && a.invited)
+		told = tell(req, db, a.other,
+			    accept ? "A rider accepted your invitation" : "A rider said no thanks",
+			    accept ? "The rider you invited is coming with you: their pick-up is on"
+				     " the rides page."
+				   : "The rider you invited has made other plans.",
+			    a.event_id);
+	else if (rc == 1 && !a.full)
+		told = tell(req, db, a.other,
+			    accept ? "Your ride is confirmed" : "Your ride request was declined",
+			    accept ? "Your driver accepted: the pick-up plan and their contact are"
+				     " on the rides page."
+				   : "That driver cannot take you. Ask another on the rides page.",
+			    a.event_id);
+	rc = ride_settle(req, db, rc, told);
 	if (rc == 0) {
 		page_message(req, res, 404, "Not found", "No such request waiting for you.", &w);
 		return;
@@ -413,20 +450,6 @@ static void answer(struct http_request *req, struct http_response *res, int acce
 	}
 	audit_note(db, w.actor.id, accept ? "ride.accept" : "ride.decline", 0,
 		   arena_printf(&req->arena, "request %ld", rid));
-	if (a.invited)
-		tell(req, db, a.other,
-		     accept ? "A rider accepted your invitation" : "A rider said no thanks",
-		     accept ? "The rider you invited is coming with you: their pick-up is on the"
-			      " rides page."
-			    : "The rider you invited has made other plans.",
-		     a.event_id);
-	else
-		tell(req, db, a.other,
-		     accept ? "Your ride is confirmed" : "Your ride request was declined",
-		     accept ? "Your driver accepted: the pick-up plan and their contact are on the"
-			      " rides page."
-			    : "That driver cannot take you. Ask another on the rides page.",
-		     a.event_id);
 	to_rides(req, res, a.event_id);
 }
 
@@ -440,17 +463,26 @@ static void invite(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	if (form_long(&f, "request", 1, 1L << 40, &request_id) || !request_id ||
-	    rides_invite(db, route_id(&req->params, "id"), w.actor.id, request_id, &event_id,
-			 &rider) != 1) {
-		page_message(req, res, 404, "Not invited",
-			     "No such rider looking for a ride, or no seat left in your car.", &w);
+	int rc = form_long(&f, "request", 1, 1L << 40, &request_id) || !request_id ||
+			 db_begin(db)
+			 ? 0
+			 : rides_invite(db, route_id(&req->params, "id"), w.actor.id, request_id,
+					&event_id, &rider);
+	rc = ride_settle(req, db, rc,
+			 rc == 1 ? tell(req, db, rider, "A driver invites you",
+					"A driver going to your session has a seat for you."
+					" Accept or decline on the rides page.",
+					event_id)
+				 : 0);
+	if (rc != 1) {
+		if (rc == 0)
+			page_message(req, res, 404, "Not invited",
+				     "No such rider looking for a ride, or no seat left in your car.",
+				     &w);
+		else
+			page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
-	tell(req, db, rider, "A driver invites you",
-	     "A driver going to your session has a seat for you. Accept or decline on the rides "
-	     "page.",
-	     event_id);
 	to_rides(req, res, event_id);
 }
 
@@ -474,8 +506,14 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	int rc =
-	    rides_cancel_request(db, route_id(&req->params, "id"), w.actor.id, &event_id, &driver);
+	int rc = db_begin(db) ? -1
+			      : rides_cancel_request(db, route_id(&req->params, "id"), w.actor.id,
+						     &event_id, &driver);
+	rc = ride_settle(req, db, rc,
+			 rc == 1 && driver ? tell(req, db, driver, "A rider cancelled",
+						  "A rider no longer needs the seat in your car.",
+						  event_id)
+					   : 0);
 	if (rc == 0) {
 		page_message(req, res, 404, "Not found", "No such request of yours.", &w);
 		return;
@@ -484,9 +522,6 @@ static void cancel_request(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
-	if (driver)
-		tell(req, db, driver, "A rider cancelled",
-		     "A rider no longer needs the seat in your car.", event_id);
 	to_rides(req, res, event_id);
 }
 
@@ -496,11 +531,12 @@ static void cancel_request(struct http_request *req, struct http_response *res)
  * rider then asks that driver themselves, so no driver sees a rider's
  * pick-up or contact that the rider did not choose to share.
  */
-static void rematch(struct http_request *req, struct db *db, const struct ride_freed *f)
+static int rematch(struct http_request *req, struct db *db, const struct ride_freed *f)
 {
 	struct event e;
 	struct ride_pair *pairs = NULL;
 	size_t np = 0;
+	int told = 0;
 
 	if (event_get(db, f->event_id, &e) == 1)
 		np = rides_suggest(db, f->event_id, (struct match_point){ e.lat, e.lon }, &pairs);
@@ -509,17 +545,19 @@ static void rematch(struct http_request *req, struct db *db, const struct ride_f
 		for (size_t k = 0; k < np && !placed; k++)
 			placed = pairs[k].request_id == f->requests[i];
 		if (placed)
-			tell(req, db, f->riders[i], "Your driver cancelled: another can take you",
-			     "Your driver can no longer take you, but another driver's route fits"
-			     " yours. Ask them for a seat on the rides page.",
-			     f->event_id);
+			told |= tell(req, db, f->riders[i],
+				     "Your driver cancelled: another can take you",
+				     "Your driver can no longer take you, but another driver's route"
+				     " fits yours. Ask them for a seat on the rides page.",
+				     f->event_id);
 		else
-			tell(req, db, f->riders[i], "Your driver cancelled",
-			     "Your driver can no longer take you, and no other driver's route fits "
-			     "yet. Offers are listed on the rides page as they come.",
-			     f->event_id);
+			told |= tell(req, db, f->riders[i], "Your driver cancelled",
+				     "Your driver can no longer take you, and no other driver's route"
+				     " fits yet. Offers are listed on the rides page as they come.",
+				     f->event_id);
 	}
 	free(pairs);
+	return told;
 }
 
 /* The driver withdraws: their riders are matched again, and told. */
@@ -528,24 +566,23 @@ static void cancel_offer(struct http_request *req, struct http_response *res)
 	struct who w;
 	struct db *db;
 	struct qs f;
-	struct ride_freed freed;
+	struct ride_freed freed = { 0 };
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
 	long oid = route_id(&req->params, "id");
-	int rc = rides_cancel_offer(db, oid, w.actor.id, &freed);
-	if (rc == 0) {
+	int rc = db_begin(db) ? -1 : rides_cancel_offer(db, oid, w.actor.id, &freed);
+	rc = ride_settle(req, db, rc, rc == 1 ? rematch(req, db, &freed) : 0);
+	if (rc == 0)
 		page_message(req, res, 404, "Not found", "No such open offer of yours.", &w);
-		return;
-	}
-	if (rc < 0) {
+	else if (rc < 0)
 		page_sorry(req, res, "That could not be saved.", &w);
-		return;
+	else {
+		audit_note(db, w.actor.id, "ride.offer_cancel", 0,
+			   arena_printf(&req->arena, "offer %ld: %zu riders matched again", oid,
+					freed.n));
+		to_rides(req, res, freed.event_id);
 	}
-	rematch(req, db, &freed);
-	audit_note(db, w.actor.id, "ride.offer_cancel", 0,
-		   arena_printf(&req->arena, "offer %ld: %zu riders matched again", oid, freed.n));
-	to_rides(req, res, freed.event_id);
 	ride_freed_release(&freed);
 }
 

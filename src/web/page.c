@@ -88,16 +88,18 @@ int visit_or_answer(struct http_request *req, struct http_response *res, struct 
 	return 0;
 }
 
-void web_tell(struct http_request *req, struct db *db, long person, const char *subject,
-	      const char *text, const char *path, const char *link_text)
+int web_tell(struct http_request *req, struct db *db, long person, const char *subject,
+	     const char *text, const char *path, const char *link_text)
 {
 	struct app *app = req->app;
 	struct person p;
-	if (person_by_id(db, person, &p) == 1)
-		app_mail(app, MAIL_QUEUED, NULL, p.email, subject, "tell",
-			 json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url",
-				   arena_printf(&req->arena, "%s%s", app->auth.public_url, path),
-				   "link", link_text));
+	int found = person_by_id(db, person, &p);
+	if (found <= 0)
+		return found;
+	return app_mail(app, db, NULL, p.email, subject, "tell",
+			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url",
+				  arena_printf(&req->arena, "%s%s", app->auth.public_url, path),
+				  "link", link_text));
 }
 
 int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
@@ -119,7 +121,10 @@ int form_or_answer(struct http_request *req, struct http_response *res, const st
 static void write_settled(struct db_job *job, int ok)
 {
 	struct web_write *w = (struct web_write *)job;
+	struct app *app = w->req->app;
 	w->ok = ok;
+	if (ok) /* the batch may have queued mail */
+		outbox_poke(&app->outbox);
 	http_resume(w->req);
 }
 

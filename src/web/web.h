@@ -114,9 +114,10 @@ const char *recall_get(struct http_request *req, const char *token, size_t *n);
 /* For a POST with a body: keeps it and redirects to path?r=…; 1 when it has. */
 int search_or_redirect(struct http_request *req, struct http_response *res, const char *path);
 
-/* Emails one person (address looked up here) from the mail queue: text and
- * a link to path on this site. */
-void web_tell(struct http_request *req, struct db *db, long person, const char *subject,
+/* Queues an email to one person (address looked up here) on db, inside the
+ * caller's transaction when one is open: text and a link to path on this
+ * site.  0 (also when there is no such person), or -1. */
+int web_tell(struct http_request *req, struct db *db, long person, const char *subject,
 	      const char *text, const char *path, const char *link_text);
 
 #endif

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, copyDb, run, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, run, settleMail, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser;
 before(async () => {
@@ -25,6 +25,7 @@ after(async () => {
 });
 
 function mailLink(to, re) {
+  settleMail(srv.outbox);
   for (const f of readdirSync(srv.outbox).sort().reverse()) {
     const text = readFileSync(join(srv.outbox, f), 'utf8');
     const m = text.includes(`To: ${to}`) && re.exec(text);

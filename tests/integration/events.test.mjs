@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, mailSh } from './lib.mjs';
 
 let srv, db, admin, gid;
 // many volunteers sign up from one address here: the per-IP limits are tested elsewhere
@@ -109,7 +109,7 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   assert.equal(sql(`SELECT status FROM signups WHERE email = 'vic@example.org' AND slot_id = ${slot}`), 'cancelled');
   assert.equal(sql(`SELECT going FROM slots WHERE id = ${slot}`), '2');
   await new Promise((r) => setTimeout(r, 300));
-  assert.match(execFileSync('sh', ['-c', `grep -l "^To: lee@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' }),
+  assert.match(mailSh(`grep -l "^To: lee@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`),
     /Subject: A place came free: you are going/, 'the promoted volunteer is told');
 
   // a signed-in volunteer can cancel from the page too
@@ -141,16 +141,16 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   const sent = await admin.post(`/events/${id}/message`, { message: 'Meet by the clock tower <b>10:00</b>' });
   assert.match(sent.body, /on its way to 2 people/);
   await new Promise((r) => setTimeout(r, 300));
-  const got = execFileSync('sh', ['-c', `grep -l "^Subject: About" ${srv.outbox}/*.eml | xargs grep -h "^To:" | sort`], { encoding: 'utf8' });
+  const got = mailSh(`grep -l "^Subject: About" ${srv.outbox}/*.eml | xargs grep -h "^To:" | sort`);
   assert.match(got, /To: gail@example.org/);
   assert.match(got, /To: lee@example.org/);
   assert.doesNotMatch(got, /To: vic@example.org/, 'not those who cancelled');
-  const html = execFileSync('sh', ['-c', `grep -l "^Subject: About" ${srv.outbox}/*.eml | head -1 | xargs cat`], { encoding: 'utf8' });
+  const html = mailSh(`grep -l "^Subject: About" ${srv.outbox}/*.eml | head -1 | xargs cat`);
   assert.match(html, /&lt;b&gt;10:00&lt;\/b&gt;/, 'escaped in the HTML part');
 });
 
 function readMail(to, re) {
-  const files = execFileSync('sh', ['-c', `grep -l "^To: ${to}" ${srv.outbox}/*.eml | sort`], { encoding: 'utf8' }).trim().split('\n');
+  const files = mailSh(`grep -l "^To: ${to}" ${srv.outbox}/*.eml | sort`).trim().split('\n');
   for (const f of files.reverse()) {
     const m = re.exec(execFileSync('cat', [f], { encoding: 'utf8' }));
     if (m) return m[1];
@@ -181,7 +181,7 @@ test('cancelling a session tells everyone signed up, and closes it', async () =>
   assert.equal(sql(`SELECT status FROM events WHERE id = ${id}`), 'cancelled');
   await new Promise((r) => setTimeout(r, 300));
   for (const who of ['rain1@example.org', 'rain2@example.org']) {
-    const n = execFileSync('sh', ['-c', `grep -l "^Subject: Session cancelled" $(grep -l "^To: ${who}" ${srv.outbox}/*.eml) | wc -l`], { encoding: 'utf8' }).trim();
+    const n = mailSh(`grep -l "^Subject: Session cancelled" $(grep -l "^To: ${who}" ${srv.outbox}/*.eml) | wc -l`).trim();
     assert.equal(n, '1', `${who} told once`);
   }
   const late = new Visitor(srv.url);
@@ -233,7 +233,7 @@ test('moving a session moves its slots and tells everyone signed up', async () =
   assert.equal(after[1] - before[1], shift, 'every slot moves by the same amount');
   assert.equal(sql(`SELECT address FROM events WHERE id = ${id}`), 'The Market Place');
   await new Promise((r) => setTimeout(r, 300));
-  const n = execFileSync('sh', ['-c', `grep -l "^Subject: Your session has changed" $(grep -l "^To: mo@example.org" ${srv.outbox}/*.eml) | wc -l`], { encoding: 'utf8' }).trim();
+  const n = mailSh(`grep -l "^Subject: Your session has changed" $(grep -l "^To: mo@example.org" ${srv.outbox}/*.eml) | wc -l`).trim();
   assert.equal(n, '1');
 });
 

@@ -1,6 +1,6 @@
 // Shared by the black-box tests: start the real binary on a free loopback
 // port against a real database file, and stop it the way an operator would.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,33 @@ export const BIN = process.env.TURNOUT_BIN ?? 'build/turnout';
 export const FIXTURE_DB = process.env.TURNOUT_FIXTURE_DB ?? 'build/test/fixture.db';
 export const FULL_DB = process.env.TURNOUT_FULL_DB ?? 'build/test/full.db';
 
+// Mail is queued in the database and delivered by the server's own sender,
+// a moment after the answer: before reading an outbox, wait until every
+// running server has delivered what is due.
+const running = new Map(); // outbox folder -> database file
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+export function settleMail(only) {
+  for (const [outbox, db] of running) {
+    if (only && outbox !== only) continue;
+    for (let i = 0; i < 500; i++) {
+      const due = spawnSync('sqlite3', [db, "SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= strftime('%s', 'now')"], { encoding: 'utf8' }).stdout.trim();
+      if (due === '0') break;
+      pause(20);
+    }
+  }
+}
+
+// A shell command over outbox files, once the mail is settled.
+export function mailSh(cmd) {
+  settleMail();
+  return execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
+}
+
 export async function startServer({ db = FIXTURE_DB, args = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'turnout-'));
   const accessLog = join(dir, 'access.log');
-  const outbox = join(dir, 'outbox');
+  const outbox = env.TURNOUT_OUTBOX ?? join(dir, 'outbox');
   const proc = spawn(BIN, ['serve', '--port', '0', '--db', db, '--access-log', accessLog, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TURNOUT_OUTBOX: outbox, ...env },
@@ -28,7 +51,8 @@ export async function startServer({ db = FIXTURE_DB, args = [], env = {} } = {})
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
   });
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { running.delete(outbox); resolve({ code, signal }); }));
+  running.set(outbox, db);
   return {
     url,
     proc,
@@ -64,6 +88,7 @@ export function copyDb(src) {
 
 // The sign-in link in the newest email to `to` in an outbox folder.
 export function linkFor(outbox, to) {
+  settleMail(outbox);
   const files = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort() : [];
   for (const f of files.reverse()) {
     const text = readFileSync(join(outbox, f), 'utf8');

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, mailSh } from './lib.mjs';
 
 let srv, db, event, admin;
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
@@ -116,10 +116,10 @@ test('a rider cancelling frees the seat; a driver withdrawing re-matches the rid
   const dee = sql("SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'dee.driver@example.org')");
   assert.equal(sql(`SELECT state || ',' || coalesce(offer_id, 'none') FROM ride_requests WHERE id = ${rid}`), 'open,none');
   await new Promise((r) => setTimeout(r, 300));
-  const subjects = execFileSync('sh', ['-c', `grep -l "^To: ria@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  const subjects = mailSh(`grep -l "^To: ria@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`);
   assert.match(subjects, /Your ride is confirmed/);
   assert.match(subjects, /Your driver cancelled: another can take you/);
-  const mail = (to) => execFileSync('sh', ['-c', `grep -l "^To: ${to}" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  const mail = (to) => mailSh(`grep -l "^To: ${to}" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`);
   assert.equal(mail('dee.driver@example.org').match(/A rider asks for a seat/g).length, 1, 'only Rae asked Dee');
   const deeSees = (await (await person('dee.driver@example.org', 'Dee Driver')).get(`/events/${event}/rides`)).body;
   assert.doesNotMatch(deeSees, /ria@example\.org/, "no rider's contact she did not choose to share");
@@ -128,7 +128,7 @@ test('a rider cancelling frees the seat; a driver withdrawing re-matches the rid
   assert.equal((await rider.post(`/rides/requests/${rid}/ask`, { offer: dee })).status, 303);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(mail('dee.driver@example.org').match(/A rider asks for a seat/g).length, 2, 'then Ria asked Dee');
-  const toDriver = execFileSync('sh', ['-c', `grep -l "^To: wyn.driver@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+  const toDriver = mailSh(`grep -l "^To: wyn.driver@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`);
   assert.match(toDriver, /A rider asks for a seat/);
   assert.match(toDriver, /A rider cancelled/);
 });
@@ -211,7 +211,7 @@ test('the matcher suggests a rider, the driver invites, the rider accepts; the p
   assert.equal((await admin.post(`/events/${ev}/cancel`, { confirm: 'yes' })).status, 303);
   await new Promise((res) => setTimeout(res, 300));
   for (const who of ['ina.driver', 'ola.rider', 'fen.far']) {
-    const subj = execFileSync('sh', ['-c', `grep -l "^To: ${who}@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`], { encoding: 'utf8' });
+    const subj = mailSh(`grep -l "^To: ${who}@example.org" ${srv.outbox}/*.eml | xargs grep -h "^Subject:"`);
     assert.match(subj, /Session cancelled/, who);
   }
 });

@@ -42,6 +42,49 @@ static void many_cached_statements(void **state)
 	unlink(path);
 }
 
+static long count_meta(struct db *db)
+{
+	return db_int_or(db_cached(db, "SELECT count(*) FROM meta"), -1);
+}
+
+/* A store's own transaction inside a caller's is a savepoint: undone alone,
+ * or kept, and all of it undone with the caller's. */
+static void nested_transactions(void **state)
+{
+	char err[256];
+	struct db *db = open_fresh();
+	(void)state;
+	assert_int_equal(db_migrate(db, err, sizeof(err)), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO meta VALUES ('a', '1')"), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO meta VALUES ('b', '1')"), 0);
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO meta VALUES ('c', '1')"), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(count_meta(db), 2);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM meta WHERE key = 'b'"), -1), 0);
+	/* the outer rollback takes the inner commit with it */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO meta VALUES ('d', '1')"), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(count_meta(db), 2);
+	/* and the next begin is a real BEGIN again: it commits on its own */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO meta VALUES ('e', '1')"), 0);
+	assert_int_equal(db_commit(db), 0);
+	struct db *other;
+	assert_int_equal(db_open(&other, path, 0, err, sizeof(err)), 0);
+	assert_int_equal(count_meta(other), 3);
+	db_close(other);
+	db_close(db);
+	unlink(path);
+}
+
 static void transactions_and_migrations(void **state)
 {
 	char err[256];
@@ -174,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(many_cached_statements),
 		cmocka_unit_test(transactions_and_migrations),
+		cmocka_unit_test(nested_transactions),
 		cmocka_unit_test(one_line_helpers),
 		cmocka_unit_test(injected_faults),
 	};
