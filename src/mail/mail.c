@@ -160,6 +160,14 @@ static void bare_address(const char *s, char *out, size_t cap)
 		snprintf(out, cap, "<%s>", s);
 }
 
+/* libcurl asks now and then: non-zero ends the conversation (shutting down) */
+static int progress_cb(void *ud, curl_off_t dlt, curl_off_t dln, curl_off_t ult, curl_off_t uln)
+{
+	const struct mail_session *s = ud;
+	(void)dlt, (void)dln, (void)ult, (void)uln;
+	return s->abort && *s->abort;
+}
+
 static int to_smtp(struct mail_session *s, const char *to, const struct buf *msg, char *err,
 		   size_t errlen)
 {
@@ -187,6 +195,9 @@ static int to_smtp(struct mail_session *s, const char *to, const struct buf *msg
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
 	if (*m->smtp_user) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, m->smtp_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, m->smtp_pass);
@@ -203,10 +214,11 @@ static int to_smtp(struct mail_session *s, const char *to, const struct buf *msg
 	return 0;
 }
 
-void mail_session_init(struct mail_session *s, const struct mailer *m)
+void mail_session_init(struct mail_session *s, const struct mailer *m, const _Atomic int *abort)
 {
 	s->m = m;
 	s->curl = NULL;
+	s->abort = abort;
 }
 
 int mail_deliver(struct mail_session *s, const char *key, const char *msgid, const char *to,
@@ -214,12 +226,10 @@ int mail_deliver(struct mail_session *s, const char *key, const char *msgid, con
 		 size_t errlen)
 {
 	struct buf msg;
-	char id[160];
 	int rc = -1;
 
 	buf_init(&msg, MAIL_MAX);
-	snprintf(id, sizeof(id), "<%s@turnout>", msgid);
-	if (strpbrk(key, "/.") || mail_compose(&msg, id, s->m->from, to, subject, text, html)) {
+	if (strpbrk(key, "/.") || mail_compose(&msg, msgid, s->m->from, to, subject, text, html)) {
 		snprintf(err, errlen, "message could not be composed");
 		goto done;
 	}

@@ -25,8 +25,8 @@ struct mailer {
 
 /* Fills m from TURNOUT_MAIL_* environment variables (see README). */
 void mailer_from_env(struct mailer *m, const char *default_outbox);
-/* Builds the whole message into out (capped), msgid as its Message-ID
- * ("<…@…>"). 0 or -1. */
+/* Builds the whole message into out (capped), with Message-ID
+ * <msgid@turnout>. 0 or -1. */
 int mail_compose(struct buf *out, const char *msgid, const char *from, const char *to,
 		 const char *subject, const char *text, const char *html);
 
@@ -37,9 +37,10 @@ int mail_compose(struct buf *out, const char *msgid, const char *from, const cha
 struct mail_session {
 	const struct mailer *m;
 	void *curl;
+	const _Atomic int *abort; /* set: a delivery under way gives up (shutdown) */
 };
 
-void mail_session_init(struct mail_session *s, const struct mailer *m);
+void mail_session_init(struct mail_session *s, const struct mailer *m, const _Atomic int *abort);
 /*
  * Delivers one message: to the relay, or as <key>.eml in the outbox
  * (replaced whole, so delivering it again leaves one file).  key is

@@ -277,7 +277,7 @@ static void *sender_main(void *arg)
 		log_error("mail: %s", err);
 		return NULL;
 	}
-	mail_session_init(&ms, s->m);
+	mail_session_init(&ms, s->m, &s->stop);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		s->poked = 0;
