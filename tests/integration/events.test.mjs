@@ -581,3 +581,44 @@ test('every acknowledged sign-up survives kill -9', async () => {
   for (const [e, n] of told) assert.equal(n, 1, `${e} told ${n} times`);
   assert.ok(told.size <= stored.length, 'nobody told of a place that was not kept');
 });
+
+// Issue 19: a sign-up answered as its session was being cancelled was told
+// "You are going" after the cancellation had been answered. Every answer
+// that arrives after the cancel's says the session is cancelled, and every
+// place kept before it is told of the cancellation.
+test('sign-ups racing a cancellation: none told "You are going" after it', async () => {
+  let late = 0, going = 0, closed = 0;
+  for (let trial = 0; trial < 5; trial++) {
+    const id = ev(await post({ title: `Race the cancel ${trial}`, capacity: '10000' }));
+    const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+    const tokens = pending(slot, 200, `rc${trial}x`);
+    await admin.get(`/events/${id}`);
+    let cancelledAt = Infinity;
+    const answers = [];
+    const cancel = (async () => {
+      await new Promise((r) => setTimeout(r, 20 + trial * 10));
+      const r = await admin.post(`/events/${id}/cancel`, { confirm: 'yes' });
+      assert.equal(r.status, 303);
+      cancelledAt = performance.now();
+    })();
+    let next = 0;
+    const worker = async () => {
+      while (next < tokens.length) {
+        const i = next++;
+        const r = await confirmNow(tokens[i]);
+        answers.push({ at: performance.now(), going: /You are going/.test(r.body), status: r.status });
+      }
+    };
+    await Promise.all([cancel, ...Array.from({ length: 16 }, worker)]);
+    for (const a of answers) {
+      if (a.going) going++;
+      if (a.going && a.at > cancelledAt) late++;
+      if (a.status === 409) closed++;
+    }
+    const kept = Number(sql(`SELECT count(*) FROM signups WHERE slot_id = ${slot} AND status = 'going'`));
+    const told = Number(mailSh(`grep -l "^Subject: Session cancelled" ${srv.outbox}/*.eml | xargs grep -l "Race the cancel ${trial}" | wc -l`).trim());
+    assert.equal(told, kept, `trial ${trial}: every place kept before the cancellation is told of it`);
+  }
+  assert.ok(closed > 0, 'some sign-ups met the cancellation');
+  assert.equal(late, 0, `${late} of ${going} "You are going" answers came after the cancellation`);
+});
