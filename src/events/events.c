@@ -94,9 +94,15 @@ const char *event_parse_slots(struct event *e, const char *text, const char *dat
 		if (n == EVENT_SLOTS_MAX)
 			return "Too many slots (12 at most).";
 		if (sscanf(line, "%5[0-9:]-%5[0-9:] %ld%n", from, to, &cap, &used) != 3 ||
-		    line[used] != '\0' || london_parse(date, from, &e->slots[n].starts_at) ||
-		    london_parse(date, to, &e->slots[n].ends_at))
+		    line[used] != '\0')
 			return "Write each slot as 10:00-12:00 20 (start, end, places).";
+		int rc = london_parse(date, from, &e->slots[n].starts_at);
+		if (!rc)
+			rc = london_parse(date, to, &e->slots[n].ends_at);
+		if (rc)
+			return rc == LONDON_SKIPPED
+				       ? LONDON_SKIPPED_WHY
+				       : "Write each slot as 10:00-12:00 20 (start, end, places).";
 		e->slots[n].capacity = cap;
 		n++;
 	}

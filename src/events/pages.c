@@ -466,6 +466,7 @@ static void create(struct http_request *req, struct http_response *res)
 	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
 	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
 	const char *slots = qs_get(&f, "slots"), *why = NULL, *field = NULL;
+	int rc;
 	snprintf(e.type, sizeof(e.type), "%s", type ? type : "");
 	snprintf(e.title, sizeof(e.title), "%s", title ? title : "");
 	snprintf(e.description, sizeof(e.description), "%s",
@@ -483,10 +484,13 @@ static void create(struct http_request *req, struct http_response *res)
 		why = "The description is 2,000 characters at most.", field = "description";
 	else if (addr && strlen(addr) > EVENT_ADDRESS_MAX)
 		why = "The address is 200 characters at most.", field = "address";
-	else if (london_parse(date, start, &e.starts_at))
-		why = "Give the date as 2026-12-05 and the start as 10:00.", field = "date";
-	else if (london_parse(date, end, &e.ends_at))
-		why = "Give the end as 13:00.", field = "end";
+	else if ((rc = london_parse(date, start, &e.starts_at)))
+		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY
+					   : "Give the date as 2026-12-05 and the start as 10:00.",
+		field = rc == LONDON_SKIPPED ? "start" : "date";
+	else if ((rc = london_parse(date, end, &e.ends_at)))
+		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY : "Give the end as 13:00.",
+		field = "end";
 	struct postcode p;
 	struct pc_record r;
 	if (!why && (!pc || postcode_parse(pc, strlen(pc), &p) ||
@@ -1051,8 +1055,10 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	const char *pc = qs_get(&f, "postcode"), *addr = qs_get(&f, "address");
 	const char *why = NULL;
 	time_t new_start;
-	if (!date || !start || london_parse(date, start, &new_start))
-		why = "Give the date as 2026-12-05 and the start as 10:00.";
+	int skipped = london_parse(date, start, &new_start);
+	if (skipped)
+		why = skipped == LONDON_SKIPPED ? LONDON_SKIPPED_WHY
+						: "Give the date as 2026-12-05 and the start as 10:00.";
 	long shift = why ? 0 : (long)(new_start - e.starts_at);
 	moved.starts_at += shift;
 	moved.ends_at += shift;

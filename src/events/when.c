@@ -64,6 +64,11 @@ int london_parse(const char *date, const char *hm, time_t *out)
 	time_t t = london_to_utc(y, m, d, H, M);
 	if (t < 0)
 		return -1;
+	/* the hour the clocks skip: read back, it is not the time asked for */
+	struct tm back;
+	london_tm(t, &back);
+	if (back.tm_hour != H || back.tm_min != M)
+		return -2;
 	*out = t;
 	return 0;
 }

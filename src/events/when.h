@@ -16,7 +16,13 @@ int london_offset(time_t t);
  * never happens, the time is read as GMT.  -1 when the fields are invalid.
  */
 time_t london_to_utc(int year, int mon, int day, int hour, int min);
-/* "2026-12-05" and "10:00" (London) into *out; 0 or -1. */
+/* "2026-12-05" and "10:00" (London) into *out; 0, -1 when malformed, or
+ * LONDON_SKIPPED for a time in the hour the clocks skip in spring (there
+ * is no 01:30 that night: the caller says so rather than move it). */
+#define LONDON_SKIPPED (-2)
+#define LONDON_SKIPPED_WHY                                                                       \
+	"That time does not exist in the UK: the clocks go forward from 01:00 to 02:00 that"    \
+	" night. Choose another time."
 int london_parse(const char *date, const char *hm, time_t *out);
 /* Broken-down London time of t. */
 void london_tm(time_t t, struct tm *out);

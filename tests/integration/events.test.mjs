@@ -622,3 +622,18 @@ test('sign-ups racing a cancellation: none told "You are going" after it', async
   assert.ok(closed > 0, 'some sign-ups met the cancellation');
   assert.equal(late, 0, `${late} of ${going} "You are going" answers came after the cancellation`);
 });
+
+// Issue 19: a session at a time the clocks skip was moved an hour without a word.
+test('a session in the hour the clocks skip is refused with the reason, and nothing stored', async () => {
+  const before = sql('SELECT count(*) FROM events');
+  const r = await post({ title: 'Spring forward', date: '2027-03-28', start: '01:30', end: '03:00' });
+  assert.equal(r.status, 400);
+  assert.match(r.body, /clocks go forward from 01:00 to 02:00/);
+  assert.match(r.body, /Spring forward/, 'what was typed is kept');
+  const slots = await post({ title: 'Spring slots', date: '2027-03-28', start: '00:00', end: '04:00', slots: '00:30-01:30 5' });
+  assert.equal(slots.status, 400);
+  assert.match(slots.body, /clocks go forward/);
+  assert.equal(sql('SELECT count(*) FROM events'), before);
+  // the hour before and after are fine
+  assert.equal((await post({ title: 'Early', date: '2027-03-28', start: '00:30', end: '02:30' })).status, 303);
+});

@@ -60,6 +60,23 @@ static void hours_days(void **state)
 	assert_memory_equal(&again, &h, sizeof(h));
 }
 
+/* Issue 19: a time in the hour the clocks skip was moved without a word. */
+static void skipped_hour(void **state)
+{
+	time_t t;
+	(void)state;
+	assert_int_equal(london_parse("2026-03-29", "01:30", &t), LONDON_SKIPPED);
+	assert_int_equal(london_parse("2026-03-29", "01:00", &t), LONDON_SKIPPED);
+	assert_int_equal(london_parse("2026-03-29", "00:59", &t), 0);
+	assert_int_equal(t, at(2026, 3, 29, 0, 59));
+	assert_int_equal(london_parse("2026-03-29", "02:00", &t), 0);
+	assert_int_equal(t, at(2026, 3, 29, 1, 0)); /* 02:00 BST is 01:00 UTC */
+	/* the autumn hour happens twice: the first (summer time) is taken */
+	assert_int_equal(london_parse("2026-10-25", "01:30", &t), 0);
+	assert_int_equal(london_offset(t), 3600);
+	assert_int_equal(london_parse("2026-13-01", "10:00", &t), -1);
+}
+
 static void clock_change(void **state)
 {
 	(void)state;
@@ -166,7 +183,7 @@ int main(void)
 		cmocka_unit_test(hours_window),	   cmocka_unit_test(hours_days),
 		cmocka_unit_test(clock_change),	   cmocka_unit_test(outcomes),
 		cmocka_unit_test(survey_branches), cmocka_unit_test(survey_errors),
-		cmocka_unit_test(script),
+		cmocka_unit_test(script),	   cmocka_unit_test(skipped_hour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
