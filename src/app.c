@@ -11,6 +11,7 @@
 #include "auth/totp.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/num.h"
 
 static void close_db(void *db)
 {
@@ -61,7 +62,14 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		snprintf(err, errlen, "pthread_key_create failed");
 		goto done;
 	}
-	if (db_writer_start(&app->writer, db_path)) {
+	/* the integrity check reads the whole file: hourly unless told otherwise */
+	const char *every = getenv("TURNOUT_INTEGRITY_CHECK_S");
+	long check_s = 3600;
+	if (every && num_parse_long(every, strlen(every), 0, 7L * 86400, &check_s)) {
+		snprintf(err, errlen, "TURNOUT_INTEGRITY_CHECK_S takes 0 to 604800 seconds");
+		goto done;
+	}
+	if (db_writer_start(&app->writer, db_path, check_s)) {
 		snprintf(err, errlen, "cannot start the writer");
 		goto done;
 	}

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin/doctor.h"
 #include "admin/store.h"
 #include "app.h"
 #include "auth/audit.h"
@@ -44,6 +45,7 @@ static const char usage_main[] =
 	"  routes     list every HTTP route (method and path)\n"
 	"  demo       add demo groups, an organiser and sessions (once)\n"
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
+	"  doctor     check the database, the disk beside it and the mail queue\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -89,6 +91,15 @@ static const char usage_contacts[] =
 	"  name or first/last name, postcode and any other columns are kept) into\n"
 	"  phone bank ID, showing progress on a terminal, then reports rows added,\n"
 	"  merged by phone, dropped for the do-not-call ledger and refused by line.\n";
+
+static const char usage_doctor[] =
+	"usage: turnout doctor [--db PATH] [--url URL] [--quick]\n"
+	"\n"
+	"  --db PATH  database file (env TURNOUT_DB; default " DEFAULT_DB ")\n"
+	"  --url URL  also ask a running server (its /healthz), e.g. http://127.0.0.1:8080\n"
+	"  --quick    skip the integrity check (it reads the whole file)\n"
+	"\n"
+	"Exit status 0 when all is well, 1 when something needs attention.\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -264,6 +275,32 @@ static int cmd_admin(int argc, char **argv)
 done:
 	db_close(db);
 	return rc;
+}
+
+static int cmd_doctor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dbp = env_or("TURNOUT_DB", DEFAULT_DB), *url = NULL;
+	int c, flags = DOCTOR_INTEGRITY;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbp = optarg; break;
+		case 'u': url = optarg; break;
+		case 'q': flags &= ~DOCTOR_INTEGRITY; break;
+		default: fputs(usage_doctor, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+		fprintf(stderr, "turnout doctor: the URL starts http:// or https://\n%s", usage_doctor);
+		return EXIT_USAGE;
+	}
+	return doctor_run(dbp, url, flags, stdout) ? 1 : 0;
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -610,6 +647,7 @@ int main(int argc, char **argv)
 		{ "routes", usage_routes, cmd_routes },
 		{ "demo", usage_demo, cmd_demo },
 		{ "contacts", usage_contacts, cmd_contacts },
+		{ "doctor", usage_doctor, cmd_doctor },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

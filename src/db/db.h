@@ -36,6 +36,12 @@ int db_open(struct db **out, const char *path, int flags, char *err, size_t errl
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
 
+/* 1 when the connection can only read (the file or its folder is read-only). */
+int db_readonly(struct db *db);
+/* SQLite's quick_check over the whole file: 1 sound, 0 damaged (the first
+ * finding in detail), -1 when it could not run. */
+int db_check(struct db *db, char *detail, size_t n);
+
 /* Runs one or more statements with no parameters; 0 or -1. */
 int db_exec(struct db *db, const char *sql);
 /*

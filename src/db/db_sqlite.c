@@ -81,6 +81,33 @@ const char *db_errmsg(struct db *db)
 	return sqlite3_errmsg(db->h);
 }
 
+int db_readonly(struct db *db)
+{
+	return sqlite3_db_readonly(db->h, "main") == 1;
+}
+
+int db_check(struct db *db, char *detail, size_t n)
+{
+	sqlite3_stmt *h = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &h, NULL) == SQLITE_OK &&
+	    sqlite3_step(h) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(h, 0);
+		rc = v && !strcmp(v, "ok");
+		snprintf(detail, n, "%s", v ? v : "");
+		for (char *c = detail; (c = strchr(c, '\n'));)
+			*c = ' '; /* one line, for logs and JSON readers alike */
+	} else {
+		/* a file too damaged to read at all is damaged, not unknown */
+		int code = sqlite3_errcode(db->h) & 0xff;
+		rc = code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? 0 : -1;
+		snprintf(detail, n, "%s", sqlite3_errmsg(db->h));
+	}
+	sqlite3_finalize(h);
+	return rc;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;

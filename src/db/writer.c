@@ -12,7 +12,11 @@ static void run_batch(struct db_writer *w, struct db *db, struct db_job *batch)
 
 	for (struct db_job *j = batch; ok && j; j = j->next)
 		ok = j->apply(db, j) == 0;
-	if (ok && db_commit(db) == 0) {
+	ok = ok && db_commit(db) == 0;
+	pthread_mutex_lock(&w->lock);
+	*(ok ? &w->health.write_ok_at : &w->health.write_failed_at) = time(NULL);
+	pthread_mutex_unlock(&w->lock);
+	if (ok) {
 		w->batches++;
 	} else {
 		/* nothing of a failed batch is kept, and every job in it hears so */
@@ -32,29 +36,57 @@ static void run_batch(struct db_writer *w, struct db *db, struct db_job *batch)
 /*
  * Checkpoints run here, on their own connection, every second: left to
  * SQLite's automatic ones they would run inside the writer's commits and
- * stall every job waiting on that batch.
+ * stall every job waiting on that batch.  The integrity check runs here
+ * too, at start and then every check_s: it reads the whole file, so never
+ * on a request.
  */
 static void *checkpoint_main(void *arg)
 {
 	struct db_writer *w = arg;
 	struct db *db = NULL;
 	char err[256];
+	long long next_check = 0;
 
 	if (db_open(&db, w->db_path, 0, err, sizeof(err)))
 		return NULL;
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		long long now = time(NULL);
+		int checkpointed = db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
+		int sound = -1;
+		char detail[160] = "";
+		if (w->check_s > 0 && now >= next_check) {
+			sound = db_check(db, detail, sizeof(detail));
+			next_check = now + w->check_s;
+			if (sound == 0)
+				log_error("database integrity check failed: %s", detail);
+		}
+		pthread_mutex_lock(&w->lock);
+		if (checkpointed)
+			w->health.checkpoint_at = now;
+		if (sound >= 0) {
+			w->health.sound = sound;
+			w->health.checked_at = now;
+			snprintf(w->health.detail, sizeof(w->health.detail), "%s", detail);
+		}
+		if (w->stop)
+			break;
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&w->tick, &w->lock, &ts);
-		pthread_mutex_unlock(&w->lock);
-		db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
-		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
 	db_close(db);
 	return NULL;
+}
+
+void db_writer_health(struct db_writer *w, struct db_health *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->health;
+	pthread_mutex_unlock(&w->lock);
 }
 
 static void *writer_main(void *arg)
@@ -93,10 +125,12 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int db_writer_start(struct db_writer *w, const char *db_path)
+int db_writer_start(struct db_writer *w, const char *db_path, long check_s)
 {
 	memset(w, 0, sizeof(*w));
 	snprintf(w->db_path, sizeof(w->db_path), "%s", db_path);
+	w->check_s = check_s;
+	w->health.sound = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->tick, NULL);

@@ -28,6 +28,16 @@ struct db_job {
 	struct db_job *next;
 };
 
+/* How the database is doing, as the writer and its checkpointer see it;
+ * read with db_writer_health(). Times are Unix seconds, 0 for never. */
+struct db_health {
+	int sound;          /* quick_check: 1 sound, 0 damaged, -1 not yet checked */
+	long long checked_at;
+	char detail[160];   /* the first thing quick_check found */
+	long long checkpoint_at; /* the last checkpoint that ran */
+	long long write_ok_at, write_failed_at; /* the last batch kept, the last rolled back */
+};
+
 struct db_writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -38,9 +48,15 @@ struct db_writer {
 	long batches, jobs;	/* for the benchmark */
 	pthread_t checkpointer; /* folds the WAL back while the writer writes */
 	pthread_cond_t tick;	/* the checkpointer's: stop wakes it early */
+	long check_s;           /* seconds between integrity checks (0: never) */
+	struct db_health health; /* under lock */
 };
 
-int db_writer_start(struct db_writer *w, const char *db_path);
+/* Starts the writer and its checkpointer, which also checks the file's
+ * integrity at start and every check_s seconds (0: never). 0 or -1. */
+int db_writer_start(struct db_writer *w, const char *db_path, long check_s);
+/* A copy of the health figures. */
+void db_writer_health(struct db_writer *w, struct db_health *out);
 /* Queues a job; its done() runs once the batch holding it is settled. */
 void db_writer_submit(struct db_writer *w, struct db_job *job);
 /* Finishes the queue, then stops. */

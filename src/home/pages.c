@@ -177,17 +177,60 @@ static void static_file(struct http_request *req, struct http_response *res)
 	buf_put(&res->body, f->data, f->len);
 }
 
+/*
+ * For a load balancer and an operator: 200 while this node can read and
+ * write a sound database, 503 with the reason when it cannot — read-only,
+ * damaged (the writer's hourly integrity check), writes failing in the
+ * last minute, or unreadable.  Cheap: nothing here reads a table whole.
+ */
 static void health(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
-	struct jw w;
+	struct db *db = app_db(app);
+	struct db_health h;
+	long unsent = 0;
+	long long oldest = 0, now = time(NULL);
+	const char *why = NULL;
 
-	http_ok_begin(res, &w);
+	db_writer_health(&app->writer, &h);
+	if (!db)
+		why = "the database cannot be opened";
+	else if (outbox_depth(db, &unsent, &oldest))
+		why = "the database cannot be read";
+	else if (db_readonly(db))
+		why = "the database is read-only: every change would be refused";
+	else if (h.sound == 0)
+		why = arena_printf(&req->arena, "the database is damaged: %s", h.detail);
+	else if (h.write_failed_at > h.write_ok_at && now - h.write_failed_at < 60)
+		why = "writes are failing";
+	struct jw w;
+	http_json(res, why ? 503 : 200);
+	jw_init(&w, &res->body);
+	jw_obj(&w);
+	jw_key(&w, "status");
+	jw_int(&w, why ? 503 : 200);
+	if (why) {
+		jw_key(&w, "error");
+		jw_str(&w, why);
+	}
+	jw_key(&w, "result");
 	jw_obj(&w);
 	jw_key(&w, "seats");
 	jw_int(&w, (long long)app->seats.n);
 	jw_key(&w, "database");
-	jw_bool(&w, app_db(app) != NULL);
+	jw_bool(&w, db != NULL);
+	jw_key(&w, "writable");
+	jw_bool(&w, db && !db_readonly(db));
+	jw_key(&w, "integrity");
+	jw_str(&w, h.sound < 0 ? "unchecked" : h.sound ? "ok" : "damaged");
+	jw_key(&w, "checked_at");
+	jw_int(&w, h.checked_at);
+	jw_key(&w, "checkpoint_at");
+	jw_int(&w, h.checkpoint_at);
+	jw_key(&w, "mail_unsent");
+	jw_int(&w, unsent);
+	jw_key(&w, "mail_oldest_s");
+	jw_int(&w, oldest ? now - oldest : 0);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 }

@@ -61,6 +61,18 @@ int outbox_put(struct db *db, const char *key, const char *to, const char *subje
 	return n < 0 ? -1 : n > 0;
 }
 
+int outbox_depth(struct db *db, long *unsent, long long *oldest_at)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*), coalesce(min(queued_at), 0) FROM mail_out"
+					   " WHERE sent_at IS NULL AND failed_at IS NULL");
+	if (db_one(st) != 1)
+		return -1;
+	*unsent = db_col_int(st, 0);
+	*oldest_at = db_col_int(st, 1);
+	db_reset(st);
+	return 0;
+}
+
 int outbox_stats(struct db *db, long long now, struct outbox_stats *out)
 {
 	memset(out, 0, sizeof(*out));

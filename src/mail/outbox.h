@@ -46,7 +46,10 @@ struct outbox_stats {
 	char last_error[160];
 };
 
-/* 0 and *out, or -1. */
+/* The unsent messages, and when the oldest was queued (0 if none): cheap
+ * enough for every health check. 0 or -1. */
+int outbox_depth(struct db *db, long *unsent, long long *oldest_at);
+/* Everything, for the operator. 0 and *out, or -1. */
 int outbox_stats(struct db *db, long long now, struct outbox_stats *out);
 /* Deletes sent and failed messages settled before `before`: how many, or -1. */
 long outbox_prune(struct db *db, long long before);

@@ -84,7 +84,7 @@ static void rig_start(struct rig *r, const char *outbox)
 	setenv("TURNOUT_MAIL_RETRY_S", "1", 1);
 	unsetenv("TURNOUT_SMTP_URL");
 	mailer_from_env(&r->m, outbox);
-	assert_int_equal(db_writer_start(&r->writer, path), 0);
+	assert_int_equal(db_writer_start(&r->writer, path, 0), 0);
 	assert_int_equal(outbox_start(&r->sender, path, &r->m, &r->tmpl, &r->writer), 0);
 }
 
