@@ -378,13 +378,17 @@ static int cmd_contacts(int argc, char **argv)
 	}
 	progress_begin(&pg, "contacts", 0);
 	double t0 = now_seconds();
-	int failed = contacts_import(db, &pb, fd, &rep, &pg);
+	const char *base = strrchr(argv[optind], '/');
+	int failed = contacts_import(db, &pb, fd, base ? base + 1 : argv[optind], &rep, &pg);
 	progress_end(&pg);
 	if (failed) {
 		fprintf(stderr, "turnout contacts: %s\n", rep.fatal);
 		goto done;
 	}
 	double dt = now_seconds() - t0;
+	if (rep.resumed_after)
+		printf("carried on after row %ld, where an earlier load of this file stopped\n",
+		       rep.resumed_after);
 	printf("%ld rows in %.1f s (%.0f rows/s): %ld added, %ld merged by phone, %ld on the"
 	       " do-not-call ledger, %ld refused\n",
 	       rep.rows, dt, dt > 0 ? rep.rows / dt : 0.0, rep.added, rep.merged, rep.opted_out,

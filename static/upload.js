@@ -23,7 +23,8 @@
       try { r = JSON.parse(xhr.responseText); } catch (e) { r = { error: 'Unexpected answer' }; }
       if (xhr.status !== 200) { out.textContent = r.error || 'The upload failed'; return; }
       r = r.result;
-      var text = r.rows + ' rows: ' + r.added + ' added, ' + r.merged + ' merged by phone, ' +
+      var text = (r.resumed_after ? 'Carried on after row ' + r.resumed_after +
+        ', where the last load of this file stopped. ' : '') + r.rows + ' rows: ' + r.added + ' added, ' + r.merged + ' merged by phone, ' +
         r.opted_out + ' on the do-not-call ledger, ' + r.invalid + ' refused.';
       r.errors.slice(0, 20).forEach(function (e) { text += '\nLine ' + e.line + ': ' + e.reason; });
       out.textContent = text;

@@ -9,13 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "util/clock.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 512 /* distinct cached statements per connection: more than the code has */
 
 struct db {
 	sqlite3 *h;
+	double busy_since; /* when the current wait for a lock began */
 	long fail_in; /* db_fail_step(): steps left before one fails; 0 off */
 	int depth;    /* open db_begin()s: the outermost is BEGIN, the rest savepoints */
 	struct {
@@ -29,6 +32,27 @@ struct db_stmt {
 	struct db *db;
 	int bad_bind; /* a bind failed since the last reset: the next step fails */
 };
+
+/*
+ * Waiting for another connection's lock: SQLite's own handler sleeps ever
+ * longer (up to 100 ms a try), so a writer waiting on a bulk import that
+ * commits and begins again at once can miss every gap and time out.  This
+ * one looks every millisecond, for up to DB_BUSY_S.
+ */
+#define DB_BUSY_S 5.0
+
+static int busy_wait(void *arg, int tries)
+{
+	struct db *db = arg;
+	double now = now_seconds();
+	if (tries == 0)
+		db->busy_since = now;
+	if (now - db->busy_since > DB_BUSY_S)
+		return 0;
+	struct timespec ms = { 0, 1000000 };
+	nanosleep(&ms, NULL);
+	return 1;
+}
 
 int db_open(struct db **out, const char *path, int flags, char *err, size_t errlen)
 {
@@ -46,7 +70,7 @@ int db_open(struct db **out, const char *path, int flags, char *err, size_t errl
 			 db->h ? sqlite3_errmsg(db->h) : "cannot open");
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (!(flags & DB_OPEN_READONLY) &&
 	    db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) {

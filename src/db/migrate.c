@@ -343,6 +343,21 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER mail_out_erase AFTER DELETE ON people BEGIN"
 	"  DELETE FROM mail_out WHERE recipient = OLD.email AND sent_at IS NULL;"
 	" END;",
+
+	/* 16: each contact list loaded, and how far: a list is saved in short
+	 * transactions (so callers and sign-ups keep writing), each recording the
+	 * last row it holds, so an interrupted load says exactly what is live
+	 * and the same file loaded again carries on after that row */
+	"CREATE TABLE contact_imports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phonebank_id INTEGER NOT NULL REFERENCES phonebanks(id) ON DELETE CASCADE,"
+	"  source TEXT NOT NULL, digest TEXT NOT NULL,"
+	"  rows_total INTEGER NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,"
+	"  added INTEGER NOT NULL DEFAULT 0, merged INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER"
+	");"
+	"CREATE INDEX contact_imports_bank ON contact_imports(phonebank_id, id);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -343,6 +343,22 @@ static void caller_item(long person, const char *name, int approved, void *arg)
 					     name, "approved", approved));
 }
 
+/* A load that has not moved for this long is not running any more. */
+#define IMPORT_STALLED_S 60
+
+/* How far the latest list got: whole, still loading, or stopped part-way. */
+static json_t *import_state(const struct contact_import *ci, time_t now)
+{
+	int whole = ci->finished_at != 0;
+	int stopped = !whole && now - ci->updated_at > IMPORT_STALLED_S;
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}", "source", ci->source,
+			 "rows_total", (json_int_t)ci->rows_total, "rows_done",
+			 (json_int_t)ci->rows_done, "next", (json_int_t)ci->rows_done + 1, "added",
+			 (json_int_t)ci->added, "merged", (json_int_t)ci->merged, "opted_out",
+			 (json_int_t)ci->opted_out, "whole", whole, "stopped", stopped, "running",
+			 !whole && !stopped);
+}
+
 static void bank_page(struct http_request *req, struct http_response *res)
 {
 	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
@@ -369,6 +385,9 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		json_t *callers = json_array();
 		callers_each(c->db, c->pb.id, caller_item, callers);
 		json_object_set_new(ctx, "callers", callers);
+		struct contact_import ci;
+		if (contact_import_last(c->db, c->pb.id, &ci) == 1)
+			json_object_set_new(ctx, "last_import", import_state(&ci, time(NULL)));
 	}
 	page_render(req, res, 200, "phonebank", ctx, &c->w);
 }
@@ -530,7 +549,7 @@ static void import_main(void *arg)
 	double t0 = now_seconds();
 	char detail[160];
 
-	j->rc = db ? contacts_import(db, j->pb, j->fd, &j->rep, NULL) : -1;
+	j->rc = db ? contacts_import(db, j->pb, j->fd, NULL, &j->rep, NULL) : -1;
 	if (!db)
 		snprintf(j->rep.fatal, sizeof(j->rep.fatal), "The store is not available.");
 	j->seconds = now_seconds() - t0;
@@ -570,10 +589,12 @@ static void upload_answer(struct http_response *res, struct import_job *j)
 							(json_int_t)j->rep.errors[i].line, "reason",
 							j->rep.errors[i].why));
 	api_json(res,
-		 json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)j->rep.rows,
+		 json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)j->rep.rows,
 			   "added", (json_int_t)j->rep.added, "merged", (json_int_t)j->rep.merged,
 			   "opted_out", (json_int_t)j->rep.opted_out, "invalid",
-			   (json_int_t)j->rep.invalid, "errors", errors, "seconds", j->seconds));
+			   (json_int_t)j->rep.invalid, "resumed_after",
+			   (json_int_t)j->rep.resumed_after, "errors", errors, "seconds",
+			   j->seconds));
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "postcodes/lookup.h"
 #include "postcodes/postcode.h"
@@ -481,6 +482,7 @@ struct staged {
 
 struct pipe_batch {
 	int n, last; /* last: the file's last rows */
+	long through; /* the file's rows up to this one are in this batch or before it */
 	struct staged rows[PIPE_ROWS];
 	struct buf text;
 	struct pipe_batch *next;
@@ -492,7 +494,7 @@ struct pipe {
 	struct pipe_batch *full, *full_tail, *spare;
 	int closed, failed;
 	struct db *db;
-	long bank;
+	long bank, import_id;
 	long added, merged, opted_out; /* the saver's counts */
 };
 
@@ -591,6 +593,9 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
 		" ELSE contacts.postcode END");
 	struct db_stmt *added = db_cached(db, "SELECT count(*) FROM contacts WHERE id > ?");
+	struct db_stmt *done = db_cached(db, "UPDATE contact_imports SET rows_done = ?,"
+					     " added = added + ?, merged = merged + ?,"
+					     " opted_out = opted_out + ?, updated_at = ? WHERE id = ?");
 	const char *t = b->text.p;
 	long long n_opted, before, n_added;
 
@@ -612,12 +617,22 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	}
 	if ((n_opted = db_int_or(opted, -1)) < 0 || (before = db_int_or(top, -1)) < 0 ||
 	    db_bind_int(ins, 1, pp->bank) || db_done(ins) || db_bind_int(added, 1, before) ||
-	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage") ||
-	    db_commit(db))
+	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage"))
+		goto fail;
+	long n_merged = b->n - (long)n_opted - (long)n_added;
+	db_bind_int(done, 1, b->through);
+	db_bind_int(done, 2, n_added);
+	db_bind_int(done, 3, n_merged);
+	db_bind_int(done, 4, n_opted);
+	db_bind_int(done, 5, (long long)time(NULL));
+	db_bind_int(done, 6, pp->import_id);
+	if (db_done(done) || db_commit(db))
 		goto fail;
 	pp->opted_out += (long)n_opted;
 	pp->added += (long)n_added;
-	pp->merged += b->n - (long)n_opted - (long)n_added;
+	pp->merged += n_merged;
+	/* a moment with the lock free: writers waiting on it go first */
+	nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 	return 0;
 fail:
 	db_reset(stage);
@@ -673,12 +688,12 @@ static struct pipe_batch *hand_over(struct pipe *pp, struct pipe_batch *b)
 	return b;
 }
 
-static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
+static int import_csv(struct db *db, const struct phonebank *pb, long import_id, struct csv *r,
 		      struct contacts_report *rep, struct progress *pg)
 {
 	struct columns c;
 	const char *why;
-	struct pipe pp = { .db = db, .bank = pb->id };
+	struct pipe pp = { .db = db, .bank = pb->id, .import_id = import_id };
 	struct pipe_batch *all[PIPE_BATCHES], *b;
 	pthread_t saver;
 	int rc = -1;
@@ -709,10 +724,13 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 			break;
 		}
 		rep->rows++;
+		if (rep->rows <= rep->resumed_after)
+			continue; /* saved by the load this one carries on */
 		if (n == 1 && !r->f[0].len)
 			continue; /* a blank line */
 		if ((why = import_row(r, &c, b)))
 			report(rep, r->line, why);
+		b->through = rep->rows;
 		if (b->n == PIPE_ROWS)
 			b = hand_over(&pp, b);
 		if (pg && rep->rows % 4096 == 0)
@@ -721,6 +739,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 	/* the last batch's commit syncs the whole log: the import is durable */
 	if (b && b->n) {
 		b->last = 1;
+		b->through = rep->rows;
 		b = hand_over(&pp, b);
 	}
 	pthread_mutex_lock(&pp.lock);
@@ -729,13 +748,21 @@ static int import_csv(struct db *db, const struct phonebank *pb, struct csv *r,
 	pthread_mutex_unlock(&pp.lock);
 	pthread_join(saver, NULL);
 	rc = pp.failed ? -1 : 0;
+	/* rows past the last batch (refused or blank) are done too: the list is whole */
+	struct db_stmt *whole = db_cached(db, "UPDATE contact_imports SET rows_done = rows_total,"
+					      " finished_at = ?1, updated_at = ?1 WHERE id = ?2");
+	db_bind_int(whole, 1, (long long)time(NULL));
+	db_bind_int(whole, 2, import_id);
+	if (rc == 0 && db_done(whole))
+		rc = -1;
 out:
 	rep->added = pp.added;
 	rep->merged = pp.merged;
 	rep->opted_out = pp.opted_out;
 	if (rc)
 		snprintf(rep->fatal, sizeof(rep->fatal),
-			 "The store failed after %ld rows were saved; the rest were not.",
+			 "The store failed after %ld rows were saved; the rest were not. Load the"
+			 " same file again to carry on.",
 			 pp.added + pp.merged + pp.opted_out);
 	for (int i = 0; i < PIPE_BATCHES; i++) {
 		buf_release(&all[i]->text);
@@ -746,10 +773,62 @@ out:
 	return rc;
 }
 
-int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
-		    struct progress *pg)
+/* A digest of the records as read, so the same list is known again. */
+static void digest_record(crypto_hash_sha256_state *h, const struct csv *r)
+{
+	for (size_t i = 0; i < r->nf; i++) {
+		uint64_t len = r->f[i].len;
+		crypto_hash_sha256_update(h, (const unsigned char *)&len, sizeof(len));
+		crypto_hash_sha256_update(h, (const unsigned char *)r->f[i].p, r->f[i].len);
+	}
+	crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+}
+
+/*
+ * The load's record: an unfinished one of the same file carries on (its
+ * saved rows are skipped), or a new one.  Its id, or -1.
+ */
+static long import_record(struct db *db, long bank, const char *source, const char *digest,
+			  long rows, long *resume_after)
+{
+	struct db_stmt *find = db_cached(db, "SELECT id, rows_done FROM contact_imports"
+					     " WHERE phonebank_id = ? AND digest = ?"
+					     " AND finished_at IS NULL ORDER BY id DESC LIMIT 1");
+	struct db_stmt *add = db_cached(db, "INSERT INTO contact_imports (phonebank_id, source,"
+					    " digest, rows_total, started_at, updated_at)"
+					    " VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
+	db_bind_int(find, 1, bank);
+	db_bind_str(find, 2, digest);
+	int found = db_one(find);
+	if (found < 0)
+		return -1;
+	if (found) {
+		long id = (long)db_col_int(find, 0);
+		*resume_after = (long)db_col_int(find, 1);
+		db_reset(find);
+		return id;
+	}
+	*resume_after = 0;
+	db_bind_int(add, 1, bank);
+	db_bind_str(add, 2, source);
+	db_bind_str(add, 3, digest);
+	db_bind_int(add, 4, rows);
+	db_bind_int(add, 5, (long long)time(NULL));
+	if (db_one(add) != 1)
+		return -1;
+	long id = (long)db_col_int(add, 0);
+	db_reset(add);
+	return id;
+}
+
+int contacts_import(struct db *db, const struct phonebank *pb, int fd, const char *source,
+		    struct contacts_report *rep, struct progress *pg)
 {
 	struct csv *r = xmalloc(sizeof(*r));
+	crypto_hash_sha256_state h;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	char digest[2 * sizeof(sum) + 1];
+	long rows = 0, import_id;
 	int rc = -1, n;
 
 	memset(rep, 0, sizeof(*rep));
@@ -758,13 +837,19 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
 		goto out;
 	}
-	while ((n = csv_next(r)) > 0)
-		;
-	if (n < 0) {
-		snprintf(rep->fatal, sizeof(rep->fatal), "Line %ld: %s. Nothing was imported.",
+	crypto_hash_sha256_init(&h);
+	while ((n = csv_next(r)) > 0) {
+		digest_record(&h, r);
+		rows++;
+	}
+	if (n < 0 || rows == 0) {
+		snprintf(rep->fatal, sizeof(rep->fatal), n < 0 ? "Line %ld: %s. Nothing was imported."
+							      : "The file is empty.",
 			 r->line, r->err);
 		goto out;
 	}
+	crypto_hash_sha256_final(&h, sum);
+	sodium_bin2hex(digest, sizeof(digest), sum, sizeof(sum));
 	csv_release(r);
 	if (csv_open_fd(r, fd)) {
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
@@ -779,16 +864,42 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct co
 		    " PRAGMA temp.secure_delete=OFF; PRAGMA wal_autocheckpoint=0;"
 		    " PRAGMA synchronous=NORMAL");
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
-			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER)")) {
+			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER)") ||
+	    (import_id = import_record(db, pb->id, source ? source : "an uploaded list", digest,
+				       rows - 1 /* the header */, &rep->resumed_after)) < 0) {
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
 		goto out;
 	}
-	rc = import_csv(db, pb, r, rep, pg);
+	rc = import_csv(db, pb, import_id, r, rep, pg);
 out:
 	db_exec(db, "PRAGMA cache_size=-8192; PRAGMA synchronous=FULL;"
 		    " PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)");
 	csv_release(r);
 	free(r);
+	return rc;
+}
+
+int contact_import_last(struct db *db, long bank, struct contact_import *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, source, rows_total, rows_done, added, merged,"
+					   " opted_out, started_at, updated_at,"
+					   " coalesce(finished_at, 0) FROM contact_imports"
+					   " WHERE phonebank_id = ? ORDER BY id DESC LIMIT 1");
+	db_bind_int(st, 1, bank);
+	int rc = db_one(st);
+	if (rc == 1) {
+		out->id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, out->source, sizeof(out->source));
+		out->rows_total = (long)db_col_int(st, 2);
+		out->rows_done = (long)db_col_int(st, 3);
+		out->added = (long)db_col_int(st, 4);
+		out->merged = (long)db_col_int(st, 5);
+		out->opted_out = (long)db_col_int(st, 6);
+		out->started_at = db_col_int(st, 7);
+		out->updated_at = db_col_int(st, 8);
+		out->finished_at = db_col_int(st, 9);
+		db_reset(st);
+	}
 	return rc;
 }
 

@@ -152,6 +152,7 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 
 struct contacts_report {
 	long rows, added, merged, invalid, opted_out;
+	long resumed_after; /* rows an interrupted load of the same file had saved */
 	size_t nerrors;
 	struct {
 		long line;
@@ -166,11 +167,27 @@ struct contacts_report {
  * duplicates by phone merged, numbers on the ledger dropped, the seat from
  * the postcode.  A first pass checks the whole file is CSV, so a broken
  * file changes nothing; then one thread reads rows while another saves
- * them, 8,192 to a transaction, so callers keep calling meanwhile.  Uses
- * db from that second thread only while it runs.  0, or -1 with rep->fatal.
+ * them, 8,192 to a short transaction with a pause after it, so callers and
+ * sign-ups keep writing meanwhile.  Each transaction also records in
+ * contact_imports how many rows of the file are saved: a load stopped
+ * part-way (a crash, kill -9) says exactly what is live, and the same file
+ * loaded again carries on after those rows.  source names the file for
+ * the organiser (NULL: "an uploaded list").  Uses db from the saver
+ * thread only while it runs.  0, or -1 with rep->fatal.
  */
-int contacts_import(struct db *db, const struct phonebank *pb, int fd, struct contacts_report *rep,
-		    struct progress *pg);
+int contacts_import(struct db *db, const struct phonebank *pb, int fd, const char *source,
+		    struct contacts_report *rep, struct progress *pg);
+
+/* A list loaded into a phone bank, as far as it went. */
+struct contact_import {
+	long id;
+	char source[128];
+	long rows_total, rows_done, added, merged, opted_out;
+	long long started_at, updated_at, finished_at; /* finished_at 0: not (yet) whole */
+};
+
+/* The phone bank's latest list: 1 and *out, 0 when none was loaded, -1. */
+int contact_import_last(struct db *db, long bank, struct contact_import *out);
 
 /*
  * Erasure of a voter: every contact row with this number goes, in every

@@ -565,6 +565,7 @@ test('every acknowledged sign-up survives kill -9', async () => {
   assert.ok(acked.size > 100, `only ${acked.size} acknowledged before the kill`);
   // the same outbox: what was queued before the kill is delivered after it
   srv = await startServer({ db, env: { ...LOOSE, TURNOUT_OUTBOX: srv.outbox } });
+  admin.base = srv.url;
   const stored = sql(`SELECT email FROM signups WHERE slot_id = ${slot}`).split('\n');
   const counts = new Map();
   for (const e of stored) counts.set(e, (counts.get(e) ?? 0) + 1);

@@ -1,0 +1,136 @@
+// Issue 19 #8-#9: a contact list killed part-way says exactly what is live
+// and carries on when loaded again; a big list never makes sign-ups fail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, startServer, copyDb, strongAdmin, run, FIXTURE_DB } from './lib.mjs';
+
+let srv, db, admin, gid;
+const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+const ROWS = 300000;
+const BIG = 1000000; // the size that made sign-ups fail before (issue 19 #9)
+
+// every row valid, every number different: what is live is a count
+function list(rows) {
+  const file = join(mkdtempSync(join(tmpdir(), 'list-')), 'voters.csv');
+  const lines = ['phone,name,postcode'];
+  for (let i = 0; i < rows; i++) lines.push(`07${400000000 + i},Voter ${i},DE22 1AA`);
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+async function newBank(name) {
+  await admin.get('/phonebanks/new');
+  const r = await admin.post('/phonebanks', { group: gid, name, script: 'Hi', survey: '', start: '00:00', end: '24:00' });
+  assert.equal(r.status, 303, r.body.slice(0, 200));
+  return Number(/\/phonebanks\/(\d+)/.exec(r.headers.get('location'))[1]);
+}
+
+const live = (bank) => Number(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`));
+const record = (bank) => {
+  const row = sql(`SELECT rows_done, rows_total, finished_at IS NOT NULL FROM contact_imports
+    WHERE phonebank_id = ${bank} ORDER BY id DESC LIMIT 1`);
+  if (!row) return null;
+  const [done, total, finished] = row.split('|').map(Number);
+  return { done, total, finished };
+};
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
+    TURNOUT_RATE_TOKEN_IP: '1000000/1000000' } });
+  admin = await strongAdmin(srv, db);
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Loaders', seats: 'E14001193' });
+  gid = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('kill -9 part-way through a list: exactly the rows recorded are live, and loading it again carries on', async () => {
+  const bank = await newBank('Killed loads');
+  const file = list(ROWS);
+  let kills = 0, told = false;
+  for (let trial = 0; trial < 4; trial++) {
+    const p = spawn(BIN, ['contacts', '--phonebank', String(bank), file, '--db', db], { stdio: 'ignore' });
+    const ended = new Promise((r) => p.on('exit', (code, signal) => r({ code, signal })));
+    await sleep(250 + Math.floor(Math.random() * 400));
+    p.kill('SIGKILL');
+    const end = await ended;
+    const r = record(bank);
+    if (!r) { // killed before it began: nothing is live
+      assert.equal(live(bank), 0);
+      continue;
+    }
+    if (end.signal !== 'SIGKILL' || r.finished) break; // it finished first
+    kills++;
+    assert.equal(r.total, ROWS);
+    assert.equal(live(bank), r.done, `trial ${trial}: ${live(bank)} live, the record says ${r.done}`);
+    if (!told) {
+      // the organiser is told, once the load has not moved for a minute
+      sql(`UPDATE contact_imports SET updated_at = updated_at - 120 WHERE phonebank_id = ${bank}`);
+      const page = (await admin.get(`/phonebanks/${bank}`)).body;
+      assert.match(page, new RegExp(`stopped after row ${r.done} of ${ROWS}`));
+      assert.match(page, new RegExp(`carry on from row ${r.done + 1}`));
+      told = true;
+    }
+  }
+  assert.ok(kills >= 1, 'the load was never caught part-way');
+  const { done, finished } = record(bank);
+  const again = run(['contacts', '--phonebank', String(bank), file, '--db', db]);
+  assert.equal(again.status, 0, again.stderr);
+  if (!finished) assert.match(again.stdout, new RegExp(`carried on after row ${done}`));
+  assert.equal(live(bank), ROWS);
+  assert.deepEqual(record(bank), { done: ROWS, total: ROWS, finished: 1 });
+  assert.match((await admin.get(`/phonebanks/${bank}`)).body, /is loaded whole: 300000 rows/);
+  // loaded a third time, it is a new load that merges everything
+  const third = run(['contacts', '--phonebank', String(bank), file, '--db', db]);
+  assert.match(third.stdout, /0 added, 300000 merged by phone/);
+  assert.equal(live(bank), ROWS);
+});
+
+test('a big list loading meanwhile makes no sign-up fail or wait long', async () => {
+  const bank = await newBank('Busy night');
+  const file = list(BIG);
+  await admin.get('/events/new');
+  const made = await admin.post('/events', { group: gid, type: 'canvass', title: 'Busy night', date: day(3),
+    start: '10:00', end: '13:00', postcode: 'DE22 1AA', address: '1 Station Road', capacity: '10000' });
+  assert.equal(made.status, 303, made.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 1500));
+  const id = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const tokens = Array.from({ length: 4000 }, (_, i) => `busy${String(i).padStart(8, '0')}`.padEnd(43, 'x'));
+  sql(`INSERT INTO pending_signups (token_hash, slot_id, name, email, phone, expires_at) VALUES ${tokens.map((t, i) =>
+    `('${createHash('sha256').update(t).digest('hex')}', ${slot}, 'Busy ${i}', 'busy${i}@example.org', NULL, ${Math.floor(Date.now() / 1000) + 3600})`).join(',')}`);
+  const csrf = 'C'.repeat(43);
+  const p = spawn(BIN, ['contacts', '--phonebank', String(bank), file, '--db', db], { stdio: 'ignore' });
+  let loading = true;
+  const ended = new Promise((r) => p.on('exit', (code) => { loading = false; r(code); }));
+  const waits = [];
+  let failed = 0, next = 0;
+  const worker = async () => {
+    while (loading && next < tokens.length) {
+      const t0 = performance.now();
+      const r = await fetch(`${srv.url}/signups/confirm`, { method: 'POST', redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `turnout_csrf=${csrf}` },
+        body: `csrf=${csrf}&token=${tokens[next++]}` });
+      const body = await r.text();
+      waits.push(performance.now() - t0);
+      if (r.status !== 200 || !/You are going/.test(body)) failed++;
+      await sleep(20);
+    }
+  };
+  await Promise.all([ended, ...Array.from({ length: 4 }, worker)]);
+  assert.equal(await ended, 0);
+  assert.equal(live(bank), BIG);
+  waits.sort((a, b) => a - b);
+  const worst = waits[waits.length - 1];
+  console.log(`# ${waits.length} sign-ups during the load: ${failed} failed; median ${waits[waits.length >> 1].toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);
+  assert.ok(waits.length >= 20, `only ${waits.length} sign-ups ran during the load`);
+  assert.equal(failed, 0, `${failed} of ${waits.length} sign-ups failed during the load`);
+  assert.ok(worst < 2000, `a sign-up waited ${worst.toFixed(0)} ms`);
+});
