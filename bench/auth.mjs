@@ -64,7 +64,7 @@ const ok = results.filter((s) => s === 303).length;
 const busy = results.filter((s) => s === 503).length;
 await srv.stop();
 
-console.log(`| sign-in link requests (\`POST /signin\`, 1,000 accounts, each a link row and an fsync'd .eml) | ${links.rps} req/s | p99 ${links.p99} | ${mails} messages written |`);
+console.log(`| sign-in link requests (\`POST /signin\`, 1,000 accounts, each a link row and its mail queued in one transaction, delivered by the sender) | ${links.rps} req/s | p99 ${links.p99} | ${mails} messages delivered to the outbox |`);
 console.log(`| session checks (\`GET /api/v1/me\` with a session cookie) | ${sessions.rps} req/s | p99 ${sessions.p99} | non-2xx ${sessions.non2xx} |`);
 console.log('');
 console.log(`- 200 concurrent password sign-ins (argon2id, 19 MiB, t=2, at most 2 at once): ${ok} signed in, ${busy} told to retry (503), in ${took} ms; server peak RSS ${Math.round(before / 1024)} MiB before, ${Math.round(after / 1024)} MiB after (unbounded, 200 × 19 MiB would need 3.8 GiB).`);
