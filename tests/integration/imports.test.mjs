@@ -4,12 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, startServer, copyDb, strongAdmin, run, FIXTURE_DB } from './lib.mjs';
 
 let srv, db, admin, gid;
+const ENV = { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
+  TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
@@ -43,8 +45,7 @@ const record = (bank) => {
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
-    TURNOUT_RATE_TOKEN_IP: '1000000/1000000' } });
+  srv = await startServer({ db, env: ENV });
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Loaders', seats: 'E14001193' });
@@ -133,4 +134,33 @@ test('a big list loading meanwhile makes no sign-up fail or wait long', async ()
   assert.ok(waits.length >= 20, `only ${waits.length} sign-ups ran during the load`);
   assert.equal(failed, 0, `${failed} of ${waits.length} sign-ups failed during the load`);
   assert.ok(worst < 2000, `a sign-up waited ${worst.toFixed(0)} ms`);
+});
+
+// The same through the browser's upload: the server killed while it loads.
+test('the server killed while it loads an uploaded list: the page says what is live; the same file again carries on', async () => {
+  const bank = await newBank('Uploaded, then killed');
+  const body = readFileSync(list(ROWS));
+  const upload = async () => {
+    await admin.get(`/phonebanks/${bank}`);
+    return fetch(`${srv.url}/phonebanks/${bank}/contacts`, { method: 'POST', body,
+      headers: { 'Content-Type': 'text/csv', Cookie: admin.cookieHeader(), 'X-CSRF-Token': admin.csrf, Origin: srv.url } });
+  };
+  const first = upload().catch(() => null);
+  for (let i = 0; i < 300 && !(record(bank)?.done > 0); i++) await sleep(10);
+  srv.proc.kill('SIGKILL');
+  assert.equal(await first, null, 'killed before it answered');
+  srv = await startServer({ db, env: ENV });
+  admin.base = srv.url;
+  const r = record(bank);
+  assert.ok(r && r.done > 0 && r.done < ROWS && !r.finished, JSON.stringify(r));
+  assert.equal(live(bank), r.done);
+  sql(`UPDATE contact_imports SET updated_at = updated_at - 120 WHERE phonebank_id = ${bank}`);
+  assert.match((await admin.get(`/phonebanks/${bank}`)).body, new RegExp(`stopped after row ${r.done} of ${ROWS}`));
+  const again = await upload();
+  assert.equal(again.status, 200);
+  const answer = (await again.json()).result;
+  assert.equal(answer.resumed_after, r.done);
+  assert.equal(answer.added, ROWS - r.done);
+  assert.equal(live(bank), ROWS);
+  assert.deepEqual(record(bank), { done: ROWS, total: ROWS, finished: 1 });
 });
