@@ -122,29 +122,38 @@ static void create(struct http_request *req, struct http_response *res)
 		return;
 	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent"), *g = qs_get(&f, "goal_hours");
 	const char *p = qs_get(&f, "priority"), *d = qs_get(&f, "deadline"), *seats = qs_get(&f, "seats");
-	const char *why = NULL;
+	const char *why = NULL, *field = NULL;
 	if (!name || !*name || strlen(name) > 120 || (opp && strlen(opp) > 120))
-		why = "A campaign needs a name (and any opponent) of up to 120 characters.";
+		why = "A campaign needs a name (and any opponent) of up to 120 characters.",
+		field = "name";
 	else if (!g || num_parse_long(g, strlen(g), 1, 10000000, &goal))
-		why = "The goal is a number of volunteer-hours.";
+		why = "The goal is a number of volunteer-hours.", field = "goal_hours";
 	else if (!p || num_parse_long(p, strlen(p), 1, 5, &prio))
-		why = "Priority runs from 1 to 5.";
+		why = "Priority runs from 1 to 5.", field = "priority";
 	else if (!d || london_parse(d, "23:59", &deadline) || deadline <= time(NULL))
-		why = "The deadline is a date in the future, like 2027-05-06.";
+		why = "The deadline is a date in the future, like 2027-05-06.", field = "deadline";
 	const char *codes[CAMPAIGN_SEATS_MAX];
 	size_t n = 0;
 	char *list = arena_strdup(&req->arena, seats ? seats : "");
 	for (char *save = NULL, *tok = strtok_r(list, ", \t\r\n", &save); !why && tok;
 	     tok = strtok_r(NULL, ", \t\r\n", &save)) {
 		if (n == CAMPAIGN_SEATS_MAX || !seats_find(&app->seats, 2024, tok))
-			why = "Seats are up to 20 known 2024 constituency codes, like E14001193.";
+			why = "Seats are up to 20 known 2024 constituency codes, like E14001193.",
+			field = "seats";
 		else
 			codes[n++] = tok;
 	}
 	if (!why && n == 0)
-		why = "A campaign targets at least one seat.";
+		why = "A campaign targets at least one seat.", field = "seats";
 	if (why) {
-		page_message(req, res, 400, "Not created", why, &w);
+		/* the form again, as typed, with the field at fault marked */
+		json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
+					"New target campaign", "error", why, "f_name", name ? name : "",
+					"f_opponent", opp ? opp : "", "f_seats", seats ? seats : "",
+					"f_goal_hours", g ? g : "", "f_priority", p ? p : "",
+					"f_deadline", d ? d : "");
+		json_object_set_new(ctx, arena_printf(&req->arena, "err_%s", field), json_string(why));
+		page_render(req, res, 400, "campaign_new", ctx, &w);
 		return;
 	}
 	struct campaign_new c = { name, opp, goal, prio, w.actor.id, deadline, n, codes };

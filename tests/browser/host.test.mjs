@@ -146,3 +146,34 @@ test('a mistake on the new-session form is shown beside its field, and nothing t
   assert.match(await page.textContent('h1'), /Leaflets on Friar Gate/);
   await ctx.close();
 });
+
+// Issue 17 #6: the new-campaign form threw away everything typed on a mistake.
+test('a mistake on the new-campaign form is shown beside its field, and nothing typed is lost', async () => {
+  const ctx = await contextFor(admin);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/admin`);
+  await page.fill('#cname', 'Unseat the Dales');
+  await page.fill('#copp', 'A. Tory');
+  await page.fill('#cseats', 'E14001193, NOTASEAT');
+  await page.fill('#cgoal', '250');
+  await page.fill('#cprio', '4');
+  await page.fill('#cdead', day(60));
+  await page.click('button:has-text("Create campaign")');
+  await page.waitForSelector('#cseats-error');
+  assert.match(await page.textContent('#cseats-error'), /2024 constituency codes/);
+  assert.equal(await page.getAttribute('#cseats', 'aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cseats', 'focus on the field to fix');
+  assert.equal(await page.inputValue('#cname'), 'Unseat the Dales');
+  assert.equal(await page.inputValue('#copp'), 'A. Tory');
+  assert.equal(await page.inputValue('#cseats'), 'E14001193, NOTASEAT');
+  assert.equal(await page.inputValue('#cgoal'), '250');
+  assert.equal(await page.inputValue('#cprio'), '4');
+  assert.equal(await page.inputValue('#cdead'), day(60));
+  assert.equal(await page.locator('[aria-invalid]').count(), 1, 'only the field at fault');
+  assert.equal(sql('SELECT count(*) FROM campaigns'), '0', 'nothing saved');
+  await page.fill('#cseats', 'E14001193');
+  await page.click('button:has-text("Create campaign")');
+  await page.waitForURL(/\/campaigns\/\d+$/);
+  assert.match(await page.textContent('h1'), /Unseat the Dales/);
+  await ctx.close();
+});
