@@ -191,13 +191,14 @@ static void health(struct http_request *req, struct http_response *res)
 	long unsent = 0;
 	long long oldest = 0, now = time(NULL);
 	const char *why = NULL;
+	int readonly = db && db_readonly(db);
 
 	db_writer_health(&app->writer, &h);
 	if (!db)
 		why = "the database cannot be opened";
 	else if (outbox_depth(db, &unsent, &oldest))
 		why = "the database cannot be read";
-	else if (db_readonly(db))
+	else if (readonly)
 		why = "the database is read-only: every change would be refused";
 	else if (h.sound == 0)
 		why = arena_printf(&req->arena, "the database is damaged: %s", h.detail);
@@ -220,7 +221,7 @@ static void health(struct http_request *req, struct http_response *res)
 	jw_key(&w, "database");
 	jw_bool(&w, db != NULL);
 	jw_key(&w, "writable");
-	jw_bool(&w, db && !db_readonly(db));
+	jw_bool(&w, db && !readonly);
 	jw_key(&w, "integrity");
 	jw_str(&w, h.sound < 0 ? "unchecked" : h.sound ? "ok" : "damaged");
 	jw_key(&w, "checked_at");

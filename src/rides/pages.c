@@ -385,10 +385,10 @@ static void ask(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	int rc = form_long(&f, "offer", 1, 1L << 40, &offer_id) || !offer_id || db_begin(db)
-			 ? 0
-			 : rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id,
-				     &event_id, &driver);
+	int rc = form_long(&f, "offer", 1, 1L << 40, &offer_id) || !offer_id ? 0
+		 : db_begin(db)					      ? -1
+		     : rides_ask(db, route_id(&req->params, "id"), w.actor.id, offer_id, &event_id,
+				 &driver);
 	rc = ride_settle(req, db, rc,
 			 rc == 1 ? tell(req, db, driver, "A rider asks for a seat",
 					"Someone going to your session asks for a seat in your"
@@ -463,11 +463,10 @@ static void invite(struct http_request *req, struct http_response *res)
 
 	if (ride_visit_or_answer(req, res, &w, &db, NULL, &f))
 		return;
-	int rc = form_long(&f, "request", 1, 1L << 40, &request_id) || !request_id ||
-			 db_begin(db)
-			 ? 0
-			 : rides_invite(db, route_id(&req->params, "id"), w.actor.id, request_id,
-					&event_id, &rider);
+	int rc = form_long(&f, "request", 1, 1L << 40, &request_id) || !request_id ? 0
+		 : db_begin(db)							  ? -1
+		     : rides_invite(db, route_id(&req->params, "id"), w.actor.id, request_id,
+				    &event_id, &rider);
 	rc = ride_settle(req, db, rc,
 			 rc == 1 ? tell(req, db, rider, "A driver invites you",
 					"A driver going to your session has a seat for you."
