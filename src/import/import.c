@@ -1,16 +1,22 @@
 #include "import/import.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "db/db.h"
 #include "import/import_int.h"
+#include "import/publish.h"
 #include "postcodes/postcode.h"
+#include "util/clock.h"
 #include "util/csv.h"
 #include "util/mem.h"
-#include "util/clock.h"
 
 int import_fail(struct import *imp, const char *path, long line, const char *fmt, ...)
 {
@@ -68,8 +74,8 @@ int import_csv_open(struct import *imp, struct csv *r, const char *path)
 	return 0;
 }
 
-int import_row_postcode(struct import *imp, const char *path, const struct csv *r, int nf,
-			int want, struct postcode *pc)
+int import_row_postcode(struct import *imp, const char *path, const struct csv *r, int nf, int want,
+			struct postcode *pc)
 {
 	if (nf != want)
 		return import_fail(imp, path, r->line, "expected %d fields, found %d", want, nf);
@@ -120,10 +126,8 @@ static int write_meta(struct import *imp)
 		const char *k;
 		long v;
 	} rows[] = {
-		{ "postcodes", imp->stats->postcodes },
-		{ "districts", imp->stats->districts },
-		{ "seats2010", imp->stats->seats2010 },
-		{ "seats2024", imp->stats->seats2024 },
+		{ "postcodes", imp->stats->postcodes }, { "districts", imp->stats->districts },
+		{ "seats2010", imp->stats->seats2010 }, { "seats2024", imp->stats->seats2024 },
 		{ "results", imp->stats->results },
 	};
 
@@ -132,13 +136,13 @@ static int write_meta(struct import *imp)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		snprintf(v, sizeof(v), "%ld", rows[i].v);
 		db_reset(st);
-		if (db_bind_str(st, 1, rows[i].k) ||
-		    db_bind_str(st, 2, v) || db_step(st) != DB_DONE)
+		if (db_bind_str(st, 1, rows[i].k) || db_bind_str(st, 2, v) ||
+		    db_step(st) != DB_DONE)
 			goto done;
 	}
 	db_reset(st);
-	if (db_bind_text(st, 1, "imported_at", 11) ||
-	    db_bind_text(st, 2, "now", 3) || db_step(st) != DB_DONE)
+	if (db_bind_text(st, 1, "imported_at", 11) || db_bind_text(st, 2, "now", 3) ||
+	    db_step(st) != DB_DONE)
 		goto done;
 	rc = 0;
 done:
@@ -148,12 +152,61 @@ done:
 	return rc;
 }
 
-int import_run(const char *data_dir, const char *db_path, struct import_stats *stats,
-	       char *err, size_t errlen)
+/* The build: every step into a fresh staging file, in one transaction
+ * that holds no lock on the live database. */
+static int build(struct import *imp, const char *stage_path)
+{
+	int rc = -1;
+
+	if (db_open(&imp->db, stage_path, DB_OPEN_CREATE, imp->err, imp->errlen) ||
+	    db_migrate(imp->db, imp->err, imp->errlen))
+		goto done;
+	/* the file is thrown away on any failure, so it need not survive one;
+	 * a big page cache keeps the bulk insert from spilling */
+	if (db_exec(imp->db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144") ||
+	    db_begin(imp->db)) {
+		import_fail(imp, stage_path, 0, "%s", db_errmsg(imp->db));
+		goto done;
+	}
+	if (import_boundaries(imp) || import_results(imp) || import_postcodes(imp) ||
+	    write_meta(imp))
+		goto done;
+	if (db_exec(imp->db,
+		    "UPDATE meta SET value = CURRENT_TIMESTAMP WHERE key = 'imported_at'") ||
+	    db_commit(imp->db)) {
+		import_fail(imp, stage_path, 0, "commit: %s", db_errmsg(imp->db));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (imp->db) {
+		if (rc)
+			db_rollback(imp->db);
+		db_close(imp->db);
+		imp->db = NULL;
+	}
+	return rc;
+}
+
+static void remove_stage(const char *stage_path)
+{
+	char p[PATH_MAX + 8];
+
+	unlink(stage_path);
+	snprintf(p, sizeof(p), "%s-wal", stage_path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", stage_path);
+	unlink(p);
+}
+
+int import_run(const char *data_dir, const char *db_path, struct import_stats *stats, char *err,
+	       size_t errlen)
 {
 	struct import imp = { 0 };
+	char stage[PATH_MAX] = "", lockpath[PATH_MAX];
 	double t0 = now_seconds();
-	int rc = -1;
+	struct db *live = NULL;
+	int rc = -1, lockfd = -1, locked = 0, fresh;
 
 	memset(stats, 0, sizeof(*stats));
 	imp.dir = data_dir;
@@ -164,34 +217,43 @@ int import_run(const char *data_dir, const char *db_path, struct import_stats *s
 	imp.sets[1].year = 2024;
 	err[0] = '\0';
 
-	if (db_open(&imp.db, db_path, DB_OPEN_CREATE, err, errlen) ||
-	    db_migrate(imp.db, err, errlen))
-		goto done;
-	/* a big page cache keeps the bulk insert from spilling mid-transaction */
-	if (db_exec(imp.db, "PRAGMA cache_size=-262144") || db_begin(imp.db) ||
-	    db_exec(imp.db, "DELETE FROM result_votes; DELETE FROM results;"
-			    "DELETE FROM postcodes; DELETE FROM districts;"
-			    "DELETE FROM constituencies; DELETE FROM meta;")) {
-		import_fail(&imp, db_path, 0, "%s", db_errmsg(imp.db));
+	if ((size_t)snprintf(stage, sizeof(stage), "%s-import", db_path) >= sizeof(stage) ||
+	    (size_t)snprintf(lockpath, sizeof(lockpath), "%s-import.lock", db_path) >=
+		sizeof(lockpath)) {
+		import_fail(&imp, db_path, 0, "path too long");
 		goto done;
 	}
-	if (import_boundaries(&imp) || import_results(&imp) || import_postcodes(&imp) ||
-	    write_meta(&imp))
-		goto done;
-	if (db_exec(imp.db, "UPDATE meta SET value = CURRENT_TIMESTAMP WHERE key = 'imported_at'") ||
-	    db_commit(imp.db)) {
-		import_fail(&imp, db_path, 0, "commit: %s", db_errmsg(imp.db));
+	/* one import at a time per database: a second would remove the
+	 * first's staging file under it */
+	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	locked = lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) == 0;
+	if (!locked) {
+		import_fail(&imp, lockpath, 0, "%s",
+			    lockfd < 0 ? strerror(errno) : "another import is running");
 		goto done;
 	}
+	/* the live database is checked first, so a bad path fails at once */
+	if (db_open(&live, db_path, DB_OPEN_CREATE, err, errlen))
+		goto done;
+	fresh = db_schema_version(live) == 0;
+	if (db_migrate(live, err, errlen))
+		goto done;
+	remove_stage(stage);
+	/* a database created just now has no one reading it: build in place */
+	if (fresh ? build(&imp, db_path)
+		  : build(&imp, stage) || publish_reference(live, stage, err, errlen))
+		goto done;
 	/* fold the big write-ahead log back into the database file now */
-	db_exec(imp.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	db_exec(live, "PRAGMA wal_checkpoint(TRUNCATE)");
 	rc = 0;
 done:
-	if (imp.db) {
-		if (rc)
-			db_rollback(imp.db);
-		db_close(imp.db);
+	db_close(live);
+	if (locked) {
+		remove_stage(stage);
+		unlink(lockpath);
 	}
+	if (lockfd >= 0)
+		close(lockfd);
 	bset_release(&imp.sets[0]);
 	bset_release(&imp.sets[1]);
 	stats->seconds = now_seconds() - t0;

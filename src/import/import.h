@@ -1,7 +1,9 @@
 /*
  * `turnout import`: loads the bundled UK data (see data/ATTRIBUTION.md) into
- * the database in one transaction.  Either every table is replaced or, on
- * any error, nothing changes and the error names file:line and the reason.
+ * the database.  Either every table is replaced or, on any error, nothing
+ * changes and the error names file:line and the reason.  The data is built
+ * in a staging file and published in short transactions (publish.h), so a
+ * server using the database meanwhile keeps writing.
  */
 #ifndef TURNOUT_IMPORT_H
 #define TURNOUT_IMPORT_H

@@ -4,10 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, startServer, copyDb, strongAdmin, run, FIXTURE_DB } from './lib.mjs';
+import { BIN, startServer, copyDb, strongAdmin, run, FULL_DB } from './lib.mjs';
 
 let srv, db, admin, gid;
 const ENV = { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
@@ -44,7 +44,7 @@ const record = (bank) => {
 };
 
 before(async () => {
-  db = copyDb(FIXTURE_DB);
+  db = copyDb(FULL_DB);
   srv = await startServer({ db, env: ENV });
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
@@ -95,45 +95,124 @@ test('kill -9 part-way through a list: exactly the rows recorded are live, and l
   assert.equal(live(bank), ROWS);
 });
 
-test('a big list loading meanwhile makes no sign-up fail or wait long', async () => {
-  const bank = await newBank('Busy night');
-  const file = list(BIG);
+// A session with 4,000 sign-ups waiting to be confirmed, and what confirms
+// them, four at a time, for as long as busy() says: how many were answered
+// "You are going", and how long each waited.
+async function signups(title) {
   await admin.get('/events/new');
-  const made = await admin.post('/events', { group: gid, type: 'canvass', title: 'Busy night', date: day(3),
+  const made = await admin.post('/events', { group: gid, type: 'canvass', title, date: day(3),
     start: '10:00', end: '13:00', postcode: 'DE22 1AA', address: '1 Station Road', capacity: '10000' });
   assert.equal(made.status, 303, made.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 1500));
   const id = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
-  const tokens = Array.from({ length: 4000 }, (_, i) => `busy${String(i).padStart(8, '0')}`.padEnd(43, 'x'));
+  const tag = `s${id}`;
+  const tokens = Array.from({ length: 4000 }, (_, i) => `${tag}x${String(i).padStart(8, '0')}`.padEnd(43, 'x'));
   sql(`INSERT INTO pending_signups (token_hash, slot_id, name, email, phone, expires_at) VALUES ${tokens.map((t, i) =>
-    `('${createHash('sha256').update(t).digest('hex')}', ${slot}, 'Busy ${i}', 'busy${i}@example.org', NULL, ${Math.floor(Date.now() / 1000) + 3600})`).join(',')}`);
+    `('${createHash('sha256').update(t).digest('hex')}', ${slot}, 'Busy ${i}', '${tag}.${i}@example.org', NULL, ${Math.floor(Date.now() / 1000) + 3600})`).join(',')}`);
   const csrf = 'C'.repeat(43);
+  return async (busy) => {
+    const waits = [];
+    let failed = 0, next = 0;
+    const worker = async () => {
+      while (busy() && next < tokens.length) {
+        const t0 = performance.now();
+        const r = await fetch(`${srv.url}/signups/confirm`, { method: 'POST', redirect: 'manual',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `turnout_csrf=${csrf}` },
+          body: `csrf=${csrf}&token=${tokens[next++]}` });
+        const body = await r.text();
+        waits.push(performance.now() - t0);
+        if (r.status !== 200 || !/You are going/.test(body)) failed++;
+        await sleep(20);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    waits.sort((a, b) => a - b);
+    return { failed, waits, worst: waits[waits.length - 1], median: waits[waits.length >> 1] };
+  };
+}
+
+function assertUnhurt(what, s) {
+  console.log(`# ${s.waits.length} sign-ups during ${what}: ${s.failed} failed; median ${s.median.toFixed(0)} ms, worst ${s.worst.toFixed(0)} ms`);
+  assert.ok(s.waits.length >= 20, `only ${s.waits.length} sign-ups ran during ${what}`);
+  assert.equal(s.failed, 0, `${s.failed} of ${s.waits.length} sign-ups failed during ${what}`);
+  assert.ok(s.worst < 2000, `a sign-up waited ${s.worst.toFixed(0)} ms during ${what}`);
+}
+
+test('a big list loading meanwhile makes no sign-up fail or wait long', async () => {
+  const bank = await newBank('Busy night');
+  const file = list(BIG);
+  const confirm = await signups('Busy night');
   const p = spawn(BIN, ['contacts', '--phonebank', String(bank), file, '--db', db], { stdio: 'ignore' });
   let loading = true;
   const ended = new Promise((r) => p.on('exit', (code) => { loading = false; r(code); }));
-  const waits = [];
-  let failed = 0, next = 0;
-  const worker = async () => {
-    while (loading && next < tokens.length) {
-      const t0 = performance.now();
-      const r = await fetch(`${srv.url}/signups/confirm`, { method: 'POST', redirect: 'manual',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `turnout_csrf=${csrf}` },
-        body: `csrf=${csrf}&token=${tokens[next++]}` });
-      const body = await r.text();
-      waits.push(performance.now() - t0);
-      if (r.status !== 200 || !/You are going/.test(body)) failed++;
-      await sleep(20);
-    }
-  };
-  await Promise.all([ended, ...Array.from({ length: 4 }, worker)]);
+  const s = await confirm(() => loading);
   assert.equal(await ended, 0);
   assert.equal(live(bank), BIG);
-  waits.sort((a, b) => a - b);
-  const worst = waits[waits.length - 1];
-  console.log(`# ${waits.length} sign-ups during the load: ${failed} failed; median ${waits[waits.length >> 1].toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);
-  assert.ok(waits.length >= 20, `only ${waits.length} sign-ups ran during the load`);
-  assert.equal(failed, 0, `${failed} of ${waits.length} sign-ups failed during the load`);
-  assert.ok(worst < 2000, `a sign-up waited ${worst.toFixed(0)} ms`);
+  assertUnhurt('the load', s);
+});
+
+// The reference data (postcodes, seats, results) as the server sees it.
+const reference = () => sql(`SELECT (SELECT count(*) FROM postcodes), (SELECT count(*) FROM constituencies),
+  (SELECT count(*) FROM results), (SELECT count(*) FROM result_votes), (SELECT count(*) FROM districts),
+  (SELECT count(*) FROM results JOIN constituencies USING (boundary_set, code)),
+  (SELECT count(*) FROM postcodes WHERE pcon2024 IN (SELECT code FROM constituencies WHERE boundary_set = 2024))`);
+const leftovers = () => sql(`SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'new\\_%' ESCAPE '\\'
+  OR name LIKE 'old\\_%' ESCAPE '\\'`);
+const looksUp = async () => (await fetch(`${srv.url}/postcodes/DE221AA`)).status;
+
+test('turnout import while serving: no sign-up fails or waits long, and lookups go on', async () => {
+  const before = reference();
+  const confirm = await signups('Import night');
+  const p = spawn(BIN, ['import', '--data', 'data', '--db', db], { stdio: 'ignore' });
+  let importing = true, lookups = 0, lookupsFailed = 0;
+  const ended = new Promise((r) => p.on('exit', (code) => { importing = false; r(code); }));
+  const looking = (async () => {
+    while (importing) {
+      lookups++;
+      if (await looksUp() !== 200) lookupsFailed++;
+      await sleep(50);
+    }
+  })();
+  const s = await confirm(() => importing);
+  assert.equal(await ended, 0);
+  await looking;
+  assertUnhurt('the reference import', s);
+  assert.equal(lookupsFailed, 0, `${lookupsFailed} of ${lookups} postcode lookups failed during the import`);
+  assert.equal(reference(), before);
+  assert.equal(leftovers(), '');
+  assert.equal(existsSync(`${db}-import`), false, 'the staging file is removed');
+  assert.equal(sql('PRAGMA foreign_key_check'), '');
+});
+
+test('turnout import killed while building, copying or swapping: the live data stays whole and the next one finishes', async () => {
+  const before = reference();
+  const has = (like) => sql(`SELECT count(*) FROM sqlite_master WHERE name LIKE '${like}' ESCAPE '\\'`) !== '0';
+  const phases = {
+    building: () => existsSync(`${db}-import`),
+    copying: () => has('new\\_postcodes'),
+    'dropping the old copy': () => has('old\\_%'),
+  };
+  let killed = 0;
+  for (const [phase, reached] of Object.entries(phases)) {
+    const p = spawn(BIN, ['import', '--data', 'data', '--db', db], { stdio: 'ignore' });
+    const ended = new Promise((r) => p.on('exit', (code, signal) => r(signal ?? code)));
+    let exited = false;
+    ended.then(() => { exited = true; });
+    while (!exited && !reached()) await sleep(5);
+    if (phase === 'copying') await sleep(Math.random() * 1500);
+    p.kill('SIGKILL');
+    const how = await ended;
+    if (how === 'SIGKILL') killed++;
+    else console.log(`# the import finished before it could be killed ${phase}`);
+    assert.equal(reference(), before, `after a kill while ${phase}`);
+    assert.equal(sql('PRAGMA quick_check'), 'ok');
+    assert.equal(await looksUp(), 200);
+  }
+  assert.ok(killed >= 2, `only ${killed} of 3 kills landed in time`);
+  assert.equal(run(['import', '--data', 'data', '--db', db]).status, 0);
+  assert.equal(reference(), before);
+  assert.equal(leftovers(), '');
+  assert.equal(existsSync(`${db}-import`), false);
 });
 
 // The same through the browser's upload: the server killed while it loads.

@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
 #include <cmocka.h>
 
 #include "db/db.h"
 #include "import/import.h"
+#include "import/publish.h"
 #include "postcodes/lookup.h"
 
 static char fixture[PATH_MAX], tmp[PATH_MAX], dbpath[PATH_MAX + 16];
@@ -146,6 +148,102 @@ static void failed_import_changes_nothing(void **state)
 	assert_int_equal(count("SELECT count(*) FROM postcodes"), before);
 }
 
+static void shadow_sql(void **state)
+{
+	char out[512];
+	(void)state;
+
+	assert_int_equal(publish_shadow_sql("CREATE TABLE results (a, FOREIGN KEY (b, c)"
+					    " REFERENCES constituencies(b, c))",
+					    out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "CREATE TABLE new_results (a, FOREIGN KEY (b, c)"
+				 " REFERENCES new_constituencies(b, c))");
+	/* after a rename SQLite writes the names quoted */
+	assert_int_equal(publish_shadow_sql("CREATE TABLE \"results\" (x REFERENCES"
+					    " \"constituencies\"(code))",
+					    out, sizeof(out)),
+			 0);
+	assert_string_equal(out,
+			    "CREATE TABLE new_results (x REFERENCES new_constituencies(code))");
+	/* a column that shares a table's name, a string and other tables stay */
+	assert_int_equal(
+	    publish_shadow_sql("CREATE TABLE districts (postcodes INTEGER,"
+			       " t TEXT DEFAULT 'ON postcodes', p REFERENCES people(id))",
+			       out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "CREATE TABLE new_districts (postcodes INTEGER,"
+				 " t TEXT DEFAULT 'ON postcodes', p REFERENCES people(id))");
+	/* an index takes its other name, and back again on the next import */
+	assert_int_equal(publish_shadow_sql("CREATE INDEX postcodes_grid ON postcodes(gy, gx)", out,
+					    sizeof(out)),
+			 0);
+	assert_string_equal(out, "CREATE INDEX postcodes_grid_2 ON new_postcodes(gy, gx)");
+	assert_int_equal(
+	    publish_shadow_sql("CREATE INDEX postcodes_grid_2 ON \"postcodes\"(gy, gx)", out,
+			       sizeof(out)),
+	    0);
+	assert_string_equal(out, "CREATE INDEX postcodes_grid ON new_postcodes(gy, gx)");
+	/* cut short is an error, never a statement missing its end */
+	assert_int_equal(publish_shadow_sql("CREATE TABLE meta (key TEXT PRIMARY KEY)", out, 20),
+			 -1);
+}
+
+/* A second import replaces the first through shadow tables: nothing of them
+ * is left, the foreign keys point at the live tables, and a publish that
+ * fails at any step leaves the live data whole. */
+static void reimport_swaps_whole(void **state)
+{
+	struct import_stats st;
+	char err[512], ref[PATH_MAX + 32];
+	struct db *db;
+	(void)state;
+
+	assert_int_equal(import_run(fixture, dbpath, &st, err, sizeof(err)), 0);
+	long pcs = count("SELECT count(*) FROM postcodes");
+	assert_true(pcs > 1000);
+	assert_int_equal(
+	    count("SELECT count(*) FROM sqlite_master WHERE name LIKE 'new\\_%' ESCAPE '\\'"
+		  " OR name LIKE 'old\\_%' ESCAPE '\\'"),
+	    0);
+	assert_int_equal(count("SELECT count(*) FROM pragma_foreign_key_list('results')"
+			       " WHERE \"table\" = 'constituencies'"),
+			 2);
+	assert_int_equal(count("SELECT count(*) FROM pragma_foreign_key_list('result_votes')"
+			       " WHERE \"table\" = 'results'"),
+			 2);
+	assert_int_equal(count("SELECT count(*) FROM pragma_index_list('postcodes')"
+			       " WHERE origin = 'c'"),
+			 1);
+	snprintf(ref, sizeof(ref), "%s-import", dbpath);
+	assert_int_equal(access(ref, F_OK), -1);
+
+	/* a finished build elsewhere, published with a fault at each step */
+	snprintf(ref, sizeof(ref), "%s/ref.db", tmp);
+	assert_int_equal(import_run(fixture, ref, &st, err, sizeof(err)), 0);
+	assert_int_equal(db_open(&db, dbpath, 0, err, sizeof(err)), 0);
+	db_exec(db, "UPDATE meta SET value = 'before' WHERE key = 'imported_at'");
+	int failed = 0;
+	for (long k = 1; k < 100; k++) {
+		db_fail_step(db, k);
+		int rc = publish_reference(db, ref, err, sizeof(err));
+		db_fail_step(db, 0);
+		assert_int_equal(count("SELECT count(*) FROM postcodes"), pcs);
+		assert_int_equal(count("SELECT count(*) FROM results r JOIN constituencies c"
+				       " USING (boundary_set, code)"),
+				 count("SELECT count(*) FROM results"));
+		if (rc == 0)
+			break;
+		failed++;
+		assert_int_equal(count("SELECT count(*) FROM meta WHERE value = 'before'"), 1);
+	}
+	assert_true(failed > 3);
+	assert_int_equal(count("SELECT count(*) FROM meta WHERE value = 'before'"), 0);
+	assert_int_equal(
+	    count("SELECT count(*) FROM sqlite_master WHERE name LIKE 'new\\_%' ESCAPE '\\'"), 0);
+	db_close(db);
+}
+
 static int teardown(void **state)
 {
 	char cmd[PATH_MAX + 16];
@@ -159,6 +257,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(imports_fixture),
 		cmocka_unit_test(failed_import_changes_nothing),
+		cmocka_unit_test(shadow_sql),
+		cmocka_unit_test(reimport_swaps_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
