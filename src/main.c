@@ -164,6 +164,16 @@ static int cmd_serve(int argc, char **argv)
 			usage_serve);
 		return EXIT_USAGE;
 	}
+	const char *head_v = env_or("TURNOUT_HEAD_TIMEOUT_S", "10");
+	const char *per_ip_v = env_or("TURNOUT_CONN_PER_IP", "256");
+	long head_s, per_ip;
+	if (num_parse_long(head_v, strlen(head_v), 1, 300, &head_s) ||
+	    num_parse_long(per_ip_v, strlen(per_ip_v), 0, HTTP_MAX_CONNECTIONS, &per_ip)) {
+		fprintf(stderr, "turnout serve: TURNOUT_HEAD_TIMEOUT_S takes 1 to 300 seconds,"
+				" TURNOUT_CONN_PER_IP 0 (no cap) to %d\n",
+			HTTP_MAX_CONNECTIONS);
+		return EXIT_USAGE;
+	}
 	int log_fd = -1;
 	if (!strcmp(logp, "-"))
 		log_fd = STDERR_FILENO;
@@ -191,7 +201,7 @@ static int cmd_serve(int argc, char **argv)
 	size_t nroutes;
 	const struct http_route *routes = routes_all(&nroutes);
 	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
-				   app.auth.secure_cookies };
+				   app.auth.secure_cookies, (double)head_s, (unsigned)per_ip };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "turnout serve: %s\n", err);

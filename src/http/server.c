@@ -4,18 +4,33 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/jsonw.h"
 #include "util/mem.h"
 #include "util/clock.h"
 #include "util/num.h"
+
+/*
+ * A connection's clock for its request head.  A client that keeps a
+ * connection open by sending its headers a byte at a time (slowloris) never
+ * trips libmicrohttpd's idle timeout, so each connection is watched from the
+ * moment it opens, or its previous answer went, until its headers are in;
+ * past the deadline the watcher shuts its socket and libmicrohttpd closes it.
+ */
+struct watch {
+	int fd;
+	double since; /* waiting for a request head since; 0 while one is served */
+	struct watch *prev, *next;
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -25,6 +40,12 @@ struct http_server {
 	int log_fd;
 	int hsts;
 	atomic_int uploads; /* streaming to disk now */
+	double head_s; /* deadline for a request head */
+	pthread_mutex_t lock; /* guards the watch list and stopping */
+	pthread_cond_t wake;
+	struct watch *watched;
+	int stopping;
+	pthread_t watcher;
 };
 
 /* Per-connection request state, from the URI callback to completion. */
@@ -140,6 +161,20 @@ void http_suspend(struct http_request *req, struct http_response *res, void *pen
 void http_resume(struct http_request *req)
 {
 	MHD_resume_connection(req->conn);
+}
+
+/* Sets when conn began waiting for a request head (0: it has one). */
+static void watch_set(struct http_server *srv, struct MHD_Connection *conn, double since)
+{
+	const union MHD_ConnectionInfo *i =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = i ? i->socket_context : NULL;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	w->since = since;
+	pthread_mutex_unlock(&srv->lock);
 }
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -382,6 +417,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		long length = 0;
 
 		c->started = 1;
+		watch_set(c->srv, conn, 0);
 		c->req.method = method;
 		c->req.app = c->srv->app;
 		c->req.conn = conn;
@@ -443,8 +479,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct ctx *c = *con_cls;
 	char line[256];
 
-	(void)conn;
 	(void)toe;
+	/* the next request on this connection has its own deadline */
+	watch_set(srv, conn, now_seconds());
 	if (!c)
 		return;
 	if (srv->log_fd >= 0 && c->started) {
@@ -466,6 +503,69 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	struct watch *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *i =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = xcalloc(1, sizeof(*w));
+		w->fd = i ? i->connect_fd : -1;
+		w->since = now_seconds();
+		pthread_mutex_lock(&srv->lock);
+		w->next = srv->watched;
+		if (w->next)
+			w->next->prev = w;
+		srv->watched = w;
+		pthread_mutex_unlock(&srv->lock);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	/* removed before libmicrohttpd closes the socket, so the watcher never
+	 * shuts a descriptor that has been reused */
+	pthread_mutex_lock(&srv->lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static void *watcher(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->stopping) {
+		struct timespec at;
+		double now = now_seconds();
+
+		for (struct watch *w = srv->watched; w; w = w->next)
+			if (w->since > 0 && now - w->since > srv->head_s && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->since = 0; /* once is enough */
+			}
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_nsec += 250000000;
+		if (at.tv_nsec >= 1000000000) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&srv->wake, &srv->lock, &at);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
+
 struct http_server *http_server_start(const struct http_config *cfg,
 				      const struct http_route *routes, size_t nroutes, void *app,
 				      char *err, size_t errlen)
@@ -479,13 +579,15 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	srv->app = app;
 	srv->log_fd = cfg->access_log_fd;
 	srv->hsts = cfg->hsts;
+	srv->head_s = cfg->head_timeout_s > 0 ? cfg->head_timeout_s : HTTP_HEAD_TIMEOUT_S;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->wake, NULL);
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)cfg->port);
 	if (inet_pton(AF_INET, cfg->bind, &addr.sin_addr) != 1) {
 		snprintf(err, errlen, "--bind %s is not an IPv4 address", cfg->bind);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -496,17 +598,28 @@ struct http_server *http_server_start(const struct http_config *cfg,
 			MHD_ALLOW_SUSPEND_RESUME,
 		(uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, srv,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL_BYTES,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-		(unsigned)1024, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL_BYTES,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
 	if (!srv->d) {
 		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not permitted)",
 			 cfg->bind, cfg->port);
-		free(srv);
-		return NULL;
+		goto fail;
+	}
+	if (pthread_create(&srv->watcher, NULL, watcher, srv)) {
+		snprintf(err, errlen, "cannot start the connection watcher");
+		MHD_stop_daemon(srv->d);
+		goto fail;
 	}
 	return srv;
+fail:
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+	return NULL;
 }
 
 unsigned http_server_port(const struct http_server *srv)
@@ -519,6 +632,13 @@ void http_server_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
+	pthread_mutex_lock(&srv->lock);
+	srv->stopping = 1;
+	pthread_cond_signal(&srv->wake);
+	pthread_mutex_unlock(&srv->lock);
+	pthread_join(srv->watcher, NULL);
 	MHD_stop_daemon(srv->d);
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

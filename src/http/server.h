@@ -77,12 +77,17 @@ struct http_route {
 #define HTTP_UPLOADS_MAX 4 /* uploads streaming to disk at once; 503 past it */
 #define HTTP_UPLOAD_RESERVE (256ull << 20) /* bytes left free on the upload disk */
 
+#define HTTP_MAX_CONNECTIONS 4096 /* open at once; more are refused */
+#define HTTP_HEAD_TIMEOUT_S 10 /* from opening, or the last answer, to a whole request head */
+
 struct http_config {
 	const char *bind;   /* IPv4 address */
 	unsigned port;      /* 0: any free port */
 	unsigned threads;   /* 0: one per core */
 	int access_log_fd;  /* -1: no access log */
 	int hsts;           /* served over TLS (by a proxy): send Strict-Transport-Security */
+	double head_timeout_s; /* 0: HTTP_HEAD_TIMEOUT_S */
+	unsigned per_ip_limit; /* open connections from one address; 0: no cap */
 };
 
 struct http_server;

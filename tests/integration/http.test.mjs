@@ -142,3 +142,47 @@ test('the access log names routes, never postcodes', async () => {
   assert.match(log, /GET \/api\/v1\/marginals 200/);
   assert.doesNotMatch(log, /DE22|de22|1AA/i);
 });
+
+// Slowloris: thousands of connections from one address, each sending its
+// request head a header at a time, held everyone else out (issue 18 #8).
+test('slow request heads from one address: the rest are served, and the slow ones are cut at the deadline', async () => {
+  const slow = await startServer({ env: { TURNOUT_HEAD_TIMEOUT_S: '2' } });
+  const { port } = new URL(slow.url);
+  const sockets = [];
+  let opened = 0, closedByServer = 0;
+  const trickle = setInterval(() => {
+    for (const s of sockets) if (!s.destroyed && s.writable) s.write(`X-Slow-${Date.now()}: 1\r\n`);
+  }, 400);
+  try {
+    await Promise.all(Array.from({ length: 4100 }, () => new Promise((resolve) => {
+      const s = net.connect({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' }, () => {
+        opened++;
+        s.write('GET /postcodes/DE221AA HTTP/1.1\r\nHost: x\r\n');
+        resolve();
+      });
+      s.on('error', () => resolve());
+      s.on('close', () => { closedByServer++; resolve(); });
+      sockets.push(s);
+    })));
+    await new Promise((r) => setTimeout(r, 300));
+    // someone else, from another address, is answered at once
+    const t0 = performance.now();
+    const r = await getJson(slow.url, '/postcodes/DE221AA');
+    const took = performance.now() - t0;
+    assert.equal(r.status, 200);
+    assert.ok(took < 1000, `a lookup took ${took.toFixed(0)} ms while the slow heads were held`);
+    const held = sockets.filter((s) => !s.destroyed).length;
+    assert.ok(held <= 256, `${held} slow connections from one address were kept open`);
+    // and the ones kept are cut once their head is 2 s late, bytes or not
+    await new Promise((r) => setTimeout(r, 3500));
+    const still = sockets.filter((s) => !s.destroyed).length;
+    console.log(`# ${opened} slow connections opened, ${held} kept at first, ${still} left after the deadline`);
+    assert.equal(still, 0, `${still} slow connections outlived the 2 s deadline`);
+    // a keep-alive client that is merely idle between requests is not harmed
+    assert.equal((await getJson(slow.url, '/postcodes/DE221AA')).status, 200);
+  } finally {
+    clearInterval(trickle);
+    for (const s of sockets) s.destroy();
+    await slow.stop();
+  }
+});
