@@ -63,7 +63,9 @@ rows = [];
 writeFileSync(`${OUT}/callers.txt`, tokens.join('\n') + '\n');
 // the bench measures throughput: the per-caller limits (which stop harvesting) are lifted
 const LIFT = '1000000/1000000';
-const srv = await startServer({ db, env: { TURNOUT_RATE_CLAIM_CALLER: LIFT, TURNOUT_RATE_SHIFT_CALLER: LIFT } });
+// 1,000 callers from one address: lift the per-address connection cap too
+const srv = await startServer({ db, env: { TURNOUT_RATE_CLAIM_CALLER: LIFT, TURNOUT_RATE_SHIFT_CALLER: LIFT,
+  TURNOUT_CONN_PER_IP: '0' } });
 const CALLERS_BIN = process.env.TURNOUT_CALLERS_BIN ?? 'build/bench/callers';
 // run the C load generator: "saves p50 p99 errors", acknowledged ids in a file
 function callers(rate) {
