@@ -126,6 +126,7 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg)
 
 void app_quiesce(struct app *app)
 {
+	atomic_store(&app->stopping, 1);
 	pthread_mutex_lock(&app->bg_lock);
 	while (app->bg_running)
 		pthread_cond_wait(&app->bg_done, &app->bg_lock);

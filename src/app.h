@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "auth/config.h"
 #include "db/db.h"
@@ -35,6 +36,7 @@ struct app {
 	pthread_mutex_t bg_lock; /* long jobs on threads of their own (app_background) */
 	pthread_cond_t bg_done;
 	int bg_running;
+	atomic_int stopping; /* set by app_quiesce: long jobs stop at their next step */
 };
 
 /* Opens the database, loads seats, templates and assets; 0 or -1 with err. */
@@ -48,8 +50,9 @@ void app_release(struct app *app);
  */
 #define APP_BACKGROUND_MAX 4
 int app_background(struct app *app, void (*fn)(void *arg), void *arg);
-/* Waits for background jobs, then drains and stops the writer: every queued write is answered.
- * Call before stopping the HTTP server; idempotent. */
+/* Asks background jobs to stop (app->stopping) and waits for them, then
+ * drains and stops the writer: every queued write is answered.  Call
+ * before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
 /*
  * Every email: queued on db (inside the caller's transaction when one is

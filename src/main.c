@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,16 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
+/* Ctrl-C or TERM stops a contact load after the batch in hand, so its
+ * record says exactly what is live; a second one kills at once. */
+static atomic_int interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	atomic_store(&interrupted, 1);
+}
+
 static int cmd_contacts(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -386,10 +397,15 @@ static int cmd_contacts(int argc, char **argv)
 		fprintf(stderr, "turnout contacts: there is no phone bank %ld\n", bank);
 		goto done;
 	}
+	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	progress_begin(&pg, "contacts", 0);
 	double t0 = now_seconds();
 	const char *base = strrchr(argv[optind], '/');
-	int failed = contacts_import(db, &pb, fd, base ? base + 1 : argv[optind], &rep, &pg);
+	int failed = contacts_import(db, &pb, fd, base ? base + 1 : argv[optind], &interrupted,
+				     &rep, &pg);
 	progress_end(&pg);
 	if (failed) {
 		fprintf(stderr, "turnout contacts: %s\n", rep.fatal);

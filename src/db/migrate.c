@@ -358,6 +358,12 @@ static const char *const migrations[] = {
 	"  started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER"
 	");"
 	"CREATE INDEX contact_imports_bank ON contact_imports(phonebank_id, id);",
+
+	/* 17: a load can be stopped, by its organiser or a server shutting
+	 * down; stopped_at says so at once, where a crash shows only as a
+	 * record gone quiet */
+	"ALTER TABLE contact_imports ADD COLUMN stop_asked_at INTEGER;"
+	"ALTER TABLE contact_imports ADD COLUMN stopped_at INTEGER;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

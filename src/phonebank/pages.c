@@ -350,13 +350,14 @@ static void caller_item(long person, const char *name, int approved, void *arg)
 static json_t *import_state(const struct contact_import *ci, time_t now)
 {
 	int whole = ci->finished_at != 0;
-	int stopped = !whole && now - ci->updated_at > IMPORT_STALLED_S;
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}", "source", ci->source,
+	int stopped = !whole && (ci->stopped_at || now - ci->updated_at > IMPORT_STALLED_S);
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:b}", "source",
+			 ci->source,
 			 "rows_total", (json_int_t)ci->rows_total, "rows_done",
 			 (json_int_t)ci->rows_done, "next", (json_int_t)ci->rows_done + 1, "added",
 			 (json_int_t)ci->added, "merged", (json_int_t)ci->merged, "opted_out",
 			 (json_int_t)ci->opted_out, "whole", whole, "stopped", stopped, "running",
-			 !whole && !stopped);
+			 !whole && !stopped, "stopping", !whole && !stopped && ci->stop_asked_at);
 }
 
 static void bank_page(struct http_request *req, struct http_response *res)
@@ -451,6 +452,29 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 }
 
 /* Organisers end a caller's right to call: their voter goes back at once. */
+/* The organiser stops a load in progress: it ends after the batch in hand,
+ * and the page says which rows are live. */
+static void stop_import(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
+	if (!c)
+		return;
+	int rc = contact_import_stop(c->db, c->pb.id, time(NULL));
+	if (rc < 0) {
+		page_sorry(req, res, "That could not be saved.", &c->w);
+		return;
+	}
+	if (rc == 0) {
+		page_message(req, res, 409, "Nothing to stop",
+			     "No list is loading into this phone bank now.", &c->w);
+		return;
+	}
+	audit_note(c->db, c->w.actor.id, "contacts.import_stop", 0,
+		   arena_printf(&req->arena, "phonebank %ld", c->pb.id));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld#import-state", c->pb.id));
+}
+
 static void revoke_caller(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
@@ -549,7 +573,9 @@ static void import_main(void *arg)
 	double t0 = now_seconds();
 	char detail[160];
 
-	j->rc = db ? contacts_import(db, j->pb, j->fd, NULL, &j->rep, NULL) : -1;
+	j->rc = db ? contacts_import(db, j->pb, j->fd, NULL, &((struct app *)req->app)->stopping,
+				     &j->rep, NULL)
+		   : -1;
 	if (!db)
 		snprintf(j->rep.fatal, sizeof(j->rep.fatal), "The store is not available.");
 	j->seconds = now_seconds() - t0;
@@ -580,7 +606,7 @@ static void upload_answer(struct http_response *res, struct import_job *j)
 {
 	free(j->pb);
 	if (j->rc) {
-		http_error(res, j->rep.rows ? 503 : 400, j->rep.fatal);
+		http_error(res, j->rep.stopped ? 409 : j->rep.rows ? 503 : 400, j->rep.fatal);
 		return;
 	}
 	json_t *errors = json_array();
@@ -1353,6 +1379,7 @@ const struct http_route phonebank_routes[] = {
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/callers/{person}/revoke", revoke_caller, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/contacts", upload, ROUTE_UPLOAD, upload_admit },
+	{ "POST", "/phonebanks/{id}/contacts/stop", stop_import, ROUTE_PAGE, NULL },
 	{ "GET", "/phonebanks/{id}/call", call_page, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/next", next_contact, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/contacts/{cid}/outcome", save_outcome, ROUTE_PAGE, NULL },

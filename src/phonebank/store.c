@@ -493,6 +493,7 @@ struct pipe {
 	pthread_cond_t cond;
 	struct pipe_batch *full, *full_tail, *spare;
 	int closed, failed;
+	atomic_int stop_asked; /* seen by the saver in the record */
 	struct db *db;
 	long bank, import_id;
 	long added, merged, opted_out; /* the saver's counts */
@@ -595,7 +596,8 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	struct db_stmt *added = db_cached(db, "SELECT count(*) FROM contacts WHERE id > ?");
 	struct db_stmt *done = db_cached(db, "UPDATE contact_imports SET rows_done = ?,"
 					     " added = added + ?, merged = merged + ?,"
-					     " opted_out = opted_out + ?, updated_at = ? WHERE id = ?");
+					     " opted_out = opted_out + ?, updated_at = ? WHERE id = ?"
+					     " RETURNING stop_asked_at IS NOT NULL");
 	const char *t = b->text.p;
 	long long n_opted, before, n_added;
 
@@ -626,7 +628,12 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	db_bind_int(done, 4, n_opted);
 	db_bind_int(done, 5, (long long)time(NULL));
 	db_bind_int(done, 6, pp->import_id);
-	if (db_done(done) || db_commit(db))
+	if (db_one(done) != 1)
+		goto fail;
+	if (db_col_int(done, 0))
+		atomic_store(&pp->stop_asked, 1);
+	db_reset(done);
+	if (db_commit(db))
 		goto fail;
 	pp->opted_out += (long)n_opted;
 	pp->added += (long)n_added;
@@ -689,7 +696,7 @@ static struct pipe_batch *hand_over(struct pipe *pp, struct pipe_batch *b)
 }
 
 static int import_csv(struct db *db, const struct phonebank *pb, long import_id, struct csv *r,
-		      struct contacts_report *rep, struct progress *pg)
+		      const atomic_int *stop, struct contacts_report *rep, struct progress *pg)
 {
 	struct columns c;
 	const char *why;
@@ -723,6 +730,12 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 				pp.failed = 1;
 			break;
 		}
+		/* asked to stop: the rows in hand are dropped, the record says
+		 * what is live, and the same file carries on from there */
+		if ((stop && atomic_load(stop)) || atomic_load(&pp.stop_asked)) {
+			rep->stopped = 1;
+			break;
+		}
 		rep->rows++;
 		if (rep->rows <= rep->resumed_after)
 			continue; /* saved by the load this one carries on */
@@ -737,7 +750,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 			progress_step(pg, rep->rows, rep->rows);
 	}
 	/* the last batch's commit syncs the whole log: the import is durable */
-	if (b && b->n) {
+	if (b && b->n && !rep->stopped) {
 		b->last = 1;
 		b->through = rep->rows;
 		b = hand_over(&pp, b);
@@ -747,19 +760,31 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 	pthread_cond_broadcast(&pp.cond);
 	pthread_mutex_unlock(&pp.lock);
 	pthread_join(saver, NULL);
-	rc = pp.failed ? -1 : 0;
-	/* rows past the last batch (refused or blank) are done too: the list is whole */
-	struct db_stmt *whole = db_cached(db, "UPDATE contact_imports SET rows_done = rows_total,"
-					      " finished_at = ?1, updated_at = ?1 WHERE id = ?2");
-	db_bind_int(whole, 1, (long long)time(NULL));
-	db_bind_int(whole, 2, import_id);
-	if (rc == 0 && db_done(whole))
-		rc = -1;
+	rc = pp.failed || rep->stopped ? -1 : 0;
+	/* rows past the last batch (refused or blank) are done too: the list is
+	 * whole; a stopped load says so at once */
+	struct db_stmt *end =
+	    db_cached(db, rep->stopped ? "UPDATE contact_imports SET stopped_at = ?1,"
+					 " updated_at = ?1 WHERE id = ?2 RETURNING rows_done"
+				       : "UPDATE contact_imports SET rows_done = rows_total,"
+					 " finished_at = ?1, updated_at = ?1 WHERE id = ?2"
+					 " RETURNING rows_done");
+	db_bind_int(end, 1, (long long)time(NULL));
+	db_bind_int(end, 2, import_id);
+	long through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
+	db_reset(end);
+	if (through < 0)
+		rc = -1, pp.failed = 1;
 out:
 	rep->added = pp.added;
 	rep->merged = pp.merged;
 	rep->opted_out = pp.opted_out;
-	if (rc)
+	if (rc && rep->stopped && !pp.failed)
+		snprintf(rep->fatal, sizeof(rep->fatal),
+			 "Stopped, as asked, after row %ld: callers have the voters up to it. Load"
+			 " the same file again to carry on from row %ld.",
+			 through, through + 1);
+	else if (rc)
 		snprintf(rep->fatal, sizeof(rep->fatal),
 			 "The store failed after %ld rows were saved; the rest were not. Load the"
 			 " same file again to carry on.",
@@ -791,14 +816,18 @@ static void digest_record(crypto_hash_sha256_state *h, const struct csv *r)
 static long import_record(struct db *db, long bank, const char *source, const char *digest,
 			  long rows, long *resume_after)
 {
-	struct db_stmt *find = db_cached(db, "SELECT id, rows_done FROM contact_imports"
-					     " WHERE phonebank_id = ? AND digest = ?"
-					     " AND finished_at IS NULL ORDER BY id DESC LIMIT 1");
+	/* carrying on clears a stop asked of the load before */
+	struct db_stmt *find = db_cached(
+	    db, "UPDATE contact_imports SET stop_asked_at = NULL, stopped_at = NULL,"
+		" updated_at = ?3 WHERE id = (SELECT id FROM contact_imports"
+		" WHERE phonebank_id = ?1 AND digest = ?2"
+		" AND finished_at IS NULL ORDER BY id DESC LIMIT 1) RETURNING id, rows_done");
 	struct db_stmt *add = db_cached(db, "INSERT INTO contact_imports (phonebank_id, source,"
 					    " digest, rows_total, started_at, updated_at)"
 					    " VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
 	db_bind_int(find, 1, bank);
 	db_bind_str(find, 2, digest);
+	db_bind_int(find, 3, (long long)time(NULL));
 	int found = db_one(find);
 	if (found < 0)
 		return -1;
@@ -822,7 +851,7 @@ static long import_record(struct db *db, long bank, const char *source, const ch
 }
 
 int contacts_import(struct db *db, const struct phonebank *pb, int fd, const char *source,
-		    struct contacts_report *rep, struct progress *pg)
+		    const atomic_int *stop, struct contacts_report *rep, struct progress *pg)
 {
 	struct csv *r = xmalloc(sizeof(*r));
 	crypto_hash_sha256_state h;
@@ -837,10 +866,23 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
 		goto out;
 	}
+	r->max_bytes = CONTACTS_MAX_BYTES;
 	crypto_hash_sha256_init(&h);
-	while ((n = csv_next(r)) > 0) {
+	while ((n = csv_next(r)) > 0 && rows <= CONTACTS_MAX_ROWS + 1 /* the header */) {
 		digest_record(&h, r);
 		rows++;
+		if (stop && rows % 4096 == 0 && atomic_load(stop)) {
+			rep->stopped = 1;
+			snprintf(rep->fatal, sizeof(rep->fatal), "Stopped before any row was saved.");
+			goto out;
+		}
+	}
+	if (rows > CONTACTS_MAX_ROWS + 1) {
+		snprintf(rep->fatal, sizeof(rep->fatal),
+			 "The list has more than %d rows: split it into smaller files. Nothing was"
+			 " imported.",
+			 CONTACTS_MAX_ROWS);
+		goto out;
 	}
 	if (n < 0 || rows == 0) {
 		snprintf(rep->fatal, sizeof(rep->fatal), n < 0 ? "Line %ld: %s. Nothing was imported."
@@ -855,6 +897,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The file cannot be read.");
 		goto out;
 	}
+	r->max_bytes = CONTACTS_MAX_BYTES;
 	/*
 	 * Room in memory for the queue's index; batches committed without an
 	 * fsync each (a crash of the process loses none of them, and the last
@@ -870,7 +913,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
 		goto out;
 	}
-	rc = import_csv(db, pb, import_id, r, rep, pg);
+	rc = import_csv(db, pb, import_id, r, stop, rep, pg);
 out:
 	db_exec(db, "PRAGMA cache_size=-8192; PRAGMA synchronous=FULL;"
 		    " PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)");
@@ -883,7 +926,8 @@ int contact_import_last(struct db *db, long bank, struct contact_import *out)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, source, rows_total, rows_done, added, merged,"
 					   " opted_out, started_at, updated_at,"
-					   " coalesce(finished_at, 0) FROM contact_imports"
+					   " coalesce(finished_at, 0), coalesce(stop_asked_at, 0),"
+					   " coalesce(stopped_at, 0) FROM contact_imports"
 					   " WHERE phonebank_id = ? ORDER BY id DESC LIMIT 1");
 	db_bind_int(st, 1, bank);
 	int rc = db_one(st);
@@ -898,9 +942,24 @@ int contact_import_last(struct db *db, long bank, struct contact_import *out)
 		out->started_at = db_col_int(st, 7);
 		out->updated_at = db_col_int(st, 8);
 		out->finished_at = db_col_int(st, 9);
+		out->stop_asked_at = db_col_int(st, 10);
+		out->stopped_at = db_col_int(st, 11);
 		db_reset(st);
 	}
 	return rc;
+}
+
+int contact_import_stop(struct db *db, long bank, time_t now)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE contact_imports SET stop_asked_at = ?1"
+					   " WHERE id = (SELECT max(id) FROM contact_imports"
+					   " WHERE phonebank_id = ?2) AND finished_at IS NULL"
+					   " AND stopped_at IS NULL AND stop_asked_at IS NULL"
+					   " RETURNING id");
+	db_bind_int(st, 1, (long long)now);
+	db_bind_int(st, 2, bank);
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
 }
 
 int phonebanks_visible(struct db *db, long person_id, int all,

@@ -6,6 +6,7 @@
 #ifndef TURNOUT_PHONEBANK_STORE_H
 #define TURNOUT_PHONEBANK_STORE_H
 
+#include <stdatomic.h>
 #include <time.h>
 
 #include "db/db.h"
@@ -23,6 +24,8 @@
 #define CONTACT_FIELD_MAX   200	 /* one of those values */
 #define CALL_NOTES_MAX	    1000
 #define CONTACTS_MAX_ERRORS 100 /* rows reported by line; the rest are counted */
+#define CONTACTS_MAX_ROWS   5000000 /* data rows in one list */
+#define CONTACTS_MAX_BYTES  (1ull << 30) /* of text, after gunzip */
 
 struct phonebank {
 	long id, group_id, created_by;
@@ -153,6 +156,7 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 struct contacts_report {
 	long rows, added, merged, invalid, opted_out;
 	long resumed_after; /* rows an interrupted load of the same file had saved */
+	int stopped;        /* stopped when asked: rows up to the report's are live */
 	size_t nerrors;
 	struct {
 		long line;
@@ -173,10 +177,16 @@ struct contacts_report {
  * part-way (a crash, kill -9) says exactly what is live, and the same file
  * loaded again carries on after those rows.  source names the file for
  * the organiser (NULL: "an uploaded list").  Uses db from the saver
- * thread only while it runs.  0, or -1 with rep->fatal.
+ * thread only while it runs.  A list over CONTACTS_MAX_ROWS rows or
+ * CONTACTS_MAX_BYTES of text, or a gzip that is corrupt or cut short,
+ * changes nothing.  The load stops after the batch in hand when *stop
+ * becomes non-zero (a shutdown; NULL: never) or its organiser asks
+ * (contact_import_stop), with rep->stopped set.  0, or -1 with rep->fatal.
  */
 int contacts_import(struct db *db, const struct phonebank *pb, int fd, const char *source,
-		    struct contacts_report *rep, struct progress *pg);
+		    const atomic_int *stop, struct contacts_report *rep, struct progress *pg);
+/* Asks the phone bank's load in progress to stop: 1 asked, 0 none is running, -1. */
+int contact_import_stop(struct db *db, long bank, time_t now);
 
 /* A list loaded into a phone bank, as far as it went. */
 struct contact_import {
@@ -184,6 +194,7 @@ struct contact_import {
 	char source[128];
 	long rows_total, rows_done, added, merged, opted_out;
 	long long started_at, updated_at, finished_at; /* finished_at 0: not (yet) whole */
+	long long stop_asked_at, stopped_at;           /* 0: not */
 };
 
 /* The phone bank's latest list: 1 and *out, 0 when none was loaded, -1. */

@@ -63,14 +63,23 @@ static int getbyte(struct csv *r)
 		if (r->eof)
 			return -1;
 		if (r->gz) {
-			int n = gzread(r->gz, r->in, sizeof(r->in));
-			if (n < 0) {
-				int zerr;
-				snprintf(r->err, sizeof(r->err), "read error: %s",
-					 gzerror(r->gz, &zerr));
+			int zerr = Z_OK, n = gzread(r->gz, r->in, sizeof(r->in));
+			const char *why = n <= 0 ? gzerror(r->gz, &zerr) : NULL;
+			/* zlib ends a gzip cut short quietly, as Z_BUF_ERROR */
+			if (n < 0 || (n == 0 && zerr == Z_BUF_ERROR)) {
+				snprintf(r->err, sizeof(r->err), "%s",
+					 zerr == Z_BUF_ERROR ? "the compressed file is cut short"
+							     : why);
 				return -2;
 			}
 			r->in_len = (size_t)n;
+			r->read_bytes += (size_t)n;
+			if (r->max_bytes && r->read_bytes > r->max_bytes) {
+				snprintf(r->err, sizeof(r->err),
+					 "more than %llu MB of text (uncompressed)",
+					 r->max_bytes >> 20);
+				return -2;
+			}
 		} else {
 			size_t n = r->mem_len - r->mem_pos;
 			if (n > sizeof(r->in))

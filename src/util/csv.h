@@ -33,6 +33,9 @@ struct csv {
 	size_t nf;
 	long line; /* line the current record starts on, from 1 */
 	long next_line;
+	/* bytes read (after gunzip), and the most allowed: 0 for no cap; set
+	 * after opening.  A small gzip can hold gigabytes of rows. */
+	unsigned long long read_bytes, max_bytes;
 	char err[128];
 };
 
@@ -44,7 +47,8 @@ int csv_open_fd(struct csv *r, int fd);
 void csv_init_mem(struct csv *r, const void *data, size_t len);
 /* csv_release() may be called more than once, and after a failed open. */
 /* Number of fields in the next record (>= 1), 0 at end of input, -1 on a
- * malformed record or read error (r->err says why, r->line where). */
+ * malformed record, a read error, a gzip stream that is corrupt or cut
+ * short, or more than max_bytes (r->err says why, r->line where). */
 int csv_next(struct csv *r);
 void csv_release(struct csv *r);
 

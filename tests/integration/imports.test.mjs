@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { writeFileSync, mkdtempSync, readFileSync, existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, startServer, copyDb, strongAdmin, run, FULL_DB } from './lib.mjs';
@@ -242,4 +243,99 @@ test('the server killed while it loads an uploaded list: the page says what is l
   assert.equal(answer.added, ROWS - r.done);
   assert.equal(live(bank), ROWS);
   assert.deepEqual(record(bank), { done: ROWS, total: ROWS, finished: 1 });
+});
+
+// Issue 18 #10: what a hostile or broken file can do.  A gzip's members may
+// be concatenated, so a small file can hold gigabytes of rows.
+function gzipOf(rowText, rows, copies) {
+  const file = join(mkdtempSync(join(tmpdir(), 'bomb-')), 'list.csv.gz');
+  const fd = openSync(file, 'w');
+  writeSync(fd, gzipSync('phone,name,postcode,notes\n'));
+  const member = gzipSync(Array.from({ length: rows }, () => rowText).join(''), { level: 9 });
+  for (let i = 0; i < copies; i++) writeSync(fd, member);
+  closeSync(fd);
+  return file;
+}
+
+async function uploadFile(bank, body) {
+  await admin.get(`/phonebanks/${bank}`);
+  const r = await fetch(`${srv.url}/phonebanks/${bank}/contacts`, { method: 'POST', body,
+    headers: { 'Content-Type': 'application/gzip', Cookie: admin.cookieHeader(), 'X-CSRF-Token': admin.csrf, Origin: srv.url } });
+  return { status: r.status, body: await r.json() };
+}
+
+test('a gzip bomb, a list over the row cap, a cut-short or corrupt gzip: refused, and nothing changes', async () => {
+  const bank = await newBank('Hostile files');
+  const records = () => Number(sql(`SELECT count(*) FROM contact_imports WHERE phonebank_id = ${bank}`));
+  // 1.2 GB of text in a 4.6 MB upload (deflate stops near 1,000:1): past the 1 GiB cap
+  const bomb = readFileSync(gzipOf(`07400000000,Voter,DE22 1AA,${'x'.repeat(220)}\n`, 48000, 100));
+  assert.ok(bomb.length < 5e6, `${bomb.length} bytes`);
+  const t0 = performance.now();
+  let r = await uploadFile(bank, bomb);
+  console.log(`# a ${(bomb.length / 1e6).toFixed(1)} MB gzip of 1.2 GB refused in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /more than 1024 MB of text/);
+  // 5,000,001 short rows (115 MB): past the row cap
+  r = await uploadFile(bank, readFileSync(gzipOf('07400000000,Voter,DE22 1AA,\n', 50000, 101)));
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /more than 5000000 rows/);
+  // a good list cut short, and one with a damaged byte in its middle
+  const good = gzipSync(['phone,name,postcode', ...Array.from({ length: 20000 }, (_, i) => `07${500000000 + i},Voter ${i},DE22 1AA`)].join('\n'));
+  r = await uploadFile(bank, good.subarray(0, good.length >> 1));
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /cut short/);
+  const damaged = Buffer.from(good);
+  for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + i] ^= 0x55;
+  r = await uploadFile(bank, damaged);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.equal(live(bank), 0);
+  assert.equal(records(), 0);
+  // and the whole file loads
+  r = await uploadFile(bank, good);
+  assert.equal(r.status, 200);
+  assert.equal(live(bank), 20000);
+});
+
+test('the organiser stops a load, and a server shutting down stops one: what is live is said at once', async () => {
+  const bank = await newBank('Stopped loads');
+  const body = readFileSync(list(BIG));
+  const upload = async () => {
+    await admin.get(`/phonebanks/${bank}`);
+    return fetch(`${srv.url}/phonebanks/${bank}/contacts`, { method: 'POST', body,
+      headers: { 'Content-Type': 'text/csv', Cookie: admin.cookieHeader(), 'X-CSRF-Token': admin.csrf, Origin: srv.url } });
+  };
+  const first = upload();
+  for (let i = 0; i < 1000 && !(record(bank)?.done > 0); i++) await sleep(10);
+  await admin.get(`/phonebanks/${bank}`);
+  const asked = await admin.post(`/phonebanks/${bank}/contacts/stop`, {});
+  assert.equal(asked.status, 303);
+  const answer = await first;
+  assert.equal(answer.status, 409);
+  const r = record(bank);
+  assert.ok(r.done > 0 && r.done < BIG && !r.finished, JSON.stringify(r));
+  assert.match((await answer.json()).error, new RegExp(`after row ${r.done}\\b`));
+  assert.equal(live(bank), r.done);
+  // said at once, without waiting for the record to go quiet
+  assert.match((await admin.get(`/phonebanks/${bank}`)).body, new RegExp(`stopped after row ${r.done} of ${BIG}`));
+  assert.equal((await admin.post(`/phonebanks/${bank}/contacts/stop`, {})).status, 409);
+
+  // the same file carries on; a shutdown meanwhile stops it and does not wait for it
+  const again = upload().catch(() => null);
+  for (let i = 0; i < 1000 && !(record(bank)?.done > r.done); i++) await sleep(10);
+  const t0 = performance.now();
+  await srv.stop();
+  const took = performance.now() - t0;
+  await again;
+  const s = record(bank);
+  console.log(`# the shutdown took ${took.toFixed(0)} ms with a load running; stopped after row ${s.done}`);
+  assert.ok(took < 3000, `the shutdown waited ${took.toFixed(0)} ms for the load`);
+  assert.ok(s.done > r.done && s.done < BIG && !s.finished, JSON.stringify(s));
+  assert.equal(Number(sql(`SELECT count(*) FROM contact_imports WHERE phonebank_id = ${bank} AND stopped_at IS NOT NULL`)), 1);
+  assert.equal(live(bank), s.done);
+  srv = await startServer({ db, env: ENV });
+  admin.base = srv.url;
+  const last = await upload();
+  assert.equal(last.status, 200);
+  assert.equal((await last.json()).result.resumed_after, s.done);
+  assert.equal(live(bank), BIG);
 });
