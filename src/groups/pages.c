@@ -72,10 +72,16 @@ static void member_item(const struct member_row *m, void *arg)
 }
 
 /* The member list, when policy allows; NULL unless its view is in the audit log. */
-static json_t *members_of(struct http_request *req, struct db *db, long gid, long viewer)
+/* The member list, once its view is in the audit log: by whom, a person or
+ * an API token. */
+static json_t *members_of(struct http_request *req, struct db *db, long gid,
+			  const struct actor *viewer)
 {
-	if (audit_write(db, viewer, "group.members_view", 0,
-			arena_printf(&req->arena, "group %ld", gid)))
+	const char *detail =
+	    viewer->token_id
+		? arena_printf(&req->arena, "group %ld, api token %ld", gid, viewer->token_id)
+		: arena_printf(&req->arena, "group %ld", gid);
+	if (audit_write(db, viewer->id, "group.members_view", 0, detail))
 		return NULL;
 	json_t *out = json_array();
 	group_members(db, gid, member_item, out);
@@ -122,7 +128,7 @@ static void group_page(struct http_request *req, struct http_response *res)
 				"organiser", role == ROLE_ORGANISER, "signed_in", w.actor.id != 0,
 				"needs_strong", role == ROLE_ORGANISER && !w.actor.strong);
 	if (may) {
-		json_t *members = members_of(req, db, gid, w.actor.id);
+		json_t *members = members_of(req, db, gid, &w.actor);
 		if (!members) {
 			json_decref(ctx);
 			page_sorry(req, res, "The member list could not be shown.", &w);
@@ -237,7 +243,7 @@ static void members_api(struct http_request *req, struct http_response *res)
 		http_error(res, 403, "Only the group's organisers may see its members");
 		return;
 	}
-	json_t *members = members_of(req, db, gid, w.actor.id);
+	json_t *members = members_of(req, db, gid, &w.actor);
 	if (!members) {
 		http_error(res, 500, "Could not record the view: nothing shown");
 		return;

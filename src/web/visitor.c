@@ -94,8 +94,10 @@ int who_load(struct http_request *req, struct http_response *res, struct who *w)
 	struct db *db;
 
 	memset(w, 0, sizeof(*w));
+	/* a token is for integrations on the API: a page ignores it, so a
+	 * stolen one never renders anyone's data as HTML */
 	const char *auth = http_header(req, "Authorization");
-	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 && strncmp(req->path, "/api/", 5) == 0)
 		return load_token(req, auth, w);
 	if (tok) {
 		if (!(db = app_db(app)))

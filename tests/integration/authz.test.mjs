@@ -176,6 +176,7 @@ const MATRIX = [
   ['POST', '/phonebanks/{id}/callers/{person}/approve', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/approve` })],
   ['POST', '/phonebanks/{id}/callers/{person}/revoke', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/revoke` })],
   ['POST', '/phonebanks/{id}/contacts', MEMBERS_OF_A, (r) => ({ path: `/phonebanks/${ids.bank}/contacts`, headers: { 'X-CSRF-Token': who[r].v.csrf ?? '' } })],
+  ['POST', '/phonebanks/{id}/contacts/stop', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/contacts/stop` })],
   ['GET', '/phonebanks/{id}/call', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/call` })],
   ['POST', '/phonebanks/{id}/next', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/next` })],
   // a caller reaches only the contact leased to them: any other id is 404, and not a denial
@@ -242,6 +243,27 @@ test('API tokens: scoped, read-only, revocable', async () => {
   const tid = id[1] ?? id[2];
   assert.equal((await a.post(`/admin/tokens/${tid}/revoke`)).status, 200);
   assert.equal((await bearer('/api/v1/admin/people')).status, 401, 'revoked');
+});
+
+test('a members:read token: each read is audited with the token, and it opens no page', async () => {
+  const a = who.admin.v;
+  await a.get('/admin');
+  const made = await a.post('/admin/tokens', { name: 'Members sync', scope: 'members:read' });
+  const token = /not shown again\): ([A-Za-z0-9_-]{43})/.exec(made.body)[1];
+  const headers = { Authorization: `Bearer ${token}` };
+  const r = await fetch(`${srv.url}/api/v1/groups/${ids.D}/members`, { headers });
+  assert.equal(r.status, 200);
+  assert.ok((await r.json()).result.some((m) => m.email === 'vol@example.org'));
+  const tid = /action="\/admin\/tokens\/(\d+)\/revoke"[^]*?Members sync|Members sync[^]*?action="\/admin\/tokens\/(\d+)\/revoke"/.exec((await a.get('/admin')).body);
+  const audit = (await a.api('GET', '/api/v1/admin/audit')).body.result;
+  assert.ok(audit.some((e) => e.action === 'group.members_view' && e.detail === `group ${ids.D}, api token ${tid[1] ?? tid[2]}`),
+    JSON.stringify(audit.filter((e) => e.action === 'group.members_view')));
+  // the same token on the group's page: a visitor's page, no member in it
+  const page = await fetch(`${srv.url}/groups/${ids.D}`, { headers });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.doesNotMatch(html, /vol@example.org/);
+  assert.doesNotMatch(html, /<h2>Members<\/h2>/);
 });
 
 test('taking a role away ends that person\'s sessions at once', async () => {
