@@ -364,6 +364,16 @@ static const char *const migrations[] = {
 	 * record gone quiet */
 	"ALTER TABLE contact_imports ADD COLUMN stop_asked_at INTEGER;"
 	"ALTER TABLE contact_imports ADD COLUMN stopped_at INTEGER;",
+
+	/* 18: a new sign-in address waits here until a link mailed to it is
+	 * opened, so no one moves an account to a mailbox they do not hold */
+	"CREATE TABLE email_changes ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  new_email TEXT NOT NULL, expires_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX email_changes_person ON email_changes(person_id);"
+	"CREATE INDEX email_changes_expiry ON email_changes(expires_at);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -40,6 +40,17 @@ static long long now_s(void)
 	return (long long)time(NULL);
 }
 
+/* A plain message by mail to an address that may have no account here. */
+static int mail_note(struct http_request *req, struct db *db, const char *to, const char *name,
+		     const char *subject, const char *text, const char *path, const char *link)
+{
+	struct app *app = req->app;
+	return app_mail(app, db, NULL, to, subject, "tell",
+			json_pack("{s:s, s:s, s:s, s:s}", "name", name, "text", text, "url",
+				  arena_printf(&req->arena, "%s%s", app->auth.public_url, path),
+				  "link", link));
+}
+
 /* Queues a fresh sign-in link to p, the token and its mail in one
  * transaction: 0, or -1 (nothing kept; logged without the address). */
 static int send_link(struct http_request *req, struct db *db, const struct person *p,
@@ -151,6 +162,25 @@ static void signin_form(struct http_request *req, struct http_response *res)
 		page_render(req, res, 200, "signin", json_pack("{s:s}", "title", "Sign in"), &w);
 }
 
+/* An address with no account asked for a link: it is told so (and how to
+ * join) by a mail queued like a link's, so both answers do the same work
+ * and take the same time. */
+static int no_account(struct http_request *req, struct db *db, const char *email)
+{
+	int rc = -1;
+
+	if (db_begin(db) == 0 &&
+	    mail_note(req, db, email, "there", "Signing in to turnout",
+		      "Someone asked to sign in to turnout with this address, but it has no"
+		      " account. To join, sign up with it. If it was not you, ignore this email.",
+		      "/signup", "Sign up") == 0 &&
+	    audit_write(db, 0, "signin.link_unknown", 0, NULL) == 0)
+		rc = app_commit(req->app, db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 static void signin_link_request(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -176,7 +206,8 @@ static void signin_link_request(struct http_request *req, struct http_response *
 	if (rate_limit(req, res, "link-ip", ip, &app->auth.rates.signin_ip, 0) ||
 	    rate_limit(req, res, "link-account", key, &app->auth.rates.signin_account, 0))
 		return;
-	int queued = person_by_email(db, email, &p) == 1 ? send_link(req, db, &p, 1) : 0;
+	int found = person_by_email(db, email, &p);
+	int queued = found == 1 ? send_link(req, db, &p, 1) : found == 0 ? no_account(req, db, email) : -1;
 	link_sent(req, res, &w, queued);
 }
 
@@ -462,6 +493,44 @@ static json_t *my_groups(struct db *db, long pid)
 	return out;
 }
 
+/*
+ * Mail for an asked address change, inside the caller's transaction: to the
+ * new address a link that makes the change, or, when it has an account of
+ * its own, a note that nothing changed (the asker is told the same either
+ * way, so the answer tests no address); to the old one, a warning.
+ */
+static int email_move_ask(struct http_request *req, struct db *db, const struct person *p,
+			  const char *to)
+{
+	struct person other;
+	char token[TOKEN_LEN + 1];
+	int rc = -1, taken = person_by_email(db, to, &other);
+
+	if (taken < 0)
+		return -1;
+	if (taken)
+		rc = mail_note(req, db, to, "there", "Your turnout address",
+			       "Someone asked to move another turnout account to this address."
+			       " This address has its own account, so nothing has changed. If it"
+			       " was you, sign in with this address instead.",
+			       "/signin", "Sign in");
+	else if (email_change_create(db, p->id, to, now_s(), token) == 0)
+		rc = mail_note(req, db, to, p->name, "Confirm your new turnout address",
+			       "Open this link to make this your address for signing in to"
+			       " turnout. It works once, for 24 hours. If you did not ask for"
+			       " this, ignore this email: nothing changes.",
+			       arena_printf(&req->arena, "/account/email?token=%s", token),
+			       "Confirm this address");
+	sodium_memzero(token, sizeof(token));
+	if (rc == 0)
+		rc = mail_note(req, db, p->email, p->name, "Your turnout address",
+			       "Someone signed in to your account asked to change its address. It"
+			       " changes only when the link sent to the new address is opened. If"
+			       " this was not you, set a new password and sign out everywhere.",
+			       "/account/security", "Your account's security");
+	return rc;
+}
+
 static void account_page_with(struct http_request *req, struct http_response *res,
 			      const struct who *w, struct db *db, const struct person *p,
 			      int status, const char *error, const char *notice)
@@ -494,7 +563,7 @@ static void account_update(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct qs f;
-	struct person p, old, other;
+	struct person p, old;
 	struct db *db;
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
@@ -508,22 +577,105 @@ static void account_update(struct http_request *req, struct http_response *res)
 	const char *why = person_input_check(&p, qs_get(&f, "name"), qs_get(&f, "email"),
 					     qs_get(&f, "postcode"), qs_get(&f, "phone"),
 					     qs_get(&f, "member"));
-	if (!why && strcmp(p.email, old.email) && person_by_email(db, p.email, &other) != 0)
-		why = "That email address belongs to another account.";
 	if (why) {
 		account_page_with(req, res, &w, db, &old, 400, why, NULL);
 		return;
 	}
-	if (person_update(db, &p)) {
+	/* the address changes only when a link mailed to it is opened */
+	char moving[EMAIL_MAX_LEN + 1] = "";
+	if (strcmp(p.email, old.email)) {
+		char key[TOKEN_HASH_LEN + 1];
+		token_hash(p.email, strlen(p.email), key);
+		if (rate_limit(req, res, "link-account", key,
+			       &((struct app *)req->app)->auth.rates.signin_account, 0))
+			return;
+		memcpy(moving, p.email, sizeof(moving));
+		memcpy(p.email, old.email, sizeof(p.email));
+	}
+	if (db_begin(db) || person_update(db, &p) ||
+	    (*moving && email_move_ask(req, db, &old, moving)) || app_commit(req->app, db)) {
+		db_rollback(db);
 		account_page_with(req, res, &w, db, &old, 500, "Your changes could not be saved.",
 				  NULL);
 		return;
 	}
 	audit_note(db, w.actor.id, "person.update", w.actor.id, NULL);
-	/* a new address: whoever held the old mailbox's sign-ins is signed out */
-	if (strcmp(p.email, old.email) && session_end_others(db, w.actor.id, w.session.hash))
-		log_error("sessions of %ld not ended after an address change", w.actor.id);
-	account_page_with(req, res, &w, db, &p, 200, NULL, "Saved.");
+	/* the same answer whether or not the address has an account of its own */
+	account_page_with(req, res, &w, db, &p, 200, NULL,
+			  *moving ? arena_printf(&req->arena,
+						 "Saved. We have sent a link to %s: your sign-in"
+						 " address changes when you open it, within 24 hours.",
+						 moving)
+				  : "Saved.");
+}
+
+/* An address change confirmed from the new mailbox: the account moves,
+ * and every other sign-in to it ends. */
+static void email_confirm_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	const char *token = qs_get(&req->query, "token");
+
+	if (visit_or_answer(req, res, &w, &db, 0))
+		return;
+	if (!token || !token_well_formed(token)) {
+		page_message(req, res, 400, "That link is not right",
+			     "Copy the whole link from the email, or change the address again.", &w);
+		return;
+	}
+	page_render(req, res, 200, "email_confirm",
+		    json_pack("{s:s, s:s}", "title", "Confirm your address", "token", token), &w);
+}
+
+static void email_confirm(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct qs f;
+	struct db *db;
+	struct person p, other;
+	char ip[64], email[EMAIL_MAX_LEN + 1];
+	long pid = 0;
+
+	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
+		return;
+	http_client_ip(req, ip, sizeof(ip));
+	if (rate_limit(req, res, "link-use-ip", ip, &((struct app *)req->app)->auth.rates.token_ip, 0))
+		return;
+	const char *token = qs_get(&f, "token");
+	if (db_begin(db)) {
+		page_busy(req, res, &w);
+		return;
+	}
+	int ok = token ? email_change_consume(db, token, now_s(), &pid, email) : 0;
+	int taken = ok == 1 ? person_by_email(db, email, &other) : 0;
+	int found = ok == 1 && taken == 0 ? person_by_id(db, pid, &p) : 0;
+	if (found == 1)
+		memcpy(p.email, email, sizeof(p.email));
+	if (found != 1 || person_update(db, &p) ||
+	    session_end_others(db, pid, w.actor.id == pid ? w.session.hash : "") ||
+	    db_commit(db)) {
+		db_rollback(db);
+		if (ok < 0 || taken < 0 || found < 0)
+			page_sorry(req, res, "Nothing was changed. Please try again.", &w);
+		else if (taken)
+			page_message(req, res, 409, "That address has an account",
+				     "It now belongs to another account, so yours keeps its address.",
+				     &w);
+		else
+			page_message(req, res, 400, "That link has expired",
+				     "A link to change your address works once, for 24 hours. Change"
+				     " it again on your account page.",
+				     &w);
+		return;
+	}
+	audit_note(db, pid, "person.email_change", pid, NULL);
+	page_message(req, res, 200, "Address changed",
+		     arena_printf(&req->arena,
+				  "You now sign in with %s. Every other sign-in to your account"
+				  " has ended.",
+				  email),
+		     &w);
 }
 
 static void account_export(struct http_request *req, struct http_response *res)
@@ -839,6 +991,8 @@ const struct http_route account_routes[] = {
 	{ "POST", "/signout", signout, ROUTE_PAGE, NULL },
 	{ "GET", "/account", account_page, ROUTE_PAGE, NULL },
 	{ "POST", "/account", account_update, ROUTE_PAGE, NULL },
+	{ "GET", "/account/email", email_confirm_page, ROUTE_PAGE, NULL },
+	{ "POST", "/account/email", email_confirm, ROUTE_PAGE, NULL },
 	{ "GET", "/account/export", account_export, ROUTE_PAGE, NULL },
 	{ "POST", "/account/delete", account_delete, ROUTE_PAGE, NULL },
 	{ "POST", "/account/signout-everywhere", signout_everywhere, ROUTE_PAGE, NULL },

@@ -251,6 +251,47 @@ int link_consume(struct db *db, const char *token, long long now, long *person_i
 	return rc;
 }
 
+int email_change_create(struct db *db, long person_id, const char *new_email, long long now,
+			char token[TOKEN_LEN + 1])
+{
+	struct db_stmt *old = db_cached(db, "DELETE FROM email_changes WHERE person_id = ?"
+					    " OR expires_at < ?");
+	struct db_stmt *add = db_cached(db, "INSERT INTO email_changes (token_hash, person_id,"
+					    " new_email, expires_at) VALUES (?, ?, ?, ?)");
+	char hash[TOKEN_HASH_LEN + 1];
+
+	token_new(token);
+	token_hash(token, TOKEN_LEN, hash);
+	db_bind_int(old, 1, person_id);
+	db_bind_int(old, 2, now);
+	db_bind_str(add, 1, hash);
+	db_bind_int(add, 2, person_id);
+	db_bind_str(add, 3, new_email);
+	db_bind_int(add, 4, now + EMAIL_CHANGE_TTL_S);
+	return db_done(old) || db_done(add) ? -1 : 0;
+}
+
+int email_change_consume(struct db *db, const char *token, long long now, long *person_id,
+			 char *new_email)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM email_changes WHERE token_hash = ?"
+					   " AND expires_at >= ? RETURNING person_id, new_email");
+	char hash[TOKEN_HASH_LEN + 1];
+
+	if (!token_well_formed(token))
+		return 0;
+	token_hash(token, TOKEN_LEN, hash);
+	db_bind_str(st, 1, hash);
+	db_bind_int(st, 2, now);
+	int rc = db_one(st);
+	if (rc == 1) {
+		*person_id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, new_email, EMAIL_MAX_LEN + 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
 void person_first_name(const char *name, char out[64])
 {
 	size_t n = name ? strcspn(name, " ") : 0;

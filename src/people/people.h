@@ -55,4 +55,14 @@ int link_create(struct db *db, long person_id, long long now, char token[TOKEN_L
 /* 1 and *person_id when the token is live (it is then used up), 0 if not. */
 int link_consume(struct db *db, const char *token, long long now, long *person_id);
 
+#define EMAIL_CHANGE_TTL_S (24 * 3600)
+/* A token that moves the person's sign-in address to new_email when used
+ * (EMAIL_CHANGE_TTL_S); it replaces any earlier one.  0 or -1. */
+int email_change_create(struct db *db, long person_id, const char *new_email, long long now,
+			char token[TOKEN_LEN + 1]);
+/* 1 with *person_id and new_email (EMAIL_MAX_LEN + 1 bytes) when the token
+ * is live (it is then used up), 0 if not, -1 on error. */
+int email_change_consume(struct db *db, const char *token, long long now, long *person_id,
+			 char *new_email);
+
 #endif

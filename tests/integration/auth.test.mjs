@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh } from './lib.mjs';
+import { mailFor, startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh } from './lib.mjs';
 
 let srv, db;
 const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
@@ -81,6 +81,8 @@ test('the same answer whether or not an address has an account', async () => {
   assert.equal(unknown.status, 200);
   assert.equal(known.body.replace(/value="[^"]+"/g, ''), unknown.body.replace(/value="[^"]+"/g, ''));
   assert.equal(linkFor(srv.outbox, 'nobody@example.org'), null);
+  // the address with no account is told so, as the other gets its link: the same work either way
+  assert.ok(mailFor(srv.outbox, 'nobody@example.org', /has no\s+account[^]*\/signup/), 'told it has no account');
   // signing up again with a known address sends a sign-in link, not a second account
   await v.post('/signup', { name: 'Bea Again', email: 'bea@example.org' });
   assert.equal(sql("SELECT count(*) FROM people WHERE email = 'bea@example.org'"), '1');
@@ -423,4 +425,47 @@ test('links mailed to one address share one limit, whichever form asks', async (
   }
   assert.deepEqual([...new Set(fresh)].sort(), [200, 429]);
   assert.equal(fresh.filter((c) => c === 200).length, 5, 'the burst, then the limit');
+});
+
+test('a new address changes only from its own mailbox, and the answer is the same whether it is taken', async () => {
+  // a server of its own: the tests before have spent this address's sign-up allowance
+  const fresh = await startServer({ db });
+  const v = new Visitor(fresh.url);
+  await v.signInByLink(fresh.outbox, 'mover@example.org', 'Mo Ver');
+  const other = new Visitor(fresh.url);
+  await other.get('/signin');
+  await other.post('/signin', { email: 'mover@example.org' });
+  const page0 = await other.get(linkFor(fresh.outbox, 'mover@example.org').url.replace(/^http:\/\/[^/]+/, ''));
+  await other.post('/signin/link', { token: /name="token" value="([^"]+)"/.exec(page0.body)[1] });
+  const email = () => sql("SELECT email FROM people WHERE name = 'Mo Ver'");
+  await v.get('/account');
+  const free = await v.post('/account', { name: 'Mo Ver', email: 'moved@example.org' });
+  await v.get('/account');
+  const taken = await v.post('/account', { name: 'Mo Ver', email: 'bea@example.org' });
+  assert.equal(free.status, 200);
+  assert.equal(taken.status, 200);
+  const strip = (b) => b.replace(/value="[^"]+"/g, '').replace(/moved@example\.org|bea@example\.org/g, 'X');
+  assert.equal(strip(free.body), strip(taken.body), 'the answers differ between a free and a taken address');
+  assert.match(free.body, /sent a link to moved@example.org/);
+  assert.equal(email(), 'mover@example.org', 'nothing moves before the link is opened');
+  // the taken address is told nothing changed, and gets no link
+  const note = mailFor(fresh.outbox, 'bea@example.org', /has its own account/);
+  assert.ok(note);
+  assert.doesNotMatch(note.text, /account\/email\?token=/);
+  assert.ok(mailFor(fresh.outbox, 'mover@example.org', /asked to change its address/), 'the old address is warned');
+  // the new address's own link makes the change
+  const link = mailFor(fresh.outbox, 'moved@example.org', /(http:\/\/[^\s"<>]+\/account\/email\?token=[A-Za-z0-9_-]+)/);
+  assert.ok(link, 'a link went to the new address');
+  const page = await v.get(link.url.replace(/^http:\/\/[^/]+/, ''));
+  assert.equal(page.status, 200);
+  assert.equal(email(), 'mover@example.org', 'opening the page (a GET) changes nothing');
+  const token = /name="token" value="([^"]+)"/.exec(page.body)[1];
+  const done = await v.post('/account/email', { token });
+  assert.equal(done.status, 200);
+  assert.match(done.body, /You now sign in with moved@example.org/);
+  assert.equal(email(), 'moved@example.org');
+  assert.equal((await other.api('GET', '/api/v1/me')).status, 401, 'the other sign-in has ended');
+  assert.equal((await v.api('GET', '/api/v1/me')).status, 200, 'this one goes on');
+  assert.equal((await v.post('/account/email', { token })).status, 400, 'a link works once');
+  await fresh.stop();
 });

@@ -103,6 +103,8 @@ const MATRIX = [
   ['GET', '/signin', ALL], ['POST', '/signin', ALL, () => ({ fields: { email: 'matrix-nobody@example.org' } })],
   ['GET', '/signin/link', ALL, () => ({ path: `/signin/link?token=${'x'.repeat(43)}` })],
   ['POST', '/signin/link', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
+  ['GET', '/account/email', ALL, () => ({ path: `/account/email?token=${'x'.repeat(43)}` })],
+  ['POST', '/account/email', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
   // the sign-in steps answer anyone; a wrong password or no pending step is their answer
   ['POST', '/signin/password', ALL, () => ({ fields: { email: 'nobody@example.org', password: 'wrong wrong wrong' }, any: true })],
   ['GET', '/signin/totp', ALL, () => ({ any: true })],

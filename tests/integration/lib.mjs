@@ -86,17 +86,23 @@ export function copyDb(src) {
   return dst;
 }
 
-// The sign-in link in the newest email to `to` in an outbox folder.
-export function linkFor(outbox, to) {
+// The newest email to `to` in an outbox folder holding a match of re:
+// { url: the first match, text, file }, or null.
+export function mailFor(outbox, to, re) {
   settleMail(outbox);
   const files = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort() : [];
   for (const f of files.reverse()) {
     const text = readFileSync(join(outbox, f), 'utf8');
     if (!text.includes(`To: ${to}\r\n`)) continue;
-    const m = /(http:\/\/[^\s"<>]+\/signin\/link\?token=[A-Za-z0-9_-]+)/.exec(text);
-    if (m) return { url: m[1], text, file: f };
+    const m = re.exec(text);
+    if (m) return { url: m[1] ?? m[0], text, file: f };
   }
   return null;
+}
+
+// The sign-in link in the newest email to `to` that has one.
+export function linkFor(outbox, to) {
+  return mailFor(outbox, to, /(http:\/\/[^\s"<>]+\/signin\/link\?token=[A-Za-z0-9_-]+)/);
 }
 
 // A person with a browser-like cookie jar: pages fetched, forms posted with
