@@ -90,6 +90,7 @@ if make -s build/test/fixture.db >/dev/null; then
 		echo "| sign-in | rate | latency | notes |"
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/auth.mjs
+		TURNOUT_BIN="$BIN" node bench/signin_timing.mjs
 	} | tee -a "$OUT/latest.md"
 	# part three: deadline-night sign-ups through the group-commit writer
 	{
