@@ -124,6 +124,12 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg)
 	return rc;
 }
 
+void app_erased(struct app *app)
+{
+	if (app->writer_running)
+		db_writer_truncate_wal(&app->writer);
+}
+
 void app_quiesce(struct app *app)
 {
 	atomic_store(&app->stopping, 1);

@@ -54,6 +54,9 @@ int app_background(struct app *app, void (*fn)(void *arg), void *arg);
  * drains and stops the writer: every queued write is answered.  Call
  * before stopping the HTTP server; idempotent. */
 void app_quiesce(struct app *app);
+/* After an erasure commits: no copy of the erased rows is left in the
+ * write-ahead log once the checkpointer has emptied it (db_writer.h). */
+void app_erased(struct app *app);
 /*
  * Every email: queued on db (inside the caller's transaction when one is
  * open, so it stands or falls with the write that causes it), rendered

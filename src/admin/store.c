@@ -227,6 +227,11 @@ long retention_run(struct db *db, long env_default)
 	 * the operator's figures, then goes */
 	if (outbox_prune(db, (long long)time(NULL) - OUTBOX_KEEP_DAYS * 86400L) < 0)
 		log_error("retention: old mail records not pruned");
+	/* a guest who never followed the link leaves nothing behind */
+	struct db_stmt *lapsed = db_cached(db, "DELETE FROM pending_signups WHERE expires_at < ?");
+	db_bind_int(lapsed, 1, (long long)time(NULL));
+	if (db_done(lapsed))
+		log_error("retention: lapsed guest sign-ups not purged");
 	if (days <= 0)
 		return 0;
 	long n = people_erase_inactive(db, (long long)time(NULL) - (long long)days * 86400);
@@ -234,6 +239,8 @@ long retention_run(struct db *db, long env_default)
 		char detail[64];
 		snprintf(detail, sizeof(detail), "%ld inactive for %ld days", n, days);
 		audit_note(db, 0, "retention.erase", 0, detail);
+		/* best effort: the server's checkpointer folds the log back anyway */
+		db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	}
 	return n;
 }

@@ -40,6 +40,15 @@ static void run_batch(struct db_writer *w, struct db *db, struct db_job *batch)
  * too, at start and then every check_s: it reads the whole file, so never
  * on a request.
  */
+/* 1 when the whole log was folded back and the file cut to nothing. */
+static int wal_truncate(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	int done = db_one(st) == 1 && db_col_int(st, 0) == 0;
+	db_finalize(st);
+	return done;
+}
+
 static void *checkpoint_main(void *arg)
 {
 	struct db_writer *w = arg;
@@ -53,7 +62,8 @@ static void *checkpoint_main(void *arg)
 	while (!w->stop) {
 		pthread_mutex_unlock(&w->lock);
 		long long now = time(NULL);
-		int checkpointed = db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
+		int truncate = w->truncate;
+		int checkpointed = truncate ? wal_truncate(db) : db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
 		int sound = -1;
 		char detail[160] = "";
 		if (w->check_s > 0 && now >= next_check) {
@@ -65,6 +75,8 @@ static void *checkpoint_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		if (checkpointed)
 			w->health.checkpoint_at = now;
+		if (truncate && checkpointed)
+			w->truncate = 0;
 		if (sound >= 0) {
 			w->health.sound = sound;
 			w->health.checked_at = now;
@@ -149,6 +161,14 @@ void db_writer_submit(struct db_writer *w, struct db_job *job)
 		w->head = job;
 	w->tail = job;
 	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void db_writer_truncate_wal(struct db_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->truncate = 1;
+	pthread_cond_signal(&w->tick);
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -50,6 +50,7 @@ struct db_writer {
 	pthread_cond_t tick;	/* the checkpointer's: stop wakes it early */
 	long check_s;           /* seconds between integrity checks (0: never) */
 	struct db_health health; /* under lock */
+	int truncate;            /* under lock: empty the WAL at the next tick */
 };
 
 /* Starts the writer and its checkpointer, which also checks the file's
@@ -59,6 +60,13 @@ int db_writer_start(struct db_writer *w, const char *db_path, long check_s);
 void db_writer_health(struct db_writer *w, struct db_health *out);
 /* Queues a job; its done() runs once the batch holding it is settled. */
 void db_writer_submit(struct db_writer *w, struct db_job *job);
+/*
+ * After an erasure: the write-ahead log still holds the erased rows' old
+ * page images, so the checkpointer folds it back and truncates it to
+ * nothing, within a second or as soon as no reader holds an older
+ * snapshot (it tries every second).
+ */
+void db_writer_truncate_wal(struct db_writer *w);
 /* Finishes the queue, then stops. */
 void db_writer_stop(struct db_writer *w);
 

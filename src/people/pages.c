@@ -732,6 +732,7 @@ static void account_delete(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "Your account could not be deleted just now.", &w);
 		return;
 	}
+	app_erased(req->app);
 	session_cookie_clear(res, req);
 	page_message(req, res, 200, "Your account is deleted",
 		     "We have erased your personal data. Thank you for taking part.", NULL);
@@ -968,6 +969,7 @@ static void api_me_delete(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "Deletion failed");
 		return;
 	}
+	app_erased(req->app);
 	session_cookie_clear(res, req);
 	struct jw j;
 	http_ok_begin(res, &j);

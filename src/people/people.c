@@ -150,6 +150,92 @@ int person_update(struct db *db, const struct person *p)
 	return db_done(st);
 }
 
+/* Every row of st (bound, run here) as an object keyed by names, one per
+ * column; a name starting with '#' is an integer column, the rest text. */
+static json_t *rows_json(struct db_stmt *st, const char *const *names)
+{
+	json_t *out = json_array();
+	int rc;
+
+	while (db_next(st, &rc)) {
+		json_t *o = json_object();
+		for (int i = 0; names[i]; i++) {
+			const char *n = names[i];
+			json_t *v = db_col_is_null(st, i) ? json_null()
+				    : *n == '#'		  ? json_integer(db_col_int(st, i))
+							  : json_string(db_col_text(st, i));
+			json_object_set_new(o, *n == '#' ? n + 1 : n, v ? v : json_null());
+		}
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
+/* What is held about the person beyond their account: sign-ups (theirs and
+ * any made as a guest with their address), sessions they host, rides,
+ * phone banks and the calls they made (not the notes: those are about
+ * voters), and an address change waiting for its link. */
+static void export_rest(struct db *db, const struct person *p, json_t *out)
+{
+	static const char *const signup[] = { "#event_id", "event", "#starts_at", "status",
+					      "name", "email", "phone", "#created_at", NULL };
+	static const char *const hosted[] = { "#id", "title", "#starts_at", "status", "postcode",
+					      "address", "access_notes", NULL };
+	static const char *const offer[] = { "#event_id", "postcode", "#seats", "#taken",
+					     "notes", "status", NULL };
+	static const char *const ask[] = { "#event_id", "postcode", "state", NULL };
+	static const char *const bank[] = { "#phonebank_id", "#approved", "#asked_at", NULL };
+	static const char *const call[] = { "#phonebank_id", "outcome", "#practice", "#at", NULL };
+	static const char *const move[] = { "new_email", "#expires_at", NULL };
+	struct {
+		const char *key, *sql;
+		const char *const *names;
+		int by_email;
+	} parts[] = {
+		{ "signups",
+		  "SELECT e.id, e.title, e.starts_at, s.status, s.name, s.email, s.phone, s.created_at"
+		  " FROM signups s JOIN slots l ON l.id = s.slot_id JOIN events e ON e.id = l.event_id"
+		  " WHERE s.person_id = ?1 UNION ALL SELECT e.id, e.title, e.starts_at, s.status,"
+		  " s.name, s.email, s.phone, s.created_at FROM signups s JOIN slots l ON"
+		  " l.id = s.slot_id JOIN events e ON e.id = l.event_id WHERE s.person_id IS NULL"
+		  " AND s.email = ?2 ORDER BY 3",
+		  signup, 1 },
+		{ "unconfirmed_signups",
+		  "SELECT e.id, e.title, e.starts_at, 'waiting for the link', p.name, p.email,"
+		  " p.phone, p.expires_at FROM pending_signups p JOIN slots l ON l.id = p.slot_id"
+		  " JOIN events e ON e.id = l.event_id WHERE ?1 > 0 AND p.email = ?2",
+		  signup, 1 },
+		{ "hosted_sessions",
+		  "SELECT id, title, starts_at, status, postcode, address, access_notes FROM events"
+		  " WHERE created_by = ? ORDER BY starts_at",
+		  hosted, 0 },
+		{ "ride_offers",
+		  "SELECT event_id, postcode, seats, taken, notes, status FROM ride_offers"
+		  " WHERE driver_id = ? ORDER BY id",
+		  offer, 0 },
+		{ "ride_requests",
+		  "SELECT event_id, postcode, state FROM ride_requests WHERE rider_id = ? ORDER BY id",
+		  ask, 0 },
+		{ "phone_banks",
+		  "SELECT phonebank_id, approved, asked_at FROM phonebank_callers WHERE person_id = ?",
+		  bank, 0 },
+		{ "calls_made",
+		  "SELECT phonebank_id, outcome, practice, at FROM calls WHERE caller_id = ?"
+		  " ORDER BY at",
+		  call, 0 },
+		{ "address_change",
+		  "SELECT new_email, expires_at FROM email_changes WHERE person_id = ?", move, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		struct db_stmt *st = db_cached(db, parts[i].sql);
+		db_bind_int(st, 1, p->id);
+		if (parts[i].by_email)
+			db_bind_str(st, 2, p->email);
+		json_object_set_new(out, parts[i].key, rows_json(st, parts[i].names));
+	}
+}
+
 json_t *person_export(struct db *db, long id)
 {
 	struct person p;
@@ -188,7 +274,7 @@ json_t *person_export(struct db *db, long id)
 						       (json_int_t)db_col_int(a, 2), "subject_id",
 						       (json_int_t)db_col_int(a, 3)));
 	db_reset(a);
-	return json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I},"
+	json_t *out = json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I},"
 			 " s:o, s:o, s:o}",
 			 "person", "id", (json_int_t)p.id, "name", p.name, "email", p.email,
 			 "postcode", *p.postcode ? p.postcode : NULL, "phone",
@@ -197,6 +283,9 @@ json_t *person_export(struct db *db, long id)
 			 "created_at", (json_int_t)p.created_at, "last_active_at",
 			 (json_int_t)p.last_active_at, "groups", groups, "sessions", sessions,
 			 "audit", audit);
+	if (out)
+		export_rest(db, &p, out);
+	return out;
 }
 
 int person_erase(struct db *db, long id)

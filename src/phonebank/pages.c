@@ -694,19 +694,22 @@ static void erase_voter(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not erased", "Give the voter's UK phone number.", &w);
 		return;
 	}
-	long n = contacts_erase_phone(db, e164);
+	long n = contacts_erase_phone(db, e164, time(NULL));
 	if (n < 0) {
 		page_sorry(req, res, "The erasure could not be done.", &w);
 		return;
 	}
+	app_erased(req->app);
 	/* the number itself stays out of the audit log */
 	audit_note(db, w.actor.id, "voter.erase", 0,
 		    arena_printf(&req->arena, "%ld contact rows erased", n));
 	page_message(
 	    req, res, 200, "Erased",
-	    n ? "Every record of that voter is gone. If they asked not to be called, the"
-		" number stays on the do-not-call ledger."
-	      : "No contact has that number. If it is on the do-not-call ledger, it stays.",
+	    n ? "Every record of that voter is gone: their contact rows, and the notes and"
+		" answers of their calls. The number is on the do-not-call ledger, so no list"
+		" loaded later brings them back."
+	      : "No contact has that number. It is on the do-not-call ledger now, so no list"
+		" loaded later brings it in.",
 	    &w);
 }
 

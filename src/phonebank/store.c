@@ -392,12 +392,36 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	return db_done(dnc) || db_done(withdraw) ? -1 : 1;
 }
 
-long contacts_erase_phone(struct db *db, const char *e164)
+long contacts_erase_phone(struct db *db, const char *e164, time_t now)
 {
+	/* their calls stay for the totals, without the notes and answers about
+	 * them; the number goes on the ledger so no later list brings it back */
+	struct db_stmt *notes = db_cached(
+	    db, "UPDATE calls SET notes = '' WHERE contact_id IN (SELECT id FROM contacts"
+		" WHERE phonebank_id IN (SELECT id FROM phonebanks) AND phone = ? AND practice = 0)");
+	struct db_stmt *answers = db_cached(
+	    db, "DELETE FROM call_answers WHERE call_id IN (SELECT c.id FROM calls c"
+		" JOIN contacts k ON k.id = c.contact_id WHERE k.phonebank_id IN (SELECT id FROM"
+		" phonebanks) AND k.phone = ? AND k.practice = 0)");
+	struct db_stmt *dnc = db_cached(db, "INSERT INTO do_not_call (phone, at) VALUES (?, ?)"
+					    " ON CONFLICT (phone) DO NOTHING");
 	struct db_stmt *st = db_cached(db, "DELETE FROM contacts WHERE phonebank_id IN (SELECT id"
 					   " FROM phonebanks) AND phone = ? AND practice = 0 RETURNING id");
+	long n = -1;
+
+	if (db_begin(db))
+		return -1;
+	db_bind_str(notes, 1, e164);
+	db_bind_str(answers, 1, e164);
+	db_bind_str(dnc, 1, e164);
+	db_bind_int(dnc, 2, (long long)now);
 	db_bind_str(st, 1, e164);
-	return db_count(st);
+	if (db_done(notes) || db_done(answers) || db_done(dnc) || (n = db_count(st)) < 0 ||
+	    db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return n;
 }
 
 /* Which column is which, from the header row. */

@@ -201,10 +201,11 @@ struct contact_import {
 int contact_import_last(struct db *db, long bank, struct contact_import *out);
 
 /*
- * Erasure of a voter: every contact row with this number goes, in every
- * phone bank (their calls stay, unlinked, for the totals); an opt-out on
- * the ledger stays.  The number of contacts removed, or -1.
+ * Erasure of a voter, in one transaction: every contact row with this
+ * number goes, in every phone bank; their calls stay, unlinked, for the
+ * totals, with the notes and answers about them gone; the number goes on
+ * the do-not-call ledger.  The number of contacts removed, or -1.
  */
-long contacts_erase_phone(struct db *db, const char *e164);
+long contacts_erase_phone(struct db *db, const char *e164, time_t now);
 
 #endif

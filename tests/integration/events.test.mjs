@@ -638,3 +638,55 @@ test('a session in the hour the clocks skip is refused with the reason, and noth
   // the hour before and after are fine
   assert.equal((await post({ title: 'Early', date: '2027-03-28', start: '00:30', end: '02:30' })).status, 303);
 });
+
+// Issue 18 #7: erasure left a person's guest and unconfirmed sign-ups, the
+// private address of sessions they host, and the erased bytes in the -wal file;
+// the export left most of that out.
+test('erasing an account: guest and unconfirmed sign-ups, a hosted home address and the log bytes go; the export had them all', async () => {
+  const NAME = 'Zebedee Quokkafish', EMAIL = 'zebedee.quokkafish@example.org', HOME = '7 Quokkafish Row';
+  const z = new Visitor(srv.url);
+  await z.signInByLink(srv.outbox, EMAIL, NAME);
+  const pid = sql(`SELECT id FROM people WHERE email = '${EMAIL}'`);
+  // a session at their home, still to come, and one past
+  const home = ev(await post({ title: 'Leaflets from mine', address: HOME, address_private: '1', capacity: '5' }));
+  sql(`UPDATE events SET created_by = ${pid} WHERE id = ${home}`);
+  // a place taken as a guest with the same address (before the account), and one not yet confirmed
+  const other = ev(await post({ title: 'Doors with a guest', capacity: '5' }));
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${other}`);
+  const guest = new Visitor(srv.url);
+  await guest.get(`/events/${other}`);
+  await guest.post(`/events/${other}/signup`, { slot, name: NAME, email: EMAIL, phone: '07700 900123' });
+  const token = readMail(EMAIL, /signups\/confirm\?token=([A-Za-z0-9_-]{43})/);
+  await guest.get(`/signups/confirm?token=${token}`);
+  assert.match((await guest.post('/signups/confirm', { token })).body, /You are going/);
+  const third = ev(await post({ title: 'Unconfirmed', capacity: '5' }));
+  await guest.get(`/events/${third}`);
+  await guest.post(`/events/${third}/signup`, { slot: sql(`SELECT id FROM slots WHERE event_id = ${third}`), name: NAME, email: EMAIL });
+  assert.equal(sql(`SELECT count(*) FROM signups WHERE email = '${EMAIL}' AND person_id IS NULL`), '1');
+  assert.equal(sql(`SELECT count(*) FROM pending_signups WHERE email = '${EMAIL}'`), '1');
+
+  // the export holds all of it
+  await z.get('/account');
+  const exp = await z.get('/account/export');
+  assert.equal(exp.status, 200);
+  const data = JSON.parse(exp.body);
+  assert.ok(data.signups.some((s) => s.event_id === other && s.status === 'going' && s.phone), JSON.stringify(data.signups));
+  assert.ok(data.unconfirmed_signups.some((s) => s.event_id === third));
+  assert.ok(data.hosted_sessions.some((s) => s.id === home && s.address === HOME));
+  for (const k of ['ride_offers', 'ride_requests', 'phone_banks', 'calls_made']) assert.ok(Array.isArray(data[k]), k);
+
+  // no byte of them left in the database file or its log, once the checkpointer has run
+  const grep = () => ['', '-wal'].filter((ext) => {
+    try { return execFileSync('grep', ['-c', '-a', 'Quokkafish', db + ext], { encoding: 'utf8' }).trim() !== '0'; } catch { return false; }
+  });
+  assert.notDeepEqual(grep(), [], 'the name is in the files before the erasure');
+  await z.get('/account');
+  const gone = await z.post('/account/delete', { confirm: 'delete' });
+  assert.equal(gone.status, 200);
+  assert.equal(sql(`SELECT count(*) FROM signups WHERE email = '${EMAIL}'`), '0');
+  assert.equal(sql(`SELECT count(*) FROM pending_signups WHERE email = '${EMAIL}'`), '0');
+  assert.equal(sql(`SELECT status || '|' || (address LIKE '%Quokkafish%') FROM events WHERE id = ${home}`), 'cancelled|0');
+  let left = grep();
+  for (let i = 0; i < 50 && left.length; i++) { await new Promise((r) => setTimeout(r, 100)); left = grep(); }
+  assert.deepEqual(left, [], `the erased name is still in ${left.map((e) => 'the database' + e).join(', ')}`);
+});

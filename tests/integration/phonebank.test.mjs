@@ -584,3 +584,32 @@ test('deleting a phone bank erases its contacts, callers and calls, not the ledg
   assert.equal(sql("SELECT count(*) FROM do_not_call WHERE phone = '+442079461234'"), '1');
   assert.equal((await admin.get(`/phonebanks/${doomed}`)).status, 404, 'no thread still shows it');
 });
+
+// Issue 18 #7: a voter's erasure kept the notes about them and left the number
+// free to come back with the next list.
+test('erasing a voter: the notes and answers about them go, and no later list brings them back', async () => {
+  const ros = await caller('ros@example.org', 'Ros Ringer');
+  await admin.get(`/phonebanks/${bank}`);
+  await admin.upload(`/phonebanks/${bank}/contacts`, 'phone,name\n020 7946 1777,Vera Quokkaborn\n');
+  sql(`UPDATE contacts SET queue_at = 0, priority = 99, lease_until = NULL, leased_to = NULL WHERE phone = '+442079461777'`);
+  await ros.post(`/phonebanks/${bank}/next`);
+  const c = await current(ros);
+  assert.equal(sql(`SELECT phone FROM contacts WHERE id = ${c.id}`), '+442079461777');
+  assert.ok([200, 303].includes((await ros.post(`/phonebanks/${bank}/contacts/${c.id}/outcome`,
+    { outcome: 'answered', notes: 'Lives with her mum, call after six', q0: '0' })).status));
+  const call = sql(`SELECT id FROM calls WHERE contact_id = ${c.id}`);
+  assert.match(sql(`SELECT notes FROM calls WHERE id = ${call}`), /her mum/);
+  const answers = Number(sql(`SELECT count(*) FROM call_answers WHERE call_id = ${call}`));
+  await admin.get('/admin');
+  const er = await admin.post('/admin/voters/erase', { phone: '020 7946 1777' });
+  assert.equal(er.status, 200);
+  assert.match(er.body, /do-not-call ledger/);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phone = '+442079461777'`), '0');
+  assert.equal(sql(`SELECT notes || '|' || (contact_id IS NULL) FROM calls WHERE id = ${call}`), '|1', 'the call stays for the totals, without its notes');
+  assert.equal(sql(`SELECT count(*) FROM call_answers WHERE call_id = ${call}`), '0', `${answers} answer(s) about them gone`);
+  assert.equal(sql(`SELECT count(*) FROM do_not_call WHERE phone = '+442079461777'`), '1');
+  await admin.get(`/phonebanks/${bank}`);
+  const again = await admin.upload(`/phonebanks/${bank}/contacts`, 'phone,name\n020 7946 1777,Vera Quokkaborn\n');
+  assert.equal(again.body.result.opted_out, 1, 'a later list does not bring them back');
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phone = '+442079461777'`), '0');
+});
