@@ -13,7 +13,8 @@ struct rate_rules {
 	struct rate_rule signin_ip, signin_account, password_ip, password_account, totp_account,
 	    signup_ip, token_ip, claim_caller, /* voters a caller is handed, per minute */
 	    skip_caller,		       /* voters a caller passes over unspoken to */
-	    shift_caller;		       /* voters a caller is handed in a 12-hour shift */
+	    shift_caller,		       /* voters a caller is handed in a 12-hour shift */
+	    message_host;		       /* messages a host sends to attendees */
 };
 
 struct auth_config {

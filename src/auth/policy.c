@@ -25,8 +25,11 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_APPROVE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_MANAGE:
-		/* the host themselves, or the group's organisers and admins signed in strongly */
-		return (t && t->owner_id == a->id) || (a->strong && ((t && t->organiser) || a->admin));
+		/* the volunteer who proposed it, or the group's organisers and admins
+		 * signed in strongly; a host who holds one of those roles needs the
+		 * strong sign-in too, so a mailbox alone never opens the attendees */
+		return (t && t->owner_id == a->id && (a->strong || !(t->organiser || a->admin))) ||
+		       (a->strong && ((t && t->organiser) || a->admin));
 	case ACT_PHONEBANK_MANAGE: return a->strong && ((t && t->organiser) || a->admin);
 	/* a caller sees one voter at a time, only the one leased to them */
 	case ACT_PHONEBANK_CALL: return t && t->caller;

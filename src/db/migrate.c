@@ -397,6 +397,12 @@ static const char *const migrations[] = {
 	"    AS INTEGER) THEN 'cancelled' ELSE status END"
 	"    WHERE created_by = OLD.id AND address_private = 1;"
 	" END;",
+
+	/* 20: a session a volunteer proposed is theirs to host; one an organiser
+	 * posted is the group's, managed through the role (with its strong
+	 * sign-in), so losing the role loses the powers */
+	"ALTER TABLE events ADD COLUMN proposed INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE events SET proposed = 1 WHERE awaiting_approval = 1;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -40,6 +40,7 @@ struct event {
 	time_t starts_at, ends_at;
 	char status[12];
 	int awaiting; /* posted by a volunteer, not yet approved */
+	int proposed; /* posted by a volunteer: they host it; else the group's */
 	int draft;    /* saved by its host, not yet published */
 	long version; /* counts its edits: an edit names the version it changes */
 	long created_by;

@@ -67,7 +67,9 @@ static void when_text(time_t a, time_t b, char *out, size_t cap)
 
 static struct target event_target(struct db *db, const struct event *e, long me)
 {
-	struct target t = { e->created_by, 0, 0 };
+	/* the host's own powers are for a session they proposed; one posted by
+	 * an organiser is managed through the role */
+	struct target t = { e->proposed ? e->created_by : 0, 0, 0 };
 	if (me && e->group_id)
 		t.organiser = group_role_of(db, e->group_id, me) == ROLE_ORGANISER;
 	return t;
@@ -536,6 +538,10 @@ static void message_attendees(struct http_request *req, struct http_response *re
 
 	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
 			"Only the session's host and its group's organisers write to attendees."))
+		return;
+	/* every message is mail to everyone going: a host's are counted */
+	if (rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", w.actor.id),
+		       &((struct app *)req->app)->auth.rates.message_host, 0))
 		return;
 	const char *text = qs_get(&f, "message");
 	if (!text || !*text || strlen(text) > EVENT_TEXT_MAX) {
@@ -1091,6 +1097,11 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;
 	}
+	/* a proposal moved by its host goes back to the organisers to approve */
+	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
+	struct target t = event_target(db, &e, w.actor.id);
+	if (e.proposed && (shift || moved_place) && !policy_allows(&w.actor, ACT_EVENT_APPROVE, &t))
+		moved.awaiting = 1;
 	/* the change and the mail about it, together */
 	int rc = db_begin(db) ? -1 : event_move(db, &moved, shift);
 	if (rc == 0) {
@@ -1098,7 +1109,6 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		page_message(req, res, 409, "Changed meanwhile", changed, &w);
 		return;
 	}
-	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
 	long told = 0;
 	if (rc > 0 && (shift || moved_place)) {
 		when_text(moved.starts_at, moved.ends_at, when, sizeof(when));

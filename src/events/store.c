@@ -11,8 +11,8 @@ int event_create(struct db *db, struct event *e)
 	    db_cached(db, "INSERT INTO events (type, title, description, seat,"
 			  " group_id, postcode, lat, lon, address, address_private,"
 			  " access_notes, starts_at, ends_at, status, created_by,"
-			  " created_at, awaiting_approval, draft)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?) RETURNING id");
+			  " created_at, awaiting_approval, draft, proposed)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?,?) RETURNING id");
 	struct db_stmt *slot = db_cached(db, "INSERT INTO slots (event_id, starts_at, ends_at,"
 					     " capacity) VALUES (?, ?, ?, ?)");
 	int bad;
@@ -27,7 +27,8 @@ int event_create(struct db *db, struct event *e)
 	      db_bind_str(ins, 11, e->access_notes) || db_bind_int(ins, 12, e->starts_at) ||
 	      db_bind_int(ins, 13, e->ends_at) || db_bind_id(ins, 14, e->created_by) ||
 	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
-	      db_bind_int(ins, 17, e->draft) || db_step(ins) != DB_ROW;
+	      db_bind_int(ins, 17, e->draft) || db_bind_int(ins, 18, e->awaiting) ||
+	      db_step(ins) != DB_ROW;
 	if (!bad)
 		e->id = (long)db_col_int(ins, 0);
 	db_reset(ins);
@@ -51,7 +52,7 @@ int event_get(struct db *db, long id, struct event *out)
 	    db_cached(db, "SELECT id, type, title, description, seat, group_id,"
 			  " postcode, lat, lon, address, address_private,"
 			  " access_notes, starts_at, ends_at, status, created_by,"
-			  " awaiting_approval, draft, version FROM events WHERE id = ?");
+			  " awaiting_approval, draft, version, proposed FROM events WHERE id = ?");
 	struct db_stmt *sl =
 	    db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
 			  " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
@@ -81,6 +82,7 @@ int event_get(struct db *db, long id, struct event *out)
 	out->awaiting = (int)db_col_int(st, 16);
 	out->draft = (int)db_col_int(st, 17);
 	out->version = (long)db_col_int(st, 18);
+	out->proposed = (int)db_col_int(st, 19);
 	db_reset(st);
 	db_bind_int(sl, 1, id);
 	enum db_step step = DB_DONE;
@@ -302,8 +304,8 @@ int event_move(struct db *db, const struct event *moved, long shift)
 {
 	struct db_stmt *up =
 	    db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
-			  " seat = ?, lat = ?, lon = ?, address = ?, version = version + 1"
-			  " WHERE id = ? AND version = ? RETURNING id");
+			  " seat = ?, lat = ?, lon = ?, address = ?, awaiting_approval = ?,"
+			  " version = version + 1 WHERE id = ? AND version = ? RETURNING id");
 	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (db_begin(db))
@@ -315,8 +317,9 @@ int event_move(struct db *db, const struct event *moved, long shift)
 	db_bind_double(up, 5, moved->lat);
 	db_bind_double(up, 6, moved->lon);
 	db_bind_str(up, 7, moved->address);
-	db_bind_int(up, 8, moved->id);
-	db_bind_int(up, 9, moved->version);
+	db_bind_int(up, 8, moved->awaiting);
+	db_bind_int(up, 9, moved->id);
+	db_bind_int(up, 10, moved->version);
 	db_bind_int(sl, 1, shift);
 	db_bind_int(sl, 2, shift);
 	db_bind_int(sl, 3, moved->id);

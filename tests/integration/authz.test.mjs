@@ -80,8 +80,9 @@ const ALL = ROLES;
 const SIGNED_IN = ROLES.filter((r) => r !== 'anon');
 const MEMBERS_OF_A = ['orgA', 'admin'];   // strong organiser of the group, strong admin
 const ADMIN = ['admin'];
-// the matrix session's host is the admin: on any sign-in the host manages it
-const HOSTS = ['orgA', 'admin', 'adminWeak'];
+// the matrix session was posted by the admin, so it is the group's: managed through a
+// role signed in strongly, never by a mailbox alone (issue 18 #4: adminWeak was let in)
+const HOSTS = ['orgA', 'admin'];
 
 // [method, pattern, allowed roles, request(role) -> {path, fields} ]
 const MATRIX = [

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, mailSh } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, mailSh } from './lib.mjs';
 
 let srv, db, admin, gid;
 // many volunteers sign up from one address here: the per-IP limits are tested elsewhere
@@ -689,4 +689,62 @@ test('erasing an account: guest and unconfirmed sign-ups, a hosted home address 
   let left = grep();
   for (let i = 0; i < 50 && left.length; i++) { await new Promise((r) => setTimeout(r, 100)); left = grep(); }
   assert.deepEqual(left, [], `the erased name is still in ${left.map((e) => 'the database' + e).join(', ')}`);
+});
+
+// Issue 18 #4: a demoted organiser signed in by email link still read attendees'
+// details, messaged them, moved and cancelled their sessions.
+test('host powers: an organiser\'s session is the group\'s, a moved proposal is approved again, messages are counted', async () => {
+  const EMAIL = 'olly.org@example.org', NAME = 'Olly Organiser';
+  const org = await strongVisitor(srv, EMAIL, NAME);
+  const oid = sql(`SELECT id FROM people WHERE email = '${EMAIL}'`);
+  await admin.get('/admin');
+  assert.equal((await admin.post(`/admin/people/${oid}/group`, { group: gid, role: 'organiser' })).status, 200);
+  await org.get('/events/new');
+  const made = await org.post('/events', { group: gid, type: 'canvass', title: 'Olly doors', date: day(4),
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', address: '1 Station Road', capacity: '5' });
+  assert.equal(made.status, 303, made.body.slice(0, 300));
+  const id = ev(made);
+  const vol = new Visitor(srv.url);
+  await vol.signInByLink(srv.outbox, 'val.going@example.org', 'Val Going', { phone: '07700 900777' });
+  await vol.get(`/events/${id}`);
+  await vol.post(`/events/${id}/signup`, { slot: sql(`SELECT id FROM slots WHERE event_id = ${id}`) });
+  assert.match((await org.get(`/events/${id}/attendees`)).body, /val.going@example.org/, 'the strong organiser sees them');
+  // the same organiser with only their mailbox: no attendees, no messages, no changes
+  const mailbox = new Visitor(srv.url);
+  await mailbox.signInByLink(srv.outbox, EMAIL, NAME);
+  await mailbox.get(`/events/${id}`);
+  assert.equal((await mailbox.get(`/events/${id}/attendees`)).status, 403);
+  assert.equal((await mailbox.post(`/events/${id}/message`, { message: 'Hello all' })).status, 403);
+  assert.equal((await mailbox.post(`/events/${id}/cancel`, { confirm: '1' })).status, 403);
+  // messages to attendees are counted: five, then a wait
+  const sent = [];
+  for (let i = 0; i < 6; i++) {
+    await org.get(`/events/${id}`);
+    sent.push((await org.post(`/events/${id}/message`, { message: `Note ${i}` })).status);
+  }
+  assert.deepEqual(sent, [200, 200, 200, 200, 200, 429]);
+  // demoted: signed in again, the session is the group's, not theirs
+  assert.equal((await admin.post(`/admin/people/${oid}/group`, { group: gid, role: 'member' })).status, 200);
+  const after = new Visitor(srv.url);
+  await after.signInByLink(srv.outbox, EMAIL, NAME);
+  await after.get(`/events/${id}`);
+  assert.equal((await after.get(`/events/${id}/attendees`)).status, 403);
+  assert.equal((await after.post(`/events/${id}/edit`, { date: day(5), start: '10:00' })).status, 403);
+  assert.match((await admin.get(`/events/${id}/attendees`)).body, /val.going@example.org/, 'the group\'s organisers still do');
+
+  // a member's proposal: theirs to host, but moved by them it waits for approval again
+  const pen = new Visitor(srv.url);
+  await pen.signInByLink(srv.outbox, 'pia.proposer@example.org', 'Pia Proposer');
+  await pen.post(`/groups/${gid}/join`);
+  await pen.get('/events/new');
+  const p = ev(await pen.post('/events', { group: gid, type: 'leafleting', title: 'Pia leaflets', date: day(6),
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '8' }));
+  await admin.get(`/events/${p}`);
+  assert.equal((await admin.post(`/events/${p}/approve`)).status, 303);
+  assert.equal((await new Visitor(srv.url).get(`/events/${p}`)).status, 200, 'approved: public');
+  assert.equal((await pen.get(`/events/${p}/attendees`)).status, 200, 'its proposer hosts it');
+  await pen.get(`/events/${p}`);
+  assert.equal((await pen.post(`/events/${p}/edit`, { date: day(7), start: '10:00' })).status, 303);
+  assert.equal((await new Visitor(srv.url).get(`/events/${p}`)).status, 404, 'moved by its host: hidden until approved again');
+  assert.match((await admin.get(`/groups/${gid}`)).body, /Sessions waiting for approval[\s\S]*Pia leaflets/);
 });
