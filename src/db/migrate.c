@@ -403,6 +403,10 @@ static const char *const migrations[] = {
 	 * sign-in), so losing the role loses the powers */
 	"ALTER TABLE events ADD COLUMN proposed INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE events SET proposed = 1 WHERE awaiting_approval = 1;",
+
+	/* 21: how often a rider has moved their pick-up: which offers fit a
+	 * place, asked from many places, would find where a driver starts */
+	"ALTER TABLE ride_requests ADD COLUMN moves INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -110,6 +110,14 @@ static json_t *by_detour(json_t *arr)
 }
 
 /* Riders the matcher suggests for this driver's car, for them to invite. */
+/* A detour as shown before both agree: up to the next 5 minutes, so the
+ * figure does not measure the distance to the other's door. */
+static json_int_t detour_band(double minutes)
+{
+	json_int_t band = (json_int_t)((minutes + 4.999) / 5) * 5;
+	return band < 5 ? 5 : band;
+}
+
 static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 {
 	json_t *out = json_array();
@@ -120,10 +128,10 @@ static json_t *suggested(struct db *db, const struct event *e, long offer_id)
 		if (pairs[i].offer_id != offer_id ||
 		    rides_looking_rider(db, pairs[i].request_id, first, district) != 1)
 			continue;
-		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:i}", "id",
+		json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:I}", "id",
 						     (json_int_t)pairs[i].request_id, "rider",
 						     first, "district", district, "detour",
-						     pairs[i].detour_min));
+						     detour_band(pairs[i].detour_min)));
 	}
 	free(pairs);
 	return out;
@@ -185,7 +193,7 @@ static void candidate(const struct ride_offer_seen *o, void *arg)
 	json_array_append_new(
 	    c->out, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "id", (json_int_t)o->id, "driver",
 			      o->driver, "district", o->district, "seats",
-			      (json_int_t)o->seats_free, "detour", (json_int_t)(det + 0.5),
+			      (json_int_t)o->seats_free, "detour", detour_band(det),
 			      "arrives", hhmm(c->req, o->arrives ? o->arrives : c->e->starts_at)));
 }
 
@@ -318,6 +326,9 @@ static const char *offer_read(struct db *db, const struct event *e, const struct
 		return "Give the time you leave as HH:MM, on the day, before the session starts.";
 	if (rides_has_offer(db, e->id, o->driver_id))
 		return "You already offer seats to this session: withdraw that offer first.";
+	if (rides_offers_made(db, e->id, o->driver_id) >= RIDES_OFFERS_MAX)
+		return "You have offered seats to this session three times: ask its organisers"
+		       " if your plans change again.";
 	if (rides_session_full(db, e->id, 1))
 		return "This session has as many ride offers as it can hold.";
 	o->seats = (int)seats;
@@ -368,8 +379,16 @@ static void request(struct http_request *req, struct http_response *res)
 		return;
 	}
 	/* one request per person per session: asking again moves the pick-up */
-	if (rides_request_put(db, e.id, w.actor.id, &at) < 0) {
+	int put = rides_request_put(db, e.id, w.actor.id, &at);
+	if (put < 0) {
 		page_sorry(req, res, "The request could not be saved.", &w);
+		return;
+	}
+	if (put == 2) {
+		page_message(req, res, 409, "Not moved",
+			     "Your pick-up has moved three times for this session, so it stays"
+			     " where it is now. Ask the session's organisers if it must move again.",
+			     &w);
 		return;
 	}
 	to_rides(req, res, e.id);

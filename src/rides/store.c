@@ -43,6 +43,15 @@ int rides_has_offer(struct db *db, long event_id, long driver_id)
 	return n < 0 ? -1 : n > 0;
 }
 
+long rides_offers_made(struct db *db, long event_id, long driver_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM ride_offers WHERE event_id = ?"
+					   " AND driver_id = ?");
+	db_bind_int(st, 1, event_id);
+	db_bind_int(st, 2, driver_id);
+	return (long)db_int_or(st, -1);
+}
+
 int rides_session_full(struct db *db, long event_id, int offers)
 {
 	struct db_stmt *st = db_cached(db, offers ? "SELECT count(*) FROM ride_offers"
@@ -86,16 +95,28 @@ int rides_request_put(struct db *db, long event_id, long rider_id, const struct 
 		" VALUES (?,?,?,?,?,?,'open',?) ON CONFLICT (event_id, rider_id)"
 		" DO UPDATE SET postcode = excluded.postcode, lat = excluded.lat,"
 		" lon = excluded.lon, district = excluded.district, state = 'open',"
-		" offer_id = NULL, invited = 0 WHERE state IN ('open', 'declined', 'cancelled')"
+		" offer_id = NULL, invited = 0,"
+		" moves = moves + (ride_requests.postcode != excluded.postcode)"
+		" WHERE state IN ('open', 'declined', 'cancelled')"
+		" AND (moves < ?8 OR ride_requests.postcode = excluded.postcode)"
 		" RETURNING id");
+	struct db_stmt *frozen = db_cached(db, "SELECT moves >= ? FROM ride_requests"
+					       " WHERE event_id = ? AND rider_id = ?");
 	db_bind_int(st, 1, event_id);
 	db_bind_int(st, 2, rider_id);
 	bind_place(st, 3, at);
 	db_bind_int(st, 7, (long long)time(NULL));
+	db_bind_int(st, 8, RIDES_MOVES_MAX);
 	long n = db_count(st);
 	if (n > 0)
 		rides_changed();
-	return n < 0 ? -1 : n > 0;
+	if (n != 0)
+		return n < 0 ? -1 : 1;
+	db_bind_int(frozen, 1, RIDES_MOVES_MAX);
+	db_bind_int(frozen, 2, event_id);
+	db_bind_int(frozen, 3, rider_id);
+	long long f = db_int_or(frozen, -1);
+	return f < 0 ? -1 : f ? 2 : 0;
 }
 
 int rides_ask(struct db *db, long request_id, long rider_id, long offer_id, long *event_id,

@@ -48,14 +48,25 @@ struct ride_offer_new {
 	time_t depart_at;
 };
 
+/*
+ * Places tried per person and session: a rider's pick-up moves, a driver's
+ * offers (withdrawn ones count).  The offers that fit, or the riders that
+ * do, asked from many places, would find where the other starts.
+ */
+#define RIDES_MOVES_MAX 3
+#define RIDES_OFFERS_MAX 3
+
 /* 1 when the driver has an open offer for the session, 0 not, -1. */
 int rides_has_offer(struct db *db, long event_id, long driver_id);
+/* Offers the driver has made for the session, open or withdrawn; -1. */
+long rides_offers_made(struct db *db, long event_id, long driver_id);
 /* 1 when the session holds as many open offers (or live requests) as it may. */
 int rides_session_full(struct db *db, long event_id, int offers);
 /* 1 added, -1. */
 int rides_offer_add(struct db *db, const struct ride_offer_new *o);
 /* The rider's one request for the session, made or moved to a new pick-up
- * (asking again reopens it): 1, or 0 when it is waiting or accepted. */
+ * (asking again reopens it): 1, 0 when it is waiting or accepted, 2 when
+ * it has moved RIDES_MOVES_MAX times and this would move it again. */
 int rides_request_put(struct db *db, long event_id, long rider_id, const struct ride_place *at);
 
 /* The rider asks one driver: 1 with *event_id and *driver_id, 0 when the

@@ -293,3 +293,32 @@ test('ride actions racing each other never overbook nor leave a phantom seat', a
     assert.equal(sql(`SELECT taken FROM ride_offers WHERE id = ${oid}`), '0');
   }
 });
+
+// Issue 18 #6: re-asking from many postcodes and reading which offers fit, and
+// by how many minutes, found a driver's start to 0 m (1,201 probes).
+test('probing a driver\'s start: the pick-up moves three times at most, and detours are shown in 5-minute bands', async () => {
+  const driver = await person('pat.probed@example.org', 'Pat Probed');
+  assert.equal((await driver.post(`/events/${event}/rides/offer`, { postcode: 'DE22 3AA', seats: '3', max_detour_min: '60' })).status, 303);
+  const spy = await person('sam.spy@example.org', 'Sam Spy');
+  const grid = ['DE22 1AA', 'DE22 2AA', 'DE22 3AA', 'DE22 4AA', 'DE1 1AA', 'DE3 0AA', 'DE21 4AA'];
+  const answers = [];
+  const detours = [];
+  for (const pc of grid) {
+    const r = await spy.post(`/events/${event}/rides/request`, { postcode: pc });
+    answers.push(r.status);
+    for (const m of (await spy.get(`/events/${event}/rides`)).body.matchAll(/about (\d+) min out of their way/g)) detours.push(Number(m[1]));
+  }
+  // placed, then moved three times; the rest refused
+  assert.deepEqual(answers, [303, 303, 303, 303, 409, 409, 409]);
+  assert.match((await spy.post(`/events/${event}/rides/request`, { postcode: 'DE3 0AA' })).body, /moved three times/);
+  assert.ok(detours.every((d) => d % 5 === 0 && d >= 5), `detours shown: ${detours}`);
+  // the same for a driver re-offering from many places to read which riders are suggested
+  const prober = await person('dan.drives@example.org', 'Dan Drives');
+  const offers = [];
+  for (const pc of grid) {
+    offers.push((await prober.post(`/events/${event}/rides/offer`, { postcode: pc, seats: '2' })).status);
+    const id = sql(`SELECT id FROM ride_offers WHERE driver_id = (SELECT id FROM people WHERE email = 'dan.drives@example.org') AND status = 'open'`);
+    if (id) await prober.post(`/rides/offers/${id}/cancel`);
+  }
+  assert.equal(offers.filter((s) => s === 303).length, 3, `offers made: ${offers}`);
+});
