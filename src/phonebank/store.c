@@ -727,6 +727,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 	struct pipe pp = { .db = db, .bank = pb->id, .import_id = import_id };
 	struct pipe_batch *all[PIPE_BATCHES], *b;
 	pthread_t saver;
+	long through = -1; /* the last row saved, once the load ends */
 	int rc = -1;
 
 	if ((why = read_header(r, &c))) {
@@ -795,7 +796,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 					 " RETURNING rows_done");
 	db_bind_int(end, 1, (long long)time(NULL));
 	db_bind_int(end, 2, import_id);
-	long through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
+	through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
 	db_reset(end);
 	if (through < 0)
 		rc = -1, pp.failed = 1;
