@@ -407,6 +407,15 @@ static const char *const migrations[] = {
 	/* 21: how often a rider has moved their pick-up: which offers fit a
 	 * place, asked from many places, would find where a driver starts */
 	"ALTER TABLE ride_requests ADD COLUMN moves INTEGER NOT NULL DEFAULT 0;",
+
+	/* 22: wrong passwords and codes per account, kept where a restart
+	 * cannot forget them (the in-memory buckets start afresh) */
+	"CREATE TABLE secret_failures ("
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('password', 'totp')),"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX secret_failures_person ON secret_failures(person_id, kind, at);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -127,3 +127,38 @@ int recovery_code_use(struct db *db, long person_id, const char *code, long long
 	long n = db_count(st);
 	return n < 0 ? -1 : n == 1;
 }
+
+int secret_locked(struct db *db, long person_id, const char *kind, long long now)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM secret_failures"
+					   " WHERE person_id = ? AND kind = ? AND at > ?");
+	db_bind_int(st, 1, person_id);
+	db_bind_str(st, 2, kind);
+	db_bind_int(st, 3, now - SECRET_WINDOW_S);
+	long long n = db_int_or(st, -1);
+	return n < 0 ? -1 : n >= SECRET_FAILURES_MAX;
+}
+
+int secret_failed(struct db *db, long person_id, const char *kind, long long now)
+{
+	struct db_stmt *old = db_cached(db, "DELETE FROM secret_failures WHERE person_id = ?"
+					    " AND kind = ? AND at <= ?");
+	struct db_stmt *add = db_cached(db, "INSERT INTO secret_failures (person_id, kind, at)"
+					    " VALUES (?, ?, ?)");
+	db_bind_int(old, 1, person_id);
+	db_bind_str(old, 2, kind);
+	db_bind_int(old, 3, now - SECRET_WINDOW_S);
+	db_bind_int(add, 1, person_id);
+	db_bind_str(add, 2, kind);
+	db_bind_int(add, 3, now);
+	return db_done(old) || db_done(add) ? -1 : 1;
+}
+
+int secret_succeeded(struct db *db, long person_id, const char *kind)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM secret_failures WHERE person_id = ?"
+					   " AND kind = ?");
+	db_bind_int(st, 1, person_id);
+	db_bind_str(st, 2, kind);
+	return db_done(st) ? -1 : 1;
+}

@@ -38,4 +38,17 @@ int totp_enable(struct db *db, long person_id, long long step,
 /* Uses up one of the person's unused recovery codes: 1 when code was one. */
 int recovery_code_use(struct db *db, long person_id, const char *code, long long now);
 
+/*
+ * Wrong secrets per account, durably: SECRET_FAILURES_MAX of a kind
+ * ("password", "totp") within SECRET_WINDOW_S lock that way in until the
+ * oldest ages out; a right one clears them.
+ */
+#define SECRET_FAILURES_MAX 10
+#define SECRET_WINDOW_S	    (15 * 60)
+/* 1 when the account is locked for kind at now, 0 not, -1. */
+int secret_locked(struct db *db, long person_id, const char *kind, long long now);
+/* Records one wrong secret (and forgets those older than the window). */
+int secret_failed(struct db *db, long person_id, const char *kind, long long now);
+int secret_succeeded(struct db *db, long person_id, const char *kind);
+
 #endif

@@ -313,6 +313,8 @@ static void password_signed_in(struct http_request *req, struct http_response *r
 	}
 	if (!j->person_id || !j->pj.rc) {
 		audit_note(db, 0, "signin.password_failed", j->person_id, NULL);
+		if (j->person_id && secret_failed(db, j->person_id, "password", now_s()) < 0)
+			log_error("a wrong password for %ld not counted", j->person_id);
 		page_render(req, res, 401, "signin",
 			    json_pack("{s:s, s:s}", "title", "Sign in", "error",
 				      "That email address and password do not match."),
@@ -324,6 +326,7 @@ static void password_signed_in(struct http_request *req, struct http_response *r
 		return;
 	}
 	audit_note(db, j->person_id, "signin.password", j->person_id, NULL);
+	secret_succeeded(db, j->person_id, "password");
 	http_redirect(res, j->totp_enabled ? "/signin/totp" : "/account/security");
 }
 
@@ -359,6 +362,11 @@ static void password_signin(struct http_request *req, struct http_response *res)
 	char *hash = arena_alloc(&req->arena, PASSWORD_HASH_MAX);
 	memset(j, 0, sizeof(*j));
 	int found = person_by_email(db, email, &p) == 1 && p.has_password;
+	/* counted in the database too, so a restart forgets no wrong guess */
+	if (found && secret_locked(db, p.id, "password", now_s()) != 0) {
+		rate_limited_answer(req, res, SECRET_WINDOW_S, 0);
+		return;
+	}
 	/* the same argon2id work whether or not the account exists */
 	if (!found || password_hash_of(db, p.id, hash, PASSWORD_HASH_MAX) != 1)
 		snprintf(hash, PASSWORD_HASH_MAX, "%s", app->dummy_hash);
@@ -403,6 +411,10 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	snprintf(key, sizeof(key), "%ld", pid);
 	if (rate_limit(req, res, "totp-account", key, &app->auth.rates.totp_account, 0))
 		return;
+	if (secret_locked(db, pid, "totp", now_s()) != 0) {
+		rate_limited_answer(req, res, SECRET_WINDOW_S, 0);
+		return;
+	}
 	const char *code = qs_get(&f, "code");
 	int ok = 0;
 	char secret[TOTP_SECRET_B32];
@@ -419,6 +431,8 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	}
 	if (!ok) {
 		audit_note(db, 0, "signin.totp_failed", pid, NULL);
+		if (secret_failed(db, pid, "totp", now_s()) < 0)
+			log_error("a wrong code for %ld not counted", pid);
 		page_render(req, res, 401, "totp",
 			    json_pack("{s:s, s:s}", "title", "Your code", "error",
 				      "That code is not right. Codes change every 30 seconds."),
@@ -430,6 +444,7 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(db, pid, "signin.totp", pid, NULL);
+	secret_succeeded(db, pid, "totp");
 	http_redirect(res, "/account");
 }
 

@@ -469,3 +469,36 @@ test('a new address changes only from its own mailbox, and the answer is the sam
   assert.equal((await v.post('/account/email', { token })).status, 400, 'a link works once');
   await fresh.stop();
 });
+
+// Issue 18 #9: the per-account limit on wrong passwords lived in memory only, so a
+// restart (or an evicted bucket) gave a guesser a fresh allowance.
+test('wrong passwords are counted in the database: ten lock the account for 15 minutes, across a restart', async () => {
+  const LIFT = '100000/100000';
+  const env = { TURNOUT_RATE_PASSWORD_IP: LIFT, TURNOUT_RATE_PASSWORD_ACCOUNT: LIFT };
+  let s = await startServer({ db, env });
+  try {
+    const EMAIL = 'guessed.at@example.org', PW = 'the right long password';
+    const me = new Visitor(s.url);
+    await me.signInByLink(s.outbox, EMAIL, 'Gus Guessed');
+    await me.get('/account/security');
+    assert.equal((await me.post('/account/password', { password: PW, again: PW })).status, 200);
+    const attempt = async (password) => {
+      const v = new Visitor(s.url);
+      await v.get('/signin');
+      return (await v.post('/signin/password', { email: EMAIL, password })).status;
+    };
+    const wrong = [];
+    for (let i = 0; i < 10; i++) wrong.push(await attempt(`guess number ${i}`));
+    assert.deepEqual([...new Set(wrong)], [401]);
+    assert.equal(await attempt(PW), 429, 'locked, even for the right password');
+    await s.stop();
+    s = await startServer({ db, env });
+    assert.equal(await attempt(PW), 429, 'still locked after a restart');
+    // fifteen minutes later
+    sql(`UPDATE secret_failures SET at = at - 901 WHERE person_id = (SELECT id FROM people WHERE email = '${EMAIL}')`);
+    assert.equal(await attempt(PW), 303);
+    assert.equal(sql(`SELECT count(*) FROM secret_failures WHERE person_id = (SELECT id FROM people WHERE email = '${EMAIL}')`), '0', 'a right one clears them');
+  } finally {
+    await s.stop();
+  }
+});
