@@ -818,34 +818,14 @@ static void signup(struct http_request *req, struct http_response *res)
 		     "We have sent you a link to confirm your place. It works for 24 hours.", &w);
 }
 
-/* GET pages for emailed links: a button, so that fetching changes nothing. */
-static void link_button(struct http_request *req, struct http_response *res, const char *action,
-			const char *title, const char *button)
-{
-	struct who w;
-	const char *token = qs_get(&req->query, "token");
-
-	if (who_load(req, res, &w))
-		return;
-	if (!token || !token_well_formed(token)) {
-		page_message(req, res, 400, "That link is not right",
-			     "Copy the whole link from the email.", &w);
-		return;
-	}
-	page_render(req, res, 200, "button",
-		    json_pack("{s:s, s:s, s:s, s:s}", "title", title, "action", action, "button",
-			      button, "token", token),
-		    &w);
-}
-
 static void confirm_page(struct http_request *req, struct http_response *res)
 {
-	link_button(req, res, "/signups/confirm", "Confirm your place", "Confirm my place");
+	page_link_button(req, res, "/signups/confirm", "Confirm your place", "Confirm my place", NULL);
 }
 
 static void cancel_page(struct http_request *req, struct http_response *res)
 {
-	link_button(req, res, "/signups/cancel", "Cancel your place", "Cancel my place");
+	page_link_button(req, res, "/signups/cancel", "Cancel your place", "Cancel my place", NULL);
 }
 
 static void confirm(struct http_request *req, struct http_response *res)

@@ -213,19 +213,7 @@ static void signin_link_request(struct http_request *req, struct http_response *
 
 static void link_page(struct http_request *req, struct http_response *res)
 {
-	struct who w;
-	struct db *db;
-	const char *token = qs_get(&req->query, "token");
-
-	if (visit_or_answer(req, res, &w, &db, 0))
-		return;
-	if (!token || !token_well_formed(token)) {
-		page_message(req, res, 400, "That link is not right",
-			     "Copy the whole link from the email, or ask for a new one.", &w);
-		return;
-	}
-	page_render(req, res, 200, "link", json_pack("{s:s, s:s}", "title", "Sign in", "token", token),
-		    &w);
+	page_link_button(req, res, "/signin/link", "Sign in to turnout", "Sign in", NULL);
 }
 
 /* Ends the visitor's current session (if any) and starts a new one. */
@@ -628,19 +616,9 @@ static void account_update(struct http_request *req, struct http_response *res)
  * and every other sign-in to it ends. */
 static void email_confirm_page(struct http_request *req, struct http_response *res)
 {
-	struct who w;
-	struct db *db;
-	const char *token = qs_get(&req->query, "token");
-
-	if (visit_or_answer(req, res, &w, &db, 0))
-		return;
-	if (!token || !token_well_formed(token)) {
-		page_message(req, res, 400, "That link is not right",
-			     "Copy the whole link from the email, or change the address again.", &w);
-		return;
-	}
-	page_render(req, res, 200, "email_confirm",
-		    json_pack("{s:s, s:s}", "title", "Confirm your address", "token", token), &w);
+	page_link_button(req, res, "/account/email", "Confirm your new address", "Use this address",
+			 "This makes the address this link was sent to the one you sign in with."
+			 " Every other sign-in to your account ends.");
 }
 
 static void email_confirm(struct http_request *req, struct http_response *res)

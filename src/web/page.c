@@ -144,3 +144,22 @@ void web_write_suspend(struct http_request *req, struct http_response *res, stru
 	w->ok = 0;
 	http_suspend(req, res, w, write_submit);
 }
+
+void page_link_button(struct http_request *req, struct http_response *res, const char *action,
+		      const char *title, const char *button, const char *text)
+{
+	struct who w;
+	const char *token = qs_get(&req->query, "token");
+
+	if (who_load(req, res, &w))
+		return;
+	if (!token || !token_well_formed(token)) {
+		page_message(req, res, 400, "That link is not right",
+			     "Copy the whole link from the email.", &w);
+		return;
+	}
+	page_render(req, res, 200, "button",
+		    json_pack("{s:s, s:s, s:s, s:s, s:s*}", "title", title, "action", action,
+			      "button", button, "token", token, "text", text),
+		    &w);
+}

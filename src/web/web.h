@@ -73,6 +73,13 @@ int form_or_answer(struct http_request *req, struct http_response *res, const st
  * ctx is consumed. */
 void page_render(struct http_request *req, struct http_response *res, int status, const char *name,
 		 json_t *ctx, const struct who *w);
+/*
+ * The page a mailed link opens (?token=): a button that posts the token to
+ * action, so that fetching the link (a mail scanner does) changes nothing.
+ * text, when not NULL, says what the button will do.
+ */
+void page_link_button(struct http_request *req, struct http_response *res, const char *action,
+		      const char *title, const char *button, const char *text);
 /* A one-paragraph page: a title and a message. */
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w);
