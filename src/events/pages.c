@@ -1011,6 +1011,29 @@ static long tell_everyone(struct http_request *req, struct db *db, long id, cons
 	return event_people(db, id, tell_one, &t) < 0 || t.failed ? -1 : t.told;
 }
 
+long events_tell_host_leaving(struct http_request *req, struct db *db, long host)
+{
+	long ids[64], told = 0;
+	long n = events_hosted_at_home(db, host, time(NULL), ids, 64);
+	struct event e;
+	char when[128], text[400];
+
+	for (long i = 0; i < n; i++) {
+		if (event_get(db, ids[i], &e) != 1)
+			return -1;
+		when_text(e.starts_at, e.ends_at, when, sizeof(when));
+		snprintf(text, sizeof(text),
+			 "\"%s\" on %s is cancelled: its host has left turnout, and the address"
+			 " went with them.",
+			 e.title, when);
+		long t = tell_everyone(req, db, e.id, "Your session is cancelled", text);
+		if (t < 0)
+			return -1;
+		told += t;
+	}
+	return n < 0 ? -1 : told;
+}
+
 /*
  * The host or an organiser moves a session (date, start, meeting point):
  * slots move with it, and everyone signed up is told.

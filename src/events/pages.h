@@ -11,6 +11,14 @@
 #include "db/db.h"
 #include "http/server.h"
 
+/*
+ * Before a host's account is erased, inside the caller's transaction: the
+ * sessions still to come at their private address lose it with them (the
+ * erasure cancels them), so everyone going is told now.  How many were
+ * told, or -1 (roll back).
+ */
+long events_tell_host_leaving(struct http_request *req, struct db *db, long host);
+
 /* Up to max upcoming sessions in a 2024 seat, as the pages list them. */
 json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max);
 

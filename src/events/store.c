@@ -473,3 +473,19 @@ int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now)
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
+
+long events_hosted_at_home(struct db *db, long host, time_t now, long *ids, long max)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id FROM events WHERE created_by = ?"
+					   " AND address_private = 1 AND status = 'published'"
+					   " AND starts_at > ? ORDER BY starts_at");
+	long n = 0;
+	int rc;
+
+	db_bind_int(st, 1, host);
+	db_bind_int(st, 2, (long long)now);
+	while (db_next(st, &rc))
+		if (n < max)
+			ids[n++] = (long)db_col_int(st, 0);
+	return rc < 0 ? -1 : n;
+}

@@ -60,6 +60,9 @@ int event_travel_board(struct db *db, long event_id,
 /* Everyone going or waiting, and every driver and rider, once each (the
  * people a change of the session is told to); event_people_count, how many. */
 long event_people_count(struct db *db, long event_id);
+/* Ids of up to max published sessions still to come that the person posted
+ * at a private address (their home, as a rule); the count, or -1. */
+long events_hosted_at_home(struct db *db, long host, time_t now, long *ids, long max);
 int event_people(struct db *db, long event_id,
 		 void (*fn)(const char *name, const char *email, void *arg), void *arg);
 

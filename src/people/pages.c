@@ -21,6 +21,7 @@
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/totp.h"
+#include "events/pages.h"
 #include "groups/store.h"
 #include "people/credentials.h"
 #include "people/people.h"
@@ -719,8 +720,10 @@ static void account_delete(struct http_request *req, struct http_response *res)
 			     &w);
 		return;
 	}
-	if (db_begin(db) || person_erase(db, w.actor.id) ||
-	    audit_write(db, w.actor.id, "person.erase", w.actor.id, NULL) || db_commit(db)) {
+	if (db_begin(db) || events_tell_host_leaving(req, db, w.actor.id) < 0 ||
+	    person_erase(db, w.actor.id) ||
+	    audit_write(db, w.actor.id, "person.erase", w.actor.id, NULL) ||
+	    app_commit(req->app, db)) {
 		db_rollback(db);
 		page_sorry(req, res, "Your account could not be deleted just now.", &w);
 		return;
@@ -956,8 +959,10 @@ static void api_me_delete(struct http_request *req, struct http_response *res)
 		http_error(res, 403, "Cross-site request refused");
 		return;
 	}
-	if (db_begin(db) || person_erase(db, w.actor.id) ||
-	    audit_write(db, w.actor.id, "person.erase", w.actor.id, NULL) || db_commit(db)) {
+	if (db_begin(db) || events_tell_host_leaving(req, db, w.actor.id) < 0 ||
+	    person_erase(db, w.actor.id) ||
+	    audit_write(db, w.actor.id, "person.erase", w.actor.id, NULL) ||
+	    app_commit(req->app, db)) {
 		db_rollback(db);
 		http_error(res, 500, "Deletion failed");
 		return;

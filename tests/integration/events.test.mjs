@@ -650,6 +650,10 @@ test('erasing an account: guest and unconfirmed sign-ups, a hosted home address 
   // a session at their home, still to come, and one past
   const home = ev(await post({ title: 'Leaflets from mine', address: HOME, address_private: '1', capacity: '5' }));
   sql(`UPDATE events SET created_by = ${pid} WHERE id = ${home}`);
+  const coming = new Visitor(srv.url);
+  await coming.signInByLink(srv.outbox, 'cora.coming@example.org', 'Cora Coming');
+  await coming.get(`/events/${home}`);
+  await coming.post(`/events/${home}/signup`, { slot: sql(`SELECT id FROM slots WHERE event_id = ${home}`) });
   // a place taken as a guest with the same address (before the account), and one not yet confirmed
   const other = ev(await post({ title: 'Doors with a guest', capacity: '5' }));
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${other}`);
@@ -686,6 +690,8 @@ test('erasing an account: guest and unconfirmed sign-ups, a hosted home address 
   assert.equal(sql(`SELECT count(*) FROM signups WHERE email = '${EMAIL}'`), '0');
   assert.equal(sql(`SELECT count(*) FROM pending_signups WHERE email = '${EMAIL}'`), '0');
   assert.equal(sql(`SELECT status || '|' || (address LIKE '%Quokkafish%') FROM events WHERE id = ${home}`), 'cancelled|0');
+  // and the one going there is told, since the address is gone
+  assert.match(readMail('cora.coming@example.org', /(Leaflets from mine" on [^\n]* is cancelled: its host has left)/), /is cancelled/);
   let left = grep();
   for (let i = 0; i < 50 && left.length; i++) { await new Promise((r) => setTimeout(r, 100)); left = grep(); }
   assert.deepEqual(left, [], `the erased name is still in ${left.map((e) => 'the database' + e).join(', ')}`);
