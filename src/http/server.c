@@ -28,7 +28,9 @@
  */
 struct watch {
 	int fd;
-	double since; /* waiting for a request head since; 0 while one is served */
+	/* waiting for a request head since (ms on the monotonic clock), 0 while
+	 * one is served: atomic, so a request never takes the list's lock */
+	atomic_llong since_ms;
 	struct watch *prev, *next;
 };
 
@@ -41,7 +43,7 @@ struct http_server {
 	int hsts;
 	atomic_int uploads; /* streaming to disk now */
 	double head_s; /* deadline for a request head */
-	pthread_mutex_t lock; /* guards the watch list and stopping */
+	pthread_mutex_t lock; /* guards the watch list (not its clocks) and stopping */
 	pthread_cond_t wake;
 	struct watch *watched;
 	int stopping;
@@ -164,17 +166,14 @@ void http_resume(struct http_request *req)
 }
 
 /* Sets when conn began waiting for a request head (0: it has one). */
-static void watch_set(struct http_server *srv, struct MHD_Connection *conn, double since)
+static void watch_set(struct MHD_Connection *conn, double since)
 {
 	const union MHD_ConnectionInfo *i =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct watch *w = i ? i->socket_context : NULL;
 
-	if (!w)
-		return;
-	pthread_mutex_lock(&srv->lock);
-	w->since = since;
-	pthread_mutex_unlock(&srv->lock);
+	if (w)
+		atomic_store_explicit(&w->since_ms, (long long)(since * 1000), memory_order_relaxed);
 }
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -417,7 +416,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		long length = 0;
 
 		c->started = 1;
-		watch_set(c->srv, conn, 0);
+		watch_set(conn, 0);
 		c->req.method = method;
 		c->req.app = c->srv->app;
 		c->req.conn = conn;
@@ -481,7 +480,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	(void)toe;
 	/* the next request on this connection has its own deadline */
-	watch_set(srv, conn, now_seconds());
+	watch_set(conn, now_seconds());
 	if (!c)
 		return;
 	if (srv->log_fd >= 0 && c->started) {
@@ -514,7 +513,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		w = xcalloc(1, sizeof(*w));
 		w->fd = i ? i->connect_fd : -1;
-		w->since = now_seconds();
+		atomic_init(&w->since_ms, (long long)(now_seconds() * 1000));
 		pthread_mutex_lock(&srv->lock);
 		w->next = srv->watched;
 		if (w->next)
@@ -547,13 +546,16 @@ static void *watcher(void *arg)
 	pthread_mutex_lock(&srv->lock);
 	while (!srv->stopping) {
 		struct timespec at;
-		double now = now_seconds();
+		long long now = (long long)(now_seconds() * 1000), limit = (long long)(srv->head_s * 1000);
 
-		for (struct watch *w = srv->watched; w; w = w->next)
-			if (w->since > 0 && now - w->since > srv->head_s && w->fd >= 0) {
+		for (struct watch *w = srv->watched; w; w = w->next) {
+			long long since = atomic_load_explicit(&w->since_ms, memory_order_relaxed);
+			if (since > 0 && now - since > limit && w->fd >= 0) {
 				shutdown(w->fd, SHUT_RDWR);
-				w->since = 0; /* once is enough */
+				/* once is enough */
+				atomic_store_explicit(&w->since_ms, 0, memory_order_relaxed);
 			}
+		}
 		clock_gettime(CLOCK_REALTIME, &at);
 		at.tv_nsec += 250000000;
 		if (at.tv_nsec >= 1000000000) {
