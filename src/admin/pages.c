@@ -26,7 +26,7 @@ static int allowed_or_answer(struct http_request *req, struct http_response *res
 		if (json)
 			http_error(res, 401, "Sign in first");
 		else
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		return -1;
 	}
 	if (!policy_allows(&w->actor, act, NULL)) {

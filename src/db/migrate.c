@@ -416,6 +416,9 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL"
 	");"
 	"CREATE INDEX secret_failures_person ON secret_failures(person_id, kind, at);",
+
+	/* 23: where a sign-in link returns to (a path of this site) */
+	"ALTER TABLE login_links ADD COLUMN next_path TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

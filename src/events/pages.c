@@ -166,7 +166,7 @@ static int manage_or_answer(struct http_request *req, struct http_response *res,
 	struct target t = event_target(*db, e, w->actor.id);
 	if (!policy_allows(&w->actor, act, &t)) {
 		if (!w->actor.id)
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		else
 			page_message(req, res, 403, "Hosts and organisers only", denied_text, w);
 		return -1;
@@ -453,7 +453,7 @@ static void create(struct http_request *req, struct http_response *res)
 	if (!w.actor.id || !gid || group_name(db, gid, gname, sizeof(gname)) != 1 ||
 	    (!organiser && !member)) {
 		if (!w.actor.id)
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		else
 			page_message(req, res, 403, "Members only",
 				     "Sessions are posted for a group by its members; its organisers"
@@ -933,7 +933,7 @@ static void attendees(struct http_request *req, struct http_response *res)
 	struct target t = event_target(db, &e, w.actor.id);
 	if (!policy_allows(&w.actor, ACT_EVENT_MANAGE, &t)) {
 		if (!w.actor.id)
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		else
 			page_message(req, res, 403, "Hosts and organisers only",
 				     "Only the session's host and its group's organisers see who is"

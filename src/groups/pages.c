@@ -165,7 +165,7 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 		if (json)
 			http_error(res, 401, "Sign in first");
 		else
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		return;
 	}
 	/* joining never demotes an organiser; leaving ends any role */

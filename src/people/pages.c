@@ -55,13 +55,13 @@ static int mail_note(struct http_request *req, struct db *db, const char *to, co
 /* Queues a fresh sign-in link to p, the token and its mail in one
  * transaction: 0, or -1 (nothing kept; logged without the address). */
 static int send_link(struct http_request *req, struct db *db, const struct person *p,
-		     int existing)
+		     int existing, const char *next)
 {
 	struct app *app = req->app;
 	char token[TOKEN_LEN + 1];
 	int rc = -1;
 
-	if (db_begin(db) || link_create(db, p->id, now_s(), token))
+	if (db_begin(db) || link_create(db, p->id, now_s(), next, token))
 		goto done;
 	json_t *ctx = json_pack("{s:s, s:s, s:b}", "name", p->name, "link",
 				arena_printf(&req->arena, "%s/signin/link?token=%s",
@@ -139,7 +139,7 @@ static void signup(struct http_request *req, struct http_response *res)
 		return;
 	int found = person_by_email(db, p.email, &existing), queued = 0;
 	if (found == 1) {
-		queued = send_link(req, db, &existing, 1);
+		queued = send_link(req, db, &existing, 1, NULL);
 	} else if (found == 0) {
 		p.created_at = now_s();
 		if (person_create(db, &p)) {
@@ -147,7 +147,7 @@ static void signup(struct http_request *req, struct http_response *res)
 			return;
 		}
 		audit_note(db, p.id, "person.signup", p.id, NULL);
-		queued = send_link(req, db, &p, 0);
+		queued = send_link(req, db, &p, 0, NULL);
 	} else {
 		page_busy(req, res, &w);
 		return;
@@ -155,12 +155,22 @@ static void signup(struct http_request *req, struct http_response *res)
 	link_sent(req, res, &w, queued);
 }
 
+/* The path a sign-in form says to return to, when it is one of ours; else NULL. */
+static const char *form_next(const struct qs *f)
+{
+	const char *next = qs_get(f, "next");
+	return next_path_ok(next) ? next : NULL;
+}
+
 static void signin_form(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct db *db;
 	if (visit_or_answer(req, res, &w, &db, 0) == 0)
-		page_render(req, res, 200, "signin", json_pack("{s:s}", "title", "Sign in"), &w);
+		page_render(req, res, 200, "signin",
+			    json_pack("{s:s, s:s*}", "title", "Sign in", "next",
+				      form_next(&req->query)),
+			    &w);
 }
 
 /* An address with no account asked for a link: it is told so (and how to
@@ -208,7 +218,9 @@ static void signin_link_request(struct http_request *req, struct http_response *
 	    rate_limit(req, res, "link-account", key, &app->auth.rates.signin_account, 0))
 		return;
 	int found = person_by_email(db, email, &p);
-	int queued = found == 1 ? send_link(req, db, &p, 1) : found == 0 ? no_account(req, db, email) : -1;
+	int queued = found == 1   ? send_link(req, db, &p, 1, form_next(&f))
+		     : found == 0 ? no_account(req, db, email)
+				  : -1;
 	link_sent(req, res, &w, queued);
 }
 
@@ -249,7 +261,8 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	if (rate_limit(req, res, "link-use-ip", ip, &((struct app *)req->app)->auth.rates.token_ip, 0))
 		return;
 	const char *token = qs_get(&f, "token");
-	int ok = token ? link_consume(db, token, now_s(), &pid) : 0;
+	char next[NEXT_PATH_MAX + 1] = "";
+	int ok = token ? link_consume(db, token, now_s(), &pid, next, sizeof(next)) : 0;
 	if (ok != 1) {
 		audit_note(db, 0, "signin.link_failed", 0, NULL);
 		page_message(req, res, 400, "That link has expired",
@@ -261,7 +274,7 @@ static void link_signin(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(db, pid, "signin.link", pid, NULL);
-	http_redirect(res, "/account");
+	http_redirect(res, next_path_ok(next) ? next : "/account");
 }
 
 /* A password sign-in waiting for its hash to be checked off the request path. */
@@ -270,6 +283,7 @@ struct password_signin_job {
 	struct http_request *req;
 	long person_id; /* 0: no such account (the same work was done) */
 	int totp_enabled;
+	const char *next; /* where to go once signed in, or NULL */
 };
 
 static void password_checked(struct password_job *pj)
@@ -316,7 +330,11 @@ static void password_signed_in(struct http_request *req, struct http_response *r
 	}
 	audit_note(db, j->person_id, "signin.password", j->person_id, NULL);
 	secret_succeeded(db, j->person_id, "password");
-	http_redirect(res, j->totp_enabled ? "/signin/totp" : "/account/security");
+	if (j->totp_enabled)
+		http_redirect(res, j->next ? arena_printf(&req->arena, "/signin/totp?next=%s", j->next)
+					   : "/signin/totp");
+	else
+		http_redirect(res, j->next ? j->next : "/account/security");
 }
 
 static void password_signin(struct http_request *req, struct http_response *res)
@@ -362,6 +380,7 @@ static void password_signin(struct http_request *req, struct http_response *res)
 	j->req = req;
 	j->person_id = found ? p.id : 0;
 	j->totp_enabled = found && p.totp_enabled;
+	j->next = form_next(&f); /* the form lives in the request's arena */
 	j->pj.hash = hash;
 	j->pj.pw = pw; /* the form lives in the request's arena */
 	j->pj.done = password_checked;
@@ -379,7 +398,9 @@ static void totp_form(struct http_request *req, struct http_response *res)
 		http_redirect(res, "/signin");
 		return;
 	}
-	page_render(req, res, 200, "totp", json_pack("{s:s}", "title", "Your code"), &w);
+	page_render(req, res, 200, "totp",
+		    json_pack("{s:s, s:s*}", "title", "Your code", "next", form_next(&req->query)),
+		    &w);
 }
 
 static void totp_signin(struct http_request *req, struct http_response *res)
@@ -434,7 +455,8 @@ static void totp_signin(struct http_request *req, struct http_response *res)
 	}
 	audit_note(db, pid, "signin.totp", pid, NULL);
 	secret_succeeded(db, pid, "totp");
-	http_redirect(res, "/account");
+	const char *next = form_next(&f);
+	http_redirect(res, next ? next : "/account");
 }
 
 /* Signs the person out on every device, this one too. */

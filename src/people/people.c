@@ -304,10 +304,11 @@ long people_erase_inactive(struct db *db, long long cutoff)
 	return db_count(st);
 }
 
-int link_create(struct db *db, long person_id, long long now, char token[TOKEN_LEN + 1])
+int link_create(struct db *db, long person_id, long long now, const char *next,
+		char token[TOKEN_LEN + 1])
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO login_links (token_hash, person_id,"
-					   " expires_at) VALUES (?, ?, ?)");
+					   " expires_at, next_path) VALUES (?, ?, ?, ?)");
 	char hash[TOKEN_HASH_LEN + 1];
 
 	token_new(token);
@@ -315,14 +316,16 @@ int link_create(struct db *db, long person_id, long long now, char token[TOKEN_L
 	db_bind_str(st, 1, hash);
 	db_bind_int(st, 2, person_id);
 	db_bind_int(st, 3, now + LINK_TTL_S);
+	db_bind_str(st, 4, next);
 	return db_done(st);
 }
 
-int link_consume(struct db *db, const char *token, long long now, long *person_id)
+int link_consume(struct db *db, const char *token, long long now, long *person_id, char *next,
+		 size_t cap)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE login_links SET used_at = ?"
 					   " WHERE token_hash = ? AND used_at IS NULL"
-					   " AND expires_at >= ? RETURNING person_id");
+					   " AND expires_at >= ? RETURNING person_id, next_path");
 	char hash[TOKEN_HASH_LEN + 1];
 
 	if (!token_well_formed(token))
@@ -335,6 +338,7 @@ int link_consume(struct db *db, const char *token, long long now, long *person_i
 	int rc = db_one(st);
 	if (rc == 1) {
 		*person_id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, next, cap);
 		db_reset(st);
 	}
 	return rc;

@@ -50,10 +50,14 @@ int person_erase(struct db *db, long id);
 /* Erases everyone inactive since before cutoff (unix time); the count, or -1. */
 long people_erase_inactive(struct db *db, long long cutoff);
 
-/* A single-use sign-in link token for the person, valid LINK_TTL_S. */
-int link_create(struct db *db, long person_id, long long now, char token[TOKEN_LEN + 1]);
-/* 1 and *person_id when the token is live (it is then used up), 0 if not. */
-int link_consume(struct db *db, const char *token, long long now, long *person_id);
+/* A single-use sign-in link token for the person, valid LINK_TTL_S, that
+ * returns to next (a checked path of this site, or NULL). */
+int link_create(struct db *db, long person_id, long long now, const char *next,
+		char token[TOKEN_LEN + 1]);
+/* 1 and *person_id (and next, cap bytes, "" for none) when the token is
+ * live (it is then used up), 0 if not. */
+int link_consume(struct db *db, const char *token, long long now, long *person_id, char *next,
+		 size_t cap);
 
 #define EMAIL_CHANGE_TTL_S (24 * 3600)
 /* A token that moves the person's sign-in address to new_email when used

@@ -57,7 +57,7 @@ static struct bank_ctx *bank_or_answer(struct http_request *req, struct http_res
 		if (json)
 			http_error(res, 401, "Sign in first");
 		else
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		return NULL;
 	}
 	int found = id ? phonebank_get(c->db, id, &c->pb) : 0;

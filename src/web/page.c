@@ -82,7 +82,7 @@ int visit_or_answer(struct http_request *req, struct http_response *res, struct 
 		if (flags & VISIT_JSON)
 			http_error(res, 401, "Sign in first");
 		else
-			http_redirect(res, "/signin");
+			http_redirect(res, signin_path(req));
 		return -1;
 	}
 	return 0;
@@ -162,4 +162,23 @@ void page_link_button(struct http_request *req, struct http_response *res, const
 		    json_pack("{s:s, s:s, s:s, s:s, s:s*}", "title", title, "action", action,
 			      "button", button, "token", token, "text", text),
 		    &w);
+}
+
+int next_path_ok(const char *p)
+{
+	size_t n = p ? strlen(p) : 0;
+
+	if (n < 1 || n > NEXT_PATH_MAX || p[0] != '/' || (n > 1 && p[1] == '/'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_", p[i]))
+			return 0;
+	return 1;
+}
+
+const char *signin_path(struct http_request *req)
+{
+	if (strcmp(req->method, "GET") != 0 || !next_path_ok(req->path))
+		return "/signin";
+	return arena_printf(&req->arena, "/signin?next=%s", req->path);
 }

@@ -80,6 +80,14 @@ void page_render(struct http_request *req, struct http_response *res, int status
  */
 void page_link_button(struct http_request *req, struct http_response *res, const char *action,
 		      const char *title, const char *button, const char *text);
+/* 1 when p is a path of this site fit to return to after signing in:
+ * "/" then letters, digits, '/', '-' or '_', at most NEXT_PATH_MAX bytes. */
+#define NEXT_PATH_MAX 200
+int next_path_ok(const char *p);
+/* Where a GET that needs a sign-in sends the visitor: the sign-in page,
+ * told to come back to this path (ids only: no personal data in it). */
+const char *signin_path(struct http_request *req);
+
 /* A one-paragraph page: a title and a message. */
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w);

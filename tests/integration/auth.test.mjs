@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { mailFor, startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh } from './lib.mjs';
+import { mailFor, startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh, strongAdmin } from './lib.mjs';
 
 let srv, db;
 const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
@@ -498,6 +498,48 @@ test('wrong passwords are counted in the database: ten lock the account for 15 m
     sql(`UPDATE secret_failures SET at = at - 901 WHERE person_id = (SELECT id FROM people WHERE email = '${EMAIL}')`);
     assert.equal(await attempt(PW), 303);
     assert.equal(sql(`SELECT count(*) FROM secret_failures WHERE person_id = (SELECT id FROM people WHERE email = '${EMAIL}')`), '0', 'a right one clears them');
+  } finally {
+    await s.stop();
+  }
+});
+
+// Issue 17: signing in returned everyone to their account page, not to where they were going.
+test('signing in returns to where the visitor was going; a path not of this site is ignored', async () => {
+  const LIFT = '100000/100000';
+  const s = await startServer({ db, env: { TURNOUT_RATE_SIGNIN_IP: LIFT, TURNOUT_RATE_SIGNIN_ACCOUNT: LIFT, TURNOUT_RATE_SIGNUP_IP: LIFT } });
+  try {
+    const EMAIL = 'nina.next@example.org';
+    const first = new Visitor(s.url);
+    await first.signInByLink(s.outbox, EMAIL, 'Nina Next');
+    const admin = await strongAdmin(s, db, 'next.admin@example.org', 'Ned Admin');
+    await admin.get('/admin');
+    await admin.post('/admin/groups', { name: 'Next Steps', seats: 'E14001193' });
+    const gid = (await admin.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'Next Steps').id;
+    // the group page's sign-in link, and a page that needs a sign-in, both say where to come back to
+    const v = new Visitor(s.url);
+    assert.match((await v.get(`/groups/${gid}`)).body, new RegExp(`href="/signin\\?next=/groups/${gid}"`));
+    const acct = await v.get('/account');
+    assert.equal(acct.headers.get('location'), '/signin?next=/account');
+    const byLink = async (next) => {
+      const u = new Visitor(s.url);
+      const form = await u.get(`/signin?next=${encodeURIComponent(next)}`);
+      const carried = /name="next" value="([^"]*)"/.exec(form.body)?.[1] ?? null;
+      await u.post('/signin', carried ? { email: EMAIL, next: carried } : { email: EMAIL });
+      const page = await u.get(linkFor(s.outbox, EMAIL).url.replace(/^http:\/\/[^/]+/, ''));
+      const done = await u.post('/signin/link', { token: /name="token" value="([^"]+)"/.exec(page.body)[1] });
+      return { carried, to: done.headers.get('location') };
+    };
+    assert.deepEqual(await byLink(`/groups/${gid}`), { carried: `/groups/${gid}`, to: `/groups/${gid}` });
+    for (const bad of ['//evil.example/x', 'https://evil.example/', '/groups/1?x=y', '/a b']) {
+      assert.deepEqual(await byLink(bad), { carried: null, to: '/account' }, bad);
+    }
+    // a forged next posted with the form is refused too
+    const u = new Visitor(s.url);
+    await u.get('/signin');
+    await u.post('/signin', { email: EMAIL, next: '//evil.example/' });
+    const page = await u.get(linkFor(s.outbox, EMAIL).url.replace(/^http:\/\/[^/]+/, ''));
+    const done = await u.post('/signin/link', { token: /name="token" value="([^"]+)"/.exec(page.body)[1] });
+    assert.equal(done.headers.get('location'), '/account');
   } finally {
     await s.stop();
   }
