@@ -787,19 +787,22 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 	pthread_join(saver, NULL);
 	rc = pp.failed || rep->stopped ? -1 : 0;
 	/* rows past the last batch (refused or blank) are done too: the list is
-	 * whole; a stopped load says so at once */
+	 * whole; a stopped load says so at once; a failed one leaves its record
+	 * as the last batch saved it */
 	struct db_stmt *end =
 	    db_cached(db, rep->stopped ? "UPDATE contact_imports SET stopped_at = ?1,"
 					 " updated_at = ?1 WHERE id = ?2 RETURNING rows_done"
 				       : "UPDATE contact_imports SET rows_done = rows_total,"
 					 " finished_at = ?1, updated_at = ?1 WHERE id = ?2"
 					 " RETURNING rows_done");
-	db_bind_int(end, 1, (long long)time(NULL));
-	db_bind_int(end, 2, import_id);
-	through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
-	db_reset(end);
-	if (through < 0)
-		rc = -1, pp.failed = 1;
+	if (!pp.failed) {
+		db_bind_int(end, 1, (long long)time(NULL));
+		db_bind_int(end, 2, import_id);
+		through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
+		db_reset(end);
+		if (through < 0)
+			rc = -1, pp.failed = 1;
+	}
 out:
 	rep->added = pp.added;
 	rep->merged = pp.merged;
