@@ -34,15 +34,6 @@
 static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
 			  const char *message);
 
-/* Emailed links carry secrets: their use is rate-limited per address. */
-static int secret_rate_limit(struct http_request *req, struct http_response *res)
-{
-	struct app *app = req->app;
-	char ip[64];
-	http_client_ip(req, ip, sizeof(ip));
-	return rate_limit(req, res, "link-ip", ip, &app->auth.rates.token_ip, 0);
-}
-
 /* "10:00–11:30": a slot's times, built from its fields. */
 static void slot_text(time_t a, time_t b, char *out, size_t cap)
 {
@@ -845,7 +836,7 @@ static void confirm(struct http_request *req, struct http_response *res)
 			answer(req, res, &w, p);
 		return;
 	}
-	if (!(db = app_db(req->app)) || form_or_answer(req, res, NULL, &f) || secret_rate_limit(req, res))
+	if (!(db = app_db(req->app)) || form_or_answer(req, res, NULL, &f) || rate_limit_link_use(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {
@@ -871,7 +862,7 @@ static void cancel(struct http_request *req, struct http_response *res)
 		answer(req, res, &w, p);
 		return;
 	}
-	if (form_or_answer(req, res, NULL, &f) || secret_rate_limit(req, res))
+	if (form_or_answer(req, res, NULL, &f) || rate_limit_link_use(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	if (!who_csrf_ok(&w, &f) || !token || !token_well_formed(token)) {

@@ -253,12 +253,9 @@ static void link_signin(struct http_request *req, struct http_response *res)
 	struct db *db;
 	long pid = 0;
 
-	char ip[64];
 	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
-	/* a sign-in link is a secret: its use is rate-limited like any other */
-	http_client_ip(req, ip, sizeof(ip));
-	if (rate_limit(req, res, "link-use-ip", ip, &((struct app *)req->app)->auth.rates.token_ip, 0))
+	if (rate_limit_link_use(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	char next[NEXT_PATH_MAX + 1] = "";
@@ -650,13 +647,12 @@ static void email_confirm(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct db *db;
 	struct person p, other;
-	char ip[64], email[EMAIL_MAX_LEN + 1];
+	char email[EMAIL_MAX_LEN + 1];
 	long pid = 0;
 
 	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
-	http_client_ip(req, ip, sizeof(ip));
-	if (rate_limit(req, res, "link-use-ip", ip, &((struct app *)req->app)->auth.rates.token_ip, 0))
+	if (rate_limit_link_use(req, res))
 		return;
 	const char *token = qs_get(&f, "token");
 	if (db_begin(db)) {

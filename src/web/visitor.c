@@ -187,3 +187,12 @@ int rate_limit(struct http_request *req, struct http_response *res, const char *
 	rate_limited_answer(req, res, wait, json);
 	return -1;
 }
+
+int rate_limit_link_use(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	char ip[64];
+
+	http_client_ip(req, ip, sizeof(ip));
+	return rate_limit(req, res, "link-use-ip", ip, &app->auth.rates.token_ip, 0);
+}

@@ -80,6 +80,10 @@ void page_render(struct http_request *req, struct http_response *res, int status
  */
 void page_link_button(struct http_request *req, struct http_response *res, const char *action,
 		      const char *title, const char *button, const char *text);
+/* Using a mailed link (its token is a secret) is rate-limited per address:
+ * 0, or -1 with the 429 answered. */
+int rate_limit_link_use(struct http_request *req, struct http_response *res);
+
 /* 1 when p is a path of this site fit to return to after signing in:
  * "/" then letters, digits, '/', '-' or '_', at most NEXT_PATH_MAX bytes. */
 #define NEXT_PATH_MAX 200
