@@ -151,7 +151,8 @@ int person_update(struct db *db, const struct person *p)
 }
 
 /* Every row of st (bound, run here) as an object keyed by names, one per
- * column; a name starting with '#' is an integer column, the rest text. */
+ * column; a name starting with '#' is an integer column, '?' a boolean,
+ * the rest text. */
 static json_t *rows_json(struct db_stmt *st, const char *const *names)
 {
 	json_t *out = json_array();
@@ -163,20 +164,26 @@ static json_t *rows_json(struct db_stmt *st, const char *const *names)
 			const char *n = names[i];
 			json_t *v = db_col_is_null(st, i) ? json_null()
 				    : *n == '#'		  ? json_integer(db_col_int(st, i))
+				    : *n == '?'		  ? json_boolean(db_col_int(st, i))
 							  : json_string(db_col_text(st, i));
-			json_object_set_new(o, *n == '#' ? n + 1 : n, v ? v : json_null());
+			json_object_set_new(o, *n == '#' || *n == '?' ? n + 1 : n,
+					    v ? v : json_null());
 		}
 		json_array_append_new(out, o);
 	}
 	return out;
 }
 
-/* What is held about the person beyond their account: sign-ups (theirs and
- * any made as a guest with their address), sessions they host, rides,
- * phone banks and the calls they made (not the notes: those are about
- * voters), and an address change waiting for its link. */
+/* What is held about the person beyond their account: groups, sessions
+ * signed in, the audit trail, sign-ups (theirs and any made as a guest
+ * with their address), sessions they host, rides, phone banks and the
+ * calls they made (not the notes: those are about voters), and an address
+ * change waiting for its link. */
 static void export_rest(struct db *db, const struct person *p, json_t *out)
 {
+	static const char *const group[] = { "#id", "name", "role", "#joined_at", NULL };
+	static const char *const session[] = { "#created_at", "#last_seen_at", "?strong", NULL };
+	static const char *const audit[] = { "#at", "action", "#actor_id", "#subject_id", NULL };
 	static const char *const signup[] = { "#event_id", "event", "#starts_at", "status",
 					      "name", "email", "phone", "#created_at", NULL };
 	static const char *const hosted[] = { "#id", "title", "#starts_at", "status", "postcode",
@@ -192,6 +199,18 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		const char *const *names;
 		int by_email;
 	} parts[] = {
+		{ "groups",
+		  "SELECT g.id, g.name, m.role, m.joined_at FROM memberships m JOIN local_groups g"
+		  " ON g.id = m.group_id WHERE m.person_id = ? ORDER BY g.name",
+		  group, 0 },
+		{ "sessions",
+		  "SELECT created_at, last_seen_at, strong FROM sessions WHERE person_id = ?"
+		  " ORDER BY created_at",
+		  session, 0 },
+		{ "audit",
+		  "SELECT at, action, coalesce(actor_id, 0), coalesce(subject_id, 0) FROM audit_log"
+		  " WHERE subject_id = ?1 OR actor_id = ?1 ORDER BY id",
+		  audit, 0 },
 		{ "signups",
 		  "SELECT e.id, e.title, e.starts_at, s.status, s.name, s.email, s.phone, s.created_at"
 		  " FROM signups s JOIN slots l ON l.id = s.slot_id JOIN events e ON e.id = l.event_id"
@@ -239,50 +258,16 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 json_t *person_export(struct db *db, long id)
 {
 	struct person p;
-	struct db_stmt *g = db_cached(db, "SELECT g.id, g.name, m.role, m.joined_at"
-					  " FROM memberships m JOIN local_groups g ON g.id = m.group_id"
-					  " WHERE m.person_id = ? ORDER BY g.name");
-	struct db_stmt *s = db_cached(db, "SELECT created_at, last_seen_at, strong FROM sessions"
-					  " WHERE person_id = ? ORDER BY created_at");
-	struct db_stmt *a = db_cached(db, "SELECT at, action, actor_id, subject_id FROM audit_log"
-					  " WHERE subject_id = ? OR actor_id = ? ORDER BY id");
 
 	if (person_by_id(db, id, &p) != 1)
 		return NULL;
-	json_t *groups = json_array(), *sessions = json_array(), *audit = json_array();
-	db_bind_int(g, 1, id);
-	while (db_step(g) == DB_ROW)
-		json_array_append_new(groups, json_pack("{s:I, s:s, s:s, s:I}", "id",
-							(json_int_t)db_col_int(g, 0), "name",
-							db_col_text(g, 1), "role", db_col_text(g, 2),
-							"joined_at", (json_int_t)db_col_int(g, 3)));
-	db_reset(g);
-	db_bind_int(s, 1, id);
-	while (db_step(s) == DB_ROW)
-		json_array_append_new(sessions,
-				      json_pack("{s:I, s:I, s:b}", "created_at",
-						(json_int_t)db_col_int(s, 0), "last_seen_at",
-						(json_int_t)db_col_int(s, 1), "strong",
-						(int)db_col_int(s, 2)));
-	db_reset(s);
-	db_bind_int(a, 1, id);
-	db_bind_int(a, 2, id);
-	while (db_step(a) == DB_ROW)
-		json_array_append_new(audit, json_pack("{s:I, s:s, s:I, s:I}", "at",
-						       (json_int_t)db_col_int(a, 0), "action",
-						       db_col_text(a, 1), "actor_id",
-						       (json_int_t)db_col_int(a, 2), "subject_id",
-						       (json_int_t)db_col_int(a, 3)));
-	db_reset(a);
-	json_t *out = json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I},"
-			 " s:o, s:o, s:o}",
-			 "person", "id", (json_int_t)p.id, "name", p.name, "email", p.email,
-			 "postcode", *p.postcode ? p.postcode : NULL, "phone",
-			 *p.phone ? p.phone : NULL, "member", p.member, "admin", p.admin,
-			 "has_password", p.has_password, "totp_enabled", p.totp_enabled,
-			 "created_at", (json_int_t)p.created_at, "last_active_at",
-			 (json_int_t)p.last_active_at, "groups", groups, "sessions", sessions,
-			 "audit", audit);
+	json_t *out = json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I}}",
+				"person", "id", (json_int_t)p.id, "name", p.name, "email", p.email,
+				"postcode", *p.postcode ? p.postcode : NULL, "phone",
+				*p.phone ? p.phone : NULL, "member", p.member, "admin", p.admin,
+				"has_password", p.has_password, "totp_enabled", p.totp_enabled,
+				"created_at", (json_int_t)p.created_at, "last_active_at",
+				(json_int_t)p.last_active_at);
 	if (out)
 		export_rest(db, &p, out);
 	return out;

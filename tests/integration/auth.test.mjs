@@ -243,6 +243,7 @@ test('export, then erase: the person is gone from the database file', async () =
   assert.equal(data.person.email, 'fay.unique.marker@example.org');
   assert.equal(data.person.phone, '07700 900123');
   assert.ok(data.sessions.length >= 1);
+  assert.equal(typeof data.sessions[0].strong, 'boolean');
   assert.ok(data.audit.some((a) => a.action === 'signin.link'));
   const id = data.person.id;
 
