@@ -60,10 +60,11 @@ static void *checkpoint_main(void *arg)
 		return NULL;
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
+		int truncate = w->truncate;
 		pthread_mutex_unlock(&w->lock);
 		long long now = time(NULL);
-		int truncate = w->truncate;
-		int checkpointed = truncate ? wal_truncate(db) : db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
+		int checkpointed = truncate ? wal_truncate(db)
+					    : db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
 		int sound = -1;
 		char detail[160] = "";
 		if (w->check_s > 0 && now >= next_check) {
