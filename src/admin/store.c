@@ -34,8 +34,7 @@ int admin_set(struct db *db, long actor, long person_id, int on)
 	struct db_stmt *st = db_cached(db, "UPDATE people SET is_admin = ? WHERE id = ?");
 	if (db_begin(db))
 		return -1;
-	db_bind_int(st, 1, on);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(on), DB_INT(person_id));
 	if (db_done(st) ||
 	    /* losing a role ends every session: it cannot linger in an open tab */
 	    (!on && session_end_all(db, person_id)) ||
@@ -98,15 +97,13 @@ int admin_group_create(struct db *db, long actor, const char *name, const char *
 
 	if (db_begin(db))
 		return -1;
-	db_bind_str(ins, 1, name);
-	db_bind_int(ins, 2, (long long)time(NULL));
+	db_binds(ins, 1, DB_STR(name), DB_INT(time(NULL)));
 	if (db_one(ins) != 1)
 		goto fail;
 	*group_id = (long)db_col_int(ins, 0);
 	db_reset(ins);
 	for (size_t i = 0; i < nseats; i++) {
-		db_bind_int(seat, 1, *group_id);
-		db_bind_str(seat, 2, seats[i]);
+		db_binds(seat, 1, DB_INT(*group_id), DB_STR(seats[i]));
 		if (db_done(seat))
 			goto fail;
 	}
@@ -140,11 +137,8 @@ int admin_token_create(struct db *db, long actor, const char *name, const char *
 	char detail[32];
 	if (db_begin(db))
 		return -1;
-	db_bind_str(st, 1, name);
-	db_bind_str(st, 2, hash);
-	db_bind_int(st, 3, scopes);
-	db_bind_int(st, 4, actor);
-	db_bind_int(st, 5, (long long)time(NULL));
+	db_binds(st, 1, DB_STR(name), DB_STR(hash), DB_INT(scopes), DB_INT(actor),
+		 DB_INT(time(NULL)));
 	snprintf(detail, sizeof(detail), "scopes %u", scopes);
 	if (db_done(st) || audit_write(db, actor, "token.create", 0, detail) || db_commit(db)) {
 		db_rollback(db);
@@ -160,8 +154,7 @@ int admin_token_revoke(struct db *db, long actor, long token_id)
 	char detail[32];
 	if (db_begin(db))
 		return -1;
-	db_bind_int(st, 1, (long long)time(NULL));
-	db_bind_int(st, 2, token_id);
+	db_binds(st, 1, DB_INT(time(NULL)), DB_INT(token_id));
 	long n = db_count(st);
 	snprintf(detail, sizeof(detail), "token %ld", token_id);
 	if (n != 1 || audit_write(db, actor, "token.revoke", 0, detail) || db_commit(db)) {
@@ -177,8 +170,7 @@ int admin_audit(struct db *db, long before, int max,
 	struct db_stmt *st = db_cached(db, "SELECT id, at, actor_id, action, subject_id, detail"
 					   " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?");
 	int rc;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, max);
+	db_binds(st, 1, DB_INT(before), DB_INT(max));
 	while (db_next(st, &rc)) {
 		struct audit_row r = { (long)db_col_int(st, 0), (long)db_col_int(st, 2),
 				       (long)db_col_int(st, 4), db_col_int(st, 1),

@@ -8,11 +8,8 @@ int audit_write(struct db *db, long actor, const char *action, long subject, con
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO audit_log (at, actor_id, action,"
 					   " subject_id, detail) VALUES (?, ?, ?, ?, ?)");
-	db_bind_int(st, 1, (long long)time(NULL));
-	db_bind_id(st, 2, actor);
-	db_bind_str(st, 3, action);
-	db_bind_id(st, 4, subject);
-	db_bind_str(st, 5, detail);
+	db_binds(st, 1, DB_INT(time(NULL)), DB_ID(actor), DB_STR(action), DB_ID(subject),
+		 DB_STR(detail));
 	return db_done(st);
 }
 

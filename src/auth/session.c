@@ -17,13 +17,8 @@ int session_create(struct db *db, long person_id, int strong, int mfa_pending, l
 	out->strong = strong;
 	out->mfa_pending = mfa_pending;
 	out->created_at = out->last_seen_at = now;
-	db_bind_str(st, 1, out->hash);
-	db_bind_int(st, 2, person_id);
-	db_bind_str(st, 3, out->csrf);
-	db_bind_int(st, 4, strong);
-	db_bind_int(st, 5, mfa_pending);
-	db_bind_int(st, 6, now);
-	db_bind_int(st, 7, now);
+	db_binds(st, 1, DB_STR(out->hash), DB_INT(person_id), DB_STR(out->csrf), DB_INT(strong),
+		 DB_INT(mfa_pending), DB_INT(now), DB_INT(now));
 	return db_done(st);
 }
 
@@ -64,8 +59,7 @@ int session_touch(struct db *db, struct session *s, long long now)
 	if (now - s->last_seen_at < 60)
 		return 0;
 	struct db_stmt *st = db_cached(db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
-	db_bind_int(st, 1, now);
-	db_bind_str(st, 2, s->hash);
+	db_binds(st, 1, DB_INT(now), DB_STR(s->hash));
 	if (db_done(st))
 		return -1;
 	s->last_seen_at = now;
@@ -90,8 +84,7 @@ int session_end_others(struct db *db, long person_id, const char *keep_hash)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM sessions WHERE person_id = ?"
 					   " AND token_hash != ?");
-	db_bind_int(st, 1, person_id);
-	db_bind_str(st, 2, keep_hash);
+	db_binds(st, 1, DB_INT(person_id), DB_STR(keep_hash));
 	return db_done(st);
 }
 

@@ -23,8 +23,7 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 	    db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
 			  " ORDER BY seat");
 	int rc;
-	db_bind_int(st, 1, only);
-	db_bind_int(st, 2, only);
+	db_binds(st, 1, DB_INT(only), DB_INT(only));
 	while (db_next(st, &rc)) {
 		struct campaign c = {
 			.id = (long)db_col_int(st, 0),
@@ -55,20 +54,15 @@ int campaign_create(struct db *db, const struct campaign_new *c, long *id)
 
 	if (db_begin(db))
 		return -1;
-	db_bind_str(ins, 1, c->name);
-	db_bind_str(ins, 2, c->opponent && *c->opponent ? c->opponent : NULL);
-	db_bind_int(ins, 3, c->goal_hours);
-	db_bind_int(ins, 4, c->priority);
-	db_bind_int(ins, 5, (long long)c->deadline);
-	db_bind_int(ins, 6, c->created_by);
-	db_bind_int(ins, 7, (long long)time(NULL));
+	db_binds(ins, 1, DB_STR(c->name), DB_STR(c->opponent && *c->opponent ? c->opponent : NULL),
+		 DB_INT(c->goal_hours), DB_INT(c->priority), DB_INT(c->deadline),
+		 DB_INT(c->created_by), DB_INT(time(NULL)));
 	if (db_one(ins) != 1)
 		goto fail;
 	*id = (long)db_col_int(ins, 0);
 	db_reset(ins);
 	for (size_t i = 0; i < c->nseats; i++) {
-		db_bind_int(seat, 1, *id);
-		db_bind_str(seat, 2, c->seats[i]);
+		db_binds(seat, 1, DB_INT(*id), DB_STR(c->seats[i]));
 		if (db_done(seat))
 			goto fail;
 	}
@@ -90,8 +84,7 @@ double seat_pledged_hours(struct db *db, const char *seat, time_t now)
 			  " AND e.status = 'published' AND e.starts_at > ?"
 			  " AND g.status = 'going'");
 	double h = 0;
-	db_bind_str(st, 1, seat);
-	db_bind_int(st, 2, (long long)now);
+	db_binds(st, 1, DB_STR(seat), DB_INT(now));
 	if (db_one(st) == 1) {
 		h = db_col_double(st, 0);
 		db_reset(st);
@@ -105,8 +98,7 @@ int seat_campaign_goal(struct db *db, const char *seat, time_t now, double *goal
 	    db_cached(db, "SELECT coalesce(sum(c.goal_hours), 0), count(*)"
 			  " FROM campaign_seats cs JOIN campaigns c"
 			  " ON c.id = cs.campaign_id WHERE cs.seat = ? AND c.deadline > ?");
-	db_bind_str(st, 1, seat);
-	db_bind_int(st, 2, (long long)now);
+	db_binds(st, 1, DB_STR(seat), DB_INT(now));
 	*goal = 0;
 	*n = 0;
 	int rc = db_one(st);

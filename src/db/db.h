@@ -74,6 +74,31 @@ int db_bind_int(struct db_stmt *st, int i, long long v);
 int db_bind_double(struct db_stmt *st, int i, double v);
 int db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 int db_bind_null(struct db_stmt *st, int i);
+/*
+ * A run of binds as one call, each value tagged with its type, so a
+ * statement's parameters read in placeholder order on one line:
+ *
+ *     db_binds(st, 1, DB_INT(event_id), DB_STR(name), DB_ID(group_id));
+ *
+ * binds ?1, ?2, ?3; 0, or -1 as the first failed bind (the next step fails).
+ */
+struct db_val {
+	enum { DB_V_INT, DB_V_ID, DB_V_STR, DB_V_REAL, DB_V_NULL } kind;
+	union {
+		long long i;
+		double d;
+		const char *s;
+	};
+};
+#define DB_INT(v)  ((struct db_val){ .kind = DB_V_INT, .i = (v) })
+#define DB_ID(v)   ((struct db_val){ .kind = DB_V_ID, .i = (v) })
+#define DB_STR(v)  ((struct db_val){ .kind = DB_V_STR, .s = (v) })
+#define DB_REAL(v) ((struct db_val){ .kind = DB_V_REAL, .d = (v) })
+#define DB_NULL	   ((struct db_val){ .kind = DB_V_NULL })
+#define db_binds(st, first, ...)                                                                   \
+	db_bind_vals((st), (first), (const struct db_val[]){ __VA_ARGS__ },                       \
+		     (int)(sizeof((struct db_val[]){ __VA_ARGS__ }) / sizeof(struct db_val)))
+int db_bind_vals(struct db_stmt *st, int first, const struct db_val *v, int n);
 enum db_step db_step(struct db_stmt *st);
 /* Ends the statement's run (releasing its read snapshot) and its binds. */
 void db_reset(struct db_stmt *st);

@@ -266,6 +266,22 @@ int db_bind_null(struct db_stmt *st, int i)
 	return st ? bound(st, sqlite3_bind_null(st->h, i)) : -1;
 }
 
+int db_bind_vals(struct db_stmt *st, int first, const struct db_val *v, int n)
+{
+	int rc = 0;
+	for (int k = 0; k < n && rc == 0; k++) {
+		int i = first + k;
+		switch (v[k].kind) {
+		case DB_V_INT: rc = db_bind_int(st, i, v[k].i); break;
+		case DB_V_ID: rc = db_bind_id(st, i, v[k].i); break;
+		case DB_V_STR: rc = db_bind_str(st, i, v[k].s); break;
+		case DB_V_REAL: rc = db_bind_double(st, i, v[k].d); break;
+		case DB_V_NULL: rc = db_bind_null(st, i); break;
+		}
+	}
+	return rc;
+}
+
 enum db_step db_step(struct db_stmt *st)
 {
 	if (!st || st->bad_bind)

@@ -9,8 +9,7 @@ static int slot_state(struct db *db, long slot, long *capacity, long *going, int
 	struct db_stmt *st = db_cached(db, "SELECT s.capacity, s.going, e.status = 'published'"
 					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND s.ends_at > ? FROM slots s"
 					   " JOIN events e ON e.id = s.event_id WHERE s.id = ?");
-	db_bind_int(st, 1, (long long)time(NULL));
-	db_bind_int(st, 2, slot);
+	db_binds(st, 1, DB_INT(time(NULL)), DB_INT(slot));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*capacity = (long)db_col_int(st, 0);
@@ -24,8 +23,7 @@ static int slot_state(struct db *db, long slot, long *capacity, long *going, int
 static int bump(struct db *db, long slot, int delta)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE slots SET going = going + ? WHERE id = ?");
-	db_bind_int(st, 1, delta);
-	db_bind_int(st, 2, slot);
+	db_binds(st, 1, DB_INT(delta), DB_INT(slot));
 	return db_done(st);
 }
 
@@ -51,8 +49,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		return 0;
 	}
 	/* idempotent: the same address signing up twice is one sign-up */
-	db_bind_int(find, 1, j->slot_id);
-	db_bind_str(find, 2, j->email);
+	db_binds(find, 1, DB_INT(j->slot_id), DB_STR(j->email));
 	int found = db_one(find);
 	if (found < 0)
 		return -1;
@@ -70,8 +67,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		/* signing up again after cancelling takes a place if one is free */
 		const char *now = going < capacity ? "going" : "waitlist";
 		j->result = going < capacity ? RES_GOING : RES_WAITLIST;
-		db_bind_str(revive, 1, now);
-		db_bind_int(revive, 2, id);
+		db_binds(revive, 1, DB_STR(now), DB_INT(id));
 		return db_done(revive) || (j->result == RES_GOING && bump(db, j->slot_id, 1)) ? -1
 											   : 0;
 	}
@@ -79,15 +75,9 @@ static int apply_signup(struct db *db, struct signup_job *j)
 	const char *status = j->result == RES_GOING ? "going" : "waitlist";
 	token_new(j->cancel_token);
 	token_hash(j->cancel_token, TOKEN_LEN, hash);
-	db_bind_int(ins, 1, j->slot_id);
-	db_bind_id(ins, 2, j->person_id);
-	db_bind_str(ins, 3, j->name);
-	db_bind_str(ins, 4, j->email);
-	db_bind_str(ins, 5, *j->phone ? j->phone : NULL);
-	db_bind_str(ins, 6, status);
-	db_bind_str(ins, 7, hash);
-	db_bind_int(ins, 8, (long long)time(NULL));
-	db_bind_str(ins, 9, *j->travel ? j->travel : NULL);
+	db_binds(ins, 1, DB_INT(j->slot_id), DB_ID(j->person_id), DB_STR(j->name), DB_STR(j->email),
+		 DB_STR(*j->phone ? j->phone : NULL), DB_STR(status), DB_STR(hash),
+		 DB_INT(time(NULL)), DB_STR(*j->travel ? j->travel : NULL));
 	if (db_one(ins) != 1)
 		return -1;
 	j->signup_id = (long)db_col_int(ins, 0);
@@ -118,8 +108,7 @@ static int apply_cancel(struct db *db, struct signup_job *j)
 	j->result = RES_CANCELLED;
 	if (was_cancelled)
 		return 0;
-	db_bind_str(set, 1, "cancelled");
-	db_bind_int(set, 2, id);
+	db_binds(set, 1, DB_STR("cancelled"), DB_INT(id));
 	if (db_done(set))
 		return -1;
 	if (!was_going)
@@ -128,8 +117,7 @@ static int apply_cancel(struct db *db, struct signup_job *j)
 	j->promoted_id = (long)db_int_or(next, 0);
 	if (!j->promoted_id)
 		return bump(db, slot, -1);
-	db_bind_str(set, 1, "going");
-	db_bind_int(set, 2, j->promoted_id);
+	db_binds(set, 1, DB_STR("going"), DB_INT(j->promoted_id));
 	return db_done(set);
 }
 
@@ -139,8 +127,7 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 	struct db_stmt *st = db_cached(db, "DELETE FROM pending_signups WHERE token_hash = ?"
 					   " AND expires_at >= ? RETURNING slot_id, name, email, phone,"
 					   " (SELECT event_id FROM slots WHERE id = slot_id)");
-	db_bind_str(st, 1, j->confirm_hash);
-	db_bind_int(st, 2, (long long)time(NULL));
+	db_binds(st, 1, DB_STR(j->confirm_hash), DB_INT(time(NULL)));
 	int found = db_one(st);
 	if (found != 1) {
 		j->result = RES_NOT_FOUND;

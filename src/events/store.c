@@ -109,8 +109,7 @@ int event_my_signup(struct db *db, long event_id, long person_id, struct my_sign
 			  " WHERE s.event_id = ? AND g.person_id = ?"
 			  " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
 			  " g.id LIMIT 1");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*out = (struct my_signup){ (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
@@ -131,9 +130,7 @@ long events_in_seat(struct db *db, const char *seat, struct event_brief *out, si
 			  " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
 	long n = 0;
 	enum db_step step = DB_DONE;
-	db_bind_str(st, 1, seat);
-	db_bind_int(st, 2, (long long)time(NULL));
-	db_bind_int(st, 3, (long long)max);
+	db_binds(st, 1, DB_STR(seat), DB_INT(time(NULL)), DB_INT(max));
 	while ((size_t)n < max && (step = db_step(st)) == DB_ROW) {
 		struct event_brief *b = &out[n++];
 		memset(b, 0, sizeof(*b));
@@ -162,12 +159,8 @@ int events_search(struct db *db, const struct event_filter *f,
 		" AND (? = '' OR e.seat = ?) AND (? = '' OR e.type = ?)"
 		" ORDER BY e.starts_at LIMIT 500");
 	int rc;
-	db_bind_int(st, 1, f->from);
-	db_bind_int(st, 2, f->to);
-	db_bind_str(st, 3, f->seat);
-	db_bind_str(st, 4, f->seat);
-	db_bind_str(st, 5, f->type);
-	db_bind_str(st, 6, f->type);
+	db_binds(st, 1, DB_INT(f->from), DB_INT(f->to), DB_STR(f->seat), DB_STR(f->seat),
+		 DB_STR(f->type), DB_STR(f->type));
 	while (db_next(st, &rc)) {
 		struct event_brief b = {
 			.id = (long)db_col_int(st, 0),
@@ -276,8 +269,7 @@ int event_attendance_set(struct db *db, long event_id, long actor, const long *s
 	if (db_done(clear))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		db_bind_int(mark, 1, signups[i]);
-		db_bind_int(mark, 2, event_id);
+		db_binds(mark, 1, DB_INT(signups[i]), DB_INT(event_id));
 		if (db_done(mark))
 			goto fail;
 	}
@@ -310,19 +302,11 @@ int event_move(struct db *db, const struct event *moved, long shift)
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (db_begin(db))
 		return -1;
-	db_bind_int(up, 1, moved->starts_at);
-	db_bind_int(up, 2, moved->ends_at);
-	db_bind_str(up, 3, moved->postcode);
-	db_bind_str(up, 4, moved->seat);
-	db_bind_double(up, 5, moved->lat);
-	db_bind_double(up, 6, moved->lon);
-	db_bind_str(up, 7, moved->address);
-	db_bind_int(up, 8, moved->awaiting);
-	db_bind_int(up, 9, moved->id);
-	db_bind_int(up, 10, moved->version);
-	db_bind_int(sl, 1, shift);
-	db_bind_int(sl, 2, shift);
-	db_bind_int(sl, 3, moved->id);
+	db_binds(up, 1, DB_INT(moved->starts_at), DB_INT(moved->ends_at), DB_STR(moved->postcode),
+		 DB_STR(moved->seat), DB_REAL(moved->lat), DB_REAL(moved->lon),
+		 DB_STR(moved->address), DB_INT(moved->awaiting), DB_INT(moved->id),
+		 DB_INT(moved->version));
+	db_binds(sl, 1, DB_INT(shift), DB_INT(shift), DB_INT(moved->id));
 	long changed = db_count(up);
 	if (changed != 1 || db_done(sl) || db_commit(db)) {
 		db_rollback(db);
@@ -362,12 +346,8 @@ int signup_hold(struct db *db, const char *token_hash, long slot_id, const char 
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
 					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
-	db_bind_str(st, 1, token_hash);
-	db_bind_int(st, 2, slot_id);
-	db_bind_str(st, 3, name);
-	db_bind_str(st, 4, email);
-	db_bind_str(st, 5, phone && *phone ? phone : NULL);
-	db_bind_int(st, 6, (long long)expires_at);
+	db_binds(st, 1, DB_STR(token_hash), DB_INT(slot_id), DB_STR(name), DB_STR(email),
+		 DB_STR(phone && *phone ? phone : NULL), DB_INT(expires_at));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -377,8 +357,7 @@ int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[T
 	    db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
 			  " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
 			  " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		db_col_copy(st, 0, hash, TOKEN_HASH_LEN + 1);
@@ -390,8 +369,7 @@ int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[T
 int calendar_feed_set(struct db *db, long person_id, const char *token_hash)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET calendar_hash = ? WHERE id = ?");
-	db_bind_str(st, 1, token_hash);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_STR(token_hash), DB_INT(person_id));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -413,8 +391,7 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 	long long n = db_int_or(known, -1);
 	if (n != 1)
 		return n < 0 ? -1 : 0;
-	db_bind_str(st, 1, token_hash);
-	db_bind_int(st, 2, (long long)now);
+	db_binds(st, 1, DB_STR(token_hash), DB_INT(now));
 	while (db_next(st, &rc)) {
 		struct feed_entry e = {
 			.signup_id = (long)db_col_int(st, 0),
@@ -445,10 +422,8 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		" ORDER BY g.id LIMIT ?");
 	long n = 0;
 	enum db_step step = DB_DONE;
-	db_bind_int(st, 1, (long long)from);
-	db_bind_int(st, 2, (long long)to);
-	db_bind_str(st, 3, kind);
-	db_bind_int(st, 4, (long long)max);
+	db_binds(st, 1, DB_INT(from), DB_INT(to), DB_STR(kind),
+		 DB_INT(max));
 	while ((size_t)n < max && (step = db_step(st)) == DB_ROW) {
 		struct reminder_due *r = &out[n++];
 		r->signup_id = (long)db_col_int(st, 0);
@@ -467,9 +442,7 @@ int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO reminders_sent (signup_id, kind, sent_at)"
 					   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1");
-	db_bind_int(st, 1, signup_id);
-	db_bind_str(st, 2, kind);
-	db_bind_int(st, 3, (long long)now);
+	db_binds(st, 1, DB_INT(signup_id), DB_STR(kind), DB_INT(now));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -482,8 +455,7 @@ long events_hosted_at_home(struct db *db, long host, time_t now, long *ids, long
 	long n = 0;
 	int rc;
 
-	db_bind_int(st, 1, host);
-	db_bind_int(st, 2, (long long)now);
+	db_binds(st, 1, DB_INT(host), DB_INT(now));
 	while (db_next(st, &rc))
 		if (n < max)
 			ids[n++] = (long)db_col_int(st, 0);

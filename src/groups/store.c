@@ -7,8 +7,7 @@ int group_role_of(struct db *db, long group_id, long person_id)
 {
 	struct db_stmt *st = db_cached(db, "SELECT role FROM memberships"
 					   " WHERE group_id = ? AND person_id = ?");
-	db_bind_int(st, 1, group_id);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(group_id), DB_INT(person_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		rc = strcmp(db_col_text(st, 0), "organiser") == 0 ? ROLE_ORGANISER : ROLE_MEMBER;
@@ -39,11 +38,10 @@ int group_set_role(struct db *db, long group_id, long person_id, enum group_role
 		st = db_cached(db, "INSERT INTO memberships (group_id, person_id, role, joined_at)"
 				   " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, person_id)"
 				   " DO UPDATE SET role = excluded.role");
-		db_bind_str(st, 3, role == ROLE_ORGANISER ? "organiser" : "member");
-		db_bind_int(st, 4, (long long)time(NULL));
+		db_binds(st, 3, DB_STR(role == ROLE_ORGANISER ? "organiser" : "member"),
+			 DB_INT(time(NULL)));
 	}
-	db_bind_int(st, 1, group_id);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(group_id), DB_INT(person_id));
 	return db_done(st);
 }
 
@@ -98,9 +96,7 @@ int groups_of(struct db *db, long person_id, int all, int organiser,
 					   " g.id IN (SELECT group_id FROM memberships WHERE"
 					   " person_id = ? AND (? = 0 OR role = 'organiser'))"
 					   " ORDER BY g.name");
-	db_bind_int(st, 1, all);
-	db_bind_int(st, 2, person_id);
-	db_bind_int(st, 3, organiser);
+	db_binds(st, 1, DB_INT(all), DB_INT(person_id), DB_INT(organiser));
 	return id_names(st, fn, arg);
 }
 int group_members(struct db *db, long group_id, void (*fn)(const struct member_row *m, void *arg),
@@ -139,8 +135,7 @@ int groups_covering(struct db *db, const char *seat, long person_id,
 					   " WHERE s.pcon2024 = ? AND g.id NOT IN"
 					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
 					   " ORDER BY g.name");
-	db_bind_str(st, 1, seat);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_STR(seat), DB_INT(person_id));
 	return id_names(st, fn, arg);
 }
 

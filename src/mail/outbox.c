@@ -49,14 +49,8 @@ int outbox_put(struct db *db, const char *key, const char *to, const char *subje
 	    db_cached(db, "INSERT INTO mail_out (mkey, msgid, recipient, subject, tmpl, ctx,"
 			  " queued_at, next_try) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 			  " ON CONFLICT (mkey) DO NOTHING RETURNING id");
-	db_bind_str(st, 1, key);
-	db_bind_str(st, 2, msgid);
-	db_bind_str(st, 3, to);
-	db_bind_str(st, 4, subject);
-	db_bind_str(st, 5, tmpl);
-	db_bind_str(st, 6, ctx);
-	db_bind_int(st, 7, now);
-	db_bind_int(st, 8, now);
+	db_binds(st, 1, DB_STR(key), DB_STR(msgid), DB_STR(to), DB_STR(subject), DB_STR(tmpl),
+		 DB_STR(ctx), DB_INT(now), DB_INT(now));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -147,18 +141,14 @@ static int record_apply(struct db *db, struct db_job *job)
 		if (a->sent) {
 			st = db_cached(db, "UPDATE mail_out SET sent_at = ?, recipient = '', ctx = NULL"
 					   " WHERE id = ?");
-			db_bind_int(st, 1, r->now);
-			db_bind_int(st, 2, a->id);
+			db_binds(st, 1, DB_INT(r->now), DB_INT(a->id));
 		} else {
 			long tries = a->tries + 1;
 			int give_up = a->give_up || tries >= OUTBOX_TRIES;
 			st = db_cached(db, "UPDATE mail_out SET tries = ?, next_try = ?, error = ?,"
 					   " failed_at = ? WHERE id = ?");
-			db_bind_int(st, 1, tries);
-			db_bind_int(st, 2, r->now + backoff(r->s->m, tries));
-			db_bind_str(st, 3, a->error);
-			db_bind_id(st, 4, give_up ? r->now : 0);
-			db_bind_int(st, 5, a->id);
+			db_binds(st, 1, DB_INT(tries), DB_INT(r->now + backoff(r->s->m, tries)),
+				 DB_STR(a->error), DB_ID(give_up ? r->now : 0), DB_INT(a->id));
 		}
 		if (db_done(st))
 			return -1;
@@ -220,8 +210,7 @@ static long take_due(struct db *db, struct attempt *a, long max)
 	long n = 0;
 	int rc;
 
-	db_bind_int(st, 1, time(NULL));
-	db_bind_int(st, 2, max);
+	db_binds(st, 1, DB_INT(time(NULL)), DB_INT(max));
 	while (db_next(st, &rc)) {
 		a[n] = (struct attempt){ .id = db_col_int(st, 0), .tries = db_col_int(st, 1) };
 		a[n].key = col_dup(st, 2);

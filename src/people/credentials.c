@@ -7,8 +7,7 @@
 int person_touch(struct db *db, long person_id, long long now)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET last_active_at = ? WHERE id = ?");
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(now), DB_INT(person_id));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -28,8 +27,7 @@ int password_hash_of(struct db *db, long person_id, char *hash, size_t cap)
 int password_hash_set(struct db *db, long person_id, const char *hash)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET password_hash = ? WHERE id = ?");
-	db_bind_str(st, 1, hash);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_STR(hash), DB_INT(person_id));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -52,9 +50,7 @@ int totp_step_claim(struct db *db, long person_id, long long step)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET totp_last_step = ?"
 					   " WHERE id = ? AND totp_last_step < ? RETURNING id");
-	db_bind_int(st, 1, step);
-	db_bind_int(st, 2, person_id);
-	db_bind_int(st, 3, step);
+	db_binds(st, 1, DB_INT(step), DB_INT(person_id), DB_INT(step));
 	long n = db_count(st);
 	return n < 0 ? -1 : n == 1;
 }
@@ -76,8 +72,7 @@ int totp_pending_set(struct db *db, long person_id, const char *secret)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET totp_secret = ? WHERE id = ?"
 					   " AND totp_enabled = 0");
-	db_bind_str(st, 1, secret);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_STR(secret), DB_INT(person_id));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -93,15 +88,13 @@ int totp_enable(struct db *db, long person_id, long long step,
 
 	if (db_begin(db))
 		return -1;
-	db_bind_int(up, 1, step);
-	db_bind_int(up, 2, person_id);
+	db_binds(up, 1, DB_INT(step), DB_INT(person_id));
 	db_bind_int(del, 1, person_id);
 	if (db_done(up) || db_done(del))
 		goto fail;
 	for (int i = 0; i < RECOVERY_CODES; i++) {
 		token_hash(codes[i], strlen(codes[i]), hash);
-		db_bind_int(ins, 1, person_id);
-		db_bind_str(ins, 2, hash);
+		db_binds(ins, 1, DB_INT(person_id), DB_STR(hash));
 		if (db_done(ins))
 			goto fail;
 	}
@@ -121,9 +114,7 @@ int recovery_code_use(struct db *db, long person_id, const char *code, long long
 			  " WHERE person_id = ? AND code_hash = ? AND used_at IS NULL"
 			  " RETURNING person_id");
 	token_hash(code, strlen(code), hash);
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, person_id);
-	db_bind_str(st, 3, hash);
+	db_binds(st, 1, DB_INT(now), DB_INT(person_id), DB_STR(hash));
 	long n = db_count(st);
 	return n < 0 ? -1 : n == 1;
 }
@@ -132,9 +123,7 @@ int secret_locked(struct db *db, long person_id, const char *kind, long long now
 {
 	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM secret_failures"
 					   " WHERE person_id = ? AND kind = ? AND at > ?");
-	db_bind_int(st, 1, person_id);
-	db_bind_str(st, 2, kind);
-	db_bind_int(st, 3, now - SECRET_WINDOW_S);
+	db_binds(st, 1, DB_INT(person_id), DB_STR(kind), DB_INT(now - SECRET_WINDOW_S));
 	long long n = db_int_or(st, -1);
 	return n < 0 ? -1 : n >= SECRET_FAILURES_MAX;
 }
@@ -145,12 +134,8 @@ int secret_failed(struct db *db, long person_id, const char *kind, long long now
 					    " AND kind = ? AND at <= ?");
 	struct db_stmt *add = db_cached(db, "INSERT INTO secret_failures (person_id, kind, at)"
 					    " VALUES (?, ?, ?)");
-	db_bind_int(old, 1, person_id);
-	db_bind_str(old, 2, kind);
-	db_bind_int(old, 3, now - SECRET_WINDOW_S);
-	db_bind_int(add, 1, person_id);
-	db_bind_str(add, 2, kind);
-	db_bind_int(add, 3, now);
+	db_binds(old, 1, DB_INT(person_id), DB_STR(kind), DB_INT(now - SECRET_WINDOW_S));
+	db_binds(add, 1, DB_INT(person_id), DB_STR(kind), DB_INT(now));
 	return db_done(old) || db_done(add) ? -1 : 1;
 }
 
@@ -158,7 +143,6 @@ int secret_succeeded(struct db *db, long person_id, const char *kind)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM secret_failures WHERE person_id = ?"
 					   " AND kind = ?");
-	db_bind_int(st, 1, person_id);
-	db_bind_str(st, 2, kind);
+	db_binds(st, 1, DB_INT(person_id), DB_STR(kind));
 	return db_done(st) ? -1 : 1;
 }

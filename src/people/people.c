@@ -122,14 +122,9 @@ int person_create(struct db *db, struct person *p)
 	struct db_stmt *st = db_cached(db, "INSERT INTO people (name, email, postcode, phone,"
 					   " member, is_admin, created_at, last_active_at)"
 					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	db_bind_str(st, 1, p->name);
-	db_bind_str(st, 2, p->email);
-	db_bind_str(st, 3, *p->postcode ? p->postcode : NULL);
-	db_bind_str(st, 4, *p->phone ? p->phone : NULL);
-	db_bind_int(st, 5, p->member);
-	db_bind_int(st, 6, p->admin);
-	db_bind_int(st, 7, p->created_at);
-	db_bind_int(st, 8, p->created_at);
+	db_binds(st, 1, DB_STR(p->name), DB_STR(p->email),
+		 DB_STR(*p->postcode ? p->postcode : NULL), DB_STR(*p->phone ? p->phone : NULL),
+		 DB_INT(p->member), DB_INT(p->admin), DB_INT(p->created_at), DB_INT(p->created_at));
 	if (db_one(st) != 1)
 		return -1;
 	p->id = (long)db_col_int(st, 0);
@@ -141,12 +136,9 @@ int person_update(struct db *db, const struct person *p)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE people SET name = ?, email = ?, postcode = ?,"
 					   " phone = ?, member = ? WHERE id = ?");
-	db_bind_str(st, 1, p->name);
-	db_bind_str(st, 2, p->email);
-	db_bind_str(st, 3, *p->postcode ? p->postcode : NULL);
-	db_bind_str(st, 4, *p->phone ? p->phone : NULL);
-	db_bind_int(st, 5, p->member);
-	db_bind_int(st, 6, p->id);
+	db_binds(st, 1, DB_STR(p->name), DB_STR(p->email),
+		 DB_STR(*p->postcode ? p->postcode : NULL), DB_STR(*p->phone ? p->phone : NULL),
+		 DB_INT(p->member), DB_INT(p->id));
 	return db_done(st);
 }
 
@@ -298,10 +290,7 @@ int link_create(struct db *db, long person_id, long long now, const char *next,
 
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	db_bind_str(st, 1, hash);
-	db_bind_int(st, 2, person_id);
-	db_bind_int(st, 3, now + LINK_TTL_S);
-	db_bind_str(st, 4, next);
+	db_binds(st, 1, DB_STR(hash), DB_INT(person_id), DB_INT(now + LINK_TTL_S), DB_STR(next));
 	return db_done(st);
 }
 
@@ -317,9 +306,7 @@ int link_consume(struct db *db, const char *token, long long now, long *person_i
 		return 0;
 	token_hash(token, TOKEN_LEN, hash);
 	/* one statement: two tabs racing for the same link cannot both win */
-	db_bind_int(st, 1, now);
-	db_bind_str(st, 2, hash);
-	db_bind_int(st, 3, now);
+	db_binds(st, 1, DB_INT(now), DB_STR(hash), DB_INT(now));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*person_id = (long)db_col_int(st, 0);
@@ -340,12 +327,9 @@ int email_change_create(struct db *db, long person_id, const char *new_email, lo
 
 	token_new(token);
 	token_hash(token, TOKEN_LEN, hash);
-	db_bind_int(old, 1, person_id);
-	db_bind_int(old, 2, now);
-	db_bind_str(add, 1, hash);
-	db_bind_int(add, 2, person_id);
-	db_bind_str(add, 3, new_email);
-	db_bind_int(add, 4, now + EMAIL_CHANGE_TTL_S);
+	db_binds(old, 1, DB_INT(person_id), DB_INT(now));
+	db_binds(add, 1, DB_STR(hash), DB_INT(person_id), DB_STR(new_email),
+		 DB_INT(now + EMAIL_CHANGE_TTL_S));
 	return db_done(old) || db_done(add) ? -1 : 0;
 }
 
@@ -359,8 +343,7 @@ int email_change_consume(struct db *db, const char *token, long long now, long *
 	if (!token_well_formed(token))
 		return 0;
 	token_hash(token, TOKEN_LEN, hash);
-	db_bind_str(st, 1, hash);
-	db_bind_int(st, 2, now);
+	db_binds(st, 1, DB_STR(hash), DB_INT(now));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*person_id = (long)db_col_int(st, 0);

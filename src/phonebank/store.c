@@ -201,14 +201,9 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 	    db_cached(db, "UPDATE phonebanks SET name = ?, script = ?, hours_start = ?,"
 			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?"
 			  " WHERE id = ?");
-	db_bind_str(st, 1, pb->name);
-	db_bind_str(st, 2, pb->script);
-	db_bind_int(st, 3, pb->hours.start_min);
-	db_bind_int(st, 4, pb->hours.end_min);
-	db_bind_int(st, 5, pb->hours.days);
-	db_bind_int(st, 6, pb->max_attempts);
-	db_bind_int(st, 7, pb->retry_wait_min);
-	db_bind_int(st, 8, pb->id);
+	db_binds(st, 1, DB_STR(pb->name), DB_STR(pb->script), DB_INT(pb->hours.start_min),
+		 DB_INT(pb->hours.end_min), DB_INT(pb->hours.days), DB_INT(pb->max_attempts),
+		 DB_INT(pb->retry_wait_min), DB_INT(pb->id));
 	int rc = db_done(st);
 	bank_cache_forget(pb->id);
 	return rc;
@@ -236,10 +231,7 @@ int contact_current(struct db *db, long bank, int practice, long caller, time_t 
 	    db_cached(db, "SELECT " CONTACT_COLS " FROM contacts"
 			  " WHERE leased_to = ? AND phonebank_id = ? AND practice = ?"
 			  " AND lease_until > ? LIMIT 1");
-	db_bind_int(st, 1, caller);
-	db_bind_int(st, 2, bank);
-	db_bind_int(st, 3, practice);
-	db_bind_int(st, 4, (long long)now);
+	db_binds(st, 1, DB_INT(caller), DB_INT(bank), DB_INT(practice), DB_INT(now));
 	int rc = db_one(st);
 	if (rc == 1) {
 		contact_from(st, out);
@@ -278,17 +270,12 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 		return rc;
 	for (int i = 0; i < 2; i++) {
 		struct db_stmt *back = i ? lapsed : due;
-		db_bind_int(back, 1, bank);
-		db_bind_int(back, 2, practice);
-		db_bind_int(back, 3, (long long)now);
+		db_binds(back, 1, DB_INT(bank), DB_INT(practice), DB_INT(now));
 		if (db_done(back))
 			return -1;
 	}
-	db_bind_int(claim, 1, (long long)now);
-	db_bind_int(claim, 2, QUEUE_LEASE_S);
-	db_bind_int(claim, 3, caller);
-	db_bind_int(claim, 4, bank);
-	db_bind_int(claim, 5, practice);
+	db_binds(claim, 1, DB_INT(now), DB_INT(QUEUE_LEASE_S), DB_INT(caller),
+		 DB_INT(bank), DB_INT(practice));
 	if ((rc = db_one(claim)) != 1)
 		return rc;
 	contact_from(claim, out);
@@ -304,11 +291,8 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 					   " leased_to = NULL"
 					   " WHERE id = ? AND phonebank_id = ? AND leased_to = ?"
 					   " AND lease_until > ? RETURNING id");
-	db_bind_int(st, 1, (long long)avail_at);
-	db_bind_int(st, 2, contact);
-	db_bind_int(st, 3, bank);
-	db_bind_int(st, 4, caller);
-	db_bind_int(st, 5, (long long)now);
+	db_binds(st, 1, DB_INT(avail_at), DB_INT(contact), DB_INT(bank), DB_INT(caller),
+		 DB_INT(now));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -340,10 +324,8 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	int attempts, practice, rc;
 	long call_id;
 
-	db_bind_int(get, 1, contact);
-	db_bind_int(get, 2, rules->bank);
-	db_bind_int(get, 3, caller);
-	db_bind_int(get, 4, (long long)now);
+	db_binds(get, 1, DB_INT(contact), DB_INT(rules->bank), DB_INT(caller),
+		 DB_INT(now));
 	if ((rc = db_one(get)) != 1)
 		return rc;
 	attempts = (int)db_col_int(get, 0) + 1;
@@ -361,33 +343,25 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 	db_bind_int(set, 1, attempts);
 	if (wait)
 		db_bind_int(set, 2, (long long)next.next_at);
-	db_bind_id(set, 3, practice ? (long long)now : 0);
-	db_bind_str(set, 4, outcome_code(o));
-	db_bind_int(set, 5, contact);
+	db_binds(set, 3, DB_ID(practice ? (long long)now : 0), DB_STR(outcome_code(o)),
+		 DB_INT(contact));
 	if (db_done(set))
 		return -1;
-	db_bind_int(call, 1, rules->bank);
-	db_bind_int(call, 2, contact);
-	db_bind_int(call, 3, caller);
-	db_bind_int(call, 4, practice);
-	db_bind_str(call, 5, outcome_code(o));
-	db_bind_str(call, 6, notes);
-	db_bind_int(call, 7, (long long)now);
+	db_binds(call, 1, DB_INT(rules->bank), DB_INT(contact), DB_INT(caller), DB_INT(practice),
+		 DB_STR(outcome_code(o)), DB_STR(notes), DB_INT(now));
 	if (db_one(call) != 1)
 		return -1;
 	call_id = (long)db_col_int(call, 0);
 	db_reset(call);
 	for (int i = 0; i < nanswers; i++) {
-		db_bind_int(ans, 1, call_id);
-		db_bind_int(ans, 2, answers[i].question);
-		db_bind_str(ans, 3, answers[i].answer);
+		db_binds(ans, 1, DB_INT(call_id), DB_INT(answers[i].question),
+			 DB_STR(answers[i].answer));
 		if (db_done(ans))
 			return -1;
 	}
 	if (!next.opt_out)
 		return 1;
-	db_bind_str(dnc, 1, phone);
-	db_bind_int(dnc, 2, (long long)now);
+	db_binds(dnc, 1, DB_STR(phone), DB_INT(now));
 	db_bind_str(withdraw, 1, phone);
 	return db_done(dnc) || db_done(withdraw) ? -1 : 1;
 }
@@ -413,8 +387,7 @@ long contacts_erase_phone(struct db *db, const char *e164, time_t now)
 		return -1;
 	db_bind_str(notes, 1, e164);
 	db_bind_str(answers, 1, e164);
-	db_bind_str(dnc, 1, e164);
-	db_bind_int(dnc, 2, (long long)now);
+	db_binds(dnc, 1, DB_STR(e164), DB_INT(now));
 	db_bind_str(st, 1, e164);
 	if (db_done(notes) || db_done(answers) || db_done(dnc) || (n = db_count(st)) < 0 ||
 	    db_commit(db)) {
@@ -646,12 +619,8 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage"))
 		goto fail;
 	long n_merged = b->n - (long)n_opted - (long)n_added;
-	db_bind_int(done, 1, b->through);
-	db_bind_int(done, 2, n_added);
-	db_bind_int(done, 3, n_merged);
-	db_bind_int(done, 4, n_opted);
-	db_bind_int(done, 5, (long long)time(NULL));
-	db_bind_int(done, 6, pp->import_id);
+	db_binds(done, 1, DB_INT(b->through), DB_INT(n_added), DB_INT(n_merged), DB_INT(n_opted),
+		 DB_INT(time(NULL)), DB_INT(pp->import_id));
 	if (db_one(done) != 1)
 		goto fail;
 	if (db_col_int(done, 0))
@@ -796,8 +765,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 					 " finished_at = ?1, updated_at = ?1 WHERE id = ?2"
 					 " RETURNING rows_done");
 	if (!pp.failed) {
-		db_bind_int(end, 1, (long long)time(NULL));
-		db_bind_int(end, 2, import_id);
+		db_binds(end, 1, DB_INT(time(NULL)), DB_INT(import_id));
 		through = db_one(end) == 1 ? (long)db_col_int(end, 0) : -1;
 		db_reset(end);
 		if (through < 0)
@@ -853,9 +821,7 @@ static long import_record(struct db *db, long bank, const char *source, const ch
 	struct db_stmt *add = db_cached(db, "INSERT INTO contact_imports (phonebank_id, source,"
 					    " digest, rows_total, started_at, updated_at)"
 					    " VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
-	db_bind_int(find, 1, bank);
-	db_bind_str(find, 2, digest);
-	db_bind_int(find, 3, (long long)time(NULL));
+	db_binds(find, 1, DB_INT(bank), DB_STR(digest), DB_INT(time(NULL)));
 	int found = db_one(find);
 	if (found < 0)
 		return -1;
@@ -866,11 +832,8 @@ static long import_record(struct db *db, long bank, const char *source, const ch
 		return id;
 	}
 	*resume_after = 0;
-	db_bind_int(add, 1, bank);
-	db_bind_str(add, 2, source);
-	db_bind_str(add, 3, digest);
-	db_bind_int(add, 4, rows);
-	db_bind_int(add, 5, (long long)time(NULL));
+	db_binds(add, 1, DB_INT(bank), DB_STR(source), DB_STR(digest), DB_INT(rows),
+		 DB_INT(time(NULL)));
 	if (db_one(add) != 1)
 		return -1;
 	long id = (long)db_col_int(add, 0);
@@ -984,8 +947,7 @@ int contact_import_stop(struct db *db, long bank, time_t now)
 					   " WHERE phonebank_id = ?2) AND finished_at IS NULL"
 					   " AND stopped_at IS NULL AND stop_asked_at IS NULL"
 					   " RETURNING id");
-	db_bind_int(st, 1, (long long)now);
-	db_bind_int(st, 2, bank);
+	db_binds(st, 1, DB_INT(now), DB_INT(bank));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -1001,8 +963,7 @@ int phonebanks_visible(struct db *db, long person_id, int all,
 					   " FROM phonebank_callers WHERE person_id = ?2)"
 					   " ORDER BY p.id DESC LIMIT 200");
 	int rc;
-	db_bind_int(st, 1, all);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(all), DB_INT(person_id));
 	while (db_next(st, &rc))
 		fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), arg);
 	return rc;
@@ -1012,8 +973,7 @@ int caller_status(struct db *db, long bank, long person_id, int *asked, int *app
 {
 	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"
 					   " WHERE phonebank_id = ? AND person_id = ?");
-	db_bind_int(st, 1, bank);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(bank), DB_INT(person_id));
 	int rc = db_one(st);
 	*asked = rc == 1;
 	*approved = rc == 1 && db_col_int(st, 0) == 1;
@@ -1027,9 +987,7 @@ int caller_ask(struct db *db, long bank, long person_id, time_t now)
 	struct db_stmt *st = db_cached(db, "INSERT OR IGNORE INTO phonebank_callers"
 					   " (phonebank_id, person_id, approved, asked_at)"
 					   " VALUES (?, ?, 0, ?)");
-	db_bind_int(st, 1, bank);
-	db_bind_int(st, 2, person_id);
-	db_bind_int(st, 3, (long long)now);
+	db_binds(st, 1, DB_INT(bank), DB_INT(person_id), DB_INT(now));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -1037,8 +995,7 @@ int caller_approve(struct db *db, long bank, long person_id)
 {
 	struct db_stmt *st = db_cached(db, "UPDATE phonebank_callers SET approved = 1"
 					   " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
-	db_bind_int(st, 1, bank);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(bank), DB_INT(person_id));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -1047,8 +1004,7 @@ int caller_revoke(struct db *db, long bank, long person_id)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM phonebank_callers WHERE phonebank_id = ?"
 					   " AND person_id = ? RETURNING person_id");
-	db_bind_int(st, 1, bank);
-	db_bind_int(st, 2, person_id);
+	db_binds(st, 1, DB_INT(bank), DB_INT(person_id));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -1092,8 +1048,7 @@ int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
 	}
 	db_reset(oc);
 	bad |= step == DB_ERROR;
-	db_bind_int(cc, 1, (long long)now);
-	db_bind_int(cc, 2, bank);
+	db_binds(cc, 1, DB_INT(now), DB_INT(bank));
 	if (db_one(cc) == 1) {
 		t->contacts = (long)db_col_int(cc, 0);
 		t->finished = (long)db_col_int(cc, 1);
@@ -1102,9 +1057,7 @@ int bank_totals(struct db *db, long bank, time_t now, time_t hour0, int nhours,
 	} else {
 		bad = 1;
 	}
-	db_bind_int(ph, 1, (long long)hour0);
-	db_bind_int(ph, 2, bank);
-	db_bind_int(ph, 3, (long long)hour0);
+	db_binds(ph, 1, DB_INT(hour0), DB_INT(bank), DB_INT(hour0));
 	while ((step = db_step(ph)) == DB_ROW) {
 		long i = (long)db_col_int(ph, 0);
 		if (i >= 0 && i < nhours && i < 24)

@@ -37,8 +37,7 @@ int rides_has_offer(struct db *db, long event_id, long driver_id)
 {
 	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM ride_offers WHERE event_id = ?"
 					   " AND driver_id = ? AND status = 'open'");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, driver_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(driver_id));
 	long long n = db_int_or(st, -1);
 	return n < 0 ? -1 : n > 0;
 }
@@ -47,8 +46,7 @@ long rides_offers_made(struct db *db, long event_id, long driver_id)
 {
 	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM ride_offers WHERE event_id = ?"
 					   " AND driver_id = ?");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, driver_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(driver_id));
 	return (long)db_int_or(st, -1);
 }
 
@@ -70,17 +68,11 @@ int rides_offer_add(struct db *db, const struct ride_offer_new *o)
 			  " lon, district, seats, returns, max_detour_min, notes, status,"
 			  " created_at, depart_at, max_detour_pct, slot_id)"
 			  " VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)");
-	db_bind_int(st, 1, o->event_id);
-	db_bind_int(st, 2, o->driver_id);
+	db_binds(st, 1, DB_INT(o->event_id), DB_INT(o->driver_id));
 	bind_place(st, 3, &o->from);
-	db_bind_int(st, 7, o->seats);
-	db_bind_int(st, 8, o->returns);
-	db_bind_double(st, 9, o->max_detour_min);
-	db_bind_str(st, 10, o->notes ? o->notes : "");
-	db_bind_int(st, 11, (long long)time(NULL));
-	db_bind_int(st, 12, (long long)o->depart_at);
-	db_bind_double(st, 13, o->max_detour_pct);
-	db_bind_id(st, 14, o->slot_id);
+	db_binds(st, 7, DB_INT(o->seats), DB_INT(o->returns), DB_REAL(o->max_detour_min),
+		 DB_STR(o->notes ? o->notes : ""), DB_INT(time(NULL)),
+		 DB_INT(o->depart_at), DB_REAL(o->max_detour_pct), DB_ID(o->slot_id));
 	if (db_done(st))
 		return -1;
 	rides_changed();
@@ -102,19 +94,15 @@ int rides_request_put(struct db *db, long event_id, long rider_id, const struct 
 		" RETURNING id");
 	struct db_stmt *frozen = db_cached(db, "SELECT moves >= ? FROM ride_requests"
 					       " WHERE event_id = ? AND rider_id = ?");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, rider_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(rider_id));
 	bind_place(st, 3, at);
-	db_bind_int(st, 7, (long long)time(NULL));
-	db_bind_int(st, 8, RIDES_MOVES_MAX);
+	db_binds(st, 7, DB_INT(time(NULL)), DB_INT(RIDES_MOVES_MAX));
 	long n = db_count(st);
 	if (n > 0)
 		rides_changed();
 	if (n != 0)
 		return n < 0 ? -1 : 1;
-	db_bind_int(frozen, 1, RIDES_MOVES_MAX);
-	db_bind_int(frozen, 2, event_id);
-	db_bind_int(frozen, 3, rider_id);
+	db_binds(frozen, 1, DB_INT(RIDES_MOVES_MAX), DB_INT(event_id), DB_INT(rider_id));
 	long long f = db_int_or(frozen, -1);
 	return f < 0 ? -1 : f ? 2 : 0;
 }
@@ -129,12 +117,8 @@ int rides_ask(struct db *db, long request_id, long rider_id, long offer_id, long
 		" AND event_id = ride_requests.event_id AND status = 'open'"
 		" AND driver_id != ?)"
 		" RETURNING event_id, (SELECT driver_id FROM ride_offers WHERE id = ?)");
-	db_bind_int(st, 1, offer_id);
-	db_bind_int(st, 2, request_id);
-	db_bind_int(st, 3, rider_id);
-	db_bind_int(st, 4, offer_id);
-	db_bind_int(st, 5, rider_id);
-	db_bind_int(st, 6, offer_id);
+	db_binds(st, 1, DB_INT(offer_id), DB_INT(request_id), DB_INT(rider_id), DB_INT(offer_id),
+		 DB_INT(rider_id), DB_INT(offer_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*event_id = (long)db_col_int(st, 0);
@@ -155,12 +139,8 @@ int rides_invite(struct db *db, long offer_id, long driver_id, long request_id, 
 		" AND event_id = (SELECT event_id FROM ride_offers WHERE id = ?"
 		" AND driver_id = ? AND status = 'open' AND taken < seats)"
 		" RETURNING event_id, rider_id");
-	db_bind_int(st, 1, offer_id);
-	db_bind_int(st, 2, request_id);
-	db_bind_int(st, 3, driver_id);
-	db_bind_int(st, 4, offer_id);
-	db_bind_int(st, 5, offer_id);
-	db_bind_int(st, 6, driver_id);
+	db_binds(st, 1, DB_INT(offer_id), DB_INT(request_id), DB_INT(driver_id), DB_INT(offer_id),
+		 DB_INT(offer_id), DB_INT(driver_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		*event_id = (long)db_col_int(st, 0);
@@ -192,9 +172,7 @@ int rides_answer(struct db *db, long request_id, long person_id, int accept, str
 	/* read under the write lock: an answer sent twice sees the first one's result */
 	if (db_begin(db))
 		return -1;
-	db_bind_int(get, 1, request_id);
-	db_bind_int(get, 2, person_id);
-	db_bind_int(get, 3, person_id);
+	db_binds(get, 1, DB_INT(request_id), DB_INT(person_id), DB_INT(person_id));
 	rc = db_one(get);
 	if (rc != 1)
 		goto fail;
@@ -215,8 +193,7 @@ int rides_answer(struct db *db, long request_id, long person_id, int accept, str
 			goto fail; /* nothing to keep */
 		}
 	}
-	db_bind_str(set, 1, accept ? "accepted" : "declined");
-	db_bind_int(set, 2, request_id);
+	db_binds(set, 1, DB_STR(accept ? "accepted" : "declined"), DB_INT(request_id));
 	if (db_count(set) != 1 || db_commit(db))
 		goto fail;
 	rides_changed();
@@ -245,8 +222,7 @@ int rides_cancel_request(struct db *db, long request_id, long rider_id, long *ev
 	/* read under the write lock: a cancel sent twice frees the seat once */
 	if (db_begin(db))
 		return -1;
-	db_bind_int(get, 1, request_id);
-	db_bind_int(get, 2, rider_id);
+	db_binds(get, 1, DB_INT(request_id), DB_INT(rider_id));
 	rc = db_one(get);
 	if (rc != 1)
 		goto fail;
@@ -294,8 +270,7 @@ int rides_cancel_offer(struct db *db, long offer_id, long driver_id, struct ride
 	memset(f, 0, sizeof(*f));
 	if (db_begin(db))
 		return -1;
-	db_bind_int(off, 1, offer_id);
-	db_bind_int(off, 2, driver_id);
+	db_binds(off, 1, DB_INT(offer_id), DB_INT(driver_id));
 	rc = db_one(off);
 	if (rc != 1)
 		goto fail;
@@ -388,8 +363,7 @@ int rides_mine(struct db *db, long event_id, long rider_id, struct ride_mine *m)
 			  " LEFT JOIN people p ON p.id = o.driver_id"
 			  " WHERE r.event_id = ? AND r.rider_id = ? AND r.state != 'cancelled'");
 	memset(m, 0, sizeof(*m));
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, rider_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(rider_id));
 	int rc = db_one(st);
 	if (rc != 1)
 		return rc;
@@ -445,8 +419,7 @@ int rides_my_offer(struct db *db, long event_id, long driver_id, struct ride_off
 	struct db_stmt *st =
 	    db_cached(db, "SELECT id, seats, taken FROM ride_offers WHERE event_id = ?"
 			  " AND driver_id = ? AND status = 'open'");
-	db_bind_int(st, 1, event_id);
-	db_bind_int(st, 2, driver_id);
+	db_binds(st, 1, DB_INT(event_id), DB_INT(driver_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		o->id = (long)db_col_int(st, 0);

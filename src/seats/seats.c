@@ -258,8 +258,7 @@ int seat_geometry(struct db *db, const struct seat *s, struct buf *out)
 {
 	struct db_stmt *st = db_cached(db, "SELECT geometry FROM constituencies"
 					   " WHERE boundary_set = ? AND code = ?");
-	db_bind_int(st, 1, s->boundary_set);
-	db_bind_str(st, 2, s->code);
+	db_binds(st, 1, DB_INT(s->boundary_set), DB_STR(s->code));
 	int rc = db_one(st);
 	if (rc == 1) {
 		buf_puts(out, db_col_text(st, 0));
