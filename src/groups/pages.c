@@ -184,8 +184,7 @@ static void join_or_leave(struct http_request *req, struct http_response *res, i
 		struct jw j;
 		http_ok_begin(res, &j);
 		jw_obj(&j);
-		jw_key(&j, "joined");
-		jw_bool(&j, join);
+		jw_key_bool(&j, "joined", join);
 		jw_obj_end(&j);
 		jw_obj_end(&j);
 	} else {

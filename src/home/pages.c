@@ -208,30 +208,20 @@ static void health(struct http_request *req, struct http_response *res)
 	http_json(res, why ? 503 : 200);
 	jw_init(&w, &res->body);
 	jw_obj(&w);
-	jw_key(&w, "status");
-	jw_int(&w, why ? 503 : 200);
+	jw_key_int(&w, "status", why ? 503 : 200);
 	if (why) {
-		jw_key(&w, "error");
-		jw_str(&w, why);
+		jw_key_str(&w, "error", why);
 	}
 	jw_key(&w, "result");
 	jw_obj(&w);
-	jw_key(&w, "seats");
-	jw_int(&w, (long long)app->seats.n);
-	jw_key(&w, "database");
-	jw_bool(&w, db != NULL);
-	jw_key(&w, "writable");
-	jw_bool(&w, db && !readonly);
-	jw_key(&w, "integrity");
-	jw_str(&w, h.sound < 0 ? "unchecked" : h.sound ? "ok" : "damaged");
-	jw_key(&w, "checked_at");
-	jw_int(&w, h.checked_at);
-	jw_key(&w, "checkpoint_at");
-	jw_int(&w, h.checkpoint_at);
-	jw_key(&w, "mail_unsent");
-	jw_int(&w, unsent);
-	jw_key(&w, "mail_oldest_s");
-	jw_int(&w, oldest ? now - oldest : 0);
+	jw_key_int(&w, "seats", (long long)app->seats.n);
+	jw_key_bool(&w, "database", db != NULL);
+	jw_key_bool(&w, "writable", db && !readonly);
+	jw_key_str(&w, "integrity", h.sound < 0 ? "unchecked" : h.sound ? "ok" : "damaged");
+	jw_key_int(&w, "checked_at", h.checked_at);
+	jw_key_int(&w, "checkpoint_at", h.checkpoint_at);
+	jw_key_int(&w, "mail_unsent", unsent);
+	jw_key_int(&w, "mail_oldest_s", oldest ? now - oldest : 0);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 }

@@ -97,8 +97,7 @@ void http_ok_begin(struct http_response *res, struct jw *w)
 	http_json(res, 200);
 	jw_init(w, &res->body);
 	jw_obj(w);
-	jw_key(w, "status");
-	jw_int(w, 200);
+	jw_key_int(w, "status", 200);
 	jw_key(w, "result");
 }
 
@@ -110,10 +109,8 @@ void http_error(struct http_response *res, int status, const char *msg)
 	http_json(res, status);
 	jw_init(&w, &res->body);
 	jw_obj(&w);
-	jw_key(&w, "status");
-	jw_int(&w, status);
-	jw_key(&w, "error");
-	jw_str(&w, msg);
+	jw_key_int(&w, "status", status);
+	jw_key_str(&w, "error", msg);
 	jw_obj_end(&w);
 }
 

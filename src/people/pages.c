@@ -917,22 +917,14 @@ static void api_me(struct http_request *req, struct http_response *res)
 	}
 	http_ok_begin(res, &j);
 	jw_obj(&j);
-	jw_key(&j, "id");
-	jw_int(&j, p.id);
-	jw_key(&j, "name");
-	jw_str(&j, p.name);
-	jw_key(&j, "email");
-	jw_str(&j, p.email);
-	jw_key(&j, "postcode");
-	jw_str_or_null(&j, *p.postcode ? p.postcode : NULL);
-	jw_key(&j, "phone");
-	jw_str_or_null(&j, *p.phone ? p.phone : NULL);
-	jw_key(&j, "member");
-	jw_bool(&j, p.member);
-	jw_key(&j, "admin");
-	jw_bool(&j, p.admin);
-	jw_key(&j, "strong_session");
-	jw_bool(&j, w.actor.strong);
+	jw_key_int(&j, "id", p.id);
+	jw_key_str(&j, "name", p.name);
+	jw_key_str(&j, "email", p.email);
+	jw_key_str_or_null(&j, "postcode", *p.postcode ? p.postcode : NULL);
+	jw_key_str_or_null(&j, "phone", *p.phone ? p.phone : NULL);
+	jw_key_bool(&j, "member", p.member);
+	jw_key_bool(&j, "admin", p.admin);
+	jw_key_bool(&j, "strong_session", w.actor.strong);
 	jw_obj_end(&j);
 	jw_obj_end(&j);
 	http_set_header(res, "Cache-Control", "no-store");
@@ -990,8 +982,7 @@ static void api_me_delete(struct http_request *req, struct http_response *res)
 	struct jw j;
 	http_ok_begin(res, &j);
 	jw_obj(&j);
-	jw_key(&j, "deleted");
-	jw_bool(&j, 1);
+	jw_key_bool(&j, "deleted", 1);
 	jw_obj_end(&j);
 	jw_obj_end(&j);
 }

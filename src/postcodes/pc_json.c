@@ -5,14 +5,32 @@
 
 static void str_or_null(struct jw *w, const char *key, const char *s)
 {
-	jw_key(w, key);
-	jw_str_or_null(w, s && *s ? s : NULL);
+	jw_key_str_or_null(w, key, s && *s ? s : NULL);
 }
 
 static const char *seat_name(const struct seats *seats, int set, const char *code)
 {
 	const struct seat *s = *code ? seats_find(seats, set, code) : NULL;
 	return s ? s->name : NULL;
+}
+
+/* Negative counts and grid references are unknown. */
+static void count_or_null(struct jw *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	if (v >= 0)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
+static void coord_or_null(struct jw *w, const char *key, int positioned, double v)
+{
+	jw_key(w, key);
+	if (positioned)
+		jw_num(w, v, 6);
+	else
+		jw_null(w);
 }
 
 static void nulls(struct jw *w, const char *const *keys)
@@ -35,33 +53,13 @@ void pc_json_write(struct jw *w, const struct pc_record *r, const struct seats *
 						     "lsoa", "msoa", "lau2", "pfa", NULL };
 	jw_obj(w);
 	str_or_null(w, "postcode", r->pc.display);
-	jw_key(w, "quality");
-	if (r->quality >= 0)
-		jw_int(w, r->quality);
-	else
-		jw_null(w);
-	jw_key(w, "eastings");
-	if (r->eastings >= 0)
-		jw_int(w, r->eastings);
-	else
-		jw_null(w);
-	jw_key(w, "northings");
-	if (r->northings >= 0)
-		jw_int(w, r->northings);
-	else
-		jw_null(w);
+	count_or_null(w, "quality", r->quality);
+	count_or_null(w, "eastings", r->eastings);
+	count_or_null(w, "northings", r->northings);
 	str_or_null(w, "country", country_name(r));
 	nulls(w, unknown);
-	jw_key(w, "longitude");
-	if (r->positioned)
-		jw_num(w, r->lon, 6);
-	else
-		jw_null(w);
-	jw_key(w, "latitude");
-	if (r->positioned)
-		jw_num(w, r->lat, 6);
-	else
-		jw_null(w);
+	coord_or_null(w, "longitude", r->positioned, r->lon);
+	coord_or_null(w, "latitude", r->positioned, r->lat);
 	str_or_null(w, "incode", r->pc.incode);
 	str_or_null(w, "outcode", r->pc.outcode);
 	str_or_null(w, "parliamentary_constituency", seat_name(seats, 2010, r->pcon2010));
@@ -82,11 +80,9 @@ void pc_json_write(struct jw *w, const struct pc_record *r, const struct seats *
 	nulls(w, unknown_codes);
 	jw_obj_end(w);
 	if (with_distance) {
-		jw_key(w, "distance");
-		jw_num(w, r->distance_m, 2);
+		jw_key_num(w, "distance", r->distance_m, 2);
 	}
-	jw_key(w, "precision");
-	jw_str(w, r->precision == PRECISION_DISTRICT ? "district" : "postcode");
+	jw_key_str(w, "precision", r->precision == PRECISION_DISTRICT ? "district" : "postcode");
 	jw_obj_end(w);
 }
 
@@ -115,26 +111,10 @@ void district_json_write(struct jw *w, const struct district *d, const struct se
 {
 	jw_obj(w);
 	str_or_null(w, "outcode", d->outcode);
-	jw_key(w, "longitude");
-	if (d->positioned)
-		jw_num(w, d->lon, 6);
-	else
-		jw_null(w);
-	jw_key(w, "latitude");
-	if (d->positioned)
-		jw_num(w, d->lat, 6);
-	else
-		jw_null(w);
-	jw_key(w, "eastings");
-	if (d->eastings >= 0)
-		jw_int(w, d->eastings);
-	else
-		jw_null(w);
-	jw_key(w, "northings");
-	if (d->northings >= 0)
-		jw_int(w, d->northings);
-	else
-		jw_null(w);
+	coord_or_null(w, "longitude", d->positioned, d->lon);
+	coord_or_null(w, "latitude", d->positioned, d->lat);
+	count_or_null(w, "eastings", d->eastings);
+	count_or_null(w, "northings", d->northings);
 	jw_key(w, "country");
 	jw_arr(w);
 	if (*d->uk_region) {
@@ -154,10 +134,8 @@ void district_json_write(struct jw *w, const struct district *d, const struct se
 	jw_arr_end(w);
 	str_or_null(w, "town", d->town);
 	str_or_null(w, "region", d->region);
-	jw_key(w, "postcodes");
-	jw_int(w, d->postcodes);
-	jw_key(w, "active_postcodes");
-	jw_int(w, d->active);
+	jw_key_int(w, "postcodes", d->postcodes);
+	jw_key_int(w, "active_postcodes", d->active);
 	jw_key(w, "codes");
 	jw_obj(w);
 	jw_key(w, "admin_district");

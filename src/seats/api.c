@@ -66,22 +66,14 @@ static void list_constituencies(struct http_request *req, struct http_response *
 	for (size_t i = 0; i < e->n; i++) {
 		const struct seat_result *r = &e->results[i];
 		jw_obj(&w);
-		jw_key(&w, "code");
-		jw_str(&w, r->seat->code);
-		jw_key(&w, "name");
-		jw_str(&w, r->seat->name);
-		jw_key(&w, "winner");
-		jw_str(&w, r->first);
-		jw_key(&w, "runner_up");
-		jw_str(&w, r->second);
-		jw_key(&w, "majority");
-		jw_int(&w, r->majority);
-		jw_key(&w, "majority_pct");
-		jw_num(&w, r->majority_pct, 2);
-		jw_key(&w, "latitude");
-		jw_num(&w, r->seat->lat, 6);
-		jw_key(&w, "longitude");
-		jw_num(&w, r->seat->lon, 6);
+		jw_key_str(&w, "code", r->seat->code);
+		jw_key_str(&w, "name", r->seat->name);
+		jw_key_str(&w, "winner", r->first);
+		jw_key_str(&w, "runner_up", r->second);
+		jw_key_int(&w, "majority", r->majority);
+		jw_key_num(&w, "majority_pct", r->majority_pct, 2);
+		jw_key_num(&w, "latitude", r->seat->lat, 6);
+		jw_key_num(&w, "longitude", r->seat->lon, 6);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -127,16 +119,12 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 	struct jw w;
 	jw_init(&w, &res->body);
 	jw_obj(&w);
-	jw_key(&w, "type");
-	jw_str(&w, "Feature");
+	jw_key_str(&w, "type", "Feature");
 	jw_key(&w, "properties");
 	jw_obj(&w);
-	jw_key(&w, "code");
-	jw_str(&w, r->seat->code);
-	jw_key(&w, "name");
-	jw_str(&w, r->seat->name);
-	jw_key(&w, "boundary_set");
-	jw_int(&w, r->seat->boundary_set);
+	jw_key_str(&w, "code", r->seat->code);
+	jw_key_str(&w, "name", r->seat->name);
+	jw_key_int(&w, "boundary_set", r->seat->boundary_set);
 	jw_obj_end(&w);
 	jw_key(&w, "geometry");
 	if (seat_geometry(db, r->seat, &res->body) != 1) {

@@ -236,13 +236,10 @@ int nearest_run(struct db *db, const struct seats *seats, const struct nearest_p
 static void party_obj(struct jw *w, const char *code, const char *label, long votes)
 {
 	jw_obj(w);
-	jw_key(w, "party");
-	jw_str(w, code);
-	jw_key(w, "name");
-	jw_str(w, result_party_name(code, label));
+	jw_key_str(w, "party", code);
+	jw_key_str(w, "name", result_party_name(code, label));
 	if (votes >= 0) {
-		jw_key(w, "votes");
-		jw_int(w, votes);
+		jw_key_int(w, "votes", votes);
 	}
 	jw_obj_end(w);
 }
@@ -257,63 +254,44 @@ static long votes_of(const struct seat_result *r, const char *party)
 
 static void result_fields(struct jw *w, const struct seat_result *r)
 {
-	jw_key(w, "code");
-	jw_str(w, r->seat->code);
-	jw_key(w, "name");
-	jw_str(w, r->seat->name);
+	jw_key_str(w, "code", r->seat->code);
+	jw_key_str(w, "name", r->seat->name);
 	jw_key(w, "winner");
 	party_obj(w, r->first, r->first_label, votes_of(r, r->first));
 	jw_key(w, "runner_up");
 	party_obj(w, r->second, r->second_label, votes_of(r, r->second));
-	jw_key(w, "majority");
-	jw_int(w, r->majority);
-	jw_key(w, "majority_pct");
-	jw_num(w, r->majority_pct, 2);
-	jw_key(w, "electorate");
-	jw_int(w, r->electorate);
-	jw_key(w, "valid_votes");
-	jw_int(w, r->valid);
-	jw_key(w, "turnout_pct");
-	jw_num(w, r->turnout_pct, 2);
-	jw_key(w, "latitude");
-	jw_num(w, r->seat->lat, 6);
-	jw_key(w, "longitude");
-	jw_num(w, r->seat->lon, 6);
+	jw_key_int(w, "majority", r->majority);
+	jw_key_num(w, "majority_pct", r->majority_pct, 2);
+	jw_key_int(w, "electorate", r->electorate);
+	jw_key_int(w, "valid_votes", r->valid);
+	jw_key_num(w, "turnout_pct", r->turnout_pct, 2);
+	jw_key_num(w, "latitude", r->seat->lat, 6);
+	jw_key_num(w, "longitude", r->seat->lon, 6);
 }
 
 void seat_result_json_write(struct jw *w, const struct seat_result *r, int election)
 {
 	jw_obj(w);
-	jw_key(w, "election");
-	jw_int(w, election);
+	jw_key_int(w, "election", election);
 	result_fields(w, r);
-	jw_key(w, "boundary_set");
-	jw_int(w, r->seat->boundary_set);
+	jw_key_int(w, "boundary_set", r->seat->boundary_set);
 	jw_key(w, "invalid_votes");
 	if (r->invalid >= 0)
 		jw_int(w, r->invalid);
 	else
 		jw_null(w);
-	jw_key(w, "result");
-	jw_str_or_null(w, r->result);
-	jw_key(w, "member");
-	jw_str_or_null(w, r->member);
-	jw_key(w, "region");
-	jw_str_or_null(w, r->region);
-	jw_key(w, "country");
-	jw_str_or_null(w, r->country);
+	jw_key_str_or_null(w, "result", r->result);
+	jw_key_str_or_null(w, "member", r->member);
+	jw_key_str_or_null(w, "region", r->region);
+	jw_key_str_or_null(w, "country", r->country);
 	jw_key(w, "votes");
 	jw_arr(w);
 	for (size_t i = 0; i < r->nvotes; i++) {
 		jw_obj(w);
-		jw_key(w, "party");
-		jw_str(w, r->votes[i].party);
-		jw_key(w, "name");
-		jw_str(w, result_party_name(r->votes[i].party, r->votes[i].party));
-		jw_key(w, "votes");
-		jw_int(w, r->votes[i].votes);
-		jw_key(w, "share_pct");
-		jw_num(w, 100.0 * (double)r->votes[i].votes / (double)r->valid, 2);
+		jw_key_str(w, "party", r->votes[i].party);
+		jw_key_str(w, "name", result_party_name(r->votes[i].party, r->votes[i].party));
+		jw_key_int(w, "votes", r->votes[i].votes);
+		jw_key_num(w, "share_pct", 100.0 * (double)r->votes[i].votes / (double)r->valid, 2);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -324,29 +302,20 @@ void nearest_json_write(struct jw *w, const struct nearest_params *p,
 			const struct nearest_answer *a)
 {
 	jw_obj(w);
-	jw_key(w, "postcode");
-	jw_str(w, a->where.pc.display);
-	jw_key(w, "precision");
-	jw_str(w, a->where.precision == PRECISION_DISTRICT ? "district" : "postcode");
-	jw_key(w, "latitude");
-	jw_num(w, a->where.lat, 6);
-	jw_key(w, "longitude");
-	jw_num(w, a->where.lon, 6);
-	jw_key(w, "election");
-	jw_int(w, p->election);
-	jw_key(w, "max_majority_pct");
-	jw_num(w, p->max_pct, 3);
-	jw_key(w, "party");
-	jw_str_or_null(w, *p->party ? p->party : NULL);
-	jw_key(w, "rank");
-	jw_str(w, p->by_need ? "need" : "nearest");
+	jw_key_str(w, "postcode", a->where.pc.display);
+	jw_key_str(w, "precision",
+		   a->where.precision == PRECISION_DISTRICT ? "district" : "postcode");
+	jw_key_num(w, "latitude", a->where.lat, 6);
+	jw_key_num(w, "longitude", a->where.lon, 6);
+	jw_key_int(w, "election", p->election);
+	jw_key_num(w, "max_majority_pct", p->max_pct, 3);
+	jw_key_str_or_null(w, "party", *p->party ? p->party : NULL);
+	jw_key_str(w, "rank", p->by_need ? "need" : "nearest");
 	jw_key(w, "own_seat");
 	if (a->own) {
 		jw_obj(w);
-		jw_key(w, "code");
-		jw_str(w, a->own->code);
-		jw_key(w, "name");
-		jw_str(w, a->own->name);
+		jw_key_str(w, "code", a->own->code);
+		jw_key_str(w, "name", a->own->name);
 		jw_obj_end(w);
 	} else {
 		jw_null(w);
@@ -357,17 +326,12 @@ void nearest_json_write(struct jw *w, const struct nearest_params *p,
 		const struct marginal_hit *h = &a->hits[i];
 		jw_obj(w);
 		result_fields(w, h->r);
-		jw_key(w, "distance_km");
-		jw_num(w, h->km, 2);
-		jw_key(w, "own_seat");
-		jw_bool(w, h->own);
-		jw_key(w, "stance");
-		jw_str_or_null(w, stance_name(h->stance));
+		jw_key_num(w, "distance_km", h->km, 2);
+		jw_key_bool(w, "own_seat", h->own);
+		jw_key_str_or_null(w, "stance", stance_name(h->stance));
 		if (p->by_need) {
-			jw_key(w, "need_score");
-			jw_num(w, a->score[i], 4);
-			jw_key(w, "why");
-			jw_str(w, a->why[i]);
+			jw_key_num(w, "need_score", a->score[i], 4);
+			jw_key_str(w, "why", a->why[i]);
 		}
 		jw_obj_end(w);
 	}

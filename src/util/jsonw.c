@@ -167,3 +167,33 @@ void jw_null(struct jw *w)
 	item(w);
 	buf_put(w->b, "null", 4);
 }
+
+void jw_key_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+void jw_key_str_or_null(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str_or_null(w, s);
+}
+
+void jw_key_int(struct jw *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+
+void jw_key_num(struct jw *w, const char *key, double v, int digits)
+{
+	jw_key(w, key);
+	jw_num(w, v, digits);
+}
+
+void jw_key_bool(struct jw *w, const char *key, int v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
+}

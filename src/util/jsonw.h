@@ -40,6 +40,13 @@ void jw_null(struct jw *w);
 /* A string or null when s is NULL. */
 void jw_str_or_null(struct jw *w, const char *s);
 
+/* A key and its value, the common pair. */
+void jw_key_str(struct jw *w, const char *key, const char *s);
+void jw_key_str_or_null(struct jw *w, const char *key, const char *s);
+void jw_key_int(struct jw *w, const char *key, long long v);
+void jw_key_num(struct jw *w, const char *key, double v, int digits);
+void jw_key_bool(struct jw *w, const char *key, int v);
+
 /* Escapes s as the body of a JSON string (no quotes) into b. */
 void json_escape(struct buf *b, const char *s, size_t n);
 
