@@ -199,6 +199,48 @@ static void one_line_helpers(void **state)
 	unlink(path);
 }
 
+/* db_binds(): every kind of value lands in its placeholder, in order, and a
+ * failed bind in the run fails the step with nothing written. */
+static void binds_in_one_call(void **state)
+{
+	struct db *db = open_fresh();
+	(void)state;
+	assert_int_equal(db_exec(db, "CREATE TABLE v (i INTEGER, r INTEGER, s TEXT, d REAL,"
+				     " n INTEGER, z TEXT)"),
+			 0);
+	struct db_stmt *ins = db_cached(db, "INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)");
+	assert_int_equal(db_binds(ins, 1, DB_INT(-7), DB_ID(0), DB_STR("tea"), DB_REAL(2.5),
+				  DB_NULL, DB_STR(NULL)),
+			 0);
+	assert_int_equal(db_done(ins), 0);
+	struct db_stmt *get = db_cached(db, "SELECT i, r IS NULL, s, d, n IS NULL, z IS NULL FROM v");
+	assert_int_equal(db_one(get), 1);
+	assert_int_equal(db_col_int(get, 0), -7);
+	assert_int_equal(db_col_int(get, 1), 1);
+	assert_string_equal(db_col_text(get, 2), "tea");
+	assert_true(db_col_double(get, 3) == 2.5);
+	assert_int_equal(db_col_int(get, 4), 1);
+	assert_int_equal(db_col_int(get, 5), 1);
+	db_reset(get);
+	/* a run starting later binds from there: ?5 and ?6 */
+	db_binds(ins, 1, DB_INT(1), DB_ID(3), DB_STR("a"), DB_REAL(0));
+	db_binds(ins, 5, DB_INT(5), DB_STR("six"));
+	assert_int_equal(db_done(ins), 0);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM v WHERE r = 3 AND n = 5"
+						 " AND z = 'six'"),
+				   -1),
+			 1);
+	/* one placeholder too many: refused, and the insert does not happen */
+	assert_int_equal(db_binds(ins, 1, DB_INT(1), DB_INT(2), DB_STR("x"), DB_REAL(1), DB_INT(5),
+				  DB_STR("y"), DB_INT(7)),
+			 -1);
+	assert_int_equal(db_done(ins), -1);
+	assert_int_equal(db_int_or(db_cached(db, "SELECT count(*) FROM v"), -1), 2);
+	assert_int_equal(db_binds(NULL, 1, DB_INT(1)), -1);
+	db_close(db);
+	unlink(path);
+}
+
 /* db_fail_step(): the nth step fails once, then steps work again. */
 static void injected_faults(void **state)
 {
@@ -219,6 +261,7 @@ int main(void)
 		cmocka_unit_test(transactions_and_migrations),
 		cmocka_unit_test(nested_transactions),
 		cmocka_unit_test(one_line_helpers),
+		cmocka_unit_test(binds_in_one_call),
 		cmocka_unit_test(injected_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

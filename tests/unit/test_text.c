@@ -108,9 +108,16 @@ static void json_writer(void **state)
 	jw_key(&w, "e");
 	jw_obj(&w);
 	jw_obj_end(&w);
+	/* a key and its value in one call, commas still placed */
+	jw_key_int(&w, "i", -3);
+	jw_key_str(&w, "t", "x");
+	jw_key_str_or_null(&w, "u", NULL);
+	jw_key_num(&w, "f", 1.5, 1);
+	jw_key_bool(&w, "b", 0);
 	jw_obj_end(&w);
 	assert_string_equal(b.p, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":2.5,\"z\":0,"
-				 "\"arr\":[1,null,true],\"e\":{}}");
+				 "\"arr\":[1,null,true],\"e\":{},\"i\":-3,\"t\":\"x\","
+				 "\"u\":null,\"f\":1.5,\"b\":false}");
 	/* the cap holds: writes past it are dropped and flagged */
 	struct buf small;
 	buf_init(&small, 8);
