@@ -451,7 +451,6 @@ static void approve_caller(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 
-/* Organisers end a caller's right to call: their voter goes back at once. */
 /* The organiser stops a load in progress: it ends after the batch in hand,
  * and the page says which rows are live. */
 static void stop_import(struct http_request *req, struct http_response *res)
@@ -475,6 +474,7 @@ static void stop_import(struct http_request *req, struct http_response *res)
 	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld#import-state", c->pb.id));
 }
 
+/* Organisers end a caller's right to call: their voter goes back at once. */
 static void revoke_caller(struct http_request *req, struct http_response *res)
 {
 	struct qs f;
