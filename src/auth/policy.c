@@ -21,7 +21,8 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_SELF_VIEW:
 	case ACT_SELF_EDIT: return t && t->owner_id == a->id;
 	case ACT_GROUP_JOIN: return 1;
-	case ACT_GROUP_MEMBERS: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_GROUP_MEMBERS:
+	case ACT_GROUP_ANNOUNCE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_APPROVE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_MANAGE:
@@ -39,15 +40,6 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_COUNT: break;
 	}
 	return 0;
-}
-
-const char *action_name(enum action act)
-{
-	static const char *const names[ACT_COUNT] = { "self.view",     "self.edit", "group.join",
-						      "group.members", "admin",	    "people.read",
-						      "audit.read",    "event.create", "event.manage",
-						      "event.approve", "phonebank.manage", "phonebank.call" };
-	return act >= 0 && act < ACT_COUNT ? names[act] : "unknown";
 }
 
 unsigned scope_from_name(const char *name)

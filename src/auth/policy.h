@@ -26,6 +26,7 @@ enum action {
 	ACT_SELF_EDIT,      /* edit, delete, security settings */
 	ACT_GROUP_JOIN,     /* join or leave a group, for oneself */
 	ACT_GROUP_MEMBERS,  /* a group's member list: its organisers, admins */
+	ACT_GROUP_ANNOUNCE, /* post (and mail) announcements to a group: its organisers, admins */
 	ACT_ADMIN,          /* people, roles, groups, tokens, retention */
 	ACT_PEOPLE_READ,    /* the list of everyone: admins, or a token */
 	ACT_AUDIT_READ,     /* the audit log: admins, or a token */
@@ -44,7 +45,6 @@ struct target {
 };
 
 int policy_allows(const struct actor *a, enum action act, const struct target *t);
-const char *action_name(enum action act);
 /* "people:read" -> SCOPE_PEOPLE; 0 for an unknown name. */
 unsigned scope_from_name(const char *name);
 

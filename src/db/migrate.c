@@ -419,6 +419,20 @@ static const char *const migrations[] = {
 
 	/* 23: where a sign-in link returns to (a path of this site) */
 	"ALTER TABLE login_links ADD COLUMN next_path TEXT;",
+	/* 24: a group's home: announcements from its organisers (the group's,
+	 * kept when their author's account goes), and its sessions by group */
+	"CREATE TABLE group_posts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  author_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  title TEXT NOT NULL, body TEXT NOT NULL,"
+	"  emailed INTEGER NOT NULL DEFAULT 0," /* how many members it was mailed to */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX group_posts_group ON group_posts(group_id, created_at);"
+	"CREATE INDEX group_posts_author ON group_posts(author_id);"
+	"CREATE INDEX events_group ON events(group_id, starts_at);"
+	"CREATE INDEX phonebanks_group ON phonebanks(group_id);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -233,11 +233,9 @@ static json_t *search(struct http_request *req, struct db *db, const char *seat,
 	return f.out;
 }
 
-json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max)
+static json_t *briefs_json(const struct event_brief *b, long n)
 {
-	struct event_brief b[20];
 	json_t *out = json_array();
-	long n = events_in_seat(db, seat, b, max < 20 ? max : 20);
 	for (long i = 0; i < n; i++) {
 		struct tm tm;
 		char when[64];
@@ -249,6 +247,18 @@ json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max)
 						     b[i].seat, "places", (json_int_t)b[i].places));
 	}
 	return out;
+}
+
+json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max)
+{
+	struct event_brief b[20];
+	return briefs_json(b, events_in_seat(db, seat, b, max < 20 ? max : 20));
+}
+
+json_t *sessions_of_group_json(struct db *db, long group_id)
+{
+	struct event_brief b[20];
+	return briefs_json(b, events_of_group(db, group_id, b, 20));
 }
 
 /* Shared by the page and the API: the filters, checked. NULL or why not. */

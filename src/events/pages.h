@@ -21,6 +21,8 @@ long events_tell_host_leaving(struct http_request *req, struct db *db, long host
 
 /* Up to max upcoming sessions in a 2024 seat, as the pages list them. */
 json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max);
+/* A group's next 20 sessions, those under way included, the same way. */
+json_t *sessions_of_group_json(struct db *db, long group_id);
 
 extern const struct http_route events_routes[];
 extern const size_t events_nroutes;

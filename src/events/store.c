@@ -120,17 +120,11 @@ int event_my_signup(struct db *db, long event_id, long person_id, struct my_sign
 	return rc;
 }
 
-long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max)
+/* Reads up to max rows of (id, title, type, starts_at, seat, places) into out. */
+static long briefs_read(struct db_stmt *st, struct event_brief *out, size_t max)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
-			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
-			  " FROM events e WHERE e.seat = ? AND e.status = 'published'"
-			  " AND e.awaiting_approval = 0 AND e.draft = 0"
-			  " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
 	long n = 0;
 	enum db_step step = DB_DONE;
-	db_binds(st, 1, DB_STR(seat), DB_INT(time(NULL)), DB_INT(max));
 	while ((size_t)n < max && (step = db_step(st)) == DB_ROW) {
 		struct event_brief *b = &out[n++];
 		memset(b, 0, sizeof(*b));
@@ -143,6 +137,33 @@ long events_in_seat(struct db *db, const char *seat, struct event_brief *out, si
 	}
 	db_reset(st);
 	return step == DB_ERROR ? -1 : n;
+}
+
+long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
+			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+			  " FROM events e WHERE e.seat = ? AND e.status = 'published'"
+			  " AND e.awaiting_approval = 0 AND e.draft = 0"
+			  " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
+	db_binds(st, 1, DB_STR(seat), DB_INT(time(NULL)), DB_INT(max));
+	return briefs_read(st, out, max);
+}
+
+long events_of_group(struct db *db, long group_id, struct event_brief *out, size_t max)
+{
+	/* still to come or under way: a member looks for today's too */
+	struct db_stmt *st =
+	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
+			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
+			  " FROM events e WHERE e.group_id = ? AND e.starts_at > ? - 86400"
+			  " AND e.ends_at > ? AND e.status = 'published'"
+			  " AND e.awaiting_approval = 0 AND e.draft = 0"
+			  " ORDER BY e.starts_at LIMIT ?");
+	time_t now = time(NULL);
+	db_binds(st, 1, DB_INT(group_id), DB_INT(now), DB_INT(now), DB_INT(max));
+	return briefs_read(st, out, max);
 }
 
 int events_search(struct db *db, const struct event_filter *f,

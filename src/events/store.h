@@ -45,6 +45,8 @@ struct event_brief {
 /* Up to max upcoming published sessions in a 2024 seat, soonest first, into
  * out: their number, or -1. */
 long events_in_seat(struct db *db, const char *seat, struct event_brief *out, size_t max);
+/* The same for a group's sessions, those under way included. */
+long events_of_group(struct db *db, long group_id, struct event_brief *out, size_t max);
 
 struct event_filter {
 	const char *seat, *type; /* "" for any */

@@ -6,9 +6,14 @@
 #include <time.h>
 
 #include "auth/audit.h"
+#include "events/pages.h"
+#include "events/when.h"
 #include "groups/store.h"
+#include "people/people.h"
+#include "phonebank/store.h"
 #include "util/jsonw.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "web/web.h"
 
 struct listing {
@@ -71,7 +76,6 @@ static void member_item(const struct member_row *m, void *arg)
 					     "joined_at", (json_int_t)m->joined_at));
 }
 
-/* The member list, when policy allows; NULL unless its view is in the audit log. */
 /* The member list, once its view is in the audit log: by whom, a person or
  * an API token. */
 static json_t *members_of(struct http_request *req, struct db *db, long gid,
@@ -111,6 +115,46 @@ static int group_ctx(struct http_request *req, struct http_response *res, struct
 	return *role < 0 ? -1 : 0;
 }
 
+static void bank_item(long id, const char *name, int asked, int approved, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)id, "name",
+					     name, "asked", asked && !approved, "approved",
+					     approved));
+}
+
+static void organiser_item(long id, const char *name, void *arg)
+{
+	char first[64];
+	(void)id;
+	person_first_name(name, first);
+	json_array_append_new(arg, json_string(first));
+}
+
+struct posts {
+	json_t *out;
+	int manage;
+};
+
+static void post_item(const struct group_post *p, void *arg)
+{
+	struct posts *l = arg;
+	struct tm tm;
+	char when[64], first[64] = "";
+	london_tm((time_t)p->created_at, &tm);
+	strftime(when, sizeof(when), "%a %e %b %Y", &tm);
+	if (p->author)
+		person_first_name(p->author, first);
+	json_array_append_new(l->out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "id",
+						(json_int_t)p->id, "title", p->title, "body",
+						p->body, "when", when, "by", first, "emailed",
+						(json_int_t)p->emailed, "manage", l->manage));
+}
+
+/*
+ * The group's home: its sessions for anyone; for its members the phone
+ * banks (with asking to call), announcements and a way to write to the
+ * organisers; for organisers signed in strongly, posting and the members.
+ */
 static void group_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -123,10 +167,25 @@ static void group_page(struct http_request *req, struct http_response *res)
 		return;
 	struct target t = { 0, role == ROLE_ORGANISER, 0 };
 	int may = policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t);
-	json_t *ctx = json_pack("{s:s, s:I, s:s, s:b, s:b, s:b, s:b}", "title", name, "id",
-				(json_int_t)gid, "name", name, "joined", role != ROLE_NONE,
+	int inside = role != ROLE_NONE || w.actor.admin;
+	json_t *ctx = json_pack("{s:s, s:I, s:I, s:s, s:b, s:b, s:b, s:b, s:b, s:o}", "title", name,
+				"id", (json_int_t)gid, "group_id", (json_int_t)gid, "name", name, "joined", role != ROLE_NONE,
 				"organiser", role == ROLE_ORGANISER, "signed_in", w.actor.id != 0,
-				"needs_strong", role == ROLE_ORGANISER && !w.actor.strong);
+				"needs_strong", role == ROLE_ORGANISER && !w.actor.strong, "inside",
+				inside, "sessions", sessions_of_group_json(db, gid));
+	if (inside) {
+		struct posts posts = { json_array(),
+				       policy_allows(&w.actor, ACT_GROUP_ANNOUNCE, &t) };
+		json_t *banks = json_array(), *organisers = json_array();
+		group_phonebanks(db, gid, w.actor.id, bank_item, banks);
+		group_organisers(db, gid, organiser_item, organisers);
+		group_posts(db, gid, post_item, &posts);
+		json_object_set_new(ctx, "banks", banks);
+		json_object_set_new(ctx, "organisers", organisers);
+		json_object_set_new(ctx, "posts", posts.out);
+		json_object_set_new(ctx, "may_post", json_boolean(posts.manage));
+		json_object_set_new(ctx, "may_write", json_boolean(role != ROLE_NONE));
+	}
 	if (may) {
 		json_t *members = members_of(req, db, gid, &w.actor);
 		if (!members) {
@@ -141,6 +200,191 @@ static void group_page(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "pending", pending);
 	}
 	page_render(req, res, 200, "group", ctx, &w);
+}
+
+struct told {
+	struct http_request *req;
+	struct db *db;
+	long skip;
+	const char *subject, *text, *path;
+	long n;
+	int failed;
+};
+
+/* Mail to each person a store lists, stopping at the first that fails. */
+static void tell_one(struct told *t, long person)
+{
+	if (t->failed || person == t->skip)
+		return;
+	if (web_tell(t->req, t->db, person, t->subject, t->text, t->path, "Open the group"))
+		t->failed = 1;
+	else
+		t->n++;
+}
+
+static void tell_member(const struct member_row *m, void *arg)
+{
+	tell_one(arg, m->person_id);
+}
+
+static void tell_organiser(long id, const char *name, void *arg)
+{
+	(void)name;
+	tell_one(arg, id);
+}
+
+/* Organisers post an announcement to the group's home, and may mail it to
+ * every member: the post and its mail in one transaction. */
+static void post_add(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	long gid, post;
+	char name[256];
+	int role;
+	struct qs f;
+
+	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0) ||
+	    form_or_answer(req, res, &w, &f))
+		return;
+	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	if (!policy_allows(&w.actor, ACT_GROUP_ANNOUNCE, &t)) {
+		page_message(req, res, 403, "Organisers only",
+			     "Announcements are posted by the group's organisers, signed in with"
+			     " password and code.",
+			     &w);
+		return;
+	}
+	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
+	const char *mail = qs_get(&f, "email");
+	int send = mail && !strcmp(mail, "1");
+	if (!title || !*title || strlen(title) > GROUP_POST_TITLE_MAX || !body || !*body ||
+	    strlen(body) > GROUP_POST_BODY_MAX) {
+		page_message(req, res, 400, "Not posted",
+			     "An announcement needs a title (up to 120 characters) and a text (up"
+			     " to 4,000).",
+			     &w);
+		return;
+	}
+	/* mail to every member is counted like a host's messages */
+	if (send && rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", w.actor.id),
+			       &((struct app *)req->app)->auth.rates.message_host, 0))
+		return;
+	struct told told = { req, db, w.actor.id, arena_printf(&req->arena, "%.80s: %s", name, title),
+			     body, arena_printf(&req->arena, "/groups/%ld#posts", gid), 0, 0 };
+	int rc = db_begin(db);
+	if (!rc && send)
+		rc = group_members(db, gid, tell_member, &told) < 0 || told.failed ? -1 : 0;
+	if (rc || group_post_add(db, gid, w.actor.id, title, body, told.n, &post) ||
+	    app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "Nothing was posted or sent. Please try again.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "group.announce", 0,
+		   arena_printf(&req->arena, "group %ld, post %ld, %ld mailed", gid, post, told.n));
+	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", gid));
+}
+
+static void post_delete(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	long gid;
+	char name[256];
+	int role;
+	struct qs f;
+
+	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0) ||
+	    form_or_answer(req, res, &w, &f))
+		return;
+	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	if (!policy_allows(&w.actor, ACT_GROUP_ANNOUNCE, &t)) {
+		page_message(req, res, 403, "Organisers only",
+			     "Only the group's organisers, signed in with password and code, remove"
+			     " announcements.",
+			     &w);
+		return;
+	}
+	long post = route_id(&req->params, "post");
+	int rc = group_post_delete(db, gid, post);
+	if (rc != 1) {
+		if (rc)
+			page_sorry(req, res, "That could not be removed.", &w);
+		else
+			page_message(req, res, 404, "Not found", "The group has no such announcement.",
+				     &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "group.announce_delete", 0,
+		   arena_printf(&req->arena, "group %ld, post %ld", gid, post));
+	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", gid));
+}
+
+/* A member writes to the group's organisers: their name and address go
+ * with the message, so an organiser can answer. */
+static void write_organisers(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	long gid;
+	char name[256];
+	int role;
+	struct qs f;
+	struct person me;
+
+	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0) ||
+	    form_or_answer(req, res, &w, &f))
+		return;
+	if (!w.actor.id) {
+		http_redirect(res, signin_path(req));
+		return;
+	}
+	if (role == ROLE_NONE) {
+		page_message(req, res, 403, "Members only",
+			     "Join the group to write to its organisers.", &w);
+		return;
+	}
+	const char *text = qs_get(&f, "message");
+	if (!text || !*text || strlen(text) > GROUP_POST_BODY_MAX) {
+		page_message(req, res, 400, "Not sent", "Write a message of up to 4,000 characters.",
+			     &w);
+		return;
+	}
+	if (rate_limit(req, res, "message-organisers", arena_printf(&req->arena, "%ld", w.actor.id),
+		       &((struct app *)req->app)->auth.rates.message_host, 0))
+		return;
+	if (person_by_id(db, w.actor.id, &me) != 1) {
+		page_sorry(req, res, "Nothing was sent. Please try again.", &w);
+		return;
+	}
+	struct told t = {
+		req, db, 0, arena_printf(&req->arena, "A message from %.80s, a member of %.80s", me.name, name),
+		arena_printf(&req->arena, "%s (%s), a member of %s, writes:\n\n%s\n\nReply to %s.",
+			     me.name, me.email, name, text, me.email),
+		arena_printf(&req->arena, "/groups/%ld", gid), 0, 0
+	};
+	int rc = db_begin(db);
+	if (!rc)
+		rc = group_organisers(db, gid, tell_organiser, &t) < 0 || t.failed ? -1 : 0;
+	if (rc || app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "Nothing was sent. Please try again.", &w);
+		return;
+	}
+	if (!t.n) {
+		page_message(req, res, 409, "No organisers yet",
+			     "This group has no organisers yet, so there is no one to write to.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "group.write_organisers", 0,
+		   arena_printf(&req->arena, "group %ld, %ld told", gid, t.n));
+	page_render(req, res, 200, "message",
+		    json_pack("{s:s, s:s, s:I, s:s}", "title", "Sent", "text",
+			      arena_printf(&req->arena, "Your message is on its way to the %ld %s of %s.",
+					   t.n, t.n == 1 ? "organiser" : "organisers", name),
+			      "group", (json_int_t)gid, "group_name", name),
+		    &w);
 }
 
 static void join_or_leave(struct http_request *req, struct http_response *res, int join,
@@ -255,6 +499,9 @@ const struct http_route groups_routes[] = {
 	{ "GET", "/groups/{id}", group_page, ROUTE_PAGE, NULL },
 	{ "POST", "/groups/{id}/join", join_page, ROUTE_PAGE, NULL },
 	{ "POST", "/groups/{id}/leave", leave_page, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/posts", post_add, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/posts/{post}/delete", post_delete, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/write", write_organisers, ROUTE_PAGE, NULL },
 	{ "GET", "/api/v1/groups", list_api, 0, NULL },
 	{ "GET", "/api/v1/groups/{id}/members", members_api, 0, NULL },
 	{ "POST", "/api/v1/groups/{id}/join", join_api, 0, NULL },

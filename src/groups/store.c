@@ -161,3 +161,59 @@ int group_organises_any(struct db *db, long person_id)
 	long long n = db_int_or(st, -1);
 	return n < 0 ? -1 : n > 0;
 }
+
+int group_organisers(struct db *db, long group_id,
+		     void (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name FROM memberships m"
+					   " JOIN people p ON p.id = m.person_id"
+					   " WHERE m.group_id = ? AND m.role = 'organiser'"
+					   " ORDER BY p.name");
+	int rc;
+	db_bind_int(st, 1, group_id);
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
+}
+
+int group_post_add(struct db *db, long group_id, long author, const char *title,
+		   const char *body, long emailed, long *id)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO group_posts (group_id, author_id, title,"
+					   " body, emailed, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+					   " RETURNING id");
+	db_binds(st, 1, DB_INT(group_id), DB_ID(author), DB_STR(title), DB_STR(body),
+		 DB_INT(emailed), DB_INT(time(NULL)));
+	if (db_one(st) != 1)
+		return -1;
+	*id = (long)db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+int group_posts(struct db *db, long group_id, void (*fn)(const struct group_post *p, void *arg),
+		void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT g.id, g.title, g.body, p.name, g.created_at,"
+					   " g.emailed FROM group_posts g LEFT JOIN people p"
+					   " ON p.id = g.author_id WHERE g.group_id = ?"
+					   " ORDER BY g.created_at DESC, g.id DESC LIMIT ?");
+	int rc;
+	db_binds(st, 1, DB_INT(group_id), DB_INT(GROUP_POSTS_SHOWN));
+	while (db_next(st, &rc)) {
+		struct group_post p = { (long)db_col_int(st, 0), db_col_text(st, 1),
+					db_col_text(st, 2), db_col_text(st, 3), db_col_int(st, 4),
+					(long)db_col_int(st, 5) };
+		fn(&p, arg);
+	}
+	return rc;
+}
+
+int group_post_delete(struct db *db, long group_id, long post_id)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM group_posts WHERE id = ? AND group_id = ?"
+					   " RETURNING id");
+	db_binds(st, 1, DB_INT(post_id), DB_INT(group_id));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}

@@ -56,4 +56,26 @@ int group_members(struct db *db, long group_id, void (*fn)(const struct member_r
 int group_proposals(struct db *db, long group_id,
 		    void (*fn)(long event_id, const char *title, void *arg), void *arg);
 
+/* The group's organisers, by name (to tell them, or name them to members). */
+int group_organisers(struct db *db, long group_id,
+		     void (*fn)(long id, const char *name, void *arg), void *arg);
+
+#define GROUP_POST_TITLE_MAX 120
+#define GROUP_POST_BODY_MAX 4000
+#define GROUP_POSTS_SHOWN 20
+struct group_post {
+	long id;
+	const char *title, *body, *author; /* valid during fn; author NULL once erased */
+	long long created_at;
+	long emailed;
+};
+/* Adds an announcement; 0 and *id, or -1. */
+int group_post_add(struct db *db, long group_id, long author, const char *title,
+		   const char *body, long emailed, long *id);
+/* The newest GROUP_POSTS_SHOWN announcements, newest first. */
+int group_posts(struct db *db, long group_id, void (*fn)(const struct group_post *p, void *arg),
+		void *arg);
+/* Removes one of the group's announcements: 1, 0 when it has no such one, -1. */
+int group_post_delete(struct db *db, long group_id, long post_id);
+
 #endif

@@ -186,6 +186,7 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const bank[] = { "#phonebank_id", "#approved", "#asked_at", NULL };
 	static const char *const call[] = { "#phonebank_id", "outcome", "#practice", "#at", NULL };
 	static const char *const move[] = { "new_email", "#expires_at", NULL };
+	static const char *const post[] = { "#group_id", "title", "body", "#created_at", NULL };
 	struct {
 		const char *key, *sql;
 		const char *const *names;
@@ -236,6 +237,10 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  call, 0 },
 		{ "address_change",
 		  "SELECT new_email, expires_at FROM email_changes WHERE person_id = ?", move, 0 },
+		{ "announcements",
+		  "SELECT group_id, title, body, created_at FROM group_posts WHERE author_id = ?"
+		  " ORDER BY created_at",
+		  post, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -969,6 +969,22 @@ int phonebanks_visible(struct db *db, long person_id, int all,
 	return rc;
 }
 
+int group_phonebanks(struct db *db, long group_id, long person_id,
+		     void (*fn)(long id, const char *name, int asked, int approved, void *arg),
+		     void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name, c.approved FROM phonebanks p"
+					   " LEFT JOIN phonebank_callers c ON c.phonebank_id = p.id"
+					   " AND c.person_id = ? WHERE p.group_id = ?"
+					   " ORDER BY p.id DESC LIMIT 50");
+	int rc;
+	db_binds(st, 1, DB_INT(person_id), DB_INT(group_id));
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), !db_col_is_null(st, 2),
+		   db_col_int(st, 2) == 1, arg);
+	return rc;
+}
+
 int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved)
 {
 	struct db_stmt *st = db_cached(db, "SELECT approved FROM phonebank_callers"

@@ -72,6 +72,11 @@ int contacts_loaded(struct db *db, long bank);
 int phonebanks_visible(struct db *db, long person_id, int all,
 		       void (*fn)(long id, const char *name, const char *group, void *arg),
 		       void *arg);
+/* A group's phone banks, newest first, with whether the person asked to call
+ * and was approved (for the group's home). */
+int group_phonebanks(struct db *db, long group_id, long person_id,
+		     void (*fn)(long id, const char *name, int asked, int approved, void *arg),
+		     void *arg);
 /* Whether the person asked to call (*asked) and was approved (*approved): 1, -1. */
 int caller_status(struct db *db, long bank, long person_id, int *asked, int *approved);
 /* Records a request to call (once): 1, -1. */

@@ -123,6 +123,10 @@ const MATRIX = [
   ['GET', '/groups/{id}', ALL, () => ({ path: `/groups/${ids.D}` })],
   ['POST', '/groups/{id}/join', SIGNED_IN, () => ({ path: `/groups/${ids.O}/join` })],
   ['POST', '/groups/{id}/leave', SIGNED_IN, () => ({ path: `/groups/${ids.O}/leave` })],
+  // announcements: strong organisers of the group and admins; writing to its organisers: its members
+  ['POST', '/groups/{id}/posts', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/posts`, fields: { title: '' } })],
+  ['POST', '/groups/{id}/posts/{post}/delete', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/posts/999999/delete` })],
+  ['POST', '/groups/{id}/write', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/groups/${ids.D}/write`, fields: { message: '' } })],
   ['GET', '/api/v1/groups', ALL],
   ['GET', '/api/v1/groups/{id}/members', MEMBERS_OF_A, () => ({ path: `/api/v1/groups/${ids.D}/members` })],
   ['POST', '/api/v1/groups/{id}/join', SIGNED_IN, () => ({ path: `/api/v1/groups/${ids.O}/join`, api: true })],

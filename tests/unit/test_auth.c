@@ -33,6 +33,14 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&org_weak, ACT_GROUP_MEMBERS, &organised));
 	assert_true(policy_allows(&org, ACT_GROUP_MEMBERS, &organised));
 	assert_false(policy_allows(&org, ACT_GROUP_MEMBERS, &not_organised));
+	/* announcements (mailed to every member): strong organisers of the group, admins */
+	assert_false(policy_allows(&vol, ACT_GROUP_ANNOUNCE, &organised));
+	assert_false(policy_allows(&org_weak, ACT_GROUP_ANNOUNCE, &organised));
+	assert_true(policy_allows(&org, ACT_GROUP_ANNOUNCE, &organised));
+	assert_false(policy_allows(&org, ACT_GROUP_ANNOUNCE, &not_organised));
+	assert_false(policy_allows(&admin_weak, ACT_GROUP_ANNOUNCE, &not_organised));
+	assert_true(policy_allows(&admin, ACT_GROUP_ANNOUNCE, &not_organised));
+	assert_false(policy_allows(&token, ACT_GROUP_ANNOUNCE, &organised));
 	assert_false(policy_allows(&org, ACT_ADMIN, NULL));
 	assert_false(policy_allows(&admin_weak, ACT_ADMIN, NULL));
 	assert_false(policy_allows(&admin_weak, ACT_PEOPLE_READ, NULL));
