@@ -1,6 +1,7 @@
 #include "routes.h"
 
 #include "admin/pages.h"
+#include "alerts/pages.h"
 #include "campaigns/pages.h"
 #include "events/pages.h"
 #include "groups/pages.h"
@@ -24,6 +25,7 @@ const struct http_route *routes_all(size_t *n)
 		{ groups_routes, groups_nroutes }, { admin_routes, admin_nroutes },
 		{ events_routes, events_nroutes }, { campaigns_routes, campaigns_nroutes },
 		{ rides_routes, rides_nroutes },   { phonebank_routes, phonebank_nroutes },
+		{ alerts_routes, alerts_nroutes },
 	};
 
 	if (!count)

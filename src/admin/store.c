@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/store.h"
 #include "auth/audit.h"
 #include "auth/session.h"
 #include "mail/outbox.h"
@@ -224,6 +225,8 @@ long retention_run(struct db *db, long env_default)
 	db_bind_int(lapsed, 1, (long long)time(NULL));
 	if (db_done(lapsed))
 		log_error("retention: lapsed guest sign-ups not purged");
+	if (alerts_purge(db, time(NULL)) < 0)
+		log_error("retention: lapsed session alerts not purged");
 	if (days <= 0)
 		return 0;
 	long n = people_erase_inactive(db, (long long)time(NULL) - (long long)days * 86400);

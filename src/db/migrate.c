@@ -433,6 +433,28 @@ static const char *const migrations[] = {
 	"CREATE INDEX group_posts_author ON group_posts(author_id);"
 	"CREATE INDEX events_group ON events(group_id, starts_at);"
 	"CREATE INDEX phonebanks_group ON phonebanks(group_id);",
+	/* 25: "tell me when a session is posted near me": a person's, or an
+	 * address's once it confirmed by a mailed link; an erasure takes both */
+	"CREATE TABLE session_alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,"
+	"  email TEXT," /* for someone signed out; NULL for a person */
+	"  postcode TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,"
+	"  km REAL NOT NULL CHECK (km > 0 AND km <= 100),"
+	"  confirm_hash TEXT, stop_token TEXT NOT NULL,"
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((person_id IS NULL) != (email IS NULL))"
+	");"
+	"CREATE INDEX session_alerts_place ON session_alerts(lat, lon);"
+	"CREATE INDEX session_alerts_person ON session_alerts(person_id);"
+	"CREATE INDEX session_alerts_email ON session_alerts(email);"
+	"CREATE INDEX session_alerts_unconfirmed ON session_alerts(created_at) WHERE confirmed = 0;"
+	"CREATE UNIQUE INDEX session_alerts_confirm ON session_alerts(confirm_hash);"
+	"CREATE UNIQUE INDEX session_alerts_stop ON session_alerts(stop_token);"
+	"CREATE TRIGGER people_erase_alerts BEFORE DELETE ON people BEGIN"
+	"  DELETE FROM session_alerts WHERE email = OLD.email;"
+	" END;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

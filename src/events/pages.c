@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/pages.h"
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/ics.h"
@@ -520,7 +521,10 @@ static void create(struct http_request *req, struct http_response *res)
 		new_form(req, res, &w, db, &f, 400, field, why);
 		return;
 	}
-	if (event_create(db, &e)) {
+	/* a session live at once tells the alerts near it, in the same transaction */
+	if (db_begin(db) || event_create(db, &e) ||
+	    (!e.awaiting && !e.draft && alerts_tell(req, db, &e) < 0) || app_commit(req->app, db)) {
+		db_rollback(db);
 		page_sorry(req, res, "The session could not be saved.", &w);
 		return;
 	}
@@ -578,7 +582,11 @@ static void release_hold(struct http_request *req, struct http_response *res, en
 
 	if (manage_or_answer(req, res, &w, &db, &f, &e, act, denied))
 		return;
-	if (event_release(db, e.id, hold) != 1) {
+	/* the hold that was left is cleared: the session is live, and its alerts told */
+	int live = (hold == HOLD_DRAFT ? !e.awaiting : !e.draft) && !strcmp(e.status, "published");
+	if (db_begin(db) || event_release(db, e.id, hold) != 1 ||
+	    (live && alerts_tell(req, db, &e) < 0) || app_commit(req->app, db)) {
+		db_rollback(db);
 		page_sorry(req, res, "The session could not be published.", &w);
 		return;
 	}

@@ -11,6 +11,7 @@
 
 #include "web/web.h"
 #include "events/pages.h"
+#include "groups/store.h"
 #include "http/static.h"
 #include "seats/map_svg.h"
 #include "seats/nearest.h"
@@ -43,8 +44,24 @@ static json_t *form_ctx(const char *postcode, const char *election, const char *
 
 
 
-static json_t *answer_ctx(const struct app *app, struct db *db, const struct nearest_answer *a)
+/*
+ * When no session is posted in any seat shown: what to do instead — call
+ * from home, the local groups for the visitor's seat, and an alert for
+ * when something is posted near.
+ */
+static json_t *nothing_near_ctx(struct db *db, const struct nearest_answer *a, const struct who *w)
 {
+	json_t *groups = json_array();
+	if (*a->where.pcon2024)
+		groups_covering(db, a->where.pcon2024, w ? w->actor.id : 0, json_id_name, groups);
+	return json_pack("{s:s, s:o, s:b}", "postcode", a->where.pc.display, "groups", groups,
+			 "signed_in", w && w->actor.id);
+}
+
+static json_t *answer_ctx(const struct app *app, struct db *db, const struct nearest_answer *a,
+			  const struct who *w)
+{
+	size_t listed = 0;
 	json_t *list = json_array();
 	char km[32], pct[32];
 	struct buf svg;
@@ -69,8 +86,9 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 		if (a->election->boundary_set == 2024) {
 			const char *code = r->seat->code;
 			json_object_set_new(json_array_get(list, i), "link", json_true());
-			json_object_set_new(json_array_get(list, i), "sessions",
-					    sessions_in_seat_json(db, code, 3));
+			json_t *sessions = sessions_in_seat_json(db, code, 3);
+			listed += json_array_size(sessions);
+			json_object_set_new(json_array_get(list, i), "sessions", sessions);
 		}
 		if (why)
 			json_object_set_new(json_array_get(list, i), "why", json_string(why));
@@ -84,6 +102,8 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 				(json_int_t)a->election->year, "marginals", list, "none", a->n == 0,
 				"map", svg.overflow ? "" : (svg.p ? svg.p : ""));
 	buf_release(&svg);
+	if (!listed)
+		json_object_set_new(ctx, "nothing_near", nothing_near_ctx(db, a, w));
 	return ctx;
 }
 
@@ -126,12 +146,13 @@ static void find_with(struct http_request *req, struct http_response *res, const
 	json_t *ctx = json_pack("{s:s, s:o, s:s*}", "title", "Find your nearest marginal",
 				"form", form_ctx(pc, el, pct, party), "error",
 				status == 200 ? NULL : err);
+	struct who w;
+	const struct who *visitor = who_load(req, res, &w) ? NULL : &w;
 	if (status == 200) {
-		json_object_set_new(ctx, "answer", answer_ctx(app, db, a));
+		json_object_set_new(ctx, "answer", answer_ctx(app, db, a, visitor));
 		json_object_set_new(ctx, "title", json_string("Your nearest marginals"));
 	}
-	struct who w;
-	page_render(req, res, status, "home", ctx, who_load(req, res, &w) ? NULL : &w);
+	page_render(req, res, status, "home", ctx, visitor);
 }
 
 static void find(struct http_request *req, struct http_response *res)

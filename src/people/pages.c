@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alerts/store.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/totp.h"
@@ -554,16 +555,29 @@ static int email_move_ask(struct http_request *req, struct db *db, const struct 
 	return rc;
 }
 
+static void alert_item(const struct alert_hit *h, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:i, s:s}", "postcode", h->postcode, "km",
+					     (int)h->km, "token", h->stop_token));
+}
+
+static json_t *my_alerts(struct db *db, long person_id)
+{
+	json_t *out = json_array();
+	alerts_of(db, person_id, alert_item, out);
+	return out;
+}
+
 static void account_page_with(struct http_request *req, struct http_response *res,
 			      const struct who *w, struct db *db, const struct person *p,
 			      int status, const char *error, const char *notice)
 {
 	page_render(req, res, status, "account",
-		    json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o, s:s*, s:s*}", "title",
-			      "Your account", "person", "name", p->name, "email", p->email,
+		    json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o, s:o, s:s*, s:s*}",
+			      "title", "Your account", "person", "name", p->name, "email", p->email,
 			      "postcode", p->postcode, "phone", p->phone, "member", p->member,
-			      "groups", my_groups(db, p->id), "suggested", suggestions(db, p), "error",
-			      error, "notice", notice),
+			      "groups", my_groups(db, p->id), "suggested", suggestions(db, p),
+			      "alerts", my_alerts(db, p->id), "error", error, "notice", notice),
 		    w);
 }
 

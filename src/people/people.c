@@ -187,6 +187,7 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const call[] = { "#phonebank_id", "outcome", "#practice", "#at", NULL };
 	static const char *const move[] = { "new_email", "#expires_at", NULL };
 	static const char *const post[] = { "#group_id", "title", "body", "#created_at", NULL };
+	static const char *const alert[] = { "postcode", "#km", "?confirmed", "#created_at", NULL };
 	struct {
 		const char *key, *sql;
 		const char *const *names;
@@ -241,6 +242,10 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT group_id, title, body, created_at FROM group_posts WHERE author_id = ?"
 		  " ORDER BY created_at",
 		  post, 0 },
+		{ "session_alerts",
+		  "SELECT postcode, CAST(km AS INTEGER), confirmed, created_at FROM session_alerts"
+		  " WHERE person_id = ?1 OR email = ?2 ORDER BY id",
+		  alert, 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

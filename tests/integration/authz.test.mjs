@@ -194,6 +194,12 @@ const MATRIX = [
   ['POST', '/api/v1/phonebanks/{id}/next', ['volunteer'], () => ({ path: `/api/v1/phonebanks/${ids.bank}/next`, api: true })],
   ['POST', '/api/v1/phonebanks/{id}/contacts/{cid}/outcome', ['volunteer'], () => ({ path: `/api/v1/phonebanks/${ids.bank}/contacts/1/outcome`, api: true })],
   ['POST', '/admin/voters/erase', ADMIN, () => ({ fields: { phone: '07700 900999' } })],
+  // session alerts: anyone sets one (signed out, by a mailed link); the links answer anyone
+  ['POST', '/alerts', ALL, () => ({ fields: { postcode: 'DE22 1AA', km: '0' } })],
+  ['GET', '/alerts/confirm', ALL, () => ({ path: `/alerts/confirm?token=${'x'.repeat(43)}` })],
+  ['POST', '/alerts/confirm', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
+  ['GET', '/alerts/stop', ALL, () => ({ path: `/alerts/stop?token=${'x'.repeat(43)}` })],
+  ['POST', '/alerts/stop', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
