@@ -23,6 +23,7 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_GROUP_JOIN: return 1;
 	case ACT_GROUP_MEMBERS:
 	case ACT_GROUP_ANNOUNCE: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_CAMPAIGN_CREATE:
 	case ACT_EVENT_CREATE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_APPROVE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_EVENT_MANAGE:

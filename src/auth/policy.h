@@ -31,6 +31,7 @@ enum action {
 	ACT_PEOPLE_READ,    /* the list of everyone: admins, or a token */
 	ACT_AUDIT_READ,     /* the audit log: admins, or a token */
 	ACT_EVENT_CREATE,   /* post a session for a group: its organisers, admins */
+	ACT_CAMPAIGN_CREATE, /* set a target campaign: for a group's seats, its organisers; admins */
 	ACT_EVENT_MANAGE,   /* attendees, edit, cancel: the host; the group's organisers, admins */
 	ACT_EVENT_APPROVE,  /* publish a volunteer's session: the group's organisers, admins */
 	ACT_PHONEBANK_MANAGE, /* create, import, approve callers, totals, export: organisers, admins */

@@ -6,7 +6,9 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "campaigns/pages.h"
@@ -17,6 +19,7 @@
 #include "events/pages.h"
 #include "events/when.h"
 #include "groups/store.h"
+#include "postcodes/lookup.h"
 #include "seats/map_svg.h"
 #include "util/num.h"
 
@@ -25,6 +28,14 @@ struct listing {
 	struct app *app;
 	json_t *out;
 };
+
+/* A strong organiser of some group, or an admin: who sets campaigns and
+ * reads the coverage view. */
+static int organiser(struct db *db, const struct who *w)
+{
+	struct target t = { 0, w->actor.id && group_organises_any(db, w->actor.id) == 1, 0 };
+	return policy_allows(&w->actor, ACT_CAMPAIGN_CREATE, &t);
+}
 
 static void campaign_item(const struct campaign *c, void *arg)
 {
@@ -41,8 +52,9 @@ static void campaign_item(const struct campaign *c, void *arg)
 	strftime(when, sizeof(when), "%e %B %Y", &tm);
 	double goal = c->goal_hours;
 	json_array_append_new(
-	    l->out, json_pack("{s:I, s:s, s:s*, s:I, s:I, s:s, s:o, s:I, s:I, s:I}", "id",
-			      (json_int_t)c->id, "name", c->name, "opponent", c->opponent,
+	    l->out, json_pack("{s:I, s:s, s:s*, s:s*, s:I, s:I, s:s, s:o, s:I, s:I, s:I}", "id",
+			      (json_int_t)c->id, "name", c->name, "opponent", c->opponent, "group",
+			      c->group,
 			      "goal_hours", (json_int_t)goal, "priority", (json_int_t)c->priority,
 			      "deadline", when, "seats", names, "pledged_hours",
 			      (json_int_t)(c->pledged_hours + 0.5), "attended_hours",
@@ -65,8 +77,8 @@ static void list_page(struct http_request *req, struct http_response *res)
 	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	page_render(req, res, 200, "campaigns",
-		    json_pack("{s:s, s:o}", "title", "Target campaigns", "campaigns",
-			      campaign_list(req->app, db, 0)),
+		    json_pack("{s:s, s:o, s:b}", "title", "Target campaigns", "campaigns",
+			      campaign_list(req->app, db, 0), "organiser", organiser(db, &w)),
 		    &w);
 }
 
@@ -103,60 +115,195 @@ static void list_api(struct http_request *req, struct http_response *res)
 	api_json(res, campaign_list(req->app, db, 0));
 }
 
-static void create(struct http_request *req, struct http_response *res)
+/* One line of the seats field: a 2024 code, a seat's name, or a postcode
+ * in it; the seat, or NULL. */
+static const struct seat *seat_pick(struct app *app, struct db *db, const char *s)
+{
+	const struct seat *seat = seats_find(&app->seats, 2024, s);
+	struct postcode pc;
+	struct pc_record r;
+
+	for (size_t i = 0; !seat && i < app->seats.n; i++)
+		if (app->seats.seats[i].boundary_set == 2024 &&
+		    !strcasecmp(app->seats.seats[i].name, s))
+			seat = &app->seats.seats[i];
+	if (!seat && !postcode_parse(s, strlen(s), &pc) && lookup_postcode(db, &pc, &r) == 1)
+		seat = seats_find(&app->seats, 2024, r.pcon2024);
+	return seat;
+}
+
+struct seat_codes {
+	size_t n;
+	char codes[CAMPAIGN_SEATS_MAX * 4][12];
+};
+
+static void seat_code(const char *code, void *arg)
+{
+	struct seat_codes *c = arg;
+	if (c->n < sizeof(c->codes) / sizeof(c->codes[0]))
+		snprintf(c->codes[c->n++], sizeof(c->codes[0]), "%s", code);
+}
+
+/*
+ * The seats field, a line each (a line of codes may also be split by
+ * commas), into codes; for a group's campaign only the group's seats.
+ * NULL, or what is wrong.
+ */
+static const char *seats_from_form(struct http_request *req, struct db *db, const char *field,
+				   long gid, const char **codes, size_t *n)
 {
 	struct app *app = req->app;
+	struct seat_codes mine = { 0 };
+	char *list = arena_strdup(&req->arena, field ? field : "");
+
+	if (gid && group_seats(db, gid, seat_code, &mine) < 0)
+		return "The group's seats could not be read. Please try again.";
+	*n = 0;
+	for (char *save = NULL, *line = strtok_r(list, "\r\n;", &save); line;
+	     line = strtok_r(NULL, "\r\n;", &save)) {
+		line += strspn(line, " \t");
+		size_t len = strlen(line);
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		const struct seat *one = seat_pick(app, db, line);
+		for (char *part_save = NULL, *part = one ? line : strtok_r(line, ", \t", &part_save);
+		     part; part = one ? NULL : strtok_r(NULL, ", \t", &part_save)) {
+			const struct seat *seat = one ? one : seat_pick(app, db, part);
+			if (!seat)
+				return arena_printf(&req->arena,
+						    "\u201c%.60s\u201d is not a 2024 constituency: give"
+						    " seat names, 2024 constituency codes (like"
+						    " E14001193) or postcodes, one a line.",
+						    one ? line : part);
+			size_t k = 0;
+			while (k < mine.n && strcmp(mine.codes[k], seat->code))
+				k++;
+			if (gid && k == mine.n)
+				return arena_printf(&req->arena,
+						    "%s is not one of the group's seats: a group's"
+						    " campaign targets the seats it covers.",
+						    seat->name);
+			if (*n == CAMPAIGN_SEATS_MAX)
+				return "A campaign targets up to 20 seats.";
+			codes[(*n)++] = seat->code;
+		}
+	}
+	return *n ? NULL : "A campaign targets at least one seat.";
+}
+
+static void group_hint(long id, const char *name, void *arg)
+{
+	json_t *item = json_pack("{s:I, s:s, s:[]}", "id", (json_int_t)id, "name", name, "seats");
+	json_array_append_new(arg, item);
+}
+
+static void seat_hint(const char *code, void *arg)
+{
+	struct listing *l = arg;
+	const struct seat *s = seats_find(&l->app->seats, 2024, code);
+	if (s)
+		json_array_append_new(l->out, json_string(s->name));
+}
+
+/* The new-campaign form, empty or as typed with what is wrong beside its
+ * field: the groups this visitor may set one for, with their seats. */
+static void form_page(struct http_request *req, struct http_response *res, struct who *w,
+		      struct db *db, int status, const struct qs *f, const char *field,
+		      const char *why)
+{
+	json_t *groups = json_array();
+	size_t i;
+	json_t *g;
+	const char *chosen = f ? qs_get(f, "group") : NULL;
+
+	groups_of(db, w->actor.id, 0, 1, group_hint, groups);
+	json_array_foreach(groups, i, g) {
+		struct listing l = { req->app, json_object_get(g, "seats") };
+		long id = (long)json_integer_value(json_object_get(g, "id"));
+		group_seats(db, id, seat_hint, &l);
+		json_object_set_new(g, "selected",
+				    json_boolean(chosen && id == strtol(chosen, NULL, 10)));
+	}
+	json_t *ctx = json_pack("{s:s, s:o, s:b, s:s*}", "title", "New target campaign", "groups",
+				groups, "national", w->actor.admin && w->actor.strong, "error", why);
+	static const char *const fields[] = { "name", "opponent", "seats", "goal_hours",
+					      "priority", "deadline" };
+	for (size_t k = 0; f && k < sizeof(fields) / sizeof(fields[0]); k++) {
+		const char *v = qs_get(f, fields[k]);
+		json_object_set_new(ctx, arena_printf(&req->arena, "f_%s", fields[k]),
+				    json_string(v ? v : ""));
+	}
+	if (field)
+		json_object_set_new(ctx, arena_printf(&req->arena, "err_%s", field),
+				    json_string(why));
+	page_render(req, res, status, "campaign_new", ctx, w);
+}
+
+static void new_page(struct http_request *req, struct http_response *res)
+{
 	struct who w;
 	struct db *db;
-	struct qs f;
-	long goal, prio;
-	time_t deadline;
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
-	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
-		page_message(req, res, 403, "Admins only", "Target campaigns are set by national admins.", &w);
+	if (!organiser(db, &w)) {
+		page_message(req, res, 403, "Organisers only",
+			     "A group's organisers set its target campaigns, signed in with password"
+			     " and code.",
+			     &w);
 		return;
 	}
-	if (form_or_answer(req, res, &w, &f))
+	form_page(req, res, &w, db, 200, NULL, NULL, NULL);
+}
+
+/* A campaign for a group's seats by its organisers, or a national one by
+ * an admin. */
+static void create(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	long goal, prio, gid = 0;
+	time_t deadline;
+	const char *codes[CAMPAIGN_SEATS_MAX];
+	size_t n = 0;
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
 		return;
-	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent"), *g = qs_get(&f, "goal_hours");
-	const char *p = qs_get(&f, "priority"), *d = qs_get(&f, "deadline"), *seats = qs_get(&f, "seats");
+	const char *g = qs_get(&f, "group");
+	if (g && *g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid))
+		gid = -1;
+	struct target t = { 0, gid > 0 && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
+	if (gid < 0 || !policy_allows(&w.actor, ACT_CAMPAIGN_CREATE, &t) ||
+	    (!gid && !w.actor.admin)) {
+		page_message(req, res, 403, "Organisers only",
+			     "A group's organisers set campaigns for its seats, signed in with"
+			     " password and code; national ones are set by admins.",
+			     &w);
+		return;
+	}
+	const char *name = qs_get(&f, "name"), *opp = qs_get(&f, "opponent");
+	const char *gh = qs_get(&f, "goal_hours"), *p = qs_get(&f, "priority");
+	const char *d = qs_get(&f, "deadline");
 	const char *why = NULL, *field = NULL;
 	if (!name || !*name || strlen(name) > 120 || (opp && strlen(opp) > 120))
 		why = "A campaign needs a name (and any opponent) of up to 120 characters.",
 		field = "name";
-	else if (!g || num_parse_long(g, strlen(g), 1, 10000000, &goal))
+	else if ((why = seats_from_form(req, db, qs_get(&f, "seats"), gid, codes, &n)))
+		field = "seats";
+	else if (!gh || num_parse_long(gh, strlen(gh), 1, 10000000, &goal))
 		why = "The goal is a number of volunteer-hours.", field = "goal_hours";
 	else if (!p || num_parse_long(p, strlen(p), 1, 5, &prio))
 		why = "Priority runs from 1 to 5.", field = "priority";
 	else if (!d || london_parse(d, "23:59", &deadline) || deadline <= time(NULL))
 		why = "The deadline is a date in the future, like 2027-05-06.", field = "deadline";
-	const char *codes[CAMPAIGN_SEATS_MAX];
-	size_t n = 0;
-	char *list = arena_strdup(&req->arena, seats ? seats : "");
-	for (char *save = NULL, *tok = strtok_r(list, ", \t\r\n", &save); !why && tok;
-	     tok = strtok_r(NULL, ", \t\r\n", &save)) {
-		if (n == CAMPAIGN_SEATS_MAX || !seats_find(&app->seats, 2024, tok))
-			why = "Seats are up to 20 known 2024 constituency codes, like E14001193.",
-			field = "seats";
-		else
-			codes[n++] = tok;
-	}
-	if (!why && n == 0)
-		why = "A campaign targets at least one seat.", field = "seats";
 	if (why) {
-		/* the form again, as typed, with the field at fault marked */
-		json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
-					"New target campaign", "error", why, "f_name", name ? name : "",
-					"f_opponent", opp ? opp : "", "f_seats", seats ? seats : "",
-					"f_goal_hours", g ? g : "", "f_priority", p ? p : "",
-					"f_deadline", d ? d : "");
-		json_object_set_new(ctx, arena_printf(&req->arena, "err_%s", field), json_string(why));
-		page_render(req, res, 400, "campaign_new", ctx, &w);
+		form_page(req, res, &w, db, 400, &f, field, why);
 		return;
 	}
-	struct campaign_new c = { name, opp, goal, prio, w.actor.id, deadline, n, codes };
+	struct campaign_new c = { name, opp, goal, prio, w.actor.id, gid, deadline, n, codes };
 	long cid;
 	if (campaign_create(db, &c, &cid) != 1) {
 		page_sorry(req, res, "The campaign could not be saved.", &w);
@@ -213,19 +360,32 @@ static void seat_page(struct http_request *req, struct http_response *res)
 #define COVERAGE_DEFAULT_HOURS 30
 #define COVERAGE_MARGIN_PCT 5.0
 
+struct cover_row {
+	const struct seat_result *r;
+	double needed, pledged;
+	long targets;
+};
+
+/* The seats still short of the most hours first; then the most marginal. */
+static int by_gap(const void *a, const void *b)
+{
+	const struct cover_row *x = a, *y = b;
+	double gx = x->needed - x->pledged, gy = y->needed - y->pledged;
+	if (gx != gy)
+		return gx < gy ? 1 : -1;
+	return (x->r->majority_pct > y->r->majority_pct) - (x->r->majority_pct < y->r->majority_pct);
+}
+
 static void coverage_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
 	struct who w;
 	struct db *db;
-	struct coverage_mark *marks = NULL;
 	size_t n = 0;
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
-	/* organisers of any group, and admins, with a strong sign-in */
-	struct target t = { 0, group_organises_any(db, w.actor.id) == 1, 0 };
-	if (!policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t)) {
+	if (!organiser(db, &w)) {
 		page_message(req, res, 403, "Organisers only",
 			     "The coverage view is for organisers and admins, signed in with password"
 			     " and code.",
@@ -233,40 +393,50 @@ static void coverage_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	const struct election *e = seats_election(&app->seats, 2024);
-	json_t *rows = json_array();
+	size_t cap = e ? e->n : 0;
+	struct cover_row *rows = arena_alloc(&req->arena, (cap + 1) * sizeof(*rows));
+	struct coverage_mark *marks = arena_alloc(&req->arena, (cap + 1) * sizeof(*marks));
 	time_t now = time(NULL);
-	if (e)
-		marks = arena_alloc(&req->arena, (e->n + 1) * sizeof(*marks));
-	for (size_t i = 0; e && i < e->n; i++) {
-		const struct seat_result *r = &e->results[i];
-		double needed;
-		long targets;
-		seat_campaign_goal(db, r->seat->code, now, &needed, &targets);
-		int marginal = strcmp(r->first, "spk") && r->majority_pct < COVERAGE_MARGIN_PCT;
-		if (!marginal && !targets)
+	for (size_t i = 0; i < cap; i++) {
+		struct cover_row *c = &rows[n];
+		c->r = &e->results[i];
+		seat_campaign_goal(db, c->r->seat->code, now, &c->needed, &c->targets);
+		int marginal = strcmp(c->r->first, "spk") && c->r->majority_pct < COVERAGE_MARGIN_PCT;
+		if (!marginal && !c->targets)
 			continue;
-		if (!targets)
-			needed = COVERAGE_DEFAULT_HOURS;
-		double pledged = seat_pledged_hours(db, r->seat->code, now);
-		double cov = needed > 0 ? pledged / needed : 1;
-		marks[n].seat = r->seat;
-		marks[n].coverage = cov > 1 ? 1 : cov;
+		if (!c->targets)
+			c->needed = COVERAGE_DEFAULT_HOURS;
+		c->pledged = seat_pledged_hours(db, c->r->seat->code, now);
 		n++;
+	}
+	qsort(rows, n, sizeof(*rows), by_gap);
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct cover_row *c = &rows[i];
+		double cov = c->needed > 0 ? c->pledged / c->needed : 1;
 		char pct[16];
-		snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I}", "code",
-						      r->seat->code, "name", r->seat->name,
-						      "majority_pct", pct, "target", targets > 0,
-						      "needed", (json_int_t)(needed + 0.5), "pledged",
-						      (json_int_t)(pledged + 0.5), "coverage_pct",
-						      (json_int_t)(cov * 100 + 0.5)));
+		marks[i] = (struct coverage_mark){ c->r->seat, cov > 1 ? 1 : cov };
+		snprintf(pct, sizeof(pct), "%.1f", c->r->majority_pct);
+		double gap = c->needed - c->pledged;
+		json_array_append_new(
+		    list, json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "code",
+				    c->r->seat->code, "name", c->r->seat->name, "majority_pct", pct,
+				    "target", c->targets > 0, "needed", (json_int_t)(c->needed + 0.5),
+				    "pledged", (json_int_t)(c->pledged + 0.5), "gap",
+				    (json_int_t)(gap > 0 ? gap + 0.5 : 0), "coverage_pct",
+				    (json_int_t)(cov * 100 + 0.5)));
 	}
 	struct buf svg;
+	char none[8], half[8], full[8];
+	coverage_colour(0, none);
+	coverage_colour(0.5, half);
+	coverage_colour(1, full);
 	buf_init(&svg, 4u << 20);
 	map_svg_coverage(&svg, &app->seats, marks, n);
 	page_render(req, res, 200, "coverage",
-		    json_pack("{s:s, s:o, s:s}", "title", "Coverage", "seats", rows, "map",
-			      svg.overflow || !svg.p ? "" : svg.p),
+		    json_pack("{s:s, s:o, s:s, s:{s:s, s:s, s:s}}", "title", "Coverage", "seats", list,
+			      "map", svg.overflow || !svg.p ? "" : svg.p, "legend", "none", none,
+			      "half", half, "full", full),
 		    &w);
 	buf_release(&svg);
 }
@@ -275,8 +445,9 @@ const struct http_route campaigns_routes[] = {
 	{ "GET", "/coverage", coverage_page, ROUTE_PAGE, NULL },
 	{ "GET", "/seats/{code}", seat_page, ROUTE_PAGE, NULL },
 	{ "GET", "/campaigns", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/campaigns/new", new_page, ROUTE_PAGE, NULL },
 	{ "GET", "/campaigns/{id}", one_page, ROUTE_PAGE, NULL },
-	{ "POST", "/admin/campaigns", create, ROUTE_PAGE, NULL },
+	{ "POST", "/campaigns", create, ROUTE_PAGE, NULL },
 	{ "GET", "/api/v1/campaigns", list_api, 0, NULL },
 };
 const size_t campaigns_nroutes = sizeof(campaigns_routes) / sizeof(campaigns_routes[0]);

@@ -18,7 +18,8 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 		"  JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
 		"  JOIN campaign_seats x ON x.seat = e.seat AND x.campaign_id = c.id"
 		"  WHERE g.attended = 1 AND e.starts_at BETWEEN c.created_at AND c.deadline)"
-		" FROM campaigns c WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
+		", g.name FROM campaigns c LEFT JOIN local_groups g ON g.id = c.group_id"
+		" WHERE (? = 0 OR c.id = ?) ORDER BY c.deadline");
 	struct db_stmt *seats =
 	    db_cached(db, "SELECT seat FROM campaign_seats WHERE campaign_id = ?"
 			  " ORDER BY seat");
@@ -34,6 +35,7 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 			.deadline = (time_t)db_col_int(st, 5),
 			.pledged_hours = db_col_double(st, 6),
 			.attended_hours = db_col_double(st, 7),
+			.group = db_col_text(st, 8),
 		};
 		db_bind_int(seats, 1, c.id);
 		while (c.nseats < CAMPAIGN_SEATS_MAX && db_step(seats) == DB_ROW)
@@ -47,16 +49,17 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 int campaign_create(struct db *db, const struct campaign_new *c, long *id)
 {
 	struct db_stmt *ins = db_cached(db, "INSERT INTO campaigns (name, opponent, goal_hours,"
-					    " priority, deadline, created_by, created_at)"
-					    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	struct db_stmt *seat = db_cached(db, "INSERT OR IGNORE INTO campaign_seats VALUES (?, ?)");
+					    " priority, deadline, created_by, created_at, group_id)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	struct db_stmt *seat = db_cached(db, "INSERT INTO campaign_seats VALUES (?, ?)"
+					     " ON CONFLICT DO NOTHING");
 	char detail[32];
 
 	if (db_begin(db))
 		return -1;
 	db_binds(ins, 1, DB_STR(c->name), DB_STR(c->opponent && *c->opponent ? c->opponent : NULL),
 		 DB_INT(c->goal_hours), DB_INT(c->priority), DB_INT(c->deadline),
-		 DB_INT(c->created_by), DB_INT(time(NULL)));
+		 DB_INT(c->created_by), DB_INT(time(NULL)), DB_ID(c->group_id));
 	if (db_one(ins) != 1)
 		goto fail;
 	*id = (long)db_col_int(ins, 0);

@@ -18,6 +18,7 @@
 struct campaign {
 	long id;
 	const char *name, *opponent; /* valid during fn; opponent may be NULL */
+	const char *group;	     /* the group that set it; NULL for a national one */
 	double goal_hours, pledged_hours, attended_hours;
 	int priority;
 	time_t deadline;
@@ -31,6 +32,7 @@ int campaigns_each(struct db *db, long only, void (*fn)(const struct campaign *c
 struct campaign_new {
 	const char *name, *opponent; /* opponent NULL or "" for none */
 	long goal_hours, priority, created_by;
+	long group_id; /* 0: national */
 	time_t deadline;
 	size_t nseats;
 	const char *const *seats;

@@ -455,6 +455,9 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER people_erase_alerts BEFORE DELETE ON people BEGIN"
 	"  DELETE FROM session_alerts WHERE email = OLD.email;"
 	" END;",
+	/* 26: organisers set target campaigns for their group's seats */
+	"ALTER TABLE campaigns ADD COLUMN group_id INTEGER"
+	"  REFERENCES local_groups(id) ON DELETE SET NULL;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

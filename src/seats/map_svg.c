@@ -161,7 +161,7 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 	buf_puts(out, "</g></svg>");
 }
 
-static void ramp(double c, char out[8])
+void coverage_colour(double c, char out[8])
 {
 	/* red #d7301f -> amber #fdae61 -> green #1a9850 */
 	static const int stops[3][3] = { { 0xd7, 0x30, 0x1f }, { 0xfd, 0xae, 0x61 }, { 0x1a, 0x98, 0x50 } };
@@ -212,7 +212,7 @@ void map_svg_coverage(struct buf *out, const struct seats *seats,
 		path(out, &v, s);
 		if (m) {
 			char colour[8];
-			ramp(m->coverage, colour);
+			coverage_colour(m->coverage, colour);
 			buf_printf(out, " class=\"seat marginal\" fill=\"%s\"><title>", colour);
 			html_escape(out, s->name, strlen(s->name));
 			buf_printf(out, ": %.0f%% covered</title></path>", m->coverage * 100);

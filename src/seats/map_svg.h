@@ -26,5 +26,8 @@ struct coverage_mark {
  */
 void map_svg_coverage(struct buf *out, const struct seats *seats,
 		      const struct coverage_mark *marks, size_t n);
+/* The colour of a coverage from 0 (none of the hours) to 1 (all of them),
+ * as "#rrggbb": the map's ramp, for a legend beside it. */
+void coverage_colour(double c, char out[8]);
 
 #endif

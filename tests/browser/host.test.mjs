@@ -151,7 +151,7 @@ test('a mistake on the new-session form is shown beside its field, and nothing t
 test('a mistake on the new-campaign form is shown beside its field, and nothing typed is lost', async () => {
   const ctx = await contextFor(admin);
   const page = await ctx.newPage();
-  await page.goto(`${srv.url}/admin`);
+  await page.goto(`${srv.url}/campaigns/new`);
   await page.fill('#cname', 'Unseat the Dales');
   await page.fill('#copp', 'A. Tory');
   await page.fill('#cseats', 'E14001193, NOTASEAT');

@@ -202,7 +202,9 @@ const MATRIX = [
   ['POST', '/alerts/stop', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
-  ['POST', '/admin/campaigns', ADMIN, () => ({ fields: { name: '' } })],
+  // target campaigns: a group's strong organisers for its seats, admins for any (or national)
+  ['GET', '/campaigns/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/campaigns', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],
