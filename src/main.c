@@ -30,6 +30,7 @@
 #include "util/num.h"
 #include "util/clock.h"
 #include "util/progress.h"
+#include "web/web.h"
 
 #define DEFAULT_DB "var/turnout.db"
 #define EXIT_USAGE 2
@@ -202,7 +203,8 @@ static int cmd_serve(int argc, char **argv)
 	size_t nroutes;
 	const struct http_route *routes = routes_all(&nroutes);
 	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
-				   app.auth.secure_cookies, (double)head_s, (unsigned)per_ip };
+				   app.auth.secure_cookies, (double)head_s, (unsigned)per_ip,
+				   page_not_found };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "turnout serve: %s\n", err);

@@ -341,9 +341,12 @@ static void list_page(struct http_request *req, struct http_response *res)
 		return;
 	json_t *list = why ? json_array()
 			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km);
+	size_t found = json_array_size(list);
 	page_render(req, res, why ? 400 : 200, "events",
-		    json_pack("{s:s, s:o, s:s*, s:b}", "title", "Sessions", "events", list, "error",
-			      why, "none", json_array_size(list) == 0),
+		    json_pack("{s:s, s:o, s:s*, s:b, s:b, s:s}", "title", "Sessions", "events", list,
+			      "error", why, "none", found == 0, "searched", kept != NULL, "found",
+			      arena_printf(&req->arena, "%zu %s found", found,
+					   found == 1 ? "session" : "sessions")),
 		    &w);
 }
 

@@ -43,6 +43,7 @@ struct http_server {
 	int hsts;
 	atomic_int uploads; /* streaming to disk now */
 	double head_s; /* deadline for a request head */
+	http_handler not_found;
 	pthread_mutex_t lock; /* guards the watch list (not its clocks) and stopping */
 	pthread_cond_t wake;
 	struct watch *watched;
@@ -329,6 +330,14 @@ static enum MHD_Result dispatch(struct ctx *c, struct MHD_Connection *conn)
 		http_set_header(&res, "Allow", arena_strdup(&c->req.arena, allow));
 		return respond(c, conn, &res, 0);
 	}
+	/* a person who followed a bad link gets a page, an API client JSON */
+	const char *accept = http_header(&c->req, "Accept");
+	if (srv->not_found && !strcmp(method, "GET") && accept && strstr(accept, "text/html")) {
+		struct http_response res;
+		response_init(&res);
+		srv->not_found(&c->req, &res);
+		return respond(c, conn, &res, ROUTE_PAGE);
+	}
 	return fail(c, conn, 404, "Resource not found");
 }
 
@@ -579,6 +588,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	srv->log_fd = cfg->access_log_fd;
 	srv->hsts = cfg->hsts;
 	srv->head_s = cfg->head_timeout_s > 0 ? cfg->head_timeout_s : HTTP_HEAD_TIMEOUT_S;
+	srv->not_found = cfg->not_found;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->wake, NULL);
 	memset(&addr, 0, sizeof(addr));

@@ -88,6 +88,7 @@ struct http_config {
 	int hsts;           /* served over TLS (by a proxy): send Strict-Transport-Security */
 	double head_timeout_s; /* 0: HTTP_HEAD_TIMEOUT_S */
 	unsigned per_ip_limit; /* open connections from one address; 0: no cap */
+	http_handler not_found; /* a GET of no route by a browser (Accept: text/html); NULL: JSON */
 };
 
 struct http_server;

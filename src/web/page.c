@@ -43,6 +43,15 @@ void page_sorry(struct http_request *req, struct http_response *res, const char 
 	page_message(req, res, 500, "Sorry", text, w);
 }
 
+void page_not_found(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	page_message(req, res, 404, "Page not found",
+		     "There is no page at this address. It may have moved, or the link may be cut"
+		     " short.",
+		     who_load(req, res, &w) ? NULL : &w);
+}
+
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w)
 {
 	page_message(req, res, 503, "Busy", "Please try again in a moment.", w);

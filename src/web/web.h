@@ -98,6 +98,8 @@ void page_message(struct http_request *req, struct http_response *res, int statu
 /* 500 "Sorry" with what could not be done (the store failed). */
 void page_sorry(struct http_request *req, struct http_response *res, const char *text,
 		const struct who *w);
+/* 404 as a page, for a browser that asked for an address with no page. */
+void page_not_found(struct http_request *req, struct http_response *res);
 /* 503 "Busy": the database is unavailable for a moment. */
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w);
 /* For a store's (id, name) rows: appends {"id", "name"} to the JSON array arg. */

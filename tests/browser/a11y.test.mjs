@@ -1,0 +1,146 @@
+// Every page, as a person with a phone and one with a desktop would meet it
+// (issue 17, accessibility): axe finds nothing, nothing scrolls sideways at
+// 320 px, text grows with the browser's font size, and a search's results
+// take the focus so a screen reader announces them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startServer, copyDb, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
+
+let srv, browser, db, admin, volunteer, ids = {};
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document)).violations.map(
+    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+}
+const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  admin = await strongAdmin(srv, db);
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Derby Access', seats: 'E14001193' });
+  ids.group = (await admin.api('GET', '/api/v1/groups')).body.result[0].id;
+  const me = (await admin.api('GET', '/api/v1/me')).body.result.id;
+  await admin.post(`/admin/people/${me}/group`, { group: ids.group, role: 'organiser' });
+  await admin.get('/events/new');
+  const e = await admin.post('/events', { group: ids.group, type: 'canvass', title: 'Access doors', date: day(3),
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '10' });
+  ids.event = Number(/\/events\/(\d+)/.exec(e.headers.get('location'))[1]);
+  await admin.get('/phonebanks/new');
+  const b = await admin.post('/phonebanks', { group: ids.group, name: 'Access calls', script: 'Hi {name}',
+    survey: 'single: Will you vote? | Yes | No\ntext: Anything else?', start: '00:00', end: '24:00' });
+  ids.bank = Number(/\/phonebanks\/(\d+)/.exec(b.headers.get('location'))[1]);
+  await admin.get('/campaigns/new');
+  const c = await admin.post('/campaigns', { group: String(ids.group), name: 'Hold Derby North', seats: 'Derby North',
+    goal_hours: '50', priority: '3', deadline: day(30) });
+  ids.campaign = Number(/\/campaigns\/(\d+)/.exec(c.headers.get('location'))[1]);
+  volunteer = new Visitor(srv.url);
+  await volunteer.signInByLink(srv.outbox, 'ava@example.org', 'Ava Access');
+  await volunteer.get(`/groups/${ids.group}`);
+  await volunteer.post(`/groups/${ids.group}/join`);
+  await volunteer.get(`/events/${ids.event}`);
+  await volunteer.post(`/events/${ids.event}/signup`, { slot: sql(`SELECT id FROM slots WHERE event_id = ${ids.event}`) });
+  await volunteer.get(`/phonebanks/${ids.bank}`);
+  await volunteer.post(`/phonebanks/${ids.bank}/join`);
+  await admin.get(`/phonebanks/${ids.bank}`);
+  await admin.post(`/phonebanks/${ids.bank}/callers/${sql("SELECT id FROM people WHERE email = 'ava@example.org'")}/approve`);
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+function pages() {
+  return {
+    anon: ['/', '/signup', '/signin', '/events', `/events/${ids.event}`, '/groups', `/groups/${ids.group}`,
+      '/campaigns', `/campaigns/${ids.campaign}`, '/seats/E14001193', '/no-such-page'],
+    volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
+      `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`],
+    admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
+      '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage'],
+  };
+}
+
+async function contextFor(who, width) {
+  const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+  const v = who === 'admin' ? admin : who === 'volunteer' ? volunteer : null;
+  if (v) await ctx.addCookies([...v.jar].map(([name, value]) => ({ name, value, url: srv.url, httpOnly: true, sameSite: 'Lax' })));
+  return ctx;
+}
+
+test('axe finds nothing on any page, on a phone and on a desktop', async () => {
+  const found = [];
+  for (const width of [390, 1280]) {
+    for (const [who, paths] of Object.entries(pages())) {
+      const ctx = await contextFor(who, width);
+      const page = await ctx.newPage();
+      for (const path of paths) {
+        await page.goto(srv.url + path);
+        for (const v of await axe(page)) found.push(`${width}px ${who} ${path}: ${v}`);
+      }
+      await ctx.close();
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+test('nothing scrolls sideways at 320 px: tables reflow into labelled rows', async () => {
+  const wide = [];
+  for (const [who, paths] of Object.entries(pages())) {
+    const ctx = await contextFor(who, 320);
+    const page = await ctx.newPage();
+    for (const path of paths) {
+      await page.goto(srv.url + path);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (w > 320) wide.push(`${who} ${path}: ${w}px wide`);
+    }
+    await ctx.close();
+  }
+  assert.deepEqual(wide, []);
+  // a reflowed table still says what each value is
+  const ctx = await contextFor('admin', 320);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/events/${ids.event}/attendees`);
+  const before = await page.evaluate(() => getComputedStyle(document.querySelector('table.list td:nth-child(3)'), '::before').content);
+  assert.equal(before, '"Name"');
+  await ctx.close();
+});
+
+test('text grows with the browser font size', async () => {
+  const ctx = await contextFor('anon', 390);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/`);
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.lede')).fontSize));
+  const normal = await size();
+  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  assert.ok(await size() >= normal * 1.9, `text at 200%: ${normal}px became ${await size()}px`);
+  await ctx.close();
+});
+
+test('after a search the results take the focus, so they are announced', async () => {
+  const ctx = await contextFor('anon', 390);
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.press('#postcode', 'Enter');
+  await page.waitForSelector('ol.seats li');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'answer-title');
+  await page.goto(`${srv.url}/events`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.press('#postcode', 'Enter');
+  await page.waitForSelector('#results');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'results');
+  await ctx.close();
+});
