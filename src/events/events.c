@@ -14,6 +14,16 @@ static const struct {
 	{ "dropoff", "Food-bank drop-off" }, { "meeting", "Meeting" },
 };
 
+void event_place(const struct event *e, char *out, size_t cap)
+{
+	if (e->address_private || !*e->address)
+		snprintf(out, cap, "%s", e->postcode);
+	else if (strcasestr(e->address, e->postcode))
+		snprintf(out, cap, "%s", e->address);
+	else
+		snprintf(out, cap, "%s, %s", e->address, e->postcode);
+}
+
 const char *event_type_name(const char *type)
 {
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)

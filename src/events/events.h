@@ -48,6 +48,9 @@ struct event {
 	struct event_slot slots[EVENT_SLOTS_MAX];
 };
 
+/* The place as mails and calendars give it: a private home by its postcode
+ * only; an address with its postcode, unless it already holds it. */
+void event_place(const struct event *e, char *out, size_t cap);
 /* A display name for a type ("canvass" -> "Canvassing"); NULL if unknown. */
 const char *event_type_name(const char *type);
 /*

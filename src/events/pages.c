@@ -17,6 +17,7 @@
 #include "auth/audit.h"
 #include "events/events.h"
 #include "events/ics.h"
+#include "events/notices.h"
 #include "events/pages.h"
 #include "events/store.h"
 #include "events/signup_writer.h"
@@ -635,18 +636,28 @@ static int mail_signup(struct http_request *req, struct db *db, const struct eve
 		       const struct signup_job *j)
 {
 	struct app *app = req->app;
-	char when[128];
-
-	when_text(e->starts_at, e->ends_at, when, sizeof(when));
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", j->name, "title",
-				e->title, "when", when, "where",
-				e->address_private ? e->postcode : e->address, "cancel",
-				arena_printf(&req->arena, "%s/signups/cancel?token=%s",
-					     app->auth.public_url, j->cancel_token),
-				"waitlist", j->result == RES_WAITLIST);
+	int waiting = j->result == RES_WAITLIST;
+	json_t *ctx = notice_ctx(app, db, &req->arena, e, j->slot_id, j->name,
+				 arena_printf(&req->arena, "%s/signups/cancel?token=%s",
+					      app->auth.public_url, j->cancel_token));
+	json_object_set_new(ctx, "waitlist", json_boolean(waiting));
 	return app_mail(app, db, NULL, j->email,
-			j->result == RES_WAITLIST ? "You are on the waiting list" : "You are going",
+			notice_subject(&req->arena, waiting ? "Waiting list" : "You're going", e,
+				       j->slot_id),
 			"signup", ctx);
+}
+
+/* The guest's "confirm your place" mail: the session as every notice
+ * gives it, and the link that makes the place theirs. */
+static json_t *confirm_ctx(struct http_request *req, struct db *db, const struct event *e,
+			   long slot, const char *name, const char *token)
+{
+	struct app *app = req->app;
+	json_t *ctx = notice_ctx(app, db, &req->arena, e, slot, name, NULL);
+	json_object_set_new(ctx, "url",
+			    json_string(arena_printf(&req->arena, "%s/signups/confirm?token=%s",
+						     app->auth.public_url, token)));
+	return ctx;
 }
 
 /* A place came free and the waiting list's first has it: tell them. */
@@ -815,10 +826,9 @@ static void signup(struct http_request *req, struct http_response *res)
 	int held = db_begin(db) == 0 &&
 		   signup_hold(db, hash, slot, g.name, g.email, g.phone,
 			       time(NULL) + GUEST_LINK_TTL_S) == 1 &&
-		   app_mail(app, db, NULL, g.email, "Confirm your place", "confirm",
-			    json_pack("{s:s, s:s, s:s}", "name", g.name, "title", e.title, "url",
-				      arena_printf(&req->arena, "%s/signups/confirm?token=%s",
-						   app->auth.public_url, token))) == 0;
+		   app_mail(app, db, NULL, g.email,
+			    notice_subject(&req->arena, "Confirm your place", &e, slot),
+			    "confirm", confirm_ctx(req, db, &e, slot, g.name, token)) == 0;
 	sodium_memzero(token, sizeof(token));
 	if (!held || app_commit(app, db)) {
 		db_rollback(db);
@@ -1291,8 +1301,10 @@ static void calendar(struct http_request *req, struct http_response *res)
 		return;
 	when_text(e.starts_at, e.ends_at, when, sizeof(when));
 	snprintf(uid, sizeof(uid), "event-%ld@turnout", e.id);
+	char place[EVENT_ADDRESS_MAX + 16];
+	event_place(&e, place, sizeof(place));
 	struct ics_event ev = { uid, e.starts_at, e.ends_at, time(NULL), e.title, e.description,
-				e.address_private ? e.postcode : (*e.address ? e.address : e.postcode),
+				place,
 				arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url, e.id),
 				strcmp(e.status, "cancelled") == 0 };
 	buf_reset(&res->body);

@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "app.h"
+#include "events/notices.h"
 #include "events/store.h"
-#include "events/when.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -21,9 +21,12 @@ long reminders_run(struct app *app, struct db *db)
 		long from, to; /* the slot starts within (now + from, now + to] */
 	} windows[] = { { "24h", 2 * 3600, 24 * 3600 }, { "2h", 0, 2 * 3600 } };
 	struct reminder_due *due = xmalloc(REMINDERS_BATCH * sizeof(*due));
+	struct event *e = xmalloc(sizeof(*e));
+	struct arena a;
 	long sent = 0;
 	time_t now = time(NULL);
 
+	arena_init(&a, 16384);
 	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]) && sent >= 0; w++) {
 		long n = reminders_due(db, now + windows[w].from, now + windows[w].to,
 				       windows[w].kind, due, REMINDERS_BATCH);
@@ -36,21 +39,22 @@ long reminders_run(struct app *app, struct db *db)
 		int rc = db_begin(db);
 		for (long i = 0; i < n && rc == 0; i++) {
 			const struct reminder_due *d = &due[i];
-			char key[64], when[64];
-			struct tm tm;
-			london_tm(d->starts_at, &tm);
-			strftime(when, sizeof(when), "%A %e %B at %H:%M", &tm);
+			char key[64];
 			snprintf(key, sizeof(key), "reminder-%ld-%s", d->signup_id, windows[w].kind);
 			int fresh = reminder_mark(db, d->signup_id, windows[w].kind, now);
-			if (fresh < 0)
+			if (fresh < 0 || (fresh && event_get(db, d->event_id, e) != 1)) {
 				rc = -1;
-			else if (fresh)
-				rc = app_mail(app, db, key, d->email, "Reminder: your session", "reminder",
-					      json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", d->name,
-							"title", d->title, "when", when, "where",
-							d->place, "soon",
-							windows[w].kind[0] == '2' ? "in two hours"
-										  : "tomorrow"));
+			} else if (fresh) {
+				int two = windows[w].kind[0] == '2';
+				json_t *ctx = notice_ctx(app, db, &a, e, d->slot_id, d->name, NULL);
+				json_object_set_new(ctx, "soon",
+						    json_string(two ? "in two hours" : "tomorrow"));
+				rc = app_mail(app, db, key, d->email,
+					      notice_subject(&a, two ? "In two hours" : "Tomorrow", e,
+							     d->slot_id),
+					      "reminder", ctx);
+			}
+			arena_reset(&a);
 		}
 		if (rc || app_commit(app, db)) {
 			db_rollback(db);
@@ -60,6 +64,8 @@ long reminders_run(struct app *app, struct db *db)
 			sent += n;
 		}
 	}
+	arena_release(&a);
+	free(e);
 	free(due);
 	return sent;
 }

@@ -433,9 +433,8 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		   struct reminder_due *out, size_t max)
 {
 	struct db_stmt *st = db_cached(
-	    db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at,"
-		" CASE WHEN e.address_private = 1 OR e.address = '' THEN e.postcode"
-		" ELSE e.address END FROM slots s JOIN signups g ON g.slot_id = s.id"
+	    db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at, s.id"
+		" FROM slots s JOIN signups g ON g.slot_id = s.id"
 		" JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
 		" AND g.status = 'going' AND e.status = 'published'"
 		" AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
@@ -453,7 +452,7 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		r->event_id = (long)db_col_int(st, 3);
 		db_col_copy(st, 4, r->title, sizeof(r->title));
 		r->starts_at = (time_t)db_col_int(st, 5);
-		db_col_copy(st, 6, r->place, sizeof(r->place));
+		r->slot_id = (long)db_col_int(st, 6);
 	}
 	db_reset(st);
 	return step == DB_ERROR ? -1 : n;

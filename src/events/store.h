@@ -105,9 +105,8 @@ int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[T
 
 /* A reminder due: someone going to a slot starting in the window. */
 struct reminder_due {
-	long signup_id, event_id;
+	long signup_id, event_id, slot_id;
 	char name[128], email[255], title[EVENT_TITLE_MAX + 1];
-	char place[EVENT_ADDRESS_MAX + 1]; /* the postcode for a private home */
 	time_t starts_at;
 };
 /* Up to max sign-ups going to slots starting in (from, to] with no reminder

@@ -72,16 +72,17 @@ static void crlf(struct buf *out, const char *s)
 	}
 }
 
-int mail_compose(struct buf *out, const char *msgid, const char *from, const char *to,
-		 const char *subject, const char *text, const char *html)
+/* The whole message into out (capped), with Message-ID <msgid@turnout>. 0 or -1. */
+static int compose(struct buf *out, const char *from, const struct mail_msg *m)
 {
+	const char *msgid = m->msgid, *to = m->to, *reply_to = m->reply_to, *subject = m->subject;
 	unsigned char rnd[12];
 	char boundary[64], date[64], hex[25];
 	time_t now = time(NULL);
 	struct tm tm;
 
 	if (!header_safe(msgid) || !header_safe(from) || !header_safe(to) ||
-	    !header_safe(subject))
+	    !header_safe(subject) || (reply_to && !header_safe(reply_to)))
 		return -1;
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
@@ -89,6 +90,8 @@ int mail_compose(struct buf *out, const char *msgid, const char *from, const cha
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	buf_printf(out, "From: %s\r\nTo: %s\r\n", from, to);
+	if (reply_to)
+		buf_printf(out, "Reply-To: %s\r\n", reply_to);
 	subject_header(out, subject);
 	buf_printf(out,
 		   "Date: %s\r\nMessage-ID: <%s@turnout>\r\nMIME-Version: 1.0\r\n"
@@ -96,11 +99,11 @@ int mail_compose(struct buf *out, const char *msgid, const char *from, const cha
 		   "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		   "Content-Transfer-Encoding: 8bit\r\n\r\n",
 		   date, msgid, boundary, boundary);
-	crlf(out, text);
+	crlf(out, m->text);
 	buf_printf(out, "\r\n--%s\r\nContent-Type: text/html; charset=utf-8\r\n"
 			"Content-Transfer-Encoding: 8bit\r\n\r\n",
 		   boundary);
-	crlf(out, html);
+	crlf(out, m->html);
 	buf_printf(out, "\r\n--%s--\r\n", boundary);
 	return out->overflow ? -1 : 0;
 }
@@ -221,15 +224,14 @@ void mail_session_init(struct mail_session *s, const struct mailer *m, const _At
 	s->abort = abort;
 }
 
-int mail_deliver(struct mail_session *s, const char *key, const char *msgid, const char *to,
-		 const char *subject, const char *text, const char *html, char *err,
-		 size_t errlen)
+int mail_deliver(struct mail_session *s, const struct mail_msg *m, char *err, size_t errlen)
 {
 	struct buf msg;
 	int rc = -1;
+	const char *key = m->key, *to = m->to;
 
 	buf_init(&msg, MAIL_MAX);
-	if (strpbrk(key, "/.") || mail_compose(&msg, msgid, s->m->from, to, subject, text, html)) {
+	if (strpbrk(key, "/.") || compose(&msg, s->m->from, m)) {
 		snprintf(err, errlen, "message could not be composed");
 		goto done;
 	}

@@ -25,10 +25,12 @@ struct mailer {
 
 /* Fills m from TURNOUT_MAIL_* environment variables (see README). */
 void mailer_from_env(struct mailer *m, const char *default_outbox);
-/* Builds the whole message into out (capped), with Message-ID
- * <msgid@turnout>. 0 or -1. */
-int mail_compose(struct buf *out, const char *msgid, const char *from, const char *to,
-		 const char *subject, const char *text, const char *html);
+/* One message.  key is [A-Za-z0-9_-]; msgid the Message-ID's left part, the
+ * same on every attempt so a receiver can tell a repeat; reply_to, when not
+ * NULL, where answers go (a session's host, never a dead noreply). */
+struct mail_msg {
+	const char *key, *msgid, *to, *reply_to, *subject, *text, *html;
+};
 
 /*
  * One sender's run of deliveries: a relay connection is kept open across
@@ -43,14 +45,10 @@ struct mail_session {
 void mail_session_init(struct mail_session *s, const struct mailer *m, const _Atomic int *abort);
 /*
  * Delivers one message: to the relay, or as <key>.eml in the outbox
- * (replaced whole, so delivering it again leaves one file).  key is
- * [A-Za-z0-9_-]; msgid is the Message-ID's left part, the same on every
- * attempt so a receiver can tell a repeat.  0, or -1 with the reason in
- * err (no personal data in it).
+ * (replaced whole, so delivering it again leaves one file).  0, or -1 with
+ * the reason in err (no personal data in it).
  */
-int mail_deliver(struct mail_session *s, const char *key, const char *msgid, const char *to,
-		 const char *subject, const char *text, const char *html, char *err,
-		 size_t errlen);
+int mail_deliver(struct mail_session *s, const struct mail_msg *msg, char *err, size_t errlen);
 /* Makes what was delivered so far survive a power cut (the outbox synced;
  * a relay has a message once it answered). 0 or -1. */
 int mail_flush(struct mail_session *s);

@@ -184,8 +184,11 @@ static void deliver(struct outbox_sender *s, struct mail_session *ms, struct att
 		snprintf(a->error, sizeof(a->error), "mail %s could not be composed", a->tmpl);
 		a->give_up = 1;
 	} else {
-		a->sent = mail_deliver(ms, a->key, a->msgid, a->to, a->subject, text.p, html.p,
-				       a->error, sizeof(a->error)) == 0;
+		/* answers to a session's mail go to its host (reply_to in ctx) */
+		struct mail_msg m = { a->key, a->msgid, a->to,
+				      json_string_value(json_object_get(ctx, "reply_to")),
+				      a->subject, text.p, html.p };
+		a->sent = mail_deliver(ms, &m, a->error, sizeof(a->error)) == 0;
 	}
 	if (!a->sent)
 		log_error("mail %ld not sent: %s", a->id, a->error);

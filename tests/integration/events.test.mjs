@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, mailSh } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, mailSh, mailFor } from './lib.mjs';
 
 let srv, db, admin, gid;
 // many volunteers sign up from one address here: the per-IP limits are tested elsewhere
@@ -62,6 +62,35 @@ test('an organiser posts a session; bad input is refused and stores nothing', as
   const shown = (await admin.get(`/events/${ev(multi)}`)).body;
   assert.match(shown, /> 10:00–11:30 — 3 of 3 places free/);
   assert.match(shown, /> 11:30–13:00 — 4 of 4 places free/);
+});
+
+// Issue 17 (what Mobilize users expect): the mail names the session and its day, gives
+// the slot's time, the place with its postcode and a map, links to the session, to
+// cancel and to three calendars, and answers reach the host; the .ics has the postcode.
+test('a place\'s mail carries the session, slot, postcode, map, links and the host to reply to', async () => {
+  const id = ev(await post({ title: 'Mail me doors', slots: '10:00-11:30 3\n11:30-13:00 4' }));
+  const second = sql(`SELECT id FROM slots WHERE event_id = ${id} ORDER BY starts_at LIMIT 1 OFFSET 1`);
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'mia@example.org', 'Mia Mailed');
+  await v.get(`/events/${id}`);
+  assert.match((await v.post(`/events/${id}/signup`, { slot: second })).body, /You are going/);
+  const m = mailFor(srv.outbox, 'mia@example.org', /^Subject: You're going: Mail me doors, (\w{3} \d{1,2} \w{3})\r$/m);
+  assert.ok(m, 'the subject names the session and its day');
+  const [y, mo, d] = day(3).split('-').map(Number);
+  const when = new Date(Date.UTC(y, mo - 1, d, 12));
+  assert.equal(m.url, when.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'Europe/London' }).replace(',', ''));
+  const text = m.text;
+  assert.match(text, /^Reply-To: org@example\.org\r$/m, 'answers go to the host');
+  assert.match(text, /When: \w+ \d{1,2} \w+ \d{4}, 11:30–13:00/, 'the slot chosen, not the whole session');
+  assert.match(text, /Where: 1 Station Road, DE22 1AA/);
+  assert.match(text, /Map: https:\/\/www\.openstreetmap\.org\/\?mlat=52\.93\d+&mlon=-1\.48\d+/);
+  assert.match(text, new RegExp(`The session: http://[^\\s]+/events/${id}\\r`));
+  assert.match(text, /https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE&text=Mail%20me%20doors&dates=\d{8}T\d{6}Z\/\d{8}T\d{6}Z&location=1%20Station%20Road%2C%20DE22%201AA/);
+  assert.match(text, /https:\/\/outlook\.live\.com\/calendar\/0\/deeplink\/compose\?[^\s]*subject=Mail%20me%20doors/);
+  assert.match(text, new RegExp(`/events/${id}/calendar\\.ics`));
+  assert.match(text, /\/signups\/cancel\?token=[\w-]{43}/);
+  const ics = await (await fetch(`${srv.url}/events/${id}/calendar.ics`)).text();
+  assert.match(ics, /LOCATION:1 Station Road\\, DE22 1AA/);
 });
 
 test('sign up signed in and as a guest; full means waiting list; a cancellation promotes', async () => {
@@ -430,7 +459,7 @@ test('target campaigns: progress from sign-ups and attendance; "needs me most" r
   // the coverage view: the target's row, and a map shaded by coverage
   const cov = await admin.get('/coverage');
   assert.equal(cov.status, 200);
-  assert.match(cov.body, /Derbyshire Dales<\/a> <span class="tag attack">target<\/span><\/td><td>0.7%<\/td><td>94 h<\/td><td>6 h<\/td><td>100 h<\/td><td>6%<\/td>/);
+  assert.match(cov.body, /Derbyshire Dales<\/a> <span class="tag attack">target<\/span><\/td><td data-label="Majority">0.7%<\/td><td data-label="Still needed">94 h<\/td><td data-label="Pledged">6 h<\/td><td data-label="Needed">100 h<\/td><td data-label="Covered">6%<\/td>/);
   assert.ok((cov.body.match(/<path/g) ?? []).length > 600, 'every 2024 seat drawn');
   assert.match(cov.body, /Derbyshire Dales: 6% covered/);
   assert.equal((await vol.get('/coverage')).status, 403);
@@ -473,6 +502,14 @@ test('reminders 24 h and 2 h before, each exactly once, even across a restart', 
   assert.equal(got.length, 2, got.join(' '));
   assert.ok(got.some((f) => f.endsWith('-2h.eml')) && got.some((f) => f.endsWith('-24h.eml')));
   assert.equal(sql("SELECT count(*) FROM reminders_sent"), '2');
+  // each names the session and when in its subject, with the place, map and calendar links
+  const { readFileSync } = await import('node:fs');
+  const twoHours = readFileSync(`${srv.outbox}/${got.find((f) => f.endsWith('-2h.eml'))}`, 'utf8');
+  assert.match(twoHours, /^Subject: In two hours: .+, \w{3} \d{1,2} \w{3}\r$/m);
+  assert.match(twoHours, /is in two hours\./);
+  assert.match(twoHours, /Map: https:\/\/www\.openstreetmap\.org\//);
+  assert.match(twoHours, /Google: https:\/\/calendar\.google\.com\//);
+  assert.match(twoHours, /^Reply-To: /m);
   // a restart sends nothing again
   await srv.stop();
   srv = await startServer({ db, env: LOOSE });
@@ -574,7 +611,7 @@ test('every acknowledged sign-up survives kill -9', async () => {
   // issue 19: 12.8% of these mails were lost with the process. Each
   // acknowledged place now has its "You are going" exactly once.
   const told = new Map();
-  for (const line of mailSh(`grep -l "^Subject: You are going" ${srv.outbox}/*.eml | xargs grep -h "^To: k9"`).split('\n').filter(Boolean)) {
+  for (const line of mailSh(`grep -l "^Subject: You.re going: " ${srv.outbox}/*.eml | xargs grep -h "^To: k9"`).split('\n').filter(Boolean)) {
     const to = line.slice(4).trim();
     told.set(to, (told.get(to) ?? 0) + 1);
   }
