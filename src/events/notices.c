@@ -20,18 +20,6 @@ static void slot_times(const struct event *e, long slot_id, time_t *start, time_
 		}
 }
 
-/* "Saturday 5 December 2026" (long) or "Sat 5 Dec": no padded day. */
-static void day_text(const struct tm *tm, int longer, char *out, size_t cap)
-{
-	char wd[16], mon[16];
-	strftime(wd, sizeof(wd), longer ? "%A" : "%a", tm);
-	strftime(mon, sizeof(mon), longer ? "%B" : "%b", tm);
-	if (longer)
-		snprintf(out, cap, "%s %d %s %d", wd, tm->tm_mday, mon, tm->tm_year + 1900);
-	else
-		snprintf(out, cap, "%s %d %s", wd, tm->tm_mday, mon);
-}
-
 /* A query value, percent-encoded, as an arena string. */
 static const char *enc(struct arena *a, const char *s)
 {
@@ -55,7 +43,7 @@ json_t *notice_ctx(struct app *app, struct db *db, struct arena *a, const struct
 	slot_times(e, slot_id, &start, &end);
 	london_tm(start, &ts);
 	london_tm(end, &te);
-	day_text(&ts, 1, day, sizeof(day));
+	london_day(start, DAY_LONG_YEAR, day, sizeof(day));
 	strftime(t1, sizeof(t1), "%H:%M", &ts);
 	strftime(t2, sizeof(t2), "%H:%M", &te);
 	snprintf(when, sizeof(when), "%s, %s–%s", day, t1, t2);
@@ -100,10 +88,8 @@ const char *notice_subject(struct arena *a, const char *what, const struct event
 			   long slot_id)
 {
 	time_t start, end;
-	struct tm tm;
 	char day[64];
 	slot_times(e, slot_id, &start, &end);
-	london_tm(start, &tm);
-	day_text(&tm, 0, day, sizeof(day));
+	london_day(start, DAY_SHORT, day, sizeof(day));
 	return arena_printf(a, "%s: %.120s, %s", what, e->title, day);
 }

@@ -36,6 +36,9 @@
 static long tell_everyone(struct http_request *req, struct db *db, long id, const char *subject,
 			  const char *message);
 
+static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
+					      "dropoff",	"meeting" };
+
 /* "10:00–11:30": a slot's times, built from its fields. */
 static void slot_text(time_t a, time_t b, char *out, size_t cap)
 {
@@ -47,16 +50,11 @@ static void slot_text(time_t a, time_t b, char *out, size_t cap)
 
 static void when_text(time_t a, time_t b, char *out, size_t cap)
 {
-	struct tm ta, tb;
-	char d[48], t1[8], t2[8];
-	london_tm(a, &ta);
-	london_tm(b, &tb);
-	strftime(d, sizeof(d), "%A %e %B %Y", &ta);
-	strftime(t1, sizeof(t1), "%H:%M", &ta);
-	strftime(t2, sizeof(t2), "%H:%M", &tb);
-	snprintf(out, cap, "%s, %s–%s", d, t1, t2);
+	char d[64], t[24];
+	london_day(a, DAY_LONG_YEAR, d, sizeof(d));
+	slot_text(a, b, t, sizeof(t));
+	snprintf(out, cap, "%s, %s", d, t);
 }
-
 
 static struct target event_target(struct db *db, const struct event *e, long me)
 {
@@ -211,14 +209,17 @@ static void found_row(const struct event_brief *b, void *arg)
 	double d = f->have_point ? geo_haversine_km(f->lat, f->lon, b->lat, b->lon) : -1;
 	if ((f->hide_full && b->places <= 0) || (f->have_point && d > f->km))
 		return;
-	char when[128];
+	char when[128], day[64], times[24];
 	when_text(b->starts_at, b->ends_at, when, sizeof(when));
+	slot_text(b->starts_at, b->ends_at, times, sizeof(times));
+	london_day(b->starts_at, DAY_LONG, day, sizeof(day));
 	/* how many can get there: places, and the car seats offered to reach them */
-	json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id", (json_int_t)b->id,
-				 "title", b->title, "type", event_type_name(b->type), "seat",
-				 seats_name(&app->seats, 2024, b->seat), "when", when, "places",
-				 (json_int_t)b->places, "full", b->places <= 0, "ride_seats",
-				 (json_int_t)b->ride_seats);
+	json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "id",
+				 (json_int_t)b->id, "title", b->title, "type",
+				 event_type_name(b->type), "seat",
+				 seats_name(&app->seats, 2024, b->seat), "when", when, "day", day,
+				 "times", times, "places", (json_int_t)b->places, "full",
+				 b->places <= 0, "ride_seats", (json_int_t)b->ride_seats);
 	if (f->have_point)
 		json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
 	json_array_append_new(f->out, item);
@@ -261,6 +262,46 @@ json_t *sessions_of_group_json(struct db *db, long group_id)
 {
 	struct event_brief b[20];
 	return briefs_json(b, events_of_group(db, group_id, b, 20));
+}
+
+/* Results, soonest first, as one list a day. */
+static json_t *by_day(json_t *list)
+{
+	json_t *days = json_array(), *cur = NULL, *item;
+	const char *last = "";
+	size_t i;
+	json_array_foreach(list, i, item) {
+		const char *d = json_string_value(json_object_get(item, "day"));
+		if (!cur || strcmp(d, last)) {
+			cur = json_array();
+			json_array_append_new(days, json_pack("{s:s, s:o}", "day", d, "events", cur));
+			last = d;
+		}
+		json_array_append(cur, item);
+	}
+	return days;
+}
+
+/* The search form as last asked, or with the signed-in volunteer's own
+ * postcode to start from. */
+static void search_form_ctx(struct db *db, const struct who *w, const struct qs *q, json_t *ctx)
+{
+	const char *pc = qs_get(q, "postcode"), *type = qs_get(q, "type"), *km = qs_get(q, "km");
+	const char *date = qs_get(q, "date"), *full = qs_get(q, "hide_full");
+	struct person me;
+	if (!pc && w->actor.id && person_by_id(db, w->actor.id, &me) == 1)
+		pc = me.postcode;
+	json_t *options = json_array();
+	for (size_t i = 0; i < sizeof(session_types) / sizeof(session_types[0]); i++)
+		json_array_append_new(options,
+				      json_pack("{s:s, s:s, s:b}", "value", session_types[i], "name",
+						event_type_name(session_types[i]), "selected",
+						type && !strcmp(type, session_types[i])));
+	json_object_set_new(ctx, "types", options);
+	json_object_set_new(ctx, "f_postcode", json_string(pc ? pc : ""));
+	json_object_set_new(ctx, "f_km", json_string(km && *km ? km : "50"));
+	json_object_set_new(ctx, "f_date", json_string(date ? date : ""));
+	json_object_set_new(ctx, "f_hide_full", json_boolean(full && *full));
 }
 
 /* Shared by the page and the API: the filters, checked. NULL or why not. */
@@ -343,12 +384,14 @@ static void list_page(struct http_request *req, struct http_response *res)
 	json_t *list = why ? json_array()
 			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km);
 	size_t found = json_array_size(list);
-	page_render(req, res, why ? 400 : 200, "events",
-		    json_pack("{s:s, s:o, s:s*, s:b, s:b, s:s}", "title", "Sessions", "events", list,
-			      "error", why, "none", found == 0, "searched", kept != NULL, "found",
-			      arena_printf(&req->arena, "%zu %s found", found,
-					   found == 1 ? "session" : "sessions")),
-		    &w);
+	json_t *ctx = json_pack("{s:s, s:o, s:s*, s:b, s:b, s:s}", "title", "Sessions", "days",
+				by_day(list), "error", why, "none", found == 0, "searched",
+				kept != NULL, "found",
+				arena_printf(&req->arena, "%zu %s found", found,
+					     found == 1 ? "session" : "sessions"));
+	json_decref(list);
+	search_form_ctx(db, &w, q, ctx);
+	page_render(req, res, why ? 400 : 200, "events", ctx, &w);
 }
 
 static void list_api(struct http_request *req, struct http_response *res)
@@ -371,8 +414,6 @@ static void list_api(struct http_request *req, struct http_response *res)
 	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
 }
 
-static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
-					      "dropoff",	"meeting" };
 static const char *const session_fields[] = { "title", "description", "date", "start", "end",
 					       "postcode", "address", "capacity", "slots",
 					       "access_notes" };

@@ -78,3 +78,16 @@ void london_tm(time_t t, struct tm *out)
 	time_t local = t + london_offset(t);
 	gmtime_r(&local, out);
 }
+
+void london_day(time_t t, enum day_style style, char *out, size_t cap)
+{
+	struct tm tm;
+	char wd[16], mon[16];
+	london_tm(t, &tm);
+	strftime(wd, sizeof(wd), style == DAY_SHORT ? "%a" : "%A", &tm);
+	strftime(mon, sizeof(mon), style == DAY_SHORT ? "%b" : "%B", &tm);
+	if (style == DAY_LONG_YEAR)
+		snprintf(out, cap, "%s %d %s %d", wd, tm.tm_mday, mon, tm.tm_year + 1900);
+	else
+		snprintf(out, cap, "%s %d %s", wd, tm.tm_mday, mon);
+}

@@ -26,5 +26,9 @@ time_t london_to_utc(int year, int mon, int day, int hour, int min);
 int london_parse(const char *date, const char *hm, time_t *out);
 /* Broken-down London time of t. */
 void london_tm(time_t t, struct tm *out);
+/* t's London day without a padded date: "Sat 5 Dec" (DAY_SHORT),
+ * "Saturday 5 December" (DAY_LONG), or with the year (DAY_LONG_YEAR). */
+enum day_style { DAY_SHORT, DAY_LONG, DAY_LONG_YEAR };
+void london_day(time_t t, enum day_style style, char *out, size_t cap);
 
 #endif

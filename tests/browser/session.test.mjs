@@ -97,3 +97,44 @@ test('Back after a postcode search returns to the results, which have an address
   assert.equal(await page.locator('text=Confirm Form Resubmission').count(), 0);
   await page.close();
 });
+
+// Issue 17: sessions found by date as well as place, a list a day, and the
+// signed-in volunteer's own postcode to start from.
+test('sessions by date and place, grouped by day, from the volunteer\'s own postcode', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${srv.url}/events`);
+  const days = await page.locator('h3.day').allTextContents();
+  assert.ok(days.length >= 2, `sessions on several days: ${days}`);
+  assert.equal(new Set(days).size, days.length, 'one heading a day');
+  for (const d of days) assert.match(d, /^[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+$/);
+  // pick the second day listed, by its date
+  const first = page.locator('h3.day').nth(1);
+  const href = await first.locator('xpath=following-sibling::ul[1]//a').first().getAttribute('href');
+  const id = /\/events\/(\d+)/.exec(href)[1];
+  const ics = await (await fetch(`${srv.url}/events/${id}/calendar.ics`)).text();
+  const [, y, m, d] = /DTSTART;TZID=Europe\/London:(\d{4})(\d{2})(\d{2})/.exec(ics);
+  await page.fill('#date', `${y}-${m}-${d}`);
+  await page.fill('#postcode', 'DE22 1AA');
+  await page.fill('#km', '1000');
+  await page.click('form[action="/events/search"] button[type=submit]');
+  await page.waitForSelector('#results');
+  const only = await page.locator('h3.day').allTextContents();
+  assert.deepEqual(only, [days[1]], 'only that day');
+  assert.equal(await page.inputValue('#date'), `${y}-${m}-${d}`, 'the form keeps what was asked');
+  assert.equal(await page.inputValue('#postcode'), 'DE22 1AA');
+  assert.match(await page.textContent('ul.events'), /\d+(\.\d)? km/);
+  await page.close();
+
+  // signed in with a postcode on the account: the search starts from it
+  const { Visitor } = await import('../integration/lib.mjs');
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'pat@example.org', 'Pat Postcode');
+  const saved = await v.post('/account', { name: 'Pat Postcode', email: 'pat@example.org', postcode: 'de22 1aa' });
+  assert.ok(saved.status < 400, `account saved: ${saved.status}`);
+  const ctx = await browser.newContext();
+  await ctx.addCookies([...v.jar].map(([name, value]) => ({ name, value, url: srv.url, httpOnly: true, sameSite: 'Lax' })));
+  const mine = await ctx.newPage();
+  await mine.goto(`${srv.url}/events`);
+  assert.equal(await mine.inputValue('#postcode'), 'DE22 1AA');
+  await ctx.close();
+});
