@@ -98,11 +98,16 @@ static void one_page(struct http_request *req, struct http_response *res)
 	}
 	json_t *c = json_incref(json_array_get(list, 0));
 	json_decref(list);
-	json_object_set_new(c, "title", json_string(json_string_value(json_object_get(c, "name"))));
-	page_render(req, res, 200, "campaigns", json_pack("{s:s, s:[o]}", "title",
-							  json_string_value(json_object_get(c, "name")),
-							  "campaigns", c),
-		    &w);
+	const char *name = json_string_value(json_object_get(c, "name"));
+	json_t *ctx = json_pack("{s:s, s:[O]}", "title", name, "campaigns", c);
+	page_og(req, ctx, name,
+		arena_printf(&req->arena, "A goal of %lld volunteer-hours by %s: %lld pledged so far.",
+			     (long long)json_integer_value(json_object_get(c, "goal_hours")),
+			     json_string_value(json_object_get(c, "deadline")),
+			     (long long)json_integer_value(json_object_get(c, "pledged_hours"))),
+		arena_printf(&req->arena, "/campaigns/%ld", id));
+	json_decref(c);
+	page_render(req, res, 200, "campaigns", ctx, &w);
 }
 
 static void list_api(struct http_request *req, struct http_response *res)
@@ -342,13 +347,18 @@ static void seat_page(struct http_request *req, struct http_response *res)
 	json_decref(all);
 	char pct[16];
 	snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
-	page_render(req, res, 200, "seat",
-		    json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "title", r->seat->name,
-			      "winner", result_party_name(r->first, r->first_label), "runner_up",
-			      result_party_name(r->second, r->second_label), "majority",
-			      (json_int_t)r->majority, "majority_pct", pct, "campaigns", mine,
-			      "sessions", sessions_in_seat_json(db, code, 20)),
-		    &w);
+	const char *winner = result_party_name(r->first, r->first_label);
+	const char *runner = result_party_name(r->second, r->second_label);
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "title", r->seat->name,
+				"winner", winner, "runner_up", runner, "majority",
+				(json_int_t)r->majority, "majority_pct", pct, "campaigns", mine,
+				"sessions", sessions_in_seat_json(db, code, 20));
+	page_og(req, ctx, r->seat->name,
+		arena_printf(&req->arena,
+			     "Held by %s by %ld votes (%s%%) over %s in 2024: help where it counts.",
+			     winner, (long)r->majority, pct, runner),
+		arena_printf(&req->arena, "/seats/%s", r->seat->code));
+	page_render(req, res, 200, "seat", ctx, &w);
 }
 
 /*

@@ -458,6 +458,14 @@ static const char *const migrations[] = {
 	/* 26: organisers set target campaigns for their group's seats */
 	"ALTER TABLE campaigns ADD COLUMN group_id INTEGER"
 	"  REFERENCES local_groups(id) ON DELETE SET NULL;",
+	/* 27: "bring a friend": a volunteer's share links carry a code of theirs,
+	 * and a place taken through one records who brought it */
+	"ALTER TABLE people ADD COLUMN ref_code TEXT;"
+	"CREATE UNIQUE INDEX people_ref_code ON people(ref_code);"
+	"ALTER TABLE signups ADD COLUMN referred_by INTEGER REFERENCES people(id) ON DELETE SET NULL;"
+	"CREATE INDEX signups_referred_by ON signups(referred_by);"
+	"ALTER TABLE pending_signups ADD COLUMN referred_by INTEGER"
+	"  REFERENCES people(id) ON DELETE SET NULL;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -23,6 +23,7 @@
 #include "events/signup_writer.h"
 #include "events/when.h"
 #include "geo/geo.h"
+#include "http/qs.h"
 #include "groups/store.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
@@ -190,8 +191,18 @@ static void event_page(struct http_request *req, struct http_response *res)
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "version", json_integer(e.version));
+	/* came by a friend's share link: the sign-up says who brought it */
+	const char *ref = qs_get(&req->query, "ref");
+	if (person_by_ref_code(db, ref) > 0)
+		json_object_set_new(ctx, "ref", json_string(ref));
 	json_object_set_new(ctx, "event", json_deep_copy(ctx));
 	json_object_set_new(ctx, "title", json_string(e.title));
+	char when[128];
+	when_text(e.starts_at, e.ends_at, when, sizeof(when));
+	page_og(req, ctx, e.title,
+		arena_printf(&req->arena, "%s in %s · %s", event_type_name(e.type),
+			     seats_name(&((struct app *)req->app)->seats, 2024, e.seat), when),
+		arena_printf(&req->arena, "/events/%ld", e.id));
 	page_render(req, res, 200, "event", ctx, &w);
 }
 
@@ -743,6 +754,31 @@ static int pending_apply(struct db *db, struct db_job *base)
 	return 0;
 }
 
+/* "Bring a friend": the session's link, carrying the volunteer's own code
+ * when they have an account, to send by email or WhatsApp or to copy. */
+static json_t *share_ctx(struct http_request *req, struct db *db, const struct who *w,
+			 const struct event *e)
+{
+	struct app *app = req->app;
+	char code[REF_CODE_LEN + 1];
+	const char *url = w && w->actor.id && db && person_ref_code(db, w->actor.id, code) == 0
+				  ? arena_printf(&req->arena, "%s/events/%ld?ref=%s",
+						 app->auth.public_url, e->id, code)
+				  : arena_printf(&req->arena, "%s/events/%ld", app->auth.public_url,
+						 e->id);
+	const char *text = arena_printf(&req->arena, "Come with me to \u201c%s\u201d: %s", e->title,
+					url);
+	struct buf b;
+	buf_init(&b, 4096);
+	url_encode(&b, text);
+	const char *enc = arena_strdup(&req->arena, b.p ? b.p : "");
+	buf_release(&b);
+	return json_pack("{s:s, s:s, s:s}", "url", url, "mailto",
+			 arena_printf(&req->arena, "mailto:?subject=%s&body=%s",
+				      "Come%20canvassing%20with%20me", enc),
+			 "whatsapp", arena_printf(&req->arena, "https://wa.me/?text=%s", enc));
+}
+
 static void answer(struct http_request *req, struct http_response *res, const struct who *w,
 		   struct pending *p)
 {
@@ -772,8 +808,9 @@ static void answer(struct http_request *req, struct http_response *res, const st
 		if (p->job.already)
 			text = "You had already signed up for this slot; nothing has changed.";
 		page_render(req, res, 200, "message",
-			    json_pack("{s:s, s:s, s:I}", "title", title, "text", text, "event",
-				      (json_int_t)p->event_id),
+			    json_pack("{s:s, s:s, s:I, s:o}", "title", title, "text", text, "event",
+				      (json_int_t)p->event_id, "share",
+				      share_ctx(req, db, w, &e)),
 			    w);
 		return;
 	case RES_CANCELLED:
@@ -822,6 +859,8 @@ static void signup(struct http_request *req, struct http_response *res)
 	}
 	p = pending_new(req, OP_SIGNUP, id);
 	p->job.slot_id = slot;
+	long by = person_by_ref_code(db, qs_get(&f, "ref"));
+	p->job.referred_by = by != w.actor.id ? by : 0;
 	if (w.actor.id) {
 		struct person me;
 		if (person_by_id(db, w.actor.id, &me) != 1) {
@@ -865,7 +904,7 @@ static void signup(struct http_request *req, struct http_response *res)
 	token_hash(token, TOKEN_LEN, hash);
 	/* the held place and its link stand or fall together */
 	int held = db_begin(db) == 0 &&
-		   signup_hold(db, hash, slot, g.name, g.email, g.phone,
+		   signup_hold(db, hash, slot, g.name, g.email, g.phone, p->job.referred_by,
 			       time(NULL) + GUEST_LINK_TTL_S) == 1 &&
 		   app_mail(app, db, NULL, g.email,
 			    notice_subject(&req->arena, "Confirm your place", &e, slot),
@@ -972,6 +1011,13 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	web_write_suspend(req, res, &p->w, pending_apply);
 }
 
+static void referrer_row(const char *name, long n, void *arg)
+{
+	char first[64];
+	person_first_name(name, first);
+	json_array_append_new(arg, json_pack("{s:s, s:I}", "name", first, "n", (json_int_t)n));
+}
+
 static void attendee_row(const struct attendee *a, void *arg)
 {
 	struct tm tm;
@@ -1010,11 +1056,12 @@ static void attendees(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The list could not be shown.", &w);
 		return;
 	}
-	json_t *list = json_array();
+	json_t *list = json_array(), *brought = json_array();
 	event_attendees(db, e.id, attendee_row, list);
+	event_referrers(db, e.id, referrer_row, brought);
 	page_render(req, res, 200, "attendees",
-		    json_pack("{s:s, s:I, s:o, s:b}", "title", e.title, "id", (json_int_t)e.id, "people",
-			      list, "any", json_array_size(list) > 0),
+		    json_pack("{s:s, s:I, s:o, s:b, s:o}", "title", e.title, "id", (json_int_t)e.id,
+			      "people", list, "any", json_array_size(list) > 0, "referrers", brought),
 		    &w);
 }
 

@@ -36,8 +36,9 @@ static int apply_signup(struct db *db, struct signup_job *j)
 					     " WHERE slot_id = ? AND email = ?");
 	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
 	struct db_stmt *ins = db_cached(db, "INSERT INTO signups (slot_id, person_id, name, email,"
-					    " phone, status, cancel_hash, created_at, travel_contact)"
-					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+					    " phone, status, cancel_hash, created_at, travel_contact,"
+					    " referred_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+					    " RETURNING id");
 	char hash[TOKEN_HASH_LEN + 1];
 
 	switch (slot_state(db, j->slot_id, &capacity, &going, &open)) {
@@ -77,7 +78,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 	token_hash(j->cancel_token, TOKEN_LEN, hash);
 	db_binds(ins, 1, DB_INT(j->slot_id), DB_ID(j->person_id), DB_STR(j->name), DB_STR(j->email),
 		 DB_STR(*j->phone ? j->phone : NULL), DB_STR(status), DB_STR(hash),
-		 DB_INT(time(NULL)), DB_STR(*j->travel ? j->travel : NULL));
+		 DB_INT(time(NULL)), DB_STR(*j->travel ? j->travel : NULL), DB_ID(j->referred_by));
 	if (db_one(ins) != 1)
 		return -1;
 	j->signup_id = (long)db_col_int(ins, 0);
@@ -126,7 +127,8 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 {
 	struct db_stmt *st = db_cached(db, "DELETE FROM pending_signups WHERE token_hash = ?"
 					   " AND expires_at >= ? RETURNING slot_id, name, email, phone,"
-					   " (SELECT event_id FROM slots WHERE id = slot_id)");
+					   " (SELECT event_id FROM slots WHERE id = slot_id),"
+					   " coalesce(referred_by, 0)");
 	db_binds(st, 1, DB_STR(j->confirm_hash), DB_INT(time(NULL)));
 	int found = db_one(st);
 	if (found != 1) {
@@ -138,6 +140,7 @@ static int apply_confirm(struct db *db, struct signup_job *j)
 	db_col_copy(st, 2, j->email, sizeof(j->email));
 	db_col_copy(st, 3, j->phone, sizeof(j->phone));
 	j->event_id = (long)db_col_int(st, 4);
+	j->referred_by = (long)db_col_int(st, 5);
 	db_reset(st);
 	return apply_signup(db, j);
 }

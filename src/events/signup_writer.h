@@ -37,6 +37,7 @@ struct signup_job {
 	char cancel_hash[TOKEN_HASH_LEN + 1]; /* OP_CANCEL: which sign-up */
 	char confirm_hash[TOKEN_HASH_LEN + 1]; /* OP_CONFIRM: which held guest */
 	long event_id;                         /* OP_CONFIRM: filled from the slot */
+	long referred_by;                      /* who shared the link it came by, or 0 */
 	/* filled by the writer */
 	enum signup_result result;
 	int already;         /* the same person had signed up for this slot before */

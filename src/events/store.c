@@ -363,12 +363,13 @@ int signup_contact(struct db *db, long signup_id, struct signup_contact *out)
 }
 
 int signup_hold(struct db *db, const char *token_hash, long slot_id, const char *name,
-		const char *email, const char *phone, time_t expires_at)
+		const char *email, const char *phone, long referred_by, time_t expires_at)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO pending_signups (token_hash, slot_id, name,"
-					   " email, phone, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
+					   " email, phone, referred_by, expires_at)"
+					   " VALUES (?, ?, ?, ?, ?, ?, ?)");
 	db_binds(st, 1, DB_STR(token_hash), DB_INT(slot_id), DB_STR(name), DB_STR(email),
-		 DB_STR(phone && *phone ? phone : NULL), DB_INT(expires_at));
+		 DB_STR(phone && *phone ? phone : NULL), DB_ID(referred_by), DB_INT(expires_at));
 	return db_done(st) ? -1 : 1;
 }
 
@@ -480,4 +481,19 @@ long events_hosted_at_home(struct db *db, long host, time_t now, long *ids, long
 		if (n < max)
 			ids[n++] = (long)db_col_int(st, 0);
 	return rc < 0 ? -1 : n;
+}
+
+int event_referrers(struct db *db, long event_id,
+		    void (*fn)(const char *name, long n, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.name, count(*) FROM signups g"
+					   " JOIN slots s ON s.id = g.slot_id"
+					   " JOIN people p ON p.id = g.referred_by"
+					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
+					   " GROUP BY p.id, p.name ORDER BY 2 DESC, p.name");
+	int rc;
+	db_bind_int(st, 1, event_id);
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), (long)db_col_int(st, 1), arg);
+	return rc;
 }

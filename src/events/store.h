@@ -99,7 +99,11 @@ struct signup_contact {
 int signup_contact(struct db *db, long signup_id, struct signup_contact *out);
 /* Holds a guest's sign-up until the emailed link confirms it: 1, -1. */
 int signup_hold(struct db *db, const char *token_hash, long slot_id, const char *name,
-		const char *email, const char *phone, time_t expires_at);
+		const char *email, const char *phone, long referred_by, time_t expires_at);
+/* Who brought people to a session by their share link, most first: the
+ * sharer's name and how many places came by it. */
+int event_referrers(struct db *db, long event_id,
+		    void (*fn)(const char *name, long n, void *arg), void *arg);
 /* The cancel hash of the person's live sign-up for the session: 1, 0, -1. */
 int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[TOKEN_HASH_LEN + 1]);
 

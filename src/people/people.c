@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/token.h"
 #include "postcodes/postcode.h"
 
 int email_normalise(const char *in, char out[EMAIL_MAX_LEN + 1])
@@ -370,4 +371,50 @@ void person_first_name(const char *name, char out[64])
 		n = 63;
 	memcpy(out, name ? name : "", n);
 	out[n] = '\0';
+}
+
+static int ref_code_ok(const char *c)
+{
+	size_t n = c ? strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+		     : 0;
+	return n == REF_CODE_LEN && c[n] == '\0';
+}
+
+int person_ref_code(struct db *db, long person_id, char out[REF_CODE_LEN + 1])
+{
+	struct db_stmt *get = db_cached(db, "SELECT ref_code FROM people WHERE id = ?");
+	struct db_stmt *set = db_cached(db, "UPDATE people SET ref_code = ? WHERE id = ?"
+					    " AND ref_code IS NULL");
+	char token[TOKEN_LEN + 1];
+
+	db_bind_int(get, 1, person_id);
+	if (db_one(get) == 1 && !db_col_is_null(get, 0)) {
+		db_col_copy(get, 0, out, REF_CODE_LEN + 1);
+		db_reset(get);
+		return 0;
+	}
+	db_reset(get);
+	/* 60 random bits: unguessable enough that a code names no one */
+	token_new(token);
+	snprintf(out, REF_CODE_LEN + 1, "%.*s", REF_CODE_LEN, token);
+	db_binds(set, 1, DB_STR(out), DB_INT(person_id));
+	if (db_done(set))
+		return -1;
+	/* two first uses at once: the one that landed is the code */
+	db_bind_int(get, 1, person_id);
+	int rc = db_one(get) == 1 && !db_col_is_null(get, 0) ? 0 : -1;
+	if (rc == 0)
+		db_col_copy(get, 0, out, REF_CODE_LEN + 1);
+	db_reset(get);
+	return rc;
+}
+
+long person_by_ref_code(struct db *db, const char *code)
+{
+	if (!ref_code_ok(code))
+		return 0;
+	struct db_stmt *st = db_cached(db, "SELECT id FROM people WHERE ref_code = ?");
+	db_bind_str(st, 1, code);
+	long long id = db_int_or(st, 0);
+	return id > 0 ? (long)id : 0;
 }

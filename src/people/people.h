@@ -28,6 +28,13 @@ struct person {
 	long long created_at, last_active_at;
 };
 
+/* A person's "bring a friend" code for share links (made on first use):
+ * 0 and out, or -1.  A code reveals nothing of its person. */
+#define REF_CODE_LEN 10
+int person_ref_code(struct db *db, long person_id, char out[REF_CODE_LEN + 1]);
+/* The person a well-formed code belongs to, or 0 (none, or malformed). */
+long person_by_ref_code(struct db *db, const char *code);
+
 /* The first word of a name, which is all most pages show of anyone. */
 void person_first_name(const char *name, char out[64]);
 

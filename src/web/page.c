@@ -30,6 +30,16 @@ void page_render(struct http_request *req, struct http_response *res, int status
 	json_decref(ctx);
 }
 
+void page_og(struct http_request *req, json_t *ctx, const char *title, const char *description,
+	     const char *path)
+{
+	struct app *app = req->app;
+	json_object_set_new(ctx, "og",
+			    json_pack("{s:s, s:s, s:s}", "title", title, "description", description,
+				      "url",
+				      arena_printf(&req->arena, "%s%s", app->auth.public_url, path)));
+}
+
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w)
 {

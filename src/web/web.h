@@ -92,6 +92,10 @@ int next_path_ok(const char *p);
  * told to come back to this path (ids only: no personal data in it). */
 const char *signin_path(struct http_request *req);
 
+/* Open Graph tags for a page worth sharing (a session, a seat, a campaign):
+ * what a link preview shows.  Nothing private goes in them. */
+void page_og(struct http_request *req, json_t *ctx, const char *title, const char *description,
+	     const char *path);
 /* A one-paragraph page: a title and a message. */
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w);

@@ -60,8 +60,8 @@ test('an organiser posts a session; bad input is refused and stores nothing', as
   assert.equal(sql(`SELECT group_concat(capacity) FROM slots WHERE event_id = ${ev(multi)}`), '3,4');
   // issue 10: each slot's label is built from its times, never cut from formatted text
   const shown = (await admin.get(`/events/${ev(multi)}`)).body;
-  assert.match(shown, /> 10:00–11:30 — 3 of 3 places free/);
-  assert.match(shown, /> 11:30–13:00 — 4 of 4 places free/);
+  assert.match(shown, /<strong>10:00–11:30<\/strong> <span>3 of 3 places free/);
+  assert.match(shown, /<strong>11:30–13:00<\/strong> <span>4 of 4 places free/);
 });
 
 // Issue 17 (what Mobilize users expect): the mail names the session and its day, gives
@@ -128,7 +128,7 @@ test('sign up signed in and as a guest; full means waiting list; a cancellation 
   await late.signInByLink(srv.outbox, 'lee@example.org', 'Lee Late');
   await late.get(`/events/${id}`);
   assert.match((await late.post(`/events/${id}/signup`, { slot })).body, /waiting list/);
-  assert.match((await admin.get(`/events/${id}`)).body, /full, join the waiting list/);
+  assert.match((await admin.get(`/events/${id}`)).body, /full: join the waiting list/);
 
   // Vic cancels from the email: Lee is promoted, the count stays at capacity
   const cancel = readMail('vic@example.org', /signups\/cancel\?token=([A-Za-z0-9_-]{43})/);
