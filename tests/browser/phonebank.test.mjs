@@ -119,4 +119,15 @@ test('a caller takes a voter, answers, saves, gets the next; the organiser sees 
   assert.match(await op.textContent('#upload-result'), /2 rows: 1 added, 0 merged by phone, 0 on the do-not-call ledger, 1 refused\.\s*Line 3: /);
   assert.equal(await op.getAttribute('#progress', 'value'), '100');
   assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`), '4');
+
+  // issue 17: the organiser's totals keep up without a reload
+  await op.clock.install();
+  await op.goto(`${srv.url}/phonebanks/${bank}`);
+  assert.equal(await op.textContent('#calls'), '1');
+  await page.click('button[value=busy]');
+  await page.waitForSelector('text=Saved');
+  await op.clock.runFor(16000);
+  await op.waitForFunction(() => document.getElementById('calls').textContent === '2', null, { timeout: 5000 });
+  assert.match(await op.textContent('#live-stamp'), /^Updated \d\d:\d\d:\d\d$/);
+  assert.match(await op.textContent('main'), /Cal: 2 calls/);
 });
