@@ -12,6 +12,7 @@
     xhr.open('POST', form.dataset.action);
     xhr.setRequestHeader('Content-Type', 'text/csv');
     xhr.setRequestHeader('X-CSRF-Token', form.dataset.csrf);
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
     bar.hidden = false;
     bar.value = 0;
     xhr.upload.onprogress = function (e) {
@@ -26,8 +27,16 @@
       var text = (r.resumed_after ? 'Carried on after row ' + r.resumed_after +
         ', where the last load of this file stopped. ' : '') + r.rows + ' rows: ' + r.added + ' added, ' + r.merged + ' merged by phone, ' +
         r.opted_out + ' on the do-not-call ledger, ' + r.invalid + ' refused.';
-      r.errors.slice(0, 20).forEach(function (e) { text += '\nLine ' + e.line + ': ' + e.reason; });
+      (r.reasons || []).forEach(function (g) { text += '\n' + g.count + ' × ' + g.reason; });
+      r.errors.slice(0, 5).forEach(function (e) { text += '\nLine ' + e.line + ': ' + e.reason; });
       out.textContent = text;
+      if (r.errors_csv) {
+        var a = document.createElement('a');
+        a.href = r.errors_csv;
+        a.textContent = 'Download every refused line and its reason (CSV)';
+        out.appendChild(document.createElement('br'));
+        out.appendChild(a);
+      }
       bar.value = 100;
     };
     xhr.onerror = function () { out.textContent = 'The upload failed'; };

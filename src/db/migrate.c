@@ -466,6 +466,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX signups_referred_by ON signups(referred_by);"
 	"ALTER TABLE pending_signups ADD COLUMN referred_by INTEGER"
 	"  REFERENCES people(id) ON DELETE SET NULL;",
+	/* 28: the rows a contact list refused, by line and reason only (never
+	 * their content), for the organiser to fix and load again */
+	"ALTER TABLE contact_imports ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE contact_import_errors ("
+	"  import_id INTEGER NOT NULL REFERENCES contact_imports(id) ON DELETE CASCADE,"
+	"  line INTEGER NOT NULL, reason TEXT NOT NULL,"
+	"  PRIMARY KEY (import_id, line)"
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

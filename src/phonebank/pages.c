@@ -17,6 +17,7 @@
 #include "db/writer.h"
 #include "events/when.h"
 #include "groups/store.h"
+#include "http/qs.h"
 #include "people/people.h"
 #include "phonebank/chart.h"
 #include "phonebank/pages.h"
@@ -26,6 +27,7 @@
 #include "util/num.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 #define ANSWER_TEXT_MAX 500
 #define SKIP_AWAY_S	300 /* a skipped contact waits this long before it is offered again */
@@ -360,6 +362,25 @@ static json_t *import_state(const struct contact_import *ci, time_t now)
 			 !whole && !stopped, "stopping", !whole && !stopped && ci->stop_asked_at);
 }
 
+static void import_item(const struct contact_import *ci, long refused, void *arg)
+{
+	struct tm tm;
+	char day[64], hm[8], when[80];
+	london_day((time_t)ci->started_at, DAY_SHORT, day, sizeof(day));
+	london_tm((time_t)ci->started_at, &tm);
+	strftime(hm, sizeof(hm), "%H:%M", &tm);
+	snprintf(when, sizeof(when), "%s, %s", day, hm);
+	json_array_append_new(
+	    arg, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)ci->id,
+			   "source", ci->source, "when", when, "rows",
+			   (json_int_t)ci->rows_total, "added", (json_int_t)ci->added, "merged",
+			   (json_int_t)ci->merged, "opted_out", (json_int_t)ci->opted_out, "refused",
+			   (json_int_t)refused, "state",
+			   ci->finished_at	? "loaded whole"
+			   : ci->stopped_at ? "stopped"
+					    : "loading or cut short"));
+}
+
 static void bank_page(struct http_request *req, struct http_response *res)
 {
 	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
@@ -389,6 +410,10 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		struct contact_import ci;
 		if (contact_import_last(c->db, c->pb.id, &ci) == 1)
 			json_object_set_new(ctx, "last_import", import_state(&ci, time(NULL)));
+		json_t *history = json_array();
+		contact_imports_recent(c->db, c->pb.id, import_item, history);
+		json_object_set_new(ctx, "imports", history);
+		json_object_set_new(ctx, "bank_id", json_integer(c->pb.id));
 	}
 	page_render(req, res, 200, "phonebank", ctx, &c->w);
 }
@@ -562,6 +587,7 @@ struct import_job {
 	long actor;
 	int fd, rc;
 	double seconds;
+	const char *source; /* the file's name as the browser gave it, or NULL */
 	struct contacts_report rep;
 };
 
@@ -573,7 +599,7 @@ static void import_main(void *arg)
 	double t0 = now_seconds();
 	char detail[160];
 
-	j->rc = db ? contacts_import(db, j->pb, j->fd, NULL, &((struct app *)req->app)->stopping,
+	j->rc = db ? contacts_import(db, j->pb, j->fd, j->source, &((struct app *)req->app)->stopping,
 				     &j->rep, NULL)
 		   : -1;
 	if (!db)
@@ -604,23 +630,49 @@ static void start_import(struct http_request *req)
 
 static void upload_answer(struct http_response *res, struct import_job *j)
 {
+	long bank = j->pb->id;
 	free(j->pb);
 	if (j->rc) {
 		http_error(res, j->rep.stopped ? 409 : j->rep.rows ? 503 : 400, j->rep.fatal);
 		return;
 	}
-	json_t *errors = json_array();
+	json_t *errors = json_array(), *reasons = json_array();
 	for (size_t i = 0; i < j->rep.nerrors; i++)
 		json_array_append_new(errors, json_pack("{s:I, s:s}", "line",
 							(json_int_t)j->rep.errors[i].line, "reason",
 							j->rep.errors[i].why));
-	api_json(res,
-		 json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:f}", "rows", (json_int_t)j->rep.rows,
-			   "added", (json_int_t)j->rep.added, "merged", (json_int_t)j->rep.merged,
-			   "opted_out", (json_int_t)j->rep.opted_out, "invalid",
-			   (json_int_t)j->rep.invalid, "resumed_after",
-			   (json_int_t)j->rep.resumed_after, "errors", errors, "seconds",
-			   j->seconds));
+	for (size_t i = 0; i < j->rep.nreasons; i++)
+		json_array_append_new(reasons, json_pack("{s:s, s:I}", "reason", j->rep.reasons[i].why,
+							 "count", (json_int_t)j->rep.reasons[i].n));
+	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:f, s:o, s:I}", "rows",
+				(json_int_t)j->rep.rows, "added", (json_int_t)j->rep.added, "merged",
+				(json_int_t)j->rep.merged, "opted_out", (json_int_t)j->rep.opted_out,
+				"invalid", (json_int_t)j->rep.invalid, "resumed_after",
+				(json_int_t)j->rep.resumed_after, "errors", errors, "seconds",
+				j->seconds, "reasons", reasons, "import_id",
+				(json_int_t)j->rep.import_id);
+	if (j->rep.invalid)
+		json_object_set_new(out, "errors_csv",
+				    json_string(arena_printf(&j->req->arena,
+							     "/phonebanks/%ld/imports/%ld/errors.csv",
+							     bank, j->rep.import_id)));
+	api_json(res, out);
+}
+
+/* The file's name from X-File-Name (percent-encoded by upload.js), for the
+ * list's history: one line of text of up to 100 bytes, else none. */
+static const char *upload_name(struct http_request *req)
+{
+	const char *h = http_header(req, "X-File-Name");
+	size_t n = h ? strlen(h) : 0;
+	char *out = n && n <= 300 ? arena_alloc(&req->arena, n + 1) : NULL;
+	long len = out ? url_decode(h, n, out, 0) : -1;
+	if (len <= 0 || len > 100 || !utf8_valid(out, (size_t)len))
+		return NULL;
+	for (long i = 0; i < len; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			return NULL;
+	return out;
 }
 
 /*
@@ -669,6 +721,7 @@ static void upload(struct http_request *req, struct http_response *res)
 	memcpy(j->pb, &c->pb, sizeof(*j->pb));
 	j->actor = c->w.actor.id;
 	j->fd = req->upload_fd;
+	j->source = upload_name(req);
 	http_suspend(req, res, j, start_import);
 }
 
@@ -1329,6 +1382,41 @@ static void export_row(const struct call_row *r, void *arg)
 	buf_puts(b, "\r\n");
 }
 
+static void error_row(long line, const char *reason, void *arg)
+{
+	struct buf *out = arg;
+	buf_printf(out, "%ld,", line);
+	csv_cell(out, reason);
+	buf_puts(out, "\r\n");
+}
+
+/* The lines a list refused and why, to fix in the file and load it again:
+ * line numbers and reasons only, no voter's details. */
+static void errors_csv(struct http_request *req, struct http_response *res)
+{
+	struct bank_ctx *c = organiser_or_answer(req, res, NULL, 0);
+	if (!c)
+		return;
+	buf_reset(&res->body);
+	buf_puts(&res->body, "line,reason\r\n");
+	int rc = contact_import_errors(c->db, c->pb.id, route_id(&req->params, "import"), error_row,
+				       &res->body);
+	if (rc != 1) {
+		if (rc)
+			page_sorry(req, res, "The list's errors could not be read.", &c->w);
+		else
+			page_message(req, res, 404, "Not found", "This phone bank has no such list.",
+				     &c->w);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "text/csv; charset=utf-8";
+	http_set_header(res, "Content-Disposition",
+			arena_printf(&req->arena, "attachment; filename=\"refused-rows-%ld.csv\"",
+				     route_id(&req->params, "import")));
+	http_set_header(res, "Cache-Control", "no-store");
+}
+
 static void export_csv(struct http_request *req, struct http_response *res)
 {
 	struct bank_ctx *c = organiser_or_answer(req, res, NULL, 0);
@@ -1376,6 +1464,7 @@ const struct http_route phonebank_routes[] = {
 	{ "GET", "/phonebanks/new", new_page, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks", create, ROUTE_PAGE, NULL },
 	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE, NULL },
+	{ "GET", "/phonebanks/{id}/imports/{import}/errors.csv", errors_csv, 0, NULL },
 	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE, NULL },

@@ -448,14 +448,60 @@ static const char *read_header(struct csv *r, struct columns *c)
 			    : NULL;
 }
 
-static void report(struct contacts_report *rep, long line, const char *why)
+/* The lines a load refused, for its error CSV; reasons are string literals. */
+struct refused {
+	size_t n, cap;
+	long *line;
+	const char **why;
+};
+
+static void report(struct contacts_report *rep, struct refused *kept, long line, const char *why)
 {
+	size_t k = 0;
 	rep->invalid++;
 	if (rep->nerrors < CONTACTS_MAX_ERRORS) {
 		rep->errors[rep->nerrors].line = line;
 		snprintf(rep->errors[rep->nerrors].why, sizeof(rep->errors[0].why), "%s", why);
 		rep->nerrors++;
 	}
+	while (k < rep->nreasons && strcmp(rep->reasons[k].why, why))
+		k++;
+	if (k == rep->nreasons && k < CONTACTS_MAX_REASONS) {
+		rep->reasons[k].why = why;
+		rep->reasons[k].n = 0;
+		rep->nreasons++;
+	}
+	if (k < rep->nreasons)
+		rep->reasons[k].n++;
+	if (kept->n == kept->cap && kept->cap < CONTACTS_ERRORS_KEPT) {
+		kept->cap = kept->cap ? kept->cap * 2 : 1024;
+		kept->line = xrealloc(kept->line, kept->cap * sizeof(*kept->line));
+		kept->why = xrealloc(kept->why, kept->cap * sizeof(*kept->why));
+	}
+	if (kept->n < kept->cap) {
+		kept->line[kept->n] = line;
+		kept->why[kept->n++] = why;
+	}
+}
+
+/* The refused lines into the load's record, in one transaction: 0 or -1. */
+static int refused_save(struct db *db, long import_id, const struct refused *kept, long invalid)
+{
+	struct db_stmt *add = db_cached(db, "INSERT INTO contact_import_errors (import_id, line,"
+					    " reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+	struct db_stmt *count = db_cached(db, "UPDATE contact_imports SET refused = refused + ?"
+					      " WHERE id = ?");
+	int rc = db_begin(db);
+	for (size_t i = 0; i < kept->n && !rc; i++) {
+		db_binds(add, 1, DB_INT(import_id), DB_INT(kept->line[i]), DB_STR(kept->why[i]));
+		rc = db_done(add);
+	}
+	db_binds(count, 1, DB_INT(invalid), DB_INT(import_id));
+	if (rc || db_done(count) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }
 
 static const char *field(const struct csv *r, int i)
@@ -695,6 +741,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 	const char *why;
 	struct pipe pp = { .db = db, .bank = pb->id, .import_id = import_id };
 	struct pipe_batch *all[PIPE_BATCHES], *b;
+	struct refused kept = { 0 };
 	pthread_t saver;
 	long through = -1; /* the last row saved, once the load ends */
 	int rc = -1;
@@ -736,7 +783,7 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 		if (n == 1 && !r->f[0].len)
 			continue; /* a blank line */
 		if ((why = import_row(r, &c, b)))
-			report(rep, r->line, why);
+			report(rep, &kept, r->line, why);
 		b->through = rep->rows;
 		if (b->n == PIPE_ROWS)
 			b = hand_over(&pp, b);
@@ -771,7 +818,12 @@ static int import_csv(struct db *db, const struct phonebank *pb, long import_id,
 		if (through < 0)
 			rc = -1, pp.failed = 1;
 	}
+	/* what it refused is kept with the record, for the organiser's error CSV */
+	if (!pp.failed && refused_save(db, import_id, &kept, rep->invalid))
+		rc = -1, pp.failed = 1;
 out:
+	free(kept.line);
+	free(kept.why);
 	rep->added = pp.added;
 	rep->merged = pp.merged;
 	rep->opted_out = pp.opted_out;
@@ -904,6 +956,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
 		goto out;
 	}
+	rep->import_id = import_id;
 	rc = import_csv(db, pb, import_id, r, stop, rep, pg);
 out:
 	db_exec(db, "PRAGMA cache_size=-8192; PRAGMA synchronous=FULL;"
@@ -911,6 +964,23 @@ out:
 	csv_release(r);
 	free(r);
 	return rc;
+}
+
+/* One contact_imports row, in the column order both readers select. */
+static void import_read(struct db_stmt *st, struct contact_import *out)
+{
+	out->id = (long)db_col_int(st, 0);
+	db_col_copy(st, 1, out->source, sizeof(out->source));
+	out->rows_total = (long)db_col_int(st, 2);
+	out->rows_done = (long)db_col_int(st, 3);
+	out->added = (long)db_col_int(st, 4);
+	out->merged = (long)db_col_int(st, 5);
+	out->opted_out = (long)db_col_int(st, 6);
+	out->started_at = db_col_int(st, 7);
+	out->updated_at = db_col_int(st, 8);
+	out->finished_at = db_col_int(st, 9);
+	out->stop_asked_at = db_col_int(st, 10);
+	out->stopped_at = db_col_int(st, 11);
 }
 
 int contact_import_last(struct db *db, long bank, struct contact_import *out)
@@ -923,20 +993,46 @@ int contact_import_last(struct db *db, long bank, struct contact_import *out)
 	db_bind_int(st, 1, bank);
 	int rc = db_one(st);
 	if (rc == 1) {
-		out->id = (long)db_col_int(st, 0);
-		db_col_copy(st, 1, out->source, sizeof(out->source));
-		out->rows_total = (long)db_col_int(st, 2);
-		out->rows_done = (long)db_col_int(st, 3);
-		out->added = (long)db_col_int(st, 4);
-		out->merged = (long)db_col_int(st, 5);
-		out->opted_out = (long)db_col_int(st, 6);
-		out->started_at = db_col_int(st, 7);
-		out->updated_at = db_col_int(st, 8);
-		out->finished_at = db_col_int(st, 9);
-		out->stop_asked_at = db_col_int(st, 10);
-		out->stopped_at = db_col_int(st, 11);
+		import_read(st, out);
 		db_reset(st);
 	}
+	return rc;
+}
+
+int contact_imports_recent(struct db *db, long bank,
+			   void (*fn)(const struct contact_import *ci, long refused, void *arg),
+			   void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, source, rows_total, rows_done, added, merged,"
+					   " opted_out, started_at, updated_at,"
+					   " coalesce(finished_at, 0), coalesce(stop_asked_at, 0),"
+					   " coalesce(stopped_at, 0), refused FROM contact_imports"
+					   " WHERE phonebank_id = ? ORDER BY id DESC LIMIT 20");
+	int rc;
+	db_bind_int(st, 1, bank);
+	while (db_next(st, &rc)) {
+		struct contact_import ci;
+		import_read(st, &ci);
+		fn(&ci, (long)db_col_int(st, 12), arg);
+	}
+	return rc;
+}
+
+int contact_import_errors(struct db *db, long bank, long import_id,
+			  void (*fn)(long line, const char *reason, void *arg), void *arg)
+{
+	struct db_stmt *mine = db_cached(db, "SELECT count(*) FROM contact_imports WHERE id = ?"
+					     " AND phonebank_id = ?");
+	struct db_stmt *st = db_cached(db, "SELECT line, reason FROM contact_import_errors"
+					   " WHERE import_id = ? ORDER BY line");
+	int rc;
+	db_binds(mine, 1, DB_INT(import_id), DB_INT(bank));
+	long long n = db_int_or(mine, -1);
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	db_bind_int(st, 1, import_id);
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
 	return rc;
 }
 

@@ -24,6 +24,8 @@
 #define CONTACT_FIELD_MAX   200	 /* one of those values */
 #define CALL_NOTES_MAX	    1000
 #define CONTACTS_MAX_ERRORS 100 /* rows reported by line; the rest are counted */
+#define CONTACTS_MAX_REASONS 16 /* kinds of refusal, each counted */
+#define CONTACTS_ERRORS_KEPT 100000 /* refused lines kept for the error CSV */
 #define CONTACTS_MAX_ROWS   5000000 /* data rows in one list */
 #define CONTACTS_MAX_BYTES  (1ull << 30) /* of text, after gunzip */
 
@@ -167,6 +169,12 @@ struct contacts_report {
 		long line;
 		char why[96];
 	} errors[CONTACTS_MAX_ERRORS];
+	size_t nreasons; /* every refused row, counted by its reason */
+	struct {
+		const char *why;
+		long n;
+	} reasons[CONTACTS_MAX_REASONS];
+	long import_id; /* its record in contact_imports, once one is made */
 	char fatal[160]; /* set when the file could not be read at all */
 };
 /*
@@ -204,6 +212,14 @@ struct contact_import {
 
 /* The phone bank's latest list: 1 and *out, 0 when none was loaded, -1. */
 int contact_import_last(struct db *db, long bank, struct contact_import *out);
+/* Its last 20 lists, newest first, with how many rows each refused. */
+int contact_imports_recent(struct db *db, long bank,
+			   void (*fn)(const struct contact_import *ci, long refused, void *arg),
+			   void *arg);
+/* The lines one of its lists refused, in order: 1, 0 when the bank has no
+ * such list, -1. */
+int contact_import_errors(struct db *db, long bank, long import_id,
+			  void (*fn)(long line, const char *reason, void *arg), void *arg);
 
 /*
  * Erasure of a voter, in one transaction: every contact row with this

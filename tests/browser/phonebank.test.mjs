@@ -116,8 +116,18 @@ test('a caller takes a voter, answers, saves, gets the next; the organiser sees 
     buffer: Buffer.from('name,phone\nDee Dale,07700 100004\nBad Row,12345\n') });
   await op.click('#upload button[type=submit]');
   await op.waitForSelector('#upload-result:has-text("rows")');
-  assert.match(await op.textContent('#upload-result'), /2 rows: 1 added, 0 merged by phone, 0 on the do-not-call ledger, 1 refused\.\s*Line 3: /);
+  assert.match(await op.textContent('#upload-result'), /2 rows: 1 added, 0 merged by phone, 0 on the do-not-call ledger, 1 refused\.\s*1 × .+\s*Line 3: /);
   assert.equal(await op.getAttribute('#progress', 'value'), '100');
+  // issue 17: refusals grouped by reason, every refused line in a CSV, and a history of lists
+  const errorsCsv = await op.getAttribute('#upload-result a', 'href');
+  assert.match(errorsCsv, new RegExp(`^/phonebanks/${bank}/imports/\\d+/errors\\.csv$`));
+  const refused = await op.evaluate(async (u) => (await fetch(u)).text(), srv.url + errorsCsv);
+  assert.match(refused, /^line,reason\r\n3,"?[^\r\n]+"?\r\n$/);
+  assert.doesNotMatch(refused, /12345|Bad Row/, 'line numbers and reasons only, no voter details');
+  await op.reload();
+  const history = await op.locator('#imports + table tbody tr').allTextContents();
+  assert.equal(history.length, 2, 'both lists loaded are listed');
+  assert.match(history[0], /more\.csv\s*2\s*1\s*0\s*0\s*1 · lines and reasons \(CSV\)\s*loaded whole/);
   assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND practice = 0`), '4');
 
   // issue 17: the organiser's totals keep up without a reload

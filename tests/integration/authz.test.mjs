@@ -189,6 +189,7 @@ const MATRIX = [
   // a caller reaches only the contact leased to them: any other id is 404, and not a denial
   ['POST', '/phonebanks/{id}/contacts/{cid}/outcome', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/contacts/1/outcome`, fields: { outcome: 'busy' } })],
   ['POST', '/phonebanks/{id}/contacts/{cid}/skip', ['volunteer'], () => ({ path: `/phonebanks/${ids.bank}/contacts/1/skip` })],
+  ['GET', '/phonebanks/{id}/imports/{import}/errors.csv', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/imports/999999/errors.csv` })],
   ['GET', '/phonebanks/{id}/export.csv', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/export.csv` })],
   ['GET', '/api/v1/phonebanks/{id}/totals', MEMBERS_OF_A, () => ({ path: `/api/v1/phonebanks/${ids.bank}/totals` })],
   ['POST', '/api/v1/phonebanks/{id}/next', ['volunteer'], () => ({ path: `/api/v1/phonebanks/${ids.bank}/next`, api: true })],
