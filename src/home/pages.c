@@ -58,6 +58,26 @@ static json_t *nothing_near_ctx(struct db *db, const struct nearest_answer *a, c
 			 "signed_in", w && w->actor.id);
 }
 
+#define MAP_AFTER 3 /* marginals listed before the map */
+
+/* The map's key, beside it rather than over its seats: each holding party
+ * among the marginals once. */
+static json_t *legend(const struct nearest_answer *a)
+{
+	json_t *parties = json_array();
+	for (size_t i = 0; i < a->n; i++) {
+		const struct seat_result *r = a->hits[i].r;
+		size_t k;
+		for (k = 0; k < i && strcmp(a->hits[k].r->first, r->first); k++)
+			;
+		if (k == i)
+			json_array_append_new(
+			    parties, json_pack("{s:s, s:s}", "colour", party_colour(r->first), "name",
+					       result_party_name(r->first, r->first_label)));
+	}
+	return json_pack("{s:o, s:b}", "parties", parties, "own", a->own != NULL);
+}
+
 static json_t *answer_ctx(const struct app *app, struct db *db, const struct nearest_answer *a,
 			  const struct who *w)
 {
@@ -95,12 +115,19 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 	}
 	buf_init(&svg, 4u << 20);
 	map_svg_write(&svg, &app->seats, a);
-	json_t *ctx = json_pack("{s:s, s:b, s:s*, s:I, s:o, s:b, s:s}", "postcode",
+	/* the first three, then the map (right under them on a phone), then the rest */
+	json_t *rest = json_array();
+	while (json_array_size(list) > MAP_AFTER) {
+		json_array_append(rest, json_array_get(list, MAP_AFTER));
+		json_array_remove(list, MAP_AFTER);
+	}
+	json_t *ctx = json_pack("{s:s, s:b, s:s*, s:I, s:o, s:o, s:i, s:b, s:s, s:o}", "postcode",
 				a->where.pc.display, "district",
 				a->where.precision == PRECISION_DISTRICT, "own_seat",
 				a->own ? a->own->name : NULL, "election",
-				(json_int_t)a->election->year, "marginals", list, "none", a->n == 0,
-				"map", svg.overflow ? "" : (svg.p ? svg.p : ""));
+				(json_int_t)a->election->year, "marginals", list, "rest", rest,
+				"rest_start", MAP_AFTER + 1, "none", a->n == 0, "map",
+				svg.overflow ? "" : (svg.p ? svg.p : ""), "legend", legend(a));
 	buf_release(&svg);
 	if (!listed)
 		json_object_set_new(ctx, "nothing_near", nothing_near_ctx(db, a, w));

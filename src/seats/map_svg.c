@@ -72,22 +72,50 @@ static const struct marginal_hit *hit_of(const struct nearest_answer *a, const s
 	return NULL;
 }
 
+/* A spot already taken by a label, so place names never cover one. */
+struct spot {
+	double x, y, w;
+};
+
+static int spot_free(const struct spot *taken, size_t n, double x, double y, double w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fabs(taken[i].x - x) < (taken[i].w + w) / 2 + 8 && fabs(taken[i].y - y) < 26)
+			return 0;
+	return 1;
+}
+
+#define MAP_PLACES 8 /* names of neighbouring seats, for orientation */
+#define PLACE_CHARS 22 /* bytes of a place name drawn, cut on a character */
+
+static size_t place_len(const char *name)
+{
+	size_t n = strlen(name);
+	if (n <= PLACE_CHARS)
+		return n;
+	n = PLACE_CHARS;
+	while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 void map_svg_write(struct buf *out, const struct seats *seats, const struct nearest_answer *a)
 {
 	struct view v;
-	const char *legend_done[NEAREST_MAX_LIMIT];
-	size_t nlegend = 0;
+	struct spot taken[NEAREST_MAX_LIMIT + MAP_PLACES + 1];
+	size_t ntaken = 0;
+	int linked = a->election->boundary_set == 2024; /* seat pages are for 2024 seats */
 
 	view_fit(&v, a);
 	buf_printf(out,
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" class=\"map\""
-		   " role=\"img\" aria-labelledby=\"map-title map-desc\">"
+		   " role=\"group\" aria-labelledby=\"map-title map-desc\">"
 		   "<title id=\"map-title\">Map of the marginal seats near %s</title>"
-		   "<desc id=\"map-desc\">Numbered seats match the list. Coloured seats are"
+		   "<desc id=\"map-desc\">Numbered seats match the list%s. Coloured seats are"
 		   " marginals, in the colour of the party that holds them; your seat has a"
 		   " thick outline; the black dot is your postcode.</desc>"
 		   "<rect width=\"100%%\" height=\"100%%\" class=\"sea\"/>",
-		   v.w, v.h, a->where.pc.display);
+		   v.w, v.h, a->where.pc.display, linked ? " and open their pages" : "");
 	for (size_t i = 0; i < seats->n; i++) {
 		const struct seat *s = &seats->seats[i];
 		size_t rank = 0;
@@ -95,6 +123,11 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 		    s->minx > v.maxx || s->maxy < v.miny || s->miny > v.maxy)
 			continue;
 		const struct marginal_hit *h = hit_of(a, s, &rank);
+		if (h && linked) {
+			buf_printf(out, "<a href=\"/seats/%s\" aria-label=\"", s->code);
+			html_escape(out, s->name, strlen(s->name));
+			buf_printf(out, ", number %zu\">", rank);
+		}
 		buf_puts(out, "<path");
 		path(out, &v, s);
 		if (h)
@@ -109,6 +142,8 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 				   result_party_name(h->r->first, h->r->first_label), h->r->majority,
 				   h->r->majority_pct);
 		buf_puts(out, "</title></path>");
+		if (h && linked)
+			buf_puts(out, "</a>");
 	}
 	if (a->own) {
 		buf_puts(out, "<path");
@@ -120,45 +155,49 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 	for (size_t i = 0; i < a->n; i++) {
 		const struct seat *s = a->hits[i].r->seat;
 		double x = px(&v, s->lon), y = py(&v, s->lat);
+		taken[ntaken++] = (struct spot){ x, y, 36 };
 		buf_printf(out,
 			   "<g class=\"label\" aria-hidden=\"true\"><circle cx=\"%.1f\" cy=\"%.1f\""
-			   " r=\"10\"/><text x=\"%.1f\" y=\"%.1f\">%zu</text></g>",
-			   x, y, x, y + 4, i + 1);
+			   "/><text x=\"%.1f\" y=\"%.1f\">%zu</text></g>",
+			   x, y, x, y, i + 1);
+	}
+	/* names of the largest seats around that carry no number, for orientation */
+	const struct seat *named[MAP_PLACES];
+	size_t nnamed = 0;
+	for (size_t pass = 0; pass < MAP_PLACES && nnamed < MAP_PLACES; pass++) {
+		const struct seat *best = NULL;
+		double best_area = 0;
+		for (size_t i = 0; i < seats->n; i++) {
+			const struct seat *s = &seats->seats[i];
+			size_t rank, k;
+			double x = px(&v, s->lon), y = py(&v, s->lat);
+			double area = (s->maxx - s->minx) * (s->maxy - s->miny);
+			if (s->boundary_set != a->election->boundary_set || hit_of(a, s, &rank) ||
+			    x < 60 || x > v.w - 60 || y < 20 || y > v.h - 20 || area <= best_area)
+				continue;
+			for (k = 0; k < nnamed && named[k] != s; k++)
+				;
+			double w = 7.0 * (double)place_len(s->name);
+			if (k == nnamed && spot_free(taken, ntaken, x, y, w)) {
+				best = s;
+				best_area = area;
+			}
+		}
+		if (!best)
+			break;
+		named[nnamed++] = best;
+		double x = px(&v, best->lon), y = py(&v, best->lat);
+		double w = 7.0 * (double)place_len(best->name);
+		taken[ntaken++] = (struct spot){ x, y, w };
+		buf_printf(out, "<text class=\"place\" x=\"%.1f\" y=\"%.1f\" aria-hidden=\"true\">", x,
+			   y);
+		html_escape(out, best->name, place_len(best->name));
+		buf_puts(out, place_len(best->name) < strlen(best->name) ? "…</text>" : "</text>");
 	}
 	buf_printf(out,
 		   "<circle class=\"you\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>You: %s</title>"
-		   "</circle>",
+		   "</circle></svg>",
 		   px(&v, a->where.lon), py(&v, a->where.lat), a->where.pc.display);
-
-	/* legend: each winning party among the marginals once, then the symbols */
-	int ly = 16;
-	buf_puts(out, "<g class=\"legend\">");
-	for (size_t i = 0; i < a->n; i++) {
-		const char *code = a->hits[i].r->first;
-		size_t k;
-		for (k = 0; k < nlegend && strcmp(legend_done[k], code); k++)
-			;
-		if (k < nlegend)
-			continue;
-		legend_done[nlegend++] = code;
-		buf_printf(out, "<rect x=\"8\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
-				"<text x=\"28\" y=\"%d\">",
-			   ly - 11, party_colour(code), ly);
-		const char *name = result_party_name(code, a->hits[i].r->first_label);
-		html_escape(out, name, strlen(name));
-		buf_puts(out, " marginal</text>");
-		ly += 20;
-	}
-	buf_printf(out,
-		   "<circle class=\"you\" cx=\"15\" cy=\"%d\" r=\"6\"/>"
-		   "<text x=\"28\" y=\"%d\">Your postcode</text>",
-		   ly - 4, ly);
-	if (a->own)
-		buf_printf(out,
-			   "<rect class=\"own\" x=\"8\" y=\"%d\" width=\"14\" height=\"14\"/>"
-			   "<text x=\"28\" y=\"%d\">Your seat</text>",
-			   ly + 9, ly + 20);
-	buf_puts(out, "</g></svg>");
 }
 
 void coverage_colour(double c, char out[8])

@@ -41,14 +41,40 @@ test('enter a postcode, see the list and the map', async () => {
   assert.match(items[0], /\d+\.\d km/);
   assert.match(await page.textContent('.answer'), /Your seat is Derby North/);
   const map = page.locator('svg.map');
-  assert.equal(await map.getAttribute('role'), 'img');
+  assert.equal(await map.getAttribute('role'), 'group');
   assert.ok(await page.locator('svg.map path.marginal').count() >= 10);
   assert.equal(await page.locator('svg.map path.own').count(), 1);
-  assert.equal(await page.locator('svg.map circle.you').count(), 2); // marker and legend
+  assert.equal(await page.locator('svg.map circle.you').count(), 1);
   const box = await map.boundingBox();
   assert.ok(box.width > 300 && box.height > 200, 'map is drawn at a usable size');
+  // issue 17, the map: numbers legible on a phone (they were 6-7 px), the key beside the
+  // map rather than over its seats, seats as links, names to find one's way, and the map
+  // right under the first three results
+  const scale = box.width / Number((await map.getAttribute('viewBox')).split(' ')[2]);
+  const label = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('svg.map .label text')).fontSize));
+  assert.ok(label * scale >= 12, `numbers drawn at ${(label * scale).toFixed(1)} px`);
+  const place = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('svg.map text.place')).fontSize));
+  assert.ok(place * scale >= 11, `place names drawn at ${(place * scale).toFixed(1)} px`);
+  assert.equal(await page.locator('svg.map .legend').count(), 0);
+  assert.match(await page.textContent('figure.mapbox figcaption'), /marginal.*your postcode.*your seat/);
+  assert.equal(await page.locator('svg.map a[href^="/seats/"]').count(), 10);
+  assert.ok(await page.locator('svg.map text.place').count() >= 3, 'neighbouring seats named');
+  const third = await page.locator('ol.seats li').nth(2).boundingBox();
+  const fourth = await page.locator('ol.seats li').nth(3).boundingBox();
+  assert.ok(box.y > third.y + third.height - 1 && box.y + box.height < fourth.y + 1, 'the map comes after the first three');
   await page.screenshot({ path: 'build/test/screens/answer.png', fullPage: true });
   assert.deepEqual(problems, []);
+  // on a desktop the map sits beside the list
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const list = await page.locator('ol.seats').first().boundingBox();
+  const wide = await map.boundingBox();
+  assert.ok(wide.x >= list.x + list.width - 1 && Math.abs(wide.y - list.y) < 120, 'map beside the list');
+  // a seat on the map opens its page, by keyboard too
+  const seatLink = page.locator('svg.map a[href^="/seats/"]').first();
+  const href = await seatLink.getAttribute('href');
+  await seatLink.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`${href}$`));
   await page.close();
 });
 
