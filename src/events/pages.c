@@ -121,6 +121,8 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 "waiting", signed_up && !going, "my_slot", my_slot);
 	if (signed_up && !going)
 		json_object_set_new(ctx, "place_in_line", json_integer(mine.place_in_line));
+	if (signed_up && mine.others > 0)
+		json_object_set_new(ctx, "others", json_integer(mine.others));
 	return ctx;
 }
 
@@ -672,6 +674,10 @@ struct pending {
 	struct web_write w; /* first: the writer's view */
 	struct signup_job job;
 	long event_id;
+	/* a signed-in volunteer may take several slots at once: the rest, made in
+	 * the same transaction as the first */
+	size_t nmore;
+	struct signup_job more[EVENT_SLOTS_MAX - 1];
 };
 
 /* A pending sign-up for this request, from its arena (it outlives the suspension). */
@@ -737,13 +743,12 @@ static int tell_promoted(struct http_request *req, struct db *db, long signup_id
  * the same transaction, so nobody is told "you are going" about a place
  * that was not kept, nor kept a place without being told.
  */
-static int pending_apply(struct db *db, struct db_job *base)
+/* One job of a pending sign-up, with the mail it causes. */
+static int apply_one(struct db *db, struct pending *p, struct signup_job *j)
 {
-	struct pending *p = (struct pending *)base;
-	const struct signup_job *j = &p->job;
 	struct event e;
 
-	if (signup_apply(db, &p->job))
+	if (signup_apply(db, j))
 		return -1;
 	if ((j->result == RES_GOING || j->result == RES_WAITLIST) && !j->already)
 		return event_get(db, j->op == OP_CONFIRM ? j->event_id : p->event_id, &e) == 1
@@ -752,6 +757,36 @@ static int pending_apply(struct db *db, struct db_job *base)
 	if (j->result == RES_CANCELLED && j->promoted_id)
 		return tell_promoted(p->w.req, db, j->promoted_id);
 	return 0;
+}
+
+static int pending_apply(struct db *db, struct db_job *base)
+{
+	struct pending *p = (struct pending *)base;
+	int rc = apply_one(db, p, &p->job);
+	for (size_t i = 0; i < p->nmore && rc == 0; i++)
+		rc = apply_one(db, p, &p->more[i]);
+	return rc;
+}
+
+/* What came of each slot of a sign-up for several at once. */
+static const char *several_text(struct http_request *req, struct db *db, const struct pending *p)
+{
+	struct event e;
+	const char *out = "Your places are saved:";
+	if (!db || event_get(db, p->event_id, &e) != 1)
+		return "Your places are saved. We have emailed you the details.";
+	for (size_t i = 0; i <= p->nmore; i++) {
+		const struct signup_job *j = i ? &p->more[i - 1] : &p->job;
+		char when[32] = "";
+		for (size_t k = 0; k < e.nslots; k++)
+			if (e.slots[k].id == j->slot_id)
+				slot_text(e.slots[k].starts_at, e.slots[k].ends_at, when, sizeof(when));
+		out = arena_printf(&req->arena, "%s %s %s%s", out, when,
+				   j->result == RES_GOING ? "going" : "on the waiting list",
+				   i == p->nmore ? "." : ";");
+	}
+	return arena_printf(&req->arena, "%s We have emailed you each one, with its cancel link.",
+			    out);
 }
 
 /* "Bring a friend": the session's link, carrying the volunteer's own code
@@ -807,6 +842,10 @@ static void answer(struct http_request *req, struct http_response *res, const st
 			       : "The slot is full. If a place frees up it is yours, and we will tell you.";
 		if (p->job.already)
 			text = "You had already signed up for this slot; nothing has changed.";
+		if (p->nmore) {
+			title = "You are signed up";
+			text = several_text(req, db, p);
+		}
 		page_render(req, res, 200, "message",
 			    json_pack("{s:s, s:s, s:I, s:o}", "title", title, "text", text, "event",
 				      (json_int_t)p->event_id, "share",
@@ -844,21 +883,41 @@ static void signup(struct http_request *req, struct http_response *res)
 	}
 	if (visit_or_answer(req, res, &w, &db, 0) || form_or_answer(req, res, &w, &f))
 		return;
-	long id = route_id(&req->params, "id"), slot = 0;
-	const char *s = qs_get(&f, "slot");
-	if (!id || event_get(db, id, &e) != 1 || !s || num_parse_long(s, strlen(s), 1, 1L << 40, &slot)) {
-		page_message(req, res, 404, "Not found", "No such session or slot.", &w);
+	long id = route_id(&req->params, "id"), slots[EVENT_SLOTS_MAX];
+	size_t nslots = 0;
+	if (!id || event_get(db, id, &e) != 1) {
+		page_message(req, res, 404, "Not found", "No such session.", &w);
 		return;
 	}
-	size_t k;
-	for (k = 0; k < e.nslots && e.slots[k].id != slot; k++)
-		;
-	if (k == e.nslots) {
-		page_message(req, res, 404, "Not found", "No such slot in this session.", &w);
+	/* every slot ticked (several at once when signed in), each of this session */
+	for (size_t i = 0; i < f.n; i++) {
+		const char *s = f.pairs[i].value;
+		long slot;
+		size_t k;
+		if (strcmp(f.pairs[i].key, "slot"))
+			continue;
+		if (num_parse_long(s, strlen(s), 1, 1L << 40, &slot))
+			slot = 0;
+		for (k = 0; k < e.nslots && e.slots[k].id != slot; k++)
+			;
+		if (k == e.nslots || nslots == EVENT_SLOTS_MAX) {
+			page_message(req, res, 404, "Not found", "No such slot in this session.", &w);
+			return;
+		}
+		for (k = 0; k < nslots && slots[k] != slot; k++)
+			;
+		if (k == nslots)
+			slots[nslots++] = slot;
+	}
+	if (!nslots || (nslots > 1 && !w.actor.id)) {
+		page_message(req, res, 400, "Not signed up",
+			     nslots ? "Sign in to take several slots at once; as a guest, choose one."
+				    : "Choose a slot.",
+			     &w);
 		return;
 	}
 	p = pending_new(req, OP_SIGNUP, id);
-	p->job.slot_id = slot;
+	p->job.slot_id = slots[0];
 	long by = person_by_ref_code(db, qs_get(&f, "ref"));
 	p->job.referred_by = by != w.actor.id ? by : 0;
 	if (w.actor.id) {
@@ -881,6 +940,10 @@ static void signup(struct http_request *req, struct http_response *res)
 		snprintf(p->job.name, sizeof(p->job.name), "%s", me.name);
 		snprintf(p->job.email, sizeof(p->job.email), "%s", me.email);
 		snprintf(p->job.phone, sizeof(p->job.phone), "%s", me.phone);
+		for (size_t i = 1; i < nslots; i++) {
+			p->more[p->nmore] = p->job;
+			p->more[p->nmore++].slot_id = slots[i];
+		}
 		web_write_suspend(req, res, &p->w, pending_apply);
 		return;
 	}
@@ -904,11 +967,11 @@ static void signup(struct http_request *req, struct http_response *res)
 	token_hash(token, TOKEN_LEN, hash);
 	/* the held place and its link stand or fall together */
 	int held = db_begin(db) == 0 &&
-		   signup_hold(db, hash, slot, g.name, g.email, g.phone, p->job.referred_by,
+		   signup_hold(db, hash, slots[0], g.name, g.email, g.phone, p->job.referred_by,
 			       time(NULL) + GUEST_LINK_TTL_S) == 1 &&
 		   app_mail(app, db, NULL, g.email,
-			    notice_subject(&req->arena, "Confirm your place", &e, slot),
-			    "confirm", confirm_ctx(req, db, &e, slot, g.name, token)) == 0;
+			    notice_subject(&req->arena, "Confirm your place", &e, slots[0]),
+			    "confirm", confirm_ctx(req, db, &e, slots[0], g.name, token)) == 0;
 	sodium_memzero(token, sizeof(token));
 	if (!held || app_commit(app, db)) {
 		db_rollback(db);

@@ -104,7 +104,10 @@ int event_my_signup(struct db *db, long event_id, long person_id, struct my_sign
 	struct db_stmt *st =
 	    db_cached(db, "SELECT s.id, s.starts_at, s.ends_at, g.status = 'going',"
 			  " (SELECT count(*) FROM signups w WHERE w.slot_id = g.slot_id"
-			  "  AND w.status = 'waitlist' AND w.id <= g.id)"
+			  "  AND w.status = 'waitlist' AND w.id <= g.id),"
+			  " (SELECT count(*) - 1 FROM signups o JOIN slots t ON t.id = o.slot_id"
+			  "  WHERE t.event_id = s.event_id AND o.person_id = g.person_id"
+			  "  AND o.status != 'cancelled')"
 			  " FROM signups g JOIN slots s ON s.id = g.slot_id"
 			  " WHERE s.event_id = ? AND g.person_id = ?"
 			  " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
@@ -114,7 +117,7 @@ int event_my_signup(struct db *db, long event_id, long person_id, struct my_sign
 	if (rc == 1) {
 		*out = (struct my_signup){ (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
 					   (time_t)db_col_int(st, 2), (int)db_col_int(st, 3),
-					   (long)db_col_int(st, 4) };
+					   (long)db_col_int(st, 4), (long)db_col_int(st, 5) };
 		db_reset(st);
 	}
 	return rc;

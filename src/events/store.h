@@ -29,6 +29,7 @@ struct my_signup {
 	time_t starts_at, ends_at;
 	int going;	    /* 0: on the waiting list */
 	long place_in_line; /* waiting list only */
+	long others;	    /* their places at other slots of the session */
 };
 /* 1 and *out, 0 when they have none, -1. */
 int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out);

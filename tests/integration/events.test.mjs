@@ -93,6 +93,48 @@ test('a place\'s mail carries the session, slot, postcode, map, links and the ho
   assert.match(ics, /LOCATION:1 Station Road\\, DE22 1AA/);
 });
 
+// Issue 17: several slots at once, for a signed-in volunteer, in one sign-up.
+test('a signed-in volunteer takes several slots at once; a guest one; bad slots change nothing', async () => {
+  const id = ev(await post({ title: 'Three slots', slots: '10:00-11:00 5\n11:00-12:00 1\n12:00-13:00 5' }));
+  const other = ev(await post({ title: 'Another session' }));
+  const [a, b, c] = sql(`SELECT group_concat(id) FROM (SELECT id FROM slots WHERE event_id = ${id} ORDER BY starts_at)`).split(',');
+  const otherSlot = sql(`SELECT id FROM slots WHERE event_id = ${other}`);
+  const fill = new Visitor(srv.url);
+  await fill.signInByLink(srv.outbox, 'fay@example.org', 'Fay Filler');
+  await fill.get(`/events/${id}`);
+  await fill.post(`/events/${id}/signup`, { slot: b });
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, 'sev@example.org', 'Sev Several');
+  const page = await v.get(`/events/${id}`);
+  assert.equal((page.body.match(/type="checkbox" name="slot"/g) ?? []).length, 3, 'slots to tick, not to choose one of');
+  const count = () => sql(`SELECT count(*) FROM signups g JOIN people p ON p.id = g.person_id WHERE p.email = 'sev@example.org'`);
+  // a slot of another session, or none: nothing saved
+  const form = (slots) => { const f = new URLSearchParams({ csrf: v.csrf }); for (const s of slots) f.append('slot', s); return f; };
+  const send = (slots) => fetch(`${srv.url}/events/${id}/signup`, { method: 'POST', redirect: 'manual', body: form(slots).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: v.cookieHeader(), Origin: srv.url } });
+  assert.equal((await send([a, otherSlot])).status, 404);
+  assert.equal((await send([])).status, 400);
+  assert.equal(count(), '0');
+  const r = await send([a, b, c, a]);
+  assert.equal(r.status, 200);
+  const body = await r.text();
+  assert.match(body, /You are signed up/);
+  assert.match(body, /10:00–11:00 going; 11:00–12:00 on the waiting list; 12:00–13:00 going\./);
+  assert.equal(count(), '3');
+  assert.equal(sql(`SELECT group_concat(g.status) FROM (SELECT g.status FROM signups g JOIN people p ON p.id = g.person_id WHERE p.email = 'sev@example.org' ORDER BY g.slot_id) g`), 'going,waitlist,going');
+  assert.equal(mailSh(`grep -l "^To: sev@example.org" ${srv.outbox}/*.eml | xargs grep -l "^Subject: \\(You.re going\\|Waiting list\\): Three slots" | wc -l`).trim(), '3', 'a mail for each, with its cancel link');
+  assert.match((await v.get(`/events/${id}`)).body, /your slot is 10:00–11:00, and you have 2 more at this session/);
+  // a guest chooses one
+  const g = new Visitor(srv.url);
+  await g.get(`/events/${id}`);
+  const gf = new URLSearchParams({ csrf: g.csrf, name: 'Gee Guest', email: 'gee@example.org' });
+  gf.append('slot', a); gf.append('slot', c);
+  const gr = await fetch(`${srv.url}/events/${id}/signup`, { method: 'POST', redirect: 'manual', body: gf.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: g.cookieHeader(), Origin: srv.url } });
+  assert.equal(gr.status, 400);
+  assert.equal(sql("SELECT count(*) FROM pending_signups WHERE email = 'gee@example.org'"), '0');
+});
+
 test('sign up signed in and as a guest; full means waiting list; a cancellation promotes', async () => {
   const id = ev(await post({ title: 'Two places only' }));
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
