@@ -233,92 +233,100 @@ static void tell_organiser(long id, const char *name, void *arg)
 	tell_one(arg, id);
 }
 
+/* A visit to one group with a checked form, by one who may post its
+ * announcements; -1 after answering anyone else. */
+struct announcing {
+	struct who w;
+	struct db *db;
+	long gid;
+	char name[256];
+	struct qs f;
+};
+
+static int announcer_or_answer(struct http_request *req, struct http_response *res,
+			       struct announcing *a)
+{
+	int role;
+	if (group_ctx(req, res, &a->w, &a->db, &a->gid, a->name, sizeof(a->name), &role, 0) ||
+	    form_or_answer(req, res, &a->w, &a->f))
+		return -1;
+	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	if (policy_allows(&a->w.actor, ACT_GROUP_ANNOUNCE, &t))
+		return 0;
+	page_message(req, res, 403, "Organisers only",
+		     "Announcements are posted and removed by the group's organisers, signed in"
+		     " with password and code.",
+		     &a->w);
+	return -1;
+}
+
 /* Organisers post an announcement to the group's home, and may mail it to
  * every member: the post and its mail in one transaction. */
 static void post_add(struct http_request *req, struct http_response *res)
 {
-	struct who w;
-	struct db *db;
-	long gid, post;
-	char name[256];
-	int role;
-	struct qs f;
+	struct announcing *a = arena_alloc(&req->arena, sizeof(*a));
+	long post;
 
-	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0) ||
-	    form_or_answer(req, res, &w, &f))
+	if (announcer_or_answer(req, res, a))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER, 0 };
-	if (!policy_allows(&w.actor, ACT_GROUP_ANNOUNCE, &t)) {
-		page_message(req, res, 403, "Organisers only",
-			     "Announcements are posted by the group's organisers, signed in with"
-			     " password and code.",
-			     &w);
-		return;
-	}
-	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
-	const char *mail = qs_get(&f, "email");
+	const char *title = qs_get(&a->f, "title"), *body = qs_get(&a->f, "body");
+	const char *mail = qs_get(&a->f, "email");
 	int send = mail && !strcmp(mail, "1");
 	if (!title || !*title || strlen(title) > GROUP_POST_TITLE_MAX || !body || !*body ||
 	    strlen(body) > GROUP_POST_BODY_MAX) {
 		page_message(req, res, 400, "Not posted",
 			     "An announcement needs a title (up to 120 characters) and a text (up"
 			     " to 4,000).",
-			     &w);
+			     &a->w);
 		return;
 	}
 	/* mail to every member is counted like a host's messages */
-	if (send && rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", w.actor.id),
-			       &((struct app *)req->app)->auth.rates.message_host, 0))
+	if (send &&
+	    rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", a->w.actor.id),
+		       &((struct app *)req->app)->auth.rates.message_host, 0))
 		return;
-	struct told told = { req, db, w.actor.id, arena_printf(&req->arena, "%.80s: %s", name, title),
-			     body, arena_printf(&req->arena, "/groups/%ld#posts", gid), 0, 0 };
-	int rc = db_begin(db);
+	struct told told = { req,
+			     a->db,
+			     a->w.actor.id,
+			     arena_printf(&req->arena, "%.80s: %s", a->name, title),
+			     body,
+			     arena_printf(&req->arena, "/groups/%ld#posts", a->gid),
+			     0,
+			     0 };
+	int rc = db_begin(a->db);
 	if (!rc && send)
-		rc = group_members(db, gid, tell_member, &told) < 0 || told.failed ? -1 : 0;
-	if (rc || group_post_add(db, gid, w.actor.id, title, body, told.n, &post) ||
-	    app_commit(req->app, db)) {
-		db_rollback(db);
-		page_sorry(req, res, "Nothing was posted or sent. Please try again.", &w);
+		rc = group_members(a->db, a->gid, tell_member, &told) < 0 || told.failed ? -1 : 0;
+	if (rc || group_post_add(a->db, a->gid, a->w.actor.id, title, body, told.n, &post) ||
+	    app_commit(req->app, a->db)) {
+		db_rollback(a->db);
+		page_sorry(req, res, "Nothing was posted or sent. Please try again.", &a->w);
 		return;
 	}
-	audit_note(db, w.actor.id, "group.announce", 0,
-		   arena_printf(&req->arena, "group %ld, post %ld, %ld mailed", gid, post, told.n));
-	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", gid));
+	audit_note(a->db, a->w.actor.id, "group.announce", 0,
+		   arena_printf(&req->arena, "group %ld, post %ld, %ld mailed", a->gid, post,
+				told.n));
+	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", a->gid));
 }
 
 static void post_delete(struct http_request *req, struct http_response *res)
 {
-	struct who w;
-	struct db *db;
-	long gid;
-	char name[256];
-	int role;
-	struct qs f;
+	struct announcing *a = arena_alloc(&req->arena, sizeof(*a));
 
-	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0) ||
-	    form_or_answer(req, res, &w, &f))
+	if (announcer_or_answer(req, res, a))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER, 0 };
-	if (!policy_allows(&w.actor, ACT_GROUP_ANNOUNCE, &t)) {
-		page_message(req, res, 403, "Organisers only",
-			     "Only the group's organisers, signed in with password and code, remove"
-			     " announcements.",
-			     &w);
-		return;
-	}
 	long post = route_id(&req->params, "post");
-	int rc = group_post_delete(db, gid, post);
+	int rc = group_post_delete(a->db, a->gid, post);
 	if (rc != 1) {
 		if (rc)
-			page_sorry(req, res, "That could not be removed.", &w);
+			page_sorry(req, res, "That could not be removed.", &a->w);
 		else
 			page_message(req, res, 404, "Not found", "The group has no such announcement.",
-				     &w);
+				     &a->w);
 		return;
 	}
-	audit_note(db, w.actor.id, "group.announce_delete", 0,
-		   arena_printf(&req->arena, "group %ld, post %ld", gid, post));
-	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", gid));
+	audit_note(a->db, a->w.actor.id, "group.announce_delete", 0,
+		   arena_printf(&req->arena, "group %ld, post %ld", a->gid, post));
+	http_redirect(res, arena_printf(&req->arena, "/groups/%ld#posts", a->gid));
 }
 
 /* A member writes to the group's organisers: their name and address go

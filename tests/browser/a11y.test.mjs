@@ -5,29 +5,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch, axe, contextFor } from './lib.mjs';
 import { startServer, copyDb, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, volunteer, ids = {};
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document)).violations.map(
-    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-}
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Access', seats: 'E14001193' });
@@ -73,18 +61,16 @@ function pages() {
   };
 }
 
-async function contextFor(who, width) {
-  const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+function contextAs(who, width) {
   const v = who === 'admin' ? admin : who === 'volunteer' ? volunteer : null;
-  if (v) await ctx.addCookies([...v.jar].map(([name, value]) => ({ name, value, url: srv.url, httpOnly: true, sameSite: 'Lax' })));
-  return ctx;
+  return contextFor(browser, srv.url, v, { width, height: 800 });
 }
 
 test('axe finds nothing on any page, on a phone and on a desktop', async () => {
   const found = [];
   for (const width of [390, 1280]) {
     for (const [who, paths] of Object.entries(pages())) {
-      const ctx = await contextFor(who, width);
+      const ctx = await contextAs(who, width);
       const page = await ctx.newPage();
       for (const path of paths) {
         await page.goto(srv.url + path);
@@ -99,7 +85,7 @@ test('axe finds nothing on any page, on a phone and on a desktop', async () => {
 test('nothing scrolls sideways at 320 px: tables reflow into labelled rows', async () => {
   const wide = [];
   for (const [who, paths] of Object.entries(pages())) {
-    const ctx = await contextFor(who, 320);
+    const ctx = await contextAs(who, 320);
     const page = await ctx.newPage();
     for (const path of paths) {
       await page.goto(srv.url + path);
@@ -110,7 +96,7 @@ test('nothing scrolls sideways at 320 px: tables reflow into labelled rows', asy
   }
   assert.deepEqual(wide, []);
   // a reflowed table still says what each value is
-  const ctx = await contextFor('admin', 320);
+  const ctx = await contextAs('admin', 320);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/events/${ids.event}/attendees`);
   const before = await page.evaluate(() => getComputedStyle(document.querySelector('table.list td:nth-child(3)'), '::before').content);
@@ -119,7 +105,7 @@ test('nothing scrolls sideways at 320 px: tables reflow into labelled rows', asy
 });
 
 test('text grows with the browser font size', async () => {
-  const ctx = await contextFor('anon', 390);
+  const ctx = await contextAs('anon', 390);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/`);
   const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.lede')).fontSize));
@@ -130,7 +116,7 @@ test('text grows with the browser font size', async () => {
 });
 
 test('after a search the results take the focus, so they are announced', async () => {
-  const ctx = await contextFor('anon', 390);
+  const ctx = await contextAs('anon', 390);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/`);
   await page.fill('#postcode', 'DE22 1AA');

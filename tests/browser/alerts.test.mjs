@@ -5,18 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch, axe } from './lib.mjs';
 import { startServer, copyDb, mailFor, strongAdmin, settleMail, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, gid;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document)).violations.map(
-    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-}
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const alertMails = () => { settleMail(); return Number(sql(`SELECT count(*) FROM mail_out WHERE mkey LIKE 'alert-%'`)); };
@@ -32,11 +24,7 @@ async function post(title, postcode, extra = {}) {
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby North Volunteers', seats: 'E14001193' });

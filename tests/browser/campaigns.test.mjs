@@ -5,35 +5,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch, axe, contextFor } from './lib.mjs';
 import { startServer, copyDb, strongAdmin, strongVisitor, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, org, gid;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document)).violations.map(
-    (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-}
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
-async function contextFor(visitor, width = 390) {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
-  await ctx.addCookies([...visitor.jar].map(([name, value]) => ({ name, value, url: srv.url, httpOnly: true, sameSite: 'Lax' })));
-  return ctx;
+function contextAs(visitor, width = 390) {
+  return contextFor(browser, srv.url, visitor, { width, height: 900 });
 }
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Targets', seats: 'E14001193 E14001195' });
@@ -48,7 +34,7 @@ after(async () => {
 });
 
 test("an organiser sets a campaign for their group's seats, picked by name and postcode", async () => {
-  const ctx = await contextFor(org);
+  const ctx = await contextAs(org);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/campaigns`);
   await page.click('a:has-text("New target campaign")');
@@ -105,7 +91,7 @@ test('an organiser cannot set a national campaign or one for another group', asy
 });
 
 test('coverage is linked from Targets, keyed beside the map, and sorted by the hours still needed', async () => {
-  const ctx = await contextFor(org, 1200);
+  const ctx = await contextAs(org, 1200);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/campaigns`);
   await page.click('a:has-text("Coverage")');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launch } from './lib.mjs';
 import { startServer, copyDb, mailFor, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, gid, event, home;
@@ -15,11 +15,7 @@ const meta = (html, prop) => (new RegExp(`<meta (?:property|name)="${prop}" cont
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   await admin.post('/admin/groups', { name: 'Derby Sharers', seats: 'E14001193' });
