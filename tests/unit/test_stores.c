@@ -128,7 +128,7 @@ static void check_admin(struct db *db, int written)
 static int write_campaign(struct db *db)
 {
 	const char *seats[] = { "E14001193", "E14001194", "E14001195" };
-	struct campaign_new c = { "Unseat X", "X", 100, 1, 1, 4000000000, 3, seats };
+	struct campaign_new c = { "Unseat X", "X", 100, 1, 1, 0, 4000000000, 3, seats };
 	long id;
 	return campaign_create(db, &c, &id);
 }
