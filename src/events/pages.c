@@ -28,6 +28,7 @@
 #include "people/people.h"
 #include "postcodes/lookup.h"
 #include "rides/store.h"
+#include "seats/map_svg.h"
 #include "util/log.h"
 #include "util/num.h"
 #include "web/web.h"
@@ -213,6 +214,8 @@ struct found {
 	int hide_full, have_point;
 	double lat, lon, km;
 	json_t *out;
+	struct map_dot *dots; /* for the page's map; NULL for the API */
+	size_t ndots;
 };
 
 static void found_row(const struct event_brief *b, void *arg)
@@ -235,17 +238,27 @@ static void found_row(const struct event_brief *b, void *arg)
 				 b->places <= 0, "ride_seats", (json_int_t)b->ride_seats);
 	if (f->have_point)
 		json_object_set_new(item, "km", json_real(((long)(d * 10 + 0.5)) / 10.0));
+	if (f->dots && f->ndots < MAP_DOTS_MAX) {
+		f->dots[f->ndots++] = (struct map_dot){ b->lat, b->lon, b->id,
+							arena_strdup(&f->req->arena, b->title) };
+		json_object_set_new(item, "n", json_integer((json_int_t)f->ndots));
+	}
 	json_array_append_new(f->out, item);
 }
 
-/* Upcoming sessions, filtered; near a point when lat/lon are given. */
+/* Upcoming sessions, filtered; near a point when lat/lon are given, and
+ * then, when map is not NULL, drawn on a map of the first MAP_DOTS_MAX. */
 static json_t *search(struct http_request *req, struct db *db, const char *seat, const char *type,
 		      time_t from, time_t to, int hide_full, int have_point, double lat,
-		      double lon, double km)
+		      double lon, double km, struct buf *map)
 {
 	struct event_filter filter = { seat, type, from, to };
-	struct found f = { req, hide_full, have_point, lat, lon, km, json_array() };
+	struct found f = { req, hide_full, have_point, lat, lon, km, json_array(), NULL, 0 };
+	if (map && have_point)
+		f.dots = arena_alloc(&req->arena, MAP_DOTS_MAX * sizeof(*f.dots));
 	events_search(db, &filter, found_row, &f);
+	if (f.ndots)
+		map_svg_sessions(map, &((struct app *)req->app)->seats, lat, lon, f.dots, f.ndots);
 	return f.out;
 }
 
@@ -394,8 +407,10 @@ static void list_page(struct http_request *req, struct http_response *res)
 	const char *why = filters(req, db, q, seat, type, &from, &to, &hide, &have, &lat, &lon, &km);
 	if (!why && search_or_redirect(req, res, "/events"))
 		return;
+	struct buf map;
+	buf_init(&map, 2u << 20);
 	json_t *list = why ? json_array()
-			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km);
+			   : search(req, db, seat, type, from, to, hide, have, lat, lon, km, &map);
 	size_t found = json_array_size(list);
 	json_t *ctx = json_pack("{s:s, s:o, s:s*, s:b, s:b, s:s}", "title", "Sessions", "days",
 				by_day(list), "error", why, "none", found == 0, "searched",
@@ -403,6 +418,9 @@ static void list_page(struct http_request *req, struct http_response *res)
 				arena_printf(&req->arena, "%zu %s found", found,
 					     found == 1 ? "session" : "sessions"));
 	json_decref(list);
+	if (map.p && !map.overflow)
+		json_object_set_new(ctx, "map", json_string(map.p));
+	buf_release(&map);
 	search_form_ctx(db, &w, q, ctx);
 	page_render(req, res, why ? 400 : 200, "events", ctx, &w);
 }
@@ -424,7 +442,7 @@ static void list_api(struct http_request *req, struct http_response *res)
 		http_error(res, 400, why);
 		return;
 	}
-	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km));
+	api_json(res, search(req, db, seat, type, from, to, hide, have, lat, lon, km, NULL));
 }
 
 static const char *const session_fields[] = { "title", "description", "date", "start", "end",

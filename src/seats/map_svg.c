@@ -16,17 +16,9 @@ struct view {
 static double px(const struct view *v, double lon) { return (lon - v->lon0) * v->kx; }
 static double py(const struct view *v, double lat) { return (v->lat1 - lat) * v->ky; }
 
-static void view_fit(struct view *v, const struct nearest_answer *a)
+/* The view around a box of points (degrees), with a margin. */
+static void view_fit_box(struct view *v, double minx, double maxx, double miny, double maxy)
 {
-	double minx = a->where.lon, maxx = minx, miny = a->where.lat, maxy = miny;
-
-	for (size_t i = 0; i < a->n; i++) {
-		const struct seat *s = a->hits[i].r->seat;
-		minx = fmin(minx, s->lon);
-		maxx = fmax(maxx, s->lon);
-		miny = fmin(miny, s->lat);
-		maxy = fmax(maxy, s->lat);
-	}
 	double cosl = cos((miny + maxy) / 2 * M_PI / 180);
 	/* at least 30 km across, and a margin so edge seats are not cut */
 	double half_lat = fmax((maxy - miny) / 2 * 1.2, 15.0 / 111.0);
@@ -46,6 +38,20 @@ static void view_fit(struct view *v, const struct nearest_answer *a)
 	v->h = (int)ceil((v->maxy - v->miny) * v->ky);
 	v->lon0 = v->minx;
 	v->lat1 = v->maxy;
+}
+
+static void view_fit(struct view *v, const struct nearest_answer *a)
+{
+	double minx = a->where.lon, maxx = minx, miny = a->where.lat, maxy = miny;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct seat *s = a->hits[i].r->seat;
+		minx = fmin(minx, s->lon);
+		maxx = fmax(maxx, s->lon);
+		miny = fmin(miny, s->lat);
+		maxy = fmax(maxy, s->lat);
+	}
+	view_fit_box(v, minx, maxx, miny, maxy);
 }
 
 static void path(struct buf *out, const struct view *v, const struct seat *s)
@@ -198,6 +204,52 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 		   "<circle class=\"you\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>You: %s</title>"
 		   "</circle></svg>",
 		   px(&v, a->where.lon), py(&v, a->where.lat), a->where.pc.display);
+}
+
+void map_svg_sessions(struct buf *out, const struct seats *seats, double lat, double lon,
+		      const struct map_dot *dots, size_t n)
+{
+	struct view v;
+	double minx = lon, maxx = lon, miny = lat, maxy = lat;
+
+	for (size_t i = 0; i < n; i++) {
+		minx = fmin(minx, dots[i].lon);
+		maxx = fmax(maxx, dots[i].lon);
+		miny = fmin(miny, dots[i].lat);
+		maxy = fmax(maxy, dots[i].lat);
+	}
+	view_fit_box(&v, minx, maxx, miny, maxy);
+	buf_printf(out,
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" class=\"map\""
+		   " role=\"group\" aria-labelledby=\"smap-title\"><title id=\"smap-title\">Map of"
+		   " the sessions found: the numbers match the list and open each session; the"
+		   " black dot is the postcode searched from</title>"
+		   "<rect width=\"100%%\" height=\"100%%\" class=\"sea\"/>",
+		   v.w, v.h);
+	for (size_t i = 0; i < seats->n; i++) {
+		const struct seat *s = &seats->seats[i];
+		if (s->boundary_set != 2024 || s->maxx < v.minx || s->minx > v.maxx ||
+		    s->maxy < v.miny || s->miny > v.maxy)
+			continue;
+		buf_puts(out, "<path");
+		path(out, &v, s);
+		buf_puts(out, " class=\"seat\"><title>");
+		html_escape(out, s->name, strlen(s->name));
+		buf_puts(out, "</title></path>");
+	}
+	buf_printf(out, "<circle class=\"you\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"/>", px(&v, lon),
+		   py(&v, lat));
+	/* the last first, so the first of several at one place is on top */
+	for (size_t k = n; k-- > 0;) {
+		double x = px(&v, dots[k].lon), y = py(&v, dots[k].lat);
+		buf_printf(out, "<a href=\"/events/%ld\" aria-label=\"%zu: ", dots[k].id, k + 1);
+		html_escape(out, dots[k].title, strlen(dots[k].title));
+		buf_printf(out,
+			   "\"><g class=\"label session\"><circle cx=\"%.1f\" cy=\"%.1f\"/>"
+			   "<text x=\"%.1f\" y=\"%.1f\">%zu</text></g></a>",
+			   x, y, x, y, k + 1);
+	}
+	buf_puts(out, "</svg>");
 }
 
 void coverage_colour(double c, char out[8])

@@ -14,6 +14,18 @@
 
 void map_svg_write(struct buf *out, const struct seats *seats, const struct nearest_answer *a);
 
+/* A session on the session search's map, numbered as in the list. */
+struct map_dot {
+	double lat, lon;
+	long id;
+	const char *title;
+};
+#define MAP_DOTS_MAX 30
+/* The 2024 seats around the sessions found from (lat, lon), each session a
+ * numbered dot that links to it. */
+void map_svg_sessions(struct buf *out, const struct seats *seats, double lat, double lon,
+		      const struct map_dot *dots, size_t n);
+
 /* One seat to shade on the coverage map: 0 (nothing pledged) .. 1 (covered). */
 struct coverage_mark {
 	const struct seat *seat;

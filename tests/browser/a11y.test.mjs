@@ -128,5 +128,6 @@ test('after a search the results take the focus, so they are announced', async (
   await page.press('#postcode', 'Enter');
   await page.waitForSelector('#results');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'results');
+  assert.deepEqual(await axe(page), [], 'axe finds nothing on the session results and their map');
   await ctx.close();
 });

@@ -123,6 +123,17 @@ test('sessions by date and place, grouped by day, from the volunteer\'s own post
   assert.equal(await page.inputValue('#date'), `${y}-${m}-${d}`, 'the form keeps what was asked');
   assert.equal(await page.inputValue('#postcode'), 'DE22 1AA');
   assert.match(await page.textContent('ul.events'), /\d+(\.\d)? km/);
+  // and a map of what was found, its numbers matching the list and opening each session
+  const items = await page.locator('ul.events li').count();
+  const dots = page.locator('figure.mapbox svg.map a[href^="/events/"]');
+  assert.equal(await dots.count(), Math.min(items, 30));
+  assert.equal(await page.locator('ul.events li span.num').first().textContent(), '1');
+  const firstHref = await page.locator('ul.events li a').first().getAttribute('href');
+  const dot = page.locator(`figure.mapbox svg.map a[aria-label^="1: "]`);
+  assert.equal(await dot.getAttribute('href'), firstHref);
+  await dot.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`${firstHref}$`));
   await page.close();
 
   // signed in with a postcode on the account: the search starts from it
