@@ -120,23 +120,22 @@ static void alert_create(struct http_request *req, struct http_response *res)
 	token_hash(confirm, TOKEN_LEN, hash);
 	a.email = email;
 	a.confirm_hash = hash;
+	/* the alert and its link stand or fall together; with five alerts
+	 * already there is nothing to confirm, and the answer is the same */
 	int rc = db_begin(db) ? -1 : alert_put(db, &a, time(NULL));
-	json_t *ctx = json_pack("{s:s, s:i, s:s}", "postcode", pc.display, "km", (int)km, "url",
+	if (rc == 1 &&
+	    (app_mail(app, db, NULL, email, "Confirm your session alert", "alert_confirm",
+		      json_pack("{s:s, s:i, s:s}", "postcode", pc.display, "km", (int)km, "url",
 				arena_printf(&req->arena, "%s/alerts/confirm?token=%s",
-					     app->auth.public_url, confirm));
-	if (rc == 1)
-		rc = app_mail(app, db, NULL, email, "Confirm your session alert", "alert_confirm", ctx)
-			 ? -1
-			 : app_commit(app, db) ? -1 : 1;
-	else
-		json_decref(ctx);
-	if (rc < 0) {
+					     app->auth.public_url, confirm))) ||
+	     app_commit(app, db)))
+		rc = -1;
+	if (rc != 1)
 		db_rollback(db);
+	if (rc < 0) {
 		page_sorry(req, res, "No alert was set. Please try again.", &w);
 		return;
 	}
-	if (rc == 0) /* five alerts already: nothing to confirm, the same answer */
-		db_rollback(db);
 	page_message(req, res, 200, "Check your email",
 		     "Open the link we sent to confirm the alert. It works for 24 hours.", &w);
 }

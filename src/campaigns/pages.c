@@ -137,65 +137,60 @@ static const struct seat *seat_pick(struct app *app, struct db *db, const char *
 	return seat;
 }
 
-struct seat_codes {
-	size_t n;
-	char codes[CAMPAIGN_SEATS_MAX * 4][12];
-};
-
-static void seat_code(const char *code, void *arg)
+/* Adds one seat as typed (NULL: it named none) to codes: NULL, or what is
+ * wrong with it.  A group's campaign names only the seats the group covers. */
+static const char *seat_add(struct http_request *req, struct db *db, long gid,
+			    const struct seat *seat, const char *typed, const char **codes,
+			    size_t *n)
 {
-	struct seat_codes *c = arg;
-	if (c->n < sizeof(c->codes) / sizeof(c->codes[0]))
-		snprintf(c->codes[c->n++], sizeof(c->codes[0]), "%s", code);
+	if (!seat)
+		return arena_printf(&req->arena,
+				    "\u201c%.60s\u201d is not a 2024 constituency: give seat names,"
+				    " 2024 constituency codes (like E14001193) or postcodes, one a"
+				    " line.",
+				    typed);
+	int covers = gid ? group_covers(db, gid, seat->code) : 1;
+	if (covers < 0)
+		return "The group's seats could not be read. Please try again.";
+	if (!covers)
+		return arena_printf(&req->arena,
+				    "%s is not one of the group's seats: a group's campaign targets"
+				    " the seats it covers.",
+				    seat->name);
+	if (*n == CAMPAIGN_SEATS_MAX)
+		return "A campaign targets up to 20 seats.";
+	codes[(*n)++] = seat->code;
+	return NULL;
 }
 
 /*
- * The seats field, a line each (a line of codes may also be split by
- * commas), into codes; for a group's campaign only the group's seats.
- * NULL, or what is wrong.
+ * The seats field into codes: a seat a line (a name, code or postcode), or
+ * a line of several split by commas or spaces.  NULL, or what is wrong.
  */
 static const char *seats_from_form(struct http_request *req, struct db *db, const char *field,
 				   long gid, const char **codes, size_t *n)
 {
 	struct app *app = req->app;
-	struct seat_codes mine = { 0 };
 	char *list = arena_strdup(&req->arena, field ? field : "");
+	const char *why = NULL;
 
-	if (gid && group_seats(db, gid, seat_code, &mine) < 0)
-		return "The group's seats could not be read. Please try again.";
 	*n = 0;
-	for (char *save = NULL, *line = strtok_r(list, "\r\n;", &save); line;
+	for (char *save = NULL, *line = strtok_r(list, "\r\n;", &save); line && !why;
 	     line = strtok_r(NULL, "\r\n;", &save)) {
 		line += strspn(line, " \t");
 		size_t len = strlen(line);
 		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 			line[--len] = '\0';
-		if (!len)
+		const struct seat *one = len ? seat_pick(app, db, line) : NULL;
+		if (one) {
+			why = seat_add(req, db, gid, one, line, codes, n);
 			continue;
-		const struct seat *one = seat_pick(app, db, line);
-		for (char *part_save = NULL, *part = one ? line : strtok_r(line, ", \t", &part_save);
-		     part; part = one ? NULL : strtok_r(NULL, ", \t", &part_save)) {
-			const struct seat *seat = one ? one : seat_pick(app, db, part);
-			if (!seat)
-				return arena_printf(&req->arena,
-						    "\u201c%.60s\u201d is not a 2024 constituency: give"
-						    " seat names, 2024 constituency codes (like"
-						    " E14001193) or postcodes, one a line.",
-						    one ? line : part);
-			size_t k = 0;
-			while (k < mine.n && strcmp(mine.codes[k], seat->code))
-				k++;
-			if (gid && k == mine.n)
-				return arena_printf(&req->arena,
-						    "%s is not one of the group's seats: a group's"
-						    " campaign targets the seats it covers.",
-						    seat->name);
-			if (*n == CAMPAIGN_SEATS_MAX)
-				return "A campaign targets up to 20 seats.";
-			codes[(*n)++] = seat->code;
 		}
+		for (char *at = NULL, *part = strtok_r(line, ", \t", &at); part && !why;
+		     part = strtok_r(NULL, ", \t", &at))
+			why = seat_add(req, db, gid, seat_pick(app, db, part), part, codes, n);
 	}
-	return *n ? NULL : "A campaign targets at least one seat.";
+	return why ? why : *n ? NULL : "A campaign targets at least one seat.";
 }
 
 static void group_hint(long id, const char *name, void *arg)

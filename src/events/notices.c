@@ -7,7 +7,6 @@
 #include "events/when.h"
 #include "http/qs.h"
 #include "people/people.h"
-#include "util/buf.h"
 
 static void slot_times(const struct event *e, long slot_id, time_t *start, time_t *end)
 {
@@ -18,17 +17,6 @@ static void slot_times(const struct event *e, long slot_id, time_t *start, time_
 			*start = e->slots[i].starts_at;
 			*end = e->slots[i].ends_at;
 		}
-}
-
-/* A query value, percent-encoded, as an arena string. */
-static const char *enc(struct arena *a, const char *s)
-{
-	struct buf b;
-	buf_init(&b, 4096);
-	url_encode(&b, s);
-	const char *out = arena_strdup(a, b.p ? b.p : "");
-	buf_release(&b);
-	return out;
 }
 
 json_t *notice_ctx(struct app *app, struct db *db, struct arena *a, const struct event *e,
@@ -57,7 +45,8 @@ json_t *notice_ctx(struct app *app, struct db *db, struct arena *a, const struct
 	strftime(oe, sizeof(oe), "%Y-%m-%dT%H:%M:%SZ", &ue);
 	const char *base = app->auth.public_url;
 	const char *url = arena_printf(a, "%s/events/%ld", base, e->id);
-	const char *title = enc(a, e->title), *where = enc(a, place), *details = enc(a, url);
+	const char *title = url_encode(a, e->title), *where = url_encode(a, place);
+	const char *details = url_encode(a, url);
 	json_t *ctx = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "title", e->title,
 	    "when", when, "where", place, "postcode", e->postcode, "map_url",

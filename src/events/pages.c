@@ -821,14 +821,11 @@ static json_t *share_ctx(struct http_request *req, struct db *db, const struct w
 						 e->id);
 	const char *text = arena_printf(&req->arena, "Come with me to \u201c%s\u201d: %s", e->title,
 					url);
-	struct buf b;
-	buf_init(&b, 4096);
-	url_encode(&b, text);
-	const char *enc = arena_strdup(&req->arena, b.p ? b.p : "");
-	buf_release(&b);
+	const char *enc = url_encode(&req->arena, text);
+	/* the subject names the session, whatever its kind */
 	return json_pack("{s:s, s:s, s:s}", "url", url, "mailto",
 			 arena_printf(&req->arena, "mailto:?subject=%s&body=%s",
-				      "Come%20canvassing%20with%20me", enc),
+				      url_encode(&req->arena, e->title), enc),
 			 "whatsapp", arena_printf(&req->arena, "https://wa.me/?text=%s", enc));
 }
 

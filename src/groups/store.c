@@ -127,6 +127,15 @@ int group_proposals(struct db *db, long group_id,
 	return id_names(st, fn, arg);
 }
 
+int group_covers(struct db *db, long group_id, const char *seat)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM group_seats"
+					   " WHERE group_id = ? AND pcon2024 = ?");
+	db_binds(st, 1, DB_INT(group_id), DB_STR(seat));
+	long long n = db_int_or(st, -1);
+	return n < 0 ? -1 : n > 0;
+}
+
 int groups_covering(struct db *db, const char *seat, long person_id,
 		    void (*fn)(long id, const char *name, void *arg), void *arg)
 {
@@ -169,11 +178,8 @@ int group_organisers(struct db *db, long group_id,
 					   " JOIN people p ON p.id = m.person_id"
 					   " WHERE m.group_id = ? AND m.role = 'organiser'"
 					   " ORDER BY p.name");
-	int rc;
 	db_bind_int(st, 1, group_id);
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
-	return rc;
+	return id_names(st, fn, arg);
 }
 
 int group_post_add(struct db *db, long group_id, long author, const char *title,

@@ -27,6 +27,8 @@ struct group_row {
 /* Every group, by name, with its size and the viewer's role. */
 int groups_each(struct db *db, long viewer, void (*fn)(const struct group_row *g, void *arg),
 		void *arg);
+/* 1 when the group covers the 2024 seat, 0 when not, -1. */
+int group_covers(struct db *db, long group_id, const char *seat);
 /* The 2024 seat codes a group covers, in order. */
 int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void *arg), void *arg);
 /* The person's groups (only those they organise, with organiser), or every

@@ -82,7 +82,8 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 			  const struct who *w)
 {
 	size_t listed = 0;
-	json_t *list = json_array();
+	/* the first three, then the map (right under them on a phone), then the rest */
+	json_t *list = json_array(), *rest = json_array();
 	char km[32], pct[32];
 	struct buf svg;
 
@@ -92,8 +93,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 		const char *why = a->why[i][0] ? a->why[i] : NULL;
 		snprintf(km, sizeof(km), "%.1f", h->km);
 		snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
-		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s*,"
+		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s*,"
 					" s:s}",
 					"rank", (json_int_t)(i + 1), "code", r->seat->code, "name",
 					r->seat->name, "km", km, "winner",
@@ -101,26 +101,20 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 					result_party_name(r->second, r->second_label), "colour",
 					party_colour(r->first), "majority", (json_int_t)r->majority,
 					"majority_pct", pct, "own", h->own, "stance",
-					stance_name(h->stance), "turnout", ""));
+					stance_name(h->stance), "turnout", "");
 		/* sessions are posted in 2024 seats: list them under each marginal */
 		if (a->election->boundary_set == 2024) {
-			const char *code = r->seat->code;
-			json_object_set_new(json_array_get(list, i), "link", json_true());
-			json_t *sessions = sessions_in_seat_json(db, code, 3);
+			json_t *sessions = sessions_in_seat_json(db, r->seat->code, 3);
 			listed += json_array_size(sessions);
-			json_object_set_new(json_array_get(list, i), "sessions", sessions);
+			json_object_set_new(item, "link", json_true());
+			json_object_set_new(item, "sessions", sessions);
 		}
 		if (why)
-			json_object_set_new(json_array_get(list, i), "why", json_string(why));
+			json_object_set_new(item, "why", json_string(why));
+		json_array_append_new(i < MAP_AFTER ? list : rest, item);
 	}
 	buf_init(&svg, 4u << 20);
 	map_svg_write(&svg, &app->seats, a);
-	/* the first three, then the map (right under them on a phone), then the rest */
-	json_t *rest = json_array();
-	while (json_array_size(list) > MAP_AFTER) {
-		json_array_append(rest, json_array_get(list, MAP_AFTER));
-		json_array_remove(list, MAP_AFTER);
-	}
 	json_t *ctx = json_pack("{s:s, s:b, s:s*, s:I, s:o, s:o, s:i, s:b, s:s, s:o}", "postcode",
 				a->where.pc.display, "district",
 				a->where.precision == PRECISION_DISTRICT, "own_seat",

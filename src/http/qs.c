@@ -87,17 +87,20 @@ const char *qs_get(const struct qs *q, const char *key)
 	return NULL;
 }
 
-void url_encode(struct buf *b, const char *s)
+const char *url_encode(struct arena *a, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	char *out = arena_alloc(a, 3 * strlen(s) + 1), *o = out;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-			buf_putc(b, (char)*p);
+			*o++ = (char)*p;
 		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[*p >> 4]);
-			buf_putc(b, hex[*p & 15]);
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
 		}
 	}
+	*o = '\0';
+	return out;
 }

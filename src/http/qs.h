@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 #include "util/arena.h"
-#include "util/buf.h"
 
 #define QS_MAX_PAIRS 32
 
@@ -26,8 +25,8 @@ struct qs {
 int qs_parse(struct qs *q, struct arena *a, const char *s, size_t n);
 /* The first value for key, or NULL. */
 const char *qs_get(const struct qs *q, const char *key);
-/* Appends s percent-encoded for a URL's query (RFC 3986 unreserved kept). */
-void url_encode(struct buf *b, const char *s);
+/* s percent-encoded for a URL's query (RFC 3986 unreserved kept), in a. */
+const char *url_encode(struct arena *a, const char *s);
 /* Percent-decodes s into out (n + 1 bytes); returns the length, or -1. */
 long url_decode(const char *s, size_t n, char *out, int plus_is_space);
 

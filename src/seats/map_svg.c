@@ -167,31 +167,26 @@ void map_svg_write(struct buf *out, const struct seats *seats, const struct near
 			   "/><text x=\"%.1f\" y=\"%.1f\">%zu</text></g>",
 			   x, y, x, y, i + 1);
 	}
-	/* names of the largest seats around that carry no number, for orientation */
-	const struct seat *named[MAP_PLACES];
-	size_t nnamed = 0;
-	for (size_t pass = 0; pass < MAP_PLACES && nnamed < MAP_PLACES; pass++) {
+	/* names of the largest seats around that carry no number, for orientation;
+	 * a seat named already has its spot taken, so it is not chosen again */
+	for (size_t named = 0; named < MAP_PLACES; named++) {
 		const struct seat *best = NULL;
 		double best_area = 0;
 		for (size_t i = 0; i < seats->n; i++) {
 			const struct seat *s = &seats->seats[i];
-			size_t rank, k;
+			size_t rank;
 			double x = px(&v, s->lon), y = py(&v, s->lat);
 			double area = (s->maxx - s->minx) * (s->maxy - s->miny);
 			if (s->boundary_set != a->election->boundary_set || hit_of(a, s, &rank) ||
 			    x < 60 || x > v.w - 60 || y < 20 || y > v.h - 20 || area <= best_area)
 				continue;
-			for (k = 0; k < nnamed && named[k] != s; k++)
-				;
-			double w = 7.0 * (double)place_len(s->name);
-			if (k == nnamed && spot_free(taken, ntaken, x, y, w)) {
+			if (spot_free(taken, ntaken, x, y, 7.0 * (double)place_len(s->name))) {
 				best = s;
 				best_area = area;
 			}
 		}
 		if (!best)
 			break;
-		named[nnamed++] = best;
 		double x = px(&v, best->lon), y = py(&v, best->lat);
 		double w = 7.0 * (double)place_len(best->name);
 		taken[ntaken++] = (struct spot){ x, y, w };

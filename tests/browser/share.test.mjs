@@ -67,7 +67,7 @@ test('after signing up, a friend link; places taken through it are counted for i
   const link = await page.inputValue('#share-url');
   assert.match(link, new RegExp(`/events/${event}\\?ref=[A-Za-z0-9_-]{10}$`));
   assert.match(await page.getAttribute('a:has-text("Send on WhatsApp")', 'href'), /^https:\/\/wa\.me\/\?text=Come%20with%20me/);
-  assert.match(await page.getAttribute('a:has-text("Send by email")', 'href'), /^mailto:\?subject=/);
+  assert.match(await page.getAttribute('a:has-text("Send by email")', 'href'), /^mailto:\?subject=Share%20the%20doors&body=Come%20with%20me/);
   const code = new URL(link).searchParams.get('ref');
   assert.equal(sql("SELECT ref_code FROM people WHERE email = 'ada@example.org'"), code, 'the same code each time');
 
