@@ -14,14 +14,19 @@ static const struct {
 	{ "dropoff", "Food-bank drop-off" }, { "meeting", "Meeting" },
 };
 
+void place_text(const char *address, const char *postcode, char *out, size_t cap)
+{
+	if (!*address)
+		snprintf(out, cap, "%s", postcode);
+	else if (strcasestr(address, postcode))
+		snprintf(out, cap, "%s", address);
+	else
+		snprintf(out, cap, "%s, %s", address, postcode);
+}
+
 void event_place(const struct event *e, char *out, size_t cap)
 {
-	if (e->address_private || !*e->address)
-		snprintf(out, cap, "%s", e->postcode);
-	else if (strcasestr(e->address, e->postcode))
-		snprintf(out, cap, "%s", e->address);
-	else
-		snprintf(out, cap, "%s, %s", e->address, e->postcode);
+	place_text(e->address_private ? "" : e->address, e->postcode, out, cap);
 }
 
 const char *event_type_name(const char *type)

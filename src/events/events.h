@@ -48,8 +48,11 @@ struct event {
 	struct event_slot slots[EVENT_SLOTS_MAX];
 };
 
-/* The place as mails and calendars give it: a private home by its postcode
- * only; an address with its postcode, unless it already holds it. */
+/* A place as mails and calendars give it: the address with its postcode,
+ * unless it already holds it; the postcode alone when there is no address. */
+void place_text(const char *address, const char *postcode, char *out, size_t cap);
+/* The same for a session as anyone may see it: a private home by its
+ * postcode only. */
 void event_place(const struct event *e, char *out, size_t cap);
 /* A display name for a type ("canvass" -> "Canvassing"); NULL if unknown. */
 const char *event_type_name(const char *type);

@@ -1407,10 +1407,11 @@ static void feed_row(const struct feed_entry *e, void *arg)
 {
 	struct feeding *fd = arg;
 	struct app *app = fd->req->app;
-	char uid[96];
+	char uid[96], place[EVENT_ADDRESS_MAX + 16];
 	snprintf(uid, sizeof(uid), "signup-%ld@turnout", e->signup_id);
+	place_text(e->address, e->postcode, place, sizeof(place));
 	struct ics_event ev = {
-		uid, e->starts_at, e->ends_at, time(NULL), e->title, e->description, e->place,
+		uid, e->starts_at, e->ends_at, time(NULL), e->title, e->description, place,
 		arena_printf(&fd->req->arena, "%s/events/%ld", app->auth.public_url, e->event_id),
 		strcmp(e->status, "cancelled") == 0,
 	};

@@ -405,8 +405,7 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 	    db_cached(db, "SELECT count(*) FROM people WHERE calendar_hash = ?");
 	struct db_stmt *st =
 	    db_cached(db, "SELECT g.id, e.id, e.title, e.description, s.starts_at,"
-			  " s.ends_at, CASE WHEN e.address = '' THEN e.postcode"
-			  " ELSE e.address END, e.status FROM people p"
+			  " s.ends_at, e.address, e.postcode, e.status FROM people p"
 			  " JOIN signups g ON g.person_id = p.id AND g.status = 'going'"
 			  " JOIN slots s ON s.id = g.slot_id JOIN events e ON e.id = s.event_id"
 			  " WHERE p.calendar_hash = ? AND s.ends_at > ? - 30 * 86400"
@@ -425,8 +424,9 @@ int calendar_feed(struct db *db, const char *token_hash, time_t now,
 			.description = db_col_text(st, 3),
 			.starts_at = (time_t)db_col_int(st, 4),
 			.ends_at = (time_t)db_col_int(st, 5),
-			.place = db_col_text(st, 6),
-			.status = db_col_text(st, 7),
+			.address = db_col_text(st, 6),
+			.postcode = db_col_text(st, 7),
+			.status = db_col_text(st, 8),
 		};
 		fn(&e, arg);
 	}

@@ -126,7 +126,9 @@ int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now);
 int calendar_feed_set(struct db *db, long person_id, const char *token_hash);
 struct feed_entry {
 	long signup_id, event_id;
-	const char *title, *description, *place, *status; /* valid during fn */
+	/* valid during fn; the address even of a private home: the feed is for
+	 * those going */
+	const char *title, *description, *address, *postcode, *status;
 	time_t starts_at, ends_at;
 };
 /* The sessions the feed's owner is going to (from 30 days ago): 1, 0 when

@@ -277,6 +277,8 @@ test('a private calendar feed lists the sessions one is going to', async () => {
   const cal = new ICAL.Component(ICAL.parse(await res.text()));
   const titles = cal.getAllSubcomponents('vevent').map((e) => e.getFirstPropertyValue('summary'));
   assert.deepEqual(titles, ['Feed me']);
+  // the place with its postcode, as every calendar file of a session gives it
+  assert.equal(cal.getFirstSubcomponent('vevent').getFirstPropertyValue('location'), '1 Station Road, DE22 1AA');
   assert.equal((await fetch(url.replace(/[A-Za-z0-9_-]{43}/, 'a'.repeat(43)))).status, 404);
   // a new feed URL replaces the old one
   await v.get('/account');
