@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, axe } from './lib.mjs';
-import { startServer, copyDb, linkFor, mailFor, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
+import { launch, axe, signUpInPage } from './lib.mjs';
+import { startServer, copyDb, mailFor, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, gid, bank, event;
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
@@ -39,14 +39,7 @@ after(async () => {
 test('a member finds the group home: sessions, phone banks to ask for, organisers, announcements', async () => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await ctx.newPage();
-  await page.goto(`${srv.url}/signup`);
-  await page.fill('#name', 'Vee Volunteer');
-  await page.fill('#email', 'vee@example.org');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('h1:has-text("Check your email")');
-  await page.goto(linkFor(srv.outbox, 'vee@example.org').url);
-  await page.click('button:has-text("Sign in")');
-  await page.waitForSelector('h1:has-text("Your account")');
+  await signUpInPage(page, srv, 'Vee Volunteer', 'vee@example.org');
 
   await page.goto(`${srv.url}/groups/${gid}`);
   // before joining: the sessions are public, the rest is for members

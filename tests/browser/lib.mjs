@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { linkFor } from '../integration/lib.mjs';
 
 export function launch() {
   return chromium.launch({
@@ -30,4 +31,17 @@ export async function contextFor(browser, url, visitor, viewport = { width: 390,
     await ctx.addCookies([...visitor.jar].map(([name, value]) => ({ name, value, url, httpOnly: true, sameSite: 'Lax' })));
   }
   return ctx;
+}
+
+// Signs a new volunteer up through the pages, as a person would: the form,
+// the emailed link, its button; the page ends on their account.
+export async function signUpInPage(page, srv, name, email) {
+  await page.goto(`${srv.url}/signup`);
+  await page.fill('#name', name);
+  await page.fill('#email', email);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:has-text("Check your email")');
+  await page.goto(linkFor(srv.outbox, email).url);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForSelector('h1:has-text("Your account")');
 }

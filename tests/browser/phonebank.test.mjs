@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, axe } from './lib.mjs';
-import { startServer, copyDb, linkFor, strongAdmin, FIXTURE_DB } from '../integration/lib.mjs';
+import { launch, axe, signUpInPage } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, bank, gid;
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
@@ -41,14 +41,7 @@ test('a caller takes a voter, answers, saves, gets the next; the organiser sees 
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(`${srv.url}/signup`);
-  await page.fill('#name', 'Cal Caller');
-  await page.fill('#email', 'cal@example.org');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('h1:has-text("Check your email")');
-  await page.goto(linkFor(srv.outbox, 'cal@example.org').url);
-  await page.click('button:has-text("Sign in")');
-  await page.waitForSelector('h1:has-text("Your account")');
+  await signUpInPage(page, srv, 'Cal Caller', 'cal@example.org');
   await page.goto(`${srv.url}/groups/${gid}`);
   await page.click('button:has-text("Join")');
   await page.click('a:has-text("Phone banks")');

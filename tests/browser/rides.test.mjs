@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { startServer, copyDb, run, linkFor, FIXTURE_DB } from '../integration/lib.mjs';
+import { signUpInPage } from './lib.mjs';
+import { startServer, copyDb, run, FIXTURE_DB } from '../integration/lib.mjs';
 
 let srv, browser, db;
 const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
@@ -27,14 +28,7 @@ after(async () => {
 async function signedIn(name, email) {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await ctx.newPage();
-  await page.goto(`${srv.url}/signup`);
-  await page.fill('#name', name);
-  await page.fill('#email', email);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('h1:has-text("Check your email")');
-  await page.goto(linkFor(srv.outbox, email).url);
-  await page.click('button:has-text("Sign in")');
-  await page.waitForSelector('h1:has-text("Your account")');
+  await signUpInPage(page, srv, name, email);
   return page;
 }
 
