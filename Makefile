@@ -75,8 +75,8 @@ test: deps
 	@sh scripts/deps.sh $(TEST_DEBS)
 	@$(MAKE) --no-print-directory asan-test
 
-asan-test:
-	@$(MAKE) --no-print-directory BUILD=build/asan \
+asan-test: $(BUILD)/turnout
+	@$(MAKE) --no-print-directory BUILD=build/asan IMPORT_BIN=$(abspath $(BUILD)/turnout) \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  unit integration
 
@@ -95,7 +95,7 @@ $(BUILD)/test/full.db: $(BUILD)/turnout $(shell find data/ -type f)
 integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 	@sh scripts/node-deps.sh
 	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_FIXTURE_DB=$(BUILD)/test/fixture.db \
-	  TURNOUT_FULL_DB=$(BUILD)/test/full.db \
+	  TURNOUT_FULL_DB=$(BUILD)/test/full.db TURNOUT_IMPORT_BIN=$(or $(IMPORT_BIN),$(abspath $(BUILD)/turnout)) \
 	  node --test --test-concurrency=1 tests/integration/ tests/browser/
 
 $(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
