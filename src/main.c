@@ -477,9 +477,11 @@ static int cmd_import(int argc, char **argv)
 	}
 	fprintf(stderr,
 		"turnout import: %ld postcodes (%ld placed; %ld matched to the nearest 2010 seat"
-		" edge, %ld unplaced), %ld districts, %ld + %ld seats, %ld results in %.1f s\n",
+		" edge, %ld unplaced), %ld districts, %ld + %ld seats, %ld results, travel over"
+		" %ld land cells for %ld seats (%ld islands joined by boat) in %.1f s\n",
 		st.postcodes, st.positioned, st.pcon2010_nearest, st.pcon2010_missing,
-		st.districts, st.seats2010, st.seats2024, st.results, st.seconds);
+		st.districts, st.seats2010, st.seats2024, st.results, st.travel_cells,
+		st.travel_fields, st.travel_joined, st.seconds);
 	return 0;
 }
 

@@ -474,6 +474,16 @@ static const char *const migrations[] = {
 	"  line INTEGER NOT NULL, reason TEXT NOT NULL,"
 	"  PRIMARY KEY (import_id, line)"
 	");",
+	/* 29: travel over land (geo/travel.h): the land raster, and per seat the
+	 * zlib-compressed distance field over its land cells */
+	"CREATE TABLE travel_grid ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  lat0 REAL NOT NULL, lon0 REAL NOT NULL, dlat REAL NOT NULL, dlon REAL NOT NULL,"
+	"  nrows INTEGER NOT NULL, ncols INTEGER NOT NULL,"
+	"  land BLOB NOT NULL," /* one bit per cell, row by row */
+	"  joins BLOB NOT NULL" /* int32 per cell: the land cell it starts from */
+	");"
+	"ALTER TABLE constituencies ADD COLUMN travel BLOB;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -91,7 +91,11 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 		const struct marginal_hit *h = &a->hits[i];
 		const struct seat_result *r = h->r;
 		const char *why = a->why[i][0] ? a->why[i] : NULL;
-		snprintf(km, sizeof(km), "%.1f", h->km);
+		/* an estimate is given to the km; the straight line (no field) as measured */
+		if (h->road_km >= 0)
+			snprintf(km, sizeof(km), "%.0f", h->road_km);
+		else
+			snprintf(km, sizeof(km), "%.1f", h->km);
 		snprintf(pct, sizeof(pct), "%.1f", r->majority_pct);
 		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s*,"
 					" s:s}",
@@ -102,6 +106,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 					party_colour(r->first), "majority", (json_int_t)r->majority,
 					"majority_pct", pct, "own", h->own, "stance",
 					stance_name(h->stance), "turnout", "");
+		json_object_set_new(item, "by_road", json_boolean(h->road_km >= 0));
 		/* sessions are posted in 2024 seats: list them under each marginal */
 		if (a->election->boundary_set == 2024) {
 			json_t *sessions = sessions_in_seat_json(db, r->seat->code, 3);

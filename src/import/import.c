@@ -168,7 +168,8 @@ static int build(struct import *imp, const char *stage_path)
 		import_fail(imp, stage_path, 0, "%s", db_errmsg(imp->db));
 		goto done;
 	}
-	if (import_boundaries(imp) || import_results(imp) || import_postcodes(imp) ||
+	if (import_boundaries(imp) || import_travel(imp) || import_results(imp) ||
+	    import_postcodes(imp) ||
 	    write_meta(imp))
 		goto done;
 	if (db_exec(imp->db,

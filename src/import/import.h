@@ -13,6 +13,7 @@
 struct import_stats {
 	long postcodes, positioned, pcon2010_nearest, pcon2010_missing;
 	long districts, seats2010, seats2024, results;
+	long travel_cells, travel_fields, travel_joined; /* land cells, seats, parts joined */
 	double seconds;
 };
 

@@ -33,6 +33,8 @@ struct import {
 int import_boundaries(struct import *imp);
 int import_results(struct import *imp);
 int import_postcodes(struct import *imp);
+/* After import_boundaries: travel distances over land for every seat. */
+int import_travel(struct import *imp);
 
 /* Index of code in the set, or -1. */
 long bset_find(const struct bset *b, const char *code, size_t n);

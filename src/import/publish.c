@@ -12,6 +12,7 @@
  * names are compiled in, never input, so they may be spliced into SQL. */
 static const char *const tables[] = {
 	"constituencies", "results", "result_votes", "postcodes", "districts", "meta",
+	"travel_grid",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -150,7 +151,8 @@ static int create_shadows(struct db *db)
 {
 	struct db_stmt *st = db_prepare(
 	    db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN"
-		" ('constituencies', 'results', 'result_votes', 'postcodes', 'districts', 'meta')"
+		" ('constituencies', 'results', 'result_votes', 'postcodes', 'districts', 'meta',"
+		"  'travel_grid')"
 		" ORDER BY type = 'index', CASE tbl_name WHEN 'constituencies' THEN 0"
 		" WHEN 'results' THEN 1 WHEN 'result_votes' THEN 2 ELSE 3 END");
 	char sql[4096];

@@ -134,7 +134,7 @@ static size_t load_needs(struct db *db, struct seat_need *v, size_t cap)
 static struct need_input need_of_hit(const struct marginal_hit *h, const struct nearest_params *p,
 				     const struct seat_need *needs, size_t nn)
 {
-	struct need_input in = { h->r->majority_pct, p->max_pct, h->km, 0, 0, 0, 0, 0 };
+	struct need_input in = { h->r->majority_pct, p->max_pct, marginal_rank_km(h), 0, 0, 0, 0, 0 };
 	for (size_t k = 0; k < nn; k++)
 		if (!strcmp(needs[k].seat, h->r->seat->code)) {
 			in.target = needs[k].target;
@@ -225,7 +225,10 @@ int nearest_run(struct db *db, const struct seats *seats, const struct nearest_p
 		.party = *p->party ? p->party : NULL,
 		.own_code = a->own ? a->own->code : NULL,
 		.limit = p->limit,
+		.cell = -1,
 	};
+	if (seats->grid.nland)
+		q.cell = travel_locate(&seats->grid, q.lat, q.lon, &q.cell_km);
 	if (p->by_need)
 		rank_by_need(db, p, a, &q);
 	else
@@ -327,6 +330,11 @@ void nearest_json_write(struct jw *w, const struct nearest_params *p,
 		jw_obj(w);
 		result_fields(w, h->r);
 		jw_key_num(w, "distance_km", h->km, 2);
+		jw_key(w, "road_km");
+		if (h->road_km >= 0)
+			jw_num(w, h->road_km, 1);
+		else
+			jw_null(w);
 		jw_key_bool(w, "own_seat", h->own);
 		jw_key_str_or_null(w, "stance", stance_name(h->stance));
 		if (p->by_need) {

@@ -27,7 +27,7 @@ double need_score(const struct need_input *in, char *why, size_t cap)
 			 in->going == 1 ? "" : "s");
 	}
 	double score = t * d * p * g;
-	snprintf(why, cap, "Majority %.1f%% (%s), %.0f km away%s.", in->majority_pct,
+	snprintf(why, cap, "Majority %.1f%% (%s), about %.0f km by road%s.", in->majority_pct,
 		 tight > 0.66 ? "very tight" : tight > 0.33 ? "tight" : "within reach", in->km, gap);
 	return score;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "util/mem.h"
 
@@ -55,15 +56,58 @@ static void outline_parse(struct seat *st, const unsigned char *p, size_t len)
 	}
 }
 
+/* The land raster, when the import built one: 0 (with or without), -1. */
+static int load_grid(struct seats *s, struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT lat0, lon0, dlat, dlon, nrows, ncols, land,"
+					    " joins FROM travel_grid WHERE id = 1");
+	int rc = -1, found = st ? db_one(st) : -1;
+
+	if (found == 0)
+		rc = 0;
+	if (found == 1) {
+		size_t len, jlen;
+		const void *bits = db_col_blob(st, 6, &len), *joins = db_col_blob(st, 7, &jlen);
+		long long rows = db_col_int(st, 4), cols = db_col_int(st, 5);
+		if (rows > 0 && cols > 0 && rows <= UINT32_MAX && cols <= UINT32_MAX && bits &&
+		    joins)
+			rc = travel_grid_from_bits(&s->grid, db_col_double(st, 0),
+						   db_col_double(st, 1), db_col_double(st, 2),
+						   db_col_double(st, 3), (uint32_t)rows,
+						   (uint32_t)cols, bits, len, joins, jlen);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* A seat's field, checked to cover the grid exactly: 0 (or none), -1. */
+static int travel_parse(struct seats *s, struct seat *seat, const void *z, size_t zlen)
+{
+	uLongf want = (uLongf)s->grid.nland * sizeof(uint16_t), got = want;
+
+	if (!z || s->grid.nland == 0)
+		return 0;
+	seat->travel = xmalloc(want);
+	if (uncompress((Bytef *)seat->travel, &got, z, zlen) != Z_OK || got != want) {
+		free(seat->travel);
+		seat->travel = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int load_seats(struct seats *s, struct db *db)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT code, name, boundary_set, centre_lat,"
 					    " centre_lon, min_lon, min_lat, max_lon, max_lat,"
-					    " outline FROM constituencies");
+					    " outline, travel FROM constituencies");
 	size_t cap = 0;
+	int rc = 0;
 
-	if (!st)
+	if (!st || load_grid(s, db)) {
+		db_finalize(st);
 		return -1;
+	}
 	while (db_step(st) == DB_ROW) {
 		xgrow(&s->seats, &cap, s->n + 1, sizeof(*s->seats));
 		struct seat *seat = &s->seats[s->n++];
@@ -80,10 +124,13 @@ static int load_seats(struct seats *s, struct db *db)
 		size_t blen;
 		const void *blob = db_col_blob(st, 9, &blen);
 		outline_parse(seat, blob, blen);
+		blob = db_col_blob(st, 10, &blen);
+		if (travel_parse(s, seat, blob, blen))
+			rc = -1;
 	}
 	db_finalize(st);
 	qsort(s->seats, s->n, sizeof(*s->seats), by_code);
-	return 0;
+	return rc;
 }
 
 static int by_votes(const void *a, const void *b)
@@ -173,7 +220,8 @@ int seats_load(struct seats *s, struct db *db, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
 	if (load_seats(s, db)) {
-		snprintf(err, errlen, "reading constituencies: %s", db_errmsg(db));
+		snprintf(err, errlen, "reading constituencies: %s (a damaged travel table is"
+			 " rebuilt by `turnout import`)", db_errmsg(db));
 		return -1;
 	}
 	if (s->n == 0) {
@@ -212,7 +260,9 @@ void seats_release(struct seats *s)
 		free(s->seats[i].rings);
 		free(s->seats[i].ring_len);
 		free(s->seats[i].name);
+		free(s->seats[i].travel);
 	}
+	travel_grid_release(&s->grid);
 	free(s->seats);
 	memset(s, 0, sizeof(*s));
 }

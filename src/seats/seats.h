@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "db/db.h"
+#include "geo/travel.h"
 #include "seats/party.h"
 #include "util/buf.h"
 
@@ -22,6 +23,9 @@ struct seat {
 	size_t nrings;
 	size_t *ring_len;
 	float **rings;
+	/* distance from the centre to each of seats->grid's land cells, or NULL
+	 * (data imported before travel distances: the straight line is used) */
+	uint16_t *travel;
 };
 
 struct party_votes {
@@ -51,6 +55,7 @@ struct election {
 struct seats {
 	size_t n;
 	struct seat *seats; /* ordered by boundary set, then code */
+	struct travel_grid grid; /* nland 0 when there is none */
 	struct election elections[SEATS_NELECTIONS];
 };
 

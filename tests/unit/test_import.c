@@ -87,6 +87,17 @@ static void imports_fixture(void **state)
 			       " AND boundary_set = 2010 AND centre_lat BETWEEN 52.9 AND 52.97"
 			       " AND centre_lon BETWEEN -1.56 AND -1.45"),
 			 1);
+	/* travel over land: every seat has a field, Orkney and Shetland's
+	 * (whose 2010 centre is at sea between the two) too; the ferries and
+	 * bridges leave only small islands for the boats */
+	assert_int_equal(count("SELECT count(*) FROM constituencies WHERE travel IS NOT NULL"),
+			 1300);
+	assert_int_equal(st.travel_fields, 1300);
+	assert_true(st.travel_cells > 5000);
+	assert_true(st.travel_joined < 100);
+	assert_int_equal(count("SELECT count(*) FROM travel_grid WHERE length(land) * 8 >="
+			       " nrows * ncols AND length(joins) = 4 * nrows * ncols"),
+			 1);
 }
 
 static void write_file(const char *path, const char *text)
@@ -108,8 +119,8 @@ static void failed_import_changes_nothing(void **state)
 	/* a copy of the fixture whose Code-Point folder holds one bad row */
 	snprintf(dir, sizeof(dir), "%s/bad", tmp);
 	mkdir(dir, 0755);
-	const char *links[] = { "boundaries", "results" };
-	for (int i = 0; i < 2; i++) {
+	const char *links[] = { "boundaries", "results", "travel" };
+	for (int i = 0; i < 3; i++) {
 		snprintf(p, sizeof(p), "%s/%s", fixture, links[i]);
 		snprintf(q, sizeof(q), "%s/%s", dir, links[i]);
 		assert_int_equal(symlink(p, q), 0);
@@ -141,6 +152,29 @@ static void failed_import_changes_nothing(void **state)
 	write_file(q, "N20000001,10,131482,551618,,,,,,\n");
 	assert_int_equal(import_run(dir, dbpath, &st, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "zz.csv:1: invalid postcode"));
+	assert_int_equal(count("SELECT count(*) FROM postcodes"), before);
+
+	/* a crossing with an end out at sea, and one of no length: the file
+	 * and line say which, and nothing changes */
+	snprintf(p, sizeof(p), "%s/postcodes/codepo_gb/Data/CSV/zz.csv", dir);
+	unlink(p);
+	snprintf(q, sizeof(q), "%s/travel", dir);
+	unlink(q);
+	mkdir(q, 0755);
+	snprintf(q, sizeof(q), "%s/travel/crossings.csv", dir);
+	write_file(q, "name,kind,from_lat,from_lon,to_lat,to_lon,km\n"
+		      "Humber Bridge,bridge,53.718,-0.450,53.690,-0.455,2.2\n"
+		      "To nowhere,ferry,50.5,-1.0,50.2,-1.0,30\n");
+	assert_int_equal(import_run(dir, dbpath, &st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "crossings.csv:3: the from end is not on land"));
+	write_file(q, "name,kind,from_lat,from_lon,to_lat,to_lon,km\n"
+		      "Humber Bridge,bridge,53.718,-0.450,53.690,-0.455,0\n");
+	assert_int_equal(import_run(dir, dbpath, &st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "crossings.csv:2: km is a number"));
+	write_file(q, "name,kind,from_lat,from_lon,to_lat,to_lon,km\n"
+		      "Humber Bridge,zeppelin,53.718,-0.450,53.690,-0.455,2\n");
+	assert_int_equal(import_run(dir, dbpath, &st, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "crossings.csv:2: kind is bridge"));
 	assert_int_equal(count("SELECT count(*) FROM postcodes"), before);
 
 	/* a missing data folder is an error, not an empty database */

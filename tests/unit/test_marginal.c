@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
@@ -41,7 +42,7 @@ static int setup(void **state)
 static void threshold_and_order(void **state)
 {
 	struct marginal_hit out[10];
-	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, "B", 10 };
+	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, "B", 10, -1, 0 };
 	(void)state;
 	size_t n = marginal_find(&e, &q, out);
 	assert_int_equal(n, 3);
@@ -63,7 +64,7 @@ static void threshold_and_order(void **state)
 static void party_and_limit(void **state)
 {
 	struct marginal_hit out[10];
-	struct marginal_query q = { 51.0, -1.0, 5.0, "con", NULL, 10 };
+	struct marginal_query q = { 51.0, -1.0, 5.0, "con", NULL, 10, -1, 0 };
 	(void)state;
 	size_t n = marginal_find(&e, &q, out);
 	assert_int_equal(n, 3);
@@ -81,11 +82,50 @@ static void party_and_limit(void **state)
 	assert_int_equal(marginal_find(&e, &q, out), 0);
 }
 
+/* With travel fields the road decides: B is 56 km off in a straight line
+ * and E 111 km, but a field putting B 200 km away by land (a sea between)
+ * and E 120 km ranks E first. */
+static void road_over_straight_line(void **state)
+{
+	struct marginal_hit out[10];
+	/* one land cell: the fields are read at index 0 */
+	uint16_t far[1] = { 2000 }, near[1] = { 1200 }, here[1] = { 0 };
+	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, NULL, 10, 0, 1.0 };
+	(void)state;
+	seats[0].travel = here;
+	seats[1].travel = far;
+	seats[4].travel = near;
+	size_t n = marginal_find(&e, &q, out);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0].r->seat->code, "A");
+	assert_string_equal(out[1].r->seat->code, "E");
+	assert_string_equal(out[2].r->seat->code, "B");
+	assert_true(out[1].km > out[2].km); /* the straight line said otherwise */
+	/* (120 km + 1 km to the cell) by the road factor */
+	assert_true(fabs(out[1].road_km - 121 * TRAVEL_ROAD_FACTOR) < 1e-9);
+	/* never shorter than the straight line: A's 1 km to the cell is more
+	 * than its 0 km, so the estimate stands; a cell no path reaches falls
+	 * back to the straight line's estimate */
+	assert_true(out[0].road_km >= out[0].km);
+	far[0] = TRAVEL_UNREACHED;
+	n = marginal_find(&e, &q, out);
+	assert_string_equal(out[1].r->seat->code, "B");
+	assert_true(out[1].road_km < 0);
+	assert_true(fabs(marginal_rank_km(&out[1]) - out[1].km * TRAVEL_ROAD_FACTOR) < 1e-9);
+	/* no cell for the volunteer: every seat by the straight line */
+	q.cell = -1;
+	n = marginal_find(&e, &q, out);
+	assert_string_equal(out[1].r->seat->code, "B");
+	assert_true(out[2].road_km < 0);
+	seats[0].travel = seats[1].travel = seats[4].travel = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(threshold_and_order),
 		cmocka_unit_test(party_and_limit),
+		cmocka_unit_test(road_over_straight_line),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

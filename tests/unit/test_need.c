@@ -50,7 +50,7 @@ static void explained(void **state)
 	(void)state;
 	need_score(&t, why, sizeof(why));
 	assert_non_null(strstr(why, "Majority 0.7% (very tight)"));
-	assert_non_null(strstr(why, "23 km away"));
+	assert_non_null(strstr(why, "about 23 km by road"));
 	assert_non_null(strstr(why, "target seat (priority 4) with 30 of 200 hours pledged"));
 	struct need_input n = { 3.0, 5.0, 8, 0, 0, 0, 0, 1 };
 	need_score(&n, why, sizeof(why));
