@@ -3,13 +3,14 @@
  * them, joined only far to the north, and what a crossing, an island and a
  * narrow strait do to the distances.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "geo/travel.h"
 
