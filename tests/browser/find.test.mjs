@@ -21,6 +21,26 @@ after(async () => {
   await srv?.stop();
 });
 
+// Issue 17: the straight line sent Cardiff across the Severn to North Somerset
+test('Cardiff is told Monmouthshire before North Somerset, in km by road', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${srv.url}/`);
+  await page.fill('#postcode', 'CF10 1EP');
+  await page.click('details.options summary');
+  await page.fill('#max_majority_pct', '10');
+  await page.press('#postcode', 'Enter');
+  await page.waitForSelector('ol.seats li');
+  const items = await page.locator('ol.seats li h3').allTextContents();
+  const mon = items.findIndex((t) => /Monmouthshire/.test(t));
+  const ns = items.findIndex((t) => /North Somerset/.test(t));
+  assert.ok(mon >= 0 && ns > mon, `Monmouthshire ${mon}, North Somerset ${ns} in ${items.join(' | ')}`);
+  const nsText = await page.locator('ol.seats li').nth(ns).textContent();
+  const km = Number(/About (\d+) km by road/.exec(nsText)?.[1]);
+  assert.ok(km > 60 && km < 85, `North Somerset: ${nsText}`);
+  await page.screenshot({ path: 'build/test/screens/cardiff-by-road.png' });
+  await page.close();
+});
+
 test('enter a postcode, see the list and the map', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   const problems = [];
@@ -38,7 +58,7 @@ test('enter a postcode, see the list and the map', async () => {
   const items = await page.locator('ol.seats li').allTextContents();
   assert.equal(items.length, 10);
   assert.match(items[0], /Mid Derbyshire/);
-  assert.match(items[0], /\d+\.\d km/);
+  assert.match(items[0], /About \d+ km by road/);
   assert.match(await page.textContent('.answer'), /Your seat is Derby North/);
   const map = page.locator('svg.map');
   assert.equal(await map.getAttribute('role'), 'group');

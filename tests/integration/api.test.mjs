@@ -193,11 +193,12 @@ test('nearest marginals', async () => {
   assert.equal(a.max_majority_pct, 5);
   assert.equal(a.own_seat.name, 'Derby North');
   assert.equal(a.marginals.length, 10);
-  const km = a.marginals.map((m) => m.distance_km);
+  const km = a.marginals.map((m) => m.road_km);
   assert.deepEqual([...km].sort((x, y) => x - y), km);
   for (const m of a.marginals) {
     assert.ok(m.majority_pct < 5);
-    assert.ok(['code', 'name', 'distance_km', 'winner', 'runner_up', 'majority', 'majority_pct',
+    assert.ok(m.road_km >= m.distance_km - 0.05);
+    assert.ok(['code', 'name', 'distance_km', 'road_km', 'winner', 'runner_up', 'majority', 'majority_pct',
       'electorate', 'turnout_pct', 'own_seat'].every((k) => k in m));
     assert.ok(Math.abs(m.majority_pct - (100 * m.majority) / m.valid_votes) < 0.01);
     assert.notEqual(m.winner.party, 'spk');
