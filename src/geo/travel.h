@@ -126,9 +126,9 @@ void travel_field(const struct travel_graph *t, uint32_t src, double start_km,
 		  struct travel_work *w, uint16_t *out);
 
 /*
- * Estimated road km from a point (located at cell `at`, `extra_km` from its
- * centre) along a seat's field; straight_km is the floor.  -1 when the
- * field does not reach the cell.
+ * Estimated road km from field[at] (a path's length to a land cell) and
+ * extra_km (from the point to that cell's centre); straight_km is the
+ * floor.  -1 when the path does not reach.
  */
 double travel_road_km(const uint16_t *field, long at, double extra_km, double straight_km);
 

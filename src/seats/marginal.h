@@ -24,8 +24,10 @@ struct marginal_query {
 	const char *party;    /* canonical party code, or NULL */
 	const char *own_code; /* the volunteer's own seat, or NULL */
 	size_t limit;         /* >= 1 */
-	long cell;            /* the volunteer's land cell (travel_locate), or -1 */
-	double cell_km;       /* from the volunteer to that cell's centre */
+	/* the distances by land from the volunteer's cell (seats_travel_row),
+	 * by seat index, or NULL; and the km from the volunteer to that cell */
+	const uint16_t *travel;
+	double cell_km;
 };
 
 struct marginal_hit {

@@ -225,10 +225,8 @@ int nearest_run(struct db *db, const struct seats *seats, const struct nearest_p
 		.party = *p->party ? p->party : NULL,
 		.own_code = a->own ? a->own->code : NULL,
 		.limit = p->limit,
-		.cell = -1,
 	};
-	if (seats->grid.nland)
-		q.cell = travel_locate(&seats->grid, q.lat, q.lon, &q.cell_km);
+	q.travel = seats_travel_row(seats, travel_locate(&seats->grid, q.lat, q.lon, &q.cell_km));
 	if (p->by_need)
 		rank_by_need(db, p, a, &q);
 	else

@@ -80,38 +80,47 @@ static int load_grid(struct seats *s, struct db *db)
 	return rc;
 }
 
-/* A seat's field, checked to cover the grid exactly: 0 (or none), -1. */
-static int travel_parse(struct seats *s, struct seat *seat, const void *z, size_t zlen)
+/* A seat's field into its column, checked to cover the grid exactly: 0, or
+ * -1 when it is damaged. */
+static int travel_parse(struct seats *s, uint16_t *field, size_t col, size_t ncols, const void *z,
+			size_t zlen)
 {
 	uLongf want = (uLongf)s->grid.nland * sizeof(uint16_t), got = want;
 
-	if (!z || s->grid.nland == 0)
-		return 0;
-	seat->travel = xmalloc(want);
-	if (uncompress((Bytef *)seat->travel, &got, z, zlen) != Z_OK || got != want) {
-		free(seat->travel);
-		seat->travel = NULL;
+	if (uncompress((Bytef *)field, &got, z, zlen) != Z_OK || got != want)
 		return -1;
-	}
+	for (uint32_t cell = 0; cell < s->grid.nland; cell++)
+		s->travel[(size_t)cell * ncols + col] = field[cell];
 	return 0;
 }
 
+/* In the order seats_find() searches: SQLite's BINARY collation is strcmp's. */
 static int load_seats(struct seats *s, struct db *db)
 {
+	struct db_stmt *count = db_prepare(db, "SELECT count(*) FROM constituencies");
 	struct db_stmt *st = db_prepare(db, "SELECT code, name, boundary_set, centre_lat,"
 					    " centre_lon, min_lon, min_lat, max_lon, max_lat,"
-					    " outline, travel FROM constituencies");
-	size_t cap = 0;
-	int rc = 0;
+					    " outline, travel FROM constituencies"
+					    " ORDER BY boundary_set, code");
+	uint16_t *field = NULL;
+	size_t total;
+	int rc = -1;
 
-	if (!st || load_grid(s, db)) {
-		db_finalize(st);
-		return -1;
+	if (!count || !st || db_one(count) != 1 || load_grid(s, db))
+		goto done;
+	total = (size_t)db_col_int(count, 0);
+	db_reset(count);
+	s->seats = xcalloc(total ? total : 1, sizeof(*s->seats));
+	if (s->grid.nland && total) {
+		s->travel = xmalloc((size_t)s->grid.nland * total * sizeof(*s->travel));
+		memset(s->travel, 0xFF, (size_t)s->grid.nland * total * sizeof(*s->travel));
+		field = xmalloc(s->grid.nland * sizeof(*field));
 	}
-	while (db_step(st) == DB_ROW) {
-		xgrow(&s->seats, &cap, s->n + 1, sizeof(*s->seats));
-		struct seat *seat = &s->seats[s->n++];
-		memset(seat, 0, sizeof(*seat));
+	for (size_t i = 0; i < total; i++) {
+		if (db_step(st) != DB_ROW)
+			goto done; /* rows went while we read */
+		struct seat *seat = &s->seats[i];
+		s->n = i + 1;
 		snprintf(seat->code, sizeof(seat->code), "%s", db_col_text(st, 0));
 		seat->name = xstrdup(db_col_text(st, 1));
 		seat->boundary_set = (int)db_col_int(st, 2);
@@ -121,16 +130,27 @@ static int load_seats(struct seats *s, struct db *db)
 		seat->miny = db_col_double(st, 6);
 		seat->maxx = db_col_double(st, 7);
 		seat->maxy = db_col_double(st, 8);
+		seat->index = i;
 		size_t blen;
 		const void *blob = db_col_blob(st, 9, &blen);
 		outline_parse(seat, blob, blen);
 		blob = db_col_blob(st, 10, &blen);
-		if (travel_parse(s, seat, blob, blen))
-			rc = -1;
+		if (blob && field && travel_parse(s, field, i, total, blob, blen))
+			goto done;
 	}
+	rc = 0;
+done:
+	db_finalize(count);
 	db_finalize(st);
-	qsort(s->seats, s->n, sizeof(*s->seats), by_code);
+	free(field);
 	return rc;
+}
+
+const uint16_t *seats_travel_row(const struct seats *s, long cell)
+{
+	if (!s->travel || cell < 0 || (size_t)cell >= s->grid.nland)
+		return NULL;
+	return s->travel + (size_t)cell * s->n;
 }
 
 static int by_votes(const void *a, const void *b)
@@ -260,8 +280,8 @@ void seats_release(struct seats *s)
 		free(s->seats[i].rings);
 		free(s->seats[i].ring_len);
 		free(s->seats[i].name);
-		free(s->seats[i].travel);
 	}
+	free(s->travel);
 	travel_grid_release(&s->grid);
 	free(s->seats);
 	memset(s, 0, sizeof(*s));

@@ -23,9 +23,7 @@ struct seat {
 	size_t nrings;
 	size_t *ring_len;
 	float **rings;
-	/* distance from the centre to each of seats->grid's land cells, or NULL
-	 * (data imported before travel distances: the straight line is used) */
-	uint16_t *travel;
+	size_t index; /* in seats->seats, and so its column in seats->travel */
 };
 
 struct party_votes {
@@ -56,9 +54,18 @@ struct seats {
 	size_t n;
 	struct seat *seats; /* ordered by boundary set, then code */
 	struct travel_grid grid; /* nland 0 when there is none */
+	/*
+	 * Distances by land, one row per land cell and in it one column per
+	 * seat, so a lookup reads one row, a few cache lines; TRAVEL_UNREACHED
+	 * for a seat with no field.  NULL for data imported before travel
+	 * distances (the straight line is used).
+	 */
+	uint16_t *travel;
 	struct election elections[SEATS_NELECTIONS];
 };
 
+/* The row of distances for a land cell (travel_locate), or NULL. */
+const uint16_t *seats_travel_row(const struct seats *s, long cell);
 /* 0, or -1 with the reason in err (e.g. nothing imported yet). */
 int seats_load(struct seats *s, struct db *db, char *err, size_t errlen);
 void seats_release(struct seats *s);

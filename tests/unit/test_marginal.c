@@ -17,6 +17,7 @@ static void add(int i, const char *code, double lat, double lon, const char *fir
 		const char *second, long majority, long valid)
 {
 	snprintf(seats[i].code, sizeof(seats[i].code), "%s", code);
+	seats[i].index = (size_t)i;
 	seats[i].lat = lat;
 	seats[i].lon = lon;
 	results[i].seat = &seats[i];
@@ -42,7 +43,7 @@ static int setup(void **state)
 static void threshold_and_order(void **state)
 {
 	struct marginal_hit out[10];
-	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, "B", 10, -1, 0 };
+	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, "B", 10, NULL, 0 };
 	(void)state;
 	size_t n = marginal_find(&e, &q, out);
 	assert_int_equal(n, 3);
@@ -64,7 +65,7 @@ static void threshold_and_order(void **state)
 static void party_and_limit(void **state)
 {
 	struct marginal_hit out[10];
-	struct marginal_query q = { 51.0, -1.0, 5.0, "con", NULL, 10, -1, 0 };
+	struct marginal_query q = { 51.0, -1.0, 5.0, "con", NULL, 10, NULL, 0 };
 	(void)state;
 	size_t n = marginal_find(&e, &q, out);
 	assert_int_equal(n, 3);
@@ -88,13 +89,10 @@ static void party_and_limit(void **state)
 static void road_over_straight_line(void **state)
 {
 	struct marginal_hit out[10];
-	/* one land cell: the fields are read at index 0 */
-	uint16_t far[1] = { 2000 }, near[1] = { 1200 }, here[1] = { 0 };
-	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, NULL, 10, 0, 1.0 };
+	/* the volunteer's cell's row: tenths of a km to each seat by index */
+	uint16_t row[6] = { 0, 2000, TRAVEL_UNREACHED, 0, 1200, TRAVEL_UNREACHED };
+	struct marginal_query q = { 52.0, -1.0, 5.0, NULL, NULL, 10, row, 1.0 };
 	(void)state;
-	seats[0].travel = here;
-	seats[1].travel = far;
-	seats[4].travel = near;
 	size_t n = marginal_find(&e, &q, out);
 	assert_int_equal(n, 3);
 	assert_string_equal(out[0].r->seat->code, "A");
@@ -107,17 +105,17 @@ static void road_over_straight_line(void **state)
 	 * than its 0 km, so the estimate stands; a cell no path reaches falls
 	 * back to the straight line's estimate */
 	assert_true(out[0].road_km >= out[0].km);
-	far[0] = TRAVEL_UNREACHED;
+	row[1] = TRAVEL_UNREACHED;
 	n = marginal_find(&e, &q, out);
 	assert_string_equal(out[1].r->seat->code, "B");
 	assert_true(out[1].road_km < 0);
 	assert_true(fabs(marginal_rank_km(&out[1]) - out[1].km * TRAVEL_ROAD_FACTOR) < 1e-9);
 	/* no cell for the volunteer: every seat by the straight line */
-	q.cell = -1;
+	row[1] = 2000;
+	q.travel = NULL;
 	n = marginal_find(&e, &q, out);
 	assert_string_equal(out[1].r->seat->code, "B");
 	assert_true(out[2].road_km < 0);
-	seats[0].travel = seats[1].travel = seats[4].travel = NULL;
 }
 
 int main(void)
