@@ -307,7 +307,8 @@ static void index_extra(struct travel_graph *t)
 {
 	uint32_t n = t->g->nland;
 
-	qsort(t->extra, t->nextra, sizeof(*t->extra), by_from);
+	if (t->nextra)
+		qsort(t->extra, t->nextra, sizeof(*t->extra), by_from);
 	free(t->extra_start);
 	t->extra_start = xcalloc((size_t)n + 1, sizeof(*t->extra_start));
 	for (size_t i = 0; i < t->nextra; i++)
