@@ -70,6 +70,16 @@ static int land_near(const struct travel_grid *g, double lat, double lon, travel
 	return 0;
 }
 
+static int land_around(const struct travel_grid *g, uint32_t row, uint32_t col)
+{
+	for (long r = (long)row - 2; r <= (long)row + 2; r++)
+		for (long c = (long)col - 2; c <= (long)col + 2; c++)
+			if (r >= 0 && c >= 0 && r < (long)g->rows && c < (long)g->cols &&
+			    g->land[(size_t)r * g->cols + (size_t)c] >= 0)
+				return 1;
+	return 0;
+}
+
 int travel_grid_build(struct travel_grid *g, const struct geo_bbox *bb, double cell_km,
 		      travel_land_fn is_land, const void *ctx)
 {
@@ -97,16 +107,20 @@ int travel_grid_build(struct travel_grid *g, const struct geo_bbox *bb, double c
 		}
 	index_land(g);
 	/* a cell at sea joins the land nearest its centre, when there is some
-	 * within half a diagonal (so inside the cell) */
+	 * within half a diagonal (so inside the cell); open sea, with no land
+	 * cell two cells around, is not searched */
 	g->join = xmalloc((size_t)g->rows * g->cols * sizeof(*g->join));
 	for (uint32_t r = 0; r < g->rows; r++)
 		for (uint32_t c = 0; c < g->cols; c++) {
 			size_t i = (size_t)r * g->cols + c;
 			double lat, lon, km;
 			centre_of(g, r, c, &lat, &lon);
-			g->join[i] = g->land[i] >= 0
-					 ? g->land[i]
-					 : (int32_t)travel_snap(g, lat, lon, is_land, ctx, &km);
+			if (g->land[i] >= 0)
+				g->join[i] = g->land[i];
+			else if (!land_around(g, r, c))
+				g->join[i] = -1;
+			else
+				g->join[i] = (int32_t)travel_snap(g, lat, lon, is_land, ctx, &km);
 		}
 	return 0;
 }
@@ -401,6 +415,26 @@ size_t travel_graph_seal(struct travel_graph *t, uint32_t root, double penalty_k
 	free(stack);
 	free(lat);
 	free(lon);
+	/* the searches read one flat list per cell, weights worked out once */
+	size_t nedges = t->nextra;
+	for (uint32_t a = 0; a < g->nland; a++)
+		nedges += (size_t)__builtin_popcount(t->steps[a]);
+	free(t->edge_start);
+	free(t->edge);
+	t->edge_start = xmalloc(((size_t)g->nland + 1) * sizeof(*t->edge_start));
+	t->edge = xmalloc((nedges ? nedges : 1) * sizeof(*t->edge));
+	size_t e = 0;
+	for (uint32_t a = 0; a < g->nland; a++) {
+		t->edge_start[a] = (uint32_t)e;
+		for (int k = 0; k < 8; k++)
+			if (t->steps[a] >> k & 1)
+				t->edge[e++] = (struct travel_crossing){
+					a, (uint32_t)neighbour(g, a, k), (float)step_km(t, a, k)
+				};
+		for (uint32_t i = t->extra_start[a]; i < t->extra_start[a + 1]; i++)
+			t->edge[e++] = t->extra[i];
+	}
+	t->edge_start[g->nland] = (uint32_t)e;
 	return joined;
 }
 
@@ -410,6 +444,8 @@ void travel_graph_release(struct travel_graph *t)
 	free(t->row_km);
 	free(t->extra);
 	free(t->extra_start);
+	free(t->edge_start);
+	free(t->edge);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -417,95 +453,83 @@ void travel_work_release(struct travel_work *w)
 {
 	free(w->dist);
 	free(w->heap);
-	free(w->pos);
 	memset(w, 0, sizeof(*w));
 }
 
-/* A binary heap of cells keyed by dist, pos[] tracking where each sits. */
-static void heap_swap(struct travel_work *w, size_t i, size_t j)
+/* A binary min-heap of (km, cell) with the keys inline: a cell is pushed
+ * again when a shorter way to it is found, and the stale entry skipped
+ * when it comes out, which is cheaper than moving entries about. */
+static void push(struct travel_work *w, size_t *n, float km, uint32_t cell)
 {
-	uint32_t a = w->heap[i], b = w->heap[j];
-	w->heap[i] = b;
-	w->heap[j] = a;
-	w->pos[b] = (uint32_t)i;
-	w->pos[a] = (uint32_t)j;
-}
-
-static void heap_up(struct travel_work *w, size_t i)
-{
-	while (i > 0 && w->dist[w->heap[i]] < w->dist[w->heap[(i - 1) / 2]]) {
-		heap_swap(w, i, (i - 1) / 2);
+	size_t i = (*n)++;
+	while (i > 0 && km < w->heap[(i - 1) / 2].km) {
+		w->heap[i] = w->heap[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
+	w->heap[i] = (struct travel_queued){ km, cell };
 }
 
-static void heap_down(struct travel_work *w, size_t i, size_t n)
+static struct travel_queued pop(struct travel_work *w, size_t *n)
 {
+	struct travel_queued top = w->heap[0], last = w->heap[--*n];
+	size_t i = 0;
+
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		if (l < n && w->dist[w->heap[l]] < w->dist[w->heap[m]])
-			m = l;
-		if (l + 1 < n && w->dist[w->heap[l + 1]] < w->dist[w->heap[m]])
-			m = l + 1;
-		if (m == i)
-			return;
-		heap_swap(w, i, m);
-		i = m;
+		size_t l = 2 * i + 1;
+		if (l >= *n)
+			break;
+		if (l + 1 < *n && w->heap[l + 1].km < w->heap[l].km)
+			l++;
+		if (!(w->heap[l].km < last.km))
+			break;
+		w->heap[i] = w->heap[l];
+		i = l;
 	}
-}
-
-#define NOT_QUEUED UINT32_MAX
-#define DONE	   (UINT32_MAX - 1)
-
-static void relax(struct travel_work *w, size_t *n, uint32_t b, float d)
-{
-	if (w->pos[b] == DONE || d >= w->dist[b])
-		return;
-	w->dist[b] = d;
-	if (w->pos[b] == NOT_QUEUED) {
-		w->heap[*n] = b;
-		w->pos[b] = (uint32_t)*n;
-		(*n)++;
-	}
-	heap_up(w, w->pos[b]);
+	w->heap[i] = last;
+	return top;
 }
 
 void travel_field(const struct travel_graph *t, uint32_t src, double start_km,
 		  struct travel_work *w, uint16_t *out)
 {
 	uint32_t nland = t->g->nland;
-	size_t n = 0;
+	size_t n = 0, edges = t->edge_start[nland] + 1u;
 
 	if (w->cap < nland) {
 		free(w->dist);
-		free(w->heap);
-		free(w->pos);
 		w->dist = xmalloc(nland * sizeof(*w->dist));
-		w->heap = xmalloc(nland * sizeof(*w->heap));
-		w->pos = xmalloc(nland * sizeof(*w->pos));
 		w->cap = nland;
+	}
+	if (w->heap_cap < edges) {
+		free(w->heap);
+		w->heap = xmalloc(edges * sizeof(*w->heap));
+		w->heap_cap = edges;
 	}
 	for (uint32_t i = 0; i < nland; i++) {
 		w->dist[i] = INFINITY;
-		w->pos[i] = NOT_QUEUED;
 		out[i] = TRAVEL_UNREACHED;
 	}
 	if (src >= nland)
 		return;
-	relax(w, &n, src, (float)start_km);
+	/* each push follows a shorter way to a cell, through an edge taken
+	 * once: at most one per edge, and the start */
+	w->dist[src] = (float)start_km;
+	push(w, &n, w->dist[src], src);
 	while (n) {
-		uint32_t a = w->heap[0];
-		heap_swap(w, 0, --n);
-		heap_down(w, 0, n);
-		w->pos[a] = DONE;
-		double units = w->dist[a] / TRAVEL_UNIT_KM + 0.5;
+		struct travel_queued q = pop(w, &n);
+		uint32_t a = q.cell;
+		if (q.km > w->dist[a] || out[a] != TRAVEL_UNREACHED)
+			continue;
+		double units = q.km / TRAVEL_UNIT_KM + 0.5;
 		out[a] = units < TRAVEL_UNREACHED ? (uint16_t)units : TRAVEL_UNREACHED - 1;
-		for (int k = 0; k < 8; k++)
-			if (t->steps[a] >> k & 1)
-				relax(w, &n, (uint32_t)neighbour(t->g, a, k),
-				      w->dist[a] + (float)step_km(t, a, k));
-		for (uint32_t i = t->extra_start[a]; i < t->extra_start[a + 1]; i++)
-			relax(w, &n, t->extra[i].to, w->dist[a] + t->extra[i].km);
+		for (uint32_t i = t->edge_start[a]; i < t->edge_start[a + 1]; i++) {
+			uint32_t b = t->edge[i].to;
+			float d = q.km + t->edge[i].km;
+			if (d < w->dist[b]) {
+				w->dist[b] = d;
+				push(w, &n, d, b);
+			}
+		}
 	}
 }
 

@@ -94,6 +94,10 @@ struct travel_graph {
 	size_t nextra, cap_extra;
 	struct travel_crossing *extra;
 	uint32_t *extra_start; /* nland + 1, after travel_graph_seal() */
+	/* every edge of cell a, steps and crossings, at edge[edge_start[a]..
+	 * edge_start[a + 1]): built by travel_graph_seal() for the searches */
+	uint32_t *edge_start;
+	struct travel_crossing *edge;
 };
 
 /* The 8-neighbour steps whose line (sampled every 250 m) stays on land. */
@@ -111,10 +115,14 @@ size_t travel_graph_seal(struct travel_graph *t, uint32_t root, double penalty_k
 void travel_graph_release(struct travel_graph *t);
 
 /* Scratch space for travel_field(), reusable across calls. */
+struct travel_queued {
+	float km;
+	uint32_t cell;
+};
 struct travel_work {
 	float *dist;
-	uint32_t *heap, *pos;
-	size_t cap;
+	struct travel_queued *heap;
+	size_t cap, heap_cap;
 };
 void travel_work_release(struct travel_work *w);
 /*

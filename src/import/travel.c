@@ -5,9 +5,11 @@
  * of both boundary sets, stored zlib-compressed beside the seat.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "geo/travel.h"
@@ -147,26 +149,67 @@ static long nearest_inside(const struct travel_grid *g, const struct geo_shape *
 	return best;
 }
 
+/* One seat's centre, and its field once worked out (zlib'd; NULL when the
+ * seat has no land cell at all: the straight line stays). */
+struct centre {
+	long long id;
+	const struct geo_shape *shape;
+	double lat, lon;
+	Bytef *z;
+	uLongf zlen;
+};
+
+/* The fields, shared out between threads: each takes the next seat. */
+struct fields_job {
+	const struct travel_graph *t;
+	const struct geo_locator *loc;
+	struct centre *c;
+	size_t n;
+	_Atomic size_t next;
+	_Atomic int failed;
+};
+
+static void *fields_main(void *arg)
+{
+	struct fields_job *j = arg;
+	const struct travel_grid *g = j->t->g;
+	struct travel_work w = { 0 };
+	uint16_t *field = xmalloc(g->nland * sizeof(*field));
+	uLong zcap = compressBound(g->nland * sizeof(*field));
+
+	for (size_t i; (i = j->next++) < j->n && !j->failed;) {
+		struct centre *c = &j->c[i];
+		double km;
+		long at = travel_snap(g, c->lat, c->lon, on_land, j->loc, &km);
+		if (at < 0)
+			at = nearest_inside(g, c->shape, c->lat, c->lon, &km);
+		if (at < 0)
+			continue;
+		travel_field(j->t, (uint32_t)at, km, &w, field);
+		c->z = xmalloc(zcap);
+		c->zlen = zcap;
+		if (compress2(c->z, &c->zlen, (const Bytef *)field, g->nland * sizeof(*field), 6) !=
+		    Z_OK)
+			j->failed = 1;
+	}
+	travel_work_release(&w);
+	free(field);
+	return NULL;
+}
+
 /* Every seat's field, from the centres the boundaries step stored (read
- * first: the rows are rewritten as they go). */
+ * first: the rows are rewritten as they go), on up to four threads. */
 static int write_fields(struct import *imp, const struct travel_graph *t,
 			const struct geo_locator *loc)
 {
-	const struct travel_grid *g = t->g;
 	struct db_stmt *sel = db_prepare(imp->db, "SELECT rowid, boundary_set, code, centre_lat,"
 						  " centre_lon FROM constituencies");
 	struct db_stmt *upd = db_prepare(imp->db, "UPDATE constituencies SET travel = ?"
 						  " WHERE rowid = ?");
-	struct travel_work w = { 0 };
-	struct centre {
-		long long id;
-		const struct geo_shape *shape;
-		double lat, lon;
-	} *c = NULL;
-	size_t n = 0, cap = 0;
-	uint16_t *field = xmalloc(g->nland * sizeof(*field));
-	uLong zcap = compressBound(g->nland * sizeof(*field));
-	Bytef *z = xmalloc(zcap);
+	struct fields_job j = { .t = t, .loc = loc };
+	pthread_t threads[4];
+	size_t cap = 0, started = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc = -1, step = 1;
 
 	if (!sel || !upd)
@@ -174,25 +217,27 @@ static int write_fields(struct import *imp, const struct travel_graph *t,
 	while (db_next(sel, &step)) {
 		const struct bset *set = &imp->sets[db_col_int(sel, 1) == 2010 ? 0 : 1];
 		long k = bset_find(set, db_col_text(sel, 2), strlen(db_col_text(sel, 2)));
-		xgrow(&c, &cap, n + 1, sizeof(*c));
-		c[n++] = (struct centre){ db_col_int(sel, 0), k < 0 ? NULL : &set->shapes[k],
-					  db_col_double(sel, 3), db_col_double(sel, 4) };
+		xgrow(&j.c, &cap, j.n + 1, sizeof(*j.c));
+		j.c[j.n++] = (struct centre){ db_col_int(sel, 0), k < 0 ? NULL : &set->shapes[k],
+					      db_col_double(sel, 3), db_col_double(sel, 4), NULL,
+					      0 };
 	}
 	if (step != 1)
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		double km;
-		long at = travel_snap(g, c[i].lat, c[i].lon, on_land, loc, &km);
-		if (at < 0)
-			at = nearest_inside(g, c[i].shape, c[i].lat, c[i].lon, &km);
-		if (at < 0)
-			continue; /* no land cell in the seat at all: the straight line stays */
-		travel_field(t, (uint32_t)at, km, &w, field);
-		uLongf zlen = zcap;
-		if (compress2(z, &zlen, (const Bytef *)field, g->nland * sizeof(*field), 6) != Z_OK)
-			goto done;
+	while (started < (cpus > 4 ? 4 : cpus > 1 ? (size_t)cpus : 1) &&
+	       pthread_create(&threads[started], NULL, fields_main, &j) == 0)
+		started++;
+	if (started == 0)
+		fields_main(&j);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	if (j.failed)
+		goto done;
+	for (size_t i = 0; i < j.n; i++) {
+		if (!j.c[i].z)
+			continue;
 		db_reset(upd);
-		if (db_bind_blob(upd, 1, z, zlen) || db_bind_int(upd, 2, c[i].id) ||
+		if (db_bind_blob(upd, 1, j.c[i].z, j.c[i].zlen) || db_bind_int(upd, 2, j.c[i].id) ||
 		    db_step(upd) != DB_DONE)
 			goto done;
 		imp->stats->travel_fields++;
@@ -201,10 +246,9 @@ static int write_fields(struct import *imp, const struct travel_graph *t,
 done:
 	db_finalize(sel);
 	db_finalize(upd);
-	travel_work_release(&w);
-	free(c);
-	free(field);
-	free(z);
+	for (size_t i = 0; i < j.n; i++)
+		free(j.c[i].z);
+	free(j.c);
 	return rc;
 }
 
