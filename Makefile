@@ -1,8 +1,8 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
-PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl
+PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
-             libsodium-dev liboath-dev libcurl4-openssl-dev \
+             libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev
 TEST_DEBS := chromium sqlite3 python3
 BENCH_DEBS:= wrk

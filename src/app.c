@@ -45,6 +45,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	auth_config_defaults(&app->auth);
 	auth_config_from_env(&app->auth);
 	mailer_from_env(&app->mailer, "var/outbox");
+	if (sms_from_env(&app->sms, app->auth.public_url, err, errlen))
+		return -1;
 	if (password_hash("not a real password, for equal timing", app->dummy_hash)) {
 		snprintf(err, errlen, "argon2id is unavailable");
 		return -1;
@@ -74,7 +76,8 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 		goto done;
 	}
 	app->writer_running = 1;
-	if (outbox_start(&app->outbox, db_path, &app->mailer, &app->tmpl, &app->writer)) {
+	if (outbox_start(&app->outbox, db_path, &app->mailer, &app->sms, &app->tmpl,
+			 &app->writer)) {
 		snprintf(err, errlen, "cannot start the mail sender");
 		goto done;
 	}
@@ -168,6 +171,22 @@ int app_mail(struct app *app, struct db *db, const char *key, const char *to,
 	json_decref(ctx);
 	if (rc < 0) {
 		log_error("mail %s could not be queued: %s", tmpl, db ? db_errmsg(db) : "no database");
+		return -1;
+	}
+	outbox_poke(&app->outbox);
+	return 0;
+}
+
+int app_text(struct app *app, struct db *db, const char *key, const char *to, const char *tmpl,
+	     json_t *ctx)
+{
+	char *values = ctx && app->sms.enabled ? json_dumps(ctx, JSON_COMPACT) : NULL;
+	int rc = !app->sms.enabled ? 0 : values && db ? outbox_put_sms(db, key, to, tmpl, values) : -1;
+
+	free(values);
+	json_decref(ctx);
+	if (rc < 0) {
+		log_error("text %s could not be queued: %s", tmpl, db ? db_errmsg(db) : "no database");
 		return -1;
 	}
 	outbox_poke(&app->outbox);

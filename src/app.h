@@ -18,6 +18,7 @@
 #include "mail/mail.h"
 #include "mail/outbox.h"
 #include "seats/seats.h"
+#include "sms/sms.h"
 #include "tmpl/tmpl.h"
 
 struct app {
@@ -29,7 +30,8 @@ struct app {
 	pthread_key_t db_key;
 	struct auth_config auth;
 	struct mailer mailer;
-	struct outbox_sender outbox; /* delivers the mail queued in the database */
+	struct sms_provider sms; /* enabled when TURNOUT_SMS_* are set */
+	struct outbox_sender outbox; /* delivers the mail and texts queued in the database */
 	char dummy_hash[128]; /* verified against when no account matches: equal timing */
 	struct db_writer writer; /* group commit for the hot durable writes */
 	int writer_running;
@@ -67,6 +69,10 @@ void app_erased(struct app *app);
  */
 int app_mail(struct app *app, struct db *db, const char *key, const char *to,
 	     const char *subject, const char *tmpl, json_t *ctx);
+/* A text to the E.164 number to, as app_mail() otherwise (the template is
+ * sms_<tmpl>); 0 without queueing anything when texts are not set up. */
+int app_text(struct app *app, struct db *db, const char *key, const char *to, const char *tmpl,
+	     json_t *ctx);
 /* Commits db's transaction and wakes the mail sender for what it queued:
  * 0, or -1 rolled back. */
 int app_commit(struct app *app, struct db *db);

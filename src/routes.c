@@ -11,6 +11,7 @@
 #include "postcodes/api.h"
 #include "rides/pages.h"
 #include "seats/api.h"
+#include "sms/pages.h"
 
 const struct http_route *routes_all(size_t *n)
 {
@@ -25,7 +26,7 @@ const struct http_route *routes_all(size_t *n)
 		{ groups_routes, groups_nroutes }, { admin_routes, admin_nroutes },
 		{ events_routes, events_nroutes }, { campaigns_routes, campaigns_nroutes },
 		{ rides_routes, rides_nroutes },   { phonebank_routes, phonebank_nroutes },
-		{ alerts_routes, alerts_nroutes },
+		{ alerts_routes, alerts_nroutes }, { sms_routes, sms_nroutes },
 	};
 
 	if (!count)

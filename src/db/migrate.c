@@ -484,6 +484,24 @@ static const char *const migrations[] = {
 	"  joins BLOB NOT NULL" /* int32 per cell: the land cell it starts from */
 	");"
 	"ALTER TABLE constituencies ADD COLUMN travel BLOB;",
+	/* 30: text reminders: the mobile a person agreed to be texted on and
+	 * when; texts go through the mail queue, keeping the provider's id and
+	 * its last delivery report */
+	"ALTER TABLE people ADD COLUMN sms_to TEXT;" /* E.164, set only with consent */
+	"ALTER TABLE people ADD COLUMN sms_consent_at INTEGER;"
+	"CREATE INDEX people_sms_to ON people(sms_to) WHERE sms_to IS NOT NULL;"
+	"ALTER TABLE mail_out ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail'"
+	"  CHECK (channel IN ('mail', 'sms'));"
+	"ALTER TABLE mail_out ADD COLUMN provider_id TEXT;"
+	"ALTER TABLE mail_out ADD COLUMN delivery TEXT;"
+	"CREATE UNIQUE INDEX mail_out_provider ON mail_out(provider_id)"
+	"  WHERE provider_id IS NOT NULL;"
+	/* an erased person's unsent texts go with them, like their mail */
+	"CREATE TRIGGER mail_out_erase_texts AFTER DELETE ON people"
+	"  WHEN OLD.sms_to IS NOT NULL BEGIN"
+	"  DELETE FROM mail_out WHERE channel = 'sms' AND recipient = OLD.sms_to"
+	"  AND sent_at IS NULL;"
+	" END;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -49,10 +49,17 @@ long reminders_run(struct app *app, struct db *db)
 				json_t *ctx = notice_ctx(app, db, &a, e, d->slot_id, d->name, NULL);
 				json_object_set_new(ctx, "soon",
 						    json_string(two ? "in two hours" : "tomorrow"));
+				/* the text, for those who asked for one, goes two hours before */
+				json_t *text = two && *d->sms_to ? json_deep_copy(ctx) : NULL;
 				rc = app_mail(app, db, key, d->email,
 					      notice_subject(&a, two ? "In two hours" : "Tomorrow", e,
 							     d->slot_id),
 					      "reminder", ctx);
+				snprintf(key, sizeof(key), "reminder-%ld-2h-sms", d->signup_id);
+				if (text && rc)
+					json_decref(text);
+				else if (text)
+					rc = app_text(app, db, key, d->sms_to, "reminder", text);
 			}
 			arena_reset(&a);
 		}

@@ -437,9 +437,10 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		   struct reminder_due *out, size_t max)
 {
 	struct db_stmt *st = db_cached(
-	    db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at, s.id"
+	    db, "SELECT g.id, g.name, g.email, e.id, e.title, s.starts_at, s.id, p.sms_to"
 		" FROM slots s JOIN signups g ON g.slot_id = s.id"
-		" JOIN events e ON e.id = s.event_id WHERE s.starts_at > ? AND s.starts_at <= ?"
+		" JOIN events e ON e.id = s.event_id LEFT JOIN people p ON p.id = g.person_id"
+		" WHERE s.starts_at > ? AND s.starts_at <= ?"
 		" AND g.status = 'going' AND e.status = 'published'"
 		" AND e.awaiting_approval = 0 AND e.draft = 0 AND NOT EXISTS"
 		" (SELECT 1 FROM reminders_sent r WHERE r.signup_id = g.id AND r.kind = ?)"
@@ -457,6 +458,7 @@ long reminders_due(struct db *db, time_t from, time_t to, const char *kind,
 		db_col_copy(st, 4, r->title, sizeof(r->title));
 		r->starts_at = (time_t)db_col_int(st, 5);
 		r->slot_id = (long)db_col_int(st, 6);
+		db_col_copy(st, 7, r->sms_to, sizeof(r->sms_to));
 	}
 	db_reset(st);
 	return step == DB_ERROR ? -1 : n;

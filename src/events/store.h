@@ -112,6 +112,7 @@ int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[T
 struct reminder_due {
 	long signup_id, event_id, slot_id;
 	char name[128], email[255], title[EVENT_TITLE_MAX + 1];
+	char sms_to[16]; /* the mobile its person agreed to be texted on, or "" */
 	time_t starts_at;
 };
 /* Up to max sign-ups going to slots starting in (from, to] with no reminder

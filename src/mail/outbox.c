@@ -27,8 +27,8 @@ static int key_ok(const char *key)
 	       strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-int outbox_put(struct db *db, const char *key, const char *to, const char *subject,
-	       const char *tmpl, const char *ctx)
+static int put(struct db *db, const char *channel, const char *key, const char *to,
+	       const char *subject, const char *tmpl, const char *ctx)
 {
 	char own[48], hex[17], msgid[33];
 	struct timespec ts;
@@ -46,13 +46,45 @@ int outbox_put(struct db *db, const char *key, const char *to, const char *subje
 	random_hex(msgid, 16);
 	long long now = time(NULL);
 	struct db_stmt *st =
-	    db_cached(db, "INSERT INTO mail_out (mkey, msgid, recipient, subject, tmpl, ctx,"
-			  " queued_at, next_try) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+	    db_cached(db, "INSERT INTO mail_out (channel, mkey, msgid, recipient, subject, tmpl,"
+			  " ctx, queued_at, next_try) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			  " ON CONFLICT (mkey) DO NOTHING RETURNING id");
-	db_binds(st, 1, DB_STR(key), DB_STR(msgid), DB_STR(to), DB_STR(subject), DB_STR(tmpl),
-		 DB_STR(ctx), DB_INT(now), DB_INT(now));
+	db_binds(st, 1, DB_STR(channel), DB_STR(key), DB_STR(msgid), DB_STR(to), DB_STR(subject),
+		 DB_STR(tmpl), DB_STR(ctx), DB_INT(now), DB_INT(now));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
+}
+
+int outbox_put(struct db *db, const char *key, const char *to, const char *subject,
+	       const char *tmpl, const char *ctx)
+{
+	return put(db, "mail", key, to, subject, tmpl, ctx);
+}
+
+int outbox_put_sms(struct db *db, const char *key, const char *to, const char *tmpl,
+		   const char *ctx)
+{
+	/* the operator's view names a text by its template, never its words */
+	return put(db, "sms", key, to, "text message", tmpl, ctx);
+}
+
+int outbox_delivery(struct db *db, const char *provider_id, const char *status)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE mail_out SET delivery = ? WHERE provider_id = ?"
+					   " AND channel = 'sms' RETURNING id");
+	db_binds(st, 1, DB_STR(status), DB_STR(provider_id));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+long outbox_drop_texts(struct db *db, const char *to, long long now)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE mail_out SET failed_at = ?, recipient = '',"
+					   " ctx = NULL, error = 'the recipient asked for no texts'"
+					   " WHERE channel = 'sms' AND recipient = ? AND sent_at IS NULL"
+					   " AND failed_at IS NULL RETURNING id");
+	db_binds(st, 1, DB_INT(now), DB_STR(to));
+	return db_count(st);
 }
 
 int outbox_depth(struct db *db, long *unsent, long long *oldest_at)
@@ -109,7 +141,8 @@ long outbox_prune(struct db *db, long long before)
 struct attempt {
 	long id, tries;
 	char *key, *msgid, *to, *subject, *tmpl, *ctx;
-	int sent, give_up;
+	int sms, sent, give_up;
+	char provider_id[SMS_ID_MAX + 1], delivery[24]; /* a text's, once sent */
 	char error[160];
 };
 
@@ -139,9 +172,10 @@ static int record_apply(struct db *db, struct db_job *job)
 		struct attempt *a = &r->a[i];
 		struct db_stmt *st;
 		if (a->sent) {
-			st = db_cached(db, "UPDATE mail_out SET sent_at = ?, recipient = '', ctx = NULL"
-					   " WHERE id = ?");
-			db_binds(st, 1, DB_INT(r->now), DB_INT(a->id));
+			st = db_cached(db, "UPDATE mail_out SET sent_at = ?, recipient = '', ctx = NULL,"
+					   " provider_id = ?, delivery = ? WHERE id = ?");
+			db_binds(st, 1, DB_INT(r->now), DB_STR(a->sms ? a->provider_id : NULL),
+				 DB_STR(a->sms ? a->delivery : NULL), DB_INT(a->id));
 		} else {
 			long tries = a->tries + 1;
 			int give_up = a->give_up || tries >= OUTBOX_TRIES;
@@ -167,12 +201,41 @@ static void record_settled(struct db_job *job, int ok)
 	pthread_mutex_unlock(&r->s->lock);
 }
 
+/* A text: its template rendered and handed to the provider. */
+static void deliver_sms(struct outbox_sender *s, struct attempt *a, json_t *ctx)
+{
+	struct buf body;
+	char name[80];
+	int permanent = 0;
+
+	buf_init(&body, SMS_BODY_MAX + 1);
+	snprintf(name, sizeof(name), "sms_%s", a->tmpl);
+	if (!s->sms->enabled) {
+		snprintf(a->error, sizeof(a->error), "texts are not set up (TURNOUT_SMS_URL)");
+	} else if (!ctx || tmpl_render(s->tmpl, name, ctx, &body) || body.overflow) {
+		snprintf(a->error, sizeof(a->error), "text %s could not be composed", a->tmpl);
+		a->give_up = 1;
+	} else {
+		a->sent = sms_send(s->sms, a->to, body.p, a->provider_id, a->delivery, a->error,
+				   sizeof(a->error), &permanent) == 0;
+		a->give_up = permanent;
+	}
+	if (!a->sent)
+		log_error("text %ld not sent: %s", a->id, a->error);
+	buf_release(&body);
+}
+
 static void deliver(struct outbox_sender *s, struct mail_session *ms, struct attempt *a)
 {
 	struct buf text, html;
 	char name[80];
 	json_t *ctx = json_loads(a->ctx ? a->ctx : "", 0, NULL);
 
+	if (a->sms) {
+		deliver_sms(s, a, ctx);
+		json_decref(ctx);
+		return;
+	}
 	buf_init(&text, 64 << 10);
 	buf_init(&html, 64 << 10);
 	snprintf(name, sizeof(name), "mail_%s_text", a->tmpl);
@@ -207,7 +270,8 @@ static char *col_dup(struct db_stmt *st, int i)
 static long take_due(struct db *db, struct attempt *a, long max)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT id, tries, mkey, msgid, recipient, subject, tmpl, ctx FROM mail_out"
+	    db_cached(db, "SELECT id, tries, mkey, msgid, recipient, subject, tmpl, ctx,"
+			  " channel = 'sms' FROM mail_out"
 			  " WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= ?"
 			  " ORDER BY next_try, id LIMIT ?");
 	long n = 0;
@@ -222,6 +286,7 @@ static long take_due(struct db *db, struct attempt *a, long max)
 		a[n].subject = col_dup(st, 5);
 		a[n].tmpl = col_dup(st, 6);
 		a[n].ctx = col_dup(st, 7);
+		a[n].sms = (int)db_col_int(st, 8);
 		n++;
 	}
 	return rc < 0 ? -1 : n;
@@ -248,10 +313,13 @@ static long send_batch(struct outbox_sender *s, struct db *db, struct mail_sessi
 
 	if (n <= 0)
 		return n;
-	for (long i = 0; i < n; i++)
-		deliver(s, ms, &a[i]);
+	/* a text is recorded before the next is sent: the provider cannot tell
+	 * a repeat, so a crash should repeat one at most */
+	long done = 0;
+	while (done < n && !(done > 0 && a[done - 1].sms))
+		deliver(s, ms, &a[done++]);
 	if (mail_flush(ms))
-		for (long i = 0; i < n; i++)
+		for (long i = 0; i < done; i++)
 			if (a[i].sent) {
 				a[i].sent = 0;
 				snprintf(a[i].error, sizeof(a[i].error), "outbox: not synced");
@@ -259,7 +327,7 @@ static long send_batch(struct outbox_sender *s, struct db *db, struct mail_sessi
 	struct record r = { .base = { record_apply, record_settled, NULL },
 			    .s = s,
 			    .a = a,
-			    .n = (size_t)n,
+			    .n = (size_t)done,
 			    .now = time(NULL) };
 	db_writer_submit(s->writer, &r.base);
 	pthread_mutex_lock(&s->lock);
@@ -305,11 +373,13 @@ static void *sender_main(void *arg)
 }
 
 int outbox_start(struct outbox_sender *s, const char *db_path, const struct mailer *m,
-		 const struct tmpl_set *tmpl, struct db_writer *writer)
+		 const struct sms_provider *sms, const struct tmpl_set *tmpl,
+		 struct db_writer *writer)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->db_path, sizeof(s->db_path), "%s", db_path);
 	s->m = m;
+	s->sms = sms;
 	s->tmpl = tmpl;
 	s->writer = writer;
 	pthread_mutex_init(&s->lock, NULL);

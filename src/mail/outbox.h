@@ -11,6 +11,10 @@
  * Message-ID and, in outbox mode, as the same file: a receiver that keys on
  * the Message-ID sees one message.  Once sent, a message keeps only its
  * subject and times: no address, no body.
+ *
+ * Text messages go through the same queue (channel 'sms'), rendered from
+ * the template sms_<tmpl> and handed to the SMS provider (sms/sms.h); a
+ * sent text keeps the provider's id, to take its delivery reports.
  */
 #ifndef TURNOUT_MAIL_OUTBOX_H
 #define TURNOUT_MAIL_OUTBOX_H
@@ -20,6 +24,7 @@
 #include "db/db.h"
 #include "db/writer.h"
 #include "mail/mail.h"
+#include "sms/sms.h"
 #include "tmpl/tmpl.h"
 
 #define OUTBOX_TRIES 10 /* attempts before a message is given up */
@@ -36,6 +41,14 @@
  */
 int outbox_put(struct db *db, const char *key, const char *to, const char *subject,
 	       const char *tmpl, const char *ctx);
+/* A text to the E.164 number to, as outbox_put() otherwise. */
+int outbox_put_sms(struct db *db, const char *key, const char *to, const char *tmpl,
+		   const char *ctx);
+/* A provider's delivery report for the text it named: 1 recorded, 0 no
+ * such text, -1 error. */
+int outbox_delivery(struct db *db, const char *provider_id, const char *status);
+/* Every unsent text to the number dropped as refused: how many, or -1. */
+long outbox_drop_texts(struct db *db, const char *to, long long now);
 
 struct outbox_stats {
 	long queued;   /* waiting for their first attempt */
@@ -57,6 +70,7 @@ long outbox_prune(struct db *db, long long before);
 struct outbox_sender {
 	char db_path[1024];
 	const struct mailer *m;
+	const struct sms_provider *sms;
 	const struct tmpl_set *tmpl;
 	struct db_writer *writer;
 	pthread_t thread;
@@ -68,7 +82,8 @@ struct outbox_sender {
 
 /* Starts the sender thread: 0 or -1.  The writer must outlive it. */
 int outbox_start(struct outbox_sender *s, const char *db_path, const struct mailer *m,
-		 const struct tmpl_set *tmpl, struct db_writer *writer);
+		 const struct sms_provider *sms, const struct tmpl_set *tmpl,
+		 struct db_writer *writer);
 /* Something was queued (and committed): look now rather than at the next tick. */
 void outbox_poke(struct outbox_sender *s);
 /* Finishes the delivery under way and stops; what is queued stays queued. */

@@ -26,6 +26,7 @@
 #include "groups/store.h"
 #include "people/credentials.h"
 #include "people/people.h"
+#include "phonebank/phone.h"
 #include "postcodes/lookup.h"
 #include "util/jsonw.h"
 #include "util/log.h"
@@ -572,13 +573,21 @@ static void account_page_with(struct http_request *req, struct http_response *re
 			      const struct who *w, struct db *db, const struct person *p,
 			      int status, const char *error, const char *notice)
 {
-	page_render(req, res, status, "account",
-		    json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o, s:o, s:s*, s:s*}",
-			      "title", "Your account", "person", "name", p->name, "email", p->email,
-			      "postcode", p->postcode, "phone", p->phone, "member", p->member,
-			      "groups", my_groups(db, p->id), "suggested", suggestions(db, p),
-			      "alerts", my_alerts(db, p->id), "error", error, "notice", notice),
-		    w);
+	char sms_to[16] = "";
+	long long agreed;
+	int texted = person_sms_get(db, p->id, sms_to, &agreed) == 1;
+	json_t *ctx =
+	    json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o, s:o, s:s*, s:s*}", "title",
+		      "Your account", "person", "name", p->name, "email", p->email, "postcode",
+		      p->postcode, "phone", p->phone, "member", p->member, "groups",
+		      my_groups(db, p->id), "suggested", suggestions(db, p), "alerts",
+		      my_alerts(db, p->id), "error", error, "notice", notice);
+	/* text reminders are offered only where a provider is set up */
+	if (((struct app *)req->app)->sms.enabled)
+		json_object_set_new(json_object_get(ctx, "person"), "sms",
+				    json_pack("{s:b, s:s*}", "on", texted, "to",
+					      texted ? sms_to : NULL));
+	page_render(req, res, status, "account", ctx, w);
 }
 
 static void account_page(struct http_request *req, struct http_response *res)
@@ -629,7 +638,20 @@ static void account_update(struct http_request *req, struct http_response *res)
 		memcpy(moving, p.email, sizeof(moving));
 		memcpy(p.email, old.email, sizeof(p.email));
 	}
+	/* texts by consent only, to a mobile: the box and the number together */
+	char mobile[PHONE_E164_MAX] = "", had[16] = "";
+	long long agreed;
+	int offered = ((struct app *)req->app)->sms.enabled;
+	int texts = offered && qs_get(&f, "sms") && !strcmp(qs_get(&f, "sms"), "1");
+	int had_texts = person_sms_get(db, p.id, had, &agreed) == 1;
+	if (texts && (!*p.phone || phone_normalise(p.phone, strlen(p.phone), mobile) ||
+		      strncmp(mobile, "+447", 4))) {
+		account_page_with(req, res, &w, db, &old, 400,
+				  "Text reminders need a UK mobile number (07…) in Phone.", NULL);
+		return;
+	}
 	if (db_begin(db) || person_update(db, &p) ||
+	    (offered && person_sms_set(db, p.id, texts ? mobile : NULL, now_s())) ||
 	    (*moving && email_move_ask(req, db, &old, moving)) || app_commit(req->app, db)) {
 		db_rollback(db);
 		account_page_with(req, res, &w, db, &old, 500, "Your changes could not be saved.",
@@ -637,6 +659,8 @@ static void account_update(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(db, w.actor.id, "person.update", w.actor.id, NULL);
+	if (offered && (texts != had_texts || (texts && strcmp(mobile, had))))
+		audit_note(db, w.actor.id, texts ? "sms.consent" : "sms.withdraw", w.actor.id, NULL);
 	/* the same answer whether or not the address has an account of its own */
 	account_page_with(req, res, &w, db, &p, 200, NULL,
 			  *moving ? arena_printf(&req->arena,

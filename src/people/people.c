@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/audit.h"
 #include "auth/token.h"
 #include "postcodes/postcode.h"
 
@@ -258,6 +259,47 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	}
 }
 
+int person_sms_get(struct db *db, long person_id, char *e164, long long *at)
+{
+	struct db_stmt *st = db_cached(db, "SELECT sms_to, sms_consent_at FROM people"
+					   " WHERE id = ? AND sms_to IS NOT NULL");
+	db_bind_int(st, 1, person_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		db_col_copy(st, 0, e164, 16);
+		*at = db_col_int(st, 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int person_sms_set(struct db *db, long person_id, const char *e164, long long now)
+{
+	struct db_stmt *st = db_cached(
+	    db, "UPDATE people SET sms_consent_at = CASE WHEN ?1 IS NULL THEN NULL"
+		" WHEN sms_to IS ?1 THEN sms_consent_at ELSE ?2 END, sms_to = ?1 WHERE id = ?3");
+	db_binds(st, 1, DB_STR(e164), DB_INT(now), DB_INT(person_id));
+	return db_done(st);
+}
+
+long person_sms_stop(struct db *db, const char *e164)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE people SET sms_to = NULL, sms_consent_at = NULL"
+					   " WHERE sms_to = ? RETURNING id");
+	long n = 0, ids[16];
+	int rc;
+
+	db_bind_str(st, 1, e164);
+	while (db_next(st, &rc))
+		if (n < 16)
+			ids[n++] = db_col_int(st, 0);
+	if (rc < 0)
+		return -1;
+	for (long i = 0; i < n; i++)
+		audit_note(db, ids[i], "sms.stop", ids[i], NULL);
+	return n;
+}
+
 json_t *person_export(struct db *db, long id)
 {
 	struct person p;
@@ -271,6 +313,11 @@ json_t *person_export(struct db *db, long id)
 				"has_password", p.has_password, "totp_enabled", p.totp_enabled,
 				"created_at", (json_int_t)p.created_at, "last_active_at",
 				(json_int_t)p.last_active_at);
+	char to[16];
+	long long at;
+	if (out && person_sms_get(db, id, to, &at) == 1)
+		json_object_set_new(out, "text_reminders",
+				    json_pack("{s:s, s:I}", "mobile", to, "agreed_at", (json_int_t)at));
 	if (out)
 		export_rest(db, &p, out);
 	return out;

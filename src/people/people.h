@@ -28,6 +28,18 @@ struct person {
 	long long created_at, last_active_at;
 };
 
+/*
+ * Text reminders, by consent only: the E.164 mobile a person agreed to be
+ * texted on.  1 with it in e164 (16 bytes) and when in *at, 0 none, -1.
+ */
+int person_sms_get(struct db *db, long person_id, char *e164, long long *at);
+/* Agrees (e164) or withdraws (NULL): 0 or -1.  Agreeing again to the same
+ * number keeps the first date. */
+int person_sms_set(struct db *db, long person_id, const char *e164, long long now);
+/* A "STOP" from a number: every person texted on it withdrawn (each in the
+ * audit log): how many, or -1. */
+long person_sms_stop(struct db *db, const char *e164);
+
 /* A person's "bring a friend" code for share links (made on first use):
  * 0 and out, or -1.  A code reveals nothing of its person. */
 #define REF_CODE_LEN 10

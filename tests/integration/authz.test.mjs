@@ -22,7 +22,9 @@ async function weak(email, name) {
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db });
+  // texts set up (to a provider no test reaches), so the callbacks check signatures
+  srv = await startServer({ db, env: { TURNOUT_SMS_URL: 'http://127.0.0.1:9', TURNOUT_SMS_ACCOUNT: 'AC1',
+    TURNOUT_SMS_TOKEN: 'matrix', TURNOUT_SMS_FROM: '+447700900000' } });
   assert.equal(run(['admin', '--email', 'admin@example.org', '--name', 'Ada Admin', '--db', db]).status, 0);
   who.admin = { v: await strong('admin@example.org', 'Ada Admin'), email: 'admin@example.org' };
   who.adminWeak = { v: await weak('admin@example.org', 'Ada Admin'), email: 'admin@example.org' };
@@ -201,6 +203,9 @@ const MATRIX = [
   ['POST', '/alerts/confirm', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
   ['GET', '/alerts/stop', ALL, () => ({ path: `/alerts/stop?token=${'x'.repeat(43)}` })],
   ['POST', '/alerts/stop', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
+  // the SMS provider's callbacks: a session is no key, only the provider's signature is
+  ['POST', '/sms/status', [], () => ({ fields: { MessageSid: 'SM1', MessageStatus: 'delivered' } })],
+  ['POST', '/sms/inbound', [], () => ({ fields: { From: '+447700900123', Body: 'STOP' } })],
   ['GET', '/calendar/{token}', ALL, () => ({ path: `/calendar/${'z'.repeat(43)}.ics`, any: true })],
   ['GET', '/campaigns/{id}', ALL, () => ({ path: '/campaigns/999' })],
   // target campaigns: a group's strong organisers for its seats, admins for any (or national)

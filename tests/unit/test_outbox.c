@@ -69,6 +69,7 @@ struct rig {
 	struct db_writer writer;
 	struct tmpl_set tmpl;
 	struct mailer m;
+	struct sms_provider sms; /* not set up: texts wait, mail goes */
 	struct outbox_sender sender;
 	char dir[64];
 };
@@ -85,7 +86,7 @@ static void rig_start(struct rig *r, const char *outbox)
 	unsetenv("TURNOUT_SMTP_URL");
 	mailer_from_env(&r->m, outbox);
 	assert_int_equal(db_writer_start(&r->writer, path, 0), 0);
-	assert_int_equal(outbox_start(&r->sender, path, &r->m, &r->tmpl, &r->writer), 0);
+	assert_int_equal(outbox_start(&r->sender, path, &r->m, &r->sms, &r->tmpl, &r->writer), 0);
 }
 
 static void rig_stop(struct rig *r)
