@@ -83,23 +83,40 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 	json_t *slots = json_array();
 	struct target t = event_target(db, e, w->actor.id);
 	int manage = policy_allows(&w->actor, ACT_EVENT_MANAGE, &t);
-	struct my_signup mine;
-	int signed_up = w->actor.id && event_my_signup(db, e->id, w->actor.id, &mine) == 1;
+	struct my_signup mine[EVENT_SLOTS_MAX];
+	long nmine = w->actor.id ? event_my_signups(db, e->id, w->actor.id, mine, EVENT_SLOTS_MAX) : 0;
+	int signed_up = nmine > 0;
 	/* only those with a place: the waiting list does not see the address or the board */
-	int going = signed_up && mine.going;
+	int going = signed_up && mine[0].going;
 	char my_slot[32] = "";
+	json_t *places = json_array(), *more = json_array();
 	if (signed_up)
-		slot_text(mine.starts_at, mine.ends_at, my_slot, sizeof(my_slot));
+		slot_text(mine[0].starts_at, mine[0].ends_at, my_slot, sizeof(my_slot));
+	/* with several places, each is listed with its own way out */
+	for (long i = 0; nmine > 1 && i < nmine; i++) {
+		char sw[32];
+		slot_text(mine[i].starts_at, mine[i].ends_at, sw, sizeof(sw));
+		json_array_append_new(places, json_pack("{s:I, s:s, s:b, s:I}", "slot",
+							(json_int_t)mine[i].slot_id, "when", sw,
+							"going", mine[i].going, "line",
+							(json_int_t)mine[i].place_in_line));
+	}
 
 	for (size_t i = 0; i < e->nslots; i++) {
 		const struct event_slot *s = &e->slots[i];
 		char sw[32];
+		long k;
 		slot_text(s->starts_at, s->ends_at, sw, sizeof(sw));
-		json_array_append_new(slots, json_pack("{s:I, s:s, s:I, s:I, s:I, s:b}", "id",
-						       (json_int_t)s->id, "when", sw,
-						       "capacity", (json_int_t)s->capacity, "free",
-						       (json_int_t)(s->capacity - s->going), "waiting",
-						       (json_int_t)s->waiting, "full", s->going >= s->capacity));
+		json_t *slot = json_pack("{s:I, s:s, s:I, s:I, s:I, s:b}", "id", (json_int_t)s->id,
+					 "when", sw, "capacity", (json_int_t)s->capacity, "free",
+					 (json_int_t)(s->capacity - s->going), "waiting",
+					 (json_int_t)s->waiting, "full", s->going >= s->capacity);
+		/* the slots one has no place in yet, to add */
+		for (k = 0; k < nmine && mine[k].slot_id != s->id; k++)
+			;
+		if (signed_up && k == nmine)
+			json_array_append(more, slot);
+		json_array_append_new(slots, slot);
 	}
 	when_text(e->starts_at, e->ends_at, when, sizeof(when));
 	/* a private home's address is for those going, the host and organisers */
@@ -121,9 +138,15 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 w->actor.id != 0, "going", going, "board", board, "signed_up", signed_up,
 			 "waiting", signed_up && !going, "my_slot", my_slot);
 	if (signed_up && !going)
-		json_object_set_new(ctx, "place_in_line", json_integer(mine.place_in_line));
-	if (signed_up && mine.others > 0)
-		json_object_set_new(ctx, "others", json_integer(mine.others));
+		json_object_set_new(ctx, "place_in_line", json_integer(mine[0].place_in_line));
+	if (nmine > 1) {
+		json_object_set_new(ctx, "others", json_integer(nmine - 1));
+		json_object_set_new(ctx, "nplaces", json_integer(nmine));
+	}
+	json_object_set_new(ctx, "places", places);
+	/* a section on the list itself would put its first slot's id in scope */
+	json_object_set_new(ctx, "can_add", json_boolean(json_array_size(more) > 0));
+	json_object_set_new(ctx, "more_slots", more);
 	return ctx;
 }
 
@@ -1080,9 +1103,14 @@ static void cancel_mine(struct http_request *req, struct http_response *res)
 	}
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
 		return;
-	long id = route_id(&req->params, "id");
+	long id = route_id(&req->params, "id"), slot = 0;
+	const char *which = qs_get(&f, "slot");
+	if (which && *which && num_parse_long(which, strlen(which), 1, 1L << 40, &slot)) {
+		page_message(req, res, 400, "Not cancelled", "No such slot.", &w);
+		return;
+	}
 	p = pending_new(req, OP_CANCEL, id);
-	if (signup_cancel_hash(db, id, w.actor.id, p->job.cancel_hash) != 1) {
+	if (signup_cancel_hash(db, id, w.actor.id, slot, p->job.cancel_hash) != 1) {
 		page_message(req, res, 404, "Not found", "You have no place at this session to cancel.", &w);
 		return;
 	}

@@ -99,28 +99,26 @@ int event_get(struct db *db, long id, struct event *out)
 	return step == DB_ERROR ? -1 : 1;
 }
 
-int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out)
+long event_my_signups(struct db *db, long event_id, long person_id, struct my_signup *out,
+		      size_t max)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT s.id, s.starts_at, s.ends_at, g.status = 'going',"
 			  " (SELECT count(*) FROM signups w WHERE w.slot_id = g.slot_id"
-			  "  AND w.status = 'waitlist' AND w.id <= g.id),"
-			  " (SELECT count(*) - 1 FROM signups o JOIN slots t ON t.id = o.slot_id"
-			  "  WHERE t.event_id = s.event_id AND o.person_id = g.person_id"
-			  "  AND o.status != 'cancelled')"
+			  "  AND w.status = 'waitlist' AND w.id <= g.id)"
 			  " FROM signups g JOIN slots s ON s.id = g.slot_id"
 			  " WHERE s.event_id = ? AND g.person_id = ?"
 			  " AND g.status != 'cancelled' ORDER BY g.status = 'going' DESC,"
-			  " g.id LIMIT 1");
-	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id));
-	int rc = db_one(st);
-	if (rc == 1) {
-		*out = (struct my_signup){ (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
-					   (time_t)db_col_int(st, 2), (int)db_col_int(st, 3),
-					   (long)db_col_int(st, 4), (long)db_col_int(st, 5) };
-		db_reset(st);
-	}
-	return rc;
+			  " s.starts_at, s.id LIMIT ?");
+	long n = 0;
+	int rc;
+
+	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id), DB_INT(max));
+	while (db_next(st, &rc))
+		out[n++] = (struct my_signup){ (long)db_col_int(st, 0), (time_t)db_col_int(st, 1),
+					       (time_t)db_col_int(st, 2), (int)db_col_int(st, 3),
+					       (long)db_col_int(st, 4) };
+	return rc < 0 ? -1 : n;
 }
 
 /* Reads up to max rows of (id, title, type, starts_at, seat, places) into out. */
@@ -376,13 +374,14 @@ int signup_hold(struct db *db, const char *token_hash, long slot_id, const char 
 	return db_done(st) ? -1 : 1;
 }
 
-int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[TOKEN_HASH_LEN + 1])
+int signup_cancel_hash(struct db *db, long event_id, long person_id, long slot_id,
+		       char hash[TOKEN_HASH_LEN + 1])
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT g.cancel_hash FROM signups g JOIN slots s"
 			  " ON s.id = g.slot_id WHERE s.event_id = ? AND g.person_id = ?"
-			  " AND g.status != 'cancelled' ORDER BY g.id LIMIT 1");
-	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id));
+			  " AND g.status != 'cancelled' AND (? = 0 OR s.id = ?) ORDER BY g.id LIMIT 1");
+	db_binds(st, 1, DB_INT(event_id), DB_INT(person_id), DB_INT(slot_id), DB_INT(slot_id));
 	int rc = db_one(st);
 	if (rc == 1) {
 		db_col_copy(st, 0, hash, TOKEN_HASH_LEN + 1);

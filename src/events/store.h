@@ -29,10 +29,11 @@ struct my_signup {
 	time_t starts_at, ends_at;
 	int going;	    /* 0: on the waiting list */
 	long place_in_line; /* waiting list only */
-	long others;	    /* their places at other slots of the session */
 };
-/* 1 and *out, 0 when they have none, -1. */
-int event_my_signup(struct db *db, long event_id, long person_id, struct my_signup *out);
+/* Up to max of a person's live sign-ups for a session into out, places
+ * before waiting, then by slot: how many, or -1. */
+long event_my_signups(struct db *db, long event_id, long person_id, struct my_signup *out,
+		      size_t max);
 
 /* A published upcoming session, as lists show it. */
 struct event_brief {
@@ -105,8 +106,10 @@ int signup_hold(struct db *db, const char *token_hash, long slot_id, const char 
  * sharer's name and how many places came by it. */
 int event_referrers(struct db *db, long event_id,
 		    void (*fn)(const char *name, long n, void *arg), void *arg);
-/* The cancel hash of the person's live sign-up for the session: 1, 0, -1. */
-int signup_cancel_hash(struct db *db, long event_id, long person_id, char hash[TOKEN_HASH_LEN + 1]);
+/* The cancel hash of the person's live sign-up for the session (in that
+ * slot, or any when slot_id is 0): 1, 0, -1. */
+int signup_cancel_hash(struct db *db, long event_id, long person_id, long slot_id,
+		       char hash[TOKEN_HASH_LEN + 1]);
 
 /* A reminder due: someone going to a slot starting in the window. */
 struct reminder_due {

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, copyDb, run, settleMail, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, run, settleMail, strongAdmin, FIXTURE_DB } from '../integration/lib.mjs';
+import { signUpInPage } from './lib.mjs';
 
-let srv, browser;
+let srv, browser, db;
 before(async () => {
-  const db = copyDb(FIXTURE_DB);
+  db = copyDb(FIXTURE_DB);
   assert.equal(run(['demo', '--db', db]).status, 0);
   srv = await startServer({ db });
   browser = await chromium.launch({
@@ -148,4 +149,45 @@ test('sessions by date and place, grouped by day, from the volunteer\'s own post
   await mine.goto(`${srv.url}/events`);
   assert.equal(await mine.inputValue('#postcode'), 'DE22 1AA');
   await ctx.close();
+});
+
+// Issue 17: several slots at once, and each place one's own to give back: the page once
+// said only "your slot is …, and you have 2 more" with one "Cancel my place" for all.
+test('a volunteer takes two slots, sees both, gives one back and adds another', async () => {
+  const admin = await strongAdmin(srv, db, 'slots-admin@example.org', 'Sol Admin');
+  await admin.get('/admin');
+  await admin.post('/admin/groups', { name: 'Slot Testers', seats: 'E14001193' });
+  const gid = (await admin.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'Slot Testers').id;
+  await admin.get('/events/new');
+  const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+  const made = await admin.post('/events', { group: gid, type: 'canvass', title: 'Three shifts', date: day,
+    start: '10:00', end: '13:00', postcode: 'DE22 1AA', capacity: '3', slots: '10:00-11:00 3\n11:00-12:00 3\n12:00-13:00 3' });
+  assert.equal(made.status, 303, made.body.slice(0, 200));
+  const id = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
+
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signUpInPage(page, srv, 'Sasha Shifts', 'sasha@example.org');
+  await page.goto(`${srv.url}/events/${id}`);
+  await page.check('label.slot-card:has-text("10:00–11:00") input');
+  await page.check('label.slot-card:has-text("12:00–13:00") input');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign up")')]);
+  await page.goto(`${srv.url}/events/${id}`);
+  const places = page.locator('ul.places li');
+  assert.equal(await places.count(), 2);
+  assert.match(await places.nth(0).innerText(), /10:00–11:00: going/);
+  assert.match(await places.nth(1).innerText(), /12:00–13:00: going/);
+  // the one slot not taken is offered to add
+  assert.deepEqual(await page.locator('fieldset:has(legend:has-text("Add another slot")) label.slot-card strong').allInnerTexts(), ['11:00–12:00']);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Cancel the 10:00–11:00 place")')]);
+  await page.goto(`${srv.url}/events/${id}`);
+  // one place left: the plain status and button again, the 12:00 place kept
+  assert.match(await page.textContent('main'), /You are going: your slot is 12:00–13:00/);
+  assert.equal(await page.locator('ul.places').count(), 0);
+  await page.check('label.slot-card:has-text("11:00–12:00") input');
+  await Promise.all([page.waitForNavigation(), page.click('form:has(legend:has-text("Add another slot")) button[type=submit]')]);
+  assert.match(await page.textContent("main"), /You are going/);
+  await page.goto(`${srv.url}/events/${id}`);
+  assert.deepEqual((await page.locator('ul.places li strong').allInnerTexts()), ['11:00–12:00', '12:00–13:00']);
+  await page.screenshot({ path: 'build/test/screens/two-places.png' });
+  await page.close();
 });

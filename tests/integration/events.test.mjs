@@ -123,7 +123,14 @@ test('a signed-in volunteer takes several slots at once; a guest one; bad slots 
   assert.equal(count(), '3');
   assert.equal(sql(`SELECT group_concat(g.status) FROM (SELECT g.status FROM signups g JOIN people p ON p.id = g.person_id WHERE p.email = 'sev@example.org' ORDER BY g.slot_id) g`), 'going,waitlist,going');
   assert.equal(mailSh(`grep -l "^To: sev@example.org" ${srv.outbox}/*.eml | xargs grep -l "^Subject: \\(You.re going\\|Waiting list\\): Three slots" | wc -l`).trim(), '3', 'a mail for each, with its cancel link');
-  assert.match((await v.get(`/events/${id}`)).body, /your slot is 10:00–11:00, and you have 2 more at this session/);
+  const three = (await v.get(`/events/${id}`)).body;
+  assert.match(three, /You have 3 places at this session:/);
+  // each place with its own way out: cancelling one keeps the others
+  assert.equal((three.match(/name="slot" value="\d+"><button type="submit" class="link">(Cancel the|Leave the)/g) ?? []).length, 3);
+  assert.match((await v.post(`/events/${id}/cancel-mine`, { slot: b })).body, /cancelled/i);
+  assert.equal(sql(`SELECT group_concat(g.status) FROM (SELECT g.status FROM signups g JOIN people p ON p.id = g.person_id WHERE p.email = 'sev@example.org' ORDER BY g.slot_id) g`), 'going,cancelled,going');
+  assert.equal((await v.post(`/events/${id}/cancel-mine`, { slot: b })).status, 404, 'that place is already given back');
+  assert.equal((await v.post(`/events/${id}/cancel-mine`, { slot: 'x' })).status, 400);
   // a guest chooses one
   const g = new Visitor(srv.url);
   await g.get(`/events/${id}`);
