@@ -102,15 +102,20 @@ $(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
+$(BUILD)/bench/count: bench/count.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 $(BUILD)/bench/callers: bench/callers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
-bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers
+bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
 	  echo "|---|---|---|---|"; $(BUILD)/bench/match
+	@echo; echo "| count | parse | count | stages |"; echo "|---|---|---|---|"; $(BUILD)/bench/count
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db

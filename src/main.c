@@ -16,6 +16,7 @@
 #include "admin/store.h"
 #include "app.h"
 #include "auth/audit.h"
+#include "count/report.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
 #include "people/people.h"
@@ -29,6 +30,7 @@
 #include "util/log.h"
 #include "util/num.h"
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/progress.h"
 #include "web/web.h"
 
@@ -48,6 +50,7 @@ static const char usage_main[] =
 	"  demo       add demo groups, an organiser and sessions (once)\n"
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"  doctor     check the database, the disk beside it and the mail queue\n"
+	"  count      count a BLT file of ranked ballots (Scottish STV or IRV)\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -102,6 +105,13 @@ static const char usage_doctor[] =
 	"  --quick    skip the integrity check (it reads the whole file)\n"
 	"\n"
 	"Exit status 0 when all is well, 1 when something needs attention.\n";
+
+static const char usage_count[] =
+	"usage: turnout count [--rule scottish|irv] [--json] FILE.blt\n"
+	"  Counts the ranked ballots in FILE (BLT format) and\n"
+	"  prints the stage-by-stage result sheet, or with --json the report as JSON.\n"
+	"  --rule scottish (the default): STV as the Scottish Local Government Elections\n"
+	"  Order 2007 counts it; irv: the instant runoff, for one seat.\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -667,6 +677,69 @@ done:
 	return rc;
 }
 
+static int cmd_count(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rule", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum count_rule rule = RULE_SCOTTISH;
+	int c, json = 0, rc = 1;
+	char err[256];
+	struct buf text, out;
+	struct ballots b;
+	struct count_result r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (!strcmp(optarg, "irv"))
+				rule = RULE_IRV;
+			else if (strcmp(optarg, "scottish")) {
+				fprintf(stderr, "turnout count: the rules are scottish and irv\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j': json = 1; break;
+		default: fputs(usage_count, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_count, stderr);
+		return EXIT_USAGE;
+	}
+	buf_init(&text, 256u << 20);
+	buf_init(&out, 1u << 30);
+	const char *path = argv[optind];
+	if (file_read_all(path, &text, err, sizeof(err))) {
+		fprintf(stderr, "turnout count: %s\n", err);
+		goto done;
+	}
+	if (blt_parse(text.p ? text.p : "", text.len, &b, err, sizeof(err))) {
+		fprintf(stderr, "turnout count: %s: %s\n", path, err);
+		goto done;
+	}
+	if (count_run(&b, rule, &r, err, sizeof(err)) == 0) {
+		if (json)
+			count_report_json(&b, &r, &out);
+		else
+			count_report_text(&b, &r, &out);
+		if (json)
+			buf_putc(&out, '\n');
+		fwrite(out.p, 1, out.len, stdout);
+		count_release(&r);
+		rc = 0;
+	} else {
+		fprintf(stderr, "turnout count: %s: %s\n", path, err);
+	}
+	ballots_release(&b);
+done:
+	buf_release(&text);
+	buf_release(&out);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -682,6 +755,7 @@ int main(int argc, char **argv)
 		{ "demo", usage_demo, cmd_demo },
 		{ "contacts", usage_contacts, cmd_contacts },
 		{ "doctor", usage_doctor, cmd_doctor },
+		{ "count", usage_count, cmd_count },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

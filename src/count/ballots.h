@@ -20,10 +20,10 @@
 #include <stdint.h>
 
 #define BALLOTS_MAX_CANDIDATES 250 /* a preference fits a byte */
-#define BALLOTS_MAX_LINES 2000000
-#define BALLOTS_MAX_WEIGHT 100000000L /* papers on one line */
-#define BALLOTS_MAX_PAPERS 1000000000000LL /* in all: 10^17 units stay exact */
-#define BALLOTS_NAME_MAX 200
+#define BALLOTS_MAX_LINES      2000000
+#define BALLOTS_MAX_WEIGHT     100000000L      /* papers on one line */
+#define BALLOTS_MAX_PAPERS     1000000000000LL /* in all: 10^17 units stay exact */
+#define BALLOTS_NAME_MAX       200
 
 struct ballots {
 	int ncand, seats;
@@ -31,10 +31,10 @@ struct ballots {
 	char *title;
 	uint8_t *withdrawn; /* ncand flags */
 	size_t nlines;
-	long *weight;	     /* nlines */
-	uint32_t *start;     /* nlines + 1 offsets into pref */
-	uint8_t *pref;	     /* candidate numbers from 0 */
-	long long papers;    /* valid papers: lines with a preference, by weight */
+	long *weight;	  /* nlines */
+	uint32_t *start;  /* nlines + 1 offsets into pref */
+	uint8_t *pref;	  /* candidate numbers from 0 */
+	long long papers; /* valid papers: lines with a preference, by weight */
 };
 
 /* 0, or -1 with the reason (and its line) in err; b is empty after -1. */

@@ -87,8 +87,8 @@ static char *quoted(struct cursor *c, const char *s, size_t n)
 		i++;
 	while (j > i && (s[j - 1] == ' ' || s[j - 1] == '\t'))
 		j--;
-	if (j - i < 2 || s[i] != '"' || s[j - 1] != '"' ||
-	    memchr(s + i + 1, '"', j - i - 2) || j - i - 2 > BALLOTS_NAME_MAX) {
+	if (j - i < 2 || s[i] != '"' || s[j - 1] != '"' || memchr(s + i + 1, '"', j - i - 2) ||
+	    j - i - 2 > BALLOTS_NAME_MAX) {
 		fail(c, "expected one quoted name of at most %d bytes", BALLOTS_NAME_MAX);
 		return NULL;
 	}
@@ -160,7 +160,9 @@ int blt_parse(const char *text, size_t len, struct ballots *b, char *err, size_t
 			/* withdrawn candidates, before any ballot */
 			for (int i = 0; i < k; i++) {
 				if (b->nlines || v[i] >= 0 || -v[i] > b->ncand) {
-					fail(&c, "a withdrawn candidate is -1 to -%d, before the ballots",
+					fail(&c,
+					     "a withdrawn candidate is -1 to -%d, before the "
+					     "ballots",
 					     b->ncand);
 					goto done;
 				}

@@ -95,8 +95,8 @@ void count_report_json(const struct ballots *b, const struct count_result *r, st
 		jw_obj(&w);
 		jw_key_int(&w, "stage", s + 1);
 		jw_key_str(&w, "action", actions[st->action]);
-		jw_key_str_or_null(&w, "candidate", st->candidate >= 0 ? b->names[st->candidate]
-								 : NULL);
+		jw_key_str_or_null(&w, "candidate",
+				   st->candidate >= 0 ? b->names[st->candidate] : NULL);
 		if (st->action == STAGE_SURPLUS)
 			key_amount(&w, r, "surplus", st->surplus);
 		if (st->tie)
@@ -121,9 +121,8 @@ void count_report_text(const struct ballots *b, const struct count_result *r, st
 	int width = 12;
 
 	buf_printf(out, "%s\n", b->title);
-	buf_printf(out, "Rule: %s. Seats: %d. Valid votes: %lld.", r->rule == RULE_IRV
-								 ? "instant-runoff (IRV)"
-								 : "Scottish STV (SSI 2007/42)",
+	buf_printf(out, "Rule: %s. Seats: %d. Valid votes: %lld.",
+		   r->rule == RULE_IRV ? "instant-runoff (IRV)" : "Scottish STV (SSI 2007/42)",
 		   r->seats, b->papers);
 	if (r->rule == RULE_SCOTTISH)
 		buf_printf(out, " Quota: %" PRId64 ".", r->quota / COUNT_UNIT);
@@ -162,7 +161,8 @@ void count_report_text(const struct ballots *b, const struct count_result *r, st
 			buf_puts(out, "first preferences");
 		else if (st->action == STAGE_SURPLUS) {
 			amount(r, st->surplus, t, sizeof(t));
-			buf_printf(out, "surplus of %s (%s) transferred", b->names[st->candidate], t);
+			buf_printf(out, "surplus of %s (%s) transferred", b->names[st->candidate],
+				   t);
 		} else {
 			buf_printf(out, "%s excluded", b->names[st->candidate]);
 		}
@@ -171,8 +171,9 @@ void count_report_text(const struct ballots *b, const struct count_result *r, st
 						     : " (a tie, broken by an earlier stage)");
 		for (int k = 0; k < st->nelected; k++)
 			buf_printf(out, "%s %s elected%s", k ? ";" : ".", b->names[st->elected[k]],
-				   r->without_quota[st->elected[k]] ? " (seats left = candidates left)"
-								    : "");
+				   r->without_quota[st->elected[k]]
+				       ? " (seats left = candidates left)"
+				       : "");
 		buf_puts(out, ".\n");
 	}
 	buf_puts(out, "\nElected, in order:");

@@ -37,7 +37,8 @@ const char *count_rule_name(enum count_rule rule)
 void count_units_text(int64_t units, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s%" PRId64 ".%05" PRId64, units < 0 ? "-" : "",
-		 (units < 0 ? -units : units) / COUNT_UNIT, (units < 0 ? -units : units) % COUNT_UNIT);
+		 (units < 0 ? -units : units) / COUNT_UNIT,
+		 (units < 0 ? -units : units) % COUNT_UNIT);
 }
 
 /* The parcel's next preference for a continuing candidate, from pos on. */

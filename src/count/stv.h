@@ -25,12 +25,12 @@ enum cand_state { CAND_CONTINUING, CAND_ELECTED, CAND_EXCLUDED, CAND_WITHDRAWN }
 
 struct count_stage {
 	enum stage_action action;
-	int candidate;		 /* whose surplus or exclusion; -1 at stage 1 */
-	int64_t surplus;	 /* units, surplus stages */
-	int64_t *totals;	 /* ncand, units, after the stage */
+	int candidate;		  /* whose surplus or exclusion; -1 at stage 1 */
+	int64_t surplus;	  /* units, surplus stages */
+	int64_t *totals;	  /* ncand, units, after the stage */
 	int64_t non_transferable; /* cumulative */
-	int64_t loss;		 /* cumulative loss of fractions */
-	int nelected;		 /* elected at the end of the stage */
+	int64_t loss;		  /* cumulative loss of fractions */
+	int nelected;		  /* elected at the end of the stage */
 	int *elected;
 	/* a tie broken to choose the candidate: by an earlier stage, or by lot */
 	int tie, tie_by_lot;
@@ -43,7 +43,7 @@ struct count_result {
 	int nstages;
 	struct count_stage *stages;
 	int nelected;
-	int *elected; /* in order of election */
+	int *elected;	    /* in order of election */
 	int *without_quota; /* flags: elected because continuing = seats left */
 	enum cand_state *state;
 };

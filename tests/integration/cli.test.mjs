@@ -86,3 +86,48 @@ test('turnout demo seeds groups, an organiser, sessions and a phone bank, once',
   assert.match(again.stdout, /nothing added/);
   assert.equal(q('SELECT count(*) FROM events'), '8');
 });
+
+// Issue 12: `turnout count` reproduces a real ward election's reference count
+test('turnout count: a real Scottish ward counted exactly, as JSON and as a result sheet; bad input is exit 1 or 2', async () => {
+  const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = 'tests/fixtures/elections/glasgow2007';
+  const want = JSON.parse(readFileSync(`${dir}/expected.json`, 'utf8')).elections['Govan-2007.blt'];
+  const r = run(['count', '--json', `${dir}/Govan-2007.blt`]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout);
+  assert.equal(got.rule, 'scottish');
+  assert.equal(got.quota, 1913);
+  assert.deepEqual(got.elected, want.elected);
+  assert.deepEqual(got.stages.map((s) => s.totals), want.stages.map((s) => s.totals));
+  assert.equal(got.final_loss_fractions, want.final_loss_fractions);
+  const sheet = run(['count', `${dir}/Govan-2007.blt`]);
+  assert.equal(sheet.status, 0);
+  assert.match(sheet.stdout, /Quota: 1913\./);
+  assert.match(sheet.stdout, /Allison Hunter +2694\.00000 +1913\.00000/);
+  assert.match(sheet.stdout, /Stage 2: surplus of Allison Hunter \(781\.00000\) transferred\./);
+  assert.match(sheet.stdout, /Elected, in order: Allison Hunter, John Flanagan, Stephen Dornan, Shaukat Butt\./);
+  // IRV on the sample's four one-seat by-elections: the reference count's winner, with
+  // whole votes and no quota (a majority of the votes still in the count)
+  const sample = 'tests/fixtures/elections/scotland-sample';
+  const ref = JSON.parse(readFileSync(`${sample}/expected.json`, 'utf8')).elections;
+  const byes = Object.keys(ref).filter((f) => f.includes('by_election'));
+  assert.equal(byes.length, 4);
+  for (const f of byes) {
+    const out = JSON.parse(run(['count', '--rule', 'irv', '--json', `${sample}/${f}`]).stdout);
+    assert.deepEqual(out.elected, ref[f].elected, f);
+    assert.equal(out.quota, null);
+    assert.match(out.final_totals[out.elected[0]], /^\d+$/);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'blt-'));
+  writeFileSync(join(tmp, 'bad.blt'), '2 1\n1 1 1 0\n0\n"A"\n"B"\n"T"\n');
+  const bad = run(['count', join(tmp, 'bad.blt')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /line 2: candidate 1 is ranked twice/);
+  assert.equal(run(['count', '--rule', 'borda', `${dir}/Govan-2007.blt`]).status, 2);
+  assert.equal(run(['count']).status, 2);
+  const irv = run(['count', '--rule', 'irv', `${dir}/Govan-2007.blt`]);
+  assert.equal(irv.status, 1);
+  assert.match(irv.stderr, /IRV fills one seat/);
+});

@@ -45,7 +45,8 @@ static void same(const json_t *want, const json_t *got, const char *file, const 
 {
 	if (!json_equal(want, got)) {
 		char *a = json_dumps(want, JSON_COMPACT), *b = json_dumps(got, JSON_COMPACT);
-		fail_msg("%s: %s differs:\n  want %.600s\n  got  %.600s", file, what, a, b ? b : "null");
+		fail_msg("%s: %s differs:\n  want %.600s\n  got  %.600s", file, what, a,
+			 b ? b : "null");
 	}
 }
 
@@ -69,11 +70,16 @@ static void folder(const char *dir, int *counted)
 			fail_msg("%s: %s", path, err);
 		buf_putc(&text, '\0');
 		json_t *got = count_text(text.p, RULE_SCOTTISH);
-		static const char *const keys[] = { "seats",	   "valid_votes",
-						    "quota",	   "elected",
-						    "elected_without_quota", "excluded",
-						    "final_totals", "final_non_transferable",
-						    "final_loss_fractions", "n_stages" };
+		static const char *const keys[] = { "seats",
+						    "valid_votes",
+						    "quota",
+						    "elected",
+						    "elected_without_quota",
+						    "excluded",
+						    "final_totals",
+						    "final_non_transferable",
+						    "final_loss_fractions",
+						    "n_stages" };
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			same(json_object_get(want, keys[k]), json_object_get(got, keys[k]), file,
 			     keys[k]);
@@ -83,16 +89,17 @@ static void folder(const char *dir, int *counted)
 		{
 			json_t *gs = json_array_get(json_object_get(got, "stages"), i);
 			char what[64];
-			static const char *const sk[] = { "action", "candidate", "totals",
-							  "non_transferable", "loss_fractions",
-							  "elected" };
+			static const char *const sk[] = { "action",	    "candidate",
+							  "totals",	    "non_transferable",
+							  "loss_fractions", "elected" };
 			for (size_t k = 0; k < sizeof(sk) / sizeof(sk[0]); k++) {
 				snprintf(what, sizeof(what), "stage %zu %s", i + 1, sk[k]);
-				same(json_object_get(ws, sk[k]), json_object_get(gs, sk[k]), file, what);
+				same(json_object_get(ws, sk[k]), json_object_get(gs, sk[k]), file,
+				     what);
 			}
 			if (json_object_get(ws, "surplus"))
-				same(json_object_get(ws, "surplus"), json_object_get(gs, "surplus"), file,
-				     "surplus");
+				same(json_object_get(ws, "surplus"), json_object_get(gs, "surplus"),
+				     file, "surplus");
 		}
 		json_decref(got);
 		buf_release(&text);
@@ -116,15 +123,15 @@ static void irv_by_hand(void **state)
 {
 	(void)state;
 	/* A 4, B 3, C 2 (C's go 1 to A, 1 to B): A 5 of 9 wins at stage 2 */
-	json_t *j = count_text("3 1\n4 1 0\n3 2 0\n1 3 1 0\n1 3 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n",
-			       RULE_IRV);
+	json_t *j = count_text(
+	    "3 1\n4 1 0\n3 2 0\n1 3 1 0\n1 3 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n", RULE_IRV);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "elected"), 0)),
 			    "A");
 	assert_true(json_is_null(json_object_get(j, "quota")));
 	assert_int_equal(json_integer_value(json_object_get(j, "n_stages")), 2);
 	json_t *last = json_array_get(json_object_get(j, "stages"), 1);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(last, "totals"), "A")),
-			    "5");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(last, "totals"), "A")), "5");
 	assert_string_equal(json_string_value(json_object_get(last, "candidate")), "C");
 	json_decref(j);
 	/* a first-round majority: one stage */
@@ -159,7 +166,8 @@ static void tie_broken_by_an_earlier_stage(void **state)
 			       RULE_IRV);
 	json_t *s3 = json_array_get(json_object_get(j, "stages"), 2);
 	assert_string_equal(json_string_value(json_object_get(s3, "candidate")), "C");
-	assert_string_equal(json_string_value(json_object_get(s3, "tie_broken_by")), "earlier_stage");
+	assert_string_equal(json_string_value(json_object_get(s3, "tie_broken_by")),
+			    "earlier_stage");
 	json_decref(j);
 }
 
