@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run deps test unit integration browser bench fuzz sqlmap clean format asan-test
+.PHONY: all run deps test unit integration browser bench fuzz sqlmap clean format asan-test test-inputs
 
 all: $(BUILD)/turnout
 
@@ -75,10 +75,17 @@ test: deps
 	@sh scripts/deps.sh $(TEST_DEBS)
 	@$(MAKE) --no-print-directory asan-test
 
-asan-test: $(BUILD)/turnout
-	@$(MAKE) --no-print-directory BUILD=build/asan IMPORT_BIN=$(abspath $(BUILD)/turnout) \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  unit integration
+# Everything the tests need is built (and the test databases imported) on
+# every core first; the tests themselves run one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ASAN := BUILD=build/asan \
+  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+asan-test:
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/turnout
+	@$(MAKE) --no-print-directory -j$(JOBS) $(ASAN) test-inputs
+	@$(MAKE) --no-print-directory $(ASAN) IMPORT_BIN=$(abspath $(BUILD)/turnout) unit integration
+
+test-inputs: $(BUILD)/turnout $(UNIT_BIN) $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

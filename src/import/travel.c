@@ -29,15 +29,22 @@ static int on_land(const void *ctx, double lat, double lon)
 	return geo_locator_find(ctx, lon, lat) >= 0;
 }
 
-static int add_crossings(struct import *imp, const struct travel_grid *g,
-			 const struct geo_locator *loc, struct travel_graph *t)
+/* One line of crossings.csv, read and checked before any land is built. */
+struct crossing {
+	double lat[2], lon[2], km;
+	int ferry;
+	long line;
+};
+
+static int read_crossings(struct import *imp, struct crossing **out, size_t *nout)
 {
 	char path[1024];
 	struct csv r;
 	int nf, rc = -1, col[7];
 	static const char *const names[7] = { "name",	"kind",	  "from_lat", "from_lon",
 					      "to_lat", "to_lon", "km" };
-	long count = 0;
+	struct crossing *x = NULL;
+	size_t n = 0, cap = 0;
 
 	snprintf(path, sizeof(path), "%s/travel/crossings.csv", imp->dir);
 	if (import_csv_open(imp, &r, path))
@@ -48,11 +55,9 @@ static int add_crossings(struct import *imp, const struct travel_grid *g,
 			goto done;
 		}
 	while ((nf = csv_next(&r)) > 0) {
-		double v[5], ka, kb;
-		int ferry;
 		if (nf == 1 && r.f[0].len == 0)
 			continue;
-		if (++count > MAX_CROSSINGS) {
+		if (n == MAX_CROSSINGS) {
 			import_fail(imp, path, r.line, "more than %d crossings", MAX_CROSSINGS);
 			goto done;
 		}
@@ -61,40 +66,31 @@ static int add_crossings(struct import *imp, const struct travel_grid *g,
 				import_fail(imp, path, r.line, "expected %zu fields", r.nf);
 				goto done;
 			}
+		xgrow(&x, &cap, n + 1, sizeof(*x));
+		struct crossing *c = &x[n];
 		const struct csv_field *kind = &r.f[col[1]];
-		ferry = kind->len == 5 && memcmp(kind->p, "ferry", 5) == 0;
-		if (!ferry && !(kind->len == 6 && memcmp(kind->p, "bridge", 6) == 0) &&
+		c->line = r.line;
+		c->ferry = kind->len == 5 && memcmp(kind->p, "ferry", 5) == 0;
+		if (!c->ferry && !(kind->len == 6 && memcmp(kind->p, "bridge", 6) == 0) &&
 		    !(kind->len == 6 && memcmp(kind->p, "tunnel", 6) == 0) &&
 		    !(kind->len == 8 && memcmp(kind->p, "causeway", 8) == 0)) {
 			import_fail(imp, path, r.line, "kind is bridge, tunnel, causeway or ferry");
 			goto done;
 		}
-		if (num_parse_double(r.f[col[2]].p, r.f[col[2]].len, 49, 61, &v[0]) ||
-		    num_parse_double(r.f[col[3]].p, r.f[col[3]].len, -9, 2, &v[1]) ||
-		    num_parse_double(r.f[col[4]].p, r.f[col[4]].len, 49, 61, &v[2]) ||
-		    num_parse_double(r.f[col[5]].p, r.f[col[5]].len, -9, 2, &v[3])) {
+		if (num_parse_double(r.f[col[2]].p, r.f[col[2]].len, 49, 61, &c->lat[0]) ||
+		    num_parse_double(r.f[col[3]].p, r.f[col[3]].len, -9, 2, &c->lon[0]) ||
+		    num_parse_double(r.f[col[4]].p, r.f[col[4]].len, 49, 61, &c->lat[1]) ||
+		    num_parse_double(r.f[col[5]].p, r.f[col[5]].len, -9, 2, &c->lon[1])) {
 			import_fail(imp, path, r.line, "an end is not a UK latitude/longitude");
 			goto done;
 		}
-		if (num_parse_double(r.f[col[6]].p, r.f[col[6]].len, 0.1, MAX_CROSSING_KM, &v[4])) {
+		if (num_parse_double(r.f[col[6]].p, r.f[col[6]].len, 0.1, MAX_CROSSING_KM,
+				     &c->km)) {
 			import_fail(imp, path, r.line, "km is a number from 0.1 to %.0f",
 				    MAX_CROSSING_KM);
 			goto done;
 		}
-		long a = travel_snap(g, v[0], v[1], on_land, loc, &ka);
-		long b = travel_snap(g, v[2], v[3], on_land, loc, &kb);
-		if (a < 0 || b < 0) {
-			import_fail(imp, path, r.line, "the %s end is not on land near a land cell",
-				    a < 0 ? "from" : "to");
-			goto done;
-		}
-		if (a == b)
-			continue; /* narrower than a cell: the raster has it already */
-		/* the road factor is applied to every path at the end: a crossing
-		 * is stored shorter by it, to count as long as it is */
-		travel_graph_add(t, (uint32_t)a, (uint32_t)b,
-				 ka + kb +
-				     (v[4] + (ferry ? FERRY_PENALTY_KM : 0)) / TRAVEL_ROAD_FACTOR);
+		n++;
 	}
 	if (nf < 0) {
 		import_fail(imp, path, r.line, "%s", r.err);
@@ -103,7 +99,40 @@ static int add_crossings(struct import *imp, const struct travel_grid *g,
 	rc = 0;
 done:
 	csv_release(&r);
+	if (rc)
+		free(x);
+	else {
+		*out = x;
+		*nout = n;
+	}
 	return rc;
+}
+
+/* The crossings as edges, each end joined to the land it reaches. */
+static int add_crossings(struct import *imp, const struct crossing *x, size_t n,
+			 const struct travel_grid *g, const struct geo_locator *loc,
+			 struct travel_graph *t)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/travel/crossings.csv", imp->dir);
+	for (size_t i = 0; i < n; i++) {
+		double ka, kb;
+		long a = travel_snap(g, x[i].lat[0], x[i].lon[0], on_land, loc, &ka);
+		long b = travel_snap(g, x[i].lat[1], x[i].lon[1], on_land, loc, &kb);
+		if (a < 0 || b < 0)
+			return import_fail(imp, path, x[i].line,
+					   "the %s end is not on land near a land cell",
+					   a < 0 ? "from" : "to");
+		if (a == b)
+			continue; /* narrower than a cell: the raster has it already */
+		/* the road factor is applied to every path at the end: a crossing
+		 * is stored shorter by it, to count as long as it is */
+		travel_graph_add(
+		    t, (uint32_t)a, (uint32_t)b,
+		    ka + kb + (x[i].km + (x[i].ferry ? FERRY_PENALTY_KM : 0)) / TRAVEL_ROAD_FACTOR);
+	}
+	return 0;
 }
 
 static int write_grid(struct import *imp, const struct travel_grid *g)
@@ -218,13 +247,18 @@ static int write_fields(struct import *imp, const struct travel_graph *t,
 		const struct bset *set = &imp->sets[db_col_int(sel, 1) == 2010 ? 0 : 1];
 		long k = bset_find(set, db_col_text(sel, 2), strlen(db_col_text(sel, 2)));
 		xgrow(&j.c, &cap, j.n + 1, sizeof(*j.c));
-		j.c[j.n++] = (struct centre){ db_col_int(sel, 0), k < 0 ? NULL : &set->shapes[k],
-					      db_col_double(sel, 3), db_col_double(sel, 4), NULL,
+		j.c[j.n++] = (struct centre){ db_col_int(sel, 0),
+					      k < 0 ? NULL : &set->shapes[k],
+					      db_col_double(sel, 3),
+					      db_col_double(sel, 4),
+					      NULL,
 					      0 };
 	}
 	if (step != 1)
 		goto done;
-	while (started < (cpus > 4 ? 4 : cpus > 1 ? (size_t)cpus : 1) &&
+	while (started < (cpus > 4   ? 4
+			  : cpus > 1 ? (size_t)cpus
+				     : 1) &&
 	       pthread_create(&threads[started], NULL, fields_main, &j) == 0)
 		started++;
 	if (started == 0)
@@ -258,6 +292,8 @@ int import_travel(struct import *imp)
 	struct geo_bbox bb = set->shapes[0].bbox;
 	struct travel_grid g;
 	struct travel_graph t = { 0 };
+	struct crossing *x = NULL;
+	size_t nx = 0;
 	double lat = 0, lon = 0, km;
 	int rc = -1;
 
@@ -268,10 +304,14 @@ int import_travel(struct import *imp)
 		bb.maxx = fmax(bb.maxx, b->maxx);
 		bb.maxy = fmax(bb.maxy, b->maxy);
 	}
-	if (travel_grid_build(&g, &bb, CELL_KM, on_land, &set->loc) || g.nland == 0)
+	if (read_crossings(imp, &x, &nx))
+		return -1;
+	if (travel_grid_build(&g, &bb, CELL_KM, on_land, &set->loc) || g.nland == 0) {
+		free(x);
 		return import_fail(imp, "boundaries", 0, "no land to build travel distances over");
+	}
 	travel_graph_build(&t, &g, on_land, &set->loc);
-	if (add_crossings(imp, &g, &set->loc, &t))
+	if (add_crossings(imp, x, nx, &g, &set->loc, &t))
 		goto done;
 	/* the root of the reached part: a cell near the middle of the seats,
 	 * which is on the mainland of Great Britain */
@@ -289,6 +329,7 @@ int import_travel(struct import *imp)
 	}
 	rc = 0;
 done:
+	free(x);
 	travel_graph_release(&t);
 	travel_grid_release(&g);
 	return rc;
