@@ -178,11 +178,11 @@ static void reads_and_moves(void **state)
 	long id = (long)count(db, "SELECT max(id) FROM events");
 	assert_int_equal(event_get(db, id, &e), 1);
 	assert_int_equal(e.nslots, 2);
-	struct my_signup m;
-	assert_int_equal(event_my_signup(db, id, 2, &m), 1);
-	assert_true(m.going);
-	assert_int_equal(m.starts_at, 4000000000);
-	assert_int_equal(event_my_signup(db, id, 3, &m), 0);
+	struct my_signup m[4];
+	assert_int_equal(event_my_signups(db, id, 2, m, 4), 1);
+	assert_true(m[0].going);
+	assert_int_equal(m[0].starts_at, 4000000000);
+	assert_int_equal(event_my_signups(db, id, 3, m, 4), 0);
 	assert_int_equal(event_get(db, id + 1, &e), 0);
 	assert_int_equal(event_get(db, id, &e), 1);
 	e.starts_at += 86400;
