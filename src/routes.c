@@ -6,6 +6,7 @@
 #include "events/pages.h"
 #include "groups/pages.h"
 #include "home/pages.h"
+#include "meetings/pages.h"
 #include "people/pages.h"
 #include "phonebank/pages.h"
 #include "postcodes/api.h"
@@ -27,6 +28,7 @@ const struct http_route *routes_all(size_t *n)
 		{ events_routes, events_nroutes }, { campaigns_routes, campaigns_nroutes },
 		{ rides_routes, rides_nroutes },   { phonebank_routes, phonebank_nroutes },
 		{ alerts_routes, alerts_nroutes }, { sms_routes, sms_nroutes },
+		{ meetings_routes, meetings_nroutes },
 	};
 
 	if (!count)

@@ -35,6 +35,9 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_PHONEBANK_MANAGE: return a->strong && ((t && t->organiser) || a->admin);
 	/* a caller sees one voter at a time, only the one leased to them */
 	case ACT_PHONEBANK_CALL: return t && t->caller;
+	case ACT_MEETING_RUN: return a->strong && ((t && t->organiser) || a->admin);
+	/* a vote is the member's own: entitlement is membership, not a role */
+	case ACT_MEETING_ATTEND: return t && t->member;
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;

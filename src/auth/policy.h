@@ -36,6 +36,8 @@ enum action {
 	ACT_EVENT_APPROVE,  /* publish a volunteer's session: the group's organisers, admins */
 	ACT_PHONEBANK_MANAGE, /* create, import, approve callers, totals, export: organisers, admins */
 	ACT_PHONEBANK_CALL, /* take contacts from the queue: approved callers */
+	ACT_MEETING_RUN,    /* call and chair a group's meetings: its organisers, admins */
+	ACT_MEETING_ATTEND, /* see a group's meetings, check in and vote: its members */
 	ACT_COUNT
 };
 
@@ -43,6 +45,7 @@ struct target {
 	long owner_id;      /* the person the data is about, 0 if none */
 	int organiser;      /* the actor organises the group in question */
 	int caller;         /* the actor is an approved caller for the phone bank */
+	int member;         /* the actor is a member (or organiser) of the group */
 };
 
 int policy_allows(const struct actor *a, enum action act, const struct target *t);

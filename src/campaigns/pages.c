@@ -33,7 +33,7 @@ struct listing {
  * reads the coverage view. */
 static int organiser(struct db *db, const struct who *w)
 {
-	struct target t = { 0, w->actor.id && group_organises_any(db, w->actor.id) == 1, 0 };
+	struct target t = { 0, w->actor.id && group_organises_any(db, w->actor.id) == 1, 0, 0 };
 	return policy_allows(&w->actor, ACT_CAMPAIGN_CREATE, &t);
 }
 
@@ -275,7 +275,7 @@ static void create(struct http_request *req, struct http_response *res)
 	const char *g = qs_get(&f, "group");
 	if (g && *g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid))
 		gid = -1;
-	struct target t = { 0, gid > 0 && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
+	struct target t = { 0, gid > 0 && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0, 0 };
 	if (gid < 0 || !policy_allows(&w.actor, ACT_CAMPAIGN_CREATE, &t) ||
 	    (!gid && !w.actor.admin)) {
 		page_message(req, res, 403, "Organisers only",

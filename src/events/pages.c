@@ -62,7 +62,7 @@ static struct target event_target(struct db *db, const struct event *e, long me)
 {
 	/* the host's own powers are for a session they proposed; one posted by
 	 * an organiser is managed through the role */
-	struct target t = { e->proposed ? e->created_by : 0, 0, 0 };
+	struct target t = { e->proposed ? e->created_by : 0, 0, 0, 0 };
 	if (me && e->group_id)
 		t.organiser = group_role_of(db, e->group_id, me) == ROLE_ORGANISER;
 	return t;
@@ -543,7 +543,7 @@ static void create(struct http_request *req, struct http_response *res)
 	if (form_or_answer(req, res, &w, &f))
 		return;
 	const char *g = qs_get(&f, "group");
-	struct target t = { 0, 0, 0 };
+	struct target t = { 0, 0, 0, 0 };
 	if (g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid) == 0 && w.actor.id)
 		t.organiser = group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER;
 	else

@@ -9,6 +9,7 @@
 #include "events/pages.h"
 #include "events/when.h"
 #include "groups/store.h"
+#include "meetings/store.h"
 #include "people/people.h"
 #include "phonebank/store.h"
 #include "util/jsonw.h"
@@ -155,6 +156,14 @@ static void post_item(const struct group_post *p, void *arg)
  * banks (with asking to call), announcements and a way to write to the
  * organisers; for organisers signed in strongly, posting and the members.
  */
+static void meeting_item(long id, const char *title, long long starts_at, void *arg)
+{
+	char day[64];
+	london_day((time_t)starts_at, DAY_LONG_YEAR, day, sizeof(day));
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", title,
+					     "when", day));
+}
+
 static void group_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -165,7 +174,7 @@ static void group_page(struct http_request *req, struct http_response *res)
 
 	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 0))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	struct target t = { 0, role == ROLE_ORGANISER, 0, 0 };
 	int may = policy_allows(&w.actor, ACT_GROUP_MEMBERS, &t);
 	int inside = role != ROLE_NONE || w.actor.admin;
 	json_t *ctx = json_pack("{s:s, s:I, s:I, s:s, s:b, s:b, s:b, s:b, s:b, s:o}", "title", name,
@@ -180,6 +189,12 @@ static void group_page(struct http_request *req, struct http_response *res)
 		group_phonebanks(db, gid, w.actor.id, bank_item, banks);
 		group_organisers(db, gid, organiser_item, organisers);
 		group_posts(db, gid, post_item, &posts);
+		json_t *meetings = json_array();
+		meetings_of(db, gid, meeting_item, meetings);
+		json_object_set_new(ctx, "meetings", meetings);
+		t.member = role != ROLE_NONE;
+		json_object_set_new(ctx, "may_call",
+				    json_boolean(policy_allows(&w.actor, ACT_MEETING_RUN, &t)));
 		json_object_set_new(ctx, "banks", banks);
 		json_object_set_new(ctx, "organisers", organisers);
 		json_object_set_new(ctx, "posts", posts.out);
@@ -250,7 +265,7 @@ static int announcer_or_answer(struct http_request *req, struct http_response *r
 	if (group_ctx(req, res, &a->w, &a->db, &a->gid, a->name, sizeof(a->name), &role, 0) ||
 	    form_or_answer(req, res, &a->w, &a->f))
 		return -1;
-	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	struct target t = { 0, role == ROLE_ORGANISER, 0, 0 };
 	if (policy_allows(&a->w.actor, ACT_GROUP_ANNOUNCE, &t))
 		return 0;
 	page_message(req, res, 403, "Organisers only",
@@ -485,7 +500,7 @@ static void members_api(struct http_request *req, struct http_response *res)
 	if (group_ctx(req, res, &w, &db, &gid, name, sizeof(name), &role, 1) ||
 	    api_token_refused(req, res, &w))
 		return;
-	struct target t = { 0, role == ROLE_ORGANISER, 0 };
+	struct target t = { 0, role == ROLE_ORGANISER, 0, 0 };
 	if (!w.actor.id && !w.actor.token_id) {
 		http_error(res, 401, "Sign in first");
 		return;

@@ -233,7 +233,7 @@ static void create(struct http_request *req, struct http_response *res)
 	if (!g || num_parse_long(g, strlen(g), 1, 1L << 40, &gid) ||
 	    group_name(db, gid, err, 8) != 1)
 		gid = 0;
-	struct target t = { 0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0 };
+	struct target t = { 0, gid && group_role_of(db, gid, w.actor.id) == ROLE_ORGANISER, 0, 0 };
 	if (!gid || !policy_allows(&w.actor, ACT_PHONEBANK_MANAGE, &t)) {
 		page_message(
 		    req, res, 403, "Organisers only",

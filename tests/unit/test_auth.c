@@ -18,8 +18,9 @@ static void policy_table(void **state)
 	const struct actor anon = { 0 }, vol = { 7, 0, 0, 0, 0 }, org_weak = { 8, 0, 0, 0, 0 },
 			   org = { 8, 0, 1, 0, 0 }, admin_weak = { 9, 1, 0, 0, 0 },
 			   admin = { 9, 1, 1, 0, 0 }, token = { 0, 0, 0, SCOPE_MEMBERS, 3 };
-	const struct target mine = { 7, 0, 0 }, theirs = { 8, 0, 0 }, organised = { 0, 1, 0 },
-			    not_organised = { 0, 0, 0 }, caller = { 0, 0, 1 };
+	const struct target mine = { 7, 0, 0, 0 }, theirs = { 8, 0, 0, 0 }, organised = { 0, 1, 0, 1 },
+			    not_organised = { 0, 0, 0, 0 }, caller = { 0, 0, 1, 0 },
+			    member = { 0, 0, 0, 1 };
 	(void)state;
 	/* signed out: nothing */
 	for (int a = 0; a < ACT_COUNT; a++)
@@ -33,6 +34,16 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&org_weak, ACT_GROUP_MEMBERS, &organised));
 	assert_true(policy_allows(&org, ACT_GROUP_MEMBERS, &organised));
 	assert_false(policy_allows(&org, ACT_GROUP_MEMBERS, &not_organised));
+	/* meetings: chaired by strong organisers of the group and admins; attended
+	 * (checked in, voted in) by its members, whatever their session */
+	assert_false(policy_allows(&org_weak, ACT_MEETING_RUN, &organised));
+	assert_true(policy_allows(&org, ACT_MEETING_RUN, &organised));
+	assert_false(policy_allows(&org, ACT_MEETING_RUN, &member));
+	assert_true(policy_allows(&admin, ACT_MEETING_RUN, &not_organised));
+	assert_true(policy_allows(&vol, ACT_MEETING_ATTEND, &member));
+	assert_false(policy_allows(&vol, ACT_MEETING_ATTEND, &not_organised));
+	assert_false(policy_allows(&admin, ACT_MEETING_ATTEND, &not_organised));
+	assert_false(policy_allows(&token, ACT_MEETING_ATTEND, &member));
 	/* announcements (mailed to every member): strong organisers of the group, admins */
 	assert_false(policy_allows(&vol, ACT_GROUP_ANNOUNCE, &organised));
 	assert_false(policy_allows(&org_weak, ACT_GROUP_ANNOUNCE, &organised));

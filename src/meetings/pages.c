@@ -1,0 +1,924 @@
+/*
+ * Meetings that decide, as pages.  A group's organisers (signed in
+ * strongly) or an admin chair: they call a meeting with its standing
+ * orders, mark who is present (members may check themselves in with the
+ * code on the screen), table motions and amendments, open and close votes
+ * and elections.  Members present vote by secret ballot and get a receipt;
+ * results, in words with the rule and the quorum, appear once a vote
+ * closes.  Amendments are voted before their motion; no vote opens
+ * without a quorum.
+ */
+#include "meetings/pages.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth/audit.h"
+#include "count/report.h"
+#include "events/when.h"
+#include "groups/store.h"
+#include "meetings/store.h"
+#include "util/mem.h"
+#include "util/num.h"
+#include "web/web.h"
+
+struct place {
+	struct who w;
+	struct db *db;
+	struct meeting m;
+	int chair, member, present;
+};
+
+static long long now_s(void)
+{
+	return (long long)time(NULL);
+}
+
+static struct target meeting_target(struct db *db, long group_id, long me)
+{
+	int role = me ? group_role_of(db, group_id, me) : ROLE_NONE;
+	struct target t = { 0, role == ROLE_ORGANISER, 0,
+			    role == ROLE_MEMBER || role == ROLE_ORGANISER };
+	return t;
+}
+
+/*
+ * The meeting of the route's id (or of the motion, vote or election whose
+ * meeting_id is given), and who is asking: members and chairs only.  With
+ * f, the form and its token too; with chair, chairs only.  0 to go on.
+ */
+static int meeting_or_answer(struct http_request *req, struct http_response *res, struct place *p,
+			     long meeting_id, struct qs *f, int chair)
+{
+	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
+		return -1;
+	if (!meeting_id)
+		meeting_id = route_id(&req->params, "id");
+	if (!meeting_id || meeting_get(p->db, meeting_id, &p->m) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such meeting.", &p->w);
+		return -1;
+	}
+	struct target t = meeting_target(p->db, p->m.group_id, p->w.actor.id);
+	p->chair = policy_allows(&p->w.actor, ACT_MEETING_RUN, &t);
+	p->member = policy_allows(&p->w.actor, ACT_MEETING_ATTEND, &t);
+	p->present = p->member && meeting_is_present(p->db, p->m.id, p->w.actor.id) == 1;
+	if (!p->member && !p->chair) {
+		page_message(req, res, 403, "Members only",
+			     "Only the group's members and organisers see its meetings.", &p->w);
+		return -1;
+	}
+	if (chair && !p->chair) {
+		page_message(req, res, 403, "The chair only",
+			     "Only the group's organisers (signed in with their password and code)"
+			     " run a meeting.",
+			     &p->w);
+		return -1;
+	}
+	return f ? form_or_answer(req, res, &p->w, f) : 0;
+}
+
+static void back(struct http_response *res, struct http_request *req, long meeting_id,
+		 const char *anchor)
+{
+	http_redirect(res, arena_printf(&req->arena, "/meetings/%ld%s%s", meeting_id,
+					anchor ? "#" : "", anchor ? anchor : ""));
+}
+
+/* ---- calling a meeting ---- */
+
+static int group_chair(struct http_request *req, struct http_response *res, struct who *w,
+		       struct db **db, long *gid, char *name, size_t cap)
+{
+	if (visit_or_answer(req, res, w, db, VISIT_SIGNED_IN))
+		return -1;
+	*gid = route_id(&req->params, "id");
+	if (!*gid || group_name(*db, *gid, name, cap) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such group.", w);
+		return -1;
+	}
+	struct target t = meeting_target(*db, *gid, w->actor.id);
+	if (!policy_allows(&w->actor, ACT_MEETING_RUN, &t)) {
+		page_message(req, res, 403, "Organisers only",
+			     "Only the group's organisers (signed in with their password and code)"
+			     " call its meetings.",
+			     w);
+		return -1;
+	}
+	return 0;
+}
+
+static void new_form(struct http_request *req, struct http_response *res, struct who *w, long gid,
+		     const char *group, int status, const char *error, const struct qs *f)
+{
+	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s*}", "title", "Call a meeting", "group_id",
+				(json_int_t)gid, "group", group, "error", error);
+	static const char *const keep[] = { "name",	  "date",	"start",
+					    "quorum_pct", "quorum_min", "majority" };
+	for (size_t i = 0; f && i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (qs_get(f, keep[i]))
+			json_object_set_new(ctx, keep[i], json_string(qs_get(f, keep[i])));
+	page_render(req, res, status, "meeting_new", ctx, w);
+}
+
+static void meeting_new_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	long gid;
+	char name[128];
+
+	if (group_chair(req, res, &w, &db, &gid, name, sizeof(name)))
+		return;
+	new_form(req, res, &w, gid, name, 200, NULL, NULL);
+}
+
+static void meeting_create_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	long gid, pct = 0, min = 0;
+	char name[128];
+	struct meeting m = { 0 };
+	time_t at;
+
+	if (group_chair(req, res, &w, &db, &gid, name, sizeof(name)) ||
+	    form_or_answer(req, res, &w, &f))
+		return;
+	const char *title = qs_get(&f, "name"), *qp = qs_get(&f, "quorum_pct");
+	const char *qm = qs_get(&f, "quorum_min"), *maj = qs_get(&f, "majority");
+	const char *why = NULL;
+	if (!title || !*title || strlen(title) > MEETING_TITLE_MAX)
+		why = "Give the meeting a name of up to 120 characters.";
+	else if (london_parse(qs_get(&f, "date"), qs_get(&f, "start"), &at))
+		why = "Give the date and the start time.";
+	else if (!qp || num_parse_long(qp, strlen(qp), 0, 100, &pct))
+		why = "The quorum is a percentage of the members, 0 to 100.";
+	else if (!qm || num_parse_long(qm, strlen(qm), 0, 100000, &min))
+		why = "The smallest quorum is a number of members, 0 or more.";
+	else if (majority_parse(maj, &m.majority))
+		why = "Choose the majority motions need.";
+	if (why) {
+		new_form(req, res, &w, gid, name, 400, why, &f);
+		return;
+	}
+	m.group_id = gid;
+	m.created_by = w.actor.id;
+	snprintf(m.title, sizeof(m.title), "%s", title);
+	m.starts_at = at;
+	m.quorum.pct = (int)pct;
+	m.quorum.min = (int)min;
+	if (meeting_create(db, &m, now_s()) != 1) {
+		page_sorry(req, res, "The meeting could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "meeting.create", m.id, NULL);
+	back(res, req, m.id, NULL);
+}
+
+/* ---- the meeting's page ---- */
+
+struct page_ctx {
+	struct http_request *req;
+	struct place *p;
+	json_t *motions, *elections, *roll, *members;
+};
+
+static const char *choice_word(const char *c)
+{
+	return !strcmp(c, "for") ? "For" : !strcmp(c, "against") ? "Against" : "Abstain";
+}
+
+/* What a vote on a motion or election shows to this member. */
+static json_t *vote_ctx(struct page_ctx *pc, const struct vote *v)
+{
+	json_t *o = json_pack("{s:I, s:b, s:s}", "vote_id", (json_int_t)v->id, "open", v->open,
+			      "result", v->result);
+	if (v->open) {
+		int voted = vote_has_voted(pc->p->db, v->id, pc->p->w.actor.id) == 1;
+		json_object_set_new(o, "voted", json_boolean(voted));
+		json_object_set_new(o, "can_vote", json_boolean(pc->p->present && !voted));
+	} else {
+		json_object_set_new(o, "passed", json_boolean(v->passed));
+	}
+	return o;
+}
+
+static void motion_row(const struct motion *m, void *arg)
+{
+	struct page_ctx *pc = arg;
+	struct vote v;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s*, s:s*, s:s, s:b, s:b}", "id",
+			      (json_int_t)m->id, "title", m->title, "body", m->body, "status",
+			      motion_status_name(m->status), "mover", m->mover, "seconder",
+			      m->seconder, "majority", majority_words(m->majority), "amendment",
+			      m->amends != 0, "tabled", m->status == MOTION_TABLED);
+	if (vote_latest(pc->p->db, m->id, 0, &v) == 1)
+		json_object_set_new(o, "vote", vote_ctx(pc, &v));
+	if (m->amends) {
+		/* an amendment sits under its motion */
+		json_t *last = json_array_get(pc->motions, json_array_size(pc->motions) - 1);
+		json_t *list = json_object_get(last, "amendments");
+		if (list) {
+			json_array_append_new(list, o);
+			/* the motion waits for its amendments */
+			if (m->status == MOTION_TABLED || m->status == MOTION_VOTING)
+				json_object_set_new(last, "amendments_pending", json_true());
+			return;
+		}
+	}
+	json_object_set_new(o, "amendments", json_array());
+	json_array_append_new(pc->motions, o);
+}
+
+static void election_row(const struct meeting_election *e, const char *report, void *arg)
+{
+	struct page_ctx *pc = arg;
+	struct vote v;
+	json_t *cands = json_array();
+	for (int i = 0; i < e->ncand; i++)
+		json_array_append_new(cands,
+				      json_pack("{s:i, s:s}", "n", i + 1, "name", e->cand[i]));
+	json_t *ranks = json_array();
+	for (int i = 0; i < e->ncand; i++)
+		json_array_append_new(ranks, json_pack("{s:i}", "rank", i + 1));
+	json_t *o = json_pack("{s:I, s:s, s:i, s:s, s:o, s:o}", "id", (json_int_t)e->id, "post",
+			      e->post, "seats", e->seats, "method",
+			      e->scottish ? "STV (the Scottish rule)" : "IRV (alternative vote)",
+			      "candidates", cands, "ranks", ranks);
+	int have = vote_latest(pc->p->db, 0, e->id, &v) == 1;
+	if (have)
+		json_object_set_new(o, "vote", vote_ctx(pc, &v));
+	else
+		json_object_set_new(o, "not_opened", json_true());
+	if (report && have && !v.open) {
+		json_t *r = json_loads(report, 0, NULL);
+		json_t *stages = json_array();
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(r, "stages"), i, s)
+		{
+			json_t *rows = json_array();
+			for (int k = 0; k < e->ncand; k++) {
+				json_t *t =
+				    json_object_get(json_object_get(s, "totals"), e->cand[k]);
+				json_array_append_new(
+				    rows, json_pack("{s:s, s:s}", "name", e->cand[k], "total",
+						    t ? json_string_value(t) : ""));
+			}
+			const char *who = json_string_value(json_object_get(s, "candidate"));
+			const char *act = json_string_value(json_object_get(s, "action"));
+			json_array_append_new(
+			    stages,
+			    json_pack("{s:I, s:s, s:o}", "stage", (json_int_t)(i + 1), "what",
+				      !who ? "First preferences"
+				      : !strcmp(act, "surplus")
+					  ? arena_printf(&pc->req->arena, "%s's surplus", who)
+					  : arena_printf(&pc->req->arena, "%s excluded", who),
+				      "rows", rows));
+		}
+		json_object_set_new(o, "stages", stages);
+		json_decref(r);
+	}
+	json_array_append_new(pc->elections, o);
+}
+
+static void roll_row(const struct roll_row *r, void *arg)
+{
+	struct page_ctx *pc = arg;
+	/* "person", not "id": inside the list {{id}} is still the meeting's */
+	json_array_append_new(pc->roll,
+			      json_pack("{s:I, s:s, s:b}", "person", (json_int_t)r->person_id,
+					"name", r->name, "present", r->present));
+	json_array_append_new(
+	    pc->members, json_pack("{s:I, s:s}", "id", (json_int_t)r->person_id, "name", r->name));
+}
+
+static json_t *quorum_ctx(struct place *p)
+{
+	long members = meeting_members(p->db, &p->m),
+	     present = meeting_present_count(p->db, p->m.id);
+	long needed = quorum_needed(&p->m.quorum, members);
+	return json_pack("{s:I, s:I, s:I, s:b}", "members", (json_int_t)members, "present",
+			 (json_int_t)present, "needed", (json_int_t)needed, "quorate",
+			 present >= needed && present > 0);
+}
+
+static void meeting_page_with(struct http_request *req, struct http_response *res, struct place *p,
+			      int status, const char *error, const char *notice)
+{
+	struct page_ctx pc = { req, p, json_array(), json_array(), json_array(), json_array() };
+	char when[128], group[128] = "";
+
+	motions_each(p->db, p->m.id, motion_row, &pc);
+	elections_each(p->db, p->m.id, election_row, &pc);
+	meeting_roll(p->db, &p->m, roll_row, &pc);
+	group_name(p->db, p->m.group_id, group, sizeof(group));
+	struct tm tm;
+	char day[64];
+	london_tm((time_t)p->m.starts_at, &tm);
+	london_day((time_t)p->m.starts_at, DAY_LONG_YEAR, day, sizeof(day));
+	snprintf(when, sizeof(when), "%s, %02d:%02d", day, tm.tm_hour, tm.tm_min);
+	json_t *ctx = json_pack(
+	    "{s:s, s:I, s:s, s:s, s:I, s:o, s:b, s:b, s:b, s:o, s:o, s:s*, s:s*, s:s, s:s}",
+	    "title", p->m.title, "id", (json_int_t)p->m.id, "when", when, "group", group,
+	    "group_id", (json_int_t)p->m.group_id, "quorum", quorum_ctx(p), "chair", p->chair,
+	    "member", p->member, "present", p->present, "motions", pc.motions, "elections",
+	    pc.elections, "error", error, "notice", notice, "majority",
+	    majority_words(p->m.majority), "rule",
+	    arena_printf(&req->arena, "%d%% of the members, and at least %d", p->m.quorum.pct,
+			 p->m.quorum.min));
+	if (p->chair) {
+		json_object_set_new(ctx, "roll", pc.roll);
+		json_object_set_new(ctx, "members", pc.members);
+		json_object_set_new(ctx, "code", json_string(p->m.checkin_code));
+	} else {
+		json_decref(pc.roll);
+		json_decref(pc.members);
+	}
+	page_render(req, res, status, "meeting", ctx, &p->w);
+}
+
+static void meeting_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+
+	if (meeting_or_answer(req, res, &p, 0, NULL, 0))
+		return;
+	meeting_page_with(req, res, &p, 200, NULL, NULL);
+}
+
+/* ---- who is present ---- */
+
+static void checkin(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	char ip[64];
+
+	if (meeting_or_answer(req, res, &p, 0, &f, 0))
+		return;
+	const char *code = qs_get(&f, "code");
+	if (!p.member) {
+		meeting_page_with(req, res, &p, 403, "Only members check in.", NULL);
+		return;
+	}
+	http_client_ip(req, ip, sizeof(ip));
+	if (rate_limit(req, res, "meeting-code", ip, &((struct app *)req->app)->auth.rates.token_ip,
+		       0))
+		return;
+	if (!code || strcasecmp(code, p.m.checkin_code)) {
+		meeting_page_with(req, res, &p, 400,
+				  "That is not the code on the screen: check it and try again.",
+				  NULL);
+		return;
+	}
+	if (meeting_set_present(p.db, p.m.id, p.w.actor.id, 1, p.w.actor.id, now_s()) < 0) {
+		page_sorry(req, res, "Your check-in could not be saved.", &p.w);
+		return;
+	}
+	back(res, req, p.m.id, NULL);
+}
+
+static void presence(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	long who = 0;
+
+	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+		return;
+	const char *person = qs_get(&f, "person"), *present = qs_get(&f, "present");
+	if (!person || num_parse_long(person, strlen(person), 1, 1L << 40, &who) ||
+	    group_role_of(p.db, p.m.group_id, who) <= ROLE_NONE) {
+		meeting_page_with(req, res, &p, 400, "That person is not a member.", NULL);
+		return;
+	}
+	int here = present && !strcmp(present, "1");
+	if (meeting_set_present(p.db, p.m.id, who, here, p.w.actor.id, now_s()) < 0) {
+		page_sorry(req, res, "The register could not be saved.", &p.w);
+		return;
+	}
+	back(res, req, p.m.id, "register");
+}
+
+/* ---- motions and amendments ---- */
+
+static long member_id(struct place *p, const char *s)
+{
+	long id = 0;
+	if (!s || !*s || num_parse_long(s, strlen(s), 1, 1L << 40, &id) ||
+	    group_role_of(p->db, p->m.group_id, id) <= ROLE_NONE)
+		return -1;
+	return id;
+}
+
+static void motion_create(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m = { 0 }, parent;
+
+	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+		return;
+	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
+	const char *amends = qs_get(&f, "amends"), *why = NULL;
+	long mover = member_id(&p, qs_get(&f, "mover")), seconder = 0;
+	if (qs_get(&f, "seconder") && *qs_get(&f, "seconder"))
+		seconder = member_id(&p, qs_get(&f, "seconder"));
+	if (amends && *amends) {
+		long a = 0;
+		if (num_parse_long(amends, strlen(amends), 1, 1L << 40, &a) ||
+		    motion_get(p.db, a, &parent) != 1 || parent.meeting_id != p.m.id ||
+		    parent.amends) {
+			why = "An amendment amends a motion of this meeting.";
+		} else {
+			if (parent.status != MOTION_TABLED)
+				why = "That motion has been put to the vote: it can no longer be "
+				      "amended.";
+			m.amends = a;
+			m.majority = parent.majority;
+			motion_release(&parent);
+		}
+	} else if (majority_parse(qs_get(&f, "majority"), &m.majority)) {
+		m.majority = p.m.majority;
+	}
+	if (why)
+		;
+	else if (!title || !*title || strlen(title) > MOTION_TITLE_MAX)
+		why = "Give the motion a title of up to 160 characters.";
+	else if (!body || !*body || strlen(body) > MOTION_BODY_MAX)
+		why = "Give the motion's wording (up to 8,000 characters).";
+	else if (mover < 0 || seconder < 0 || (seconder && seconder == mover))
+		why = "The mover and the seconder are two members of the group.";
+	if (why) {
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		return;
+	}
+	m.meeting_id = p.m.id;
+	m.mover_id = mover;
+	m.seconder_id = seconder;
+	snprintf(m.title, sizeof(m.title), "%s", title);
+	m.body = arena_strdup(&req->arena, body);
+	if (motion_add(p.db, &m, now_s()) != 1) {
+		page_sorry(req, res, "The motion could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, m.amends ? "motion.amend" : "motion.table", m.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", m.amends ? m.amends : m.id));
+}
+
+/* 0 and the vote opened, or an answer: no vote without a quorum. */
+static int open_vote(struct http_request *req, struct http_response *res, struct place *p,
+		     struct vote *v)
+{
+	v->meeting_id = p->m.id;
+	v->members = meeting_members(p->db, &p->m);
+	v->present = meeting_present_count(p->db, p->m.id);
+	v->quorum = quorum_needed(&p->m.quorum, v->members);
+	if (v->present < v->quorum || v->present == 0) {
+		meeting_page_with(
+		    req, res, p, 409,
+		    arena_printf(&req->arena,
+				 "The meeting is not quorate (%ld present, %ld needed):"
+				 " no vote can be taken.",
+				 v->present, v->quorum),
+		    NULL);
+		return -1;
+	}
+	if (vote_open(p->db, v, now_s()) != 1) {
+		page_sorry(req, res, "The vote could not be opened.", &p->w);
+		return -1;
+	}
+	return 0;
+}
+
+static int pending_amendments(struct db *db, long meeting_id, long motion_id);
+
+static void motion_vote(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m;
+	struct vote v = { 0 };
+	long id = route_id(&req->params, "id");
+
+	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		return;
+	if (!id || motion_get(p.db, id, &m) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such motion.", &p.w);
+		return;
+	}
+	long meeting = m.meeting_id;
+	enum motion_status st = m.status;
+	motion_release(&m);
+	if (meeting_or_answer(req, res, &p, meeting, &f, 1))
+		return;
+	if (st != MOTION_TABLED) {
+		meeting_page_with(req, res, &p, 409, "That motion has already been put.", NULL);
+		return;
+	}
+	if (pending_amendments(p.db, meeting, id)) {
+		meeting_page_with(req, res, &p, 409,
+				  "Its amendments are taken first: vote on them before the motion.",
+				  NULL);
+		return;
+	}
+	v.motion_id = id;
+	if (open_vote(req, res, &p, &v))
+		return;
+	audit_note(p.db, p.w.actor.id, "vote.open", v.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", id));
+}
+
+struct pending_count {
+	long motion, n;
+};
+
+static void count_pending(const struct motion *m, void *arg)
+{
+	struct pending_count *c = arg;
+	if (m->amends == c->motion && (m->status == MOTION_TABLED || m->status == MOTION_VOTING))
+		c->n++;
+}
+
+static int pending_amendments(struct db *db, long meeting_id, long motion_id)
+{
+	struct pending_count c = { motion_id, 0 };
+	motions_each(db, meeting_id, count_pending, &c);
+	return c.n > 0;
+}
+
+/* ---- elections ---- */
+
+static void election_create(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct meeting_election *e = xcalloc(1, sizeof(*e));
+	long seats = 0;
+
+	if (!e || meeting_or_answer(req, res, &p, 0, &f, 1)) {
+		free(e);
+		return;
+	}
+	const char *post = qs_get(&f, "post"), *s = qs_get(&f, "seats");
+	const char *method = qs_get(&f, "method"), *list = qs_get(&f, "candidates");
+	const char *why = NULL;
+	if (!post || !*post || strlen(post) > ELECTION_POST_MAX)
+		why = "Name the post (up to 120 characters).";
+	else if (!s || num_parse_long(s, strlen(s), 1, 20, &seats))
+		why = "The number of places is 1 to 20.";
+	else if (!method || (strcmp(method, "irv") && strcmp(method, "scottish")))
+		why = "Choose IRV or STV.";
+	else if (!strcmp(method, "irv") && seats != 1)
+		why = "IRV fills one place: choose STV for more.";
+	/* one candidate a line; the same name twice is refused */
+	for (const char *c = list; !why && c && *c;) {
+		const char *nl = strchr(c, '\n');
+		size_t n = nl ? (size_t)(nl - c) : strlen(c);
+		while (n && (c[n - 1] == '\r' || c[n - 1] == ' '))
+			n--;
+		while (n && *c == ' ')
+			c++, n--;
+		if (n) {
+			if (n > CANDIDATE_NAME_MAX || e->ncand == ELECTION_CANDIDATES_MAX ||
+			    memchr(c, '"', n))
+				why = "Up to 30 candidates, one a line, each name up to 100 "
+				      "characters"
+				      " (no quotation marks).";
+			else {
+				memcpy(e->cand[e->ncand], c, n);
+				e->cand[e->ncand][n] = '\0';
+				for (int k = 0; k < e->ncand; k++)
+					if (!strcmp(e->cand[k], e->cand[e->ncand]))
+						why = "A candidate is listed twice.";
+				e->ncand++;
+			}
+		}
+		c = nl ? nl + 1 : c + strlen(c);
+	}
+	if (!why && e->ncand < seats)
+		why = "There are fewer candidates than places.";
+	if (why) {
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		free(e);
+		return;
+	}
+	e->meeting_id = p.m.id;
+	snprintf(e->post, sizeof(e->post), "%s", post);
+	e->seats = (int)seats;
+	e->scottish = !strcmp(method, "scottish");
+	if (election_add(p.db, e, now_s()) != 1) {
+		page_sorry(req, res, "The election could not be saved.", &p.w);
+		free(e);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "election.create", e->id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "election-%ld", e->id));
+	free(e);
+}
+
+static void election_vote(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct meeting_election *e = xmalloc(sizeof(*e));
+	struct vote v = { 0 };
+	long id = route_id(&req->params, "id");
+
+	if (!e || visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		goto done;
+	if (!id || election_get(p.db, id, e) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such election.", &p.w);
+		goto done;
+	}
+	if (meeting_or_answer(req, res, &p, e->meeting_id, &f, 1))
+		goto done;
+	if (vote_latest(p.db, 0, id, &v) == 1) {
+		meeting_page_with(req, res, &p, 409,
+				  "That election's ballot has been opened already.", NULL);
+		goto done;
+	}
+	memset(&v, 0, sizeof(v));
+	v.election_id = id;
+	if (open_vote(req, res, &p, &v))
+		goto done;
+	audit_note(p.db, p.w.actor.id, "vote.open", v.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "election-%ld", id));
+done:
+	free(e);
+}
+
+/* ---- ballots and results ---- */
+
+/* A ranking from the form (rank_<candidate> = 1, 2, …): the candidates'
+ * numbers in order of preference, or an error to show. */
+static const char *ranking(struct http_request *req, const struct qs *f,
+			   const struct meeting_election *e, char **out)
+{
+	int order[ELECTION_CANDIDATES_MAX] = { 0 }, used = 0;
+
+	for (int c = 0; c < e->ncand; c++) {
+		const char *v = qs_get(f, arena_printf(&req->arena, "rank_%d", c + 1));
+		long r;
+		if (!v || !*v)
+			continue;
+		if (num_parse_long(v, strlen(v), 1, e->ncand, &r))
+			return "A preference is a number from 1 to the number of candidates.";
+		if (order[r - 1])
+			return "Each preference (1, 2, 3…) goes to one candidate only.";
+		order[r - 1] = c + 1;
+		used++;
+	}
+	if (!used)
+		return "Put 1 against the candidate you want most.";
+	char *s = arena_alloc(&req->arena, (size_t)used * 4 + 1);
+	size_t n = 0;
+	for (int r = 0; r < used; r++) {
+		if (!order[r])
+			return "Number your preferences 1, 2, 3… without a gap.";
+		n += (size_t)sprintf(s + n, "%s%d", r ? " " : "", order[r]);
+	}
+	*out = s;
+	return NULL;
+}
+
+static void ballot(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct vote v;
+	struct meeting_election *e = NULL;
+	char receipt[RECEIPT_LEN + 1];
+	long id = route_id(&req->params, "id");
+
+	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		return;
+	if (!id || vote_get(p.db, id, &v) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
+		return;
+	}
+	if (meeting_or_answer(req, res, &p, v.meeting_id, &f, 0))
+		return;
+	const char *why = !v.open      ? "That vote has closed."
+			  : !p.member  ? "Only members of the group vote."
+			  : !p.present ? "Check in to the meeting to vote."
+				       : NULL;
+	const char *choice = qs_get(&f, "choice");
+	char *ranked = NULL;
+	if (!why && v.motion_id &&
+	    (!choice ||
+	     (strcmp(choice, "for") && strcmp(choice, "against") && strcmp(choice, "abstain"))))
+		why = "Choose for, against or abstain.";
+	if (!why && v.election_id) {
+		e = xmalloc(sizeof(*e));
+		why = !e || election_get(p.db, v.election_id, e) != 1
+			  ? "There is no such election."
+			  : ranking(req, &f, e, &ranked);
+		free(e);
+	}
+	if (why) {
+		meeting_page_with(req, res, &p, v.open ? 400 : 409, why, NULL);
+		return;
+	}
+	int rc = ballot_cast(p.db, v.id, p.w.actor.id, v.motion_id ? choice : ranked, receipt);
+	if (rc < 0) {
+		page_sorry(req, res, "Your ballot could not be saved: please vote again.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409, "You have voted in this ballot already.",
+				  NULL);
+		return;
+	}
+	meeting_page_with(
+	    req, res, &p, 200, NULL,
+	    arena_printf(&req->arena,
+			 "Your vote is recorded%s%s. Your receipt is %s: once the vote"
+			 " closes, it is in the list of ballots counted.",
+			 v.motion_id ? ": " : "", v.motion_id ? choice_word(choice) : "", receipt));
+}
+
+struct blt_build {
+	struct buf *b;
+};
+
+static void blt_line(const char *choice, void *arg)
+{
+	buf_printf(arg, "1 %s 0\n", choice);
+}
+
+/* The election's ballots as a BLT file: the form anyone can recount. */
+static void election_blt(struct db *db, const struct meeting_election *e, long vote_id,
+			 struct buf *b)
+{
+	buf_printf(b, "%d %d\n", e->ncand, e->seats);
+	vote_ballots(db, vote_id, blt_line, b);
+	buf_puts(b, "0\n");
+	for (int i = 0; i < e->ncand; i++)
+		buf_printf(b, "\"%s\"\n", e->cand[i]);
+	buf_printf(b, "\"%s\"\n", e->post);
+}
+
+static int count_election(struct http_request *req, struct place *p,
+			  const struct meeting_election *e, const struct vote *v)
+{
+	struct buf blt, json;
+	struct ballots b;
+	struct count_result r;
+	char err[256];
+	int rc = -1;
+
+	buf_init(&blt, 64u << 20);
+	buf_init(&json, 16u << 20);
+	election_blt(p->db, e, v->id, &blt);
+	buf_putc(&blt, '\0');
+	if (blt_parse(blt.p, blt.len - 1, &b, err, sizeof(err)) == 0) {
+		if (count_run(&b, e->scottish ? RULE_SCOTTISH : RULE_IRV, &r, err, sizeof(err)) ==
+		    0) {
+			count_report_json(&b, &r, &json);
+			char *words = arena_printf(&req->arena, "Elected: ");
+			for (int i = 0; i < r.nelected; i++)
+				words = arena_printf(&req->arena, "%s%s%s", words, i ? ", " : "",
+						     b.names[r.elected[i]]);
+			words =
+			    arena_printf(&req->arena,
+					 "%s (%s, %lld ballots, %d stages; %ld of %ld members"
+					 " present, quorum %ld).",
+					 words, e->scottish ? "STV, Scottish rule" : "IRV",
+					 b.papers, r.nstages, v->present, v->members, v->quorum);
+			rc = json.overflow
+				 ? -1
+				 : vote_close_election(p->db, v->id, json.p, words, now_s());
+			count_release(&r);
+		}
+		ballots_release(&b);
+	}
+	buf_release(&blt);
+	buf_release(&json);
+	return rc;
+}
+
+static void vote_close_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct vote v;
+	long id = route_id(&req->params, "id");
+	struct meeting_election *e = NULL;
+	int rc;
+
+	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		return;
+	if (!id || vote_get(p.db, id, &v) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
+		return;
+	}
+	if (meeting_or_answer(req, res, &p, v.meeting_id, &f, 1))
+		return;
+	if (!v.open) {
+		meeting_page_with(req, res, &p, 409, "That vote has closed already.", NULL);
+		return;
+	}
+	if (v.motion_id) {
+		rc = vote_close_motion(p.db, id, now_s());
+	} else {
+		e = xmalloc(sizeof(*e));
+		rc = e && election_get(p.db, v.election_id, e) == 1 ? count_election(req, &p, e, &v)
+								    : -1;
+		free(e);
+	}
+	if (rc != 1) {
+		page_sorry(req, res, "The vote could not be closed and counted.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "vote.close", id, NULL);
+	back(res, req, p.m.id,
+	     v.motion_id ? arena_printf(&req->arena, "motion-%ld", v.motion_id)
+			 : arena_printf(&req->arena, "election-%ld", v.election_id));
+}
+
+static void receipt_item(const char *receipt, void *arg)
+{
+	json_array_append_new(arg, json_string(receipt));
+}
+
+/* Every receipt of a closed vote: a voter finds theirs among the counted. */
+static void receipts_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct vote v;
+	long id = route_id(&req->params, "id");
+
+	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		return;
+	if (!id || vote_get(p.db, id, &v) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
+		return;
+	}
+	if (meeting_or_answer(req, res, &p, v.meeting_id, NULL, 0))
+		return;
+	if (v.open) {
+		page_message(req, res, 409, "Still open",
+			     "The receipts are published when the vote closes.", &p.w);
+		return;
+	}
+	json_t *list = json_array();
+	vote_receipts(p.db, id, receipt_item, list);
+	page_render(req, res, 200, "receipts",
+		    json_pack("{s:s, s:I, s:s, s:o, s:I}", "title", "Ballots counted", "meeting_id",
+			      (json_int_t)p.m.id, "result", v.result, "receipts", list, "n",
+			      (json_int_t)json_array_size(list)),
+		    &p.w);
+}
+
+static void ballots_blt(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct vote v;
+	struct meeting_election *e = xmalloc(sizeof(*e));
+	long id = route_id(&req->params, "id");
+
+	if (!e || visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		goto done;
+	if (!id || election_get(p.db, id, e) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such election.", &p.w);
+		goto done;
+	}
+	if (meeting_or_answer(req, res, &p, e->meeting_id, NULL, 0))
+		goto done;
+	if (vote_latest(p.db, 0, id, &v) != 1 || v.open) {
+		page_message(req, res, 409, "Not counted yet",
+			     "The ballots are published when the election closes.", &p.w);
+		goto done;
+	}
+	election_blt(p.db, e, v.id, &res->body);
+	res->status = 200;
+	res->content_type = "text/plain; charset=utf-8";
+	http_set_header(res, "Content-Disposition",
+			arena_printf(&req->arena, "attachment; filename=\"election-%ld.blt\"", id));
+done:
+	free(e);
+}
+
+const struct http_route meetings_routes[] = {
+	{ "GET", "/groups/{id}/meetings/new", meeting_new_page, ROUTE_PAGE, NULL },
+	{ "POST", "/groups/{id}/meetings", meeting_create_page, ROUTE_PAGE, NULL },
+	{ "GET", "/meetings/{id}", meeting_page, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/checkin", checkin, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/present", presence, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/motions", motion_create, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/elections", election_create, ROUTE_PAGE, NULL },
+	{ "POST", "/motions/{id}/vote", motion_vote, ROUTE_PAGE, NULL },
+	{ "POST", "/elections/{id}/vote", election_vote, ROUTE_PAGE, NULL },
+	{ "GET", "/elections/{id}/ballots.blt", ballots_blt, ROUTE_PAGE, NULL },
+	{ "POST", "/votes/{id}/ballot", ballot, ROUTE_PAGE, NULL },
+	{ "POST", "/votes/{id}/close", vote_close_page, ROUTE_PAGE, NULL },
+	{ "GET", "/votes/{id}/receipts", receipts_page, ROUTE_PAGE, NULL },
+};
+const size_t meetings_nroutes = sizeof(meetings_routes) / sizeof(meetings_routes[0]);

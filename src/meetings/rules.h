@@ -1,0 +1,40 @@
+/*
+ * A body's standing orders as data, and what they decide: whether a
+ * meeting is quorate, whether a motion passed, and the result in words.
+ * Pure: unit-tested on its own.
+ */
+#ifndef TURNOUT_MEETINGS_RULES_H
+#define TURNOUT_MEETINGS_RULES_H
+
+#include <stddef.h>
+
+enum majority {
+	MAJ_SIMPLE,		/* more for than against; abstentions not counted */
+	MAJ_ABSOLUTE,		/* more than half of all votes cast, abstentions included */
+	MAJ_TWO_THIRDS,		/* at least two thirds of those voting for or against */
+	MAJ_TWO_THIRDS_PRESENT, /* at least two thirds of those present */
+};
+
+struct quorum_rule {
+	int pct; /* of the members entitled to vote, 0-100 */
+	int min; /* and at least this many present */
+};
+
+struct tally {
+	long yes, no, abstain;
+	long present, members; /* when the vote opened */
+};
+
+/* The smallest number present that makes the meeting quorate. */
+long quorum_needed(const struct quorum_rule *q, long members);
+/* "simple", "absolute", "two_thirds", "two_thirds_present" -> 0 and *m; -1. */
+int majority_parse(const char *s, enum majority *m);
+const char *majority_name(enum majority m);
+/* In words: "a simple majority of the votes cast". */
+const char *majority_words(enum majority m);
+int motion_passes(enum majority m, const struct tally *t);
+/* "Carried: 12 for, 3 against, 1 abstention (a simple majority of the votes
+ * cast was needed; 16 of 20 members present, quorum 8)." */
+void result_words(enum majority m, const struct tally *t, long quorum, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,479 @@
+#include "meetings/store.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+static const char *const statuses[] = { "tabled", "voting", "carried", "fell", "withdrawn" };
+
+const char *motion_status_name(enum motion_status s)
+{
+	return statuses[s];
+}
+
+static enum motion_status status_of(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (!strcmp(s, statuses[i]))
+			return (enum motion_status)i;
+	return MOTION_TABLED;
+}
+
+/* Letters and digits without the ones read wrongly off a screen. */
+static void code_new(char *out, size_t n)
+{
+	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+	for (size_t i = 0; i < n; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[n] = '\0';
+}
+
+int meeting_create(struct db *db, struct meeting *m, long long now)
+{
+	struct db_stmt *st = db_cached(
+	    db, "INSERT INTO meetings (group_id, title, starts_at, quorum_pct, quorum_min,"
+		" majority, checkin_code, created_by, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	code_new(m->checkin_code, 6);
+	db_binds(st, 1, DB_INT(m->group_id), DB_STR(m->title), DB_INT(m->starts_at),
+		 DB_INT(m->quorum.pct), DB_INT(m->quorum.min), DB_STR(majority_name(m->majority)),
+		 DB_STR(m->checkin_code), DB_ID(m->created_by), DB_INT(now));
+	m->id = (long)db_int_or(st, -1);
+	return m->id > 0 ? 1 : -1;
+}
+
+int meeting_get(struct db *db, long id, struct meeting *out)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT id, group_id, title, starts_at, quorum_pct, quorum_min, majority,"
+			  " checkin_code, coalesce(created_by, 0) FROM meetings WHERE id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		out->id = (long)db_col_int(st, 0);
+		out->group_id = (long)db_col_int(st, 1);
+		db_col_copy(st, 2, out->title, sizeof(out->title));
+		out->starts_at = db_col_int(st, 3);
+		out->quorum.pct = (int)db_col_int(st, 4);
+		out->quorum.min = (int)db_col_int(st, 5);
+		if (majority_parse(db_col_text(st, 6), &out->majority))
+			out->majority = MAJ_SIMPLE;
+		db_col_copy(st, 7, out->checkin_code, sizeof(out->checkin_code));
+		out->created_by = (long)db_col_int(st, 8);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int meetings_of(struct db *db, long group_id,
+		void (*fn)(long id, const char *title, long long starts_at, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, title, starts_at FROM meetings"
+					   " WHERE group_id = ? ORDER BY starts_at, id");
+	int rc;
+	db_bind_int(st, 1, group_id);
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2), arg);
+	return rc;
+}
+
+long meeting_members(struct db *db, const struct meeting *m)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM memberships WHERE group_id = ?");
+	db_bind_int(st, 1, m->group_id);
+	return (long)db_int_or(st, -1);
+}
+
+long meeting_present_count(struct db *db, long meeting_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM meeting_present p"
+					   " JOIN meetings m ON m.id = p.meeting_id"
+					   " JOIN memberships s ON s.group_id = m.group_id"
+					   " AND s.person_id = p.person_id WHERE p.meeting_id = ?");
+	db_bind_int(st, 1, meeting_id);
+	return (long)db_int_or(st, -1);
+}
+
+int meeting_is_present(struct db *db, long meeting_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM meeting_present"
+					   " WHERE meeting_id = ? AND person_id = ?");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
+	return (int)db_int_or(st, -1);
+}
+
+int meeting_set_present(struct db *db, long meeting_id, long person_id, int present, long by,
+			long long now)
+{
+	struct db_stmt *add = db_cached(db, "INSERT INTO meeting_present (meeting_id, person_id)"
+					    " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1");
+	struct db_stmt *drop = db_cached(db, "DELETE FROM meeting_present WHERE meeting_id = ?"
+					     " AND person_id = ? RETURNING 1");
+	struct db_stmt *log =
+	    db_cached(db, "INSERT INTO meeting_presence_log (meeting_id,"
+			  " person_id, present, at, by_id) VALUES (?, ?, ?, ?, ?)");
+	struct db_stmt *st = present ? add : drop;
+	if (db_begin(db))
+		return -1;
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
+	long changed = db_count(st);
+	db_binds(log, 1, DB_INT(meeting_id), DB_INT(person_id), DB_INT(present), DB_INT(now),
+		 DB_ID(by));
+	if (changed < 0 || (changed && db_done(log)) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return changed > 0;
+}
+
+int meeting_roll(struct db *db, const struct meeting *m,
+		 void (*fn)(const struct roll_row *r, void *arg), void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT p.id, p.name, EXISTS (SELECT 1 FROM meeting_present x"
+			  " WHERE x.meeting_id = ? AND x.person_id = p.id)"
+			  " FROM memberships s JOIN people p ON p.id = s.person_id"
+			  " WHERE s.group_id = ? ORDER BY p.name, p.id");
+	int rc;
+	db_binds(st, 1, DB_INT(m->id), DB_INT(m->group_id));
+	while (db_next(st, &rc)) {
+		struct roll_row r = { (long)db_col_int(st, 0), db_col_text(st, 1),
+				      (int)db_col_int(st, 2) };
+		fn(&r, arg);
+	}
+	return rc;
+}
+
+int motion_add(struct db *db, struct motion *m, long long now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO motions (meeting_id, amends, title, body,"
+					   " mover_id, seconder_id, majority, created_at)"
+					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	db_binds(st, 1, DB_INT(m->meeting_id), DB_ID(m->amends), DB_STR(m->title), DB_STR(m->body),
+		 DB_ID(m->mover_id), DB_ID(m->seconder_id), DB_STR(majority_name(m->majority)),
+		 DB_INT(now));
+	m->id = (long)db_int_or(st, -1);
+	return m->id > 0 ? 1 : -1;
+}
+
+#define MOTION_COLS                                                                                \
+	"m.id, m.meeting_id, coalesce(m.amends, 0), m.title, m.body, coalesce(m.mover_id, 0),"     \
+	" coalesce(m.seconder_id, 0), m.majority, m.status,"                                       \
+	" (SELECT name FROM people WHERE id = m.mover_id),"                                        \
+	" (SELECT name FROM people WHERE id = m.seconder_id)"
+
+static void motion_read(struct db_stmt *st, struct motion *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = (long)db_col_int(st, 0);
+	m->meeting_id = (long)db_col_int(st, 1);
+	m->amends = (long)db_col_int(st, 2);
+	db_col_copy(st, 3, m->title, sizeof(m->title));
+	m->body = xstrdup(db_col_text(st, 4) ? db_col_text(st, 4) : "");
+	m->mover_id = (long)db_col_int(st, 5);
+	m->seconder_id = (long)db_col_int(st, 6);
+	if (majority_parse(db_col_text(st, 7), &m->majority))
+		m->majority = MAJ_SIMPLE;
+	m->status = status_of(db_col_text(st, 8));
+	m->mover = db_col_text(st, 9);
+	m->seconder = db_col_text(st, 10);
+}
+
+int motion_get(struct db *db, long id, struct motion *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " MOTION_COLS " FROM motions m WHERE m.id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		motion_read(st, out);
+		out->mover = out->seconder = NULL;
+		db_reset(st);
+	}
+	return rc;
+}
+
+void motion_release(struct motion *m)
+{
+	free(m->body);
+	m->body = NULL;
+}
+
+int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion *m, void *arg),
+		 void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT " MOTION_COLS " FROM motions m WHERE m.meeting_id = ?"
+			  " ORDER BY coalesce(m.amends, m.id), m.amends IS NOT NULL, m.id");
+	int rc;
+	db_bind_int(st, 1, meeting_id);
+	while (db_next(st, &rc)) {
+		struct motion m;
+		motion_read(st, &m);
+		fn(&m, arg);
+		motion_release(&m);
+	}
+	return rc;
+}
+
+int election_add(struct db *db, struct meeting_election *e, long long now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO elections (meeting_id, post, seats, method,"
+					   " candidates, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+					   " RETURNING id");
+	json_t *names = json_array();
+	for (int i = 0; i < e->ncand; i++)
+		json_array_append_new(names, json_string(e->cand[i]));
+	char *text = json_dumps(names, JSON_COMPACT);
+	json_decref(names);
+	db_binds(st, 1, DB_INT(e->meeting_id), DB_STR(e->post), DB_INT(e->seats),
+		 DB_STR(e->scottish ? "scottish" : "irv"), DB_STR(text), DB_INT(now));
+	e->id = text ? (long)db_int_or(st, -1) : -1;
+	free(text);
+	return e->id > 0 ? 1 : -1;
+}
+
+static void election_read(struct db_stmt *st, struct meeting_election *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = (long)db_col_int(st, 0);
+	e->meeting_id = (long)db_col_int(st, 1);
+	db_col_copy(st, 2, e->post, sizeof(e->post));
+	e->seats = (int)db_col_int(st, 3);
+	e->scottish = !strcmp(db_col_text(st, 4), "scottish");
+	json_t *names = json_loads(db_col_text(st, 5), 0, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(names, i, v)
+	{
+		if (i >= ELECTION_CANDIDATES_MAX)
+			break;
+		snprintf(e->cand[i], sizeof(e->cand[i]), "%s", json_string_value(v));
+		e->ncand = (int)i + 1;
+	}
+	json_decref(names);
+}
+
+int election_get(struct db *db, long id, struct meeting_election *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id, meeting_id, post, seats, method, candidates"
+					   " FROM elections WHERE id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		election_read(st, out);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int elections_each(struct db *db, long meeting_id,
+		   void (*fn)(const struct meeting_election *e, const char *report, void *arg),
+		   void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT id, meeting_id, post, seats, method, candidates,"
+			  " report FROM elections WHERE meeting_id = ? ORDER BY id");
+	int rc;
+	db_bind_int(st, 1, meeting_id);
+	while (db_next(st, &rc)) {
+		struct meeting_election *e = xmalloc(sizeof(*e));
+		election_read(st, e);
+		fn(e, db_col_text(st, 6), arg);
+		free(e);
+	}
+	return rc;
+}
+
+int vote_open(struct db *db, struct vote *v, long long now)
+{
+	struct db_stmt *st = db_cached(db, "INSERT INTO votes (meeting_id, motion_id, election_id,"
+					   " status, opened_at, members, present, quorum)"
+					   " VALUES (?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id");
+	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = 'voting' WHERE id = ?");
+	if (db_begin(db))
+		return -1;
+	db_binds(st, 1, DB_INT(v->meeting_id), DB_ID(v->motion_id), DB_ID(v->election_id),
+		 DB_INT(now), DB_INT(v->members), DB_INT(v->present), DB_INT(v->quorum));
+	v->id = (long)db_int_or(st, -1);
+	db_bind_int(mark, 1, v->motion_id);
+	if (v->id <= 0 || (v->motion_id && db_done(mark)) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 1;
+}
+
+#define VOTE_COLS                                                                                  \
+	"id, meeting_id, coalesce(motion_id, 0), coalesce(election_id, 0), status = 'open',"       \
+	" members, present, quorum, coalesce(yes, 0), coalesce(no, 0), coalesce(abstain, 0),"      \
+	" coalesce(passed, 0), coalesce(result, '')"
+
+static int vote_read(struct db_stmt *st, struct vote *v)
+{
+	int rc = db_one(st);
+	if (rc == 1) {
+		memset(v, 0, sizeof(*v));
+		v->id = (long)db_col_int(st, 0);
+		v->meeting_id = (long)db_col_int(st, 1);
+		v->motion_id = (long)db_col_int(st, 2);
+		v->election_id = (long)db_col_int(st, 3);
+		v->open = (int)db_col_int(st, 4);
+		v->members = (long)db_col_int(st, 5);
+		v->present = (long)db_col_int(st, 6);
+		v->quorum = (long)db_col_int(st, 7);
+		v->yes = (long)db_col_int(st, 8);
+		v->no = (long)db_col_int(st, 9);
+		v->abstain = (long)db_col_int(st, 10);
+		v->passed = (int)db_col_int(st, 11);
+		db_col_copy(st, 12, v->result, sizeof(v->result));
+		db_reset(st);
+	}
+	return rc;
+}
+
+int vote_get(struct db *db, long id, struct vote *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " VOTE_COLS " FROM votes WHERE id = ?");
+	db_bind_int(st, 1, id);
+	return vote_read(st, out);
+}
+
+int vote_latest(struct db *db, long motion_id, long election_id, struct vote *out)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT " VOTE_COLS " FROM votes WHERE"
+			  " (motion_id = ?1 AND ?1 > 0) OR (election_id = ?2 AND ?2 > 0)"
+			  " ORDER BY id DESC LIMIT 1");
+	db_binds(st, 1, DB_INT(motion_id), DB_INT(election_id));
+	return vote_read(st, out);
+}
+
+int ballot_cast(struct db *db, long vote_id, long person_id, const char *choice, char *receipt)
+{
+	struct db_stmt *voted = db_cached(db, "INSERT INTO vote_voters (vote_id, person_id)"
+					      " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1");
+	struct db_stmt *ballot = db_cached(db, "INSERT INTO vote_ballots (vote_id, receipt, choice)"
+					       " VALUES (?, ?, ?)");
+	code_new(receipt, RECEIPT_LEN);
+	if (db_begin(db))
+		return -1;
+	db_binds(voted, 1, DB_INT(vote_id), DB_INT(person_id));
+	long first = db_count(voted);
+	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(choice));
+	if (first < 0 || (first && db_done(ballot)) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return first > 0;
+}
+
+int vote_has_voted(struct db *db, long vote_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM vote_voters WHERE vote_id = ?"
+					   " AND person_id = ?");
+	db_binds(st, 1, DB_INT(vote_id), DB_INT(person_id));
+	return (int)db_int_or(st, -1);
+}
+
+int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT choice FROM vote_ballots WHERE vote_id = ?"
+					   " ORDER BY receipt");
+	int rc;
+	db_bind_int(st, 1, vote_id);
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), arg);
+	return rc;
+}
+
+int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, void *arg),
+		  void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT receipt FROM vote_ballots WHERE vote_id = ?"
+					   " ORDER BY receipt");
+	int rc;
+	db_bind_int(st, 1, vote_id);
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), arg);
+	return rc;
+}
+
+int vote_close_motion(struct db *db, long vote_id, long long now)
+{
+	struct db_stmt *counts = db_cached(
+	    db, "SELECT count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice ="
+		" 'against'), count(*) FILTER (WHERE choice = 'abstain') FROM vote_ballots"
+		" WHERE vote_id = ?");
+	struct db_stmt *close =
+	    db_cached(db, "UPDATE votes SET status = 'closed', closed_at = ?,"
+			  " yes = ?, no = ?, abstain = ?, passed = ?, result = ?"
+			  " WHERE id = ? AND status = 'open'");
+	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = ? WHERE id = ?");
+	struct db_stmt *keep = db_cached(db, "INSERT INTO motion_texts (motion_id, body,"
+					     " by_amendment, at) SELECT id, body, ?, ? FROM motions"
+					     " WHERE id = ?");
+	struct db_stmt *amend = db_cached(db, "UPDATE motions SET body = ? WHERE id = ?");
+	struct vote v;
+	struct motion m = { 0 };
+	char words[400];
+
+	if (db_begin(db))
+		return -1;
+	int rc = vote_get(db, vote_id, &v);
+	if (rc != 1 || !v.open || !v.motion_id || motion_get(db, v.motion_id, &m) != 1) {
+		db_rollback(db);
+		return rc < 0 ? -1 : 0;
+	}
+	db_bind_int(counts, 1, vote_id);
+	if (db_one(counts) != 1)
+		goto fail;
+	struct tally t = { (long)db_col_int(counts, 0), (long)db_col_int(counts, 1),
+			   (long)db_col_int(counts, 2), v.present, v.members };
+	db_reset(counts);
+	int passed = motion_passes(m.majority, &t);
+	result_words(m.majority, &t, v.quorum, words, sizeof(words));
+	db_binds(close, 1, DB_INT(now), DB_INT(t.yes), DB_INT(t.no), DB_INT(t.abstain),
+		 DB_INT(passed), DB_STR(words), DB_INT(vote_id));
+	db_binds(mark, 1, DB_STR(passed ? "carried" : "fell"), DB_INT(m.id));
+	if (db_done(close) || db_done(mark))
+		goto fail;
+	/* a carried amendment rewrites the motion; its old wording is kept */
+	if (passed && m.amends) {
+		db_binds(keep, 1, DB_INT(m.id), DB_INT(now), DB_INT(m.amends));
+		db_binds(amend, 1, DB_STR(m.body), DB_INT(m.amends));
+		if (db_done(keep) || db_done(amend))
+			goto fail;
+	}
+	if (db_commit(db))
+		goto fail;
+	motion_release(&m);
+	return 1;
+fail:
+	db_rollback(db);
+	motion_release(&m);
+	return -1;
+}
+
+int vote_close_election(struct db *db, long vote_id, const char *report_json, const char *result,
+			long long now)
+{
+	struct db_stmt *close = db_cached(db, "UPDATE votes SET status = 'closed', closed_at = ?,"
+					      " result = ? WHERE id = ? AND status = 'open'"
+					      " RETURNING election_id");
+	struct db_stmt *report = db_cached(db, "UPDATE elections SET report = ? WHERE id = ?");
+	if (db_begin(db))
+		return -1;
+	db_binds(close, 1, DB_INT(now), DB_STR(result), DB_INT(vote_id));
+	long election = (long)db_int_or(close, 0);
+	db_binds(report, 1, DB_STR(report_json), DB_INT(election));
+	if (election <= 0 || db_done(report) || db_commit(db)) {
+		db_rollback(db);
+		return election == 0 ? 0 : -1;
+	}
+	return 1;
+}

@@ -1,0 +1,121 @@
+/*
+ * Meetings as stored: a local group's meeting with its standing orders,
+ * who is present (and the timeline of arrivals and departures), motions
+ * and amendments, elections, and votes with secret ballots.  Functions
+ * taking fn call it once a row and return 1 or -1; the rest 1 (or an id),
+ * 0 when there is no such thing, -1 on a store error.  Writes that belong
+ * together are one transaction here.
+ */
+#ifndef TURNOUT_MEETINGS_STORE_H
+#define TURNOUT_MEETINGS_STORE_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+#include "meetings/rules.h"
+
+#define MEETING_TITLE_MAX	120
+#define MOTION_TITLE_MAX	160
+#define MOTION_BODY_MAX		8000
+#define ELECTION_POST_MAX	120
+#define ELECTION_CANDIDATES_MAX 30
+#define CANDIDATE_NAME_MAX	100
+#define RECEIPT_LEN		10
+
+struct meeting {
+	long id, group_id, created_by;
+	char title[MEETING_TITLE_MAX + 1];
+	long long starts_at;
+	struct quorum_rule quorum;
+	enum majority majority;
+	char checkin_code[8];
+};
+
+int meeting_create(struct db *db, struct meeting *m, long long now);
+int meeting_get(struct db *db, long id, struct meeting *out);
+/* Meetings of a group, soonest first. */
+int meetings_of(struct db *db, long group_id,
+		void (*fn)(long id, const char *title, long long starts_at, void *arg), void *arg);
+
+/* Members entitled to vote (the group's members and organisers), and how
+ * many of them are present now. */
+long meeting_members(struct db *db, const struct meeting *m);
+long meeting_present_count(struct db *db, long meeting_id);
+int meeting_is_present(struct db *db, long meeting_id, long person_id);
+/* Marks a member present or gone, and logs it: 1 changed, 0 no change. */
+int meeting_set_present(struct db *db, long meeting_id, long person_id, int present, long by,
+			long long now);
+struct roll_row {
+	long person_id;
+	const char *name; /* valid during fn */
+	int present;
+};
+/* The members, by name, present or not. */
+int meeting_roll(struct db *db, const struct meeting *m,
+		 void (*fn)(const struct roll_row *r, void *arg), void *arg);
+
+enum motion_status { MOTION_TABLED, MOTION_VOTING, MOTION_CARRIED, MOTION_FELL, MOTION_WITHDRAWN };
+struct motion {
+	long id, meeting_id, amends, mover_id, seconder_id;
+	char title[MOTION_TITLE_MAX + 1];
+	char *body; /* owned: motion_release() */
+	enum majority majority;
+	enum motion_status status;
+	const char *mover, *seconder; /* names, in motions_each() only */
+};
+/* A motion, or with amends an amendment to it (its body the wording the
+ * motion would have); *id. */
+int motion_add(struct db *db, struct motion *m, long long now);
+int motion_get(struct db *db, long id, struct motion *out);
+void motion_release(struct motion *m);
+/* The meeting's motions in order, each followed by its amendments. */
+int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion *m, void *arg),
+		 void *arg);
+const char *motion_status_name(enum motion_status s);
+
+struct meeting_election {
+	long id, meeting_id;
+	char post[ELECTION_POST_MAX + 1];
+	int seats, ncand;
+	int scottish; /* 0: IRV (one seat) */
+	char cand[ELECTION_CANDIDATES_MAX][CANDIDATE_NAME_MAX + 1];
+};
+int election_add(struct db *db, struct meeting_election *e, long long now);
+int election_get(struct db *db, long id, struct meeting_election *out);
+int elections_each(struct db *db, long meeting_id,
+		   void (*fn)(const struct meeting_election *e, const char *report, void *arg),
+		   void *arg);
+
+struct vote {
+	long id, meeting_id, motion_id, election_id;
+	int open;
+	long members, present, quorum;
+	long yes, no, abstain;
+	int passed;
+	char result[400];
+};
+/* Opens the vote on a motion or an election (one of the two ids), with
+ * the quorum as it stands: *id. */
+int vote_open(struct db *db, struct vote *v, long long now);
+int vote_get(struct db *db, long id, struct vote *out);
+/* The latest vote on a motion or election (the other id 0). */
+int vote_latest(struct db *db, long motion_id, long election_id, struct vote *out);
+/*
+ * One ballot, secret: "has voted" and the ballot written apart, the
+ * ballot under a fresh random receipt (RECEIPT_LEN + 1 bytes, returned).
+ * 1 cast, 0 already voted, -1.
+ */
+int ballot_cast(struct db *db, long vote_id, long person_id, const char *choice, char *receipt);
+int vote_has_voted(struct db *db, long vote_id, long person_id);
+/* Every ballot's choice (a count reads them), in receipt order. */
+int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg);
+int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, void *arg),
+		  void *arg);
+/* Closes a motion's vote: counts, decides by its rule, writes the result;
+ * a carried amendment's wording becomes the motion's (the old one kept). */
+int vote_close_motion(struct db *db, long vote_id, long long now);
+/* Closes an election's vote with its count's report and result in words. */
+int vote_close_election(struct db *db, long vote_id, const char *report_json, const char *result,
+			long long now);
+
+#endif

@@ -1,0 +1,191 @@
+// Issue 12: meetings that decide.  The chair calls a meeting with its standing orders,
+// members check in, no vote without a quorum, amendments before their motion, secret
+// ballots (one each, members present only, results after close, receipts), an officer
+// elected by IRV from ranked secret ballots, and a database in which no ballot can be
+// joined to its voter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+
+let srv, db, chair, gid, mid;
+const people = [];
+const ENV = { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000', TURNOUT_RATE_TOKEN_IP: '1000/1000' };
+const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+const code = () => sql(`SELECT checkin_code FROM meetings WHERE id = ${mid}`);
+const page = (v) => v.get(`/meetings/${mid}`);
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: ENV });
+  chair = await strongAdmin(srv, db, 'chair@example.org', 'Chris Chair');
+  await chair.get('/admin');
+  await chair.post('/admin/groups', { name: 'Derby Branch', seats: 'E14001193' });
+  gid = (await chair.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'Derby Branch').id;
+  for (const [i, name] of ['Ada', 'Ben', 'Cat', 'Dev', 'Eve'].entries()) {
+    const v = new Visitor(srv.url);
+    await v.signInByLink(srv.outbox, `m${i}@example.org`, `${name} Member`);
+    await v.get(`/groups/${gid}`);
+    assert.equal((await v.post(`/groups/${gid}/join`)).status, 303);
+    v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
+    people.push(v);
+  }
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('calling a meeting: the chair only, with standing orders checked', async () => {
+  const member = people[0];
+  assert.equal((await member.get(`/groups/${gid}/meetings/new`)).status, 403);
+  await chair.get(`/groups/${gid}/meetings/new`);
+  const bad = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00',
+    quorum_pct: '150', quorum_min: '3', majority: 'simple' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /quorum is a percentage/);
+  assert.match(bad.body, /value="AGM"/, 'what was typed is kept');
+  const r = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00',
+    quorum_pct: '50', quorum_min: '2', majority: 'simple' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  mid = Number(/\/meetings\/(\d+)/.exec(r.headers.get('location'))[1]);
+  const p = await page(chair);
+  assert.match(p.body, /0 of 5 members present\.<\/strong> Quorum: 3/);
+  assert.match(p.body, /Not quorate/);
+  assert.match((await member.get(`/groups/${gid}`)).body, new RegExp(`href="/meetings/${mid}"`));
+  // outsiders see nothing
+  const outsider = new Visitor(srv.url);
+  await outsider.signInByLink(srv.outbox, 'out@example.org', 'Olly Outsider');
+  assert.equal((await outsider.get(`/meetings/${mid}`)).status, 403);
+  assert.equal((await new Visitor(srv.url).get(`/meetings/${mid}`)).status, 303);
+});
+
+let motion, amendment;
+test('check in, quorum, and amendments before their motion', async () => {
+  const [ada, ben] = people;
+  // a wrong code is refused
+  await page(ada);
+  assert.equal((await ada.post(`/meetings/${mid}/checkin`, { code: 'WRONG1' })).status, 400);
+  assert.equal((await ada.post(`/meetings/${mid}/checkin`, { code: code().toLowerCase() })).status, 303);
+  await page(chair);
+  const r = await chair.post(`/meetings/${mid}/motions`, { title: 'Canvass Derby North weekly', body: 'This branch canvasses every Saturday.',
+    mover: String(ada.id), seconder: String(ben.id), majority: 'simple' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  motion = Number(sql("SELECT id FROM motions WHERE title = 'Canvass Derby North weekly'"));
+  assert.equal((await chair.post(`/meetings/${mid}/motions`, { title: 'Amend', body: 'x', mover: String(ada.id), seconder: String(ada.id) })).status, 400);
+  await chair.post(`/meetings/${mid}/motions`, { amends: String(motion), title: 'Saturdays and Sundays',
+    body: 'This branch canvasses every Saturday and Sunday.', mover: String(ben.id), seconder: String(ada.id) });
+  amendment = Number(sql(`SELECT id FROM motions WHERE amends = ${motion}`));
+  // the motion waits for its amendment
+  assert.equal((await chair.post(`/motions/${motion}/vote`)).status, 409);
+  // one present of five: not quorate (3 needed)
+  const nq = await chair.post(`/motions/${amendment}/vote`);
+  assert.equal(nq.status, 409);
+  assert.match(nq.body, /not quorate \(1 present, 3 needed\)/);
+  // the chair marks two more present: quorate
+  for (const v of [ben, people[2]]) assert.equal((await chair.post(`/meetings/${mid}/present`, { person: String(v.id), present: '1' })).status, 303);
+  assert.match((await page(chair)).body, /3 of 5 members present\.<\/strong> Quorum: 3.*The meeting is quorate\./s);
+  assert.equal(sql(`SELECT count(*) FROM meeting_presence_log WHERE meeting_id = ${mid}`), '3');
+  assert.equal((await chair.post(`/motions/${amendment}/vote`)).status, 303);
+  assert.equal(sql(`SELECT present || '/' || members || '/' || quorum FROM votes WHERE motion_id = ${amendment}`), '3/5/3', 'the quorum is snapshotted');
+});
+
+test('secret ballots: present members once each, results only after close, receipts', async () => {
+  const [ada, ben, cat, dev] = people;
+  const vote = Number(sql(`SELECT id FROM votes WHERE motion_id = ${amendment}`));
+  await page(dev);
+  const absent = await dev.post(`/votes/${vote}/ballot`, { choice: 'for' });
+  assert.equal(absent.status, 400);
+  assert.match(absent.body, /Check in to the meeting to vote/);
+  const receipts = [];
+  for (const [v, choice] of [[ada, 'for'], [ben, 'for'], [cat, 'against']]) {
+    await page(v);
+    const r = await v.post(`/votes/${vote}/ballot`, { choice });
+    assert.equal(r.status, 200, r.body.slice(0, 300));
+    receipts.push(/Your receipt is ([A-Z2-9]{10})/.exec(r.body)[1]);
+  }
+  const twice = await ada.post(`/votes/${vote}/ballot`, { choice: 'against' });
+  assert.equal(twice.status, 409);
+  assert.equal((await ada.post(`/votes/${vote}/ballot`, { choice: 'maybe' })).status, 400);
+  // no result while open, for anyone
+  assert.doesNotMatch((await page(ada)).body, /Carried|Fell/);
+  assert.equal((await ada.get(`/votes/${vote}/receipts`)).status, 409);
+  assert.equal((await ada.post(`/votes/${vote}/close`)).status, 403, 'only the chair closes');
+  assert.equal((await chair.post(`/votes/${vote}/close`)).status, 303);
+  const after = await page(ada);
+  assert.match(after.body, /Carried: 2 for, 1 against, 0 abstentions \(a simple majority of the votes cast was needed; 3 of 5 members present, quorum 3\)\./);
+  // the amended wording is now the motion's; the old one is kept
+  assert.equal(sql(`SELECT body FROM motions WHERE id = ${motion}`), 'This branch canvasses every Saturday and Sunday.');
+  assert.equal(sql(`SELECT body FROM motion_texts WHERE motion_id = ${motion}`), 'This branch canvasses every Saturday.');
+  const list = (await ada.get(`/votes/${vote}/receipts`)).body;
+  for (const r of receipts) assert.match(list, new RegExp(`<code>${r}</code>`));
+  assert.equal((await ada.post(`/votes/${vote}/ballot`, { choice: 'for' })).status, 409, 'closed');
+  // then the motion as amended
+  assert.equal((await chair.post(`/motions/${motion}/vote`)).status, 303);
+  const mv = Number(sql(`SELECT id FROM votes WHERE motion_id = ${motion}`));
+  for (const [v, choice] of [[ada, 'for'], [ben, 'against'], [cat, 'abstain']]) {
+    await page(v);
+    assert.equal((await v.post(`/votes/${mv}/ballot`, { choice })).status, 200);
+  }
+  await chair.post(`/votes/${mv}/close`);
+  assert.match((await page(ben)).body, /Fell: 1 for, 1 against, 1 abstention/);
+  assert.equal(sql(`SELECT status FROM motions WHERE id = ${motion}`), 'fell');
+});
+
+test('an officer elected by IRV from ranked secret ballots; the ballots export as BLT', async () => {
+  const [ada, ben, cat, dev] = people;
+  await page(chair);
+  assert.equal((await chair.post(`/meetings/${mid}/present`, { person: String(dev.id), present: '1' })).status, 303);
+  const bad = await chair.post(`/meetings/${mid}/elections`, { post: 'Secretary', seats: '2', method: 'irv', candidates: 'A\nB\nC' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /IRV fills one place/);
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Secretary', seats: '1', method: 'irv',
+    candidates: 'Ada Member\nBen Member\nAda Member' })).status, 400);
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Secretary', seats: '1', method: 'irv',
+    candidates: 'Ada Member\nBen Member\nCat Member' })).status, 303);
+  const eid = Number(sql("SELECT id FROM elections WHERE post = 'Secretary'"));
+  assert.equal((await chair.post(`/elections/${eid}/vote`)).status, 303);
+  const vote = Number(sql(`SELECT id FROM votes WHERE election_id = ${eid}`));
+  // a preference given twice, or a gap, is refused and nothing is stored
+  await page(ada);
+  assert.equal((await ada.post(`/votes/${vote}/ballot`, { rank_1: '1', rank_2: '1' })).status, 400);
+  assert.equal((await ada.post(`/votes/${vote}/ballot`, { rank_1: '2' })).status, 400);
+  assert.equal(sql(`SELECT count(*) FROM vote_ballots WHERE vote_id = ${vote}`), '0');
+  // stage 1: Ada 2, Ben 1, Cat 1 of 4 (half is not a majority); Ben and Cat tie for last
+  // with no earlier stage to tell them apart: by lot, the first listed (Ben) goes, and his
+  // ballot's next preference makes Ada's 3 of 4
+  const ballots = [[ada, { rank_1: '1', rank_2: '2' }], [ben, { rank_2: '1', rank_1: '2' }],
+    [cat, { rank_3: '1', rank_1: '2' }], [dev, { rank_1: '1', rank_3: '2' }]];
+  for (const [v, fields] of ballots) {
+    await page(v);
+    assert.equal((await v.post(`/votes/${vote}/ballot`, fields)).status, 200);
+  }
+  assert.equal((await chair.post(`/votes/${vote}/close`)).status, 303);
+  const p = (await page(ada)).body;
+  assert.match(p, /Elected: Ada Member \(IRV, 4 ballots, 2 stages; 4 of 5 members present, quorum 3\)\./);
+  assert.match(p, /The count, stage by stage/);
+  const blt = await ada.get(`/elections/${eid}/ballots.blt`);
+  assert.equal(blt.status, 200);
+  assert.match(blt.body, /^3 1\n(1 [\d ]+ 0\n){4}0\n"Ada Member"\n"Ben Member"\n"Cat Member"\n"Secretary"\n$/);
+  // the same file counted by the command line gives the same winner
+  const { run } = await import('./lib.mjs');
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const f = join(mkdtempSync(join(tmpdir(), 'blt-')), 'sec.blt');
+  writeFileSync(f, blt.body);
+  assert.deepEqual(JSON.parse(run(['count', '--rule', 'irv', '--json', f]).stdout).elected, ['Ada Member']);
+});
+
+test('the database holds no link between a ballot and its voter', () => {
+  // the ballot table has no voter, no time, and rows kept in receipt order (not cast order)
+  const cols = sql("SELECT group_concat(name) FROM pragma_table_info('vote_ballots')");
+  assert.equal(cols, 'vote_id,receipt,choice');
+  assert.equal(sql("SELECT count(*) FROM sqlite_master WHERE name = 'vote_ballots' AND sql LIKE '%WITHOUT ROWID%'"), '1');
+  const voters = sql("SELECT group_concat(name) FROM pragma_table_info('vote_voters')");
+  assert.equal(voters, 'vote_id,person_id');
+  for (const v of sql('SELECT DISTINCT vote_id FROM vote_ballots').split('\n')) {
+    const stored = sql(`SELECT group_concat(receipt, ' ') FROM vote_ballots WHERE vote_id = ${v}`).split(' ');
+    assert.deepEqual(stored, [...stored].sort(), 'stored by receipt');
+  }
+  // nothing in the audit log or the log of presence names a ballot
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE action LIKE 'ballot%'"), '0');
+});
