@@ -723,7 +723,9 @@ static void ballot(struct http_request *req, struct http_response *res)
 		free(e);
 	}
 	if (why) {
-		meeting_page_with(req, res, &p, v.open ? 400 : 409, why, NULL);
+		/* not entitled, or not here: refused as such; a closed vote is a conflict */
+		int status = !v.open ? 409 : (!p.member || !p.present) ? 403 : 400;
+		meeting_page_with(req, res, &p, status, why, NULL);
 		return;
 	}
 	int rc = ballot_cast(p.db, v.id, p.w.actor.id, v.motion_id ? choice : ranked, receipt);

@@ -71,6 +71,22 @@ before(async () => {
   ids.vol = (await who.volunteer.v.api('GET', '/api/v1/me')).body.result.id;
   await who.orgA.v.get(`/phonebanks/${ids.bank}`);
   assert.equal((await who.orgA.v.post(`/phonebanks/${ids.bank}/callers/${ids.vol}/approve`)).status, 303);
+  // a meeting of group D, quorate with the volunteer present, a motion put to the vote
+  await a.get(`/groups/${ids.D}/meetings/new`);
+  const called = await a.post(`/groups/${ids.D}/meetings`, { name: 'Matrix meeting', date: day, start: '19:00',
+    quorum_pct: '0', quorum_min: '1', majority: 'simple' });
+  assert.equal(called.status, 303, called.body.slice(0, 200));
+  ids.meeting = Number(/\/meetings\/(\d+)/.exec(called.headers.get('location'))[1]);
+  await a.get(`/meetings/${ids.meeting}`);
+  assert.equal((await a.post(`/meetings/${ids.meeting}/present`, { person: String(ids.vol), present: '1' })).status, 303);
+  await a.post(`/meetings/${ids.meeting}/motions`, { title: 'Matrix motion', body: 'That we test.', mover: String(ids.vol) });
+  await a.post(`/meetings/${ids.meeting}/motions`, { title: 'Second motion', body: 'That we test again.', mover: String(ids.vol) });
+  await a.post(`/meetings/${ids.meeting}/elections`, { post: 'Chair', seats: '1', method: 'irv', candidates: 'A\nB' });
+  const motions = (await a.get(`/meetings/${ids.meeting}`)).body;
+  [ids.motion, ids.motion2] = [...motions.matchAll(/action="\/motions\/(\d+)\/vote"/g)].map((m) => Number(m[1]));
+  ids.election = Number(/action="\/elections\/(\d+)\/vote"/.exec(motions)[1]);
+  assert.equal((await a.post(`/motions/${ids.motion}/vote`)).status, 303);
+  ids.vote = Number(/action="\/votes\/(\d+)\/close"/.exec((await a.get(`/meetings/${ids.meeting}`)).body)[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -203,6 +219,21 @@ const MATRIX = [
   ['POST', '/alerts/confirm', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
   ['GET', '/alerts/stop', ALL, () => ({ path: `/alerts/stop?token=${'x'.repeat(43)}` })],
   ['POST', '/alerts/stop', ALL, () => ({ fields: { token: 'y'.repeat(43) } })],
+  // meetings: a group's strong organisers and admins chair; its members attend and vote
+  ['GET', '/groups/{id}/meetings/new', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/meetings/new` })],
+  ['POST', '/groups/{id}/meetings', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/meetings`, fields: { name: '' } })],
+  ['GET', '/meetings/{id}', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/meetings/${ids.meeting}` })],
+  ['POST', '/meetings/{id}/checkin', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/meetings/${ids.meeting}/checkin`, fields: { code: 'WRONG0' } })],
+  ['POST', '/meetings/{id}/present', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/present`, fields: { person: '0' } })],
+  ['POST', '/meetings/{id}/motions', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/motions`, fields: { title: '' } })],
+  ['POST', '/meetings/{id}/elections', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/elections`, fields: { post: '' } })],
+  ['POST', '/elections/{id}/vote', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/vote` })],
+  ['GET', '/elections/{id}/ballots.blt', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/elections/${ids.election}/ballots.blt` })],
+  // only a member who is present votes (the volunteer was marked present)
+  ['POST', '/votes/{id}/ballot', ['volunteer'], () => ({ path: `/votes/${ids.vote}/ballot`, fields: { choice: 'for' } })],
+  ['POST', '/votes/{id}/close', MEMBERS_OF_A, () => ({ path: `/votes/${ids.vote}/close` })],
+  ['GET', '/votes/{id}/receipts', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/votes/${ids.vote}/receipts` })],
+  ['POST', '/motions/{id}/vote', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/vote` })],
   // the SMS provider's callbacks: a session is no key, only the provider's signature is
   ['POST', '/sms/status', [], () => ({ fields: { MessageSid: 'SM1', MessageStatus: 'delivered' } })],
   ['POST', '/sms/inbound', [], () => ({ fields: { From: '+447700900123', Body: 'STOP' } })],

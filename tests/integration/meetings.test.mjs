@@ -93,8 +93,9 @@ test('secret ballots: present members once each, results only after close, recei
   const vote = Number(sql(`SELECT id FROM votes WHERE motion_id = ${amendment}`));
   await page(dev);
   const absent = await dev.post(`/votes/${vote}/ballot`, { choice: 'for' });
-  assert.equal(absent.status, 400);
+  assert.equal(absent.status, 403);
   assert.match(absent.body, /Check in to the meeting to vote/);
+  assert.equal((await chair.post(`/votes/${vote}/ballot`, { choice: 'for' })).status, 403, 'the chair is not a member');
   const receipts = [];
   for (const [v, choice] of [[ada, 'for'], [ben, 'for'], [cat, 'against']]) {
     await page(v);
