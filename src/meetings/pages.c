@@ -212,13 +212,16 @@ static void motion_row(const struct motion *m, void *arg)
 {
 	struct page_ctx *pc = arg;
 	struct vote v;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s*, s:s*, s:s, s:b, s:b}", "id",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:b}", "id",
 			      (json_int_t)m->id, "title", m->title, "body", m->body, "status",
 			      motion_status_name(m->status), "mover", m->mover, "seconder",
 			      m->seconder, "majority", majority_words(m->majority), "amendment",
 			      m->amends != 0, "tabled", m->status == MOTION_TABLED);
-	if (vote_latest(pc->p->db, m->id, 0, &v) == 1)
-		json_object_set_new(o, "vote", vote_ctx(pc, &v));
+	/* "vote" and the flags are set on every row (null or false when there is
+	 * none), so an amendment never reads its motion's in the template */
+	json_object_set_new(
+	    o, "vote", vote_latest(pc->p->db, m->id, 0, &v) == 1 ? vote_ctx(pc, &v) : json_null());
+	json_object_set_new(o, "amendments_pending", json_false());
 	if (m->amends) {
 		/* an amendment sits under its motion */
 		json_t *last = json_array_get(pc->motions, json_array_size(pc->motions) - 1);

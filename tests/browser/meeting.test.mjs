@@ -1,0 +1,135 @@
+// Issue 12, a meeting as the people in it would run it, in headless Chromium: the chair
+// calls it, members check in with the code on the screen until it is quorate, an
+// amendment is carried, the motion (as amended) is carried, and a secretary is elected
+// by IRV from ranked secret ballots; axe finds nothing on the meeting page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, axe, contextFor } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
+
+let srv, browser, chairV, gid;
+const members = [];
+const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+before(async () => {
+  const db = copyDb(FIXTURE_DB);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
+  browser = await launch();
+  chairV = await strongAdmin(srv, db, 'chair@example.org', 'Charlie Chair');
+  await chairV.get('/admin');
+  await chairV.post('/admin/groups', { name: 'Derby Branch', seats: 'E14001193' });
+  gid = (await chairV.api('GET', '/api/v1/groups')).body.result[0].id;
+  for (const name of ['Asha', 'Bilal', 'Ceri']) {
+    const v = new Visitor(srv.url);
+    await v.signInByLink(srv.outbox, `${name.toLowerCase()}@example.org`, `${name} Member`);
+    await v.get(`/groups/${gid}`);
+    await v.post(`/groups/${gid}/join`);
+    members.push(v);
+  }
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function vote(ctx, url, label) {
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.check(`label:has-text("${label}") input`);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Cast my vote")')]);
+  const note = await page.textContent('p.note[role=status]', { timeout: 3000 }).catch(async () => { throw new Error((await page.textContent('main')).slice(0, 2000)); });
+  assert.match(note, /Your vote is recorded: .+\. Your receipt is [A-Z2-9]{10}/);
+  await page.close();
+}
+
+test('check in, quorum, an amendment carried, the motion carried, a secretary elected by IRV', async () => {
+  const chairCtx = await contextFor(browser, srv.url, chairV, { width: 1280, height: 900 });
+  const chair = await chairCtx.newPage();
+  await chair.goto(`${srv.url}/groups/${gid}`);
+  await Promise.all([chair.waitForNavigation(), chair.click('a:has-text("Call a meeting")')]);
+  await chair.fill('#mname', 'Branch general meeting');
+  await chair.fill('#mdate', day(1));
+  await chair.fill('#mstart', '19:00');
+  await chair.fill('#mqpct', '50');
+  await chair.fill('#mqmin', '2');
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Call the meeting")')]);
+  const url = chair.url();
+  assert.match(url, /\/meetings\/\d+$/);
+  assert.match(await chair.textContent('#quorum'), /0 of 3 members present\. Quorum: 2/);
+  const code = (await chair.textContent('strong.code')).trim();
+
+  // two members check in from their phones: quorate
+  const ctxs = [];
+  for (const m of members) ctxs.push(await contextFor(browser, srv.url, m));
+  for (const ctx of ctxs.slice(0, 2)) {
+    const p = await ctx.newPage();
+    await p.goto(url);
+    await p.fill('#code', code);
+    await Promise.all([p.waitForNavigation(), p.click('button:has-text("Check in")')]);
+    assert.match(await p.textContent('main'), /You are checked in/);
+    await p.close();
+  }
+  // the third is marked present by the chair
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Mark Ceri Member present")')]);
+  assert.match(await chair.textContent('#quorum'), /3 of 3 members present\. Quorum: 2 .*The meeting is quorate/);
+
+  // a motion and an amendment, through the chair's forms
+  await chair.click('summary:has-text("Table a motion or an amendment")');
+  await chair.fill('#mtitle', 'Weekly canvassing');
+  await chair.fill('#mbody', 'The branch canvasses Derby North every Saturday.');
+  await chair.selectOption('#mover', { label: 'Asha Member' });
+  await chair.selectOption('#seconder', { label: 'Bilal Member' });
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Table it")')]);
+  await chair.click('summary:has-text("Table a motion or an amendment")');
+  await chair.selectOption('#amends', { label: 'an amendment to “Weekly canvassing”' });
+  await chair.fill('#mtitle', 'And Sundays');
+  await chair.fill('#mbody', 'The branch canvasses Derby North every Saturday and Sunday.');
+  await chair.selectOption('#mover', { label: 'Ceri Member' });
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Table it")')]);
+  if (!/And Sundays/.test(await chair.textContent("main"))) throw new Error((await chair.textContent("main")).slice(0, 1500));
+  // the motion cannot be put before its amendment
+  assert.equal(await chair.locator('button:has-text("Put “Weekly canvassing” to the vote")').count(), 0);
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Put “And Sundays” to the vote")')]);
+  await vote(ctxs[0], url, 'For');
+  await vote(ctxs[1], url, 'For');
+  await vote(ctxs[2], url, 'Against');
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Close the vote on “And Sundays”")')]);
+  assert.match(await chair.textContent('.amendment'), /Carried: 2 for, 1 against, 0 abstentions/);
+  assert.match(await chair.textContent('article.motion'), /every Saturday and Sunday\./);
+
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Put “Weekly canvassing” to the vote")')]);
+  for (const ctx of ctxs) await vote(ctx, url, 'For');
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Close the vote on “Weekly canvassing”")')]);
+  assert.match(await chair.textContent('article.motion > p.result'), /Carried: 3 for, 0 against, 0 abstentions \(a simple majority of the votes cast was needed; 3 of 3 members present, quorum 2\)\./);
+
+  // an election by IRV
+  await chair.click('summary:has-text("Hold an election")');
+  await chair.fill('#epost', 'Secretary');
+  await chair.fill('#ecands', 'Asha Member\nBilal Member\nCeri Member');
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Add the election")')]);
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Open the ballot for Secretary")')]);
+  // Asha: Bilal 1; Bilal: Bilal 1; Ceri: Ceri 1, Asha 2 → Bilal has 2 of 3 at once
+  const prefs = [{ 'Bilal Member': '1', 'Asha Member': '2' }, { 'Bilal Member': '1' }, { 'Ceri Member': '1', 'Asha Member': '2' }];
+  for (const [i, ctx] of ctxs.entries()) {
+    const p = await ctx.newPage();
+    await p.goto(url);
+    for (const [name, rank] of Object.entries(prefs[i])) await p.getByLabel(name, { exact: true }).selectOption(rank);
+    await Promise.all([p.waitForNavigation(), p.click('button:has-text("Cast my secret ballot")')]);
+    const note = await p.textContent('p.note[role=status]', { timeout: 3000 }).catch(async () => { throw new Error((await p.textContent('main')).slice(0, 2000)); });
+    assert.match(note, /Your vote is recorded\. Your receipt is/);
+    await p.close();
+  }
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Close the ballot and count")')]);
+  assert.match(await chair.textContent('article.election'), /Elected: Bilal Member \(IRV, 3 ballots, 1 stages; 3 of 3 members present, quorum 2\)\./);
+  await chair.screenshot({ path: 'build/test/screens/meeting.png', fullPage: true });
+  assert.deepEqual(await axe(chair), []);
+  const member = await ctxs[0].newPage();
+  await member.goto(url);
+  assert.deepEqual(await axe(member), []);
+  await chairCtx.close();
+  for (const c of ctxs) await c.close();
+});
