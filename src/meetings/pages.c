@@ -791,12 +791,13 @@ static int count_election(struct http_request *req, struct place *p,
 			for (int i = 0; i < r.nelected; i++)
 				words = arena_printf(&req->arena, "%s%s%s", words, i ? ", " : "",
 						     b.names[r.elected[i]]);
-			words =
-			    arena_printf(&req->arena,
-					 "%s (%s, %lld ballots, %d stages; %ld of %ld members"
-					 " present, quorum %ld).",
-					 words, e->scottish ? "STV, Scottish rule" : "IRV",
-					 b.papers, r.nstages, v->present, v->members, v->quorum);
+			words = arena_printf(&req->arena,
+					     "%s (%s, %lld ballot%s, %d stage%s; %ld of %ld members"
+					     " present, quorum %ld).",
+					     words, e->scottish ? "STV, Scottish rule" : "IRV",
+					     b.papers, b.papers == 1 ? "" : "s", r.nstages,
+					     r.nstages == 1 ? "" : "s", v->present, v->members,
+					     v->quorum);
 			rc = json.overflow
 				 ? -1
 				 : vote_close_election(p->db, v->id, json.p, words, now_s());

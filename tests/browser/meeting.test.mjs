@@ -87,7 +87,6 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await chair.fill('#mbody', 'The branch canvasses Derby North every Saturday and Sunday.');
   await chair.selectOption('#mover', { label: 'Ceri Member' });
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Table it")')]);
-  if (!/And Sundays/.test(await chair.textContent("main"))) throw new Error((await chair.textContent("main")).slice(0, 1500));
   // the motion cannot be put before its amendment
   assert.equal(await chair.locator('button:has-text("Put “Weekly canvassing” to the vote")').count(), 0);
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Put “And Sundays” to the vote")')]);
@@ -124,7 +123,7 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   }
   await chair.reload();
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Close the ballot and count")')]);
-  assert.match(await chair.textContent('article.election'), /Elected: Bilal Member \(IRV, 3 ballots, 1 stages; 3 of 3 members present, quorum 2\)\./);
+  assert.match(await chair.textContent('article.election'), /Elected: Bilal Member \(IRV, 3 ballots, 1 stage; 3 of 3 members present, quorum 2\)\./);
   await chair.screenshot({ path: 'build/test/screens/meeting.png', fullPage: true });
   assert.deepEqual(await axe(chair), []);
   const member = await ctxs[0].newPage();
