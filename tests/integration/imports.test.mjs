@@ -88,7 +88,8 @@ test('kill -9 part-way through a list: exactly the rows recorded are live, and l
   const { done, finished } = record(bank);
   const again = run(['contacts', '--phonebank', String(bank), file, '--db', db]);
   assert.equal(again.status, 0, again.stderr);
-  if (!finished) assert.match(again.stdout, new RegExp(`carried on after row ${done}`));
+  // killed before its first batch landed, a load has nothing to carry on from
+  if (!finished && done > 0) assert.match(again.stdout, new RegExp(`carried on after row ${done}`));
   assert.equal(live(bank), ROWS);
   assert.deepEqual(record(bank), { done: ROWS, total: ROWS, finished: 1 });
   assert.match((await admin.get(`/phonebanks/${bank}`)).body, /is loaded whole: 300000 rows/);
