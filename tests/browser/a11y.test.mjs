@@ -44,6 +44,18 @@ before(async () => {
   await volunteer.post(`/phonebanks/${ids.bank}/join`);
   await admin.get(`/phonebanks/${ids.bank}`);
   await admin.post(`/phonebanks/${ids.bank}/callers/${sql("SELECT id FROM people WHERE email = 'ava@example.org'")}/approve`);
+  // a meeting with the volunteer present, a motion open to the vote and an election
+  await admin.get(`/groups/${ids.group}/meetings/new`);
+  const m = await admin.post(`/groups/${ids.group}/meetings`, { name: 'Access AGM', date: day(2), start: '19:00',
+    quorum_pct: '0', quorum_min: '1', majority: 'simple' });
+  ids.meeting = Number(/\/meetings\/(\d+)/.exec(m.headers.get('location'))[1]);
+  const ava = sql("SELECT id FROM people WHERE email = 'ava@example.org'");
+  await admin.get(`/meetings/${ids.meeting}`);
+  await admin.post(`/meetings/${ids.meeting}/present`, { person: ava, present: '1' });
+  await admin.post(`/meetings/${ids.meeting}/motions`, { title: 'Step-free venues', body: 'Every meeting is step-free.', mover: ava });
+  await admin.post(`/motions/${sql('SELECT id FROM motions')}/vote`);
+  await admin.post(`/meetings/${ids.meeting}/elections`, { post: 'Access officer', seats: '1', method: 'irv', candidates: 'Ava Access\nBo Other' });
+  await admin.post(`/elections/${sql('SELECT id FROM elections')}/vote`);
 });
 after(async () => {
   await browser?.close();
@@ -55,9 +67,11 @@ function pages() {
     anon: ['/', '/signup', '/signin', '/events', `/events/${ids.event}`, '/groups', `/groups/${ids.group}`,
       '/campaigns', `/campaigns/${ids.campaign}`, '/seats/E14001193', '/no-such-page'],
     volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
-      `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`],
+      `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
+      `/meetings/${ids.meeting}`],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
-      '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage'],
+      '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
+      `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`],
   };
 }
 
