@@ -515,6 +515,7 @@ static const char *const migrations[] = {
 	"  quorum_min INTEGER NOT NULL CHECK (quorum_min >= 0),"
 	"  majority TEXT NOT NULL,"
 	"  checkin_code TEXT NOT NULL," /* shown on the screen in the room */
+	"  minutes TEXT, minutes_published INTEGER NOT NULL DEFAULT 0,"
 	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
 	"  created_at INTEGER NOT NULL"
 	");"

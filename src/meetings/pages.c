@@ -832,7 +832,37 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (v.motion_id) {
-		rc = vote_close_motion(p.db, id, now_s());
+		/* a show of hands: the chair's count, instead of ballots */
+		struct tally hands = { 0 };
+		const char *h = qs_get(&f, "hands");
+		if (h && !strcmp(h, "1")) {
+			static const char *const keys[] = { "yes", "no", "abstain" };
+			long n[3];
+			for (int k = 0; k < 3; k++) {
+				const char *x = qs_get(&f, keys[k]);
+				if (!x || num_parse_long(x, strlen(x), 0, v.present, &n[k])) {
+					meeting_page_with(
+					    req, res, &p, 400,
+					    "Enter the hands for, against and abstaining:"
+					    " numbers from 0 to those present.",
+					    NULL);
+					return;
+				}
+			}
+			if (n[0] + n[1] + n[2] > v.present) {
+				meeting_page_with(req, res, &p, 400,
+						  "More hands than members present.", NULL);
+				return;
+			}
+			hands = (struct tally){ n[0], n[1], n[2], v.present, v.members };
+		}
+		rc = vote_close_motion(p.db, id, h && !strcmp(h, "1") ? &hands : NULL, now_s());
+		if (rc == 0) {
+			meeting_page_with(req, res, &p, 409,
+					  "Ballots have been cast: the vote is counted from them.",
+					  NULL);
+			return;
+		}
 	} else {
 		e = xmalloc(sizeof(*e));
 		rc = e && election_get(p.db, v.election_id, e) == 1 ? count_election(req, &p, e, &v)
@@ -912,6 +942,172 @@ done:
 	free(e);
 }
 
+static void motion_withdraw_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m;
+	long id = route_id(&req->params, "id");
+
+	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
+		return;
+	if (!id || motion_get(p.db, id, &m) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such motion.", &p.w);
+		return;
+	}
+	long meeting = m.meeting_id;
+	motion_release(&m);
+	if (meeting_or_answer(req, res, &p, meeting, &f, 1))
+		return;
+	int rc = motion_withdraw(p.db, id);
+	if (rc < 0) {
+		page_sorry(req, res, "The motion could not be withdrawn.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409, "Only a motion not yet put can be withdrawn.",
+				  NULL);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "motion.withdraw", id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", id));
+}
+
+/* The draft minutes, from the meeting's own record. */
+struct minutes {
+	struct http_request *req;
+	struct db *db;
+	struct buf *b;
+	int item;
+	long present, absent;
+	char *present_names, *absent_names;
+};
+
+static void minutes_roll(const struct roll_row *r, void *arg)
+{
+	struct minutes *mn = arg;
+	char **list = r->present ? &mn->present_names : &mn->absent_names;
+	*list = arena_printf(&mn->req->arena, "%s%s%s", *list, **list ? ", " : "", r->name);
+	if (r->present)
+		mn->present++;
+	else
+		mn->absent++;
+}
+
+static void minutes_motion(const struct motion *m, void *arg)
+{
+	struct minutes *mn = arg;
+	struct vote v;
+	if (m->amends)
+		buf_printf(mn->b, "   Amendment \"%s\"", m->title);
+	else
+		buf_printf(mn->b, "\n%d. Motion: %s", ++mn->item, m->title);
+	if (m->mover)
+		buf_printf(mn->b, " (moved by %s%s%s)", m->mover,
+			   m->seconder ? ", seconded by " : "", m->seconder ? m->seconder : "");
+	buf_puts(mn->b, m->amends ? ", to read: " : "\n   ");
+	buf_printf(mn->b, "\"%s\"\n", m->body);
+	if (vote_latest(mn->db, m->id, 0, &v) == 1 && !v.open)
+		buf_printf(mn->b, "   %s\n", v.result);
+	else if (m->status == MOTION_WITHDRAWN)
+		buf_puts(mn->b, "   Withdrawn.\n");
+	else
+		buf_puts(mn->b, "   Not put to the vote.\n");
+}
+
+static void minutes_election(const struct meeting_election *e, const char *report, void *arg)
+{
+	struct minutes *mn = arg;
+	struct vote v;
+	(void)report;
+	buf_printf(mn->b, "\n%d. Election: %s (%d to elect; candidates:", ++mn->item, e->post,
+		   e->seats);
+	for (int i = 0; i < e->ncand; i++)
+		buf_printf(mn->b, "%s %s", i ? "," : "", e->cand[i]);
+	buf_puts(mn->b, ")\n");
+	if (vote_latest(mn->db, 0, e->id, &v) == 1 && !v.open)
+		buf_printf(mn->b, "   %s\n", v.result);
+	else
+		buf_puts(mn->b, "   Not held.\n");
+}
+
+static void minutes_draft(struct http_request *req, struct place *p, struct buf *b)
+{
+	struct minutes mn = { req, p->db, b, 0, 0, 0, "", "" };
+	struct tm tm;
+	char day[64], group[128] = "";
+
+	london_tm((time_t)p->m.starts_at, &tm);
+	london_day((time_t)p->m.starts_at, DAY_LONG_YEAR, day, sizeof(day));
+	group_name(p->db, p->m.group_id, group, sizeof(group));
+	meeting_roll(p->db, &p->m, minutes_roll, &mn);
+	buf_printf(b, "Minutes of %s, a meeting of %s, %s at %02d:%02d.\n\n", p->m.title, group,
+		   day, tm.tm_hour, tm.tm_min);
+	buf_printf(b, "Present (%ld of %ld members): %s.\n", mn.present, mn.present + mn.absent,
+		   mn.present ? mn.present_names : "none");
+	if (mn.absent)
+		buf_printf(b, "Absent: %s.\n", mn.absent_names);
+	buf_printf(b, "Quorum: %ld (%d%% of the members, and at least %d).\n",
+		   quorum_needed(&p->m.quorum, mn.present + mn.absent), p->m.quorum.pct,
+		   p->m.quorum.min);
+	motions_each(p->db, p->m.id, minutes_motion, &mn);
+	elections_each(p->db, p->m.id, minutes_election, &mn);
+}
+
+static void minutes_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	char *text = NULL;
+	int published = 0;
+	struct buf draft;
+
+	if (meeting_or_answer(req, res, &p, 0, NULL, 0))
+		return;
+	int have = meeting_minutes_get(p.db, p.m.id, &text, &published);
+	if (!p.chair && (have != 1 || !published)) {
+		free(text);
+		page_message(req, res, 404, "Not published yet",
+			     "The secretary has not published the minutes of this meeting yet.",
+			     &p.w);
+		return;
+	}
+	buf_init(&draft, 1u << 20);
+	if (have != 1)
+		minutes_draft(req, &p, &draft);
+	page_render(req, res, 200, "minutes",
+		    json_pack("{s:s, s:I, s:s, s:b, s:b}", "title", p.m.title, "id",
+			      (json_int_t)p.m.id, "text",
+			      have == 1 ? text
+			      : draft.p ? draft.p
+					: "",
+			      "chair", p.chair, "published", published),
+		    &p.w);
+	buf_release(&draft);
+	free(text);
+}
+
+static void minutes_save(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+
+	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+		return;
+	const char *text = qs_get(&f, "text"), *pub = qs_get(&f, "publish");
+	if (!text || !*text || strlen(text) > 60000) {
+		meeting_page_with(req, res, &p, 400,
+				  "The minutes are some text, up to 60,000 characters.", NULL);
+		return;
+	}
+	int publish = pub && !strcmp(pub, "1");
+	if (meeting_minutes_set(p.db, p.m.id, text, publish) != 1) {
+		page_sorry(req, res, "The minutes could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, publish ? "minutes.publish" : "minutes.save", p.m.id, NULL);
+	http_redirect(res, arena_printf(&req->arena, "/meetings/%ld/minutes", p.m.id));
+}
+
 const struct http_route meetings_routes[] = {
 	{ "GET", "/groups/{id}/meetings/new", meeting_new_page, ROUTE_PAGE, NULL },
 	{ "POST", "/groups/{id}/meetings", meeting_create_page, ROUTE_PAGE, NULL },
@@ -920,7 +1116,10 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/meetings/{id}/present", presence, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/motions", motion_create, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/elections", election_create, ROUTE_PAGE, NULL },
+	{ "GET", "/meetings/{id}/minutes", minutes_page, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/minutes", minutes_save, ROUTE_PAGE, NULL },
 	{ "POST", "/motions/{id}/vote", motion_vote, ROUTE_PAGE, NULL },
+	{ "POST", "/motions/{id}/withdraw", motion_withdraw_page, ROUTE_PAGE, NULL },
 	{ "POST", "/elections/{id}/vote", election_vote, ROUTE_PAGE, NULL },
 	{ "GET", "/elections/{id}/ballots.blt", ballots_blt, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/ballot", ballot, ROUTE_PAGE, NULL },

@@ -149,6 +149,37 @@ int meeting_roll(struct db *db, const struct meeting *m,
 	return rc;
 }
 
+int motion_withdraw(struct db *db, long id)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE motions SET status = 'withdrawn'"
+					   " WHERE id = ? AND status = 'tabled' RETURNING id");
+	db_bind_int(st, 1, id);
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int meeting_minutes_get(struct db *db, long id, char **text, int *published)
+{
+	struct db_stmt *st = db_cached(db, "SELECT minutes, minutes_published FROM meetings"
+					   " WHERE id = ? AND minutes IS NOT NULL");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		*text = xstrdup(db_col_text(st, 0));
+		*published = (int)db_col_int(st, 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int meeting_minutes_set(struct db *db, long id, const char *text, int published)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE meetings SET minutes = ?, minutes_published = ?"
+					   " WHERE id = ?");
+	db_binds(st, 1, DB_STR(text), DB_INT(published), DB_INT(id));
+	return db_done(st) ? -1 : 1;
+}
+
 int motion_add(struct db *db, struct motion *m, long long now)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO motions (meeting_id, amends, title, body,"
@@ -403,7 +434,7 @@ int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, v
 	return rc;
 }
 
-int vote_close_motion(struct db *db, long vote_id, long long now)
+int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, long long now)
 {
 	struct db_stmt *counts = db_cached(
 	    db, "SELECT count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice ="
@@ -435,6 +466,17 @@ int vote_close_motion(struct db *db, long vote_id, long long now)
 	struct tally t = { (long)db_col_int(counts, 0), (long)db_col_int(counts, 1),
 			   (long)db_col_int(counts, 2), v.present, v.members };
 	db_reset(counts);
+	/* a show of hands, counted by the chair, replaces a ballot none has used */
+	if (hands) {
+		if (t.yes + t.no + t.abstain > 0) {
+			db_rollback(db);
+			motion_release(&m);
+			return 0;
+		}
+		t.yes = hands->yes;
+		t.no = hands->no;
+		t.abstain = hands->abstain;
+	}
 	int passed = motion_passes(m.majority, &t);
 	result_words(m.majority, &t, v.quorum, words, sizeof(words));
 	db_binds(close, 1, DB_INT(now), DB_INT(t.yes), DB_INT(t.no), DB_INT(t.abstain),

@@ -72,6 +72,13 @@ void motion_release(struct motion *m);
 int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion *m, void *arg),
 		 void *arg);
 const char *motion_status_name(enum motion_status s);
+/* A tabled motion or amendment withdrawn by its mover: 1, 0 not tabled, -1. */
+int motion_withdraw(struct db *db, long id);
+
+/* The minutes as the secretary last saved them (owned text), and whether
+ * they are published to members: 1, 0 none yet, -1. */
+int meeting_minutes_get(struct db *db, long id, char **text, int *published);
+int meeting_minutes_set(struct db *db, long id, const char *text, int published);
 
 struct meeting_election {
 	long id, meeting_id;
@@ -111,9 +118,11 @@ int vote_has_voted(struct db *db, long vote_id, long person_id);
 int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg);
 int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, void *arg),
 		  void *arg);
-/* Closes a motion's vote: counts, decides by its rule, writes the result;
- * a carried amendment's wording becomes the motion's (the old one kept). */
-int vote_close_motion(struct db *db, long vote_id, long long now);
+/* Closes a motion's vote: counts the ballots (or takes the chair's count of
+ * a show of hands, hands, when no ballot was cast), decides by its rule,
+ * writes the result; a carried amendment's wording becomes the motion's
+ * (the old one kept).  0 when it is not open, or hands came after ballots. */
+int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, long long now);
 /* Closes an election's vote with its count's report and result in words. */
 int vote_close_election(struct db *db, long vote_id, const char *report_json, const char *result,
 			long long now);

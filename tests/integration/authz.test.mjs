@@ -234,6 +234,10 @@ const MATRIX = [
   ['POST', '/votes/{id}/close', MEMBERS_OF_A, () => ({ path: `/votes/${ids.vote}/close` })],
   ['GET', '/votes/{id}/receipts', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/votes/${ids.vote}/receipts` })],
   ['POST', '/motions/{id}/vote', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/vote` })],
+  ['POST', '/motions/{id}/withdraw', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/withdraw` })],
+  // draft minutes are the chair's; members see them once published (not yet: 404)
+  ['GET', '/meetings/{id}/minutes', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/meetings/${ids.meeting}/minutes` })],
+  ['POST', '/meetings/{id}/minutes', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/minutes`, fields: { text: '' } })],
   // the SMS provider's callbacks: a session is no key, only the provider's signature is
   ['POST', '/sms/status', [], () => ({ fields: { MessageSid: 'SM1', MessageStatus: 'delivered' } })],
   ['POST', '/sms/inbound', [], () => ({ fields: { From: '+447700900123', Body: 'STOP' } })],

@@ -190,3 +190,44 @@ test('the database holds no link between a ballot and its voter', () => {
   // nothing in the audit log or the log of presence names a ballot
   assert.equal(sql("SELECT count(*) FROM audit_log WHERE action LIKE 'ballot%'"), '0');
 });
+
+test('a show of hands, a withdrawn motion, and the minutes drafted, edited and published', async () => {
+  const [ada, ben] = people;
+  await page(chair);
+  await chair.post(`/meetings/${mid}/motions`, { title: 'Buy a banner', body: 'The branch buys a banner.', mover: String(ada.id) });
+  await chair.post(`/meetings/${mid}/motions`, { title: 'Rename the branch', body: 'The branch is renamed.', mover: String(ben.id) });
+  const banner = Number(sql("SELECT id FROM motions WHERE title = 'Buy a banner'"));
+  const rename = Number(sql("SELECT id FROM motions WHERE title = 'Rename the branch'"));
+  assert.equal((await ada.post(`/motions/${rename}/withdraw`)).status, 403, 'the chair withdraws, for the mover');
+  assert.equal((await chair.post(`/motions/${rename}/withdraw`)).status, 303);
+  assert.equal(sql(`SELECT status FROM motions WHERE id = ${rename}`), 'withdrawn');
+  assert.equal((await chair.post(`/motions/${rename}/vote`)).status, 409);
+  assert.equal((await chair.post(`/motions/${banner}/vote`)).status, 303);
+  const vote = Number(sql(`SELECT id FROM votes WHERE motion_id = ${banner}`));
+  // more hands than members present is refused; then the chair's count decides
+  assert.equal((await chair.post(`/votes/${vote}/close`, { hands: '1', yes: '3', no: '2', abstain: '0' })).status, 400);
+  assert.equal((await chair.post(`/votes/${vote}/close`, { hands: '1', yes: '3', no: '1', abstain: '0' })).status, 303);
+  assert.match((await page(ada)).body, /Carried: 3 for, 1 against, 0 abstentions/);
+  assert.equal(sql(`SELECT count(*) FROM vote_ballots WHERE vote_id = ${vote}`), '0');
+  // minutes: drafted from the record for the chair; members see nothing until published
+  assert.equal((await ada.get(`/meetings/${mid}/minutes`)).status, 404);
+  const draft = (await chair.get(`/meetings/${mid}/minutes`)).body;
+  assert.match(draft, /Minutes of AGM, a meeting of Derby Branch/);
+  assert.match(draft, /Present \(4 of 5 members\): Ada Member, Ben Member, Cat Member, Dev Member\./);
+  assert.match(draft, /Absent: Eve Member\./);
+  assert.match(draft, /1\. Motion: Canvass Derby North weekly \(moved by Ada Member, seconded by Ben Member\)/);
+  assert.match(draft, /Amendment &quot;Saturdays and Sundays&quot;/);
+  assert.match(draft, /Buy a banner[^]*Carried: 3 for, 1 against/);
+  assert.match(draft, /Rename the branch[^]*Withdrawn\./);
+  assert.match(draft, /Election: Secretary[^]*Elected: Ada Member/);
+  const text = 'Minutes of the AGM, as approved by the secretary.';
+  assert.equal((await chair.post(`/meetings/${mid}/minutes`, { text })).status, 303);
+  assert.equal((await ada.get(`/meetings/${mid}/minutes`)).status, 404, 'saved, not yet published');
+  assert.equal((await ada.post(`/meetings/${mid}/minutes`, { text: 'forged', publish: '1' })).status, 403);
+  assert.equal((await chair.post(`/meetings/${mid}/minutes`, { text, publish: '1' })).status, 303);
+  const shown = await ada.get(`/meetings/${mid}/minutes`);
+  assert.equal(shown.status, 200);
+  assert.match(shown.body, /as approved by the secretary/);
+  assert.doesNotMatch(shown.body, /<textarea/);
+  assert.match(sql("SELECT group_concat(action) FROM audit_log WHERE action LIKE 'minutes.%' OR action LIKE 'motion.withdraw'"), /motion\.withdraw.*minutes\.save.*minutes\.publish/);
+});
