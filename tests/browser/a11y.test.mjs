@@ -71,7 +71,7 @@ function pages() {
       `/meetings/${ids.meeting}`],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
-      `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`],
+      `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`],
   };
 }
 
