@@ -106,4 +106,11 @@ if make -s build/test/fixture.db >/dev/null; then
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/calls.mjs
 	} | tee -a "$OUT/latest.md"
+	# part six: a delegate conference's ballots
+	{
+		echo
+		echo "| meeting | ballots | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/ballots.mjs
+	} | tee -a "$OUT/latest.md"
 fi

@@ -319,7 +319,8 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 
 	motions_each(p->db, p->m.id, motion_row, &pc);
 	elections_each(p->db, p->m.id, election_row, &pc);
-	meeting_roll(p->db, &p->m, roll_row, &pc);
+	if (p->chair) /* the register is the chair's: a conference's is thousands long */
+		meeting_roll(p->db, &p->m, roll_row, &pc);
 	group_name(p->db, p->m.group_id, group, sizeof(group));
 	struct tm tm;
 	char day[64];
@@ -691,15 +692,60 @@ static const char *ranking(struct http_request *req, const struct qs *f,
 	return NULL;
 }
 
+/* A ballot on its way through the group-commit writer (db/writer.h): a
+ * conference's delegates all vote in the same minute. */
+struct ballot_job {
+	struct web_write w; /* first: the writer's view */
+	long vote_id, person_id, meeting_id;
+	char choice[ELECTION_CANDIDATES_MAX * 3 + 1];
+	const char *said; /* "For", "Against", "Abstain"; NULL for a ranking */
+	char receipt[RECEIPT_LEN + 1];
+	int cast; /* 1 cast, 0 already voted, -1 the vote closed first */
+};
+
+static int ballot_apply(struct db *db, struct db_job *job)
+{
+	struct ballot_job *b = (struct ballot_job *)job;
+	return ballot_put(db, b->vote_id, b->person_id, b->choice, b->receipt, &b->cast);
+}
+
+static void ballot_answer(struct http_request *req, struct http_response *res, struct ballot_job *b)
+{
+	struct place p;
+
+	if (meeting_or_answer(req, res, &p, b->meeting_id, NULL, 0))
+		return;
+	if (!b->w.ok) {
+		page_sorry(req, res, "Your ballot could not be saved: please vote again.", &p.w);
+		return;
+	}
+	if (b->cast <= 0) {
+		meeting_page_with(req, res, &p, 409,
+				  b->cast == 0 ? "You have voted in this ballot already."
+					       : "That vote has closed.",
+				  NULL);
+		return;
+	}
+	meeting_page_with(
+	    req, res, &p, 200, NULL,
+	    arena_printf(&req->arena,
+			 "Your vote is recorded%s%s. Your receipt is %s: once the vote"
+			 " closes, it is in the list of ballots counted.",
+			 b->said ? ": " : "", b->said ? b->said : "", b->receipt));
+}
+
 static void ballot(struct http_request *req, struct http_response *res)
 {
 	struct place p;
 	struct qs f;
 	struct vote v;
 	struct meeting_election *e = NULL;
-	char receipt[RECEIPT_LEN + 1];
 	long id = route_id(&req->params, "id");
 
+	if (req->pending) {
+		ballot_answer(req, res, req->pending);
+		return;
+	}
 	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
 		return;
 	if (!id || vote_get(p.db, id, &v) != 1) {
@@ -720,9 +766,8 @@ static void ballot(struct http_request *req, struct http_response *res)
 		why = "Choose for, against or abstain.";
 	if (!why && v.election_id) {
 		e = xmalloc(sizeof(*e));
-		why = !e || election_get(p.db, v.election_id, e) != 1
-			  ? "There is no such election."
-			  : ranking(req, &f, e, &ranked);
+		why = election_get(p.db, v.election_id, e) != 1 ? "There is no such election."
+								: ranking(req, &f, e, &ranked);
 		free(e);
 	}
 	if (why) {
@@ -731,22 +776,14 @@ static void ballot(struct http_request *req, struct http_response *res)
 		meeting_page_with(req, res, &p, status, why, NULL);
 		return;
 	}
-	int rc = ballot_cast(p.db, v.id, p.w.actor.id, v.motion_id ? choice : ranked, receipt);
-	if (rc < 0) {
-		page_sorry(req, res, "Your ballot could not be saved: please vote again.", &p.w);
-		return;
-	}
-	if (rc == 0) {
-		meeting_page_with(req, res, &p, 409, "You have voted in this ballot already.",
-				  NULL);
-		return;
-	}
-	meeting_page_with(
-	    req, res, &p, 200, NULL,
-	    arena_printf(&req->arena,
-			 "Your vote is recorded%s%s. Your receipt is %s: once the vote"
-			 " closes, it is in the list of ballots counted.",
-			 v.motion_id ? ": " : "", v.motion_id ? choice_word(choice) : "", receipt));
+	struct ballot_job *b = arena_alloc(&req->arena, sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->vote_id = v.id;
+	b->person_id = p.w.actor.id;
+	b->meeting_id = v.meeting_id;
+	snprintf(b->choice, sizeof(b->choice), "%s", v.motion_id ? choice : ranked);
+	b->said = v.motion_id ? choice_word(choice) : NULL;
+	web_write_suspend(req, res, &b->w, ballot_apply);
 }
 
 struct blt_build {

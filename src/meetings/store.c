@@ -384,23 +384,31 @@ int vote_latest(struct db *db, long motion_id, long election_id, struct vote *ou
 	return vote_read(st, out);
 }
 
-int ballot_cast(struct db *db, long vote_id, long person_id, const char *choice, char *receipt)
+int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
+	       int *cast)
 {
+	struct db_stmt *open = db_cached(db, "SELECT count(*) FROM votes WHERE id = ?"
+					     " AND status = 'open'");
 	struct db_stmt *voted = db_cached(db, "INSERT INTO vote_voters (vote_id, person_id)"
 					      " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1");
 	struct db_stmt *ballot = db_cached(db, "INSERT INTO vote_ballots (vote_id, receipt, choice)"
 					       " VALUES (?, ?, ?)");
 	code_new(receipt, RECEIPT_LEN);
-	if (db_begin(db))
+	db_bind_int(open, 1, vote_id);
+	long long is_open = db_int_or(open, -1);
+	if (is_open < 0)
 		return -1;
+	if (!is_open) {
+		*cast = -1;
+		return 0;
+	}
 	db_binds(voted, 1, DB_INT(vote_id), DB_INT(person_id));
 	long first = db_count(voted);
-	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(choice));
-	if (first < 0 || (first && db_done(ballot)) || db_commit(db)) {
-		db_rollback(db);
+	if (first < 0)
 		return -1;
-	}
-	return first > 0;
+	*cast = first > 0;
+	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(choice));
+	return first > 0 && db_done(ballot) ? -1 : 0;
 }
 
 int vote_has_voted(struct db *db, long vote_id, long person_id)

@@ -108,11 +108,14 @@ int vote_get(struct db *db, long id, struct vote *out);
 /* The latest vote on a motion or election (the other id 0). */
 int vote_latest(struct db *db, long motion_id, long election_id, struct vote *out);
 /*
- * One ballot, secret: "has voted" and the ballot written apart, the
- * ballot under a fresh random receipt (RECEIPT_LEN + 1 bytes, returned).
- * 1 cast, 0 already voted, -1.
+ * One ballot, secret, inside the caller's transaction (the group-commit
+ * writer's): "has voted" and the ballot written apart, the ballot under a
+ * fresh random receipt (RECEIPT_LEN + 1 bytes, returned).  *cast is 1
+ * cast, 0 already voted, -1 the vote is not open.  0, or -1 on a store
+ * error.
  */
-int ballot_cast(struct db *db, long vote_id, long person_id, const char *choice, char *receipt);
+int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
+	       int *cast);
 int vote_has_voted(struct db *db, long vote_id, long person_id);
 /* Every ballot's choice (a count reads them), in receipt order. */
 int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg);
