@@ -208,6 +208,15 @@ static json_t *vote_ctx(struct page_ctx *pc, const struct vote *v)
 	return o;
 }
 
+static void diff_line(char kind, long line, const char *text, size_t n, void *arg)
+{
+	json_t *o = json_pack("{s:s#, s:b, s:b}", "text", text, (int)n, "added", kind == '+',
+			      "removed", kind == '-');
+	/* {{line}} inside the list must not fall back to anything outside it */
+	json_object_set_new(o, "line", line ? json_integer(line) : json_string(""));
+	json_array_append_new(arg, o);
+}
+
 static void motion_row(const struct motion *m, void *arg)
 {
 	struct page_ctx *pc = arg;
@@ -223,10 +232,18 @@ static void motion_row(const struct motion *m, void *arg)
 	    o, "vote", vote_latest(pc->p->db, m->id, 0, &v) == 1 ? vote_ctx(pc, &v) : json_null());
 	json_object_set_new(o, "amendments_pending", json_false());
 	if (m->amends) {
-		/* an amendment sits under its motion */
+		/* an amendment sits under its motion, its change shown line by line
+		 * against the motion's wording */
 		json_t *last = json_array_get(pc->motions, json_array_size(pc->motions) - 1);
 		json_t *list = json_object_get(last, "amendments");
 		if (list) {
+			json_t *diff = json_null();
+			if (m->status == MOTION_TABLED || m->status == MOTION_VOTING) {
+				diff = json_array();
+				text_diff(json_string_value(json_object_get(last, "body")), m->body,
+					  diff_line, diff);
+			}
+			json_object_set_new(o, "diff", diff);
 			json_array_append_new(list, o);
 			/* the motion waits for its amendments */
 			if (m->status == MOTION_TABLED || m->status == MOTION_VOTING)
@@ -605,6 +622,15 @@ static void election_create(struct http_request *req, struct http_response *res)
 			}
 		}
 		c = nl ? nl + 1 : c + strlen(c);
+	}
+	/* "re-open nominations": a candidate the meeting can prefer to all */
+	const char *ron = qs_get(&f, "ron");
+	if (!why && ron && !strcmp(ron, "1")) {
+		if (e->ncand == ELECTION_CANDIDATES_MAX)
+			why = "Up to 30 candidates, with re-open nominations among them.";
+		else
+			snprintf(e->cand[e->ncand++], sizeof(e->cand[0]),
+				 "Re-open nominations (RON)");
 	}
 	if (!why && e->ncand < seats)
 		why = "There are fewer candidates than places.";

@@ -1,7 +1,10 @@
 #include "meetings/rules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/mem.h"
 
 static const char *const names[] = { "simple", "absolute", "two_thirds", "two_thirds_present" };
 static const char *const words[] = {
@@ -56,4 +59,75 @@ void result_words(enum majority m, const struct tally *t, long quorum, char *out
 		 " present, quorum %ld).",
 		 motion_passes(m, t) ? "Carried" : "Fell", t->yes, t->no, t->abstain,
 		 t->abstain == 1 ? "" : "s", words[m], t->present, t->members, quorum);
+}
+
+struct lines {
+	const char **s;
+	size_t *n, count;
+};
+
+static void split(const char *t, struct lines *l)
+{
+	size_t cap = 0;
+	l->s = NULL;
+	l->n = NULL;
+	l->count = 0;
+	for (const char *p = t; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t k = l->count;
+		xgrow(&l->s, &cap, k + 1, sizeof(*l->s));
+		l->n = xrealloc(l->n, (k + 1) * sizeof(*l->n));
+		l->s[k] = p;
+		l->n[k] = len && p[len - 1] == '\r' ? len - 1 : len;
+		l->count++;
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
+static int same(const struct lines *a, size_t i, const struct lines *b, size_t j)
+{
+	return a->n[i] == b->n[j] && memcmp(a->s[i], b->s[j], a->n[i]) == 0;
+}
+
+void text_diff(const char *from, const char *to,
+	       void (*fn)(char kind, long line, const char *s, size_t n, void *arg), void *arg)
+{
+	struct lines a, b;
+	split(from, &a);
+	split(to, &b);
+	size_t na = a.count > DIFF_MAX_LINES ? 0 : a.count,
+	       nb = b.count > DIFF_MAX_LINES ? 0 : b.count;
+	/* lcs[i][j]: the longest common run of lines of a[i..] and b[j..] */
+	unsigned short *lcs = xcalloc((na + 1) * (nb + 1), sizeof(*lcs));
+#define L(i, j) lcs[(i) * (nb + 1) + (j)]
+	for (size_t i = na; i-- > 0;)
+		for (size_t j = nb; j-- > 0;)
+			L(i, j) = same(&a, i, &b, j) ? (unsigned short)(L(i + 1, j + 1) + 1)
+				  : L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j)
+							       : L(i, j + 1);
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (same(&a, i, &b, j)) {
+			fn(' ', (long)i + 1, a.s[i], a.n[i], arg);
+			i++, j++;
+		} else if (L(i + 1, j) >= L(i, j + 1)) {
+			fn('-', (long)i + 1, a.s[i], a.n[i], arg);
+			i++;
+		} else {
+			fn('+', 0, b.s[j], b.n[j], arg);
+			j++;
+		}
+	}
+#undef L
+	/* what is left, or every line of a side too long to compare */
+	for (i = na ? i : 0; i < a.count; i++)
+		fn('-', (long)i + 1, a.s[i], a.n[i], arg);
+	for (j = nb ? j : 0; j < b.count; j++)
+		fn('+', 0, b.s[j], b.n[j], arg);
+	free(lcs);
+	free(a.s);
+	free(a.n);
+	free(b.s);
+	free(b.n);
 }

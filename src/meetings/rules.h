@@ -37,4 +37,15 @@ int motion_passes(enum majority m, const struct tally *t);
  * cast was needed; 16 of 20 members present, quorum 8)." */
 void result_words(enum majority m, const struct tally *t, long quorum, char *out, size_t cap);
 
+/*
+ * An amendment against its motion, line by line (the longest common run of
+ * lines kept): fn is called for each line in order with kind ' ' (both),
+ * '-' (the motion's, left out) or '+' (the amendment's, put in), and the
+ * line's number in the motion (0 for a line put in).  At most
+ * DIFF_MAX_LINES lines a side; more are shown whole as changed.
+ */
+#define DIFF_MAX_LINES 400
+void text_diff(const char *from, const char *to,
+	       void (*fn)(char kind, long line, const char *s, size_t n, void *arg), void *arg);
+
 #endif

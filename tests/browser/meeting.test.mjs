@@ -87,6 +87,9 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await chair.fill('#mbody', 'The branch canvasses Derby North every Saturday and Sunday.');
   await chair.selectOption('#mover', { label: 'Ceri Member' });
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Table it")')]);
+  // the amendment shows its change to the motion, line by line
+  assert.match(await chair.textContent('ol.diff li.removed'), /1 − The branch canvasses Derby North every Saturday\./);
+  assert.match(await chair.textContent('ol.diff li.added'), /\+ The branch canvasses Derby North every Saturday and Sunday\./);
   // the motion cannot be put before its amendment
   assert.equal(await chair.locator('button:has-text("Put “Weekly canvassing” to the vote")').count(), 0);
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Put “And Sundays” to the vote")')]);

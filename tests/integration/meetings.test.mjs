@@ -142,6 +142,10 @@ test('an officer elected by IRV from ranked secret ballots; the ballots export a
     candidates: 'Ada Member\nBen Member\nAda Member' })).status, 400);
   assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Secretary', seats: '1', method: 'irv',
     candidates: 'Ada Member\nBen Member\nCat Member' })).status, 303);
+  // "re-open nominations" stands as a candidate when the chair asks for it
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Treasurer', seats: '1', method: 'irv',
+    candidates: 'Ben Member', ron: '1' })).status, 303);
+  assert.equal(sql("SELECT candidates FROM elections WHERE post = 'Treasurer'"), '["Ben Member","Re-open nominations (RON)"]');
   const eid = Number(sql("SELECT id FROM elections WHERE post = 'Secretary'"));
   assert.equal((await chair.post(`/elections/${eid}/vote`)).status, 303);
   const vote = Number(sql(`SELECT id FROM votes WHERE election_id = ${eid}`));

@@ -1,0 +1,92 @@
+/* Standing orders as data: quorums, majorities, results in words, and an
+ * amendment's change shown line by line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "meetings/rules.h"
+
+static void quorums(void **state)
+{
+	(void)state;
+	struct quorum_rule q = { 25, 3 };
+	assert_int_equal(quorum_needed(&q, 10), 3); /* 2.5 rounds up to 3 */
+	assert_int_equal(quorum_needed(&q, 100), 25);
+	assert_int_equal(quorum_needed(&q, 4), 3); /* the minimum */
+	q = (struct quorum_rule){ 50, 0 };
+	assert_int_equal(quorum_needed(&q, 7), 4);
+	assert_int_equal(quorum_needed(&q, 0), 0);
+}
+
+static void majorities(void **state)
+{
+	(void)state;
+	enum majority m;
+	assert_int_equal(majority_parse("two_thirds", &m), 0);
+	assert_int_equal(m, MAJ_TWO_THIRDS);
+	assert_int_equal(majority_parse("most", &m), -1);
+	assert_int_equal(majority_parse(NULL, &m), -1);
+	struct tally t = { 10, 9, 5, 30, 40 };
+	assert_true(motion_passes(MAJ_SIMPLE, &t));
+	assert_false(motion_passes(MAJ_ABSOLUTE, &t)); /* 10 of 24 cast */
+	assert_false(motion_passes(MAJ_TWO_THIRDS, &t));
+	t = (struct tally){ 10, 5, 0, 20, 40 };
+	assert_true(motion_passes(MAJ_TWO_THIRDS, &t));		 /* exactly two thirds */
+	assert_false(motion_passes(MAJ_TWO_THIRDS_PRESENT, &t)); /* 10 of 20 present */
+	t = (struct tally){ 5, 5, 0, 10, 10 };
+	assert_false(motion_passes(MAJ_SIMPLE, &t)); /* a tie falls */
+	t = (struct tally){ 0, 0, 3, 3, 10 };
+	assert_false(motion_passes(MAJ_TWO_THIRDS, &t)); /* no votes for or against */
+	char words[400];
+	t = (struct tally){ 12, 3, 1, 16, 20 };
+	result_words(MAJ_SIMPLE, &t, 8, words, sizeof(words));
+	assert_string_equal(words,
+			    "Carried: 12 for, 3 against, 1 abstention (a simple majority of"
+			    " the votes cast was needed; 16 of 20 members present, quorum 8).");
+}
+
+struct seen {
+	char out[512];
+};
+
+static void line(char kind, long n, const char *s, size_t len, void *arg)
+{
+	struct seen *v = arg;
+	size_t at = strlen(v->out);
+	snprintf(v->out + at, sizeof(v->out) - at, "%c%ld:%.*s|", kind, n, (int)len, s);
+}
+
+static void diffs(void **state)
+{
+	(void)state;
+	struct seen v = { "" };
+	text_diff("This branch\ncanvasses on Saturdays\nin Derby.",
+		  "This branch\ncanvasses on"
+		  " Saturdays and Sundays\nin Derby.",
+		  line, &v);
+	assert_string_equal(v.out, " 1:This branch|-2:canvasses on Saturdays|+0:canvasses on"
+				   " Saturdays and Sundays| 3:in Derby.|");
+	memset(&v, 0, sizeof(v));
+	text_diff("a\nb\nc", "a\nc", line, &v);
+	assert_string_equal(v.out, " 1:a|-2:b| 3:c|");
+	memset(&v, 0, sizeof(v));
+	text_diff("", "new", line, &v);
+	assert_string_equal(v.out, "+0:new|");
+	memset(&v, 0, sizeof(v));
+	text_diff("same\r\n", "same\n", line, &v);
+	assert_string_equal(v.out, " 1:same|");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quorums),
+		cmocka_unit_test(majorities),
+		cmocka_unit_test(diffs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
