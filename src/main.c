@@ -107,11 +107,12 @@ static const char usage_doctor[] =
 	"Exit status 0 when all is well, 1 when something needs attention.\n";
 
 static const char usage_count[] =
-	"usage: turnout count [--rule scottish|irv] [--json] FILE.blt\n"
+	"usage: turnout count [--rule scottish|irv|block] [--json] FILE.blt\n"
 	"  Counts the ranked ballots in FILE (BLT format) and\n"
 	"  prints the stage-by-stage result sheet, or with --json the report as JSON.\n"
 	"  --rule scottish (the default): STV as the Scottish Local Government Elections\n"
-	"  Order 2007 counts it; irv: the instant runoff, for one seat.\n";
+	"  Order 2007 counts it; irv: the instant runoff, for one seat; block: each\n"
+	"  ballot's first SEATS preferences a vote each (first past the post for one).\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -694,10 +695,8 @@ static int cmd_count(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (!strcmp(optarg, "irv"))
-				rule = RULE_IRV;
-			else if (strcmp(optarg, "scottish")) {
-				fprintf(stderr, "turnout count: the rules are scottish and irv\n");
+			if (count_rule_parse(optarg, &rule)) {
+				fprintf(stderr, "turnout count: the rules are scottish, irv and block\n");
 				return EXIT_USAGE;
 			}
 			break;

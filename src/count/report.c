@@ -11,7 +11,7 @@ static const char *const actions[] = { "first", "surplus", "exclude" };
 /* A total as the rule states it: five places for STV, whole votes for IRV. */
 static void amount(const struct count_result *r, int64_t units, char *out, size_t cap)
 {
-	if (r->rule == RULE_IRV)
+	if (r->rule != RULE_SCOTTISH)
 		snprintf(out, cap, "%" PRId64, units / COUNT_UNIT);
 	else
 		count_units_text(units, out, cap);
@@ -66,7 +66,7 @@ void count_report_json(const struct ballots *b, const struct count_result *r, st
 	jw_arr_end(&w);
 	jw_key_int(&w, "valid_votes", b->papers);
 	jw_key(&w, "quota");
-	if (r->rule == RULE_IRV)
+	if (r->rule != RULE_SCOTTISH)
 		jw_null(&w);
 	else
 		jw_int(&w, r->quota / COUNT_UNIT);
@@ -122,7 +122,9 @@ void count_report_text(const struct ballots *b, const struct count_result *r, st
 
 	buf_printf(out, "%s\n", b->title);
 	buf_printf(out, "Rule: %s. Seats: %d. Valid votes: %lld.",
-		   r->rule == RULE_IRV ? "instant-runoff (IRV)" : "Scottish STV (SSI 2007/42)",
+		   r->rule == RULE_IRV	   ? "instant-runoff (IRV)"
+		   : r->rule == RULE_BLOCK ? (r->seats == 1 ? "first past the post" : "block vote")
+					   : "Scottish STV (SSI 2007/42)",
 		   r->seats, b->papers);
 	if (r->rule == RULE_SCOTTISH)
 		buf_printf(out, " Quota: %" PRId64 ".", r->quota / COUNT_UNIT);

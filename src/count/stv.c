@@ -29,9 +29,21 @@ struct count {
 	int elected_n;
 };
 
+static const char *const rule_names[] = { "scottish", "irv", "block" };
+
 const char *count_rule_name(enum count_rule rule)
 {
-	return rule == RULE_IRV ? "irv" : "scottish";
+	return rule_names[rule];
+}
+
+int count_rule_parse(const char *name, enum count_rule *rule)
+{
+	for (size_t i = 0; name && i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
+		if (!strcmp(name, rule_names[i])) {
+			*rule = (enum count_rule)i;
+			return 0;
+		}
+	return -1;
 }
 
 void count_units_text(int64_t units, char *out, size_t cap)
@@ -309,6 +321,40 @@ static void irv(struct count *c)
 	free(flags);
 }
 
+/* One stage: every ballot's first `seats` preferences a vote each; the
+ * most votes win, a tie broken by lot (the first listed). */
+static void block(struct count *c)
+{
+	const struct ballots *b = c->b;
+	struct count_result *r = c->r;
+	struct count_stage *s = stage_begin(c, STAGE_FIRST, -1);
+	int n = b->ncand, tie, lot;
+	uint8_t *flags = xcalloc((size_t)n, 1);
+
+	for (size_t i = 0; i < b->nlines; i++) {
+		uint32_t k = 0;
+		for (uint32_t j = b->start[i]; j < b->start[i + 1] && k < (uint32_t)r->seats; j++)
+			if (r->state[b->pref[j]] == CAND_CONTINUING) {
+				c->totals[b->pref[j]] += (int64_t)b->weight[i] * COUNT_UNIT;
+				k++;
+			}
+		if (!k)
+			c->nt += (int64_t)b->weight[i] * COUNT_UNIT;
+	}
+	stage_end(c, s);
+	while (r->nelected < r->seats) {
+		for (int i = 0; i < n; i++)
+			flags[i] = r->state[i] == CAND_CONTINUING;
+		int who = pick(c, flags, 1, &tie, &lot);
+		if (who < 0)
+			break;
+		s->tie |= tie;
+		s->tie_by_lot |= lot;
+		elect(c, s, who, 0);
+	}
+	free(flags);
+}
+
 int count_run(const struct ballots *b, enum count_rule rule, struct count_result *r, char *err,
 	      size_t errlen)
 {
@@ -340,8 +386,10 @@ int count_run(const struct ballots *b, enum count_rule rule, struct count_result
 	c.surplus_due = xcalloc((size_t)n, 1);
 	if (rule == RULE_SCOTTISH)
 		scottish(&c);
-	else
+	else if (rule == RULE_IRV)
 		irv(&c);
+	else
+		block(&c);
 	for (int i = 0; i < n; i++)
 		free(c.held[i].ids);
 	free(c.held);

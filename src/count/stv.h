@@ -1,8 +1,10 @@
 /*
  * Counting ranked ballots: the Scottish STV rule (The Scottish Local
  * Government Elections Order 2007, schedule 1, rules 45-52: Weighted
- * Inclusive Gregory, values truncated to five decimal places, Droop quota)
- * and IRV for a single seat.  All arithmetic in integers: a vote is
+ * Inclusive Gregory, values truncated to five decimal places, Droop quota),
+ * IRV for a single seat, and the block vote (each ballot's first `seats`
+ * preferences one vote each, the most votes win: first past the post when
+ * there is one seat).  All arithmetic in integers: a vote is
  * COUNT_UNIT units (0.00001 each), never a floating-point number.
  *
  * Pure: no I/O.  The result is a stage-by-stage report (what each stage
@@ -19,7 +21,7 @@
 
 #define COUNT_UNIT ((int64_t)100000) /* units in one vote: five decimal places */
 
-enum count_rule { RULE_SCOTTISH, RULE_IRV };
+enum count_rule { RULE_SCOTTISH, RULE_IRV, RULE_BLOCK };
 enum stage_action { STAGE_FIRST, STAGE_SURPLUS, STAGE_EXCLUDE };
 enum cand_state { CAND_CONTINUING, CAND_ELECTED, CAND_EXCLUDED, CAND_WITHDRAWN };
 
@@ -55,5 +57,7 @@ void count_release(struct count_result *r);
 /* "1412.45570" into out (at least 24 bytes). */
 void count_units_text(int64_t units, char *out, size_t cap);
 const char *count_rule_name(enum count_rule rule);
+/* "scottish", "irv", "block" -> 0 and *rule; -1. */
+int count_rule_parse(const char *name, enum count_rule *rule);
 
 #endif

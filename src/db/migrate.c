@@ -553,7 +553,7 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
 	"  post TEXT NOT NULL, seats INTEGER NOT NULL CHECK (seats >= 1),"
-	"  method TEXT NOT NULL CHECK (method IN ('irv', 'scottish')),"
+	"  method TEXT NOT NULL CHECK (method IN ('irv', 'scottish', 'block')),"
 	"  candidates TEXT NOT NULL," /* JSON array of names, in ballot order */
 	"  report TEXT," /* the count's JSON report, once closed */
 	"  created_at INTEGER NOT NULL"

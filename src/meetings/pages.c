@@ -255,6 +255,22 @@ static void motion_row(const struct motion *m, void *arg)
 	json_array_append_new(pc->motions, o);
 }
 
+static const char *method_words(const struct meeting_election *e)
+{
+	return e->rule == RULE_SCOTTISH ? "STV (the Scottish rule)"
+	       : e->rule == RULE_IRV	? "IRV (alternative vote)"
+	       : e->seats == 1		? "first past the post (the first preference counts)"
+			       : "block vote (each ballot's first choices, as many as the places)";
+}
+
+static const char *method_short(const struct meeting_election *e)
+{
+	return e->rule == RULE_SCOTTISH ? "STV, Scottish rule"
+	       : e->rule == RULE_IRV	? "IRV"
+	       : e->seats == 1		? "first past the post"
+					: "block vote";
+}
+
 static void election_row(const struct meeting_election *e, const char *report, void *arg)
 {
 	struct page_ctx *pc = arg;
@@ -267,9 +283,8 @@ static void election_row(const struct meeting_election *e, const char *report, v
 	for (int i = 0; i < e->ncand; i++)
 		json_array_append_new(ranks, json_pack("{s:i}", "rank", i + 1));
 	json_t *o = json_pack("{s:I, s:s, s:i, s:s, s:o, s:o}", "id", (json_int_t)e->id, "post",
-			      e->post, "seats", e->seats, "method",
-			      e->scottish ? "STV (the Scottish rule)" : "IRV (alternative vote)",
-			      "candidates", cands, "ranks", ranks);
+			      e->post, "seats", e->seats, "method", method_words(e), "candidates",
+			      cands, "ranks", ranks);
 	int have = vote_latest(pc->p->db, 0, e->id, &v) == 1;
 	if (have)
 		json_object_set_new(o, "vote", vote_ctx(pc, &v));
@@ -594,9 +609,9 @@ static void election_create(struct http_request *req, struct http_response *res)
 		why = "Name the post (up to 120 characters).";
 	else if (!s || num_parse_long(s, strlen(s), 1, 20, &seats))
 		why = "The number of places is 1 to 20.";
-	else if (!method || (strcmp(method, "irv") && strcmp(method, "scottish")))
-		why = "Choose IRV or STV.";
-	else if (!strcmp(method, "irv") && seats != 1)
+	else if (count_rule_parse(method, &e->rule))
+		why = "Choose IRV, STV or a block vote.";
+	else if (e->rule == RULE_IRV && seats != 1)
 		why = "IRV fills one place: choose STV for more.";
 	/* one candidate a line; the same name twice is refused */
 	for (const char *c = list; !why && c && *c;) {
@@ -642,7 +657,6 @@ static void election_create(struct http_request *req, struct http_response *res)
 	e->meeting_id = p.m.id;
 	snprintf(e->post, sizeof(e->post), "%s", post);
 	e->seats = (int)seats;
-	e->scottish = !strcmp(method, "scottish");
 	if (election_add(p.db, e, now_s()) != 1) {
 		page_sorry(req, res, "The election could not be saved.", &p.w);
 		free(e);
@@ -847,20 +861,18 @@ static int count_election(struct http_request *req, struct place *p,
 	election_blt(p->db, e, v->id, &blt);
 	buf_putc(&blt, '\0');
 	if (blt_parse(blt.p, blt.len - 1, &b, err, sizeof(err)) == 0) {
-		if (count_run(&b, e->scottish ? RULE_SCOTTISH : RULE_IRV, &r, err, sizeof(err)) ==
-		    0) {
+		if (count_run(&b, e->rule, &r, err, sizeof(err)) == 0) {
 			count_report_json(&b, &r, &json);
 			char *words = arena_printf(&req->arena, "Elected: ");
 			for (int i = 0; i < r.nelected; i++)
 				words = arena_printf(&req->arena, "%s%s%s", words, i ? ", " : "",
 						     b.names[r.elected[i]]);
-			words = arena_printf(&req->arena,
-					     "%s (%s, %lld ballot%s, %d stage%s; %ld of %ld members"
-					     " present, quorum %ld).",
-					     words, e->scottish ? "STV, Scottish rule" : "IRV",
-					     b.papers, b.papers == 1 ? "" : "s", r.nstages,
-					     r.nstages == 1 ? "" : "s", v->present, v->members,
-					     v->quorum);
+			words = arena_printf(
+			    &req->arena,
+			    "%s (%s, %lld ballot%s, %d stage%s; %ld of %ld members"
+			    " present, quorum %ld).",
+			    words, method_short(e), b.papers, b.papers == 1 ? "" : "s", r.nstages,
+			    r.nstages == 1 ? "" : "s", v->present, v->members, v->quorum);
 			rc = json.overflow
 				 ? -1
 				 : vote_close_election(p->db, v->id, json.p, words, now_s());

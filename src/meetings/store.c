@@ -262,7 +262,7 @@ int election_add(struct db *db, struct meeting_election *e, long long now)
 	char *text = json_dumps(names, JSON_COMPACT);
 	json_decref(names);
 	db_binds(st, 1, DB_INT(e->meeting_id), DB_STR(e->post), DB_INT(e->seats),
-		 DB_STR(e->scottish ? "scottish" : "irv"), DB_STR(text), DB_INT(now));
+		 DB_STR(count_rule_name(e->rule)), DB_STR(text), DB_INT(now));
 	e->id = text ? (long)db_int_or(st, -1) : -1;
 	free(text);
 	return e->id > 0 ? 1 : -1;
@@ -275,7 +275,8 @@ static void election_read(struct db_stmt *st, struct meeting_election *e)
 	e->meeting_id = (long)db_col_int(st, 1);
 	db_col_copy(st, 2, e->post, sizeof(e->post));
 	e->seats = (int)db_col_int(st, 3);
-	e->scottish = !strcmp(db_col_text(st, 4), "scottish");
+	if (count_rule_parse(db_col_text(st, 4), &e->rule))
+		e->rule = RULE_IRV;
 	json_t *names = json_loads(db_col_text(st, 5), 0, NULL);
 	size_t i;
 	json_t *v;

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "count/stv.h"
 #include "db/db.h"
 #include "meetings/rules.h"
 
@@ -84,7 +85,7 @@ struct meeting_election {
 	long id, meeting_id;
 	char post[ELECTION_POST_MAX + 1];
 	int seats, ncand;
-	int scottish; /* 0: IRV (one seat) */
+	enum count_rule rule; /* RULE_IRV for one seat only */
 	char cand[ELECTION_CANDIDATES_MAX][CANDIDATE_NAME_MAX + 1];
 };
 int election_add(struct db *db, struct meeting_election *e, long long now);

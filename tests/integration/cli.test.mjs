@@ -126,6 +126,11 @@ test('turnout count: a real Scottish ward counted exactly, as JSON and as a resu
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /line 2: candidate 1 is ranked twice/);
   assert.equal(run(['count', '--rule', 'borda', `${dir}/Govan-2007.blt`]).status, 2);
+  // the block vote over the same ward: the four with the most first-to-fourth preferences
+  const blk = JSON.parse(run(['count', '--rule', 'block', '--json', `${dir}/Govan-2007.blt`]).stdout);
+  assert.equal(blk.rule, 'block');
+  assert.equal(blk.elected.length, 4);
+  assert.equal(blk.n_stages, 1);
   assert.equal(run(['count']).status, 2);
   const irv = run(['count', '--rule', 'irv', `${dir}/Govan-2007.blt`]);
   assert.equal(irv.status, 1);

@@ -146,6 +146,9 @@ test('an officer elected by IRV from ranked secret ballots; the ballots export a
   assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Treasurer', seats: '1', method: 'irv',
     candidates: 'Ben Member', ron: '1' })).status, 303);
   assert.equal(sql("SELECT candidates FROM elections WHERE post = 'Treasurer'"), '["Ben Member","Re-open nominations (RON)"]');
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Delegates', seats: '2', method: 'block',
+    candidates: 'Ada Member\nBen Member\nCat Member' })).status, 303);
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'X', seats: '1', method: 'borda', candidates: 'A\nB' })).status, 400);
   const eid = Number(sql("SELECT id FROM elections WHERE post = 'Secretary'"));
   assert.equal((await chair.post(`/elections/${eid}/vote`)).status, 303);
   const vote = Number(sql(`SELECT id FROM votes WHERE election_id = ${eid}`));

@@ -171,6 +171,39 @@ static void tie_broken_by_an_earlier_stage(void **state)
 	json_decref(j);
 }
 
+/* The block vote: each ballot's first `seats` preferences count one each;
+ * with one seat it is first past the post. */
+static void block_and_fptp(void **state)
+{
+	(void)state;
+	/* A 3, B 3 + 2 = 5, C 2 + 1 = 3: B, then A and C tie: by lot, A */
+	json_t *j =
+	    count_text("3 2\n3 1 2 0\n2 2 3 0\n1 3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n", RULE_BLOCK);
+	json_t *el = json_object_get(j, "elected");
+	assert_int_equal(json_array_size(el), 2);
+	assert_string_equal(json_string_value(json_array_get(el, 0)), "B");
+	assert_string_equal(json_string_value(json_array_get(el, 1)), "A");
+	json_t *s1 = json_array_get(json_object_get(j, "stages"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(s1, "totals"), "B")),
+			    "5");
+	assert_string_equal(json_string_value(json_object_get(s1, "tie_broken_by")), "lot");
+	assert_int_equal(json_integer_value(json_object_get(j, "n_stages")), 1);
+	assert_true(json_is_null(json_object_get(j, "quota")));
+	json_decref(j);
+	/* first past the post: only the first preference counts */
+	j = count_text("3 1\n4 1 2 0\n5 2 0\n2 3 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n", RULE_BLOCK);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "elected"), 0)),
+			    "B");
+	json_t *t = json_object_get(json_array_get(json_object_get(j, "stages"), 0), "totals");
+	assert_string_equal(json_string_value(json_object_get(t, "A")), "4");
+	assert_string_equal(json_string_value(json_object_get(t, "C")), "2");
+	json_decref(j);
+	enum count_rule rule;
+	assert_int_equal(count_rule_parse("block", &rule), 0);
+	assert_int_equal(rule, RULE_BLOCK);
+	assert_int_equal(count_rule_parse("borda", &rule), -1);
+}
+
 static void bad_files(void **state)
 {
 	struct ballots b;
@@ -224,6 +257,7 @@ int main(void)
 		cmocka_unit_test(scottish_reference_elections),
 		cmocka_unit_test(irv_by_hand),
 		cmocka_unit_test(tie_broken_by_an_earlier_stage),
+		cmocka_unit_test(block_and_fptp),
 		cmocka_unit_test(bad_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
