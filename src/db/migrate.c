@@ -581,6 +581,14 @@ static const char *const migrations[] = {
 	"  receipt TEXT NOT NULL, choice TEXT NOT NULL,"
 	"  PRIMARY KEY (vote_id, receipt)"
 	") WITHOUT ROWID;",
+	/* 32: named (roll-call) votes: each vote recorded with its voter */
+	"ALTER TABLE votes ADD COLUMN named INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE vote_named ("
+	"  vote_id INTEGER NOT NULL REFERENCES votes(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  choice TEXT NOT NULL,"
+	"  PRIMARY KEY (vote_id, person_id)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

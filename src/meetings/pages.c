@@ -193,11 +193,22 @@ static const char *choice_word(const char *c)
 	return !strcmp(c, "for") ? "For" : !strcmp(c, "against") ? "Against" : "Abstain";
 }
 
+static void roll_item(const char *name, const char *choice, void *arg)
+{
+	json_array_append_new(arg,
+			      json_pack("{s:s, s:s}", "name", name, "choice", choice_word(choice)));
+}
+
 /* What a vote on a motion or election shows to this member. */
 static json_t *vote_ctx(struct page_ctx *pc, const struct vote *v)
 {
-	json_t *o = json_pack("{s:I, s:b, s:s}", "vote_id", (json_int_t)v->id, "open", v->open,
-			      "result", v->result);
+	json_t *o = json_pack("{s:I, s:b, s:s, s:b}", "vote_id", (json_int_t)v->id, "open", v->open,
+			      "result", v->result, "named", v->named);
+	if (v->named && !v->open) {
+		json_t *roll = json_array();
+		vote_roll(pc->p->db, v->id, roll_item, roll);
+		json_object_set_new(o, "roll", roll);
+	}
 	if (v->open) {
 		int voted = vote_has_voted(pc->p->db, v->id, pc->p->w.actor.id) == 1;
 		json_object_set_new(o, "voted", json_boolean(voted));
@@ -565,6 +576,7 @@ static void motion_vote(struct http_request *req, struct http_response *res)
 		return;
 	}
 	v.motion_id = id;
+	v.named = qs_get(&f, "named") && !strcmp(qs_get(&f, "named"), "1");
 	if (open_vote(req, res, &p, &v))
 		return;
 	audit_note(p.db, p.w.actor.id, "vote.open", v.id, NULL);
@@ -768,10 +780,15 @@ static void ballot_answer(struct http_request *req, struct http_response *res, s
 	}
 	meeting_page_with(
 	    req, res, &p, 200, NULL,
-	    arena_printf(&req->arena,
-			 "Your vote is recorded%s%s. Your receipt is %s: once the vote"
-			 " closes, it is in the list of ballots counted.",
-			 b->said ? ": " : "", b->said ? b->said : "", b->receipt));
+	    *b->receipt
+		? arena_printf(&req->arena,
+			       "Your vote is recorded%s%s. Your receipt is %s: once the vote"
+			       " closes, it is in the list of ballots counted.",
+			       b->said ? ": " : "", b->said ? b->said : "", b->receipt)
+		: arena_printf(&req->arena,
+			       "Your vote is recorded: %s. This is a named vote: the record"
+			       " shows how each member voted.",
+			       b->said ? b->said : ""));
 }
 
 static void ballot(struct http_request *req, struct http_response *res)

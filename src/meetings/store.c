@@ -324,13 +324,14 @@ int elections_each(struct db *db, long meeting_id,
 int vote_open(struct db *db, struct vote *v, long long now)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO votes (meeting_id, motion_id, election_id,"
-					   " status, opened_at, members, present, quorum)"
-					   " VALUES (?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id");
+					   " status, opened_at, members, present, quorum, named)"
+					   " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?) RETURNING id");
 	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = 'voting' WHERE id = ?");
 	if (db_begin(db))
 		return -1;
 	db_binds(st, 1, DB_INT(v->meeting_id), DB_ID(v->motion_id), DB_ID(v->election_id),
-		 DB_INT(now), DB_INT(v->members), DB_INT(v->present), DB_INT(v->quorum));
+		 DB_INT(now), DB_INT(v->members), DB_INT(v->present), DB_INT(v->quorum),
+		 DB_INT(v->named && v->motion_id));
 	v->id = (long)db_int_or(st, -1);
 	db_bind_int(mark, 1, v->motion_id);
 	if (v->id <= 0 || (v->motion_id && db_done(mark)) || db_commit(db)) {
@@ -343,7 +344,7 @@ int vote_open(struct db *db, struct vote *v, long long now)
 #define VOTE_COLS                                                                                  \
 	"id, meeting_id, coalesce(motion_id, 0), coalesce(election_id, 0), status = 'open',"       \
 	" members, present, quorum, coalesce(yes, 0), coalesce(no, 0), coalesce(abstain, 0),"      \
-	" coalesce(passed, 0), coalesce(result, '')"
+	" coalesce(passed, 0), coalesce(result, ''), named"
 
 static int vote_read(struct db_stmt *st, struct vote *v)
 {
@@ -363,6 +364,7 @@ static int vote_read(struct db_stmt *st, struct vote *v)
 		v->abstain = (long)db_col_int(st, 10);
 		v->passed = (int)db_col_int(st, 11);
 		db_col_copy(st, 12, v->result, sizeof(v->result));
+		v->named = (int)db_col_int(st, 13);
 		db_reset(st);
 	}
 	return rc;
@@ -388,28 +390,53 @@ int vote_latest(struct db *db, long motion_id, long election_id, struct vote *ou
 int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
 	       int *cast)
 {
-	struct db_stmt *open = db_cached(db, "SELECT count(*) FROM votes WHERE id = ?"
+	struct db_stmt *open = db_cached(db, "SELECT named FROM votes WHERE id = ?"
 					     " AND status = 'open'");
 	struct db_stmt *voted = db_cached(db, "INSERT INTO vote_voters (vote_id, person_id)"
 					      " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1");
 	struct db_stmt *ballot = db_cached(db, "INSERT INTO vote_ballots (vote_id, receipt, choice)"
 					       " VALUES (?, ?, ?)");
-	code_new(receipt, RECEIPT_LEN);
+	struct db_stmt *named = db_cached(db, "INSERT INTO vote_named (vote_id, person_id, choice)"
+					      " VALUES (?, ?, ?)");
 	db_bind_int(open, 1, vote_id);
-	long long is_open = db_int_or(open, -1);
-	if (is_open < 0)
+	int found = db_one(open);
+	if (found < 0)
 		return -1;
-	if (!is_open) {
+	if (!found) {
 		*cast = -1;
 		return 0;
 	}
+	int roll = (int)db_col_int(open, 0);
+	db_reset(open);
 	db_binds(voted, 1, DB_INT(vote_id), DB_INT(person_id));
 	long first = db_count(voted);
 	if (first < 0)
 		return -1;
 	*cast = first > 0;
+	if (!first)
+		return 0;
+	if (roll) {
+		receipt[0] = '\0';
+		db_binds(named, 1, DB_INT(vote_id), DB_INT(person_id), DB_STR(choice));
+		return db_done(named) ? -1 : 0;
+	}
+	code_new(receipt, RECEIPT_LEN);
 	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(choice));
-	return first > 0 && db_done(ballot) ? -1 : 0;
+	return db_done(ballot) ? -1 : 0;
+}
+
+int vote_roll(struct db *db, long vote_id,
+	      void (*fn)(const char *name, const char *choice, void *arg), void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT p.name, n.choice FROM vote_named n"
+			  " JOIN people p ON p.id = n.person_id WHERE n.vote_id = ?"
+			  " ORDER BY p.name, p.id");
+	int rc;
+	db_bind_int(st, 1, vote_id);
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), db_col_text(st, 1), arg);
+	return rc;
 }
 
 int vote_has_voted(struct db *db, long vote_id, long person_id)
@@ -447,8 +474,9 @@ int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, lo
 {
 	struct db_stmt *counts = db_cached(
 	    db, "SELECT count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice ="
-		" 'against'), count(*) FILTER (WHERE choice = 'abstain') FROM vote_ballots"
-		" WHERE vote_id = ?");
+		" 'against'), count(*) FILTER (WHERE choice = 'abstain') FROM"
+		" (SELECT choice FROM vote_ballots WHERE vote_id = ?1"
+		"  UNION ALL SELECT choice FROM vote_named WHERE vote_id = ?1)");
 	struct db_stmt *close =
 	    db_cached(db, "UPDATE votes SET status = 'closed', closed_at = ?,"
 			  " yes = ?, no = ?, abstain = ?, passed = ?, result = ?"

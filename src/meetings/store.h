@@ -100,6 +100,7 @@ struct vote {
 	long members, present, quorum;
 	long yes, no, abstain;
 	int passed;
+	int named; /* a roll-call: each vote recorded with its voter's name */
 	char result[400];
 };
 /* Opens the vote on a motion or an election (one of the two ids), with
@@ -109,14 +110,18 @@ int vote_get(struct db *db, long id, struct vote *out);
 /* The latest vote on a motion or election (the other id 0). */
 int vote_latest(struct db *db, long motion_id, long election_id, struct vote *out);
 /*
- * One ballot, secret, inside the caller's transaction (the group-commit
- * writer's): "has voted" and the ballot written apart, the ballot under a
- * fresh random receipt (RECEIPT_LEN + 1 bytes, returned).  *cast is 1
+ * One ballot, inside the caller's transaction (the group-commit writer's).
+ * Secret: "has voted" and the ballot written apart, the ballot under a
+ * fresh random receipt (RECEIPT_LEN + 1 bytes, returned).  Named: the
+ * vote with its voter, and no receipt ("").  *cast is 1
  * cast, 0 already voted, -1 the vote is not open.  0, or -1 on a store
  * error.
  */
 int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
 	       int *cast);
+/* A named vote's roll: who voted how, by name. */
+int vote_roll(struct db *db, long vote_id,
+	      void (*fn)(const char *name, const char *choice, void *arg), void *arg);
 int vote_has_voted(struct db *db, long vote_id, long person_id);
 /* Every ballot's choice (a count reads them), in receipt order. */
 int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg);

@@ -216,6 +216,25 @@ test('a show of hands, a withdrawn motion, and the minutes drafted, edited and p
   assert.equal((await chair.post(`/votes/${vote}/close`, { hands: '1', yes: '3', no: '1', abstain: '0' })).status, 303);
   assert.match((await page(ada)).body, /Carried: 3 for, 1 against, 0 abstentions/);
   assert.equal(sql(`SELECT count(*) FROM vote_ballots WHERE vote_id = ${vote}`), '0');
+  // a named vote: each member's vote recorded with their name, shown after close
+  await chair.post(`/meetings/${mid}/motions`, { title: 'Affiliate', body: 'The branch affiliates.', mover: String(ada.id) });
+  const aff = Number(sql("SELECT id FROM motions WHERE title = 'Affiliate'"));
+  assert.equal((await chair.post(`/motions/${aff}/vote`, { named: '1' })).status, 303);
+  const nv = Number(sql(`SELECT id FROM votes WHERE motion_id = ${aff}`));
+  assert.equal(sql(`SELECT named FROM votes WHERE id = ${nv}`), '1');
+  for (const [v, choice] of [[ada, 'for'], [ben, 'against']]) {
+    await page(v);
+    const r = await v.post(`/votes/${nv}/ballot`, { choice });
+    assert.equal(r.status, 200);
+    assert.match(r.body, /This is a named vote/);
+  }
+  assert.equal((await ada.post(`/votes/${nv}/ballot`, { choice: 'for' })).status, 409);
+  await chair.post(`/votes/${nv}/close`);
+  const closed = (await page(ada)).body;
+  assert.match(closed, /Fell: 1 for, 1 against, 0 abstentions/);
+  assert.match(closed, /<li>Ada Member: For<\/li><li>Ben Member: Against<\/li>/);
+  assert.equal(sql(`SELECT count(*) FROM vote_ballots WHERE vote_id = ${nv}`), '0');
+  assert.equal(sql(`SELECT count(*) FROM vote_named WHERE vote_id = ${nv}`), '2');
   // minutes: drafted from the record for the chair; members see nothing until published
   assert.equal((await ada.get(`/meetings/${mid}/minutes`)).status, 404);
   const draft = (await chair.get(`/meetings/${mid}/minutes`)).body;
