@@ -546,30 +546,40 @@ static int open_vote(struct http_request *req, struct http_response *res, struct
 
 static int pending_amendments(struct db *db, long meeting_id, long motion_id);
 
+/* For the chair's actions on a motion: the motion's meeting loaded and the
+ * chair checked, with the form; 0 and its status, or -1 answered. */
+static int motion_or_answer(struct http_request *req, struct http_response *res, struct place *p,
+			    struct qs *f, long id, enum motion_status *status)
+{
+	struct motion m;
+
+	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
+		return -1;
+	if (!id || motion_get(p->db, id, &m) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such motion.", &p->w);
+		return -1;
+	}
+	long meeting = m.meeting_id;
+	*status = m.status;
+	motion_release(&m);
+	return meeting_or_answer(req, res, p, meeting, f, 1);
+}
+
 static void motion_vote(struct http_request *req, struct http_response *res)
 {
 	struct place p;
 	struct qs f;
-	struct motion m;
 	struct vote v = { 0 };
+	enum motion_status st;
 	long id = route_id(&req->params, "id");
 
-	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		return;
-	if (!id || motion_get(p.db, id, &m) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such motion.", &p.w);
-		return;
-	}
-	long meeting = m.meeting_id;
-	enum motion_status st = m.status;
-	motion_release(&m);
-	if (meeting_or_answer(req, res, &p, meeting, &f, 1))
+	if (motion_or_answer(req, res, &p, &f, id, &st))
 		return;
 	if (st != MOTION_TABLED) {
 		meeting_page_with(req, res, &p, 409, "That motion has already been put.", NULL);
 		return;
 	}
-	if (pending_amendments(p.db, meeting, id)) {
+	if (pending_amendments(p.db, p.m.id, id)) {
 		meeting_page_with(req, res, &p, 409,
 				  "Its amendments are taken first: vote on them before the motion.",
 				  NULL);
@@ -847,8 +857,9 @@ struct blt_build {
 	struct buf *b;
 };
 
-static void blt_line(const char *choice, void *arg)
+static void blt_line(const char *receipt, const char *choice, void *arg)
 {
+	(void)receipt;
 	buf_printf(arg, "1 %s 0\n", choice);
 }
 
@@ -971,8 +982,9 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 			 : arena_printf(&req->arena, "election-%ld", v.election_id));
 }
 
-static void receipt_item(const char *receipt, void *arg)
+static void receipt_item(const char *receipt, const char *choice, void *arg)
 {
+	(void)choice;
 	json_array_append_new(arg, json_string(receipt));
 }
 
@@ -997,7 +1009,7 @@ static void receipts_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	json_t *list = json_array();
-	vote_receipts(p.db, id, receipt_item, list);
+	vote_ballots(p.db, id, receipt_item, list);
 	page_render(req, res, 200, "receipts",
 		    json_pack("{s:s, s:I, s:s, s:o, s:I}", "title", "Ballots counted", "meeting_id",
 			      (json_int_t)p.m.id, "result", v.result, "receipts", list, "n",
@@ -1038,18 +1050,10 @@ static void motion_withdraw_page(struct http_request *req, struct http_response 
 {
 	struct place p;
 	struct qs f;
-	struct motion m;
+	enum motion_status st;
 	long id = route_id(&req->params, "id");
 
-	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		return;
-	if (!id || motion_get(p.db, id, &m) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such motion.", &p.w);
-		return;
-	}
-	long meeting = m.meeting_id;
-	motion_release(&m);
-	if (meeting_or_answer(req, res, &p, meeting, &f, 1))
+	if (motion_or_answer(req, res, &p, &f, id, &st))
 		return;
 	int rc = motion_withdraw(p.db, id);
 	if (rc < 0) {

@@ -447,26 +447,15 @@ int vote_has_voted(struct db *db, long vote_id, long person_id)
 	return (int)db_int_or(st, -1);
 }
 
-int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg)
+int vote_ballots(struct db *db, long vote_id,
+		 void (*fn)(const char *receipt, const char *choice, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT choice FROM vote_ballots WHERE vote_id = ?"
-					   " ORDER BY receipt");
+	struct db_stmt *st = db_cached(db, "SELECT receipt, choice FROM vote_ballots"
+					   " WHERE vote_id = ? ORDER BY receipt");
 	int rc;
 	db_bind_int(st, 1, vote_id);
 	while (db_next(st, &rc))
-		fn(db_col_text(st, 0), arg);
-	return rc;
-}
-
-int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, void *arg),
-		  void *arg)
-{
-	struct db_stmt *st = db_cached(db, "SELECT receipt FROM vote_ballots WHERE vote_id = ?"
-					   " ORDER BY receipt");
-	int rc;
-	db_bind_int(st, 1, vote_id);
-	while (db_next(st, &rc))
-		fn(db_col_text(st, 0), arg);
+		fn(db_col_text(st, 0), db_col_text(st, 1), arg);
 	return rc;
 }
 

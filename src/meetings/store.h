@@ -123,10 +123,10 @@ int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, 
 int vote_roll(struct db *db, long vote_id,
 	      void (*fn)(const char *name, const char *choice, void *arg), void *arg);
 int vote_has_voted(struct db *db, long vote_id, long person_id);
-/* Every ballot's choice (a count reads them), in receipt order. */
-int vote_ballots(struct db *db, long vote_id, void (*fn)(const char *choice, void *arg), void *arg);
-int vote_receipts(struct db *db, long vote_id, void (*fn)(const char *receipt, void *arg),
-		  void *arg);
+/* Every secret ballot, receipt and choice, in receipt order: a count reads
+ * the choices, the voters' check the receipts. */
+int vote_ballots(struct db *db, long vote_id,
+		 void (*fn)(const char *receipt, const char *choice, void *arg), void *arg);
 /* Closes a motion's vote: counts the ballots (or takes the chair's count of
  * a show of hands, hands, when no ballot was cast), decides by its rule,
  * writes the result; a carried amendment's wording becomes the motion's
