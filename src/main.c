@@ -662,8 +662,11 @@ static int cmd_nearest(int argc, char **argv)
 		for (size_t i = 0; i < a.n; i++) {
 			const struct marginal_hit *h = &a.hits[i];
 			const struct seat_result *r = h->r;
-			printf("%2zu. %-40s %6.1f km  %s over %s by %ld (%.2f%%)%s%s%s\n", i + 1,
-			       r->seat->name, h->km, result_party_name(r->first, r->first_label),
+			/* ranked by road: the road estimate is the figure shown, as on the page */
+			printf("%2zu. %-40s %5.0f km%s  %s over %s by %ld (%.2f%%)%s%s%s\n", i + 1,
+			       r->seat->name, h->road_km >= 0 ? h->road_km : h->km,
+			       h->road_km >= 0 ? " by road" : "        ",
+			       result_party_name(r->first, r->first_label),
 			       result_party_name(r->second, r->second_label), r->majority,
 			       r->majority_pct, h->own ? "  [your seat]" : "",
 			       h->stance ? "  " : "", h->stance ? stance_name(h->stance) : "");

@@ -35,7 +35,7 @@ test('turnout postcode', () => {
 test('turnout nearest', () => {
   const r = run(['nearest', 'DE22 1AA', '--election', '2019', '--limit', '3', '--db', FIXTURE_DB]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim().split('\n').filter((l) => /^\s*\d+\./.test(l)).length, 3);
+  assert.equal(r.stdout.trim().split('\n').filter((l) => /^\s*\d+\..+ km by road /.test(l)).length, 3);
   const j = JSON.parse(run(['nearest', 'DE221AA', '--json', '--party', 'con', '--max-majority-pct', '10',
     '--db', FIXTURE_DB]).stdout);
   assert.equal(j.party, 'con');
