@@ -161,36 +161,40 @@ void app_release(struct app *app)
 	static_release(&app->statics);
 }
 
-int app_mail(struct app *app, struct db *db, const char *key, const char *to,
-	     const char *subject, const char *tmpl, json_t *ctx)
+/* A mail, or a text, queued on db with ctx (consumed); the sender woken. */
+static int enqueue(struct app *app, struct db *db, int text, const char *key, const char *to,
+		   const char *subject, const char *tmpl, json_t *ctx)
 {
 	char *values = ctx ? json_dumps(ctx, JSON_COMPACT) : NULL;
-	int rc = values && db ? outbox_put(db, key, to, subject, tmpl, values) : -1;
+	int rc = !values || !db ? -1
+		 : text	       ? outbox_put_sms(db, key, to, tmpl, values)
+				: outbox_put(db, key, to, subject, tmpl, values);
 
 	free(values);
 	json_decref(ctx);
 	if (rc < 0) {
-		log_error("mail %s could not be queued: %s", tmpl, db ? db_errmsg(db) : "no database");
+		log_error("%s %s could not be queued: %s", text ? "text" : "mail", tmpl,
+			  db ? db_errmsg(db) : "no database");
 		return -1;
 	}
 	outbox_poke(&app->outbox);
 	return 0;
 }
 
+int app_mail(struct app *app, struct db *db, const char *key, const char *to,
+	     const char *subject, const char *tmpl, json_t *ctx)
+{
+	return enqueue(app, db, 0, key, to, subject, tmpl, ctx);
+}
+
 int app_text(struct app *app, struct db *db, const char *key, const char *to, const char *tmpl,
 	     json_t *ctx)
 {
-	char *values = ctx && app->sms.enabled ? json_dumps(ctx, JSON_COMPACT) : NULL;
-	int rc = !app->sms.enabled ? 0 : values && db ? outbox_put_sms(db, key, to, tmpl, values) : -1;
-
-	free(values);
-	json_decref(ctx);
-	if (rc < 0) {
-		log_error("text %s could not be queued: %s", tmpl, db ? db_errmsg(db) : "no database");
-		return -1;
+	if (!app->sms.enabled) {
+		json_decref(ctx);
+		return 0;
 	}
-	outbox_poke(&app->outbox);
-	return 0;
+	return enqueue(app, db, 1, key, to, NULL, tmpl, ctx);
 }
 
 int app_commit(struct app *app, struct db *db)

@@ -139,10 +139,7 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 "waiting", signed_up && !going, "my_slot", my_slot);
 	if (signed_up && !going)
 		json_object_set_new(ctx, "place_in_line", json_integer(mine[0].place_in_line));
-	if (nmine > 1) {
-		json_object_set_new(ctx, "others", json_integer(nmine - 1));
-		json_object_set_new(ctx, "nplaces", json_integer(nmine));
-	}
+	json_object_set_new(ctx, "nplaces", json_integer(nmine));
 	json_object_set_new(ctx, "places", places);
 	/* a section on the list itself would put its first slot's id in scope */
 	json_object_set_new(ctx, "can_add", json_boolean(json_array_size(more) > 0));

@@ -46,20 +46,35 @@ static struct target meeting_target(struct db *db, long group_id, long me)
 	return t;
 }
 
+/* What a route's {id} names: the meeting itself, or a thing of one. */
+enum route_of { OF_MEETING, OF_MOTION, OF_VOTE, OF_ELECTION };
+
 /*
- * The meeting of the route's id (or of the motion, vote or election whose
- * meeting_id is given), and who is asking: members and chairs only.  With
- * f, the form and its token too; with chair, chairs only.  0 to go on.
+ * Who is asking (signed in), the thing the route's id names (into *thing:
+ * a struct motion, vote or meeting_election; NULL for the meeting) and its
+ * meeting: members and chairs only.  With f, the form and its token too;
+ * with chair, chairs only.  0 to go on.  A motion read into *thing is the
+ * caller's to release, whatever the answer.
  */
 static int meeting_or_answer(struct http_request *req, struct http_response *res, struct place *p,
-			     long meeting_id, struct qs *f, int chair)
+			     enum route_of of, void *thing, struct qs *f, int chair)
 {
+	static const char *const names[] = { "meeting", "motion", "vote", "election" };
+	long id = route_id(&req->params, "id"), meeting_id = 0;
+
 	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
 		return -1;
-	if (!meeting_id)
-		meeting_id = route_id(&req->params, "id");
+	if (id && of == OF_MEETING)
+		meeting_id = id;
+	else if (id && of == OF_MOTION && motion_get(p->db, id, thing) == 1)
+		meeting_id = ((struct motion *)thing)->meeting_id;
+	else if (id && of == OF_VOTE && vote_get(p->db, id, thing) == 1)
+		meeting_id = ((struct vote *)thing)->meeting_id;
+	else if (id && of == OF_ELECTION && election_get(p->db, id, thing) == 1)
+		meeting_id = ((struct meeting_election *)thing)->meeting_id;
 	if (!meeting_id || meeting_get(p->db, meeting_id, &p->m) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such meeting.", &p->w);
+		page_message(req, res, 404, "Not found",
+			     arena_printf(&req->arena, "There is no such %s.", names[of]), &p->w);
 		return -1;
 	}
 	struct target t = meeting_target(p->db, p->m.group_id, p->w.actor.id);
@@ -394,7 +409,7 @@ static void meeting_page(struct http_request *req, struct http_response *res)
 {
 	struct place p;
 
-	if (meeting_or_answer(req, res, &p, 0, NULL, 0))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, NULL, 0))
 		return;
 	meeting_page_with(req, res, &p, 200, NULL, NULL);
 }
@@ -407,7 +422,7 @@ static void checkin(struct http_request *req, struct http_response *res)
 	struct qs f;
 	char ip[64];
 
-	if (meeting_or_answer(req, res, &p, 0, &f, 0))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 0))
 		return;
 	const char *code = qs_get(&f, "code");
 	if (!p.member) {
@@ -437,7 +452,7 @@ static void presence(struct http_request *req, struct http_response *res)
 	struct qs f;
 	long who = 0;
 
-	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
 		return;
 	const char *person = qs_get(&f, "person"), *present = qs_get(&f, "present");
 	if (!person || num_parse_long(person, strlen(person), 1, 1L << 40, &who) ||
@@ -470,7 +485,7 @@ static void motion_create(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct motion m = { 0 }, parent;
 
-	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
 		return;
 	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
 	const char *amends = qs_get(&f, "amends"), *why = NULL;
@@ -546,34 +561,18 @@ static int open_vote(struct http_request *req, struct http_response *res, struct
 
 static int pending_amendments(struct db *db, long meeting_id, long motion_id);
 
-/* For the chair's actions on a motion: the motion's meeting loaded and the
- * chair checked, with the form; 0 and its status, or -1 answered. */
-static int motion_or_answer(struct http_request *req, struct http_response *res, struct place *p,
-			    struct qs *f, long id, enum motion_status *status)
-{
-	struct motion m;
-
-	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
-		return -1;
-	if (!id || motion_get(p->db, id, &m) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such motion.", &p->w);
-		return -1;
-	}
-	long meeting = m.meeting_id;
-	*status = m.status;
-	motion_release(&m);
-	return meeting_or_answer(req, res, p, meeting, f, 1);
-}
-
 static void motion_vote(struct http_request *req, struct http_response *res)
 {
 	struct place p;
 	struct qs f;
 	struct vote v = { 0 };
-	enum motion_status st;
+	struct motion m = { 0 };
 	long id = route_id(&req->params, "id");
 
-	if (motion_or_answer(req, res, &p, &f, id, &st))
+	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	enum motion_status st = m.status;
+	motion_release(&m);
+	if (rc)
 		return;
 	if (st != MOTION_TABLED) {
 		meeting_page_with(req, res, &p, 409, "That motion has already been put.", NULL);
@@ -620,7 +619,7 @@ static void election_create(struct http_request *req, struct http_response *res)
 	struct meeting_election *e = xcalloc(1, sizeof(*e));
 	long seats = 0;
 
-	if (!e || meeting_or_answer(req, res, &p, 0, &f, 1)) {
+	if (!e || meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1)) {
 		free(e);
 		return;
 	}
@@ -697,13 +696,7 @@ static void election_vote(struct http_request *req, struct http_response *res)
 	struct vote v = { 0 };
 	long id = route_id(&req->params, "id");
 
-	if (!e || visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		goto done;
-	if (!id || election_get(p.db, id, e) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such election.", &p.w);
-		goto done;
-	}
-	if (meeting_or_answer(req, res, &p, e->meeting_id, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_ELECTION, e, &f, 1))
 		goto done;
 	if (vote_latest(p.db, 0, id, &v) == 1) {
 		meeting_page_with(req, res, &p, 409,
@@ -758,7 +751,7 @@ static const char *ranking(struct http_request *req, const struct qs *f,
  * conference's delegates all vote in the same minute. */
 struct ballot_job {
 	struct web_write w; /* first: the writer's view */
-	long vote_id, person_id, meeting_id;
+	long vote_id, person_id;
 	char choice[ELECTION_CANDIDATES_MAX * 3 + 1];
 	const char *said; /* "For", "Against", "Abstain"; NULL for a ranking */
 	char receipt[RECEIPT_LEN + 1];
@@ -774,8 +767,9 @@ static int ballot_apply(struct db *db, struct db_job *job)
 static void ballot_answer(struct http_request *req, struct http_response *res, struct ballot_job *b)
 {
 	struct place p;
+	struct vote v;
 
-	if (meeting_or_answer(req, res, &p, b->meeting_id, NULL, 0))
+	if (meeting_or_answer(req, res, &p, OF_VOTE, &v, NULL, 0))
 		return;
 	if (!b->w.ok) {
 		page_sorry(req, res, "Your ballot could not be saved: please vote again.", &p.w);
@@ -807,19 +801,12 @@ static void ballot(struct http_request *req, struct http_response *res)
 	struct qs f;
 	struct vote v;
 	struct meeting_election *e = NULL;
-	long id = route_id(&req->params, "id");
 
 	if (req->pending) {
 		ballot_answer(req, res, req->pending);
 		return;
 	}
-	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		return;
-	if (!id || vote_get(p.db, id, &v) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
-		return;
-	}
-	if (meeting_or_answer(req, res, &p, v.meeting_id, &f, 0))
+	if (meeting_or_answer(req, res, &p, OF_VOTE, &v, &f, 0))
 		return;
 	const char *why = !v.open      ? "That vote has closed."
 			  : !p.member  ? "Only members of the group vote."
@@ -847,7 +834,6 @@ static void ballot(struct http_request *req, struct http_response *res)
 	memset(b, 0, sizeof(*b));
 	b->vote_id = v.id;
 	b->person_id = p.w.actor.id;
-	b->meeting_id = v.meeting_id;
 	snprintf(b->choice, sizeof(b->choice), "%s", v.motion_id ? choice : ranked);
 	b->said = v.motion_id ? choice_word(choice) : NULL;
 	web_write_suspend(req, res, &b->w, ballot_apply);
@@ -922,13 +908,7 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 	struct meeting_election *e = NULL;
 	int rc;
 
-	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		return;
-	if (!id || vote_get(p.db, id, &v) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
-		return;
-	}
-	if (meeting_or_answer(req, res, &p, v.meeting_id, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_VOTE, &v, &f, 1))
 		return;
 	if (!v.open) {
 		meeting_page_with(req, res, &p, 409, "That vote has closed already.", NULL);
@@ -995,13 +975,7 @@ static void receipts_page(struct http_request *req, struct http_response *res)
 	struct vote v;
 	long id = route_id(&req->params, "id");
 
-	if (visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		return;
-	if (!id || vote_get(p.db, id, &v) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such vote.", &p.w);
-		return;
-	}
-	if (meeting_or_answer(req, res, &p, v.meeting_id, NULL, 0))
+	if (meeting_or_answer(req, res, &p, OF_VOTE, &v, NULL, 0))
 		return;
 	if (v.open) {
 		page_message(req, res, 409, "Still open",
@@ -1024,13 +998,7 @@ static void ballots_blt(struct http_request *req, struct http_response *res)
 	struct meeting_election *e = xmalloc(sizeof(*e));
 	long id = route_id(&req->params, "id");
 
-	if (!e || visit_or_answer(req, res, &p.w, &p.db, VISIT_SIGNED_IN))
-		goto done;
-	if (!id || election_get(p.db, id, e) != 1) {
-		page_message(req, res, 404, "Not found", "There is no such election.", &p.w);
-		goto done;
-	}
-	if (meeting_or_answer(req, res, &p, e->meeting_id, NULL, 0))
+	if (meeting_or_answer(req, res, &p, OF_ELECTION, e, NULL, 0))
 		goto done;
 	if (vote_latest(p.db, 0, id, &v) != 1 || v.open) {
 		page_message(req, res, 409, "Not counted yet",
@@ -1050,12 +1018,14 @@ static void motion_withdraw_page(struct http_request *req, struct http_response 
 {
 	struct place p;
 	struct qs f;
-	enum motion_status st;
+	struct motion m = { 0 };
 	long id = route_id(&req->params, "id");
 
-	if (motion_or_answer(req, res, &p, &f, id, &st))
+	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	motion_release(&m);
+	if (rc)
 		return;
-	int rc = motion_withdraw(p.db, id);
+	rc = motion_withdraw(p.db, id);
 	if (rc < 0) {
 		page_sorry(req, res, "The motion could not be withdrawn.", &p.w);
 		return;
@@ -1157,7 +1127,7 @@ static void minutes_page(struct http_request *req, struct http_response *res)
 	int published = 0;
 	struct buf draft;
 
-	if (meeting_or_answer(req, res, &p, 0, NULL, 0))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, NULL, 0))
 		return;
 	int have = meeting_minutes_get(p.db, p.m.id, &text, &published);
 	if (!p.chair && (have != 1 || !published)) {
@@ -1187,7 +1157,7 @@ static void minutes_save(struct http_request *req, struct http_response *res)
 	struct place p;
 	struct qs f;
 
-	if (meeting_or_answer(req, res, &p, 0, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
 		return;
 	const char *text = qs_get(&f, "text"), *pub = qs_get(&f, "publish");
 	if (!text || !*text || strlen(text) > 60000) {

@@ -43,8 +43,7 @@ size_t marginal_find(const struct election *e, const struct marginal_query *q,
 				continue;
 		}
 		h.km = geo_haversine_km(q->lat, q->lon, r->seat->lat, r->seat->lon);
-		h.road_km = q->travel ? travel_road_km(q->travel, (long)r->seat->index, q->cell_km, h.km)
-				    : -1;
+		h.road_km = travel_road_km(q->travel, (long)r->seat->index, q->cell_km, h.km);
 		h.own = q->own_code && strcmp(q->own_code, r->seat->code) == 0;
 		/* keep the best `limit` in order: insertion into a short array */
 		if (n == q->limit && !closer(&h, &out[n - 1]))
