@@ -122,7 +122,7 @@ bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/ben
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
 	  echo "|---|---|---|---|"; $(BUILD)/bench/match
-	@echo; echo "| count | parse | count | stages |"; echo "|---|---|---|---|"; $(BUILD)/bench/count
+	@echo; echo "| count | time | stages |"; echo "|---|---|---|"; $(BUILD)/bench/count
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db

@@ -60,15 +60,23 @@ int main(void)
 		return 1;
 	}
 	double t1 = now();
-	if (count_run(&b, RULE_SCOTTISH, &r, err, sizeof(err))) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 1;
+	printf("| 100,000 ballots, 20 candidates, 5 seats: parse | %.0f ms | |\n", (t1 - t0) * 1e3);
+	static const enum count_rule rules[] = { RULE_SCOTTISH, RULE_ERS97, RULE_MEEK };
+	for (size_t k = 0; k < sizeof(rules) / sizeof(rules[0]); k++) {
+		t1 = now();
+		if (count_run(&b, &(struct count_rules){ .rule = rules[k] }, &r, err, sizeof(err))) {
+			fprintf(stderr, "bench: %s\n", err);
+			return 1;
+		}
+		double t2 = now();
+		int iterations = 0;
+		for (int s = 0; s < r.nstages; s++)
+			iterations += r.stages[s].iterations;
+		printf("| count, %s | %.0f ms | %d stages%s%.0d%s |\n", count_rule_name(rules[k]),
+		       (t2 - t1) * 1e3, r.nstages, iterations ? ", " : "", iterations,
+		       iterations ? " iterations" : "");
+		count_release(&r);
 	}
-	double t2 = now();
-	printf("| 100,000 ballots, 20 candidates, 5 seats (Scottish STV) | %.0f ms | %.0f ms |"
-	       " %d stages |\n",
-	       (t1 - t0) * 1e3, (t2 - t1) * 1e3, r.nstages);
-	count_release(&r);
 	ballots_release(&b);
 	buf_release(&text);
 	return 0;

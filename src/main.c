@@ -107,12 +107,17 @@ static const char usage_doctor[] =
 	"Exit status 0 when all is well, 1 when something needs attention.\n";
 
 static const char usage_count[] =
-	"usage: turnout count [--rule scottish|irv|block] [--json] FILE.blt\n"
+	"usage: turnout count [--rule scottish|ers97|meek|irv|block] [--group SPEC]...\n"
+	"                     [--json] FILE.blt\n"
 	"  Counts the ranked ballots in FILE (BLT format) and\n"
 	"  prints the stage-by-stage result sheet, or with --json the report as JSON.\n"
 	"  --rule scottish (the default): STV as the Scottish Local Government Elections\n"
-	"  Order 2007 counts it; irv: the instant runoff, for one seat; block: each\n"
-	"  ballot's first SEATS preferences a vote each (first past the post for one).\n";
+	"  Order 2007 counts it; ers97: the Electoral Reform Society's 1997 STV rules;\n"
+	"  meek: Meek STV (the PR Foundation reference rule); irv: the instant runoff,\n"
+	"  for one seat; block: each ballot's first SEATS preferences a vote each\n"
+	"  (first past the post for one).\n"
+	"  --group NAME:MIN[:MAX]=C,C,...  at least MIN (at most MAX) of the seats to\n"
+	"  these candidates (numbered from 1), e.g. --group 'Women:2=1,4,5'; up to 4.\n";
 
 static const char usage_postcode[] = "usage: turnout postcode PC [--db PATH] [--json]\n";
 
@@ -686,10 +691,12 @@ static int cmd_count(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rule", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum count_rule rule = RULE_SCOTTISH;
-	int c, json = 0, rc = 1;
+	struct count_rules rules = { .rule = RULE_SCOTTISH };
+	const char *groups[COUNT_MAX_GROUPS];
+	int c, json = 0, rc = 1, ngroups = 0;
 	char err[256];
 	struct buf text, out;
 	struct ballots b;
@@ -698,12 +705,20 @@ static int cmd_count(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (count_rule_parse(optarg, &rule)) {
-				fprintf(stderr, "turnout count: the rules are scottish, irv and block\n");
+			if (count_rule_parse(optarg, &rules.rule)) {
+				fprintf(stderr, "turnout count: the rules are scottish, ers97, meek,"
+						" irv and block\n");
 				return EXIT_USAGE;
 			}
 			break;
 		case 'j': json = 1; break;
+		case 'g':
+			if (ngroups == COUNT_MAX_GROUPS) {
+				fprintf(stderr, "turnout count: up to %d groups\n", COUNT_MAX_GROUPS);
+				return EXIT_USAGE;
+			}
+			groups[ngroups++] = optarg;
+			break;
 		default: fputs(usage_count, stderr); return EXIT_USAGE;
 		}
 	}
@@ -722,7 +737,15 @@ static int cmd_count(int argc, char **argv)
 		fprintf(stderr, "turnout count: %s: %s\n", path, err);
 		goto done;
 	}
-	if (count_run(&b, rule, &r, err, sizeof(err)) == 0) {
+	for (int g = 0; g < ngroups; g++)
+		if (count_group_parse(groups[g], b.ncand, &rules.group[rules.ngroups++], err,
+				      sizeof(err))) {
+			fprintf(stderr, "turnout count: %s\n", err);
+			ballots_release(&b);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	if (count_run(&b, &rules, &r, err, sizeof(err)) == 0) {
 		if (json)
 			count_report_json(&b, &r, &out);
 		else

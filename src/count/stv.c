@@ -5,31 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "count/tally.h"
 #include "util/mem.h"
 
-/* Identical papers that travel together: a ballot line at one value. */
-struct parcel {
-	uint32_t line, pos; /* the preference it counts for now */
-	long count;
-	int64_t value; /* units per paper, as its present holder received it */
-};
-
-struct holding {
-	uint32_t *ids; /* parcels held */
-	size_t n, cap;
-};
-
-struct count {
-	const struct ballots *b;
-	struct count_result *r;
-	struct parcel *parcels;
-	struct holding *held; /* ncand */
-	int64_t *totals, nt, loss;
-	uint8_t *surplus_due; /* elected with a surplus not yet transferred */
-	int elected_n;
-};
-
-static const char *const rule_names[] = { "scottish", "irv", "block" };
+static const char *const rule_names[] = { "scottish", "irv", "block", "ers97", "meek" };
 
 const char *count_rule_name(enum count_rule rule)
 {
@@ -46,15 +25,69 @@ int count_rule_parse(const char *name, enum count_rule *rule)
 	return -1;
 }
 
-void count_units_text(int64_t units, char *out, size_t cap)
+int count_group_parse(const char *spec, int ncand, struct count_group *g, char *err, size_t errlen)
 {
-	snprintf(out, cap, "%s%" PRId64 ".%05" PRId64, units < 0 ? "-" : "",
-		 (units < 0 ? -units : units) / COUNT_UNIT,
-		 (units < 0 ? -units : units) % COUNT_UNIT);
+	const char *colon = strchr(spec, ':'), *eq = strchr(spec, '=');
+	char *end;
+
+	memset(g, 0, sizeof(*g));
+	g->max = -1;
+	if (!colon || !eq || colon > eq || colon == spec ||
+	    (size_t)(colon - spec) >= sizeof(g->name)) {
+		snprintf(err, errlen,
+			 "a group is NAME:MIN[:MAX]=CANDIDATE,... (a name up to %d "
+			 "characters)",
+			 COUNT_GROUP_NAME - 1);
+		return -1;
+	}
+	memcpy(g->name, spec, (size_t)(colon - spec));
+	long min = strtol(colon + 1, &end, 10), max = -1;
+	if (end == colon + 1 || min < 0 || min > ncand) {
+		snprintf(err, errlen, "group %s: the minimum is a number of seats", g->name);
+		return -1;
+	}
+	if (*end == ':') {
+		const char *at = end + 1;
+		max = strtol(at, &end, 10);
+		if (end == at || max < min || max > ncand) {
+			snprintf(err, errlen,
+				 "group %s: the maximum is a number of seats, at least the minimum",
+				 g->name);
+			return -1;
+		}
+	}
+	if (end != eq) {
+		snprintf(err, errlen, "group %s: expected = after the numbers", g->name);
+		return -1;
+	}
+	g->min = (int)min;
+	g->max = (int)max;
+	for (const char *at = eq + 1;;) {
+		long who = strtol(at, &end, 10);
+		if (end == at || who < 1 || who > ncand || (*end && *end != ',')) {
+			snprintf(err, errlen,
+				 "group %s: candidates are numbers 1 to %d, comma-separated",
+				 g->name, ncand);
+			return -1;
+		}
+		g->member[who - 1] = 1;
+		if (!*end)
+			return 0;
+		at = end + 1;
+	}
 }
 
-/* The parcel's next preference for a continuing candidate, from pos on. */
-static int next_continuing(const struct count *c, struct parcel *p)
+void count_amount_text(const struct count_result *r, int64_t units, char *out, size_t cap)
+{
+	int64_t a = units < 0 ? -units : units;
+	if (r->places == 0)
+		snprintf(out, cap, "%s%" PRId64, units < 0 ? "-" : "", a / r->unit);
+	else
+		snprintf(out, cap, "%s%" PRId64 ".%0*" PRId64, units < 0 ? "-" : "", a / r->unit,
+			 r->places, a % r->unit);
+}
+
+int tally_next(const struct count *c, struct parcel *p)
 {
 	const struct ballots *b = c->b;
 	for (uint32_t i = b->start[p->line] + p->pos; i < b->start[p->line + 1]; i++) {
@@ -67,52 +100,29 @@ static int next_continuing(const struct count *c, struct parcel *p)
 	return -1;
 }
 
-static void hold(struct count *c, int who, uint32_t id)
+void tally_hold(struct count *c, int who, uint32_t id)
 {
 	struct holding *h = &c->held[who];
 	xgrow(&h->ids, &h->cap, h->n + 1, sizeof(*h->ids));
 	h->ids[h->n++] = id;
 }
 
-/* Every paper of `from` passes on at the value new_value() gives it: to
- * its next continuing preference, or out of the count. */
-static int64_t pass_on(struct count *c, int from, int64_t surplus, int64_t total)
+void tally_batch_begin(struct count *c)
 {
-	struct holding h = c->held[from];
-	int64_t moved = 0;
-
-	c->held[from] = (struct holding){ 0 };
-	for (size_t i = 0; i < h.n; i++) {
-		struct parcel *p = &c->parcels[h.ids[i]];
-		/* a surplus: every paper at surplus x its value / the total, cut
-		 * to five places; an exclusion: at the value it has */
-		if (total > 0)
-			p->value = (int64_t)((__int128)surplus * p->value / total);
-		int64_t v = (int64_t)p->count * p->value;
-		int to = next_continuing(c, p);
-		moved += v;
-		if (to < 0) {
-			c->nt += v;
-			continue;
-		}
-		c->totals[to] += v;
-		hold(c, to, h.ids[i]);
-	}
-	free(h.ids);
-	return moved;
+	for (int i = 0; i < c->b->ncand; i++)
+		if (c->r->state[i] == CAND_CONTINUING)
+			c->batch_from[i] = c->held[i].n;
 }
 
-/*
- * Among the candidates in set (n of them, all equal now), the one an
- * earlier stage decides: the most recent stage at which they differed,
- * narrowed stage by stage, keeping the highest (want_max) or lowest; still
- * equal at every stage, the first in the file (lot).  *lot set then.
- */
-static int break_tie(const struct count_result *r, int *set, int n, int want_max, int *lot)
+/* Narrow set (n candidates, equal now) by the stages before, newest first
+ * or (forward) oldest first, keeping the highest or lowest; still equal,
+ * the first in the file (lot). */
+static int break_tie(const struct count_result *r, int *set, int n, int want_max, int forward,
+		     int *lot)
 {
 	*lot = 0;
-	for (int s = r->nstages - 2; s >= 0 && n > 1; s--) {
-		const int64_t *t = r->stages[s].totals;
+	for (int k = 0; k < r->nstages - 1 && n > 1; k++) {
+		const int64_t *t = r->stages[forward ? k : r->nstages - 2 - k].totals;
 		int64_t best = t[set[0]];
 		for (int i = 1; i < n; i++)
 			if (want_max ? t[set[i]] > best : t[set[i]] < best)
@@ -134,9 +144,8 @@ static int break_tie(const struct count_result *r, int *set, int n, int want_max
 	return set[0];
 }
 
-/* The candidate (of those whose flag is set) with the highest or lowest
- * total, ties broken as break_tie(); -1 if none.  *tie, *lot say how. */
-static int pick(struct count *c, const uint8_t *eligible, int want_max, int *tie, int *lot)
+int tally_pick(struct count *c, const uint8_t *eligible, int want_max, int forward, int *tie,
+	       int *lot)
 {
 	int n = c->b->ncand, *set = xmalloc((size_t)n * sizeof(*set)), m = 0, best = -1;
 
@@ -150,12 +159,12 @@ static int pick(struct count *c, const uint8_t *eligible, int want_max, int *tie
 	*tie = m > 1;
 	*lot = 0;
 	if (m > 1)
-		best = break_tie(c->r, set, m, want_max, lot);
+		best = break_tie(c->r, set, m, want_max, forward, lot);
 	free(set);
 	return best;
 }
 
-static struct count_stage *stage_begin(struct count *c, enum stage_action a, int who)
+struct count_stage *tally_stage_begin(struct count *c, enum stage_action a, int who)
 {
 	struct count_result *r = c->r;
 	r->stages = xrealloc(r->stages, (size_t)(r->nstages + 1) * sizeof(*r->stages));
@@ -163,29 +172,161 @@ static struct count_stage *stage_begin(struct count *c, enum stage_action a, int
 	memset(s, 0, sizeof(*s));
 	s->action = a;
 	s->candidate = who;
+	s->group = s->kept = -1;
 	s->elected = xmalloc((size_t)c->b->ncand * sizeof(*s->elected));
+	s->excluded = xmalloc((size_t)c->b->ncand * sizeof(*s->excluded));
 	s->totals = xmalloc((size_t)c->b->ncand * sizeof(*s->totals));
 	return s;
 }
 
-static void stage_end(struct count *c, struct count_stage *s)
+void tally_stage_end(struct count *c, struct count_stage *s)
 {
 	memcpy(s->totals, c->totals, (size_t)c->b->ncand * sizeof(*s->totals));
 	s->non_transferable = c->nt;
 	s->loss = c->loss;
+	s->quota = c->r->quota;
 }
 
-static void elect(struct count *c, struct count_stage *s, int who, int without_quota)
+void tally_stage_exclude(struct count *c, struct count_stage *s, int who)
+{
+	c->r->state[who] = CAND_EXCLUDED;
+	s->excluded[s->nexcluded++] = who;
+	if (s->candidate < 0)
+		s->candidate = who;
+}
+
+void tally_elect(struct count *c, struct count_stage *s, int who, int without_quota)
 {
 	c->r->state[who] = CAND_ELECTED;
 	c->r->elected[c->r->nelected++] = who;
-	c->r->without_quota[who] = (int)without_quota;
-	c->surplus_due[who] = c->totals[who] > c->r->quota && !without_quota;
+	c->r->without_quota[who] = without_quota;
+	c->surplus_due[who] = c->totals[who] > c->r->quota && !without_quota && c->r->quota;
 	s->elected[s->nelected++] = who;
 }
 
-/* Those continuing who reach the quota (or, all_left, every one still
- * continuing), highest first; the stage's totals stand as they are. */
+int tally_continuing(const struct count *c)
+{
+	int n = 0;
+	for (int i = 0; i < c->b->ncand; i++)
+		n += c->r->state[i] == CAND_CONTINUING;
+	return n;
+}
+
+struct count_stage *tally_first(struct count *c)
+{
+	const struct ballots *b = c->b;
+	int64_t unit = c->r->unit;
+	struct count_stage *s = tally_stage_begin(c, STAGE_FIRST, -1);
+
+	c->parcels = xmalloc((b->nlines ? b->nlines : 1) * sizeof(*c->parcels));
+	for (size_t i = 0; i < b->nlines; i++) {
+		struct parcel *p = &c->parcels[i];
+		*p = (struct parcel){ (uint32_t)i, 0, b->weight[i], unit };
+		int to = tally_next(c, p);
+		if (to < 0)
+			c->nt += (int64_t)p->count * unit; /* only withdrawn candidates ranked */
+		else {
+			c->totals[to] += (int64_t)p->count * unit;
+			tally_hold(c, to, (uint32_t)i);
+		}
+	}
+	tally_stage_end(c, s);
+	return s;
+}
+
+/* How many of group g are elected, and how many still continuing. */
+static void group_standing(const struct count_result *r, int g, int *elected, int *continuing)
+{
+	const struct count_group *grp = &r->rules->group[g];
+	*elected = *continuing = 0;
+	for (int i = 0; i < r->ncand; i++)
+		if (grp->member[i]) {
+			*elected += r->state[i] == CAND_ELECTED;
+			*continuing += r->state[i] == CAND_CONTINUING;
+		}
+}
+
+int count_balance_blocks(const struct count_result *r, int who)
+{
+	for (int g = 0; r->rules && g < r->rules->ngroups; g++) {
+		const struct count_group *grp = &r->rules->group[g];
+		int in, cont, left = r->seats - r->nelected;
+		group_standing(r, g, &in, &cont);
+		if (grp->member[who] ? grp->max >= 0 && in + 1 > grp->max
+				     : left - 1 < grp->min - in)
+			return g;
+	}
+	return -1;
+}
+
+int tally_protected(const struct count *c, int who)
+{
+	const struct count_result *r = c->r;
+	for (int g = 0; g < r->rules->ngroups; g++) {
+		int in, cont;
+		group_standing(r, g, &in, &cont);
+		if (r->rules->group[g].member[who] && in + cont - 1 < r->rules->group[g].min)
+			return g;
+	}
+	return -1;
+}
+
+void tally_note_kept(struct count *c, struct count_stage *s, int excluded)
+{
+	for (int i = 0; i < c->b->ncand; i++)
+		if (c->r->state[i] == CAND_CONTINUING && c->totals[i] < c->totals[excluded] &&
+		    tally_protected(c, i) >= 0 &&
+		    (s->kept < 0 || c->totals[i] < c->totals[s->kept])) {
+			s->kept = i;
+			s->kept_group = tally_protected(c, i);
+		}
+}
+
+int tally_barred(const struct count *c, int *who, int *group)
+{
+	const struct count_result *r = c->r;
+	int n = 0;
+	for (int g = 0; g < r->rules->ngroups && !n; g++)
+		for (int i = 0; i < r->ncand; i++)
+			if (r->state[i] == CAND_CONTINUING && count_balance_blocks(r, i) == g) {
+				who[n++] = i;
+				*group = g;
+			}
+	return n;
+}
+
+/* ---- the Scottish rule ---- */
+
+/* Every paper of `from` passes on at the value new_value() gives it: to
+ * its next continuing preference, or out of the count. */
+static int64_t pass_on(struct count *c, int from, int64_t surplus, int64_t total)
+{
+	struct holding h = c->held[from];
+	int64_t moved = 0;
+
+	c->held[from] = (struct holding){ 0 };
+	for (size_t i = 0; i < h.n; i++) {
+		struct parcel *p = &c->parcels[h.ids[i]];
+		/* a surplus: every paper at surplus x its value / the total, cut
+		 * to five places; an exclusion: at the value it has */
+		if (total > 0)
+			p->value = (int64_t)((__int128)surplus * p->value / total);
+		int64_t v = (int64_t)p->count * p->value;
+		int to = tally_next(c, p);
+		moved += v;
+		if (to < 0) {
+			c->nt += v;
+			continue;
+		}
+		c->totals[to] += v;
+		tally_hold(c, to, h.ids[i]);
+	}
+	free(h.ids);
+	return moved;
+}
+
+/* Those continuing who reach the quota and no group rule bars (or,
+ * all_left, every one still continuing), highest first. */
 static void elect_reaching(struct count *c, struct count_stage *s, int all_left)
 {
 	int n = c->b->ncand;
@@ -194,76 +335,74 @@ static void elect_reaching(struct count *c, struct count_stage *s, int all_left)
 		int any = 0, tie, lot;
 		for (int i = 0; i < n; i++) {
 			eligible[i] = c->r->state[i] == CAND_CONTINUING &&
-				      (all_left || c->totals[i] >= c->r->quota);
+				      (all_left || c->totals[i] >= c->r->quota) &&
+				      count_balance_blocks(c->r, i) < 0;
 			any |= eligible[i];
 		}
 		if (!any || c->r->nelected == c->r->seats)
 			break;
-		int who = pick(c, eligible, 1, &tie, &lot);
-		elect(c, s, who, all_left);
+		tally_elect(c, s, tally_pick(c, eligible, 1, 0, &tie, &lot), all_left);
 	}
 	free(eligible);
 }
 
-static int continuing(const struct count *c)
+static void exclude(struct count *c, const int *who, int n, enum exclude_why why, int group,
+		    int tie, int lot)
 {
-	int n = 0;
-	for (int i = 0; i < c->b->ncand; i++)
-		n += c->r->state[i] == CAND_CONTINUING;
-	return n;
-}
-
-static void first_stage(struct count *c, int64_t unit)
-{
-	const struct ballots *b = c->b;
-	struct count_stage *s = stage_begin(c, STAGE_FIRST, -1);
-
-	c->parcels = xmalloc((b->nlines ? b->nlines : 1) * sizeof(*c->parcels));
-	for (size_t i = 0; i < b->nlines; i++) {
-		struct parcel *p = &c->parcels[i];
-		*p = (struct parcel){ (uint32_t)i, 0, b->weight[i], unit };
-		int to = next_continuing(c, p);
-		if (to < 0)
-			c->nt += (int64_t)p->count * unit; /* only withdrawn candidates ranked */
-		else {
-			c->totals[to] += (int64_t)p->count * unit;
-			hold(c, to, (uint32_t)i);
-		}
-	}
-	stage_end(c, s);
-	if (c->r->rule == RULE_SCOTTISH)
-		elect_reaching(c, s, 0);
-}
-
-static void exclude(struct count *c, int who, int tie, int lot)
-{
-	struct count_stage *s = stage_begin(c, STAGE_EXCLUDE, who);
+	struct count_stage *s = tally_stage_begin(c, STAGE_EXCLUDE, -1);
 	s->tie = tie;
 	s->tie_by_lot = lot;
-	c->r->state[who] = CAND_EXCLUDED;
-	pass_on(c, who, 0, 0);
-	c->totals[who] = 0;
-	stage_end(c, s);
+	s->why = why;
+	s->group = group;
+	if (why == EXCLUDE_LOWEST)
+		tally_note_kept(c, s, who[0]);
+	for (int i = 0; i < n; i++)
+		tally_stage_exclude(c, s, who[i]);
+	for (int i = 0; i < n; i++) {
+		pass_on(c, who[i], 0, 0);
+		c->totals[who[i]] = 0;
+	}
+	tally_stage_end(c, s);
 	if (c->r->rule == RULE_SCOTTISH)
 		elect_reaching(c, s, 0);
+}
+
+/* The lowest continuing candidate whose exclusion keeps every group's
+ * minimum reachable (the lowest of all, if every one is needed). */
+static int lowest(struct count *c, int forward, int *tie, int *lot)
+{
+	int n = c->b->ncand, who;
+	uint8_t *flags = xcalloc((size_t)n, 1);
+	for (int i = 0; i < n; i++)
+		flags[i] = c->r->state[i] == CAND_CONTINUING && tally_protected(c, i) < 0;
+	if ((who = tally_pick(c, flags, 0, forward, tie, lot)) < 0) {
+		for (int i = 0; i < n; i++)
+			flags[i] = c->r->state[i] == CAND_CONTINUING;
+		who = tally_pick(c, flags, 0, forward, tie, lot);
+	}
+	free(flags);
+	return who;
 }
 
 static void scottish(struct count *c)
 {
 	struct count_result *r = c->r;
-	int n = c->b->ncand;
-	uint8_t *flags = xcalloc((size_t)n, 1);
+	int *set = xmalloc((size_t)c->b->ncand * sizeof(*set)), nset, group;
 
-	first_stage(c, COUNT_UNIT);
+	elect_reaching(c, tally_first(c), 0);
 	while (r->nelected < r->seats) {
 		int tie, lot;
-		if (continuing(c) <= r->seats - r->nelected) {
+		if ((nset = tally_barred(c, set, &group))) {
+			exclude(c, set, nset, EXCLUDE_BALANCE, group, 0, 0);
+			continue;
+		}
+		if (tally_continuing(c) <= r->seats - r->nelected) {
 			elect_reaching(c, &r->stages[r->nstages - 1], 1);
 			break;
 		}
-		int due = pick(c, c->surplus_due, 1, &tie, &lot);
+		int due = tally_pick(c, c->surplus_due, 1, 0, &tie, &lot);
 		if (due >= 0) {
-			struct count_stage *s = stage_begin(c, STAGE_SURPLUS, due);
+			struct count_stage *s = tally_stage_begin(c, STAGE_SURPLUS, due);
 			int64_t surplus = c->totals[due] - r->quota;
 			s->surplus = surplus;
 			s->tie = tie;
@@ -271,17 +410,17 @@ static void scottish(struct count *c)
 			c->surplus_due[due] = 0;
 			c->loss += surplus - pass_on(c, due, surplus, c->totals[due]);
 			c->totals[due] = r->quota;
-			stage_end(c, s);
+			tally_stage_end(c, s);
 			elect_reaching(c, s, 0);
 			continue;
 		}
-		for (int i = 0; i < n; i++)
-			flags[i] = r->state[i] == CAND_CONTINUING;
-		int low = pick(c, flags, 0, &tie, &lot);
-		exclude(c, low, tie, lot);
+		set[0] = lowest(c, 0, &tie, &lot);
+		exclude(c, set, 1, EXCLUDE_LOWEST, -1, tie, lot);
 	}
-	free(flags);
+	free(set);
 }
+
+/* ---- IRV and the block vote ---- */
 
 /* A winner: more than half the votes continuing candidates hold, or the
  * only one left. */
@@ -305,29 +444,24 @@ static int irv_winner(const struct count *c)
 
 static void irv(struct count *c)
 {
-	struct count_result *r = c->r;
-	int n = c->b->ncand, win;
-	uint8_t *flags = xcalloc((size_t)n, 1);
+	int win;
 
-	first_stage(c, COUNT_UNIT);
+	tally_first(c);
 	while ((win = irv_winner(c)) < 0) {
-		int tie = 0, lot = 0;
-		for (int i = 0; i < n; i++)
-			flags[i] = r->state[i] == CAND_CONTINUING;
-		int low = pick(c, flags, 0, &tie, &lot);
-		exclude(c, low, tie, lot);
+		int tie, lot, low = lowest(c, 0, &tie, &lot);
+		exclude(c, &low, 1, EXCLUDE_LOWEST, -1, tie, lot);
 	}
-	elect(c, &r->stages[r->nstages - 1], win, 0);
-	free(flags);
+	tally_elect(c, &c->r->stages[c->r->nstages - 1], win, 0);
 }
 
 /* One stage: every ballot's first `seats` preferences a vote each; the
- * most votes win, a tie broken by lot (the first listed). */
+ * most votes win, a tie broken by lot (the first listed), passing over
+ * any a group rule bars. */
 static void block(struct count *c)
 {
 	const struct ballots *b = c->b;
 	struct count_result *r = c->r;
-	struct count_stage *s = stage_begin(c, STAGE_FIRST, -1);
+	struct count_stage *s = tally_stage_begin(c, STAGE_FIRST, -1);
 	int n = b->ncand, tie, lot;
 	uint8_t *flags = xcalloc((size_t)n, 1);
 
@@ -335,34 +469,57 @@ static void block(struct count *c)
 		uint32_t k = 0;
 		for (uint32_t j = b->start[i]; j < b->start[i + 1] && k < (uint32_t)r->seats; j++)
 			if (r->state[b->pref[j]] == CAND_CONTINUING) {
-				c->totals[b->pref[j]] += (int64_t)b->weight[i] * COUNT_UNIT;
+				c->totals[b->pref[j]] += (int64_t)b->weight[i] * r->unit;
 				k++;
 			}
 		if (!k)
-			c->nt += (int64_t)b->weight[i] * COUNT_UNIT;
+			c->nt += (int64_t)b->weight[i] * r->unit;
 	}
-	stage_end(c, s);
+	tally_stage_end(c, s);
 	while (r->nelected < r->seats) {
 		for (int i = 0; i < n; i++)
-			flags[i] = r->state[i] == CAND_CONTINUING;
-		int who = pick(c, flags, 1, &tie, &lot);
+			flags[i] = r->state[i] == CAND_CONTINUING && count_balance_blocks(r, i) < 0;
+		int who = tally_pick(c, flags, 1, 0, &tie, &lot);
 		if (who < 0)
 			break;
 		s->tie |= tie;
 		s->tie_by_lot |= lot;
-		elect(c, s, who, 0);
+		tally_elect(c, s, who, 0);
 	}
+	for (int i = 0; i < n; i++)
+		if (r->state[i] == CAND_CONTINUING && count_balance_blocks(r, i) >= 0)
+			s->excluded[s->nexcluded++] = i; /* passed over for balance */
 	free(flags);
 }
 
-int count_run(const struct ballots *b, enum count_rule rule, struct count_result *r, char *err,
-	      size_t errlen)
+/* Whether some result can meet the group rules: each group has enough
+ * candidates for its minimum, and the minima fit the seats. */
+static const char *balance_impossible(const struct ballots *b, const struct count_rules *rules)
+{
+	int need = 0;
+	for (int g = 0; g < rules->ngroups; g++) {
+		const struct count_group *grp = &rules->group[g];
+		int standing = 0;
+		for (int i = 0; i < b->ncand; i++)
+			standing += grp->member[i] && !b->withdrawn[i];
+		if (grp->min > standing)
+			return "a group has fewer candidates than its minimum of the seats";
+		if (grp->max >= 0 && grp->max < grp->min)
+			return "a group's maximum is below its minimum";
+		need += grp->min;
+	}
+	return need > b->seats ? "the groups' minima add up to more than the seats" : NULL;
+}
+
+int count_run(const struct ballots *b, const struct count_rules *rules, struct count_result *r,
+	      char *err, size_t errlen)
 {
 	struct count c = { .b = b, .r = r };
 	int n = b->ncand;
+	const char *why;
 
 	memset(r, 0, sizeof(*r));
-	if (rule == RULE_IRV && b->seats != 1) {
+	if (rules->rule == RULE_IRV && b->seats != 1) {
 		snprintf(err, errlen, "IRV fills one seat; this election has %d", b->seats);
 		return -1;
 	}
@@ -370,29 +527,54 @@ int count_run(const struct ballots *b, enum count_rule rule, struct count_result
 		snprintf(err, errlen, "no valid ballots");
 		return -1;
 	}
-	r->rule = rule;
+	/* nine places: 10^9 units a paper must leave int64 room for the total */
+	if (rules->rule == RULE_MEEK && b->papers > 1000000000LL) {
+		snprintf(err, errlen, "Meek counts up to 1,000,000,000 papers");
+		return -1;
+	}
+	if (rules->ngroups < 0 || rules->ngroups > COUNT_MAX_GROUPS ||
+	    (rules->ngroups && (rules->rule == RULE_IRV))) {
+		snprintf(err, errlen, "group rules apply to STV and the block vote");
+		return -1;
+	}
+	if ((why = balance_impossible(b, rules))) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	r->rule = rules->rule;
+	r->rules = rules;
 	r->ncand = n;
 	r->seats = b->seats;
+	r->unit = rules->rule == RULE_MEEK    ? 1000000000
+		  : rules->rule == RULE_ERS97 ? 100
+					      : COUNT_UNIT;
+	r->places = rules->rule == RULE_MEEK	   ? 9
+		    : rules->rule == RULE_ERS97	   ? 2
+		    : rules->rule == RULE_SCOTTISH ? 5
+						   : 0;
 	r->state = xcalloc((size_t)n, sizeof(*r->state));
 	r->elected = xmalloc((size_t)n * sizeof(*r->elected));
 	r->without_quota = xcalloc((size_t)n, sizeof(*r->without_quota));
 	for (int i = 0; i < n; i++)
 		r->state[i] = b->withdrawn[i] ? CAND_WITHDRAWN : CAND_CONTINUING;
 	/* the Droop quota: papers / (seats + 1), decimals dropped, plus one */
-	if (rule == RULE_SCOTTISH)
+	if (rules->rule == RULE_SCOTTISH)
 		r->quota = (b->papers / (b->seats + 1) + 1) * COUNT_UNIT;
 	c.held = xcalloc((size_t)n, sizeof(*c.held));
+	c.batch_from = xcalloc((size_t)n, sizeof(*c.batch_from));
 	c.totals = xcalloc((size_t)n, sizeof(*c.totals));
 	c.surplus_due = xcalloc((size_t)n, 1);
-	if (rule == RULE_SCOTTISH)
-		scottish(&c);
-	else if (rule == RULE_IRV)
-		irv(&c);
-	else
-		block(&c);
+	switch (rules->rule) {
+	case RULE_SCOTTISH: scottish(&c); break;
+	case RULE_IRV: irv(&c); break;
+	case RULE_BLOCK: block(&c); break;
+	case RULE_ERS97: count_ers97(&c); break;
+	case RULE_MEEK: count_meek(&c); break;
+	}
 	for (int i = 0; i < n; i++)
 		free(c.held[i].ids);
 	free(c.held);
+	free(c.batch_from);
 	free(c.totals);
 	free(c.surplus_due);
 	free(c.parcels);
@@ -404,6 +586,7 @@ void count_release(struct count_result *r)
 	for (int i = 0; i < r->nstages; i++) {
 		free(r->stages[i].totals);
 		free(r->stages[i].elected);
+		free(r->stages[i].excluded);
 	}
 	free(r->stages);
 	free(r->elected);

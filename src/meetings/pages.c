@@ -875,7 +875,7 @@ static int count_election(struct http_request *req, struct place *p,
 	election_blt(p->db, e, v->id, &blt);
 	buf_putc(&blt, '\0');
 	if (blt_parse(blt.p, blt.len - 1, &b, err, sizeof(err)) == 0) {
-		if (count_run(&b, e->rule, &r, err, sizeof(err)) == 0) {
+		if (count_run(&b, &(struct count_rules){ .rule = e->rule }, &r, err, sizeof(err)) == 0) {
 			count_report_json(&b, &r, &json);
 			char *words = arena_printf(&req->arena, "Elected: ");
 			for (int i = 0; i < r.nelected; i++)

@@ -98,13 +98,13 @@ test('turnout count: a real Scottish ward counted exactly, as JSON and as a resu
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(r.stdout);
   assert.equal(got.rule, 'scottish');
-  assert.equal(got.quota, 1913);
+  assert.equal(got.quota, '1913.00000');
   assert.deepEqual(got.elected, want.elected);
   assert.deepEqual(got.stages.map((s) => s.totals), want.stages.map((s) => s.totals));
   assert.equal(got.final_loss_fractions, want.final_loss_fractions);
   const sheet = run(['count', `${dir}/Govan-2007.blt`]);
   assert.equal(sheet.status, 0);
-  assert.match(sheet.stdout, /Quota: 1913\./);
+  assert.match(sheet.stdout, /Quota: 1913\.00000\./);
   assert.match(sheet.stdout, /Allison Hunter +2694\.00000 +1913\.00000/);
   assert.match(sheet.stdout, /Stage 2: surplus of Allison Hunter \(781\.00000\) transferred\./);
   assert.match(sheet.stdout, /Elected, in order: Allison Hunter, John Flanagan, Stephen Dornan, Shaukat Butt\./);
@@ -135,4 +135,47 @@ test('turnout count: a real Scottish ward counted exactly, as JSON and as a resu
   const irv = run(['count', '--rule', 'irv', `${dir}/Govan-2007.blt`]);
   assert.equal(irv.status, 1);
   assert.match(irv.stderr, /IRV fills one seat/);
+});
+
+// Issue 12: the ERS97 and Meek rules, and a balance rule inside the count
+test('turnout count: ERS97 in hundredths, Meek in 10^-9, and a group minimum that changes who is elected', () => {
+  const govan = 'tests/fixtures/elections/glasgow2007/Govan-2007.blt';
+  const ers = JSON.parse(run(['count', '--rule', 'ers97', '--json', govan]).stdout);
+  assert.equal(ers.rule, 'ers97');
+  assert.equal(ers.quota, '1912.00'); // 9560 / 5 exactly
+  assert.equal(ers.elected.length, 4);
+  for (const s of ers.stages) for (const v of Object.values(s.totals)) assert.match(v, /^\d+\.\d\d$/);
+  // an exclusion moves its papers a batch of one value at a time, highest first
+  const batches = ers.stages.filter((s) => s.substages > 1);
+  assert.ok(batches.length >= 2);
+  assert.equal(batches[0].papers_at, '1.00');
+  const meek = JSON.parse(run(['count', '--rule', 'meek', '--json', govan]).stdout);
+  assert.equal(meek.rule, 'meek');
+  assert.match(meek.quota, /^\d+\.\d{9}$/);
+  assert.ok(meek.stages.some((s) => s.iterations > 1));
+  const sheet = run(['count', '--rule', 'meek', govan]).stdout;
+  assert.match(sheet, /Meek \(PR Foundation reference rule\)/);
+  assert.match(sheet, /passed on by lowering keep values \(\d+ iterations\)/);
+  // without a rule one of candidates 6, 8, 9, 11 is elected; with "at least two" two are
+  const names = ers.candidates;
+  const group = [6, 8, 9, 11].map((i) => names[i - 1]);
+  assert.equal(ers.elected.filter((n) => group.includes(n)).length, 1);
+  for (const rule of ['scottish', 'ers97', 'meek']) {
+    const r = run(['count', '--rule', rule, '--group', 'Women:2=6,8,9,11', '--json', govan]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.elected.filter((n) => group.includes(n)).length, 2, rule);
+    assert.equal(out.groups[0].elected, 2);
+    // the rule shows where it acted: a candidate excluded for it, or one kept
+    assert.ok(out.stages.some((s) => s.because === 'Women' || s.kept_because === 'Women'), rule);
+  }
+  const text = run(['count', '--group', 'Women:2=6,8,9,11', govan]).stdout;
+  assert.match(text, /Group rule: Women, at least 2 of the seats\./);
+  assert.match(text, /excluded \(.+, with fewer votes, is kept for the rule for Women\)/);
+  const bad = run(['count', '--group', 'Women:2=6,99', govan]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /candidates are numbers 1 to 11/);
+  const impossible = run(['count', '--group', 'Women:5=6,8,9,11', govan]);
+  assert.equal(impossible.status, 1);
+  assert.match(impossible.stderr, /fewer candidates than its minimum/);
 });
