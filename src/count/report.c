@@ -25,6 +25,9 @@ static int has_quota(const struct count_result *r)
 	return r->rule == RULE_SCOTTISH || r->rule == RULE_ERS97 || r->rule == RULE_MEEK;
 }
 
+static void stage_words(struct buf *out, const struct ballots *b, const struct count_result *r,
+			const struct count_stage *st);
+
 static void key_amount(struct jw *w, const struct count_result *r, const char *key, int64_t v)
 {
 	char t[40];
@@ -165,6 +168,14 @@ void count_report_json(const struct ballots *b, const struct count_result *r, st
 			key_amount(&w, r, "quota", st->quota);
 		if (st->tie)
 			jw_key_str(&w, "tie_broken_by", st->tie_by_lot ? "lot" : "earlier_stage");
+		struct buf words;
+		buf_init(&words, 4096);
+		stage_words(&words, b, r, st);
+		if (words.len && !words.overflow) {
+			words.p[words.len - 1] = '\0'; /* the sheet's newline */
+			jw_key_str(&w, "words", words.p);
+		}
+		buf_release(&words);
 		jw_key(&w, "totals");
 		totals(&w, b, r, st->totals);
 		key_amount(&w, r, "non_transferable", st->non_transferable);

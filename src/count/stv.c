@@ -442,16 +442,21 @@ static int irv_winner(const struct count *c)
 	return -1;
 }
 
+/* A group rule first excludes everyone it bars (all candidates outside a
+ * group when the one place must go to it). */
 static void irv(struct count *c)
 {
-	int win;
+	int *set = xmalloc((size_t)c->b->ncand * sizeof(*set)), n, group, win;
 
 	tally_first(c);
+	if ((n = tally_barred(c, set, &group)))
+		exclude(c, set, n, EXCLUDE_BALANCE, group, 0, 0);
 	while ((win = irv_winner(c)) < 0) {
 		int tie, lot, low = lowest(c, 0, &tie, &lot);
 		exclude(c, &low, 1, EXCLUDE_LOWEST, -1, tie, lot);
 	}
 	tally_elect(c, &c->r->stages[c->r->nstages - 1], win, 0);
+	free(set);
 }
 
 /* One stage: every ballot's first `seats` preferences a vote each; the
@@ -532,9 +537,8 @@ int count_run(const struct ballots *b, const struct count_rules *rules, struct c
 		snprintf(err, errlen, "Meek counts up to 1,000,000,000 papers");
 		return -1;
 	}
-	if (rules->ngroups < 0 || rules->ngroups > COUNT_MAX_GROUPS ||
-	    (rules->ngroups && (rules->rule == RULE_IRV))) {
-		snprintf(err, errlen, "group rules apply to STV and the block vote");
+	if (rules->ngroups < 0 || rules->ngroups > COUNT_MAX_GROUPS) {
+		snprintf(err, errlen, "up to %d group rules", COUNT_MAX_GROUPS);
 		return -1;
 	}
 	if ((why = balance_impossible(b, rules))) {

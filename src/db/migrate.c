@@ -589,6 +589,17 @@ static const char *const migrations[] = {
 	"  choice TEXT NOT NULL,"
 	"  PRIMARY KEY (vote_id, person_id)"
 	") WITHOUT ROWID;",
+	/* 33: the ERS97 and Meek rules, and balance.  SQLite cannot widen
+	 * method's CHECK, so `rule` names the exact rule and method keeps the
+	 * family (an STV count is 'scottish' there).  balance is JSON:
+	 * {"members":[candidate index...],"min":n,"max":n|null,"across":bool};
+	 * the meeting names the group and the minimum across its posts. */
+	"ALTER TABLE elections ADD COLUMN rule TEXT"
+	"  CHECK (rule IS NULL OR rule IN ('scottish', 'ers97', 'meek', 'irv', 'block'));"
+	"ALTER TABLE elections ADD COLUMN balance TEXT;"
+	"ALTER TABLE meetings ADD COLUMN balance_group TEXT NOT NULL DEFAULT 'Women';"
+	"ALTER TABLE meetings ADD COLUMN posts_min INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (posts_min >= 0);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -283,18 +283,114 @@ static void motion_row(const struct motion *m, void *arg)
 
 static const char *method_words(const struct meeting_election *e)
 {
-	return e->rule == RULE_SCOTTISH ? "STV (the Scottish rule)"
-	       : e->rule == RULE_IRV	? "IRV (alternative vote)"
-	       : e->seats == 1		? "first past the post (the first preference counts)"
-			       : "block vote (each ballot's first choices, as many as the places)";
+	switch (e->rule) {
+	case RULE_SCOTTISH: return "STV (the Scottish rule)";
+	case RULE_ERS97: return "STV (the Electoral Reform Society's 1997 rules)";
+	case RULE_MEEK: return "STV (Meek's method)";
+	case RULE_IRV: return "IRV (alternative vote)";
+	case RULE_BLOCK: break;
+	}
+	return e->seats == 1 ? "first past the post (the first preference counts)"
+			     : "block vote (each ballot's first choices, as many as the places)";
 }
 
 static const char *method_short(const struct meeting_election *e)
 {
-	return e->rule == RULE_SCOTTISH ? "STV, Scottish rule"
-	       : e->rule == RULE_IRV	? "IRV"
-	       : e->seats == 1		? "first past the post"
-					: "block vote";
+	switch (e->rule) {
+	case RULE_SCOTTISH: return "STV, Scottish rule";
+	case RULE_ERS97: return "STV, ERS97 rules";
+	case RULE_MEEK: return "STV, Meek";
+	case RULE_IRV: return "IRV";
+	case RULE_BLOCK: break;
+	}
+	return e->seats == 1 ? "first past the post" : "block vote";
+}
+
+/* ---- balance ---- */
+
+struct across {
+	long self;
+	int won, open_seats;
+};
+
+static void across_row(const struct meeting_election *e, const char *report, void *arg)
+{
+	struct across *a = arg;
+	if (e->id == a->self || !e->balance.on || !e->balance.across)
+		return;
+	if (!report) {
+		a->open_seats += e->seats;
+		return;
+	}
+	json_t *r = json_loads(report, 0, NULL), *name;
+	size_t i;
+	json_array_foreach(json_object_get(r, "elected"), i, name)
+	{
+		for (int k = 0; k < e->ncand; k++)
+			if (e->balance.member[k] && !strcmp(e->cand[k], json_string_value(name)))
+				a->won++;
+	}
+	json_decref(r);
+}
+
+/*
+ * The count's rules for an election: its method, and its balance as a
+ * group rule.  A post counted towards the meeting's minimum across posts
+ * must give the group whatever the posts still to be decided cannot: the
+ * minimum, less the places the group has won in closed elections, less
+ * the places still open elsewhere (as many as it has candidates).
+ */
+static void election_rules(struct place *p, const struct meeting_election *e,
+			   struct count_rules *rules)
+{
+	const struct election_balance *b = &e->balance;
+	int standing = 0;
+
+	memset(rules, 0, sizeof(*rules));
+	rules->rule = e->rule;
+	if (!b->on)
+		return;
+	struct count_group *g = &rules->group[rules->ngroups++];
+	snprintf(g->name, sizeof(g->name), "%s", p->m.balance_group);
+	for (int i = 0; i < e->ncand; i++) {
+		g->member[i] = b->member[i];
+		standing += b->member[i];
+	}
+	g->min = b->min;
+	g->max = b->max;
+	if (b->across && p->m.posts_min > 0) {
+		struct across a = { .self = e->id };
+		elections_each(p->db, p->m.id, across_row, &a);
+		int need = p->m.posts_min - a.won - a.open_seats;
+		if (need > e->seats)
+			need = e->seats;
+		if (need > standing)
+			need = standing;
+		if (need > g->min)
+			g->min = need;
+	}
+}
+
+static void balance_words(struct http_request *req, const struct place *p,
+			  const struct meeting_election *e, json_t *o)
+{
+	const struct election_balance *b = &e->balance;
+	char *who = "";
+	int n = 0;
+	for (int i = 0; i < e->ncand; i++)
+		if (b->member[i])
+			who = arena_printf(&req->arena, "%s%s%s", who, n++ ? ", " : "", e->cand[i]);
+	char *words = arena_printf(&req->arena, "%s: %s.", p->m.balance_group, n ? who : "none");
+	if (b->min)
+		words = arena_printf(&req->arena, "%s At least %d of the %d place%s.", words,
+				     b->min, e->seats, e->seats == 1 ? "" : "s");
+	if (b->max >= 0)
+		words = arena_printf(&req->arena, "%s At most %d.", words, b->max);
+	if (b->across)
+		words = arena_printf(&req->arena,
+				     "%s Its places count towards at least %d across the posts.",
+				     words, p->m.posts_min);
+	json_object_set_new(o, "balance", json_string(words));
 }
 
 static void election_row(const struct meeting_election *e, const char *report, void *arg)
@@ -304,13 +400,21 @@ static void election_row(const struct meeting_election *e, const char *report, v
 	json_t *cands = json_array();
 	for (int i = 0; i < e->ncand; i++)
 		json_array_append_new(cands,
-				      json_pack("{s:i, s:s}", "n", i + 1, "name", e->cand[i]));
+				      json_pack("{s:i, s:s, s:b}", "n", i + 1, "name", e->cand[i],
+						"in_group", e->balance.member[i]));
 	json_t *ranks = json_array();
 	for (int i = 0; i < e->ncand; i++)
 		json_array_append_new(ranks, json_pack("{s:i}", "rank", i + 1));
 	json_t *o = json_pack("{s:I, s:s, s:i, s:s, s:o, s:o}", "id", (json_int_t)e->id, "post",
 			      e->post, "seats", e->seats, "method", method_words(e), "candidates",
 			      cands, "ranks", ranks);
+	if (e->balance.on)
+		balance_words(pc->req, pc->p, e, o);
+	json_object_set_new(o, "bal_min", json_integer(e->balance.min));
+	json_object_set_new(o, "bal_max",
+			    e->balance.on && e->balance.max >= 0 ? json_integer(e->balance.max)
+								 : json_string(""));
+	json_object_set_new(o, "bal_across", json_boolean(e->balance.across));
 	int have = vote_latest(pc->p->db, 0, e->id, &v) == 1;
 	if (have)
 		json_object_set_new(o, "vote", vote_ctx(pc, &v));
@@ -331,18 +435,49 @@ static void election_row(const struct meeting_election *e, const char *report, v
 				    rows, json_pack("{s:s, s:s}", "name", e->cand[k], "total",
 						    t ? json_string_value(t) : ""));
 			}
-			const char *who = json_string_value(json_object_get(s, "candidate"));
-			const char *act = json_string_value(json_object_get(s, "action"));
-			json_array_append_new(
-			    stages,
-			    json_pack("{s:I, s:s, s:o}", "stage", (json_int_t)(i + 1), "what",
-				      !who ? "First preferences"
-				      : !strcmp(act, "surplus")
-					  ? arena_printf(&pc->req->arena, "%s's surplus", who)
-					  : arena_printf(&pc->req->arena, "%s excluded", who),
-				      "rows", rows));
+			/* the sheet's words, begun as a sentence in the table */
+			char *words =
+			    arena_printf(&pc->req->arena, "%s",
+					 json_string_value(json_object_get(s, "words"))
+					     ? json_string_value(json_object_get(s, "words"))
+					     : "");
+			if (*words >= 'a' && *words <= 'z')
+				*words = (char)(*words - 'a' + 'A');
+			json_array_append_new(stages, json_pack("{s:I, s:s, s:o}", "stage",
+								(json_int_t)(i + 1), "what", words,
+								"rows", rows));
 		}
 		json_object_set_new(o, "stages", stages);
+		/* the command that recounts the downloaded ballots the same way */
+		char *cmd = arena_printf(&pc->req->arena, "turnout count --rule %s",
+					 json_string_value(json_object_get(r, "rule")));
+		json_t *g;
+		json_array_foreach(json_object_get(r, "groups"), i, g)
+		{
+			char *list = "";
+			size_t k;
+			json_t *name;
+			json_array_foreach(json_object_get(g, "candidates"), k, name)
+			{
+				for (int c = 0; c < e->ncand; c++)
+					if (!strcmp(e->cand[c], json_string_value(name)))
+						list = arena_printf(&pc->req->arena, "%s%s%d", list,
+								    *list ? "," : "", c + 1);
+			}
+			json_t *max = json_object_get(g, "max");
+			cmd = arena_printf(&pc->req->arena, "%s --group '%s:%lld%s%s=%s'", cmd,
+					   json_string_value(json_object_get(g, "name")),
+					   (long long)json_integer_value(json_object_get(g, "min")),
+					   json_is_integer(max) ? ":" : "",
+					   json_is_integer(max)
+					       ? arena_printf(&pc->req->arena, "%lld",
+							      (long long)json_integer_value(max))
+					       : "",
+					   list);
+		}
+		json_object_set_new(
+		    o, "recount",
+		    json_string(arena_printf(&pc->req->arena, "%s ballots.blt", cmd)));
 		json_decref(r);
 	}
 	json_array_append_new(pc->elections, o);
@@ -398,10 +533,12 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 		json_object_set_new(ctx, "roll", pc.roll);
 		json_object_set_new(ctx, "members", pc.members);
 		json_object_set_new(ctx, "code", json_string(p->m.checkin_code));
+		json_object_set_new(ctx, "posts_min", json_integer(p->m.posts_min));
 	} else {
 		json_decref(pc.roll);
 		json_decref(pc.members);
 	}
+	json_object_set_new(ctx, "balance_group", json_string(p->m.balance_group));
 	page_render(req, res, status, "meeting", ctx, &p->w);
 }
 
@@ -713,6 +850,90 @@ done:
 	free(e);
 }
 
+/* A balance rule for an election whose ballot has not opened: the
+ * candidates ticked as the meeting's group, at least min and at most max
+ * of the places, and whether they count towards the minimum across posts. */
+static void election_balance(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct meeting_election *e = xmalloc(sizeof(*e));
+	struct election_balance b = { .max = -1 };
+	const char *why = NULL;
+	int ticked = 0;
+	long min = 0, max = -1;
+
+	if (meeting_or_answer(req, res, &p, OF_ELECTION, e, &f, 1))
+		goto done;
+	for (int i = 0; i < e->ncand; i++) {
+		const char *v = qs_get(&f, arena_printf(&req->arena, "member_%d", i + 1));
+		b.member[i] = v && !strcmp(v, "1");
+		ticked += b.member[i];
+	}
+	const char *smin = qs_get(&f, "min"), *smax = qs_get(&f, "max"),
+		   *across = qs_get(&f, "across");
+	if (smin && *smin && num_parse_long(smin, strlen(smin), 0, e->seats, &min))
+		why = "The minimum is a number of places, 0 to the places to fill.";
+	else if (smax && *smax && num_parse_long(smax, strlen(smax), min, e->seats, &max))
+		why = "The maximum is a number of places, from the minimum to the places to fill.";
+	else if (min > ticked)
+		why = "Tick at least as many candidates as the minimum.";
+	if (why) {
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		goto done;
+	}
+	b.min = (int)min;
+	b.max = (int)max;
+	b.across = across && !strcmp(across, "1");
+	b.on = ticked || b.min || b.max >= 0 || b.across;
+	int rc = election_set_balance(p.db, e->id, &b);
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409,
+				  "That election's ballot has opened: its rules are fixed.", NULL);
+		goto done;
+	}
+	if (rc < 0) {
+		page_sorry(req, res, "The rule could not be saved.", &p.w);
+		goto done;
+	}
+	audit_note(p.db, p.w.actor.id, "election.balance", e->id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "election-%ld", e->id));
+done:
+	free(e);
+}
+
+/* The meeting's balance group, and how many places across the posts
+ * marked for it the group must hold. */
+static void meeting_balance(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	long min = 0;
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
+		return;
+	const char *group = qs_get(&f, "group"), *smin = qs_get(&f, "posts_min");
+	size_t n = group ? strlen(group) : 0;
+	int printable = n > 0;
+	for (size_t i = 0; i < n; i++)
+		printable &= (unsigned char)group[i] >= 0x20 && group[i] != 0x7f;
+	if (!printable || n >= COUNT_GROUP_NAME) {
+		meeting_page_with(req, res, &p, 400, "Name the group in up to 39 characters.",
+				  NULL);
+		return;
+	}
+	if (smin && *smin && num_parse_long(smin, strlen(smin), 0, 100, &min)) {
+		meeting_page_with(req, res, &p, 400, "The places across posts are 0 to 100.", NULL);
+		return;
+	}
+	if (meeting_set_balance(p.db, p.m.id, group, (int)min) != 1) {
+		page_sorry(req, res, "The rule could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "meeting.balance", p.m.id, NULL);
+	back(res, req, p.m.id, "balance");
+}
+
 /* ---- ballots and results ---- */
 
 /* A ranking from the form (rank_<candidate> = 1, 2, …): the candidates'
@@ -875,7 +1096,9 @@ static int count_election(struct http_request *req, struct place *p,
 	election_blt(p->db, e, v->id, &blt);
 	buf_putc(&blt, '\0');
 	if (blt_parse(blt.p, blt.len - 1, &b, err, sizeof(err)) == 0) {
-		if (count_run(&b, &(struct count_rules){ .rule = e->rule }, &r, err, sizeof(err)) == 0) {
+		struct count_rules rules;
+		election_rules(p, e, &rules);
+		if (count_run(&b, &rules, &r, err, sizeof(err)) == 0) {
 			count_report_json(&b, &r, &json);
 			char *words = arena_printf(&req->arena, "Elected: ");
 			for (int i = 0; i < r.nelected; i++)
@@ -1187,6 +1410,8 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/motions/{id}/vote", motion_vote, ROUTE_PAGE, NULL },
 	{ "POST", "/motions/{id}/withdraw", motion_withdraw_page, ROUTE_PAGE, NULL },
 	{ "POST", "/elections/{id}/vote", election_vote, ROUTE_PAGE, NULL },
+	{ "POST", "/elections/{id}/balance", election_balance, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/balance", meeting_balance, ROUTE_PAGE, NULL },
 	{ "GET", "/elections/{id}/ballots.blt", ballots_blt, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/ballot", ballot, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/close", vote_close_page, ROUTE_PAGE, NULL },

@@ -50,7 +50,8 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT id, group_id, title, starts_at, quorum_pct, quorum_min, majority,"
-			  " checkin_code, coalesce(created_by, 0) FROM meetings WHERE id = ?");
+			  " checkin_code, coalesce(created_by, 0), balance_group, posts_min"
+			  " FROM meetings WHERE id = ?");
 	db_bind_int(st, 1, id);
 	int rc = db_one(st);
 	if (rc == 1) {
@@ -65,6 +66,8 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 			out->majority = MAJ_SIMPLE;
 		db_col_copy(st, 7, out->checkin_code, sizeof(out->checkin_code));
 		out->created_by = (long)db_col_int(st, 8);
+		db_col_copy(st, 9, out->balance_group, sizeof(out->balance_group));
+		out->posts_min = (int)db_col_int(st, 10);
 		db_reset(st);
 	}
 	return rc;
@@ -251,18 +254,34 @@ int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion 
 	return rc;
 }
 
+int meeting_set_balance(struct db *db, long id, const char *group, int posts_min)
+{
+	struct db_stmt *st =
+	    db_cached(db, "UPDATE meetings SET balance_group = ?, posts_min = ? WHERE id = ?");
+	db_binds(st, 1, DB_STR(group), DB_INT(posts_min), DB_INT(id));
+	return db_done(st) == 0 ? 1 : -1;
+}
+
+/* method keeps the rule's family for the column's original CHECK */
+static const char *method_family(enum count_rule rule)
+{
+	return rule == RULE_ERS97 || rule == RULE_MEEK ? "scottish" : count_rule_name(rule);
+}
+
 int election_add(struct db *db, struct meeting_election *e, long long now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT INTO elections (meeting_id, post, seats, method,"
-					   " candidates, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-					   " RETURNING id");
+	struct db_stmt *st =
+	    db_cached(db, "INSERT INTO elections (meeting_id, post, seats, method,"
+			  " rule, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+			  " RETURNING id");
 	json_t *names = json_array();
 	for (int i = 0; i < e->ncand; i++)
 		json_array_append_new(names, json_string(e->cand[i]));
 	char *text = json_dumps(names, JSON_COMPACT);
 	json_decref(names);
 	db_binds(st, 1, DB_INT(e->meeting_id), DB_STR(e->post), DB_INT(e->seats),
-		 DB_STR(count_rule_name(e->rule)), DB_STR(text), DB_INT(now));
+		 DB_STR(method_family(e->rule)), DB_STR(count_rule_name(e->rule)), DB_STR(text),
+		 DB_INT(now));
 	e->id = text ? (long)db_int_or(st, -1) : -1;
 	free(text);
 	return e->id > 0 ? 1 : -1;
@@ -288,12 +307,53 @@ static void election_read(struct db_stmt *st, struct meeting_election *e)
 		e->ncand = (int)i + 1;
 	}
 	json_decref(names);
+	json_t *bal = json_loads(db_col_text(st, 6) ? db_col_text(st, 6) : "", 0, NULL);
+	if (json_is_object(bal)) {
+		struct election_balance *b = &e->balance;
+		json_t *max = json_object_get(bal, "max");
+		b->on = 1;
+		b->min = (int)json_integer_value(json_object_get(bal, "min"));
+		b->max = json_is_integer(max) ? (int)json_integer_value(max) : -1;
+		b->across = json_is_true(json_object_get(bal, "across"));
+		json_array_foreach(json_object_get(bal, "members"), i, v)
+		{
+			json_int_t k = json_integer_value(v);
+			if (k >= 0 && k < e->ncand)
+				b->member[k] = 1;
+		}
+	}
+	json_decref(bal);
+}
+
+int election_set_balance(struct db *db, long id, const struct election_balance *b)
+{
+	struct db_stmt *st =
+	    db_cached(db, "UPDATE elections SET balance = ? WHERE id = ?"
+			  " AND NOT EXISTS (SELECT 1 FROM votes WHERE election_id = ?)"
+			  " RETURNING id");
+	char *text = NULL;
+	if (b->on) {
+		json_t *members = json_array();
+		for (int i = 0; i < ELECTION_CANDIDATES_MAX; i++)
+			if (b->member[i])
+				json_array_append_new(members, json_integer(i));
+		json_t *o =
+		    json_pack("{s:o, s:i, s:o, s:b}", "members", members, "min", b->min, "max",
+			      b->max < 0 ? json_null() : json_integer(b->max), "across", b->across);
+		text = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+	}
+	db_binds(st, 1, text ? DB_STR(text) : DB_NULL, DB_INT(id), DB_INT(id));
+	long n = db_count(st);
+	free(text);
+	return n < 0 ? -1 : n > 0;
 }
 
 int election_get(struct db *db, long id, struct meeting_election *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT id, meeting_id, post, seats, method, candidates"
-					   " FROM elections WHERE id = ?");
+	struct db_stmt *st = db_cached(
+	    db, "SELECT id, meeting_id, post, seats, coalesce(rule, method), candidates, balance"
+		" FROM elections WHERE id = ?");
 	db_bind_int(st, 1, id);
 	int rc = db_one(st);
 	if (rc == 1) {
@@ -308,14 +368,15 @@ int elections_each(struct db *db, long meeting_id,
 		   void *arg)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT id, meeting_id, post, seats, method, candidates,"
-			  " report FROM elections WHERE meeting_id = ? ORDER BY id");
+	    db_cached(db, "SELECT id, meeting_id, post, seats, coalesce(rule, method),"
+			  " candidates, balance, report FROM elections WHERE meeting_id = ?"
+			  " ORDER BY id");
 	int rc;
 	db_bind_int(st, 1, meeting_id);
 	while (db_next(st, &rc)) {
 		struct meeting_election *e = xmalloc(sizeof(*e));
 		election_read(st, e);
-		fn(e, db_col_text(st, 6), arg);
+		fn(e, db_col_text(st, 7), arg);
 		free(e);
 	}
 	return rc;

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "count/stv.h"
 #include "db/db.h"
 #include "meetings/rules.h"
@@ -30,6 +32,10 @@ struct meeting {
 	struct quorum_rule quorum;
 	enum majority majority;
 	char checkin_code[8];
+	/* balance: the group the elections' rules are for, and how many of the
+	 * places in the posts marked "across" it must hold */
+	char balance_group[COUNT_GROUP_NAME];
+	int posts_min;
 };
 
 int meeting_create(struct db *db, struct meeting *m, long long now);
@@ -81,15 +87,30 @@ int motion_withdraw(struct db *db, long id);
 int meeting_minutes_get(struct db *db, long id, char **text, int *published);
 int meeting_minutes_set(struct db *db, long id, const char *text, int published);
 
+/* The meeting's balance group among an election's candidates: at least
+ * min and at most max (-1: no maximum) of its places, and whether its
+ * places count towards the meeting's minimum across posts. */
+struct election_balance {
+	int on;
+	uint8_t member[ELECTION_CANDIDATES_MAX];
+	int min, max, across;
+};
+
 struct meeting_election {
 	long id, meeting_id;
 	char post[ELECTION_POST_MAX + 1];
 	int seats, ncand;
 	enum count_rule rule; /* RULE_IRV for one seat only */
 	char cand[ELECTION_CANDIDATES_MAX][CANDIDATE_NAME_MAX + 1];
+	struct election_balance balance;
 };
 int election_add(struct db *db, struct meeting_election *e, long long now);
 int election_get(struct db *db, long id, struct meeting_election *out);
+/* The balance rule of an election whose ballot has not opened: 1 set, 0
+ * the ballot has opened (nothing changed), -1. */
+int election_set_balance(struct db *db, long id, const struct election_balance *b);
+/* The meeting's balance group and minimum across posts: 1, -1. */
+int meeting_set_balance(struct db *db, long id, const char *group, int posts_min);
 int elections_each(struct db *db, long meeting_id,
 		   void (*fn)(const struct meeting_election *e, const char *report, void *arg),
 		   void *arg);

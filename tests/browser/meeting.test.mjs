@@ -1,7 +1,8 @@
 // Issue 12, a meeting as the people in it would run it, in headless Chromium: the chair
 // calls it, members check in with the code on the screen until it is quorate, an
 // amendment is carried, the motion (as amended) is carried, and a secretary is elected
-// by IRV from ranked secret ballots; axe finds nothing on the meeting page.
+// by IRV from ranked secret ballots, then two delegates by Meek STV with at least one
+// place for a woman; axe finds nothing on the meeting page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe, contextFor } from './lib.mjs';
@@ -127,6 +128,33 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await chair.reload();
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Close the ballot and count")')]);
   assert.match(await chair.textContent('article.election'), /Elected: Bilal Member \(IRV, 3 ballots, 1 stage; 3 of 3 members present, quorum 2\)\./);
+  // two delegates by Meek STV, at least one of them a woman: the chair ticks Ceri in the
+  // election's balance rule; Asha and Bilal are everyone's first two, Ceri gets a place
+  await chair.click('summary:has-text("Hold an election")');
+  await chair.fill('#epost', 'Delegates');
+  await chair.fill('#eseats', '2');
+  await chair.selectOption('#emethod', 'meek');
+  await chair.fill('#ecands', 'Asha Member\nBilal Member\nCeri Member');
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Add the election")')]);
+  const delegates = chair.locator('article.election', { hasText: 'Delegates' });
+  await delegates.locator('summary:has-text("Balance for Women")').click();
+  await delegates.locator('label:has-text("Ceri Member") input').check();
+  await delegates.getByLabel('At least this many of the places').fill('1');
+  await Promise.all([chair.waitForNavigation(), delegates.locator('button:has-text("Save the balance rule")').click()]);
+  assert.match(await delegates.textContent('p.note'), /Balance\. Women: Ceri Member\. At least 1 of the 2 places\./);
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Open the ballot for Delegates")')]);
+  for (const ctx of ctxs) {
+    const p = await ctx.newPage();
+    await p.goto(url);
+    const form = p.locator('article.election', { hasText: 'Delegates' });
+    for (const [name, rank] of [['Asha Member', '1'], ['Bilal Member', '2'], ['Ceri Member', '3']]) await form.getByLabel(name, { exact: true }).selectOption(rank);
+    await Promise.all([p.waitForNavigation(), form.locator('button:has-text("Cast my secret ballot")').click()]);
+    await p.close();
+  }
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), delegates.locator('button:has-text("Close the ballot and count")').click()]);
+  assert.match(await delegates.textContent('p.result'), /Elected: Asha Member, Ceri Member \(STV, Meek, 3 ballots/);
+  assert.match(await delegates.textContent('table.count'), /Bilal Member excluded \(electing them would break the rule for Women\)/);
   await chair.screenshot({ path: 'build/test/screens/meeting.png', fullPage: true });
   assert.deepEqual(await axe(chair), []);
   const member = await ctxs[0].newPage();

@@ -227,6 +227,8 @@ const MATRIX = [
   ['POST', '/meetings/{id}/present', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/present`, fields: { person: '0' } })],
   ['POST', '/meetings/{id}/motions', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/motions`, fields: { title: '' } })],
   ['POST', '/meetings/{id}/elections', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/elections`, fields: { post: '' } })],
+  ['POST', '/elections/{id}/balance', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/balance`, fields: { min: '99' } })],
+  ['POST', '/meetings/{id}/balance', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/balance`, fields: { group: '' } })],
   ['POST', '/elections/{id}/vote', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/vote` })],
   ['GET', '/elections/{id}/ballots.blt', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/elections/${ids.election}/ballots.blt` })],
   // only a member who is present votes (the volunteer was marked present)

@@ -257,3 +257,74 @@ test('a show of hands, a withdrawn motion, and the minutes drafted, edited and p
   assert.doesNotMatch(shown.body, /<textarea/);
   assert.match(sql("SELECT group_concat(action) FROM audit_log WHERE action LIKE 'minutes.%' OR action LIKE 'motion.withdraw'"), /motion\.withdraw.*minutes\.save.*minutes\.publish/);
 });
+
+// Issue 12: gender balance, across a set of officer posts and inside an STV count
+test('balance: a minimum across posts excludes the preferred candidate once the last post must go to the group; an ERS97 count keeps a minimum', async () => {
+  const [ada, ben, cat, dev] = people;
+  await page(chair);
+  // only the chair sets the rules; a name that is too long is refused
+  assert.equal((await ada.post(`/meetings/${mid}/balance`, { group: 'Women', posts_min: '1' })).status, 403);
+  assert.equal((await chair.post(`/meetings/${mid}/balance`, { group: 'x'.repeat(40), posts_min: '1' })).status, 400);
+  assert.equal((await chair.post(`/meetings/${mid}/balance`, { group: 'Women', posts_min: '1' })).status, 303);
+  for (const [post, cands] of [['Chair', 'Ada Member\nBen Member'], ['Vice-chair', 'Cat Member\nDev Member']]) {
+    assert.equal((await chair.post(`/meetings/${mid}/elections`, { post, seats: '1', method: 'irv', candidates: cands })).status, 303);
+  }
+  assert.equal((await chair.post(`/meetings/${mid}/elections`, { post: 'Delegates to conference', seats: '2', method: 'ers97',
+    candidates: 'Ada Member\nBen Member\nDev Member' })).status, 303);
+  const id = (post) => Number(sql(`SELECT id FROM elections WHERE post = '${post}'`));
+  const [chairPost, vice, delegates] = [id('Chair'), id('Vice-chair'), id('Delegates to conference')];
+  assert.equal(sql(`SELECT method || ' ' || rule FROM elections WHERE id = ${delegates}`), 'scottish ers97');
+  assert.equal((await ada.post(`/elections/${chairPost}/balance`, { member_1: '1', across: '1' })).status, 403);
+  const tooFew = await chair.post(`/elections/${delegates}/balance`, { member_1: '1', min: '2' });
+  assert.equal(tooFew.status, 400);
+  assert.match(tooFew.body, /Tick at least as many candidates as the minimum/);
+  assert.equal((await chair.post(`/elections/${delegates}/balance`, { min: '3' })).status, 400);
+  assert.equal(sql(`SELECT balance IS NULL FROM elections WHERE id = ${delegates}`), '1', 'nothing stored');
+  assert.equal((await chair.post(`/elections/${chairPost}/balance`, { member_1: '1', across: '1' })).status, 303);
+  assert.equal((await chair.post(`/elections/${vice}/balance`, { member_1: '1', across: '1' })).status, 303);
+  assert.equal((await chair.post(`/elections/${delegates}/balance`, { member_1: '1', min: '1' })).status, 303);
+  assert.match((await page(ada)).body, /Balance\. Women: Ada Member\. At least 1 of the 2 places\./);
+  const vote = async (eid, fields) => {
+    assert.equal((await chair.post(`/elections/${eid}/vote`)).status, 303);
+    const v = Number(sql(`SELECT id FROM votes WHERE election_id = ${eid}`));
+    for (const m of [ada, ben, cat, dev]) {
+      await page(m);
+      assert.equal((await m.post(`/votes/${v}/ballot`, fields)).status, 200);
+    }
+    assert.equal((await chair.post(`/votes/${v}/close`)).status, 303);
+    return v;
+  };
+  // once opened, the rule is fixed
+  await vote(chairPost, { rank_2: '1', rank_1: '2' });
+  assert.equal((await chair.post(`/elections/${chairPost}/balance`, { member_1: '0' })).status, 409);
+  // the Chair: everyone prefers Ben, and the Vice-chair can still go to a woman: Ben
+  let p = (await page(ada)).body;
+  assert.match(p, /Elected: Ben Member \(IRV/);
+  // the Vice-chair: everyone prefers Dev, but it is the last place that can meet "at least
+  // one of the posts": Dev is excluded for the rule and Cat elected
+  await vote(vice, { rank_2: '1', rank_1: '2' });
+  p = (await page(ada)).body;
+  assert.match(p, /Elected: Cat Member \(IRV/);
+  assert.match(p, /Dev Member excluded \(electing them would break the rule for Women\)/);
+  // two delegates by ERS97: Ben and Dev are everyone's first two, but one place is Ada's
+  const v = await vote(delegates, { rank_2: '1', rank_3: '2', rank_1: '3' });
+  p = (await page(ada)).body;
+  assert.match(p, /Elected: Ben Member, Ada Member \(STV, ERS97 rules/);
+  assert.match(p, /<code>turnout count --rule ers97 --group &#39;Women:1=1&#39; ballots\.blt<\/code>/);
+  const report = JSON.parse(sql(`SELECT report FROM elections WHERE id = ${delegates}`));
+  assert.equal(report.rule, 'ers97');
+  assert.equal(report.quota, '1.34'); // 4 / 3 to two places, rounded up
+  assert.deepEqual(report.groups[0], { name: 'Women', min: 1, max: null, candidates: ['Ada Member'], elected: 1 });
+  // the downloaded ballots, recounted from the command line the page gives, agree
+  const { run } = await import('./lib.mjs');
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const f = join(mkdtempSync(join(tmpdir(), 'blt-')), 'ballots.blt');
+  writeFileSync(f, (await ada.get(`/elections/${delegates}/ballots.blt`)).body);
+  assert.deepEqual(JSON.parse(run(['count', '--rule', 'ers97', '--group', 'Women:1=1', '--json', f]).stdout).elected,
+    ['Ben Member', 'Ada Member']);
+  assert.deepEqual(JSON.parse(run(['count', '--rule', 'ers97', '--json', f]).stdout).elected, ['Ben Member', 'Dev Member']);
+  assert.equal(v > 0, true);
+  assert.match(sql("SELECT group_concat(action) FROM audit_log WHERE action LIKE '%.balance'"), /meeting\.balance.*election\.balance/);
+});
