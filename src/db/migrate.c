@@ -600,6 +600,35 @@ static const char *const migrations[] = {
 	"ALTER TABLE meetings ADD COLUMN balance_group TEXT NOT NULL DEFAULT 'Women';"
 	"ALTER TABLE meetings ADD COLUMN posts_min INTEGER NOT NULL DEFAULT 0"
 	"  CHECK (posts_min >= 0);",
+	/* 34: bodies, card votes and proxies.  A meeting of the whole group
+	 * takes its members as voters; a committee or a conference lists them
+	 * in meeting_voters, a conference's with card-vote weights.  A ballot
+	 * carries the weight it counts for; a proxy's "has voted" row names
+	 * the holder who cast it (never the ballot). */
+	"ALTER TABLE meetings ADD COLUMN body TEXT NOT NULL DEFAULT 'members'"
+	"  CHECK (body IN ('members', 'committee', 'conference'));"
+	"ALTER TABLE meetings ADD COLUMN proxies_max INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (proxies_max BETWEEN 0 AND 100);"
+	"CREATE TABLE meeting_voters ("
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  weight INTEGER NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 1000000),"
+	"  PRIMARY KEY (meeting_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE meeting_proxies ("
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  giver_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  holder_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  given_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (meeting_id, giver_id), CHECK (giver_id <> holder_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX meeting_proxies_holder ON meeting_proxies (meeting_id, holder_id);"
+	"ALTER TABLE votes ADD COLUMN weight_members INTEGER;"
+	"ALTER TABLE votes ADD COLUMN weight_present INTEGER;"
+	"ALTER TABLE vote_voters ADD COLUMN by_proxy INTEGER REFERENCES people(id) ON DELETE SET NULL;"
+	"ALTER TABLE vote_ballots ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE vote_named ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE vote_named ADD COLUMN by_proxy INTEGER REFERENCES people(id) ON DELETE SET NULL;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -11,6 +11,7 @@
 #include "meetings/pages.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "events/when.h"
 #include "groups/store.h"
 #include "meetings/store.h"
+#include "people/people.h"
 #include "util/mem.h"
 #include "util/num.h"
 #include "web/web.h"
@@ -31,6 +33,7 @@ struct place {
 	struct db *db;
 	struct meeting m;
 	int chair, member, present;
+	long weight; /* as a voter at this meeting; 0: not entitled */
 };
 
 static long long now_s(void)
@@ -81,6 +84,7 @@ static int meeting_or_answer(struct http_request *req, struct http_response *res
 	p->chair = policy_allows(&p->w.actor, ACT_MEETING_RUN, &t);
 	p->member = policy_allows(&p->w.actor, ACT_MEETING_ATTEND, &t);
 	p->present = p->member && meeting_is_present(p->db, p->m.id, p->w.actor.id) == 1;
+	p->weight = p->member ? meeting_voter_weight(p->db, p->m.id, p->w.actor.id) : 0;
 	if (!p->member && !p->chair) {
 		page_message(req, res, 403, "Members only",
 			     "Only the group's members and organisers see its meetings.", &p->w);
@@ -131,11 +135,16 @@ static void new_form(struct http_request *req, struct http_response *res, struct
 {
 	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s*}", "title", "Call a meeting", "group_id",
 				(json_int_t)gid, "group", group, "error", error);
-	static const char *const keep[] = { "name",	  "date",	"start",
-					    "quorum_pct", "quorum_min", "majority" };
+	static const char *const keep[] = { "name",	  "date",     "start", "quorum_pct",
+					    "quorum_min", "majority", "body",  "proxies" };
 	for (size_t i = 0; f && i < sizeof(keep) / sizeof(keep[0]); i++)
 		if (qs_get(f, keep[i]))
 			json_object_set_new(ctx, keep[i], json_string(qs_get(f, keep[i])));
+	const char *body = f ? qs_get(f, "body") : NULL;
+	json_object_set_new(ctx, "body_committee",
+			    json_boolean(body && !strcmp(body, "committee")));
+	json_object_set_new(ctx, "body_conference",
+			    json_boolean(body && !strcmp(body, "conference")));
 	page_render(req, res, status, "meeting_new", ctx, w);
 }
 
@@ -166,7 +175,9 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 		return;
 	const char *title = qs_get(&f, "name"), *qp = qs_get(&f, "quorum_pct");
 	const char *qm = qs_get(&f, "quorum_min"), *maj = qs_get(&f, "majority");
+	const char *body = qs_get(&f, "body"), *px = qs_get(&f, "proxies");
 	const char *why = NULL;
+	long proxies = 0;
 	if (!title || !*title || strlen(title) > MEETING_TITLE_MAX)
 		why = "Give the meeting a name of up to 120 characters.";
 	else if (london_parse(qs_get(&f, "date"), qs_get(&f, "start"), &at))
@@ -177,6 +188,10 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 		why = "The smallest quorum is a number of members, 0 or more.";
 	else if (majority_parse(maj, &m.majority))
 		why = "Choose the majority motions need.";
+	else if (body && *body && meeting_body_parse(body, &m.body))
+		why = "Choose who votes: the members, a committee or a conference of delegates.";
+	else if (px && *px && num_parse_long(px, strlen(px), 0, 100, &proxies))
+		why = "The proxies one member may hold are 0 to 100.";
 	if (why) {
 		new_form(req, res, &w, gid, name, 400, why, &f);
 		return;
@@ -187,6 +202,7 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 	m.starts_at = at;
 	m.quorum.pct = (int)pct;
 	m.quorum.min = (int)min;
+	m.proxies_max = (int)proxies;
 	if (meeting_create(db, &m, now_s()) != 1) {
 		page_sorry(req, res, "The meeting could not be saved.", &w);
 		return;
@@ -214,6 +230,21 @@ static void roll_item(const char *name, const char *choice, void *arg)
 			      json_pack("{s:s, s:s}", "name", name, "choice", choice_word(choice)));
 }
 
+struct proxy_forms {
+	struct db *db;
+	long vote_id;
+	json_t *list;
+};
+
+/* A proxy not yet used in this vote: a ballot form of its own. */
+static void proxy_form(long giver, const char *name, void *arg)
+{
+	struct proxy_forms *f = arg;
+	if (vote_has_voted(f->db, f->vote_id, giver) == 0)
+		json_array_append_new(f->list, json_pack("{s:I, s:s}", "for_id", (json_int_t)giver,
+							 "for_name", name));
+}
+
 /* What a vote on a motion or election shows to this member. */
 static json_t *vote_ctx(struct page_ctx *pc, const struct vote *v)
 {
@@ -227,7 +258,13 @@ static json_t *vote_ctx(struct page_ctx *pc, const struct vote *v)
 	if (v->open) {
 		int voted = vote_has_voted(pc->p->db, v->id, pc->p->w.actor.id) == 1;
 		json_object_set_new(o, "voted", json_boolean(voted));
-		json_object_set_new(o, "can_vote", json_boolean(pc->p->present && !voted));
+		json_object_set_new(o, "can_vote",
+				    json_boolean(pc->p->present && pc->p->weight > 0 && !voted));
+		if (pc->p->present && pc->p->m.proxies_max > 0) {
+			struct proxy_forms f = { pc->p->db, v->id, json_array() };
+			proxies_held(pc->p->db, pc->p->m.id, pc->p->w.actor.id, proxy_form, &f);
+			json_object_set_new(o, "proxies", f.list);
+		}
 	} else {
 		json_object_set_new(o, "passed", json_boolean(v->passed));
 	}
@@ -487,21 +524,29 @@ static void roll_row(const struct roll_row *r, void *arg)
 {
 	struct page_ctx *pc = arg;
 	/* "person", not "id": inside the list {{id}} is still the meeting's */
-	json_array_append_new(pc->roll,
-			      json_pack("{s:I, s:s, s:b}", "person", (json_int_t)r->person_id,
-					"name", r->name, "present", r->present));
+	json_array_append_new(pc->roll, json_pack("{s:I, s:s, s:b, s:b, s:I}", "person",
+						  (json_int_t)r->person_id, "name", r->name,
+						  "present", r->present, "entitled", r->weight > 0,
+						  "weight", (json_int_t)r->weight));
 	json_array_append_new(
 	    pc->members, json_pack("{s:I, s:s}", "id", (json_int_t)r->person_id, "name", r->name));
 }
 
 static json_t *quorum_ctx(struct place *p)
 {
-	long members = meeting_members(p->db, &p->m),
-	     present = meeting_present_count(p->db, p->m.id);
+	struct meeting_strength st = { 0 };
+	meeting_strength(p->db, p->m.id, &st);
+	long members = st.members, present = st.present;
 	long needed = quorum_needed(&p->m.quorum, members);
 	return json_pack("{s:I, s:I, s:I, s:b}", "members", (json_int_t)members, "present",
 			 (json_int_t)present, "needed", (json_int_t)needed, "quorate",
 			 present >= needed && present > 0);
+}
+
+static void held_name(long giver, const char *name, void *arg)
+{
+	(void)giver;
+	json_array_append_new(arg, json_pack("{s:s}", "held_name", name));
 }
 
 static void meeting_page_with(struct http_request *req, struct http_response *res, struct place *p,
@@ -539,6 +584,25 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 		json_decref(pc.members);
 	}
 	json_object_set_new(ctx, "balance_group", json_string(p->m.balance_group));
+	json_object_set_new(ctx, "listed_body", json_boolean(p->m.body != BODY_MEMBERS));
+	json_object_set_new(ctx, "card", json_boolean(p->m.body == BODY_CONFERENCE));
+	json_object_set_new(ctx, "body_words",
+			    json_string(p->m.body == BODY_COMMITTEE
+					    ? "a committee: its members vote"
+					: p->m.body == BODY_CONFERENCE
+					    ? "a conference: delegates vote, each with a card vote"
+					    : "all the group's members vote"));
+	json_object_set_new(ctx, "voter", json_boolean(p->weight > 0));
+	json_object_set_new(ctx, "my_weight", json_integer(p->weight));
+	if (p->m.proxies_max > 0 && p->weight > 0) {
+		char holder[128] = "";
+		json_object_set_new(ctx, "proxies_max", json_integer(p->m.proxies_max));
+		if (proxy_holder(p->db, p->m.id, p->w.actor.id, holder, sizeof(holder)) > 0)
+			json_object_set_new(ctx, "my_proxy", json_string(holder));
+		json_t *held = json_array();
+		proxies_held(p->db, p->m.id, p->w.actor.id, held_name, held);
+		json_object_set_new(ctx, "held", held);
+	}
 	page_render(req, res, status, "meeting", ctx, &p->w);
 }
 
@@ -675,9 +739,16 @@ static void motion_create(struct http_request *req, struct http_response *res)
 static int open_vote(struct http_request *req, struct http_response *res, struct place *p,
 		     struct vote *v)
 {
+	struct meeting_strength st = { 0 };
 	v->meeting_id = p->m.id;
-	v->members = meeting_members(p->db, &p->m);
-	v->present = meeting_present_count(p->db, p->m.id);
+	if (meeting_strength(p->db, p->m.id, &st) != 1) {
+		page_sorry(req, res, "The vote could not be opened.", &p->w);
+		return -1;
+	}
+	v->members = st.members;
+	v->present = st.present;
+	v->weight_members = st.weight_members;
+	v->weight_present = st.weight_present;
 	v->quorum = quorum_needed(&p->m.quorum, v->members);
 	if (v->present < v->quorum || v->present == 0) {
 		meeting_page_with(
@@ -934,6 +1005,96 @@ static void meeting_balance(struct http_request *req, struct http_response *res)
 	back(res, req, p.m.id, "balance");
 }
 
+/* ---- who votes: a committee's members, a conference's card votes ---- */
+
+static void voter_set(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	long person = 0, weight = 0;
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
+		return;
+	const char *ps = qs_get(&f, "person"), *ws = qs_get(&f, "weight");
+	long max = p.m.body == BODY_CONFERENCE ? CARD_WEIGHT_MAX : 1;
+	const char *why = NULL;
+	if (p.m.body == BODY_MEMBERS)
+		why = "Every member votes at a meeting of the whole group.";
+	else if (!ps || num_parse_long(ps, strlen(ps), 1, LONG_MAX, &person) ||
+		 group_role_of(p.db, p.m.group_id, person) == ROLE_NONE)
+		why = "Choose one of the group's members.";
+	else if (!ws || num_parse_long(ws, strlen(ws), 0, max, &weight))
+		why = p.m.body == BODY_CONFERENCE
+			  ? "A delegate's card vote is 1 to 1,000,000 (0 to take the vote away)."
+			  : "Tick who sits on the committee.";
+	if (why) {
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		return;
+	}
+	if (meeting_set_voter(p.db, p.m.id, person, weight) != 1) {
+		page_sorry(req, res, "The register could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, weight ? "meeting.voter" : "meeting.voter_removed", p.m.id,
+		   arena_printf(&req->arena, "person %ld, weight %ld", person, weight));
+	back(res, req, p.m.id, "register");
+}
+
+/* A voter gives their proxy to another, named by email address (members
+ * do not see each other's names listed), or takes it back. */
+static void proxy_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct person holder;
+	char email[EMAIL_MAX_LEN + 1], ip[64];
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 0))
+		return;
+	if (p.m.proxies_max <= 0 || p.weight <= 0) {
+		meeting_page_with(req, res, &p, 403,
+				  p.m.proxies_max <= 0 ? "This meeting's rules allow no proxies."
+						       : "Only the meeting's voters give proxies.",
+				  NULL);
+		return;
+	}
+	const char *back_s = qs_get(&f, "take_back");
+	if (back_s && !strcmp(back_s, "1")) {
+		if (proxy_take_back(p.db, p.m.id, p.w.actor.id) < 0) {
+			page_sorry(req, res, "Your proxy could not be taken back.", &p.w);
+			return;
+		}
+		audit_note(p.db, p.w.actor.id, "proxy.take_back", p.m.id, NULL);
+		back(res, req, p.m.id, "proxy");
+		return;
+	}
+	/* each try tells whether an address is a voter's: limited like a code */
+	http_client_ip(req, ip, sizeof(ip));
+	if (rate_limit(req, res, "meeting-proxy", ip,
+		       &((struct app *)req->app)->auth.rates.token_ip, 0))
+		return;
+	const char *raw = qs_get(&f, "email");
+	int found =
+	    raw && !email_normalise(raw, email) && person_by_email(p.db, email, &holder) == 1;
+	int rc = found ? proxy_give(p.db, &p.m, p.w.actor.id, holder.id, now_s()) : 0;
+	if (rc < 0) {
+		page_sorry(req, res, "Your proxy could not be saved.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 400,
+				  found && holder.id == p.w.actor.id
+				      ? "Give your proxy to someone else."
+				      : "No other voter at this meeting has that address free to"
+					" hold a proxy (each may hold a limited number).",
+				  NULL);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "proxy.give", p.m.id,
+		   arena_printf(&req->arena, "to person %ld", holder.id));
+	back(res, req, p.m.id, "proxy");
+}
+
 /* ---- ballots and results ---- */
 
 /* A ranking from the form (rank_<candidate> = 1, 2, …): the candidates'
@@ -972,7 +1133,8 @@ static const char *ranking(struct http_request *req, const struct qs *f,
  * conference's delegates all vote in the same minute. */
 struct ballot_job {
 	struct web_write w; /* first: the writer's view */
-	long vote_id, person_id;
+	long vote_id, person_id, by_proxy, weight;
+	char for_name[128]; /* a proxy's giver, for the answer */
 	char choice[ELECTION_CANDIDATES_MAX * 3 + 1];
 	const char *said; /* "For", "Against", "Abstain"; NULL for a ranking */
 	char receipt[RECEIPT_LEN + 1];
@@ -982,7 +1144,8 @@ struct ballot_job {
 static int ballot_apply(struct db *db, struct db_job *job)
 {
 	struct ballot_job *b = (struct ballot_job *)job;
-	return ballot_put(db, b->vote_id, b->person_id, b->choice, b->receipt, &b->cast);
+	struct ballot_in in = { b->vote_id, b->person_id, b->by_proxy, b->weight, b->choice };
+	return ballot_put(db, &in, b->receipt, &b->cast);
 }
 
 static void ballot_answer(struct http_request *req, struct http_response *res, struct ballot_job *b)
@@ -998,8 +1161,9 @@ static void ballot_answer(struct http_request *req, struct http_response *res, s
 	}
 	if (b->cast <= 0) {
 		meeting_page_with(req, res, &p, 409,
-				  b->cast == 0 ? "You have voted in this ballot already."
-					       : "That vote has closed.",
+				  b->cast != 0	? "That vote has closed."
+				  : b->by_proxy ? "That proxy has been used in this ballot already."
+						: "You have voted in this ballot already.",
 				  NULL);
 		return;
 	}
@@ -1007,9 +1171,11 @@ static void ballot_answer(struct http_request *req, struct http_response *res, s
 	    req, res, &p, 200, NULL,
 	    *b->receipt
 		? arena_printf(&req->arena,
-			       "Your vote is recorded%s%s. Your receipt is %s: once the vote"
-			       " closes, it is in the list of ballots counted.",
-			       b->said ? ": " : "", b->said ? b->said : "", b->receipt)
+			       "Your vote%s%s%s is recorded%s%s. Your receipt is %s: once the"
+			       " vote closes, it is in the list of ballots counted.",
+			       b->by_proxy ? " for " : "", b->by_proxy ? b->for_name : "",
+			       b->by_proxy ? " (by proxy)" : "", b->said ? ": " : "",
+			       b->said ? b->said : "", b->receipt)
 		: arena_printf(&req->arena,
 			       "Your vote is recorded: %s. This is a named vote: the record"
 			       " shows how each member voted.",
@@ -1029,9 +1195,21 @@ static void ballot(struct http_request *req, struct http_response *res)
 	}
 	if (meeting_or_answer(req, res, &p, OF_VOTE, &v, &f, 0))
 		return;
+	/* for oneself, entitled and present; or for an absent member whose
+	 * proxy one holds (and is present to use) */
+	const char *for_s = qs_get(&f, "for");
+	long giver = 0, weight = p.weight;
+	char giver_name[128] = "";
+	if (for_s && *for_s &&
+	    (num_parse_long(for_s, strlen(for_s), 1, LONG_MAX, &giver) ||
+	     proxy_valid(p.db, p.m.id, giver, p.w.actor.id, &weight, giver_name,
+			 sizeof(giver_name)) != 1))
+		giver = -1;
 	const char *why = !v.open      ? "That vote has closed."
 			  : !p.member  ? "Only members of the group vote."
+			  : giver < 0  ? "You hold no proxy for that member in this vote."
 			  : !p.present ? "Check in to the meeting to vote."
+			  : !weight    ? "Only the meeting's voting members vote."
 				       : NULL;
 	const char *choice = qs_get(&f, "choice");
 	char *ranked = NULL;
@@ -1047,14 +1225,19 @@ static void ballot(struct http_request *req, struct http_response *res)
 	}
 	if (why) {
 		/* not entitled, or not here: refused as such; a closed vote is a conflict */
-		int status = !v.open ? 409 : (!p.member || !p.present) ? 403 : 400;
+		int status = !v.open						 ? 409
+			     : (!p.member || !p.present || giver < 0 || !weight) ? 403
+										 : 400;
 		meeting_page_with(req, res, &p, status, why, NULL);
 		return;
 	}
 	struct ballot_job *b = arena_alloc(&req->arena, sizeof(*b));
 	memset(b, 0, sizeof(*b));
 	b->vote_id = v.id;
-	b->person_id = p.w.actor.id;
+	b->person_id = giver > 0 ? giver : p.w.actor.id;
+	b->by_proxy = giver > 0 ? p.w.actor.id : 0;
+	b->weight = weight;
+	snprintf(b->for_name, sizeof(b->for_name), "%s", giver_name);
 	snprintf(b->choice, sizeof(b->choice), "%s", v.motion_id ? choice : ranked);
 	b->said = v.motion_id ? choice_word(choice) : NULL;
 	web_write_suspend(req, res, &b->w, ballot_apply);
@@ -1064,10 +1247,11 @@ struct blt_build {
 	struct buf *b;
 };
 
-static void blt_line(const char *receipt, const char *choice, void *arg)
+/* a card vote's ballot is as many identical papers as its weight */
+static void blt_line(const char *receipt, const char *choice, long weight, void *arg)
 {
 	(void)receipt;
-	buf_printf(arg, "1 %s 0\n", choice);
+	buf_printf(arg, "%ld %s 0\n", weight, choice);
 }
 
 /* The election's ballots as a BLT file: the form anyone can recount. */
@@ -1146,7 +1330,8 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 			long n[3];
 			for (int k = 0; k < 3; k++) {
 				const char *x = qs_get(&f, keys[k]);
-				if (!x || num_parse_long(x, strlen(x), 0, v.present, &n[k])) {
+				if (!x ||
+				    num_parse_long(x, strlen(x), 0, v.weight_present, &n[k])) {
 					meeting_page_with(
 					    req, res, &p, 400,
 					    "Enter the hands for, against and abstaining:"
@@ -1155,12 +1340,21 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 					return;
 				}
 			}
-			if (n[0] + n[1] + n[2] > v.present) {
-				meeting_page_with(req, res, &p, 400,
-						  "More hands than members present.", NULL);
+			if (n[0] + n[1] + n[2] > v.weight_present) {
+				meeting_page_with(
+				    req, res, &p, 400,
+				    p.m.body == BODY_CONFERENCE
+					? "More card votes than the delegates present hold."
+					: "More hands than members present.",
+				    NULL);
 				return;
 			}
-			hands = (struct tally){ n[0], n[1], n[2], v.present, v.members };
+			hands = (struct tally){ n[0],
+						n[1],
+						n[2],
+						v.weight_present,
+						v.weight_members,
+						p.m.body == BODY_CONFERENCE };
 		}
 		rc = vote_close_motion(p.db, id, h && !strcmp(h, "1") ? &hands : NULL, now_s());
 		if (rc == 0) {
@@ -1185,9 +1379,10 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 			 : arena_printf(&req->arena, "election-%ld", v.election_id));
 }
 
-static void receipt_item(const char *receipt, const char *choice, void *arg)
+static void receipt_item(const char *receipt, const char *choice, long weight, void *arg)
 {
 	(void)choice;
+	(void)weight;
 	json_array_append_new(arg, json_string(receipt));
 }
 
@@ -1269,17 +1464,22 @@ struct minutes {
 	struct buf *b;
 	int item;
 	long present, absent;
-	char *present_names, *absent_names;
+	char *present_names, *absent_names, *attending_names;
 };
 
+/* voters present and absent; members with no vote who came, apart */
 static void minutes_roll(const struct roll_row *r, void *arg)
 {
 	struct minutes *mn = arg;
-	char **list = r->present ? &mn->present_names : &mn->absent_names;
+	if (!r->weight && !r->present)
+		return;
+	char **list = !r->weight    ? &mn->attending_names
+		      : r->present ? &mn->present_names
+				   : &mn->absent_names;
 	*list = arena_printf(&mn->req->arena, "%s%s%s", *list, **list ? ", " : "", r->name);
-	if (r->present)
+	if (r->weight && r->present)
 		mn->present++;
-	else
+	else if (r->weight)
 		mn->absent++;
 }
 
@@ -1322,7 +1522,7 @@ static void minutes_election(const struct meeting_election *e, const char *repor
 
 static void minutes_draft(struct http_request *req, struct place *p, struct buf *b)
 {
-	struct minutes mn = { req, p->db, b, 0, 0, 0, "", "" };
+	struct minutes mn = { req, p->db, b, 0, 0, 0, "", "", "" };
 	struct tm tm;
 	char day[64], group[128] = "";
 
@@ -1336,6 +1536,8 @@ static void minutes_draft(struct http_request *req, struct place *p, struct buf 
 		   mn.present ? mn.present_names : "none");
 	if (mn.absent)
 		buf_printf(b, "Absent: %s.\n", mn.absent_names);
+	if (*mn.attending_names)
+		buf_printf(b, "Also present (not voting): %s.\n", mn.attending_names);
 	buf_printf(b, "Quorum: %ld (%d%% of the members, and at least %d).\n",
 		   quorum_needed(&p->m.quorum, mn.present + mn.absent), p->m.quorum.pct,
 		   p->m.quorum.min);
@@ -1412,6 +1614,8 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/elections/{id}/vote", election_vote, ROUTE_PAGE, NULL },
 	{ "POST", "/elections/{id}/balance", election_balance, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/balance", meeting_balance, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/voters", voter_set, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/proxy", proxy_page, ROUTE_PAGE, NULL },
 	{ "GET", "/elections/{id}/ballots.blt", ballots_blt, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/ballot", ballot, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/close", vote_close_page, ROUTE_PAGE, NULL },

@@ -54,11 +54,18 @@ int motion_passes(enum majority m, const struct tally *t)
 
 void result_words(enum majority m, const struct tally *t, long quorum, char *out, size_t cap)
 {
-	snprintf(out, cap,
-		 "%s: %ld for, %ld against, %ld abstention%s (%s was needed; %ld of %ld members"
-		 " present, quorum %ld).",
-		 motion_passes(m, t) ? "Carried" : "Fell", t->yes, t->no, t->abstain,
-		 t->abstain == 1 ? "" : "s", words[m], t->present, t->members, quorum);
+	if (t->card)
+		snprintf(out, cap,
+			 "%s on a card vote: %ld for, %ld against, %ld abstaining (%s was needed;"
+			 " delegates holding %ld of %ld votes present, quorum %ld delegates).",
+			 motion_passes(m, t) ? "Carried" : "Fell", t->yes, t->no, t->abstain,
+			 words[m], t->present, t->members, quorum);
+	else
+		snprintf(out, cap,
+			 "%s: %ld for, %ld against, %ld abstention%s (%s was needed; %ld of %ld"
+			 " members present, quorum %ld).",
+			 motion_passes(m, t) ? "Carried" : "Fell", t->yes, t->no, t->abstain,
+			 t->abstain == 1 ? "" : "s", words[m], t->present, t->members, quorum);
 }
 
 struct lines {

@@ -22,7 +22,8 @@ struct quorum_rule {
 
 struct tally {
 	long yes, no, abstain;
-	long present, members; /* when the vote opened */
+	long present, members; /* when the vote opened (card votes, in a conference) */
+	int card;	       /* counted in delegates' card votes */
 };
 
 /* The smallest number present that makes the meeting quorate. */

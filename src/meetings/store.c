@@ -32,16 +32,46 @@ static void code_new(char *out, size_t n)
 	out[n] = '\0';
 }
 
+static const char *const bodies[] = { "members", "committee", "conference" };
+
+const char *meeting_body_name(enum meeting_body b)
+{
+	return bodies[b];
+}
+
+int meeting_body_parse(const char *s, enum meeting_body *out)
+{
+	for (size_t i = 0; s && i < sizeof(bodies) / sizeof(bodies[0]); i++)
+		if (!strcmp(s, bodies[i])) {
+			*out = (enum meeting_body)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The meeting's voters and their weights (?1 the meeting): the group's
+ * members for a meeting of the whole group, else those listed who are
+ * still members. */
+#define VOTERS_CTE                                                                                 \
+	"WITH voters(person_id, weight) AS ("                                                      \
+	" SELECT s.person_id, 1 FROM meetings m JOIN memberships s ON s.group_id = m.group_id"     \
+	"  WHERE m.id = ?1 AND m.body = 'members'"                                                 \
+	" UNION ALL SELECT v.person_id, v.weight FROM meetings m"                                  \
+	"  JOIN meeting_voters v ON v.meeting_id = m.id"                                           \
+	"  JOIN memberships s ON s.group_id = m.group_id AND s.person_id = v.person_id"            \
+	"  WHERE m.id = ?1 AND m.body <> 'members') "
+
 int meeting_create(struct db *db, struct meeting *m, long long now)
 {
 	struct db_stmt *st = db_cached(
 	    db, "INSERT INTO meetings (group_id, title, starts_at, quorum_pct, quorum_min,"
-		" majority, checkin_code, created_by, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+		" majority, checkin_code, created_by, created_at, body, proxies_max)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	code_new(m->checkin_code, 6);
 	db_binds(st, 1, DB_INT(m->group_id), DB_STR(m->title), DB_INT(m->starts_at),
 		 DB_INT(m->quorum.pct), DB_INT(m->quorum.min), DB_STR(majority_name(m->majority)),
-		 DB_STR(m->checkin_code), DB_ID(m->created_by), DB_INT(now));
+		 DB_STR(m->checkin_code), DB_ID(m->created_by), DB_INT(now),
+		 DB_STR(meeting_body_name(m->body)), DB_INT(m->proxies_max));
 	m->id = (long)db_int_or(st, -1);
 	return m->id > 0 ? 1 : -1;
 }
@@ -50,7 +80,8 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT id, group_id, title, starts_at, quorum_pct, quorum_min, majority,"
-			  " checkin_code, coalesce(created_by, 0), balance_group, posts_min"
+			  " checkin_code, coalesce(created_by, 0), balance_group, posts_min, body,"
+			  " proxies_max"
 			  " FROM meetings WHERE id = ?");
 	db_bind_int(st, 1, id);
 	int rc = db_one(st);
@@ -68,6 +99,9 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 		out->created_by = (long)db_col_int(st, 8);
 		db_col_copy(st, 9, out->balance_group, sizeof(out->balance_group));
 		out->posts_min = (int)db_col_int(st, 10);
+		if (meeting_body_parse(db_col_text(st, 11), &out->body))
+			out->body = BODY_MEMBERS;
+		out->proxies_max = (int)db_col_int(st, 12);
 		db_reset(st);
 	}
 	return rc;
@@ -85,21 +119,141 @@ int meetings_of(struct db *db, long group_id,
 	return rc;
 }
 
-long meeting_members(struct db *db, const struct meeting *m)
+int meeting_strength(struct db *db, long meeting_id, struct meeting_strength *out)
 {
-	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM memberships WHERE group_id = ?");
-	db_bind_int(st, 1, m->group_id);
+	struct db_stmt *st = db_cached(
+	    db, VOTERS_CTE "SELECT count(*), count(p.person_id), coalesce(sum(v.weight), 0),"
+			   " coalesce(sum(v.weight) FILTER (WHERE p.person_id IS NOT NULL), 0)"
+			   " FROM voters v LEFT JOIN meeting_present p"
+			   " ON p.meeting_id = ?1 AND p.person_id = v.person_id");
+	db_bind_int(st, 1, meeting_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		out->members = (long)db_col_int(st, 0);
+		out->present = (long)db_col_int(st, 1);
+		out->weight_members = (long)db_col_int(st, 2);
+		out->weight_present = (long)db_col_int(st, 3);
+		db_reset(st);
+	}
+	return rc == 1 ? 1 : -1;
+}
+
+long meeting_voter_weight(struct db *db, long meeting_id, long person_id)
+{
+	struct db_stmt *st = db_cached(
+	    db, VOTERS_CTE "SELECT coalesce(max(weight), 0) FROM voters WHERE person_id = ?2");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
 	return (long)db_int_or(st, -1);
 }
 
-long meeting_present_count(struct db *db, long meeting_id)
+int meeting_set_voter(struct db *db, long meeting_id, long person_id, long weight)
 {
-	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM meeting_present p"
-					   " JOIN meetings m ON m.id = p.meeting_id"
-					   " JOIN memberships s ON s.group_id = m.group_id"
-					   " AND s.person_id = p.person_id WHERE p.meeting_id = ?");
-	db_bind_int(st, 1, meeting_id);
-	return (long)db_int_or(st, -1);
+	struct db_stmt *put = db_cached(db, "INSERT INTO meeting_voters (meeting_id, person_id,"
+					    " weight) VALUES (?, ?, ?) ON CONFLICT DO UPDATE"
+					    " SET weight = excluded.weight");
+	struct db_stmt *drop = db_cached(db, "DELETE FROM meeting_voters WHERE meeting_id = ?"
+					     " AND person_id = ?");
+	if (weight > 0)
+		db_binds(put, 1, DB_INT(meeting_id), DB_INT(person_id), DB_INT(weight));
+	else
+		db_binds(drop, 1, DB_INT(meeting_id), DB_INT(person_id));
+	return db_done(weight > 0 ? put : drop) ? -1 : 1;
+}
+
+int proxy_give(struct db *db, const struct meeting *m, long giver, long holder, long long now)
+{
+	struct db_stmt *held =
+	    db_cached(db, "SELECT count(*) FROM meeting_proxies"
+			  " WHERE meeting_id = ? AND holder_id = ? AND giver_id <> ?");
+	struct db_stmt *put =
+	    db_cached(db, "INSERT INTO meeting_proxies (meeting_id, giver_id,"
+			  " holder_id, given_at) VALUES (?, ?, ?, ?)"
+			  " ON CONFLICT DO UPDATE SET holder_id = excluded.holder_id,"
+			  " given_at = excluded.given_at");
+	if (m->proxies_max <= 0 || giver == holder)
+		return 0;
+	if (db_begin(db))
+		return -1;
+	long g = meeting_voter_weight(db, m->id, giver),
+	     h = meeting_voter_weight(db, m->id, holder);
+	db_binds(held, 1, DB_INT(m->id), DB_INT(holder), DB_INT(giver));
+	long n = (long)db_int_or(held, -1);
+	int ok = g > 0 && h > 0 && n >= 0 && n < m->proxies_max;
+	if (g < 0 || h < 0 || n < 0)
+		goto fail;
+	if (ok) {
+		db_binds(put, 1, DB_INT(m->id), DB_INT(giver), DB_INT(holder), DB_INT(now));
+		if (db_done(put))
+			goto fail;
+	}
+	if (db_commit(db))
+		goto fail;
+	return ok;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int proxy_take_back(struct db *db, long meeting_id, long giver)
+{
+	struct db_stmt *st = db_cached(db, "DELETE FROM meeting_proxies WHERE meeting_id = ?"
+					   " AND giver_id = ? RETURNING 1");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(giver));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+long proxy_holder(struct db *db, long meeting_id, long giver, char *name, size_t cap)
+{
+	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name FROM meeting_proxies x"
+					   " JOIN people p ON p.id = x.holder_id"
+					   " WHERE x.meeting_id = ? AND x.giver_id = ?");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(giver));
+	int rc = db_one(st);
+	long id = 0;
+	if (rc == 1) {
+		id = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, name, cap);
+		db_reset(st);
+	}
+	return rc < 0 ? -1 : id;
+}
+
+/* a proxy counts while its giver is entitled and not in the room */
+#define PROXIES_LIVE                                                                               \
+	" FROM meeting_proxies x JOIN voters v ON v.person_id = x.giver_id"                        \
+	" WHERE x.meeting_id = ?1 AND x.holder_id = ?2 AND NOT EXISTS (SELECT 1"                   \
+	" FROM meeting_present p WHERE p.meeting_id = ?1 AND p.person_id = x.giver_id)"
+
+int proxies_held(struct db *db, long meeting_id, long holder,
+		 void (*fn)(long giver, const char *name, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(
+	    db, VOTERS_CTE
+	    "SELECT x.giver_id, (SELECT name FROM people WHERE id = x.giver_id)" PROXIES_LIVE
+	    " ORDER BY 2, 1");
+	int rc;
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(holder));
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
+}
+
+int proxy_valid(struct db *db, long meeting_id, long giver, long holder, long *weight, char *name,
+		size_t cap)
+{
+	struct db_stmt *st = db_cached(
+	    db, VOTERS_CTE
+	    "SELECT v.weight, (SELECT name FROM people WHERE id = x.giver_id)" PROXIES_LIVE
+	    " AND x.giver_id = ?3");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(holder), DB_INT(giver));
+	int rc = db_one(st);
+	if (rc == 1) {
+		*weight = (long)db_col_int(st, 0);
+		db_col_copy(st, 1, name, cap);
+		db_reset(st);
+	}
+	return rc;
 }
 
 int meeting_is_present(struct db *db, long meeting_id, long person_id)
@@ -137,16 +291,17 @@ int meeting_set_present(struct db *db, long meeting_id, long person_id, int pres
 int meeting_roll(struct db *db, const struct meeting *m,
 		 void (*fn)(const struct roll_row *r, void *arg), void *arg)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT p.id, p.name, EXISTS (SELECT 1 FROM meeting_present x"
-			  " WHERE x.meeting_id = ? AND x.person_id = p.id)"
-			  " FROM memberships s JOIN people p ON p.id = s.person_id"
-			  " WHERE s.group_id = ? ORDER BY p.name, p.id");
+	struct db_stmt *st = db_cached(
+	    db, VOTERS_CTE "SELECT p.id, p.name, EXISTS (SELECT 1 FROM meeting_present x"
+			   " WHERE x.meeting_id = ?1 AND x.person_id = p.id),"
+			   " coalesce((SELECT weight FROM voters v WHERE v.person_id = p.id), 0)"
+			   " FROM memberships s JOIN people p ON p.id = s.person_id"
+			   " WHERE s.group_id = ?2 ORDER BY p.name, p.id");
 	int rc;
 	db_binds(st, 1, DB_INT(m->id), DB_INT(m->group_id));
 	while (db_next(st, &rc)) {
 		struct roll_row r = { (long)db_col_int(st, 0), db_col_text(st, 1),
-				      (int)db_col_int(st, 2) };
+				      (int)db_col_int(st, 2), (long)db_col_int(st, 3) };
 		fn(&r, arg);
 	}
 	return rc;
@@ -384,15 +539,18 @@ int elections_each(struct db *db, long meeting_id,
 
 int vote_open(struct db *db, struct vote *v, long long now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT INTO votes (meeting_id, motion_id, election_id,"
-					   " status, opened_at, members, present, quorum, named)"
-					   " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?) RETURNING id");
+	struct db_stmt *st =
+	    db_cached(db, "INSERT INTO votes (meeting_id, motion_id, election_id,"
+			  " status, opened_at, members, present, quorum, named,"
+			  " weight_members, weight_present)"
+			  " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = 'voting' WHERE id = ?");
 	if (db_begin(db))
 		return -1;
 	db_binds(st, 1, DB_INT(v->meeting_id), DB_ID(v->motion_id), DB_ID(v->election_id),
 		 DB_INT(now), DB_INT(v->members), DB_INT(v->present), DB_INT(v->quorum),
-		 DB_INT(v->named && v->motion_id));
+		 DB_INT(v->named && v->motion_id), DB_INT(v->weight_members),
+		 DB_INT(v->weight_present));
 	v->id = (long)db_int_or(st, -1);
 	db_bind_int(mark, 1, v->motion_id);
 	if (v->id <= 0 || (v->motion_id && db_done(mark)) || db_commit(db)) {
@@ -405,7 +563,8 @@ int vote_open(struct db *db, struct vote *v, long long now)
 #define VOTE_COLS                                                                                  \
 	"id, meeting_id, coalesce(motion_id, 0), coalesce(election_id, 0), status = 'open',"       \
 	" members, present, quorum, coalesce(yes, 0), coalesce(no, 0), coalesce(abstain, 0),"      \
-	" coalesce(passed, 0), coalesce(result, ''), named"
+	" coalesce(passed, 0), coalesce(result, ''), named, coalesce(weight_members, members),"    \
+	" coalesce(weight_present, present)"
 
 static int vote_read(struct db_stmt *st, struct vote *v)
 {
@@ -426,6 +585,8 @@ static int vote_read(struct db_stmt *st, struct vote *v)
 		v->passed = (int)db_col_int(st, 11);
 		db_col_copy(st, 12, v->result, sizeof(v->result));
 		v->named = (int)db_col_int(st, 13);
+		v->weight_members = (long)db_col_int(st, 14);
+		v->weight_present = (long)db_col_int(st, 15);
 		db_reset(st);
 	}
 	return rc;
@@ -448,17 +609,18 @@ int vote_latest(struct db *db, long motion_id, long election_id, struct vote *ou
 	return vote_read(st, out);
 }
 
-int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
-	       int *cast)
+int ballot_put(struct db *db, const struct ballot_in *in, char *receipt, int *cast)
 {
 	struct db_stmt *open = db_cached(db, "SELECT named FROM votes WHERE id = ?"
 					     " AND status = 'open'");
-	struct db_stmt *voted = db_cached(db, "INSERT INTO vote_voters (vote_id, person_id)"
-					      " VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1");
-	struct db_stmt *ballot = db_cached(db, "INSERT INTO vote_ballots (vote_id, receipt, choice)"
-					       " VALUES (?, ?, ?)");
-	struct db_stmt *named = db_cached(db, "INSERT INTO vote_named (vote_id, person_id, choice)"
-					      " VALUES (?, ?, ?)");
+	struct db_stmt *voted = db_cached(db, "INSERT INTO vote_voters (vote_id, person_id,"
+					      " by_proxy) VALUES (?, ?, ?)"
+					      " ON CONFLICT DO NOTHING RETURNING 1");
+	struct db_stmt *ballot = db_cached(db, "INSERT INTO vote_ballots (vote_id, receipt, choice,"
+					       " weight) VALUES (?, ?, ?, ?)");
+	struct db_stmt *named = db_cached(db, "INSERT INTO vote_named (vote_id, person_id, choice,"
+					      " weight, by_proxy) VALUES (?, ?, ?, ?, ?)");
+	long vote_id = in->vote_id;
 	db_bind_int(open, 1, vote_id);
 	int found = db_one(open);
 	if (found < 0)
@@ -469,7 +631,7 @@ int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, 
 	}
 	int roll = (int)db_col_int(open, 0);
 	db_reset(open);
-	db_binds(voted, 1, DB_INT(vote_id), DB_INT(person_id));
+	db_binds(voted, 1, DB_INT(vote_id), DB_INT(in->person_id), DB_ID(in->by_proxy));
 	long first = db_count(voted);
 	if (first < 0)
 		return -1;
@@ -478,11 +640,13 @@ int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, 
 		return 0;
 	if (roll) {
 		receipt[0] = '\0';
-		db_binds(named, 1, DB_INT(vote_id), DB_INT(person_id), DB_STR(choice));
+		db_binds(named, 1, DB_INT(vote_id), DB_INT(in->person_id), DB_STR(in->choice),
+			 DB_INT(in->weight), DB_ID(in->by_proxy));
 		return db_done(named) ? -1 : 0;
 	}
 	code_new(receipt, RECEIPT_LEN);
-	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(choice));
+	db_binds(ballot, 1, DB_INT(vote_id), DB_STR(receipt), DB_STR(in->choice),
+		 DB_INT(in->weight));
 	return db_done(ballot) ? -1 : 0;
 }
 
@@ -509,29 +673,33 @@ int vote_has_voted(struct db *db, long vote_id, long person_id)
 }
 
 int vote_ballots(struct db *db, long vote_id,
-		 void (*fn)(const char *receipt, const char *choice, void *arg), void *arg)
+		 void (*fn)(const char *receipt, const char *choice, long weight, void *arg),
+		 void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT receipt, choice FROM vote_ballots"
+	struct db_stmt *st = db_cached(db, "SELECT receipt, choice, weight FROM vote_ballots"
 					   " WHERE vote_id = ? ORDER BY receipt");
 	int rc;
 	db_bind_int(st, 1, vote_id);
 	while (db_next(st, &rc))
-		fn(db_col_text(st, 0), db_col_text(st, 1), arg);
+		fn(db_col_text(st, 0), db_col_text(st, 1), (long)db_col_int(st, 2), arg);
 	return rc;
 }
 
 int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, long long now)
 {
-	struct db_stmt *counts = db_cached(
-	    db, "SELECT count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice ="
-		" 'against'), count(*) FILTER (WHERE choice = 'abstain') FROM"
-		" (SELECT choice FROM vote_ballots WHERE vote_id = ?1"
-		"  UNION ALL SELECT choice FROM vote_named WHERE vote_id = ?1)");
+	struct db_stmt *counts =
+	    db_cached(db, "SELECT coalesce(sum(weight) FILTER (WHERE choice = 'for'), 0),"
+			  " coalesce(sum(weight) FILTER (WHERE choice = 'against'), 0),"
+			  " coalesce(sum(weight) FILTER (WHERE choice = 'abstain'), 0) FROM"
+			  " (SELECT choice, weight FROM vote_ballots WHERE vote_id = ?1"
+			  "  UNION ALL SELECT choice, weight FROM vote_named WHERE vote_id = ?1)");
 	struct db_stmt *close =
 	    db_cached(db, "UPDATE votes SET status = 'closed', closed_at = ?,"
 			  " yes = ?, no = ?, abstain = ?, passed = ?, result = ?"
 			  " WHERE id = ? AND status = 'open'");
 	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = ? WHERE id = ?");
+	struct db_stmt *body =
+	    db_cached(db, "SELECT body = 'conference' FROM meetings WHERE id = ?");
 	struct db_stmt *keep = db_cached(db, "INSERT INTO motion_texts (motion_id, body,"
 					     " by_amendment, at) SELECT id, body, ?, ? FROM motions"
 					     " WHERE id = ?");
@@ -550,9 +718,15 @@ int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, lo
 	db_bind_int(counts, 1, vote_id);
 	if (db_one(counts) != 1)
 		goto fail;
-	struct tally t = { (long)db_col_int(counts, 0), (long)db_col_int(counts, 1),
-			   (long)db_col_int(counts, 2), v.present, v.members };
+	struct tally t = { (long)db_col_int(counts, 0),
+			   (long)db_col_int(counts, 1),
+			   (long)db_col_int(counts, 2),
+			   v.weight_present,
+			   v.weight_members,
+			   0 };
 	db_reset(counts);
+	db_bind_int(body, 1, v.meeting_id);
+	t.card = (int)db_int_or(body, 0);
 	/* a show of hands, counted by the chair, replaces a ballot none has used */
 	if (hands) {
 		if (t.yes + t.no + t.abstain > 0) {

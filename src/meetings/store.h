@@ -25,8 +25,15 @@
 #define CANDIDATE_NAME_MAX	100
 #define RECEIPT_LEN		10
 
+/* Who votes: the whole group, a committee listed from its members, or a
+ * conference of delegates each with a card vote's weight. */
+enum meeting_body { BODY_MEMBERS, BODY_COMMITTEE, BODY_CONFERENCE };
+#define CARD_WEIGHT_MAX 1000000
+
 struct meeting {
 	long id, group_id, created_by;
+	enum meeting_body body;
+	int proxies_max; /* proxies one person may hold; 0: none */
 	char title[MEETING_TITLE_MAX + 1];
 	long long starts_at;
 	struct quorum_rule quorum;
@@ -44,10 +51,19 @@ int meeting_get(struct db *db, long id, struct meeting *out);
 int meetings_of(struct db *db, long group_id,
 		void (*fn)(long id, const char *title, long long starts_at, void *arg), void *arg);
 
-/* Members entitled to vote (the group's members and organisers), and how
- * many of them are present now. */
-long meeting_members(struct db *db, const struct meeting *m);
-long meeting_present_count(struct db *db, long meeting_id);
+const char *meeting_body_name(enum meeting_body b);
+int meeting_body_parse(const char *s, enum meeting_body *out);
+
+/* The voters (heads, and their card-vote weights), and those present. */
+struct meeting_strength {
+	long members, present, weight_members, weight_present;
+};
+int meeting_strength(struct db *db, long meeting_id, struct meeting_strength *out);
+/* A person's weight as a voter at the meeting, 0 when not entitled; -1. */
+long meeting_voter_weight(struct db *db, long meeting_id, long person_id);
+/* A committee's or conference's voter added or re-weighted (weight > 0)
+ * or removed (0): 1. */
+int meeting_set_voter(struct db *db, long meeting_id, long person_id, long weight);
 int meeting_is_present(struct db *db, long meeting_id, long person_id);
 /* Marks a member present or gone, and logs it: 1 changed, 0 no change. */
 int meeting_set_present(struct db *db, long meeting_id, long person_id, int present, long by,
@@ -56,6 +72,7 @@ struct roll_row {
 	long person_id;
 	const char *name; /* valid during fn */
 	int present;
+	long weight; /* as a voter; 0: not entitled */
 };
 /* The members, by name, present or not. */
 int meeting_roll(struct db *db, const struct meeting *m,
@@ -81,6 +98,24 @@ int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion 
 const char *motion_status_name(enum motion_status s);
 /* A tabled motion or amendment withdrawn by its mover: 1, 0 not tabled, -1. */
 int motion_withdraw(struct db *db, long id);
+
+/*
+ * Proxies: an entitled member gives theirs to another, who may hold up to
+ * the meeting's proxies_max; giving again moves it, taking it back ends
+ * it.  1 done; 0 refused (holder not entitled or full, proxies not
+ * allowed); -1.
+ */
+int proxy_give(struct db *db, const struct meeting *m, long giver, long holder, long long now);
+int proxy_take_back(struct db *db, long meeting_id, long giver);
+/* The holder of a member's proxy (name into out), 0 none. */
+long proxy_holder(struct db *db, long meeting_id, long giver, char *name, size_t cap);
+/* The proxies a member holds whose givers are entitled and absent. */
+int proxies_held(struct db *db, long meeting_id, long holder,
+		 void (*fn)(long giver, const char *name, void *arg), void *arg);
+/* Whether holder may vote for giver now (holds the proxy; giver entitled
+ * and absent): 1 with the giver's weight and name, 0, -1. */
+int proxy_valid(struct db *db, long meeting_id, long giver, long holder, long *weight, char *name,
+		size_t cap);
 
 /* The minutes as the secretary last saved them (owned text), and whether
  * they are published to members: 1, 0 none yet, -1. */
@@ -119,6 +154,7 @@ struct vote {
 	long id, meeting_id, motion_id, election_id;
 	int open;
 	long members, present, quorum;
+	long weight_members, weight_present; /* card votes; heads when none */
 	long yes, no, abstain;
 	int passed;
 	int named; /* a roll-call: each vote recorded with its voter's name */
@@ -138,8 +174,13 @@ int vote_latest(struct db *db, long motion_id, long election_id, struct vote *ou
  * cast, 0 already voted, -1 the vote is not open.  0, or -1 on a store
  * error.
  */
-int ballot_put(struct db *db, long vote_id, long person_id, const char *choice, char *receipt,
-	       int *cast);
+struct ballot_in {
+	long vote_id, person_id; /* the voter of record */
+	long by_proxy;		 /* the holder casting it, or 0 */
+	long weight;		 /* the card vote it counts for */
+	const char *choice;
+};
+int ballot_put(struct db *db, const struct ballot_in *in, char *receipt, int *cast);
 /* A named vote's roll: who voted how, by name. */
 int vote_roll(struct db *db, long vote_id,
 	      void (*fn)(const char *name, const char *choice, void *arg), void *arg);
@@ -147,7 +188,8 @@ int vote_has_voted(struct db *db, long vote_id, long person_id);
 /* Every secret ballot, receipt and choice, in receipt order: a count reads
  * the choices, the voters' check the receipts. */
 int vote_ballots(struct db *db, long vote_id,
-		 void (*fn)(const char *receipt, const char *choice, void *arg), void *arg);
+		 void (*fn)(const char *receipt, const char *choice, long weight, void *arg),
+		 void *arg);
 /* Closes a motion's vote: counts the ballots (or takes the chair's count of
  * a show of hands, hands, when no ballot was cast), decides by its rule,
  * writes the result; a carried amendment's wording becomes the motion's

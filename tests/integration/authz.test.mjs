@@ -229,6 +229,9 @@ const MATRIX = [
   ['POST', '/meetings/{id}/elections', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/elections`, fields: { post: '' } })],
   ['POST', '/elections/{id}/balance', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/balance`, fields: { min: '99' } })],
   ['POST', '/meetings/{id}/balance', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/balance`, fields: { group: '' } })],
+  // a meeting of the whole group lists no voters (400 for the chair); proxies are not allowed there (403 for all)
+  ['POST', '/meetings/{id}/voters', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/voters`, fields: { person: '0' } })],
+  ['POST', '/meetings/{id}/proxy', [], () => ({ path: `/meetings/${ids.meeting}/proxy`, fields: { email: 'x@example.org' } })],
   ['POST', '/elections/{id}/vote', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/vote` })],
   ['GET', '/elections/{id}/ballots.blt', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/elections/${ids.election}/ballots.blt` })],
   // only a member who is present votes (the volunteer was marked present)

@@ -186,10 +186,11 @@ test('an officer elected by IRV from ranked secret ballots; the ballots export a
 test('the database holds no link between a ballot and its voter', () => {
   // the ballot table has no voter, no time, and rows kept in receipt order (not cast order)
   const cols = sql("SELECT group_concat(name) FROM pragma_table_info('vote_ballots')");
-  assert.equal(cols, 'vote_id,receipt,choice');
+  // (weight is a card vote's; in a meeting of members every ballot's is 1)
+  assert.equal(cols, 'vote_id,receipt,choice,weight');
   assert.equal(sql("SELECT count(*) FROM sqlite_master WHERE name = 'vote_ballots' AND sql LIKE '%WITHOUT ROWID%'"), '1');
   const voters = sql("SELECT group_concat(name) FROM pragma_table_info('vote_voters')");
-  assert.equal(voters, 'vote_id,person_id');
+  assert.equal(voters, 'vote_id,person_id,by_proxy');
   for (const v of sql('SELECT DISTINCT vote_id FROM vote_ballots').split('\n')) {
     const stored = sql(`SELECT group_concat(receipt, ' ') FROM vote_ballots WHERE vote_id = ${v}`).split(' ');
     assert.deepEqual(stored, [...stored].sort(), 'stored by receipt');

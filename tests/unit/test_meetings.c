@@ -30,23 +30,32 @@ static void majorities(void **state)
 	assert_int_equal(m, MAJ_TWO_THIRDS);
 	assert_int_equal(majority_parse("most", &m), -1);
 	assert_int_equal(majority_parse(NULL, &m), -1);
-	struct tally t = { 10, 9, 5, 30, 40 };
+	struct tally t = { 10, 9, 5, 30, 40, 0 };
 	assert_true(motion_passes(MAJ_SIMPLE, &t));
 	assert_false(motion_passes(MAJ_ABSOLUTE, &t)); /* 10 of 24 cast */
 	assert_false(motion_passes(MAJ_TWO_THIRDS, &t));
-	t = (struct tally){ 10, 5, 0, 20, 40 };
+	t = (struct tally){ 10, 5, 0, 20, 40, 0 };
 	assert_true(motion_passes(MAJ_TWO_THIRDS, &t));		 /* exactly two thirds */
 	assert_false(motion_passes(MAJ_TWO_THIRDS_PRESENT, &t)); /* 10 of 20 present */
-	t = (struct tally){ 5, 5, 0, 10, 10 };
+	t = (struct tally){ 5, 5, 0, 10, 10, 0 };
 	assert_false(motion_passes(MAJ_SIMPLE, &t)); /* a tie falls */
-	t = (struct tally){ 0, 0, 3, 3, 10 };
+	t = (struct tally){ 0, 0, 3, 3, 10, 0 };
 	assert_false(motion_passes(MAJ_TWO_THIRDS, &t)); /* no votes for or against */
 	char words[400];
-	t = (struct tally){ 12, 3, 1, 16, 20 };
+	t = (struct tally){ 12, 3, 1, 16, 20, 0 };
 	result_words(MAJ_SIMPLE, &t, 8, words, sizeof(words));
 	assert_string_equal(words,
 			    "Carried: 12 for, 3 against, 1 abstention (a simple majority of"
 			    " the votes cast was needed; 16 of 20 members present, quorum 8).");
+	/* a card vote: the weights decide, two thirds of the card votes present */
+	t = (struct tally){ 599, 250, 0, 900, 1200, 1 };
+	assert_false(motion_passes(MAJ_TWO_THIRDS_PRESENT, &t)); /* 599 of 900 present */
+	t.yes = 600;
+	assert_true(motion_passes(MAJ_TWO_THIRDS_PRESENT, &t));
+	result_words(MAJ_SIMPLE, &t, 3, words, sizeof(words));
+	assert_string_equal(words, "Carried on a card vote: 600 for, 250 against, 0 abstaining (a"
+				   " simple majority of the votes cast was needed; delegates"
+				   " holding 900 of 1200 votes present, quorum 3 delegates).");
 }
 
 struct seen {
