@@ -629,6 +629,30 @@ static const char *const migrations[] = {
 	"ALTER TABLE vote_ballots ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
 	"ALTER TABLE vote_named ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
 	"ALTER TABLE vote_named ADD COLUMN by_proxy INTEGER REFERENCES people(id) ON DELETE SET NULL;",
+	/* 35: the agenda, and a speakers list per item.  in_group is what the
+	 * speaker said when asking (for the list's balance), nothing more. */
+	"CREATE TABLE agenda_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL, title TEXT NOT NULL,"
+	"  speech_s INTEGER NOT NULL CHECK (speech_s BETWEEN 0 AND 3600),"
+	"  alternation TEXT NOT NULL CHECK (alternation IN ('none', 'group_first', 'alternate')),"
+	"  first_time INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, position);"
+	"CREATE TABLE speakers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES agenda_items(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  in_group INTEGER NOT NULL DEFAULT 0,"
+	"  asked_at INTEGER NOT NULL, started_at INTEGER, ended_at INTEGER,"
+	"  called INTEGER," /* 1, 2, ... in the order the chair called them */
+	"  withdrawn INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX speakers_item ON speakers (item_id, id);"
+	"CREATE UNIQUE INDEX speakers_waiting ON speakers (item_id, person_id)"
+	"  WHERE started_at IS NULL AND withdrawn = 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

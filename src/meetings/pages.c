@@ -50,7 +50,7 @@ static struct target meeting_target(struct db *db, long group_id, long me)
 }
 
 /* What a route's {id} names: the meeting itself, or a thing of one. */
-enum route_of { OF_MEETING, OF_MOTION, OF_VOTE, OF_ELECTION };
+enum route_of { OF_MEETING, OF_MOTION, OF_VOTE, OF_ELECTION, OF_ITEM };
 
 /*
  * Who is asking (signed in), the thing the route's id names (into *thing:
@@ -62,7 +62,8 @@ enum route_of { OF_MEETING, OF_MOTION, OF_VOTE, OF_ELECTION };
 static int meeting_or_answer(struct http_request *req, struct http_response *res, struct place *p,
 			     enum route_of of, void *thing, struct qs *f, int chair)
 {
-	static const char *const names[] = { "meeting", "motion", "vote", "election" };
+	static const char *const names[] = { "meeting", "motion", "vote", "election",
+					     "agenda item" };
 	long id = route_id(&req->params, "id"), meeting_id = 0;
 
 	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
@@ -75,6 +76,8 @@ static int meeting_or_answer(struct http_request *req, struct http_response *res
 		meeting_id = ((struct vote *)thing)->meeting_id;
 	else if (id && of == OF_ELECTION && election_get(p->db, id, thing) == 1)
 		meeting_id = ((struct meeting_election *)thing)->meeting_id;
+	else if (id && of == OF_ITEM && item_get(p->db, id, thing) == 1)
+		meeting_id = ((struct agenda_item *)thing)->meeting_id;
 	if (!meeting_id || meeting_get(p->db, meeting_id, &p->m) != 1) {
 		page_message(req, res, 404, "Not found",
 			     arena_printf(&req->arena, "There is no such %s.", names[of]), &p->w);
@@ -216,7 +219,7 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 struct page_ctx {
 	struct http_request *req;
 	struct place *p;
-	json_t *motions, *elections, *roll, *members;
+	json_t *motions, *elections, *roll, *members, *items;
 };
 
 static const char *choice_word(const char *c)
@@ -543,6 +546,110 @@ static json_t *quorum_ctx(struct place *p)
 			 present >= needed && present > 0);
 }
 
+/* ---- the agenda and its speakers lists ---- */
+
+/* An item's list as it stands: everyone who asked, in order, to be
+ * called in the order speakers_order() gives. */
+struct speakers_state {
+	struct speaker_row rows[SPEAKERS_MAX * 2];
+	char names[SPEAKERS_MAX * 2][128];
+	size_t n;
+	long speaking; /* index into rows, or -1 */
+	int last_group;
+	size_t waiting[SPEAKERS_MAX], nwaiting, order[SPEAKERS_MAX];
+};
+
+static void speaker_seen(const struct speaker_row *r, void *arg)
+{
+	struct speakers_state *st = arg;
+	if (st->n == SPEAKERS_MAX * 2)
+		return;
+	st->rows[st->n] = *r;
+	snprintf(st->names[st->n], sizeof(st->names[0]), "%s", r->name);
+	st->rows[st->n].name = st->names[st->n];
+	st->n++;
+}
+
+static void speakers_state(struct db *db, const struct agenda_item *it, struct speakers_state *st)
+{
+	struct speaker_wait w[SPEAKERS_MAX];
+	long last_called = 0;
+
+	st->n = st->nwaiting = 0;
+	st->speaking = -1;
+	st->last_group = -1;
+	speakers_each(db, it->id, speaker_seen, st);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct speaker_row *r = &st->rows[i];
+		if (r->called > last_called) {
+			last_called = r->called;
+			st->last_group = r->in_group;
+		}
+		if (r->started_at && !r->ended_at)
+			st->speaking = (long)i;
+		if (!r->started_at && st->nwaiting < SPEAKERS_MAX) {
+			int spoken = 0;
+			for (size_t k = 0; k < st->n; k++)
+				spoken +=
+				    st->rows[k].person_id == r->person_id && st->rows[k].started_at;
+			w[st->nwaiting] = (struct speaker_wait){ r->in_group, spoken };
+			st->waiting[st->nwaiting++] = i;
+		}
+	}
+	speakers_order(w, st->nwaiting, it->alternation, it->first_time, st->last_group, st->order);
+}
+
+static const char *alternation_words(enum alternation a)
+{
+	return a == ALT_GROUP_FIRST ? "the group's members first"
+	       : a == ALT_ALTERNATE ? "alternating, the group first"
+				    : "in the order asked";
+}
+
+static void item_row(const struct agenda_item *it, void *arg)
+{
+	struct page_ctx *pc = arg;
+	struct speakers_state *st = xmalloc(sizeof(*st));
+	long me = pc->p->w.actor.id;
+	int waiting_me = 0;
+
+	speakers_state(pc->p->db, it, st);
+	json_t *waiting = json_array();
+	for (size_t k = 0; k < st->nwaiting; k++) {
+		const struct speaker_row *r = &st->rows[st->waiting[st->order[k]]];
+		waiting_me |= r->person_id == me;
+		/* the group flag is the speaker's own word, shown to the chair only */
+		json_array_append_new(waiting, json_pack("{s:s, s:b, s:b}", "name", r->name,
+							 "in_group", pc->p->chair && r->in_group,
+							 "me", r->person_id == me));
+	}
+	json_t *o =
+	    json_pack("{s:I, s:i, s:s, s:o, s:s, s:s, s:b, s:b}", "item_id", (json_int_t)it->id,
+		      "n", it->position, "title", it->title, "waiting", waiting, "rule",
+		      alternation_words(it->alternation), "limit",
+		      it->speech_s ? arena_printf(&pc->req->arena, "%d minute%s a speech",
+						  it->speech_s / 60, it->speech_s == 60 ? "" : "s")
+				   : "no time limit",
+		      "waiting_me", waiting_me, "can_ask", pc->p->present && !waiting_me);
+	json_object_set_new(o, "callable", json_boolean(st->speaking >= 0 || st->nwaiting));
+	if (st->speaking >= 0) {
+		const struct speaker_row *r = &st->rows[st->speaking];
+		long long used = now_s() - r->started_at;
+		char left[64] = "";
+		if (it->speech_s && used <= it->speech_s)
+			snprintf(left, sizeof(left), "%lld:%02lld left", (it->speech_s - used) / 60,
+				 (it->speech_s - used) % 60);
+		else if (it->speech_s)
+			snprintf(left, sizeof(left), "over time by %lld:%02lld",
+				 (used - it->speech_s) / 60, (used - it->speech_s) % 60);
+		json_object_set_new(o, "speaking",
+				    json_pack("{s:s, s:s, s:b}", "speaker", r->name, "left", left,
+					      "over", it->speech_s && used > it->speech_s));
+	}
+	json_array_append_new(pc->items, o);
+	free(st);
+}
+
 static void held_name(long giver, const char *name, void *arg)
 {
 	(void)giver;
@@ -552,9 +659,11 @@ static void held_name(long giver, const char *name, void *arg)
 static void meeting_page_with(struct http_request *req, struct http_response *res, struct place *p,
 			      int status, const char *error, const char *notice)
 {
-	struct page_ctx pc = { req, p, json_array(), json_array(), json_array(), json_array() };
+	struct page_ctx pc = { req,	     p,		  json_array(), json_array(), json_array(),
+			       json_array(), json_array() };
 	char when[128], group[128] = "";
 
+	items_each(p->db, p->m.id, item_row, &pc);
 	motions_each(p->db, p->m.id, motion_row, &pc);
 	elections_each(p->db, p->m.id, election_row, &pc);
 	if (p->chair) /* the register is the chair's: a conference's is thousands long */
@@ -584,6 +693,7 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 		json_decref(pc.members);
 	}
 	json_object_set_new(ctx, "balance_group", json_string(p->m.balance_group));
+	json_object_set_new(ctx, "items", pc.items);
 	json_object_set_new(ctx, "listed_body", json_boolean(p->m.body != BODY_MEMBERS));
 	json_object_set_new(ctx, "card", json_boolean(p->m.body == BODY_CONFERENCE));
 	json_object_set_new(ctx, "body_words",
@@ -1003,6 +1113,105 @@ static void meeting_balance(struct http_request *req, struct http_response *res)
 	}
 	audit_note(p.db, p.w.actor.id, "meeting.balance", p.m.id, NULL);
 	back(res, req, p.m.id, "balance");
+}
+
+static void item_create(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct agenda_item it = { 0 };
+	long minutes = 0;
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
+		return;
+	const char *title = qs_get(&f, "title"), *mins = qs_get(&f, "minutes");
+	const char *alt = qs_get(&f, "alternation"), *first = qs_get(&f, "first_time");
+	const char *why = NULL;
+	if (!title || !*title || strlen(title) > ITEM_TITLE_MAX)
+		why = "Give the item a title of up to 160 characters.";
+	else if (mins && *mins && num_parse_long(mins, strlen(mins), 0, 60, &minutes))
+		why = "The time for each speech is 0 (no limit) to 60 minutes.";
+	else if (alternation_parse(alt && *alt ? alt : "none", &it.alternation))
+		why = "Choose the order speakers are called in.";
+	if (why) {
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		return;
+	}
+	it.meeting_id = p.m.id;
+	snprintf(it.title, sizeof(it.title), "%s", title);
+	it.speech_s = (int)minutes * 60;
+	it.first_time = first && !strcmp(first, "1");
+	int rc = item_add(p.db, &it, now_s());
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409, "The agenda is full (60 items).", NULL);
+		return;
+	}
+	if (rc < 0) {
+		page_sorry(req, res, "The item could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "agenda.item", it.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "item-%ld", it.id));
+}
+
+/* A member present asks to speak on an item (saying, if they like, that
+ * they count for the balance group), or takes the request back. */
+static void item_speak(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct agenda_item it;
+
+	if (meeting_or_answer(req, res, &p, OF_ITEM, &it, &f, 0))
+		return;
+	if (!p.present) {
+		meeting_page_with(req, res, &p, 403, "Check in to the meeting to ask to speak.",
+				  NULL);
+		return;
+	}
+	const char *w = qs_get(&f, "withdraw"), *g = qs_get(&f, "in_group");
+	int rc = w && !strcmp(w, "1")
+		     ? speaker_withdraw(p.db, it.id, p.w.actor.id)
+		     : speaker_ask(p.db, it.id, p.w.actor.id, g && !strcmp(g, "1"), now_s());
+	if (rc < 0) {
+		page_sorry(req, res, "Your request could not be saved.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409,
+				  w ? "You are not waiting to speak on that item."
+				    : "You are on that list already (or it is full).",
+				  NULL);
+		return;
+	}
+	back(res, req, p.m.id, arena_printf(&req->arena, "item-%ld", it.id));
+}
+
+/* The chair calls the next speaker by the item's rule, ending the speech
+ * before; with no one waiting, just ends it. */
+static void item_next(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct agenda_item it;
+
+	if (meeting_or_answer(req, res, &p, OF_ITEM, &it, &f, 1))
+		return;
+	struct speakers_state *st = xmalloc(sizeof(*st));
+	speakers_state(p.db, &it, st);
+	long next = st->nwaiting ? st->rows[st->waiting[st->order[0]]].id : 0;
+	int rc = speaker_next(p.db, it.id, next, now_s());
+	free(st);
+	if (rc <= 0) {
+		if (rc == 0)
+			meeting_page_with(req, res, &p, 409,
+					  "The list changed as you called: look again.", NULL);
+		else
+			page_sorry(req, res, "The list could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "agenda.next_speaker", it.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "item-%ld", it.id));
 }
 
 /* ---- who votes: a committee's members, a conference's card votes ---- */
@@ -1473,7 +1682,7 @@ static void minutes_roll(const struct roll_row *r, void *arg)
 	struct minutes *mn = arg;
 	if (!r->weight && !r->present)
 		return;
-	char **list = !r->weight    ? &mn->attending_names
+	char **list = !r->weight   ? &mn->attending_names
 		      : r->present ? &mn->present_names
 				   : &mn->absent_names;
 	*list = arena_printf(&mn->req->arena, "%s%s%s", *list, **list ? ", " : "", r->name);
@@ -1615,6 +1824,9 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/elections/{id}/balance", election_balance, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/balance", meeting_balance, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/voters", voter_set, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/items", item_create, ROUTE_PAGE, NULL },
+	{ "POST", "/items/{id}/speak", item_speak, ROUTE_PAGE, NULL },
+	{ "POST", "/items/{id}/next", item_next, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/proxy", proxy_page, ROUTE_PAGE, NULL },
 	{ "GET", "/elections/{id}/ballots.blt", ballots_blt, ROUTE_PAGE, NULL },
 	{ "POST", "/votes/{id}/ballot", ballot, ROUTE_PAGE, NULL },

@@ -316,6 +316,142 @@ int motion_withdraw(struct db *db, long id)
 	return n < 0 ? -1 : n > 0;
 }
 
+int item_add(struct db *db, struct agenda_item *it, long long now)
+{
+	struct db_stmt *st = db_cached(
+	    db, "INSERT INTO agenda_items (meeting_id, position, title, speech_s, alternation,"
+		" first_time, created_at) SELECT ?1, coalesce(max(position), 0) + 1, ?2, ?3, ?4,"
+		" ?5, ?6 FROM agenda_items WHERE meeting_id = ?1 HAVING count(*) < ?7"
+		" RETURNING id, position");
+	db_binds(st, 1, DB_INT(it->meeting_id), DB_STR(it->title), DB_INT(it->speech_s),
+		 DB_STR(alternation_name(it->alternation)), DB_INT(it->first_time), DB_INT(now),
+		 DB_INT(ITEMS_MAX));
+	int rc = db_one(st);
+	if (rc == 1) {
+		it->id = (long)db_col_int(st, 0);
+		it->position = (int)db_col_int(st, 1);
+		db_reset(st);
+	}
+	return rc;
+}
+
+#define ITEM_COLS "id, meeting_id, position, title, speech_s, alternation, first_time"
+
+static void item_read(struct db_stmt *st, struct agenda_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->id = (long)db_col_int(st, 0);
+	it->meeting_id = (long)db_col_int(st, 1);
+	it->position = (int)db_col_int(st, 2);
+	db_col_copy(st, 3, it->title, sizeof(it->title));
+	it->speech_s = (int)db_col_int(st, 4);
+	if (alternation_parse(db_col_text(st, 5), &it->alternation))
+		it->alternation = ALT_NONE;
+	it->first_time = (int)db_col_int(st, 6);
+}
+
+int item_get(struct db *db, long id, struct agenda_item *out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " ITEM_COLS " FROM agenda_items WHERE id = ?");
+	db_bind_int(st, 1, id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		item_read(st, out);
+		db_reset(st);
+	}
+	return rc;
+}
+
+int items_each(struct db *db, long meeting_id, void (*fn)(const struct agenda_item *it, void *arg),
+	       void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT " ITEM_COLS " FROM agenda_items"
+					   " WHERE meeting_id = ? ORDER BY position");
+	int rc;
+	db_bind_int(st, 1, meeting_id);
+	while (db_next(st, &rc)) {
+		struct agenda_item it;
+		item_read(st, &it);
+		fn(&it, arg);
+	}
+	return rc;
+}
+
+int speakers_each(struct db *db, long item_id, void (*fn)(const struct speaker_row *s, void *arg),
+		  void *arg)
+{
+	struct db_stmt *st = db_cached(
+	    db, "SELECT s.id, s.person_id, p.name, s.in_group, s.asked_at,"
+		" coalesce(s.started_at, 0), coalesce(s.ended_at, 0), coalesce(s.called, 0)"
+		" FROM speakers s"
+		" JOIN people p ON p.id = s.person_id WHERE s.item_id = ? AND s.withdrawn = 0"
+		" ORDER BY s.id");
+	int rc;
+	db_bind_int(st, 1, item_id);
+	while (db_next(st, &rc)) {
+		struct speaker_row r = { (long)db_col_int(st, 0), (long)db_col_int(st, 1),
+					 db_col_text(st, 2),	  (int)db_col_int(st, 3),
+					 db_col_int(st, 4),	  db_col_int(st, 5),
+					 db_col_int(st, 6),	  (long)db_col_int(st, 7) };
+		fn(&r, arg);
+	}
+	return rc;
+}
+
+int speaker_ask(struct db *db, long item_id, long person_id, int in_group, long long now)
+{
+	struct db_stmt *st = db_cached(
+	    db, "INSERT INTO speakers (item_id, person_id, in_group, asked_at)"
+		" SELECT ?1, ?2, ?3, ?4 WHERE (SELECT count(*) FROM speakers WHERE item_id = ?1"
+		" AND started_at IS NULL AND withdrawn = 0) < ?5"
+		" ON CONFLICT DO NOTHING RETURNING 1");
+	db_binds(st, 1, DB_INT(item_id), DB_INT(person_id), DB_INT(in_group), DB_INT(now),
+		 DB_INT(SPEAKERS_MAX));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int speaker_withdraw(struct db *db, long item_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE speakers SET withdrawn = 1 WHERE item_id = ?"
+					   " AND person_id = ? AND started_at IS NULL"
+					   " AND withdrawn = 0 RETURNING 1");
+	db_binds(st, 1, DB_INT(item_id), DB_INT(person_id));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int speaker_next(struct db *db, long item_id, long next, long long now)
+{
+	struct db_stmt *end = db_cached(db, "UPDATE speakers SET ended_at = ? WHERE item_id = ?"
+					    " AND started_at IS NOT NULL AND ended_at IS NULL");
+	struct db_stmt *start = db_cached(
+	    db, "UPDATE speakers SET started_at = ?1, called = (SELECT coalesce(max(called), 0) + 1"
+		" FROM speakers WHERE item_id = ?3) WHERE id = ?2 AND item_id = ?3"
+		" AND started_at IS NULL AND withdrawn = 0 RETURNING 1");
+	if (db_begin(db))
+		return -1;
+	db_binds(end, 1, DB_INT(now), DB_INT(item_id));
+	if (db_done(end))
+		goto fail;
+	long started = 1;
+	if (next) {
+		db_binds(start, 1, DB_INT(now), DB_INT(next), DB_INT(item_id));
+		if ((started = db_count(start)) < 0)
+			goto fail;
+	}
+	if (!started) {
+		db_rollback(db);
+		return 0;
+	}
+	if (db_commit(db))
+		goto fail;
+	return 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 int meeting_minutes_get(struct db *db, long id, char **text, int *published)
 {
 	struct db_stmt *st = db_cached(db, "SELECT minutes, minutes_published FROM meetings"

@@ -16,6 +16,7 @@
 #include "count/stv.h"
 #include "db/db.h"
 #include "meetings/rules.h"
+#include "meetings/speakers.h"
 
 #define MEETING_TITLE_MAX	120
 #define MOTION_TITLE_MAX	160
@@ -24,6 +25,8 @@
 #define ELECTION_CANDIDATES_MAX 30
 #define CANDIDATE_NAME_MAX	100
 #define RECEIPT_LEN		10
+#define ITEM_TITLE_MAX		160
+#define ITEMS_MAX		60
 
 /* Who votes: the whole group, a committee listed from its members, or a
  * conference of delegates each with a card vote's weight. */
@@ -116,6 +119,40 @@ int proxies_held(struct db *db, long meeting_id, long holder,
  * and absent): 1 with the giver's weight and name, 0, -1. */
 int proxy_valid(struct db *db, long meeting_id, long giver, long holder, long *weight, char *name,
 		size_t cap);
+
+/* An agenda item with its speakers list's rules. */
+struct agenda_item {
+	long id, meeting_id;
+	int position;
+	char title[ITEM_TITLE_MAX + 1];
+	int speech_s; /* time limit per speech; 0: none */
+	enum alternation alternation;
+	int first_time;
+};
+/* Appends an item to the meeting's agenda: 1 and *id, 0 the agenda is full. */
+int item_add(struct db *db, struct agenda_item *it, long long now);
+int item_get(struct db *db, long id, struct agenda_item *out);
+int items_each(struct db *db, long meeting_id, void (*fn)(const struct agenda_item *it, void *arg),
+	       void *arg);
+
+struct speaker_row {
+	long id, person_id;
+	const char *name; /* valid during fn */
+	int in_group;
+	long long asked_at, started_at, ended_at; /* 0: not yet */
+	long called;				  /* order called in; 0: not yet */
+};
+/* Everyone on an item's list, waiting, speaking or done, in the order
+ * they asked (withdrawn requests left out). */
+int speakers_each(struct db *db, long item_id, void (*fn)(const struct speaker_row *s, void *arg),
+		  void *arg);
+/* Asks to speak: 1, 0 already waiting (or the list is full). */
+int speaker_ask(struct db *db, long item_id, long person_id, int in_group, long long now);
+/* Takes a waiting request back: 1, 0 none waiting. */
+int speaker_withdraw(struct db *db, long item_id, long person_id);
+/* Ends whoever is speaking and, with next, starts that waiting request:
+ * 1, 0 next is not waiting on the item any more. */
+int speaker_next(struct db *db, long item_id, long next, long long now);
 
 /* The minutes as the secretary last saved them (owned text), and whether
  * they are published to members: 1, 0 none yet, -1. */

@@ -2,7 +2,8 @@
 // calls it, members check in with the code on the screen until it is quorate, an
 // amendment is carried, the motion (as amended) is carried, and a secretary is elected
 // by IRV from ranked secret ballots, then two delegates by Meek STV with at least one
-// place for a woman; axe finds nothing on the meeting page.
+// place for a woman, and a speakers list the members' pages follow live; axe finds
+// nothing on the meeting page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe, contextFor } from './lib.mjs';
@@ -155,6 +156,27 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await Promise.all([chair.waitForNavigation(), delegates.locator('button:has-text("Close the ballot and count")').click()]);
   assert.match(await delegates.textContent('p.result'), /Elected: Asha Member, Ceri Member \(STV, Meek, 3 ballots/);
   assert.match(await delegates.textContent('table.count'), /Bilal Member excluded \(electing them would break the rule for Women\)/);
+  // an agenda item with a speakers list: Asha asks to speak, the chair calls her, and
+  // Bilal's open page shows it without a reload
+  await chair.click('summary:has-text("Add an agenda item")');
+  await chair.fill('#ititle', 'Any other business');
+  await chair.fill('#imins', '2');
+  await chair.selectOption('#ialt', 'alternate');
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Add the item")')]);
+  const asha = await ctxs[0].newPage();
+  await asha.goto(url);
+  await Promise.all([asha.waitForNavigation(), asha.click('button:has-text("Ask to speak on Any other business")')]);
+  assert.match(await asha.textContent('ol.speakers'), /Asha Member \(you\)/);
+  const bilal = await ctxs[1].newPage();
+  await bilal.goto(url);
+  assert.match(await bilal.textContent('ol.speakers'), /Asha Member/);
+  await chair.reload();
+  await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Call the next speaker on Any other business")')]);
+  await bilal.waitForFunction(() => /Speaking: Asha Member/.test(document.querySelector('[id^="speakers-"]').textContent), null, { timeout: 8000 });
+  assert.match(await bilal.textContent('[id^="speakers-"]'), /Speaking: Asha Member · [12]:\d\d left/);
+  assert.deepEqual(await axe(bilal), []);
+  await asha.close();
+  await bilal.close();
   await chair.screenshot({ path: 'build/test/screens/meeting.png', fullPage: true });
   assert.deepEqual(await axe(chair), []);
   const member = await ctxs[0].newPage();

@@ -82,9 +82,11 @@ before(async () => {
   await a.post(`/meetings/${ids.meeting}/motions`, { title: 'Matrix motion', body: 'That we test.', mover: String(ids.vol) });
   await a.post(`/meetings/${ids.meeting}/motions`, { title: 'Second motion', body: 'That we test again.', mover: String(ids.vol) });
   await a.post(`/meetings/${ids.meeting}/elections`, { post: 'Chair', seats: '1', method: 'irv', candidates: 'A\nB' });
+  await a.post(`/meetings/${ids.meeting}/items`, { title: 'Matrix item', minutes: '3' });
   const motions = (await a.get(`/meetings/${ids.meeting}`)).body;
   [ids.motion, ids.motion2] = [...motions.matchAll(/action="\/motions\/(\d+)\/vote"/g)].map((m) => Number(m[1]));
   ids.election = Number(/action="\/elections\/(\d+)\/vote"/.exec(motions)[1]);
+  ids.item = Number(/id="item-(\d+)"/.exec(motions)[1]);
   assert.equal((await a.post(`/motions/${ids.motion}/vote`)).status, 303);
   ids.vote = Number(/action="\/votes\/(\d+)\/close"/.exec((await a.get(`/meetings/${ids.meeting}`)).body)[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
@@ -230,6 +232,10 @@ const MATRIX = [
   ['POST', '/elections/{id}/balance', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/balance`, fields: { min: '99' } })],
   ['POST', '/meetings/{id}/balance', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/balance`, fields: { group: '' } })],
   // a meeting of the whole group lists no voters (400 for the chair); proxies are not allowed there (403 for all)
+  ['POST', '/meetings/{id}/items', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/items`, fields: { title: '' } })],
+  // asking to speak needs a member checked in (the volunteer is); calling the next, the chair
+  ['POST', '/items/{id}/speak', ['volunteer'], () => ({ path: `/items/${ids.item}/speak`, fields: { withdraw: '1' } })],
+  ['POST', '/items/{id}/next', MEMBERS_OF_A, () => ({ path: `/items/${ids.item}/next` })],
   ['POST', '/meetings/{id}/voters', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/voters`, fields: { person: '0' } })],
   ['POST', '/meetings/{id}/proxy', [], () => ({ path: `/meetings/${ids.meeting}/proxy`, fields: { email: 'x@example.org' } })],
   ['POST', '/elections/{id}/vote', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/vote` })],

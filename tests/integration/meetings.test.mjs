@@ -329,3 +329,49 @@ test('balance: a minimum across posts excludes the preferred candidate once the 
   assert.equal(v > 0, true);
   assert.match(sql("SELECT group_concat(action) FROM audit_log WHERE action LIKE '%.balance'"), /meeting\.balance.*election\.balance/);
 });
+
+// Issue 12: a speakers list per agenda item, alternating, with a time limit
+test('the speakers list: alternating with the group first, first-time speakers first, a time limit, seen by everyone present', async () => {
+  const [ada, ben, cat, dev, eve] = people;
+  await page(chair);
+  assert.equal((await ada.post(`/meetings/${mid}/items`, { title: 'Reports' })).status, 403);
+  for (const bad of [{ title: '' }, { title: 'Reports', minutes: '61' }, { title: 'Reports', alternation: 'loudest' }]) {
+    assert.equal((await chair.post(`/meetings/${mid}/items`, bad)).status, 400);
+  }
+  assert.equal((await chair.post(`/meetings/${mid}/items`, { title: 'Reports from the wards', minutes: '2',
+    alternation: 'alternate', first_time: '1' })).status, 303);
+  const item = Number(sql(`SELECT id FROM agenda_items WHERE meeting_id = ${mid}`));
+  // asking in turn: Ada, Ben (outside the group), Cat, Dev (who say they count for it)
+  for (const [v, g] of [[ada, '0'], [ben, '0'], [cat, '1'], [dev, '1']]) {
+    await page(v);
+    assert.equal((await v.post(`/items/${item}/speak`, { in_group: g })).status, 303);
+  }
+  await page(ada);
+  assert.equal((await ada.post(`/items/${item}/speak`, {})).status, 409, 'once on the list');
+  await page(eve);
+  assert.equal((await eve.post(`/items/${item}/speak`, {})).status, 403, 'Eve is not checked in');
+  const order = (body) => [...body.matchAll(/<ol class="speakers"[^>]*>(.*?)<\/ol>/gs)][0][1]
+    .split('</li>').filter((x) => x.includes('<li>')).map((x) => x.replace(/<[^>]+>/g, '').trim());
+  // alternating, the group first: Cat, Ada, Dev, Ben; members see no one's group
+  const seen = (await page(ben)).body;
+  assert.deepEqual(order(seen), ['Cat Member', 'Ada Member', 'Dev Member', 'Ben Member (you)']);
+  assert.doesNotMatch(seen.slice(seen.indexOf('class="speakers"'), seen.indexOf('</ol>')), /tag/);
+  assert.match((await page(chair)).body, /<li>Cat Member <span class="tag">Women<\/span><\/li>/);
+  assert.equal((await ada.post(`/items/${item}/next`)).status, 403);
+  assert.equal((await chair.post(`/items/${item}/next`)).status, 303);
+  assert.match((await page(ada)).body, /<strong>Speaking: Cat Member<\/strong> · [12]:\d\d left/);
+  assert.equal((await chair.post(`/items/${item}/next`)).status, 303);
+  // Cat asks again: having spoken, she waits behind those who have not
+  await page(cat);
+  assert.equal((await cat.post(`/items/${item}/speak`, { in_group: '1' })).status, 303);
+  assert.deepEqual(order((await page(chair)).body).map((s) => s.replace(/Women$/, '').trim()), ['Dev Member', 'Ben Member', 'Cat Member']);
+  // Ben takes his name off; Ada has gone over her two minutes
+  await page(ben);
+  assert.equal((await ben.post(`/items/${item}/speak`, { withdraw: '1' })).status, 303);
+  assert.equal((await ben.post(`/items/${item}/speak`, { withdraw: '1' })).status, 409);
+  sql(`UPDATE speakers SET started_at = started_at - 150 WHERE item_id = ${item} AND ended_at IS NULL AND started_at IS NOT NULL`);
+  const over = (await page(dev)).body;
+  assert.match(over, /<p class="error"><strong>Speaking: Ada Member<\/strong> · over time by 0:[23]\d<\/p>/);
+  assert.deepEqual(order(over), ['Dev Member (you)', 'Cat Member']);
+  assert.match(sql("SELECT group_concat(action) FROM audit_log WHERE action LIKE 'agenda.%'"), /agenda\.item,agenda\.next_speaker,agenda\.next_speaker/);
+});

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "meetings/rules.h"
+#include "meetings/speakers.h"
 
 static void quorums(void **state)
 {
@@ -90,12 +91,49 @@ static void diffs(void **state)
 	assert_string_equal(v.out, " 1:same|");
 }
 
+static void expect_order(const struct speaker_wait *w, size_t n, enum alternation alt,
+			 int first_time, int last, const size_t *want)
+{
+	size_t got[SPEAKERS_MAX];
+	speakers_order(w, n, alt, first_time, last, got);
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != want[i])
+			fail_msg("%s, place %zu: speaker %zu, not %zu", alternation_name(alt), i, got[i],
+				 want[i]);
+}
+
+/* A, B, C... in the order they asked; group = counts for the balance group. */
+static void speakers_lists(void **state)
+{
+	(void)state;
+	const struct speaker_wait abc[] = { { 0, 0 }, { 1, 0 }, { 0, 0 }, { 1, 0 } };
+	expect_order(abc, 4, ALT_NONE, 1, -1, (size_t[]){ 0, 1, 2, 3 });
+	expect_order(abc, 4, ALT_GROUP_FIRST, 1, -1, (size_t[]){ 1, 3, 0, 2 });
+	/* alternating starts with the group, and goes on with whoever is left */
+	const struct speaker_wait alt[] = { { 0, 0 }, { 0, 0 }, { 1, 0 }, { 1, 0 }, { 0, 0 } };
+	expect_order(alt, 5, ALT_ALTERNATE, 1, -1, (size_t[]){ 2, 0, 3, 1, 4 });
+	/* after a speaker of the group, one outside it */
+	const struct speaker_wait two[] = { { 1, 0 }, { 0, 0 } };
+	expect_order(two, 2, ALT_ALTERNATE, 1, 1, (size_t[]){ 1, 0 });
+	expect_order(two, 2, ALT_ALTERNATE, 1, 0, (size_t[]){ 0, 1 });
+	/* those who have spoken wait behind those who have not, unless switched off */
+	const struct speaker_wait again[] = { { 0, 1 }, { 0, 0 }, { 1, 0 } };
+	expect_order(again, 3, ALT_NONE, 1, -1, (size_t[]){ 1, 2, 0 });
+	expect_order(again, 3, ALT_NONE, 0, -1, (size_t[]){ 0, 1, 2 });
+	expect_order(again, 3, ALT_ALTERNATE, 1, -1, (size_t[]){ 2, 1, 0 });
+	enum alternation a;
+	assert_int_equal(alternation_parse("alternate", &a), 0);
+	assert_int_equal(a, ALT_ALTERNATE);
+	assert_int_equal(alternation_parse("women", &a), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quorums),
 		cmocka_unit_test(majorities),
 		cmocka_unit_test(diffs),
+		cmocka_unit_test(speakers_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
