@@ -7,6 +7,7 @@
 
 #include "count/tally.h"
 #include "util/mem.h"
+#include "util/names.h"
 
 static const char *const rule_names[] = { "scottish", "irv", "block", "ers97", "meek" };
 
@@ -17,12 +18,10 @@ const char *count_rule_name(enum count_rule rule)
 
 int count_rule_parse(const char *name, enum count_rule *rule)
 {
-	for (size_t i = 0; name && i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
-		if (!strcmp(name, rule_names[i])) {
-			*rule = (enum count_rule)i;
-			return 0;
-		}
-	return -1;
+	int i = names_find(rule_names, NAMES_COUNT(rule_names), name);
+	if (i >= 0)
+		*rule = (enum count_rule)i;
+	return i < 0 ? -1 : 0;
 }
 
 int count_group_parse(const char *spec, int ncand, struct count_group *g, char *err, size_t errlen)

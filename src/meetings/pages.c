@@ -27,6 +27,7 @@
 #include "util/mem.h"
 #include "util/num.h"
 #include "web/web.h"
+#include "util/names.h"
 
 struct place {
 	struct who w;
@@ -1170,16 +1171,16 @@ static void item_speak(struct http_request *req, struct http_response *res)
 		return;
 	}
 	const char *w = qs_get(&f, "withdraw"), *g = qs_get(&f, "in_group");
-	int rc = w && !strcmp(w, "1")
-		     ? speaker_withdraw(p.db, it.id, p.w.actor.id)
-		     : speaker_ask(p.db, it.id, p.w.actor.id, g && !strcmp(g, "1"), now_s());
+	int withdraw = w && !strcmp(w, "1");
+	int rc = withdraw ? speaker_withdraw(p.db, it.id, p.w.actor.id)
+			  : speaker_ask(p.db, it.id, p.w.actor.id, g && !strcmp(g, "1"), now_s());
 	if (rc < 0) {
 		page_sorry(req, res, "Your request could not be saved.", &p.w);
 		return;
 	}
 	if (rc == 0) {
 		meeting_page_with(req, res, &p, 409,
-				  w ? "You are not waiting to speak on that item."
+				  withdraw ? "You are not waiting to speak on that item."
 				    : "You are on that list already (or it is full).",
 				  NULL);
 		return;
@@ -1451,10 +1452,6 @@ static void ballot(struct http_request *req, struct http_response *res)
 	b->said = v.motion_id ? choice_word(choice) : NULL;
 	web_write_suspend(req, res, &b->w, ballot_apply);
 }
-
-struct blt_build {
-	struct buf *b;
-};
 
 /* a card vote's ballot is as many identical papers as its weight */
 static void blt_line(const char *receipt, const char *choice, long weight, void *arg)

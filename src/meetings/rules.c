@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/names.h"
 
 static const char *const names[] = { "simple", "absolute", "two_thirds", "two_thirds_present" };
 static const char *const words[] = {
@@ -23,11 +24,11 @@ long quorum_needed(const struct quorum_rule *q, long members)
 
 int majority_parse(const char *s, enum majority *m)
 {
-	for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*m = (enum majority)i;
-			return 0;
-		}
+	int i = names_find(names, NAMES_COUNT(names), s);
+	if (i >= 0) {
+		*m = (enum majority)i;
+		return 0;
+	}
 	return -1;
 }
 

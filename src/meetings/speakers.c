@@ -1,6 +1,6 @@
 #include "meetings/speakers.h"
 
-#include <string.h>
+#include "util/names.h"
 
 static const char *const names[] = { "none", "group_first", "alternate" };
 
@@ -11,12 +11,10 @@ const char *alternation_name(enum alternation a)
 
 int alternation_parse(const char *s, enum alternation *a)
 {
-	for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*a = (enum alternation)i;
-			return 0;
-		}
-	return -1;
+	int i = names_find(names, NAMES_COUNT(names), s);
+	if (i >= 0)
+		*a = (enum alternation)i;
+	return i < 0 ? -1 : 0;
 }
 
 /*

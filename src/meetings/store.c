@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/names.h"
 
 static const char *const statuses[] = { "tabled", "voting", "carried", "fell", "withdrawn" };
 
@@ -17,10 +18,8 @@ const char *motion_status_name(enum motion_status s)
 
 static enum motion_status status_of(const char *s)
 {
-	for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (!strcmp(s, statuses[i]))
-			return (enum motion_status)i;
-	return MOTION_TABLED;
+	int i = names_find(statuses, NAMES_COUNT(statuses), s);
+	return i < 0 ? MOTION_TABLED : (enum motion_status)i;
 }
 
 /* Letters and digits without the ones read wrongly off a screen. */
@@ -41,12 +40,10 @@ const char *meeting_body_name(enum meeting_body b)
 
 int meeting_body_parse(const char *s, enum meeting_body *out)
 {
-	for (size_t i = 0; s && i < sizeof(bodies) / sizeof(bodies[0]); i++)
-		if (!strcmp(s, bodies[i])) {
-			*out = (enum meeting_body)i;
-			return 0;
-		}
-	return -1;
+	int i = names_find(bodies, NAMES_COUNT(bodies), s);
+	if (i >= 0)
+		*out = (enum meeting_body)i;
+	return i < 0 ? -1 : 0;
 }
 
 /* The meeting's voters and their weights (?1 the meeting): the group's
