@@ -653,6 +653,30 @@ static const char *const migrations[] = {
 	"CREATE INDEX speakers_item ON speakers (item_id, id);"
 	"CREATE UNIQUE INDEX speakers_waiting ON speakers (item_id, person_id)"
 	"  WHERE started_at IS NULL AND withdrawn = 0;",
+	/* 36: a motion's whole life (submitted by a member, on the agenda, in
+	 * debate, ..., referred), procedural motions on another (target),
+	 * incompatible amendments grouped (alt_group: the group's first
+	 * amendment), and how a motion ended when not by its own vote.  SQLite
+	 * cannot widen a CHECK: the status column is replaced.  A meeting may
+	 * be a session's (sign-up, reminders, calendar) and have a link for
+	 * those taking part online. */
+	"ALTER TABLE motions ADD COLUMN life TEXT NOT NULL DEFAULT 'agenda'"
+	"  CHECK (life IN ('submitted', 'agenda', 'debate', 'voting', 'carried', 'fell',"
+	"  'withdrawn', 'referred'));"
+	"UPDATE motions SET life = CASE status WHEN 'tabled' THEN 'agenda' ELSE status END;"
+	"ALTER TABLE motions DROP COLUMN status;"
+	"ALTER TABLE motions RENAME COLUMN life TO status;"
+	"ALTER TABLE motions ADD COLUMN procedure TEXT"
+	"  CHECK (procedure IS NULL OR procedure IN ('closure', 'next_business', 'refer',"
+	"  'challenge'));"
+	"ALTER TABLE motions ADD COLUMN target INTEGER REFERENCES motions(id) ON DELETE CASCADE;"
+	"ALTER TABLE motions ADD COLUMN alt_group INTEGER;"
+	"ALTER TABLE motions ADD COLUMN outcome TEXT;"
+	"ALTER TABLE motions ADD COLUMN ruling TEXT;" /* the chair's, ruling it out of order */
+	"CREATE INDEX motions_target ON motions (target) WHERE target IS NOT NULL;"
+	"CREATE INDEX motions_amends ON motions (amends) WHERE amends IS NOT NULL;"
+	"ALTER TABLE meetings ADD COLUMN event_id INTEGER REFERENCES events(id) ON DELETE SET NULL;"
+	"ALTER TABLE meetings ADD COLUMN online_url TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

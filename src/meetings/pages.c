@@ -25,9 +25,9 @@
 #include "meetings/store.h"
 #include "people/people.h"
 #include "util/mem.h"
+#include "util/names.h"
 #include "util/num.h"
 #include "web/web.h"
-#include "util/names.h"
 
 struct place {
 	struct who w;
@@ -284,39 +284,75 @@ static void diff_line(char kind, long line, const char *text, size_t n, void *ar
 	json_array_append_new(arg, o);
 }
 
+static const char *const block_words[] = {
+	NULL,
+	"The procedural motion moved on it is decided first.",
+	"Its amendments are taken first.",
+	"The amendment before it is taken first.",
+};
+
+/* The row of the meeting's page a procedural motion or an amendment sits
+ * under: its motion's, or the amendment's it was moved on. */
+static json_t *row_of(json_t *motions, long id)
+{
+	json_t *last = json_array_get(motions, json_array_size(motions) - 1), *a;
+	size_t i;
+	if (!last || json_integer_value(json_object_get(last, "id")) == id)
+		return last;
+	json_array_foreach(json_object_get(last, "amendments"), i,
+			   a) if (json_integer_value(json_object_get(a, "id")) == id) return a;
+	return NULL;
+}
+
 static void motion_row(const struct motion *m, void *arg)
 {
 	struct page_ctx *pc = arg;
 	struct vote v;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:b}", "id",
-			      (json_int_t)m->id, "title", m->title, "body", m->body, "status",
-			      motion_status_name(m->status), "mover", m->mover, "seconder",
-			      m->seconder, "majority", majority_words(m->majority), "amendment",
-			      m->amends != 0, "tabled", m->status == MOTION_TABLED);
-	/* "vote" and the flags are set on every row (null or false when there is
-	 * none), so an amendment never reads its motion's in the template */
+	int blocked = motion_pending(m->status) ? motion_blocked(pc->p->db, m) : 0;
+	int floor = m->status == MOTION_AGENDA || m->status == MOTION_DEBATE;
+	json_t *o = json_pack(
+	    "{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id",
+	    (json_int_t)m->id, "title", m->title, "body", m->body, "status",
+	    motion_status_words(m->status), "mover", m->mover, "seconder", m->seconder, "majority",
+	    majority_words(m->majority), "amendment", m->amends != 0, "puttable",
+	    floor && blocked == BLOCK_NONE, "submitted", m->status == MOTION_SUBMITTED, "agenda",
+	    m->status == MOTION_AGENDA, "floor", floor, "procedural", m->procedure != PROC_NONE,
+	    "outcome", m->outcome, "ruling", m->ruling);
+	json_object_set_new(o, "blocked",
+			    floor && blocked > 0 ? json_string(block_words[blocked]) : json_null());
+	json_object_set_new(o, "withdrawable",
+			    json_boolean(motion_step_allowed(m->status, MOTION_WITHDRAWN) &&
+					 (pc->p->chair || (m->status == MOTION_SUBMITTED &&
+							   m->mover_id == pc->p->w.actor.id))));
+	json_object_set_new(o, "ruled",
+			    json_boolean(m->status == MOTION_FELL && *m->ruling && !m->procedure));
+	json_object_set_new(o, "undecided", json_boolean(m->status == MOTION_SUBMITTED || floor));
+	json_object_set_new(o, "grouped", json_boolean(m->alt_group != 0));
+	json_object_set_new(o, "alt_group", json_integer(m->alt_group));
+	/* "vote" and the lists are set on every row (null or empty when there is
+	 * none), so a row never reads its motion's in the template */
 	json_object_set_new(
 	    o, "vote", vote_latest(pc->p->db, m->id, 0, &v) == 1 ? vote_ctx(pc, &v) : json_null());
-	json_object_set_new(o, "amendments_pending", json_false());
-	if (m->amends) {
+	json_object_set_new(o, "procedurals", json_array());
+	json_t *under = m->procedure ? row_of(pc->motions, m->target)
+			: m->amends  ? row_of(pc->motions, m->amends)
+				     : NULL;
+	if (m->amends && under) {
 		/* an amendment sits under its motion, its change shown line by line
 		 * against the motion's wording */
-		json_t *last = json_array_get(pc->motions, json_array_size(pc->motions) - 1);
-		json_t *list = json_object_get(last, "amendments");
-		if (list) {
-			json_t *diff = json_null();
-			if (m->status == MOTION_TABLED || m->status == MOTION_VOTING) {
-				diff = json_array();
-				text_diff(json_string_value(json_object_get(last, "body")), m->body,
-					  diff_line, diff);
-			}
-			json_object_set_new(o, "diff", diff);
-			json_array_append_new(list, o);
-			/* the motion waits for its amendments */
-			if (m->status == MOTION_TABLED || m->status == MOTION_VOTING)
-				json_object_set_new(last, "amendments_pending", json_true());
-			return;
+		json_t *diff = json_null();
+		if (motion_pending(m->status) || m->status == MOTION_SUBMITTED) {
+			diff = json_array();
+			text_diff(json_string_value(json_object_get(under, "body")), m->body,
+				  diff_line, diff);
 		}
+		json_object_set_new(o, "diff", diff);
+		json_array_append_new(json_object_get(under, "amendments"), o);
+		return;
+	}
+	if (m->procedure && under) {
+		json_array_append_new(json_object_get(under, "procedurals"), o);
+		return;
 	}
 	json_object_set_new(o, "amendments", json_array());
 	json_array_append_new(pc->motions, o);
@@ -657,6 +693,31 @@ static void held_name(long giver, const char *name, void *arg)
 	json_array_append_new(arg, json_pack("{s:s}", "held_name", name));
 }
 
+/* Each undecided amendment's choice of the others it may be grouped with. */
+static void amendment_choices(json_t *motions)
+{
+	json_t *m, *a, *b;
+	size_t i, j, k;
+	json_array_foreach(motions, i, m)
+	{
+		json_t *list = json_object_get(m, "amendments");
+		json_array_foreach(list, j, a)
+		{
+			json_t *others = json_array();
+			json_array_foreach(
+			    list, k, b) if (k != j && json_is_true(json_object_get(b, "undecided")))
+			    json_array_append_new(others,
+						  json_pack("{s:O, s:O}", "other_id",
+							    json_object_get(b, "id"), "other_title",
+							    json_object_get(b, "title")));
+			json_object_set_new(a, "others",
+					    json_is_true(json_object_get(a, "undecided"))
+						? others
+						: (json_decref(others), json_array()));
+		}
+	}
+}
+
 static void meeting_page_with(struct http_request *req, struct http_response *res, struct place *p,
 			      int status, const char *error, const char *notice)
 {
@@ -666,6 +727,7 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 
 	items_each(p->db, p->m.id, item_row, &pc);
 	motions_each(p->db, p->m.id, motion_row, &pc);
+	amendment_choices(pc.motions);
 	elections_each(p->db, p->m.id, election_row, &pc);
 	if (p->chair) /* the register is the chair's: a conference's is thousands long */
 		meeting_roll(p->db, &p->m, roll_row, &pc);
@@ -704,6 +766,9 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 					    ? "a conference: delegates vote, each with a card vote"
 					    : "all the group's members vote"));
 	json_object_set_new(ctx, "voter", json_boolean(p->weight > 0));
+	json_object_set_new(ctx, "can_move",
+			    json_boolean(p->chair || (p->present && p->weight > 0)));
+	json_object_set_new(ctx, "can_submit", json_boolean(p->chair || p->weight > 0));
 	json_object_set_new(ctx, "my_weight", json_integer(p->weight));
 	if (p->m.proxies_max > 0 && p->weight > 0) {
 		char holder[128] = "";
@@ -791,29 +856,39 @@ static long member_id(struct place *p, const char *s)
 	return id;
 }
 
+/*
+ * A motion or an amendment: the chair tables it on the agenda for its
+ * mover; a member entitled to vote submits their own, for the chair to put
+ * on the agenda (or rule out of order).
+ */
 static void motion_create(struct http_request *req, struct http_response *res)
 {
 	struct place p;
 	struct qs f;
 	struct motion m = { 0 }, parent;
 
-	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 1))
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 0))
 		return;
 	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
 	const char *amends = qs_get(&f, "amends"), *why = NULL;
-	long mover = member_id(&p, qs_get(&f, "mover")), seconder = 0;
-	if (qs_get(&f, "seconder") && *qs_get(&f, "seconder"))
+	long mover = p.chair ? member_id(&p, qs_get(&f, "mover")) : p.w.actor.id, seconder = 0;
+	if (p.chair && qs_get(&f, "seconder") && *qs_get(&f, "seconder"))
 		seconder = member_id(&p, qs_get(&f, "seconder"));
+	if (!p.chair && p.weight <= 0) {
+		meeting_page_with(req, res, &p, 403,
+				  "Only those entitled to vote at this meeting submit motions.",
+				  NULL);
+		return;
+	}
 	if (amends && *amends) {
 		long a = 0;
 		if (num_parse_long(amends, strlen(amends), 1, 1L << 40, &a) ||
 		    motion_get(p.db, a, &parent) != 1 || parent.meeting_id != p.m.id ||
-		    parent.amends) {
+		    parent.amends || parent.procedure) {
 			why = "An amendment amends a motion of this meeting.";
 		} else {
-			if (parent.status != MOTION_TABLED)
-				why = "That motion has been put to the vote: it can no longer be "
-				      "amended.";
+			if (parent.status != MOTION_AGENDA && parent.status != MOTION_DEBATE)
+				why = "Only a motion on the agenda and not yet put can be amended.";
 			m.amends = a;
 			m.majority = parent.majority;
 			motion_release(&parent);
@@ -836,14 +911,192 @@ static void motion_create(struct http_request *req, struct http_response *res)
 	m.meeting_id = p.m.id;
 	m.mover_id = mover;
 	m.seconder_id = seconder;
+	m.status = p.chair ? MOTION_AGENDA : MOTION_SUBMITTED;
 	snprintf(m.title, sizeof(m.title), "%s", title);
 	m.body = arena_strdup(&req->arena, body);
 	if (motion_add(p.db, &m, now_s()) != 1) {
 		page_sorry(req, res, "The motion could not be saved.", &p.w);
 		return;
 	}
-	audit_note(p.db, p.w.actor.id, m.amends ? "motion.amend" : "motion.table", m.id, NULL);
+	audit_note(p.db, p.w.actor.id,
+		   !p.chair   ? "motion.submit"
+		   : m.amends ? "motion.amend"
+			      : "motion.table",
+		   m.id, NULL);
 	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", m.amends ? m.amends : m.id));
+}
+
+/* The chair takes a motion on: a submitted one onto the agenda (with its
+ * seconder), or ruled out of order with the ruling in words; one on the
+ * agenda into debate. */
+static void motion_state(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m = { 0 };
+	enum motion_status to;
+	long id = route_id(&req->params, "id"), seconder = 0;
+
+	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	enum motion_status from = m.status;
+	long mover = m.mover_id;
+	motion_release(&m);
+	if (rc)
+		return;
+	const char *want = qs_get(&f, "to"), *ruling = qs_get(&f, "ruling");
+	const char *sec = qs_get(&f, "seconder"), *why = NULL;
+	int status = 400;
+	if (motion_status_parse(want, &to) ||
+	    (to != MOTION_AGENDA && to != MOTION_DEBATE && to != MOTION_FELL))
+		why = "Choose what happens to the motion: on the agenda, debate, or out of order.";
+	else if (to == MOTION_FELL && (!ruling || !*ruling || strlen(ruling) > RULING_MAX))
+		why = "Give the ruling in words (up to 300 characters): the meeting may challenge "
+		      "it.";
+	else if (to == MOTION_AGENDA && sec && *sec &&
+		 ((seconder = member_id(&p, sec)) < 0 || seconder == mover))
+		why = "The seconder is a member of the group other than the mover.";
+	else if ((to == MOTION_FELL && from != MOTION_SUBMITTED) || !motion_step_allowed(from, to))
+		status = 409, why = arena_printf(&req->arena, "That motion is %s: it cannot be %s.",
+						 motion_status_words(from),
+						 to == MOTION_AGENDA   ? "put on the agenda"
+						 : to == MOTION_DEBATE ? "debated"
+								       : "ruled out of order");
+	if (why) {
+		meeting_page_with(req, res, &p, status, why, NULL);
+		return;
+	}
+	char *outcome =
+	    to == MOTION_FELL
+		? arena_printf(&req->arena, "Ruled out of order by the chair: %s", ruling)
+		: NULL;
+	rc = to == MOTION_AGENDA
+		 ? motion_accept(p.db, id, seconder)
+		 : motion_move(p.db, id, from, to, outcome, to == MOTION_FELL ? ruling : NULL);
+	if (rc < 0) {
+		page_sorry(req, res, "The motion could not be saved.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409, "Someone changed that motion meanwhile.",
+				  NULL);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id,
+		   to == MOTION_AGENDA	 ? "motion.accept"
+		   : to == MOTION_DEBATE ? "motion.debate"
+					 : "motion.rule_out",
+		   id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", id));
+}
+
+/*
+ * A procedural motion from the floor, on a motion or an amendment on the
+ * agenda or in debate (a challenge on the chair's ruling, with the
+ * motion it ruled out of order if any).  The chair enters it for its
+ * mover; a member present and entitled to vote moves their own.
+ */
+static void procedural_create(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m = { 0 }, on = { 0 };
+	enum procedure kind = PROC_NONE;
+	int have_on = 0;
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 0))
+		return;
+	const char *k = qs_get(&f, "kind"), *o = qs_get(&f, "on"), *to = qs_get(&f, "to");
+	const char *ruling = qs_get(&f, "ruling"), *why = NULL;
+	long mover = p.chair ? member_id(&p, qs_get(&f, "mover")) : p.w.actor.id, oid = 0;
+	if (!p.chair && !(p.present && p.weight > 0)) {
+		meeting_page_with(req, res, &p, 403,
+				  "Check in to the meeting to move a procedural motion.", NULL);
+		return;
+	}
+	if (o && *o &&
+	    (num_parse_long(o, strlen(o), 1, 1L << 40, &oid) || motion_get(p.db, oid, &on) != 1 ||
+	     on.meeting_id != p.m.id || on.procedure))
+		why = "A procedural motion is moved on a motion or an amendment of this meeting.";
+	else
+		have_on = oid > 0;
+	if (why)
+		;
+	else if (procedure_parse(k, &kind))
+		why = "Choose the procedural motion.";
+	else if (mover < 0)
+		why = "The mover is a member of the group.";
+	else if (kind != PROC_CHALLENGE && !have_on)
+		why = "Choose the motion or amendment it is moved on.";
+	else if (kind != PROC_CHALLENGE && on.status != MOTION_AGENDA && on.status != MOTION_DEBATE)
+		why = "It is moved on a motion or amendment on the agenda and not yet put.";
+	else if (kind == PROC_CHALLENGE && have_on && !*on.ruling)
+		why = "The chair made no ruling on that motion.";
+	else if (kind == PROC_CHALLENGE && !have_on &&
+		 (!ruling || !*ruling || strlen(ruling) > RULING_MAX))
+		why = "Give the ruling challenged, in words (up to 300 characters).";
+	else if (kind == PROC_REFER && (!to || !*to || strlen(to) > 120))
+		why = "Name the body it is referred to (up to 120 characters).";
+	if (why) {
+		motion_release(&on);
+		meeting_page_with(req, res, &p, 400, why, NULL);
+		return;
+	}
+	char text[MOTION_TITLE_MAX + RULING_MAX + 200];
+	procedure_text(kind, on.title,
+		       kind == PROC_REFER ? to
+		       : have_on	  ? on.ruling
+					  : ruling,
+		       text, sizeof(text));
+	motion_release(&on);
+	static const char *const titles[] = { "", "Closure", "Next business", "Refer",
+					      "Challenge to the chair" };
+	m.meeting_id = p.m.id;
+	m.mover_id = mover;
+	m.procedure = kind;
+	m.target = oid;
+	m.majority = procedure_majority(kind);
+	m.status = MOTION_AGENDA;
+	snprintf(m.title, sizeof(m.title), "%s", titles[kind]);
+	m.body = text;
+	if (motion_add(p.db, &m, now_s()) != 1) {
+		page_sorry(req, res, "The procedural motion could not be saved.", &p.w);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, "motion.procedural", m.id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", m.id));
+}
+
+/* The chair groups incompatible amendments: when one is carried, the
+ * others fall. */
+static void amendment_group_page(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+	struct motion m = { 0 };
+	long id = route_id(&req->params, "id"), with = 0;
+
+	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	motion_release(&m);
+	if (rc)
+		return;
+	const char *w = qs_get(&f, "with");
+	if (w && *w && num_parse_long(w, strlen(w), 1, 1L << 40, &with)) {
+		meeting_page_with(req, res, &p, 400, "Choose an amendment to group it with.", NULL);
+		return;
+	}
+	rc = amendment_group(p.db, id, with);
+	if (rc < 0) {
+		page_sorry(req, res, "The amendments could not be grouped.", &p.w);
+		return;
+	}
+	if (rc == 0) {
+		meeting_page_with(req, res, &p, 409,
+				  "Only undecided amendments to the same motion are grouped.",
+				  NULL);
+		return;
+	}
+	audit_note(p.db, p.w.actor.id, with ? "motion.group" : "motion.ungroup", id, NULL);
+	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", id));
 }
 
 /* 0 and the vote opened, or an answer: no vote without a quorum. */
@@ -871,14 +1124,14 @@ static int open_vote(struct http_request *req, struct http_response *res, struct
 		    NULL);
 		return -1;
 	}
-	if (vote_open(p->db, v, now_s()) != 1) {
+	int rc = vote_open(p->db, v, now_s());
+	if (rc == 0)
+		meeting_page_with(req, res, p, 409,
+				  "That motion has been put or decided meanwhile.", NULL);
+	else if (rc != 1)
 		page_sorry(req, res, "The vote could not be opened.", &p->w);
-		return -1;
-	}
-	return 0;
+	return rc == 1 ? 0 : -1;
 }
-
-static int pending_amendments(struct db *db, long meeting_id, long motion_id);
 
 static void motion_vote(struct http_request *req, struct http_response *res)
 {
@@ -889,18 +1142,22 @@ static void motion_vote(struct http_request *req, struct http_response *res)
 	long id = route_id(&req->params, "id");
 
 	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	int blocked = rc ? 0 : motion_blocked(p.db, &m);
 	enum motion_status st = m.status;
 	motion_release(&m);
 	if (rc)
 		return;
-	if (st != MOTION_TABLED) {
-		meeting_page_with(req, res, &p, 409, "That motion has already been put.", NULL);
+	if (!motion_step_allowed(st, MOTION_VOTING)) {
+		meeting_page_with(req, res, &p, 409,
+				  arena_printf(&req->arena, "That motion is %s: it cannot be put.",
+					       motion_status_words(st)),
+				  NULL);
 		return;
 	}
-	if (pending_amendments(p.db, p.m.id, id)) {
-		meeting_page_with(req, res, &p, 409,
-				  "Its amendments are taken first: vote on them before the motion.",
-				  NULL);
+	if (blocked) {
+		meeting_page_with(
+		    req, res, &p, 409,
+		    blocked > 0 ? block_words[blocked] : "The vote could not be opened.", NULL);
 		return;
 	}
 	v.motion_id = id;
@@ -909,24 +1166,6 @@ static void motion_vote(struct http_request *req, struct http_response *res)
 		return;
 	audit_note(p.db, p.w.actor.id, "vote.open", v.id, NULL);
 	back(res, req, p.m.id, arena_printf(&req->arena, "motion-%ld", id));
-}
-
-struct pending_count {
-	long motion, n;
-};
-
-static void count_pending(const struct motion *m, void *arg)
-{
-	struct pending_count *c = arg;
-	if (m->amends == c->motion && (m->status == MOTION_TABLED || m->status == MOTION_VOTING))
-		c->n++;
-}
-
-static int pending_amendments(struct db *db, long meeting_id, long motion_id)
-{
-	struct pending_count c = { motion_id, 0 };
-	motions_each(db, meeting_id, count_pending, &c);
-	return c.n > 0;
 }
 
 /* ---- elections ---- */
@@ -1181,7 +1420,7 @@ static void item_speak(struct http_request *req, struct http_response *res)
 	if (rc == 0) {
 		meeting_page_with(req, res, &p, 409,
 				  withdraw ? "You are not waiting to speak on that item."
-				    : "You are on that list already (or it is full).",
+					   : "You are on that list already (or it is full).",
 				  NULL);
 		return;
 	}
@@ -1512,6 +1751,30 @@ static int count_election(struct http_request *req, struct place *p,
 	return rc;
 }
 
+/* The closure carried: the question it was moved on is put at once, with
+ * the quorum as it stands.  1 when answered here. */
+static int closure_carried(struct http_request *req, struct http_response *res, struct place *p,
+			   long motion_id)
+{
+	struct motion m = { 0 }, on = { 0 };
+	struct vote v = { 0 };
+	int rc = motion_get(p->db, motion_id, &m);
+	int put = rc == 1 && m.procedure == PROC_CLOSURE && m.status == MOTION_CARRIED &&
+		  motion_get(p->db, m.target, &on) == 1 &&
+		  motion_step_allowed(on.status, MOTION_VOTING) &&
+		  motion_blocked(p->db, &on) == BLOCK_NONE;
+	motion_release(&m);
+	motion_release(&on);
+	if (!put)
+		return 0;
+	v.motion_id = on.id;
+	if (open_vote(req, res, p, &v))
+		return 1;
+	audit_note(p->db, p->w.actor.id, "vote.open", v.id, NULL);
+	back(res, req, p->m.id, arena_printf(&req->arena, "motion-%ld", on.id));
+	return 1;
+}
+
 static void vote_close_page(struct http_request *req, struct http_response *res)
 {
 	struct place p;
@@ -1580,6 +1843,8 @@ static void vote_close_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	audit_note(p.db, p.w.actor.id, "vote.close", id, NULL);
+	if (v.motion_id && closure_carried(req, res, &p, v.motion_id))
+		return;
 	back(res, req, p.m.id,
 	     v.motion_id ? arena_printf(&req->arena, "motion-%ld", v.motion_id)
 			 : arena_printf(&req->arena, "election-%ld", v.election_id));
@@ -1638,6 +1903,8 @@ done:
 	free(e);
 }
 
+/* The chair withdraws a motion for its mover; a member their own motion
+ * while it is only submitted. */
 static void motion_withdraw_page(struct http_request *req, struct http_response *res)
 {
 	struct place p;
@@ -1645,11 +1912,21 @@ static void motion_withdraw_page(struct http_request *req, struct http_response 
 	struct motion m = { 0 };
 	long id = route_id(&req->params, "id");
 
-	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
+	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 0);
+	enum motion_status from = m.status;
+	long mover = m.mover_id;
 	motion_release(&m);
 	if (rc)
 		return;
-	rc = motion_withdraw(p.db, id);
+	if (!p.chair && !(from == MOTION_SUBMITTED && mover == p.w.actor.id)) {
+		meeting_page_with(req, res, &p, 403,
+				  "The chair withdraws a motion on the agenda, for its mover.",
+				  NULL);
+		return;
+	}
+	rc = motion_step_allowed(from, MOTION_WITHDRAWN)
+		 ? motion_move(p.db, id, from, MOTION_WITHDRAWN, NULL, NULL)
+		 : 0;
 	if (rc < 0) {
 		page_sorry(req, res, "The motion could not be withdrawn.", &p.w);
 		return;
@@ -1693,19 +1970,25 @@ static void minutes_motion(const struct motion *m, void *arg)
 {
 	struct minutes *mn = arg;
 	struct vote v;
-	if (m->amends)
+	if (m->procedure)
+		buf_printf(mn->b, "   Procedural motion (%s)", m->title);
+	else if (m->amends)
 		buf_printf(mn->b, "   Amendment \"%s\"", m->title);
 	else
 		buf_printf(mn->b, "\n%d. Motion: %s", ++mn->item, m->title);
 	if (m->mover)
 		buf_printf(mn->b, " (moved by %s%s%s)", m->mover,
 			   m->seconder ? ", seconded by " : "", m->seconder ? m->seconder : "");
-	buf_puts(mn->b, m->amends ? ", to read: " : "\n   ");
+	buf_puts(mn->b, m->procedure ? ": " : m->amends ? ", to read: " : "\n   ");
 	buf_printf(mn->b, "\"%s\"\n", m->body);
 	if (vote_latest(mn->db, m->id, 0, &v) == 1 && !v.open)
 		buf_printf(mn->b, "   %s\n", v.result);
+	else if (*m->outcome)
+		buf_printf(mn->b, "   %s\n", m->outcome);
 	else if (m->status == MOTION_WITHDRAWN)
 		buf_puts(mn->b, "   Withdrawn.\n");
+	else if (m->status == MOTION_SUBMITTED)
+		buf_puts(mn->b, "   Submitted; not taken.\n");
 	else
 		buf_puts(mn->b, "   Not put to the vote.\n");
 }
@@ -1817,6 +2100,9 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/meetings/{id}/minutes", minutes_save, ROUTE_PAGE, NULL },
 	{ "POST", "/motions/{id}/vote", motion_vote, ROUTE_PAGE, NULL },
 	{ "POST", "/motions/{id}/withdraw", motion_withdraw_page, ROUTE_PAGE, NULL },
+	{ "POST", "/motions/{id}/state", motion_state, ROUTE_PAGE, NULL },
+	{ "POST", "/motions/{id}/group", amendment_group_page, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/procedural", procedural_create, ROUTE_PAGE, NULL },
 	{ "POST", "/elections/{id}/vote", election_vote, ROUTE_PAGE, NULL },
 	{ "POST", "/elections/{id}/balance", election_balance, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/balance", meeting_balance, ROUTE_PAGE, NULL },

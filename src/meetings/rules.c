@@ -15,6 +15,92 @@ static const char *const words[] = {
 	"two thirds of the members present",
 };
 
+static const char *const statuses[] = { "submitted", "agenda", "debate",    "voting",
+					"carried",   "fell",   "withdrawn", "referred" };
+static const char *const status_words[] = { "submitted", "on the agenda", "in debate", "voting",
+					    "carried",	 "fell",	  "withdrawn", "referred" };
+
+const char *motion_status_name(enum motion_status s)
+{
+	return statuses[s];
+}
+
+const char *motion_status_words(enum motion_status s)
+{
+	return status_words[s];
+}
+
+int motion_status_parse(const char *s, enum motion_status *out)
+{
+	int i = names_find(statuses, NAMES_COUNT(statuses), s);
+	if (i < 0)
+		return -1;
+	*out = (enum motion_status)i;
+	return 0;
+}
+
+int motion_step_allowed(enum motion_status from, enum motion_status to)
+{
+	switch (to) {
+	case MOTION_AGENDA: return from == MOTION_SUBMITTED;
+	case MOTION_DEBATE: return from == MOTION_AGENDA;
+	case MOTION_VOTING: return from == MOTION_AGENDA || from == MOTION_DEBATE;
+	case MOTION_CARRIED: return from == MOTION_VOTING;
+	/* without its own vote too: an incompatible amendment carried, or the
+	 * meeting gone to next business */
+	case MOTION_FELL:
+		return from == MOTION_VOTING || from == MOTION_SUBMITTED || from == MOTION_AGENDA ||
+		       from == MOTION_DEBATE;
+	case MOTION_WITHDRAWN:
+	case MOTION_REFERRED:
+		return from == MOTION_SUBMITTED || from == MOTION_AGENDA || from == MOTION_DEBATE;
+	case MOTION_SUBMITTED: break;
+	}
+	return 0;
+}
+
+int motion_pending(enum motion_status s)
+{
+	return s == MOTION_AGENDA || s == MOTION_DEBATE || s == MOTION_VOTING;
+}
+
+static const char *const procedures[] = { "", "closure", "next_business", "refer", "challenge" };
+
+int procedure_parse(const char *s, enum procedure *out)
+{
+	int i = names_find(procedures, NAMES_COUNT(procedures), s);
+	if (i <= 0)
+		return -1;
+	*out = (enum procedure)i;
+	return 0;
+}
+
+const char *procedure_name(enum procedure p)
+{
+	return procedures[p];
+}
+
+enum majority procedure_majority(enum procedure p)
+{
+	return p == PROC_CLOSURE || p == PROC_CHALLENGE ? MAJ_TWO_THIRDS : MAJ_SIMPLE;
+}
+
+void procedure_text(enum procedure p, const char *on, const char *detail, char *out, size_t cap)
+{
+	switch (p) {
+	case PROC_CLOSURE: snprintf(out, cap, "That the question on “%s” be now put.", on); break;
+	case PROC_NEXT_BUSINESS:
+		snprintf(out, cap, "That the meeting proceed to next business, “%s” not being put.",
+			 on);
+		break;
+	case PROC_REFER: snprintf(out, cap, "That “%s” be referred to %s.", on, detail); break;
+	case PROC_CHALLENGE:
+		snprintf(out, cap, "That the chair's ruling “%s” be overturned.", detail);
+		break;
+	case PROC_NONE: snprintf(out, cap, "%s", on); break;
+	}
+}
+
 long quorum_needed(const struct quorum_rule *q, long members)
 {
 	/* a percentage rounds up: 25% of 10 is 3 people, not 2.5 */

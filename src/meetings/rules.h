@@ -26,6 +26,44 @@ struct tally {
 	int card;	       /* counted in delegates' card votes */
 };
 
+/*
+ * A motion's life: submitted by a member, put on the agenda by the chair,
+ * debated, voted on, and carried or fallen; or withdrawn, or referred
+ * elsewhere (to a committee, a later meeting) without a vote.
+ */
+enum motion_status {
+	MOTION_SUBMITTED,
+	MOTION_AGENDA,
+	MOTION_DEBATE,
+	MOTION_VOTING,
+	MOTION_CARRIED,
+	MOTION_FELL,
+	MOTION_WITHDRAWN,
+	MOTION_REFERRED,
+};
+/* The stored word, and the words a page shows ("on the agenda"). */
+const char *motion_status_name(enum motion_status s);
+const char *motion_status_words(enum motion_status s);
+int motion_status_parse(const char *s, enum motion_status *out);
+/* Whether a motion may go from one state to the other. */
+int motion_step_allowed(enum motion_status from, enum motion_status to);
+/* Still to be decided, and taken before what it is moved on. */
+int motion_pending(enum motion_status s);
+
+/*
+ * Procedural motions, moved on a motion or an amendment under debate
+ * (the challenge on a ruling of the chair).  Each is decided at once,
+ * before the question it is on, by its own majority.
+ */
+enum procedure { PROC_NONE, PROC_CLOSURE, PROC_NEXT_BUSINESS, PROC_REFER, PROC_CHALLENGE };
+int procedure_parse(const char *s, enum procedure *out);
+const char *procedure_name(enum procedure p);
+/* What standing orders commonly ask: two thirds to end a debate or to
+ * overturn the chair, a simple majority otherwise. */
+enum majority procedure_majority(enum procedure p);
+/* The motion's wording: "That the question be now put." */
+void procedure_text(enum procedure p, const char *on, const char *detail, char *out, size_t cap);
+
 /* The smallest number present that makes the meeting quorate. */
 long quorum_needed(const struct quorum_rule *q, long members);
 /* "simple", "absolute", "two_thirds", "two_thirds_present" -> 0 and *m; -1. */

@@ -9,19 +9,6 @@
 #include "util/mem.h"
 #include "util/names.h"
 
-static const char *const statuses[] = { "tabled", "voting", "carried", "fell", "withdrawn" };
-
-const char *motion_status_name(enum motion_status s)
-{
-	return statuses[s];
-}
-
-static enum motion_status status_of(const char *s)
-{
-	int i = names_find(statuses, NAMES_COUNT(statuses), s);
-	return i < 0 ? MOTION_TABLED : (enum motion_status)i;
-}
-
 /* Letters and digits without the ones read wrongly off a screen. */
 static void code_new(char *out, size_t n)
 {
@@ -304,11 +291,53 @@ int meeting_roll(struct db *db, const struct meeting *m,
 	return rc;
 }
 
-int motion_withdraw(struct db *db, long id)
+int motion_move(struct db *db, long id, enum motion_status from, enum motion_status to,
+		const char *outcome, const char *ruling)
 {
-	struct db_stmt *st = db_cached(db, "UPDATE motions SET status = 'withdrawn'"
-					   " WHERE id = ? AND status = 'tabled' RETURNING id");
-	db_bind_int(st, 1, id);
+	struct db_stmt *st = db_cached(db, "UPDATE motions SET status = ?, outcome = ?, ruling = ?"
+					   " WHERE id = ? AND status = ? RETURNING id");
+	db_binds(st, 1, DB_STR(motion_status_name(to)), DB_STR(outcome), DB_STR(ruling), DB_INT(id),
+		 DB_STR(motion_status_name(from)));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int motion_accept(struct db *db, long id, long seconder)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE motions SET status = 'agenda',"
+					   " seconder_id = coalesce(?, seconder_id)"
+					   " WHERE id = ? AND status = 'submitted' RETURNING id");
+	db_binds(st, 1, DB_ID(seconder), DB_INT(id));
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int motion_blocked(struct db *db, const struct motion *m)
+{
+	struct db_stmt *st = db_cached(
+	    db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM motions WHERE target = ?1"
+		"  AND status IN ('agenda', 'debate', 'voting')) THEN 1"
+		" WHEN EXISTS (SELECT 1 FROM motions WHERE amends = ?1"
+		"  AND status IN ('agenda', 'debate', 'voting')) THEN 2"
+		" WHEN EXISTS (SELECT 1 FROM motions WHERE amends = ?2 AND ?2 > 0 AND id < ?1"
+		"  AND status IN ('agenda', 'debate', 'voting')) THEN 3 ELSE 0 END");
+	db_binds(st, 1, DB_INT(m->id), DB_INT(m->amends));
+	return (int)db_int_or(st, -1);
+}
+
+int amendment_group(struct db *db, long id, long with)
+{
+	/* the group is named by the first amendment put in it; both must be
+	 * undecided amendments of one motion, or nothing changes */
+	struct db_stmt *st = db_cached(
+	    db, "UPDATE motions SET alt_group = CASE WHEN ?2 = 0 THEN NULL ELSE"
+		" (SELECT coalesce(w.alt_group, w.id) FROM motions w WHERE w.id = ?2) END"
+		" WHERE id IN (?1, ?2) AND (SELECT count(*) FROM motions x WHERE x.id IN (?1, ?2)"
+		"  AND x.status IN ('submitted', 'agenda', 'debate')"
+		"  AND x.amends = (SELECT amends FROM motions WHERE id = ?1))"
+		"  = CASE WHEN ?2 = 0 THEN 1 ELSE 2 END"
+		" RETURNING id");
+	db_binds(st, 1, DB_INT(id), DB_INT(with));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
 }
@@ -473,11 +502,14 @@ int meeting_minutes_set(struct db *db, long id, const char *text, int published)
 
 int motion_add(struct db *db, struct motion *m, long long now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT INTO motions (meeting_id, amends, title, body,"
-					   " mover_id, seconder_id, majority, created_at)"
-					   " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	struct db_stmt *st =
+	    db_cached(db, "INSERT INTO motions (meeting_id, amends, title, body, mover_id,"
+			  " seconder_id, majority, status, procedure, target, created_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	db_binds(st, 1, DB_INT(m->meeting_id), DB_ID(m->amends), DB_STR(m->title), DB_STR(m->body),
 		 DB_ID(m->mover_id), DB_ID(m->seconder_id), DB_STR(majority_name(m->majority)),
+		 DB_STR(motion_status_name(m->status)),
+		 DB_STR(m->procedure ? procedure_name(m->procedure) : NULL), DB_ID(m->target),
 		 DB_INT(now));
 	m->id = (long)db_int_or(st, -1);
 	return m->id > 0 ? 1 : -1;
@@ -487,7 +519,8 @@ int motion_add(struct db *db, struct motion *m, long long now)
 	"m.id, m.meeting_id, coalesce(m.amends, 0), m.title, m.body, coalesce(m.mover_id, 0),"     \
 	" coalesce(m.seconder_id, 0), m.majority, m.status,"                                       \
 	" (SELECT name FROM people WHERE id = m.mover_id),"                                        \
-	" (SELECT name FROM people WHERE id = m.seconder_id)"
+	" (SELECT name FROM people WHERE id = m.seconder_id), m.procedure, coalesce(m.target, 0)," \
+	" coalesce(m.alt_group, 0), m.outcome, m.ruling"
 
 static void motion_read(struct db_stmt *st, struct motion *m)
 {
@@ -501,9 +534,16 @@ static void motion_read(struct db_stmt *st, struct motion *m)
 	m->seconder_id = (long)db_col_int(st, 6);
 	if (majority_parse(db_col_text(st, 7), &m->majority))
 		m->majority = MAJ_SIMPLE;
-	m->status = status_of(db_col_text(st, 8));
+	if (motion_status_parse(db_col_text(st, 8), &m->status))
+		m->status = MOTION_AGENDA;
 	m->mover = db_col_text(st, 9);
 	m->seconder = db_col_text(st, 10);
+	if (procedure_parse(db_col_text(st, 11), &m->procedure))
+		m->procedure = PROC_NONE;
+	m->target = (long)db_col_int(st, 12);
+	m->alt_group = (long)db_col_int(st, 13);
+	db_col_copy(st, 14, m->outcome, sizeof(m->outcome));
+	db_col_copy(st, 15, m->ruling, sizeof(m->ruling));
 }
 
 int motion_get(struct db *db, long id, struct motion *out)
@@ -529,8 +569,10 @@ int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion 
 		 void *arg)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT " MOTION_COLS " FROM motions m WHERE m.meeting_id = ?"
-			  " ORDER BY coalesce(m.amends, m.id), m.amends IS NOT NULL, m.id");
+	    db_cached(db, "SELECT " MOTION_COLS ", coalesce(m.amends,"
+			  " (SELECT coalesce(t.amends, t.id) FROM motions t WHERE t.id = m.target),"
+			  " m.id) AS root FROM motions m WHERE m.meeting_id = ?"
+			  " ORDER BY root, m.id <> root, m.id");
 	int rc;
 	db_bind_int(st, 1, meeting_id);
 	while (db_next(st, &rc)) {
@@ -677,7 +719,9 @@ int vote_open(struct db *db, struct vote *v, long long now)
 			  " status, opened_at, members, present, quorum, named,"
 			  " weight_members, weight_present)"
 			  " VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = 'voting' WHERE id = ?");
+	struct db_stmt *mark = db_cached(db, "UPDATE motions SET status = 'voting' WHERE id = ?"
+					     " AND status IN ('agenda', 'debate') RETURNING id");
+	long marked = 1;
 	if (db_begin(db))
 		return -1;
 	db_binds(st, 1, DB_INT(v->meeting_id), DB_ID(v->motion_id), DB_ID(v->election_id),
@@ -685,10 +729,13 @@ int vote_open(struct db *db, struct vote *v, long long now)
 		 DB_INT(v->named && v->motion_id), DB_INT(v->weight_members),
 		 DB_INT(v->weight_present));
 	v->id = (long)db_int_or(st, -1);
-	db_bind_int(mark, 1, v->motion_id);
-	if (v->id <= 0 || (v->motion_id && db_done(mark)) || db_commit(db)) {
+	if (v->id > 0 && v->motion_id) {
+		db_bind_int(mark, 1, v->motion_id);
+		marked = db_count(mark);
+	}
+	if (v->id <= 0 || marked != 1 || db_commit(db)) {
 		db_rollback(db);
-		return -1;
+		return marked == 0 ? 0 : -1;
 	}
 	return 1;
 }
@@ -818,6 +865,60 @@ int vote_ballots(struct db *db, long vote_id,
 	return rc;
 }
 
+/* What a decision does to the motions it bears on, in its transaction: an
+ * amendment carried drops those incompatible with it; next business and a
+ * referral carried take their question off the floor (a motion with its
+ * undecided amendments, and the other procedural motions on it); a challenge carried reinstates the
+ * motion the chair ruled out of order; a motion decided drops amendments
+ * never put on the agenda.  0, -1. */
+static int consequences(struct db *db, const struct motion *m, int passed)
+{
+	struct db_stmt *st;
+	char words[MOTION_OUTCOME_MAX + 1];
+
+	if (passed && m->alt_group) {
+		st = db_cached(db, "UPDATE motions SET status = 'fell', outcome = ?"
+				   " WHERE alt_group = ? AND id <> ? AND amends IS NOT NULL"
+				   " AND status IN ('submitted', 'agenda', 'debate')");
+		snprintf(words, sizeof(words),
+			 "Fell without a vote: incompatible with the amendment “%s”, carried.",
+			 m->title);
+		db_binds(st, 1, DB_STR(words), DB_INT(m->alt_group), DB_INT(m->id));
+		if (db_done(st))
+			return -1;
+	}
+	if (passed && (m->procedure == PROC_NEXT_BUSINESS || m->procedure == PROC_REFER)) {
+		st = db_cached(db, "UPDATE motions SET status = ?, outcome = ?"
+				   " WHERE (id = ?3 OR amends = ?3 OR target = ?3)"
+				   " AND status IN ('submitted', 'agenda', 'debate')");
+		snprintf(words, sizeof(words), "%s: the meeting carried “%s”",
+			 m->procedure == PROC_REFER ? "Referred without a vote"
+						    : "Not put to the vote",
+			 m->body);
+		db_binds(st, 1, DB_STR(m->procedure == PROC_REFER ? "referred" : "fell"),
+			 DB_STR(words), DB_INT(m->target));
+		if (db_done(st))
+			return -1;
+	}
+	if (passed && m->procedure == PROC_CHALLENGE && m->target) {
+		st = db_cached(db, "UPDATE motions SET status = 'agenda', outcome = NULL,"
+				   " ruling = NULL WHERE id = ? AND status = 'fell'"
+				   " AND ruling IS NOT NULL");
+		db_bind_int(st, 1, m->target);
+		if (db_done(st))
+			return -1;
+	}
+	if (!m->amends && !m->procedure) {
+		st = db_cached(db, "UPDATE motions SET status = 'fell', outcome = 'Not taken: the"
+				   " motion was decided before it was put on the agenda.'"
+				   " WHERE amends = ? AND status = 'submitted'");
+		db_bind_int(st, 1, m->id);
+		if (db_done(st))
+			return -1;
+	}
+	return 0;
+}
+
 int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, long long now)
 {
 	struct db_stmt *counts =
@@ -885,6 +986,8 @@ int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, lo
 		if (db_done(keep) || db_done(amend))
 			goto fail;
 	}
+	if (consequences(db, &m, passed))
+		goto fail;
 	if (db_commit(db))
 		goto fail;
 	motion_release(&m);

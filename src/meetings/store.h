@@ -81,26 +81,47 @@ struct roll_row {
 int meeting_roll(struct db *db, const struct meeting *m,
 		 void (*fn)(const struct roll_row *r, void *arg), void *arg);
 
-enum motion_status { MOTION_TABLED, MOTION_VOTING, MOTION_CARRIED, MOTION_FELL, MOTION_WITHDRAWN };
+#define MOTION_OUTCOME_MAX 400
+#define RULING_MAX	   300
 struct motion {
 	long id, meeting_id, amends, mover_id, seconder_id;
+	long target;	/* a procedural motion's motion or amendment; 0 */
+	long alt_group; /* incompatible amendments share it; 0 */
+	enum procedure procedure;
 	char title[MOTION_TITLE_MAX + 1];
 	char *body; /* owned: motion_release() */
 	enum majority majority;
 	enum motion_status status;
-	const char *mover, *seconder; /* names, in motions_each() only */
+	char outcome[MOTION_OUTCOME_MAX + 1]; /* how it ended without its own vote */
+	char ruling[RULING_MAX + 1];	      /* the chair's, when ruled out of order */
+	const char *mover, *seconder;	      /* names, in motions_each() only */
 };
-/* A motion, or with amends an amendment to it (its body the wording the
- * motion would have); *id. */
+/* A motion, an amendment (amends: its body the wording the motion would
+ * have) or a procedural motion on target, in m->status; *id. */
 int motion_add(struct db *db, struct motion *m, long long now);
 int motion_get(struct db *db, long id, struct motion *out);
 void motion_release(struct motion *m);
-/* The meeting's motions in order, each followed by its amendments. */
+/* The meeting's motions in order, each followed by its amendments and the
+ * procedural motions moved on either. */
 int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion *m, void *arg),
 		 void *arg);
-const char *motion_status_name(enum motion_status s);
-/* A tabled motion or amendment withdrawn by its mover: 1, 0 not tabled, -1. */
-int motion_withdraw(struct db *db, long id);
+/* Moves a motion on from the state it was read in (motion_step_allowed
+ * is the caller's), with the words of how it ended (or NULL) and the
+ * chair's ruling when ruled out of order (or NULL): 1, 0 when it is not
+ * in from any more. */
+int motion_move(struct db *db, long id, enum motion_status from, enum motion_status to,
+		const char *outcome, const char *ruling);
+/* A submitted motion put on the agenda, with its seconder (0: none named
+ * yet): 1, 0 when it is not submitted any more. */
+int motion_accept(struct db *db, long id, long seconder);
+/* What must be decided before a motion can be put, in the order business
+ * is taken: a procedural motion moved on it, its amendments, an earlier
+ * amendment of its motion; BLOCK_NONE, or -1. */
+enum motion_block { BLOCK_NONE, BLOCK_PROCEDURAL, BLOCK_AMENDMENTS, BLOCK_EARLIER };
+int motion_blocked(struct db *db, const struct motion *m);
+/* Puts an amendment in the group of incompatible ones with another of the
+ * same motion (with 0: out of any group): 1, 0 either is decided. */
+int amendment_group(struct db *db, long id, long with);
 
 /*
  * Proxies: an entitled member gives theirs to another, who may hold up to
