@@ -227,7 +227,8 @@ const MATRIX = [
   ['GET', '/meetings/{id}', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/meetings/${ids.meeting}` })],
   ['POST', '/meetings/{id}/checkin', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/meetings/${ids.meeting}/checkin`, fields: { code: 'WRONG0' } })],
   ['POST', '/meetings/{id}/present', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/present`, fields: { person: '0' } })],
-  ['POST', '/meetings/{id}/motions', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/motions`, fields: { title: '' } })],
+  // members entitled to vote submit motions (for the chair to put on the agenda); the chair tables them
+  ['POST', '/meetings/{id}/motions', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/meetings/${ids.meeting}/motions`, fields: { title: '' } })],
   ['POST', '/meetings/{id}/elections', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/elections`, fields: { post: '' } })],
   ['POST', '/elections/{id}/balance', MEMBERS_OF_A, () => ({ path: `/elections/${ids.election}/balance`, fields: { min: '99' } })],
   ['POST', '/meetings/{id}/balance', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/balance`, fields: { group: '' } })],
@@ -246,6 +247,10 @@ const MATRIX = [
   ['GET', '/votes/{id}/receipts', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/votes/${ids.vote}/receipts` })],
   ['POST', '/motions/{id}/vote', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/vote` })],
   ['POST', '/motions/{id}/withdraw', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/withdraw` })],
+  // the chair takes motions on and groups amendments; a member checked in moves a procedural motion
+  ['POST', '/motions/{id}/state', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/state`, fields: { to: 'nowhere' } })],
+  ['POST', '/motions/{id}/group', MEMBERS_OF_A, () => ({ path: `/motions/${ids.motion2}/group`, fields: { with: 'x' } })],
+  ['POST', '/meetings/{id}/procedural', ['volunteer', ...MEMBERS_OF_A], () => ({ path: `/meetings/${ids.meeting}/procedural`, fields: { kind: 'nonsense' } })],
   // draft minutes are the chair's; members see them once published (not yet: 404)
   ['GET', '/meetings/{id}/minutes', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/meetings/${ids.meeting}/minutes` })],
   ['POST', '/meetings/{id}/minutes', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/minutes`, fields: { text: '' } })],
