@@ -91,6 +91,41 @@ static void diffs(void **state)
 	assert_string_equal(v.out, " 1:same|");
 }
 
+/* The life of a motion: only the steps standing orders allow. */
+static void motion_life(void **state)
+{
+	(void)state;
+	assert_true(motion_step_allowed(MOTION_SUBMITTED, MOTION_AGENDA));
+	assert_false(motion_step_allowed(MOTION_SUBMITTED, MOTION_VOTING));
+	assert_false(motion_step_allowed(MOTION_SUBMITTED, MOTION_DEBATE));
+	assert_true(motion_step_allowed(MOTION_AGENDA, MOTION_DEBATE));
+	assert_true(motion_step_allowed(MOTION_DEBATE, MOTION_VOTING));
+	assert_true(motion_step_allowed(MOTION_AGENDA, MOTION_VOTING));
+	assert_false(motion_step_allowed(MOTION_DEBATE, MOTION_CARRIED));
+	assert_true(motion_step_allowed(MOTION_VOTING, MOTION_CARRIED));
+	assert_false(motion_step_allowed(MOTION_VOTING, MOTION_WITHDRAWN));
+	assert_false(motion_step_allowed(MOTION_CARRIED, MOTION_FELL));
+	assert_true(motion_step_allowed(MOTION_DEBATE, MOTION_FELL));
+	assert_false(motion_step_allowed(MOTION_WITHDRAWN, MOTION_AGENDA));
+	assert_false(motion_step_allowed(MOTION_REFERRED, MOTION_VOTING));
+	for (int s = MOTION_SUBMITTED; s <= MOTION_REFERRED; s++) {
+		enum motion_status back;
+		assert_int_equal(motion_status_parse(motion_status_name(s), &back), 0);
+		assert_int_equal(back, s);
+		assert_false(motion_step_allowed(s, MOTION_SUBMITTED));
+	}
+	enum procedure p;
+	assert_int_equal(procedure_parse("closure", &p), 0);
+	assert_int_equal(procedure_majority(p), MAJ_TWO_THIRDS);
+	assert_int_equal(procedure_parse("next_business", &p), 0);
+	assert_int_equal(procedure_majority(p), MAJ_SIMPLE);
+	assert_int_equal(procedure_parse("", &p), -1);
+	assert_int_equal(procedure_parse("adjourn", &p), -1);
+	char text[200];
+	procedure_text(PROC_REFER, "Canvass weekly", "the executive", text, sizeof(text));
+	assert_string_equal(text, "That “Canvass weekly” be referred to the executive.");
+}
+
 static void expect_order(const struct speaker_wait *w, size_t n, enum alternation alt,
 			 int first_time, int last, const size_t *want)
 {
@@ -98,8 +133,8 @@ static void expect_order(const struct speaker_wait *w, size_t n, enum alternatio
 	speakers_order(w, n, alt, first_time, last, got);
 	for (size_t i = 0; i < n; i++)
 		if (got[i] != want[i])
-			fail_msg("%s, place %zu: speaker %zu, not %zu", alternation_name(alt), i, got[i],
-				 want[i]);
+			fail_msg("%s, place %zu: speaker %zu, not %zu", alternation_name(alt), i,
+				 got[i], want[i]);
 }
 
 /* A, B, C... in the order they asked; group = counts for the balance group. */
@@ -130,9 +165,8 @@ static void speakers_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quorums),
-		cmocka_unit_test(majorities),
-		cmocka_unit_test(diffs),
+		cmocka_unit_test(quorums),	  cmocka_unit_test(majorities),
+		cmocka_unit_test(diffs),	  cmocka_unit_test(motion_life),
 		cmocka_unit_test(speakers_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
