@@ -657,9 +657,7 @@ static const char *const migrations[] = {
 	 * debate, ..., referred), procedural motions on another (target),
 	 * incompatible amendments grouped (alt_group: the group's first
 	 * amendment), and how a motion ended when not by its own vote.  SQLite
-	 * cannot widen a CHECK: the status column is replaced.  A meeting may
-	 * be a session's (sign-up, reminders, calendar) and have a link for
-	 * those taking part online. */
+	 * cannot widen a CHECK: the status column is replaced. */
 	"ALTER TABLE motions ADD COLUMN life TEXT NOT NULL DEFAULT 'agenda'"
 	"  CHECK (life IN ('submitted', 'agenda', 'debate', 'voting', 'carried', 'fell',"
 	"  'withdrawn', 'referred'));"
@@ -674,9 +672,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE motions ADD COLUMN outcome TEXT;"
 	"ALTER TABLE motions ADD COLUMN ruling TEXT;" /* the chair's, ruling it out of order */
 	"CREATE INDEX motions_target ON motions (target) WHERE target IS NOT NULL;"
-	"CREATE INDEX motions_amends ON motions (amends) WHERE amends IS NOT NULL;"
-	"ALTER TABLE meetings ADD COLUMN event_id INTEGER REFERENCES events(id) ON DELETE SET NULL;"
-	"ALTER TABLE meetings ADD COLUMN online_url TEXT;",
+	"CREATE INDEX motions_amends ON motions (amends) WHERE amends IS NOT NULL;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -308,8 +308,8 @@ static void motion_row(const struct motion *m, void *arg)
 {
 	struct page_ctx *pc = arg;
 	struct vote v;
-	int blocked = motion_pending(m->status) ? motion_blocked(pc->p->db, m) : 0;
 	int floor = m->status == MOTION_AGENDA || m->status == MOTION_DEBATE;
+	int blocked = floor ? motion_blocked(pc->p->db, m) : 0;
 	json_t *o = json_pack(
 	    "{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id",
 	    (json_int_t)m->id, "title", m->title, "body", m->body, "status",
@@ -319,7 +319,7 @@ static void motion_row(const struct motion *m, void *arg)
 	    m->status == MOTION_AGENDA, "floor", floor, "procedural", m->procedure != PROC_NONE,
 	    "outcome", m->outcome, "ruling", m->ruling);
 	json_object_set_new(o, "blocked",
-			    floor && blocked > 0 ? json_string(block_words[blocked]) : json_null());
+			    blocked > 0 ? json_string(block_words[blocked]) : json_null());
 	json_object_set_new(o, "withdrawable",
 			    json_boolean(motion_step_allowed(m->status, MOTION_WITHDRAWN) &&
 					 (pc->p->chair || (m->status == MOTION_SUBMITTED &&
