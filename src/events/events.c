@@ -9,8 +9,8 @@
 static const struct {
 	const char *type, *name;
 } types[] = {
-	{ "canvass", "Canvassing" },   { "phonebank", "Phone bank" },
-	{ "leafleting", "Leafleting" }, { "training", "Training" },
+	{ "canvass", "Canvassing" },	     { "phonebank", "Phone bank" },
+	{ "leafleting", "Leafleting" },	     { "training", "Training" },
 	{ "dropoff", "Food-bank drop-off" }, { "meeting", "Meeting" },
 };
 
@@ -50,6 +50,16 @@ static int clean(const char *s, size_t max, int multiline)
 	return 1;
 }
 
+/* An address a browser opens as a web page, nothing it would run: the
+ * scheme, a host, and no spaces, quotes or angle brackets. */
+static int event_url_ok(const char *u)
+{
+	size_t skip = !strncmp(u, "https://", 8) ? 8 : !strncmp(u, "http://", 7) ? 7 : 0;
+	if (!skip || !clean(u, EVENT_URL_MAX, 0) || !u[skip] || u[skip] == '/')
+		return 0;
+	return strcspn(u, " \"'<>`") == strlen(u);
+}
+
 /* What is wrong (why) and with which form field, in one return. */
 static const char *wrong(const char **field, const char *f, const char *why)
 {
@@ -65,11 +75,17 @@ const char *event_check(const struct event *e, time_t now, const char **field)
 	if (!*e->title || !clean(e->title, EVENT_TITLE_MAX, 0))
 		return wrong(field, "title", "Give the session a title of up to 120 characters.");
 	if (!clean(e->description, EVENT_TEXT_MAX, 1))
-		return wrong(field, "description", "The description is too long (2,000 characters at most).");
+		return wrong(field, "description",
+			     "The description is too long (2,000 characters at most).");
 	if (!clean(e->address, EVENT_ADDRESS_MAX, 0))
 		return wrong(field, "address", "The address is too long (200 characters at most).");
 	if (!clean(e->access_notes, EVENT_NOTES_MAX, 1))
-		return wrong(field, "access_notes", "The accessibility notes are too long (500 characters at most).");
+		return wrong(field, "access_notes",
+			     "The accessibility notes are too long (500 characters at most).");
+	if (*e->online_url && !event_url_ok(e->online_url))
+		return wrong(
+		    field, "online_url",
+		    "The online link is a web address starting https:// (300 characters at most).");
 	if (e->starts_at <= now)
 		return wrong(field, "date", "The session must start in the future.");
 	if (e->ends_at <= e->starts_at)
@@ -77,14 +93,17 @@ const char *event_check(const struct event *e, time_t now, const char **field)
 	if (e->ends_at - e->starts_at > 24 * 3600)
 		return wrong(field, "end", "A session lasts at most a day.");
 	if (e->nslots == 0)
-		return wrong(field, "capacity", "A session needs at least one time slot with places.");
+		return wrong(field, "capacity",
+			     "A session needs at least one time slot with places.");
 	for (size_t i = 0; i < e->nslots; i++) {
 		const struct event_slot *s = &e->slots[i];
 		if (s->capacity < 1 || s->capacity > SLOT_CAPACITY_MAX)
-			return wrong(field, "capacity", "Each slot needs between 1 and 10,000 places.");
+			return wrong(field, "capacity",
+				     "Each slot needs between 1 and 10,000 places.");
 		if (s->starts_at < e->starts_at || s->ends_at > e->ends_at ||
 		    s->ends_at <= s->starts_at)
-			return wrong(field, "slots", "Each slot must fall inside the session's start and end.");
+			return wrong(field, "slots",
+				     "Each slot must fall inside the session's start and end.");
 	}
 	return wrong(field, NULL, NULL);
 }
@@ -116,8 +135,8 @@ const char *event_parse_slots(struct event *e, const char *text, const char *dat
 			rc = london_parse(date, to, &e->slots[n].ends_at);
 		if (rc)
 			return rc == LONDON_SKIPPED
-				       ? LONDON_SKIPPED_WHY
-				       : "Write each slot as 10:00-12:00 20 (start, end, places).";
+				   ? LONDON_SKIPPED_WHY
+				   : "Write each slot as 10:00-12:00 20 (start, end, places).";
 		e->slots[n].capacity = cap;
 		n++;
 	}

@@ -16,6 +16,7 @@
 #define EVENT_TEXT_MAX 2000
 #define EVENT_ADDRESS_MAX 200
 #define EVENT_NOTES_MAX 500
+#define EVENT_URL_MAX 300
 #define EVENT_SLOTS_MAX 12
 #define SLOT_CAPACITY_MAX 10000
 
@@ -37,6 +38,9 @@ struct event {
 	char address[EVENT_ADDRESS_MAX + 1];
 	int address_private;
 	char access_notes[EVENT_NOTES_MAX + 1];
+	/* where to join from home (a video call): given, like a private home's
+	 * address, only to those going; "" for none */
+	char online_url[EVENT_URL_MAX + 1];
 	time_t starts_at, ends_at;
 	char status[12];
 	int awaiting; /* posted by a volunteer, not yet approved */
@@ -58,8 +62,8 @@ void event_place(const struct event *e, char *out, size_t cap);
 const char *event_type_name(const char *type);
 /*
  * Checks an event as typed (times already parsed) against now: known type,
- * lengths, future start, end after start, slots inside the event with
- * capacities 1..10000.  NULL, or what is wrong, with the form field it is
+ * lengths, an online link that is an http(s) address, future start, end
+ * after start, slots inside the event with capacities 1..10000.  NULL, or what is wrong, with the form field it is
  * about in *field (when field is not NULL).
  */
 const char *event_check(const struct event *e, time_t now, const char **field);

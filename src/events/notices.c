@@ -67,6 +67,9 @@ json_t *notice_ctx(struct app *app, struct db *db, struct arena *a, const struct
 				     title, os, oe, where, details)));
 	if (cancel_url)
 		json_object_set_new(ctx, "cancel", json_string(cancel_url));
+	/* the mails to those with a place give it; the waiting list's do not */
+	if (*e->online_url)
+		json_object_set_new(ctx, "online_url", json_string(e->online_url));
 	/* answers go to the host, who can do something with them */
 	if (e->created_by && person_by_id(db, e->created_by, &host) == 1)
 		json_object_set_new(ctx, "reply_to", json_string(host.email));

@@ -25,6 +25,7 @@
 #include "geo/geo.h"
 #include "http/qs.h"
 #include "groups/store.h"
+#include "meetings/store.h"
 #include "people/people.h"
 #include "postcodes/lookup.h"
 #include "rides/store.h"
@@ -40,23 +41,6 @@ static long tell_everyone(struct http_request *req, struct db *db, long id, cons
 
 static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
 					      "dropoff",	"meeting" };
-
-/* "10:00–11:30": a slot's times, built from its fields. */
-static void slot_text(time_t a, time_t b, char *out, size_t cap)
-{
-	struct tm ta, tb;
-	london_tm(a, &ta);
-	london_tm(b, &tb);
-	snprintf(out, cap, "%02d:%02d–%02d:%02d", ta.tm_hour, ta.tm_min, tb.tm_hour, tb.tm_min);
-}
-
-static void when_text(time_t a, time_t b, char *out, size_t cap)
-{
-	char d[64], t[24];
-	london_day(a, DAY_LONG_YEAR, d, sizeof(d));
-	slot_text(a, b, t, sizeof(t));
-	snprintf(out, cap, "%s, %s", d, t);
-}
 
 static struct target event_target(struct db *db, const struct event *e, long me)
 {
@@ -139,6 +123,11 @@ static json_t *event_ctx(struct http_request *req, struct db *db, const struct e
 			 "waiting", signed_up && !going, "my_slot", my_slot);
 	if (signed_up && !going)
 		json_object_set_new(ctx, "place_in_line", json_integer(mine[0].place_in_line));
+	/* like a private home's address: a call link is for those with a place */
+	if (*e->online_url && (going || manage))
+		json_object_set_new(ctx, "online_url", json_string(e->online_url));
+	json_object_set_new(ctx, "online_hidden",
+			    json_boolean(*e->online_url && !going && !manage));
 	json_object_set_new(ctx, "nplaces", json_integer(nmine));
 	json_object_set_new(ctx, "places", places);
 	/* a section on the list itself would put its first slot's id in scope */
@@ -214,6 +203,13 @@ static void event_page(struct http_request *req, struct http_response *res)
 	json_object_set_new(ctx, "approve", json_boolean(e.awaiting &&
 							 policy_allows(&w.actor, ACT_EVENT_APPROVE, &t)));
 	json_object_set_new(ctx, "version", json_integer(e.version));
+	/* the group's members reach the meeting held at it (others may not see one) */
+	long meeting = 0;
+	if (!strcmp(e.type, "meeting") && e.group_id && w.actor.id &&
+	    group_role_of(db, e.group_id, w.actor.id) != ROLE_NONE)
+		meeting = meeting_at_event(db, e.id);
+	if (meeting > 0)
+		json_object_set_new(ctx, "meeting_id", json_integer(meeting));
 	/* came by a friend's share link: the sign-up says who brought it */
 	const char *ref = qs_get(&req->query, "ref");
 	if (person_by_ref_code(db, ref) > 0)
@@ -467,7 +463,7 @@ static void list_api(struct http_request *req, struct http_response *res)
 
 static const char *const session_fields[] = { "title", "description", "date", "start", "end",
 					       "postcode", "address", "capacity", "slots",
-					       "access_notes" };
+					       "access_notes", "online_url" };
 
 /*
  * The new-session form: empty, or as it was sent with what is wrong shown
@@ -527,6 +523,64 @@ static void new_page(struct http_request *req, struct http_response *res)
 		new_form(req, res, &w, db, NULL, 200, NULL, NULL);
 }
 
+const char *event_form_read(struct db *db, const struct qs *f, const char *type,
+			    const char *title, struct event *e, const char **field)
+{
+	const char *date = qs_get(f, "date"), *start = qs_get(f, "start"), *end = qs_get(f, "end");
+	const char *pc = qs_get(f, "postcode"), *cap = qs_get(f, "capacity");
+	const char *slots = qs_get(f, "slots"), *why = NULL;
+	const char *desc = qs_get(f, "description"), *addr = qs_get(f, "address");
+	const char *notes = qs_get(f, "access_notes"), *url = qs_get(f, "online_url");
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	*field = NULL;
+	snprintf(e->type, sizeof(e->type), "%s", type ? type : "");
+	snprintf(e->title, sizeof(e->title), "%s", title ? title : "");
+	snprintf(e->description, sizeof(e->description), "%s", desc ? desc : "");
+	snprintf(e->address, sizeof(e->address), "%s", addr ? addr : "");
+	snprintf(e->access_notes, sizeof(e->access_notes), "%s", notes ? notes : "");
+	snprintf(e->online_url, sizeof(e->online_url), "%s", url ? url : "");
+	e->address_private = qs_get(f, "address_private") != NULL;
+	if (title && strlen(title) > EVENT_TITLE_MAX)
+		why = "The title is 120 characters at most.", *field = "title";
+	else if (desc && strlen(desc) > EVENT_TEXT_MAX)
+		why = "The description is 2,000 characters at most.", *field = "description";
+	else if (addr && strlen(addr) > EVENT_ADDRESS_MAX)
+		why = "The address is 200 characters at most.", *field = "address";
+	else if (url && strlen(url) > EVENT_URL_MAX)
+		why = "The online link is 300 characters at most.", *field = "online_url";
+	else if ((rc = london_parse(date, start, &e->starts_at)))
+		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY
+					   : "Give the date as 2026-12-05 and the start as 10:00.",
+		*field = rc == LONDON_SKIPPED ? "start" : "date";
+	else if ((rc = london_parse(date, end, &e->ends_at)))
+		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY : "Give the end as 13:00.",
+		*field = "end";
+	struct postcode p;
+	struct pc_record r;
+	if (!why && (!pc || postcode_parse(pc, strlen(pc), &p) ||
+		     lookup_postcode_or_district(db, &p, &r) != 1 || !r.positioned || !*r.pcon2024))
+		why = "Give the meeting point's postcode.", *field = "postcode";
+	if (!why) {
+		snprintf(e->postcode, sizeof(e->postcode), "%s", p.display);
+		snprintf(e->seat, sizeof(e->seat), "%s", r.pcon2024);
+		e->lat = r.lat;
+		e->lon = r.lon;
+		if (slots && *slots) {
+			why = event_parse_slots(e, slots, date), *field = "slots";
+		} else {
+			long c;
+			if (!cap || num_parse_long(cap, strlen(cap), 1, SLOT_CAPACITY_MAX, &c))
+				why = "Give the number of places (1 to 10,000).", *field = "capacity";
+			e->nslots = 1;
+			e->slots[0] =
+			    (struct event_slot){ 0, e->starts_at, e->ends_at, why ? 0 : c, 0, 0 };
+		}
+	}
+	return why ? why : event_check(e, time(NULL), field);
+}
+
 static void create(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -559,60 +613,12 @@ static void create(struct http_request *req, struct http_response *res)
 				     &w);
 		return;
 	}
-	memset(&e, 0, sizeof(e));
+	const char *field = NULL;
+	const char *why = event_form_read(db, &f, qs_get(&f, "type"), qs_get(&f, "title"), &e, &field);
 	e.awaiting = !organiser;
 	e.draft = qs_get(&f, "draft") != NULL;
-	const char *type = qs_get(&f, "type"), *title = qs_get(&f, "title");
-	const char *date = qs_get(&f, "date"), *start = qs_get(&f, "start"), *end = qs_get(&f, "end");
-	const char *pc = qs_get(&f, "postcode"), *cap = qs_get(&f, "capacity");
-	const char *slots = qs_get(&f, "slots"), *why = NULL, *field = NULL;
-	int rc;
-	snprintf(e.type, sizeof(e.type), "%s", type ? type : "");
-	snprintf(e.title, sizeof(e.title), "%s", title ? title : "");
-	snprintf(e.description, sizeof(e.description), "%s",
-		 qs_get(&f, "description") ? qs_get(&f, "description") : "");
-	snprintf(e.address, sizeof(e.address), "%s", qs_get(&f, "address") ? qs_get(&f, "address") : "");
-	snprintf(e.access_notes, sizeof(e.access_notes), "%s",
-		 qs_get(&f, "access_notes") ? qs_get(&f, "access_notes") : "");
-	e.address_private = qs_get(&f, "address_private") != NULL;
 	e.group_id = gid;
 	e.created_by = w.actor.id;
-	const char *desc = qs_get(&f, "description"), *addr = qs_get(&f, "address");
-	if (title && strlen(title) > EVENT_TITLE_MAX)
-		why = "The title is 120 characters at most.", field = "title";
-	else if (desc && strlen(desc) > EVENT_TEXT_MAX)
-		why = "The description is 2,000 characters at most.", field = "description";
-	else if (addr && strlen(addr) > EVENT_ADDRESS_MAX)
-		why = "The address is 200 characters at most.", field = "address";
-	else if ((rc = london_parse(date, start, &e.starts_at)))
-		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY
-					   : "Give the date as 2026-12-05 and the start as 10:00.",
-		field = rc == LONDON_SKIPPED ? "start" : "date";
-	else if ((rc = london_parse(date, end, &e.ends_at)))
-		why = rc == LONDON_SKIPPED ? LONDON_SKIPPED_WHY : "Give the end as 13:00.",
-		field = "end";
-	struct postcode p;
-	struct pc_record r;
-	if (!why && (!pc || postcode_parse(pc, strlen(pc), &p) ||
-		     lookup_postcode_or_district(db, &p, &r) != 1 || !r.positioned || !*r.pcon2024))
-		why = "Give the meeting point's postcode.", field = "postcode";
-	if (!why) {
-		snprintf(e.postcode, sizeof(e.postcode), "%s", p.display);
-		snprintf(e.seat, sizeof(e.seat), "%s", r.pcon2024);
-		e.lat = r.lat;
-		e.lon = r.lon;
-		if (slots && *slots) {
-			why = event_parse_slots(&e, slots, date), field = "slots";
-		} else {
-			long c;
-			if (!cap || num_parse_long(cap, strlen(cap), 1, SLOT_CAPACITY_MAX, &c))
-				why = "Give the number of places (1 to 10,000).", field = "capacity";
-			e.nslots = 1;
-			e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, why ? 0 : c, 0, 0 };
-		}
-	}
-	if (!why)
-		why = event_check(&e, time(NULL), &field);
 	if (why) {
 		new_form(req, res, &w, db, &f, 400, field, why);
 		return;

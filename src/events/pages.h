@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "db/db.h"
+#include "events/events.h"
+#include "http/qs.h"
 #include "http/server.h"
 
 /*
@@ -18,6 +20,16 @@
  * told, or -1 (roll back).
  */
 long events_tell_host_leaving(struct http_request *req, struct db *db, long host);
+
+/*
+ * A session as a form gives it (date, start, end, postcode, address,
+ * address_private, description, access_notes, online_url, capacity or
+ * slots), of type and with title, into *e, checked: NULL, or what is
+ * wrong with the form field it is about in *field.  The caller sets the
+ * group, the host and the holds.
+ */
+const char *event_form_read(struct db *db, const struct qs *f, const char *type, const char *title,
+			    struct event *e, const char **field);
 
 /* Up to max upcoming sessions in a 2024 seat, as the pages list them. */
 json_t *sessions_in_seat_json(struct db *db, const char *seat, size_t max);

@@ -11,8 +11,8 @@ int event_create(struct db *db, struct event *e)
 	    db_cached(db, "INSERT INTO events (type, title, description, seat,"
 			  " group_id, postcode, lat, lon, address, address_private,"
 			  " access_notes, starts_at, ends_at, status, created_by,"
-			  " created_at, awaiting_approval, draft, proposed)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?,?) RETURNING id");
+			  " created_at, awaiting_approval, draft, proposed, online_url)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'published',?,?,?,?,?,?) RETURNING id");
 	struct db_stmt *slot = db_cached(db, "INSERT INTO slots (event_id, starts_at, ends_at,"
 					     " capacity) VALUES (?, ?, ?, ?)");
 	int bad;
@@ -28,7 +28,7 @@ int event_create(struct db *db, struct event *e)
 	      db_bind_int(ins, 13, e->ends_at) || db_bind_id(ins, 14, e->created_by) ||
 	      db_bind_int(ins, 15, (long long)time(NULL)) || db_bind_int(ins, 16, e->awaiting) ||
 	      db_bind_int(ins, 17, e->draft) || db_bind_int(ins, 18, e->awaiting) ||
-	      db_step(ins) != DB_ROW;
+	      db_bind_str(ins, 19, e->online_url) || db_step(ins) != DB_ROW;
 	if (!bad)
 		e->id = (long)db_col_int(ins, 0);
 	db_reset(ins);
@@ -52,7 +52,8 @@ int event_get(struct db *db, long id, struct event *out)
 	    db_cached(db, "SELECT id, type, title, description, seat, group_id,"
 			  " postcode, lat, lon, address, address_private,"
 			  " access_notes, starts_at, ends_at, status, created_by,"
-			  " awaiting_approval, draft, version, proposed FROM events WHERE id = ?");
+			  " awaiting_approval, draft, version, proposed, online_url"
+			  " FROM events WHERE id = ?");
 	struct db_stmt *sl =
 	    db_cached(db, "SELECT id, starts_at, ends_at, capacity, going,"
 			  " (SELECT count(*) FROM signups g WHERE g.slot_id = slots.id"
@@ -83,6 +84,7 @@ int event_get(struct db *db, long id, struct event *out)
 	out->draft = (int)db_col_int(st, 17);
 	out->version = (long)db_col_int(st, 18);
 	out->proposed = (int)db_col_int(st, 19);
+	db_col_copy(st, 20, out->online_url, sizeof(out->online_url));
 	db_reset(st);
 	db_bind_int(sl, 1, id);
 	enum db_step step = DB_DONE;

@@ -91,3 +91,19 @@ void london_day(time_t t, enum day_style style, char *out, size_t cap)
 	else
 		snprintf(out, cap, "%s %d %s", wd, tm.tm_mday, mon);
 }
+
+void slot_text(time_t a, time_t b, char *out, size_t cap)
+{
+	struct tm ta, tb;
+	london_tm(a, &ta);
+	london_tm(b, &tb);
+	snprintf(out, cap, "%02d:%02d–%02d:%02d", ta.tm_hour, ta.tm_min, tb.tm_hour, tb.tm_min);
+}
+
+void when_text(time_t a, time_t b, char *out, size_t cap)
+{
+	char d[64], t[24];
+	london_day(a, DAY_LONG_YEAR, d, sizeof(d));
+	slot_text(a, b, t, sizeof(t));
+	snprintf(out, cap, "%s, %s", d, t);
+}

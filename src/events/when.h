@@ -20,8 +20,8 @@ time_t london_to_utc(int year, int mon, int day, int hour, int min);
  * LONDON_SKIPPED for a time in the hour the clocks skip in spring (there
  * is no 01:30 that night: the caller says so rather than move it). */
 #define LONDON_SKIPPED (-2)
-#define LONDON_SKIPPED_WHY                                                                       \
-	"That time does not exist in the UK: the clocks go forward from 01:00 to 02:00 that"    \
+#define LONDON_SKIPPED_WHY                                                                         \
+	"That time does not exist in the UK: the clocks go forward from 01:00 to 02:00 that"       \
 	" night. Choose another time."
 int london_parse(const char *date, const char *hm, time_t *out);
 /* Broken-down London time of t. */
@@ -30,5 +30,9 @@ void london_tm(time_t t, struct tm *out);
  * "Saturday 5 December" (DAY_LONG), or with the year (DAY_LONG_YEAR). */
 enum day_style { DAY_SHORT, DAY_LONG, DAY_LONG_YEAR };
 void london_day(time_t t, enum day_style style, char *out, size_t cap);
+/* From a to b, London time: "10:00–11:30" (slot_text), and with the day,
+ * "Saturday 5 December 2026, 10:00–11:30" (when_text). */
+void slot_text(time_t a, time_t b, char *out, size_t cap);
+void when_text(time_t a, time_t b, char *out, size_t cap);
 
 #endif

@@ -20,6 +20,8 @@
 
 #include "auth/audit.h"
 #include "count/report.h"
+#include "events/pages.h"
+#include "events/store.h"
 #include "events/when.h"
 #include "groups/store.h"
 #include "meetings/store.h"
@@ -134,16 +136,53 @@ static int group_chair(struct http_request *req, struct http_response *res, stru
 	return 0;
 }
 
-static void new_form(struct http_request *req, struct http_response *res, struct who *w, long gid,
-		     const char *group, int status, const char *error, const struct qs *f)
+/* The group's meeting sessions still to come that hold no meeting yet:
+ * a meeting may be called at one already posted. */
+static json_t *free_sessions(struct db *db, long gid, const char *chosen)
 {
-	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s*}", "title", "Call a meeting", "group_id",
-				(json_int_t)gid, "group", group, "error", error);
-	static const char *const keep[] = { "name",	  "date",     "start", "quorum_pct",
-					    "quorum_min", "majority", "body",  "proxies" };
+	struct event_brief b[20];
+	long n = events_of_group(db, gid, b, 20);
+	json_t *out = json_array();
+	for (long i = 0; i < n; i++) {
+		if (strcmp(b[i].type, "meeting") || meeting_at_event(db, b[i].id) != 0)
+			continue;
+		char when[128], id[24];
+		when_text(b[i].starts_at, b[i].ends_at, when, sizeof(when));
+		snprintf(id, sizeof(id), "%ld", b[i].id);
+		json_array_append_new(out,
+				      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)b[i].id,
+						"title", b[i].title, "when", when, "selected",
+						chosen && !strcmp(chosen, id)));
+	}
+	return out;
+}
+
+static void new_form(struct http_request *req, struct http_response *res, struct who *w,
+		     struct db *db, long gid, const char *group, int status, const char *error,
+		     const char *field, const struct qs *f)
+{
+	json_t *ctx = json_pack("{s:s, s:I, s:s, s:s*, s:o}", "title", "Call a meeting", "group_id",
+				(json_int_t)gid, "group", group, "error", error, "sessions",
+				free_sessions(db, gid, f ? qs_get(f, "session") : NULL));
+	static const char *const keep[] = { "name",	  "date",
+					    "start",	  "end",
+					    "postcode",	  "address",
+					    "online_url", "capacity",
+					    "quorum_pct", "quorum_min",
+					    "majority",	  "body",
+					    "proxies",	  "procedural_majority" };
 	for (size_t i = 0; f && i < sizeof(keep) / sizeof(keep[0]); i++)
 		if (qs_get(f, keep[i]))
 			json_object_set_new(ctx, keep[i], json_string(qs_get(f, keep[i])));
+	json_object_set_new(ctx, "private", json_boolean(f && qs_get(f, "address_private")));
+	if (error)
+		json_object_set_new(ctx,
+				    arena_printf(&req->arena, "err_%s", field ? field : "name"),
+				    json_string(error));
+	enum majority pm;
+	if (f && !majority_parse(qs_get(f, "procedural_majority"), &pm))
+		json_object_set_new(ctx, arena_printf(&req->arena, "pm_%s", majority_name(pm)),
+				    json_true());
 	const char *body = f ? qs_get(f, "body") : NULL;
 	json_object_set_new(ctx, "body_committee",
 			    json_boolean(body && !strcmp(body, "committee")));
@@ -161,7 +200,31 @@ static void meeting_new_page(struct http_request *req, struct http_response *res
 
 	if (group_chair(req, res, &w, &db, &gid, name, sizeof(name)))
 		return;
-	new_form(req, res, &w, gid, name, 200, NULL, NULL);
+	new_form(req, res, &w, db, gid, name, 200, NULL, NULL, NULL);
+}
+
+/* The session a meeting is called at: one of the group's already posted
+ * (the form's session), or a new one of type meeting from the form's
+ * time, place and online link.  NULL, or what is wrong, and its field. */
+static const char *meeting_session(struct db *db, const struct qs *f, long gid, long me,
+				   const char *title, struct event *e, const char **field)
+{
+	const char *sess = qs_get(f, "session");
+	long id;
+
+	if (!sess || !*sess) {
+		const char *why = event_form_read(db, f, "meeting", title, e, field);
+		e->group_id = gid;
+		e->created_by = me;
+		return why;
+	}
+	*field = "session";
+	if (num_parse_long(sess, strlen(sess), 1, 1L << 40, &id) || event_get(db, id, e) != 1 ||
+	    e->group_id != gid || strcmp(e->type, "meeting") || strcmp(e->status, "published") ||
+	    e->draft || e->awaiting || e->ends_at <= time(NULL))
+		return "Choose one of the group's meeting sessions still to come, or give the"
+		       " details of a new one.";
+	return NULL;
 }
 
 static void meeting_create_page(struct http_request *req, struct http_response *res)
@@ -172,7 +235,7 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 	long gid, pct = 0, min = 0;
 	char name[128];
 	struct meeting m = { 0 };
-	time_t at;
+	struct event *e = arena_alloc(&req->arena, sizeof(*e));
 
 	if (group_chair(req, res, &w, &db, &gid, name, sizeof(name)) ||
 	    form_or_answer(req, res, &w, &f))
@@ -180,38 +243,54 @@ static void meeting_create_page(struct http_request *req, struct http_response *
 	const char *title = qs_get(&f, "name"), *qp = qs_get(&f, "quorum_pct");
 	const char *qm = qs_get(&f, "quorum_min"), *maj = qs_get(&f, "majority");
 	const char *body = qs_get(&f, "body"), *px = qs_get(&f, "proxies");
-	const char *why = NULL;
+	const char *pm = qs_get(&f, "procedural_majority"), *why = NULL, *field = NULL;
 	long proxies = 0;
+	m.procedural_majority = MAJ_TWO_THIRDS;
 	if (!title || !*title || strlen(title) > MEETING_TITLE_MAX)
-		why = "Give the meeting a name of up to 120 characters.";
-	else if (london_parse(qs_get(&f, "date"), qs_get(&f, "start"), &at))
-		why = "Give the date and the start time.";
-	else if (!qp || num_parse_long(qp, strlen(qp), 0, 100, &pct))
+		why = "Give the meeting a name of up to 120 characters.", field = "name";
+	else if ((why = meeting_session(db, &f, gid, w.actor.id, title, e, &field)))
+		field = field && !strcmp(field, "title") ? "name" : field;
+	else if ((field = "quorum_pct", !qp || num_parse_long(qp, strlen(qp), 0, 100, &pct)))
 		why = "The quorum is a percentage of the members, 0 to 100.";
-	else if (!qm || num_parse_long(qm, strlen(qm), 0, 100000, &min))
+	else if ((field = "quorum_min", !qm || num_parse_long(qm, strlen(qm), 0, 100000, &min)))
 		why = "The smallest quorum is a number of members, 0 or more.";
-	else if (majority_parse(maj, &m.majority))
+	else if ((field = "majority", majority_parse(maj, &m.majority)))
 		why = "Choose the majority motions need.";
-	else if (body && *body && meeting_body_parse(body, &m.body))
+	else if ((field = "procedural_majority",
+		  pm && *pm && majority_parse(pm, &m.procedural_majority)))
+		why = "Choose the majority the closure and a challenge to the chair need.";
+	else if ((field = "body", body && *body && meeting_body_parse(body, &m.body)))
 		why = "Choose who votes: the members, a committee or a conference of delegates.";
-	else if (px && *px && num_parse_long(px, strlen(px), 0, 100, &proxies))
+	else if ((field = "proxies", px && *px && num_parse_long(px, strlen(px), 0, 100, &proxies)))
 		why = "The proxies one member may hold are 0 to 100.";
 	if (why) {
-		new_form(req, res, &w, gid, name, 400, why, &f);
+		new_form(req, res, &w, db, gid, name, 400, why, field, &f);
 		return;
 	}
 	m.group_id = gid;
 	m.created_by = w.actor.id;
 	snprintf(m.title, sizeof(m.title), "%s", title);
-	m.starts_at = at;
+	m.starts_at = e->starts_at;
 	m.quorum.pct = (int)pct;
 	m.quorum.min = (int)min;
 	m.proxies_max = (int)proxies;
-	if (meeting_create(db, &m, now_s()) != 1) {
-		page_sorry(req, res, "The meeting could not be saved.", &w);
+	/* the meeting and its new session stand or fall together */
+	int rc = db_begin(db) ? -1 : e->id ? 1 : event_create(db, e) ? -1 : 1;
+	m.event_id = e->id;
+	if (rc == 1)
+		rc = meeting_create(db, &m, now_s());
+	if (rc != 1 || app_commit(req->app, db)) {
+		db_rollback(db);
+		if (rc == 0)
+			new_form(req, res, &w, db, gid, name, 409,
+				 "That session has a meeting already: choose another.", "session",
+				 &f);
+		else
+			page_sorry(req, res, "The meeting could not be saved.", &w);
 		return;
 	}
-	audit_note(db, w.actor.id, "meeting.create", m.id, NULL);
+	audit_note(db, w.actor.id, "meeting.create", m.id,
+		   arena_printf(&req->arena, "event %ld", m.event_id));
 	back(res, req, m.id, NULL);
 }
 
@@ -718,6 +797,41 @@ static void amendment_choices(json_t *motions)
 	}
 }
 
+/* The session the meeting is held at, as its members see it: when and
+ * where, the online link (for members: they may all attend), who is
+ * coming, and one's own place; NULL when it has none. */
+static json_t *session_ctx(struct http_request *req, struct place *p)
+{
+	struct event *e = arena_alloc(&req->arena, sizeof(*e));
+	struct my_signup mine[EVENT_SLOTS_MAX];
+	char when[128], where[EVENT_ADDRESS_MAX + 16];
+	long going = 0;
+
+	if (!p->m.event_id || event_get(p->db, p->m.event_id, e) != 1)
+		return NULL;
+	long nmine = event_my_signups(p->db, e->id, p->w.actor.id, mine, EVENT_SLOTS_MAX);
+	for (size_t i = 0; i < e->nslots; i++)
+		going += e->slots[i].going;
+	when_text(e->starts_at, e->ends_at, when, sizeof(when));
+	int mine_going = nmine > 0 && mine[0].going;
+	/* a private home's address, as on the session's page: those going and the chair */
+	if (e->address_private && !mine_going && !p->chair)
+		event_place(e, where, sizeof(where));
+	else
+		place_text(e->address, e->postcode, where, sizeof(where));
+	json_t *s = json_pack("{s:I, s:s, s:s, s:I, s:b, s:b, s:b, s:I}", "id", (json_int_t)e->id,
+			      "when", when, "where", where, "going", (json_int_t)going, "cancelled",
+			      strcmp(e->status, "cancelled") == 0, "me_going", mine_going,
+			      "me_waiting", nmine > 0 && !mine[0].going, "slot",
+			      (json_int_t)(e->nslots ? e->slots[0].id : 0));
+	if (*e->online_url)
+		json_object_set_new(s, "online_url", json_string(e->online_url));
+	json_object_set_new(
+	    s, "can_sign_up",
+	    json_boolean(nmine == 0 && e->nslots == 1 && !strcmp(e->status, "published")));
+	return s;
+}
+
 static void meeting_page_with(struct http_request *req, struct http_response *res, struct place *p,
 			      int status, const char *error, const char *notice)
 {
@@ -757,6 +871,13 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 	}
 	json_object_set_new(ctx, "balance_group", json_string(p->m.balance_group));
 	json_object_set_new(ctx, "items", pc.items);
+	json_t *session = session_ctx(req, p);
+	if (session)
+		json_object_set_new(ctx, "session", session);
+	if (p->member && !p->present)
+		json_object_set_new(
+		    ctx, "apologies",
+		    json_boolean(meeting_has_apologies(p->db, p->m.id, p->w.actor.id) == 1));
 	json_object_set_new(ctx, "listed_body", json_boolean(p->m.body != BODY_MEMBERS));
 	json_object_set_new(ctx, "card", json_boolean(p->m.body == BODY_CONFERENCE));
 	json_object_set_new(ctx, "body_words",
@@ -820,6 +941,41 @@ static void checkin(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "Your check-in could not be saved.", &p.w);
 		return;
 	}
+	back(res, req, p.m.id, NULL);
+}
+
+/* A member who cannot come says so before (or after) the meeting: the
+ * minutes list their apologies apart from those simply absent. */
+static void apologies(struct http_request *req, struct http_response *res)
+{
+	struct place p;
+	struct qs f;
+
+	if (meeting_or_answer(req, res, &p, OF_MEETING, NULL, &f, 0))
+		return;
+	const char *sent = qs_get(&f, "sent");
+	int on = sent && !strcmp(sent, "1");
+	if (!p.member) {
+		meeting_page_with(req, res, &p, 403, "Only members send apologies.", NULL);
+		return;
+	}
+	if (!sent || (!on && strcmp(sent, "0"))) {
+		meeting_page_with(req, res, &p, 400,
+				  "Say whether you send apologies or take them back.", NULL);
+		return;
+	}
+	if (p.present) {
+		meeting_page_with(req, res, &p, 409, "You are checked in: you are here.", NULL);
+		return;
+	}
+	int rc = meeting_apologies_set(p.db, p.m.id, p.w.actor.id, on, now_s());
+	if (rc < 0) {
+		page_sorry(req, res, "Your apologies could not be saved.", &p.w);
+		return;
+	}
+	if (rc)
+		audit_note(p.db, p.w.actor.id, on ? "meeting.apologies" : "meeting.apologies_back",
+			   p.m.id, NULL);
 	back(res, req, p.m.id, NULL);
 }
 
@@ -1054,7 +1210,7 @@ static void procedural_create(struct http_request *req, struct http_response *re
 	m.mover_id = mover;
 	m.procedure = kind;
 	m.target = oid;
-	m.majority = procedure_majority(kind);
+	m.majority = procedure_majority(kind, p.m.procedural_majority);
 	m.status = MOTION_AGENDA;
 	snprintf(m.title, sizeof(m.title), "%s", titles[kind]);
 	m.body = text;
@@ -1947,7 +2103,7 @@ struct minutes {
 	struct buf *b;
 	int item;
 	long present, absent;
-	char *present_names, *absent_names, *attending_names;
+	char *present_names, *absent_names, *attending_names, *apologies_names;
 };
 
 /* voters present and absent; members with no vote who came, apart */
@@ -1956,9 +2112,10 @@ static void minutes_roll(const struct roll_row *r, void *arg)
 	struct minutes *mn = arg;
 	if (!r->weight && !r->present)
 		return;
-	char **list = !r->weight   ? &mn->attending_names
-		      : r->present ? &mn->present_names
-				   : &mn->absent_names;
+	char **list = !r->weight     ? &mn->attending_names
+		      : r->present   ? &mn->present_names
+		      : r->apologies ? &mn->apologies_names
+				     : &mn->absent_names;
 	*list = arena_printf(&mn->req->arena, "%s%s%s", *list, **list ? ", " : "", r->name);
 	if (r->weight && r->present)
 		mn->present++;
@@ -2011,7 +2168,7 @@ static void minutes_election(const struct meeting_election *e, const char *repor
 
 static void minutes_draft(struct http_request *req, struct place *p, struct buf *b)
 {
-	struct minutes mn = { req, p->db, b, 0, 0, 0, "", "", "" };
+	struct minutes mn = { req, p->db, b, 0, 0, 0, "", "", "", "" };
 	struct tm tm;
 	char day[64], group[128] = "";
 
@@ -2023,7 +2180,9 @@ static void minutes_draft(struct http_request *req, struct place *p, struct buf 
 		   day, tm.tm_hour, tm.tm_min);
 	buf_printf(b, "Present (%ld of %ld members): %s.\n", mn.present, mn.present + mn.absent,
 		   mn.present ? mn.present_names : "none");
-	if (mn.absent)
+	if (*mn.apologies_names)
+		buf_printf(b, "Apologies: %s.\n", mn.apologies_names);
+	if (*mn.absent_names)
 		buf_printf(b, "Absent: %s.\n", mn.absent_names);
 	if (*mn.attending_names)
 		buf_printf(b, "Also present (not voting): %s.\n", mn.attending_names);
@@ -2093,6 +2252,7 @@ const struct http_route meetings_routes[] = {
 	{ "POST", "/groups/{id}/meetings", meeting_create_page, ROUTE_PAGE, NULL },
 	{ "GET", "/meetings/{id}", meeting_page, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/checkin", checkin, ROUTE_PAGE, NULL },
+	{ "POST", "/meetings/{id}/apologies", apologies, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/present", presence, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/motions", motion_create, ROUTE_PAGE, NULL },
 	{ "POST", "/meetings/{id}/elections", election_create, ROUTE_PAGE, NULL },

@@ -80,9 +80,9 @@ const char *procedure_name(enum procedure p)
 	return procedures[p];
 }
 
-enum majority procedure_majority(enum procedure p)
+enum majority procedure_majority(enum procedure p, enum majority strong)
 {
-	return p == PROC_CLOSURE || p == PROC_CHALLENGE ? MAJ_TWO_THIRDS : MAJ_SIMPLE;
+	return p == PROC_CLOSURE || p == PROC_CHALLENGE ? strong : MAJ_SIMPLE;
 }
 
 void procedure_text(enum procedure p, const char *on, const char *detail, char *out, size_t cap)

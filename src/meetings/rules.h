@@ -58,9 +58,10 @@ int motion_pending(enum motion_status s);
 enum procedure { PROC_NONE, PROC_CLOSURE, PROC_NEXT_BUSINESS, PROC_REFER, PROC_CHALLENGE };
 int procedure_parse(const char *s, enum procedure *out);
 const char *procedure_name(enum procedure p);
-/* What standing orders commonly ask: two thirds to end a debate or to
- * overturn the chair, a simple majority otherwise. */
-enum majority procedure_majority(enum procedure p);
+/* The closure and a challenge to the chair need the meeting's strong
+ * majority (its standing orders: two thirds, commonly); the others a
+ * simple one. */
+enum majority procedure_majority(enum procedure p, enum majority strong);
 /* The motion's wording: "That the question be now put." */
 void procedure_text(enum procedure p, const char *on, const char *detail, char *out, size_t cap);
 

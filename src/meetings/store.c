@@ -48,25 +48,33 @@ int meeting_body_parse(const char *s, enum meeting_body *out)
 int meeting_create(struct db *db, struct meeting *m, long long now)
 {
 	struct db_stmt *st = db_cached(
-	    db, "INSERT INTO meetings (group_id, title, starts_at, quorum_pct, quorum_min,"
-		" majority, checkin_code, created_by, created_at, body, proxies_max)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	    db,
+	    "INSERT INTO meetings (group_id, title, starts_at, quorum_pct, quorum_min,"
+	    " majority, checkin_code, created_by, created_at, body, proxies_max, event_id,"
+	    " procedural_majority)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id");
 	code_new(m->checkin_code, 6);
 	db_binds(st, 1, DB_INT(m->group_id), DB_STR(m->title), DB_INT(m->starts_at),
 		 DB_INT(m->quorum.pct), DB_INT(m->quorum.min), DB_STR(majority_name(m->majority)),
 		 DB_STR(m->checkin_code), DB_ID(m->created_by), DB_INT(now),
-		 DB_STR(meeting_body_name(m->body)), DB_INT(m->proxies_max));
-	m->id = (long)db_int_or(st, -1);
-	return m->id > 0 ? 1 : -1;
+		 DB_STR(meeting_body_name(m->body)), DB_INT(m->proxies_max), DB_ID(m->event_id),
+		 DB_STR(majority_name(m->procedural_majority)));
+	int rc = db_one(st);
+	if (rc == 1) {
+		m->id = (long)db_col_int(st, 0);
+		db_reset(st);
+	}
+	return rc;
 }
 
 int meeting_get(struct db *db, long id, struct meeting *out)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT id, group_id, title, starts_at, quorum_pct, quorum_min, majority,"
-			  " checkin_code, coalesce(created_by, 0), balance_group, posts_min, body,"
-			  " proxies_max"
-			  " FROM meetings WHERE id = ?");
+	struct db_stmt *st = db_cached(
+	    db, "SELECT m.id, m.group_id, m.title, coalesce(e.starts_at, m.starts_at),"
+		" m.quorum_pct, m.quorum_min, m.majority, m.checkin_code,"
+		" coalesce(m.created_by, 0), m.balance_group, m.posts_min, m.body,"
+		" m.proxies_max, coalesce(m.event_id, 0), m.procedural_majority"
+		" FROM meetings m LEFT JOIN events e ON e.id = m.event_id WHERE m.id = ?");
 	db_bind_int(st, 1, id);
 	int rc = db_one(st);
 	if (rc == 1) {
@@ -86,6 +94,9 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 		if (meeting_body_parse(db_col_text(st, 11), &out->body))
 			out->body = BODY_MEMBERS;
 		out->proxies_max = (int)db_col_int(st, 12);
+		out->event_id = (long)db_col_int(st, 13);
+		if (majority_parse(db_col_text(st, 14), &out->procedural_majority))
+			out->procedural_majority = MAJ_TWO_THIRDS;
 		db_reset(st);
 	}
 	return rc;
@@ -94,13 +105,22 @@ int meeting_get(struct db *db, long id, struct meeting *out)
 int meetings_of(struct db *db, long group_id,
 		void (*fn)(long id, const char *title, long long starts_at, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT id, title, starts_at FROM meetings"
-					   " WHERE group_id = ? ORDER BY starts_at, id");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT m.id, m.title, coalesce(e.starts_at, m.starts_at) AS at"
+			  " FROM meetings m LEFT JOIN events e ON e.id = m.event_id"
+			  " WHERE m.group_id = ? ORDER BY at, m.id");
 	int rc;
 	db_bind_int(st, 1, group_id);
 	while (db_next(st, &rc))
 		fn((long)db_col_int(st, 0), db_col_text(st, 1), db_col_int(st, 2), arg);
 	return rc;
+}
+
+long meeting_at_event(struct db *db, long event_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id FROM meetings WHERE event_id = ?");
+	db_bind_int(st, 1, event_id);
+	return (long)db_int_or(st, 0);
 }
 
 int meeting_strength(struct db *db, long meeting_id, struct meeting_strength *out)
@@ -272,20 +292,50 @@ int meeting_set_present(struct db *db, long meeting_id, long person_id, int pres
 	return changed > 0;
 }
 
+int meeting_apologies_set(struct db *db, long meeting_id, long person_id, int on, long long now)
+{
+	struct db_stmt *st;
+	if (on) {
+		st = db_cached(db, "INSERT INTO meeting_apologies (meeting_id, person_id, sent_at)"
+				   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1");
+		db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id), DB_INT(now));
+	} else {
+		st = db_cached(db, "DELETE FROM meeting_apologies"
+				   " WHERE meeting_id = ? AND person_id = ? RETURNING 1");
+		db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
+	}
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
+int meeting_has_apologies(struct db *db, long meeting_id, long person_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT 1 FROM meeting_apologies"
+					   " WHERE meeting_id = ? AND person_id = ?");
+	db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
+	int rc = db_one(st);
+	if (rc == 1)
+		db_reset(st);
+	return rc;
+}
+
 int meeting_roll(struct db *db, const struct meeting *m,
 		 void (*fn)(const struct roll_row *r, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(
 	    db, VOTERS_CTE "SELECT p.id, p.name, EXISTS (SELECT 1 FROM meeting_present x"
 			   " WHERE x.meeting_id = ?1 AND x.person_id = p.id),"
-			   " coalesce((SELECT weight FROM voters v WHERE v.person_id = p.id), 0)"
+			   " coalesce((SELECT weight FROM voters v WHERE v.person_id = p.id), 0),"
+			   " EXISTS (SELECT 1 FROM meeting_apologies a"
+			   " WHERE a.meeting_id = ?1 AND a.person_id = p.id)"
 			   " FROM memberships s JOIN people p ON p.id = s.person_id"
 			   " WHERE s.group_id = ?2 ORDER BY p.name, p.id");
 	int rc;
 	db_binds(st, 1, DB_INT(m->id), DB_INT(m->group_id));
 	while (db_next(st, &rc)) {
 		struct roll_row r = { (long)db_col_int(st, 0), db_col_text(st, 1),
-				      (int)db_col_int(st, 2), (long)db_col_int(st, 3) };
+				      (int)db_col_int(st, 2), (int)db_col_int(st, 4),
+				      (long)db_col_int(st, 3) };
 		fn(&r, arg);
 	}
 	return rc;

@@ -35,12 +35,14 @@ enum meeting_body { BODY_MEMBERS, BODY_COMMITTEE, BODY_CONFERENCE };
 
 struct meeting {
 	long id, group_id, created_by;
+	long event_id; /* the session it is held at; 0: none */
 	enum meeting_body body;
 	int proxies_max; /* proxies one person may hold; 0: none */
 	char title[MEETING_TITLE_MAX + 1];
 	long long starts_at;
 	struct quorum_rule quorum;
 	enum majority majority;
+	enum majority procedural_majority; /* the closure's and a challenge's */
 	char checkin_code[8];
 	/* balance: the group the elections' rules are for, and how many of the
 	 * places in the posts marked "across" it must hold */
@@ -48,8 +50,13 @@ struct meeting {
 	int posts_min;
 };
 
+/* A meeting, at the session m->event_id when not 0 (one meeting a
+ * session: 0 when that one has a meeting already), *id: 1, 0, -1. */
 int meeting_create(struct db *db, struct meeting *m, long long now);
+/* A meeting held at a session starts when the session does. */
 int meeting_get(struct db *db, long id, struct meeting *out);
+/* The meeting held at a session: its id, 0 none, -1. */
+long meeting_at_event(struct db *db, long event_id);
 /* Meetings of a group, soonest first. */
 int meetings_of(struct db *db, long group_id,
 		void (*fn)(long id, const char *title, long long starts_at, void *arg), void *arg);
@@ -71,11 +78,16 @@ int meeting_is_present(struct db *db, long meeting_id, long person_id);
 /* Marks a member present or gone, and logs it: 1 changed, 0 no change. */
 int meeting_set_present(struct db *db, long meeting_id, long person_id, int present, long by,
 			long long now);
+/* A member's apologies for absence sent (on) or taken back: 1 changed,
+ * 0 no change, -1. */
+int meeting_apologies_set(struct db *db, long meeting_id, long person_id, int on, long long now);
+int meeting_has_apologies(struct db *db, long meeting_id, long person_id);
 struct roll_row {
 	long person_id;
 	const char *name; /* valid during fn */
 	int present;
-	long weight; /* as a voter; 0: not entitled */
+	int apologies; /* sent them */
+	long weight;   /* as a voter; 0: not entitled */
 };
 /* The members, by name, present or not. */
 int meeting_roll(struct db *db, const struct meeting *m,

@@ -46,7 +46,7 @@ before(async () => {
   await admin.post(`/phonebanks/${ids.bank}/callers/${sql("SELECT id FROM people WHERE email = 'ava@example.org'")}/approve`);
   // a meeting with the volunteer present, a motion open to the vote and an election
   await admin.get(`/groups/${ids.group}/meetings/new`);
-  const m = await admin.post(`/groups/${ids.group}/meetings`, { name: 'Access AGM', date: day(2), start: '19:00',
+  const m = await admin.post(`/groups/${ids.group}/meetings`, { name: 'Access AGM', date: day(2), start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
     quorum_pct: '0', quorum_min: '1', majority: 'simple' });
   ids.meeting = Number(/\/meetings\/(\d+)/.exec(m.headers.get('location'))[1]);
   const ava = sql("SELECT id FROM people WHERE email = 'ava@example.org'");

@@ -73,7 +73,7 @@ before(async () => {
   assert.equal((await who.orgA.v.post(`/phonebanks/${ids.bank}/callers/${ids.vol}/approve`)).status, 303);
   // a meeting of group D, quorate with the volunteer present, a motion put to the vote
   await a.get(`/groups/${ids.D}/meetings/new`);
-  const called = await a.post(`/groups/${ids.D}/meetings`, { name: 'Matrix meeting', date: day, start: '19:00',
+  const called = await a.post(`/groups/${ids.D}/meetings`, { name: 'Matrix meeting', date: day, start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
     quorum_pct: '0', quorum_min: '1', majority: 'simple' });
   assert.equal(called.status, 303, called.body.slice(0, 200));
   ids.meeting = Number(/\/meetings\/(\d+)/.exec(called.headers.get('location'))[1]);
@@ -226,6 +226,8 @@ const MATRIX = [
   ['POST', '/groups/{id}/meetings', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/meetings`, fields: { name: '' } })],
   ['GET', '/meetings/{id}', ['volunteer', 'orgWeak', 'orgA', 'admin'], () => ({ path: `/meetings/${ids.meeting}` })],
   ['POST', '/meetings/{id}/checkin', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/meetings/${ids.meeting}/checkin`, fields: { code: 'WRONG0' } })],
+  // a member sends apologies; a bad answer is a 400 for members, a 403 for the rest
+  ['POST', '/meetings/{id}/apologies', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/meetings/${ids.meeting}/apologies`, fields: { sent: 'maybe' } })],
   ['POST', '/meetings/{id}/present', MEMBERS_OF_A, () => ({ path: `/meetings/${ids.meeting}/present`, fields: { person: '0' } })],
   // members entitled to vote submit motions (for the chair to put on the agenda); the chair tables them
   ['POST', '/meetings/{id}/motions', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/meetings/${ids.meeting}/motions`, fields: { title: '' } })],

@@ -13,7 +13,7 @@ const m = {};
 const ENV = { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000', TURNOUT_RATE_TOKEN_IP: '1000/1000' };
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
-const call = (fields) => chair.post(`/groups/${gid}/meetings`, { date: day(1), start: '10:00', quorum_pct: '50',
+const call = (fields) => chair.post(`/groups/${gid}/meetings`, { date: day(1), start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '40', quorum_pct: '50',
   quorum_min: '2', majority: 'simple', ...fields });
 const idOf = (r) => Number(/\/meetings\/(\d+)/.exec(r.headers.get('location'))[1]);
 

@@ -38,12 +38,12 @@ test('calling a meeting: the chair only, with standing orders checked', async ()
   const member = people[0];
   assert.equal((await member.get(`/groups/${gid}/meetings/new`)).status, 403);
   await chair.get(`/groups/${gid}/meetings/new`);
-  const bad = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00',
+  const bad = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
     quorum_pct: '150', quorum_min: '3', majority: 'simple' });
   assert.equal(bad.status, 400);
   assert.match(bad.body, /quorum is a percentage/);
   assert.match(bad.body, /value="AGM"/, 'what was typed is kept');
-  const r = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00',
+  const r = await chair.post(`/groups/${gid}/meetings`, { name: 'AGM', date: day(1), start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
     quorum_pct: '50', quorum_min: '2', majority: 'simple' });
   assert.equal(r.status, 303, r.body.slice(0, 300));
   mid = Number(/\/meetings\/(\d+)/.exec(r.headers.get('location'))[1]);

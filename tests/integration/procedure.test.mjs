@@ -46,7 +46,7 @@ before(async () => {
     people.push(v);
   }
   await chair.get(`/groups/${gid}/meetings/new`);
-  const r = await chair.post(`/groups/${gid}/meetings`, { name: 'Branch meeting', date: day(1), start: '19:00',
+  const r = await chair.post(`/groups/${gid}/meetings`, { name: 'Branch meeting', date: day(1), start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
     quorum_pct: '50', quorum_min: '2', majority: 'simple' });
   mid = Number(/\/meetings\/(\d+)/.exec(r.headers.get('location'))[1]);
   await page(chair);

@@ -116,9 +116,13 @@ static void motion_life(void **state)
 	}
 	enum procedure p;
 	assert_int_equal(procedure_parse("closure", &p), 0);
-	assert_int_equal(procedure_majority(p), MAJ_TWO_THIRDS);
+	/* the closure takes the standing orders' strong majority, whichever it is */
+	assert_int_equal(procedure_majority(p, MAJ_TWO_THIRDS), MAJ_TWO_THIRDS);
+	assert_int_equal(procedure_majority(p, MAJ_ABSOLUTE), MAJ_ABSOLUTE);
+	assert_int_equal(procedure_parse("challenge", &p), 0);
+	assert_int_equal(procedure_majority(p, MAJ_TWO_THIRDS_PRESENT), MAJ_TWO_THIRDS_PRESENT);
 	assert_int_equal(procedure_parse("next_business", &p), 0);
-	assert_int_equal(procedure_majority(p), MAJ_SIMPLE);
+	assert_int_equal(procedure_majority(p, MAJ_TWO_THIRDS), MAJ_SIMPLE);
 	assert_int_equal(procedure_parse("", &p), -1);
 	assert_int_equal(procedure_parse("adjourn", &p), -1);
 	char text[200];
