@@ -146,8 +146,11 @@ static json_t *free_sessions(struct db *db, long gid, const char *chosen)
 	for (long i = 0; i < n; i++) {
 		if (strcmp(b[i].type, "meeting") || meeting_at_event(db, b[i].id) != 0)
 			continue;
-		char when[128], id[24];
-		when_text(b[i].starts_at, b[i].ends_at, when, sizeof(when));
+		char day[64], when[96], id[24];
+		struct tm tm;
+		london_tm(b[i].starts_at, &tm);
+		london_day(b[i].starts_at, DAY_LONG_YEAR, day, sizeof(day));
+		snprintf(when, sizeof(when), "%s, %02d:%02d", day, tm.tm_hour, tm.tm_min);
 		snprintf(id, sizeof(id), "%ld", b[i].id);
 		json_array_append_new(out,
 				      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)b[i].id,
