@@ -52,6 +52,10 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await chair.fill('#mname', 'Branch general meeting');
   await chair.fill('#mdate', day(1));
   await chair.fill('#mstart', '19:00');
+  await chair.fill('#mend', '21:00');
+  await chair.fill('#mpc', 'DE22 1AA');
+  await chair.fill('#maddr', 'Community Hall, 3 Kedleston Road');
+  await chair.fill('#murl', 'https://meet.example.org/derby-branch');
   await chair.fill('#mqpct', '50');
   await chair.fill('#mqmin', '2');
   await Promise.all([chair.waitForNavigation(), chair.click('button:has-text("Call the meeting")')]);
@@ -63,6 +67,23 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   // two members check in from their phones: quorate
   const ctxs = [];
   for (const m of members) ctxs.push(await contextFor(browser, srv.url, m));
+  // the meeting is a session: a member says they are coming from the meeting's page,
+  // lands on the session, and is led back
+  {
+    const p = await ctxs[2].newPage();
+    await p.goto(url);
+    const where = await p.textContent('#session');
+    assert.match(where, /19:00–21:00 · Community Hall, 3 Kedleston Road, DE22 1AA · join online: https:\/\/meet\.example\.org\/derby-branch/);
+    assert.match(where, /0 signed up to come/);
+    await Promise.all([p.waitForNavigation(), p.click('button:has-text("I\'m coming")')]);
+    assert.match(await p.textContent('main'), /You are going/);
+    await p.goto(url);
+    await Promise.all([p.waitForNavigation(), p.click('#session a:has-text("The session")')]);
+    await Promise.all([p.waitForNavigation(), p.click('a:has-text("its agenda, motions and votes")')]);
+    assert.equal(p.url(), url);
+    assert.match(await p.textContent('#session'), /1 signed up to come\. You are going\./);
+    await p.close();
+  }
   for (const ctx of ctxs.slice(0, 2)) {
     const p = await ctx.newPage();
     await p.goto(url);
