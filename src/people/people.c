@@ -79,8 +79,8 @@ const char *person_input_check(struct person *p, const char *name, const char *e
 	return NULL;
 }
 
-#define PERSON_COLS                                                                        \
-	"id, name, email, postcode, phone, member, is_admin, password_hash IS NOT NULL,"   \
+#define PERSON_COLS                                                                                \
+	"id, name, email, postcode, phone, member, is_admin, password_hash IS NOT NULL,"           \
 	" totp_enabled, created_at, last_active_at"
 
 /* One person from a statement selecting PERSON_COLS: 1, 0 none, -1. */
@@ -171,25 +171,33 @@ static json_t *rows_json(struct db_stmt *st, const char *const *names)
 /* What is held about the person beyond their account: groups, sessions
  * signed in, the audit trail, sign-ups (theirs and any made as a guest
  * with their address), sessions they host, rides, phone banks and the
- * calls they made (not the notes: those are about voters), and an address
- * change waiting for its link. */
+ * calls they made (not the notes: those are about voters), an address
+ * change waiting for its link, and what they did at meetings. */
 static void export_rest(struct db *db, const struct person *p, json_t *out)
 {
 	static const char *const group[] = { "#id", "name", "role", "#joined_at", NULL };
 	static const char *const session[] = { "#created_at", "#last_seen_at", "?strong", NULL };
 	static const char *const audit[] = { "#at", "action", "#actor_id", "#subject_id", NULL };
-	static const char *const signup[] = { "#event_id", "event", "#starts_at", "status",
-					      "name", "email", "phone", "#created_at", NULL };
-	static const char *const hosted[] = { "#id", "title", "#starts_at", "status", "postcode",
-					      "address", "access_notes", NULL };
+	static const char *const signup[] = { "#event_id", "event", "#starts_at",  "status", "name",
+					      "email",	   "phone", "#created_at", NULL };
+	static const char *const hosted[] = { "#id",	  "title",   "#starts_at",   "status",
+					      "postcode", "address", "access_notes", NULL };
 	static const char *const offer[] = { "#event_id", "postcode", "#seats", "#taken",
-					     "notes", "status", NULL };
+					     "notes",	  "status",   NULL };
 	static const char *const ask[] = { "#event_id", "postcode", "state", NULL };
 	static const char *const bank[] = { "#phonebank_id", "#approved", "#asked_at", NULL };
 	static const char *const call[] = { "#phonebank_id", "outcome", "#practice", "#at", NULL };
 	static const char *const move[] = { "new_email", "#expires_at", NULL };
 	static const char *const post[] = { "#group_id", "title", "body", "#created_at", NULL };
 	static const char *const alert[] = { "postcode", "#km", "?confirmed", "#created_at", NULL };
+	static const char *const came[] = { "#meeting_id", "meeting", "?present", "#at", NULL };
+	static const char *const sorry[] = { "#meeting_id", "meeting", "#sent_at", NULL };
+	static const char *const moved[] = { "#meeting_id", "title", "as", "status", NULL };
+	static const char *const voted[] = { "#vote_id", "choice", "#for_person_id", NULL };
+	static const char *const proxy[] = { "#meeting_id", "#giver_id", "#holder_id", "#given_at",
+					     NULL };
+	static const char *const spoke[] = { "#item_id", "#asked_at", "#started_at", "#ended_at",
+					     NULL };
 	struct {
 		const char *key, *sql;
 		const char *const *names;
@@ -208,8 +216,10 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  " WHERE subject_id = ?1 OR actor_id = ?1 ORDER BY id",
 		  audit, 0 },
 		{ "signups",
-		  "SELECT e.id, e.title, e.starts_at, s.status, s.name, s.email, s.phone, s.created_at"
-		  " FROM signups s JOIN slots l ON l.id = s.slot_id JOIN events e ON e.id = l.event_id"
+		  "SELECT e.id, e.title, e.starts_at, s.status, s.name, s.email, s.phone, "
+		  "s.created_at"
+		  " FROM signups s JOIN slots l ON l.id = s.slot_id JOIN events e ON e.id = "
+		  "l.event_id"
 		  " WHERE s.person_id = ?1 UNION ALL SELECT e.id, e.title, e.starts_at, s.status,"
 		  " s.name, s.email, s.phone, s.created_at FROM signups s JOIN slots l ON"
 		  " l.id = s.slot_id JOIN events e ON e.id = l.event_id WHERE s.person_id IS NULL"
@@ -229,10 +239,12 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  " WHERE driver_id = ? ORDER BY id",
 		  offer, 0 },
 		{ "ride_requests",
-		  "SELECT event_id, postcode, state FROM ride_requests WHERE rider_id = ? ORDER BY id",
+		  "SELECT event_id, postcode, state FROM ride_requests WHERE rider_id = ? ORDER BY "
+		  "id",
 		  ask, 0 },
 		{ "phone_banks",
-		  "SELECT phonebank_id, approved, asked_at FROM phonebank_callers WHERE person_id = ?",
+		  "SELECT phonebank_id, approved, asked_at FROM phonebank_callers WHERE person_id "
+		  "= ?",
 		  bank, 0 },
 		{ "calls_made",
 		  "SELECT phonebank_id, outcome, practice, at FROM calls WHERE caller_id = ?"
@@ -248,6 +260,37 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT postcode, CAST(km AS INTEGER), confirmed, created_at FROM session_alerts"
 		  " WHERE person_id = ?1 OR email = ?2 ORDER BY id",
 		  alert, 1 },
+		/* meetings: arrivals and departures, apologies, motions moved or
+		 * seconded, proxies, the speakers lists; of votes, that they voted
+		 * (and for whom, as a proxy) and, for named votes only, how: a
+		 * secret ballot cannot be found from its voter */
+		{ "meeting_presence",
+		  "SELECT l.meeting_id, m.title, l.present, l.at FROM meeting_presence_log l"
+		  " JOIN meetings m ON m.id = l.meeting_id WHERE l.person_id = ? ORDER BY l.at",
+		  came, 0 },
+		{ "meeting_apologies",
+		  "SELECT a.meeting_id, m.title, a.sent_at FROM meeting_apologies a"
+		  " JOIN meetings m ON m.id = a.meeting_id WHERE a.person_id = ? ORDER BY "
+		  "a.sent_at",
+		  sorry, 0 },
+		{ "motions",
+		  "SELECT meeting_id, title, CASE WHEN mover_id = ?1 THEN 'mover' ELSE 'seconder'"
+		  " END, status FROM motions WHERE mover_id = ?1 OR seconder_id = ?1 ORDER BY id",
+		  moved, 0 },
+		{ "votes",
+		  "SELECT v.vote_id, n.choice, CASE WHEN v.person_id <> ?1 THEN v.person_id END"
+		  " FROM vote_voters v LEFT JOIN vote_named n ON n.vote_id = v.vote_id"
+		  " AND n.person_id = v.person_id WHERE v.person_id = ?1 OR v.by_proxy = ?1"
+		  " ORDER BY 1",
+		  voted, 0 },
+		{ "proxies",
+		  "SELECT meeting_id, giver_id, holder_id, given_at FROM meeting_proxies"
+		  " WHERE giver_id = ?1 OR holder_id = ?1 ORDER BY given_at",
+		  proxy, 0 },
+		{ "speakers",
+		  "SELECT item_id, asked_at, started_at, ended_at FROM speakers WHERE person_id = ?"
+		  " ORDER BY asked_at",
+		  spoke, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -306,18 +349,18 @@ json_t *person_export(struct db *db, long id)
 
 	if (person_by_id(db, id, &p) != 1)
 		return NULL;
-	json_t *out = json_pack("{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I}}",
-				"person", "id", (json_int_t)p.id, "name", p.name, "email", p.email,
-				"postcode", *p.postcode ? p.postcode : NULL, "phone",
-				*p.phone ? p.phone : NULL, "member", p.member, "admin", p.admin,
-				"has_password", p.has_password, "totp_enabled", p.totp_enabled,
-				"created_at", (json_int_t)p.created_at, "last_active_at",
-				(json_int_t)p.last_active_at);
+	json_t *out = json_pack(
+	    "{s:{s:I, s:s, s:s, s:s*, s:s*, s:b, s:b, s:b, s:b, s:I, s:I}}", "person", "id",
+	    (json_int_t)p.id, "name", p.name, "email", p.email, "postcode",
+	    *p.postcode ? p.postcode : NULL, "phone", *p.phone ? p.phone : NULL, "member", p.member,
+	    "admin", p.admin, "has_password", p.has_password, "totp_enabled", p.totp_enabled,
+	    "created_at", (json_int_t)p.created_at, "last_active_at", (json_int_t)p.last_active_at);
 	char to[16];
 	long long at;
 	if (out && person_sms_get(db, id, to, &at) == 1)
-		json_object_set_new(out, "text_reminders",
-				    json_pack("{s:s, s:I}", "mobile", to, "agreed_at", (json_int_t)at));
+		json_object_set_new(
+		    out, "text_reminders",
+		    json_pack("{s:s, s:I}", "mobile", to, "agreed_at", (json_int_t)at));
 	if (out)
 		export_rest(db, &p, out);
 	return out;
@@ -422,8 +465,8 @@ void person_first_name(const char *name, char out[64])
 
 static int ref_code_ok(const char *c)
 {
-	size_t n = c ? strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-		     : 0;
+	size_t n =
+	    c ? strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") : 0;
 	return n == REF_CODE_LEN && c[n] == '\0';
 }
 

@@ -211,6 +211,9 @@ test('apologies: sent and taken back by the member, listed apart in the minutes;
   assert.match(minutes, /Apologies: Ada Member\./);
   assert.match(minutes, /Absent: Ben Member\./);
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'meeting.apologies'`), '2');
+  // what a member did at meetings is in their data export
+  const mine = (await ada.api('GET', '/api/v1/me/export')).body.result;
+  assert.deepEqual(mine.meeting_apologies.map((a) => a.meeting), ['Committee night']);
 
   // checked in, there is nothing to apologise for
   await chair.get(`/meetings/${mid}`);
@@ -227,4 +230,8 @@ test('apologies: sent and taken back by the member, listed apart in the minutes;
   await ben.get(`/meetings/${mid}`);
   assert.equal((await ben.post(`/meetings/${mid}/procedural`, { kind: 'closure', on: motion })).status, 303);
   assert.equal(sql(`SELECT majority FROM motions WHERE target = ${motion} AND procedure = 'closure'`), 'simple');
+  const his = (await ben.api('GET', '/api/v1/me/export')).body.result;
+  assert.deepEqual(his.meeting_presence.map((p) => [p.meeting, p.present]), [['Committee night', true]]);
+  assert.deepEqual(his.motions.map((m) => [m.title, m.as]).sort(), [['Buses', 'mover'], ['Closure', 'mover']]);
+  assert.deepEqual(his.meeting_apologies, [], 'apologies taken back are gone');
 });
