@@ -675,11 +675,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX motions_amends ON motions (amends) WHERE amends IS NOT NULL;",
 	/* 37: a meeting is held at a session (its time, place, online link,
 	 * sign-ups and reminders), one meeting a session; apologies sent; the
-	 * majority the closure and a challenge to the chair need, as data. */
+	 * majority the closure and a challenge to the chair need, as data; an
+	 * amendment's base, the motion's wording it was written against (so
+	 * that one carried after another is merged with it, not over it). */
 	"ALTER TABLE events ADD COLUMN online_url TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE meetings ADD COLUMN event_id INTEGER REFERENCES events(id) ON DELETE SET NULL;"
 	"CREATE UNIQUE INDEX meetings_event ON meetings (event_id) WHERE event_id IS NOT NULL;"
 	"ALTER TABLE meetings ADD COLUMN procedural_majority TEXT NOT NULL DEFAULT 'two_thirds';"
+	"ALTER TABLE motions ADD COLUMN base TEXT;"
 	"CREATE TABLE meeting_apologies ("
 	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
 	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"

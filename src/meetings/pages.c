@@ -424,9 +424,17 @@ static void motion_row(const struct motion *m, void *arg)
 		 * against the motion's wording */
 		json_t *diff = json_null();
 		if (motion_pending(m->status) || m->status == MOTION_SUBMITTED) {
+			/* against the motion as it now reads, with any amendment carried
+			 * since it was written */
+			char *wording = NULL;
+			int merges = amendment_wording(pc->p->db, m, &wording);
 			diff = json_array();
-			text_diff(json_string_value(json_object_get(under, "body")), m->body,
-				  diff_line, diff);
+			text_diff(json_string_value(json_object_get(under, "body")),
+				  wording ? wording : m->body, diff_line, diff);
+			free(wording);
+			json_object_set_new(o, "clash", json_boolean(merges == 0));
+		} else {
+			json_object_set_new(o, "clash", json_false());
 		}
 		json_object_set_new(o, "diff", diff);
 		json_array_append_new(json_object_get(under, "amendments"), o);
@@ -1303,6 +1311,10 @@ static void motion_vote(struct http_request *req, struct http_response *res)
 	int rc = meeting_or_answer(req, res, &p, OF_MOTION, &m, &f, 1);
 	int blocked = rc ? 0 : motion_blocked(p.db, &m);
 	enum motion_status st = m.status;
+	/* an amendment that clashes with one carried since is not put */
+	char *wording = NULL;
+	int merges = rc || !m.amends ? 1 : amendment_wording(p.db, &m, &wording);
+	free(wording);
 	motion_release(&m);
 	if (rc)
 		return;
@@ -1313,10 +1325,15 @@ static void motion_vote(struct http_request *req, struct http_response *res)
 				  NULL);
 		return;
 	}
-	if (blocked) {
-		meeting_page_with(
-		    req, res, &p, 409,
-		    blocked > 0 ? block_words[blocked] : "The vote could not be opened.", NULL);
+	if (blocked || merges != 1) {
+		meeting_page_with(req, res, &p, 409,
+				  blocked > 0 ? block_words[blocked]
+				  : merges == 0
+				      ? "That amendment changes lines an amendment carried"
+					" since has changed: it may be withdrawn and submitted"
+					" anew against the motion as it now reads."
+				      : "The vote could not be opened.",
+				  NULL);
 		return;
 	}
 	v.motion_id = id;

@@ -184,44 +184,162 @@ static int same(const struct lines *a, size_t i, const struct lines *b, size_t j
 	return a->n[i] == b->n[j] && memcmp(a->s[i], b->s[j], a->n[i]) == 0;
 }
 
-void text_diff(const char *from, const char *to,
-	       void (*fn)(char kind, long line, const char *s, size_t n, void *arg), void *arg)
+/* A run of lines of a, [a0, a1), that b has as [b0, b1) instead. */
+struct hunk {
+	size_t a0, a1, b0, b1;
+};
+
+static void lines_release(struct lines *l)
 {
-	struct lines a, b;
-	split(from, &a);
-	split(to, &b);
-	size_t na = a.count > DIFF_MAX_LINES ? 0 : a.count,
-	       nb = b.count > DIFF_MAX_LINES ? 0 : b.count;
+	free(l->s);
+	free(l->n);
+}
+
+/* The hunks that turn a into b, in order, by the longest common run of
+ * lines; a side of more than DIFF_MAX_LINES lines is one hunk whole.
+ * Their number; *out is the caller's to free. */
+static size_t hunks_of(const struct lines *a, const struct lines *b, struct hunk **out)
+{
+	size_t na = a->count > DIFF_MAX_LINES ? 0 : a->count,
+	       nb = b->count > DIFF_MAX_LINES ? 0 : b->count;
+	size_t n = 0, cap = 0;
+	struct hunk *h = NULL;
+	int open = 0;
 	/* lcs[i][j]: the longest common run of lines of a[i..] and b[j..] */
 	unsigned short *lcs = xcalloc((na + 1) * (nb + 1), sizeof(*lcs));
 #define L(i, j) lcs[(i) * (nb + 1) + (j)]
 	for (size_t i = na; i-- > 0;)
 		for (size_t j = nb; j-- > 0;)
-			L(i, j) = same(&a, i, &b, j) ? (unsigned short)(L(i + 1, j + 1) + 1)
+			L(i, j) = same(a, i, b, j) ? (unsigned short)(L(i + 1, j + 1) + 1)
 				  : L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j)
 							       : L(i, j + 1);
 	size_t i = 0, j = 0;
 	while (i < na && j < nb) {
-		if (same(&a, i, &b, j)) {
-			fn(' ', (long)i + 1, a.s[i], a.n[i], arg);
+		if (same(a, i, b, j)) {
+			open = 0;
 			i++, j++;
-		} else if (L(i + 1, j) >= L(i, j + 1)) {
-			fn('-', (long)i + 1, a.s[i], a.n[i], arg);
-			i++;
-		} else {
-			fn('+', 0, b.s[j], b.n[j], arg);
-			j++;
+			continue;
 		}
+		if (!open) {
+			xgrow(&h, &cap, n + 1, sizeof(*h));
+			h[n++] = (struct hunk){ i, i, j, j };
+			open = 1;
+		}
+		if (L(i + 1, j) >= L(i, j + 1))
+			h[n - 1].a1 = ++i;
+		else
+			h[n - 1].b1 = ++j;
 	}
 #undef L
-	/* what is left, or every line of a side too long to compare */
-	for (i = na ? i : 0; i < a.count; i++)
-		fn('-', (long)i + 1, a.s[i], a.n[i], arg);
-	for (j = nb ? j : 0; j < b.count; j++)
-		fn('+', 0, b.s[j], b.n[j], arg);
 	free(lcs);
-	free(a.s);
-	free(a.n);
-	free(b.s);
-	free(b.n);
+	/* what is left, or every line of a side too long to compare */
+	i = na ? i : 0;
+	j = nb ? j : 0;
+	if (i < a->count || j < b->count) {
+		if (!open) {
+			xgrow(&h, &cap, n + 1, sizeof(*h));
+			h[n++] = (struct hunk){ i, i, j, j };
+		}
+		h[n - 1].a1 = a->count;
+		h[n - 1].b1 = b->count;
+	}
+	*out = h;
+	return n;
+}
+
+void text_diff(const char *from, const char *to,
+	       void (*fn)(char kind, long line, const char *s, size_t n, void *arg), void *arg)
+{
+	struct lines a, b;
+	struct hunk *h;
+	split(from, &a);
+	split(to, &b);
+	size_t n = hunks_of(&a, &b, &h), i = 0;
+	for (size_t k = 0; k <= n; k++) {
+		size_t upto = k < n ? h[k].a0 : a.count;
+		for (; i < upto; i++)
+			fn(' ', (long)i + 1, a.s[i], a.n[i], arg);
+		if (k == n)
+			break;
+		for (; i < h[k].a1; i++)
+			fn('-', (long)i + 1, a.s[i], a.n[i], arg);
+		for (size_t j = h[k].b0; j < h[k].b1; j++)
+			fn('+', 0, b.s[j], b.n[j], arg);
+	}
+	free(h);
+	lines_release(&a);
+	lines_release(&b);
+}
+
+/* Two changes of the same base clash when their lines overlap, or when
+ * both are at the same place (which would go first is not known). */
+static int clash(const struct hunk *x, const struct hunk *y)
+{
+	return (x->a0 < y->a1 && y->a0 < x->a1) || x->a0 == y->a0;
+}
+
+static int same_change(const struct hunk *x, const struct lines *xs, const struct hunk *y,
+		       const struct lines *ys)
+{
+	if (x->a0 != y->a0 || x->a1 != y->a1 || x->b1 - x->b0 != y->b1 - y->b0)
+		return 0;
+	for (size_t k = 0; k < x->b1 - x->b0; k++)
+		if (!same(xs, x->b0 + k, ys, y->b0 + k))
+			return 0;
+	return 1;
+}
+
+static void put_lines(char **out, size_t *len, size_t *cap, const struct lines *l, size_t from,
+		      size_t to)
+{
+	for (size_t k = from; k < to; k++) {
+		xgrow(out, cap, *len + l->n[k] + 2, 1);
+		if (*len)
+			(*out)[(*len)++] = '\n';
+		memcpy(*out + *len, l->s[k], l->n[k]);
+		*len += l->n[k];
+		(*out)[*len] = '\0';
+	}
+}
+
+char *text_merge(const char *base, const char *ours, const char *theirs)
+{
+	struct lines b, o, t;
+	struct hunk *ho, *ht;
+	split(base, &b);
+	split(ours, &o);
+	split(theirs, &t);
+	size_t no = hunks_of(&b, &o, &ho), nt = hunks_of(&b, &t, &ht);
+	size_t i = 0, x = 0, y = 0, len = 0, cap = 0;
+	char *out = NULL;
+	int ok = 1;
+	xgrow(&out, &cap, 1, 1);
+	out[0] = '\0';
+	while (ok && (x < no || y < nt)) {
+		const struct hunk *h;
+		const struct lines *from;
+		if (x < no && y < nt && clash(&ho[x], &ht[y])) {
+			/* the same change made twice is no clash */
+			ok = same_change(&ho[x], &o, &ht[y], &t);
+			h = &ho[x++], from = &o, y++;
+		} else if (y == nt || (x < no && ho[x].a0 < ht[y].a0)) {
+			h = &ho[x++], from = &o;
+		} else {
+			h = &ht[y++], from = &t;
+		}
+		put_lines(&out, &len, &cap, &b, i, h->a0);
+		put_lines(&out, &len, &cap, from, h->b0, h->b1);
+		i = h->a1;
+	}
+	put_lines(&out, &len, &cap, &b, i, b.count);
+	free(ho);
+	free(ht);
+	lines_release(&b);
+	lines_release(&o);
+	lines_release(&t);
+	if (!ok) {
+		free(out);
+		out = NULL;
+	}
+	return out;
 }

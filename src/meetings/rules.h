@@ -87,5 +87,14 @@ void result_words(enum majority m, const struct tally *t, long quorum, char *out
 #define DIFF_MAX_LINES 400
 void text_diff(const char *from, const char *to,
 	       void (*fn)(char kind, long line, const char *s, size_t n, void *arg), void *arg);
+/*
+ * Two amendments of one wording, merged: base is the motion as both were
+ * written against, ours the motion as it now reads (an earlier amendment
+ * carried), theirs the amendment.  Their changes are made together, line
+ * by line, when they touch different lines; the result (lines joined by
+ * "\n") is the caller's to free.  NULL when they change the same lines
+ * differently, or insert at the same place: which is meant is not known.
+ */
+char *text_merge(const char *base, const char *ours, const char *theirs);
 
 #endif

@@ -554,8 +554,9 @@ int motion_add(struct db *db, struct motion *m, long long now)
 {
 	struct db_stmt *st =
 	    db_cached(db, "INSERT INTO motions (meeting_id, amends, title, body, mover_id,"
-			  " seconder_id, majority, status, procedure, target, created_at)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+			  " seconder_id, majority, status, procedure, target, created_at, base)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+			  " (SELECT body FROM motions WHERE id = ?2)) RETURNING id");
 	db_binds(st, 1, DB_INT(m->meeting_id), DB_ID(m->amends), DB_STR(m->title), DB_STR(m->body),
 		 DB_ID(m->mover_id), DB_ID(m->seconder_id), DB_STR(majority_name(m->majority)),
 		 DB_STR(motion_status_name(m->status)),
@@ -563,6 +564,21 @@ int motion_add(struct db *db, struct motion *m, long long now)
 		 DB_INT(now));
 	m->id = (long)db_int_or(st, -1);
 	return m->id > 0 ? 1 : -1;
+}
+
+int amendment_wording(struct db *db, const struct motion *a, char **out)
+{
+	struct db_stmt *st = db_cached(db, "SELECT a.base, m.body FROM motions a"
+					   " JOIN motions m ON m.id = a.amends WHERE a.id = ?");
+	db_bind_int(st, 1, a->id);
+	int rc = db_one(st);
+	if (rc != 1)
+		return rc;
+	const char *base = db_col_text(st, 0), *now = db_col_text(st, 1);
+	/* as written against the wording it still has: the amendment's own */
+	*out = !base || !strcmp(base, now) ? xstrdup(a->body) : text_merge(base, now, a->body);
+	db_reset(st);
+	return *out ? 1 : 0;
 }
 
 #define MOTION_COLS                                                                                \
@@ -1031,9 +1047,15 @@ int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, lo
 		goto fail;
 	/* a carried amendment rewrites the motion; its old wording is kept */
 	if (passed && m.amends) {
+		char *wording = NULL;
+		/* the vote opened only on one that merges; a clash meanwhile is its own wording */
+		if (amendment_wording(db, &m, &wording) < 0)
+			goto fail;
 		db_binds(keep, 1, DB_INT(m.id), DB_INT(now), DB_INT(m.amends));
-		db_binds(amend, 1, DB_STR(m.body), DB_INT(m.amends));
-		if (db_done(keep) || db_done(amend))
+		db_binds(amend, 1, DB_STR(wording ? wording : m.body), DB_INT(m.amends));
+		int bad = db_done(keep) || db_done(amend);
+		free(wording);
+		if (bad)
 			goto fail;
 	}
 	if (consequences(db, &m, passed))

@@ -131,6 +131,12 @@ int motion_accept(struct db *db, long id, long seconder);
  * amendment of its motion; BLOCK_NONE, or -1. */
 enum motion_block { BLOCK_NONE, BLOCK_PROCEDURAL, BLOCK_AMENDMENTS, BLOCK_EARLIER };
 int motion_blocked(struct db *db, const struct motion *m);
+/* The wording the motion would have if the amendment were carried: its
+ * own, or, when another amendment has been carried since it was written,
+ * both changes made together (text_merge); *out is the caller's to free.
+ * 1, 0 when the two change the same lines (it must be written anew
+ * against the motion as it now reads), -1. */
+int amendment_wording(struct db *db, const struct motion *a, char **out);
 /* Puts an amendment in the group of incompatible ones with another of the
  * same motion (with 0: out of any group): 1, 0 either is decided. */
 int amendment_group(struct db *db, long id, long with);

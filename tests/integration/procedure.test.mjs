@@ -137,6 +137,43 @@ test('incompatible amendments: grouped by the chair, taken in order, the rest fa
   await chair.post(`/motions/${leaf}/withdraw`);
 });
 
+test('amendments to different lines are both made; one whose lines a carried amendment changed is not put', async () => {
+  const [ada, ben] = people;
+  await page(chair);
+  await chair.post(`/meetings/${mid}/motions`, { title: 'Summer plan', mover: String(ada.id),
+    body: 'That the branch\ncanvasses on Saturdays\nin Derby North\nfrom May.' });
+  const m = idOf('Summer plan');
+  for (const [t, b] of [['Weekends', 'That the branch\ncanvasses on Saturdays and Sundays\nin Derby North\nfrom May.'],
+    ['April', 'That the branch\ncanvasses on Saturdays\nin Derby North\nfrom April.'],
+    ['On Fridays', 'That the branch\ncanvasses on Fridays\nin Derby North\nfrom May.']])
+    assert.equal((await chair.post(`/meetings/${mid}/motions`, { amends: String(m), title: t, body: b, mover: String(ben.id) })).status, 303);
+  const [weekends, april, fridays] = ['Weekends', 'April', 'On Fridays'].map(idOf);
+  assert.equal((await chair.post(`/motions/${weekends}/vote`)).status, 303);
+  await decide(weekends, ['for', 'for', 'against']);
+  assert.equal(sql(`SELECT body FROM motions WHERE id = ${m}`), 'That the branch\ncanvasses on Saturdays and Sundays\nin Derby North\nfrom May.');
+  // the next amendment shows only its own change, against the motion as it now reads
+  const p = (await page(chair)).body;
+  const from = p.indexOf(`id="motion-${april}"`);
+  const art = p.slice(from, p.indexOf('<div class="amendment"', from));
+  assert.match(art, /<del>− from May\.<\/del>/);
+  assert.match(art, /<ins>\+ from April\.<\/ins>/);
+  assert.doesNotMatch(art, /<del>− canvasses/, 'the carried change is not undone');
+  assert.equal((await chair.post(`/motions/${april}/vote`)).status, 303);
+  await decide(april, ['for', 'for', 'for']);
+  assert.equal(sql(`SELECT body FROM motions WHERE id = ${m}`), 'That the branch\ncanvasses on Saturdays and Sundays\nin Derby North\nfrom April.',
+    'both carried amendments are in the motion');
+  assert.equal(sql(`SELECT count(*) FROM motion_texts WHERE motion_id = ${m}`), '2', 'each earlier wording is kept');
+  // "On Fridays" rewrote the line "Weekends" changed: it cannot be put, and says why
+  const clash = (await page(chair)).body;
+  assert.match(clash.slice(clash.indexOf(`id="motion-${fridays}"`)), /changes lines that an amendment carried since has changed/);
+  const refused = await chair.post(`/motions/${fridays}/vote`);
+  assert.equal(refused.status, 409);
+  assert.match(refused.body, /it may be withdrawn and submitted anew/);
+  assert.equal(sql(`SELECT count(*) FROM votes WHERE motion_id = ${fridays}`), '0');
+  assert.equal((await chair.post(`/motions/${fridays}/withdraw`)).status, 303);
+  await chair.post(`/motions/${m}/withdraw`);
+});
+
 test('procedural motions: closure puts the question at once; next business and referral take it off the floor', async () => {
   const [ada, ben, cat] = people;
   const food = idOf('Food bank collections');

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -91,6 +92,91 @@ static void diffs(void **state)
 	assert_string_equal(v.out, " 1:same|");
 }
 
+static void merged_is(const char *base, const char *ours, const char *theirs, const char *want)
+{
+	char *got = text_merge(base, ours, theirs);
+	if (!want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Amendments to different lines of one motion are both made; to the same
+ * lines, differently, they clash. */
+static void merges(void **state)
+{
+	(void)state;
+	const char *base = "That the branch\ncanvasses on Saturdays\nin Derby North\nfrom May.";
+	merged_is(
+	    base, "That the branch\ncanvasses on Saturdays and Sundays\nin Derby North\nfrom May.",
+	    "That the branch\ncanvasses on Saturdays\nin Derby North\nfrom April.",
+	    "That the branch\ncanvasses on Saturdays and Sundays\nin Derby North\nfrom April.");
+	/* neighbouring lines are different lines */
+	merged_is(base, "That the branch\ncanvasses weekly\nin Derby North\nfrom May.",
+		  "That the branch\ncanvasses on Saturdays\nin Derby South\nfrom May.",
+		  "That the branch\ncanvasses weekly\nin Derby South\nfrom May.");
+	/* a line struck out, another added at the end */
+	merged_is(
+	    base, "That the branch\ncanvasses on Saturdays\nfrom May.",
+	    "That the branch\ncanvasses on Saturdays\nin Derby North\nfrom May.\nWith leaflets.",
+	    "That the branch\ncanvasses on Saturdays\nfrom May.\nWith leaflets.");
+	/* the same line changed two ways, or two insertions at one place: which? */
+	merged_is(base, "That the branch\ncanvasses on Sundays\nin Derby North\nfrom May.",
+		  "That the branch\ncanvasses on Fridays\nin Derby North\nfrom May.", NULL);
+	merged_is(
+	    base, "That the branch\nmeets first\ncanvasses on Saturdays\nin Derby North\nfrom May.",
+	    "That the branch\nprints leaflets\ncanvasses on Saturdays\nin Derby North\nfrom May.",
+	    NULL);
+	/* a line struck out by one and changed by the other */
+	merged_is(base, "That the branch\nin Derby North\nfrom May.",
+		  "That the branch\ncanvasses on Sundays\nin Derby North\nfrom May.", NULL);
+	/* the same change twice is made once */
+	merged_is(base, "That the branch\ncanvasses on Sundays\nin Derby North\nfrom May.",
+		  "That the branch\ncanvasses on Sundays\nin Derby North\nfrom May.",
+		  "That the branch\ncanvasses on Sundays\nin Derby North\nfrom May.");
+	/* unchanged on one side: the other side's wording */
+	merged_is(base, base, "All new.", "All new.");
+	merged_is(base, "All new.", base, "All new.");
+	merged_is("", "", "One line.", "One line.");
+	/* Windows line ends compare equal to the others */
+	merged_is("a\r\nb\r\nc", "a\r\nb\r\nC", "A\nb\nc", "A\nb\nC");
+	/* texts too long to compare line by line are one change whole: they clash */
+	char *big = malloc((DIFF_MAX_LINES + 10) * 3 + 1), *big2;
+	assert_non_null(big);
+	big[0] = '\0';
+	for (int i = 0; i < DIFF_MAX_LINES + 10; i++)
+		strcat(big, "x\n");
+	big2 = strdup(big);
+	big2[0] = 'y';
+	merged_is(big, big2, "short", NULL);
+	free(big);
+	free(big2);
+}
+
+/* Every triple of small texts over a two-letter alphabet of lines: a
+ * side that keeps the base gives the other side whole, and the merge does
+ * not depend on which amendment was carried first. */
+static void merges_exhaustive(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "",     "a",	"b",	   "a\nb",	"b\na",
+					     "a\na", "a\nb\na", "b\nb\na", "a\nb\nb\na" };
+	size_t n = sizeof(texts) / sizeof(texts[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			merged_is(texts[i], texts[i], texts[j], texts[j]);
+			merged_is(texts[i], texts[j], texts[i], texts[j]);
+			for (size_t k = 0; k < n; k++) {
+				char *m = text_merge(texts[i], texts[j], texts[k]);
+				merged_is(texts[i], texts[k], texts[j], m);
+				free(m);
+			}
+		}
+}
+
 /* The life of a motion: only the steps standing orders allow. */
 static void motion_life(void **state)
 {
@@ -169,8 +255,12 @@ static void speakers_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quorums),	  cmocka_unit_test(majorities),
-		cmocka_unit_test(diffs),	  cmocka_unit_test(motion_life),
+		cmocka_unit_test(quorums),
+		cmocka_unit_test(majorities),
+		cmocka_unit_test(diffs),
+		cmocka_unit_test(merges),
+		cmocka_unit_test(merges_exhaustive),
+		cmocka_unit_test(motion_life),
 		cmocka_unit_test(speakers_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
