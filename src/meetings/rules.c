@@ -289,16 +289,22 @@ static int same_change(const struct hunk *x, const struct lines *xs, const struc
 	return 1;
 }
 
-static void put_lines(char **out, size_t *len, size_t *cap, const struct lines *l, size_t from,
-		      size_t to)
+/* The merged text so far, and how many lines it has (an empty first
+ * line still needs its line end before the next). */
+struct merged {
+	char *p;
+	size_t len, cap, lines;
+};
+
+static void put_lines(struct merged *m, const struct lines *l, size_t from, size_t to)
 {
 	for (size_t k = from; k < to; k++) {
-		xgrow(out, cap, *len + l->n[k] + 2, 1);
-		if (*len)
-			(*out)[(*len)++] = '\n';
-		memcpy(*out + *len, l->s[k], l->n[k]);
-		*len += l->n[k];
-		(*out)[*len] = '\0';
+		xgrow(&m->p, &m->cap, m->len + l->n[k] + 2, 1);
+		if (m->lines++)
+			m->p[m->len++] = '\n';
+		memcpy(m->p + m->len, l->s[k], l->n[k]);
+		m->len += l->n[k];
+		m->p[m->len] = '\0';
 	}
 }
 
@@ -310,11 +316,11 @@ char *text_merge(const char *base, const char *ours, const char *theirs)
 	split(ours, &o);
 	split(theirs, &t);
 	size_t no = hunks_of(&b, &o, &ho), nt = hunks_of(&b, &t, &ht);
-	size_t i = 0, x = 0, y = 0, len = 0, cap = 0;
-	char *out = NULL;
+	size_t i = 0, x = 0, y = 0;
+	struct merged out = { NULL, 0, 0, 0 };
 	int ok = 1;
-	xgrow(&out, &cap, 1, 1);
-	out[0] = '\0';
+	xgrow(&out.p, &out.cap, 1, 1);
+	out.p[0] = '\0';
 	while (ok && (x < no || y < nt)) {
 		const struct hunk *h;
 		const struct lines *from;
@@ -327,19 +333,19 @@ char *text_merge(const char *base, const char *ours, const char *theirs)
 		} else {
 			h = &ht[y++], from = &t;
 		}
-		put_lines(&out, &len, &cap, &b, i, h->a0);
-		put_lines(&out, &len, &cap, from, h->b0, h->b1);
+		put_lines(&out, &b, i, h->a0);
+		put_lines(&out, from, h->b0, h->b1);
 		i = h->a1;
 	}
-	put_lines(&out, &len, &cap, &b, i, b.count);
+	put_lines(&out, &b, i, b.count);
 	free(ho);
 	free(ht);
 	lines_release(&b);
 	lines_release(&o);
 	lines_release(&t);
 	if (!ok) {
-		free(out);
-		out = NULL;
+		free(out.p);
+		out.p = NULL;
 	}
-	return out;
+	return out.p;
 }

@@ -141,6 +141,9 @@ static void merges(void **state)
 	merged_is(base, base, "All new.", "All new.");
 	merged_is(base, "All new.", base, "All new.");
 	merged_is("", "", "One line.", "One line.");
+	/* blank lines are lines: one at the start keeps its line end */
+	merged_is("x", "\nSecond", "x", "\nSecond");
+	merged_is("a\n\nb", "a\n\nB", "A\n\nb", "A\n\nB");
 	/* Windows line ends compare equal to the others */
 	merged_is("a\r\nb\r\nc", "a\r\nb\r\nC", "A\nb\nc", "A\nb\nC");
 	/* texts too long to compare line by line are one change whole: they clash */
