@@ -2,7 +2,8 @@
 // calls it, members check in with the code on the screen until it is quorate, an
 // amendment is carried, the motion (as amended) is carried, and a secretary is elected
 // by IRV from ranked secret ballots, then two delegates by Meek STV with at least one
-// place for a woman, and a speakers list the members' pages follow live; axe finds
+// place for a woman, a speakers list the members' pages follow live, and a motion a
+// member submits, put on the agenda and debated; axe finds
 // nothing on the meeting page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -196,6 +197,23 @@ test('check in, quorum, an amendment carried, the motion carried, a secretary el
   await bilal.waitForFunction(() => /Speaking: Asha Member/.test(document.querySelector('[id^="speakers-"]').textContent), null, { timeout: 8000 });
   assert.match(await bilal.textContent('[id^="speakers-"]'), /Speaking: Asha Member · [12]:\d\d left/);
   assert.deepEqual(await axe(bilal), []);
+  // a member submits a motion from her phone; the chair puts it on the agenda with its
+  // seconder and opens the debate; Bilal's page shows who moved and seconded it
+  await asha.goto(url);
+  await asha.click('summary:has-text("Submit a motion or an amendment")');
+  await asha.fill('#mtitle', 'Buses to Derby North');
+  await asha.fill('#mbody', 'The branch hires a minibus for Saturday canvassing.');
+  await Promise.all([asha.waitForNavigation(), asha.click('button:has-text("Submit it")')]);
+  const submitted = asha.locator('article.motion', { hasText: 'Buses to Derby North' });
+  assert.match(await submitted.textContent(), /submitted/);
+  await chair.reload();
+  const bus = chair.locator('article.motion', { hasText: 'Buses to Derby North' });
+  await bus.locator('select[name=seconder]').selectOption({ label: 'Bilal Member' });
+  await Promise.all([chair.waitForNavigation(), bus.locator('button:has-text("Put “Buses to Derby North” on the agenda")').click()]);
+  await Promise.all([chair.waitForNavigation(), bus.locator('button:has-text("Open the debate on “Buses to Derby North”")').click()]);
+  await bilal.reload();
+  assert.match(await bilal.locator('article.motion', { hasText: 'Buses to Derby North' }).textContent(),
+    /in debate[\s\S]*Moved by Asha Member, seconded by Bilal Member\./);
   await asha.close();
   await bilal.close();
   await chair.screenshot({ path: 'build/test/screens/meeting.png', fullPage: true });
