@@ -1,6 +1,9 @@
 // The command line: every subcommand, --help, and bad arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, FIXTURE_DB } from './lib.mjs';
 
 test('--help for the binary and each command', () => {
@@ -60,7 +63,8 @@ test('turnout serve refuses bad options', () => {
 });
 
 test('turnout import: a bad data folder is a clear error and exit 1', () => {
-  const r = run(['import', '--data', '/nonexistent', '--db', '/tmp/turnout-cli-import.db']);
+  // a database of its own: one left by another run (an older schema) would fail first
+  const r = run(['import', '--data', '/nonexistent', '--db', join(mkdtempSync(join(tmpdir(), 'cli-')), 'import.db')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^turnout import: \/nonexistent\/boundaries\/pcon2024-centroids\.csv: cannot open/);
   assert.equal(run(['import', 'extra-arg']).status, 2);
