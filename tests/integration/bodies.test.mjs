@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember } from './lib.mjs';
 
 let srv, db, chair, gid, conf;
 const m = {};
@@ -25,12 +25,7 @@ before(async () => {
   await chair.post('/admin/groups', { name: 'East Midlands Region', seats: 'E14001193' });
   gid = (await chair.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'East Midlands Region').id;
   for (const name of ['Ada', 'Ben', 'Cat', 'Dev']) {
-    const v = new Visitor(srv.url);
-    await v.signInByLink(srv.outbox, `${name.toLowerCase()}@example.org`, `${name} Delegate`);
-    await v.get(`/groups/${gid}`);
-    assert.equal((await v.post(`/groups/${gid}/join`)).status, 303);
-    v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
-    m[name] = v;
+    m[name] = await groupMember(srv, gid, `${name.toLowerCase()}@example.org`, `${name} Delegate`);
   }
 });
 after(async () => { if (srv) await srv.stop(); });

@@ -211,6 +211,18 @@ export async function strongVisitor(srv, email, name) {
   return s;
 }
 
+// A volunteer signed in by an emailed link who has joined the group; v.id is
+// their person id.
+export async function groupMember(srv, gid, email, name) {
+  const v = new Visitor(srv.url);
+  await v.signInByLink(srv.outbox, email, name);
+  await v.get(`/groups/${gid}`);
+  const joined = await v.post(`/groups/${gid}/join`);
+  if (joined.status !== 303) throw new Error(`${email} could not join group ${gid}: ${joined.status}`);
+  v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
+  return v;
+}
+
 // A national admin (made with `turnout admin`) on a strong session.
 export async function strongAdmin(srv, db, email = 'org@example.org', name = 'Orla Organiser') {
   const made = run(['admin', '--email', email, '--name', name, '--db', db]);

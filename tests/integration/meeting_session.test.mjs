@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { startServer, Visitor, copyDb, strongAdmin, mailFor, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, mailFor, FIXTURE_DB, groupMember } from './lib.mjs';
 
 let srv, db, chair, gid, other;
 const people = [];
@@ -38,12 +38,7 @@ before(async () => {
   gid = groups.find((g) => g.name === 'Leeds Branch').id;
   other = groups.find((g) => g.name === 'Derby Branch').id;
   for (const [i, name] of ['Ada', 'Ben'].entries()) {
-    const v = new Visitor(srv.url);
-    await v.signInByLink(srv.outbox, `m${i}@example.org`, `${name} Member`);
-    await v.get(`/groups/${gid}`);
-    assert.equal((await v.post(`/groups/${gid}/join`)).status, 303);
-    v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
-    people.push(v);
+    people.push(await groupMember(srv, gid, `m${i}@example.org`, `${name} Member`));
   }
 });
 after(async () => { if (srv) await srv.stop(); });

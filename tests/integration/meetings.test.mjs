@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, groupMember } from './lib.mjs';
 
 let srv, db, chair, gid, mid;
 const people = [];
@@ -24,12 +24,7 @@ before(async () => {
   await chair.post('/admin/groups', { name: 'Derby Branch', seats: 'E14001193' });
   gid = (await chair.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'Derby Branch').id;
   for (const [i, name] of ['Ada', 'Ben', 'Cat', 'Dev', 'Eve'].entries()) {
-    const v = new Visitor(srv.url);
-    await v.signInByLink(srv.outbox, `m${i}@example.org`, `${name} Member`);
-    await v.get(`/groups/${gid}`);
-    assert.equal((await v.post(`/groups/${gid}/join`)).status, 303);
-    v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
-    people.push(v);
+    people.push(await groupMember(srv, gid, `m${i}@example.org`, `${name} Member`));
   }
 });
 after(async () => { if (srv) await srv.stop(); });

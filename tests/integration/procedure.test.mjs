@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember } from './lib.mjs';
 
 let srv, db, chair, gid, mid;
 const people = [];
@@ -38,12 +38,7 @@ before(async () => {
   await chair.post('/admin/groups', { name: 'Leeds Branch', seats: 'E14001193' });
   gid = (await chair.api('GET', '/api/v1/groups')).body.result.find((g) => g.name === 'Leeds Branch').id;
   for (const [i, name] of ['Ada', 'Ben', 'Cat'].entries()) {
-    const v = new Visitor(srv.url);
-    await v.signInByLink(srv.outbox, `p${i}@example.org`, `${name} Member`);
-    await v.get(`/groups/${gid}`);
-    assert.equal((await v.post(`/groups/${gid}/join`)).status, 303);
-    v.id = (await v.api('GET', '/api/v1/me')).body.result.id;
-    people.push(v);
+    people.push(await groupMember(srv, gid, `p${i}@example.org`, `${name} Member`));
   }
   await chair.get(`/groups/${gid}/meetings/new`);
   const r = await chair.post(`/groups/${gid}/meetings`, { name: 'Branch meeting', date: day(1), start: '19:00', end: '21:00', postcode: 'DE22 1AA', capacity: '40',
