@@ -1300,6 +1300,14 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		else
 			snprintf(moved.address, sizeof(moved.address), "%s", addr);
 	}
+	/* the online link, when the form gives one ("" takes it away) */
+	const char *url = qs_get(&f, "online_url");
+	if (!why && url) {
+		if (strlen(url) > EVENT_URL_MAX)
+			why = "The online link is 300 characters at most.";
+		else
+			snprintf(moved.online_url, sizeof(moved.online_url), "%s", url);
+	}
 	if (!why && pc && *pc) {
 		struct postcode p;
 		struct pc_record r;
@@ -1321,6 +1329,7 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	}
 	/* a proposal moved by its host goes back to the organisers to approve */
 	int moved_place = strcmp(moved.postcode, e.postcode) || strcmp(moved.address, e.address);
+	int new_link = strcmp(moved.online_url, e.online_url) != 0;
 	struct target t = event_target(db, &e, w.actor.id);
 	if (e.proposed && (shift || moved_place) && !policy_allows(&w.actor, ACT_EVENT_APPROVE, &t))
 		moved.awaiting = 1;
@@ -1332,11 +1341,16 @@ static void edit_event(struct http_request *req, struct http_response *res)
 		return;
 	}
 	long told = 0;
-	if (rc > 0 && (shift || moved_place)) {
+	if (rc > 0 && (shift || moved_place || new_link)) {
 		when_text(moved.starts_at, moved.ends_at, when, sizeof(when));
-		snprintf(detail, sizeof(detail), "\"%s\" has changed. It is now %s, meeting at %s.",
+		/* the link itself only on the page: the waiting list is told too */
+		snprintf(detail, sizeof(detail), "\"%s\" has changed. It is now %s, meeting at %s.%s",
 			 e.title, when, moved.address_private ? moved.postcode
-				 : (*moved.address ? moved.address : moved.postcode));
+				 : (*moved.address ? moved.address : moved.postcode),
+			 !new_link	       ? ""
+			 : *moved.online_url ? " The link to join online has changed: it is on the"
+					       " session's page for those with a place."
+					     : " It can no longer be joined online.");
 		told = tell_everyone(req, db, e.id, "Your session has changed", detail);
 	}
 	if (rc < 0 || told < 0 || app_commit(req->app, db)) {

@@ -321,15 +321,16 @@ int event_move(struct db *db, const struct event *moved, long shift)
 	struct db_stmt *up =
 	    db_cached(db, "UPDATE events SET starts_at = ?, ends_at = ?, postcode = ?,"
 			  " seat = ?, lat = ?, lon = ?, address = ?, awaiting_approval = ?,"
-			  " version = version + 1 WHERE id = ? AND version = ? RETURNING id");
+			  " online_url = ?, version = version + 1 WHERE id = ? AND version = ?"
+			  " RETURNING id");
 	struct db_stmt *sl = db_cached(db, "UPDATE slots SET starts_at = starts_at + ?,"
 					   " ends_at = ends_at + ? WHERE event_id = ?");
 	if (db_begin(db))
 		return -1;
 	db_binds(up, 1, DB_INT(moved->starts_at), DB_INT(moved->ends_at), DB_STR(moved->postcode),
 		 DB_STR(moved->seat), DB_REAL(moved->lat), DB_REAL(moved->lon),
-		 DB_STR(moved->address), DB_INT(moved->awaiting), DB_INT(moved->id),
-		 DB_INT(moved->version));
+		 DB_STR(moved->address), DB_INT(moved->awaiting), DB_STR(moved->online_url),
+		 DB_INT(moved->id), DB_INT(moved->version));
 	db_binds(sl, 1, DB_INT(shift), DB_INT(shift), DB_INT(moved->id));
 	long changed = db_count(up);
 	if (changed != 1 || db_done(sl) || db_commit(db)) {

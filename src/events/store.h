@@ -86,9 +86,9 @@ int event_attendance_set(struct db *db, long event_id, long actor, const long *s
 enum event_hold { HOLD_DRAFT, HOLD_APPROVAL };
 /* Clears a draft or a wait for approval: 1, -1. */
 int event_release(struct db *db, long event_id, enum event_hold hold);
-/* Moves the session by shift seconds (slots too) and to moved's place, in
- * one transaction, if it is still at moved->version: 1, 0 when someone
- * changed it meanwhile (nothing written), -1. */
+/* Moves the session by shift seconds (slots too) and to moved's place and
+ * online link, in one transaction, if it is still at moved->version: 1, 0
+ * when someone changed it meanwhile (nothing written), -1. */
 int event_move(struct db *db, const struct event *moved, long shift);
 /* Cancels a published session: 1, 0 when it was not published, -1. */
 int event_cancel(struct db *db, long event_id);

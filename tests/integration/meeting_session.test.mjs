@@ -95,6 +95,21 @@ test('calling a meeting posts its session: members sign up from the meeting, get
   assert.match(text(page), /18:30–20:30/);
   const minutes = (await chair.get(`/meetings/${mid}/minutes`)).body;
   assert.match(minutes, /at 18:30\./);
+
+  // a new link: checked, then given on the pages, and those signed up are told it changed
+  const edit = async (online_url) => {
+    await chair.get(`/events/${eid}`);
+    return chair.post(`/events/${eid}/edit`, { version: sql(`SELECT version FROM events WHERE id = ${eid}`),
+      date: day(4), start: '18:30', postcode: 'DE22 1AA', address: 'Friends Meeting House, 1 Station Road', online_url });
+  };
+  assert.equal((await edit('javascript:alert(1)')).status, 400);
+  assert.equal(sql(`SELECT online_url FROM events WHERE id = ${eid}`), URL_);
+  const NEW = 'https://meet.example.org/leeds-branch-2';
+  assert.equal((await edit(NEW)).status, 303);
+  assert.ok((await ada.get(`/meetings/${mid}`)).body.includes(`href="${NEW}"`));
+  const told = mailFor(srv.outbox, 'm0@example.org', /(The link to join online has changed)/);
+  assert.ok(told, 'those signed up are told the link changed');
+  assert.equal(told.text.includes(NEW), false, 'the mail, which the waiting list gets too, does not carry it');
 });
 
 test('a meeting at a session already posted: only the group\'s own meeting sessions, one meeting each', async () => {
