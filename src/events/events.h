@@ -63,8 +63,9 @@ const char *event_type_name(const char *type);
 /*
  * Checks an event as typed (times already parsed) against now: known type,
  * lengths, an online link that is an http(s) address, future start, end
- * after start, slots inside the event with capacities 1..10000.  NULL, or what is wrong, with the form field it is
- * about in *field (when field is not NULL).
+ * after start, slots inside the event with capacities 1..10000.  NULL, or
+ * what is wrong, with the form field it is about in *field (when field is
+ * not NULL).
  */
 const char *event_check(const struct event *e, time_t now, const char **field);
 /* Parses "10:00-12:00 20" lines into slots on the event's day; NULL or why not. */

@@ -107,3 +107,12 @@ void when_text(time_t a, time_t b, char *out, size_t cap)
 	slot_text(a, b, t, sizeof(t));
 	snprintf(out, cap, "%s, %s", d, t);
 }
+
+void start_text(time_t t, char *out, size_t cap)
+{
+	char d[64];
+	struct tm tm;
+	london_tm(t, &tm);
+	london_day(t, DAY_LONG_YEAR, d, sizeof(d));
+	snprintf(out, cap, "%s, %02d:%02d", d, tm.tm_hour, tm.tm_min);
+}

@@ -31,8 +31,10 @@ void london_tm(time_t t, struct tm *out);
 enum day_style { DAY_SHORT, DAY_LONG, DAY_LONG_YEAR };
 void london_day(time_t t, enum day_style style, char *out, size_t cap);
 /* From a to b, London time: "10:00–11:30" (slot_text), and with the day,
- * "Saturday 5 December 2026, 10:00–11:30" (when_text). */
+ * "Saturday 5 December 2026, 10:00–11:30" (when_text); a start alone,
+ * "Saturday 5 December 2026, 10:00" (start_text). */
 void slot_text(time_t a, time_t b, char *out, size_t cap);
 void when_text(time_t a, time_t b, char *out, size_t cap);
+void start_text(time_t t, char *out, size_t cap);
 
 #endif

@@ -146,11 +146,8 @@ static json_t *free_sessions(struct db *db, long gid, const char *chosen)
 	for (long i = 0; i < n; i++) {
 		if (strcmp(b[i].type, "meeting") || meeting_at_event(db, b[i].id) != 0)
 			continue;
-		char day[64], when[96], id[24];
-		struct tm tm;
-		london_tm(b[i].starts_at, &tm);
-		london_day(b[i].starts_at, DAY_LONG_YEAR, day, sizeof(day));
-		snprintf(when, sizeof(when), "%s, %02d:%02d", day, tm.tm_hour, tm.tm_min);
+		char when[96], id[24];
+		start_text(b[i].starts_at, when, sizeof(when));
 		snprintf(id, sizeof(id), "%ld", b[i].id);
 		json_array_append_new(out,
 				      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)b[i].id,
@@ -857,11 +854,7 @@ static void meeting_page_with(struct http_request *req, struct http_response *re
 	if (p->chair) /* the register is the chair's: a conference's is thousands long */
 		meeting_roll(p->db, &p->m, roll_row, &pc);
 	group_name(p->db, p->m.group_id, group, sizeof(group));
-	struct tm tm;
-	char day[64];
-	london_tm((time_t)p->m.starts_at, &tm);
-	london_day((time_t)p->m.starts_at, DAY_LONG_YEAR, day, sizeof(day));
-	snprintf(when, sizeof(when), "%s, %02d:%02d", day, tm.tm_hour, tm.tm_min);
+	start_text((time_t)p->m.starts_at, when, sizeof(when));
 	json_t *ctx = json_pack(
 	    "{s:s, s:I, s:s, s:s, s:I, s:o, s:b, s:b, s:b, s:o, s:o, s:s*, s:s*, s:s, s:s}",
 	    "title", p->m.title, "id", (json_int_t)p->m.id, "when", when, "group", group,
