@@ -17,6 +17,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "count/report.h"
+#include "opinion/polis.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
 #include "people/people.h"
@@ -51,6 +52,7 @@ static const char usage_main[] =
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"  doctor     check the database, the disk beside it and the mail queue\n"
 	"  count      count a BLT file of ranked ballots (Scottish STV or IRV)\n"
+	"  opinion-map  the opinion map of a Polis-layout votes file\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
 
@@ -765,6 +767,68 @@ done:
 	return rc;
 }
 
+static const char usage_opinion_map[] =
+	"usage: turnout opinion-map [--json] VOTES.csv\n"
+	"\n"
+	"The opinion map (groups, points, representative and consensus statements)\n"
+	"of a conversation in Polis's open-data layout: a votes.csv with columns\n"
+	"timestamp, comment-id, voter-id, vote (1 agree, -1 disagree, 0 pass).\n"
+	"  --json   print the map as JSON (see README, \"Policy conversations\")\n";
+
+static int cmd_opinion_map(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct polis_votes pv;
+	struct opinion_map m;
+	char err[256];
+	int c, as_json = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'j') {
+			fputs(usage_opinion_map, stderr);
+			return EXIT_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind != argc - 1) {
+		fputs(usage_opinion_map, stderr);
+		return EXIT_USAGE;
+	}
+	if (polis_votes_read(argv[optind], &pv, err, sizeof(err))) {
+		fprintf(stderr, "turnout opinion-map: %s: %s\n", argv[optind], err);
+		return 1;
+	}
+	opinion_map_compute(&pv.in, NULL, &m);
+	if (as_json) {
+		json_t *j = polis_map_json(&pv, &m);
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%d voters, %d statements, %zu votes; %d placed in %d groups"
+		       " (silhouette %.3f)\n",
+		       pv.in.members, pv.in.statements, pv.in.nvotes, m.placed, m.k, m.silhouette);
+		for (int g = 0; g < m.k; g++) {
+			printf("group %d: %d members; stands for", g, m.group_size[g]);
+			for (int r = 0; r < m.nrep[g]; r++)
+				printf(" %s%ld", m.rep[g][r].agree ? "+" : "-",
+				       pv.statement_id[m.rep[g][r].statement]);
+			putchar('\n');
+		}
+		printf("consensus:");
+		for (int r = 0; r < m.nconsensus; r++)
+			printf(" %s%ld", m.consensus[r].agree ? "+" : "-",
+			       pv.statement_id[m.consensus[r].statement]);
+		putchar('\n');
+	}
+	opinion_map_release(&m);
+	polis_votes_release(&pv);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -781,6 +845,7 @@ int main(int argc, char **argv)
 		{ "contacts", usage_contacts, cmd_contacts },
 		{ "doctor", usage_doctor, cmd_doctor },
 		{ "count", usage_count, cmd_count },
+		{ "opinion-map", usage_opinion_map, cmd_opinion_map },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
