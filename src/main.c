@@ -17,6 +17,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "count/report.h"
+#include "opinion/mapper.h"
 #include "opinion/polis.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
@@ -237,6 +238,9 @@ static int cmd_serve(int argc, char **argv)
 	struct reminders reminders;
 	retention_start(&job, app.db_path, app.auth.retention_days);
 	reminders_start(&reminders, &app);
+	struct opinion_mapper mapper;
+	if (opinion_mapper_start(&mapper, app.db_path))
+		log_error("opinion maps will not be kept up to date: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
@@ -244,6 +248,7 @@ static int cmd_serve(int argc, char **argv)
 	log_info("stopping on signal %d", sig);
 	retention_stop(&job);
 	reminders_stop(&reminders);
+	opinion_mapper_stop(&mapper);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

@@ -7,6 +7,7 @@
 #include "groups/pages.h"
 #include "home/pages.h"
 #include "meetings/pages.h"
+#include "opinion/pages.h"
 #include "people/pages.h"
 #include "phonebank/pages.h"
 #include "postcodes/api.h"
@@ -29,6 +30,7 @@ const struct http_route *routes_all(size_t *n)
 		{ rides_routes, rides_nroutes },   { phonebank_routes, phonebank_nroutes },
 		{ alerts_routes, alerts_nroutes }, { sms_routes, sms_nroutes },
 		{ meetings_routes, meetings_nroutes },
+		{ opinion_routes, opinion_nroutes },
 	};
 
 	if (!count)

@@ -38,6 +38,9 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_MEETING_RUN: return a->strong && ((t && t->organiser) || a->admin);
 	/* a vote is the member's own: entitlement is membership, not a role */
 	case ACT_MEETING_ATTEND: return t && t->member;
+	case ACT_OPINION_RUN: return a->strong && ((t && t->organiser) || a->admin);
+	/* an opinion is the member's own: in scope, whatever their role */
+	case ACT_OPINION_TAKE_PART: return t && t->member;
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;

@@ -38,6 +38,9 @@ enum action {
 	ACT_PHONEBANK_CALL, /* take contacts from the queue: approved callers */
 	ACT_MEETING_RUN,    /* call and chair a group's meetings: its organisers, admins */
 	ACT_MEETING_ATTEND, /* see a group's meetings, check in and vote: its members */
+	ACT_OPINION_RUN,    /* put, moderate, close and export a conversation: for a group, its
+			       organisers; for a region or the movement, admins */
+	ACT_OPINION_TAKE_PART, /* vote, add statements, see the map: the members in its scope */
 	ACT_COUNT
 };
 

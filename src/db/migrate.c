@@ -689,6 +689,69 @@ static const char *const migrations[] = {
 	"  sent_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (meeting_id, person_id)"
 	") WITHOUT ROWID;",
+	/* 38: policy conversations: a question put to a scope (a group, a
+	 * region of the 2024 seats its groups cover, the whole movement), its
+	 * statements (moderated), one vote a member a statement (changeable),
+	 * counted as they come, and the last opinion map computed.  votes is a
+	 * version, bumped by every vote cast, changed or erased; the map is
+	 * recomputed while mapped lags it. */
+	"CREATE TABLE conversations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  question TEXT NOT NULL,"
+	"  scope TEXT NOT NULL CHECK (scope IN ('group', 'region', 'movement')),"
+	"  group_id INTEGER REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  region TEXT,"
+	"  opens_at INTEGER NOT NULL, closes_at INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  votes INTEGER NOT NULL DEFAULT 0, mapped INTEGER NOT NULL DEFAULT 0,"
+	"  CHECK ((scope = 'group') = (group_id IS NOT NULL)),"
+	"  CHECK ((scope = 'region') = (region IS NOT NULL)),"
+	"  CHECK (closes_at > opens_at)"
+	");"
+	"CREATE INDEX conversations_group ON conversations (group_id) WHERE group_id IS NOT NULL;"
+	"CREATE INDEX conversations_due ON conversations (id) WHERE votes > mapped;"
+	"CREATE TABLE statements ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+	"  body TEXT NOT NULL,"
+	"  author_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('queued', 'approved', 'rejected')),"
+	"  reason TEXT,"
+	"  moderated_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  agrees INTEGER NOT NULL DEFAULT 0, disagrees INTEGER NOT NULL DEFAULT 0,"
+	"  passes INTEGER NOT NULL DEFAULT 0,"
+	"  spread REAL NOT NULL DEFAULT 0, priority REAL NOT NULL DEFAULT 0"
+	");"
+	"CREATE UNIQUE INDEX statements_body ON statements (conversation_id, body);"
+	"CREATE INDEX statements_next ON statements (conversation_id, status, priority DESC);"
+	"CREATE TABLE opinion_votes ("
+	"  statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  conversation_id INTEGER NOT NULL,"
+	"  vote INTEGER NOT NULL CHECK (vote IN (-1, 0, 1)),"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (statement_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX opinion_votes_person ON opinion_votes (conversation_id, person_id);"
+	"CREATE INDEX opinion_votes_of ON opinion_votes (person_id);"
+	/* an erased member's votes leave the counts and the map */
+	"CREATE TRIGGER opinion_votes_gone AFTER DELETE ON opinion_votes BEGIN"
+	"  UPDATE statements SET"
+	"    agrees = agrees - CASE WHEN OLD.vote = 1 THEN 1 ELSE 0 END,"
+	"    disagrees = disagrees - CASE WHEN OLD.vote = -1 THEN 1 ELSE 0 END,"
+	"    passes = passes - CASE WHEN OLD.vote = 0 THEN 1 ELSE 0 END"
+	"  WHERE id = OLD.statement_id;"
+	"  UPDATE conversations SET votes = votes + 1 WHERE id = OLD.conversation_id;"
+	"END;"
+	"CREATE TABLE opinion_maps ("
+	"  conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,"
+	"  computed_at INTEGER NOT NULL, at_votes INTEGER NOT NULL,"
+	"  groups INTEGER NOT NULL, placed INTEGER NOT NULL,"
+	"  body TEXT NOT NULL," /* JSON: the picture (see opinion/mapper.c) */
+	"  state TEXT NOT NULL" /* JSON: what the next run starts from */
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

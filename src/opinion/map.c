@@ -676,6 +676,21 @@ double opinion_priority(long agrees, long disagrees, long passes, double spread,
 	return p * p;
 }
 
+int opinion_index(const long *ids, int n, long id)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (ids[mid] == id)
+			return mid;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
 static double pairs(double x)
 {
 	return x * (x - 1) / 2;

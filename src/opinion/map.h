@@ -116,6 +116,10 @@ void opinion_map_release(struct opinion_map *m);
  */
 double opinion_priority(long agrees, long disagrees, long passes, double spread, int mapped);
 
+/* The index of id in ids[0..n) (ascending), or -1: members and statements
+ * are numbered by their place in a sorted list of their ids. */
+int opinion_index(const long *ids, int n, long id);
+
 /* The adjusted Rand index of two labellings of n items (labels ≥ 0, an
  * item labelled −1 in either is left out): 1 identical up to names, about
  * 0 for chance agreement. */

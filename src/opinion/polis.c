@@ -43,21 +43,6 @@ static int unique(long *ids, size_t n)
 	return (int)k;
 }
 
-int polis_index(const long *ids, int n, long id)
-{
-	int lo = 0, hi = n - 1;
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		if (ids[mid] == id)
-			return mid;
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
 static int column(const struct csv *r, const char *name)
 {
 	for (size_t i = 0; i < r->nf; i++)
@@ -144,8 +129,8 @@ int polis_votes_read(const char *path, struct polis_votes *out, char *err, size_
 		    rows[i + 1].comment == rows[i].comment)
 			continue; /* a later vote replaces this one */
 		out->votes[out->in.nvotes++] = (struct opinion_vote){
-			polis_index(out->member_id, out->in.members, rows[i].voter),
-			polis_index(out->statement_id, out->in.statements, rows[i].comment),
+			opinion_index(out->member_id, out->in.members, rows[i].voter),
+			opinion_index(out->statement_id, out->in.statements, rows[i].comment),
 			rows[i].vote,
 		};
 	}

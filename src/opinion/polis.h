@@ -39,7 +39,4 @@ void polis_votes_release(struct polis_votes *pv);
  */
 json_t *polis_map_json(const struct polis_votes *pv, const struct opinion_map *m);
 
-/* The index of id in a sorted id list, or -1. */
-int polis_index(const long *ids, int n, long id);
-
 #endif

@@ -23,6 +23,7 @@
 #include "phonebank/pages.h"
 #include "phonebank/store.h"
 #include "seats/seats.h"
+#include "util/csv.h"
 #include "util/mem.h"
 #include "util/num.h"
 #include "util/clock.h"
@@ -1316,20 +1317,6 @@ static void outcome_api(struct http_request *req, struct http_response *res)
 }
 
 /* ---- export ---- */
-
-static void csv_cell(struct buf *b, const char *s)
-{
-	/* quoted, and a leading = + - @ TAB CR defused so a spreadsheet does not run it */
-	buf_putc(b, '"');
-	if (s && *s && strchr("=+-@\t\r", *s))
-		buf_putc(b, '\'');
-	for (; s && *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
 
 struct exporting {
 	struct bank_ctx *c;

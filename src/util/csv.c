@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/mem.h"
 
 static void init_common(struct csv *r)
@@ -199,4 +200,18 @@ void csv_release(struct csv *r)
 	r->gz = NULL;
 	free(r->rec);
 	r->rec = NULL;
+}
+
+void csv_cell(struct buf *b, const char *s)
+{
+	/* a leading = + - @ TAB CR is defused so a spreadsheet does not run it */
+	buf_putc(b, '"');
+	if (s && *s && strchr("=+-@\t\r", *s))
+		buf_putc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
 }

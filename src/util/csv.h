@@ -52,4 +52,10 @@ void csv_init_mem(struct csv *r, const void *data, size_t len);
 int csv_next(struct csv *r);
 void csv_release(struct csv *r);
 
+struct buf;
+/* Writes s (NULL as empty) as one quoted CSV field, for an export opened in
+ * a spreadsheet: quotes doubled, and a leading = + - @ tab or CR escaped
+ * with ' so that no cell runs as a formula. */
+void csv_cell(struct buf *b, const char *s);
+
 #endif

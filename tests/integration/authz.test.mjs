@@ -89,6 +89,15 @@ before(async () => {
   ids.item = Number(/id="item-(\d+)"/.exec(motions)[1]);
   assert.equal((await a.post(`/motions/${ids.motion}/vote`)).status, 303);
   ids.vote = Number(/action="\/votes\/(\d+)\/close"/.exec((await a.get(`/meetings/${ids.meeting}`)).body)[1]);
+  // a conversation put to group D, a member's statement waiting in its queue
+  await a.get('/conversations/new');
+  const conv = await a.post('/conversations', { group: ids.D, question: 'Matrix question?', statements: 'One\nTwo',
+    closes_date: day, closes_time: '12:00' });
+  assert.equal(conv.status, 303, conv.body.slice(0, 300));
+  ids.conv = Number(/\/conversations\/(\d+)/.exec(conv.headers.get('location'))[1]);
+  await who.volunteer.v.get(`/conversations/${ids.conv}`);
+  assert.equal((await who.volunteer.v.post(`/conversations/${ids.conv}/statements`, { body: 'Three' })).status, 200);
+  ids.statement = Number(/action="\/statements\/(\d+)\/moderate"/.exec((await a.get(`/conversations/${ids.conv}`)).body)[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -264,6 +273,22 @@ const MATRIX = [
   // target campaigns: a group's strong organisers for its seats, admins for any (or national)
   ['GET', '/campaigns/new', ['orgA', 'orgB', 'admin']],
   ['POST', '/campaigns', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
+  // policy conversations: put by a group's strong organisers (admins anywhere), taken part
+  // in by the members in scope, moderated and exported by those who put them
+  ['GET', '/conversations', SIGNED_IN],
+  ['GET', '/conversations/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/conversations', MEMBERS_OF_A, () => ({ fields: { group: ids.D, question: '' } })],
+  ['GET', '/conversations/{id}', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/conversations/${ids.conv}` })],
+  ['POST', '/conversations/{id}/votes', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/conversations/${ids.conv}/votes`, fields: { statement: '0', vote: 'agree' } })],
+  ['GET', '/conversations/{id}/votes', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/conversations/${ids.conv}/votes` })],
+  ['POST', '/conversations/{id}/statements', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/conversations/${ids.conv}/statements`, fields: { body: '' } })],
+  ['GET', '/conversations/{id}/map', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/conversations/${ids.conv}/map` })],
+  ['GET', '/conversations/{id}/comments.csv', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/comments.csv` })],
+  ['GET', '/conversations/{id}/votes.csv', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/votes.csv` })],
+  ['GET', '/conversations/{id}/participants-votes.csv', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/participants-votes.csv` })],
+  ['POST', '/statements/{id}/moderate', MEMBERS_OF_A, () => ({ path: `/statements/${ids.statement}/moderate`, fields: { decision: 'maybe' } })],
+  // closes it for good when allowed: after every other conversation row
+  ['POST', '/conversations/{id}/close', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/close` })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -44,6 +44,17 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&vol, ACT_MEETING_ATTEND, &not_organised));
 	assert_false(policy_allows(&admin, ACT_MEETING_ATTEND, &not_organised));
 	assert_false(policy_allows(&token, ACT_MEETING_ATTEND, &member));
+	/* conversations: put and moderated by strong organisers of the group
+	 * (admins for a region or the movement); voted in by those in scope */
+	assert_false(policy_allows(&org_weak, ACT_OPINION_RUN, &organised));
+	assert_true(policy_allows(&org, ACT_OPINION_RUN, &organised));
+	assert_false(policy_allows(&org, ACT_OPINION_RUN, &member));
+	assert_false(policy_allows(&admin_weak, ACT_OPINION_RUN, &not_organised));
+	assert_true(policy_allows(&admin, ACT_OPINION_RUN, &not_organised));
+	assert_true(policy_allows(&vol, ACT_OPINION_TAKE_PART, &member));
+	assert_false(policy_allows(&vol, ACT_OPINION_TAKE_PART, &not_organised));
+	assert_false(policy_allows(&admin, ACT_OPINION_TAKE_PART, &not_organised));
+	assert_false(policy_allows(&token, ACT_OPINION_TAKE_PART, &member));
 	/* announcements (mailed to every member): strong organisers of the group, admins */
 	assert_false(policy_allows(&vol, ACT_GROUP_ANNOUNCE, &organised));
 	assert_false(policy_allows(&org_weak, ACT_GROUP_ANNOUNCE, &organised));

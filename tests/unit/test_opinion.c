@@ -378,7 +378,7 @@ static void polis_groups(const char *path, const struct polis_votes *pv, int *gr
 			if (*p)
 				*p++ = 0;
 		}
-		int i = polis_index(pv->member_id, pv->in.members, atol(field[0]));
+		int i = opinion_index(pv->member_id, pv->in.members, atol(field[0]));
 		if (i >= 0 && *field[gcol])
 			group[i] = atoi(field[gcol]);
 	}
@@ -467,7 +467,7 @@ static void map_json(void **state)
 	json_object_foreach(json_object_get(j, "members"), id, g)
 	{
 		assert_true(json_integer_value(g) >= 0 && json_integer_value(g) < m.k);
-		assert_true(polis_index(pv.member_id, pv.in.members, atol(id)) >= 0);
+		assert_true(opinion_index(pv.member_id, pv.in.members, atol(id)) >= 0);
 	}
 	json_decref(j);
 	opinion_map_release(&m);
@@ -497,7 +497,7 @@ static void polis_reader(void **state)
 	assert_int_equal(pv.in.members, 2);
 	assert_int_equal(pv.in.statements, 2);
 	assert_int_equal(pv.in.nvotes, 2);
-	int seven = polis_index(pv.member_id, 2, 7), three = polis_index(pv.statement_id, 2, 3);
+	int seven = opinion_index(pv.member_id, 2, 7), three = opinion_index(pv.statement_id, 2, 3);
 	int found = 0;
 	for (size_t i = 0; i < pv.in.nvotes; i++)
 		if (pv.votes[i].member == seven && pv.votes[i].statement == three)
