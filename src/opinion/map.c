@@ -668,7 +668,7 @@ void opinion_map_release(struct opinion_map *m)
 double opinion_priority(long agrees, long disagrees, long passes, double spread, int mapped)
 {
 	double seen = (double)(agrees + disagrees + passes);
-	double pass = (passes + 1) / (seen + 2);
+	double pass = passes / (seen + 1);
 	double split =
 	    mapped ? spread
 		   : 1 - fabs((double)(agrees - disagrees)) / (double)(agrees + disagrees + 1);

@@ -108,7 +108,8 @@ void opinion_map_release(struct opinion_map *m);
  * agrees, disagrees, passes (a + d + p = seen) and spread across groups
  * (0…1, or without groups yet how evenly it splits overall), after Polis's
  * comment priority:
- *     pass = (p + 1)/(seen + 2)
+ *     pass = p/(seen + 1)   (one more vote than seen, so an unseen
+ *                            statement is not judged on passes it has not had)
  *     split = spread, or 1 − |a − d|/(a + d + 1) before there is a map
  *     priority = ((1 − pass)·(1 + split) · (1 + 8·2^(−seen/5)))²
  * so a statement few have seen comes first (the boost halves every five

@@ -340,9 +340,11 @@ static void priorities(void **state)
 	assert_true(opinion_priority(10, 10, 0, 0, 0) > opinion_priority(20, 0, 0, 0, 0));
 	assert_true(opinion_priority(10, 10, 0, 0.8, 1) > opinion_priority(10, 10, 0, 0.1, 1));
 	assert_true(opinion_priority(5, 5, 0, 0, 0) > opinion_priority(1, 1, 8, 0, 0));
-	/* the boost halves every five votes: seen 0 vs 5, pass 0, split 1 */
+	/* unseen: no passes, split 1, the full boost of 9 */
 	double p0 = opinion_priority(0, 0, 0, 0, 0);
-	assert_true(fabs(p0 - pow(0.5 * 2 * 9, 2)) < 1e-12);
+	assert_true(fabs(p0 - pow(2 * 9, 2)) < 1e-12);
+	/* a new statement comes before one a couple have split on */
+	assert_true(opinion_priority(0, 0, 0, 0, 0) > opinion_priority(1, 1, 0, 0, 0));
 }
 
 static void rand_index(void **state)
