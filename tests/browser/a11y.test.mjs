@@ -56,6 +56,13 @@ before(async () => {
   await admin.post(`/motions/${sql('SELECT id FROM motions')}/vote`);
   await admin.post(`/meetings/${ids.meeting}/elections`, { post: 'Access officer', seats: '1', method: 'irv', candidates: 'Ava Access\nBo Other' });
   await admin.post(`/elections/${sql('SELECT id FROM elections')}/vote`);
+  // a policy conversation the volunteer has voted in
+  await admin.get('/conversations/new');
+  const q = await admin.post('/conversations', { group: ids.group, question: 'Which streets first?', statements: 'Ours\nTheirs',
+    closes_date: day(5), closes_time: '18:00' });
+  ids.conv = Number(/\/conversations\/(\d+)/.exec(q.headers.get('location'))[1]);
+  await volunteer.get(`/conversations/${ids.conv}`);
+  await volunteer.post(`/conversations/${ids.conv}/votes`, { statement: sql(`SELECT min(id) FROM statements WHERE conversation_id = ${ids.conv}`), vote: 'agree' });
 });
 after(async () => {
   await browser?.close();
@@ -68,10 +75,12 @@ function pages() {
       '/campaigns', `/campaigns/${ids.campaign}`, '/seats/E14001193', '/no-such-page'],
     volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
-      `/meetings/${ids.meeting}`],
+      `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
+      `/conversations/${ids.conv}/map`],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
-      `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`],
+      `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
+      '/conversations/new', `/conversations/${ids.conv}`],
   };
 }
 
