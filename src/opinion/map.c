@@ -166,9 +166,14 @@ static void pca(const struct rows *r, double *const prev[2], int prev_m, double 
 	double *y = xmalloc(((size_t)r->n + 1) * sizeof(double));
 	uint64_t seed = 0x9e3779b97f4a7c15ULL;
 
+	/* a warm start keeps a trace of the seeded guess: the last run's
+	 * components may lie where the votes no longer vary, and iteration
+	 * from there alone would never leave */
+	int warm = prev_m == m && prev[0] && prev[1];
 	for (int c = 0; c < 2; c++)
 		for (int j = 0; j < m; j++)
-			comp[c][j] = prev_m == m && prev[c] ? prev[c][j] : rnd(&seed) - 0.5;
+			comp[c][j] =
+			    (warm ? prev[c][j] : 0) + (warm ? 1e-3 : 1) * (rnd(&seed) - 0.5);
 	orthonormal(comp[0], NULL, m);
 	orthonormal(comp[1], comp[0], m);
 	for (int it = 0; it < PCA_ITER_MAX; it++) {
@@ -176,9 +181,10 @@ static void pca(const struct rows *r, double *const prev[2], int prev_m, double 
 		gram_times(r, comp[1], y, w[1]);
 		if (orthonormal(w[0], NULL, m) < 0)
 			break;
-		orthonormal(w[1], w[0], m);
-		double moved =
-		    fabs(1 - fabs(dot(w[0], comp[0], m))) + fabs(1 - fabs(dot(w[1], comp[1], m)));
+		/* votes that vary along one direction only have no second */
+		int flat = orthonormal(w[1], w[0], m) < 0;
+		double moved = fabs(1 - fabs(dot(w[0], comp[0], m))) +
+			       (flat ? 0 : fabs(1 - fabs(dot(w[1], comp[1], m))));
 		memcpy(comp[0], w[0], (size_t)m * sizeof(double));
 		memcpy(comp[1], w[1], (size_t)m * sizeof(double));
 		if (moved < PCA_TOL)
@@ -186,7 +192,7 @@ static void pca(const struct rows *r, double *const prev[2], int prev_m, double 
 	}
 	for (int c = 0; c < 2; c++) {
 		double s;
-		if (prev_m == m && prev[c]) {
+		if (warm) {
 			s = dot(comp[c], prev[c], m);
 		} else {
 			int big = 0;

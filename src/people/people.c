@@ -172,7 +172,8 @@ static json_t *rows_json(struct db_stmt *st, const char *const *names)
  * signed in, the audit trail, sign-ups (theirs and any made as a guest
  * with their address), sessions they host, rides, phone banks and the
  * calls they made (not the notes: those are about voters), an address
- * change waiting for its link, and what they did at meetings. */
+ * change waiting for its link, what they did at meetings, and their votes
+ * and statements in policy conversations. */
 static void export_rest(struct db *db, const struct person *p, json_t *out)
 {
 	static const char *const group[] = { "#id", "name", "role", "#joined_at", NULL };
@@ -196,6 +197,11 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const voted[] = { "#vote_id", "choice", "#for_person_id", NULL };
 	static const char *const proxy[] = { "#meeting_id", "#giver_id", "#holder_id", "#given_at",
 					     NULL };
+	static const char *const opinion[] = {
+		"#conversation_id", "question", "#statement_id", "statement", "#vote", "#at", NULL
+	};
+	static const char *const stated[] = { "#conversation_id", "body",	 "status",
+					      "reason",		  "#created_at", NULL };
 	static const char *const spoke[] = { "#item_id", "#asked_at", "#started_at", "#ended_at",
 					     NULL };
 	struct {
@@ -291,6 +297,18 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT item_id, asked_at, started_at, ended_at FROM speakers WHERE person_id = ?"
 		  " ORDER BY asked_at",
 		  spoke, 0 },
+		/* policy conversations: each vote (1 agree, -1 disagree, 0 pass) and
+		 * each statement put forward, with what the organisers decided */
+		{ "opinion_votes",
+		  "SELECT v.conversation_id, c.question, v.statement_id, s.body, v.vote, v.at"
+		  " FROM opinion_votes v JOIN statements s ON s.id = v.statement_id"
+		  " JOIN conversations c ON c.id = v.conversation_id WHERE v.person_id = ?"
+		  " ORDER BY v.at, v.statement_id",
+		  opinion, 0 },
+		{ "statements",
+		  "SELECT conversation_id, body, status, reason, created_at FROM statements"
+		  " WHERE author_id = ? ORDER BY id",
+		  stated, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -251,6 +251,16 @@ test('the export in Polis\'s layout: members numbered, never named; the command 
   assert.equal(run(['opinion-map']).status, 2);
 });
 
+test('a member\'s data export holds their votes and their statements with the decisions', async () => {
+  const cal = members[1];
+  const all = (await cal.api('GET', '/api/v1/me/export')).body.result;
+  const votes = all.opinion_votes;
+  assert.equal(votes.length, Number(sql(`SELECT count(*) FROM opinion_votes WHERE person_id = ${cal.id}`)));
+  assert.ok(votes.every((v) => v.question === 'What should our council do first?' && [1, -1, 0].includes(v.vote)));
+  const rejected = all.statements.find((s) => s.body === 'The mayor is an idiot');
+  assert.deepEqual([rejected.status, rejected.reason], ['rejected', 'Personal attacks are not statements of policy']);
+});
+
 test('an erased member\'s votes leave the counts and the map', async () => {
   const gus = members[5];
   const before_ = Number(sql(`SELECT sum(agrees + disagrees + passes) FROM statements WHERE conversation_id = ${conv}`));

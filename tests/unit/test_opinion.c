@@ -288,6 +288,23 @@ static void stable_from_run_to_run(void **state)
 	opinion_map_release(&a);
 	opinion_state_release(&st);
 
+	/* a warm start whose components lie where the votes no longer vary
+	 * (everyone agrees with statement M−1) still finds the two blocs */
+	opinion_state_init(&st);
+	st.statements = M;
+	st.comp[0] = calloc(M, sizeof(double));
+	st.comp[1] = calloc(M, sizeof(double));
+	st.comp[0][M - 1] = 1;
+	st.comp[1][M - 1] = 1;
+	assert_int_equal(opinion_map_compute(&in2, &st, &a), 0);
+	assert_int_equal(a.k, 2);
+	int halves[N];
+	for (int i = 0; i < N; i++)
+		halves[i] = i % 2;
+	assert_true(opinion_ari(a.group, halves, N) > 0.99);
+	opinion_map_release(&a);
+	opinion_state_release(&st);
+
 	/* one-off runs are deterministic */
 	assert_int_equal(opinion_map_compute(&in3, NULL, &a), 0);
 	assert_int_equal(opinion_map_compute(&in3, NULL, &b), 0);
