@@ -9,6 +9,7 @@
 
 #include "auth/password.h"
 #include "auth/totp.h"
+#include "people/people.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -18,8 +19,7 @@ static void close_db(void *db)
 	db_close(db);
 }
 
-int app_init(struct app *app, const char *db_path, const char *assets, char *err,
-	     size_t errlen)
+int app_init(struct app *app, const char *db_path, const char *assets, char *err, size_t errlen)
 {
 	struct db *db = NULL;
 	char dir[1100];
@@ -167,7 +167,7 @@ static int enqueue(struct app *app, struct db *db, int text, const char *key, co
 {
 	char *values = ctx ? json_dumps(ctx, JSON_COMPACT) : NULL;
 	int rc = !values || !db ? -1
-		 : text	       ? outbox_put_sms(db, key, to, tmpl, values)
+		 : text		? outbox_put_sms(db, key, to, tmpl, values)
 				: outbox_put(db, key, to, subject, tmpl, values);
 
 	free(values);
@@ -181,8 +181,8 @@ static int enqueue(struct app *app, struct db *db, int text, const char *key, co
 	return 0;
 }
 
-int app_mail(struct app *app, struct db *db, const char *key, const char *to,
-	     const char *subject, const char *tmpl, json_t *ctx)
+int app_mail(struct app *app, struct db *db, const char *key, const char *to, const char *subject,
+	     const char *tmpl, json_t *ctx)
 {
 	return enqueue(app, db, 0, key, to, subject, tmpl, ctx);
 }
@@ -242,4 +242,18 @@ void app_default_assets(char *out, size_t len)
 			return;
 		}
 	}
+}
+
+int app_tell(struct app *app, struct db *db, long person, const char *subject, const char *text,
+	     const char *path, const char *link_text)
+{
+	struct person p;
+	char url[1024 + 256];
+	int found = person_by_id(db, person, &p);
+	if (found <= 0)
+		return found;
+	snprintf(url, sizeof(url), "%s%s", app->auth.public_url, path);
+	return app_mail(app, db, NULL, p.email, subject, "tell",
+			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url", url,
+				  "link", link_text));
 }

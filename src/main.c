@@ -17,6 +17,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "count/report.h"
+#include "ideas/keeper.h"
 #include "opinion/mapper.h"
 #include "opinion/polis.h"
 #include "demo/demo.h"
@@ -241,6 +242,9 @@ static int cmd_serve(int argc, char **argv)
 	struct opinion_mapper mapper;
 	if (opinion_mapper_start(&mapper, app.db_path))
 		log_error("opinion maps will not be kept up to date: no thread");
+	struct ideas_keeper keeper;
+	if (ideas_keeper_start(&keeper, &app))
+		log_error("ideas will not be closed when their time runs out: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
@@ -249,6 +253,7 @@ static int cmd_serve(int argc, char **argv)
 	retention_stop(&job);
 	reminders_stop(&reminders);
 	opinion_mapper_stop(&mapper);
+	ideas_keeper_stop(&keeper);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

@@ -6,6 +6,7 @@
 #include "events/pages.h"
 #include "groups/pages.h"
 #include "home/pages.h"
+#include "ideas/pages.h"
 #include "meetings/pages.h"
 #include "opinion/pages.h"
 #include "people/pages.h"
@@ -31,6 +32,7 @@ const struct http_route *routes_all(size_t *n)
 		{ alerts_routes, alerts_nroutes }, { sms_routes, sms_nroutes },
 		{ meetings_routes, meetings_nroutes },
 		{ opinion_routes, opinion_nroutes },
+		{ ideas_routes, ideas_nroutes },
 	};
 
 	if (!count)

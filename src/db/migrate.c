@@ -752,6 +752,82 @@ static const char *const migrations[] = {
 	"  body TEXT NOT NULL," /* JSON: the picture (see opinion/mapper.c) */
 	"  state TEXT NOT NULL" /* JSON: what the next run starts from */
 	");",
+	/* 39: ideas that rise: a member's idea put to a scope gathers support
+	 * (counted on the idea as it comes) until its scope's threshold, within
+	 * the time the threshold gives (both data, in idea_thresholds), then
+	 * moves through deliberation (a conversation), a motion at a meeting
+	 * and an outcome with an owner; one that does not get there is closed
+	 * with that answer.  Merged ideas credit every author; their words are
+	 * indexed to flag similar ideas on submission. */
+	"CREATE TABLE idea_thresholds ("
+	"  scope TEXT PRIMARY KEY CHECK (scope IN ('group', 'region', 'movement')),"
+	"  absolute INTEGER NOT NULL CHECK (absolute >= 0),"
+	"  percent REAL NOT NULL CHECK (percent >= 0 AND percent <= 100),"
+	"  days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 366)"
+	");"
+	"INSERT INTO idea_thresholds (scope, absolute, percent, days) VALUES"
+	"  ('group', 5, 10, 30), ('region', 25, 5, 60), ('movement', 100, 2, 90);"
+	"CREATE TABLE ideas ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL, body TEXT NOT NULL, category TEXT NOT NULL, claims TEXT NOT NULL,"
+	"  scope TEXT NOT NULL CHECK (scope IN ('group', 'region', 'movement')),"
+	"  group_id INTEGER REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  region TEXT,"
+	"  scope_key TEXT NOT NULL," /* g:<id>, r:<region> or m: what lists read by */
+	"  author_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  stage TEXT NOT NULL DEFAULT 'open' CHECK (stage IN ('open', 'deliberation', 'motion',"
+	"    'outcome', 'closed', 'merged')),"
+	"  supports INTEGER NOT NULL DEFAULT 0, opposes INTEGER NOT NULL DEFAULT 0,"
+	"  needed INTEGER NOT NULL CHECK (needed >= 1), deadline INTEGER NOT NULL,"
+	"  conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,"
+	"  motion_id INTEGER REFERENCES motions(id) ON DELETE SET NULL,"
+	"  merged_into INTEGER REFERENCES ideas(id),"
+	"  owner_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  outcome TEXT, outcome_note TEXT,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX ideas_list ON ideas (scope_key, supports DESC, id DESC);"
+	"CREATE INDEX ideas_due ON ideas (deadline) WHERE stage = 'open';"
+	"CREATE TABLE idea_supports ("
+	"  idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  value INTEGER NOT NULL CHECK (value IN (1, -1)),"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (idea_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX idea_supports_person ON idea_supports (person_id);"
+	/* an erased member's support leaves the count */
+	"CREATE TRIGGER idea_supports_gone AFTER DELETE ON idea_supports BEGIN"
+	"  UPDATE ideas SET"
+	"    supports = supports - CASE WHEN OLD.value = 1 THEN 1 ELSE 0 END,"
+	"    opposes = opposes - CASE WHEN OLD.value = -1 THEN 1 ELSE 0 END"
+	"  WHERE id = OLD.idea_id;"
+	"END;"
+	"CREATE TABLE idea_authors ("
+	"  idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (idea_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX idea_authors_person ON idea_authors (person_id);"
+	"CREATE TABLE idea_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL, stage TEXT NOT NULL, text TEXT NOT NULL,"
+	"  by_id INTEGER REFERENCES people(id) ON DELETE SET NULL"
+	");"
+	"CREATE INDEX idea_events_idea ON idea_events (idea_id, id);"
+	"CREATE TABLE idea_words ("
+	"  word TEXT NOT NULL, scope_key TEXT NOT NULL,"
+	"  idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (word, scope_key, idea_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX idea_words_idea ON idea_words (idea_id);"
+	"CREATE TABLE idea_similar (" /* flagged on submission, for organisers to merge */
+	"  idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  other_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,"
+	"  score REAL NOT NULL,"
+	"  PRIMARY KEY (idea_id, other_id)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

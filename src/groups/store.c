@@ -80,8 +80,7 @@ int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void 
 }
 
 /* Each (id, name) row of a bound statement to fn; 1 or -1. */
-static int id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg),
-		    void *arg)
+static int id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg), void *arg)
 {
 	int rc;
 	while (db_next(st, &rc))
@@ -171,8 +170,8 @@ int group_organises_any(struct db *db, long person_id)
 	return n < 0 ? -1 : n > 0;
 }
 
-int group_organisers(struct db *db, long group_id,
-		     void (*fn)(long id, const char *name, void *arg), void *arg)
+int group_organisers(struct db *db, long group_id, void (*fn)(long id, const char *name, void *arg),
+		     void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.id, p.name FROM memberships m"
 					   " JOIN people p ON p.id = m.person_id"
@@ -182,8 +181,8 @@ int group_organisers(struct db *db, long group_id,
 	return id_names(st, fn, arg);
 }
 
-int group_post_add(struct db *db, long group_id, long author, const char *title,
-		   const char *body, long emailed, long *id)
+int group_post_add(struct db *db, long group_id, long author, const char *title, const char *body,
+		   long emailed, long *id)
 {
 	struct db_stmt *st = db_cached(db, "INSERT INTO group_posts (group_id, author_id, title,"
 					   " body, emailed, created_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -208,8 +207,8 @@ int group_posts(struct db *db, long group_id, void (*fn)(const struct group_post
 	db_binds(st, 1, DB_INT(group_id), DB_INT(GROUP_POSTS_SHOWN));
 	while (db_next(st, &rc)) {
 		struct group_post p = { (long)db_col_int(st, 0), db_col_text(st, 1),
-					db_col_text(st, 2), db_col_text(st, 3), db_col_int(st, 4),
-					(long)db_col_int(st, 5) };
+					db_col_text(st, 2),	 db_col_text(st, 3),
+					db_col_int(st, 4),	 (long)db_col_int(st, 5) };
 		fn(&p, arg);
 	}
 	return rc;
@@ -222,4 +221,19 @@ int group_post_delete(struct db *db, long group_id, long post_id)
 	db_binds(st, 1, DB_INT(post_id), DB_INT(group_id));
 	long n = db_count(st);
 	return n < 0 ? -1 : n > 0;
+}
+
+int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),
+		   void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT DISTINCT r.region FROM memberships m"
+			  " JOIN group_seats s ON s.group_id = m.group_id"
+			  " JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"
+			  " WHERE m.person_id = ? AND r.region IS NOT NULL ORDER BY 1");
+	int rc;
+	db_bind_int(st, 1, person_id);
+	while (db_next(st, &rc))
+		fn(db_col_text(st, 0), arg);
+	return rc;
 }

@@ -46,6 +46,10 @@ int groups_joined(struct db *db, long person_id,
 		  void (*fn)(long id, const char *name, enum group_role role, void *arg),
 		  void *arg);
 
+/* The regions of the 2024 seats the person's groups cover, by name. */
+int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),
+		   void *arg);
+
 struct member_row {
 	long person_id;
 	const char *name, *email, *phone, *role; /* valid during fn */

@@ -110,15 +110,7 @@ int visit_or_answer(struct http_request *req, struct http_response *res, struct 
 int web_tell(struct http_request *req, struct db *db, long person, const char *subject,
 	     const char *text, const char *path, const char *link_text)
 {
-	struct app *app = req->app;
-	struct person p;
-	int found = person_by_id(db, person, &p);
-	if (found <= 0)
-		return found;
-	return app_mail(app, db, NULL, p.email, subject, "tell",
-			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url",
-				  arena_printf(&req->arena, "%s%s", app->auth.public_url, path),
-				  "link", link_text));
+	return app_tell(req->app, db, person, subject, text, path, link_text);
 }
 
 int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,

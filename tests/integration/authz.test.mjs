@@ -98,6 +98,12 @@ before(async () => {
   await who.volunteer.v.get(`/conversations/${ids.conv}`);
   assert.equal((await who.volunteer.v.post(`/conversations/${ids.conv}/statements`, { body: 'Three' })).status, 200);
   ids.statement = Number(/action="\/statements\/(\d+)\/moderate"/.exec((await a.get(`/conversations/${ids.conv}`)).body)[1]);
+  // an idea put to group D by the volunteer
+  await who.volunteer.v.get('/ideas/new');
+  const idea = await who.volunteer.v.post('/ideas', { where: String(ids.D), title: 'Matrix idea', body: 'That we test.',
+    claims: '', category: 'other' });
+  assert.equal(idea.status, 303, idea.body.slice(0, 300));
+  ids.idea = Number(/\/ideas\/(\d+)/.exec(idea.headers.get('location'))[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -289,6 +295,19 @@ const MATRIX = [
   ['POST', '/statements/{id}/moderate', MEMBERS_OF_A, () => ({ path: `/statements/${ids.statement}/moderate`, fields: { decision: 'maybe' } })],
   // closes it for good when allowed: after every other conversation row
   ['POST', '/conversations/{id}/close', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/close` })],
+  // ideas: put forward and backed by members in scope; taken on by the scope's strong
+  // organisers (admins for a region or the movement); thresholds are the admins'
+  // the movement's list: anyone in a group (the weak admin is in none)
+  ['GET', '/ideas', ['volunteer', 'orgWeak', 'orgA', 'orgB', 'admin']],
+  ['GET', '/ideas/new', SIGNED_IN],
+  ['POST', '/ideas', SIGNED_IN, () => ({ fields: { where: '', title: '' } })],
+  ['POST', '/ideas/thresholds', ADMIN, () => ({ fields: { scope: 'nowhere' } })],
+  ['GET', '/ideas/{id}', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/ideas/${ids.idea}` })],
+  ['POST', '/ideas/{id}/support', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/ideas/${ids.idea}/support`, fields: { value: 'maybe' } })],
+  ['POST', '/ideas/{id}/motion', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/motion`, fields: { meeting: 'x' } })],
+  ['POST', '/ideas/{id}/outcome', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/outcome`, fields: { outcome: 'x' } })],
+  ['POST', '/ideas/{id}/promote', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/promote`, fields: { to: 'group' } })],
+  ['POST', '/ideas/{id}/merge', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/merge`, fields: { into: 'x' } })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -1,0 +1,123 @@
+#include "ideas/keeper.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "ideas/store.h"
+#include "util/log.h"
+#include "util/num.h"
+
+struct telling {
+	struct app *app;
+	struct db *db;
+	const char *subject, *text;
+	char path[32];
+	int rc;
+};
+
+static void tell_one(long person, void *arg)
+{
+	struct telling *t = arg;
+	if (app_tell(t->app, t->db, person, t->subject, t->text, t->path, "See the idea"))
+		t->rc = -1;
+}
+
+int ideas_tell(struct app *app, struct db *db, long idea_id, const char *subject, const char *text)
+{
+	struct telling t = { app, db, subject, text, "", 0 };
+	snprintf(t.path, sizeof(t.path), "/ideas/%ld", idea_id);
+	if (idea_followers(db, idea_id, tell_one, &t) < 0)
+		return -1;
+	return t.rc;
+}
+
+struct closing {
+	struct app *app;
+	struct db *db;
+};
+
+static int closed_one(long id, void *arg)
+{
+	struct closing *c = arg;
+	struct idea i;
+	char text[IDEA_TITLE_MAX * 4 + 200];
+	if (idea_get(c->db, id, &i) != 1)
+		return -1;
+	snprintf(text, sizeof(text),
+		 "The idea \"%s\" had %ld of the %ld supports it needed when its time ran out, so"
+		 " it is closed. It can be put forward again.",
+		 i.title, i.supports, i.needed);
+	idea_release(&i);
+	return ideas_tell(c->app, c->db, id, "An idea you backed has closed", text);
+}
+
+long ideas_keep(struct app *app, struct db *db, long long now)
+{
+	struct closing c = { app, db };
+	long n = ideas_expire(db, now, closed_one, &c);
+	if (n > 0)
+		outbox_poke(&app->outbox);
+	return n;
+}
+
+static void *keeper_main(void *arg)
+{
+	struct ideas_keeper *k = arg;
+	struct db *db = NULL;
+	char err[256];
+
+	if (db_open(&db, k->app->db_path, 0, err, sizeof(err))) {
+		log_error("ideas: %s", err);
+		return NULL;
+	}
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop) {
+		pthread_mutex_unlock(&k->lock);
+		if (ideas_keep(k->app, db, (long long)time(NULL)) < 0)
+			log_error("ideas not closed: %s", db_errmsg(db));
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += k->interval_s;
+		pthread_mutex_lock(&k->lock);
+		if (!k->stop)
+			pthread_cond_timedwait(&k->wake, &k->lock, &ts);
+	}
+	pthread_mutex_unlock(&k->lock);
+	db_close(db);
+	return NULL;
+}
+
+int ideas_keeper_start(struct ideas_keeper *k, struct app *app)
+{
+	const char *v = getenv("TURNOUT_IDEAS_INTERVAL");
+	long x;
+
+	memset(k, 0, sizeof(*k));
+	k->app = app;
+	k->interval_s = 60;
+	if (v && num_parse_long(v, strlen(v), 1, 3600, &x) == 0)
+		k->interval_s = x;
+	pthread_mutex_init(&k->lock, NULL);
+	pthread_cond_init(&k->wake, NULL);
+	if (pthread_create(&k->thread, NULL, keeper_main, k))
+		return -1;
+	k->running = 1;
+	return 0;
+}
+
+void ideas_keeper_stop(struct ideas_keeper *k)
+{
+	if (!k->running)
+		return;
+	pthread_mutex_lock(&k->lock);
+	k->stop = 1;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->lock);
+	pthread_join(k->thread, NULL);
+	pthread_cond_destroy(&k->wake);
+	pthread_mutex_destroy(&k->lock);
+	k->running = 0;
+}

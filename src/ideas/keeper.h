@@ -1,0 +1,36 @@
+/*
+ * That every idea gets an answer: its authors and supporters are told of
+ * each change (ideas_tell), and a thread of its own closes, every
+ * TURNOUT_IDEAS_INTERVAL seconds (default 60), the open ideas whose time
+ * has run out, telling them why.
+ */
+#ifndef TURNOUT_IDEAS_KEEPER_H
+#define TURNOUT_IDEAS_KEEPER_H
+
+#include <pthread.h>
+
+struct app;
+struct db;
+
+/* Queues, on db (inside the caller's transaction when one is open), a mail
+ * to each of the idea's authors and supporters: subject, then text and a
+ * link to the idea.  0, or -1. */
+int ideas_tell(struct app *app, struct db *db, long idea_id, const char *subject, const char *text);
+
+/* One pass: closes the ideas due and tells their followers; how many were
+ * closed, or -1. */
+long ideas_keep(struct app *app, struct db *db, long long now);
+
+struct ideas_keeper {
+	struct app *app;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop, running;
+	long interval_s;
+};
+/* 0, or -1 when the thread could not start. */
+int ideas_keeper_start(struct ideas_keeper *k, struct app *app);
+void ideas_keeper_stop(struct ideas_keeper *k);
+
+#endif
