@@ -27,20 +27,37 @@ static int is_stop(const char *w)
 	return bsearch(&w, stop, sizeof(stop) / sizeof(stop[0]), sizeof(stop[0]), cmp_str) != NULL;
 }
 
-/* Strips an ending ("ing", "ed", "es", "s") when three letters are left,
- * then a doubled last consonant ("capp" → "cap"). */
+static int ends(const char *w, size_t n, const char *e)
+{
+	size_t k = strlen(e);
+	return n >= k + 3 && !strcmp(w + n - k, e);
+}
+
+/* A light English stemmer: "capping", "capped" → "cap", "libraries" →
+ * "library", "buses" → "bus", "fares" → "fare"; a doubled last consonant
+ * left by a cut ending is halved. */
 static void stem(char *w)
 {
-	static const char *const ends[] = { "ing", "ed", "es", "s" };
 	size_t n = strlen(w);
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		size_t e = strlen(ends[i]);
-		if (n >= e + 3 && !strcmp(w + n - e, ends[i])) {
-			w[n -= e] = 0;
-			break;
-		}
+	int cut = 0;
+	if (ends(w, n, "ing")) {
+		n -= 3;
+		cut = 1;
+	} else if (ends(w, n, "ies")) {
+		n -= 3;
+		w[n++] = 'y';
+	} else if (ends(w, n, "ed")) {
+		n -= 2;
+		cut = 1;
+	} else if (ends(w, n, "es") && strchr("sxz", w[n - 3])) {
+		n -= 2;
+	} else if (ends(w, n, "ches") || ends(w, n, "shes")) {
+		n -= 2;
+	} else if (n >= 4 && w[n - 1] == 's' && w[n - 2] != 's') {
+		n -= 1;
 	}
-	if (n >= 4 && w[n - 1] == w[n - 2] && !strchr("aeiouls", w[n - 1]))
+	w[n] = 0;
+	if (cut && n >= 3 && w[n - 1] == w[n - 2] && !strchr("aeiouls", w[n - 1]))
 		w[n - 1] = 0;
 }
 
