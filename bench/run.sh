@@ -113,4 +113,11 @@ if make -s build/test/fixture.db >/dev/null; then
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/ballots.mjs
 	} | tee -a "$OUT/latest.md"
+	# part seven: policy — votes on a conversation, idea lists
+	{
+		echo
+		echo "| policy | rate | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/opinion.mjs
+	} | tee -a "$OUT/latest.md"
 fi
