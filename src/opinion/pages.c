@@ -191,7 +191,8 @@ static void new_form(struct http_request *req, struct http_response *res, struct
 				groups, "admin", w->actor.admin && w->actor.strong, "error", error);
 	if (w->actor.admin && w->actor.strong)
 		json_object_set_new(ctx, "regions", region_list(req));
-	static const char *const keep[] = { "question", "statements", "closes_date", "closes_time",
+	static const char *const keep[] = { "question",	  "statements",	 "opens_date",
+					    "opens_time", "closes_date", "closes_time",
 					    "group" };
 	json_t *form = json_object();
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
@@ -296,8 +297,17 @@ static void create(struct http_request *req, struct http_response *res)
 				   CONV_QUESTION_MAX);
 	if (!why)
 		why = seeds_read(&req->arena, qs_get(&f, "statements"), seeds, &nseeds);
-	time_t closes = 0;
+	time_t closes = 0, opens = 0;
 	long long now = now_s();
+	const char *od = qs_get(&f, "opens_date"), *ot = qs_get(&f, "opens_time");
+	if (!why && od && *od) {
+		/* opening later is optional: without a date it opens at once */
+		int rc = london_parse(od, ot && *ot ? ot : "00:00", &opens);
+		if (rc == LONDON_SKIPPED)
+			why = LONDON_SKIPPED_WHY;
+		else if (rc)
+			why = "Give the opening date as a date, or leave it empty to open now.";
+	}
 	if (!why) {
 		int rc =
 		    london_parse(qs_get(&f, "closes_date"), qs_get(&f, "closes_time"), &closes);
@@ -305,7 +315,9 @@ static void create(struct http_request *req, struct http_response *res)
 			why = LONDON_SKIPPED_WHY;
 		else if (rc || closes <= now)
 			why = "Give a closing date and time in the future.";
-		else if (closes > now + CONV_DAYS_MAX * 86400LL)
+		else if (opens && closes <= opens)
+			why = "It must close after it opens.";
+		else if (closes > (opens > now ? opens : now) + CONV_DAYS_MAX * 86400LL)
 			why = "A conversation stays open for a year at most.";
 	}
 	if (why) {
@@ -313,7 +325,7 @@ static void create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	snprintf(c.question, sizeof(c.question), "%s", question);
-	c.opens_at = now;
+	c.opens_at = opens > now ? opens : now;
 	c.closes_at = closes;
 	c.created_by = w.actor.id;
 	if (conversation_create(db, &c, seeds, nseeds, now)) {
@@ -378,6 +390,14 @@ static void show(struct http_request *req, struct http_response *res)
 	if (conv_or_answer(req, res, &p, NULL))
 		return;
 	conv_page(req, res, &p, 200, NULL, NULL);
+}
+
+/* Why a conversation takes nothing now: not yet open, or closed. */
+static const char *not_open(const struct conv_ctx *p)
+{
+	return p->c.opens_at > now_s() ? "This conversation has not opened yet."
+				       : "This conversation is closed: it takes no more votes or"
+					 " statements.";
 }
 
 /* ---- votes ---- */
@@ -446,8 +466,7 @@ static void vote(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (!p.open) {
-		conv_page(req, res, &p, 409,
-			  "This conversation is closed: votes are no longer taken.", NULL);
+		conv_page(req, res, &p, 409, not_open(&p), NULL);
 		return;
 	}
 	if (!sid_s || num_parse_long(sid_s, strlen(sid_s), 1, 1L << 40, &sid) ||
@@ -525,7 +544,7 @@ static void statement_post(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (!p.open) {
-		conv_page(req, res, &p, 409, "This conversation is closed.", NULL);
+		conv_page(req, res, &p, 409, not_open(&p), NULL);
 		return;
 	}
 	const char *why = statement_check(text, STATEMENT_MAX);

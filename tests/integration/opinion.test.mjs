@@ -277,6 +277,45 @@ test('an erased member\'s votes leave the counts and the map', async () => {
   assert.equal(sql(`SELECT instr(body, '"${gus.id}":') FROM opinion_maps WHERE conversation_id = ${conv}`), '0');
 });
 
+test('a region\'s conversation reaches the members of every group covering its seats, and no one else; one may open later', async () => {
+  const outsider = new Visitor(srv.url);
+  await outsider.signInByLink(srv.outbox, 'out@example.org', 'Oscar Outsider');
+  await admin.get('/conversations/new');
+  const before_ = counts();
+  // only admins put questions to a region, and to a region that exists
+  await org.get('/conversations/new');
+  assert.equal((await org.post('/conversations', { group: 'region', region: 'East Midlands', question: 'Q?', closes_date: day(3), closes_time: '10:00' })).status, 403);
+  assert.equal((await admin.post('/conversations', { group: 'region', region: 'Atlantis', question: 'Q?', closes_date: day(3), closes_time: '10:00' })).status, 400);
+  assert.equal(counts(), before_);
+  let r = await admin.post('/conversations', { group: 'region', region: 'East Midlands', question: 'Trams for the East Midlands?',
+    statements: 'Yes, everywhere\nOnly in cities', closes_date: day(3), closes_time: '10:00' });
+  assert.equal(r.status, 303, text(r.body).slice(0, 200));
+  const em = Number(/\/conversations\/(\d+)$/.exec(r.headers.get('location'))[1]);
+  r = await admin.post('/conversations', { group: 'region', region: 'London', question: 'Night buses in London?',
+    statements: 'Yes', closes_date: day(3), closes_time: '10:00' });
+  const ldn = Number(/\/conversations\/(\d+)$/.exec(r.headers.get('location'))[1]);
+  // the outsider's group (Derby Branch) covers a seat in the East Midlands, not in London
+  assert.match(text((await outsider.get('/conversations')).body), /Trams for the East Midlands\?/);
+  assert.doesNotMatch(text((await outsider.get('/conversations')).body), /Night buses/);
+  const page = await outsider.get(`/conversations/${em}`);
+  assert.equal(page.status, 200);
+  assert.equal((await outsider.post(`/conversations/${em}/votes`, { statement: String(card(page.body)), vote: 'agree' })).status, 303);
+  assert.equal((await outsider.get(`/conversations/${ldn}`)).status, 403);
+  // opening later: no votes until then
+  r = await admin.post('/conversations', { group: 'region', region: 'East Midlands', question: 'Later?', statements: 'Soon',
+    opens_date: day(2), opens_time: '09:00', closes_date: day(1), closes_time: '10:00' });
+  assert.equal(r.status, 400);
+  assert.match(text(r.body), /close after it opens/);
+  r = await admin.post('/conversations', { group: 'region', region: 'East Midlands', question: 'Later?', statements: 'Soon',
+    opens_date: day(2), opens_time: '09:00', closes_date: day(4), closes_time: '10:00' });
+  const later = Number(/\/conversations\/(\d+)$/.exec(r.headers.get('location'))[1]);
+  const s = sql(`SELECT id FROM statements WHERE conversation_id = ${later}`);
+  const v = await outsider.post(`/conversations/${later}/votes`, { statement: s, vote: 'agree' });
+  assert.equal(v.status, 409);
+  assert.match(text(v.body), /has not opened yet/);
+  assert.equal(sql(`SELECT count(*) FROM opinion_votes WHERE conversation_id = ${later}`), '0');
+});
+
 test('a closed conversation takes no votes and no statements', async () => {
   const [bea] = members;
   await org.get(`/conversations/${conv}`);
