@@ -173,7 +173,8 @@ static json_t *rows_json(struct db_stmt *st, const char *const *names)
  * with their address), sessions they host, rides, phone banks and the
  * calls they made (not the notes: those are about voters), an address
  * change waiting for its link, what they did at meetings, and their votes
- * and statements in policy conversations. */
+ * and statements in policy conversations, and their ideas and stands on
+ * ideas. */
 static void export_rest(struct db *db, const struct person *p, json_t *out)
 {
 	static const char *const group[] = { "#id", "name", "role", "#joined_at", NULL };
@@ -200,6 +201,8 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const opinion[] = {
 		"#conversation_id", "question", "#statement_id", "statement", "#vote", "#at", NULL
 	};
+	static const char *const ideas[] = { "#idea_id", "title", "stage", "#created_at", NULL };
+	static const char *const backed[] = { "#idea_id", "title", "#value", "#at", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
 					      "reason",		  "#created_at", NULL };
 	static const char *const spoke[] = { "#item_id", "#asked_at", "#started_at", "#ended_at",
@@ -309,6 +312,15 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT conversation_id, body, status, reason, created_at FROM statements"
 		  " WHERE author_id = ? ORDER BY id",
 		  stated, 0 },
+		/* ideas put forward (or credited in a merge) and stands taken on ideas */
+		{ "ideas",
+		  "SELECT i.id, i.title, i.stage, i.created_at FROM idea_authors a"
+		  " JOIN ideas i ON i.id = a.idea_id WHERE a.person_id = ? ORDER BY i.id",
+		  ideas, 0 },
+		{ "idea_supports",
+		  "SELECT s.idea_id, i.title, s.value, s.at FROM idea_supports s"
+		  " JOIN ideas i ON i.id = s.idea_id WHERE s.person_id = ? ORDER BY s.at, s.idea_id",
+		  backed, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -63,6 +63,10 @@ before(async () => {
   ids.conv = Number(/\/conversations\/(\d+)/.exec(q.headers.get('location'))[1]);
   await volunteer.get(`/conversations/${ids.conv}`);
   await volunteer.post(`/conversations/${ids.conv}/votes`, { statement: sql(`SELECT min(id) FROM statements WHERE conversation_id = ${ids.conv}`), vote: 'agree' });
+  await volunteer.get('/ideas/new');
+  const idea = await volunteer.post('/ideas', { where: String(ids.group), title: 'Step-free polling stations', body: 'Every one.',
+    claims: 'Steps keep voters out', category: 'democracy' });
+  ids.idea = Number(/\/ideas\/(\d+)/.exec(idea.headers.get('location'))[1]);
 });
 after(async () => {
   await browser?.close();
@@ -76,11 +80,11 @@ function pages() {
     volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
       `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
-      `/conversations/${ids.conv}/map`],
+      `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
       `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
-      '/conversations/new', `/conversations/${ids.conv}`],
+      '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas'],
   };
 }
 

@@ -186,6 +186,13 @@ test('at its threshold it goes to deliberation, then to a meeting as a motion, t
   assert.ok(mailFor(srv.outbox, 'm3@example.org', /(adopted, owned by Fay Member)/));
 });
 
+test('a member\'s data export holds their ideas and their stands', async () => {
+  const cal = members[1];
+  const all = (await cal.api('GET', '/api/v1/me/export')).body.result;
+  assert.deepEqual(all.ideas.map((i) => i.title).sort(), ['Bus fares capped at two pounds', IDEA.title].sort(), 'credited on the merged idea too');
+  assert.ok(all.idea_supports.some((s) => s.title === IDEA.title && s.value === 1));
+});
+
 test('an idea whose time runs out is closed with that answer, and its followers are told', async () => {
   const [, , dee] = members;
   const r = await put(dee, { title: 'Plant a thousand street trees', body: 'Shade and clean air.', claims: '', category: 'environment' });
