@@ -2,18 +2,27 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
 #include "auth/password.h"
 #include "auth/token.h"
 #include "auth/totp.h"
 #include "db/db.h"
 #include "events/store.h"
 #include "events/when.h"
+#include "groups/store.h"
+#include "opinion/mapper.h"
+#include "opinion/polis.h"
+#include "opinion/store.h"
 #include "people/people.h"
 #include "phonebank/store.h"
 #include "postcodes/lookup.h"
+#include "util/csv.h"
+#include "util/mem.h"
+#include "util/num.h"
 
 #define DEMO_SEATS 4
 
@@ -63,6 +72,107 @@ static int session(struct db *db, long gid, long organiser, const struct spot *a
 		e.slots[0] = (struct event_slot){ 0, e.starts_at, e.ends_at, capacity, 0, 0 };
 	}
 	return event_check(&e, time(NULL), NULL) ? -1 : event_create(db, &e);
+}
+
+/* The Polis comments file's statements (moderated in, in comment order):
+ * their comment ids into ids and their text into bodies (owned), n kept. */
+static int polis_comments(const char *path, long *ids, char **bodies, int max, int *n)
+{
+	struct csv r;
+	int c_id = -1, c_body = -1, c_mod = -1, nf;
+	*n = 0;
+	if (csv_open(&r, path))
+		return -1;
+	if (csv_next(&r) > 0)
+		for (size_t i = 0; i < r.nf; i++) {
+			c_id = !strcmp(r.f[i].p, "comment-id") ? (int)i : c_id;
+			c_body = !strcmp(r.f[i].p, "comment-body") ? (int)i : c_body;
+			c_mod = !strcmp(r.f[i].p, "moderated") ? (int)i : c_mod;
+		}
+	while (c_id >= 0 && c_body >= 0 && c_mod >= 0 && *n < max && (nf = csv_next(&r)) > c_body &&
+	       nf > c_mod && nf > c_id) {
+		long id;
+		if (strcmp(r.f[c_mod].p, "1") ||
+		    num_parse_long(r.f[c_id].p, r.f[c_id].len, 0, POLIS_ID_MAX, &id) ||
+		    statement_check(r.f[c_body].p, STATEMENT_MAX))
+			continue;
+		ids[*n] = id;
+		bodies[(*n)++] = xstrdup(r.f[c_body].p);
+	}
+	csv_release(&r);
+	return *n > 0 ? 0 : -1;
+}
+
+/*
+ * A real conversation for the first group: Polis's "Can there be consensus
+ * on Brexit?" (data/opinions, CC BY 4.0), its voters as pretend members who
+ * can never sign in (their addresses are .invalid), its votes cast, and its
+ * map drawn.  The conversation's id, or 0 when the files are missing.
+ */
+static long demo_conversation(struct db *db, long gid, long organiser)
+{
+	char dir[1024], path[1200];
+	long ids[100], conv = 0;
+	char *bodies[100];
+	int n = 0;
+	struct polis_votes pv = { 0 };
+	struct conversation c = { .scope = CONV_GROUP, .group_id = gid, .created_by = organiser };
+
+	app_default_assets(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/data/opinions/brexit-consensus/comments.csv", dir);
+	if (polis_comments(path, ids, bodies, 100, &n))
+		return 0;
+	snprintf(path, sizeof(path), "%s/data/opinions/brexit-consensus/votes.csv", dir);
+	char err[256];
+	if (polis_votes_read(path, &pv, err, sizeof(err)))
+		goto done;
+	long long now = (long long)time(NULL);
+	c.opens_at = now;
+	c.closes_at = now + 30 * 86400LL;
+	snprintf(c.question, sizeof(c.question), "Can there be consensus on Brexit?");
+	if (conversation_create(db, &c, (const char *const *)bodies, n, now) || db_begin(db))
+		goto done;
+	/* the statement ids, in the comments' order */
+	long sid[100];
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM statements WHERE conversation_id = ?"
+					    " ORDER BY id");
+	int k = 0, rc = 0;
+	db_bind_int(st, 1, c.id);
+	while (k < n && db_next(st, &rc))
+		sid[k++] = (long)db_col_int(st, 0);
+	db_finalize(st);
+	long *person = xcalloc((size_t)pv.in.members + 1, sizeof(long));
+	for (int m = 0; m < pv.in.members && rc >= 0; m++) {
+		char name[64], email[80];
+		snprintf(name, sizeof(name), "Polis participant %ld", pv.member_id[m]);
+		snprintf(email, sizeof(email), "polis-%ld@demo.invalid", pv.member_id[m]);
+		st = db_prepare(db, "INSERT INTO people (name, email, created_at, last_active_at)"
+				    " VALUES (?, ?, ?, ?) RETURNING id");
+		db_binds(st, 1, DB_STR(name), DB_STR(email), DB_INT(now), DB_INT(now));
+		person[m] = db_one(st) == 1 ? (long)db_col_int(st, 0) : 0;
+		db_finalize(st);
+		if (!person[m] || group_set_role(db, gid, person[m], ROLE_MEMBER))
+			rc = -1;
+	}
+	for (size_t v = 0; v < pv.in.nvotes && rc >= 0; v++) {
+		const struct opinion_vote *o = &pv.votes[v];
+		for (int j = 0; j < k; j++)
+			if (ids[j] == pv.statement_id[o->statement] &&
+			    opinion_vote_put(db, c.id, sid[j], person[o->member], o->vote, 0, now) <
+				0)
+				rc = -1;
+	}
+	free(person);
+	if (rc < 0 || db_commit(db) || opinion_map_refresh(db, c.id, now) != 1) {
+		db_rollback(db);
+		goto done;
+	}
+	conv = c.id;
+done:
+	polis_votes_release(&pv);
+	for (int i = 0; i < n; i++)
+		free(bodies[i]);
+	return conv;
 }
 
 int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
@@ -135,9 +245,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	}
 	st = db_prepare(db, "UPDATE people SET password_hash = ?, totp_secret = ?, totp_enabled = 1"
 			    " WHERE id = ?");
-	if (!st || db_bind_str(st, 1, hash) ||
-	    db_bind_str(st, 2, secret) || db_bind_int(st, 3, p.id) ||
-	    db_step(st) != DB_DONE)
+	if (!st || db_bind_str(st, 1, hash) || db_bind_str(st, 2, secret) ||
+	    db_bind_int(st, 3, p.id) || db_step(st) != DB_DONE)
 		goto fail;
 	db_finalize(st);
 	st = NULL;
@@ -151,8 +260,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 		struct db_stmt *g = db_prepare(db, "INSERT INTO local_groups (name, created_at)"
 						   " VALUES (?, ?) RETURNING id");
 		long gid = 0;
-		if (!g || db_bind_str(g, 1, gname) ||
-		    db_bind_int(g, 2, (long long)time(NULL)) || db_step(g) != DB_ROW) {
+		if (!g || db_bind_str(g, 1, gname) || db_bind_int(g, 2, (long long)time(NULL)) ||
+		    db_step(g) != DB_ROW) {
 			db_finalize(g);
 			goto fail;
 		}
@@ -164,8 +273,7 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 		struct db_stmt *m =
 		    db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
 				   " joined_at) VALUES (?, ?, 'organiser', ?)");
-		int bad = !g || !m || db_bind_int(g, 1, gid) ||
-			  db_bind_str(g, 2, spots[i].seat) ||
+		int bad = !g || !m || db_bind_int(g, 1, gid) || db_bind_str(g, 2, spots[i].seat) ||
 			  db_step(g) != DB_DONE || db_bind_int(m, 1, gid) ||
 			  db_bind_int(m, 2, p.id) || db_bind_int(m, 3, (long long)time(NULL)) ||
 			  db_step(m) != DB_DONE;
@@ -206,6 +314,12 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	snprintf(pb.seats[0], sizeof(pb.seats[0]), "%s", spots[0].seat);
 	if (phonebank_create(db, &pb, time(NULL)))
 		goto fail_nt;
+	long conv = demo_conversation(db, first_group, p.id);
+	if (conv)
+		fprintf(out,
+			"turnout demo: a real Polis conversation, with its 204 voters as members of"
+			" the\n  first group and its opinion map drawn: /conversations/%ld/map\n",
+			conv);
 	fprintf(
 	    out,
 	    "turnout demo: %d groups with sessions in the tightest 2024 marginals, and a phone\n"

@@ -1,7 +1,8 @@
 /*
  * `turnout demo`: a living app for a first look — local groups in four of
  * the tightest 2024 marginals, an organiser for them (password and TOTP
- * secret printed), and upcoming sessions with places to sign up for.
+ * secret printed), upcoming sessions with places to sign up for, a phone
+ * bank, and a real Polis conversation (data/opinions) with its map drawn.
  */
 #ifndef TURNOUT_DEMO_H
 #define TURNOUT_DEMO_H

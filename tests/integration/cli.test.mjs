@@ -70,7 +70,7 @@ test('turnout import: a bad data folder is a clear error and exit 1', () => {
   assert.equal(run(['import', 'extra-arg']).status, 2);
 });
 
-test('turnout demo seeds groups, an organiser, sessions and a phone bank, once', async () => {
+test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real conversation, once', async () => {
   const { copyDb, FIXTURE_DB: fx } = await import('./lib.mjs');
   const { execFileSync } = await import('node:child_process');
   const db = copyDb(fx);
@@ -85,6 +85,12 @@ test('turnout demo seeds groups, an organiser, sessions and a phone bank, once',
   // and a phone bank with its practice queue, in the first group
   assert.match(r.stdout, /phone\s+bank \(\/phonebanks\/1\)/);
   assert.equal(q('SELECT count(*) FROM contacts WHERE phonebank_id = 1 AND practice = 1'), '25');
+  // and a real Polis conversation (data/opinions) in the first group, its map drawn
+  assert.match(r.stdout, /\/conversations\/1\/map/);
+  assert.equal(q('SELECT count(*) FROM opinion_votes WHERE conversation_id = 1'), '5303');
+  assert.equal(q("SELECT count(*) FROM memberships WHERE group_id = (SELECT group_id FROM conversations WHERE id = 1) AND role = 'member'"), '204');
+  assert.equal(q('SELECT groups || \'/\' || placed FROM opinion_maps WHERE conversation_id = 1'), '2/189');
+  assert.equal(q("SELECT count(*) FROM people WHERE email LIKE 'polis-%@demo.invalid'"), '204');
   const again = run(['demo', '--db', db]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /nothing added/);
