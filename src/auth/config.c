@@ -25,6 +25,8 @@ void auth_config_defaults(struct auth_config *c)
 	c->rates.shift_caller = (struct rate_rule){ 300.0 / 720, 300 };
 	/* a message goes to everyone going: a few an hour is plenty */
 	c->rates.message_host = (struct rate_rule){ 5.0 / 60, 5 };
+	/* each waits for an organiser to read it: a flood would bury the rest */
+	c->rates.put_member = (struct rate_rule){ 2, 20 };
 	ratelimit_init(&c->rl);
 }
 
@@ -68,5 +70,6 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_CLAIM_CALLER", &c->rates.claim_caller);
 	env_rule("TURNOUT_RATE_SKIP_CALLER", &c->rates.skip_caller);
 	env_rule("TURNOUT_RATE_MESSAGE_HOST", &c->rates.message_host);
+	env_rule("TURNOUT_RATE_PUT_MEMBER", &c->rates.put_member);
 	env_rule("TURNOUT_RATE_SHIFT_CALLER", &c->rates.shift_caller);
 }

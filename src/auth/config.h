@@ -14,7 +14,8 @@ struct rate_rules {
 	    signup_ip, token_ip, claim_caller, /* voters a caller is handed, per minute */
 	    skip_caller,		       /* voters a caller passes over unspoken to */
 	    shift_caller,		       /* voters a caller is handed in a 12-hour shift */
-	    message_host;		       /* messages a host sends to attendees */
+	    message_host,		       /* messages a host sends to attendees */
+	    put_member;			       /* statements and ideas a member puts forward */
 };
 
 struct auth_config {

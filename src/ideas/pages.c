@@ -261,6 +261,9 @@ static void create(struct http_request *req, struct http_response *res)
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
 		return;
+	if (rate_limit(req, res, "put-member", arena_printf(&req->arena, "%ld", w.actor.id),
+		       &((struct app *)req->app)->auth.rates.put_member, 0))
+		return;
 	const char *title = qs_get(&f, "title"), *body = qs_get(&f, "body");
 	const char *where = qs_get(&f, "where"), *region = qs_get(&f, "region"), *why = NULL;
 	const char *category = qs_get(&f, "category"), *confirm = qs_get(&f, "confirm");

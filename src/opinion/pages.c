@@ -538,6 +538,9 @@ static void statement_post(struct http_request *req, struct http_response *res)
 	if (conv_or_answer(req, res, &p, &f))
 		return;
 	const char *text = qs_get(&f, "body");
+	if (rate_limit(req, res, "put-member", arena_printf(&req->arena, "%ld", p.w.actor.id),
+		       &((struct app *)req->app)->auth.rates.put_member, 0))
+		return;
 	if (!p.take_part && !p.run) {
 		conv_page(req, res, &p, 403,
 			  "Only members in the conversation's scope add statements.", NULL);

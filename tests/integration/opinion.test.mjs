@@ -177,6 +177,19 @@ test('members add statements: queued for the organisers, rejected with a reason 
   assert.ok(sql('SELECT count(*) FROM audit_log WHERE action = \'statement.reject\'') === '1');
 });
 
+test('a member putting statements in a flood is slowed down (429), and nothing more is stored', async () => {
+  const dee = members[2];
+  await dee.get(`/conversations/${conv}`);
+  const before_ = counts();
+  const codes = [];
+  for (let i = 0; i < 22; i++) codes.push((await dee.post(`/conversations/${conv}/statements`, { body: '' })).status);
+  assert.deepEqual([...new Set(codes.slice(0, 20))], [400]);
+  const last = await dee.post(`/conversations/${conv}/statements`, { body: 'A real one, too late' });
+  assert.equal(last.status, 429);
+  assert.ok(Number(last.headers.get('retry-after')) > 0);
+  assert.equal(counts(), before_);
+});
+
 test('the opinion map: two blocs of members, each dot placed, your own marked, groups with what they stand for', async () => {
   const ids = sql(`SELECT id FROM statements WHERE conversation_id = ${conv} AND status = 'approved' ORDER BY id`).split('\n').map(Number);
   // everyone votes on every statement (Bea changes hers): odd members one way, even the other;
