@@ -377,7 +377,8 @@ static int k_settle(struct opinion_state *st, int best, int kmax)
 }
 
 /* Renames this run's groups after the last run's nearest centres (closest
- * pairs first), so a member's group number holds while the map moves. */
+ * pairs first), so a member's group number holds while the map moves;
+ * numbers stay below k. */
 static void labels_follow(const struct opinion_state *st, double (*centre)[2], int k, int *rename)
 {
 	int used_new[OPINION_K_MAX] = { 0 }, used_old[OPINION_K_MAX] = { 0 }, next = 0;
@@ -396,11 +397,19 @@ static void labels_follow(const struct opinion_state *st, double (*centre)[2], i
 		used_new[bn] = used_old[bo] = 1;
 		rename[bn] = bo;
 	}
+	/* fewer groups than last time: a number past the new k is given up */
+	int taken[OPINION_K_MAX] = { 0 };
+	for (int c = 0; c < k; c++) {
+		if (rename[c] >= k)
+			rename[c] = -1;
+		if (rename[c] >= 0)
+			taken[rename[c]] = 1;
+	}
 	for (int c = 0; c < k; c++)
 		if (rename[c] < 0) {
-			while (next < k && used_old[next])
+			while (next < k && taken[next])
 				next++;
-			used_old[next] = 1;
+			taken[next] = 1;
 			rename[c] = next;
 		}
 }

@@ -285,6 +285,20 @@ static void stable_from_run_to_run(void **state)
 	assert_int_equal(opinion_map_compute(&in3, &st, &b), 0);
 	assert_int_equal(b.k, 3);
 	opinion_map_release(&b);
+	/* and back to two blocs: once 2 has won its runs, the groups are
+	 * numbered 0 and 1, whichever of the three they were nearest */
+	static struct opinion_vote noisy[N * M];
+	struct opinion_input inn = { N, M, noisy, blocs(noisy, bloc, N, M, 2, 12) };
+	for (int run = 0; run < OPINION_K_STREAK; run++) {
+		assert_int_equal(opinion_map_compute(&inn, &st, &b), 0);
+		assert_int_equal(b.k, run < OPINION_K_STREAK - 1 ? 3 : 2);
+		if (run < OPINION_K_STREAK - 1)
+			opinion_map_release(&b);
+	}
+	for (int i = 0; i < N; i++)
+		assert_true(b.group[i] >= 0 && b.group[i] < 2);
+	assert_int_equal(b.group_size[0] + b.group_size[1], N);
+	opinion_map_release(&b);
 	opinion_map_release(&a);
 	opinion_state_release(&st);
 
