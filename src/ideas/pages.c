@@ -139,8 +139,15 @@ static void list_page(struct http_request *req, struct http_response *res)
 	}
 	struct standing s = standing_in(db, &w, scope, gid, region);
 	if (!s.take_part && !s.run) {
-		page_message(req, res, 403, "Members only",
-			     "Only members in an idea's scope see its ideas.", &w);
+		/* the movement's list, the one the menu leads to, for someone in no group */
+		int first_visit = !qs_get(&req->query, "in");
+		page_message(
+		    req, res, first_visit ? 200 : 403, first_visit ? "Ideas" : "Members only",
+		    first_visit ? "Ideas are put forward and backed by the members of local"
+				  " groups: join your local group (under Groups) to see them"
+				  " and put forward your own."
+				: "Only members in an idea's scope see its ideas.",
+		    &w);
 		return;
 	}
 	struct scopes tabs = { &req->arena, json_array(), in };

@@ -297,8 +297,8 @@ const MATRIX = [
   ['POST', '/conversations/{id}/close', MEMBERS_OF_A, () => ({ path: `/conversations/${ids.conv}/close` })],
   // ideas: put forward and backed by members in scope; taken on by the scope's strong
   // organisers (admins for a region or the movement); thresholds are the admins'
-  // the movement's list: anyone in a group (the weak admin is in none)
-  ['GET', '/ideas', ['volunteer', 'orgWeak', 'orgA', 'orgB', 'admin']],
+  // the movement's list: anyone in a group; someone in none is told to join one
+  ['GET', '/ideas', SIGNED_IN],
   ['GET', '/ideas/new', SIGNED_IN],
   ['POST', '/ideas', SIGNED_IN, () => ({ fields: { where: '', title: '' } })],
   ['POST', '/ideas/thresholds', ADMIN, () => ({ fields: { scope: 'nowhere' } })],

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, strongVisitor, mailFor, mailSh, FIXTURE_DB, groupMember } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, mailFor, mailSh, FIXTURE_DB, groupMember } from './lib.mjs';
 
 let srv, db, admin, org, gid, other, outsider, ideaA, ideaB;
 const members = [];
@@ -100,6 +100,14 @@ test('an idea gathers support: once a member, changeable, counted as it comes; o
   assert.equal((await outsider.post(`/ideas/${ideaA}/support`, { value: 'support' })).status, 403);
   assert.equal(sql(`SELECT count(*) FROM idea_supports WHERE idea_id = ${ideaA}`), '1');
   assert.equal((await cal.get('/ideas?in=nonsense')).status, 400);
+  // someone in no group is told how to take part, and sees no idea
+  const loner = new Visitor(srv.url);
+  await loner.signInByLink(srv.outbox, 'loner@example.org', 'Lee Loner');
+  const none = await loner.get('/ideas');
+  assert.equal(none.status, 200);
+  assert.match(text(none.body), /join your local group/);
+  assert.doesNotMatch(none.body, /Cap bus fares/);
+  assert.equal((await loner.get('/ideas?in=m:')).status, 403);
 });
 
 test('a similar idea is shown first; put anyway, organisers merge it without counting anyone twice', async () => {
