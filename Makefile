@@ -1,9 +1,9 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
-PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto
+PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto libcmark
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
-             zlib1g-dev libcmocka-dev
+             zlib1g-dev libcmocka-dev libcmark-dev
 TEST_DEBS := chromium sqlite3 python3
 BENCH_DEBS:= wrk
 
