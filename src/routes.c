@@ -9,6 +9,7 @@
 #include "ideas/pages.h"
 #include "meetings/pages.h"
 #include "opinion/pages.h"
+#include "training/pages.h"
 #include "people/pages.h"
 #include "phonebank/pages.h"
 #include "postcodes/api.h"
@@ -33,6 +34,7 @@ const struct http_route *routes_all(size_t *n)
 		{ meetings_routes, meetings_nroutes },
 		{ opinion_routes, opinion_nroutes },
 		{ ideas_routes, ideas_nroutes },
+		{ training_routes, training_nroutes },
 	};
 
 	if (!count)

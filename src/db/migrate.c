@@ -828,6 +828,72 @@ static const char *const migrations[] = {
 	"  score REAL NOT NULL,"
 	"  PRIMARY KEY (idea_id, other_id)"
 	") WITHOUT ROWID;",
+	/* 40: remote training: modules of steps and a quiz drawn from a bank,
+	 * each person's progress, attempts and completion (with its version and
+	 * expiry), and gates: an action that needs a module done. */
+	"CREATE TABLE modules ("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL, summary TEXT NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"
+	"  pass_percent INTEGER NOT NULL CHECK (pass_percent BETWEEN 1 AND 100),"
+	"  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),"
+	"  draw INTEGER NOT NULL CHECK (draw >= 1),"
+	"  valid_days INTEGER NOT NULL DEFAULT 0 CHECK (valid_days >= 0)," /* 0: never expires */
+	"  group_id INTEGER REFERENCES local_groups(id) ON DELETE CASCADE," /* NULL: national */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE module_steps ("
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL, title TEXT NOT NULL,"
+	"  body TEXT NOT NULL," /* Markdown, rendered by cmark with raw HTML left out */
+	"  video_url TEXT,"
+	"  PRIMARY KEY (module_id, pos)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE quiz_questions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'order', 'short')),"
+	"  prompt TEXT NOT NULL,"
+	"  options TEXT NOT NULL," /* one a line: the options, or the accepted answers */
+	"  answer TEXT NOT NULL"   /* the right options' indices, in order for an order */
+	");"
+	"CREATE INDEX quiz_questions_module ON quiz_questions (module_id);"
+	"CREATE TABLE training_progress ("
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  step INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (module_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE quiz_attempts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL, questions TEXT NOT NULL," /* the ids drawn, in order */
+	"  started_at INTEGER NOT NULL, finished_at INTEGER,"
+	"  score INTEGER, total INTEGER, passed INTEGER"
+	");"
+	"CREATE INDEX quiz_attempts_person ON quiz_attempts (person_id, module_id);"
+	"CREATE TABLE quiz_answers ("
+	"  attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id) ON DELETE CASCADE,"
+	"  question_id INTEGER NOT NULL REFERENCES quiz_questions(id) ON DELETE CASCADE,"
+	"  answer TEXT NOT NULL, correct INTEGER NOT NULL,"
+	"  PRIMARY KEY (attempt_id, question_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE completions ("
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL, completed_at INTEGER NOT NULL, expires_at INTEGER,"
+	"  via TEXT NOT NULL CHECK (via IN ('quiz', 'live')),"
+	"  PRIMARY KEY (module_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX completions_person ON completions (person_id);"
+	"CREATE TABLE gates ("
+	"  action TEXT NOT NULL CHECK (action IN ('phonebank_call')),"
+	"  target_id INTEGER NOT NULL," /* the phone bank */
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  min_version INTEGER NOT NULL DEFAULT 1,"
+	"  PRIMARY KEY (action, target_id, module_id)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -1,4 +1,5 @@
 #include "demo/demo.h"
+#include "demo/training.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "people/people.h"
 #include "phonebank/store.h"
 #include "postcodes/lookup.h"
+#include "training/store.h"
 #include "util/csv.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -314,6 +316,11 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	snprintf(pb.seats[0], sizeof(pb.seats[0]), "%s", spots[0].seat);
 	if (phonebank_create(db, &pb, time(NULL)))
 		goto fail_nt;
+	/* the national training modules; the demo phone bank asks its callers
+	 * for the phone-banking one */
+	long module = demo_training(db);
+	if (module < 0 || (module && gate_set(db, "phonebank_call", pb.id, module, 1)))
+		goto fail_nt;
 	long conv = demo_conversation(db, first_group, p.id);
 	if (conv)
 		fprintf(out,
@@ -323,7 +330,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	fprintf(
 	    out,
 	    "turnout demo: %d groups with sessions in the tightest 2024 marginals, and a phone\n"
-	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try.\n"
+	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try; its callers\n"
+	    "  first pass the phone-banking module (/training).\n"
 	    "  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
 	    "    email     %s\n    password  %s\n"
 	    "    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",

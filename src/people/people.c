@@ -203,6 +203,10 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	};
 	static const char *const ideas[] = { "#idea_id", "title", "stage", "#created_at", NULL };
 	static const char *const backed[] = { "#idea_id", "title", "#value", "#at", NULL };
+	static const char *const trained[] = { "module", "#version", "#completed_at", "#expires_at",
+					       "via", NULL };
+	static const char *const tried[] = { "module", "#version", "#started_at", "#finished_at",
+					     "#score", "#total", "?passed", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
 					      "reason",		  "#created_at", NULL };
 	static const char *const spoke[] = { "#item_id", "#asked_at", "#started_at", "#ended_at",
@@ -321,6 +325,16 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT s.idea_id, i.title, s.value, s.at FROM idea_supports s"
 		  " JOIN ideas i ON i.id = s.idea_id WHERE s.person_id = ? ORDER BY s.at, s.idea_id",
 		  backed, 0 },
+		/* training: completions and every quiz attempt with its score */
+		{ "training_completions",
+		  "SELECT m.slug, c.version, c.completed_at, c.expires_at, c.via FROM completions c"
+		  " JOIN modules m ON m.id = c.module_id WHERE c.person_id = ? ORDER BY c.completed_at",
+		  trained, 0 },
+		{ "quiz_attempts",
+		  "SELECT m.slug, a.version, a.started_at, a.finished_at, a.score, a.total, a.passed"
+		  " FROM quiz_attempts a JOIN modules m ON m.id = a.module_id WHERE a.person_id = ?"
+		  " ORDER BY a.id",
+		  tried, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -23,6 +23,8 @@
 #include "phonebank/pages.h"
 #include "phonebank/store.h"
 #include "seats/seats.h"
+#include "training/pages.h"
+#include "training/store.h"
 #include "util/csv.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -382,6 +384,11 @@ static void import_item(const struct contact_import *ci, long refused, void *arg
 					    : "loading or cut short"));
 }
 
+static void module_choice(const struct module *m, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s}", "slug", m->slug, "title", m->title));
+}
+
 static void bank_page(struct http_request *req, struct http_response *res)
 {
 	struct bank_ctx *c = bank_or_answer(req, res, NULL, 0);
@@ -416,7 +423,36 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "imports", history);
 		json_object_set_new(ctx, "bank_id", json_integer(c->pb.id));
 	}
+	json_object_set_new(ctx, "needs", training_gate_json(c->db, "phonebank_call", c->pb.id));
+	if (manage) {
+		json_t *mods = json_array();
+		modules_for(c->db, c->w.actor.id, module_choice, mods);
+		json_object_set_new(ctx, "modules", mods);
+	}
 	page_render(req, res, 200, "phonebank", ctx, &c->w);
+}
+
+/* The training its callers must have done first: one module, or none. */
+static void set_training(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct module m = { 0 };
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
+	if (!c)
+		return;
+	const char *slug = qs_get(&f, "module");
+	if (!slug || (*slug && module_by_slug(c->db, slug, &m) != 1)) {
+		page_message(req, res, 400, "Not saved", "There is no such training module.", &c->w);
+		return;
+	}
+	if (gate_set(c->db, "phonebank_call", c->pb.id, m.id, m.version)) {
+		page_sorry(req, res, "The training needed could not be saved.", &c->w);
+		return;
+	}
+	audit_note(c->db, c->w.actor.id, "phonebank.training", 0,
+		   arena_printf(&req->arena, "phonebank %ld module %s", c->pb.id,
+				*slug ? slug : "(none)"));
+	http_redirect(res, arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id));
 }
 
 static void totals_api(struct http_request *req, struct http_response *res)
@@ -440,6 +476,10 @@ static void ask_to_call(struct http_request *req, struct http_response *res)
 			     "Join the group first; its organisers approve its callers.", &c->w);
 		return;
 	}
+	/* the training the phone bank asks of its callers, done and in date */
+	if (training_gate_or_answer(req, res, c->db, c->w.actor.id, "phonebank_call", c->pb.id,
+				    arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id)))
+		return;
 	if (caller_ask(c->db, c->pb.id, c->w.actor.id, time(NULL)) != 1) {
 		page_sorry(req, res, "That could not be saved.", &c->w);
 		return;
@@ -1453,6 +1493,7 @@ const struct http_route phonebank_routes[] = {
 	{ "GET", "/phonebanks/{id}", bank_page, ROUTE_PAGE, NULL },
 	{ "GET", "/phonebanks/{id}/imports/{import}/errors.csv", errors_csv, 0, NULL },
 	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/training", set_training, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE, NULL },

@@ -8,17 +8,17 @@
 
 static const char *const kind_names[] = { "single", "multiple", "order", "short" };
 
-const char *question_kind_name(enum question_kind k)
+const char *quiz_kind_name(enum quiz_kind k)
 {
 	return kind_names[k];
 }
 
-int question_kind_parse(const char *s, enum question_kind *out)
+int quiz_kind_parse(const char *s, enum quiz_kind *out)
 {
 	int i = names_find(kind_names, NAMES_COUNT(kind_names), s);
 	if (i < 0)
 		return -1;
-	*out = (enum question_kind)i;
+	*out = (enum quiz_kind)i;
 	return 0;
 }
 
@@ -37,18 +37,18 @@ const char *question_check(const struct question *q)
 	if (q->nopts < 1 || q->nopts > QUIZ_OPTIONS_MAX)
 		return "needs between one and eight options or answers";
 	switch (q->kind) {
-	case Q_SINGLE:
-	case Q_MULTIPLE:
+	case QUIZ_SINGLE:
+	case QUIZ_MULTIPLE:
 		if (q->nopts < 2)
 			return "needs at least two options";
 		if (!(q->correct & all))
 			return "has no right answer";
 		if (q->correct & ~all)
 			return "marks an option it does not have";
-		if (q->kind == Q_SINGLE && bits(q->correct) != 1)
+		if (q->kind == QUIZ_SINGLE && bits(q->correct) != 1)
 			return "must have exactly one right answer";
 		return NULL;
-	case Q_ORDER: {
+	case QUIZ_ORDER: {
 		unsigned seen = 0;
 		if (q->nopts < 2)
 			return "needs at least two things to put in order";
@@ -59,7 +59,7 @@ const char *question_check(const struct question *q)
 		}
 		return NULL;
 	}
-	case Q_SHORT:
+	case QUIZ_SHORT:
 		for (int i = 0; i < q->nopts; i++)
 			if (!q->opt[i][0])
 				return "has an empty accepted answer";
@@ -120,12 +120,12 @@ int question_grade(const struct question *q, const char *answer)
 	if (!answer)
 		return -1;
 	switch (q->kind) {
-	case Q_SINGLE:
+	case QUIZ_SINGLE:
 		n = indices(answer, q->nopts, idx);
 		if (n != 1)
 			return -1;
 		return (q->correct >> idx[0] & 1) != 0;
-	case Q_MULTIPLE: {
+	case QUIZ_MULTIPLE: {
 		n = indices(answer, q->nopts, idx);
 		if (n < 0)
 			return -1;
@@ -134,7 +134,7 @@ int question_grade(const struct question *q, const char *answer)
 			chosen |= 1u << idx[i];
 		return chosen == q->correct;
 	}
-	case Q_ORDER:
+	case QUIZ_ORDER:
 		n = indices(answer, q->nopts, idx);
 		if (n != q->nopts)
 			return -1;
@@ -142,7 +142,7 @@ int question_grade(const struct question *q, const char *answer)
 			if (idx[i] != q->order[i])
 				return 0;
 		return 1;
-	case Q_SHORT: {
+	case QUIZ_SHORT: {
 		char given[QUIZ_TEXT_MAX + 1], want[QUIZ_TEXT_MAX + 1];
 		if (strlen(answer) > QUIZ_TEXT_MAX)
 			return -1;

@@ -13,11 +13,11 @@
 #define QUIZ_VARIANTS_MAX 8
 #define QUIZ_TEXT_MAX	  300 /* bytes of an option or accepted answer */
 
-enum question_kind { Q_SINGLE, Q_MULTIPLE, Q_ORDER, Q_SHORT };
+enum quiz_kind { QUIZ_SINGLE, QUIZ_MULTIPLE, QUIZ_ORDER, QUIZ_SHORT };
 
 struct question {
 	long id;
-	enum question_kind kind;
+	enum quiz_kind kind;
 	int nopts;
 	char opt[QUIZ_OPTIONS_MAX][QUIZ_TEXT_MAX + 1]; /* options, or accepted answers (short) */
 	unsigned correct;	     /* single, multiple: a bit an option that is right */
@@ -25,8 +25,8 @@ struct question {
 };
 
 /* The names kinds are stored and posted as. */
-const char *question_kind_name(enum question_kind k);
-int question_kind_parse(const char *s, enum question_kind *out);
+const char *quiz_kind_name(enum quiz_kind k);
+int quiz_kind_parse(const char *s, enum quiz_kind *out);
 
 /*
  * Why a question cannot be asked (NULL when it can): a choice question

@@ -213,6 +213,7 @@ const MATRIX = [
   ['POST', '/phonebanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
   ['GET', '/phonebanks/{id}', ['volunteer', 'orgWeak', 'orgA', 'adminWeak', 'admin'], () => ({ path: `/phonebanks/${ids.bank}` })],
   ['POST', '/phonebanks/{id}/join', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/phonebanks/${ids.bank}/join` })],
+  ['POST', '/phonebanks/{id}/training', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/training`, fields: { module: 'no-such-module' } })],
   ['POST', '/phonebanks/{id}/edit', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/edit`, fields: { name: '' } })],
   ['POST', '/phonebanks/{id}/delete', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/delete`, fields: { confirm: 'not yet' } })],
   ['POST', '/phonebanks/{id}/callers/{person}/approve', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/callers/${ids.target}/approve` })],
@@ -308,6 +309,13 @@ const MATRIX = [
   ['POST', '/ideas/{id}/outcome', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/outcome`, fields: { outcome: 'x' } })],
   ['POST', '/ideas/{id}/promote', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/promote`, fields: { to: 'group' } })],
   ['POST', '/ideas/{id}/merge', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/merge`, fields: { into: 'x' } })],
+  // training: anyone signed in takes the modules; an attempt is its taker's alone
+  ['GET', '/training', SIGNED_IN],
+  ['GET', '/training/{slug}', SIGNED_IN, () => ({ path: '/training/no-such-module' })],
+  ['POST', '/training/{slug}/progress', SIGNED_IN, () => ({ path: '/training/no-such-module/progress', fields: { step: '1' } })],
+  ['POST', '/training/{slug}/attempts', SIGNED_IN, () => ({ path: '/training/no-such-module/attempts' })],
+  ['GET', '/training/attempts/{id}', SIGNED_IN, () => ({ path: '/training/attempts/999999' })],
+  ['POST', '/training/attempts/{id}', SIGNED_IN, () => ({ path: '/training/attempts/999999' })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

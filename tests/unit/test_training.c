@@ -9,9 +9,14 @@
 
 #include <cmocka.h>
 
+#include "db/db.h"
+#include "tmpdb.h"
 #include "training/quiz.h"
+#include "training/store.h"
 
-static struct question choice(enum question_kind k, int n, unsigned correct)
+#include <unistd.h>
+
+static struct question choice(enum quiz_kind k, int n, unsigned correct)
 {
 	struct question q = { .kind = k, .nopts = n, .correct = correct };
 	for (int i = 0; i < n; i++)
@@ -22,24 +27,24 @@ static struct question choice(enum question_kind k, int n, unsigned correct)
 static void checks(void **state)
 {
 	(void)state;
-	struct question q = choice(Q_SINGLE, 3, 1u << 1);
+	struct question q = choice(QUIZ_SINGLE, 3, 1u << 1);
 	assert_null(question_check(&q));
 	q.correct = 0;
 	assert_string_equal(question_check(&q), "has no right answer");
 	q.correct = 3;
 	assert_string_equal(question_check(&q), "must have exactly one right answer");
-	q = choice(Q_MULTIPLE, 3, 5);
+	q = choice(QUIZ_MULTIPLE, 3, 5);
 	assert_null(question_check(&q));
 	q.correct = 1u << 5;
 	assert_string_equal(question_check(&q), "has no right answer");
-	q = choice(Q_SINGLE, 1, 1);
+	q = choice(QUIZ_SINGLE, 1, 1);
 	assert_string_equal(question_check(&q), "needs at least two options");
-	q = choice(Q_ORDER, 3, 0);
+	q = choice(QUIZ_ORDER, 3, 0);
 	q.order[0] = 2, q.order[1] = 0, q.order[2] = 1;
 	assert_null(question_check(&q));
 	q.order[2] = 0;
 	assert_non_null(question_check(&q));
-	q = (struct question){ .kind = Q_SHORT, .nopts = 2 };
+	q = (struct question){ .kind = QUIZ_SHORT, .nopts = 2 };
 	snprintf(q.opt[0], sizeof(q.opt[0]), "999");
 	assert_string_equal(question_check(&q), "has an empty accepted answer");
 	snprintf(q.opt[1], sizeof(q.opt[1]), "nine nine nine");
@@ -58,25 +63,25 @@ static void checks(void **state)
 static void grading(void **state)
 {
 	(void)state;
-	struct question q = choice(Q_SINGLE, 3, 1u << 2);
+	struct question q = choice(QUIZ_SINGLE, 3, 1u << 2);
 	assert_int_equal(question_grade(&q, "2"), 1);
 	assert_int_equal(question_grade(&q, "0"), 0);
 	assert_int_equal(question_grade(&q, "3"), -1); /* not an option */
 	assert_int_equal(question_grade(&q, "0,2"), -1);
 	assert_int_equal(question_grade(&q, ""), -1);
 	assert_int_equal(question_grade(&q, NULL), -1);
-	q = choice(Q_MULTIPLE, 4, (1u << 0) | (1u << 3));
+	q = choice(QUIZ_MULTIPLE, 4, (1u << 0) | (1u << 3));
 	assert_int_equal(question_grade(&q, "3,0"), 1);
 	assert_int_equal(question_grade(&q, "0"), 0);	  /* one of two */
 	assert_int_equal(question_grade(&q, "0,1,3"), 0); /* one too many */
 	assert_int_equal(question_grade(&q, "0,0"), -1);  /* twice */
 	assert_int_equal(question_grade(&q, ""), 0);	  /* none chosen */
-	q = choice(Q_ORDER, 3, 0);
+	q = choice(QUIZ_ORDER, 3, 0);
 	q.order[0] = 1, q.order[1] = 2, q.order[2] = 0;
 	assert_int_equal(question_grade(&q, "1,2,0"), 1);
 	assert_int_equal(question_grade(&q, "0,1,2"), 0);
 	assert_int_equal(question_grade(&q, "1,2"), -1); /* not all of them */
-	q = (struct question){ .kind = Q_SHORT, .nopts = 2 };
+	q = (struct question){ .kind = QUIZ_SHORT, .nopts = 2 };
 	snprintf(q.opt[0], sizeof(q.opt[0]), "999");
 	snprintf(q.opt[1], sizeof(q.opt[1]), "Nine nine nine");
 	assert_int_equal(question_grade(&q, " 999 "), 1);
@@ -118,12 +123,108 @@ static void gates(void **state)
 	}
 }
 
+static char path[64];
+
+static long long count(struct db *db, const char *sql)
+{
+	return db_int_or(db_cached(db, sql), -1);
+}
+
+/* A module of two steps and three questions, person 1 an attempt at it. */
+static struct db *with_attempt(struct module *m, struct attempt *a)
+{
+	struct db *db = tmpdb_open(path, 1);
+	assert_int_equal(db_exec(db, "INSERT INTO people (id, name, email, created_at,"
+				     " last_active_at) VALUES (1, 'P', 'p@x', 0, 0)"),
+			 0);
+	struct step_in steps[] = { { "One", "**Read** this.", NULL },
+				   { "Two", "And this.", NULL } };
+	struct question_in qs[3];
+	for (int i = 0; i < 3; i++) {
+		qs[i].q = choice(QUIZ_SINGLE, 2, 1u);
+		qs[i].prompt = "Which?";
+	}
+	*m = (struct module){ .pass_percent = 60, .max_attempts = 2, .draw = 3, .valid_days = 30 };
+	snprintf(m->slug, sizeof(m->slug), "test");
+	snprintf(m->title, sizeof(m->title), "Test");
+	assert_int_equal(module_create(db, m, steps, 2, qs, 3, 1000), 0);
+	assert_int_equal(module_by_slug(db, "test", m), 1);
+	long ids[3] = { 1, 2, 3 }, id;
+	assert_int_equal(attempt_start(db, m, 1, ids, 3, 1000, &id), 0);
+	assert_int_equal(attempt_get(db, id, a), 1);
+	return db;
+}
+
+static void finish_all_or_nothing(void **state)
+{
+	(void)state;
+	const char *answers[] = { "0", "0", "1" };
+	int correct[] = { 1, 1, 0 };
+	for (long nth = 1;; nth++) {
+		struct module m;
+		struct attempt a;
+		struct db *db = with_attempt(&m, &a);
+		db_fail_step(db, nth);
+		int rc = attempt_finish(db, &m, &a, answers, correct, 2, 1, 2000);
+		db_fail_step(db, 0);
+		long long done =
+		    count(db, "SELECT count(*) FROM quiz_attempts WHERE finished_at IS NOT NULL");
+		assert_int_equal(done, rc == 1);
+		assert_int_equal(count(db, "SELECT count(*) FROM quiz_answers"), rc == 1 ? 3 : 0);
+		assert_int_equal(count(db, "SELECT count(*) FROM completions"), rc == 1);
+		if (rc == 1) {
+			struct training_record r;
+			assert_int_equal(training_record_of(db, &m, 1, &r), 0);
+			assert_true(r.completed);
+			assert_int_equal(r.expires_at, 2000 + 30 * 86400);
+			assert_int_equal(gate_eval(&r, 2001, 1, m.max_attempts), GATE_OPEN);
+			/* marked once */
+			assert_int_equal(attempt_finish(db, &m, &a, answers, correct, 2, 1, 3000),
+					 0);
+		}
+		db_close(db);
+		unlink(path);
+		if (rc == 1)
+			break;
+		assert_true(nth < 50);
+	}
+}
+
+static void failed_attempts_count(void **state)
+{
+	(void)state;
+	struct module m;
+	struct attempt a;
+	struct db *db = with_attempt(&m, &a);
+	const char *answers[] = { "1", "1", "1" };
+	int wrong[] = { 0, 0, 0 };
+	struct training_record r;
+	assert_int_equal(attempt_finish(db, &m, &a, answers, wrong, 0, 0, 2000), 1);
+	assert_int_equal(training_record_of(db, &m, 1, &r), 0);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(gate_eval(&r, 2001, 1, m.max_attempts), GATE_PENDING);
+	long ids[3] = { 1, 2, 3 }, id;
+	assert_int_equal(attempt_start(db, &m, 1, ids, 3, 2100, &id), 0);
+	assert_int_equal(attempt_get(db, id, &a), 1);
+	assert_int_equal(attempt_finish(db, &m, &a, answers, wrong, 0, 0, 2200), 1);
+	assert_int_equal(training_record_of(db, &m, 1, &r), 0);
+	assert_int_equal(gate_eval(&r, 2201, 1, m.max_attempts), GATE_FAILED);
+	/* progress only goes forward */
+	assert_int_equal(training_step_set(db, m.id, 1, 2, 1), 0);
+	assert_int_equal(training_step_set(db, m.id, 1, 1, 2), 0);
+	assert_int_equal(training_step(db, m.id, 1), 2);
+	db_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(checks),
 		cmocka_unit_test(grading),
 		cmocka_unit_test(gates),
+		cmocka_unit_test(finish_all_or_nothing),
+		cmocka_unit_test(failed_attempts_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

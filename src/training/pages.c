@@ -1,0 +1,488 @@
+/*
+ * Remote training as pages: a volunteer's modules and certificates; a
+ * module one step at a time (text rendered from Markdown by cmark, raw
+ * HTML left out; an optional video link), progress saved at every step; a
+ * quiz drawn at random from the module's bank, graded on the server, with
+ * a pass mark and a limit on attempts.  A page that sent the volunteer
+ * here (a gate) is passed along as next= and offered again on passing.
+ */
+#include "training/pages.h"
+
+#include <cmark.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "auth/audit.h"
+#include "events/when.h"
+#include "training/store.h"
+#include "util/mem.h"
+#include "util/num.h"
+#include "web/web.h"
+
+static long long now_s(void)
+{
+	return (long long)time(NULL);
+}
+
+/* next= as given, when it is a path of this site; NULL otherwise. */
+static const char *next_of(const struct qs *q)
+{
+	const char *n = qs_get(q, "next");
+	return n && next_path_ok(n) ? n : NULL;
+}
+
+static json_t *state_json(struct db *db, const struct module *m, long person)
+{
+	struct training_record r;
+	if (training_record_of(db, m, person, &r))
+		return json_null();
+	enum gate_state g = gate_eval(&r, now_s(), m->version, m->max_attempts);
+	char expires[64] = "";
+	if (r.completed && r.expires_at)
+		london_day((time_t)r.expires_at, DAY_LONG_YEAR, expires, sizeof(expires));
+	return json_pack("{s:s, s:b, s:b, s:b, s:s, s:i}", "words", gate_words(g), "done",
+			 g == GATE_OPEN, "failed", g == GATE_FAILED, "again",
+			 g == GATE_EXPIRED || g == GATE_OUTDATED, "expires", expires,
+			 "attempts_left", m->max_attempts - r.attempts);
+}
+
+struct listing {
+	struct db *db;
+	long person;
+	json_t *list;
+};
+
+static void module_item(const struct module *m, void *arg)
+{
+	struct listing *l = arg;
+	json_array_append_new(l->list, json_pack("{s:s, s:s, s:s, s:o}", "slug", m->slug, "title",
+						 m->title, "summary", m->summary, "state",
+						 state_json(l->db, m, l->person)));
+}
+
+static void list_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
+		return;
+	struct listing l = { db, w.actor.id, json_array() };
+	if (modules_for(db, w.actor.id, module_item, &l) < 0) {
+		json_decref(l.list);
+		page_sorry(req, res, "The training could not be read.", &w);
+		return;
+	}
+	page_render(req, res, 200, "training",
+		    json_pack("{s:s, s:o}", "title", "Training", "modules", l.list), &w);
+}
+
+struct module_ctx {
+	struct who w;
+	struct db *db;
+	struct module m;
+};
+
+/* The visitor (signed in) and the module the route's {slug} names. */
+static int module_or_answer(struct http_request *req, struct http_response *res,
+			    struct module_ctx *p, struct qs *f)
+{
+	const char *slug = route_param(&req->params, "slug");
+	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
+		return -1;
+	int rc = slug ? module_by_slug(p->db, slug, &p->m) : 0;
+	if (rc <= 0) {
+		if (rc < 0)
+			page_sorry(req, res, "The module could not be read.", &p->w);
+		else
+			page_message(req, res, 404, "Not found",
+				     "There is no such training module.", &p->w);
+		return -1;
+	}
+	return f ? form_or_answer(req, res, &p->w, f) : 0;
+}
+
+struct steps {
+	int want;
+	json_t *step, *outline;
+};
+
+static void step_item(const struct module_step *s, void *arg)
+{
+	struct steps *st = arg;
+	json_array_append_new(st->outline, json_pack("{s:i, s:s, s:b}", "pos", s->pos, "title",
+						     s->title, "current", s->pos == st->want));
+	if (s->pos != st->want)
+		return;
+	/* cmark leaves raw HTML out by default: the text is the organisers'
+	 * Markdown, never markup of theirs */
+	char *html = cmark_markdown_to_html(s->body, strlen(s->body), CMARK_OPT_DEFAULT);
+	st->step = json_pack("{s:i, s:s, s:s, s:s*}", "pos", s->pos, "title", s->title, "html",
+			     html ? html : "", "video_url", s->video_url);
+	free(html);
+}
+
+static void module_page(struct http_request *req, struct http_response *res)
+{
+	struct module_ctx p;
+	if (module_or_answer(req, res, &p, NULL))
+		return;
+	const char *sv = qs_get(&req->query, "step"), *next = next_of(&req->query);
+	long step = 0;
+	int reached = training_step(p.db, p.m.id, p.w.actor.id);
+	if (sv && num_parse_long(sv, strlen(sv), 1, MODULE_STEPS_MAX, &step))
+		step = 0;
+	if (!step) /* carry on where one stopped */
+		step = reached < p.m.nsteps ? reached + 1 : p.m.nsteps;
+	struct steps st = { (int)step, NULL, json_array() };
+	if (module_steps_each(p.db, p.m.id, step_item, &st) < 0) {
+		json_decref(st.outline);
+		page_sorry(req, res, "The module could not be read.", &p.w);
+		return;
+	}
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:b, s:i, s:i, s:s*}", "title",
+				p.m.title, "slug", p.m.slug, "summary", p.m.summary, "outline",
+				st.outline, "state", state_json(p.db, &p.m, p.w.actor.id), "nsteps",
+				p.m.nsteps, "last", step >= p.m.nsteps, "pass_percent",
+				p.m.pass_percent, "draw", p.m.draw, "next", next);
+	json_object_set_new(ctx, "step", st.step ? st.step : json_null());
+	json_object_set_new(ctx, "read_all", json_boolean(reached >= p.m.nsteps));
+	const char *why = qs_get(&req->query, "why");
+	if (why && !strcmp(why, "gate"))
+		json_object_set_new(ctx, "gate", json_true());
+	page_render(req, res, 200, "module", ctx, &p.w);
+}
+
+static void progress(struct http_request *req, struct http_response *res)
+{
+	struct module_ctx p;
+	struct qs f;
+	long step;
+	if (module_or_answer(req, res, &p, &f))
+		return;
+	const char *sv = qs_get(&f, "step"), *next = next_of(&f);
+	if (!sv || num_parse_long(sv, strlen(sv), 1, p.m.nsteps, &step)) {
+		page_message(req, res, 400, "Not saved", "There is no such step.", &p.w);
+		return;
+	}
+	if (training_step_set(p.db, p.m.id, p.w.actor.id, (int)step, now_s())) {
+		page_sorry(req, res, "Your progress could not be saved.", &p.w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/training/%s?step=%ld%s%s", p.m.slug,
+					step < p.m.nsteps ? step + 1 : step, next ? "&next=" : "",
+					next ? next : ""));
+}
+
+/* ---- the quiz ---- */
+
+static void start(struct http_request *req, struct http_response *res)
+{
+	struct module_ctx p;
+	struct qs f;
+	struct training_record r;
+	struct question *bank = arena_alloc(&req->arena, QUIZ_BANK_MAX * sizeof(*bank));
+	char(*prompts)[512] = arena_alloc(&req->arena, QUIZ_BANK_MAX * sizeof(*prompts));
+	long id;
+
+	if (module_or_answer(req, res, &p, &f))
+		return;
+	const char *next = next_of(&f);
+	if (training_record_of(p.db, &p.m, p.w.actor.id, &r)) {
+		page_sorry(req, res, "The quiz could not be started.", &p.w);
+		return;
+	}
+	enum gate_state g = gate_eval(&r, now_s(), p.m.version, p.m.max_attempts);
+	if (g == GATE_FAILED) {
+		page_message(req, res, 409, "No attempts left",
+			     "You have used every attempt at this quiz. An organiser can talk it"
+			     " through with you, or you can come to a live training.",
+			     &p.w);
+		return;
+	}
+	id = attempt_open(p.db, &p.m, p.w.actor.id);
+	if (id == 0) {
+		/* draw the module's number of questions at random from the bank */
+		int n = module_questions(p.db, p.m.id, bank, prompts, QUIZ_BANK_MAX);
+		if (n < p.m.draw) {
+			page_sorry(req, res, "The quiz could not be started.", &p.w);
+			return;
+		}
+		long ids[QUIZ_BANK_MAX];
+		for (int i = 0; i < n; i++)
+			ids[i] = bank[i].id;
+		for (int i = n - 1; i > 0; i--) {
+			int j = (int)randombytes_uniform((uint32_t)i + 1);
+			long t = ids[i];
+			ids[i] = ids[j];
+			ids[j] = t;
+		}
+		if (attempt_start(p.db, &p.m, p.w.actor.id, ids, p.m.draw, now_s(), &id)) {
+			page_sorry(req, res, "The quiz could not be started.", &p.w);
+			return;
+		}
+	}
+	if (id < 0) {
+		page_sorry(req, res, "The quiz could not be started.", &p.w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/training/attempts/%ld%s%s", id,
+					next ? "?next=" : "", next ? next : ""));
+}
+
+struct attempt_ctx {
+	struct who w;
+	struct db *db;
+	struct attempt a;
+	struct module m;
+	struct question bank[QUIZ_BANK_MAX];
+	char prompts[QUIZ_BANK_MAX][512];
+	int nbank;
+};
+
+/* The visitor's own attempt the route names, its module and bank; NULL
+ * after answering.  Allocated in the request's arena. */
+static struct attempt_ctx *attempt_or_answer(struct http_request *req, struct http_response *res,
+					     struct qs *f)
+{
+	struct attempt_ctx *p = arena_alloc(&req->arena, sizeof(*p));
+	long id = route_id(&req->params, "id");
+	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
+		return NULL;
+	/* another person's attempt is as good as none */
+	if (!id || attempt_get(p->db, id, &p->a) != 1 || p->a.person_id != p->w.actor.id ||
+	    module_by_id(p->db, p->a.module_id, &p->m) != 1) {
+		page_message(req, res, 404, "Not found", "There is no such quiz.", &p->w);
+		return NULL;
+	}
+	p->nbank = module_questions(p->db, p->m.id, p->bank, p->prompts, QUIZ_BANK_MAX);
+	if (p->nbank < 0) {
+		page_sorry(req, res, "The quiz could not be read.", &p->w);
+		return NULL;
+	}
+	return f && form_or_answer(req, res, &p->w, f) ? NULL : p;
+}
+
+static int bank_index(const struct attempt_ctx *p, long qid)
+{
+	for (int i = 0; i < p->nbank; i++)
+		if (p->bank[i].id == qid)
+			return i;
+	return -1;
+}
+
+static void quiz_page(struct http_request *req, struct http_response *res, struct attempt_ctx *p,
+		      int status, const char *error, const char *next)
+{
+	json_t *qs = json_array();
+	for (int i = 0; i < p->a.nq; i++) {
+		int b = bank_index(p, p->a.qid[i]);
+		if (b < 0)
+			continue;
+		const struct question *q = &p->bank[b];
+		json_t *opts = json_array();
+		for (int o = 0; q->kind != QUIZ_SHORT && o < q->nopts; o++)
+			json_array_append_new(opts, json_pack("{s:i, s:s, s:I, s:i}", "o", o,
+							      "text", q->opt[o], "qid",
+							      (json_int_t)q->id, "pos", o + 1));
+		json_array_append_new(
+		    qs, json_pack("{s:I, s:i, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:i}", "qid",
+				  (json_int_t)q->id, "n", i + 1, "prompt", p->prompts[b], "kind",
+				  quiz_kind_name(q->kind), "options", opts, "single",
+				  q->kind == QUIZ_SINGLE, "multiple", q->kind == QUIZ_MULTIPLE,
+				  "order", q->kind == QUIZ_ORDER, "short", q->kind == QUIZ_SHORT,
+				  "count", q->nopts));
+	}
+	page_render(req, res, status, "quiz",
+		    json_pack("{s:s, s:I, s:s, s:o, s:s*, s:i, s:s*}", "title", p->m.title, "id",
+			      (json_int_t)p->a.id, "slug", p->m.slug, "questions", qs, "error",
+			      error, "pass_percent", p->m.pass_percent, "next", next),
+		    &p->w);
+}
+
+static void attempt_page(struct http_request *req, struct http_response *res)
+{
+	struct attempt_ctx *p = attempt_or_answer(req, res, NULL);
+	if (!p)
+		return;
+	if (p->a.finished) {
+		http_redirect(res, arena_printf(&req->arena, "/training/%s", p->m.slug));
+		return;
+	}
+	quiz_page(req, res, p, 200, NULL, next_of(&req->query));
+}
+
+/* An order question's answer from its "rank" fields: the option ranked
+ * first, then second…, as "2,0,1"; NULL when the ranks are not 1…n once. */
+static const char *order_answer(struct arena *a, const struct qs *f, const struct question *q)
+{
+	int at[QUIZ_OPTIONS_MAX];
+	for (int r = 0; r < q->nopts; r++)
+		at[r] = -1;
+	for (int o = 0; o < q->nopts; o++) {
+		const char *v = qs_get(f, arena_printf(a, "q%ld_%d", q->id, o));
+		long rank;
+		if (!v || num_parse_long(v, strlen(v), 1, q->nopts, &rank) || at[rank - 1] >= 0)
+			return NULL;
+		at[rank - 1] = o;
+	}
+	char *out = arena_strdup(a, "");
+	for (int r = 0; r < q->nopts; r++)
+		out = arena_printf(a, "%s%s%d", out, r ? "," : "", at[r]);
+	return out;
+}
+
+/* A multiple question's answer: every ticked option, as "0,2". */
+static const char *multiple_answer(struct arena *a, const struct qs *f, const struct question *q)
+{
+	char *out = arena_strdup(a, "");
+	for (int o = 0; o < q->nopts; o++) {
+		const char *v = qs_get(f, arena_printf(a, "q%ld_%d", q->id, o));
+		if (v && !strcmp(v, "1"))
+			out = arena_printf(a, "%s%s%d", out, *out ? "," : "", o);
+	}
+	return out;
+}
+
+static void submit(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct attempt_ctx *p = attempt_or_answer(req, res, &f);
+	if (!p)
+		return;
+	const char *next = next_of(&f);
+	const char *answers[QUIZ_BANK_MAX];
+	int correct[QUIZ_BANK_MAX], score = 0;
+	if (p->a.finished) {
+		page_message(req, res, 409, "Already answered",
+			     "This attempt has been marked; start another from the module's page.",
+			     &p->w);
+		return;
+	}
+	/* an answer to a question this attempt did not draw is refused whole */
+	for (size_t k = 0; k < f.n; k++) {
+		const char *key = f.pairs[k].key;
+		long qid;
+		size_t len = strcspn(key + 1, "_");
+		if (key[0] != 'q' || num_parse_long(key + 1, len, 1, 1L << 40, &qid))
+			continue;
+		int drawn = 0;
+		for (int i = 0; i < p->a.nq; i++)
+			drawn |= p->a.qid[i] == qid;
+		if (!drawn) {
+			quiz_page(req, res, p, 400, "That question is not in this quiz.", next);
+			return;
+		}
+	}
+	for (int i = 0; i < p->a.nq; i++) {
+		int b = bank_index(p, p->a.qid[i]);
+		const struct question *q = b >= 0 ? &p->bank[b] : NULL;
+		const char *given = !q			    ? NULL
+				    : q->kind == QUIZ_ORDER ? order_answer(&req->arena, &f, q)
+				    : q->kind == QUIZ_MULTIPLE
+					? multiple_answer(&req->arena, &f, q)
+					: qs_get(&f, arena_printf(&req->arena, "q%ld", q->id));
+		int g = q ? question_grade(q, given) : -1;
+		if (g < 0) {
+			quiz_page(req, res, p, 400,
+				  arena_printf(&req->arena, "Answer question %d.", i + 1), next);
+			return;
+		}
+		answers[i] = given;
+		correct[i] = g;
+		score += g;
+	}
+	int passed = quiz_passed(score, p->a.nq, p->m.pass_percent);
+	int rc = attempt_finish(p->db, &p->m, &p->a, answers, correct, score, passed, now_s());
+	if (rc < 0) {
+		page_sorry(req, res, "Your answers could not be saved.", &p->w);
+		return;
+	}
+	if (rc == 0) {
+		page_message(req, res, 409, "Already answered",
+			     "This attempt has been marked; start another from the module's page.",
+			     &p->w);
+		return;
+	}
+	if (passed)
+		audit_note(p->db, p->w.actor.id, "training.pass", p->w.actor.id,
+			   arena_printf(&req->arena, "module %s v%d", p->m.slug, p->m.version));
+	struct training_record r;
+	training_record_of(p->db, &p->m, p->w.actor.id, &r);
+	page_render(req, res, 200, "quiz_result",
+		    json_pack("{s:s, s:s, s:i, s:i, s:b, s:i, s:i, s:s*}", "title", p->m.title,
+			      "slug", p->m.slug, "score", score, "total", p->a.nq, "passed", passed,
+			      "pass_percent", p->m.pass_percent, "attempts_left",
+			      p->m.max_attempts - r.attempts, "next", next),
+		    &p->w);
+}
+
+/* ---- gates ---- */
+
+struct gate_walk {
+	struct db *db;
+	long person;
+	struct module missing;
+	int closed, rc;
+	json_t *list;
+};
+
+static void gate_module(long module_id, int min_version, void *arg)
+{
+	struct gate_walk *g = arg;
+	struct module m;
+	struct training_record r;
+	if (g->closed || module_by_id(g->db, module_id, &m) != 1) {
+		g->rc = g->closed ? g->rc : -1;
+		return;
+	}
+	if (g->list) {
+		json_array_append_new(g->list,
+				      json_pack("{s:s, s:s}", "slug", m.slug, "title", m.title));
+		return;
+	}
+	if (training_record_of(g->db, &m, g->person, &r)) {
+		g->rc = -1;
+		return;
+	}
+	if (gate_eval(&r, now_s(), min_version, m.max_attempts) != GATE_OPEN) {
+		g->closed = 1;
+		g->missing = m;
+	}
+}
+
+int training_gate_or_answer(struct http_request *req, struct http_response *res, struct db *db,
+			    long person, const char *action, long target, const char *back)
+{
+	struct gate_walk g = { .db = db, .person = person };
+	if (gates_of(db, action, target, gate_module, &g) < 0 || g.rc < 0) {
+		page_sorry(req, res, "Your training could not be checked.", NULL);
+		return -1;
+	}
+	if (!g.closed)
+		return 0;
+	http_redirect(
+	    res, arena_printf(&req->arena, "/training/%s?why=gate&next=%s", g.missing.slug, back));
+	return -1;
+}
+
+json_t *training_gate_json(struct db *db, const char *action, long target)
+{
+	struct gate_walk g = { .db = db, .list = json_array() };
+	gates_of(db, action, target, gate_module, &g);
+	return g.list;
+}
+
+const struct http_route training_routes[] = {
+	{ "GET", "/training", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/training/{slug}", module_page, ROUTE_PAGE, NULL },
+	{ "POST", "/training/{slug}/progress", progress, ROUTE_PAGE, NULL },
+	{ "POST", "/training/{slug}/attempts", start, ROUTE_PAGE, NULL },
+	{ "GET", "/training/attempts/{id}", attempt_page, ROUTE_PAGE, NULL },
+	{ "POST", "/training/attempts/{id}", submit, ROUTE_PAGE, NULL },
+};
+const size_t training_nroutes = sizeof(training_routes) / sizeof(training_routes[0]);

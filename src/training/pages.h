@@ -1,0 +1,27 @@
+/*
+ * Remote training as pages: modules step by step, quizzes, and the
+ * volunteer's record.  See training/pages.c.
+ */
+#ifndef TURNOUT_TRAINING_PAGES_H
+#define TURNOUT_TRAINING_PAGES_H
+
+#include <jansson.h>
+
+#include "db/db.h"
+#include "http/server.h"
+
+/*
+ * The gate on an action (e.g. "phonebank_call" for phone bank target): 0
+ * when the person has every module it needs done, current and in date;
+ * otherwise -1, having sent them to the first module missing, to come back
+ * to the path back (a path of this site) once they pass.
+ */
+int training_gate_or_answer(struct http_request *req, struct http_response *res, struct db *db,
+			    long person, const char *action, long target, const char *back);
+/* The titles and slugs of the modules an action needs, as a JSON array. */
+json_t *training_gate_json(struct db *db, const char *action, long target);
+
+extern const struct http_route training_routes[];
+extern const size_t training_nroutes;
+
+#endif

@@ -1,0 +1,124 @@
+// Issue 15 (the part built so far): modules and quizzes, the phone bank's training gate.
+// Bad input stores nothing: answers to a question not drawn, a malformed answer, a
+// second marking of one attempt, someone else's attempt, a step that is not there, a
+// gate on a module that does not exist. A volunteer's attempts and completions are in
+// their data export and go with their erasure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run } from './lib.mjs';
+
+let srv, db, bank, gid, ana, ben, admin;
+const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const counts = () => sql('SELECT (SELECT count(*) FROM quiz_answers), (SELECT count(*) FROM completions), (SELECT count(*) FROM quiz_attempts WHERE finished_at IS NOT NULL)');
+
+// The form fields that answer each question of an attempt rightly (or wrongly).
+function answers(attempt, right = true) {
+  const fields = {};
+  for (const qid of sql(`SELECT questions FROM quiz_attempts WHERE id = ${attempt}`).split(',')) {
+    const [kind, opts, ans = ''] = sql(`SELECT kind || char(9) || options || char(9) || answer FROM quiz_questions WHERE id = ${qid}`).split('\t');
+    const idx = ans.split(',').filter((x) => x !== '').map(Number), n = opts.split('\n').length;
+    if (kind === 'single') fields[`q${qid}`] = String(right ? idx[0] : (idx[0] + 1) % n);
+    if (kind === 'multiple') for (const i of right ? idx : [idx[0] === 0 ? 1 : 0]) fields[`q${qid}_${i}`] = '1';
+    if (kind === 'order') idx.forEach((o, rank) => { fields[`q${qid}_${o}`] = String(right ? rank + 1 : n - rank); });
+    if (kind === 'short') fields[`q${qid}`] = right ? opts.split('\n')[0] : 'no idea';
+  }
+  return fields;
+}
+
+async function startQuiz(v) {
+  await v.get('/training/phone-banking');
+  const r = await v.post('/training/phone-banking/attempts');
+  assert.equal(r.status, 303, text(r.body).slice(0, 200));
+  return Number(/\/training\/attempts\/(\d+)/.exec(r.headers.get('location'))[1]);
+}
+
+before(async () => {
+  db = copyDb(FIXTURE_DB);
+  assert.equal(run(['demo', '--db', db]).status, 0);
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
+  bank = Number(sql("SELECT target_id FROM gates WHERE action = 'phonebank_call'"));
+  gid = Number(sql(`SELECT group_id FROM phonebanks WHERE id = ${bank}`));
+  ana = await groupMember(srv, gid, 'ana@example.org', 'Ana Able');
+  ben = await groupMember(srv, gid, 'ben@example.org', 'Ben Best');
+  admin = await strongAdmin(srv, db, 'admin@example.org', 'Ada Admin');
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('the gate sends a volunteer to the module, keeping where to come back to', async () => {
+  await ana.get(`/phonebanks/${bank}`);
+  const r = await ana.post(`/phonebanks/${bank}/join`);
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), `/training/phone-banking?why=gate&next=/phonebanks/${bank}`);
+  assert.equal(sql(`SELECT count(*) FROM phonebank_callers WHERE phonebank_id = ${bank}`), '0');
+  // the module's text is Markdown made HTML, without raw HTML of its own
+  const page = (await ana.get('/training/phone-banking?step=1')).body;
+  assert.match(page, /<strong>script<\/strong>/);
+  assert.equal((await ana.post('/training/phone-banking/progress', { step: '9' })).status, 400);
+  assert.equal((await ana.post('/training/phone-banking/progress', { step: 'x' })).status, 400);
+  assert.equal(sql('SELECT count(*) FROM training_progress'), '0');
+});
+
+test('bad answers store nothing; an attempt is marked once and is its taker\'s alone', async () => {
+  const attempt = await startQuiz(ana);
+  // the same unfinished attempt, not a second one, when started again
+  assert.equal(await startQuiz(ana), attempt);
+  const before_ = counts();
+  const right = answers(attempt);
+  const other = sql(`SELECT id FROM quiz_questions WHERE module_id = (SELECT module_id FROM quiz_attempts WHERE id = ${attempt})
+    AND ',' || (SELECT questions FROM quiz_attempts WHERE id = ${attempt}) || ',' NOT LIKE '%,' || id || ',%' LIMIT 1`);
+  let r = await ana.post(`/training/attempts/${attempt}`, { ...right, [`q${other}`]: '0' });
+  assert.equal(r.status, 400);
+  assert.match(text(r.body), /That question is not in this quiz/);
+  const first = Object.keys(right).find((k) => /^q\d+$/.test(k) && /^\d$/.test(right[k]));
+  r = await ana.post(`/training/attempts/${attempt}`, { ...right, [first]: '7' });
+  assert.equal(r.status, 400);
+  assert.match(text(r.body), /Answer question \d/);
+  // someone else's attempt is not there for them
+  await ben.get('/training');
+  assert.equal((await ben.get(`/training/attempts/${attempt}`)).status, 404);
+  assert.equal((await ben.post(`/training/attempts/${attempt}`, right)).status, 404);
+  assert.equal(counts(), before_);
+  r = await ana.post(`/training/attempts/${attempt}`, right);
+  assert.equal(r.status, 200);
+  assert.match(text(r.body), /You passed ?: 5 of 5/);
+  assert.equal((await ana.post(`/training/attempts/${attempt}`, right)).status, 409, 'marked once');
+  assert.equal(sql('SELECT count(*) FROM completions'), '1');
+  // through the gate now
+  await ana.get(`/phonebanks/${bank}`);
+  assert.equal((await ana.post(`/phonebanks/${bank}/join`)).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM phonebank_callers WHERE phonebank_id = ${bank}`), '1');
+});
+
+test('a completion past its expiry shuts the gate again; another version asked for does too', async () => {
+  sql("UPDATE completions SET expires_at = strftime('%s', 'now') - 1");
+  assert.match(text((await ana.get('/training')).body), /Phone banking expired/);
+  sql("UPDATE completions SET expires_at = strftime('%s', 'now') + 86400");
+  sql("UPDATE gates SET min_version = 2; UPDATE modules SET version = 2 WHERE slug = 'phone-banking'");
+  assert.match(text((await ana.get('/training')).body), /Phone banking to do again \(it has changed\)/);
+  sql("UPDATE gates SET min_version = 1; UPDATE modules SET version = 1 WHERE slug = 'phone-banking'");
+});
+
+test('organisers choose the training a phone bank asks of its callers; a module that is not there is refused', async () => {
+  await admin.get(`/phonebanks/${bank}`);
+  assert.equal((await admin.post(`/phonebanks/${bank}/training`, { module: 'no-such' })).status, 400);
+  assert.equal(sql(`SELECT count(*) FROM gates WHERE target_id = ${bank}`), '1');
+  assert.equal((await admin.post(`/phonebanks/${bank}/training`, { module: '' })).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM gates WHERE target_id = ${bank}`), '0');
+  await ben.get(`/phonebanks/${bank}`);
+  assert.equal((await ben.post(`/phonebanks/${bank}/join`)).status, 303);
+  assert.equal(sql(`SELECT count(*) FROM phonebank_callers WHERE phonebank_id = ${bank}`), '2', 'no gate: straight in');
+  assert.equal((await admin.post(`/phonebanks/${bank}/training`, { module: 'safeguarding' })).status, 303);
+  assert.equal(sql(`SELECT m.slug FROM gates g JOIN modules m ON m.id = g.module_id WHERE target_id = ${bank}`), 'safeguarding');
+  assert.equal((await ben.post(`/phonebanks/${bank}/training`, { module: '' })).status, 403);
+});
+
+test('attempts and completions are in the data export, and go with erasure', async () => {
+  const all = (await ana.api('GET', '/api/v1/me/export')).body.result;
+  assert.equal(all.training_completions[0].module, 'phone-banking');
+  assert.equal(all.quiz_attempts[0].score, 5);
+  await ana.get('/account');
+  assert.equal((await ana.post('/account/delete', { confirm: 'delete' })).status, 200);
+  assert.equal(sql("SELECT (SELECT count(*) FROM completions) + (SELECT count(*) FROM quiz_attempts WHERE person_id NOT IN (SELECT id FROM people))"), '0');
+});
