@@ -120,4 +120,12 @@ if make -s build/test/fixture.db >/dev/null; then
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/opinion.mjs
 	} | tee -a "$OUT/latest.md"
+	# part eight: training — quiz answers from 10,000 volunteers
+	{
+		echo
+		echo "| training | answers | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" BENCH_IN_FLIGHT=100 node bench/training.mjs
+		TURNOUT_BIN="$BIN" BENCH_IN_FLIGHT=200 node bench/training.mjs
+	} | tee -a "$OUT/latest.md"
 fi

@@ -348,8 +348,27 @@ static const char *multiple_answer(struct arena *a, const struct qs *f, const st
 	return out;
 }
 
+struct finish_job {
+	struct web_write w; /* first */
+	struct module m;
+	struct attempt a;
+	const char *answers[QUIZ_BANK_MAX];
+	int correct[QUIZ_BANK_MAX];
+	int score, passed, rc;
+	const char *next; /* in the request's arena, which outlives the wait */
+};
+
+static int finish_apply(struct db *db, struct db_job *job);
+static void finish_answer(struct http_request *req, struct http_response *res,
+			  struct finish_job *j);
+
 static void submit(struct http_request *req, struct http_response *res)
 {
+	if (req->pending) {
+		finish_answer(req, res, req->pending);
+		return;
+	}
+
 	struct qs f;
 	struct attempt_ctx *p = attempt_or_answer(req, res, &f);
 	if (!p)
@@ -396,29 +415,63 @@ static void submit(struct http_request *req, struct http_response *res)
 		correct[i] = g;
 		score += g;
 	}
-	int passed = quiz_passed(score, p->a.nq, p->m.pass_percent);
-	int rc = attempt_finish(p->db, &p->m, &p->a, answers, correct, score, passed, now_s());
-	if (rc < 0) {
-		page_sorry(req, res, "Your answers could not be saved.", &p->w);
-		return;
+	struct finish_job *j = arena_alloc(&req->arena, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->m = p->m;
+	j->a = p->a;
+	j->score = score;
+	j->passed = quiz_passed(score, p->a.nq, p->m.pass_percent);
+	j->next = next;
+	for (int i = 0; i < p->a.nq; i++) {
+		j->answers[i] = answers[i];
+		j->correct[i] = correct[i];
 	}
-	if (rc == 0) {
-		page_message(req, res, 409, "Already answered",
-			     "This attempt has been marked; start another from the module's page.",
-			     &p->w);
-		return;
-	}
-	if (passed)
-		audit_note(p->db, p->w.actor.id, "training.pass", p->w.actor.id,
-			   arena_printf(&req->arena, "module %s v%d", p->m.slug, p->m.version));
+	/* marked on the group-commit writer: durable before the answer, and
+	 * thousands at once share the fsyncs */
+	web_write_suspend(req, res, &j->w, finish_apply);
+}
+
+static int finish_apply(struct db *db, struct db_job *job)
+{
+	struct finish_job *j = (struct finish_job *)job;
+	j->rc = attempt_finish(db, &j->m, &j->a, j->answers, j->correct, j->score, j->passed,
+			       now_s());
+	char detail[MODULE_SLUG_MAX + 32];
+	snprintf(detail, sizeof(detail), "module %s v%d", j->m.slug, j->m.version);
+	if (j->rc == 1 && j->passed &&
+	    audit_write(db, j->a.person_id, "training.pass", j->a.person_id, detail))
+		j->rc = -1;
+	return j->rc < 0 ? -1 : 0;
+}
+
+static void finish_answer(struct http_request *req, struct http_response *res,
+			  struct finish_job *j)
+{
+	struct who w;
+	struct db *db;
 	struct training_record r;
-	training_record_of(p->db, &p->m, p->w.actor.id, &r);
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
+		return;
+	if (!j->w.ok) {
+		page_sorry(req, res, "Your answers could not be saved.", &w);
+		return;
+	}
+	if (j->rc == 0) {
+		page_message(req, res, 409, "Already answered",
+			     "This attempt has been marked; start another from the module's page.", &w);
+		return;
+	}
+	if (training_record_of(db, &j->m, w.actor.id, &r)) {
+		page_sorry(req, res, "Your answers could not be read back.", &w);
+		return;
+	}
 	page_render(req, res, 200, "quiz_result",
-		    json_pack("{s:s, s:s, s:i, s:i, s:b, s:i, s:i, s:s*}", "title", p->m.title,
-			      "slug", p->m.slug, "score", score, "total", p->a.nq, "passed", passed,
-			      "pass_percent", p->m.pass_percent, "attempts_left",
-			      p->m.max_attempts - r.attempts, "next", next),
-		    &p->w);
+		    json_pack("{s:s, s:s, s:i, s:i, s:b, s:i, s:i, s:s*}", "title", j->m.title,
+			      "slug", j->m.slug, "score", j->score, "total", j->a.nq, "passed",
+			      j->passed, "pass_percent", j->m.pass_percent, "attempts_left",
+			      j->m.max_attempts - r.attempts, "next", j->next),
+		    &w);
 }
 
 /* ---- gates ---- */
