@@ -41,6 +41,8 @@ enum action {
 	ACT_OPINION_RUN,    /* put, moderate, close and export a conversation: for a group, its
 			       organisers; for a region or the movement, admins */
 	ACT_OPINION_TAKE_PART, /* vote, add statements, see the map: the members in its scope */
+	ACT_TRAINING_WRITE, /* write and edit training modules: for a group, its organisers; national
+			       ones, admins */
 	ACT_COUNT
 };
 

@@ -855,7 +855,8 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'order', 'short')),"
 	"  prompt TEXT NOT NULL,"
 	"  options TEXT NOT NULL," /* one a line: the options, or the accepted answers */
-	"  answer TEXT NOT NULL"   /* the right options' indices, in order for an order */
+	"  answer TEXT NOT NULL,"  /* the right options' indices, in order for an order */
+	"  retired INTEGER NOT NULL DEFAULT 0" /* replaced in an edit: kept for the attempts */
 	");"
 	"CREATE INDEX quiz_questions_module ON quiz_questions (module_id);"
 	"CREATE TABLE training_progress ("

@@ -25,6 +25,7 @@
 #include "util/csv.h"
 #include "util/mem.h"
 #include "util/num.h"
+#include "util/utf8.h"
 
 #define DEMO_SEATS 4
 
@@ -96,7 +97,7 @@ static int polis_comments(const char *path, long *ids, char **bodies, int max, i
 		long id;
 		if (strcmp(r.f[c_mod].p, "1") ||
 		    num_parse_long(r.f[c_id].p, r.f[c_id].len, 0, POLIS_ID_MAX, &id) ||
-		    statement_check(r.f[c_body].p, STATEMENT_MAX))
+		    plain_text_why(r.f[c_body].p, STATEMENT_MAX))
 			continue;
 		ids[*n] = id;
 		bodies[(*n)++] = xstrdup(r.f[c_body].p);

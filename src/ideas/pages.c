@@ -25,6 +25,7 @@
 #include "people/people.h"
 #include "util/mem.h"
 #include "util/num.h"
+#include "util/utf8.h"
 #include "web/web.h"
 
 static long long now_s(void)
@@ -236,7 +237,7 @@ static const char *claims_read(struct arena *a, const char *text, char **out)
 			continue;
 		if (++n > IDEA_CLAIMS_MAX)
 			return arena_printf(a, "Give at most %d key claims.", IDEA_CLAIMS_MAX);
-		const char *why = statement_check(line, STATEMENT_MAX);
+		const char *why = plain_text_why(line, STATEMENT_MAX);
 		if (why)
 			return arena_printf(a, "Claim %d %s (at most %d characters).", n, why,
 					    STATEMENT_MAX);
@@ -288,7 +289,7 @@ static void create(struct http_request *req, struct http_response *res)
 		why = "Choose a group, a region or the whole movement.";
 	if (!why && !standing_in(db, &w, i.scope, gid, region).take_part)
 		why = "You can put ideas only to your own groups, their regions and the movement.";
-	const char *bad = why ? NULL : statement_check(title, IDEA_TITLE_MAX);
+	const char *bad = why ? NULL : plain_text_why(title, IDEA_TITLE_MAX);
 	if (bad)
 		why = arena_printf(&req->arena, "The title %s (at most %d characters).", bad,
 				   IDEA_TITLE_MAX);
@@ -297,7 +298,7 @@ static void create(struct http_request *req, struct http_response *res)
 	for (char *c = flat; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
-	bad = why ? NULL : statement_check(flat, IDEA_BODY_MAX);
+	bad = why ? NULL : plain_text_why(flat, IDEA_BODY_MAX);
 	if (bad)
 		why = arena_printf(&req->arena, "The text %s (at most %d characters).", bad,
 				   IDEA_BODY_MAX);
@@ -650,7 +651,7 @@ static void outcome(struct http_request *req, struct http_response *res)
 		why = "Choose the outcome.";
 	else if (email && *email && person_by_email(p.db, email, &owner) != 1)
 		why = "There is no member with that email address to own it.";
-	else if (note && *note && statement_check(note, IDEA_NOTE_MAX))
+	else if (note && *note && plain_text_why(note, IDEA_NOTE_MAX))
 		why = "The note must be plain text of at most 1000 characters, on one line.";
 	if (why) {
 		idea_page(req, res, &p, 400, why, NULL);

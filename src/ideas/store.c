@@ -7,6 +7,7 @@
 
 #include "meetings/store.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 #include "util/names.h"
 
 static const char *const stage_names[] = { "open",    "deliberation", "motion",

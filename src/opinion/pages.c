@@ -27,6 +27,7 @@
 #include "util/mem.h"
 #include "util/names.h"
 #include "util/num.h"
+#include "util/utf8.h"
 #include "web/web.h"
 
 #define MAP_SIZE 400 /* the SVG's viewBox, in its units */
@@ -239,7 +240,7 @@ static const char *seeds_read(struct arena *a, const char *text, const char **se
 		if (*n == CONV_SEEDS_MAX)
 			return arena_printf(a, "Give at most %d statements to start with.",
 					    CONV_SEEDS_MAX);
-		const char *why = statement_check(line, STATEMENT_MAX);
+		const char *why = plain_text_why(line, STATEMENT_MAX);
 		if (why)
 			return arena_printf(a, "Statement %d %s (at most %d characters).", *n + 1,
 					    why, STATEMENT_MAX);
@@ -291,7 +292,7 @@ static void create(struct http_request *req, struct http_response *res)
 		    &w);
 		return;
 	}
-	const char *qwhy = why ? NULL : statement_check(question, CONV_QUESTION_MAX);
+	const char *qwhy = why ? NULL : plain_text_why(question, CONV_QUESTION_MAX);
 	if (qwhy)
 		why = arena_printf(&req->arena, "The question %s (at most %d characters).", qwhy,
 				   CONV_QUESTION_MAX);
@@ -550,7 +551,7 @@ static void statement_post(struct http_request *req, struct http_response *res)
 		conv_page(req, res, &p, 409, not_open(&p), NULL);
 		return;
 	}
-	const char *why = statement_check(text, STATEMENT_MAX);
+	const char *why = plain_text_why(text, STATEMENT_MAX);
 	if (why) {
 		conv_page(req, res, &p, 400,
 			  arena_printf(&req->arena, "Your statement %s (at most %d characters).",
@@ -605,7 +606,7 @@ static void moderate(struct http_request *req, struct http_response *res)
 		conv_page(req, res, &p, 400, "Approve or reject the statement.", NULL);
 		return;
 	}
-	const char *bad = approve ? NULL : statement_check(why, REASON_MAX);
+	const char *bad = approve ? NULL : plain_text_why(why, REASON_MAX);
 	if (bad) {
 		conv_page(req, res, &p, 400,
 			  arena_printf(&req->arena,

@@ -1,6 +1,5 @@
 #include "opinion/store.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,28 +34,6 @@ static enum statement_status status_of(const char *s)
 {
 	int i = names_find(status_names, NAMES_COUNT(status_names), s);
 	return i < 0 ? ST_REJECTED : (enum statement_status)i;
-}
-
-const char *statement_check(const char *text, size_t max)
-{
-	size_t n = text ? strlen(text) : 0, chars = 0;
-
-	if (n == 0)
-		return "is empty";
-	if (!utf8_valid(text, n))
-		return "is not valid text";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c < 0x20 || c == 0x7f)
-			return "has control characters or line breaks";
-		if (c == '<' && i + 1 < n &&
-		    (isalpha((unsigned char)text[i + 1]) || strchr("/!?", text[i + 1])))
-			return "looks like HTML: write plain text";
-		chars += (c & 0xc0) != 0x80;
-	}
-	if (chars > max)
-		return "is too long";
-	return NULL;
 }
 
 /* ---- conversations ---- */

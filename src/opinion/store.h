@@ -43,7 +43,7 @@ const char *statement_status_name(enum statement_status s);
 /*
  * Puts a conversation with its first statements (approved, in order;
  * duplicates dropped): 0 and c->id set, or -1.  The caller has checked
- * the fields (statement_check(), the limits above).
+ * the fields (plain_text_why(), the limits above).
  */
 int conversation_create(struct db *db, struct conversation *c, const char *const *seeds, int nseeds,
 			long long now);
@@ -59,13 +59,6 @@ int conversations_for(struct db *db, long person_id, int all,
 		      void (*fn)(const struct conversation *c, long voted, void *arg), void *arg);
 /* Closes it now (it stays readable): 1, 0 when already closed, -1. */
 int conversation_close(struct db *db, long id, long long now);
-
-/*
- * Why text is refused as a statement or question (NULL when it is fine):
- * empty, longer than max characters, not UTF-8, control characters, or
- * HTML markup (statements are plain text, shown as such).
- */
-const char *statement_check(const char *text, size_t max);
 
 struct statement {
 	long id, conversation_id, author_id, moderated_by;

@@ -19,9 +19,12 @@
 
 #include "auth/audit.h"
 #include "events/when.h"
+#include "groups/store.h"
+#include "training/format.h"
 #include "training/store.h"
 #include "util/mem.h"
 #include "util/num.h"
+#include "util/utf8.h"
 #include "web/web.h"
 
 static long long now_s(void)
@@ -51,6 +54,9 @@ static json_t *state_json(struct db *db, const struct module *m, long person)
 			 "attempts_left", m->max_attempts - r.attempts);
 }
 
+static int may_write(struct db *db, const struct who *w, long gid);
+static int may_write_any(struct db *db, const struct who *w);
+
 struct listing {
 	struct db *db;
 	long person;
@@ -78,7 +84,9 @@ static void list_page(struct http_request *req, struct http_response *res)
 		return;
 	}
 	page_render(req, res, 200, "training",
-		    json_pack("{s:s, s:o}", "title", "Training", "modules", l.list), &w);
+		    json_pack("{s:s, s:o, s:b}", "title", "Training", "modules", l.list,
+			      "can_write", may_write_any(db, &w)),
+		    &w);
 }
 
 struct module_ctx {
@@ -95,6 +103,10 @@ static int module_or_answer(struct http_request *req, struct http_response *res,
 	if (visit_or_answer(req, res, &p->w, &p->db, VISIT_SIGNED_IN))
 		return -1;
 	int rc = slug ? module_by_slug(p->db, slug, &p->m) : 0;
+	/* a group's own module is for its members (and admins) */
+	if (rc == 1 && p->m.group_id && !p->w.actor.admin &&
+	    group_role_of(p->db, p->m.group_id, p->w.actor.id) <= ROLE_NONE)
+		rc = 0;
 	if (rc <= 0) {
 		if (rc < 0)
 			page_sorry(req, res, "The module could not be read.", &p->w);
@@ -151,6 +163,7 @@ static void module_page(struct http_request *req, struct http_response *res)
 				p.m.pass_percent, "draw", p.m.draw, "next", next);
 	json_object_set_new(ctx, "step", st.step ? st.step : json_null());
 	json_object_set_new(ctx, "read_all", json_boolean(reached >= p.m.nsteps));
+	json_object_set_new(ctx, "can_edit", json_boolean(may_write(p.db, &p.w, p.m.group_id)));
 	const char *why = qs_get(&req->query, "why");
 	if (why && !strcmp(why, "gate"))
 		json_object_set_new(ctx, "gate", json_true());
@@ -207,7 +220,7 @@ static void start(struct http_request *req, struct http_response *res)
 	id = attempt_open(p.db, &p.m, p.w.actor.id);
 	if (id == 0) {
 		/* draw the module's number of questions at random from the bank */
-		int n = module_questions(p.db, p.m.id, bank, prompts, QUIZ_BANK_MAX);
+		int n = module_questions(p.db, p.m.id, 1, bank, prompts, QUIZ_BANK_MAX);
 		if (n < p.m.draw) {
 			page_sorry(req, res, "The quiz could not be started.", &p.w);
 			return;
@@ -259,7 +272,7 @@ static struct attempt_ctx *attempt_or_answer(struct http_request *req, struct ht
 		page_message(req, res, 404, "Not found", "There is no such quiz.", &p->w);
 		return NULL;
 	}
-	p->nbank = module_questions(p->db, p->m.id, p->bank, p->prompts, QUIZ_BANK_MAX);
+	p->nbank = module_questions(p->db, p->m.id, 0, p->bank, p->prompts, QUIZ_BANK_MAX);
 	if (p->nbank < 0) {
 		page_sorry(req, res, "The quiz could not be read.", &p->w);
 		return NULL;
@@ -434,8 +447,8 @@ static void submit(struct http_request *req, struct http_response *res)
 static int finish_apply(struct db *db, struct db_job *job)
 {
 	struct finish_job *j = (struct finish_job *)job;
-	j->rc = attempt_finish(db, &j->m, &j->a, j->answers, j->correct, j->score, j->passed,
-			       now_s());
+	j->rc =
+	    attempt_finish(db, &j->m, &j->a, j->answers, j->correct, j->score, j->passed, now_s());
 	char detail[MODULE_SLUG_MAX + 32];
 	snprintf(detail, sizeof(detail), "module %s v%d", j->m.slug, j->m.version);
 	if (j->rc == 1 && j->passed &&
@@ -444,8 +457,7 @@ static int finish_apply(struct db *db, struct db_job *job)
 	return j->rc < 0 ? -1 : 0;
 }
 
-static void finish_answer(struct http_request *req, struct http_response *res,
-			  struct finish_job *j)
+static void finish_answer(struct http_request *req, struct http_response *res, struct finish_job *j)
 {
 	struct who w;
 	struct db *db;
@@ -459,7 +471,8 @@ static void finish_answer(struct http_request *req, struct http_response *res,
 	}
 	if (j->rc == 0) {
 		page_message(req, res, 409, "Already answered",
-			     "This attempt has been marked; start another from the module's page.", &w);
+			     "This attempt has been marked; start another from the module's page.",
+			     &w);
 		return;
 	}
 	if (training_record_of(db, &j->m, w.actor.id, &r)) {
@@ -472,6 +485,319 @@ static void finish_answer(struct http_request *req, struct http_response *res,
 			      j->passed, "pass_percent", j->m.pass_percent, "attempts_left",
 			      j->m.max_attempts - r.attempts, "next", j->next),
 		    &w);
+}
+
+/* ---- writing modules ---- */
+
+/* Whether the visitor may write a module for group gid (0: national). */
+static int may_write(struct db *db, const struct who *w, long gid)
+{
+	struct target t = { 0, gid && group_role_of(db, gid, w->actor.id) == ROLE_ORGANISER, 0, 0 };
+	return policy_allows(&w->actor, ACT_TRAINING_WRITE, &t);
+}
+
+static int may_write_any(struct db *db, const struct who *w)
+{
+	struct target t = { 0, group_organises_any(db, w->actor.id) == 1, 0, 0 };
+	return policy_allows(&w->actor, ACT_TRAINING_WRITE, &t);
+}
+
+static const char *const form_keys[] = { "title",	 "slug",	 "summary", "group",
+					 "pass_percent", "max_attempts", "draw",    "valid_days",
+					 "steps",	 "questions" };
+
+/* The module's own text back, as the form shows it (for an edit). */
+struct text_back {
+	struct arena *a;
+	char *steps;
+};
+
+static void step_back(const struct module_step *s, void *arg)
+{
+	struct text_back *b = arg;
+	b->steps = arena_printf(b->a, "%s## %s\n%s%s%s%s", b->steps, s->title, s->body,
+				s->video_url ? "Video: " : "", s->video_url ? s->video_url : "",
+				s->video_url ? "\n" : "");
+}
+
+static char *questions_back(struct arena *a, const struct question *q, char prompts[][512], int n)
+{
+	char *out = arena_strdup(a, "");
+	for (int i = 0; i < n; i++) {
+		out = arena_printf(a, "%s%s? %s\n", out, i ? "\n" : "", prompts[i]);
+		for (int o = 0; o < q[i].nopts; o++) {
+			if (q[i].kind == QUIZ_ORDER)
+				out = arena_printf(a, "%s%d. %s\n", out, o + 1,
+						   q[i].opt[q[i].order[o]]);
+			else if (q[i].kind == QUIZ_SHORT)
+				out = arena_printf(a, "%s= %s\n", out, q[i].opt[o]);
+			else
+				out =
+				    arena_printf(a, "%s%c %s\n", out,
+						 (q[i].correct >> o & 1) ? '*' : '-', q[i].opt[o]);
+		}
+	}
+	return out;
+}
+
+static void group_choice(long id, const char *name, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+}
+
+/* The form, filled from f (or from the module being edited), with the
+ * preview of the parsed text when given. */
+static void edit_form(struct http_request *req, struct http_response *res, struct who *w,
+		      struct db *db, int status, const char *error, const struct qs *f,
+		      const struct module *editing, json_t *preview)
+{
+	json_t *form = json_object(), *groups = json_array();
+	for (size_t i = 0; i < sizeof(form_keys) / sizeof(form_keys[0]); i++) {
+		const char *v = f ? qs_get(f, form_keys[i]) : NULL;
+		json_object_set_new(form, form_keys[i], json_string(v ? v : ""));
+	}
+	if (editing && !f) {
+		struct text_back b = { &req->arena, arena_strdup(&req->arena, "") };
+		struct question *bank = arena_alloc(&req->arena, QUIZ_BANK_MAX * sizeof(*bank));
+		char(*prompts)[512] = arena_alloc(&req->arena, QUIZ_BANK_MAX * sizeof(*prompts));
+		module_steps_each(db, editing->id, step_back, &b);
+		int n = module_questions(db, editing->id, 1, bank, prompts, QUIZ_BANK_MAX);
+		json_object_set_new(form, "title", json_string(editing->title));
+		json_object_set_new(form, "summary", json_string(editing->summary));
+		json_object_set_new(form, "pass_percent", json_integer(editing->pass_percent));
+		json_object_set_new(form, "max_attempts", json_integer(editing->max_attempts));
+		json_object_set_new(form, "draw", json_integer(editing->draw));
+		json_object_set_new(form, "valid_days", json_integer(editing->valid_days));
+		json_object_set_new(form, "steps", json_string(b.steps));
+		json_object_set_new(
+		    form, "questions",
+		    json_string(n > 0 ? questions_back(&req->arena, bank, prompts, n) : ""));
+	}
+	groups_of(db, w->actor.id, w->actor.admin, 1, group_choice, groups);
+	json_t *ctx =
+	    json_pack("{s:s, s:o, s:o, s:s*, s:b, s:o}", "title",
+		      editing ? "Edit a training module" : "Write a training module", "form", form,
+		      "groups", groups, "error", error, "admin", w->actor.admin && w->actor.strong,
+		      "preview", preview ? preview : json_null());
+	if (editing)
+		json_object_set_new(
+		    ctx, "editing",
+		    json_pack("{s:s, s:i}", "slug", editing->slug, "version", editing->version));
+	page_render(req, res, status, "module_edit", ctx, w);
+}
+
+static void new_module_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
+		return;
+	if (!may_write_any(db, &w)) {
+		page_message(req, res, 403, "Organisers only",
+			     "A group's organisers (signed in with their password and code) write"
+			     " training for their group; admins write national modules.",
+			     &w);
+		return;
+	}
+	edit_form(req, res, &w, db, 200, NULL, NULL, NULL, NULL);
+}
+
+/* A slug from the title: lower-case letters and digits, hyphens between. */
+static const char *slug_of(struct arena *a, const char *given, const char *title)
+{
+	const char *from = given && *given ? given : title;
+	char *out = arena_alloc(a, MODULE_SLUG_MAX + 1);
+	size_t n = 0;
+	for (const char *c = from; *c && n < MODULE_SLUG_MAX; c++) {
+		char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c + 32) : *c;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			out[n++] = ch;
+		else if (n && out[n - 1] != '-')
+			out[n++] = '-';
+	}
+	while (n && out[n - 1] == '-')
+		n--;
+	out[n] = 0;
+	return out;
+}
+
+/*
+ * Reads and checks the form into m and t (heap, the caller releases t):
+ * NULL, or why not.
+ */
+static const char *module_form_read(struct http_request *req, const struct qs *f, struct module *m,
+				    struct module_text *t)
+{
+	static const struct {
+		const char *key, *name;
+		long min, max;
+	} nums[] = { { "pass_percent", "The pass mark", 1, 100 },
+		     { "max_attempts", "The attempts allowed", 1, 20 },
+		     { "draw", "The questions drawn", 1, QUIZ_BANK_MAX },
+		     { "valid_days", "The days it stays valid", 0, 3660 } };
+	long v[4];
+	char err[256];
+	const char *title = qs_get(f, "title"), *summary = qs_get(f, "summary");
+	const char *why = plain_text_why(title, MODULE_TITLE_MAX);
+	if (why)
+		return arena_printf(&req->arena, "The title %s.", why);
+	why = summary && *summary ? plain_text_why(summary, 500) : NULL;
+	if (why)
+		return arena_printf(&req->arena, "The summary %s.", why);
+	for (size_t i = 0; i < 4; i++) {
+		const char *s = qs_get(f, nums[i].key);
+		if (!s || num_parse_long(s, strlen(s), nums[i].min, nums[i].max, &v[i]))
+			return arena_printf(&req->arena, "%s is a whole number from %ld to %ld.",
+					    nums[i].name, nums[i].min, nums[i].max);
+	}
+	if (module_text_parse(qs_get(f, "steps"), qs_get(f, "questions"), t, err, sizeof(err)))
+		return arena_printf(&req->arena, "In the %s.", err);
+	why = quiz_check((int)v[0], (int)v[2], t->nq, (int)v[1]);
+	if (why)
+		return why;
+	snprintf(m->title, sizeof(m->title), "%s", title);
+	snprintf(m->summary, sizeof(m->summary), "%s", summary ? summary : "");
+	m->pass_percent = (int)v[0];
+	m->max_attempts = (int)v[1];
+	m->draw = (int)v[2];
+	m->valid_days = (int)v[3];
+	return NULL;
+}
+
+static json_t *preview_json(const struct module_text *t)
+{
+	json_t *steps = json_array(), *qs = json_array();
+	for (int i = 0; i < t->nsteps; i++) {
+		char *html = cmark_markdown_to_html(t->steps[i].body, strlen(t->steps[i].body),
+						    CMARK_OPT_DEFAULT);
+		json_array_append_new(steps,
+				      json_pack("{s:i, s:s, s:s, s:s}", "pos", i + 1, "title",
+						t->steps[i].title, "html", html ? html : "",
+						"video", t->steps[i].video));
+		free(html);
+	}
+	for (int i = 0; i < t->nq; i++) {
+		const struct question *q = &t->qs[i].q;
+		json_t *opts = json_array();
+		for (int o = 0; o < q->nopts; o++)
+			json_array_append_new(
+			    opts, json_pack("{s:s, s:b, s:i}", "text",
+					    q->kind == QUIZ_ORDER ? q->opt[q->order[o]] : q->opt[o],
+					    "right",
+					    q->kind != QUIZ_ORDER && q->kind != QUIZ_SHORT &&
+						(q->correct >> o & 1),
+					    "n", o + 1));
+		json_array_append_new(qs, json_pack("{s:i, s:s, s:s, s:o}", "n", i + 1, "prompt",
+						    t->qs[i].prompt, "kind",
+						    quiz_kind_name(q->kind), "options", opts));
+	}
+	return json_pack("{s:o, s:o}", "steps", steps, "questions", qs);
+}
+
+/* The parsed text as the store takes it (pointers into t). */
+static void contents_of(const struct module_text *t, struct step_in *steps, struct question_in *qs)
+{
+	for (int i = 0; i < t->nsteps; i++)
+		steps[i] = (struct step_in){ t->steps[i].title, t->steps[i].body,
+					     t->steps[i].video[0] ? t->steps[i].video : NULL };
+	for (int i = 0; i < t->nq; i++)
+		qs[i] = (struct question_in){ t->qs[i].q, t->qs[i].prompt };
+}
+
+static void save_module(struct http_request *req, struct http_response *res,
+			const struct module *editing)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct module m = { 0 };
+	long gid = 0;
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
+		return;
+	const char *g = qs_get(&f, "group");
+	if (editing)
+		gid = editing->group_id;
+	else if (g && *g && num_parse_long(g, strlen(g), 1, 1L << 40, &gid))
+		gid = -1;
+	if (gid < 0 || !may_write(db, &w, gid)) {
+		page_message(req, res, 403, "Organisers only",
+			     gid > 0 || editing
+				 ? "Only the group's organisers (signed in with their"
+				   " password and code) write its training."
+				 : "Only admins write national training.",
+			     &w);
+		return;
+	}
+	struct module_text *t = xcalloc(1, sizeof(*t));
+	const char *why = module_form_read(req, &f, &m, t);
+	if (!why && !editing) {
+		snprintf(m.slug, sizeof(m.slug), "%s",
+			 slug_of(&req->arena, qs_get(&f, "slug"), m.title));
+		struct module other;
+		if (!*m.slug)
+			why = "Give the module a short name for its address (letters and digits).";
+		else if (module_by_slug(db, m.slug, &other) == 1)
+			why = "A module with that address exists: choose another short name.";
+	}
+	const char *preview = qs_get(&f, "preview");
+	if (why || (preview && !strcmp(preview, "1"))) {
+		json_t *pj = why ? NULL : preview_json(t);
+		module_text_release(t);
+		free(t);
+		edit_form(req, res, &w, db, why ? 400 : 200, why, &f, editing, pj);
+		return;
+	}
+	struct step_in steps[MODULE_STEPS_MAX];
+	struct question_in *qs = xmalloc(QUIZ_BANK_MAX * sizeof(*qs));
+	contents_of(t, steps, qs);
+	m.group_id = gid;
+	int rc;
+	if (editing) {
+		const char *redo = qs_get(&f, "redo");
+		m.id = editing->id;
+		snprintf(m.slug, sizeof(m.slug), "%s", editing->slug);
+		rc = module_update(db, &m, steps, t->nsteps, qs, t->nq, redo && !strcmp(redo, "1"));
+	} else {
+		m.version = 1;
+		rc = module_create(db, &m, steps, t->nsteps, qs, t->nq, now_s());
+	}
+	free(qs);
+	module_text_release(t);
+	free(t);
+	if (rc) {
+		page_sorry(req, res, "The module could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, editing ? "training.edit" : "training.create", 0,
+		   arena_printf(&req->arena, "module %s v%d", m.slug, m.version));
+	http_redirect(res, arena_printf(&req->arena, "/training/%s?step=1", m.slug));
+}
+
+static void create_module(struct http_request *req, struct http_response *res)
+{
+	save_module(req, res, NULL);
+}
+
+static void edit_page(struct http_request *req, struct http_response *res)
+{
+	struct module_ctx p;
+	if (module_or_answer(req, res, &p, NULL))
+		return;
+	if (!may_write(p.db, &p.w, p.m.group_id)) {
+		page_message(req, res, 403, "Organisers only",
+			     "Only those who write this module's training edit it.", &p.w);
+		return;
+	}
+	edit_form(req, res, &p.w, p.db, 200, NULL, NULL, &p.m, NULL);
+}
+
+static void edit_save(struct http_request *req, struct http_response *res)
+{
+	struct module_ctx p;
+	if (module_or_answer(req, res, &p, NULL))
+		return;
+	save_module(req, res, &p.m);
 }
 
 /* ---- gates ---- */
@@ -532,7 +858,11 @@ json_t *training_gate_json(struct db *db, const char *action, long target)
 
 const struct http_route training_routes[] = {
 	{ "GET", "/training", list_page, ROUTE_PAGE, NULL },
+	{ "GET", "/training/new", new_module_page, ROUTE_PAGE, NULL },
+	{ "POST", "/training", create_module, ROUTE_PAGE, NULL },
 	{ "GET", "/training/{slug}", module_page, ROUTE_PAGE, NULL },
+	{ "GET", "/training/{slug}/edit", edit_page, ROUTE_PAGE, NULL },
+	{ "POST", "/training/{slug}/edit", edit_save, ROUTE_PAGE, NULL },
 	{ "POST", "/training/{slug}/progress", progress, ROUTE_PAGE, NULL },
 	{ "POST", "/training/{slug}/attempts", start, ROUTE_PAGE, NULL },
 	{ "GET", "/training/attempts/{id}", attempt_page, ROUTE_PAGE, NULL },

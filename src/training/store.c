@@ -98,13 +98,14 @@ static void answer_read(struct question *q, const char *answer)
 	}
 }
 
-int module_questions(struct db *db, long module_id, struct question *out, char prompts[][512],
-		     int max)
+int module_questions(struct db *db, long module_id, int current_only, struct question *out,
+		     char prompts[][512], int max)
 {
 	struct db_stmt *st = db_cached(db, "SELECT id, kind, prompt, options, answer"
-					   " FROM quiz_questions WHERE module_id = ? ORDER BY id");
+					   " FROM quiz_questions WHERE module_id = ?"
+					   " AND (retired = 0 OR ? = 0) ORDER BY id");
 	int n = 0, rc;
-	db_bind_int(st, 1, module_id);
+	db_binds(st, 1, DB_INT(module_id), DB_INT(current_only));
 	while (n < max && db_next(st, &rc)) {
 		struct question *q = &out[n];
 		memset(q, 0, sizeof(*q));
@@ -145,10 +146,37 @@ static void question_text(const struct question *q, char *opts, size_t ocap, cha
 						      a ? "," : "", i);
 }
 
+/* The steps and questions of a module, inserted: 0, or -1. */
+static int contents_put(struct db *db, long id, const struct step_in *steps, int nsteps,
+			const struct question_in *qs, int nq)
+{
+	char opts[QUIZ_OPTIONS_MAX * (QUIZ_TEXT_MAX + 1) + 1], ans[64];
+	struct db_stmt *st;
+
+	for (int i = 0; i < nsteps; i++) {
+		st = db_cached(db,
+			       "INSERT INTO module_steps (module_id, pos, title, body, video_url)"
+			       " VALUES (?, ?, ?, ?, ?)");
+		db_binds(st, 1, DB_INT(id), DB_INT(i + 1), DB_STR(steps[i].title),
+			 DB_STR(steps[i].body), DB_STR(steps[i].video_url));
+		if (db_done(st))
+			return -1;
+	}
+	for (int i = 0; i < nq; i++) {
+		question_text(&qs[i].q, opts, sizeof(opts), ans, sizeof(ans));
+		st = db_cached(db, "INSERT INTO quiz_questions (module_id, kind, prompt, options,"
+				   " answer) VALUES (?, ?, ?, ?, ?)");
+		db_binds(st, 1, DB_INT(id), DB_STR(quiz_kind_name(qs[i].q.kind)),
+			 DB_STR(qs[i].prompt), DB_STR(opts), DB_STR(ans));
+		if (db_done(st))
+			return -1;
+	}
+	return 0;
+}
+
 int module_create(struct db *db, struct module *m, const struct step_in *steps, int nsteps,
 		  const struct question_in *qs, int nq, long long now)
 {
-	char opts[QUIZ_OPTIONS_MAX * (QUIZ_TEXT_MAX + 1) + 1], ans[64];
 	struct db_stmt *st;
 
 	if (db_begin(db))
@@ -161,28 +189,47 @@ int module_create(struct db *db, struct module *m, const struct step_in *steps, 
 		 DB_INT(m->max_attempts), DB_INT(m->draw), DB_INT(m->valid_days),
 		 DB_ID(m->group_id), DB_INT(now));
 	m->id = (long)db_int_or(st, -1);
-	if (m->id <= 0)
-		goto fail;
-	for (int i = 0; i < nsteps; i++) {
-		st = db_cached(db,
-			       "INSERT INTO module_steps (module_id, pos, title, body, video_url)"
-			       " VALUES (?, ?, ?, ?, ?)");
-		db_binds(st, 1, DB_INT(m->id), DB_INT(i + 1), DB_STR(steps[i].title),
-			 DB_STR(steps[i].body), DB_STR(steps[i].video_url));
-		if (db_done(st))
-			goto fail;
+	if (m->id <= 0 || contents_put(db, m->id, steps, nsteps, qs, nq) || db_commit(db)) {
+		db_rollback(db);
+		return -1;
 	}
-	for (int i = 0; i < nq; i++) {
-		question_text(&qs[i].q, opts, sizeof(opts), ans, sizeof(ans));
-		st = db_cached(db, "INSERT INTO quiz_questions (module_id, kind, prompt, options,"
-				   " answer) VALUES (?, ?, ?, ?, ?)");
-		db_binds(st, 1, DB_INT(m->id), DB_STR(quiz_kind_name(qs[i].q.kind)),
-			 DB_STR(qs[i].prompt), DB_STR(opts), DB_STR(ans));
+	m->nsteps = nsteps;
+	return 0;
+}
+
+int module_update(struct db *db, struct module *m, const struct step_in *steps, int nsteps,
+		  const struct question_in *qs, int nq, int redo)
+{
+	struct db_stmt *st;
+
+	if (db_begin(db))
+		return -1;
+	st = db_cached(db, "UPDATE modules SET title = ?, summary = ?, pass_percent = ?,"
+			   " max_attempts = ?, draw = ?, valid_days = ?, version = version + ?"
+			   " WHERE id = ? RETURNING version");
+	db_binds(st, 1, DB_STR(m->title), DB_STR(m->summary), DB_INT(m->pass_percent),
+		 DB_INT(m->max_attempts), DB_INT(m->draw), DB_INT(m->valid_days),
+		 DB_INT(redo ? 1 : 0), DB_INT(m->id));
+	long version = (long)db_int_or(st, -1);
+	if (version < 1)
+		goto fail;
+	st = db_cached(db, "DELETE FROM module_steps WHERE module_id = ?");
+	db_bind_int(st, 1, m->id);
+	if (db_done(st))
+		goto fail;
+	st = db_cached(db, "UPDATE quiz_questions SET retired = 1 WHERE module_id = ?");
+	db_bind_int(st, 1, m->id);
+	if (db_done(st) || contents_put(db, m->id, steps, nsteps, qs, nq))
+		goto fail;
+	if (redo) {
+		st = db_cached(db, "UPDATE gates SET min_version = ? WHERE module_id = ?");
+		db_binds(st, 1, DB_INT(version), DB_INT(m->id));
 		if (db_done(st))
 			goto fail;
 	}
 	if (db_commit(db))
 		goto fail;
+	m->version = (int)version;
 	m->nsteps = nsteps;
 	return 0;
 fail:

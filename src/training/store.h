@@ -40,9 +40,11 @@ struct module_step {
 };
 int module_steps_each(struct db *db, long module_id,
 		      void (*fn)(const struct module_step *s, void *arg), void *arg);
-/* The quiz bank, at most max questions into out: how many, or -1. */
-int module_questions(struct db *db, long module_id, struct question *out, char prompts[][512],
-		     int max);
+/* The quiz bank (with current_only, without the questions an edit
+ * replaced, which earlier attempts still refer to), at most max questions
+ * into out: how many, or -1. */
+int module_questions(struct db *db, long module_id, int current_only, struct question *out,
+		     char prompts[][512], int max);
 
 /*
  * Puts a module with its steps and question bank (each question checked
@@ -58,6 +60,15 @@ struct question_in {
 };
 int module_create(struct db *db, struct module *m, const struct step_in *steps, int nsteps,
 		  const struct question_in *qs, int nq, long long now);
+
+/*
+ * Replaces a module's settings, steps and questions (the old questions are
+ * kept, retired, for the attempts that drew them).  With redo, the version
+ * goes up and every gate asks for it: those trained before must do it
+ * again.  0, or -1.  In one transaction.
+ */
+int module_update(struct db *db, struct module *m, const struct step_in *steps, int nsteps,
+		  const struct question_in *qs, int nq, int redo);
 
 /* The person's record on a module: completion, its version and expiry,
  * and attempts used since (on the module's current version). 0 or -1. */

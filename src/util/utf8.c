@@ -1,5 +1,8 @@
 #include "util/utf8.h"
 
+#include <ctype.h>
+#include <string.h>
+
 int utf8_valid(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -34,4 +37,26 @@ int utf8_valid(const char *str, size_t n)
 		i += len;
 	}
 	return 1;
+}
+
+const char *plain_text_why(const char *text, size_t max)
+{
+	size_t n = text ? strlen(text) : 0, chars = 0;
+
+	if (n == 0)
+		return "is empty";
+	if (!utf8_valid(text, n))
+		return "is not valid text";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f)
+			return "has control characters or line breaks";
+		if (c == '<' && i + 1 < n &&
+		    (isalpha((unsigned char)text[i + 1]) || strchr("/!?", text[i + 1])))
+			return "looks like HTML: write plain text";
+		chars += (c & 0xc0) != 0x80;
+	}
+	if (chars > max)
+		return "is too long";
+	return NULL;
 }

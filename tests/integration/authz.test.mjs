@@ -311,6 +311,10 @@ const MATRIX = [
   ['POST', '/ideas/{id}/merge', MEMBERS_OF_A, () => ({ path: `/ideas/${ids.idea}/merge`, fields: { into: 'x' } })],
   // training: anyone signed in takes the modules; an attempt is its taker's alone
   ['GET', '/training', SIGNED_IN],
+  ['GET', '/training/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/training', MEMBERS_OF_A, () => ({ fields: { group: String(ids.D), title: '' } })],
+  ['GET', '/training/{slug}/edit', SIGNED_IN, () => ({ path: '/training/no-such-module/edit' })],
+  ['POST', '/training/{slug}/edit', SIGNED_IN, () => ({ path: '/training/no-such-module/edit', fields: { title: '' } })],
   ['GET', '/training/{slug}', SIGNED_IN, () => ({ path: '/training/no-such-module' })],
   ['POST', '/training/{slug}/progress', SIGNED_IN, () => ({ path: '/training/no-such-module/progress', fields: { step: '1' } })],
   ['POST', '/training/{slug}/attempts', SIGNED_IN, () => ({ path: '/training/no-such-module/attempts' })],

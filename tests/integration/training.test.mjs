@@ -114,6 +114,59 @@ test('organisers choose the training a phone bank asks of its callers; a module 
   assert.equal((await ben.post(`/phonebanks/${bank}/training`, { module: '' })).status, 403);
 });
 
+const STEPS = '## Why\nPeople who **vote** decide.\n<script>alert(1)</script>\n## How\nAsk, listen, record.\nVideo: https://example.org/how';
+const QUESTIONS = '? Who decides?\n* People who vote\n- Nobody\n\n? The emergency number\n= 999\n\n? In order\n1. Ask\n2. Listen\n3. Record';
+const MODULE = { title: 'Canvassing basics', slug: '', summary: 'The short version.', group: '', pass_percent: '100', draw: '3',
+  max_attempts: '2', valid_days: '0', steps: STEPS, questions: QUESTIONS };
+
+test('organisers write a module in the browser: a preview saves nothing, bad quizzes are refused, a change that matters asks for it again', async () => {
+  const modules = () => sql('SELECT count(*) FROM modules');
+  const before_ = modules();
+  // a volunteer may not write one
+  assert.equal((await ben.get('/training/new')).status, 403);
+  assert.equal((await ben.post('/training', MODULE)).status, 403);
+  await admin.get('/training/new');
+  let r = await admin.post('/training', { ...MODULE, preview: '1' });
+  assert.equal(r.status, 200);
+  assert.match(r.body, /People who <strong>vote<\/strong> decide/);
+  assert.doesNotMatch(r.body, /<script>alert/, 'raw HTML is left out');
+  assert.match(text(r.body), /Ask \(right\)|Preview/);
+  for (const [fields, why] of [
+    [{ questions: '? No right answer\n- a\n- b' }, /has no right answer/],
+    [{ pass_percent: '101' }, /The pass mark is a whole number from 1 to 100/],
+    [{ draw: '4' }, /More questions are drawn than the bank holds/],
+    [{ steps: 'no title line' }, /begin with a step's title/],
+    [{ title: '<b>x</b>' }, /The title looks like HTML/],
+  ]) {
+    r = await admin.post('/training', { ...MODULE, ...fields });
+    assert.equal(r.status, 400, JSON.stringify(fields));
+    assert.match(text(r.body).replace(/&#39;/g, "'"), why);
+  }
+  assert.equal(modules(), before_);
+  r = await admin.post('/training', MODULE);
+  assert.equal(r.status, 303, text(r.body).slice(0, 300));
+  assert.equal(r.headers.get('location'), '/training/canvassing-basics?step=1');
+  assert.equal(sql("SELECT version || '/' || draw || '/' || (SELECT count(*) FROM quiz_questions q WHERE q.module_id = modules.id) FROM modules WHERE slug = 'canvassing-basics'"), '1/3/3');
+  const page = (await ben.get('/training/canvassing-basics?step=2')).body;
+  assert.match(page, /href="https:\/\/example.org\/how"/);
+  // the same short name again is refused
+  assert.equal((await admin.post('/training', MODULE)).status, 400);
+  // edited without a change that matters: same version; with one, the next, and the gate asks for it
+  await admin.get('/training/canvassing-basics/edit');
+  r = await admin.post('/training/canvassing-basics/edit', { ...MODULE, summary: 'Shorter.' });
+  assert.equal(r.status, 303);
+  assert.equal(sql("SELECT version || '/' || summary FROM modules WHERE slug = 'canvassing-basics'"), '1/Shorter.');
+  const mid = sql("SELECT id FROM modules WHERE slug = 'canvassing-basics'");
+  sql(`INSERT INTO gates (action, target_id, module_id, min_version) VALUES ('phonebank_call', 999, ${mid}, 1)`);
+  r = await admin.post('/training/canvassing-basics/edit', { ...MODULE, redo: '1' });
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT version FROM modules WHERE id = ${mid}`), '2');
+  assert.equal(sql(`SELECT min_version FROM gates WHERE module_id = ${mid}`), '2');
+  assert.equal(sql(`SELECT count(*) FROM quiz_questions WHERE module_id = ${mid} AND retired = 0`), '3');
+  assert.equal(sql(`SELECT count(*) FROM quiz_questions WHERE module_id = ${mid} AND retired = 1`), '6');
+  assert.equal((await ben.post('/training/canvassing-basics/edit', MODULE)).status, 403);
+});
+
 test('attempts and completions are in the data export, and go with erasure', async () => {
   const all = (await ana.api('GET', '/api/v1/me/export')).body.result;
   assert.equal(all.training_completions[0].module, 'phone-banking');

@@ -55,6 +55,12 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&vol, ACT_OPINION_TAKE_PART, &not_organised));
 	assert_false(policy_allows(&admin, ACT_OPINION_TAKE_PART, &not_organised));
 	assert_false(policy_allows(&token, ACT_OPINION_TAKE_PART, &member));
+	/* training modules: written by strong organisers for their group, admins for all */
+	assert_false(policy_allows(&org_weak, ACT_TRAINING_WRITE, &organised));
+	assert_true(policy_allows(&org, ACT_TRAINING_WRITE, &organised));
+	assert_false(policy_allows(&org, ACT_TRAINING_WRITE, &not_organised));
+	assert_true(policy_allows(&admin, ACT_TRAINING_WRITE, &not_organised));
+	assert_false(policy_allows(&vol, ACT_TRAINING_WRITE, &member));
 	/* announcements (mailed to every member): strong organisers of the group, admins */
 	assert_false(policy_allows(&vol, ACT_GROUP_ANNOUNCE, &organised));
 	assert_false(policy_allows(&org_weak, ACT_GROUP_ANNOUNCE, &organised));

@@ -17,6 +17,7 @@
 #include "opinion/mapper.h"
 #include "opinion/store.h"
 #include "tmpdb.h"
+#include "util/utf8.h"
 
 static char path[64];
 static const long long NOW = 1900000000;
@@ -111,22 +112,22 @@ static void text_checks(void **state)
 	char long_text[300];
 	memset(long_text, 'a', 281);
 	long_text[281] = 0;
-	assert_null(statement_check("Fine words", STATEMENT_MAX));
-	assert_non_null(statement_check("", STATEMENT_MAX));
-	assert_non_null(statement_check(NULL, STATEMENT_MAX));
-	assert_non_null(statement_check(long_text, STATEMENT_MAX));
+	assert_null(plain_text_why("Fine words", STATEMENT_MAX));
+	assert_non_null(plain_text_why("", STATEMENT_MAX));
+	assert_non_null(plain_text_why(NULL, STATEMENT_MAX));
+	assert_non_null(plain_text_why(long_text, STATEMENT_MAX));
 	long_text[280] = 0;
-	assert_null(statement_check(long_text, STATEMENT_MAX));
+	assert_null(plain_text_why(long_text, STATEMENT_MAX));
 	/* 280 characters of two bytes each are still 280 characters */
 	char wide[600] = "";
 	for (int i = 0; i < 280; i++)
 		strcat(wide, "é");
-	assert_null(statement_check(wide, STATEMENT_MAX));
-	assert_non_null(statement_check("<script>alert(1)</script>", STATEMENT_MAX));
-	assert_non_null(statement_check("a <b>bold</b> claim", STATEMENT_MAX));
-	assert_null(statement_check("fares < £2 for under-18s", STATEMENT_MAX));
-	assert_non_null(statement_check("two\nlines", STATEMENT_MAX));
-	assert_non_null(statement_check("\xff\xfe", STATEMENT_MAX));
+	assert_null(plain_text_why(wide, STATEMENT_MAX));
+	assert_non_null(plain_text_why("<script>alert(1)</script>", STATEMENT_MAX));
+	assert_non_null(plain_text_why("a <b>bold</b> claim", STATEMENT_MAX));
+	assert_null(plain_text_why("fares < £2 for under-18s", STATEMENT_MAX));
+	assert_non_null(plain_text_why("two\nlines", STATEMENT_MAX));
+	assert_non_null(plain_text_why("\xff\xfe", STATEMENT_MAX));
 }
 
 static long first_statement(struct db *db, long conv)

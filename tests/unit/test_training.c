@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "db/db.h"
 #include "tmpdb.h"
+#include "training/format.h"
 #include "training/quiz.h"
 #include "training/store.h"
 
@@ -123,6 +125,62 @@ static void gates(void **state)
 	}
 }
 
+static void written(void **state)
+{
+	(void)state;
+	struct module_text *t = malloc(sizeof(*t));
+	char err[256];
+	const char *steps =
+	    "## Before you call\nRead the **script**.\n\nVideo: https://example.org/v\n"
+	    "## The call\r\n1. Hello\r\n";
+	const char *qs = "? Emergency number?\n= 999\n= nine nine nine\n\n"
+			 "? Pick one\n- wrong\n* right\n"
+			 "? Tick all\n* a\n- b\n* c\n"
+			 "? In order\n1. first\n2. second\n3. third\n";
+	assert_int_equal(module_text_parse(steps, qs, t, err, sizeof(err)), 0);
+	assert_int_equal(t->nsteps, 2);
+	assert_string_equal(t->steps[0].title, "Before you call");
+	assert_string_equal(t->steps[0].body, "Read the **script**.\n\n");
+	assert_string_equal(t->steps[0].video, "https://example.org/v");
+	assert_string_equal(t->steps[1].body, "1. Hello\n");
+	assert_int_equal(t->nq, 4);
+	assert_int_equal(t->qs[0].q.kind, QUIZ_SHORT);
+	assert_int_equal(question_grade(&t->qs[0].q, "Nine Nine Nine"), 1);
+	assert_int_equal(t->qs[1].q.kind, QUIZ_SINGLE);
+	assert_int_equal(question_grade(&t->qs[1].q, "1"), 1);
+	assert_int_equal(t->qs[2].q.kind, QUIZ_MULTIPLE);
+	assert_int_equal(question_grade(&t->qs[2].q, "0,2"), 1);
+	/* an order is shown otherwise than it is right: reversed */
+	assert_int_equal(t->qs[3].q.kind, QUIZ_ORDER);
+	assert_string_equal(t->qs[3].q.opt[0], "third");
+	assert_int_equal(question_grade(&t->qs[3].q, "2,1,0"), 1);
+	assert_int_equal(question_grade(&t->qs[3].q, "0,1,2"), 0);
+	module_text_release(t);
+
+	static const struct {
+		const char *steps, *qs, *why;
+	} bad[] = {
+		{ "", "", "at least one step" },
+		{ "Text before any step\n## A\nx", "", "line 1" },
+		{ "## A\nx\nVideo: javascript:alert(1)", "", "line 3: a video is a web address" },
+		{ "## A", "? No right answer\n- a\n- b", "has no right answer" },
+		{ "## A", "? One option\n* a", "needs at least two options" },
+		{ "## A", "- an option before a question", "line 1: begin a question" },
+		{ "## A", "? Q\nan option without a mark", "line 2: an option begins with" },
+		{ "## A", "? Mixed\n= 999\n* a", "a short answer takes only" },
+		{ "## A", "? Mixed\n1. a\n* b", "an order takes only" },
+		{ "## \nbody", "", "title is empty" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(module_text_parse(bad[i].steps, bad[i].qs, t, err, sizeof(err)),
+				 -1);
+		if (!strstr(err, bad[i].why))
+			fail_msg("case %zu: \"%s\" does not say \"%s\"", i, err, bad[i].why);
+		module_text_release(t);
+	}
+	free(t);
+}
+
 static char path[64];
 
 static long long count(struct db *db, const char *sql)
@@ -223,6 +281,7 @@ int main(void)
 		cmocka_unit_test(checks),
 		cmocka_unit_test(grading),
 		cmocka_unit_test(gates),
+		cmocka_unit_test(written),
 		cmocka_unit_test(finish_all_or_nothing),
 		cmocka_unit_test(failed_attempts_count),
 	};
