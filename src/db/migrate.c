@@ -888,6 +888,12 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (module_id, person_id)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX completions_person ON completions (person_id);"
+	/* a session of type training that teaches a module: marking its
+	 * attendance completes the module for those who came */
+	"CREATE TABLE session_trainings ("
+	"  event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,"
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE"
+	");"
 	"CREATE TABLE gates ("
 	"  action TEXT NOT NULL CHECK (action IN ('phonebank_call')),"
 	"  target_id INTEGER NOT NULL," /* the phone bank */

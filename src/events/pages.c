@@ -30,6 +30,7 @@
 #include "postcodes/lookup.h"
 #include "rides/store.h"
 #include "seats/map_svg.h"
+#include "training/store.h"
 #include "util/log.h"
 #include "util/num.h"
 #include "web/web.h"
@@ -1140,6 +1141,18 @@ static void attendee_row(const struct attendee *a, void *arg)
 					     "going", !strcmp(a->status, "going")));
 }
 
+struct training_choice {
+	json_t *list;
+	long current;
+};
+
+static void training_choice_item(const struct module *m, void *arg)
+{
+	struct training_choice *tc = arg;
+	json_array_append_new(tc->list, json_pack("{s:s, s:s, s:b}", "slug", m->slug, "title",
+						  m->title, "current", m->id == tc->current));
+}
+
 static void attendees(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -1168,10 +1181,42 @@ static void attendees(struct http_request *req, struct http_response *res)
 	json_t *list = json_array(), *brought = json_array();
 	event_attendees(db, e.id, attendee_row, list);
 	event_referrers(db, e.id, referrer_row, brought);
-	page_render(req, res, 200, "attendees",
-		    json_pack("{s:s, s:I, s:o, s:b, s:o}", "title", e.title, "id", (json_int_t)e.id,
-			      "people", list, "any", json_array_size(list) > 0, "referrers", brought),
-		    &w);
+	json_t *ctx = json_pack("{s:s, s:I, s:o, s:b, s:o}", "title", e.title, "id", (json_int_t)e.id,
+				"people", list, "any", json_array_size(list) > 0, "referrers",
+				brought);
+	/* a training session may teach a module: attendance completes it */
+	if (!strcmp(e.type, "training")) {
+		struct training_choice tc = { json_array(), training_live_module(db, e.id) };
+		modules_for(db, w.actor.id, training_choice_item, &tc);
+		json_object_set_new(ctx, "modules", tc.list);
+	}
+	page_render(req, res, 200, "attendees", ctx, &w);
+}
+
+/* The module a training session teaches (or none). */
+static void session_training(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct event e;
+	struct module m = { 0 };
+
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers say what it teaches."))
+		return;
+	const char *slug = qs_get(&f, "module");
+	if (strcmp(e.type, "training") || !slug || (*slug && module_by_slug(db, slug, &m) != 1)) {
+		page_message(req, res, 400, "Not saved",
+			     "Only a training session teaches a module, and it must be one there is.",
+			     &w);
+		return;
+	}
+	if (training_live_set(db, e.id, m.id)) {
+		page_sorry(req, res, "That could not be saved.", &w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
 /* The host marks who came: the hours attended roll up into campaigns. */
@@ -1192,7 +1237,15 @@ static void attendance(struct http_request *req, struct http_response *res)
 		if (!strcmp(f.pairs[i].key, "attended"))
 			bad |= num_parse_long(f.pairs[i].value, f.pairs[i].value_len, 1, 1L << 40,
 					      &ids[n++]);
-	if (bad || event_attendance_set(db, e.id, w.actor.id, ids, n) != 1) {
+	/* the attendance and, for a training session, the completions it
+	 * gives: one transaction */
+	if (bad || db_begin(db)) {
+		page_message(req, res, 400, "Not saved", "The attendance could not be saved.", &w);
+		return;
+	}
+	if (event_attendance_set(db, e.id, w.actor.id, ids, n) != 1 ||
+	    training_live_complete(db, e.id, (long long)time(NULL)) < 0 || db_commit(db)) {
+		db_rollback(db);
 		page_message(req, res, 400, "Not saved", "The attendance could not be saved.", &w);
 		return;
 	}
@@ -1538,6 +1591,7 @@ const struct http_route events_routes[] = {
 	{ "GET", "/events/{id}/attendees", attendees, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE, NULL },
+	{ "POST", "/events/{id}/training", session_training, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE, NULL },

@@ -419,3 +419,44 @@ int gate_set(struct db *db, const char *action, long target_id, long module_id, 
 	}
 	return 0;
 }
+
+long training_live_module(struct db *db, long event_id)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT module_id FROM session_trainings WHERE event_id = ?");
+	db_bind_int(st, 1, event_id);
+	return (long)db_int_or(st, 0);
+}
+
+int training_live_set(struct db *db, long event_id, long module_id)
+{
+	struct db_stmt *st;
+	if (module_id) {
+		st = db_cached(
+		    db, "INSERT INTO session_trainings (event_id, module_id) VALUES (?, ?)"
+			" ON CONFLICT (event_id) DO UPDATE SET module_id = excluded.module_id");
+		db_binds(st, 1, DB_INT(event_id), DB_INT(module_id));
+	} else {
+		st = db_cached(db, "DELETE FROM session_trainings WHERE event_id = ?");
+		db_bind_int(st, 1, event_id);
+	}
+	return db_done(st);
+}
+
+long training_live_complete(struct db *db, long event_id, long long now)
+{
+	struct db_stmt *st = db_cached(
+	    db,
+	    "INSERT INTO completions (module_id, person_id, version, completed_at, expires_at, via)"
+	    " SELECT t.module_id, s.person_id, m.version, ?2,"
+	    "  CASE WHEN m.valid_days > 0 THEN ?2 + m.valid_days * 86400 END, 'live'"
+	    " FROM session_trainings t JOIN modules m ON m.id = t.module_id"
+	    " JOIN slots l ON l.event_id = t.event_id JOIN signups s ON s.slot_id = l.id"
+	    " WHERE t.event_id = ?1 AND s.attended = 1 AND s.status = 'going'"
+	    " AND s.person_id IS NOT NULL"
+	    " ON CONFLICT (module_id, person_id) DO UPDATE SET version = excluded.version,"
+	    " completed_at = excluded.completed_at, expires_at = excluded.expires_at, via = 'live'"
+	    " RETURNING person_id");
+	db_binds(st, 1, DB_INT(event_id), DB_INT(now));
+	return db_count(st);
+}

@@ -101,6 +101,15 @@ int attempt_finish(struct db *db, const struct module *m, const struct attempt *
 		   const char *const *answers, const int *correct, int score, int passed,
 		   long long now);
 
+/* The module a training session teaches: its id, 0 none, -1. */
+long training_live_module(struct db *db, long event_id);
+/* Sets (module_id 0: clears) the module a session teaches. 0 or -1. */
+int training_live_set(struct db *db, long event_id, long module_id);
+/* Completes the session's module, at its current version, for everyone
+ * marked as having attended (signed-in volunteers; a guest has no record):
+ * how many, or -1.  Inside the caller's transaction when one is open. */
+long training_live_complete(struct db *db, long event_id, long long now);
+
 /* The modules a gate needs: fn(module id, the version it asks for). */
 int gates_of(struct db *db, const char *action, long target_id,
 	     void (*fn)(long module_id, int min_version, void *arg), void *arg);

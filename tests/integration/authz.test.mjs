@@ -192,6 +192,8 @@ const MATRIX = [
   ['GET', '/signups/cancel', ALL, () => ({ path: `/signups/cancel?token=${'q'.repeat(43)}` })],
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['POST', '/events/{id}/attendance', HOSTS, () => ({ path: `/events/${ids.event}/attendance` })],
+  // the module a training session teaches: the matrix session is a canvass, so a 400 for hosts
+  ['POST', '/events/{id}/training', HOSTS, () => ({ path: `/events/${ids.event}/training`, fields: { module: '' } })],
   ['POST', '/events/{id}/cancel', HOSTS, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['POST', '/events/{id}/edit', HOSTS, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],
   ['GET', '/campaigns', ALL], ['GET', '/api/v1/campaigns', ALL],

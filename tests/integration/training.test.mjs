@@ -167,11 +167,42 @@ test('organisers write a module in the browser: a preview saves nothing, bad qui
   assert.equal((await ben.post('/training/canvassing-basics/edit', MODULE)).status, 403);
 });
 
+test('a live training: marking who came completes the module it teaches for them', async () => {
+  const day = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+  await admin.get('/events/new');
+  const made = await admin.post('/events', { group: String(gid), type: 'training', title: 'Safeguarding in person', date: day,
+    start: '18:00', end: '19:30', postcode: 'DE22 1AA', capacity: '20' });
+  assert.equal(made.status, 303, text(made.body).slice(0, 300));
+  const eid = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${eid}`);
+  await ben.get(`/events/${eid}`);
+  assert.equal((await ben.post(`/events/${eid}/signup`, { slot })).status, 200);
+  const page = (await admin.get(`/events/${eid}/attendees`)).body;
+  assert.match(page, /What this training teaches/);
+  assert.equal((await admin.post(`/events/${eid}/training`, { module: 'no-such' })).status, 400);
+  assert.equal((await admin.post(`/events/${eid}/training`, { module: 'safeguarding' })).status, 303);
+  const signup = sql(`SELECT s.id FROM signups s JOIN slots l ON l.id = s.slot_id WHERE l.event_id = ${eid}`);
+  const ben_id = sql("SELECT id FROM people WHERE email = 'ben@example.org'");
+  assert.equal(sql(`SELECT count(*) FROM completions c JOIN modules m ON m.id = c.module_id WHERE m.slug = 'safeguarding' AND c.person_id = ${ben_id}`), '0');
+  assert.equal((await admin.post(`/events/${eid}/attendance`, { attended: signup })).status, 303);
+  assert.equal(sql(`SELECT c.via || '/' || (c.expires_at - c.completed_at) FROM completions c JOIN modules m ON m.id = c.module_id
+    WHERE m.slug = 'safeguarding' AND c.person_id = ${ben_id}`), `live/${365 * 86400}`);
+  assert.match(text((await ben.get('/training')).body), /Safeguarding done/);
+  // a session that is not a training teaches nothing
+  const canvass = await admin.post('/events', { group: String(gid), type: 'canvass', title: 'Doors', date: day,
+    start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '20' });
+  const cid = Number(/\/events\/(\d+)/.exec(canvass.headers.get('location'))[1]);
+  assert.equal((await admin.post(`/events/${cid}/training`, { module: 'safeguarding' })).status, 400);
+});
+
 test('attempts and completions are in the data export, and go with erasure', async () => {
   const all = (await ana.api('GET', '/api/v1/me/export')).body.result;
   assert.equal(all.training_completions[0].module, 'phone-banking');
   assert.equal(all.quiz_attempts[0].score, 5);
+  const id = ana.id;
+  assert.ok(Number(sql(`SELECT count(*) FROM quiz_attempts WHERE person_id = ${id}`)) > 0);
   await ana.get('/account');
   assert.equal((await ana.post('/account/delete', { confirm: 'delete' })).status, 200);
-  assert.equal(sql("SELECT (SELECT count(*) FROM completions) + (SELECT count(*) FROM quiz_attempts WHERE person_id NOT IN (SELECT id FROM people))"), '0');
+  assert.equal(sql(`SELECT (SELECT count(*) FROM completions WHERE person_id = ${id}) + (SELECT count(*) FROM quiz_attempts WHERE person_id = ${id})
+    + (SELECT count(*) FROM training_progress WHERE person_id = ${id})`), '0');
 });
