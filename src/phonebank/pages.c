@@ -414,6 +414,17 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "totals", totals(c->db, &c->pb, 1));
 		json_t *callers = json_array();
 		callers_each(c->db, c->pb.id, caller_item, callers);
+		/* who still has the phone bank's training to do */
+		size_t k;
+		json_t *one;
+		long untrained = 0;
+		json_array_foreach(callers, k, one) {
+			long person = (long)json_integer_value(json_object_get(one, "person"));
+			int open = training_gate_open(c->db, person, "phonebank_call", c->pb.id);
+			json_object_set_new(one, "untrained", json_boolean(open == 0));
+			untrained += open == 0;
+		}
+		json_object_set_new(ctx, "untrained", json_integer(untrained));
 		json_object_set_new(ctx, "callers", callers);
 		struct contact_import ci;
 		if (contact_import_last(c->db, c->pb.id, &ci) == 1)
@@ -430,6 +441,71 @@ static void bank_page(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "modules", mods);
 	}
 	page_render(req, res, 200, "phonebank", ctx, &c->w);
+}
+
+struct nudging {
+	struct http_request *req;
+	struct db *db;
+	long bank;
+	const char *name, *module, *title;
+	long told;
+	int failed;
+};
+
+static void nudge_one(long person, const char *name, int approved, void *arg)
+{
+	struct nudging *n = arg;
+	(void)name, (void)approved;
+	if (n->failed || training_gate_open(n->db, person, "phonebank_call", n->bank) != 0)
+		return;
+	n->failed |= web_tell(n->req, n->db, person, "Your training before you call",
+			      arena_printf(&n->req->arena,
+					   "To call for %s, first do the \"%s\" module: a few"
+					   " minutes from home, at your own pace.",
+					   n->name, n->title),
+			      arena_printf(&n->req->arena, "/training/%s?why=gate&next=/phonebanks/%ld",
+					   n->module, n->bank),
+			      "Start the training") != 0;
+	n->told++;
+}
+
+/* Tells every caller who still has the training to do where to do it. */
+static void nudge(struct http_request *req, struct http_response *res)
+{
+	struct qs f;
+	struct bank_ctx *c = organiser_or_answer(req, res, &f, 0);
+	if (!c)
+		return;
+	/* each nudge is mail to every untrained caller: an organiser's are counted */
+	if (rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", c->w.actor.id),
+		       &((struct app *)req->app)->auth.rates.message_host, 0))
+		return;
+	json_t *needs = training_gate_json(c->db, "phonebank_call", c->pb.id);
+	json_t *first = json_array_get(needs, 0);
+	if (!first) {
+		json_decref(needs);
+		page_message(req, res, 409, "No training asked",
+			     "This phone bank asks no training of its callers.", &c->w);
+		return;
+	}
+	struct nudging n = { req, c->db, c->pb.id, c->pb.name,
+			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "slug"))),
+			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "title"))),
+			     0, 0 };
+	json_decref(needs);
+	if (db_begin(c->db) || callers_each(c->db, c->pb.id, nudge_one, &n) < 0 || n.failed ||
+	    app_commit(req->app, c->db)) {
+		db_rollback(c->db);
+		page_sorry(req, res, "The reminders could not be sent.", &c->w);
+		return;
+	}
+	audit_note(c->db, c->w.actor.id, "phonebank.nudge", 0,
+		   arena_printf(&req->arena, "phonebank %ld: %ld told", c->pb.id, n.told));
+	page_message(req, res, 200, "Reminders sent",
+		     n.told ? arena_printf(&req->arena, "%ld %s told where to do the training.",
+					   n.told, n.told == 1 ? "caller was" : "callers were")
+			    : "Every caller has done the training.",
+		     &c->w);
 }
 
 /* The training its callers must have done first: one module, or none. */
@@ -1494,6 +1570,7 @@ const struct http_route phonebank_routes[] = {
 	{ "GET", "/phonebanks/{id}/imports/{import}/errors.csv", errors_csv, 0, NULL },
 	{ "POST", "/phonebanks/{id}/join", ask_to_call, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/training", set_training, ROUTE_PAGE, NULL },
+	{ "POST", "/phonebanks/{id}/nudge", nudge, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/delete", delete_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/edit", edit_bank, ROUTE_PAGE, NULL },
 	{ "POST", "/phonebanks/{id}/callers/{person}/approve", approve_caller, ROUTE_PAGE, NULL },

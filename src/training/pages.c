@@ -849,6 +849,14 @@ int training_gate_or_answer(struct http_request *req, struct http_response *res,
 	return -1;
 }
 
+int training_gate_open(struct db *db, long person, const char *action, long target)
+{
+	struct gate_walk g = { .db = db, .person = person };
+	if (gates_of(db, action, target, gate_module, &g) < 0 || g.rc < 0)
+		return -1;
+	return !g.closed;
+}
+
 json_t *training_gate_json(struct db *db, const char *action, long target)
 {
 	struct gate_walk g = { .db = db, .list = json_array() };

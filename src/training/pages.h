@@ -18,6 +18,8 @@
  */
 int training_gate_or_answer(struct http_request *req, struct http_response *res, struct db *db,
 			    long person, const char *action, long target, const char *back);
+/* 1 when the person may go through the gate, 0 when training is missing, -1. */
+int training_gate_open(struct db *db, long person, const char *action, long target);
 /* The titles and slugs of the modules an action needs, as a JSON array. */
 json_t *training_gate_json(struct db *db, const char *action, long target);
 

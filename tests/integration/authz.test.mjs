@@ -215,6 +215,8 @@ const MATRIX = [
   ['POST', '/phonebanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
   ['GET', '/phonebanks/{id}', ['volunteer', 'orgWeak', 'orgA', 'adminWeak', 'admin'], () => ({ path: `/phonebanks/${ids.bank}` })],
   ['POST', '/phonebanks/{id}/join', ['volunteer', 'orgWeak', 'orgA'], () => ({ path: `/phonebanks/${ids.bank}/join` })],
+  // the matrix phone bank asks no training: a 409 for its organisers
+  ['POST', '/phonebanks/{id}/nudge', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/nudge` })],
   ['POST', '/phonebanks/{id}/training', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/training`, fields: { module: 'no-such-module' } })],
   ['POST', '/phonebanks/{id}/edit', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/edit`, fields: { name: '' } })],
   ['POST', '/phonebanks/{id}/delete', MEMBERS_OF_A, () => ({ path: `/phonebanks/${ids.bank}/delete`, fields: { confirm: 'not yet' } })],

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run, mailFor } from './lib.mjs';
 
 let srv, db, bank, gid, ana, ben, admin;
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
@@ -112,6 +112,16 @@ test('organisers choose the training a phone bank asks of its callers; a module 
   assert.equal((await admin.post(`/phonebanks/${bank}/training`, { module: 'safeguarding' })).status, 303);
   assert.equal(sql(`SELECT m.slug FROM gates g JOIN modules m ON m.id = g.module_id WHERE target_id = ${bank}`), 'safeguarding');
   assert.equal((await ben.post(`/phonebanks/${bank}/training`, { module: '' })).status, 403);
+  // Ana and Ben asked before the phone bank asked for safeguarding: the organisers see it and remind them
+  const page = text((await admin.get(`/phonebanks/${bank}`)).body);
+  assert.match(page, /2 still to do the training/);
+  assert.match(page, /Ben Best training to do/);
+  assert.equal((await ben.post(`/phonebanks/${bank}/nudge`)).status, 403);
+  const r = await admin.post(`/phonebanks/${bank}/nudge`);
+  assert.equal(r.status, 200);
+  assert.match(text(r.body), /2 callers were told where to do the training/);
+  const mail = mailFor(srv.outbox, 'ben@example.org', /(\/training\/safeguarding\?why=gate&next=\/phonebanks\/\d+)/);
+  assert.ok(mail, 'Ben is sent the link to the module');
 });
 
 const STEPS = '## Why\nPeople who **vote** decide.\n<script>alert(1)</script>\n## How\nAsk, listen, record.\nVideo: https://example.org/how';
