@@ -20,6 +20,7 @@
 #include "ideas/keeper.h"
 #include "opinion/mapper.h"
 #include "opinion/polis.h"
+#include "training/keeper.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
 #include "people/people.h"
@@ -245,6 +246,9 @@ static int cmd_serve(int argc, char **argv)
 	struct ideas_keeper keeper;
 	if (ideas_keeper_start(&keeper, &app))
 		log_error("ideas will not be closed when their time runs out: no thread");
+	struct training_keeper trainer;
+	if (training_keeper_start(&trainer, &app))
+		log_error("no reminders before training runs out: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
@@ -254,6 +258,7 @@ static int cmd_serve(int argc, char **argv)
 	reminders_stop(&reminders);
 	opinion_mapper_stop(&mapper);
 	ideas_keeper_stop(&keeper);
+	training_keeper_stop(&trainer);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

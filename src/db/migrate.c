@@ -888,6 +888,14 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (module_id, person_id)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX completions_person ON completions (person_id);"
+	/* a completion's holder was reminded, once, that it runs out */
+	"CREATE TABLE training_reminders ("
+	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  expires_at INTEGER NOT NULL, sent_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (module_id, person_id, expires_at)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX completions_expiry ON completions (expires_at) WHERE expires_at IS NOT NULL;"
 	/* a session of type training that teaches a module: marking its
 	 * attendance completes the module for those who came */
 	"CREATE TABLE session_trainings ("

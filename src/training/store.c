@@ -460,3 +460,48 @@ long training_live_complete(struct db *db, long event_id, long long now)
 	db_binds(st, 1, DB_INT(event_id), DB_INT(now));
 	return db_count(st);
 }
+
+long training_expiring(struct db *db, long long now, int (*fn)(const struct expiring *e, void *arg),
+		       void *arg)
+{
+	struct db_stmt *st = db_cached(
+	    db,
+	    "SELECT c.module_id, c.person_id, m.slug, m.title, c.expires_at FROM completions c"
+	    " JOIN modules m ON m.id = c.module_id"
+	    " WHERE c.expires_at IS NOT NULL AND c.expires_at > ?1 AND c.expires_at <= ?2"
+	    " AND NOT EXISTS (SELECT 1 FROM training_reminders r WHERE r.module_id = c.module_id"
+	    "  AND r.person_id = c.person_id AND r.expires_at = c.expires_at)"
+	    " ORDER BY c.expires_at LIMIT 100");
+	struct expiring due[100];
+	char slugs[100][MODULE_SLUG_MAX + 1], titles[100][MODULE_TITLE_MAX * 4 + 1];
+	long n = 0, done = 0;
+	int rc;
+
+	db_binds(st, 1, DB_INT(now), DB_INT(now + TRAINING_REMIND_DAYS * 86400LL));
+	while (n < 100 && db_next(st, &rc)) {
+		db_col_copy(st, 2, slugs[n], sizeof(slugs[n]));
+		db_col_copy(st, 3, titles[n], sizeof(titles[n]));
+		due[n] = (struct expiring){ (long)db_col_int(st, 0), (long)db_col_int(st, 1),
+					    slugs[n], titles[n], db_col_int(st, 4) };
+		n++;
+	}
+	if (n == 100)
+		db_reset(st);
+	else if (rc < 0)
+		return -1;
+	for (long k = 0; k < n; k++) {
+		if (db_begin(db))
+			return -1;
+		st = db_cached(db,
+			       "INSERT INTO training_reminders (module_id, person_id, expires_at,"
+			       " sent_at) VALUES (?, ?, ?, ?)");
+		db_binds(st, 1, DB_INT(due[k].module_id), DB_INT(due[k].person_id),
+			 DB_INT(due[k].expires_at), DB_INT(now));
+		if (db_done(st) || fn(&due[k], arg) || db_commit(db)) {
+			db_rollback(db);
+			return -1;
+		}
+		done++;
+	}
+	return done;
+}

@@ -110,6 +110,21 @@ int training_live_set(struct db *db, long event_id, long module_id);
  * how many, or -1.  Inside the caller's transaction when one is open. */
 long training_live_complete(struct db *db, long event_id, long long now);
 
+#define TRAINING_REMIND_DAYS 30
+struct expiring {
+	long module_id, person_id;
+	const char *slug, *title; /* valid during fn */
+	long long expires_at;
+};
+/*
+ * Completions running out within TRAINING_REMIND_DAYS of now whose holder
+ * has not been reminded: for each, in a transaction of its own, it is
+ * marked reminded and fn queues the reminder (-1 undoes that one).  How
+ * many were reminded, or -1.
+ */
+long training_expiring(struct db *db, long long now, int (*fn)(const struct expiring *e, void *arg),
+		       void *arg);
+
 /* The modules a gate needs: fn(module id, the version it asks for). */
 int gates_of(struct db *db, const char *action, long target_id,
 	     void (*fn)(long module_id, int min_version, void *arg), void *arg);

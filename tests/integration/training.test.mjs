@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run, mailFor } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run, mailFor, mailSh } from './lib.mjs';
 
 let srv, db, bank, gid, ana, ben, admin;
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
@@ -37,7 +37,7 @@ async function startQuiz(v) {
 before(async () => {
   db = copyDb(FIXTURE_DB);
   assert.equal(run(['demo', '--db', db]).status, 0);
-  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
+  srv = await startServer({ db, env: { TURNOUT_TRAINING_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
   bank = Number(sql("SELECT target_id FROM gates WHERE action = 'phonebank_call'"));
   gid = Number(sql(`SELECT group_id FROM phonebanks WHERE id = ${bank}`));
   ana = await groupMember(srv, gid, 'ana@example.org', 'Ana Able');
@@ -203,6 +203,21 @@ test('a live training: marking who came completes the module it teaches for them
     start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '20' });
   const cid = Number(/\/events\/(\d+)/.exec(canvass.headers.get('location'))[1]);
   assert.equal((await admin.post(`/events/${cid}/training`, { module: 'safeguarding' })).status, 400);
+});
+
+test('30 days before a completion runs out its holder is reminded, once', async () => {
+  const ben_id = sql("SELECT id FROM people WHERE email = 'ben@example.org'");
+  const mid = sql("SELECT id FROM modules WHERE slug = 'safeguarding'");
+  sql(`UPDATE completions SET expires_at = strftime('%s', 'now') + 10 * 86400 WHERE person_id = ${ben_id} AND module_id = ${mid}`);
+  const reminded = () => sql(`SELECT count(*) FROM training_reminders WHERE person_id = ${ben_id} AND module_id = ${mid}`);
+  for (let i = 0; i < 50 && reminded() === '0'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(reminded(), '1');
+  const mail = mailFor(srv.outbox, 'ben@example.org', /"Safeguarding" training runs out on ([^.]+)\./);
+  assert.ok(mail, 'Ben is told when');
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(reminded(), '1', 'once');
+  const n = mailSh(`grep -l 'Safeguarding" training runs out' ${srv.outbox}/*.eml | xargs grep -l 'To: ben@example.org' | wc -l`).trim();
+  assert.equal(n, '1');
 });
 
 test('attempts and completions are in the data export, and go with erasure', async () => {
