@@ -1271,6 +1271,11 @@ static void next_contact(struct http_request *req, struct http_response *res)
 
 	if (!c)
 		return;
+	/* a voter's contact goes only to a caller whose training is done and in date now */
+	if (!practice &&
+	    training_gate_or_answer(req, res, c->db, c->w.actor.id, "phonebank_call", c->pb.id,
+				    arena_printf(&req->arena, "/phonebanks/%ld", c->pb.id)))
+		return;
 	struct call_job *j = call_job_new(req, c, STEP_NEXT, practice, 0);
 	if (claim_or_answer(req, res, c, j, 0) == 0)
 		call_suspend(req, res, j);
@@ -1385,6 +1390,10 @@ static void next_api(struct http_request *req, struct http_response *res)
 		return;
 	int practice = json_is_true(json_object_get(body, "practice"));
 	json_decref(body);
+	if (!practice && training_gate_open(c->db, c->w.actor.id, "phonebank_call", c->pb.id) != 1) {
+		http_error(res, 403, "Training to do first: see the phone bank's page");
+		return;
+	}
 	struct call_job *j = call_job_new(req, c, STEP_NEXT, practice, 0);
 	if (!j->claim) {
 		http_error(res, 409, "Outside calling hours");

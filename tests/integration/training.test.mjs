@@ -89,6 +89,18 @@ test('bad answers store nothing; an attempt is marked once and is its taker\'s a
   await ana.get(`/phonebanks/${bank}`);
   assert.equal((await ana.post(`/phonebanks/${bank}/join`)).status, 303);
   assert.equal(sql(`SELECT count(*) FROM phonebank_callers WHERE phonebank_id = ${bank}`), '1');
+  // approved, she calls; once her training has run out, the next voter waits for it
+  sql(`UPDATE phonebank_callers SET approved = 1 WHERE phonebank_id = ${bank}`);
+  await ana.get(`/phonebanks/${bank}`);
+  sql("UPDATE completions SET expires_at = strftime('%s', 'now') - 1");
+  let next = await ana.post(`/phonebanks/${bank}/next`);
+  assert.equal(next.status, 303);
+  assert.match(next.headers.get('location'), /^\/training\/phone-banking\?why=gate/);
+  const api = await ana.api('POST', `/api/v1/phonebanks/${bank}/next`, { body: {} });
+  assert.equal(api.status, 403);
+  assert.match(api.body.error, /Training to do first/);
+  assert.equal(sql(`SELECT count(*) FROM contacts WHERE phonebank_id = ${bank} AND lease_until IS NOT NULL`), '0', 'no voter handed over');
+  sql("UPDATE completions SET expires_at = strftime('%s', 'now') + 365 * 86400");
 });
 
 test('a completion past its expiry shuts the gate again; another version asked for does too', async () => {
