@@ -19,6 +19,7 @@
 #include "rides/match.h"
 #include "rides/pages.h"
 #include "rides/store.h"
+#include "training/pages.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -345,6 +346,10 @@ static void offer(struct http_request *req, struct http_response *res)
 	struct event e;
 
 	if (ride_visit_or_answer(req, res, &w, &db, &e, &f))
+		return;
+	/* the training the movement asks of its drivers, done and in date */
+	if (training_gate_or_answer(req, res, db, w.actor.id, "ride_drive", 0,
+				    arena_printf(&req->arena, "/events/%ld/rides", e.id)))
 		return;
 	struct ride_offer_new o = { .event_id = e.id, .driver_id = w.actor.id };
 	const char *why = offer_read(db, &e, &f, &o);

@@ -83,10 +83,20 @@ static void list_page(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The training could not be read.", &w);
 		return;
 	}
-	page_render(req, res, 200, "training",
-		    json_pack("{s:s, s:o, s:b}", "title", "Training", "modules", l.list,
-			      "can_write", may_write_any(db, &w)),
-		    &w);
+	json_t *ctx =
+	    json_pack("{s:s, s:o, s:b, s:o}", "title", "Training", "modules", l.list, "can_write",
+		      may_write_any(db, &w), "drivers", training_gate_json(db, "ride_drive", 0));
+	/* admins choose what the movement asks of its drivers */
+	if (policy_allows(&w.actor, ACT_ADMIN, NULL)) {
+		json_t *choices = json_array();
+		size_t i;
+		json_t *m;
+		json_array_foreach(l.list, i, m) json_array_append_new(
+		    choices, json_pack("{s:O, s:O}", "slug", json_object_get(m, "slug"), "title",
+				       json_object_get(m, "title")));
+		json_object_set_new(ctx, "gate_choices", choices);
+	}
+	page_render(req, res, 200, "training", ctx, &w);
 }
 
 struct module_ctx {
@@ -802,6 +812,38 @@ static void edit_save(struct http_request *req, struct http_response *res)
 
 /* ---- gates ---- */
 
+/* What the movement asks of every driver offering a ride: one module or none. */
+static void drivers_gate(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct module m = { 0 };
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
+		return;
+	if (!policy_allows(&w.actor, ACT_ADMIN, NULL)) {
+		page_message(
+		    req, res, 403, "Admins only",
+		    "Only admins (signed in with their password and code) choose the training"
+		    " every driver needs.",
+		    &w);
+		return;
+	}
+	const char *slug = qs_get(&f, "module");
+	if (!slug || (*slug && module_by_slug(db, slug, &m) != 1) || m.group_id) {
+		page_message(req, res, 400, "Not saved", "Choose one of the national modules.", &w);
+		return;
+	}
+	if (gate_set(db, "ride_drive", 0, m.id, m.version)) {
+		page_sorry(req, res, "That could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "training.drivers", 0,
+		   arena_printf(&req->arena, "module %s", *slug ? slug : "(none)"));
+	http_redirect(res, "/training");
+}
+
 struct gate_walk {
 	struct db *db;
 	long person;
@@ -867,6 +909,7 @@ json_t *training_gate_json(struct db *db, const char *action, long target)
 const struct http_route training_routes[] = {
 	{ "GET", "/training", list_page, ROUTE_PAGE, NULL },
 	{ "GET", "/training/new", new_module_page, ROUTE_PAGE, NULL },
+	{ "POST", "/training/drivers", drivers_gate, ROUTE_PAGE, NULL },
 	{ "POST", "/training", create_module, ROUTE_PAGE, NULL },
 	{ "GET", "/training/{slug}", module_page, ROUTE_PAGE, NULL },
 	{ "GET", "/training/{slug}/edit", edit_page, ROUTE_PAGE, NULL },

@@ -316,6 +316,7 @@ const MATRIX = [
   // training: anyone signed in takes the modules; an attempt is its taker's alone
   ['GET', '/training', SIGNED_IN],
   ['GET', '/training/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/training/drivers', ADMIN, () => ({ fields: { module: 'no-such-module' } })],
   ['POST', '/training', MEMBERS_OF_A, () => ({ fields: { group: String(ids.D), title: '' } })],
   ['GET', '/training/{slug}/edit', SIGNED_IN, () => ({ path: '/training/no-such-module/edit' })],
   ['POST', '/training/{slug}/edit', SIGNED_IN, () => ({ path: '/training/no-such-module/edit', fields: { title: '' } })],

@@ -210,6 +210,22 @@ test('a live training: marking who came completes the module it teaches for them
   assert.equal(sql(`SELECT c.via || '/' || (c.expires_at - c.completed_at) FROM completions c JOIN modules m ON m.id = c.module_id
     WHERE m.slug = 'safeguarding' AND c.person_id = ${ben_id}`), `live/${365 * 86400}`);
   assert.match(text((await ben.get('/training')).body), /Safeguarding done/);
+  // admins ask every driver for the driving module; Ben's offer of a ride waits for it
+  assert.equal((await ben.post('/training/drivers', { module: 'driving-volunteers' })).status, 403);
+  await admin.get('/training');
+  assert.equal((await admin.post('/training/drivers', { module: 'no-such' })).status, 400);
+  assert.equal((await admin.post('/training/drivers', { module: 'driving-volunteers' })).status, 303);
+  assert.match(text((await ben.get('/training')).body), /Drivers offering a ride first complete Driving volunteers/);
+  let offer = await ben.post(`/events/${eid}/rides/offer`, { postcode: 'DE65 5PN', seats: '2' });
+  assert.equal(offer.status, 303);
+  assert.equal(offer.headers.get('location'), `/training/driving-volunteers?why=gate&next=/events/${eid}/rides`);
+  assert.equal(sql(`SELECT count(*) FROM ride_offers WHERE event_id = ${eid}`), '0');
+  sql(`INSERT INTO completions (module_id, person_id, version, completed_at, via) SELECT id, ${ben_id}, 1, strftime('%s', 'now'), 'quiz' FROM modules WHERE slug = 'driving-volunteers'`);
+  offer = await ben.post(`/events/${eid}/rides/offer`, { postcode: 'DE65 5PN', seats: '2' });
+  assert.equal(offer.status, 303);
+  assert.equal(offer.headers.get('location'), `/events/${eid}/rides`);
+  assert.equal(sql(`SELECT count(*) FROM ride_offers WHERE event_id = ${eid}`), '1');
+  assert.equal((await admin.post('/training/drivers', { module: '' })).status, 303);
   // a session that is not a training teaches nothing
   const canvass = await admin.post('/events', { group: String(gid), type: 'canvass', title: 'Doors', date: day,
     start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '20' });
