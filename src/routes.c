@@ -1,5 +1,8 @@
 #include "routes.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "admin/pages.h"
 #include "alerts/pages.h"
 #include "campaigns/pages.h"
@@ -39,8 +42,15 @@ const struct http_route *routes_all(size_t *n)
 
 	if (!count)
 		for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++)
-			for (size_t i = 0; i < features[f].n && count < ROUTES_MAX; i++)
+			for (size_t i = 0; i < features[f].n; i++) {
+				/* a route left out would answer 404 unnoticed: stop instead */
+				if (count == ROUTES_MAX) {
+					fprintf(stderr, "turnout: more than %d routes: raise ROUTES_MAX\n",
+						ROUTES_MAX);
+					abort();
+				}
 				all[count++] = features[f].r[i];
+			}
 	*n = count;
 	return all;
 }

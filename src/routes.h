@@ -10,7 +10,7 @@
 
 #include "http/server.h"
 
-#define ROUTES_MAX 192
+#define ROUTES_MAX 256
 const struct http_route *routes_all(size_t *n);
 
 #endif

@@ -903,8 +903,8 @@ static const char *const migrations[] = {
 	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE"
 	");"
 	"CREATE TABLE gates ("
-	"  action TEXT NOT NULL CHECK (action IN ('phonebank_call', 'ride_drive')),"
-	"  target_id INTEGER NOT NULL," /* the phone bank; 0 for every ride */
+	"  action TEXT NOT NULL CHECK (action IN ('phonebank_call', 'ride_drive', 'event_signup')),"
+	"  target_id INTEGER NOT NULL," /* the phone bank, the session; 0 for every ride */
 	"  module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,"
 	"  min_version INTEGER NOT NULL DEFAULT 1,"
 	"  PRIMARY KEY (action, target_id, module_id)"

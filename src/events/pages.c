@@ -30,6 +30,7 @@
 #include "postcodes/lookup.h"
 #include "rides/store.h"
 #include "seats/map_svg.h"
+#include "training/pages.h"
 #include "training/store.h"
 #include "util/log.h"
 #include "util/num.h"
@@ -958,6 +959,21 @@ static void signup(struct http_request *req, struct http_response *res)
 			     &w);
 		return;
 	}
+	/* a session may ask its volunteers for a module first: checked now */
+	int trained = training_gate_open(db, w.actor.id, "event_signup", e.id);
+	if (trained != 1) {
+		if (trained < 0)
+			page_sorry(req, res, "Your training could not be checked.", &w);
+		else if (!w.actor.id)
+			page_message(req, res, 403, "Sign in first",
+				     "This session asks its volunteers to do a short training from home"
+				     " first: sign in (or sign up), and you will be taken to it.",
+				     &w);
+		else
+			training_gate_or_answer(req, res, db, w.actor.id, "event_signup", e.id,
+						arena_printf(&req->arena, "/events/%ld", e.id));
+		return;
+	}
 	p = pending_new(req, OP_SIGNUP, id);
 	p->job.slot_id = slots[0];
 	long by = person_by_ref_code(db, qs_get(&f, "ref"));
@@ -1134,11 +1150,12 @@ static void attendee_row(const struct attendee *a, void *arg)
 	char at[8];
 	london_tm(a->slot_starts, &tm);
 	strftime(at, sizeof(at), "%H:%M", &tm);
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b}", "name",
-					     a->name, "email", a->email, "phone", a->phone,
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s*, s:s, s:s, s:I, s:b, s:b, s:I}",
+					     "name", a->name, "email", a->email, "phone", a->phone,
 					     "status", a->status, "slot", at, "signup",
 					     (json_int_t)a->signup_id, "attended", a->attended,
-					     "going", !strcmp(a->status, "going")));
+					     "going", !strcmp(a->status, "going"), "person",
+					     (json_int_t)a->person_id));
 }
 
 struct training_choice {
@@ -1184,6 +1201,26 @@ static void attendees(struct http_request *req, struct http_response *res)
 	json_t *ctx = json_pack("{s:s, s:I, s:o, s:b, s:o}", "title", e.title, "id", (json_int_t)e.id,
 				"people", list, "any", json_array_size(list) > 0, "referrers",
 				brought);
+	/* what the session asks of its volunteers, and who has it to do */
+	json_t *needs = training_gate_json(db, "event_signup", e.id);
+	if (json_array_size(needs)) {
+		size_t k;
+		json_t *one;
+		long untrained = 0;
+		json_array_foreach(list, k, one) {
+			long person = (long)json_integer_value(json_object_get(one, "person"));
+			int open = person ? training_gate_open(db, person, "event_signup", e.id) : 0;
+			json_object_set_new(one, "untrained", json_boolean(open == 0));
+			untrained += open == 0;
+		}
+		json_object_set_new(ctx, "untrained", json_integer(untrained));
+	}
+	json_object_set_new(ctx, "needs", needs);
+	{
+		struct training_choice all = { json_array(), 0 };
+		modules_for(db, w.actor.id, training_choice_item, &all);
+		json_object_set_new(ctx, "requirable", all.list);
+	}
 	/* a training session may teach a module: attendance completes it */
 	if (!strcmp(e.type, "training")) {
 		struct training_choice tc = { json_array(), training_live_module(db, e.id) };
@@ -1191,6 +1228,94 @@ static void attendees(struct http_request *req, struct http_response *res)
 		json_object_set_new(ctx, "modules", tc.list);
 	}
 	page_render(req, res, 200, "attendees", ctx, &w);
+}
+
+/* The module a session asks its volunteers to have done (or none). */
+static void session_requires(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct event e;
+	struct module m = { 0 };
+
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers say what it asks."))
+		return;
+	const char *slug = qs_get(&f, "module");
+	if (!slug || (*slug && module_by_slug(db, slug, &m) != 1)) {
+		page_message(req, res, 400, "Not saved", "There is no such training module.", &w);
+		return;
+	}
+	if (gate_set(db, "event_signup", e.id, m.id, m.version)) {
+		page_sorry(req, res, "That could not be saved.", &w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
+}
+
+struct nudging {
+	struct http_request *req;
+	struct db *db;
+	const struct event *e;
+	const char *slug, *title;
+	long told;
+	int failed;
+};
+
+static void nudge_attendee(const struct attendee *a, void *arg)
+{
+	struct nudging *n = arg;
+	if (n->failed || !a->person_id || strcmp(a->status, "going") ||
+	    training_gate_open(n->db, a->person_id, "event_signup", n->e->id) != 0)
+		return;
+	n->failed |= web_tell(n->req, n->db, a->person_id, "Your training before the session",
+			      arena_printf(&n->req->arena,
+					   "Before \"%s\", do the \"%s\" module: a few minutes"
+					   " from home, at your own pace.",
+					   n->e->title, n->title),
+			      arena_printf(&n->req->arena, "/training/%s?next=/events/%ld", n->slug,
+					   n->e->id),
+			      "Start the training") != 0;
+	n->told++;
+}
+
+/* Tells everyone going who has the session's training still to do. */
+static void session_nudge(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct event e;
+
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			"Only the session's host and its group's organisers remind its volunteers."))
+		return;
+	if (rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", w.actor.id),
+		       &((struct app *)req->app)->auth.rates.message_host, 0))
+		return;
+	json_t *needs = training_gate_json(db, "event_signup", e.id), *first = json_array_get(needs, 0);
+	if (!first) {
+		json_decref(needs);
+		page_message(req, res, 409, "No training asked",
+			     "This session asks no training of its volunteers.", &w);
+		return;
+	}
+	struct nudging n = { req, db, &e,
+			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "slug"))),
+			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "title"))),
+			     0, 0 };
+	json_decref(needs);
+	if (db_begin(db) || event_attendees(db, e.id, nudge_attendee, &n) < 0 || n.failed ||
+	    app_commit(req->app, db)) {
+		db_rollback(db);
+		page_sorry(req, res, "The reminders could not be sent.", &w);
+		return;
+	}
+	page_message(req, res, 200, "Reminders sent",
+		     n.told ? arena_printf(&req->arena, "%ld told where to do the training.", n.told)
+			    : "Everyone going has done the training.",
+		     &w);
 }
 
 /* The module a training session teaches (or none). */
@@ -1592,6 +1717,8 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/signup", signup, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/training", session_training, ROUTE_PAGE, NULL },
+	{ "POST", "/events/{id}/requires", session_requires, ROUTE_PAGE, NULL },
+	{ "POST", "/events/{id}/nudge", session_nudge, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/approve", approve, ROUTE_PAGE, NULL },

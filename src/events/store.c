@@ -85,7 +85,9 @@ int event_get(struct db *db, long id, struct event *out)
 	out->version = (long)db_col_int(st, 18);
 	out->proposed = (int)db_col_int(st, 19);
 	db_col_copy(st, 20, out->online_url, sizeof(out->online_url));
-	db_reset(st);
+	/* the session's row stays open while its slots are read: one read
+	 * transaction, so a move committed in between is seen whole or not at
+	 * all (not the session on one day and its slots on another) */
 	db_bind_int(sl, 1, id);
 	enum db_step step = DB_DONE;
 	while (out->nslots < EVENT_SLOTS_MAX && (step = db_step(sl)) == DB_ROW) {
@@ -98,6 +100,7 @@ int event_get(struct db *db, long id, struct event *out)
 		s->waiting = (long)db_col_int(sl, 5);
 	}
 	db_reset(sl);
+	db_reset(st);
 	return step == DB_ERROR ? -1 : 1;
 }
 
@@ -255,7 +258,7 @@ int event_attendees(struct db *db, long event_id, void (*fn)(const struct attend
 		    void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
-					   " g.id, g.attended = 1"
+					   " g.id, g.attended = 1, g.person_id"
 					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
 					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
 					   " ORDER BY s.starts_at, g.status, g.id");
@@ -270,6 +273,7 @@ int event_attendees(struct db *db, long event_id, void (*fn)(const struct attend
 			.status = db_col_text(st, 3),
 			.slot_starts = (time_t)db_col_int(st, 4),
 			.attended = (int)db_col_int(st, 6),
+			.person_id = (long)db_col_int(st, 7),
 		};
 		fn(&a, arg);
 	}

@@ -72,6 +72,7 @@ int event_people(struct db *db, long event_id,
 
 struct attendee {
 	long signup_id;
+	long person_id; /* 0: a guest */
 	const char *name, *email, *phone, *status; /* valid during fn */
 	time_t slot_starts;
 	int attended;

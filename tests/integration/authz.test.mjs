@@ -193,6 +193,8 @@ const MATRIX = [
   ['POST', '/signups/cancel', ALL, () => ({ fields: { token: 'q'.repeat(43) } })],
   ['POST', '/events/{id}/attendance', HOSTS, () => ({ path: `/events/${ids.event}/attendance` })],
   // the module a training session teaches: the matrix session is a canvass, so a 400 for hosts
+  ['POST', '/events/{id}/requires', HOSTS, () => ({ path: `/events/${ids.event}/requires`, fields: { module: 'no-such-module' } })],
+  ['POST', '/events/{id}/nudge', HOSTS, () => ({ path: `/events/${ids.event}/nudge` })],
   ['POST', '/events/{id}/training', HOSTS, () => ({ path: `/events/${ids.event}/training`, fields: { module: '' } })],
   ['POST', '/events/{id}/cancel', HOSTS, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['POST', '/events/{id}/edit', HOSTS, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],

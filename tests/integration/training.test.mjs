@@ -231,6 +231,35 @@ test('a live training: marking who came completes the module it teaches for them
     start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '20' });
   const cid = Number(/\/events\/(\d+)/.exec(canvass.headers.get('location'))[1]);
   assert.equal((await admin.post(`/events/${cid}/training`, { module: 'safeguarding' })).status, 400);
+  // a session may ask its volunteers for a module: Cal signed up before it did
+  const cslot = sql(`SELECT id FROM slots WHERE event_id = ${cid}`);
+  const cal = await groupMember(srv, gid, 'cal@example.org', 'Cal Early');
+  await cal.get(`/events/${cid}`);
+  assert.equal((await cal.post(`/events/${cid}/signup`, { slot: cslot })).status, 200);
+  await admin.get(`/events/${cid}/attendees`);
+  assert.equal((await admin.post(`/events/${cid}/requires`, { module: 'no-such' })).status, 400);
+  assert.equal((await admin.post(`/events/${cid}/requires`, { module: 'doorstep-conversations' })).status, 303);
+  const before_ = sql(`SELECT count(*) FROM signups s JOIN slots l ON l.id = s.slot_id WHERE l.event_id = ${cid}`);
+  await ben.get(`/events/${cid}`);
+  const asked = await ben.post(`/events/${cid}/signup`, { slot: cslot });
+  assert.equal(asked.status, 303);
+  assert.equal(asked.headers.get('location'), `/training/doorstep-conversations?why=gate&next=/events/${cid}`);
+  const { Visitor } = await import('./lib.mjs');
+  const guest = new Visitor(srv.url);
+  await guest.get(`/events/${cid}`);
+  const g = await guest.post(`/events/${cid}/signup`, { slot: cslot, name: 'Gus Guest', email: 'gus@example.org' });
+  assert.equal(g.status, 403);
+  assert.match(text(g.body), /Sign in first/);
+  assert.equal(sql(`SELECT count(*) FROM signups s JOIN slots l ON l.id = s.slot_id WHERE l.event_id = ${cid}`), before_);
+  assert.equal(sql("SELECT count(*) FROM pending_signups WHERE email = 'gus@example.org'"), '0');
+  // the host sees Cal has it to do, and reminds him
+  const list = text((await admin.get(`/events/${cid}/attendees`)).body);
+  assert.match(list, /Cal Early training to do/);
+  assert.match(list, /1 signed up still to do it/);
+  const nudged = await admin.post(`/events/${cid}/nudge`);
+  assert.equal(nudged.status, 200);
+  assert.match(text(nudged.body), /1 told where to do the training/);
+  assert.ok(mailFor(srv.outbox, 'cal@example.org', /(\/training\/doorstep-conversations\?next=\/events\/\d+)/));
 });
 
 test('30 days before a completion runs out its holder is reminded, once', async () => {
