@@ -80,11 +80,11 @@ function pages() {
     volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
       `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
-      `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`],
+      `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`, '/training'],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
       `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
-      '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas'],
+      '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas', '/training', '/training/new'],
   };
 }
 
