@@ -784,6 +784,7 @@ static const char *const migrations[] = {
 	"  merged_into INTEGER REFERENCES ideas(id),"
 	"  owner_id INTEGER REFERENCES people(id) ON DELETE SET NULL,"
 	"  outcome TEXT, outcome_note TEXT,"
+	"  deliberated_told INTEGER NOT NULL DEFAULT 0," /* its organisers were told it closed */
 	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL"
 	");"
 	"CREATE INDEX ideas_list ON ideas (scope_key, supports DESC, id DESC);"

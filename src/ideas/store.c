@@ -7,8 +7,8 @@
 
 #include "meetings/store.h"
 #include "util/mem.h"
-#include "util/utf8.h"
 #include "util/names.h"
+#include "util/utf8.h"
 
 static const char *const stage_names[] = { "open",    "deliberation", "motion",
 					   "outcome", "closed",	      "merged" };
@@ -696,4 +696,56 @@ long ideas_expire(struct db *db, long long now, int (*fn)(long id, void *arg), v
 		done++;
 	}
 	return done;
+}
+
+long ideas_deliberated(struct db *db, long long now, int (*fn)(long id, void *arg), void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT i.id FROM ideas i"
+			  " JOIN conversations c ON c.id = i.conversation_id"
+			  " WHERE i.stage = 'deliberation' AND i.deliberated_told = 0"
+			  " AND c.closes_at <= ? ORDER BY i.id LIMIT 100");
+	long ids[100], n = 0, done = 0;
+	int rc;
+
+	db_bind_int(st, 1, now);
+	while (n < 100 && db_next(st, &rc))
+		ids[n++] = (long)db_col_int(st, 0);
+	if (n == 100)
+		db_reset(st);
+	else if (rc < 0)
+		return -1;
+	for (long k = 0; k < n; k++) {
+		if (db_begin(db))
+			return -1;
+		st = db_cached(db, "UPDATE ideas SET deliberated_told = 1 WHERE id = ?");
+		db_bind_int(st, 1, ids[k]);
+		if (db_done(st) ||
+		    idea_event(
+			db, ids[k], IDEA_DELIBERATION,
+			"The conversation on its claims has closed: the organisers now put it to"
+			" a meeting or record its outcome.",
+			0, now) ||
+		    (fn && fn(ids[k], arg)) || db_commit(db)) {
+			db_rollback(db);
+			return -1;
+		}
+		done++;
+	}
+	return done;
+}
+
+int idea_runners(struct db *db, long id, void (*fn)(long person_id, void *arg), void *arg)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT m.person_id FROM ideas i JOIN memberships m"
+			  " ON m.group_id = i.group_id AND m.role = 'organiser'"
+			  " WHERE i.id = ?1 AND i.scope = 'group'"
+			  " UNION SELECT p.id FROM ideas i JOIN people p ON p.is_admin = 1"
+			  " WHERE i.id = ?1 AND i.scope <> 'group' ORDER BY 1");
+	int rc;
+	db_bind_int(st, 1, id);
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), arg);
+	return rc;
 }

@@ -174,4 +174,13 @@ int idea_group_region(struct db *db, long group_id, char *out, size_t cap);
  * followers; -1 undoes that idea's close): how many, or -1. */
 long ideas_expire(struct db *db, long long now, int (*fn)(long id, void *arg), void *arg);
 
+/* Ideas in deliberation whose conversation has closed, not yet followed
+ * up: each, in a transaction with what fn does for it (tells the scope's
+ * organisers and its followers; -1 undoes it), is marked in its history.
+ * How many, or -1. */
+long ideas_deliberated(struct db *db, long long now, int (*fn)(long id, void *arg), void *arg);
+/* Those who take the idea's next step: its group's organisers, or for a
+ * region or the movement the admins. */
+int idea_runners(struct db *db, long id, void (*fn)(long person_id, void *arg), void *arg);
+
 #endif

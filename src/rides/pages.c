@@ -245,10 +245,11 @@ static void rides_page(struct http_request *req, struct http_response *res)
 		my_offer = offer_json(req, db, &e, &own, asking);
 	int calendar = (mine && json_is_true(json_object_get(mine, "accepted"))) || my_offer;
 	page_render(req, res, 200, "rides",
-		    json_pack("{s:s, s:I, s:s, s:o*, s:o, s:o*, s:o, s:b, s:o}", "title", "Rides",
+		    json_pack("{s:s, s:I, s:s, s:o*, s:o, s:o*, s:o, s:b, s:o, s:o}", "title", "Rides",
 			      "id", (json_int_t)e.id, "event", e.title, "request", mine, "offers",
 			      c.out, "offer", my_offer, "asking", asking, "calendar", calendar,
-			      "slots", slots_json(req, &e)),
+			      "slots", slots_json(req, &e), "driver_needs",
+			      training_gate_json(db, "ride_drive", 0)),
 		    &w);
 }
 

@@ -201,6 +201,26 @@ test('a member\'s data export holds their ideas and their stands', async () => {
   assert.ok(all.idea_supports.some((s) => s.title === IDEA.title && s.value === 1));
 });
 
+test('when the conversation on an idea closes, its organisers are asked for the next step and its followers told', async () => {
+  const [bea, cal, dee, , fay] = members;
+  const r = await put(fay, { title: 'Free swimming for under-16s', body: 'Every summer.', claims: 'Swimming saves lives', category: 'health' });
+  const id = ideaOf(r);
+  for (const m of [bea, cal, dee]) {
+    await m.get(`/ideas/${id}`);
+    await m.post(`/ideas/${id}/support`, { value: 'support' });
+  }
+  const conv = sql(`SELECT conversation_id FROM ideas WHERE id = ${id} AND stage = 'deliberation'`);
+  assert.ok(Number(conv) > 0);
+  sql(`UPDATE conversations SET opens_at = strftime('%s', 'now') - 10, closes_at = strftime('%s', 'now') - 1 WHERE id = ${conv}`);
+  for (let i = 0; i < 100 && sql(`SELECT deliberated_told FROM ideas WHERE id = ${id}`) !== '1'; i++) await new Promise((res) => setTimeout(res, 100));
+  assert.equal(sql(`SELECT deliberated_told FROM ideas WHERE id = ${id}`), '1');
+  assert.ok(mailFor(srv.outbox, 'org@example.org', /(Put it to a meeting as a motion, or record its outcome)/), 'the organiser is asked');
+  assert.ok(mailFor(srv.outbox, 'm4@example.org', /(the organisers now put it to a meeting)/), 'the author is told');
+  assert.match(text((await fay.get(`/ideas/${id}`)).body), /The conversation on its claims has closed/);
+  await new Promise((res) => setTimeout(res, 1500));
+  assert.equal(sql(`SELECT count(*) FROM idea_events WHERE idea_id = ${id} AND text LIKE 'The conversation on its claims%'`), '1', 'once');
+});
+
 test('an idea whose time runs out is closed with that answer, and its followers are told', async () => {
   const [, , dee] = members;
   const r = await put(dee, { title: 'Plant a thousand street trees', body: 'Shade and clean air.', claims: '', category: 'environment' });

@@ -216,6 +216,7 @@ test('a live training: marking who came completes the module it teaches for them
   assert.equal((await admin.post('/training/drivers', { module: 'no-such' })).status, 400);
   assert.equal((await admin.post('/training/drivers', { module: 'driving-volunteers' })).status, 303);
   assert.match(text((await ben.get('/training')).body), /Drivers offering a ride first complete Driving volunteers/);
+  assert.match(text((await ben.get(`/events/${eid}/rides`)).body), /Drivers first complete Driving volunteers/);
   let offer = await ben.post(`/events/${eid}/rides/offer`, { postcode: 'DE65 5PN', seats: '2' });
   assert.equal(offer.status, 303);
   assert.equal(offer.headers.get('location'), `/training/driving-volunteers?why=gate&next=/events/${eid}/rides`);
