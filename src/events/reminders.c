@@ -10,7 +10,6 @@
 #include "events/store.h"
 #include "util/log.h"
 #include "util/mem.h"
-#include "util/num.h"
 
 #define REMINDERS_BATCH 500
 
@@ -77,52 +76,36 @@ long reminders_run(struct app *app, struct db *db)
 	return sent;
 }
 
-static void *reminders_main(void *arg)
+static void reminders_tick(void *arg)
 {
 	struct reminders *r = arg;
-	struct db *db = NULL;
 	char err[256];
 
-	if (db_open(&db, r->app->db_path, 0, err, sizeof(err)))
-		return NULL;
-	pthread_mutex_lock(&r->lock);
-	while (!r->stop) {
-		pthread_mutex_unlock(&r->lock);
-		reminders_run(r->app, db);
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += r->interval_s;
-		pthread_mutex_lock(&r->lock);
-		if (!r->stop)
-			pthread_cond_timedwait(&r->wake, &r->lock, &ts);
+	if (!r->db && db_open(&r->db, r->app->db_path, 0, err, sizeof(err))) {
+		log_error("reminders: %s", err);
+		r->db = NULL;
+		return;
 	}
-	pthread_mutex_unlock(&r->lock);
-	db_close(db);
-	return NULL;
+	reminders_run(r->app, r->db);
+}
+
+static void reminders_done(void *arg)
+{
+	struct reminders *r = arg;
+	db_close(r->db);
+	r->db = NULL;
 }
 
 void reminders_start(struct reminders *r, struct app *app)
 {
-	const char *v = getenv("TURNOUT_REMINDER_INTERVAL");
-	long x;
-
-	memset(r, 0, sizeof(*r));
 	r->app = app;
-	r->interval_s = 60;
-	if (v && num_parse_long(v, strlen(v), 1, 3600, &x) == 0)
-		r->interval_s = x;
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
-	pthread_create(&r->thread, NULL, reminders_main, r);
+	r->db = NULL;
+	if (ticker_start(&r->ticker, "TURNOUT_REMINDER_INTERVAL", 60, 3600, reminders_tick,
+			 reminders_done, r))
+		log_error("reminders will not be sent: no thread");
 }
 
 void reminders_stop(struct reminders *r)
 {
-	pthread_mutex_lock(&r->lock);
-	r->stop = 1;
-	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->wake);
-	pthread_mutex_destroy(&r->lock);
+	ticker_stop(&r->ticker);
 }

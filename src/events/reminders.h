@@ -7,18 +7,15 @@
 #ifndef TURNOUT_REMINDERS_H
 #define TURNOUT_REMINDERS_H
 
-#include <pthread.h>
+#include "util/ticker.h"
 
 struct app;
 struct db;
 
 struct reminders {
 	struct app *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop;
-	long interval_s;
+	struct db *db; /* the ticker thread's own connection */
+	struct ticker ticker;
 };
 
 void reminders_start(struct reminders *r, struct app *app);

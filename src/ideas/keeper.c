@@ -8,7 +8,6 @@
 #include "app.h"
 #include "ideas/store.h"
 #include "util/log.h"
-#include "util/num.h"
 
 struct telling {
 	struct app *app;
@@ -105,61 +104,36 @@ long ideas_keep(struct app *app, struct db *db, long long now)
 	return n < 0 || d < 0 ? -1 : n + d;
 }
 
-static void *keeper_main(void *arg)
+static void keeper_tick(void *arg)
 {
 	struct ideas_keeper *k = arg;
-	struct db *db = NULL;
 	char err[256];
 
-	if (db_open(&db, k->app->db_path, 0, err, sizeof(err))) {
+	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
 		log_error("ideas: %s", err);
-		return NULL;
+		k->db = NULL;
+		return;
 	}
-	pthread_mutex_lock(&k->lock);
-	while (!k->stop) {
-		pthread_mutex_unlock(&k->lock);
-		if (ideas_keep(k->app, db, (long long)time(NULL)) < 0)
-			log_error("ideas not closed: %s", db_errmsg(db));
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += k->interval_s;
-		pthread_mutex_lock(&k->lock);
-		if (!k->stop)
-			pthread_cond_timedwait(&k->wake, &k->lock, &ts);
-	}
-	pthread_mutex_unlock(&k->lock);
-	db_close(db);
-	return NULL;
+	if (ideas_keep(k->app, k->db, (long long)time(NULL)) < 0)
+		log_error("ideas: %s", db_errmsg(k->db));
+}
+
+static void keeper_done(void *arg)
+{
+	struct ideas_keeper *k = arg;
+	db_close(k->db);
+	k->db = NULL;
 }
 
 int ideas_keeper_start(struct ideas_keeper *k, struct app *app)
 {
-	const char *v = getenv("TURNOUT_IDEAS_INTERVAL");
-	long x;
-
-	memset(k, 0, sizeof(*k));
 	k->app = app;
-	k->interval_s = 60;
-	if (v && num_parse_long(v, strlen(v), 1, 3600, &x) == 0)
-		k->interval_s = x;
-	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->wake, NULL);
-	if (pthread_create(&k->thread, NULL, keeper_main, k))
-		return -1;
-	k->running = 1;
-	return 0;
+	k->db = NULL;
+	return ticker_start(&k->ticker, "TURNOUT_IDEAS_INTERVAL", 60, 3600, keeper_tick,
+			    keeper_done, k);
 }
 
 void ideas_keeper_stop(struct ideas_keeper *k)
 {
-	if (!k->running)
-		return;
-	pthread_mutex_lock(&k->lock);
-	k->stop = 1;
-	pthread_cond_signal(&k->wake);
-	pthread_mutex_unlock(&k->lock);
-	pthread_join(k->thread, NULL);
-	pthread_cond_destroy(&k->wake);
-	pthread_mutex_destroy(&k->lock);
-	k->running = 0;
+	ticker_stop(&k->ticker);
 }

@@ -8,7 +8,7 @@
 #ifndef TURNOUT_IDEAS_KEEPER_H
 #define TURNOUT_IDEAS_KEEPER_H
 
-#include <pthread.h>
+#include "util/ticker.h"
 
 struct app;
 struct db;
@@ -24,11 +24,8 @@ long ideas_keep(struct app *app, struct db *db, long long now);
 
 struct ideas_keeper {
 	struct app *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop, running;
-	long interval_s;
+	struct db *db; /* the ticker thread's own connection */
+	struct ticker ticker;
 };
 /* 0, or -1 when the thread could not start. */
 int ideas_keeper_start(struct ideas_keeper *k, struct app *app);

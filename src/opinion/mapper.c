@@ -10,7 +10,6 @@
 #include "opinion/store.h"
 #include "util/log.h"
 #include "util/mem.h"
-#include "util/num.h"
 
 #define MAPS_PER_PASS 64
 
@@ -207,60 +206,35 @@ long opinion_maps_refresh(struct db *db, long long now)
 	return n < 0 ? -1 : done;
 }
 
-static void *mapper_main(void *arg)
+static void mapper_tick(void *arg)
 {
 	struct opinion_mapper *m = arg;
-	struct db *db = NULL;
 	char err[256];
 
-	if (db_open(&db, m->db_path, 0, err, sizeof(err))) {
+	if (!m->db && db_open(&m->db, m->db_path, 0, err, sizeof(err))) {
 		log_error("opinion maps: %s", err);
-		return NULL;
+		m->db = NULL;
+		return;
 	}
-	pthread_mutex_lock(&m->lock);
-	while (!m->stop) {
-		pthread_mutex_unlock(&m->lock);
-		opinion_maps_refresh(db, (long long)time(NULL));
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += m->interval_s;
-		pthread_mutex_lock(&m->lock);
-		if (!m->stop)
-			pthread_cond_timedwait(&m->wake, &m->lock, &ts);
-	}
-	pthread_mutex_unlock(&m->lock);
-	db_close(db);
-	return NULL;
+	opinion_maps_refresh(m->db, (long long)time(NULL));
+}
+
+static void mapper_done(void *arg)
+{
+	struct opinion_mapper *m = arg;
+	db_close(m->db);
+	m->db = NULL;
 }
 
 int opinion_mapper_start(struct opinion_mapper *m, const char *db_path)
 {
-	const char *v = getenv("TURNOUT_MAP_INTERVAL");
-	long x;
-
-	memset(m, 0, sizeof(*m));
 	snprintf(m->db_path, sizeof(m->db_path), "%s", db_path);
-	m->interval_s = 2;
-	if (v && num_parse_long(v, strlen(v), 1, 3600, &x) == 0)
-		m->interval_s = x;
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->wake, NULL);
-	if (pthread_create(&m->thread, NULL, mapper_main, m))
-		return -1;
-	m->running = 1;
-	return 0;
+	m->db = NULL;
+	return ticker_start(&m->ticker, "TURNOUT_MAP_INTERVAL", 2, 3600, mapper_tick, mapper_done,
+			    m);
 }
 
 void opinion_mapper_stop(struct opinion_mapper *m)
 {
-	if (!m->running)
-		return;
-	pthread_mutex_lock(&m->lock);
-	m->stop = 1;
-	pthread_cond_signal(&m->wake);
-	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
-	pthread_cond_destroy(&m->wake);
-	pthread_mutex_destroy(&m->lock);
-	m->running = 0;
+	ticker_stop(&m->ticker);
 }

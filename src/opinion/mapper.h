@@ -9,17 +9,14 @@
 #ifndef TURNOUT_OPINION_MAPPER_H
 #define TURNOUT_OPINION_MAPPER_H
 
-#include <pthread.h>
+#include "util/ticker.h"
 
 struct db;
 
 struct opinion_mapper {
 	char db_path[1024];
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop, running;
-	long interval_s;
+	struct db *db; /* the ticker thread's own connection */
+	struct ticker ticker;
 };
 
 /* Computes and stores one conversation's map now: 1 stored, 0 no such

@@ -9,7 +9,6 @@
 #include "events/when.h"
 #include "training/store.h"
 #include "util/log.h"
-#include "util/num.h"
 
 struct reminding {
 	struct app *app;
@@ -39,61 +38,36 @@ long training_keep(struct app *app, struct db *db, long long now)
 	return n;
 }
 
-static void *keeper_main(void *arg)
+static void keeper_tick(void *arg)
 {
 	struct training_keeper *k = arg;
-	struct db *db = NULL;
 	char err[256];
 
-	if (db_open(&db, k->app->db_path, 0, err, sizeof(err))) {
+	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
 		log_error("training reminders: %s", err);
-		return NULL;
+		k->db = NULL;
+		return;
 	}
-	pthread_mutex_lock(&k->lock);
-	while (!k->stop) {
-		pthread_mutex_unlock(&k->lock);
-		if (training_keep(k->app, db, (long long)time(NULL)) < 0)
-			log_error("training reminders not sent: %s", db_errmsg(db));
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += k->interval_s;
-		pthread_mutex_lock(&k->lock);
-		if (!k->stop)
-			pthread_cond_timedwait(&k->wake, &k->lock, &ts);
-	}
-	pthread_mutex_unlock(&k->lock);
-	db_close(db);
-	return NULL;
+	if (training_keep(k->app, k->db, (long long)time(NULL)) < 0)
+		log_error("training reminders: %s", db_errmsg(k->db));
+}
+
+static void keeper_done(void *arg)
+{
+	struct training_keeper *k = arg;
+	db_close(k->db);
+	k->db = NULL;
 }
 
 int training_keeper_start(struct training_keeper *k, struct app *app)
 {
-	const char *v = getenv("TURNOUT_TRAINING_INTERVAL");
-	long x;
-
-	memset(k, 0, sizeof(*k));
 	k->app = app;
-	k->interval_s = 3600;
-	if (v && num_parse_long(v, strlen(v), 1, 86400, &x) == 0)
-		k->interval_s = x;
-	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->wake, NULL);
-	if (pthread_create(&k->thread, NULL, keeper_main, k))
-		return -1;
-	k->running = 1;
-	return 0;
+	k->db = NULL;
+	return ticker_start(&k->ticker, "TURNOUT_TRAINING_INTERVAL", 3600, 86400, keeper_tick,
+			    keeper_done, k);
 }
 
 void training_keeper_stop(struct training_keeper *k)
 {
-	if (!k->running)
-		return;
-	pthread_mutex_lock(&k->lock);
-	k->stop = 1;
-	pthread_cond_signal(&k->wake);
-	pthread_mutex_unlock(&k->lock);
-	pthread_join(k->thread, NULL);
-	pthread_cond_destroy(&k->wake);
-	pthread_mutex_destroy(&k->lock);
-	k->running = 0;
+	ticker_stop(&k->ticker);
 }

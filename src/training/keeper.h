@@ -7,7 +7,7 @@
 #ifndef TURNOUT_TRAINING_KEEPER_H
 #define TURNOUT_TRAINING_KEEPER_H
 
-#include <pthread.h>
+#include "util/ticker.h"
 
 struct app;
 struct db;
@@ -17,11 +17,8 @@ long training_keep(struct app *app, struct db *db, long long now);
 
 struct training_keeper {
 	struct app *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop, running;
-	long interval_s;
+	struct db *db; /* the ticker thread's own connection */
+	struct ticker ticker;
 };
 int training_keeper_start(struct training_keeper *k, struct app *app);
 void training_keeper_stop(struct training_keeper *k);
