@@ -1258,26 +1258,22 @@ struct nudging {
 	struct http_request *req;
 	struct db *db;
 	const struct event *e;
-	const char *slug, *title;
 	long told;
-	int failed;
+	int rc;
 };
 
 static void nudge_attendee(const struct attendee *a, void *arg)
 {
 	struct nudging *n = arg;
-	if (n->failed || !a->person_id || strcmp(a->status, "going") ||
-	    training_gate_open(n->db, a->person_id, "event_signup", n->e->id) != 0)
+	if (n->rc < 0 || !a->person_id || strcmp(a->status, "going"))
 		return;
-	n->failed |= web_tell(n->req, n->db, a->person_id, "Your training before the session",
-			      arena_printf(&n->req->arena,
-					   "Before \"%s\", do the \"%s\" module: a few minutes"
-					   " from home, at your own pace.",
-					   n->e->title, n->title),
-			      arena_printf(&n->req->arena, "/training/%s?next=/events/%ld", n->slug,
-					   n->e->id),
-			      "Start the training") != 0;
-	n->told++;
+	int told = training_remind(n->req, n->db, a->person_id, "event_signup", n->e->id,
+				   arena_printf(&n->req->arena, "Before \"%s\"", n->e->title),
+				   arena_printf(&n->req->arena, "/events/%ld", n->e->id));
+	if (told < 0)
+		n->rc = -1;
+	else
+		n->told += told;
 }
 
 /* Tells everyone going who has the session's training still to do. */
@@ -1294,19 +1290,16 @@ static void session_nudge(struct http_request *req, struct http_response *res)
 	if (rate_limit(req, res, "message-host", arena_printf(&req->arena, "%ld", w.actor.id),
 		       &((struct app *)req->app)->auth.rates.message_host, 0))
 		return;
-	json_t *needs = training_gate_json(db, "event_signup", e.id), *first = json_array_get(needs, 0);
-	if (!first) {
-		json_decref(needs);
+	json_t *needs = training_gate_json(db, "event_signup", e.id);
+	size_t asked = json_array_size(needs);
+	json_decref(needs);
+	if (!asked) {
 		page_message(req, res, 409, "No training asked",
 			     "This session asks no training of its volunteers.", &w);
 		return;
 	}
-	struct nudging n = { req, db, &e,
-			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "slug"))),
-			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "title"))),
-			     0, 0 };
-	json_decref(needs);
-	if (db_begin(db) || event_attendees(db, e.id, nudge_attendee, &n) < 0 || n.failed ||
+	struct nudging n = { req, db, &e, 0, 0 };
+	if (db_begin(db) || event_attendees(db, e.id, nudge_attendee, &n) < 0 || n.rc < 0 ||
 	    app_commit(req->app, db)) {
 		db_rollback(db);
 		page_sorry(req, res, "The reminders could not be sent.", &w);

@@ -53,37 +53,22 @@ static int closed_one(long id, void *arg)
 	return ideas_tell(c->app, c->db, id, "An idea you backed has closed", text);
 }
 
-struct runner_telling {
-	struct app *app;
-	struct db *db;
-	const char *text, *path;
-	int rc;
-};
-
-static void tell_runner(long person, void *arg)
-{
-	struct runner_telling *t = arg;
-	if (app_tell(t->app, t->db, person, "An idea waits for its next step", t->text, t->path,
-		     "See the idea"))
-		t->rc = -1;
-}
-
 /* Its deliberation over: the organisers are asked for the next step, the
  * followers told it is theirs now. */
 static int deliberated_one(long id, void *arg)
 {
 	struct closing *c = arg;
 	struct idea i;
-	char text[IDEA_TITLE_MAX * 4 + 200], path[32];
+	char text[IDEA_TITLE_MAX * 4 + 200];
 	if (idea_get(c->db, id, &i) != 1)
 		return -1;
 	snprintf(text, sizeof(text),
 		 "The conversation on the idea \"%s\" has closed. Put it to a meeting as a motion,"
 		 " or record its outcome, so that its %ld supporters have their answer.",
 		 i.title, i.supports);
-	snprintf(path, sizeof(path), "/ideas/%ld", id);
-	struct runner_telling t = { c->app, c->db, text, path, 0 };
-	int rc = idea_runners(c->db, id, tell_runner, &t) < 0 || t.rc ? -1 : 0;
+	struct telling t = { c->app, c->db, "An idea waits for its next step", text, "", 0 };
+	snprintf(t.path, sizeof(t.path), "/ideas/%ld", id);
+	int rc = idea_runners(c->db, id, tell_one, &t) < 0 || t.rc ? -1 : 0;
 	snprintf(text, sizeof(text),
 		 "The conversation on the idea \"%s\" has closed; the organisers now put it to a"
 		 " meeting or record its outcome.",

@@ -200,14 +200,10 @@ static void new_form(struct http_request *req, struct http_response *res, struct
 	groups_regions(db, w->actor.id, json_str, regions);
 	for (int i = 0; idea_categories[i]; i++)
 		json_array_append_new(cats, json_string(idea_categories[i]));
-	form = json_object();
 	static const char *const keep[] = {
 		"title", "body", "claims", "category", "where", "region"
 	};
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		const char *v = f ? qs_get(f, keep[i]) : NULL;
-		json_object_set_new(form, keep[i], json_string(v ? v : ""));
-	}
+	form = form_json(f, keep, sizeof(keep) / sizeof(keep[0]));
 	page_render(req, res, status, "idea_new",
 		    json_pack("{s:s, s:o, s:o, s:o, s:o, s:s*, s:o}", "title",
 			      "Put forward an idea", "groups", groups, "regions", regions,

@@ -195,11 +195,7 @@ static void new_form(struct http_request *req, struct http_response *res, struct
 	static const char *const keep[] = { "question",	  "statements",	 "opens_date",
 					    "opens_time", "closes_date", "closes_time",
 					    "group" };
-	json_t *form = json_object();
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		const char *v = f ? qs_get(f, keep[i]) : NULL;
-		json_object_set_new(form, keep[i], json_string(v ? v : ""));
-	}
+	json_t *form = form_json(f, keep, sizeof(keep) / sizeof(keep[0]));
 	const char *g = qs_get(&req->query, "group");
 	if (!f && g)
 		json_object_set_new(form, "group", json_string(g));

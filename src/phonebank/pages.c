@@ -446,27 +446,23 @@ static void bank_page(struct http_request *req, struct http_response *res)
 struct nudging {
 	struct http_request *req;
 	struct db *db;
-	long bank;
-	const char *name, *module, *title;
+	const struct phonebank *pb;
 	long told;
-	int failed;
+	int rc;
 };
 
 static void nudge_one(long person, const char *name, int approved, void *arg)
 {
 	struct nudging *n = arg;
 	(void)name, (void)approved;
-	if (n->failed || training_gate_open(n->db, person, "phonebank_call", n->bank) != 0)
-		return;
-	n->failed |= web_tell(n->req, n->db, person, "Your training before you call",
-			      arena_printf(&n->req->arena,
-					   "To call for %s, first do the \"%s\" module: a few"
-					   " minutes from home, at your own pace.",
-					   n->name, n->title),
-			      arena_printf(&n->req->arena, "/training/%s?why=gate&next=/phonebanks/%ld",
-					   n->module, n->bank),
-			      "Start the training") != 0;
-	n->told++;
+	int told = n->rc < 0 ? 0
+			     : training_remind(n->req, n->db, person, "phonebank_call", n->pb->id,
+					       arena_printf(&n->req->arena, "To call for %s", n->pb->name),
+					       arena_printf(&n->req->arena, "/phonebanks/%ld", n->pb->id));
+	if (told < 0)
+		n->rc = -1;
+	else
+		n->told += told;
 }
 
 /* Tells every caller who still has the training to do where to do it. */
@@ -481,19 +477,15 @@ static void nudge(struct http_request *req, struct http_response *res)
 		       &((struct app *)req->app)->auth.rates.message_host, 0))
 		return;
 	json_t *needs = training_gate_json(c->db, "phonebank_call", c->pb.id);
-	json_t *first = json_array_get(needs, 0);
-	if (!first) {
-		json_decref(needs);
+	size_t asked = json_array_size(needs);
+	json_decref(needs);
+	if (!asked) {
 		page_message(req, res, 409, "No training asked",
 			     "This phone bank asks no training of its callers.", &c->w);
 		return;
 	}
-	struct nudging n = { req, c->db, c->pb.id, c->pb.name,
-			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "slug"))),
-			     arena_strdup(&req->arena, json_string_value(json_object_get(first, "title"))),
-			     0, 0 };
-	json_decref(needs);
-	if (db_begin(c->db) || callers_each(c->db, c->pb.id, nudge_one, &n) < 0 || n.failed ||
+	struct nudging n = { req, c->db, &c->pb, 0, 0 };
+	if (db_begin(c->db) || callers_each(c->db, c->pb.id, nudge_one, &n) < 0 || n.rc < 0 ||
 	    app_commit(req->app, c->db)) {
 		db_rollback(c->db);
 		page_sorry(req, res, "The reminders could not be sent.", &c->w);

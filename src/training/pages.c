@@ -561,11 +561,8 @@ static void edit_form(struct http_request *req, struct http_response *res, struc
 		      struct db *db, int status, const char *error, const struct qs *f,
 		      const struct module *editing, json_t *preview)
 {
-	json_t *form = json_object(), *groups = json_array();
-	for (size_t i = 0; i < sizeof(form_keys) / sizeof(form_keys[0]); i++) {
-		const char *v = f ? qs_get(f, form_keys[i]) : NULL;
-		json_object_set_new(form, form_keys[i], json_string(v ? v : ""));
-	}
+	json_t *form = form_json(f, form_keys, sizeof(form_keys) / sizeof(form_keys[0]));
+	json_t *groups = json_array();
 	if (editing && !f) {
 		struct text_back b = { &req->arena, arena_strdup(&req->arena, "") };
 		struct question *bank = arena_alloc(&req->arena, QUIZ_BANK_MAX * sizeof(*bank));
@@ -889,6 +886,26 @@ int training_gate_or_answer(struct http_request *req, struct http_response *res,
 	http_redirect(
 	    res, arena_printf(&req->arena, "/training/%s?why=gate&next=%s", g.missing.slug, back));
 	return -1;
+}
+
+int training_remind(struct http_request *req, struct db *db, long person, const char *action,
+		    long target, const char *what, const char *back)
+{
+	struct gate_walk g = { .db = db, .person = person };
+	if (gates_of(db, action, target, gate_module, &g) < 0 || g.rc < 0)
+		return -1;
+	if (!g.closed)
+		return 0;
+	return web_tell(
+		   req, db, person, "Training to do first",
+		   arena_printf(&req->arena,
+				"%s, first do the \"%s\" module: a few minutes from home, at"
+				" your own pace.",
+				what, g.missing.title),
+		   arena_printf(&req->arena, "/training/%s?why=gate&next=%s", g.missing.slug, back),
+		   "Start the training")
+		   ? -1
+		   : 1;
 }
 
 int training_gate_open(struct db *db, long person, const char *action, long target)

@@ -18,6 +18,14 @@
  */
 int training_gate_or_answer(struct http_request *req, struct http_response *res, struct db *db,
 			    long person, const char *action, long target, const char *back);
+/*
+ * When the person still has the gate's training to do: queues them a mail
+ * (in the caller's transaction) with a link to the first module missing,
+ * which brings them back to back once passed; what says what it is for
+ * ("To call for …").  1 told, 0 nothing to do, -1.
+ */
+int training_remind(struct http_request *req, struct db *db, long person, const char *action,
+		    long target, const char *what, const char *back);
 /* 1 when the person may go through the gate, 0 when training is missing, -1. */
 int training_gate_open(struct db *db, long person, const char *action, long target);
 /* The titles and slugs of the modules an action needs, as a JSON array. */

@@ -193,3 +193,13 @@ const char *signin_path(struct http_request *req)
 		return "/signin";
 	return arena_printf(&req->arena, "/signin?next=%s", req->path);
 }
+
+json_t *form_json(const struct qs *f, const char *const *keys, size_t n)
+{
+	json_t *form = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const char *v = f ? qs_get(f, keys[i]) : NULL;
+		json_object_set_new(form, keys[i], json_string(v ? v : ""));
+	}
+	return form;
+}

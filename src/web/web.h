@@ -96,6 +96,9 @@ const char *signin_path(struct http_request *req);
  * what a link preview shows.  Nothing private goes in them. */
 void page_og(struct http_request *req, json_t *ctx, const char *title, const char *description,
 	     const char *path);
+/* The fields keys[0..n) of a form as sent (f NULL: none yet), "" for
+ * those missing, as a JSON object for its page to show again. */
+json_t *form_json(const struct qs *f, const char *const *keys, size_t n);
 /* A one-paragraph page: a title and a message. */
 void page_message(struct http_request *req, struct http_response *res, int status,
 		  const char *title, const char *text, const struct who *w);

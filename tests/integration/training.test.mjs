@@ -152,7 +152,7 @@ test('organisers write a module in the browser: a preview saves nothing, bad qui
   assert.equal(r.status, 200);
   assert.match(r.body, /People who <strong>vote<\/strong> decide/);
   assert.doesNotMatch(r.body, /<script>alert/, 'raw HTML is left out');
-  assert.match(text(r.body), /Ask \(right\)|Preview/);
+  assert.match(text(r.body), /People who vote \(right\)/);
   for (const [fields, why] of [
     [{ questions: '? No right answer\n- a\n- b' }, /has no right answer/],
     [{ pass_percent: '101' }, /The pass mark is a whole number from 1 to 100/],
@@ -260,7 +260,7 @@ test('a live training: marking who came completes the module it teaches for them
   const nudged = await admin.post(`/events/${cid}/nudge`);
   assert.equal(nudged.status, 200);
   assert.match(text(nudged.body), /1 told where to do the training/);
-  assert.ok(mailFor(srv.outbox, 'cal@example.org', /(\/training\/doorstep-conversations\?next=\/events\/\d+)/));
+  assert.ok(mailFor(srv.outbox, 'cal@example.org', /(\/training\/doorstep-conversations\?why=gate&next=\/events\/\d+)/));
 });
 
 test('30 days before a completion runs out its holder is reminded, once', async () => {
