@@ -4,7 +4,7 @@ PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcry
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev
-TEST_DEBS := chromium sqlite3 python3
+TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata
 BENCH_DEBS:= wrk
 
 CC       ?= cc

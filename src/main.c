@@ -23,6 +23,7 @@
 #include "training/keeper.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
+#include "foodbank/rrule.h"
 #include "people/people.h"
 #include "phonebank/store.h"
 #include "import/import.h"
@@ -32,6 +33,7 @@
 #include "seats/nearest.h"
 #include "util/jsonw.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/num.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -55,6 +57,7 @@ static const char usage_main[] =
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"  doctor     check the database, the disk beside it and the mail queue\n"
 	"  count      count a BLT file of ranked ballots (Scottish STV or IRV)\n"
+	"  rrule        expand recurring series (RFC 5545 rules) as collections are\n"
 	"  opinion-map  the opinion map of a Polis-layout votes file\n"
 	"\n"
 	"`turnout <command> --help` describes each command.\n";
@@ -844,6 +847,55 @@ static int cmd_opinion_map(int argc, char **argv)
 	return 0;
 }
 
+static const char usage_rrule[] =
+	"usage: turnout rrule < RULES\n"
+	"\n"
+	"Expands recurring series as collections are: each line of standard input\n"
+	"is a first time in London and an RFC 5545 rule, e.g.\n"
+	"  2026-12-05T10:00 FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;COUNT=10\n"
+	"and gets back its occurrences as UTC instants, one a line, then an empty\n"
+	"line; or \"error: why\" when the rule is not one a series may have.\n";
+
+static int cmd_rrule(int argc, char **argv)
+{
+	char line[RRULE_TEXT_MAX + 64], why[256];
+	size_t cap = RRULE_YEARS_MAX * 366 + 2;
+	time_t *t = xmalloc(cap * sizeof(*t));
+
+	(void)argv;
+	if (argc != 1) {
+		free(t);
+		fputs(usage_rrule, stderr);
+		return EXIT_USAGE;
+	}
+	while (fgets(line, sizeof(line), stdin)) {
+		struct wall w;
+		struct rrule r;
+		char *sp = strchr(line, ' ');
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line)
+			continue;
+		if (!sp || (*sp = '\0', wall_parse(line, &w))) {
+			puts("error: a line is a first time (2026-12-05T10:00) and a rule\n");
+			continue;
+		}
+		if (rrule_parse(sp + 1, &r, why, sizeof(why)) || rrule_check(&r, &w, why, sizeof(why))) {
+			printf("error: %s\n\n", why);
+			continue;
+		}
+		size_t n = rrule_expand(&r, &w, 0, (time_t)1 << 40, t, cap);
+		for (size_t i = 0; i < n; i++) {
+			struct tm tm;
+			gmtime_r(&t[i], &tm);
+			printf("%04d-%02d-%02dT%02d:%02dZ\n", tm.tm_year + 1900, tm.tm_mon + 1,
+			       tm.tm_mday, tm.tm_hour, tm.tm_min);
+		}
+		putchar('\n');
+	}
+	free(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -861,6 +913,7 @@ int main(int argc, char **argv)
 		{ "doctor", usage_doctor, cmd_doctor },
 		{ "count", usage_count, cmd_count },
 		{ "opinion-map", usage_opinion_map, cmd_opinion_map },
+		{ "rrule", usage_rrule, cmd_rrule },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
