@@ -23,6 +23,7 @@
 #include "training/keeper.h"
 #include "demo/demo.h"
 #include "events/reminders.h"
+#include "foodbank/keeper.h"
 #include "foodbank/rrule.h"
 #include "people/people.h"
 #include "phonebank/store.h"
@@ -35,6 +36,7 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/file.h"
 #include "util/progress.h"
@@ -57,6 +59,7 @@ static const char usage_main[] =
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"  doctor     check the database, the disk beside it and the mail queue\n"
 	"  count      count a BLT file of ranked ballots (Scottish STV or IRV)\n"
+	"  needs-import read what food banks need from a feed (file or URL)\n"
 	"  rrule        expand recurring series (RFC 5545 rules) as collections are\n"
 	"  opinion-map  the opinion map of a Polis-layout votes file\n"
 	"\n"
@@ -252,6 +255,9 @@ static int cmd_serve(int argc, char **argv)
 	struct training_keeper trainer;
 	if (training_keeper_start(&trainer, &app))
 		log_error("no reminders before training runs out: no thread");
+	struct foodbank_keeper pantry;
+	if (foodbank_keeper_start(&pantry, &app))
+		log_error("late drop-outs and repeating collections will not be looked after: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
@@ -262,6 +268,7 @@ static int cmd_serve(int argc, char **argv)
 	opinion_mapper_stop(&mapper);
 	ideas_keeper_stop(&keeper);
 	training_keeper_stop(&trainer);
+	foodbank_keeper_stop(&pantry);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);
@@ -896,6 +903,63 @@ static int cmd_rrule(int argc, char **argv)
 	return 0;
 }
 
+static const char usage_needs_import[] =
+	"usage: turnout needs-import [--db PATH] FEED\n"
+	"\n"
+	"Reads what food banks need from FEED (a file, or an http/https address) in\n"
+	"the layout of Give Food's needs data: CSV with columns foodbank_slug, needs\n"
+	"and excess (one item a line), or JSON.  Food banks here are matched by the\n"
+	"slug their organisers gave; a bad row is reported by its line and left out,\n"
+	"the rest applied in one transaction.  The server reads TURNOUT_NEEDS_FEED\n"
+	"itself every TURNOUT_NEEDS_FEED_HOURS (24).\n";
+
+static int cmd_needs_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = env_or("TURNOUT_DB", DEFAULT_DB);
+	struct needs_report rep;
+	struct db *db = NULL;
+	struct buf b;
+	char err[512];
+	int c, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd') {
+			fputs(usage_needs_import, stderr);
+			return EXIT_USAGE;
+		}
+		path = optarg;
+	}
+	if (optind != argc - 1) {
+		fputs(usage_needs_import, stderr);
+		return EXIT_USAGE;
+	}
+	if (db_open(&db, path, 0, err, sizeof(err)) || db_migrate(db, err, sizeof(err))) {
+		fprintf(stderr, "turnout needs-import: %s\n", err);
+		db_close(db);
+		return 1;
+	}
+	if (needs_fetch(argv[optind], &b, err, sizeof(err))) {
+		fprintf(stderr, "turnout needs-import: %s: %s\n", argv[optind], err);
+	} else if (needs_import(db, b.p ? b.p : "", b.len, (long long)time(NULL), &rep, err,
+				sizeof(err))) {
+		fprintf(stderr, "turnout needs-import: %s: %s\n", argv[optind], err);
+		buf_release(&b);
+	} else {
+		printf("%ld rows: %ld food banks updated, %ld not known here, %ld refused\n", rep.rows,
+		       rep.applied, rep.unknown, rep.bad);
+		if (rep.bad)
+			fprintf(stderr, "turnout needs-import: refused: %s\n", rep.first_bad);
+		buf_release(&b);
+		rc = rep.bad ? 3 : 0;
+	}
+	db_close(db);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -914,6 +978,7 @@ int main(int argc, char **argv)
 		{ "count", usage_count, cmd_count },
 		{ "opinion-map", usage_opinion_map, cmd_opinion_map },
 		{ "rrule", usage_rrule, cmd_rrule },
+		{ "needs-import", usage_needs_import, cmd_needs_import },
 	};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

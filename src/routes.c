@@ -7,6 +7,7 @@
 #include "alerts/pages.h"
 #include "campaigns/pages.h"
 #include "events/pages.h"
+#include "foodbank/pages.h"
 #include "groups/pages.h"
 #include "home/pages.h"
 #include "ideas/pages.h"
@@ -38,6 +39,7 @@ const struct http_route *routes_all(size_t *n)
 		{ opinion_routes, opinion_nroutes },
 		{ ideas_routes, ideas_nroutes },
 		{ training_routes, training_nroutes },
+		{ foodbank_routes, foodbank_nroutes },
 	};
 
 	if (!count)

@@ -43,6 +43,8 @@ enum action {
 	ACT_OPINION_TAKE_PART, /* vote, add statements, see the map: the members in its scope */
 	ACT_TRAINING_WRITE, /* write and edit training modules: for a group, its organisers; national
 			       ones, admins */
+	ACT_FOODBANK_MANAGE, /* food banks, their needs, a group's collections, runs, no-shows,
+				deliveries: the organisers of the group in question, admins */
 	ACT_COUNT
 };
 

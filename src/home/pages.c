@@ -11,6 +11,7 @@
 
 #include "web/web.h"
 #include "events/pages.h"
+#include "foodbank/pages.h"
 #include "groups/store.h"
 #include "http/static.h"
 #include "seats/map_svg.h"
@@ -130,6 +131,7 @@ static json_t *answer_ctx(const struct app *app, struct db *db, const struct nea
 	buf_release(&svg);
 	if (!listed)
 		json_object_set_new(ctx, "nothing_near", nothing_near_ctx(db, a, w));
+	json_object_set_new(ctx, "foodbank", foodbank_nearest_json(db, a->where.lat, a->where.lon));
 	return ctx;
 }
 

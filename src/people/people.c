@@ -205,6 +205,9 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const backed[] = { "#idea_id", "title", "#value", "#at", NULL };
 	static const char *const trained[] = { "module", "#version", "#completed_at", "#expires_at",
 					       "via", NULL };
+	static const char *const pledged[] = { "#event_id", "collection", "item", "#quantity",
+					      "#pledged_at", NULL };
+	static const char *const standing[] = { "#event_id", "collection", "#since", NULL };
 	static const char *const tried[] = { "module", "#version", "#started_at", "#finished_at",
 					     "#score", "#total", "?passed", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
@@ -335,6 +338,15 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  " FROM quiz_attempts a JOIN modules m ON m.id = a.module_id WHERE a.person_id = ?"
 		  " ORDER BY a.id",
 		  tried, 0 },
+		/* food banks: what they pledged, the standby lists they are on */
+		{ "foodbank_pledges",
+		  "SELECT p.event_id, e.title, p.item, p.quantity, p.created_at FROM pledges p"
+		  " JOIN events e ON e.id = p.event_id WHERE p.person_id = ? ORDER BY p.id",
+		  pledged, 0 },
+		{ "standby_lists",
+		  "SELECT s.event_id, e.title, s.since FROM standbys s JOIN events e ON e.id = s.event_id"
+		  " WHERE s.person_id = ? ORDER BY s.since",
+		  standing, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
