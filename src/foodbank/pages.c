@@ -276,7 +276,9 @@ static void new_page(struct http_request *req, struct http_response *res)
 	struct db *db;
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return;
-	if (!w.actor.admin && group_organises_any(db, w.actor.id) != 1) {
+	struct target t = { 0, 0, 0, 0 };
+	t.organiser = group_organises_any(db, w.actor.id) == 1;
+	if (!policy_allows(&w.actor, ACT_FOODBANK_MANAGE, &t)) {
 		page_message(
 		    req, res, 403, "Organisers only",
 		    "Food banks are added by the organisers of the groups that support them.", &w);

@@ -104,6 +104,23 @@ before(async () => {
     claims: '', category: 'other' });
   assert.equal(idea.status, 303, idea.body.slice(0, 300));
   ids.idea = Number(/\/ideas\/(\d+)/.exec(idea.headers.get('location'))[1]);
+  // a food bank group D supports, a collection for it with a run, a weekly series
+  const o = who.orgA.v;
+  await o.get('/foodbanks/new');
+  const bank2 = await o.post('/foodbanks', { group: ids.D, name: 'Matrix Food Bank', kind: 'foodbank', postcode: 'DE22 1AA',
+    hours: 'Mon-Sun 08:00-20:00' });
+  assert.equal(bank2.status, 303, bank2.body.slice(0, 300));
+  ids.foodbank = Number(/\/foodbanks\/(\d+)/.exec(bank2.headers.get('location'))[1]);
+  await o.get(`/groups/${ids.D}/collections`);
+  const coll = { foodbank: ids.foodbank, title: 'Matrix collection', postcode: 'DE22 1AA', date: day, start: '10:00', repeat: 'none' };
+  const c = await o.post(`/groups/${ids.D}/collections`, coll);
+  assert.equal(c.status, 303, c.body.slice(0, 300));
+  ids.collection = Number(/\/collections\/(\d+)/.exec(c.headers.get('location'))[1]);
+  await o.get(`/collections/${ids.collection}`);
+  assert.equal((await o.post(`/collections/${ids.collection}/runs`, { vehicle: 'car', date: day, depart: '12:00' })).status, 303);
+  ids.run = Number(/action="\/runs\/(\d+)\/take"/.exec((await o.get(`/collections/${ids.collection}`)).body)[1]);
+  assert.equal((await o.post(`/groups/${ids.D}/collections`, { ...coll, start: '14:00', repeat: 'weekly', count: '2' })).status, 303);
+  ids.series = Number(/action="\/series\/(\d+)\/stop"/.exec((await o.get(`/groups/${ids.D}/collections`)).body)[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -327,6 +344,31 @@ const MATRIX = [
   ['POST', '/training/{slug}/attempts', SIGNED_IN, () => ({ path: '/training/no-such-module/attempts' })],
   ['GET', '/training/attempts/{id}', SIGNED_IN, () => ({ path: '/training/attempts/999999' })],
   ['POST', '/training/attempts/{id}', SIGNED_IN, () => ({ path: '/training/attempts/999999' })],
+  // food banks: anyone finds them and sees what they need; the strong organisers of a group
+  // that supports one (admins) keep it; a group's members see its collections, its strong
+  // organisers plan them, add runs and record no-shows; anyone signed in pledges, stands by,
+  // and drives a run (the first to take it has it: 409 for the rest)
+  ['GET', '/foodbanks', ALL], ['POST', '/foodbanks/near', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
+  ['GET', '/foodbanks/new', ['orgA', 'orgB', 'admin']],
+  ['POST', '/foodbanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
+  ['GET', '/foodbanks/{id}', ALL, () => ({ path: `/foodbanks/${ids.foodbank}` })],
+  ['POST', '/foodbanks/{id}', MEMBERS_OF_A, () => ({ path: `/foodbanks/${ids.foodbank}`, fields: { name: '' } })],
+  ['POST', '/foodbanks/{id}/needs', MEMBERS_OF_A, () => ({ path: `/foodbanks/${ids.foodbank}/needs`, fields: { item: '' } })],
+  ['POST', '/foodbanks/{id}/needs/{need}/remove', MEMBERS_OF_A, () => ({ path: `/foodbanks/${ids.foodbank}/needs/999999/remove` })],
+  ['POST', '/foodbanks/{id}/groups', MEMBERS_OF_A, () => ({ path: `/foodbanks/${ids.foodbank}/groups`, fields: { group: ids.D } })],
+  ['GET', '/groups/{id}/collections', ['volunteer', 'orgWeak', ...MEMBERS_OF_A], () => ({ path: `/groups/${ids.D}/collections` })],
+  ['POST', '/groups/{id}/collections', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/collections`, fields: { foodbank: '' } })],
+  ['GET', '/collections/{id}', ALL, () => ({ path: `/collections/${ids.collection}` })],
+  ['POST', '/collections/{id}/pledges', SIGNED_IN, () => ({ path: `/collections/${ids.collection}/pledges`, fields: { need: '' } })],
+  ['POST', '/collections/{id}/pledges/{pledge}/remove', SIGNED_IN, () => ({ path: `/collections/${ids.collection}/pledges/999999/remove` })],
+  ['POST', '/collections/{id}/standby', SIGNED_IN, () => ({ path: `/collections/${ids.collection}/standby`, fields: { leave: '1' } })],
+  ['POST', '/collections/{id}/runs', MEMBERS_OF_A, () => ({ path: `/collections/${ids.collection}/runs`, fields: { vehicle: 'lorry' } })],
+  ['POST', '/collections/{id}/noshows', MEMBERS_OF_A, () => ({ path: `/collections/${ids.collection}/noshows`, fields: { person: 'x' } })],
+  ['POST', '/runs/{id}/take', SIGNED_IN, () => ({ path: `/runs/${ids.run}/take` })],
+  ['POST', '/runs/{id}/drop', SIGNED_IN, () => ({ path: `/runs/${ids.run}/drop` })],
+  // the run has not left yet: a 400 for those who may record it
+  ['POST', '/runs/{id}/delivered', MEMBERS_OF_A, () => ({ path: `/runs/${ids.run}/delivered`, fields: { kg: '1' } })],
+  ['POST', '/series/{id}/stop', MEMBERS_OF_A, () => ({ path: `/series/${ids.series}/stop` })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],
