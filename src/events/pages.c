@@ -22,6 +22,7 @@
 #include "events/store.h"
 #include "events/signup_writer.h"
 #include "events/when.h"
+#include "foodbank/store.h"
 #include "geo/geo.h"
 #include "http/qs.h"
 #include "groups/store.h"
@@ -212,6 +213,10 @@ static void event_page(struct http_request *req, struct http_response *res)
 		meeting = meeting_at_event(db, e.id);
 	if (meeting > 0)
 		json_object_set_new(ctx, "meeting_id", json_integer(meeting));
+	/* a food-bank collection: its pledges, runs and standby list have a page */
+	struct collection coll;
+	if (!strcmp(e.type, "dropoff") && collection_get(db, e.id, &coll) == 1)
+		json_object_set_new(ctx, "collection_id", json_integer(e.id));
 	/* came by a friend's share link: the sign-up says who brought it */
 	const char *ref = qs_get(&req->query, "ref");
 	if (person_by_ref_code(db, ref) > 0)

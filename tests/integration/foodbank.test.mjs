@@ -145,6 +145,8 @@ test('a collection: members pledge against the needs; the organiser sees totals;
   assert.equal(r.status, 303, text(r.body).slice(0, 300));
   coll = idOf(r, /\/collections\/(\d+)/);
   assert.equal(sql(`SELECT type || '/' || group_id FROM events WHERE id = ${coll}`), `dropoff/${gid}`);
+  // its session (sign-ups, reminders, calendar) leads to it
+  assert.match((await ana.get(`/events/${coll}`)).body, new RegExp(`href="/collections/${coll}"`));
   const need = (item) => sql(`SELECT id FROM foodbank_needs WHERE foodbank_id = ${fb} AND item = '${item}'`);
   await ana.get(`/collections/${coll}`);
   assert.equal((await ana.post(`/collections/${coll}/pledges`, { need: need('Tinned tomatoes'), quantity: '6' })).status, 303);
