@@ -81,7 +81,7 @@ static void gap_words(const struct dropout *d, char *what, size_t cap)
 static int tell_standby(struct app *app, struct db *db, const struct dropout *d, long person,
 			struct keep_counts *c, long long now)
 {
-	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600];
+	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600] = "";
 	struct telling t;
 	telling_init(&t, app, db, text, "Take it", "/collections", d->event_id);
 	t.skip = person;
@@ -121,7 +121,7 @@ static int tell_standby(struct app *app, struct db *db, const struct dropout *d,
 static int escalate(struct app *app, struct db *db, const struct dropout *d, struct keep_counts *c,
 		    long long now)
 {
-	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600];
+	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600] = "";
 	struct telling t;
 	telling_init(&t, app, db, text, "See the collection", "/collections", d->event_id);
 	t.subject = "Uncovered: no one has stepped in";
@@ -167,7 +167,7 @@ static int keep_dropouts(struct app *app, struct db *db, long long now, struct k
 static int warn_series(struct app *app, struct db *db, const struct series *s, const char *why,
 		       long long last)
 {
-	char text[EVENT_TITLE_MAX + 400], day[64];
+	char text[EVENT_TITLE_MAX + 400] = "", day[64];
 	struct telling t;
 	telling_init(&t, app, db, text, "The group's collections", "/groups", s->group_id);
 	if (!strcmp(why, "ends")) {
