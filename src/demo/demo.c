@@ -1,4 +1,5 @@
 #include "demo/demo.h"
+#include "demo/foodbank.h"
 #include "demo/training.h"
 
 #include <sodium.h>
@@ -322,6 +323,10 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	long module = demo_training(db);
 	if (module < 0 || (module && gate_set(db, "phonebank_call", pb.id, module, 1)))
 		goto fail_nt;
+	long pantry = demo_foodbank(db, first_group, p.id, spots[0].seat, spots[0].postcode,
+				    spots[0].lat, spots[0].lon);
+	if (pantry < 0)
+		goto fail_nt;
 	long conv = demo_conversation(db, first_group, p.id);
 	if (conv)
 		fprintf(out,
@@ -332,11 +337,12 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	    out,
 	    "turnout demo: %d groups with sessions in the tightest 2024 marginals, and a phone\n"
 	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try; its callers\n"
-	    "  first pass the phone-banking module (/training).\n"
+	    "  first pass the phone-banking module (/training); a food bank with weekly\n"
+	    "  collections (/foodbanks/%ld) whose first run needs a driver.\n"
 	    "  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
 	    "    email     %s\n    password  %s\n"
 	    "    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
-	    nseats, pb.id, p.email, password, secret, secret);
+	    nseats, pb.id, pantry, p.email, password, secret, secret);
 	sodium_memzero(password, sizeof(password));
 	rc = 0;
 	goto done;
