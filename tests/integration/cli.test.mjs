@@ -80,7 +80,7 @@ test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real
   assert.match(r.stdout, /TOTP key\s+[A-Z2-7]{32}/);
   const q = (s) => execFileSync('sqlite3', [db, s], { encoding: 'utf8' }).trim();
   assert.equal(q('SELECT count(*) FROM local_groups'), '4');
-  assert.equal(q("SELECT count(*) FROM events WHERE status = 'published' AND starts_at > strftime('%s','now')"), '8');
+  assert.equal(q("SELECT count(*) FROM events WHERE status = 'published' AND starts_at > strftime('%s','now') AND type <> 'dropoff'"), '8');
   assert.equal(q("SELECT count(*) FROM memberships WHERE role = 'organiser'"), '4');
   // and a phone bank with its practice queue, in the first group
   assert.match(r.stdout, /phone\s+bank \(\/phonebanks\/1\)/);
@@ -91,10 +91,14 @@ test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real
   assert.equal(q("SELECT count(*) FROM memberships WHERE group_id = (SELECT group_id FROM conversations WHERE id = 1) AND role = 'member'"), '204');
   assert.equal(q('SELECT groups || \'/\' || placed FROM opinion_maps WHERE conversation_id = 1'), '2/189');
   assert.equal(q("SELECT count(*) FROM people WHERE email LIKE 'polis-%@demo.invalid'"), '204');
+  // and a food bank the first group supports, with weekly collections made 8 weeks ahead
+  assert.match(r.stdout, /collections \(\/foodbanks\/1\) whose first run needs a driver/);
+  assert.equal(q("SELECT count(*) FROM collections c JOIN events e ON e.id = c.event_id WHERE e.type = 'dropoff' AND c.series_id IS NOT NULL"), '8');
+  assert.equal(q("SELECT count(*) FROM foodbank_needs WHERE foodbank_id = 1 AND urgency = 'urgent'"), '2');
   const again = run(['demo', '--db', db]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /nothing added/);
-  assert.equal(q('SELECT count(*) FROM events'), '8');
+  assert.equal(q('SELECT count(*) FROM events'), '16');
 });
 
 // Issue 12: `turnout count` reproduces a real ward election's reference count
