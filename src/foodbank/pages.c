@@ -101,14 +101,21 @@ static void need_item(const struct need *n, void *arg)
 			      "item", n->item, "urgency", urgency_name(n->urgency), "urgent",
 			      n->urgency == URGENT, "chilled", n->chilled, "from_feed",
 			      !strcmp(n->source, "feed"), "source", n->source);
-	if (n->wanted)
-		json_object_set_new(j, "wanted", json_integer(n->wanted));
+	json_object_set_new(j, "wanted", json_integer(n->wanted)); /* 0: not said */
 	if (c->want) {
 		json_object_set_new(j, "pledged", json_integer(n->pledged));
 		json_object_set_new(
 		    j, "short", json_integer(n->wanted > n->pledged ? n->wanted - n->pledged : 0));
 	}
 	json_array_append_new(n->urgency == PLENTY ? c->plenty : c->needs, j);
+}
+
+/* Marks each item of a list with whether it is the last (for commas). */
+static void mark_last(json_t *list)
+{
+	size_t i, n = json_array_size(list);
+	json_t *v;
+	json_array_foreach(list, i, v) json_object_set_new(v, "last", json_boolean(i + 1 == n));
 }
 
 /* {"needs": […], "plenty": […]} for a food bank, with totals at event_id. */
@@ -120,6 +127,8 @@ static json_t *needs_json(struct db *db, long foodbank_id, long event_id)
 		json_decref(c.plenty);
 		return NULL;
 	}
+	mark_last(c.needs);
+	mark_last(c.plenty);
 	return json_pack("{s:o, s:o}", "needs", c.needs, "plenty", c.plenty);
 }
 
@@ -150,14 +159,6 @@ static void brief_item(const struct collection_brief *b, void *arg)
 		      !strcmp(b->status, "cancelled"), "repeats", b->series_id != 0));
 }
 
-/* Marks each item of a list with whether it is the last (for commas). */
-static void mark_last(json_t *list)
-{
-	size_t i, n = json_array_size(list);
-	json_t *v;
-	json_array_foreach(list, i, v) json_object_set_new(v, "last", json_boolean(i + 1 == n));
-}
-
 json_t *foodbank_nearest_json(struct db *db, double lat, double lon)
 {
 	struct foodbank_near fb;
@@ -167,8 +168,6 @@ json_t *foodbank_nearest_json(struct db *db, double lat, double lon)
 	json_t *j = needs_json(db, fb.f.id, 0);
 	if (!j)
 		return json_null();
-	mark_last(json_object_get(j, "needs"));
-	mark_last(json_object_get(j, "plenty"));
 	snprintf(km, sizeof(km), "%.1f", fb.distance_m / 1000);
 	json_object_set_new(j, "id", json_integer(fb.f.id));
 	json_object_set_new(j, "name", json_string(fb.f.name));

@@ -67,6 +67,24 @@ before(async () => {
   const idea = await volunteer.post('/ideas', { where: String(ids.group), title: 'Step-free polling stations', body: 'Every one.',
     claims: 'Steps keep voters out', category: 'democracy' });
   ids.idea = Number(/\/ideas\/(\d+)/.exec(idea.headers.get('location'))[1]);
+  // a food bank the group supports, with needs; a collection with a run, a pledge and a standby
+  await admin.get('/foodbanks/new');
+  const fb = await admin.post('/foodbanks', { group: ids.group, name: 'Access Food Bank', kind: 'foodbank', postcode: 'DE22 1AA',
+    hours: 'Mon-Sun 08:00-20:00', contact: 'Pat', accepts: 'Tins' });
+  ids.fb = Number(/\/foodbanks\/(\d+)/.exec(fb.headers.get('location'))[1]);
+  await admin.get(`/foodbanks/${ids.fb}`);
+  await admin.post(`/foodbanks/${ids.fb}/needs`, { item: 'Tinned tomatoes', urgency: 'urgent', wanted: '20' });
+  await admin.post(`/foodbanks/${ids.fb}/needs`, { item: 'Pasta', urgency: 'plenty' });
+  await admin.get(`/groups/${ids.group}/collections`);
+  const coll = await admin.post(`/groups/${ids.group}/collections`, { foodbank: ids.fb, title: 'Access collection', postcode: 'DE22 1AE',
+    date: day(3), start: '10:00', repeat: 'weekly', count: '3' });
+  ids.coll = Number(sql('SELECT min(event_id) FROM collections'));
+  await admin.get(`/collections/${ids.coll}`);
+  await admin.post(`/collections/${ids.coll}/runs`, { vehicle: 'van', date: day(3), depart: '12:00', stops: 'Church hall, DE22 1AF' });
+  await volunteer.get(`/collections/${ids.coll}`);
+  await volunteer.post(`/collections/${ids.coll}/pledges`, { need: sql("SELECT id FROM foodbank_needs WHERE item = 'Tinned tomatoes'"), quantity: '4' });
+  await volunteer.post(`/collections/${ids.coll}/standby`);
+  assert.equal(coll.status, 303);
 });
 after(async () => {
   await browser?.close();
@@ -76,15 +94,18 @@ after(async () => {
 function pages() {
   return {
     anon: ['/', '/signup', '/signin', '/events', `/events/${ids.event}`, '/groups', `/groups/${ids.group}`,
-      '/campaigns', `/campaigns/${ids.campaign}`, '/seats/E14001193', '/no-such-page'],
+      '/campaigns', `/campaigns/${ids.campaign}`, '/seats/E14001193', '/no-such-page', '/foodbanks',
+      `/foodbanks/${ids.fb}`, `/collections/${ids.coll}`],
     volunteer: ['/account', '/account/security', `/groups/${ids.group}`, `/events/${ids.event}`,
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
       `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
-      `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`, '/training'],
+      `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`, '/training',
+      `/groups/${ids.group}/collections`, `/collections/${ids.coll}`],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
       `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
-      '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas', '/training', '/training/new'],
+      '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas', '/training', '/training/new',
+      '/foodbanks/new', `/foodbanks/${ids.fb}`, `/groups/${ids.group}/collections`, `/collections/${ids.coll}`],
   };
 }
 

@@ -208,6 +208,12 @@ test('a weekly series is made 8 weeks ahead, once, and its organisers are told b
   // the daily check makes nothing twice, even after a cancellation
   const first = sql(`SELECT min(event_id) FROM collections WHERE series_id = ${sid}`);
   sql(`UPDATE events SET status = 'cancelled' WHERE id = ${first}`);
+  // pledges at a cancelled collection are refused, and nothing is stored
+  await ana.get(`/collections/${first}`);
+  const closed = await ana.post(`/collections/${first}/pledges`, { need: sql(`SELECT id FROM foodbank_needs WHERE foodbank_id = ${fb} AND item = 'Tinned tomatoes'`), quantity: '1' });
+  assert.equal(closed.status, 409);
+  assert.match(text(closed.body), /Pledges are closed/);
+  assert.equal(sql(`SELECT count(*) FROM pledges WHERE event_id = ${first}`), '0');
   sql(`UPDATE series SET checked_at = 0 WHERE id = ${sid}`);
   await waitFor(() => sql(`SELECT checked_at > 0 FROM series WHERE id = ${sid}`) === '1', 'the daily check');
   assert.equal(made(), '8');
