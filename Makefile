@@ -117,11 +117,16 @@ $(BUILD)/bench/opinion: bench/opinion.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
+$(BUILD)/bench/foodbank: bench/foodbank.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 $(BUILD)/bench/callers: bench/callers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
-bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion
+bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
+       $(BUILD)/bench/foodbank
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
@@ -129,6 +134,8 @@ bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/ben
 	@echo; echo "| count | time | stages |"; echo "|---|---|---|"; $(BUILD)/bench/count
 	@echo; echo "| opinion map | time | result | memory |"; echo "|---|---|---|---|"; \
 	  mkdir -p bench/out && $(BUILD)/bench/opinion bench/out/opinion.db
+	@echo; echo "| food-bank series | time | result | floor |"; echo "|---|---|---|---|"; \
+	  $(BUILD)/bench/foodbank bench/out/foodbank.db
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db

@@ -128,4 +128,11 @@ if make -s build/test/fixture.db >/dev/null; then
 		TURNOUT_BIN="$BIN" BENCH_IN_FLIGHT=100 node bench/training.mjs
 		TURNOUT_BIN="$BIN" BENCH_IN_FLIGHT=200 node bench/training.mjs
 	} | tee -a "$OUT/latest.md"
+	# part nine: food banks — a late drop-out reaching the standby list
+	{
+		echo
+		echo "| food banks | times | worst | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/dropout.mjs
+	} | tee -a "$OUT/latest.md"
 fi

@@ -77,8 +77,11 @@ int db_open(struct db **out, const char *path, int flags, char *err, size_t errl
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db->h));
 		goto fail;
 	}
-	/* secure_delete: an erased person leaves no bytes behind in free pages */
-	if (db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA secure_delete=ON;")) {
+	/* secure_delete: an erased person leaves no bytes behind in free pages;
+	 * temp_store in memory: a savepoint's journal (a store's write inside a
+	 * bigger transaction) is copied in memory, not written to a temp file */
+	if (db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA secure_delete=ON;"
+			" PRAGMA temp_store=MEMORY;")) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db->h));
 		goto fail;
 	}

@@ -16,9 +16,9 @@ long demo_foodbank(struct db *db, long group_id, long organiser, const char *sea
 		enum urgency u;
 		long wanted;
 	} needs[] = {
-		{ "Tinned tomatoes", URGENT, 40 }, { "UHT milk", URGENT, 24 },
+		{ "Tinned tomatoes", URGENT, 40 },  { "UHT milk", URGENT, 24 },
 		{ "Nappies (size 5)", NEEDED, 10 }, { "Toilet rolls", NEEDED, 0 },
-		{ "Tinned fish", NEEDED, 0 },	   { "Pasta", PLENTY, 0 },
+		{ "Tinned fish", NEEDED, 0 },	    { "Pasta", PLENTY, 0 },
 		{ "Baked beans", PLENTY, 0 },
 	};
 	struct foodbank f = { .kind = "foodbank", .lat = lat, .lon = lon, .chilled = 0 };
@@ -66,7 +66,8 @@ long demo_foodbank(struct db *db, long group_id, long organiser, const char *sea
 	    series_checked(db, s.id, now, "") != 1)
 		return -1;
 	/* a run on the first, looking for a driver */
-	struct db_stmt *st = db_cached(db, "SELECT min(event_id) FROM collections WHERE series_id = ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT min(event_id) FROM collections WHERE series_id = ?");
 	db_bind_int(st, 1, s.id);
 	struct run r = { .event_id = (long)db_int_or(st, 0), .vehicle = VEHICLE_CAR };
 	r.departs_at = london_to_utc(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, 12, 0);

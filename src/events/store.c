@@ -5,7 +5,7 @@
 
 #include "auth/audit.h"
 
-int event_create(struct db *db, struct event *e)
+int event_insert(struct db *db, struct event *e)
 {
 	struct db_stmt *ins =
 	    db_cached(db, "INSERT INTO events (type, title, description, seat,"
@@ -17,8 +17,6 @@ int event_create(struct db *db, struct event *e)
 					     " capacity) VALUES (?, ?, ?, ?)");
 	int bad;
 
-	if (!ins || !slot || db_begin(db))
-		return -1;
 	bad = db_bind_str(ins, 1, e->type) || db_bind_str(ins, 2, e->title) ||
 	      db_bind_str(ins, 3, e->description) || db_bind_str(ins, 4, e->seat) ||
 	      db_bind_id(ins, 5, e->group_id) || db_bind_str(ins, 6, e->postcode) ||
@@ -39,7 +37,14 @@ int event_create(struct db *db, struct event *e)
 		      db_bind_int(slot, 4, e->slots[i].capacity) || db_step(slot) != DB_DONE;
 	}
 	db_reset(slot);
-	if (bad || db_commit(db)) {
+	return bad ? -1 : 0;
+}
+
+int event_create(struct db *db, struct event *e)
+{
+	if (db_begin(db))
+		return -1;
+	if (event_insert(db, e) || db_commit(db)) {
 		db_rollback(db);
 		return -1;
 	}

@@ -18,8 +18,11 @@
 #include "db/db.h"
 #include "events/events.h"
 
-/* 0 and e->id set (slots too), or -1. */
+/* 0 and e->id set (slots too), or -1, in a transaction of its own. */
 int event_create(struct db *db, struct event *e);
+/* The same inside the caller's transaction (which it must roll back on -1),
+ * for a write that makes many sessions at once. */
+int event_insert(struct db *db, struct event *e);
 /* 1 and *out (slots included), 0 not found, -1 error. */
 int event_get(struct db *db, long id, struct event *out);
 /* A person's live sign-up for a session: which slot, and whether they have

@@ -1,6 +1,7 @@
 #include "foodbank/keeper.h"
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "util/num.h"
 
 #define DROPOUTS_BATCH 100
-#define SERIES_BATCH   200
+#define SERIES_BATCH   1000
 
 static long env_long(const char *name, long dflt, long lo, long hi)
 {
@@ -189,45 +190,54 @@ static int warn_series(struct app *app, struct db *db, const struct series *s, c
 	return 0;
 }
 
+/* Every series due in one transaction (one sync to disk, not one a
+ * series), each series in a savepoint of its own. */
 static int keep_series(struct app *app, struct db *db, long long now, struct keep_counts *c)
 {
 	struct series *s = xmalloc(SERIES_BATCH * sizeof(*s));
-	long horizon = series_horizon_s();
+	size_t cap = RRULE_YEARS_MAX * 366 + 2;
+	time_t *t = xmalloc(cap * sizeof(*t));
+	long horizon = series_horizon_s(), made_all = 0, warned = 0;
 	long n = series_due(db, now - 86400, s, SERIES_BATCH);
-	int rc = n < 0 ? -1 : 0;
-	for (long i = 0; i < n && !rc; i++) {
+	int rc = n < 0 || (n > 0 && db_begin(db)) ? -1 : 0;
+	long i;
+	for (i = 0; i < n && !rc; i++) {
 		long made = 0;
 		long long last = 0;
 		int ok = series_materialise(db, &s[i], now, horizon, &made, &last) == 1;
-		c->collections_made += made;
 		/* what should exist in the coming weeks, against what does */
 		struct rrule r;
 		struct wall w;
 		char why[256];
-		size_t cap = RRULE_YEARS_MAX * 366 + 2, want = 0;
-		time_t *t = xmalloc(cap * sizeof(*t));
+		size_t want = 0;
 		if (!rrule_parse(s[i].rrule, &r, why, sizeof(why)) &&
 		    !wall_parse(s[i].first_at, &w))
 			want = rrule_expand(&r, &w, (time_t)now, (time_t)(now + horizon), t, cap);
-		free(t);
 		long have = series_made(db, s[i].id, now, now + horizon);
 		const char *warn = !ok || have < (long)want	  ? "missing"
 				   : last && last < now + horizon ? "ends"
 								  : "";
+		int told = *warn && strcmp(warn, s[i].warned);
 		if (db_begin(db)) {
 			rc = -1;
-			break;
-		}
-		int told = *warn && strcmp(warn, s[i].warned);
-		if ((told && warn_series(app, db, &s[i], warn, last)) ||
-		    series_checked(db, s[i].id, now, warn) != 1 || app_commit(app, db)) {
+		} else if ((told && warn_series(app, db, &s[i], warn, last)) ||
+			   series_checked(db, s[i].id, now, warn) != 1 || db_commit(db)) {
 			db_rollback(db);
 			rc = -1;
-			break;
 		}
-		c->organisers_warned += told;
-		c->series_checked++;
+		made_all += made;
+		warned += told;
 	}
+	if (n > 0 && rc)
+		db_rollback(db);
+	else if (n > 0 && app_commit(app, db)) /* which rolled it back */
+		rc = -1;
+	if (!rc) {
+		c->collections_made += made_all;
+		c->organisers_warned += warned;
+		c->series_checked += n > 0 ? n : 0;
+	}
+	free(t);
 	free(s);
 	return rc;
 }
@@ -383,16 +393,31 @@ static void keeper_done(void *arg)
 	k->db = NULL;
 }
 
+/* The process's keeper, for the pages' pokes: published once it runs (the
+ * server is answering by then, hence atomic), cleared when it stops. */
+static struct foodbank_keeper *_Atomic running;
+
 int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app)
 {
 	k->app = app;
 	k->db = NULL;
 	k->feed_at = 0;
-	return ticker_start(&k->ticker, "TURNOUT_FOODBANK_INTERVAL", 10, 60, keeper_tick,
-			    keeper_done, k);
+	if (ticker_start(&k->ticker, "TURNOUT_FOODBANK_INTERVAL", 10, 60, keeper_tick,
+			 keeper_done, k))
+		return -1;
+	running = k;
+	return 0;
+}
+
+void foodbank_keeper_poke(void)
+{
+	if (running)
+		ticker_poke(&running->ticker);
 }
 
 void foodbank_keeper_stop(struct foodbank_keeper *k)
 {
 	ticker_stop(&k->ticker);
+	if (running == k)
+		running = NULL;
 }

@@ -49,6 +49,9 @@ struct foodbank_keeper {
 	struct ticker ticker;
 };
 int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app);
+/* A drop-out was just recorded: the keeper looks now, not at its next
+ * interval (the one keeper this process started; nothing without one). */
+void foodbank_keeper_poke(void);
 void foodbank_keeper_stop(struct foodbank_keeper *k);
 
 #endif

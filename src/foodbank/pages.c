@@ -1321,6 +1321,7 @@ static void run_drop_page(struct http_request *req, struct http_response *res)
 	}
 	audit_note(rc.c.db, rc.c.w.actor.id, "run.drop", 0,
 		   arena_printf(&req->arena, "run %ld", rc.r.id));
+	foodbank_keeper_poke(); /* a late drop-out goes to the standby list at once */
 	back_to(req, res, rc.c.e->id, "runs");
 }
 

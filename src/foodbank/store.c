@@ -334,18 +334,24 @@ int needs_feed_apply(struct db *db, const char *slug, const char *const *needs, 
 	return commit_or_undo(db, ok);
 }
 
-int collection_create(struct db *db, struct event *e, const struct collection *c)
+/* The session and its collection row, inside the caller's transaction. */
+static int collection_insert(struct db *db, struct event *e, const struct collection *c)
 {
 	struct db_stmt *st =
 	    db_cached(db, "INSERT INTO collections (event_id, foodbank_id,"
 			  " series_id, occurs_at, late_hours) VALUES (?, ?, ?, ?, ?)");
-	if (db_begin(db))
+	if (event_insert(db, e))
 		return -1;
-	if (event_create(db, e))
-		return commit_or_undo(db, 0);
 	db_binds(st, 1, DB_INT(e->id), DB_INT(c->foodbank_id), DB_ID(c->series_id),
 		 c->series_id ? DB_INT(e->starts_at) : DB_NULL, DB_INT(c->late_hours));
-	return commit_or_undo(db, db_done(st) == 0);
+	return db_done(st);
+}
+
+int collection_create(struct db *db, struct event *e, const struct collection *c)
+{
+	if (db_begin(db))
+		return -1;
+	return commit_or_undo(db, collection_insert(db, e, c) == 0);
 }
 
 int collection_get(struct db *db, long event_id, struct collection *out)
@@ -525,24 +531,31 @@ long series_due(struct db *db, long long before, struct series *out, size_t max)
 	return rc < 0 ? -1 : n;
 }
 
+static int by_time(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+	return (x > y) - (x < y);
+}
+
 int series_materialise(struct db *db, const struct series *s, long long now, long long horizon,
 		       long *made, long long *last)
 {
-	struct db_stmt *has =
-	    db_cached(db, "SELECT 1 FROM collections WHERE series_id = ? AND occurs_at = ?");
+	struct db_stmt *had = db_cached(db, "SELECT occurs_at FROM collections WHERE series_id = ?"
+					    " AND occurs_at >= ? AND occurs_at < ?");
 	struct rrule r;
 	struct wall w;
 	char why[256];
-	size_t cap = RRULE_YEARS_MAX * 366 + 2;
-	time_t *t = NULL;
+	size_t cap = RRULE_YEARS_MAX * 366 + 2, nhad = 0;
+	time_t *t = NULL, *have = NULL;
 	struct event *e = NULL;
-	int ok = 0;
+	int ok = 0, rc;
 
 	*made = 0;
 	*last = 0;
 	if (rrule_parse(s->rrule, &r, why, sizeof(why)) || wall_parse(s->first_at, &w))
 		return -1;
 	t = xmalloc(cap * sizeof(*t));
+	have = xmalloc(cap * sizeof(*have));
 	e = xcalloc(1, sizeof(*e));
 	/* the whole series, for its last occurrence; those in the window made */
 	size_t n = rrule_expand(&r, &w, 0, (time_t)1 << 40, t, cap);
@@ -550,37 +563,34 @@ int series_materialise(struct db *db, const struct series *s, long long now, lon
 		*last = t[n - 1];
 	if (db_begin(db))
 		goto out;
-	ok = 1;
+	/* the occurrences made before (a cancelled one too) are not made again */
+	db_binds(had, 1, DB_INT(s->id), DB_INT(now), DB_INT(now + horizon));
+	while (db_next(had, &rc))
+		if (nhad < cap)
+			have[nhad++] = (time_t)db_col_int(had, 0);
+	qsort(have, nhad, sizeof(*have), by_time);
+	snprintf(e->type, sizeof(e->type), "dropoff");
+	snprintf(e->title, sizeof(e->title), "%s", s->title);
+	snprintf(e->description, sizeof(e->description), "%s", s->description);
+	snprintf(e->seat, sizeof(e->seat), "%s", s->seat);
+	snprintf(e->postcode, sizeof(e->postcode), "%s", s->postcode);
+	snprintf(e->address, sizeof(e->address), "%s", s->address);
+	e->group_id = s->group_id;
+	e->lat = s->lat;
+	e->lon = s->lon;
+	e->address_private = s->address_private;
+	e->created_by = s->created_by;
+	e->nslots = 1;
+	e->slots[0].capacity = s->capacity;
+	ok = rc > 0;
 	for (size_t i = 0; ok && i < n; i++) {
-		if (t[i] < now || t[i] >= now + horizon)
+		if (t[i] < now || t[i] >= now + horizon ||
+		    bsearch(&t[i], have, nhad, sizeof(*have), by_time))
 			continue;
-		db_binds(has, 1, DB_INT(s->id), DB_INT(t[i]));
-		int rc = db_one(has);
-		db_reset(has);
-		if (rc) {
-			ok = rc > 0;
-			continue;
-		}
-		memset(e, 0, sizeof(*e));
-		snprintf(e->type, sizeof(e->type), "dropoff");
-		snprintf(e->title, sizeof(e->title), "%s", s->title);
-		snprintf(e->description, sizeof(e->description), "%s", s->description);
-		snprintf(e->seat, sizeof(e->seat), "%s", s->seat);
-		snprintf(e->postcode, sizeof(e->postcode), "%s", s->postcode);
-		snprintf(e->address, sizeof(e->address), "%s", s->address);
-		e->group_id = s->group_id;
-		e->lat = s->lat;
-		e->lon = s->lon;
-		e->address_private = s->address_private;
-		e->starts_at = t[i];
-		e->ends_at = t[i] + (time_t)s->minutes * 60;
-		e->created_by = s->created_by;
-		e->nslots = 1;
-		e->slots[0].starts_at = e->starts_at;
-		e->slots[0].ends_at = e->ends_at;
-		e->slots[0].capacity = s->capacity;
+		e->starts_at = e->slots[0].starts_at = t[i];
+		e->ends_at = e->slots[0].ends_at = t[i] + (time_t)s->minutes * 60;
 		struct collection c = { 0, s->foodbank_id, s->id, s->late_hours };
-		ok = collection_create(db, e, &c) == 1;
+		ok = collection_insert(db, e, &c) == 0;
 		*made += ok;
 	}
 	if (commit_or_undo(db, ok) != 1) {
@@ -589,6 +599,7 @@ int series_materialise(struct db *db, const struct series *s, long long now, lon
 	}
 out:
 	free(t);
+	free(have);
 	free(e);
 	return ok ? 1 : -1;
 }

@@ -18,8 +18,9 @@ static void *ticker_main(void *arg)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += t->interval_s;
 		pthread_mutex_lock(&t->lock);
-		if (!t->stop)
+		if (!t->stop && !t->poked)
 			pthread_cond_timedwait(&t->wake, &t->lock, &ts);
+		t->poked = 0;
 	}
 	pthread_mutex_unlock(&t->lock);
 	if (t->done)
@@ -46,6 +47,16 @@ int ticker_start(struct ticker *t, const char *env, long dflt, long max, void (*
 		return -1;
 	t->running = 1;
 	return 0;
+}
+
+void ticker_poke(struct ticker *t)
+{
+	if (!t->running)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->poked = 1;
+	pthread_cond_signal(&t->wake);
+	pthread_mutex_unlock(&t->lock);
 }
 
 void ticker_stop(struct ticker *t)

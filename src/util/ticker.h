@@ -18,7 +18,7 @@ struct ticker {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int stop, running;
+	int stop, running, poked;
 };
 
 /*
@@ -28,6 +28,8 @@ struct ticker {
  */
 int ticker_start(struct ticker *t, const char *env, long dflt, long max, void (*tick)(void *arg),
 		 void (*done)(void *arg), void *arg);
+/* Asks for a tick now (after the one in hand, if any), not at the next interval. */
+void ticker_poke(struct ticker *t);
 /* Wakes the thread, lets the tick in hand finish, and joins it; idempotent. */
 void ticker_stop(struct ticker *t);
 
