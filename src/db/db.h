@@ -117,6 +117,8 @@ int db_one(struct db_stmt *st);
  *     return rc;
  */
 int db_next(struct db_stmt *st, int *rc);
+/* For a statement whose rows are (id, name): fn once a row, in order; 1 or -1. */
+int db_id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg), void *arg);
 /* Runs a statement for its effect (rows it returns are read and dropped),
  * then resets it: 0, or -1 on any error. */
 int db_done(struct db_stmt *st);

@@ -332,6 +332,14 @@ int db_next(struct db_stmt *st, int *rc)
 	return 0;
 }
 
+int db_id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg), void *arg)
+{
+	int rc;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
+	return rc;
+}
+
 long db_count(struct db_stmt *st)
 {
 	long n = 0;

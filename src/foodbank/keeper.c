@@ -402,8 +402,8 @@ int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app)
 	k->app = app;
 	k->db = NULL;
 	k->feed_at = 0;
-	if (ticker_start(&k->ticker, "TURNOUT_FOODBANK_INTERVAL", 10, 60, keeper_tick,
-			 keeper_done, k))
+	if (ticker_start(&k->ticker, "TURNOUT_FOODBANK_INTERVAL", 10, 60, keeper_tick, keeper_done,
+			 k))
 		return -1;
 	running = k;
 	return 0;

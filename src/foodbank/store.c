@@ -6,11 +6,21 @@
 #include <string.h>
 
 #include "events/store.h"
+#include "events/when.h"
 #include "geo/geo.h"
 #include "util/mem.h"
 
 static const char *const urgency_names[] = { "urgent", "needed", "plenty" };
 static const char *const vehicle_names[] = { "car", "estate", "van" };
+
+/* The index of s among the three names, or -1. */
+static int one_of(const char *const names[3], const char *s)
+{
+	for (int i = 0; s && i < 3; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
 
 const char *urgency_name(enum urgency u)
 {
@@ -19,12 +29,10 @@ const char *urgency_name(enum urgency u)
 
 int urgency_parse(const char *s, enum urgency *u)
 {
-	for (int i = 0; s && i < 3; i++)
-		if (!strcmp(s, urgency_names[i])) {
-			*u = (enum urgency)i;
-			return 0;
-		}
-	return -1;
+	int i = one_of(urgency_names, s);
+	if (i >= 0)
+		*u = (enum urgency)i;
+	return i < 0 ? -1 : 0;
 }
 
 const char *vehicle_name(enum vehicle v)
@@ -34,12 +42,10 @@ const char *vehicle_name(enum vehicle v)
 
 int vehicle_parse(const char *s, enum vehicle *v)
 {
-	for (int i = 0; s && i < 3; i++)
-		if (!strcmp(s, vehicle_names[i])) {
-			*v = (enum vehicle)i;
-			return 0;
-		}
-	return -1;
+	int i = one_of(vehicle_names, s);
+	if (i >= 0)
+		*v = (enum vehicle)i;
+	return i < 0 ? -1 : 0;
 }
 
 /* A write in a transaction of its own (a savepoint inside the caller's). */
@@ -200,14 +206,6 @@ int foodbank_organised_by(struct db *db, long foodbank_id, long person_id)
 	return rc;
 }
 
-static int id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg), void *arg)
-{
-	int rc;
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
-	return rc;
-}
-
 int foodbank_groups(struct db *db, long foodbank_id,
 		    void (*fn)(long id, const char *name, void *arg), void *arg)
 {
@@ -215,7 +213,7 @@ int foodbank_groups(struct db *db, long foodbank_id,
 					   " JOIN local_groups l ON l.id = g.group_id"
 					   " WHERE g.foodbank_id = ? ORDER BY l.name");
 	db_bind_int(st, 1, foodbank_id);
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 
 int group_foodbanks(struct db *db, long group_id, void (*fn)(long id, const char *name, void *arg),
@@ -225,7 +223,7 @@ int group_foodbanks(struct db *db, long group_id, void (*fn)(long id, const char
 					   " JOIN foodbanks f ON f.id = g.foodbank_id"
 					   " WHERE g.group_id = ? ORDER BY f.name");
 	db_bind_int(st, 1, group_id);
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 
 int needs_each(struct db *db, long foodbank_id, long event_id,
@@ -826,21 +824,33 @@ int run_deliver(struct db *db, long run_id, double kg, long items, const char *r
 int group_deliveries(struct db *db, long group_id, void (*fn)(const struct delivered *d, void *arg),
 		     void *arg)
 {
-	/* months in London time would shift a delivery at 23:30 on the last
-	 * day; UTC months are what the receipts' dates say, near enough */
-	struct db_stmt *st =
-	    db_cached(db, "SELECT strftime('%Y-%m', r.arrives_at, 'unixepoch') AS month, count(*),"
-			  " sum(r.delivered_items), sum(r.delivered_kg)"
-			  " FROM runs r JOIN events e ON e.id = r.event_id"
-			  " WHERE e.group_id = ? AND r.status = 'done'"
-			  " GROUP BY month ORDER BY month DESC LIMIT 36");
-	int rc;
+	/* months in London time, summed here: the SQL stays portable */
+	struct db_stmt *st = db_cached(db, "SELECT r.arrives_at, coalesce(r.delivered_items, 0),"
+					   " coalesce(r.delivered_kg, 0) FROM runs r"
+					   " JOIN events e ON e.id = r.event_id"
+					   " WHERE e.group_id = ? AND r.status = 'done'"
+					   " ORDER BY r.arrives_at DESC");
+	char month[8] = "", at[8];
+	struct delivered d = { month, 0, 0, 0 };
+	int rc, shown = 0;
 	db_bind_int(st, 1, group_id);
 	while (db_next(st, &rc)) {
-		struct delivered d = { db_col_text(st, 0), (long)db_col_int(st, 1),
-				       (long)db_col_int(st, 2), db_col_double(st, 3) };
-		fn(&d, arg);
+		struct tm tm;
+		london_tm((time_t)db_col_int(st, 0), &tm);
+		strftime(at, sizeof(at), "%Y-%m", &tm);
+		if (strcmp(at, month)) {
+			if (d.runs && shown++ < 36)
+				fn(&d, arg);
+			memcpy(month, at, sizeof(month));
+			d.runs = d.items = 0;
+			d.kg = 0;
+		}
+		d.runs++;
+		d.items += (long)db_col_int(st, 1);
+		d.kg += db_col_double(st, 2);
 	}
+	if (rc > 0 && d.runs && shown < 36)
+		fn(&d, arg);
 	return rc;
 }
 
@@ -997,5 +1007,5 @@ int no_shows_each(struct db *db, long event_id,
 					   " JOIN people p ON p.id = n.person_id"
 					   " WHERE n.event_id = ? ORDER BY p.name");
 	db_bind_int(st, 1, event_id);
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }

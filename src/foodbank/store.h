@@ -219,7 +219,7 @@ struct delivered {
 	long runs, items;
 	double kg;
 };
-/* The group's deliveries by month, latest first. */
+/* The group's deliveries by London month, latest first (three years at most). */
 int group_deliveries(struct db *db, long group_id, void (*fn)(const struct delivered *d, void *arg),
 		     void *arg);
 

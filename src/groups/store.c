@@ -80,14 +80,6 @@ int group_seats(struct db *db, long group_id, void (*fn)(const char *code, void 
 }
 
 /* Each (id, name) row of a bound statement to fn; 1 or -1. */
-static int id_names(struct db_stmt *st, void (*fn)(long id, const char *name, void *arg), void *arg)
-{
-	int rc;
-	while (db_next(st, &rc))
-		fn((long)db_col_int(st, 0), db_col_text(st, 1), arg);
-	return rc;
-}
-
 int groups_of(struct db *db, long person_id, int all, int organiser,
 	      void (*fn)(long id, const char *name, void *arg), void *arg)
 {
@@ -96,7 +88,7 @@ int groups_of(struct db *db, long person_id, int all, int organiser,
 					   " person_id = ? AND (? = 0 OR role = 'organiser'))"
 					   " ORDER BY g.name");
 	db_binds(st, 1, DB_INT(all), DB_INT(person_id), DB_INT(organiser));
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 int group_members(struct db *db, long group_id, void (*fn)(const struct member_row *m, void *arg),
 		  void *arg)
@@ -123,7 +115,7 @@ int group_proposals(struct db *db, long group_id,
 					   " AND awaiting_approval = 1 AND status = 'published'"
 					   " ORDER BY starts_at");
 	db_bind_int(st, 1, group_id);
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 
 int group_covers(struct db *db, long group_id, const char *seat)
@@ -144,7 +136,7 @@ int groups_covering(struct db *db, const char *seat, long person_id,
 					   " (SELECT group_id FROM memberships WHERE person_id = ?)"
 					   " ORDER BY g.name");
 	db_binds(st, 1, DB_STR(seat), DB_INT(person_id));
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 
 int groups_joined(struct db *db, long person_id,
@@ -178,7 +170,7 @@ int group_organisers(struct db *db, long group_id, void (*fn)(long id, const cha
 					   " WHERE m.group_id = ? AND m.role = 'organiser'"
 					   " ORDER BY p.name");
 	db_bind_int(st, 1, group_id);
-	return id_names(st, fn, arg);
+	return db_id_names(st, fn, arg);
 }
 
 int group_post_add(struct db *db, long group_id, long author, const char *title, const char *body,
