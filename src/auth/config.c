@@ -27,6 +27,8 @@ void auth_config_defaults(struct auth_config *c)
 	c->rates.message_host = (struct rate_rule){ 5.0 / 60, 5 };
 	/* each waits for an organiser to read it: a flood would bury the rest */
 	c->rates.put_member = (struct rate_rule){ 2, 20 };
+	/* a run given up late mails its standby list: a few an hour is plenty */
+	c->rates.drop_member = (struct rate_rule){ 5.0 / 60, 5 };
 	ratelimit_init(&c->rl);
 }
 
@@ -71,5 +73,6 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_SKIP_CALLER", &c->rates.skip_caller);
 	env_rule("TURNOUT_RATE_MESSAGE_HOST", &c->rates.message_host);
 	env_rule("TURNOUT_RATE_PUT_MEMBER", &c->rates.put_member);
+	env_rule("TURNOUT_RATE_DROP_MEMBER", &c->rates.drop_member);
 	env_rule("TURNOUT_RATE_SHIFT_CALLER", &c->rates.shift_caller);
 }

@@ -15,7 +15,8 @@ struct rate_rules {
 	    skip_caller,		       /* voters a caller passes over unspoken to */
 	    shift_caller,		       /* voters a caller is handed in a 12-hour shift */
 	    message_host,		       /* messages a host sends to attendees */
-	    put_member;			       /* statements and ideas a member puts forward */
+	    put_member,			       /* statements and ideas a member puts forward */
+	    drop_member;		       /* runs a driver gives up (each tells a standby list) */
 };
 
 struct auth_config {

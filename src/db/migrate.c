@@ -1042,7 +1042,10 @@ static const char *const migrations[] = {
 	"  SELECT c.event_id, s.id, NEW.person_id, unixepoch(), s.starts_at"
 	"  FROM slots s JOIN collections c ON c.event_id = s.event_id"
 	"  WHERE s.id = NEW.slot_id AND s.starts_at > unixepoch()"
-	"    AND s.starts_at - c.late_hours * 3600 <= unixepoch();"
+	"    AND s.starts_at - c.late_hours * 3600 <= unixepoch()"
+	/* once a person and slot: signing up and off again mails no one twice */
+	"    AND NOT EXISTS (SELECT 1 FROM dropouts d WHERE d.slot_id = s.id"
+	"      AND d.person_id = NEW.person_id);"
 	"  END;"
 	"CREATE TRIGGER dropouts_covered AFTER UPDATE OF status ON signups"
 	"  WHEN NEW.status = 'going' AND OLD.status <> 'going' BEGIN"

@@ -1309,7 +1309,9 @@ static void run_drop_page(struct http_request *req, struct http_response *res)
 {
 	struct run_ctx rc;
 	struct qs f;
-	if (run_or_answer(req, res, &rc, &f))
+	if (run_or_answer(req, res, &rc, &f) ||
+	    rate_limit(req, res, "drop-member", arena_printf(&req->arena, "%ld", rc.c.w.actor.id),
+		       &((struct app *)req->app)->auth.rates.drop_member, 0))
 		return;
 	int n = run_drop(rc.c.db, rc.r.id, rc.c.w.actor.id, rc.c.c.late_hours, now_s());
 	if (n != 1) {

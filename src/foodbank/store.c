@@ -786,9 +786,11 @@ int run_drop(struct db *db, long run_id, long person_id, int late_hours, long lo
 	struct db_stmt *drop =
 	    db_cached(db, "UPDATE runs SET driver_id = NULL WHERE id = ? AND driver_id = ?"
 			  " AND status = 'open' RETURNING event_id, departs_at");
+	/* once a driver and run: taking it and giving it up again mails no one twice */
 	struct db_stmt *late =
 	    db_cached(db, "INSERT INTO dropouts (event_id, run_id, person_id, at,"
-			  " starts_at) VALUES (?, ?, ?, ?, ?)");
+			  " starts_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"
+			  " (SELECT 1 FROM dropouts WHERE run_id = ?2 AND person_id = ?3)");
 	if (db_begin(db))
 		return -1;
 	db_binds(drop, 1, DB_INT(run_id), DB_INT(person_id));

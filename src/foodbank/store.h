@@ -209,7 +209,8 @@ int runs_each(struct db *db, long event_id, void (*fn)(const struct run *r, void
  * not open.  A late drop-out it fills is covered. */
 int run_take(struct db *db, long run_id, long person_id, long long now);
 /* The driver gives the run up: 1 (a drop-out recorded when it departs
- * within late_hours), 0 when it is not theirs or not open, -1. */
+ * within late_hours, once a driver and run), 0 when it is not theirs or
+ * not open, -1. */
 int run_drop(struct db *db, long run_id, long person_id, int late_hours, long long now);
 /* What the run delivered: 1, 0 when it is not open, -1. */
 int run_deliver(struct db *db, long run_id, double kg, long items, const char *receipt,

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, run, mailFor, FIXTURE_DB } from './lib.mjs';
 
-const LOOSE = { TURNOUT_FOODBANK_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
+const LOOSE = { TURNOUT_FOODBANK_INTERVAL: '1', TURNOUT_RATE_DROP_MEMBER: '1/3', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
 const fixture = (f) => fileURLToPath(new URL(`../fixtures/foodbank/${f}`, import.meta.url));
 let srv, db, admin, org, gid, ana, ben, cal, fb;
@@ -319,6 +319,22 @@ test('a late drop-out goes to the standby list at once, and to the organisers an
   const g = new URLSearchParams({ csrf: ben.csrf, slot });
   await fetch(`${srv.url}/events/${coll}/signup`, { method: 'POST', body: g.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: ben.cookieHeader(), Origin: srv.url } });
   assert.equal(sql(`SELECT p.email FROM dropouts d JOIN people p ON p.id = d.covered_by WHERE d.slot_id = ${slot}`), 'ben@example.org');
+});
+
+test('taking a run and giving it up again tells the standby list once, and is rate-limited', async () => {
+  const other = Number(sql(`SELECT max(id) FROM runs WHERE event_id = ${coll}`));
+  assert.notEqual(other, runId);
+  const dee = await groupMember(srv, gid, 'dee@example.org', 'Dee Driver');
+  await dee.get(`/collections/${coll}`);
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await dee.post(`/runs/${other}/take`)).status, 303);
+    assert.equal((await dee.post(`/runs/${other}/drop`)).status, 303);
+  }
+  assert.equal(sql(`SELECT count(*) FROM dropouts WHERE run_id = ${other} AND person_id = ${dee.id}`), '1');
+  // a fourth within the minute (TURNOUT_RATE_DROP_MEMBER 1/3 here) is refused, and the run stays theirs
+  assert.equal((await dee.post(`/runs/${other}/take`)).status, 303);
+  assert.equal((await dee.post(`/runs/${other}/drop`)).status, 429);
+  assert.equal(sql(`SELECT driver_id FROM runs WHERE id = ${other}`), String(dee.id));
 });
 
 test('deliveries are recorded by the driver and add up by month; no-shows are for organisers only', async () => {

@@ -335,6 +335,13 @@ static void signup_dropouts(void **state)
 		 soon);
 	assert_int_equal(db_exec(db, sql), 0);
 	assert_int_equal(count(db, "SELECT covered_by FROM dropouts"), 3);
+	/* Ana back, then off again: once a person and slot, no one told twice */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE signups SET status = 'going' WHERE cancel_hash = 'h%ld';"
+		 "UPDATE signups SET status = 'cancelled' WHERE cancel_hash = 'h%ld';",
+		 soon, soon);
+	assert_int_equal(db_exec(db, sql), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM dropouts"), 1);
 	db_close(db);
 	unlink(path);
 }
