@@ -84,13 +84,16 @@ static int tell_standby(struct app *app, struct db *db, const struct dropout *d,
 {
 	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600] = "";
 	struct telling t;
-	telling_init(&t, app, db, text, "Take it", "/collections", d->event_id);
+	/* a run is taken on the collection's page, a place by signing up on the session's */
+	telling_init(&t, app, db, text, "Take it", d->run_id ? "/collections" : "/events",
+		     d->event_id);
 	t.skip = person;
 	gap_words(d, what, sizeof(what));
 	snprintf(text, sizeof(text),
 		 "Someone has had to give up %s. You are on the standby list for it: if you can"
-		 " step in, take it on the collection's page. The first to take it has it.",
-		 what);
+		 " step in, %s. The first to take it has it.",
+		 what,
+		 d->run_id ? "take it on the collection's page" : "sign up on the session's page");
 	t.subject = d->run_id ? "A food-bank run needs a driver" : "A collection needs you";
 	if (db_begin(db))
 		return -1;

@@ -310,6 +310,10 @@ test('a late drop-out goes to the standby list at once, and to the organisers an
   assert.match((await cal.post(`/events/${coll}/cancel-mine`, { slot })).body, /cancelled/i);
   assert.equal(sql(`SELECT count(*) FROM dropouts WHERE slot_id = ${slot} AND covered_at IS NULL`), '1');
   await waitFor(() => sql(`SELECT told_at IS NOT NULL FROM dropouts WHERE slot_id = ${slot}`) === '1', 'the standby list told');
+  // a place is taken by signing up on the session's page: the mail leads there
+  const place = mailFor(srv.outbox, 'ana@example.org', /sign up on the session's page[^]*?(http:\/\/\S+\/events\/\d+)/);
+  assert.ok(place, 'the standby volunteer is sent to the session');
+  assert.match(place.url, new RegExp(`/events/${coll}$`));
   // no one takes it: an hour on (the clock moved by moving the record back), the organisers hear
   sql(`UPDATE dropouts SET told_at = told_at - 3601 WHERE slot_id = ${slot}`);
   await waitFor(() => mailFor(srv.outbox, 'olu@example.org', /no one on the standby list has taken it in the hour/), 'the organisers told');
