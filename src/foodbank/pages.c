@@ -177,6 +177,57 @@ json_t *foodbank_nearest_json(struct db *db, double lat, double lon)
 
 /* --- finding food banks ------------------------------------------------ */
 
+/* The food banks and points within radius_m of (lat, lon), nearest first,
+ * each with its needs and coming collections (never its contact); NULL on
+ * a store error. */
+static json_t *near_json(struct db *db, double lat, double lon, double radius_m)
+{
+	struct foodbank_near *near = xmalloc(NEAR_SHOWN * sizeof(*near));
+	long m = foodbanks_near(db, lat, lon, radius_m, 0, near, NEAR_SHOWN);
+	json_t *list = m < 0 ? NULL : json_array();
+	for (long i = 0; i < m; i++) {
+		json_t *j = foodbank_json(&near[i].f), *needs = needs_json(db, near[i].f.id, 0);
+		json_t *coll = json_array();
+		char km[16];
+		snprintf(km, sizeof(km), "%.1f", near[i].distance_m / 1000);
+		json_object_set_new(j, "km", json_string(km));
+		if (needs)
+			json_object_update(j, needs);
+		json_decref(needs);
+		foodbank_collections(db, near[i].f.id, now_s(), brief_item, coll);
+		json_object_set_new(j, "collections", coll);
+		json_array_append_new(list, j);
+	}
+	free(near);
+	return list;
+}
+
+/* GET /api/v1/foodbanks?postcode=…[&km=…]: what the food banks near it need. */
+static void near_api(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct postcode p;
+	struct pc_record rec;
+	long km;
+	if (visit_or_answer(req, res, &w, &db, VISIT_JSON))
+		return;
+	if (!place_of(db, qs_get(&req->query, "postcode"), &p, &rec)) {
+		http_error(res, 400, "give a UK postcode we know (postcode=)");
+		return;
+	}
+	if (field_long(&req->query, "km", 1, 50, 20, &km)) {
+		http_error(res, 400, "km is a whole number from 1 to 50");
+		return;
+	}
+	json_t *list = near_json(db, rec.lat, rec.lon, km * 1000.0);
+	if (!list) {
+		http_error(res, 503, "the food banks could not be read");
+		return;
+	}
+	api_json(res, list);
+}
+
 static void near_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -188,9 +239,10 @@ static void near_page(struct http_request *req, struct http_response *res)
 	const char *err = r && !kept ? "That search has expired: search again." : NULL;
 	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
-	json_t *ctx =
-	    json_pack("{s:s, s:b}", "title", "What food banks near you need", "can_add",
-		      w.actor.id && (w.actor.admin || group_organises_any(db, w.actor.id)));
+	struct target t = { 0, 0, 0, 0 };
+	t.organiser = w.actor.id && group_organises_any(db, w.actor.id) == 1;
+	json_t *ctx = json_pack("{s:s, s:b}", "title", "What food banks near you need", "can_add",
+				policy_allows(&w.actor, ACT_FOODBANK_MANAGE, &t));
 	memset(&f, 0, sizeof(f));
 	if (kept && qs_parse(&f, &req->arena, kept, n))
 		err = "The form could not be read. Please try again.";
@@ -203,26 +255,8 @@ static void near_page(struct http_request *req, struct http_response *res)
 		status = 400;
 	}
 	if (kept && !err) {
-		struct foodbank_near *near = xmalloc(NEAR_SHOWN * sizeof(*near));
-		long m = foodbanks_near(db, rec.lat, rec.lon, NEAR_RADIUS_M, 0, near, NEAR_SHOWN);
-		json_t *list = json_array();
-		for (long i = 0; i < m; i++) {
-			json_t *j = foodbank_json(&near[i].f),
-			       *needs = needs_json(db, near[i].f.id, 0);
-			char km[16];
-			snprintf(km, sizeof(km), "%.1f", near[i].distance_m / 1000);
-			json_object_set_new(j, "km", json_string(km));
-			if (needs)
-				json_object_update(j, needs);
-			json_decref(needs);
-			json_t *coll = json_array();
-			foodbank_collections(db, near[i].f.id, now_s(), brief_item, coll);
-			json_object_set_new(j, "collections", coll);
-			json_array_append_new(list, j);
-		}
-		free(near);
-		if (m < 0) {
-			json_decref(list);
+		json_t *list = near_json(db, rec.lat, rec.lon, NEAR_RADIUS_M);
+		if (!list) {
 			json_decref(ctx);
 			page_sorry(req, res, "The food banks could not be read.", &w);
 			return;
@@ -1402,6 +1436,7 @@ static void no_show(struct http_request *req, struct http_response *res)
 
 const struct http_route foodbank_routes[] = {
 	{ "GET", "/foodbanks", near_page, ROUTE_PAGE, NULL },
+	{ "GET", "/api/v1/foodbanks", near_api, 0, NULL },
 	{ "POST", "/foodbanks/near", near_search, ROUTE_PAGE, NULL },
 	{ "GET", "/foodbanks/new", new_page, ROUTE_PAGE, NULL },
 	{ "POST", "/foodbanks", create, ROUTE_PAGE, NULL },

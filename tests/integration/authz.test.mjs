@@ -349,6 +349,7 @@ const MATRIX = [
   // organisers plan them, add runs and record no-shows; anyone signed in pledges, stands by,
   // and drives a run (the first to take it has it: 409 for the rest)
   ['GET', '/foodbanks', ALL], ['POST', '/foodbanks/near', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
+  ['GET', '/api/v1/foodbanks', ALL, () => ({ path: '/api/v1/foodbanks?postcode=DE221AA' })],
   ['GET', '/foodbanks/new', ['orgA', 'orgB', 'admin']],
   ['POST', '/foodbanks', MEMBERS_OF_A, () => ({ fields: { group: ids.D, name: '' } })],
   ['GET', '/foodbanks/{id}', ALL, () => ({ path: `/foodbanks/${ids.foodbank}` })],

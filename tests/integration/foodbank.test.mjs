@@ -108,6 +108,18 @@ test('needs: organisers keep the list, the public finds it by postcode and on th
   assert.match(text((await pub.get(far.headers.get('location'))).body), /no food bank within 20 km/);
   const bad = await pub.post('/foodbanks/near', { postcode: 'nonsense' }, { csrf: false });
   assert.equal((await pub.get(bad.headers.get('location'))).status, 400);
+  // and as JSON, for a movement's own site or app: never the contact
+  const api = await fetch(`${srv.url}/api/v1/foodbanks?postcode=DE221AH&km=5`).then((x) => x.json());
+  assert.equal(api.status, 200);
+  assert.equal(api.result[0].name, 'Derby West Food Bank');
+  assert.deepEqual(api.result[0].needs.map((x) => `${x.item}:${x.urgency}:${x.wanted}`), ['Tinned tomatoes:urgent:30', 'Milk:needed:0', 'Nappies (size 5):needed:0']);
+  assert.deepEqual(api.result[0].plenty.map((x) => x.item), ['Pasta']);
+  assert.doesNotMatch(JSON.stringify(api), /01332|Pat/);
+  for (const q of ['', '?postcode=nowhere', '?postcode=DE221AH&km=0', '?postcode=DE221AH&km=500', '?postcode=DE221AH&km=x']) {
+    const bad = await fetch(`${srv.url}/api/v1/foodbanks${q}`);
+    assert.equal(bad.status, 400, q);
+    assert.equal((await bad.json()).status, 400);
+  }
   // the home page's answer says what the nearest one needs
   const home = await pub.post('/', { postcode: 'DE22 1AH' }, { csrf: false });
   const answer = text((await pub.get(home.headers.get('location'))).body);
