@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, run, mailFor, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, run, mailFor, BIN, FIXTURE_DB } from './lib.mjs';
 
 const LOOSE = { TURNOUT_FOODBANK_INTERVAL: '1', TURNOUT_RATE_DROP_MEMBER: '1/3', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
@@ -149,6 +149,47 @@ test('the needs feed: good rows applied, bad ones reported by line, organisers\'
   assert.equal(none.status, 1);
   assert.match(none.stderr, /must name the columns foodbank_slug and needs/);
   assert.equal(run(['needs-import', '--db', db, '/nonexistent/feed.csv']).status, 1);
+});
+
+test('the needs feed read over HTTP, by hand and by the server on its schedule', async () => {
+  const http = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const body = readFileSync(fixture('needs.json'));
+  const feed = http.createServer((req, res) => {
+    if (req.url === '/needs.json') res.end(body);
+    else { res.statusCode = 404; res.end('no'); }
+  });
+  await new Promise((r) => feed.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${feed.address().port}`;
+  // the feed is served by this process: the command runs beside it, not blocking it
+  const { spawn } = await import('node:child_process');
+  const runBeside = (args) => new Promise((resolve) => {
+    const p = spawn(BIN, args);
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  try {
+    sql(`UPDATE foodbank_needs SET updated_at = updated_at - 10 WHERE source = 'feed'`);
+    const r = await runBeside(['needs-import', '--db', db, `${base}/needs.json`]);
+    assert.match(r.stdout, /2 rows: 1 food banks updated/);
+    const missing = await runBeside(['needs-import', '--db', db, `${base}/gone.json`]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /not 200 OK/);
+    assert.equal((await runBeside(['needs-import', '--db', db, 'ftp://127.0.0.1/needs.json'])).status, 1);
+    // a second server reading the feed itself, at start and then daily
+    sql(`DELETE FROM foodbank_needs WHERE source = 'feed'`);
+    const other = await startServer({ db, env: { TURNOUT_NEEDS_FEED: `${base}/needs.json`, TURNOUT_FOODBANK_INTERVAL: '1' } });
+    try {
+      await waitFor(() => sql(`SELECT count(*) FROM foodbank_needs WHERE foodbank_id = ${fb} AND source = 'feed'`) === '1', 'the feed read');
+      assert.match(other.stderr(), /needs feed: 2 rows, 1 food banks updated, 0 not ours, 1 refused: line 2/);
+    } finally {
+      await other.stop();
+    }
+  } finally {
+    feed.close();
+  }
 });
 
 let coll;
