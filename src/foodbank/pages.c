@@ -347,10 +347,12 @@ static const char *foodbank_read_form(struct db *db, const struct qs *f, struct 
 		return "The address is one line of plain text, 200 characters at most.";
 	if (opening_parse(hours, &o, hours_why, cap))
 		return hours_why;
-	if (contact && strlen(contact) > FOODBANK_TEXT_MAX)
-		return "The contact is 500 characters at most.";
-	if (accepts && strlen(accepts) > FOODBANK_TEXT_MAX)
-		return "What it accepts is 500 characters at most.";
+	if (contact &&
+	    (strlen(contact) > FOODBANK_TEXT_MAX || !utf8_valid(contact, strlen(contact))))
+		return "The contact is text of 500 characters at most.";
+	if (accepts &&
+	    (strlen(accepts) > FOODBANK_TEXT_MAX || !utf8_valid(accepts, strlen(accepts))))
+		return "What it accepts is text of 500 characters at most.";
 	snprintf(fb->name, sizeof(fb->name), "%s", name);
 	snprintf(fb->kind, sizeof(fb->kind), "%s", kind);
 	snprintf(fb->slug, sizeof(fb->slug), "%s", slug ? slug : "");
@@ -730,7 +732,9 @@ static const char *rule_from_form(const struct qs *f, const struct wall *w, char
 	else if (!strcmp(repeat, "monthly"))
 		/* the fifth such day is not in every month: the last one is */
 		snprintf(rule, cap, "FREQ=MONTHLY;BYDAY=%d%s", nth == 5 ? -1 : nth, wday_codes[wd]);
-	else if (!strcmp(repeat, "custom") && custom && *custom && strlen(custom) < cap - 40)
+	else if (!strcmp(repeat, "custom") && custom && strlen(custom) > RRULE_TEXT_MAX)
+		return "A rule is 200 characters at most.";
+	else if (!strcmp(repeat, "custom") && custom && *custom)
 		snprintf(rule, cap, "%s", custom);
 	else
 		return "Say how the collection repeats.";
@@ -743,7 +747,9 @@ static const char *rule_from_form(const struct qs *f, const struct wall *w, char
 			return "Give the last date as 2027-06-30.";
 		size_t n = strlen(rule);
 		snprintf(rule + n, cap - n, ";UNTIL=%04d%02d%02dT235900", y, m, d);
-	} else if (!field_long(f, "count", 1, RRULE_COUNT_MAX, 0, &count) && count) {
+	} else if (qs_get(f, "count") && *qs_get(f, "count")) {
+		if (field_long(f, "count", 1, RRULE_COUNT_MAX, 0, &count))
+			return "Give how many times as a whole number from 1 to 1,000.";
 		size_t n = strlen(rule);
 		snprintf(rule + n, cap - n, ";COUNT=%ld", count);
 	}

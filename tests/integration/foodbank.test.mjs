@@ -52,6 +52,7 @@ test('an organiser adds a food bank; bad input, and those who may not, store not
     [{ name: '' }, /Give the food bank's name/], [{ name: '<b>Bank</b>' }, /plain text/], [{ kind: 'shop' }, /food bank or a collection point/],
     [{ postcode: 'ZZ1' }, /postcode/], [{ hours: 'whenever' }, /starts with days/], [{ hours: 'Mon 09:00-12:00, 11:00-13:00' }, /overlap/],
     [{ hours: 'Mon 12:00-09:00' }, /close after it opens/], [{ contact: 'x'.repeat(501) }, /500 characters/],
+    [{ accepts: 'x'.repeat(501) }, /500 characters/],
   ]) {
     await org.get('/foodbanks/new');
     const r = await org.post('/foodbanks', { ...good, ...fields });
@@ -236,7 +237,8 @@ test('collections refused: not a food bank of the group, the past, a bad rule', 
     [{ repeat: 'custom', rrule: 'FREQ=WEEKLY;BYDAY=SA' }, /never ends/],
     [{ repeat: 'custom', rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3' }, /no dates/],
     [{ repeat: 'custom', rrule: 'FREQ=MINUTELY;COUNT=3' }, /FREQ must be/],
-    [{ repeat: 'weekly', until: 'soon' }, /last date/], [{ repeat: 'weekly', count: '5000' }, /never ends/],
+    [{ repeat: 'weekly', until: 'soon' }, /last date/], [{ repeat: 'weekly', count: '5000' }, /from 1 to 1,000/],
+    [{ repeat: 'weekly' }, /never ends/], [{ repeat: 'custom', rrule: 'FREQ=DAILY;' + 'x'.repeat(200) }, /200 characters/],
   ]) {
     const r = await collection(fields);
     assert.equal(r.status, 400, JSON.stringify(fields));
