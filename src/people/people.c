@@ -208,6 +208,7 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 	static const char *const pledged[] = { "#event_id", "collection", "item", "#quantity",
 					      "#pledged_at", NULL };
 	static const char *const standing[] = { "#event_id", "collection", "#since", NULL };
+	static const char *const missed[] = { "#event_id", "collection", "#recorded_at", NULL };
 	static const char *const tried[] = { "module", "#version", "#started_at", "#finished_at",
 					     "#score", "#total", "?passed", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
@@ -347,6 +348,12 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT s.event_id, e.title, s.since FROM standbys s JOIN events e ON e.id = s.event_id"
 		  " WHERE s.person_id = ? ORDER BY s.since",
 		  standing, 0 },
+		/* shown to no one but organisers on the pages; the person's own right of
+		 * access still reaches it */
+		{ "no_shows",
+		  "SELECT n.event_id, e.title, n.recorded_at FROM no_shows n"
+		  " JOIN events e ON e.id = n.event_id WHERE n.person_id = ? ORDER BY n.recorded_at",
+		  missed, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

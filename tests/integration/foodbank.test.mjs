@@ -431,6 +431,9 @@ test('a volunteer\'s pledges and standby places are in their export and go with 
   assert.match(exp.body, /Tinned tomatoes/);
   const anaId = sql("SELECT id FROM people WHERE email = 'ana@example.org'");
   sql(`INSERT INTO no_shows (event_id, person_id, recorded_at) VALUES (${coll}, ${anaId}, 0)`);
+  // a no-show is shown to organisers only, but the person's own export holds it
+  const mine = JSON.parse((await ana.get('/account/export')).body);
+  assert.deepEqual(mine.no_shows.map((n) => n.collection), ['Saturday collection']);
   await ana.get('/account');
   const del = await ana.post('/account/delete', { confirm: 'delete' });
   assert.ok([200, 303].includes(del.status), String(del.status));
