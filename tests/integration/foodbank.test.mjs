@@ -282,6 +282,12 @@ test('a weekly series is made 8 weeks ahead, once, and its organisers are told b
   sql(`UPDATE series SET checked_at = 0 WHERE id = ${sid}`);
   await waitFor(() => sql(`SELECT checked_at > 0 FROM series WHERE id = ${sid}`) === '1', 'another check');
   assert.equal(sql("SELECT count(*) FROM mail_out WHERE subject = 'A repeating collection is ending'"), '1');
+  // dates that cannot be made (here a rule the server cannot read any more): told, once
+  sql(`UPDATE series SET rrule = 'FREQ=FORTNIGHTLY', checked_at = 0 WHERE id = ${sid}`);
+  await waitFor(() => sql(`SELECT warned FROM series WHERE id = ${sid}`) === 'missing', 'the missing warning');
+  assert.ok(mailFor(srv.outbox, 'olu@example.org', /coming dates of the repeating collection "Weekly collection" could not be made/));
+  assert.equal(made(), '8');
+  sql(`UPDATE series SET rrule = 'FREQ=WEEKLY;BYDAY=SA;COUNT=10' WHERE id = ${sid}`);
   // the organisers end a series; a member may not
   assert.equal((await ana.post(`/series/${sid}/stop`)).status, 403);
   await org.get(`/groups/${gid}/collections`);
