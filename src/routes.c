@@ -19,6 +19,7 @@
 #include "postcodes/api.h"
 #include "rides/pages.h"
 #include "seats/api.h"
+#include "skills/pages.h"
 #include "sms/pages.h"
 
 const struct http_route *routes_all(size_t *n)
@@ -40,6 +41,7 @@ const struct http_route *routes_all(size_t *n)
 		{ ideas_routes, ideas_nroutes },
 		{ training_routes, training_nroutes },
 		{ foodbank_routes, foodbank_nroutes },
+		{ skills_routes, skills_nroutes },
 	};
 
 	if (!count)

@@ -45,6 +45,8 @@ enum action {
 			       ones, admins */
 	ACT_FOODBANK_MANAGE, /* food banks, their needs, a group's collections, runs, no-shows,
 				deliveries: the organisers of the group in question, admins */
+	ACT_SKILLS_ASK, /* count and ask a group's members who allowed it for a skill: its
+			   organisers, admins */
 	ACT_COUNT
 };
 

@@ -1059,6 +1059,41 @@ static const char *const migrations[] = {
 	"  WHERE id = (SELECT min(id) FROM dropouts WHERE slot_id = NEW.slot_id"
 	"    AND covered_at IS NULL);"
 	"  END;",
+	/* 42: what members can do, and whether the organisers of their groups may
+	 * find them (off until they say so); requests for a skill, and who was
+	 * asked and answered */
+	"CREATE TABLE skill_profiles ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+	"  findable INTEGER NOT NULL DEFAULT 0 CHECK (findable IN (0, 1)),"
+	"  trains INTEGER NOT NULL DEFAULT 0 CHECK (trains IN (0, 1))," /* happy to train others */
+	"  weekdays INTEGER NOT NULL DEFAULT 0, evenings INTEGER NOT NULL DEFAULT 0,"
+	"  weekends INTEGER NOT NULL DEFAULT 0,"
+	"  lat REAL, lon REAL," /* of their postcode when saved, for distance */
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE person_skills ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('skill', 'tag', 'language')),"
+	"  name TEXT NOT NULL," /* a listed key, or a tag's or language's key */
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (kind, name, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX person_skills_person ON person_skills (person_id);"
+	"CREATE TABLE skill_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  asked_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  kind TEXT NOT NULL, name TEXT NOT NULL, what TEXT NOT NULL, needed_by INTEGER,"
+	"  postcode TEXT, lat REAL, lon REAL, km INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL, closed_at INTEGER"
+	");"
+	"CREATE INDEX skill_requests_group ON skill_requests (group_id, created_at);"
+	"CREATE TABLE skill_asks ("
+	"  request_id INTEGER NOT NULL REFERENCES skill_requests(id) ON DELETE CASCADE,"
+	"  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,"
+	"  answer TEXT CHECK (answer IN ('yes', 'no')), answered_at INTEGER,"
+	"  PRIMARY KEY (request_id, person_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX skill_asks_person ON skill_asks (person_id);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

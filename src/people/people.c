@@ -209,6 +209,11 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 					      "#pledged_at", NULL };
 	static const char *const standing[] = { "#event_id", "collection", "#since", NULL };
 	static const char *const missed[] = { "#event_id", "collection", "#recorded_at", NULL };
+	static const char *const can[] = { "kind", "name", NULL };
+	static const char *const offered[] = { "?findable", "?trains", "?weekdays", "?evenings",
+					     "?weekends", "#updated_at", NULL };
+	static const char *const helped[] = { "#request_id", "group", "what", "answer",
+					      "#answered_at", NULL };
 	static const char *const tried[] = { "module", "#version", "#started_at", "#finished_at",
 					     "#score", "#total", "?passed", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
@@ -354,6 +359,18 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  "SELECT n.event_id, e.title, n.recorded_at FROM no_shows n"
 		  " JOIN events e ON e.id = n.event_id WHERE n.person_id = ? ORDER BY n.recorded_at",
 		  missed, 0 },
+		/* skills: what they said they can do, and the requests put to them */
+		{ "skills", "SELECT kind, name FROM person_skills WHERE person_id = ? ORDER BY kind, name",
+		  can, 0 },
+		{ "skill_profile",
+		  "SELECT findable, trains, weekdays, evenings, weekends, updated_at"
+		  " FROM skill_profiles WHERE person_id = ?",
+		  offered, 0 },
+		{ "skill_requests",
+		  "SELECT a.request_id, g.name, r.what, a.answer, a.answered_at FROM skill_asks a"
+		  " JOIN skill_requests r ON r.id = a.request_id JOIN local_groups g ON g.id = r.group_id"
+		  " WHERE a.person_id = ? ORDER BY a.request_id",
+		  helped, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -85,6 +85,12 @@ before(async () => {
   await volunteer.post(`/collections/${ids.coll}/pledges`, { need: sql("SELECT id FROM foodbank_needs WHERE item = 'Tinned tomatoes'"), quantity: '4' });
   await volunteer.post(`/collections/${ids.coll}/standby`);
   assert.equal(coll.status, 303);
+  // a volunteer who speaks Polish and lets organisers ask; a request for one
+  await volunteer.get('/account/skills');
+  await volunteer.post('/account/skills', { langs: 'Polish', skill_driving: '1', findable: '1' });
+  await admin.get(`/groups/${ids.group}/skills`);
+  const ask = await admin.post(`/groups/${ids.group}/skills/requests`, { kind: 'language', name: 'Polish', what: 'Leaflets in Polish' });
+  ids.ask = Number(/\/skills\/requests\/(\d+)/.exec(ask.headers.get('location'))[1]);
 });
 after(async () => {
   await browser?.close();
@@ -100,12 +106,13 @@ function pages() {
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
       `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
       `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`, '/training',
-      `/groups/${ids.group}/collections`, `/collections/${ids.coll}`],
+      `/groups/${ids.group}/collections`, `/collections/${ids.coll}`, '/account/skills', '/skills/asked'],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
       `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
       '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas', '/training', '/training/new',
-      '/foodbanks/new', `/foodbanks/${ids.fb}`, `/groups/${ids.group}/collections`, `/collections/${ids.coll}`],
+      '/foodbanks/new', `/foodbanks/${ids.fb}`, `/groups/${ids.group}/collections`, `/collections/${ids.coll}`,
+      `/groups/${ids.group}/skills`, `/skills/requests/${ids.ask}`],
   };
 }
 

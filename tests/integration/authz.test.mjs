@@ -370,6 +370,18 @@ const MATRIX = [
   // the run has not left yet: a 400 for those who may record it
   ['POST', '/runs/{id}/delivered', MEMBERS_OF_A, () => ({ path: `/runs/${ids.run}/delivered`, fields: { kg: '1' } })],
   ['POST', '/series/{id}/stop', MEMBERS_OF_A, () => ({ path: `/series/${ids.series}/stop` })],
+  // skills: one's own for anyone signed in; counting and asking a group's members, its strong
+  // organisers and admins; a request is seen only by its organisers and those it asked
+  // (404 for anyone else, as for one that does not exist)
+  ['GET', '/account/skills', SIGNED_IN],
+  ['POST', '/account/skills', SIGNED_IN, () => ({ fields: { tags: '<b>bold</b>' } })],
+  ['GET', '/groups/{id}/skills', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/skills` })],
+  ['POST', '/groups/{id}/skills/count', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/skills/count`, fields: { kind: 'x' } })],
+  ['POST', '/groups/{id}/skills/requests', MEMBERS_OF_A, () => ({ path: `/groups/${ids.D}/skills/requests`, fields: { kind: 'x' } })],
+  ['GET', '/skills/asked', SIGNED_IN],
+  ['GET', '/skills/requests/{id}', SIGNED_IN, () => ({ path: '/skills/requests/999999' })],
+  ['POST', '/skills/requests/{id}/answer', SIGNED_IN, () => ({ path: '/skills/requests/999999/answer', fields: { answer: 'yes' } })],
+  ['POST', '/skills/requests/{id}/close', SIGNED_IN, () => ({ path: '/skills/requests/999999/close' })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],
