@@ -121,12 +121,16 @@ $(BUILD)/bench/foodbank: bench/foodbank.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
+$(BUILD)/bench/skills: bench/skills.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 $(BUILD)/bench/callers: bench/callers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
 bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
-       $(BUILD)/bench/foodbank
+       $(BUILD)/bench/foodbank $(BUILD)/bench/skills
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
@@ -136,6 +140,8 @@ bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/ben
 	  mkdir -p bench/out && $(BUILD)/bench/opinion bench/out/opinion.db
 	@echo; echo "| food-bank series | time | result | floor |"; echo "|---|---|---|---|"; \
 	  $(BUILD)/bench/foodbank bench/out/foodbank.db
+	@echo; echo "| skills search | latency | result | floor |"; echo "|---|---|---|---|"; \
+	  $(BUILD)/bench/skills bench/out/skills.db
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db
