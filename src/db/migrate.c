@@ -1094,6 +1094,15 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (request_id, person_id)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX skill_asks_person ON skill_asks (person_id);",
+	/* 43: the roles a session needs (2 drivers, a Welsh speaker), and the role
+	 * each volunteer takes */
+	"CREATE TABLE event_roles ("
+	"  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL, needed INTEGER NOT NULL CHECK (needed BETWEEN 1 AND 100),"
+	"  pos INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, role)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE signups ADD COLUMN role TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "events/when.h"
+#include "util/utf8.h"
 
 static const struct {
 	const char *type, *name;
@@ -141,5 +143,47 @@ const char *event_parse_slots(struct event *e, const char *text, const char *dat
 		n++;
 	}
 	e->nslots = n;
+	return NULL;
+}
+
+const char *event_parse_roles(const char *text, struct event_role *out, int *n)
+{
+	char line[EVENT_ROLE_MAX * 4 + 16];
+	*n = 0;
+	for (const char *p = text ? text : ""; *p;) {
+		size_t len = strcspn(p, "\r\n");
+		if (len >= sizeof(line))
+			return "A role is a number and a name of 40 characters at most, like \"2 "
+			       "drivers\".";
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len;
+		p += strspn(p, "\r\n");
+		char *name = line + strspn(line, " \t");
+		if (!*name)
+			continue;
+		long needed = 1;
+		if (*name >= '0' && *name <= '9') {
+			char *end;
+			needed = strtol(name, &end, 10);
+			if (needed < 1 || needed > 100 || (*end != ' ' && *end != '\t'))
+				return "A role's number is 1 to 100, then its name, like \"2 "
+				       "drivers\".";
+			name = end + strspn(end, " \t");
+		}
+		size_t nl = strlen(name);
+		while (nl && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
+			name[--nl] = '\0';
+		if (plain_text_why(name, EVENT_ROLE_MAX))
+			return "A role's name is plain text of 40 characters at most.";
+		for (int i = 0; i < *n; i++)
+			if (!strcasecmp(out[i].role, name))
+				return "Each role is named once.";
+		if (*n == EVENT_ROLES_MAX)
+			return "A session names at most eight roles.";
+		memcpy(out[*n].role, name, nl + 1);
+		out[*n].needed = (int)needed;
+		out[(*n)++].taken = 0;
+	}
 	return NULL;
 }

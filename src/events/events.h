@@ -19,6 +19,14 @@
 #define EVENT_URL_MAX 300
 #define EVENT_SLOTS_MAX 12
 #define SLOT_CAPACITY_MAX 10000
+#define EVENT_ROLES_MAX 8
+#define EVENT_ROLE_MAX 40 /* characters of a role's name */
+
+/* A role a session needs, and how many going have taken it. */
+struct event_role {
+	char role[EVENT_ROLE_MAX * 4 + 1];
+	int needed, taken;
+};
 
 struct event_slot {
 	long id;
@@ -68,6 +76,9 @@ const char *event_type_name(const char *type);
  * not NULL).
  */
 const char *event_check(const struct event *e, time_t now, const char **field);
+/* Parses "2 drivers" lines (a count of 1 to 100 first, or 1 when none) into
+ * at most EVENT_ROLES_MAX distinct roles: NULL and *n, or why not. */
+const char *event_parse_roles(const char *text, struct event_role *out, int *n);
 /* Parses "10:00-12:00 20" lines into slots on the event's day; NULL or why not. */
 const char *event_parse_slots(struct event *e, const char *text, const char *date);
 

@@ -45,6 +45,30 @@ static long tell_everyone(struct http_request *req, struct db *db, long id, cons
 static const char *const session_types[] = { "canvass", "phonebank", "leafleting", "training",
 					      "dropoff",	"meeting" };
 
+/* The session's roles as JSON: each with how many more it needs; NULL on error. */
+static json_t *roles_json(struct db *db, long event_id, char *text, size_t cap)
+{
+	struct event_role r[EVENT_ROLES_MAX];
+	int n = event_roles_get(db, event_id, r, EVENT_ROLES_MAX);
+	size_t used = 0;
+	if (n < 0)
+		return NULL;
+	json_t *list = json_array();
+	if (text)
+		text[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int missing = r[i].needed > r[i].taken ? r[i].needed - r[i].taken : 0;
+		json_array_append_new(list, json_pack("{s:s, s:i, s:i, s:i}", "role", r[i].role,
+						      "needed", r[i].needed, "taken", r[i].taken,
+						      "missing", missing));
+		if (text && used < cap) {
+			int w = snprintf(text + used, cap - used, "%d %s\n", r[i].needed, r[i].role);
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return list;
+}
+
 static struct target event_target(struct db *db, const struct event *e, long me)
 {
 	/* the host's own powers are for a session they proposed; one posted by
@@ -213,6 +237,17 @@ static void event_page(struct http_request *req, struct http_response *res)
 		meeting = meeting_at_event(db, e.id);
 	if (meeting > 0)
 		json_object_set_new(ctx, "meeting_id", json_integer(meeting));
+	/* the roles it needs, and how many more of each */
+	json_t *roles = roles_json(db, e.id, NULL, 0);
+	if (roles) {
+		size_t k;
+		json_t *r;
+		int missing = 0;
+		json_array_foreach(roles, k, r) missing |=
+		    json_integer_value(json_object_get(r, "missing")) > 0;
+		json_object_set_new(ctx, "roles_missing", json_boolean(missing));
+		json_object_set_new(ctx, "roles", roles);
+	}
 	/* a food-bank collection: its pledges, runs and standby list have a page */
 	struct collection coll;
 	if (!strcmp(e.type, "dropoff") && collection_get(db, e.id, &coll) == 1)
@@ -1000,6 +1035,20 @@ static void signup(struct http_request *req, struct http_response *res)
 			}
 			snprintf(p->job.travel, sizeof(p->job.travel), "%s", contact);
 		}
+		/* the role they take: one the session names, or none */
+		const char *role = qs_get(&f, "role");
+		if (role && *role) {
+			struct event_role r[EVENT_ROLES_MAX];
+			int nr = event_roles_get(db, e.id, r, EVENT_ROLES_MAX), k = 0;
+			while (k < nr && strcmp(r[k].role, role))
+				k++;
+			if (nr < 0 || k == nr) {
+				page_message(req, res, 400, "Not signed up",
+					     "Choose one of the roles this session needs, or none.", &w);
+				return;
+			}
+			snprintf(p->job.role, sizeof(p->job.role), "%s", r[k].role);
+		}
 		snprintf(p->job.name, sizeof(p->job.name), "%s", me.name);
 		snprintf(p->job.email, sizeof(p->job.email), "%s", me.email);
 		snprintf(p->job.phone, sizeof(p->job.phone), "%s", me.phone);
@@ -1161,6 +1210,8 @@ static void attendee_row(const struct attendee *a, void *arg)
 					     (json_int_t)a->signup_id, "attended", a->attended,
 					     "going", !strcmp(a->status, "going"), "person",
 					     (json_int_t)a->person_id));
+	json_object_set_new(json_array_get(arg, json_array_size(arg) - 1), "role",
+			    json_string(a->role));
 }
 
 struct training_choice {
@@ -1222,6 +1273,12 @@ static void attendees(struct http_request *req, struct http_response *res)
 	}
 	json_object_set_new(ctx, "needs", needs);
 	{
+		char text[EVENT_ROLES_MAX * (EVENT_ROLE_MAX * 4 + 8)];
+		json_t *roles = roles_json(db, e.id, text, sizeof(text));
+		json_object_set_new(ctx, "roles", roles ? roles : json_array());
+		json_object_set_new(ctx, "roles_text", json_string(text));
+	}
+	{
 		struct training_choice all = { json_array(), 0 };
 		modules_for(db, w.actor.id, training_choice_item, &all);
 		json_object_set_new(ctx, "requirable", all.list);
@@ -1256,6 +1313,32 @@ static void session_requires(struct http_request *req, struct http_response *res
 		page_sorry(req, res, "That could not be saved.", &w);
 		return;
 	}
+	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
+}
+
+/* The host or an organiser names the roles the session needs. */
+static void session_roles(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct event e;
+	struct event_role r[EVENT_ROLES_MAX];
+	int n;
+
+	if (manage_or_answer(req, res, &w, &db, &f, &e, ACT_EVENT_MANAGE,
+			     "Only the session's host and its group's organisers say what it needs."))
+		return;
+	const char *why = event_parse_roles(qs_get(&f, "roles"), r, &n);
+	if (why) {
+		page_message(req, res, 400, "Not saved", why, &w);
+		return;
+	}
+	if (event_roles_set(db, e.id, r, n) != 1) {
+		page_sorry(req, res, "The roles could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "event.roles", 0, arena_printf(&req->arena, "event %ld", e.id));
 	http_redirect(res, arena_printf(&req->arena, "/events/%ld/attendees", e.id));
 }
 
@@ -1716,6 +1799,7 @@ const struct http_route events_routes[] = {
 	{ "POST", "/events/{id}/attendance", attendance, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/training", session_training, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/requires", session_requires, ROUTE_PAGE, NULL },
+	{ "POST", "/events/{id}/roles", session_roles, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/nudge", session_nudge, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/cancel", cancel_event, ROUTE_PAGE, NULL },
 	{ "POST", "/events/{id}/edit", edit_event, ROUTE_PAGE, NULL },

@@ -34,10 +34,10 @@ static int apply_signup(struct db *db, struct signup_job *j)
 	int open = 0;
 	struct db_stmt *find = db_cached(db, "SELECT id, status FROM signups"
 					     " WHERE slot_id = ? AND email = ?");
-	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ? WHERE id = ?");
+	struct db_stmt *revive = db_cached(db, "UPDATE signups SET status = ?, role = ? WHERE id = ?");
 	struct db_stmt *ins = db_cached(db, "INSERT INTO signups (slot_id, person_id, name, email,"
 					    " phone, status, cancel_hash, created_at, travel_contact,"
-					    " referred_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+					    " referred_by, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 					    " RETURNING id");
 	char hash[TOKEN_HASH_LEN + 1];
 
@@ -68,7 +68,7 @@ static int apply_signup(struct db *db, struct signup_job *j)
 		/* signing up again after cancelling takes a place if one is free */
 		const char *now = going < capacity ? "going" : "waitlist";
 		j->result = going < capacity ? RES_GOING : RES_WAITLIST;
-		db_binds(revive, 1, DB_STR(now), DB_INT(id));
+		db_binds(revive, 1, DB_STR(now), DB_STR(*j->role ? j->role : NULL), DB_INT(id));
 		return db_done(revive) || (j->result == RES_GOING && bump(db, j->slot_id, 1)) ? -1
 											   : 0;
 	}
@@ -78,7 +78,8 @@ static int apply_signup(struct db *db, struct signup_job *j)
 	token_hash(j->cancel_token, TOKEN_LEN, hash);
 	db_binds(ins, 1, DB_INT(j->slot_id), DB_ID(j->person_id), DB_STR(j->name), DB_STR(j->email),
 		 DB_STR(*j->phone ? j->phone : NULL), DB_STR(status), DB_STR(hash),
-		 DB_INT(time(NULL)), DB_STR(*j->travel ? j->travel : NULL), DB_ID(j->referred_by));
+		 DB_INT(time(NULL)), DB_STR(*j->travel ? j->travel : NULL), DB_ID(j->referred_by),
+		 DB_STR(*j->role ? j->role : NULL));
 	if (db_one(ins) != 1)
 		return -1;
 	j->signup_id = (long)db_col_int(ins, 0);

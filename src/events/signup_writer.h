@@ -12,6 +12,7 @@
 
 #include "auth/token.h"
 #include "db/db.h"
+#include "events/events.h"
 #include "people/people.h"
 
 #define TRAVEL_CONTACT_MAX 100
@@ -34,6 +35,7 @@ struct signup_job {
 	long person_id; /* 0 for a guest */
 	char name[NAME_MAX_LEN + 1], email[EMAIL_MAX_LEN + 1], phone[PHONE_MAX_LEN + 1];
 	char travel[TRAVEL_CONTACT_MAX + 1]; /* shared with others going; "" = not */
+	char role[EVENT_ROLE_MAX * 4 + 1];   /* one of the session's roles, or "" */
 	char cancel_hash[TOKEN_HASH_LEN + 1]; /* OP_CANCEL: which sign-up */
 	char confirm_hash[TOKEN_HASH_LEN + 1]; /* OP_CONFIRM: which held guest */
 	long event_id;                         /* OP_CONFIRM: filled from the slot */

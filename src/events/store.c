@@ -263,7 +263,7 @@ int event_attendees(struct db *db, long event_id, void (*fn)(const struct attend
 		    void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT g.name, g.email, g.phone, g.status, s.starts_at,"
-					   " g.id, g.attended = 1, g.person_id"
+					   " g.id, g.attended = 1, g.person_id, coalesce(g.role, '')"
 					   " FROM signups g JOIN slots s ON s.id = g.slot_id"
 					   " WHERE s.event_id = ? AND g.status != 'cancelled'"
 					   " ORDER BY s.starts_at, g.status, g.id");
@@ -279,6 +279,7 @@ int event_attendees(struct db *db, long event_id, void (*fn)(const struct attend
 			.slot_starts = (time_t)db_col_int(st, 4),
 			.attended = (int)db_col_int(st, 6),
 			.person_id = (long)db_col_int(st, 7),
+			.role = db_col_text(st, 8),
 		};
 		fn(&a, arg);
 	}
@@ -512,4 +513,41 @@ int event_referrers(struct db *db, long event_id,
 	while (db_next(st, &rc))
 		fn(db_col_text(st, 0), (long)db_col_int(st, 1), arg);
 	return rc;
+}
+
+int event_roles_get(struct db *db, long event_id, struct event_role *out, int max)
+{
+	struct db_stmt *st = db_cached(
+	    db, "SELECT r.role, r.needed, (SELECT count(*) FROM signups g JOIN slots s"
+		" ON s.id = g.slot_id WHERE s.event_id = r.event_id AND g.role = r.role"
+		" AND g.status = 'going') FROM event_roles r WHERE r.event_id = ? ORDER BY r.pos");
+	int n = 0, rc;
+	db_bind_int(st, 1, event_id);
+	while (db_next(st, &rc))
+		if (n < max) {
+			db_col_copy(st, 0, out[n].role, sizeof(out[n].role));
+			out[n].needed = (int)db_col_int(st, 1);
+			out[n++].taken = (int)db_col_int(st, 2);
+		}
+	return rc < 0 ? -1 : n;
+}
+
+int event_roles_set(struct db *db, long event_id, const struct event_role *roles, int n)
+{
+	struct db_stmt *wipe = db_cached(db, "DELETE FROM event_roles WHERE event_id = ?");
+	struct db_stmt *add = db_cached(db, "INSERT INTO event_roles (event_id, role, needed, pos)"
+					    " VALUES (?, ?, ?, ?)");
+	if (db_begin(db))
+		return -1;
+	db_bind_int(wipe, 1, event_id);
+	int ok = db_done(wipe) == 0;
+	for (int i = 0; ok && i < n; i++) {
+		db_binds(add, 1, DB_INT(event_id), DB_STR(roles[i].role), DB_INT(roles[i].needed),
+			 DB_INT(i));
+		ok = db_done(add) == 0;
+	}
+	if (ok && !db_commit(db))
+		return 1;
+	db_rollback(db);
+	return -1;
 }

@@ -77,6 +77,7 @@ struct attendee {
 	long signup_id;
 	long person_id; /* 0: a guest */
 	const char *name, *email, *phone, *status; /* valid during fn */
+	const char *role;			   /* the role they take, or "" */
 	time_t slot_starts;
 	int attended;
 };
@@ -86,6 +87,12 @@ int event_attendees(struct db *db, long event_id, void (*fn)(const struct attend
 /* Sets who came (those going; ids of their sign-ups), in one transaction
  * with its audit row: 1, or -1 when any of it could not be saved. */
 int event_attendance_set(struct db *db, long event_id, long actor, const long *signups, size_t n);
+
+/* The roles the session needs, in the order given, with how many going
+ * have taken each: how many (at most max), or -1. */
+int event_roles_get(struct db *db, long event_id, struct event_role *out, int max);
+/* Replaces them (none: n 0): 1, -1. */
+int event_roles_set(struct db *db, long event_id, const struct event_role *roles, int n);
 
 enum event_hold { HOLD_DRAFT, HOLD_APPROVAL };
 /* Clears a draft or a wait for approval: 1, -1. */

@@ -212,6 +212,7 @@ const MATRIX = [
   // the module a training session teaches: the matrix session is a canvass, so a 400 for hosts
   ['POST', '/events/{id}/requires', HOSTS, () => ({ path: `/events/${ids.event}/requires`, fields: { module: 'no-such-module' } })],
   ['POST', '/events/{id}/nudge', HOSTS, () => ({ path: `/events/${ids.event}/nudge` })],
+  ['POST', '/events/{id}/roles', HOSTS, () => ({ path: `/events/${ids.event}/roles`, fields: { roles: '0 nobody' } })],
   ['POST', '/events/{id}/training', HOSTS, () => ({ path: `/events/${ids.event}/training`, fields: { module: '' } })],
   ['POST', '/events/{id}/cancel', HOSTS, () => ({ path: `/events/${ids.spare}/cancel` })],
   ['POST', '/events/{id}/edit', HOSTS, () => ({ path: `/events/${ids.event}/edit`, fields: { date: 'never' } })],

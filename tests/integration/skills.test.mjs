@@ -124,6 +124,48 @@ test('a request reaches those matched, who answer; the organiser sees who said y
   assert.equal(sql(`SELECT answer FROM skill_asks WHERE request_id = ${rid}`), 'yes');
 });
 
+test('a session names the roles it needs; a volunteer takes one; the page shows what is still missing', async () => {
+  await org.get('/events/new');
+  const day = new Date(Date.now() + 4 * 86400000).toISOString().slice(0, 10);
+  const made = await org.post('/events', { group: gid, type: 'canvass', title: 'Doors in Ynys Mon', date: day, start: '10:00', end: '13:00',
+    postcode: 'DE22 1AA', capacity: '10' });
+  assert.equal(made.status, 303, text(made.body).slice(0, 300));
+  const id = Number(/\/events\/(\d+)/.exec(made.headers.get('location'))[1]);
+  await org.get(`/events/${id}/attendees`);
+  for (const [roles, why] of [['0 drivers', /1 to 100/], ['2 <b>drivers</b>', /plain text/], ['1 driver\n2 Driver', /named once/],
+    [Array.from({ length: 9 }, (_, i) => `1 role ${i}`).join('\n'), /at most eight/], ['101 stewards', /1 to 100/]]) {
+    const r = await org.post(`/events/${id}/roles`, { roles });
+    assert.equal(r.status, 400, roles);
+    assert.match(text(r.body), why);
+  }
+  assert.equal(sql(`SELECT count(*) FROM event_roles WHERE event_id = ${id}`), '0');
+  assert.equal((await dai.post(`/events/${id}/roles`, { roles: '1 driver' })).status, 403);
+  assert.equal((await org.post(`/events/${id}/roles`, { roles: '2 drivers\n  Welsh speaker  \n1 first-aider' })).status, 303);
+  assert.equal(sql(`SELECT group_concat(role || ':' || needed, ',') FROM (SELECT role, needed FROM event_roles WHERE event_id = ${id} ORDER BY pos)`),
+    'drivers:2,Welsh speaker:1,first-aider:1');
+  // sign-up asks which role; one the session does not name is refused, nothing stored
+  const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);
+  const page = text((await dai.get(`/events/${id}`)).body);
+  assert.match(page, /drivers: 0 of 2 · 2 still needed/);
+  assert.match(page, /Which role will you take\? No particular role drivers \(2 still needed\)/);
+  const send = (v, role) => fetch(`${srv.url}/events/${id}/signup`, { method: 'POST', redirect: 'manual',
+    body: new URLSearchParams({ csrf: v.csrf, slot, role }).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: v.cookieHeader(), Origin: srv.url } });
+  assert.equal((await send(dai, 'pilots')).status, 400);
+  assert.equal(sql(`SELECT count(*) FROM signups g JOIN slots s ON s.id = g.slot_id WHERE s.event_id = ${id}`), '0');
+  assert.equal((await send(dai, 'drivers')).status, 200);
+  await gwen.get(`/events/${id}`);
+  assert.equal((await send(gwen, 'Welsh speaker')).status, 200);
+  const after = text((await org.get(`/events/${id}`)).body);
+  assert.match(after, /drivers: 1 of 2 · 1 still needed/);
+  assert.match(after, /Welsh speaker: 1 of 1 first-aider: 0 of 1 · 1 still needed/);
+  assert.match(text((await org.get(`/events/${id}/attendees`)).body), /Dai Faraway dai@example.org\s+drivers going/);
+  // a place given back frees its role
+  await gwen.get(`/events/${id}`);
+  await gwen.post(`/events/${id}/cancel-mine`, { slot });
+  assert.match(text((await org.get(`/events/${id}`)).body), /Welsh speaker: 0 of 1 · 1 still needed/);
+});
+
 test('skills and the requests put to a member are in their export and go with their erasure', async () => {
   const mine = JSON.parse((await wyn.get('/account/export')).body);
   assert.deepEqual(mine.skills.map((s) => `${s.kind}:${s.name}`), ['language:polish', 'language:welsh', 'skill:driving', 'tag:print layout']);
