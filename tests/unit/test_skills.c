@@ -14,6 +14,7 @@
 /* clang-format on */
 
 #include "db/db.h"
+#include "events/events.h"
 #include "skills/skills.h"
 #include "skills/store.h"
 #include "tmpdb.h"
@@ -155,10 +156,31 @@ static void asking_fault_leaves_nothing(void **state)
 	assert_true(faulted >= 4);
 }
 
+static void session_roles(void **state)
+{
+	struct event_role r[EVENT_ROLES_MAX];
+	int n;
+	(void)state;
+	assert_null(event_parse_roles("2 drivers\r\n\n  Welsh speaker \n10\tstewards", r, &n));
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].role, "drivers");
+	assert_int_equal(r[0].needed, 2);
+	assert_string_equal(r[1].role, "Welsh speaker");
+	assert_int_equal(r[1].needed, 1);
+	assert_int_equal(r[2].needed, 10);
+	assert_null(event_parse_roles("", r, &n));
+	assert_int_equal(n, 0);
+	static const char *const bad[] = { "0 drivers", "101 stewards", "2", "2drivers", "1 a\n1 A",
+					   "1 <i>x</i>", "1 a\n1 b\n1 c\n1 d\n1 e\n1 f\n1 g\n1 h\n1 i" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_non_null(event_parse_roles(bad[i], r, &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(keys),
+		cmocka_unit_test(session_roles),
 		cmocka_unit_test(counting_and_asking),
 		cmocka_unit_test(asking_fault_leaves_nothing),
 	};
