@@ -1,10 +1,12 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
-PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto libcmark
+PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto libcmark \
+             librsvg-2.0 cairo-pdf libqrencode libxml-2.0
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
-             zlib1g-dev libcmocka-dev libcmark-dev
-TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata
+             zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
+             libxml2-dev fonts-dejavu-core
+TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils
 BENCH_DEBS:= wrk
 
 CC       ?= cc
@@ -87,6 +89,9 @@ asan-test:
 
 test-inputs: $(BUILD)/turnout $(UNIT_BIN) $(BUILD)/test/fixture.db $(BUILD)/test/full.db
 
+# fontconfig's caches live as long as the process: not leaks of ours
+export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp)
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
@@ -125,12 +130,16 @@ $(BUILD)/bench/skills: bench/skills.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
+$(BUILD)/bench/render: bench/render.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 $(BUILD)/bench/callers: bench/callers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
 bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
-       $(BUILD)/bench/foodbank $(BUILD)/bench/skills
+       $(BUILD)/bench/foodbank $(BUILD)/bench/skills $(BUILD)/bench/render
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
@@ -142,6 +151,8 @@ bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/ben
 	  $(BUILD)/bench/foodbank bench/out/foodbank.db
 	@echo; echo "| skills search | latency | result | floor |"; echo "|---|---|---|---|"; \
 	  $(BUILD)/bench/skills bench/out/skills.db
+	@echo; echo "| leaflets | time | result | floor |"; echo "|---|---|---|---|"; \
+	  taskset -c 0 $(BUILD)/bench/render tests/fixtures/materials/leaflet.svg
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db

@@ -48,14 +48,17 @@ int main(int argc, char **argv)
 	struct db *db;
 	char err[256];
 	unlink(path);
-	if (db_open(&db, path, DB_OPEN_CREATE, err, sizeof(err)) || db_migrate(db, err, sizeof(err))) {
+	if (db_open(&db, path, DB_OPEN_CREATE, err, sizeof(err)) ||
+	    db_migrate(db, err, sizeof(err))) {
 		fprintf(stderr, "bench/skills: %s\n", err);
 		return 1;
 	}
-	struct db_stmt *person = db_prepare(db, "INSERT INTO people (id, name, email, created_at,"
-						" last_active_at) VALUES (?, 'M', 'm' || ?1 || '@x', 0, 0)");
-	struct db_stmt *member = db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
-						" joined_at) VALUES (1, ?, 'member', 0)");
+	struct db_stmt *person =
+	    db_prepare(db, "INSERT INTO people (id, name, email, created_at,"
+			   " last_active_at) VALUES (?, 'M', 'm' || ?1 || '@x', 0, 0)");
+	struct db_stmt *member =
+	    db_prepare(db, "INSERT INTO memberships (group_id, person_id, role,"
+			   " joined_at) VALUES (1, ?, 'member', 0)");
 	double *lat = malloc(MEMBERS * sizeof(*lat)), *lon = malloc(MEMBERS * sizeof(*lon));
 	db_exec(db, "INSERT INTO local_groups (id, name, created_at) VALUES (1, 'Everyone', 0)");
 	db_begin(db);
@@ -92,9 +95,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < QUERIES; i++) {
 		long at = (long)(draw() * MEMBERS);
 		int lang = i % 5 == 0;
-		struct skill_query q = { 1, lang ? SKILL_LANGUAGE : SKILL_LISTED,
+		struct skill_query q = { 1,
+					 lang ? SKILL_LANGUAGE : SKILL_LISTED,
 					 lang ? "welsh" : skill_list[i % skill_nlist].key,
-					 1, lat[at], lon[at], 20, 0 };
+					 1,
+					 lat[at],
+					 lon[at],
+					 20,
+					 0 };
 		double a = now();
 		long n = skill_count(db, &q);
 		t[i] = (now() - a) * 1000;

@@ -25,6 +25,8 @@
 #include "events/reminders.h"
 #include "foodbank/keeper.h"
 #include "foodbank/rrule.h"
+#include "materials/render.h"
+#include "materials/template.h"
 #include "people/people.h"
 #include "phonebank/store.h"
 #include "import/import.h"
@@ -60,6 +62,7 @@ static const char usage_main[] =
 	"  doctor     check the database, the disk beside it and the mail queue\n"
 	"  count      count a BLT file of ranked ballots (Scottish STV or IRV)\n"
 	"  needs-import read what food banks need from a feed (file or URL)\n"
+	"  render       fill a leaflet template and draw it as PDF and PNG\n"
 	"  rrule        expand recurring series (RFC 5545 rules) as collections are\n"
 	"  opinion-map  the opinion map of a Polis-layout votes file\n"
 	"\n"
@@ -960,6 +963,82 @@ static int cmd_needs_import(int argc, char **argv)
 	return rc;
 }
 
+static const char usage_render[] =
+	"usage: turnout render TEMPLATE.svg --imprint TEXT [--slot NAME=VALUE]...\n"
+	"                      [--pdf OUT.pdf] [--png OUT.png] [--bleed]\n"
+	"\n"
+	"Fills a leaflet template (an SVG with data-slot elements and one\n"
+	"data-imprint text; see docs/operations.md, \"Leaflet templates\") and draws\n"
+	"it as a print-ready PDF (every page; --bleed adds 3 mm and crop marks) and a\n"
+	"PNG of the first page at 150 dpi.  A bad template or value is refused\n"
+	"with a reason and nothing is written.\n";
+
+static int cmd_render(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "imprint", required_argument, NULL, 'i' }, { "slot", required_argument, NULL, 's' },
+		{ "pdf", required_argument, NULL, 'p' },     { "png", required_argument, NULL, 'g' },
+		{ "bleed", no_argument, NULL, 'b' },	     { NULL, 0, NULL, 0 },
+	};
+	struct slot_value v[TEMPLATE_SLOTS_MAX];
+	const char *imprint = NULL, *pdf = NULL, *png = NULL;
+	size_t nv = 0;
+	int c, bleed = 0, rc = 1;
+	char why[512];
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *eq;
+		switch (c) {
+		case 'i': imprint = optarg; break;
+		case 'p': pdf = optarg; break;
+		case 'g': png = optarg; break;
+		case 'b': bleed = 1; break;
+		case 's':
+			eq = strchr(optarg, '=');
+			if (!eq || nv == TEMPLATE_SLOTS_MAX) {
+				fputs(usage_render, stderr);
+				return EXIT_USAGE;
+			}
+			*eq = '\0';
+			v[nv++] = (struct slot_value){ optarg, eq + 1 };
+			break;
+		default: fputs(usage_render, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || (!pdf && !png)) {
+		fputs(usage_render, stderr);
+		return EXIT_USAGE;
+	}
+	struct buf in, filled_pdf, filled_png;
+	struct tmpl_doc *t = NULL;
+	struct template_info info;
+	char *svg = NULL;
+	size_t n = 0;
+	buf_init(&in, TEMPLATE_MAX_BYTES);
+	buf_init(&filled_pdf, 0);
+	buf_init(&filled_png, 0);
+	if (file_read_all(argv[optind], &in, why, sizeof(why)) ||
+	    template_parse(in.p ? in.p : "", in.len, &t, &info, why, sizeof(why)) ||
+	    template_fill(t, v, nv, imprint, &svg, &n, why, sizeof(why)) ||
+	    (pdf && render_pdf(svg, n, &info, bleed, &filled_pdf, why, sizeof(why))) ||
+	    (png && render_png(svg, n, &info, 150, &filled_png, why, sizeof(why)))) {
+		fprintf(stderr, "turnout render: %s: %s\n", argv[optind], why);
+	} else if ((pdf && file_write_all(pdf, filled_pdf.p, filled_pdf.len, why, sizeof(why))) ||
+		   (png && file_write_all(png, filled_png.p, filled_png.len, why, sizeof(why)))) {
+		fprintf(stderr, "turnout render: %s\n", why);
+	} else {
+		printf("%d page%s, %d slots%s%s\n", info.npages, info.npages == 1 ? "" : "s",
+		       info.nslots, pdf ? ", PDF written" : "", png ? ", PNG written" : "");
+		rc = 0;
+	}
+	free(svg);
+	template_free(t);
+	buf_release(&in);
+	buf_release(&filled_pdf);
+	buf_release(&filled_png);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -978,6 +1057,7 @@ int main(int argc, char **argv)
 		{ "count", usage_count, cmd_count },
 		{ "opinion-map", usage_opinion_map, cmd_opinion_map },
 		{ "rrule", usage_rrule, cmd_rrule },
+		{ "render", usage_render, cmd_render },
 		{ "needs-import", usage_needs_import, cmd_needs_import },
 	};
 

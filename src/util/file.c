@@ -1,8 +1,10 @@
 #include "util/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 int file_read_all(const char *path, struct buf *out, char *err, size_t errlen)
@@ -32,4 +34,39 @@ int file_read_all(const char *path, struct buf *out, char *err, size_t errlen)
 done:
 	gzclose(gz);
 	return rc;
+}
+
+int file_write_all(const char *path, const void *data, size_t n, char *err, size_t errlen)
+{
+	char tmp[4096];
+	const char *p = data;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, errlen, "%s: %s", path,
+				 w < 0 ? strerror(errno) : "short write");
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }

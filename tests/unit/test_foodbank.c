@@ -3,7 +3,8 @@
  * checked, a fault at any step leaving nothing half-made, pledges only at
  * an open collection for what is needed, the late drop-out rule for runs
  * and for sign-ups (the schema's triggers). */
-/* clang-format off: cmocka.h needs these first */
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,7 +2,8 @@
  * store on a real, migrated SQLite file: only the group's members who
  * allowed it, within reach, nearest first when asked; a fault while asking
  * leaves no request and no one asked. */
-/* clang-format off: cmocka.h needs these first */
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,16 +32,21 @@ static void keys(void **state)
 	assert_string_equal(k, "cymraeg");
 	assert_int_equal(skill_key("", k, why, sizeof(why)), -1);
 	assert_int_equal(skill_key("<script>", k, why, sizeof(why)), -1);
-	assert_int_equal(skill_key("a\x01" "b", k, why, sizeof(why)), -1);
+	assert_int_equal(skill_key("a\x01"
+				   "b",
+				   k, why, sizeof(why)),
+			 -1);
 	char long_one[60];
 	memset(long_one, 'x', 41);
 	long_one[41] = '\0';
 	assert_int_equal(skill_key(long_one, k, why, sizeof(why)), -1);
 	/* a list: said once however it was typed, empty parts skipped */
-	assert_int_equal(skill_keys("Welsh, welsh ,, Polish", many, SKILL_FREE_MAX, why, sizeof(why)), 2);
+	assert_int_equal(
+	    skill_keys("Welsh, welsh ,, Polish", many, SKILL_FREE_MAX, why, sizeof(why)), 2);
 	assert_string_equal(many[0], "welsh");
 	assert_string_equal(many[1], "polish");
-	assert_int_equal(skill_keys("a,b,c,d,e,f,g,h,i,j,k", many, SKILL_FREE_MAX, why, sizeof(why)), -1);
+	assert_int_equal(
+	    skill_keys("a,b,c,d,e,f,g,h,i,j,k", many, SKILL_FREE_MAX, why, sizeof(why)), -1);
 	assert_string_equal(skill_listed_name("first-aid"), "First aid");
 	assert_null(skill_listed_name("juggling"));
 }
@@ -64,10 +70,15 @@ static struct db *fixture(void)
 		long id;
 		int findable;
 		double lat;
-	} who[] = { { 2, 1, 52.93 }, { 3, 1, 52.975 }, { 4, 1, 53.38 }, { 5, 0, 52.93 }, { 7, 1, 52.93 } };
+	} who[] = {
+		{ 2, 1, 52.93 }, { 3, 1, 52.975 }, { 4, 1, 53.38 }, { 5, 0, 52.93 }, { 7, 1, 52.93 }
+	};
 	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
-		struct skill_profile p = { .findable = who[i].findable, .located = 1, .lat = who[i].lat,
-					   .lon = -1.48, .nlangs = 1 };
+		struct skill_profile p = { .findable = who[i].findable,
+					   .located = 1,
+					   .lat = who[i].lat,
+					   .lon = -1.48,
+					   .nlangs = 1 };
 		snprintf(p.langs[0], SKILL_KEY_CAP, "welsh");
 		assert_int_equal(skill_profile_put(db, who[i].id, &p, 0), 1);
 	}
@@ -107,7 +118,9 @@ static void counting_and_asking(void **state)
 	q.name = "welsh";
 	assert_int_equal(skill_count(db, &q), 2);
 	/* asked: the matches each told once, in the request's transaction */
-	struct skill_request r = { .group_id = 1, .asked_by = 1, .kind = SKILL_LANGUAGE, .km = 100 };
+	struct skill_request r = {
+		.group_id = 1, .asked_by = 1, .kind = SKILL_LANGUAGE, .km = 100
+	};
 	snprintf(r.name, sizeof(r.name), "welsh");
 	snprintf(r.what, sizeof(r.what), "A canvass");
 	told_count = 0;
@@ -140,9 +153,10 @@ static void asking_fault_leaves_nothing(void **state)
 		db_fail_step(db, nth);
 		int rc = skill_request_put(db, &r, &q, 10, count_told, NULL, &n);
 		db_fail_step(db, 0);
-		long kept = (long)db_int_or(db_cached(db, "SELECT (SELECT count(*) FROM skill_requests)"
-							  " + (SELECT count(*) FROM skill_asks)"),
-					    -1);
+		long kept =
+		    (long)db_int_or(db_cached(db, "SELECT (SELECT count(*) FROM skill_requests)"
+						  " + (SELECT count(*) FROM skill_asks)"),
+				    -1);
 		if (rc == 1) {
 			assert_int_equal(kept, 4);
 		} else {
@@ -170,8 +184,13 @@ static void session_roles(void **state)
 	assert_int_equal(r[2].needed, 10);
 	assert_null(event_parse_roles("", r, &n));
 	assert_int_equal(n, 0);
-	static const char *const bad[] = { "0 drivers", "101 stewards", "2", "2drivers", "1 a\n1 A",
-					   "1 <i>x</i>", "1 a\n1 b\n1 c\n1 d\n1 e\n1 f\n1 g\n1 h\n1 i" };
+	static const char *const bad[] = { "0 drivers",
+					   "101 stewards",
+					   "2",
+					   "2drivers",
+					   "1 a\n1 A",
+					   "1 <i>x</i>",
+					   "1 a\n1 b\n1 c\n1 d\n1 e\n1 f\n1 g\n1 h\n1 i" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_non_null(event_parse_roles(bad[i], r, &n));
 }
