@@ -11,6 +11,7 @@
 #include "groups/pages.h"
 #include "home/pages.h"
 #include "ideas/pages.h"
+#include "materials/pages.h"
 #include "meetings/pages.h"
 #include "opinion/pages.h"
 #include "training/pages.h"
@@ -42,6 +43,7 @@ const struct http_route *routes_all(size_t *n)
 		{ training_routes, training_nroutes },
 		{ foodbank_routes, foodbank_nroutes },
 		{ skills_routes, skills_nroutes },
+		{ materials_routes, materials_nroutes },
 	};
 
 	if (!count)

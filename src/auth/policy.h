@@ -47,6 +47,7 @@ enum action {
 				deliveries: the organisers of the group in question, admins */
 	ACT_SKILLS_ASK, /* count and ask a group's members who allowed it for a skill: its
 			   organisers, admins */
+	ACT_LEAFLET_MAKE, /* fill a template into a group's leaflet: its organisers, admins */
 	ACT_COUNT
 };
 

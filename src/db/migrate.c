@@ -1103,6 +1103,30 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (event_id, role)"
 	") WITHOUT ROWID;"
 	"ALTER TABLE signups ADD COLUMN role TEXT;",
+	/* 44: leaflet templates (an SVG with slots: materials/template.h), each
+	 * group's imprint, and every leaflet a group made from one: what was filled,
+	 * by whom, when, and the imprint it carries */
+	"CREATE TABLE leaflet_templates ("
+	"  id INTEGER PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1, svg TEXT NOT NULL,"
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL, retired_at INTEGER"
+	");"
+	"CREATE TABLE group_imprints ("
+	"  group_id INTEGER PRIMARY KEY REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  imprint TEXT NOT NULL, updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE leaflets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  template_id INTEGER NOT NULL REFERENCES leaflet_templates(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL, svg TEXT NOT NULL," /* the template as filled */
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  made_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,"
+	"  imprint TEXT NOT NULL, slots TEXT NOT NULL," /* JSON: what each slot was filled with */
+	"  made_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX leaflets_group ON leaflets (group_id, made_at);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -1,6 +1,10 @@
 #include "demo/demo.h"
 #include "demo/foodbank.h"
+#include "materials/store.h"
+#include "materials/template.h"
 #include "demo/training.h"
+#include "util/buf.h"
+#include "util/file.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -179,6 +183,30 @@ done:
 	return conv;
 }
 
+/* The national leaflet template (data/templates): its id, or -1. */
+static long demo_leaflet(struct db *db, long admin)
+{
+	char dir[1024], path[1200], why[256];
+	struct buf svg;
+	struct tmpl_doc *doc;
+	struct template_info info;
+	struct leaflet_template t = { .title = "Come canvassing (A5, two pages)",
+				      .description = "A headline, the session's time and place, a QR"
+						     " code of its sign-up page, a contact." };
+	app_default_assets(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/data/templates/leaflet.svg", dir);
+	buf_init(&svg, TEMPLATE_MAX_BYTES);
+	long id = -1;
+	if (!file_read_all(path, &svg, why, sizeof(why)) &&
+	    !template_parse(svg.p, svg.len, &doc, &info, why, sizeof(why))) {
+		template_free(doc);
+		if (template_put(db, &t, svg.p, admin, (long long)time(NULL)) == 1)
+			id = t.id;
+	}
+	buf_release(&svg);
+	return id;
+}
+
 int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 {
 	struct db *db = NULL;
@@ -327,6 +355,9 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 				    spots[0].lat, spots[0].lon);
 	if (pantry < 0)
 		goto fail_nt;
+	long leaflet = demo_leaflet(db, p.id);
+	if (leaflet < 0)
+		goto fail_nt;
 	long conv = demo_conversation(db, first_group, p.id);
 	if (conv)
 		fprintf(out,
@@ -338,11 +369,12 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	    "turnout demo: %d groups with sessions in the tightest 2024 marginals, and a phone\n"
 	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try; its callers\n"
 	    "  first pass the phone-banking module (/training); a food bank with weekly\n"
-	    "  collections (/foodbanks/%ld) whose first run needs a driver.\n"
+	    "  collections (/foodbanks/%ld) whose first run needs a driver; a leaflet\n"
+	    "  template to fill (/leaflets/templates/%ld).\n"
 	    "  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
 	    "    email     %s\n    password  %s\n"
 	    "    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
-	    nseats, pb.id, pantry, p.email, password, secret, secret);
+	    nseats, pb.id, pantry, leaflet, p.email, password, secret, secret);
 	sodium_memzero(password, sizeof(password));
 	rc = 0;
 	goto done;

@@ -121,6 +121,13 @@ before(async () => {
   ids.run = Number(/action="\/runs\/(\d+)\/take"/.exec((await o.get(`/collections/${ids.collection}`)).body)[1]);
   assert.equal((await o.post(`/groups/${ids.D}/collections`, { ...coll, start: '14:00', repeat: 'weekly', count: '2' })).status, 303);
   ids.series = Number(/action="\/series\/(\d+)\/stop"/.exec((await o.get(`/groups/${ids.D}/collections`)).body)[1]);
+  // a national leaflet template
+  const { readFileSync } = await import('node:fs');
+  await a.get('/leaflets');
+  const tpl = await a.post('/leaflets/templates', { title: 'Matrix leaflet',
+    svg: readFileSync(new URL('../fixtures/materials/leaflet.svg', import.meta.url), 'utf8') });
+  assert.equal(tpl.status, 303, tpl.body.slice(0, 300));
+  ids.template = Number(/\/leaflets\/templates\/(\d+)/.exec(tpl.headers.get('location'))[1]);
   who.anon = { v: new Visitor(srv.url), email: null };
   await who.anon.v.get('/');
   who.anon.v.jar.delete('turnout_session');
@@ -383,6 +390,15 @@ const MATRIX = [
   ['GET', '/skills/requests/{id}', SIGNED_IN, () => ({ path: '/skills/requests/999999' })],
   ['POST', '/skills/requests/{id}/answer', SIGNED_IN, () => ({ path: '/skills/requests/999999/answer', fields: { answer: 'yes' } })],
   ['POST', '/skills/requests/{id}/close', SIGNED_IN, () => ({ path: '/skills/requests/999999/close' })],
+  // leaflets: national templates put by admins; filled by a group's strong organisers;
+  // a leaflet seen by its group's members (404 for anyone else, as for none)
+  ['GET', '/leaflets', SIGNED_IN],
+  ['POST', '/leaflets/templates', ADMIN, () => ({ fields: { title: '' } })],
+  ['GET', '/leaflets/templates/{id}', SIGNED_IN, () => ({ path: `/leaflets/templates/${ids.template}` })],
+  ['POST', '/leaflets/templates/{id}', MEMBERS_OF_A, () => ({ path: `/leaflets/templates/${ids.template}`, fields: { group: ids.D, imprint: '' } })],
+  ['GET', '/leaflets/{id}', SIGNED_IN, () => ({ path: '/leaflets/999999' })],
+  ['GET', '/leaflets/{id}/leaflet.pdf', SIGNED_IN, () => ({ path: '/leaflets/999999/leaflet.pdf' })],
+  ['GET', '/leaflets/{id}/leaflet.png', SIGNED_IN, () => ({ path: '/leaflets/999999/leaflet.png' })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -65,6 +65,9 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&org_weak, ACT_SKILLS_ASK, &organised));
 	assert_true(policy_allows(&org, ACT_SKILLS_ASK, &organised));
 	assert_false(policy_allows(&org, ACT_SKILLS_ASK, &not_organised));
+	assert_false(policy_allows(&org_weak, ACT_LEAFLET_MAKE, &organised));
+	assert_true(policy_allows(&org, ACT_LEAFLET_MAKE, &organised));
+	assert_false(policy_allows(&org, ACT_LEAFLET_MAKE, &not_organised));
 	assert_true(policy_allows(&admin, ACT_TRAINING_WRITE, &not_organised));
 	assert_false(policy_allows(&vol, ACT_TRAINING_WRITE, &member));
 	/* announcements (mailed to every member): strong organisers of the group, admins */
