@@ -95,6 +95,9 @@ test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real
   assert.match(r.stdout, /collections \(\/foodbanks\/1\) whose first run needs a driver/);
   assert.equal(q("SELECT count(*) FROM collections c JOIN events e ON e.id = c.event_id WHERE e.type = 'dropoff' AND c.series_id IS NOT NULL"), '8');
   assert.equal(q("SELECT count(*) FROM foodbank_needs WHERE foodbank_id = 1 AND urgency = 'urgent'"), '2');
+  // and a national leaflet template to fill
+  assert.match(r.stdout, /template to fill \(\/leaflets\/templates\/1\)/);
+  assert.equal(q('SELECT count(*) FROM leaflet_templates'), '1');
   const again = run(['demo', '--db', db]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /nothing added/);
