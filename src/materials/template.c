@@ -424,3 +424,26 @@ int template_fill(const struct tmpl_doc *t, const struct slot_value *v, size_t n
 	xmlFreeDoc(copy);
 	return rc;
 }
+
+int svg_safe(const char *svg, size_t n, char *why, size_t cap)
+{
+	struct template_info info;
+	if (n > TEMPLATE_MAX_BYTES || !utf8_valid(svg, n))
+		return say(why, cap, "An SVG is UTF-8 text of 2 MiB at most.");
+	xmlDocPtr doc = xmlReadMemory(svg, (int)n, "file.svg", "UTF-8",
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	int rc = -1;
+	memset(&info, 0, sizeof(info));
+	if (!root || strcmp((const char *)root->name, "svg"))
+		say(why, cap, "That is not an SVG file.");
+	else if (doc->intSubset || doc->extSubset)
+		say(why, cap, "An SVG may not declare or use entities.");
+	else {
+		/* the template checks, slots and imprint aside */
+		struct walk w = { &info, 0, why, cap };
+		rc = check(root->children, &w, 1);
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}

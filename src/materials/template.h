@@ -62,6 +62,10 @@ struct slot_value {
 int template_fill(const struct tmpl_doc *t, const struct slot_value *v, size_t n,
 		  const char *imprint, char **svg, size_t *len, char *why, size_t cap);
 
+/* 0 when an SVG holds nothing that runs or loads (checked as templates
+ * are, without their slots and imprint), else -1 with why. */
+int svg_safe(const char *svg, size_t n, char *why, size_t cap);
+
 /* The font size a text slot gets for a value of len characters: its own,
  * shrunk in proportion past fit_at, never below 60% of it (so a slot takes
  * at most fit_at * 5/3 characters; more would overflow).  Pure. */
