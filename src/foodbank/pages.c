@@ -653,10 +653,6 @@ static int group_or_answer(struct http_request *req, struct http_response *res, 
 	return f ? form_or_answer(req, res, &g->w, f) : 0;
 }
 
-struct series_list {
-	json_t *list;
-};
-
 static void series_item(const struct series *s, void *arg)
 {
 	char first[96];
