@@ -79,7 +79,7 @@ static void gap_words(const struct dropout *d, char *what, size_t cap)
 		 when);
 }
 
-static int tell_standby(struct app *app, struct db *db, const struct dropout *d, long person,
+static int tell_standby(struct app *app, struct db *db, const struct dropout *d,
 			struct keep_counts *c, long long now)
 {
 	char what[EVENT_TITLE_MAX + 200], text[EVENT_TITLE_MAX + 600] = "";
@@ -87,7 +87,7 @@ static int tell_standby(struct app *app, struct db *db, const struct dropout *d,
 	/* a run is taken on the collection's page, a place by signing up on the session's */
 	telling_init(&t, app, db, text, "Take it", d->run_id ? "/collections" : "/events",
 		     d->event_id);
-	t.skip = person;
+	t.skip = d->person_id; /* not asked to step in for themselves */
 	gap_words(d, what, sizeof(what));
 	snprintf(text, sizeof(text),
 		 "Someone has had to give up %s. You are on the standby list for it: if you can"
@@ -153,13 +153,8 @@ static int keep_dropouts(struct app *app, struct db *db, long long now, struct k
 	long wait = env_long("TURNOUT_STANDBY_MINUTES", 60, 1, 24 * 60) * 60;
 	long n = dropouts_untold(db, d, DROPOUTS_BATCH);
 	int rc = n < 0 ? -1 : 0;
-	for (long i = 0; i < n && !rc; i++) {
-		/* who dropped out is not asked to step in for themselves */
-		struct db_stmt *st = db_cached(db, "SELECT coalesce(person_id, 0) FROM dropouts"
-						   " WHERE id = ?");
-		db_bind_int(st, 1, d[i].id);
-		rc = tell_standby(app, db, &d[i], (long)db_int_or(st, 0), c, now);
-	}
+	for (long i = 0; i < n && !rc; i++)
+		rc = tell_standby(app, db, &d[i], c, now);
 	n = rc ? -1 : dropouts_unanswered(db, now - wait, d, DROPOUTS_BATCH);
 	rc = n < 0 ? -1 : 0;
 	for (long i = 0; i < n && !rc; i++)

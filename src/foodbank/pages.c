@@ -947,7 +947,6 @@ static int collection_or_answer(struct http_request *req, struct http_response *
 struct runs_ctx {
 	const struct coll_ctx *c;
 	json_t *list;
-	int chilled_ok; /* some open run can take chilled food in time */
 };
 
 static void run_item(const struct run *r, void *arg)
@@ -984,8 +983,6 @@ static void run_item(const struct run *r, void *arg)
 		if (c->organiser || mine)
 			json_object_set_new(j, "receipt", json_string(r->receipt));
 	}
-	if (open && r->chilled && r->arrives_at - c->e->ends_at <= CHILLED_MINUTES * 60)
-		rc->chilled_ok = 1;
 	json_array_append_new(rc->list, j);
 }
 
@@ -1011,34 +1008,23 @@ static void attendee_item(const struct attendee *a, void *arg)
 		    arg, json_pack("{s:I, s:s}", "id", (json_int_t)a->person_id, "name", a->name));
 }
 
-/* Whether the collection can take chilled food: the food bank takes it and
- * an open run keeps it cold and gets there in time. */
-static int chilled_ok(const struct coll_ctx *c)
-{
-	struct runs_ctx rc = { c, json_array(), 0 };
-	int ok = c->fb.chilled && runs_each(c->db, c->e->id, run_item, &rc) == 1 && rc.chilled_ok;
-	json_decref(rc.list);
-	return ok;
-}
-
 static void collection_page_with(struct http_request *req, struct http_response *res,
 				 struct coll_ctx *c, int status, const char *err)
 {
 	char when[128], place[EVENT_ADDRESS_MAX + 16];
 	when_text(c->e->starts_at, c->e->ends_at, when, sizeof(when));
 	event_place(c->e, place, sizeof(place));
-	struct runs_ctx rc = { c, json_array(), 0 };
+	struct runs_ctx rc = { c, json_array() };
 	json_t *needs = needs_json(c->db, c->fb.id, c->e->id), *mine = json_array();
 	int bad =
 	    !needs || runs_each(c->db, c->e->id, run_item, &rc) < 0 ||
 	    (c->w.actor.id && pledges_of(c->db, c->e->id, c->w.actor.id, pledge_item, mine) < 0);
 	json_t *ctx = json_pack(
-	    "{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:i, s:b, s:s*}", "title",
+	    "{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:i, s:s*}", "title",
 	    c->e->title, "id", (json_int_t)c->e->id, "when", when, "place", place, "fb",
 	    foodbank_json(&c->fb), "runs", rc.list, "pledges", mine, "organiser", c->organiser,
 	    "open", c->open, "cancelled", !strcmp(c->e->status, "cancelled"), "signed_in",
-	    c->w.actor.id != 0, "late_hours", c->c.late_hours, "chilled_ok",
-	    c->fb.chilled && rc.chilled_ok, "error", err);
+	    c->w.actor.id != 0, "late_hours", c->c.late_hours, "error", err);
 	json_object_set_new(ctx, "cid", json_integer(c->e->id));
 	if (needs) {
 		json_object_update(ctx, needs);
@@ -1104,9 +1090,10 @@ static void pledge(struct http_request *req, struct http_response *res)
 		return;
 	}
 	/* chilled food only where a run keeps it cold and gets there in time */
-	struct db_stmt *st = db_cached(c.db, "SELECT chilled FROM foodbank_needs WHERE id = ?");
-	db_bind_int(st, 1, need);
-	if (db_int_or(st, 0) && !chilled_ok(&c)) {
+	int chilled = need_chilled(c.db, need);
+	if (chilled == 1 &&
+	    (!c.fb.chilled ||
+	     collection_cold_run(c.db, c.e->id, c.e->ends_at + CHILLED_MINUTES * 60) != 1)) {
 		collection_page_with(
 		    req, res, &c, 400,
 		    "No run from this collection can keep chilled food cold all the"

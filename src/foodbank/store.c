@@ -297,6 +297,18 @@ int need_remove(struct db *db, long foodbank_id, long need_id)
 	return n < 0 ? -1 : n > 0;
 }
 
+int need_chilled(struct db *db, long need_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT chilled FROM foodbank_needs WHERE id = ?");
+	db_bind_int(st, 1, need_id);
+	int rc = db_one(st);
+	if (rc == 1) {
+		rc = db_col_int(st, 0) != 0;
+		db_reset(st);
+	}
+	return rc;
+}
+
 int needs_feed_apply(struct db *db, const char *slug, const char *const *needs, size_t nneeds,
 		     const char *const *plenty, size_t nplenty, long long now)
 {
@@ -762,6 +774,17 @@ int runs_each(struct db *db, long event_id, void (*fn)(const struct run *r, void
 	return rc;
 }
 
+int collection_cold_run(struct db *db, long event_id, long long by)
+{
+	struct db_stmt *st =
+	    db_cached(db, "SELECT 1 FROM runs WHERE event_id = ? AND status = 'open'"
+			  " AND chilled = 1 AND arrives_at <= ? LIMIT 1");
+	db_binds(st, 1, DB_INT(event_id), DB_INT(by));
+	int rc = db_one(st);
+	db_reset(st);
+	return rc;
+}
+
 int run_take(struct db *db, long run_id, long person_id, long long now)
 {
 	struct db_stmt *take =
@@ -898,7 +921,8 @@ long standby_count(struct db *db, long event_id)
 
 #define DROPOUT_COLS                                                                               \
 	"d.id, d.event_id, coalesce(d.slot_id, 0), coalesce(d.run_id, 0),"                         \
-	" coalesce(e.group_id, 0), d.at, d.starts_at, coalesce(d.told_at, 0), e.title"
+	" coalesce(e.group_id, 0), d.at, d.starts_at, coalesce(d.told_at, 0), e.title,"            \
+	" coalesce(d.person_id, 0)"
 
 static void dropout_read(struct db_stmt *st, struct dropout *d)
 {
@@ -911,6 +935,7 @@ static void dropout_read(struct db_stmt *st, struct dropout *d)
 	d->starts_at = db_col_int(st, 6);
 	d->told_at = db_col_int(st, 7);
 	db_col_copy(st, 8, d->title, sizeof(d->title));
+	d->person_id = (long)db_col_int(st, 9);
 }
 
 static long dropouts_read(struct db_stmt *st, struct dropout *out, size_t max)

@@ -94,6 +94,8 @@ int needs_each(struct db *db, long foodbank_id, long event_id,
 int need_put(struct db *db, long foodbank_id, const char *item, enum urgency u, long wanted,
 	     int chilled, long long now);
 int need_remove(struct db *db, long foodbank_id, long need_id);
+/* 1 when the need is for chilled food, 0 not (or no such need), -1. */
+int need_chilled(struct db *db, long need_id);
 
 /* A needs feed's row for one food bank: its needs and what it has plenty
  * of, each list up to NEEDS_MAX items.  Replaces the food bank's feed
@@ -205,6 +207,9 @@ int run_create(struct db *db, struct run *r, long actor, long long now);
 int run_get(struct db *db, long id, struct run *out);
 /* A collection's runs, those without a driver first, then by departure. */
 int runs_each(struct db *db, long event_id, void (*fn)(const struct run *r, void *arg), void *arg);
+/* 1 when an open run of the collection keeps chilled food cold and reaches
+ * the food bank by instant by, 0 when none does, -1. */
+int collection_cold_run(struct db *db, long event_id, long long by);
 /* The person drives the open run: 1; 0 when it has a driver already or is
  * not open.  A late drop-out it fills is covered. */
 int run_take(struct db *db, long run_id, long person_id, long long now);
@@ -234,6 +239,7 @@ long standby_count(struct db *db, long event_id);
 
 struct dropout {
 	long id, event_id, slot_id, run_id, group_id;
+	long person_id; /* who dropped out, or 0 once erased */
 	long long at, starts_at, told_at;
 	char title[EVENT_TITLE_MAX + 1];
 };

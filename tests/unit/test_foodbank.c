@@ -278,6 +278,18 @@ static void pledges_and_runs(void **state)
 	snprintf(r.stops[0].label, sizeof(r.stops[0].label), "Hall");
 	snprintf(r.stops[0].postcode, sizeof(r.stops[0].postcode), "DE22 1AF");
 	assert_int_equal(run_create(db, &r, 1, now), 1);
+	/* chilled food only where an open run keeps it cold and gets there in time */
+	assert_int_equal(need_chilled(db, 1), 0);
+	assert_int_equal(need_chilled(db, 99), 0);
+	assert_int_equal(need_put(db, 1, "Milk", NEEDED, 0, 1, now), 1);
+	assert_int_equal(need_chilled(db, 3), 1);
+	assert_int_equal(collection_cold_run(db, coll, r.arrives_at + 60), 0);
+	struct run cold = r;
+	cold.chilled = 1;
+	cold.nstops = 0;
+	assert_int_equal(run_create(db, &cold, 1, now), 1);
+	assert_int_equal(collection_cold_run(db, coll, cold.arrives_at), 1);
+	assert_int_equal(collection_cold_run(db, coll, cold.arrives_at - 1), 0);
 	assert_int_equal(run_take(db, r.id, 2, now), 1);
 	assert_int_equal(run_take(db, r.id, 3, now), 0); /* one driver */
 	assert_int_equal(run_drop(db, r.id, 3, 24, now), 0);
