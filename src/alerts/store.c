@@ -66,8 +66,7 @@ int alert_stop(struct db *db, const char *token)
 	struct db_stmt *st =
 	    db_cached(db, "DELETE FROM session_alerts WHERE stop_token = ? RETURNING id");
 	db_bind_str(st, 1, token);
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 long alerts_purge(struct db *db, time_t now)

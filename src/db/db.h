@@ -125,6 +125,9 @@ int db_done(struct db_stmt *st);
 /* db_done() that also says how many rows the statement returned (for an
  * UPDATE … RETURNING whose effect must be checked): n >= 0, or -1. */
 long db_count(struct db_stmt *st);
+/* For a write whose effect is to be checked (an UPDATE … RETURNING): 1
+ * when it returned a row, 0 when none, -1 on error; reset. */
+int db_changed(struct db_stmt *st);
 /* The first column of the first row as an integer, or dflt when there is
  * no row or an error; always reset. */
 long long db_int_or(struct db_stmt *st, long long dflt);

@@ -350,6 +350,12 @@ long db_count(struct db_stmt *st)
 	return rc == DB_DONE ? n : -1;
 }
 
+int db_changed(struct db_stmt *st)
+{
+	long n = db_count(st);
+	return n < 0 ? -1 : n > 0;
+}
+
 int db_done(struct db_stmt *st)
 {
 	return db_count(st) < 0 ? -1 : 0;

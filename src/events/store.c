@@ -355,8 +355,7 @@ int event_cancel(struct db *db, long event_id)
 	struct db_stmt *up = db_cached(db, "UPDATE events SET status = 'cancelled' WHERE id = ?"
 					   " AND status = 'published' RETURNING id");
 	db_bind_int(up, 1, event_id);
-	long n = db_count(up);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(up);
 }
 
 int signup_contact(struct db *db, long signup_id, struct signup_contact *out)
@@ -481,8 +480,7 @@ int reminder_mark(struct db *db, long signup_id, const char *kind, time_t now)
 	struct db_stmt *st = db_cached(db, "INSERT INTO reminders_sent (signup_id, kind, sent_at)"
 					   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1");
 	db_binds(st, 1, DB_INT(signup_id), DB_STR(kind), DB_INT(now));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 long events_hosted_at_home(struct db *db, long host, time_t now, long *ids, long max)

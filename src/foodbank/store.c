@@ -293,8 +293,7 @@ int need_remove(struct db *db, long foodbank_id, long need_id)
 	struct db_stmt *st = db_cached(
 	    db, "DELETE FROM foodbank_needs WHERE id = ? AND foodbank_id = ? RETURNING id");
 	db_binds(st, 1, DB_INT(need_id), DB_INT(foodbank_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int need_chilled(struct db *db, long need_id)
@@ -507,8 +506,7 @@ int series_stop(struct db *db, long id, long long now)
 	struct db_stmt *st = db_cached(db, "UPDATE series SET stopped_at = ?"
 					   " WHERE id = ? AND stopped_at IS NULL RETURNING id");
 	db_binds(st, 1, DB_INT(now), DB_INT(id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int group_series(struct db *db, long group_id, void (*fn)(const struct series *s, void *arg),
@@ -657,8 +655,7 @@ int pledge_remove(struct db *db, long pledge_id, long person_id)
 	struct db_stmt *st =
 	    db_cached(db, "DELETE FROM pledges WHERE id = ? AND person_id = ? RETURNING id");
 	db_binds(st, 1, DB_INT(pledge_id), DB_INT(person_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int pledges_of(struct db *db, long event_id, long person_id,
@@ -842,8 +839,7 @@ int run_deliver(struct db *db, long run_id, double kg, long items, const char *r
 					   " WHERE id = ? AND status = 'open' RETURNING id");
 	db_binds(st, 1, DB_REAL(kg), DB_INT(items), DB_STR(*receipt ? receipt : NULL), DB_INT(now),
 		 DB_INT(run_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int group_deliveries(struct db *db, long group_id, void (*fn)(const struct delivered *d, void *arg),
@@ -977,8 +973,7 @@ int dropout_told(struct db *db, long id, int escalated, long long now)
 		      : db_cached(db, "UPDATE dropouts SET told_at = ?1"
 				      " WHERE id = ?2 AND told_at IS NULL RETURNING id");
 	db_binds(st, 1, DB_INT(now), DB_INT(id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int dropouts_open(struct db *db, long event_id, void (*fn)(const struct dropout *d, void *arg),

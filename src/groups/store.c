@@ -211,8 +211,7 @@ int group_post_delete(struct db *db, long group_id, long post_id)
 	struct db_stmt *st = db_cached(db, "DELETE FROM group_posts WHERE id = ? AND group_id = ?"
 					   " RETURNING id");
 	db_binds(st, 1, DB_INT(post_id), DB_INT(group_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),

@@ -51,8 +51,7 @@ static int put(struct db *db, const char *channel, const char *key, const char *
 			  " ON CONFLICT (mkey) DO NOTHING RETURNING id");
 	db_binds(st, 1, DB_STR(channel), DB_STR(key), DB_STR(msgid), DB_STR(to), DB_STR(subject),
 		 DB_STR(tmpl), DB_STR(ctx), DB_INT(now), DB_INT(now));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int outbox_put(struct db *db, const char *key, const char *to, const char *subject,
@@ -73,8 +72,7 @@ int outbox_delivery(struct db *db, const char *provider_id, const char *status)
 	struct db_stmt *st = db_cached(db, "UPDATE mail_out SET delivery = ? WHERE provider_id = ?"
 					   " AND channel = 'sms' RETURNING id");
 	db_binds(st, 1, DB_STR(status), DB_STR(provider_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 long outbox_drop_texts(struct db *db, const char *to, long long now)

@@ -203,8 +203,7 @@ int proxy_take_back(struct db *db, long meeting_id, long giver)
 	struct db_stmt *st = db_cached(db, "DELETE FROM meeting_proxies WHERE meeting_id = ?"
 					   " AND giver_id = ? RETURNING 1");
 	db_binds(st, 1, DB_INT(meeting_id), DB_INT(giver));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 long proxy_holder(struct db *db, long meeting_id, long giver, char *name, size_t cap)
@@ -304,8 +303,7 @@ int meeting_apologies_set(struct db *db, long meeting_id, long person_id, int on
 				   " WHERE meeting_id = ? AND person_id = ? RETURNING 1");
 		db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
 	}
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int meeting_has_apologies(struct db *db, long meeting_id, long person_id)
@@ -348,8 +346,7 @@ int motion_move(struct db *db, long id, enum motion_status from, enum motion_sta
 					   " WHERE id = ? AND status = ? RETURNING id");
 	db_binds(st, 1, DB_STR(motion_status_name(to)), DB_STR(outcome), DB_STR(ruling), DB_INT(id),
 		 DB_STR(motion_status_name(from)));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int motion_accept(struct db *db, long id, long seconder)
@@ -358,8 +355,7 @@ int motion_accept(struct db *db, long id, long seconder)
 					   " seconder_id = coalesce(?, seconder_id)"
 					   " WHERE id = ? AND status = 'submitted' RETURNING id");
 	db_binds(st, 1, DB_ID(seconder), DB_INT(id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int motion_blocked(struct db *db, const struct motion *m)
@@ -388,8 +384,7 @@ int amendment_group(struct db *db, long id, long with)
 		"  = CASE WHEN ?2 = 0 THEN 1 ELSE 2 END"
 		" RETURNING id");
 	db_binds(st, 1, DB_INT(id), DB_INT(with));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int item_add(struct db *db, struct agenda_item *it, long long now)
@@ -483,8 +478,7 @@ int speaker_ask(struct db *db, long item_id, long person_id, int in_group, long 
 		" ON CONFLICT DO NOTHING RETURNING 1");
 	db_binds(st, 1, DB_INT(item_id), DB_INT(person_id), DB_INT(in_group), DB_INT(now),
 		 DB_INT(SPEAKERS_MAX));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int speaker_withdraw(struct db *db, long item_id, long person_id)
@@ -493,8 +487,7 @@ int speaker_withdraw(struct db *db, long item_id, long person_id)
 					   " AND person_id = ? AND started_at IS NULL"
 					   " AND withdrawn = 0 RETURNING 1");
 	db_binds(st, 1, DB_INT(item_id), DB_INT(person_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int speaker_next(struct db *db, long item_id, long next, long long now)
@@ -740,9 +733,9 @@ int election_set_balance(struct db *db, long id, const struct election_balance *
 		json_decref(o);
 	}
 	db_binds(st, 1, text ? DB_STR(text) : DB_NULL, DB_INT(id), DB_INT(id));
-	long n = db_count(st);
+	int rc = db_changed(st);
 	free(text);
-	return n < 0 ? -1 : n > 0;
+	return rc;
 }
 
 int election_get(struct db *db, long id, struct meeting_election *out)

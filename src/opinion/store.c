@@ -207,8 +207,7 @@ int conversation_close(struct db *db, long id, long long now)
 					   " WHERE id = ?1 AND closes_at > ?2 AND opens_at < ?2"
 					   " RETURNING id");
 	db_binds(st, 1, DB_INT(id), DB_INT(now));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 /* ---- statements ---- */
@@ -262,8 +261,7 @@ int statement_moderate(struct db *db, long id, int approve, const char *reason, 
 	db_binds(st, 1, DB_STR(approve ? "approved" : "rejected"),
 		 approve ? DB_NULL : DB_STR(reason), DB_ID(by),
 		 DB_REAL(approve ? first_priority() : 0), DB_INT(id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 static int statements_run(struct db_stmt *st, void (*fn)(const struct statement *s, void *arg),

@@ -293,8 +293,7 @@ int contact_release(struct db *db, long bank, long contact, long caller, time_t 
 					   " AND lease_until > ? RETURNING id");
 	db_binds(st, 1, DB_INT(avail_at), DB_INT(contact), DB_INT(bank), DB_INT(caller),
 		 DB_INT(now));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int call_record(struct db *db, const struct call_rules *rules, long contact, long caller,
@@ -1044,8 +1043,7 @@ int contact_import_stop(struct db *db, long bank, time_t now)
 					   " AND stopped_at IS NULL AND stop_asked_at IS NULL"
 					   " RETURNING id");
 	db_binds(st, 1, DB_INT(now), DB_INT(bank));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int phonebanks_visible(struct db *db, long person_id, int all,
@@ -1108,8 +1106,7 @@ int caller_approve(struct db *db, long bank, long person_id)
 	struct db_stmt *st = db_cached(db, "UPDATE phonebank_callers SET approved = 1"
 					   " WHERE phonebank_id = ? AND person_id = ? RETURNING 1");
 	db_binds(st, 1, DB_INT(bank), DB_INT(person_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int caller_revoke(struct db *db, long bank, long person_id)
@@ -1117,8 +1114,7 @@ int caller_revoke(struct db *db, long bank, long person_id)
 	struct db_stmt *st = db_cached(db, "DELETE FROM phonebank_callers WHERE phonebank_id = ?"
 					   " AND person_id = ? RETURNING person_id");
 	db_binds(st, 1, DB_INT(bank), DB_INT(person_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int callers_each(struct db *db, long bank,

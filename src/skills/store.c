@@ -227,8 +227,7 @@ int skill_answer(struct db *db, long request_id, long person_id, int yes, long l
 		" AND r.closed_at IS NULL) RETURNING 1");
 	db_binds(st, 1, DB_STR(yes ? "yes" : "no"), DB_INT(now), DB_INT(request_id),
 		 DB_INT(person_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int skill_answers(struct db *db, long request_id,
@@ -262,8 +261,7 @@ int skill_request_close(struct db *db, long request_id, long long now)
 	struct db_stmt *st = db_cached(db, "UPDATE skill_requests SET closed_at = ?"
 					   " WHERE id = ? AND closed_at IS NULL RETURNING id");
 	db_binds(st, 1, DB_INT(now), DB_INT(request_id));
-	long n = db_count(st);
-	return n < 0 ? -1 : n > 0;
+	return db_changed(st);
 }
 
 int group_skill_requests(struct db *db, long group_id,
