@@ -353,11 +353,11 @@ static void leaflet_page(struct http_request *req, struct http_response *res)
 	group_name(c.db, c.l.group_id, group, sizeof(group));
 	int tr = template_get(c.db, c.l.template_id, &t);
 	int br = c.l.made_by ? person_by_id(c.db, c.l.made_by, &by) : 0;
-	json_t *ctx = json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "title",
-				"A leaflet", "id", (json_int_t)c.l.id, "template",
-				tr == 1 ? t.title : "", "version", c.l.version, "group", group,
-				"by", br == 1 ? by.name : "someone since gone", "made", made,
-				"imprint", c.l.imprint, "slots", json_loads(c.l.slots, 0, NULL));
+	json_t *ctx =
+	    json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:s}", "title", "A leaflet", "id",
+		      (json_int_t)c.l.id, "template", tr == 1 ? t.title : "", "version",
+		      c.l.version, "group", group, "by", br == 1 ? by.name : "someone since gone",
+		      "made", made, "imprint", c.l.imprint);
 	free(t.svg);
 	leaflet_release(&c.l);
 	page_render(req, res, 200, "leaflet", ctx, &c.w);
