@@ -93,15 +93,23 @@ test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real
   assert.equal(q("SELECT count(*) FROM people WHERE email LIKE 'polis-%@demo.invalid'"), '204');
   // and a food bank the first group supports, with weekly collections made 8 weeks ahead
   assert.match(r.stdout, /collections \(\/foodbanks\/1\) whose first run needs a driver/);
-  assert.equal(q("SELECT count(*) FROM collections c JOIN events e ON e.id = c.event_id WHERE e.type = 'dropoff' AND c.series_id IS NOT NULL"), '8');
+  // every Saturday inside the 8-week horizon: 7 or 8 of them, as the day falls
+  const [n, first, last, now] = q("SELECT count(*), min(e.starts_at), max(e.starts_at), strftime('%s','now') FROM collections c JOIN events e ON e.id = c.event_id WHERE e.type = 'dropoff' AND c.series_id IS NOT NULL").split('|').map(Number);
+  const week = 7 * 86400, horizon = now + 8 * week;
+  assert.ok(first > now && first <= now + week + 86400, 'the first is the Saturday a day or more ahead');
+  assert.ok(last <= horizon && last + week > horizon - 3600, 'the last is the last one inside the horizon');
+  assert.equal(n, Math.round((last - first) / week) + 1, 'one a week, none missing');
+  assert.ok(n >= 7);
   assert.equal(q("SELECT count(*) FROM foodbank_needs WHERE foodbank_id = 1 AND urgency = 'urgent'"), '2');
   // and a national leaflet template to fill
   assert.match(r.stdout, /template to fill \(\/leaflets\/templates\/1\)/);
   assert.equal(q('SELECT count(*) FROM leaflet_templates'), '1');
+  const events = q('SELECT count(*) FROM events');
+  assert.equal(Number(events), 8 + n);
   const again = run(['demo', '--db', db]);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /nothing added/);
-  assert.equal(q('SELECT count(*) FROM events'), '16');
+  assert.equal(q('SELECT count(*) FROM events'), events);
 });
 
 // Issue 12: `turnout count` reproduces a real ward election's reference count
