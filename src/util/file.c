@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -36,37 +38,69 @@ done:
 	return rc;
 }
 
+/* The folder holding path, synced so that a rename into it is durable. */
+static int sync_parent(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	if (n >= sizeof(dir))
+		return -1;
+	if (n)
+		memcpy(dir, path, n);
+	else
+		dir[n++] = slash ? '/' : '.';
+	dir[n] = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int rc = fd < 0 || fsync(fd) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int file_write_all(const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
 	char tmp[4096];
 	const char *p = data;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	int fd = -1, made = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	/* a name of its own: two writers of one path never share a file */
+	if ((fd = mkstemp(tmp)) < 0)
+		goto fail;
+	made = 1;
+	if (fchmod(fd, 0644))
+		goto fail;
 	while (n) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			snprintf(err, errlen, "%s: %s", path,
-				 w < 0 ? strerror(errno) : "short write");
-			close(fd);
-			unlink(tmp);
-			return -1;
+			if (!w)
+				errno = EIO;
+			goto fail;
 		}
 		p += w;
 		n -= (size_t)w;
 	}
-	if (close(fd) || rename(tmp, path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
+	if (fsync(fd) || close(fd)) {
+		fd = -1;
+		goto fail;
 	}
+	fd = -1;
+	if (rename(tmp, path))
+		goto fail;
+	made = 0;
+	if (sync_parent(path))
+		goto fail;
 	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (made)
+		unlink(tmp);
+	return -1;
 }

@@ -1,0 +1,33 @@
+/*
+ * Files kept outside the database, named by the SHA-256 of their bytes
+ * (the same bytes put twice are one file).  A row in the database names a
+ * blob by its hash; the blob is written, durably, before the row that
+ * names it, so a row never points at nothing.  Here a folder on local
+ * disk (for several nodes, a folder all of them mount: docs/operations.md);
+ * the features see only these calls, whatever the database backend.
+ */
+#ifndef TURNOUT_BLOBS_H
+#define TURNOUT_BLOBS_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define BLOB_HASH_LEN 64 /* hex SHA-256 */
+
+struct blobs {
+	char dir[1024];
+};
+
+/* Opens (making it, mode 0700, when missing) the folder dir: 0, or -1
+ * with why in err. */
+int blobs_open(struct blobs *b, const char *dir, char *err, size_t errlen);
+/* Stores n bytes and writes their hash into hash: 0, or -1 (logged). */
+int blob_put(const struct blobs *b, const void *data, size_t n, char hash[BLOB_HASH_LEN + 1]);
+/* The blob hash into out (inited by the caller with its cap): 1, 0 when
+ * there is none (or hash is not a hash), -1. */
+int blob_get(const struct blobs *b, const char *hash, struct buf *out);
+/* 1 when s is BLOB_HASH_LEN lower-case hex digits. */
+int blob_hash_ok(const char *s);
+
+#endif
