@@ -1,11 +1,11 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
 PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto libcmark \
-             librsvg-2.0 cairo-pdf libqrencode libxml-2.0 gdk-pixbuf-2.0
+             librsvg-2.0 cairo-pdf libqrencode libxml-2.0 gdk-pixbuf-2.0 poppler-glib
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
-             libxml2-dev libgdk-pixbuf-2.0-dev fonts-dejavu-core
+             libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev fonts-dejavu-core
 TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils
 BENCH_DEBS:= wrk
 

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 
 #include "auth/config.h"
+#include "db/blobs.h"
 #include "db/db.h"
 #include "db/writer.h"
 #include "http/static.h"
@@ -27,6 +28,7 @@ struct app {
 	struct seats seats;
 	struct tmpl_set tmpl;
 	struct static_files statics;
+	struct blobs files; /* uploaded files (the materials library), by their hash */
 	pthread_key_t db_key;
 	struct auth_config auth;
 	struct mailer mailer;

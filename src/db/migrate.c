@@ -1127,6 +1127,55 @@ static const char *const migrations[] = {
 	"  made_at INTEGER NOT NULL"
 	");"
 	"CREATE INDEX leaflets_group ON leaflets (group_id, made_at);",
+	/* 45: the materials library: files a group, a region or the whole
+	 * movement shares, each version's bytes in the blob store under their
+	 * hash (db/blobs.h); the group that put one owns it; one for the
+	 * movement may wait for an admin's approval (settings
+	 * 'materials_approval'); tags, the groups that use one, and downloads */
+	"CREATE TABLE materials ("
+	"  id INTEGER PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,"
+	"  licence TEXT NOT NULL,"
+	"  scope TEXT NOT NULL CHECK (scope IN ('group', 'region', 'movement')),"
+	"  group_id INTEGER REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  region TEXT,"
+	/* the latest version's state; members see the version published */
+	"  state TEXT NOT NULL CHECK (state IN ('published', 'waiting', 'refused')),"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  version INTEGER NOT NULL DEFAULT 1, published INTEGER NOT NULL DEFAULT 0,"
+	"  downloads INTEGER NOT NULL DEFAULT 0,"
+	"  tags TEXT NOT NULL DEFAULT ''," /* as material_tags holds them, space-separated */
+	"  search TEXT NOT NULL," /* title, description and tags, lower case */
+	"  created_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  decided_by INTEGER REFERENCES people(id) ON DELETE SET NULL, decided_at INTEGER,"
+	"  CHECK (scope <> 'group' OR group_id IS NOT NULL),"
+	"  CHECK ((scope = 'region') = (region IS NOT NULL))"
+	");"
+	"CREATE INDEX materials_group ON materials (group_id, updated_at);"
+	"CREATE INDEX materials_scope ON materials (scope, region, updated_at);"
+	"CREATE INDEX materials_waiting ON materials (state) WHERE state = 'waiting';"
+	"CREATE TABLE material_versions ("
+	"  material_id INTEGER NOT NULL REFERENCES materials(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL, hash TEXT NOT NULL, type TEXT NOT NULL,"
+	"  bytes INTEGER NOT NULL, thumb TEXT," /* the thumbnail's blob, when there is one */
+	"  filename TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',"
+	"  uploaded_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  uploaded_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (material_id, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE material_tags ("
+	"  tag TEXT NOT NULL,"
+	"  material_id INTEGER NOT NULL REFERENCES materials(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (tag, material_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX material_tags_material ON material_tags (material_id);"
+	"CREATE TABLE material_adoptions ("
+	"  material_id INTEGER NOT NULL REFERENCES materials(id) ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES local_groups(id) ON DELETE CASCADE,"
+	"  adopted_by INTEGER REFERENCES people(id) ON DELETE SET NULL,"
+	"  adopted_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (material_id, group_id)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

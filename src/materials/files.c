@@ -3,6 +3,7 @@
 #include <cairo.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <librsvg/rsvg.h>
+#include <poppler.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -75,13 +76,52 @@ int material_type_of(const char *data, size_t n, const char *name, enum material
 	return 0;
 }
 
+static unsigned long be(const unsigned char *p, int n)
+{
+	unsigned long v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Width and height from a PNG's IHDR or a JPEG's frame header, read before
+ * anything is decoded: a small file that would unpack to gigabytes (a
+ * decompression bomb) is refused on its word.  0, or -1 when not found. */
+static int image_size(const unsigned char *d, size_t n, unsigned long *w, unsigned long *h)
+{
+	if (n >= 24 && !memcmp(d, "\x89PNG", 4) && !memcmp(d + 12, "IHDR", 4)) {
+		*w = be(d + 16, 4);
+		*h = be(d + 20, 4);
+		return 0;
+	}
+	for (size_t i = 2; n >= 4 && i + 9 < n;) {
+		if (d[i] != 0xff)
+			return -1;
+		unsigned m = d[i + 1];
+		if (m == 0xff) {
+			i++;
+			continue;
+		}
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			*h = be(d + i + 5, 2);
+			*w = be(d + i + 7, 2);
+			return 0;
+		}
+		i += 2 + be(d + i + 2, 2);
+	}
+	return -1;
+}
+
 /* The picture alone, upright: NULL with why when it does not decode. */
 static GdkPixbuf *decode(const char *data, size_t n, char *why, size_t cap)
 {
 	GError *err = NULL;
 	GdkPixbufLoader *l = gdk_pixbuf_loader_new();
 	GdkPixbuf *p = NULL;
-	if (gdk_pixbuf_loader_write(l, (const guchar *)data, n, &err) &&
+	unsigned long w, h;
+	int big = image_size((const unsigned char *)data, n, &w, &h) ||
+		  (unsigned long long)w * h > IMAGE_MAX_PIXELS;
+	if (!big && gdk_pixbuf_loader_write(l, (const guchar *)data, n, &err) &&
 	    gdk_pixbuf_loader_close(l, &err)) {
 		GdkPixbuf *raw = gdk_pixbuf_loader_get_pixbuf(l);
 		/* the EXIF orientation is applied before the EXIF goes */
@@ -89,7 +129,12 @@ static GdkPixbuf *decode(const char *data, size_t n, char *why, size_t cap)
 	} else {
 		gdk_pixbuf_loader_close(l, NULL);
 	}
-	if (!p)
+	if (big)
+		snprintf(why, cap,
+			 "The image is more than %d megapixels, or its size cannot be"
+			 " read: make it smaller.",
+			 IMAGE_MAX_PIXELS / 1000000);
+	else if (!p)
 		snprintf(why, cap, "The image could not be read: %s",
 			 err ? err->message : "not an image");
 	g_clear_error(&err);
@@ -138,11 +183,54 @@ static cairo_status_t collect(void *arg, const unsigned char *data, unsigned int
 	return buf_add(arg, data, n) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
+/* The first page drawn by poppler, THUMB_WIDTH wide on white; a PDF
+ * poppler cannot open is no PDF to share. */
+static int pdf_thumb(const char *data, size_t n, struct buf *out, char *why, size_t cap)
+{
+	GError *err = NULL;
+	GBytes *bytes = g_bytes_new_static(data, n);
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	PopplerPage *page =
+	    doc && poppler_document_get_n_pages(doc) > 0 ? poppler_document_get_page(doc, 0) : NULL;
+	int rc = -1;
+	double w = 0, h = 0;
+	if (page)
+		poppler_page_get_size(page, &w, &h);
+	if (page && w > 0 && h > 0 && h / w < 4) {
+		double k = THUMB_WIDTH / w;
+		cairo_surface_t *s =
+		    cairo_image_surface_create(CAIRO_FORMAT_RGB24, THUMB_WIDTH, (int)(h * k + 0.5));
+		cairo_t *cr = cairo_create(s);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		cairo_scale(cr, k, k);
+		poppler_page_render_for_printing(page, cr);
+		buf_init(out, MATERIAL_MAX_BYTES);
+		if (cairo_status(cr) == CAIRO_STATUS_SUCCESS &&
+		    cairo_surface_write_to_png_stream(s, collect, out) == CAIRO_STATUS_SUCCESS)
+			rc = 0;
+		else
+			buf_release(out);
+		cairo_destroy(cr);
+		cairo_surface_destroy(s);
+	}
+	if (rc)
+		snprintf(why, cap, "The PDF could not be read%s%s.", err ? ": " : "",
+			 err ? err->message : "");
+	g_clear_error(&err);
+	if (page)
+		g_object_unref(page);
+	if (doc)
+		g_object_unref(doc);
+	g_bytes_unref(bytes);
+	return rc;
+}
+
 int material_thumb(const char *data, size_t n, enum material_type t, struct buf *out, char *why,
 		   size_t cap)
 {
 	if (t == MATERIAL_PDF)
-		return 1;
+		return pdf_thumb(data, n, out, why, cap);
 	if (t == MATERIAL_SVG) {
 		GError *err = NULL;
 		RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)data, n, &err);

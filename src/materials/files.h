@@ -12,6 +12,7 @@
 
 #define MATERIAL_MAX_BYTES (10u << 20)
 #define THUMB_WIDTH	   240
+#define IMAGE_MAX_PIXELS   50000000 /* width × height an image may unpack to */
 
 enum material_type { MATERIAL_PDF, MATERIAL_PNG, MATERIAL_JPEG, MATERIAL_SVG };
 
@@ -29,8 +30,8 @@ int material_type_of(const char *data, size_t n, const char *name, enum material
  * upright, with none of its metadata: 0 and *out, or -1 with why. */
 int material_clean(const char *data, size_t n, enum material_type t, struct buf *out, char *why,
 		   size_t cap);
-/* A THUMB_WIDTH-wide PNG of an image or an SVG: 0 and *out, 1 when the
- * type has none drawn here (a PDF: the library shows its icon), -1. */
+/* A THUMB_WIDTH-wide PNG of an image, an SVG or a PDF's first page:
+ * 0 and *out (inited here), or -1 with why. */
 int material_thumb(const char *data, size_t n, enum material_type t, struct buf *out, char *why,
 		   size_t cap);
 

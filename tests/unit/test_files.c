@@ -12,6 +12,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "materials/files.h"
@@ -152,11 +153,69 @@ static void metadata_stripped(void **state)
 	assert_int_equal(gdk_pixbuf_get_height(p), 320);
 	g_object_unref(l);
 	buf_release(&out);
-	/* a broken image is refused; a PDF has no thumbnail drawn here */
+	/* a broken image is refused, and a PDF no one can read */
 	assert_int_equal(material_clean((char *)jpg, 40, MATERIAL_JPEG, &out, why, sizeof(why)),
 			 -1);
-	assert_int_equal(material_thumb("%PDF-1.7", 8, MATERIAL_PDF, &out, why, sizeof(why)), 1);
+	assert_int_equal(material_thumb("%PDF-1.7", 8, MATERIAL_PDF, &out, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "PDF"));
 	free(jpg);
+}
+
+static cairo_status_t to_buf(void *arg, const unsigned char *data, unsigned int n)
+{
+	return buf_add(arg, data, n) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* A PDF's thumbnail is its first page: an A5 page, black on its top half. */
+static void pdf_first_page(void **state)
+{
+	(void)state;
+	struct buf pdf, out;
+	char why[256];
+	buf_init(&pdf, 1 << 20);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, &pdf, 420, 595);
+	cairo_t *cr = cairo_create(s);
+	cairo_rectangle(cr, 0, 0, 420, 297);
+	cairo_fill(cr);
+	cairo_show_page(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr); /* a second page, white: not the one drawn */
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	assert_int_equal(material_thumb(pdf.p, pdf.len, MATERIAL_PDF, &out, why, sizeof(why)), 0);
+	GdkPixbufLoader *l = gdk_pixbuf_loader_new();
+	assert_true(gdk_pixbuf_loader_write(l, (const guchar *)out.p, out.len, NULL));
+	assert_true(gdk_pixbuf_loader_close(l, NULL));
+	GdkPixbuf *p = gdk_pixbuf_loader_get_pixbuf(l);
+	assert_int_equal(gdk_pixbuf_get_width(p), 240);
+	assert_int_equal(gdk_pixbuf_get_height(p), 340);
+	const guchar *px = gdk_pixbuf_get_pixels(p);
+	int stride = gdk_pixbuf_get_rowstride(p);
+	assert_true(px[10 * stride] < 30);   /* the top: black */
+	assert_true(px[330 * stride] > 220); /* the bottom: white */
+	g_object_unref(l);
+	buf_release(&out);
+	buf_release(&pdf);
+}
+
+/* A PNG whose header claims 30,000 × 30,000 pixels is refused unread. */
+static void bomb(void **state)
+{
+	(void)state;
+	unsigned char png[33] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+	struct buf out;
+	char why[256];
+	png[16] = png[20] = 0;
+	png[17] = png[21] = 0;
+	png[18] = png[22] = 0x75; /* 30000 = 0x7530 */
+	png[19] = png[23] = 0x30;
+	png[24] = 8;
+	png[25] = 6;
+	assert_int_equal(
+	    material_clean((char *)png, sizeof(png), MATERIAL_PNG, &out, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "megapixels"));
+	assert_int_equal(
+	    material_thumb((char *)png, sizeof(png), MATERIAL_PNG, &out, why, sizeof(why)), -1);
 }
 
 int main(void)
@@ -164,6 +223,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(types),
 		cmocka_unit_test(metadata_stripped),
+		cmocka_unit_test(pdf_first_page),
+		cmocka_unit_test(bomb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
