@@ -45,6 +45,8 @@ int policy_allows(const struct actor *a, enum action act, const struct target *t
 	case ACT_FOODBANK_MANAGE: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_SKILLS_ASK: return a->strong && ((t && t->organiser) || a->admin);
 	case ACT_LEAFLET_MAKE: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_MATERIAL_PUBLISH: return a->strong && ((t && t->organiser) || a->admin);
+	case ACT_MATERIAL_APPROVE: return a->strong && a->admin;
 	case ACT_ADMIN:
 	case ACT_PEOPLE_READ:
 	case ACT_AUDIT_READ: return a->strong && a->admin;

@@ -48,6 +48,9 @@ enum action {
 	ACT_SKILLS_ASK, /* count and ask a group's members who allowed it for a skill: its
 			   organisers, admins */
 	ACT_LEAFLET_MAKE, /* fill a template into a group's leaflet: its organisers, admins */
+	ACT_MATERIAL_PUBLISH, /* put, version, remove a group's materials and say the group uses
+			       * one: its organisers, admins */
+	ACT_MATERIAL_APPROVE, /* publish or refuse a material for the movement: admins */
 	ACT_COUNT
 };
 

@@ -19,10 +19,12 @@
 #include "events/store.h"
 #include "events/when.h"
 #include "groups/store.h"
+#include "materials/files.h"
 #include "materials/render.h"
 #include "materials/store.h"
 #include "people/people.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
 #include "util/utf8.h"
@@ -405,6 +407,691 @@ static void leaflet_png(struct http_request *req, struct http_response *res)
 	leaflet_file(req, res, 0);
 }
 
+/* ---- the materials library ---- */
+
+#define UPLOAD_MAX (MATERIAL_MAX_BYTES + (64u << 10)) /* the file and its form */
+
+static const char *const type_names[] = { "pdf", "png", "jpeg", "svg" };
+
+static int type_parse(const char *s, enum material_type *t)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, type_names[i])) {
+			*t = (enum material_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int organises(struct db *db, const struct who *w, long group_id)
+{
+	return w->actor.id && group_id &&
+	       group_role_of(db, group_id, w->actor.id) == ROLE_ORGANISER;
+}
+
+static int may_publish(struct db *db, const struct who *w, long group_id)
+{
+	struct target t = { 0, 0, 0, 0 };
+	t.organiser = organises(db, w, group_id);
+	return policy_allows(&w->actor, ACT_MATERIAL_PUBLISH, &t);
+}
+
+static const char *kb_text(struct http_request *req, long bytes)
+{
+	return bytes >= 1 << 20 ? arena_printf(&req->arena, "%.1f MB", bytes / 1048576.0)
+				: arena_printf(&req->arena, "%ld KB", (bytes + 1023) / 1024);
+}
+
+static const char *state_text(const struct material *m)
+{
+	return m->state == MATERIAL_WAITING   ? "waiting for approval"
+	       : m->state == MATERIAL_REFUSED ? "refused"
+					      : "";
+}
+
+struct list_ctx {
+	struct http_request *req;
+	json_t *items;
+};
+
+static void material_item(const struct material *m, void *arg)
+{
+	struct list_ctx *c = arg;
+	json_array_append_new(
+	    c->items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, s:b}", "id",
+				(json_int_t)m->id, "title", m->title, "description", m->description,
+				"tags", m->tags, "scope", material_scope_name(m->scope), "type",
+				m->latest.type, "downloads", (json_int_t)m->downloads, "adopted",
+				(json_int_t)m->adopted, "version", m->latest.version, "state",
+				state_text(m), "thumb", *m->latest.thumb != 0));
+}
+
+static void tag_item(const char *tag, long n, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:I}", "tag", tag, "n", (json_int_t)n));
+}
+
+struct region_ctx {
+	json_t *list;
+	long gid;
+	const char *group, *chosen;
+};
+
+static void region_item(const char *region, void *arg)
+{
+	struct region_ctx *c = arg;
+	json_array_append_new(c->list, json_pack("{s:s, s:I, s:s, s:b}", "region", region, "gid",
+						 (json_int_t)c->gid, "group", c->group, "selected",
+						 c->chosen && !strcmp(c->chosen, region)));
+}
+
+static const char *const upload_keys[] = { "title", "description", "tags",  "licence",
+					   "group", "scope",	   "region" };
+
+static void library_with(struct http_request *req, struct http_response *res, const struct who *w,
+			 struct db *db, const struct qs *sent, int status, const char *err)
+{
+	const struct qs *q = &req->query;
+	const char *text = qs_get(q, "q"), *tagv = qs_get(q, "tag"), *scopev = qs_get(q, "scope");
+	const char *waitv = qs_get(q, "waiting");
+	char like[2 * MATERIAL_SEARCH_MAX + 3], tag[MATERIAL_TAG_MAX + 1];
+	enum material_scope scope;
+	int admin = policy_allows(&w->actor, ACT_MATERIAL_APPROVE, NULL);
+	struct material_query mq = { w->actor.id, w->actor.admin && w->actor.strong,	NULL, NULL,
+				     -1,	  waitv && !strcmp(waitv, "1") && admin };
+	const char *bad = NULL;
+
+	if (text && *text && material_like_pattern(text, like, sizeof(like)))
+		bad = "Search for at most 120 characters.";
+	else if (text && *text)
+		mq.like = like;
+	if (tagv && *tagv && material_tag_norm(tagv, tag))
+		bad = "That is not a tag.";
+	else if (tagv && *tagv)
+		mq.tag = tag;
+	if (scopev && *scopev && material_scope_parse(scopev, &scope))
+		bad = "Choose the group's, the region's or the movement's.";
+	else if (scopev && *scopev)
+		mq.scope = (int)scope;
+	if (bad && !err) {
+		status = 400;
+		err = bad;
+		mq.like = mq.tag = NULL;
+		mq.scope = -1;
+	}
+	struct list_ctx lc = { req, json_array() };
+	json_t *tags = json_array(), *groups = json_array(), *regions = json_array(),
+	       *licences = json_array();
+	if (materials_search(db, &mq, material_item, &lc) < 0 ||
+	    material_tags_each(db, w->actor.id, mq.all, tag_item, tags) < 0 ||
+	    groups_of(db, w->actor.id, w->actor.admin && w->actor.strong, 1, group_item, groups) <
+		0) {
+		json_decref(lc.items);
+		json_decref(tags);
+		json_decref(groups);
+		json_decref(regions);
+		json_decref(licences);
+		page_sorry(req, res, "The library could not be read.", w);
+		return;
+	}
+	const char *chosen_licence = sent ? qs_get(sent, "licence") : NULL;
+	for (int i = 0; material_licences[i]; i++)
+		json_array_append_new(
+		    licences,
+		    json_pack("{s:s, s:b}", "licence", material_licences[i], "selected",
+			      chosen_licence && !strcmp(chosen_licence, material_licences[i])));
+	/* a region's materials go to a region the group's seats lie in */
+	size_t k;
+	json_t *g;
+	const char *gsent = sent ? qs_get(sent, "group") : NULL;
+	json_array_foreach(groups, k, g)
+	{
+		long gid = (long)json_integer_value(json_object_get(g, "id"));
+		struct region_ctx rc = { regions, gid,
+					 json_string_value(json_object_get(g, "name")),
+					 sent ? qs_get(sent, "region") : NULL };
+		json_object_set_new(g, "selected", json_boolean(gsent && atol(gsent) == gid));
+		if (may_publish(db, w, gid))
+			material_group_regions(db, gid, region_item, &rc);
+	}
+	int waiting = admin ? materials_waiting(db) : 0;
+	json_t *ctx = json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:i, s:b, s:b, s:o, s:s*}", "title",
+	    "Materials", "materials", lc.items, "tags", tags, "groups", groups, "regions", regions,
+	    "licences", licences, "q", text ? text : "", "tag", tagv ? tagv : "", "scope",
+	    scopev ? scopev : "", "admin", admin, "waiting", waiting < 0 ? 0 : waiting,
+	    "showing_waiting", mq.waiting, "approval", admin && materials_approval(db) == 1, "form",
+	    form_json(sent, upload_keys, sizeof(upload_keys) / sizeof(upload_keys[0])), "error",
+	    err);
+	json_object_set_new(ctx, "can_put", json_boolean(json_array_size(groups) > 0 || admin));
+	page_render(req, res, status, "materials", ctx, w);
+}
+
+static void library_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
+		return;
+	library_with(req, res, &w, db, NULL, 200, NULL);
+}
+
+/*
+ * Who may send a file, from the headers alone (the server asks before it
+ * takes a byte of the body): signed in, our own Origin, and a body no
+ * bigger than a file and its form.  Which group it is for is in the body,
+ * and the handler checks it there.
+ */
+static int upload_admit(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	const char *len = http_header(req, "Content-Length");
+	long n = 0;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
+		return -1;
+	if (!origin_ok(req)) {
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", &w);
+		return -1;
+	}
+	if (len && num_parse_long(len, strlen(len), 0, UPLOAD_MAX, &n)) {
+		page_message(req, res, 413, "Too large", "A file in the library is at most 10 MiB.",
+			     &w);
+		return -1;
+	}
+	return 0;
+}
+
+/* A file as sent, checked by its content, images encoded again without
+ * their metadata, with a thumbnail; its bytes and the thumbnail put in the
+ * blob store.  0 and v, or -1 with why (a sentence for the page). */
+static int file_take(struct http_request *req, const struct multipart_file *f,
+		     struct material_version *v, char *why, size_t cap)
+{
+	struct app *app = req->app;
+	enum material_type t;
+	struct buf clean = { 0 }, thumb = { 0 };
+	const char *data = f->data;
+	size_t n = f->len;
+	int rc = -1;
+	if (!f->present || !n) {
+		snprintf(why, cap, "Choose the file to share.");
+		return -1;
+	}
+	/* the name without a folder (some browsers send C:\fakepath\name) */
+	const char *base = f->filename;
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	if (plain_text_why(base, MATERIAL_NAME_MAX)) {
+		snprintf(why, cap, "The file's name must be one line of at most %d characters.",
+			 MATERIAL_NAME_MAX);
+		return -1;
+	}
+	if (material_type_of(data, n, base, &t, why, cap))
+		return -1;
+	if (t == MATERIAL_PNG || t == MATERIAL_JPEG) {
+		if (material_clean(data, n, t, &clean, why, cap))
+			return -1;
+		data = clean.p;
+		n = clean.len;
+	}
+	if (material_thumb(data, n, t, &thumb, why, cap))
+		goto done;
+	memset(v, 0, sizeof(*v));
+	if (blob_put(&app->files, data, n, v->hash) ||
+	    blob_put(&app->files, thumb.p, thumb.len, v->thumb)) {
+		snprintf(why, cap, "The file could not be stored: try again in a moment.");
+		goto done;
+	}
+	snprintf(v->type, sizeof(v->type), "%s", type_names[t]);
+	snprintf(v->filename, sizeof(v->filename), "%s", base);
+	v->bytes = (long)n;
+	rc = 0;
+done:
+	buf_release(&clean);
+	buf_release(&thumb);
+	return rc;
+}
+
+/* One paragraph: line breaks typed into the description become spaces. */
+static const char *one_paragraph(struct http_request *req, const char *s)
+{
+	char *out = arena_printf(&req->arena, "%s", s ? s : "");
+	for (char *p = out; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	return out;
+}
+
+static void material_put_page(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	struct multipart_file file;
+	struct material *m = arena_alloc(&req->arena, sizeof(*m));
+	char why[256];
+	long gid = 0;
+	const char *err = NULL;
+	int status = 400;
+
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
+	    upload_form_or_answer(req, res, &w, UPLOAD_MAX, &f, &file))
+		return;
+	memset(m, 0, sizeof(*m));
+	const char *title = qs_get(&f, "title"), *gv = qs_get(&f, "group");
+	const char *desc = one_paragraph(req, qs_get(&f, "description"));
+	const char *licence = qs_get(&f, "licence"), *scopev = qs_get(&f, "scope");
+	const char *region = qs_get(&f, "region");
+	if (gv && *gv && num_parse_long(gv, strlen(gv), 1, 1L << 40, &gid))
+		gid = -1;
+	if (plain_text_why(title, MATERIAL_TITLE_MAX))
+		err = "Give it a title: one line, at most 120 characters.";
+	else if (*desc && plain_text_why(desc, MATERIAL_TEXT_MAX))
+		err = "The description is plain text of at most 1,000 characters.";
+	else if (material_tags_parse(qs_get(&f, "tags"), m->tags, sizeof(m->tags), why,
+				     sizeof(why)) < 0)
+		err = arena_printf(&req->arena, "%s", why);
+	else if (!material_licence_ok(licence))
+		err = "Choose the licence it is shared under.";
+	else if (material_scope_parse(scopev, &m->scope))
+		err = "Choose who may see it: the group, its region or the whole movement.";
+	else if (gid < 0 || (!gid && (m->scope != MATERIAL_MOVEMENT || !w.actor.admin)) ||
+		 (gid && !may_publish(db, &w, gid))) {
+		err = "Choose a group you organise (signed in with your code): the material is "
+		      "its.";
+		status = 403;
+	}
+	if (!err && m->scope == MATERIAL_REGION) {
+		struct region_ctx rc = { json_array(), gid, "", region };
+		int found = 0;
+		material_group_regions(db, gid, region_item, &rc);
+		size_t k;
+		json_t *r;
+		json_array_foreach(rc.list, k, r) found |=
+		    json_is_true(json_object_get(r, "selected"));
+		json_decref(rc.list);
+		if (!found)
+			err = "Choose a region the group's seats lie in.";
+		else
+			snprintf(m->region, sizeof(m->region), "%s", region);
+	}
+	if (!err && file_take(req, &file, &m->latest, why, sizeof(why)))
+		err = arena_printf(&req->arena, "Not shared: %s", why);
+	if (err) {
+		library_with(req, res, &w, db, &f, status, err);
+		return;
+	}
+	snprintf(m->title, sizeof(m->title), "%s", title);
+	snprintf(m->description, sizeof(m->description), "%s", desc);
+	snprintf(m->licence, sizeof(m->licence), "%s", licence);
+	m->group_id = gid;
+	m->created_by = m->latest.uploaded_by = w.actor.id;
+	int approval = materials_approval(db);
+	m->state = m->scope == MATERIAL_MOVEMENT && !w.actor.admin && approval != 0
+		       ? MATERIAL_WAITING
+		       : MATERIAL_PUBLISHED;
+	if (approval < 0 || material_put(db, m, now_s()) != 1) {
+		page_sorry(req, res, "The material could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "material.put", 0,
+		   arena_printf(&req->arena, "material %ld (%s), %s", m->id,
+				material_scope_name(m->scope), m->latest.hash));
+	http_redirect(res, arena_printf(&req->arena, "/materials/%ld", m->id));
+}
+
+struct material_ctx {
+	struct who w;
+	struct db *db;
+	struct material m; /* m.latest: the version this visitor sees by default */
+	int manage, approve, see_latest;
+};
+
+/* The material {id} for those who may see it: the members of its scope
+ * (its published version), its group's organisers and admins (the latest). */
+static int material_or_answer(struct http_request *req, struct http_response *res,
+			      struct material_ctx *c, struct qs *form)
+{
+	if (visit_or_answer(req, res, &c->w, &c->db, VISIT_SIGNED_IN))
+		return -1;
+	int rc = material_get(c->db, route_id(&req->params, "id"), &c->m);
+	if (rc == 1) {
+		c->manage = may_publish(c->db, &c->w, c->m.group_id);
+		c->approve = policy_allows(&c->w.actor, ACT_MATERIAL_APPROVE, NULL);
+		c->see_latest = c->manage || c->approve || organises(c->db, &c->w, c->m.group_id) ||
+				(c->w.actor.admin && c->w.actor.strong);
+		if (!c->see_latest)
+			rc =
+			    c->m.published > 0 ? material_in_scope(c->db, &c->m, c->w.actor.id) : 0;
+		if (rc == 1 && !c->see_latest)
+			rc = material_version_get(c->db, c->m.id, c->m.published, &c->m.latest);
+	}
+	if (rc != 1) {
+		if (rc < 0)
+			page_sorry(req, res, "The material could not be read.", &c->w);
+		else
+			page_message(req, res, 404, "Not found",
+				     "There is no such material for you.", &c->w);
+		return -1;
+	}
+	return form ? form_or_answer(req, res, &c->w, form) : 0;
+}
+
+struct versions_ctx {
+	struct http_request *req;
+	long id;
+	json_t *list;
+};
+
+static void version_item(const struct material_version *v, void *arg)
+{
+	struct versions_ctx *c = arg;
+	char at[96];
+	start_text((time_t)v->uploaded_at, at, sizeof(at));
+	json_array_append_new(c->list,
+			      json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "version", v->version,
+					"filename", v->filename, "type", v->type, "size",
+					kb_text(c->req, v->bytes), "at", at, "note", v->note));
+}
+
+static void material_show_with(struct http_request *req, struct http_response *res,
+			       struct material_ctx *c, int status, const char *err)
+{
+	struct material *m = &c->m;
+	char group[128] = "", at[96];
+	json_t *versions = json_array(), *mine = json_array();
+	struct versions_ctx vc = { req, m->id, versions };
+	if (m->group_id)
+		group_name(c->db, m->group_id, group, sizeof(group));
+	start_text((time_t)m->updated_at, at, sizeof(at));
+	material_versions_each(c->db, m->id, c->see_latest ? 0 : m->published, version_item, &vc);
+	/* the groups this visitor organises, each saying whether it uses it */
+	groups_of(c->db, c->w.actor.id, 0, 1, group_item, mine);
+	size_t k;
+	json_t *g;
+	json_array_foreach(mine, k, g)
+	{
+		long gid = (long)json_integer_value(json_object_get(g, "id"));
+		json_object_set_new(g, "uses",
+				    json_boolean(material_adopted_by(c->db, m->id, gid) == 1));
+	}
+	json_t *tags = json_array();
+	for (const char *t = m->tags; *t;) {
+		size_t n = strcspn(t, " ");
+		json_array_append_new(tags, json_stringn(t, n));
+		t += n + (t[n] == ' ');
+	}
+	const char *scope = m->scope == MATERIAL_GROUP ? arena_printf(&req->arena, "%s", group)
+			    : m->scope == MATERIAL_REGION
+				? arena_printf(&req->arena, "%s", m->region)
+				: "the whole movement";
+	json_t *ctx = json_pack(
+	    "{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b,"
+	    " s:b, s:o, s:o, s:b, s:s, s:s*}",
+	    "title", m->title, "id", (json_int_t)m->id, "description", m->description, "licence",
+	    m->licence, "scope", scope, "tags", tags, "group", group, "type", m->latest.type,
+	    "version", m->latest.version, "size", kb_text(req, m->latest.bytes), "filename",
+	    m->latest.filename, "updated", at, "downloads", (json_int_t)m->downloads, "adopted",
+	    (json_int_t)m->adopted, "manage", c->manage, "approve",
+	    c->approve && m->state == MATERIAL_WAITING, "waiting", m->state == MATERIAL_WAITING,
+	    "refused", m->state == MATERIAL_REFUSED, "versions", versions, "mine", mine, "thumb",
+	    *m->latest.thumb != 0, "reason", m->reason, "error", err);
+	json_object_set_new(ctx, "mid", json_integer(m->id)); /* the loops have ids of their own */
+	page_render(req, res, status, "material", ctx, &c->w);
+}
+
+static void material_show(struct http_request *req, struct http_response *res)
+{
+	struct material_ctx c;
+	if (material_or_answer(req, res, &c, NULL))
+		return;
+	material_show_with(req, res, &c, 200, NULL);
+}
+
+/* ASCII letters, digits, '.', '-' and '_' of name, for a download's name. */
+static const char *safe_name(struct http_request *req, const char *name)
+{
+	char *out = arena_printf(&req->arena, "%.80s", *name ? name : "material");
+	for (char *p = out; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
+			*p = '_';
+	return out;
+}
+
+static void material_bytes(struct http_request *req, struct http_response *res, int thumb)
+{
+	struct material_ctx c;
+	struct material_version v;
+	struct buf out;
+	enum material_type t;
+	long ver = 0;
+	if (material_or_answer(req, res, &c, NULL))
+		return;
+	const char *vv = qs_get(&req->query, "v");
+	int top = c.see_latest ? c.m.version : c.m.published;
+	if (vv && (num_parse_long(vv, strlen(vv), 1, top, &ver))) {
+		page_message(req, res, 404, "Not found", "There is no such version for you.", &c.w);
+		return;
+	}
+	if (ver && ver != c.m.latest.version) {
+		if (material_version_get(c.db, c.m.id, (int)ver, &v) != 1) {
+			page_sorry(req, res, "The version could not be read.", &c.w);
+			return;
+		}
+	} else {
+		v = c.m.latest;
+	}
+	const char *hash = thumb ? v.thumb : v.hash;
+	buf_init(&out, MATERIAL_MAX_BYTES + 1);
+	if (type_parse(v.type, &t) || blob_get(&((struct app *)req->app)->files, hash, &out) != 1) {
+		buf_release(&out);
+		page_sorry(req, res, "The file could not be read.", &c.w);
+		return;
+	}
+	if (!thumb && material_downloaded(c.db, c.m.id) < 0)
+		log_error("materials: a download of %ld not counted", c.m.id);
+	res->status = 200;
+	res->content_type = thumb ? "image/png" : material_mime(t);
+	if (!thumb)
+		http_set_header(res, "Content-Disposition",
+				arena_printf(&req->arena, "attachment; filename=\"%s\"",
+					     safe_name(req, v.filename)));
+	/* an SVG opened from here runs nothing and loads nothing */
+	http_set_header(res, "Content-Security-Policy",
+			"default-src 'none'; style-src 'unsafe-inline'; sandbox");
+	http_set_header(res, "Cache-Control", "private, max-age=3600");
+	buf_release(&res->body);
+	res->body = out;
+}
+
+static void material_file(struct http_request *req, struct http_response *res)
+{
+	material_bytes(req, res, 0);
+}
+
+static void material_thumb_png(struct http_request *req, struct http_response *res)
+{
+	material_bytes(req, res, 1);
+}
+
+static void version_add(struct http_request *req, struct http_response *res)
+{
+	struct material_ctx c;
+	struct qs f;
+	struct multipart_file file;
+	struct material_version v;
+	char why[256];
+	if (material_or_answer(req, res, &c, NULL) ||
+	    upload_form_or_answer(req, res, &c.w, UPLOAD_MAX, &f, &file))
+		return;
+	if (!c.manage) {
+		material_show_with(
+		    req, res, &c, 403,
+		    "Only the group's organisers, signed in with their code, put new "
+		    "versions.");
+		return;
+	}
+	const char *note = one_paragraph(req, qs_get(&f, "note"));
+	if (*note && plain_text_why(note, MATERIAL_TITLE_MAX)) {
+		material_show_with(req, res, &c, 400,
+				   "What changed is one line of at most 120 characters.");
+		return;
+	}
+	if (file_take(req, &file, &v, why, sizeof(why))) {
+		material_show_with(req, res, &c, 400,
+				   arena_printf(&req->arena, "Not sent: %s", why));
+		return;
+	}
+	snprintf(v.note, sizeof(v.note), "%s", note);
+	v.uploaded_by = c.w.actor.id;
+	int approval = materials_approval(c.db);
+	enum material_state st = c.m.scope == MATERIAL_MOVEMENT && !c.w.actor.admin && approval != 0
+				     ? MATERIAL_WAITING
+				     : MATERIAL_PUBLISHED;
+	if (approval < 0 || material_version_add(c.db, c.m.id, &v, st, now_s()) != 1) {
+		page_sorry(req, res, "The version could not be saved.", &c.w);
+		return;
+	}
+	audit_note(c.db, c.w.actor.id, "material.version", 0,
+		   arena_printf(&req->arena, "material %ld v%d, %s", c.m.id, v.version, v.hash));
+	http_redirect(res, arena_printf(&req->arena, "/materials/%ld", c.m.id));
+}
+
+/* An organiser says one of their groups uses it (or no longer does). */
+static void adopt(struct http_request *req, struct http_response *res)
+{
+	struct material_ctx c;
+	struct qs f;
+	long gid;
+	if (material_or_answer(req, res, &c, &f))
+		return;
+	const char *gv = qs_get(&f, "group"), *on = qs_get(&f, "uses");
+	if (!gv || num_parse_long(gv, strlen(gv), 1, 1L << 40, &gid) ||
+	    !may_publish(c.db, &c.w, gid) || (c.m.published == 0 && !c.see_latest)) {
+		material_show_with(req, res, &c, 403,
+				   "Choose a group you organise, signed in with your code.");
+		return;
+	}
+	/* a group may use what its members can see: its own, its region's, the movement's */
+	int in = c.m.scope == MATERIAL_MOVEMENT || c.m.group_id == gid;
+	if (!in && c.m.scope == MATERIAL_REGION) {
+		struct region_ctx rc = { json_array(), gid, "", c.m.region };
+		material_group_regions(c.db, gid, region_item, &rc);
+		size_t k;
+		json_t *r;
+		json_array_foreach(rc.list, k, r) in |=
+		    json_is_true(json_object_get(r, "selected"));
+		json_decref(rc.list);
+	}
+	if (!in) {
+		material_show_with(req, res, &c, 403,
+				   "That group's members cannot see this material.");
+		return;
+	}
+	int use = on && !strcmp(on, "1");
+	if (material_adopt(c.db, c.m.id, gid, c.w.actor.id, use, now_s()) < 0) {
+		page_sorry(req, res, "That could not be saved.", &c.w);
+		return;
+	}
+	http_redirect(res, arena_printf(&req->arena, "/materials/%ld", c.m.id));
+}
+
+static void decide(struct http_request *req, struct http_response *res)
+{
+	struct material_ctx c;
+	struct qs f;
+	if (material_or_answer(req, res, &c, &f))
+		return;
+	if (!c.approve) {
+		material_show_with(req, res, &c, 403,
+				   "Materials for the movement are approved by admins, signed in "
+				   "with their code.");
+		return;
+	}
+	const char *d = qs_get(&f, "decision"), *reason = qs_get(&f, "reason");
+	int publish = d && !strcmp(d, "publish");
+	if (!publish &&
+	    (!d || strcmp(d, "refuse") || plain_text_why(reason, MATERIAL_REASON_MAX))) {
+		material_show_with(req, res, &c, 400,
+				   "Publish it, or refuse it with a reason (one line, at most 300 "
+				   "characters).");
+		return;
+	}
+	int rc = db_begin(c.db) ? -1
+				: material_decide(c.db, c.m.id, publish ? NULL : reason,
+						  c.w.actor.id, now_s());
+	if (rc == 1 && c.m.latest.uploaded_by &&
+	    web_tell(req, c.db, c.m.latest.uploaded_by,
+		     publish ? "Your material is published" : "Your material was not published",
+		     publish ? arena_printf(&req->arena,
+					    "\"%s\" is now in the library for the whole movement.",
+					    c.m.title)
+			     : arena_printf(&req->arena,
+					    "\"%s\" was not published for the whole movement: %s",
+					    c.m.title, reason),
+		     arena_printf(&req->arena, "/materials/%ld", c.m.id), "See it"))
+		rc = -1;
+	if (rc != 1 || db_commit(c.db)) {
+		db_rollback(c.db);
+		if (rc == 0)
+			material_show_with(req, res, &c, 409, "It is not waiting for approval.");
+		else
+			page_sorry(req, res, "The decision could not be saved.", &c.w);
+		return;
+	}
+	audit_note(c.db, c.w.actor.id, publish ? "material.publish" : "material.refuse", 0,
+		   arena_printf(&req->arena, "material %ld v%d", c.m.id, c.m.version));
+	http_redirect(res, arena_printf(&req->arena, "/materials/%ld", c.m.id));
+}
+
+static void remove_material(struct http_request *req, struct http_response *res)
+{
+	struct material_ctx c;
+	struct qs f;
+	if (material_or_answer(req, res, &c, &f))
+		return;
+	if (!c.manage) {
+		material_show_with(req, res, &c, 403,
+				   "Only the group's organisers, signed in with their code, remove "
+				   "it.");
+		return;
+	}
+	if (material_delete(c.db, c.m.id) != 1) {
+		page_sorry(req, res, "The material could not be removed.", &c.w);
+		return;
+	}
+	audit_note(c.db, c.w.actor.id, "material.remove", 0,
+		   arena_printf(&req->arena, "material %ld", c.m.id));
+	http_redirect(res, "/materials");
+}
+
+static void approval_set(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct qs f;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) || form_or_answer(req, res, &w, &f))
+		return;
+	if (!policy_allows(&w.actor, ACT_MATERIAL_APPROVE, NULL)) {
+		page_message(req, res, 403, "Admins only",
+			     "Whether the movement's materials wait for approval is for admins, "
+			     "signed in with their code.",
+			     &w);
+		return;
+	}
+	const char *on = qs_get(&f, "approval");
+	if (materials_approval_set(db, on && !strcmp(on, "1")) != 1) {
+		page_sorry(req, res, "The setting could not be saved.", &w);
+		return;
+	}
+	audit_note(db, w.actor.id, "material.approval", 0, on && !strcmp(on, "1") ? "on" : "off");
+	http_redirect(res, "/materials");
+}
+
 const struct http_route materials_routes[] = {
 	{ "GET", "/leaflets", list_page, ROUTE_PAGE, NULL },
 	{ "POST", "/leaflets/templates", template_add, ROUTE_PAGE, NULL },
@@ -413,5 +1100,16 @@ const struct http_route materials_routes[] = {
 	{ "GET", "/leaflets/{id}", leaflet_page, ROUTE_PAGE, NULL },
 	{ "GET", "/leaflets/{id}/leaflet.pdf", leaflet_pdf, 0, NULL },
 	{ "GET", "/leaflets/{id}/leaflet.png", leaflet_png, 0, NULL },
+	{ "GET", "/materials", library_page, ROUTE_PAGE, NULL },
+	{ "POST", "/materials", material_put_page, ROUTE_PAGE | ROUTE_UPLOAD, upload_admit },
+	{ "POST", "/materials/settings", approval_set, ROUTE_PAGE, NULL },
+	{ "GET", "/materials/{id}", material_show, ROUTE_PAGE, NULL },
+	{ "GET", "/materials/{id}/file", material_file, 0, NULL },
+	{ "GET", "/materials/{id}/thumb", material_thumb_png, 0, NULL },
+	{ "POST", "/materials/{id}/versions", version_add, ROUTE_PAGE | ROUTE_UPLOAD,
+	  upload_admit },
+	{ "POST", "/materials/{id}/adopt", adopt, ROUTE_PAGE, NULL },
+	{ "POST", "/materials/{id}/decide", decide, ROUTE_PAGE, NULL },
+	{ "POST", "/materials/{id}/delete", remove_material, ROUTE_PAGE, NULL },
 };
 const size_t materials_nroutes = sizeof(materials_routes) / sizeof(materials_routes[0]);

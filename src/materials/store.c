@@ -142,8 +142,8 @@ static enum material_state state_of(const char *s)
 }
 
 #define MATERIAL_COLS                                                                              \
-	" m.id, coalesce(m.group_id, 0), coalesce(m.created_by, 0), m.scope,"                     \
-	" coalesce(m.region, ''), m.title, m.description, m.licence, m.tags, m.reason, m.state,"  \
+	" m.id, coalesce(m.group_id, 0), coalesce(m.created_by, 0), m.scope,"                      \
+	" coalesce(m.region, ''), m.title, m.description, m.licence, m.tags, m.reason, m.state,"   \
 	" m.version, m.published, m.downloads,"                                                    \
 	" (SELECT count(*) FROM material_adoptions a WHERE a.material_id = m.id),"                 \
 	" m.created_at, m.updated_at,"                                                             \
@@ -294,13 +294,13 @@ int material_get(struct db *db, long id, struct material *out)
 }
 
 #define VERSION_COLS                                                                               \
-	" version, hash, coalesce(thumb, ''), type, bytes, coalesce(uploaded_by, 0), filename,"   \
+	" version, hash, coalesce(thumb, ''), type, bytes, coalesce(uploaded_by, 0), filename,"    \
 	" note, uploaded_at FROM material_versions"
 
 int material_version_get(struct db *db, long id, int version, struct material_version *out)
 {
-	struct db_stmt *st = db_cached(
-	    db, "SELECT" VERSION_COLS " WHERE material_id = ? AND version = ?");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT" VERSION_COLS " WHERE material_id = ? AND version = ?");
 	db_binds(st, 1, DB_INT(id), DB_INT(version));
 	int rc = db_one(st);
 	if (rc != 1)
@@ -313,9 +313,8 @@ int material_version_get(struct db *db, long id, int version, struct material_ve
 int material_versions_each(struct db *db, long id, int max,
 			   void (*fn)(const struct material_version *v, void *arg), void *arg)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT" VERSION_COLS " WHERE material_id = ?1"
-			  " AND (?2 = 0 OR version <= ?2) ORDER BY version DESC");
+	struct db_stmt *st = db_cached(db, "SELECT" VERSION_COLS " WHERE material_id = ?1"
+					   " AND (?2 = 0 OR version <= ?2) ORDER BY version DESC");
 	struct material_version v;
 	int rc;
 	db_binds(st, 1, DB_INT(id), DB_INT(max));
@@ -368,7 +367,7 @@ int material_in_scope(struct db *db, const struct material *m, long person_id)
 	"  OR (m.published > 0 AND ("                                                              \
 	"     (m.scope = 'group' AND m.group_id IN (SELECT group_id FROM memberships"              \
 	"         WHERE person_id = ?1))"                                                          \
-	"     OR (m.scope = 'movement' AND EXISTS (SELECT 1 FROM memberships"                     \
+	"     OR (m.scope = 'movement' AND EXISTS (SELECT 1 FROM memberships"                      \
 	"         WHERE person_id = ?1))"                                                          \
 	"     OR (m.scope = 'region' AND m.region IN (" REGIONS_OF ")))))"
 
@@ -376,17 +375,17 @@ int materials_search(struct db *db, const struct material_query *q,
 		     void (*fn)(const struct material *m, void *arg), void *arg)
 {
 	/* the latest version for its organisers and admins, else the published */
-	struct db_stmt *st = db_cached(
-	    db, "SELECT" MATERIAL_COLS
-		" FROM materials m JOIN material_versions v ON v.material_id = m.id"
-		" AND v.version = CASE WHEN ?2 = 1 OR m.group_id IN (SELECT group_id FROM"
-		" memberships WHERE person_id = ?1 AND role = 'organiser') THEN m.version"
-		" ELSE m.published END"
-		" WHERE" VISIBLE " AND (?3 IS NULL OR m.search LIKE ?3 ESCAPE '\\')"
-		" AND (?4 IS NULL OR m.id IN (SELECT material_id FROM material_tags"
-		"     WHERE tag = ?4))"
-		" AND (?5 IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"
-		" ORDER BY m.updated_at DESC, m.id DESC LIMIT 100");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT" MATERIAL_COLS
+			  " FROM materials m JOIN material_versions v ON v.material_id = m.id"
+			  " AND v.version = CASE WHEN ?2 = 1 OR m.group_id IN (SELECT group_id FROM"
+			  " memberships WHERE person_id = ?1 AND role = 'organiser') THEN m.version"
+			  " ELSE m.published END"
+			  " WHERE" VISIBLE " AND (?3 IS NULL OR m.search LIKE ?3 ESCAPE '\\')"
+			  " AND (?4 IS NULL OR m.id IN (SELECT material_id FROM material_tags"
+			  "     WHERE tag = ?4))"
+			  " AND (?5 IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"
+			  " ORDER BY m.updated_at DESC, m.id DESC LIMIT 100");
 	struct material *m = xcalloc(1, sizeof(*m));
 	int rc;
 	db_binds(st, 1, DB_INT(q->person_id), DB_INT(q->all ? 1 : 0), DB_STR(q->like),
@@ -403,17 +402,17 @@ int materials_search(struct db *db, const struct material_query *q,
 
 int materials_waiting(struct db *db)
 {
-	struct db_stmt *st = db_cached(db, "SELECT count(*) FROM materials WHERE state = 'waiting'");
+	struct db_stmt *st =
+	    db_cached(db, "SELECT count(*) FROM materials WHERE state = 'waiting'");
 	return (int)db_count(st);
 }
 
 int material_tags_each(struct db *db, long person_id, int all,
 		       void (*fn)(const char *tag, long n, void *arg), void *arg)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT t.tag, count(*) FROM material_tags t"
-			  " JOIN materials m ON m.id = t.material_id WHERE" VISIBLE
-			  " GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 30");
+	struct db_stmt *st = db_cached(db, "SELECT t.tag, count(*) FROM material_tags t"
+					   " JOIN materials m ON m.id = t.material_id WHERE" VISIBLE
+					   " GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 30");
 	int rc;
 	db_binds(st, 1, DB_INT(person_id), DB_INT(all ? 1 : 0));
 	while (db_next(st, &rc))
@@ -456,12 +455,12 @@ int material_adopted_by(struct db *db, long id, long group_id)
 
 int material_decide(struct db *db, long id, const char *reason, long by, long long now)
 {
-	struct db_stmt *st = db_cached(
-	    db, "UPDATE materials SET state = CASE WHEN ?2 IS NULL THEN 'published'"
-		" ELSE 'refused' END, reason = coalesce(?2, ''),"
-		" published = CASE WHEN ?2 IS NULL THEN version ELSE published END,"
-		" decided_by = ?3, decided_at = ?4, updated_at = ?4"
-		" WHERE id = ?1 AND state = 'waiting' RETURNING id");
+	struct db_stmt *st =
+	    db_cached(db, "UPDATE materials SET state = CASE WHEN ?2 IS NULL THEN 'published'"
+			  " ELSE 'refused' END, reason = coalesce(?2, ''),"
+			  " published = CASE WHEN ?2 IS NULL THEN version ELSE published END,"
+			  " decided_by = ?3, decided_at = ?4, updated_at = ?4"
+			  " WHERE id = ?1 AND state = 'waiting' RETURNING id");
 	db_binds(st, 1, DB_INT(id), DB_STR(reason), DB_ID(by), DB_INT(now));
 	return db_changed(st);
 }

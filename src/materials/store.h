@@ -101,11 +101,11 @@ int material_in_scope(struct db *db, const struct material *m, long person_id);
 
 struct material_query {
 	long person_id;
-	int all;	 /* an admin: every material, whatever its scope or state */
+	int all;	  /* an admin: every material, whatever its scope or state */
 	const char *like; /* material_like_pattern(), or NULL */
 	const char *tag;  /* material_tag_norm(), or NULL */
-	int scope;	 /* an enum material_scope, or -1 for any */
-	int waiting;	 /* only those waiting for approval */
+	int scope;	  /* an enum material_scope, or -1 for any */
+	int waiting;	  /* only those waiting for approval */
 };
 /* The materials the person may see (published in a scope of theirs, or
  * any state for their groups' organisers), newest first, at most 100. */

@@ -1,6 +1,8 @@
 #include "web/web.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "people/people.h"
 #include "tmpl/tmpl.h"
@@ -129,6 +131,47 @@ int form_or_answer(struct http_request *req, struct http_response *res, const st
 	return 0;
 }
 
+int upload_form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
+			  size_t max, struct qs *form, struct multipart_file *file)
+{
+	const char *why = NULL;
+	char detail[128];
+	char *body = NULL;
+	size_t got = 0;
+
+	if (req->upload_fd < 0 || !req->upload_len)
+		why = "Choose a file and send the form again.";
+	else if (req->upload_len > max)
+		why = arena_printf(&req->arena, "The form is over the %zu MiB a file may be.",
+				   max >> 20);
+	else
+		body = arena_alloc(&req->arena, (size_t)req->upload_len + 1);
+	while (body && got < req->upload_len) {
+		ssize_t n =
+		    pread(req->upload_fd, body + got, (size_t)req->upload_len - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			page_sorry(req, res, "The upload could not be read.", w);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	if (!why && multipart_parse(http_header(req, "Content-Type"), body, got, &req->arena, form,
+				    file, detail, sizeof(detail)))
+		why = arena_printf(&req->arena, "The form could not be read: %s.", detail);
+	if (why) {
+		page_message(req, res, req->upload_len > max ? 413 : 400, "Not sent", why, w);
+		return -1;
+	}
+	if (!who_csrf_ok(w, form)) {
+		page_message(req, res, 403, "This form has expired",
+			     "Reload the page and try again.", w);
+		return -1;
+	}
+	return 0;
+}
+
 static void write_settled(struct db_job *job, int ok)
 {
 	struct web_write *w = (struct web_write *)job;
@@ -182,7 +225,8 @@ int next_path_ok(const char *p)
 	if (n < 1 || n > NEXT_PATH_MAX || p[0] != '/' || (n > 1 && p[1] == '/'))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_", p[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_",
+			    p[i]))
 			return 0;
 	return 1;
 }

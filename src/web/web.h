@@ -17,6 +17,7 @@
 #include "auth/policy.h"
 #include "auth/session.h"
 #include "db/writer.h"
+#include "http/multipart.h"
 #include "http/qs.h"
 #include "http/server.h"
 
@@ -68,6 +69,15 @@ int visit_or_answer(struct http_request *req, struct http_response *res, struct 
  */
 int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
 		   struct qs *form);
+
+/*
+ * For a ROUTE_UPLOAD form sent as multipart/form-data (a file and its
+ * fields): reads the body (at most max bytes, else 413), parses it into
+ * form and file, and checks the form's CSRF token: 0, or -1 after
+ * answering with a page that says what was wrong.
+ */
+int upload_form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
+			  size_t max, struct qs *form, struct multipart_file *file);
 
 /* Renders template name as a page for visitor w (NULL: anonymous) into res;
  * ctx is consumed. */

@@ -399,6 +399,18 @@ const MATRIX = [
   ['GET', '/leaflets/{id}', SIGNED_IN, () => ({ path: '/leaflets/999999' })],
   ['GET', '/leaflets/{id}/leaflet.pdf', SIGNED_IN, () => ({ path: '/leaflets/999999/leaflet.pdf' })],
   ['GET', '/leaflets/{id}/leaflet.png', SIGNED_IN, () => ({ path: '/leaflets/999999/leaflet.png' })],
+  // the materials library: who may see or change one is tested in materials.test.mjs
+  // (a form without its file is a 400 for anyone signed in)
+  ['GET', '/materials', SIGNED_IN],
+  ['POST', '/materials', SIGNED_IN],
+  ['POST', '/materials/settings', ADMIN, () => ({ fields: { approval: '1' } })],
+  ['GET', '/materials/{id}', SIGNED_IN, () => ({ path: '/materials/999999' })],
+  ['GET', '/materials/{id}/file', SIGNED_IN, () => ({ path: '/materials/999999/file' })],
+  ['GET', '/materials/{id}/thumb', SIGNED_IN, () => ({ path: '/materials/999999/thumb' })],
+  ['POST', '/materials/{id}/versions', SIGNED_IN, () => ({ path: '/materials/999999/versions' })],
+  ['POST', '/materials/{id}/adopt', SIGNED_IN, () => ({ path: '/materials/999999/adopt' })],
+  ['POST', '/materials/{id}/decide', SIGNED_IN, () => ({ path: '/materials/999999/decide' })],
+  ['POST', '/materials/{id}/delete', SIGNED_IN, () => ({ path: '/materials/999999/delete' })],
   // last: these end the visitor's session when allowed
   ['DELETE', '/api/v1/me', SIGNED_IN, () => ({ api: true, noOrigin: true })],
   ['POST', '/signout', ALL],

@@ -68,6 +68,15 @@ static void policy_table(void **state)
 	assert_false(policy_allows(&org_weak, ACT_LEAFLET_MAKE, &organised));
 	assert_true(policy_allows(&org, ACT_LEAFLET_MAKE, &organised));
 	assert_false(policy_allows(&org, ACT_LEAFLET_MAKE, &not_organised));
+	/* materials: put by a group's strong organisers; the movement's approved by admins */
+	assert_false(policy_allows(&org_weak, ACT_MATERIAL_PUBLISH, &organised));
+	assert_true(policy_allows(&org, ACT_MATERIAL_PUBLISH, &organised));
+	assert_false(policy_allows(&org, ACT_MATERIAL_PUBLISH, &member));
+	assert_true(policy_allows(&admin, ACT_MATERIAL_PUBLISH, &not_organised));
+	assert_false(policy_allows(&org, ACT_MATERIAL_APPROVE, &organised));
+	assert_false(policy_allows(&admin_weak, ACT_MATERIAL_APPROVE, &not_organised));
+	assert_true(policy_allows(&admin, ACT_MATERIAL_APPROVE, &not_organised));
+	assert_false(policy_allows(&token, ACT_MATERIAL_APPROVE, &not_organised));
 	assert_true(policy_allows(&admin, ACT_TRAINING_WRITE, &not_organised));
 	assert_false(policy_allows(&vol, ACT_TRAINING_WRITE, &member));
 	/* announcements (mailed to every member): strong organisers of the group, admins */
