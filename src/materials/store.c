@@ -404,7 +404,7 @@ int materials_waiting(struct db *db)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT count(*) FROM materials WHERE state = 'waiting'");
-	return (int)db_count(st);
+	return (int)db_int_or(st, -1);
 }
 
 int material_tags_each(struct db *db, long person_id, int all,

@@ -208,6 +208,7 @@ test('the movement\'s materials wait for an admin, who publishes or refuses with
   const told = mailFor(srv.outbox, 'olu@example.org', /National flyer" is now in the library for the whole movement/);
   assert.ok(told);
   assert.equal((await memberB.get(`/materials/${natId}`)).status, 200);
+  assert.match(text((await admin.get('/materials')).body), /Nothing waits for approval/);
   assert.equal((await admin.post(`/materials/${natId}/decide`, { decision: 'publish' })).status, 409, 'decided once');
   // a new version waits again; members go on seeing the published one
   await org.get(`/materials/${natId}`);
