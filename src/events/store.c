@@ -145,6 +145,7 @@ static long briefs_read(struct db_stmt *st, struct event_brief *out, size_t max)
 		b->starts_at = (time_t)db_col_int(st, 3);
 		db_col_copy(st, 4, b->seat, sizeof(b->seat));
 		b->places = (long)db_col_int(st, 5);
+		b->ends_at = (time_t)db_col_int(st, 6);
 	}
 	db_reset(st);
 	return step == DB_ERROR ? -1 : n;
@@ -154,8 +155,8 @@ long events_in_seat(struct db *db, const char *seat, struct event_brief *out, si
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
-			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
-			  " FROM events e WHERE e.seat = ? AND e.status = 'published'"
+			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
+			  " e.ends_at FROM events e WHERE e.seat = ? AND e.status = 'published'"
 			  " AND e.awaiting_approval = 0 AND e.draft = 0"
 			  " AND e.starts_at > ? ORDER BY e.starts_at LIMIT ?");
 	db_binds(st, 1, DB_STR(seat), DB_INT(time(NULL)), DB_INT(max));
@@ -167,8 +168,8 @@ long events_of_group(struct db *db, long group_id, struct event_brief *out, size
 	/* still to come or under way: a member looks for today's too */
 	struct db_stmt *st =
 	    db_cached(db, "SELECT e.id, e.title, e.type, e.starts_at, e.seat,"
-			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id)"
-			  " FROM events e WHERE e.group_id = ? AND e.starts_at > ? - 86400"
+			  " (SELECT sum(capacity - going) FROM slots WHERE event_id = e.id),"
+			  " e.ends_at FROM events e WHERE e.group_id = ? AND e.starts_at > ? - 86400"
 			  " AND e.ends_at > ? AND e.status = 'published'"
 			  " AND e.awaiting_approval = 0 AND e.draft = 0"
 			  " ORDER BY e.starts_at LIMIT ?");

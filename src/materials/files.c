@@ -279,3 +279,26 @@ int material_thumb(const char *data, size_t n, enum material_type t, struct buf 
 	g_object_unref(small);
 	return rc;
 }
+
+int material_fit(const char *data, size_t n, int max_px, struct buf *out, int *png, char *why,
+		 size_t cap)
+{
+	GdkPixbuf *p = decode(data, n, why, cap);
+	if (!p)
+		return -1;
+	int w = gdk_pixbuf_get_width(p), h = gdk_pixbuf_get_height(p);
+	double k = w > h ? (double)max_px / w : (double)max_px / h;
+	if (k < 1) {
+		GdkPixbuf *small = gdk_pixbuf_scale_simple(
+		    p, (int)(w * k + 0.5) ? (int)(w * k + 0.5) : 1,
+		    (int)(h * k + 0.5) ? (int)(h * k + 0.5) : 1, GDK_INTERP_BILINEAR);
+		g_object_unref(p);
+		if (!(p = small))
+			return say(why, cap, "The picture could not be made smaller.");
+	}
+	/* a picture with see-through parts stays a PNG; a photo is a JPEG */
+	*png = gdk_pixbuf_get_has_alpha(p);
+	int rc = save(p, *png ? "png" : "jpeg", out, why, cap);
+	g_object_unref(p);
+	return rc;
+}

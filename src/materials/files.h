@@ -35,4 +35,10 @@ int material_clean(const char *data, size_t n, enum material_type t, struct buf 
 int material_thumb(const char *data, size_t n, enum material_type t, struct buf *out, char *why,
 		   size_t cap);
 
+/* An image made ready to print inside a leaflet: upright, without its
+ * metadata, no side over max_px; a PNG when it has see-through parts
+ * (*png 1), else a JPEG.  0 and *out, or -1 with why. */
+int material_fit(const char *data, size_t n, int max_px, struct buf *out, int *png, char *why,
+		 size_t cap);
+
 #endif

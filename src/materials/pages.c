@@ -10,6 +10,7 @@
 #include "materials/pages.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,16 @@ static long long now_s(void)
 	return (long long)time(NULL);
 }
 
+static int organises(struct db *db, const struct who *w, long group_id)
+{
+	return w->actor.id && group_id &&
+	       group_role_of(db, group_id, w->actor.id) == ROLE_ORGANISER;
+}
+
 static int may_make(struct db *db, const struct who *w, long group_id)
 {
 	struct target t = { 0, 0, 0, 0 };
-	t.organiser =
-	    w->actor.id && group_id && group_role_of(db, group_id, w->actor.id) == ROLE_ORGANISER;
+	t.organiser = organises(db, w, group_id);
 	return policy_allows(&w->actor, ACT_LEAFLET_MAKE, &t);
 }
 
@@ -164,6 +170,48 @@ static void group_item(long id, const char *name, void *arg)
 	json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
 }
 
+static void picture_item(const struct material *m, void *arg)
+{
+	if (m->published && (!strcmp(m->latest.type, "png") || !strcmp(m->latest.type, "jpeg")))
+		json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)m->id, "title",
+						     m->title));
+}
+
+/* The picture of library material id for an image slot, as a data: URI in
+ * the arena: the version its members see, if this organiser may see it. */
+static const char *picture_uri(struct http_request *req, struct fill_ctx *c, const char *idv,
+			       char *why, size_t cap)
+{
+	struct material *m = arena_alloc(&req->arena, sizeof(*m));
+	struct buf raw, fit = { 0 };
+	long id;
+	int png = 0;
+	const char *uri = NULL;
+	if (!idv || num_parse_long(idv, strlen(idv), 1, 1L << 40, &id) ||
+	    material_get(c->db, id, m) != 1 || !m->published ||
+	    (!(c->w.actor.admin && c->w.actor.strong) && !organises(c->db, &c->w, m->group_id) &&
+	     material_in_scope(c->db, m, c->w.actor.id) != 1) ||
+	    material_version_get(c->db, id, m->published, &m->latest) != 1 ||
+	    (strcmp(m->latest.type, "png") && strcmp(m->latest.type, "jpeg"))) {
+		snprintf(why, cap, "Choose a picture from the library.");
+		return NULL;
+	}
+	buf_init(&raw, MATERIAL_MAX_BYTES + 1);
+	if (blob_get(&((struct app *)req->app)->files, m->latest.hash, &raw) != 1)
+		snprintf(why, cap, "The picture could not be read.");
+	else if (!material_fit(raw.p, raw.len, LEAFLET_PICTURE_PX, &fit, &png, why, cap)) {
+		size_t n = sodium_base64_encoded_len(fit.len, sodium_base64_VARIANT_ORIGINAL);
+		char *out = arena_alloc(&req->arena, n + 32);
+		int k = snprintf(out, 32, "data:image/%s;base64,", png ? "png" : "jpeg");
+		sodium_bin2base64(out + k, n, (const unsigned char *)fit.p, fit.len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		uri = out;
+	}
+	buf_release(&raw);
+	buf_release(&fit);
+	return uri;
+}
+
 static void fill_page(struct http_request *req, struct http_response *res, struct fill_ctx *c,
 		      const struct qs *f, int status, const char *err)
 {
@@ -194,15 +242,31 @@ static void fill_page(struct http_request *req, struct http_response *res, struc
 		}
 		imprint_get(c->db, gid, imprint, sizeof(imprint));
 	}
+	/* an image slot takes one of the pictures in the library this organiser sees */
+	json_t *pictures = json_array();
+	struct material_query mq = { c->w.actor.id, c->w.actor.admin && c->w.actor.strong, NULL,
+				     NULL, -1, 0 };
+	for (int i = 0; i < c->info.nslots && !json_array_size(pictures); i++)
+		if (c->info.slots[i].kind == SLOT_IMAGE)
+			materials_search(c->db, &mq, picture_item, pictures);
 	for (int i = 0; i < c->info.nslots; i++) {
 		const struct slot_def *s = &c->info.slots[i];
 		char key[SLOT_NAME_MAX + 8];
 		snprintf(key, sizeof(key), "slot_%s", s->name);
 		const char *v = f ? qs_get(f, key) : NULL;
-		json_array_append_new(slots, json_pack("{s:s, s:s, s:b, s:i, s:s}", "name", s->name,
-						       "key", key, "qr", s->kind == SLOT_QR, "max",
-						       s->max_chars, "value", v ? v : ""));
+		json_t *choices = json_array();
+		size_t pk;
+		json_t *p;
+		json_array_foreach(pictures, pk, p) if (s->kind == SLOT_IMAGE) json_array_append_new(
+		    choices, json_pack("{s:O, s:O, s:b}", "id", json_object_get(p, "id"), "title",
+				       json_object_get(p, "title"), "selected",
+				       v && atol(v) == json_integer_value(json_object_get(p, "id"))));
+		json_array_append_new(
+		    slots, json_pack("{s:s, s:s, s:b, s:b, s:o, s:i, s:s}", "name", s->name, "key", key,
+				     "qr", s->kind == SLOT_QR, "image", s->kind == SLOT_IMAGE,
+				     "choices", choices, "max", s->max_chars, "value", v ? v : ""));
 	}
+	json_decref(pictures);
 	const char *iv = f ? qs_get(f, "imprint") : NULL;
 	json_t *ctx =
 	    json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:s, s:i, s:s*}", "title", c->t.title,
@@ -267,6 +331,21 @@ static void make(struct http_request *req, struct http_response *res)
 		char key[SLOT_NAME_MAX + 8];
 		snprintf(key, sizeof(key), "slot_%s", s->name);
 		const char *val = qs_get(&f, key);
+		if (s->kind == SLOT_IMAGE) {
+			if (!val || !*val)
+				continue;
+			const char *uri = picture_uri(req, &c, val, why, sizeof(why));
+			if (!uri) {
+				json_decref(record);
+				fill_page(req, res, &c, &f, 400, why);
+				fill_release(&c);
+				return;
+			}
+			v[nv++] = (struct slot_value){ s->name, uri };
+			json_object_set_new(record, s->name,
+					    json_string(arena_printf(&req->arena, "material %s", val)));
+			continue;
+		}
 		if (s->kind == SLOT_QR && (!val || !*val) && *link)
 			val = arena_printf(&req->arena, "%s", link);
 		else if (s->kind == SLOT_TEXT && (!val || !*val) && eid &&
@@ -421,12 +500,6 @@ static int type_parse(const char *s, enum material_type *t)
 			return 0;
 		}
 	return -1;
-}
-
-static int organises(struct db *db, const struct who *w, long group_id)
-{
-	return w->actor.id && group_id &&
-	       group_role_of(db, group_id, w->actor.id) == ROLE_ORGANISER;
 }
 
 static int may_publish(struct db *db, const struct who *w, long group_id)

@@ -17,6 +17,7 @@
 #include "materials/template.h"
 
 #define LEAFLET_TITLE_MAX 120
+#define LEAFLET_PICTURE_PX 2000 /* a picture's longest side in a leaflet: 300 dpi on A5 */
 #define LEAFLET_TEXT_MAX  500
 
 struct leaflet_template {

@@ -140,6 +140,14 @@ static int check(xmlNodePtr n, struct walk *w, int depth)
 					return say(w->why, w->cap,
 						   "A QR code slot is a <rect> the code fills.");
 				s->kind = SLOT_QR;
+			} else if (kind && !strcmp(kind, "image")) {
+				const char *ws = attr(n, "width"), *hs = attr(n, "height");
+				if (strcmp(name, "image") || !ws || !hs || atof(ws) <= 0 ||
+				    atof(hs) <= 0)
+					return say(w->why, w->cap,
+						   "An image slot is an <image> with a width and a"
+						   " height the picture fills.");
+				s->kind = SLOT_IMAGE;
 			} else if (!kind || !strcmp(kind, "text")) {
 				if (strcmp(name, "text"))
 					return say(w->why, w->cap,
@@ -159,7 +167,7 @@ static int check(xmlNodePtr n, struct walk *w, int depth)
 					    " 2,000), and a font-size when it shrinks to fit"
 					    " (data-fit-at).");
 			} else {
-				return say(w->why, w->cap, "A slot's kind is text or qr.");
+				return say(w->why, w->cap, "A slot's kind is text, qr or image.");
 			}
 			t->nslots++;
 		}
@@ -183,7 +191,7 @@ int template_parse(const char *svg, size_t n, struct tmpl_doc **out, struct temp
 	memset(info, 0, sizeof(*info));
 	*out = NULL;
 	if (n > TEMPLATE_MAX_BYTES)
-		return say(why, cap, "A template is 2 MiB at most.");
+		return say(why, cap, "A template is 8 MiB at most.");
 	if (!utf8_valid(svg, n))
 		return say(why, cap, "A template is UTF-8 text.");
 	/* no network, no DTD, no entity expansion: what is in the file is all there is */
@@ -354,7 +362,7 @@ static int fill(xmlNodePtr n, struct filling *f)
 			while (i < f->n && strcmp(f->v[i].name, slot))
 				i++;
 			const char *kind = attr(n, "data-kind");
-			int qr = kind && !strcmp(kind, "qr");
+			int qr = kind && !strcmp(kind, "qr"), image = kind && !strcmp(kind, "image");
 			if (i == f->n) {
 				if (qr) {
 					snprintf(f->why, f->cap,
@@ -373,6 +381,17 @@ static int fill(xmlNodePtr n, struct filling *f)
 				}
 				if (put_qr(n, val, f->why, f->cap))
 					return -1;
+				continue;
+			}
+			if (image) {
+				/* a picture the caller made ready: PNG or JPEG, embedded */
+				if (strncmp(val, "data:", 5) || !link_ok(val)) {
+					snprintf(f->why, f->cap,
+						 "The picture for \"%s\" is a PNG or a JPEG.", slot);
+					return -1;
+				}
+				xmlUnsetProp(n, (const xmlChar *)"href");
+				xmlSetProp(n, (const xmlChar *)"href", (const xmlChar *)val);
 				continue;
 			}
 			if (put_text(n, slot, val, f->why, f->cap))
@@ -429,7 +448,7 @@ int svg_safe(const char *svg, size_t n, char *why, size_t cap)
 {
 	struct template_info info;
 	if (n > TEMPLATE_MAX_BYTES || !utf8_valid(svg, n))
-		return say(why, cap, "An SVG is UTF-8 text of 2 MiB at most.");
+		return say(why, cap, "An SVG is UTF-8 text of 8 MiB at most.");
 	xmlDocPtr doc = xmlReadMemory(svg, (int)n, "file.svg", "UTF-8",
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;

@@ -1,10 +1,10 @@
 /*
  * Leaflet templates: an SVG whose elements marked data-slot are filled by a
  * group (text with a most-characters limit and a shrink-to-fit rule, a QR
- * code of a link), with one text marked data-imprint that always carries
- * the legally required imprint (promoter's name and address) and cannot
- * be left out or emptied, and locked layers (data-locked) no one fills.
- * Pages are top-level groups with id="page1", id="page2"…
+ * code of a link, an <image> a picture fills), with one text marked data-imprint that always
+ * carries the legally required imprint (promoter's name and address) and cannot be left out or
+ * emptied, and locked layers (data-locked) no one fills. Pages are top-level groups with
+ * id="page1", id="page2"…
  *
  * A template is refused unless it is safe to render on the server: no
  * script, foreignObject, event attributes, external references (only
@@ -18,13 +18,13 @@
 
 #include <stddef.h>
 
-#define TEMPLATE_MAX_BYTES (2u << 20)
+#define TEMPLATE_MAX_BYTES (8u << 20) /* a filled one holds its pictures */
 #define TEMPLATE_SLOTS_MAX 24
 #define TEMPLATE_PAGES_MAX 4
 #define SLOT_NAME_MAX	   32
 #define IMPRINT_MAX	   300
 
-enum slot_kind { SLOT_TEXT, SLOT_QR };
+enum slot_kind { SLOT_TEXT, SLOT_QR, SLOT_IMAGE };
 
 struct slot_def {
 	char name[SLOT_NAME_MAX + 1];
@@ -54,7 +54,8 @@ struct slot_value {
 };
 /*
  * Fills a copy of the template: each slot with its value (a slot left out
- * keeps the template's own text; a QR slot needs its link), the imprint
+ * keeps the template's own text; a QR slot needs its link; an image slot
+ * takes a data:image/png or jpeg URI), the imprint
  * with imprint (required, plain text).  The SVG into *svg (free() it).
  * 0, or -1 with why (an unknown slot, text over its limit, an empty
  * imprint).

@@ -58,7 +58,7 @@ test('admins put templates; a bad one is refused with its reason and nothing is 
 
 test('an organiser fills the template with a session and the imprint; the PDF holds both', async () => {
   const form = text((await org.get(`/leaflets/templates/${tid}?group=${gid}`)).body);
-  assert.match(form, /Doors in Derby North/, 'the group\'s sessions to choose');
+  assert.match(form, /Doors in Derby North, \w+ \d+ \w+ \d{4}, 10:00–13:00/, 'the group\'s sessions to choose, with their times');
   const make = (fields) => org.post(`/leaflets/templates/${tid}`, { group: gid, session: String(eid), slot_headline: 'Doors this Saturday',
     imprint: IMPRINT, keep_imprint: '1', ...fields });
   for (const [fields, status, why] of [[{ imprint: '' }, 400, /imprint .* is required/], [{ slot_headline: 'x'.repeat(26) }, 400, /25 characters/],
@@ -106,4 +106,38 @@ test('only the group\'s members see its leaflets; only its strong organisers mak
   assert.equal((await member.post(`/leaflets/templates/${tid}`, { group: gid, imprint: IMPRINT })).status, 403);
   const anon = await fetch(`${srv.url}/leaflets/${lid}/leaflet.pdf`, { redirect: 'manual' });
   assert.equal(anon.status, 303);
+});
+
+test('a local photo from the library fills the image slot; a picture the organiser cannot see is refused', async () => {
+  const photo = readFileSync(fileURLToPath(new URL('../fixtures/materials/gps.jpg', import.meta.url)));
+  const share = async (v, group, title) => {
+    await v.get('/materials');
+    const form = new FormData();
+    for (const [k, val] of Object.entries({ csrf: v.csrf, title, licence: 'CC BY 4.0', group, scope: 'group' })) form.append(k, String(val));
+    form.append('file', new Blob([photo]), 'street.jpg');
+    const r = await fetch(`${srv.url}/materials`, { method: 'POST', body: form, redirect: 'manual', headers: { Cookie: v.cookieHeader(), Origin: srv.url } });
+    assert.equal(r.status, 303);
+    return Number(/\/materials\/(\d+)/.exec(r.headers.get('location'))[1]);
+  };
+  const ours = await share(org, gid, 'Our high street');
+  const theirs = await share(other, gid2, 'Their high street');
+  const form = await org.get(`/leaflets/templates/${tid}?group=${gid}`);
+  assert.match(form.body, new RegExp(`<option value="${ours}">Our high street</option>`));
+  assert.doesNotMatch(form.body, /Their high street/);
+  const make = (pick) => org.post(`/leaflets/templates/${tid}`, { group: gid, session: String(eid), slot_photo: String(pick), imprint: IMPRINT });
+  const refused = await make(theirs);
+  assert.equal(refused.status, 400);
+  assert.match(text(refused.body), /Choose a picture from the library/);
+  const r = await make(ours);
+  assert.equal(r.status, 303, text(r.body).slice(300, 700));
+  const id = Number(/\/leaflets\/(\d+)/.exec(r.headers.get('location'))[1]);
+  assert.equal(JSON.parse(sql(`SELECT slots FROM leaflets WHERE id = ${id}`)).photo, `material ${ours}`);
+  const res = await fetch(`${srv.url}/leaflets/${id}/leaflet.pdf`, { headers: { Cookie: member.cookieHeader() } });
+  const dir = mkdtempSync(join(tmpdir(), 'turnout-leaflet-'));
+  writeFileSync(join(dir, 'p.pdf'), Buffer.from(await res.arrayBuffer()));
+  // the photo is in the PDF, on page 2, at its own size (the picture kept upright: 48 wide, 64 high)
+  const images = execFileSync('pdfimages', ['-list', join(dir, 'p.pdf')], { encoding: 'utf8' }).trim().split('\n').slice(2);
+  assert.equal(images.length, 1, images.join('\n'));
+  const [page, , , width, height] = images[0].trim().split(/\s+/);
+  assert.deepEqual([page, width, height], ['2', '48', '64']);
 });

@@ -23,7 +23,7 @@ const fill = (extra = [], svg = LEAFLET, out = join(dir, 'out.pdf')) => run(['re
 test('a two-page A5 leaflet as a PDF whose text holds the imprint and the session, and a web PNG', () => {
   const r = fill();
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /2 pages, 5 slots, PDF written, PNG written/);
+  assert.match(r.stdout, /2 pages, 6 slots, PDF written, PNG written/);
   const pdf = join(dir, 'out.pdf');
   const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
   assert.match(info, /Pages:\s+2/);

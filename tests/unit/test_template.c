@@ -72,11 +72,53 @@ static void parse_fill_render(void **state)
 	template_free(t);
 }
 
+/* An image slot: an <image> with a size, filled with an embedded PNG or
+ * JPEG and nothing else. */
+static void image_slot(void **state)
+{
+	(void)state;
+	static const char with_image[] =
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"148mm\" height=\"210mm\" "
+	    "viewBox=\"0 0 148 210\">"
+	    "<g id=\"page1\"><image data-slot=\"photo\" data-kind=\"image\" x=\"0\" y=\"0\""
+	    " width=\"100\" height=\"80\"/>"
+	    "<text data-imprint=\"true\" x=\"1\" y=\"200\">i</text></g></svg>";
+	static const char rect[] =
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"148mm\" height=\"210mm\" "
+	    "viewBox=\"0 0 148 210\">"
+	    "<g id=\"page1\"><rect data-slot=\"photo\" data-kind=\"image\" width=\"9\" "
+	    "height=\"9\"/>"
+	    "<text data-imprint=\"true\" x=\"1\" y=\"200\">i</text></g></svg>";
+	struct tmpl_doc *t;
+	struct template_info info;
+	char why[256], *out;
+	size_t n;
+	assert_int_equal(template_parse(rect, strlen(rect), &t, &info, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "<image>"));
+	assert_int_equal(
+	    template_parse(with_image, strlen(with_image), &t, &info, why, sizeof(why)), 0);
+	assert_int_equal(info.nslots, 1);
+	assert_int_equal(info.slots[0].kind, SLOT_IMAGE);
+	struct slot_value good = { "photo", "data:image/jpeg;base64,/9j/4AAQ" };
+	assert_int_equal(template_fill(t, &good, 1, "P", &out, &n, why, sizeof(why)), 0);
+	assert_non_null(strstr(out, "href=\"data:image/jpeg;base64,/9j/4AAQ\""));
+	free(out);
+	static const char *const bad[] = { "https://x.example/a.jpg", "data:text/html;base64,PGI+",
+					   "javascript:alert(1)", "#elsewhere" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct slot_value v = { "photo", bad[i] };
+		assert_int_equal(template_fill(t, &v, 1, "P", &out, &n, why, sizeof(why)), -1);
+		assert_null(out);
+	}
+	template_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fitting),
 		cmocka_unit_test(parse_fill_render),
+		cmocka_unit_test(image_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
