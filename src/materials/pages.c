@@ -173,8 +173,8 @@ static void group_item(long id, const char *name, void *arg)
 static void picture_item(const struct material *m, void *arg)
 {
 	if (m->published && (!strcmp(m->latest.type, "png") || !strcmp(m->latest.type, "jpeg")))
-		json_array_append_new(arg, json_pack("{s:I, s:s}", "id", (json_int_t)m->id, "title",
-						     m->title));
+		json_array_append_new(
+		    arg, json_pack("{s:I, s:s}", "id", (json_int_t)m->id, "title", m->title));
 }
 
 /* The picture of library material id for an image slot, as a data: URI in
@@ -244,8 +244,9 @@ static void fill_page(struct http_request *req, struct http_response *res, struc
 	}
 	/* an image slot takes one of the pictures in the library this organiser sees */
 	json_t *pictures = json_array();
-	struct material_query mq = { c->w.actor.id, c->w.actor.admin && c->w.actor.strong, NULL,
-				     NULL, -1, 0 };
+	struct material_query mq = {
+		c->w.actor.id, c->w.actor.admin && c->w.actor.strong, NULL, NULL, -1, 0
+	};
 	for (int i = 0; i < c->info.nslots && !json_array_size(pictures); i++)
 		if (c->info.slots[i].kind == SLOT_IMAGE)
 			materials_search(c->db, &mq, picture_item, pictures);
@@ -257,13 +258,15 @@ static void fill_page(struct http_request *req, struct http_response *res, struc
 		json_t *choices = json_array();
 		size_t pk;
 		json_t *p;
-		json_array_foreach(pictures, pk, p) if (s->kind == SLOT_IMAGE) json_array_append_new(
-		    choices, json_pack("{s:O, s:O, s:b}", "id", json_object_get(p, "id"), "title",
-				       json_object_get(p, "title"), "selected",
-				       v && atol(v) == json_integer_value(json_object_get(p, "id"))));
+		json_array_foreach(pictures, pk, p) if (s->kind == SLOT_IMAGE)
+		    json_array_append_new(
+			choices,
+			json_pack("{s:O, s:O, s:b}", "id", json_object_get(p, "id"), "title",
+				  json_object_get(p, "title"), "selected",
+				  v && atol(v) == json_integer_value(json_object_get(p, "id"))));
 		json_array_append_new(
-		    slots, json_pack("{s:s, s:s, s:b, s:b, s:o, s:i, s:s}", "name", s->name, "key", key,
-				     "qr", s->kind == SLOT_QR, "image", s->kind == SLOT_IMAGE,
+		    slots, json_pack("{s:s, s:s, s:b, s:b, s:o, s:i, s:s}", "name", s->name, "key",
+				     key, "qr", s->kind == SLOT_QR, "image", s->kind == SLOT_IMAGE,
 				     "choices", choices, "max", s->max_chars, "value", v ? v : ""));
 	}
 	json_decref(pictures);
@@ -342,8 +345,9 @@ static void make(struct http_request *req, struct http_response *res)
 				return;
 			}
 			v[nv++] = (struct slot_value){ s->name, uri };
-			json_object_set_new(record, s->name,
-					    json_string(arena_printf(&req->arena, "material %s", val)));
+			json_object_set_new(
+			    record, s->name,
+			    json_string(arena_printf(&req->arena, "material %s", val)));
 			continue;
 		}
 		if (s->kind == SLOT_QR && (!val || !*val) && *link)
@@ -651,19 +655,22 @@ static void library_page(struct http_request *req, struct http_response *res)
 
 /*
  * Who may send a file, from the headers alone (the server asks before it
- * takes a byte of the body): signed in, our own Origin, and a body no
- * bigger than a file and its form.  Which group it is for is in the body,
- * and the handler checks it there.
+ * takes a byte of the body): signed in, not from another site's page, and
+ * a body no bigger than a file and its form.  The form's token is in the
+ * body and is checked before anything is stored, as for every form; a
+ * browser posting a form under this site's no-referrer policy says Origin
+ * "null", so only a foreign Origin is refused here.  Which group it is for
+ * is in the body too, and checked there.
  */
 static int upload_admit(struct http_request *req, struct http_response *res)
 {
 	struct who w;
 	struct db *db;
-	const char *len = http_header(req, "Content-Length");
+	const char *len = http_header(req, "Content-Length"), *origin = http_header(req, "Origin");
 	long n = 0;
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN))
 		return -1;
-	if (!origin_ok(req)) {
+	if (origin && strcmp(origin, "null") && !origin_ok(req)) {
 		page_message(req, res, 403, "This form has expired",
 			     "Reload the page and try again.", &w);
 		return -1;
@@ -897,16 +904,18 @@ static void material_show_with(struct http_request *req, struct http_response *r
 		json_array_append_new(tags, json_stringn(t, n));
 		t += n + (t[n] == ' ');
 	}
-	const char *scope = m->scope == MATERIAL_GROUP ? arena_printf(&req->arena, "%s", group)
+	const char *scope = m->scope == MATERIAL_GROUP
+				? arena_printf(&req->arena, "the members of %s", group)
 			    : m->scope == MATERIAL_REGION
-				? arena_printf(&req->arena, "%s", m->region)
+				? arena_printf(&req->arena, "every group in %s", m->region)
 				: "the whole movement";
 	json_t *ctx = json_pack(
 	    "{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b,"
 	    " s:b, s:o, s:o, s:b, s:s, s:s*}",
 	    "title", m->title, "id", (json_int_t)m->id, "description", m->description, "licence",
-	    m->licence, "scope", scope, "tags", tags, "group", group, "type", m->latest.type,
-	    "version", m->latest.version, "size", kb_text(req, m->latest.bytes), "filename",
+	    m->licence, "scope", scope, "tags", tags, "group",
+	    m->scope == MATERIAL_GROUP ? "" : group, "type", m->latest.type, "version",
+	    m->latest.version, "size", kb_text(req, m->latest.bytes), "filename",
 	    m->latest.filename, "updated", at, "downloads", (json_int_t)m->downloads, "adopted",
 	    (json_int_t)m->adopted, "manage", c->manage, "approve",
 	    c->approve && m->state == MATERIAL_WAITING, "waiting", m->state == MATERIAL_WAITING,

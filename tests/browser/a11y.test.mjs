@@ -106,13 +106,13 @@ function pages() {
       `/events/${ids.event}/rides`, '/phonebanks', `/phonebanks/${ids.bank}`, `/phonebanks/${ids.bank}/call?practice=1`,
       `/meetings/${ids.meeting}`, '/conversations', `/conversations/${ids.conv}`, `/conversations/${ids.conv}/votes`,
       `/conversations/${ids.conv}/map`, '/ideas', `/ideas?in=g:${ids.group}`, '/ideas/new', `/ideas/${ids.idea}`, '/training',
-      `/groups/${ids.group}/collections`, `/collections/${ids.coll}`, '/account/skills', '/skills/asked'],
+      `/groups/${ids.group}/collections`, `/collections/${ids.coll}`, '/account/skills', '/skills/asked', '/materials'],
     admin: ['/admin', '/admin/audit', '/events/new', `/events/${ids.event}/attendees`, `/groups/${ids.group}`,
       '/phonebanks/new', `/phonebanks/${ids.bank}`, '/campaigns/new', '/coverage',
       `/groups/${ids.group}/meetings/new`, `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/minutes`,
       '/conversations/new', `/conversations/${ids.conv}`, `/ideas/${ids.idea}`, '/ideas', '/training', '/training/new',
       '/foodbanks/new', `/foodbanks/${ids.fb}`, `/groups/${ids.group}/collections`, `/collections/${ids.coll}`,
-      `/groups/${ids.group}/skills`, `/skills/requests/${ids.ask}`],
+      `/groups/${ids.group}/skills`, `/skills/requests/${ids.ask}`, '/materials', '/leaflets'],
   };
 }
 
