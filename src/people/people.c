@@ -214,6 +214,8 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 					     "?weekends", "#updated_at", NULL };
 	static const char *const helped[] = { "#request_id", "group", "what", "answer",
 					      "#answered_at", NULL };
+	static const char *const shared[] = { "#material_id", "title", "#version", "filename",
+					      "#uploaded_at", NULL };
 	static const char *const tried[] = { "module", "#version", "#started_at", "#finished_at",
 					     "#score", "#total", "?passed", NULL };
 	static const char *const stated[] = { "#conversation_id", "body",	 "status",
@@ -371,6 +373,12 @@ static void export_rest(struct db *db, const struct person *p, json_t *out)
 		  " JOIN skill_requests r ON r.id = a.request_id JOIN local_groups g ON g.id = r.group_id"
 		  " WHERE a.person_id = ? ORDER BY a.request_id",
 		  helped, 0 },
+		/* the library: the files they put (the group's, they stay when the person goes) */
+		{ "materials_shared",
+		  "SELECT v.material_id, m.title, v.version, v.filename, v.uploaded_at"
+		  " FROM material_versions v JOIN materials m ON m.id = v.material_id"
+		  " WHERE v.uploaded_by = ? ORDER BY v.uploaded_at, v.material_id",
+		  shared, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

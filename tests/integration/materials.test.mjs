@@ -268,6 +268,10 @@ test('versions, downloads, "used by N groups", and removal: by the group\'s orga
 test('an uploader who is erased leaves their group\'s materials, without their name', async () => {
   const before = sql(`SELECT count(*) FROM materials WHERE created_by = (SELECT id FROM people WHERE email = 'olu@example.org')`);
   assert.ok(Number(before) >= 2);
+  // the files they put are in their own data export
+  const exp = JSON.parse((await org.get('/account/export')).body);
+  assert.ok(exp.materials_shared.some((m) => m.title === 'National flyer' && m.version === 2 && m.filename === 'flyer.svg'),
+    JSON.stringify(exp.materials_shared));
   await org.get('/account');
   const del = await org.post('/account/delete', { confirm: 'delete' });
   assert.ok([200, 303].includes(del.status), String(del.status));
