@@ -24,6 +24,7 @@
 #include "demo/demo.h"
 #include "events/reminders.h"
 #include "foodbank/keeper.h"
+#include "materials/keeper.h"
 #include "foodbank/rrule.h"
 #include "materials/render.h"
 #include "materials/template.h"
@@ -261,6 +262,9 @@ static int cmd_serve(int argc, char **argv)
 	struct foodbank_keeper pantry;
 	if (foodbank_keeper_start(&pantry, &app))
 		log_error("late drop-outs and repeating collections will not be looked after: no thread");
+	struct materials_keeper library;
+	if (materials_keeper_start(&library, &app))
+		log_error("library files no one uses will stay on the disk: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
 		 (now_seconds() - t0) * 1000);
 	int sig;
@@ -272,6 +276,7 @@ static int cmd_serve(int argc, char **argv)
 	ideas_keeper_stop(&keeper);
 	training_keeper_stop(&trainer);
 	foodbank_keeper_stop(&pantry);
+	materials_keeper_stop(&library);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

@@ -1,5 +1,6 @@
 #include "db/blobs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -10,6 +11,14 @@
 
 #include "util/file.h"
 #include "util/log.h"
+
+static int blob_hash_ok_prefix(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
 
 int blob_hash_ok(const char *s)
 {
@@ -63,8 +72,9 @@ int blob_put(const struct blobs *b, const void *data, size_t n, char hash[BLOB_H
 		log_error("blobs: cannot make the folder for %.8s: %s", hash, strerror(errno));
 		return -1;
 	}
-	/* already there: the same bytes, as the name says */
-	if (!stat(path, &sb) && (size_t)sb.st_size == n)
+	/* already there: the same bytes, as the name says; touched, so that a
+	 * sweep counting on its age leaves it for the row about to name it */
+	if (!stat(path, &sb) && (size_t)sb.st_size == n && !utimensat(AT_FDCWD, path, NULL, 0))
 		return 0;
 	if (file_write_all(path, data, n, why, sizeof(why))) {
 		log_error("blobs: %s", why);
@@ -96,4 +106,38 @@ done:
 		log_error("blobs: %.8s: %s", hash, n < 0 ? strerror(errno) : "larger than allowed");
 	close(fd);
 	return rc;
+}
+
+long blobs_sweep(const struct blobs *b, long long before,
+		 int (*in_use)(const char *hash, void *arg), void *arg)
+{
+	char sub[1100], path[1400];
+	long gone = 0;
+	DIR *top = opendir(b->dir);
+	struct dirent *d, *e;
+	if (!top)
+		return -1;
+	while (gone >= 0 && (d = readdir(top))) {
+		if (strlen(d->d_name) != 2 || !blob_hash_ok_prefix(d->d_name))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", b->dir, d->d_name);
+		DIR *dir = opendir(sub);
+		while (dir && gone >= 0 && (e = readdir(dir))) {
+			struct stat sb;
+			if (!blob_hash_ok(e->d_name) || strncmp(e->d_name, d->d_name, 2))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", sub, e->d_name);
+			if (stat(path, &sb) || (long long)sb.st_mtime >= before)
+				continue;
+			int rc = in_use(e->d_name, arg);
+			if (rc < 0)
+				gone = -1;
+			else if (!rc && !unlink(path))
+				gone++;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	closedir(top);
+	return gone;
 }

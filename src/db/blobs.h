@@ -22,11 +22,20 @@ struct blobs {
 /* Opens (making it, mode 0700, when missing) the folder dir: 0, or -1
  * with why in err. */
 int blobs_open(struct blobs *b, const char *dir, char *err, size_t errlen);
-/* Stores n bytes and writes their hash into hash: 0, or -1 (logged). */
+/* Stores n bytes and writes their hash into hash: 0, or -1 (logged).  A
+ * blob already there is touched, so a sweep leaves it for its new row. */
 int blob_put(const struct blobs *b, const void *data, size_t n, char hash[BLOB_HASH_LEN + 1]);
 /* The blob hash into out (inited by the caller with its cap): 1, 0 when
  * there is none (or hash is not a hash), -1. */
 int blob_get(const struct blobs *b, const char *hash, struct buf *out);
+/*
+ * Removes the blobs no row names: those in_use(hash) says 0 of (1 keeps
+ * one, -1 stops the sweep) and not written or touched since before (a
+ * blob is written before its row, so one put a moment ago is left for its
+ * row to name).  How many went, or -1.
+ */
+long blobs_sweep(const struct blobs *b, long long before,
+		 int (*in_use)(const char *hash, void *arg), void *arg);
 /* 1 when s is BLOB_HASH_LEN lower-case hex digits. */
 int blob_hash_ok(const char *s);
 

@@ -1163,6 +1163,8 @@ static const char *const migrations[] = {
 	"  uploaded_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (material_id, version)"
 	") WITHOUT ROWID;"
+	"CREATE INDEX material_versions_hash ON material_versions (hash);"
+	"CREATE INDEX material_versions_thumb ON material_versions (thumb);"
 	"CREATE TABLE material_tags ("
 	"  tag TEXT NOT NULL,"
 	"  material_id INTEGER NOT NULL REFERENCES materials(id) ON DELETE CASCADE,"

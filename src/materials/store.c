@@ -472,6 +472,18 @@ int material_delete(struct db *db, long id)
 	return db_changed(st);
 }
 
+int material_blob_in_use(struct db *db, const char *hash)
+{
+	struct db_stmt *st = db_cached(db, "SELECT 1 FROM material_versions WHERE hash = ?1"
+					   " UNION ALL SELECT 1 FROM material_versions"
+					   " WHERE thumb = ?1 LIMIT 1");
+	db_bind_str(st, 1, hash);
+	int rc = db_one(st);
+	if (rc == 1)
+		db_reset(st);
+	return rc;
+}
+
 int materials_approval(struct db *db)
 {
 	struct db_stmt *st =

@@ -129,6 +129,8 @@ int material_decide(struct db *db, long id, const char *reason, long by, long lo
 /* Removes a material, its versions, tags and adoptions (the blobs stay:
  * another material may hold the same bytes): 1, 0 none, -1. */
 int material_delete(struct db *db, long id);
+/* 1 when a version's file or thumbnail is the blob hash, 0 not, -1. */
+int material_blob_in_use(struct db *db, const char *hash);
 /* Whether a material for the movement waits for an admin's approval
  * (settings 'materials_approval', on unless set to 0): 1, 0, -1. */
 int materials_approval(struct db *db);

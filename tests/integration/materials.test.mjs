@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, mailFor, FIXTURE_DB } from './lib.mjs';
@@ -70,7 +70,8 @@ function jpegSize(b) {
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
-  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000' } });
+  srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
+    TURNOUT_FILES_SWEEP_INTERVAL: '1' } });
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   // Derby (East Midlands), a second East Midlands group, and one with no seats
@@ -256,13 +257,22 @@ test('versions, downloads, "used by N groups", and removal: by the group\'s orga
   assert.equal((await orgB.post(`/materials/${natId}/adopt`, { group: gidC, uses: '1' })).status, 403, 'not their group');
   assert.equal((await orgB.post(`/materials/${natId}/adopt`, { group: gidB, uses: '0' })).status, 303);
   assert.equal(sql(`SELECT count(*) FROM material_adoptions WHERE material_id = ${natId}`), '1');
-  // removal
+  // removal: the row at once, its files from the disk once an hour has passed (aged here)
+  const hashes = sql(`SELECT hash || ' ' || thumb FROM material_versions WHERE material_id = ${photoId}`).split(/\s+/);
+  assert.equal(hashes.length, 4);
   await orgB.get(`/materials/${natId}`);
   assert.equal((await orgB.post(`/materials/${natId}/delete`)).status, 403);
   await org.get(`/materials/${photoId}`);
   assert.equal((await org.post(`/materials/${photoId}/delete`)).status, 303);
   assert.equal((await member.get(`/materials/${photoId}`)).status, 404);
   assert.equal(sql(`SELECT count(*) FROM material_versions WHERE material_id = ${photoId}`), '0');
+  const file = (h) => join(`${db}.files`, h.slice(0, 2), h);
+  const kept = sql('SELECT hash FROM material_versions LIMIT 1');
+  const hours = Date.now() / 1000 - 3 * 3600;
+  for (const h of [...hashes, kept]) utimesSync(file(h), hours, hours);
+  for (let i = 0; i < 50 && hashes.some((h) => existsSync(file(h))); i++) await new Promise((r) => setTimeout(r, 100));
+  for (const h of hashes) assert.ok(!existsSync(file(h)), `${h} removed from the disk`);
+  assert.ok(existsSync(file(kept)), 'a file still in use stays');
 });
 
 test('an uploader who is erased leaves their group\'s materials, without their name', async () => {

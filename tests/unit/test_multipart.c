@@ -11,7 +11,9 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/blobs.h"
@@ -107,6 +109,19 @@ static void refused(void **state)
 	arena_release(&a);
 }
 
+static int keep_hello(const char *hash, void *arg)
+{
+	(void)arg;
+	return !strcmp(hash, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
+static int keep_none(const char *hash, void *arg)
+{
+	(void)hash;
+	(void)arg;
+	return 0;
+}
+
 static void blobs_by_hash(void **state)
 {
 	(void)state;
@@ -143,6 +158,25 @@ static void blobs_by_hash(void **state)
 	buf_init(&out, 3);
 	assert_int_equal(blob_get(&b, h1, &out), -1);
 	buf_release(&out);
+	/* the sweep: an old blob no row names goes; one in use, or new, stays */
+	char h3[BLOB_HASH_LEN + 1];
+	assert_int_equal(blob_put(&b, "world", 5, h3), 0);
+	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+	snprintf(path, sizeof(path), "%s/store/%.2s/%s", dir, h3, h3);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	assert_int_equal(blobs_sweep(&b, 2000, keep_hello, NULL), 1);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/store/2c/%s", dir, h1);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	assert_int_equal(blobs_sweep(&b, 2000, keep_hello, NULL), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	/* put again, it is touched: a sweep by age leaves it for its new row */
+	assert_int_equal(blob_put(&b, "hello", 5, h2), 0);
+	assert_int_equal(blobs_sweep(&b, 2000, keep_none, NULL), 0);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(blobs_sweep(&b, 1L << 40, keep_none, NULL), 1);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(blob_put(&b, "hello", 5, h2), 0);
 	/* a path that is a file, not a folder */
 	snprintf(path, sizeof(path), "%s/store/2c/%s", dir, h1);
 	assert_int_equal(blobs_open(&b, path, err, sizeof(err)), -1);
