@@ -38,6 +38,10 @@ async function share(v, path, fields, file, { name = 'file.bin', csrf = true } =
     headers: { Cookie: v.cookieHeader(), Origin: srv.url } });
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
+const waitFor = async (f, what) => {
+  for (let i = 0; i < 100; i++) { const v = f(); if (v) return v; await new Promise((r) => setTimeout(r, 50)); }
+  assert.fail(`waited in vain for ${what}`);
+};
 const idOf = (r) => Number(/\/materials\/(\d+)/.exec(r.headers.get('location'))[1]);
 const good = (extra = {}) => ({ title: 'Save our bus', description: 'A photo of\nthe 42', tags: 'Buses, photo', licence: 'CC BY 4.0',
   group: gid, scope: 'group', ...extra });
@@ -205,8 +209,7 @@ test('the movement\'s materials wait for an admin, who publishes or refuses with
   await admin.get(`/materials/${natId}`);
   assert.equal((await admin.post(`/materials/${natId}/decide`, { decision: 'refuse', reason: '' })).status, 400);
   assert.equal((await admin.post(`/materials/${natId}/decide`, { decision: 'publish' })).status, 303);
-  const told = mailFor(srv.outbox, 'olu@example.org', /National flyer" is now in the library for the whole movement/);
-  assert.ok(told);
+  await waitFor(() => mailFor(srv.outbox, 'olu@example.org', /National flyer" is now in the library for the whole movement/), 'the mail');
   assert.equal((await memberB.get(`/materials/${natId}`)).status, 200);
   assert.match(text((await admin.get('/materials')).body), /Nothing waits for approval/);
   assert.equal((await admin.post(`/materials/${natId}/decide`, { decision: 'publish' })).status, 409, 'decided once');
@@ -219,7 +222,7 @@ test('the movement\'s materials wait for an admin, who publishes or refuses with
   assert.deepEqual((await bytes(org, `/materials/${natId}/file?v=2`)).body, v2);
   await admin.get(`/materials/${natId}`);
   assert.equal((await admin.post(`/materials/${natId}/decide`, { decision: 'refuse', reason: 'Blue is the other lot' })).status, 303);
-  assert.ok(mailFor(srv.outbox, 'olu@example.org', /was not published for the whole movement: Blue is the other lot/));
+  await waitFor(() => mailFor(srv.outbox, 'olu@example.org', /was not published for the whole movement: Blue is the other lot/), 'the mail');
   assert.match(text((await org.get(`/materials/${natId}`)).body), /not published: Blue is the other lot/);
   assert.deepEqual((await bytes(memberB, `/materials/${natId}/file`)).body, SVG);
   // admins may publish at once instead
