@@ -9,6 +9,7 @@
 #include "auth/session.h"
 #include "mail/outbox.h"
 #include "people/people.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/num.h"
 
@@ -255,8 +256,7 @@ static void *retention_loop(void *arg)
 		if (n > 0)
 			log_info("retention: erased %ld inactive accounts", n);
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 3600;
+		deadline_ms(&ts, 3600 * 1000L);
 		pthread_mutex_lock(&job->lock);
 		if (!job->stop)
 			pthread_cond_timedwait(&job->wake, &job->lock, &ts);
@@ -272,7 +272,7 @@ void retention_start(struct retention_job *job, const char *db_path, long env_de
 	job->env_default = env_default;
 	job->stop = 0;
 	pthread_mutex_init(&job->lock, NULL);
-	pthread_cond_init(&job->wake, NULL);
+	cond_init_monotonic(&job->wake);
 	pthread_create(&job->thread, NULL, retention_loop, job);
 }
 

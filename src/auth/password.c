@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/clock.h"
+
 #define OPSLIMIT 2
 #define MEMLIMIT (19u << 20)
 
@@ -77,14 +79,8 @@ int password_submit(struct password_job *job)
 static int acquire(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += PASSWORD_WAIT_MS / 1000;
-	ts.tv_nsec += (PASSWORD_WAIT_MS % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	while (sem_timedwait(&slots, &ts) != 0)
+	deadline_ms(&ts, PASSWORD_WAIT_MS);
+	while (sem_clockwait(&slots, CLOCK_MONOTONIC, &ts) != 0)
 		if (errno != EINTR)
 			return -1;
 	return 0;

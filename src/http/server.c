@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/jsonw.h"
 #include "util/mem.h"
-#include "util/clock.h"
 #include "util/num.h"
 
 /*
@@ -562,12 +562,7 @@ static void *watcher(void *arg)
 				atomic_store_explicit(&w->since_ms, 0, memory_order_relaxed);
 			}
 		}
-		clock_gettime(CLOCK_REALTIME, &at);
-		at.tv_nsec += 250000000;
-		if (at.tv_nsec >= 1000000000) {
-			at.tv_sec++;
-			at.tv_nsec -= 1000000000;
-		}
+		deadline_ms(&at, 250);
 		pthread_cond_timedwait(&srv->wake, &srv->lock, &at);
 	}
 	pthread_mutex_unlock(&srv->lock);
@@ -590,7 +585,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	srv->head_s = cfg->head_timeout_s > 0 ? cfg->head_timeout_s : HTTP_HEAD_TIMEOUT_S;
 	srv->not_found = cfg->not_found;
 	pthread_mutex_init(&srv->lock, NULL);
-	pthread_cond_init(&srv->wake, NULL);
+	cond_init_monotonic(&srv->wake);
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)cfg->port);

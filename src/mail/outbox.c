@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -361,8 +362,7 @@ static void *sender_main(void *arg)
 			continue;
 		/* a tick for retries that come due and for queues written elsewhere */
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
+		deadline_ms(&ts, 1000);
 		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -381,7 +381,7 @@ int outbox_start(struct outbox_sender *s, const char *db_path, const struct mail
 	s->tmpl = tmpl;
 	s->writer = writer;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	cond_init_monotonic(&s->wake);
 	pthread_cond_init(&s->settled, NULL);
 	if (pthread_create(&s->thread, NULL, sender_main, s))
 		return -1;

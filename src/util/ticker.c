@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/clock.h"
 #include "util/num.h"
 
 static void *ticker_main(void *arg)
@@ -15,8 +16,7 @@ static void *ticker_main(void *arg)
 		pthread_mutex_unlock(&t->lock);
 		t->tick(t->arg);
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += t->interval_s;
+		deadline_ms(&ts, t->interval_s * 1000);
 		pthread_mutex_lock(&t->lock);
 		if (!t->stop && !t->poked)
 			pthread_cond_timedwait(&t->wake, &t->lock, &ts);
@@ -42,7 +42,7 @@ int ticker_start(struct ticker *t, const char *env, long dflt, long max, void (*
 	if (v && num_parse_long(v, strlen(v), 1, max, &x) == 0)
 		t->interval_s = x;
 	pthread_mutex_init(&t->lock, NULL);
-	pthread_cond_init(&t->wake, NULL);
+	cond_init_monotonic(&t->wake);
 	if (pthread_create(&t->thread, NULL, ticker_main, t))
 		return -1;
 	t->running = 1;
