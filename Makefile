@@ -130,6 +130,10 @@ $(BUILD)/bench/skills: bench/skills.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
 
+$(BUILD)/bench/library: bench/library.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 $(BUILD)/bench/render: bench/render.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
@@ -139,7 +143,7 @@ $(BUILD)/bench/callers: bench/callers.c
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
 bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
-       $(BUILD)/bench/foodbank $(BUILD)/bench/skills $(BUILD)/bench/render
+       $(BUILD)/bench/foodbank $(BUILD)/bench/skills $(BUILD)/bench/render $(BUILD)/bench/library
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout
 	@echo; echo "| carpool matching | time (both passes) | result | greedy |"; \
@@ -153,6 +157,8 @@ bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/ben
 	  $(BUILD)/bench/skills bench/out/skills.db
 	@echo; echo "| leaflets | time | result | floor |"; echo "|---|---|---|---|"; \
 	  taskset -c 0 $(BUILD)/bench/render tests/fixtures/materials/leaflet.svg
+	@echo; echo "| materials library | latency | result |"; echo "|---|---|---|"; \
+	  $(BUILD)/bench/library bench/out/library.db
 
 # Injection check with Debian's sqlmap against a loopback server (minutes).
 sqlmap: $(BUILD)/turnout $(BUILD)/test/fixture.db

@@ -120,13 +120,13 @@ long blobs_sweep(const struct blobs *b, long long before,
 	while (gone >= 0 && (d = readdir(top))) {
 		if (strlen(d->d_name) != 2 || !blob_hash_ok_prefix(d->d_name))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", b->dir, d->d_name);
+		snprintf(sub, sizeof(sub), "%s/%.2s", b->dir, d->d_name);
 		DIR *dir = opendir(sub);
 		while (dir && gone >= 0 && (e = readdir(dir))) {
 			struct stat sb;
 			if (!blob_hash_ok(e->d_name) || strncmp(e->d_name, d->d_name, 2))
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", sub, e->d_name);
+			snprintf(path, sizeof(path), "%s/%.64s", sub, e->d_name);
 			if (stat(path, &sb) || (long long)sb.st_mtime >= before)
 				continue;
 			int rc = in_use(e->d_name, arg);

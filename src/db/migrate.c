@@ -1154,6 +1154,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX materials_group ON materials (group_id, updated_at);"
 	"CREATE INDEX materials_scope ON materials (scope, region, updated_at);"
 	"CREATE INDEX materials_waiting ON materials (state) WHERE state = 'waiting';"
+	"CREATE INDEX materials_updated ON materials (updated_at);"
 	"CREATE TABLE material_versions ("
 	"  material_id INTEGER NOT NULL REFERENCES materials(id) ON DELETE CASCADE,"
 	"  version INTEGER NOT NULL, hash TEXT NOT NULL, type TEXT NOT NULL,"

@@ -371,21 +371,40 @@ int material_in_scope(struct db *db, const struct material *m, long person_id)
 	"         WHERE person_id = ?1))"                                                          \
 	"     OR (m.scope = 'region' AND m.region IN (" REGIONS_OF ")))))"
 
+/* The materials that may be the person ?1's to see, found by index: their
+ * groups', the movement's, their regions' (VISIBLE then decides). */
+#define CANDIDATES                                                                                 \
+	" (SELECT id FROM materials WHERE group_id IN"                                             \
+	"   (SELECT group_id FROM memberships WHERE person_id = ?1)"                               \
+	" UNION ALL SELECT id FROM materials WHERE scope = 'movement'"                             \
+	"   AND EXISTS (SELECT 1 FROM memberships WHERE person_id = ?1)"                           \
+	" UNION ALL SELECT id FROM materials WHERE scope = 'region'"                               \
+	"   AND region IN (" REGIONS_OF "))"
+
+/* The filters, after the rows the visitor may see. */
+#define SEARCH_TAIL                                                                                \
+	" AND (?3 IS NULL OR m.search LIKE ?3 ESCAPE '\\')"                                        \
+	" AND (?4 IS NULL OR m.id IN (SELECT material_id FROM material_tags WHERE tag = ?4))"      \
+	" AND (?5 IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"                    \
+	" ORDER BY m.updated_at DESC, m.id DESC LIMIT 100"
+
 int materials_search(struct db *db, const struct material_query *q,
 		     void (*fn)(const struct material *m, void *arg), void *arg)
 {
-	/* the latest version for its organisers and admins, else the published */
+	/* the latest version for its organisers and admins, else the published;
+	 * a visitor's rows are found by index (their groups', the movement's,
+	 * their regions'), never by reading the whole library */
 	struct db_stmt *st =
-	    db_cached(db, "SELECT" MATERIAL_COLS
-			  " FROM materials m JOIN material_versions v ON v.material_id = m.id"
-			  " AND v.version = CASE WHEN ?2 = 1 OR m.group_id IN (SELECT group_id FROM"
-			  " memberships WHERE person_id = ?1 AND role = 'organiser') THEN m.version"
-			  " ELSE m.published END"
-			  " WHERE" VISIBLE " AND (?3 IS NULL OR m.search LIKE ?3 ESCAPE '\\')"
-			  " AND (?4 IS NULL OR m.id IN (SELECT material_id FROM material_tags"
-			  "     WHERE tag = ?4))"
-			  " AND (?5 IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"
-			  " ORDER BY m.updated_at DESC, m.id DESC LIMIT 100");
+	    q->all
+		? db_cached(db, "SELECT" MATERIAL_COLS " FROM materials m"
+				" JOIN material_versions v ON v.material_id = m.id"
+				" AND v.version = m.version WHERE ?1 = ?1 AND ?2 = 1" SEARCH_TAIL)
+		: db_cached(db, "SELECT" MATERIAL_COLS
+				" FROM materials m JOIN material_versions v ON v.material_id = m.id"
+				" AND v.version = CASE WHEN m.group_id IN (SELECT group_id FROM"
+				" memberships WHERE person_id = ?1 AND role = 'organiser')"
+				" THEN m.version ELSE m.published END"
+				" WHERE m.id IN" CANDIDATES " AND" VISIBLE SEARCH_TAIL);
 	struct material *m = xcalloc(1, sizeof(*m));
 	int rc;
 	db_binds(st, 1, DB_INT(q->person_id), DB_INT(q->all ? 1 : 0), DB_STR(q->like),
@@ -410,9 +429,13 @@ int materials_waiting(struct db *db)
 int material_tags_each(struct db *db, long person_id, int all,
 		       void (*fn)(const char *tag, long n, void *arg), void *arg)
 {
-	struct db_stmt *st = db_cached(db, "SELECT t.tag, count(*) FROM material_tags t"
-					   " JOIN materials m ON m.id = t.material_id WHERE" VISIBLE
-					   " GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 30");
+	struct db_stmt *st =
+	    all ? db_cached(db, "SELECT tag, count(*) FROM material_tags WHERE ?1 = ?1 AND ?2 = 1"
+				" GROUP BY tag ORDER BY 2 DESC, 1 LIMIT 30")
+		: db_cached(db, "SELECT t.tag, count(*) FROM materials m"
+				" JOIN material_tags t ON t.material_id = m.id"
+				" WHERE m.id IN" CANDIDATES " AND" VISIBLE
+				" GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 30");
 	int rc;
 	db_binds(st, 1, DB_INT(person_id), DB_INT(all ? 1 : 0));
 	while (db_next(st, &rc))
