@@ -54,13 +54,7 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	if (db_open(&db, db_path, 0, err, errlen) || db_migrate(db, err, errlen) ||
 	    seats_load(&app->seats, db, err, errlen))
 		goto done;
-	/* uploaded files beside the database unless TURNOUT_FILES says where */
-	const char *files = getenv("TURNOUT_FILES");
-	if (!files || !*files) {
-		snprintf(dir, sizeof(dir), "%s.files", db_path);
-		files = dir;
-	}
-	if (blobs_open(&app->files, files, err, errlen))
+	if (blobs_open_for(&app->files, db_path, err, errlen))
 		goto done;
 	snprintf(dir, sizeof(dir), "%s/templates", assets);
 	if (tmpl_load_dir(&app->tmpl, dir, err, errlen))

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +49,16 @@ int blobs_open(struct blobs *b, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int blobs_open_for(struct blobs *b, const char *db_path, char *err, size_t errlen)
+{
+	char dir[1100];
+	const char *env = getenv("TURNOUT_FILES");
+	if (env && *env)
+		return blobs_open(b, env, err, errlen);
+	snprintf(dir, sizeof(dir), "%s.files", db_path);
+	return blobs_open(b, dir, err, errlen);
 }
 
 /* dir/ab/abcdef…: 256 subfolders keep any one folder small */

@@ -22,6 +22,9 @@ struct blobs {
 /* Opens (making it, mode 0700, when missing) the folder dir: 0, or -1
  * with why in err. */
 int blobs_open(struct blobs *b, const char *dir, char *err, size_t errlen);
+/* Opens the store of the database at db_path: TURNOUT_FILES when set,
+ * else db_path + ".files" beside it.  As blobs_open(). */
+int blobs_open_for(struct blobs *b, const char *db_path, char *err, size_t errlen);
 /* Stores n bytes and writes their hash into hash: 0, or -1 (logged).  A
  * blob already there is touched, so a sweep leaves it for its new row. */
 int blob_put(const struct blobs *b, const void *data, size_t n, char hash[BLOB_HASH_LEN + 1]);

@@ -1,10 +1,4 @@
 #include "demo/demo.h"
-#include "demo/foodbank.h"
-#include "materials/store.h"
-#include "materials/template.h"
-#include "demo/training.h"
-#include "util/buf.h"
-#include "util/file.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -17,9 +11,14 @@
 #include "auth/token.h"
 #include "auth/totp.h"
 #include "db/db.h"
+#include "demo/foodbank.h"
+#include "demo/training.h"
 #include "events/store.h"
 #include "events/when.h"
 #include "groups/store.h"
+#include "materials/files.h"
+#include "materials/store.h"
+#include "materials/template.h"
 #include "opinion/mapper.h"
 #include "opinion/polis.h"
 #include "opinion/store.h"
@@ -27,7 +26,9 @@
 #include "phonebank/store.h"
 #include "postcodes/lookup.h"
 #include "training/store.h"
+#include "util/buf.h"
 #include "util/csv.h"
+#include "util/file.h"
 #include "util/mem.h"
 #include "util/num.h"
 #include "util/utf8.h"
@@ -191,8 +192,9 @@ static long demo_leaflet(struct db *db, long admin)
 	struct tmpl_doc *doc;
 	struct template_info info;
 	struct leaflet_template t = { .title = "Come canvassing (A5, two pages)",
-				      .description = "A headline, the session's time and place, a QR"
-						     " code of its sign-up page, a contact." };
+				      .description =
+					  "A headline, the session's time and place, a QR"
+					  " code of its sign-up page, a contact." };
 	app_default_assets(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/data/templates/leaflet.svg", dir);
 	buf_init(&svg, TEMPLATE_MAX_BYTES);
@@ -204,6 +206,42 @@ static long demo_leaflet(struct db *db, long admin)
 			id = t.id;
 	}
 	buf_release(&svg);
+	return id;
+}
+
+/* A poster in the library for the whole movement (data/materials), from
+ * the first group: its id, or -1. */
+static long demo_material(struct db *db, const char *db_path, long group, long admin)
+{
+	char dir[1024], path[1200], why[256];
+	struct buf svg, thumb = { 0 };
+	struct blobs files;
+	struct material m = { .scope = MATERIAL_MOVEMENT, .state = MATERIAL_PUBLISHED };
+	long id = -1;
+	app_default_assets(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/data/materials/poster.svg", dir);
+	buf_init(&svg, MATERIAL_MAX_BYTES);
+	if (blobs_open_for(&files, db_path, why, sizeof(why)) ||
+	    file_read_all(path, &svg, why, sizeof(why)) ||
+	    material_thumb(svg.p, svg.len, MATERIAL_SVG, &thumb, why, sizeof(why)) ||
+	    blob_put(&files, svg.p, svg.len, m.latest.hash) ||
+	    blob_put(&files, thumb.p, thumb.len, m.latest.thumb))
+		goto done;
+	snprintf(m.title, sizeof(m.title), "Knock doors with us (A4 poster)");
+	snprintf(m.description, sizeof(m.description),
+		 "For a noticeboard or a window: two hours on a Saturday, no experience needed.");
+	snprintf(m.licence, sizeof(m.licence), "CC0 1.0");
+	snprintf(m.tags, sizeof(m.tags), "poster canvass");
+	snprintf(m.latest.type, sizeof(m.latest.type), "svg");
+	snprintf(m.latest.filename, sizeof(m.latest.filename), "poster.svg");
+	m.latest.bytes = (long)svg.len;
+	m.latest.uploaded_by = m.created_by = admin;
+	m.group_id = group;
+	if (material_put(db, &m, (long long)time(NULL)) == 1)
+		id = m.id;
+done:
+	buf_release(&svg);
+	buf_release(&thumb);
 	return id;
 }
 
@@ -356,7 +394,8 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	if (pantry < 0)
 		goto fail_nt;
 	long leaflet = demo_leaflet(db, p.id);
-	if (leaflet < 0)
+	long poster = leaflet < 0 ? -1 : demo_material(db, db_path, first_group, p.id);
+	if (poster < 0)
 		goto fail_nt;
 	long conv = demo_conversation(db, first_group, p.id);
 	if (conv)
@@ -370,11 +409,12 @@ int demo_seed(const char *db_path, FILE *out, char *err, size_t errlen)
 	    "  bank (/phonebanks/%ld) whose practice queue the organiser can try; its callers\n"
 	    "  first pass the phone-banking module (/training); a food bank with weekly\n"
 	    "  collections (/foodbanks/%ld) whose first run needs a driver; a leaflet\n"
-	    "  template to fill (/leaflets/templates/%ld).\n"
+	    "  template to fill (/leaflets/templates/%ld) and a poster in the library\n"
+	    "  (/materials/%ld).\n"
 	    "  organiser sign-in (Sign in -> \"Organisers and admins\"):\n"
 	    "    email     %s\n    password  %s\n"
 	    "    TOTP key  %s  (add it to an authenticator app, or: oathtool --totp -b %s)\n",
-	    nseats, pb.id, pantry, leaflet, p.email, password, secret, secret);
+	    nseats, pb.id, pantry, leaflet, poster, p.email, password, secret, secret);
 	sodium_memzero(password, sizeof(password));
 	rc = 0;
 	goto done;

@@ -104,6 +104,12 @@ test('turnout demo seeds groups, an organiser, sessions, a phone bank and a real
   // and a national leaflet template to fill
   assert.match(r.stdout, /template to fill \(\/leaflets\/templates\/1\)/);
   assert.equal(q('SELECT count(*) FROM leaflet_templates'), '1');
+  // and a poster in the library for the whole movement, its file and thumbnail stored
+  assert.match(r.stdout, /a poster in the library\s+\(\/materials\/1\)/);
+  const [hash, thumb] = q("SELECT hash || ' ' || thumb FROM material_versions WHERE material_id = 1").split(' ');
+  const { existsSync } = await import('node:fs');
+  assert.ok(existsSync(`${db}.files/${hash.slice(0, 2)}/${hash}`) && existsSync(`${db}.files/${thumb.slice(0, 2)}/${thumb}`));
+  assert.equal(q("SELECT scope || '/' || state FROM materials WHERE id = 1"), 'movement/published');
   const events = q('SELECT count(*) FROM events');
   assert.equal(Number(events), 8 + n);
   const again = run(['demo', '--db', db]);
