@@ -565,34 +565,56 @@ static void region_item(const char *region, void *arg)
 static const char *const upload_keys[] = { "title", "description", "tags",  "licence",
 					   "group", "scope",	   "region" };
 
+/* The search the query asks for (q, tag, scope, waiting) into mq, its
+ * pattern and tag in like and tag: NULL, or why it cannot be run. */
+struct search_terms {
+	char like[2 * MATERIAL_SEARCH_MAX + 3], tag[MATERIAL_TAG_MAX + 1];
+};
+
+static const char *search_of(const struct qs *q, const struct who *w, struct material_query *mq,
+			     struct search_terms *t)
+{
+	const char *text = qs_get(q, "q"), *tagv = qs_get(q, "tag"), *scopev = qs_get(q, "scope");
+	const char *waitv = qs_get(q, "waiting");
+	enum material_scope scope;
+	*mq = (struct material_query){
+		w->actor.id,
+		w->actor.admin && w->actor.strong,
+		NULL,
+		NULL,
+		-1,
+		waitv && !strcmp(waitv, "1") && policy_allows(&w->actor, ACT_MATERIAL_APPROVE, NULL)
+	};
+	if (text && *text && material_like_pattern(text, t->like, sizeof(t->like)))
+		return "Search for at most 120 characters.";
+	if (text && *text)
+		mq->like = t->like;
+	if (tagv && *tagv && material_tag_norm(tagv, t->tag))
+		return "That is not a tag.";
+	if (tagv && *tagv)
+		mq->tag = t->tag;
+	if (scopev && *scopev && material_scope_parse(scopev, &scope))
+		return "Choose the group's, the region's or the movement's.";
+	if (scopev && *scopev)
+		mq->scope = (int)scope;
+	return NULL;
+}
+
 static void library_with(struct http_request *req, struct http_response *res, const struct who *w,
 			 struct db *db, const struct qs *sent, int status, const char *err)
 {
 	const struct qs *q = &req->query;
 	const char *text = qs_get(q, "q"), *tagv = qs_get(q, "tag"), *scopev = qs_get(q, "scope");
-	const char *waitv = qs_get(q, "waiting");
-	char like[2 * MATERIAL_SEARCH_MAX + 3], tag[MATERIAL_TAG_MAX + 1];
-	enum material_scope scope;
+	struct search_terms terms;
+	struct material_query mq;
 	int admin = policy_allows(&w->actor, ACT_MATERIAL_APPROVE, NULL);
-	struct material_query mq = { w->actor.id, w->actor.admin && w->actor.strong,	NULL, NULL,
-				     -1,	  waitv && !strcmp(waitv, "1") && admin };
-	const char *bad = NULL;
+	const char *bad = search_of(q, w, &mq, &terms);
 
-	if (text && *text && material_like_pattern(text, like, sizeof(like)))
-		bad = "Search for at most 120 characters.";
-	else if (text && *text)
-		mq.like = like;
-	if (tagv && *tagv && material_tag_norm(tagv, tag))
-		bad = "That is not a tag.";
-	else if (tagv && *tagv)
-		mq.tag = tag;
-	if (scopev && *scopev && material_scope_parse(scopev, &scope))
-		bad = "Choose the group's, the region's or the movement's.";
-	else if (scopev && *scopev)
-		mq.scope = (int)scope;
 	if (bad && !err) {
 		status = 400;
 		err = bad;
+	}
+	if (bad) {
 		mq.like = mq.tag = NULL;
 		mq.scope = -1;
 	}
@@ -1174,6 +1196,63 @@ static void approval_set(struct http_request *req, struct http_response *res)
 	http_redirect(res, "/materials");
 }
 
+struct api_ctx {
+	struct http_request *req;
+	json_t *list;
+};
+
+static void material_api_item(const struct material *m, void *arg)
+{
+	struct api_ctx *c = arg;
+	json_t *tags = json_array();
+	for (const char *t = m->tags; *t;) {
+		size_t n = strcspn(t, " ");
+		json_array_append_new(tags, json_stringn(t, n));
+		t += n + (t[n] == ' ');
+	}
+	const char *file =
+	    arena_printf(&c->req->arena, "/materials/%ld/file?v=%d", m->id, m->latest.version);
+	const char *thumb =
+	    arena_printf(&c->req->arena, "/materials/%ld/thumb?v=%d", m->id, m->latest.version);
+	json_array_append_new(
+	    c->list,
+	    json_pack("{s:I, s:s, s:s, s:o, s:s, s:s*, s:s, s:s, s:i, s:I, s:I, s:I, s:s, s:s, s:s,"
+		      " s:I}",
+		      "id", (json_int_t)m->id, "title", m->title, "description", m->description,
+		      "tags", tags, "scope", material_scope_name(m->scope), "region",
+		      m->scope == MATERIAL_REGION ? m->region : NULL, "licence", m->licence, "type",
+		      m->latest.type, "version", m->latest.version, "bytes",
+		      (json_int_t)m->latest.bytes, "downloads", (json_int_t)m->downloads, "adopted",
+		      (json_int_t)m->adopted, "state",
+		      m->state == MATERIAL_WAITING   ? "waiting"
+		      : m->state == MATERIAL_REFUSED ? "refused"
+						     : "published",
+		      "file", file, "thumb", thumb, "updated_at", (json_int_t)m->updated_at));
+}
+
+/* GET /api/v1/materials?q=&tag=&scope=: what the library page lists. */
+static void library_api(struct http_request *req, struct http_response *res)
+{
+	struct who w;
+	struct db *db;
+	struct search_terms terms;
+	struct material_query mq;
+	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN | VISIT_JSON))
+		return;
+	const char *bad = search_of(&req->query, &w, &mq, &terms);
+	if (bad) {
+		http_error(res, 400, bad);
+		return;
+	}
+	struct api_ctx c = { req, json_array() };
+	if (materials_search(db, &mq, material_api_item, &c) < 0) {
+		json_decref(c.list);
+		http_error(res, 503, "the library could not be read");
+		return;
+	}
+	api_json(res, c.list);
+}
+
 const struct http_route materials_routes[] = {
 	{ "GET", "/leaflets", list_page, ROUTE_PAGE, NULL },
 	{ "POST", "/leaflets/templates", template_add, ROUTE_PAGE, NULL },
@@ -1183,6 +1262,7 @@ const struct http_route materials_routes[] = {
 	{ "GET", "/leaflets/{id}/leaflet.pdf", leaflet_pdf, 0, NULL },
 	{ "GET", "/leaflets/{id}/leaflet.png", leaflet_png, 0, NULL },
 	{ "GET", "/materials", library_page, ROUTE_PAGE, NULL },
+	{ "GET", "/api/v1/materials", library_api, 0, NULL },
 	{ "POST", "/materials", material_put_page, ROUTE_PAGE | ROUTE_UPLOAD, upload_admit },
 	{ "POST", "/materials/settings", approval_set, ROUTE_PAGE, NULL },
 	{ "GET", "/materials/{id}", material_show, ROUTE_PAGE, NULL },

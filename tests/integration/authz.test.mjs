@@ -402,6 +402,7 @@ const MATRIX = [
   // the materials library: who may see or change one is tested in materials.test.mjs
   // (a form without its file is a 400 for anyone signed in)
   ['GET', '/materials', SIGNED_IN],
+  ['GET', '/api/v1/materials', SIGNED_IN],
   ['POST', '/materials', SIGNED_IN],
   ['POST', '/materials/settings', ADMIN, () => ({ fields: { approval: '1' } })],
   ['GET', '/materials/{id}', SIGNED_IN, () => ({ path: '/materials/999999' })],

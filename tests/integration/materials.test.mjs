@@ -190,6 +190,15 @@ test('a group\'s material is its members\' alone; a region\'s reaches every grou
   assert.deepEqual(await found(member, 'scope=region'), [rid]);
   assert.deepEqual(await found(member, 'q=100%25'), []);
   assert.deepEqual(await found(memberC, 'q=bus'), []);
+  // the same list as JSON, for an integration with the member's session
+  const api = await memberC.api('GET', '/api/v1/materials');
+  assert.equal(api.status, 200);
+  assert.deepEqual(api.body.result.map((m) => [m.id, m.scope, m.region, m.type, m.file]),
+    [[rid, 'region', 'East Midlands', 'svg', `/materials/${rid}/file?v=1`]]);
+  assert.deepEqual((await member.api('GET', '/api/v1/materials?tag=photo')).body.result.map((m) => m.tags), [['buses', 'photo']]);
+  const badApi = await member.api('GET', '/api/v1/materials?scope=planet');
+  assert.deepEqual([badApi.status, badApi.body.status, typeof badApi.body.error], [400, 400, 'string']);
+  assert.equal((await fetch(`${srv.url}/api/v1/materials`)).status, 401);
   const bad = await member.get('/materials?tag=no%20such%20tag!');
   assert.equal(bad.status, 400);
   assert.match(text(bad.body), /not a tag/);
