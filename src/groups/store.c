@@ -214,14 +214,39 @@ int group_post_delete(struct db *db, long group_id, long post_id)
 	return db_changed(st);
 }
 
+int group_reach_has(struct db *db, long person_id, enum reach reach, long group_id,
+		    const char *region)
+{
+	struct db_stmt *st;
+	if (person_id <= 0)
+		return 0;
+	switch (reach) {
+	case REACH_GROUP:
+		st = db_cached(db,
+			       "SELECT 1 FROM memberships WHERE person_id = ?1 AND group_id = ?2");
+		db_binds(st, 1, DB_INT(person_id), DB_INT(group_id));
+		break;
+	case REACH_REGION:
+		st = db_cached(db, SQL_REGIONS_OF_PERSON " AND r.region = ?2 LIMIT 1");
+		db_binds(st, 1, DB_INT(person_id), DB_STR(region));
+		break;
+	default:
+		st = db_cached(db, "SELECT 1 FROM memberships WHERE person_id = ?1 LIMIT 1");
+		db_bind_int(st, 1, person_id);
+		break;
+	}
+	int rc = db_one(st);
+	if (rc == 1)
+		db_reset(st);
+	return rc;
+}
+
 int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),
 		   void *arg)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT DISTINCT r.region FROM memberships m"
-			  " JOIN group_seats s ON s.group_id = m.group_id"
-			  " JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"
-			  " WHERE m.person_id = ? AND r.region IS NOT NULL ORDER BY 1");
+	    db_cached(db, "SELECT DISTINCT region FROM (" SQL_REGIONS_OF_PERSON ")"
+			  " WHERE region IS NOT NULL ORDER BY 1");
 	int rc;
 	db_bind_int(st, 1, person_id);
 	while (db_next(st, &rc))

@@ -46,6 +46,22 @@ int groups_joined(struct db *db, long person_id,
 		  void (*fn)(long id, const char *name, enum group_role role, void *arg),
 		  void *arg);
 
+/* SQL: the regions of the 2024 seats of person ?1's groups, for a
+ * store's "region IN (…)". */
+#define SQL_REGIONS_OF_PERSON                                                                      \
+	"SELECT r.region FROM memberships ms"                                                      \
+	" JOIN group_seats s ON s.group_id = ms.group_id"                                          \
+	" JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"                             \
+	" WHERE ms.person_id = ?1"
+
+/* Who a group's, a region's or the whole movement's things are for. */
+enum reach { REACH_GROUP, REACH_REGION, REACH_MOVEMENT };
+/* 1 when the person is a member of the group (REACH_GROUP), of a group
+ * covering a 2024 seat in the region (REACH_REGION), of any group
+ * (REACH_MOVEMENT); 0 not; -1. */
+int group_reach_has(struct db *db, long person_id, enum reach reach, long group_id,
+		    const char *region);
+
 /* The regions of the 2024 seats the person's groups cover, by name. */
 int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),
 		   void *arg);
@@ -63,12 +79,12 @@ int group_proposals(struct db *db, long group_id,
 		    void (*fn)(long event_id, const char *title, void *arg), void *arg);
 
 /* The group's organisers, by name (to tell them, or name them to members). */
-int group_organisers(struct db *db, long group_id,
-		     void (*fn)(long id, const char *name, void *arg), void *arg);
+int group_organisers(struct db *db, long group_id, void (*fn)(long id, const char *name, void *arg),
+		     void *arg);
 
 #define GROUP_POST_TITLE_MAX 120
-#define GROUP_POST_BODY_MAX 4000
-#define GROUP_POSTS_SHOWN 20
+#define GROUP_POST_BODY_MAX  4000
+#define GROUP_POSTS_SHOWN    20
 struct group_post {
 	long id;
 	const char *title, *body, *author; /* valid during fn; author NULL once erased */
@@ -76,8 +92,8 @@ struct group_post {
 	long emailed;
 };
 /* Adds an announcement; 0 and *id, or -1. */
-int group_post_add(struct db *db, long group_id, long author, const char *title,
-		   const char *body, long emailed, long *id);
+int group_post_add(struct db *db, long group_id, long author, const char *title, const char *body,
+		   long emailed, long *id);
 /* The newest GROUP_POSTS_SHOWN announcements, newest first. */
 int group_posts(struct db *db, long group_id, void (*fn)(const struct group_post *p, void *arg),
 		void *arg);

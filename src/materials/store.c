@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "groups/store.h"
 #include "util/mem.h"
 
 int template_put(struct db *db, struct leaflet_template *t, const char *svg, long by, long long now)
@@ -325,37 +326,13 @@ int material_versions_each(struct db *db, long id, int max,
 	return rc;
 }
 
-/* Members of a group covering a 2024 seat in a region. */
-#define REGIONS_OF                                                                                 \
-	"SELECT r.region FROM memberships ms"                                                      \
-	" JOIN group_seats s ON s.group_id = ms.group_id"                                          \
-	" JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"                             \
-	" WHERE ms.person_id = ?1"
-
 int material_in_scope(struct db *db, const struct material *m, long person_id)
 {
-	struct db_stmt *st;
-	if (person_id <= 0)
-		return 0;
-	switch (m->scope) {
-	case MATERIAL_GROUP:
-		st = db_cached(db,
-			       "SELECT 1 FROM memberships WHERE person_id = ?1 AND group_id = ?2");
-		db_binds(st, 1, DB_INT(person_id), DB_INT(m->group_id));
-		break;
-	case MATERIAL_REGION:
-		st = db_cached(db, REGIONS_OF " AND r.region = ?2 LIMIT 1");
-		db_binds(st, 1, DB_INT(person_id), DB_STR(m->region));
-		break;
-	default:
-		st = db_cached(db, "SELECT 1 FROM memberships WHERE person_id = ?1 LIMIT 1");
-		db_bind_int(st, 1, person_id);
-		break;
-	}
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return group_reach_has(db, person_id,
+			       m->scope == MATERIAL_GROUP    ? REACH_GROUP
+			       : m->scope == MATERIAL_REGION ? REACH_REGION
+							     : REACH_MOVEMENT,
+			       m->group_id, m->region);
 }
 
 /* What the person ?1 may see: published in a scope of theirs; anything of
@@ -369,7 +346,7 @@ int material_in_scope(struct db *db, const struct material *m, long person_id)
 	"         WHERE person_id = ?1))"                                                          \
 	"     OR (m.scope = 'movement' AND EXISTS (SELECT 1 FROM memberships"                      \
 	"         WHERE person_id = ?1))"                                                          \
-	"     OR (m.scope = 'region' AND m.region IN (" REGIONS_OF ")))))"
+	"     OR (m.scope = 'region' AND m.region IN (" SQL_REGIONS_OF_PERSON ")))))"
 
 /* The materials that may be the person ?1's to see, found by index: their
  * groups', the movement's, their regions' (VISIBLE then decides). */
@@ -379,7 +356,7 @@ int material_in_scope(struct db *db, const struct material *m, long person_id)
 	" UNION ALL SELECT id FROM materials WHERE scope = 'movement'"                             \
 	"   AND EXISTS (SELECT 1 FROM memberships WHERE person_id = ?1)"                           \
 	" UNION ALL SELECT id FROM materials WHERE scope = 'region'"                               \
-	"   AND region IN (" REGIONS_OF "))"
+	"   AND region IN (" SQL_REGIONS_OF_PERSON "))"
 
 /* The filters, after the rows the visitor may see. */
 #define SEARCH_TAIL                                                                                \

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "groups/store.h"
 #include "opinion/map.h"
 #include "util/mem.h"
 #include "util/names.h"
@@ -141,38 +142,13 @@ int conversation_get(struct db *db, long id, struct conversation *out)
 	return rc;
 }
 
-/* Members of a group covering a 2024 seat in the region. */
-#define IN_REGION                                                                                  \
-	"SELECT r.region FROM memberships m"                                                       \
-	" JOIN group_seats s ON s.group_id = m.group_id"                                           \
-	" JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"                             \
-	" WHERE m.person_id = ?1"
-
 int conversation_in_scope(struct db *db, const struct conversation *c, long person_id)
 {
-	struct db_stmt *st;
-
-	if (person_id <= 0)
-		return 0;
-	switch (c->scope) {
-	case CONV_GROUP:
-		st = db_cached(db,
-			       "SELECT 1 FROM memberships WHERE person_id = ?1 AND group_id = ?2");
-		db_binds(st, 1, DB_INT(person_id), DB_INT(c->group_id));
-		break;
-	case CONV_REGION:
-		st = db_cached(db, IN_REGION " AND r.region = ?2 LIMIT 1");
-		db_binds(st, 1, DB_INT(person_id), DB_STR(c->region));
-		break;
-	default:
-		st = db_cached(db, "SELECT 1 FROM memberships WHERE person_id = ?1 LIMIT 1");
-		db_bind_int(st, 1, person_id);
-		break;
-	}
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return group_reach_has(db, person_id,
+			       c->scope == CONV_GROUP	 ? REACH_GROUP
+			       : c->scope == CONV_REGION ? REACH_REGION
+							 : REACH_MOVEMENT,
+			       c->group_id, c->region);
 }
 
 int conversations_for(struct db *db, long person_id, int all,
@@ -187,7 +163,7 @@ int conversations_for(struct db *db, long person_id, int all,
 	    "      WHERE m.person_id = ?1))"
 	    "  OR (c.scope = 'group' AND c.group_id IN (SELECT group_id FROM memberships"
 	    "      WHERE person_id = ?1))"
-	    "  OR (c.scope = 'region' AND c.region IN (" IN_REGION "))"
+	    "  OR (c.scope = 'region' AND c.region IN (" SQL_REGIONS_OF_PERSON "))"
 	    " ORDER BY CASE WHEN c.closes_at > ?3 THEN 0 ELSE 1 END, c.created_at DESC, c.id DESC"
 	    " LIMIT 200");
 	struct conversation c;
