@@ -108,6 +108,8 @@ void db_reset(struct db_stmt *st);
  * when done), 0 when there is none or -1 on error (both already reset).
  */
 int db_one(struct db_stmt *st);
+/* Whether the statement returns a row: 1, 0 none, -1 on error; reset. */
+int db_exists(struct db_stmt *st);
 /*
  * For a loop over a statement's rows: 1 with a row to read; at the end, or
  * on an error, the statement is reset, *rc set to 1 (or -1) and 0 returned:

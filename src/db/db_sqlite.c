@@ -322,6 +322,14 @@ int db_one(struct db_stmt *st)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+int db_exists(struct db_stmt *st)
+{
+	int rc = db_one(st);
+	if (rc == 1)
+		db_reset(st);
+	return rc;
+}
+
 int db_next(struct db_stmt *st, int *rc)
 {
 	enum db_step step = db_step(st);

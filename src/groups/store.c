@@ -235,10 +235,7 @@ int group_reach_has(struct db *db, long person_id, enum reach reach, long group_
 		db_bind_int(st, 1, person_id);
 		break;
 	}
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return db_exists(st);
 }
 
 int groups_regions(struct db *db, long person_id, void (*fn)(const char *region, void *arg),

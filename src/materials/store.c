@@ -447,10 +447,7 @@ int material_adopted_by(struct db *db, long id, long group_id)
 	struct db_stmt *st = db_cached(db, "SELECT 1 FROM material_adoptions"
 					   " WHERE material_id = ? AND group_id = ?");
 	db_binds(st, 1, DB_INT(id), DB_INT(group_id));
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return db_exists(st);
 }
 
 int material_decide(struct db *db, long id, const char *reason, long by, long long now)
@@ -478,10 +475,7 @@ int material_blob_in_use(struct db *db, const char *hash)
 					   " UNION ALL SELECT 1 FROM material_versions"
 					   " WHERE thumb = ?1 LIMIT 1");
 	db_bind_str(st, 1, hash);
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return db_exists(st);
 }
 
 int materials_approval(struct db *db)

@@ -311,10 +311,7 @@ int meeting_has_apologies(struct db *db, long meeting_id, long person_id)
 	struct db_stmt *st = db_cached(db, "SELECT 1 FROM meeting_apologies"
 					   " WHERE meeting_id = ? AND person_id = ?");
 	db_binds(st, 1, DB_INT(meeting_id), DB_INT(person_id));
-	int rc = db_one(st);
-	if (rc == 1)
-		db_reset(st);
-	return rc;
+	return db_exists(st);
 }
 
 int meeting_roll(struct db *db, const struct meeting *m,
