@@ -259,3 +259,45 @@ int app_tell(struct app *app, struct db *db, long person, const char *subject, c
 			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url", url,
 				  "link", link_text));
 }
+
+static void keeper_tick(void *arg)
+{
+	struct keeper *k = arg;
+	char err[256];
+
+	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
+		log_error("%s: %s", k->what, err);
+		k->db = NULL;
+		return;
+	}
+	if (k->pass(k, (long long)time(NULL)) < 0)
+		log_error("%s: %s", k->what, db_errmsg(k->db));
+}
+
+static void keeper_done(void *arg)
+{
+	struct keeper *k = arg;
+	db_close(k->db);
+	k->db = NULL;
+}
+
+int keeper_start(struct keeper *k, struct app *app, const char *what, const char *env, long dflt,
+		 long max, long (*pass)(struct keeper *k, long long now), void *arg)
+{
+	k->app = app;
+	k->db = NULL;
+	k->what = what;
+	k->pass = pass;
+	k->arg = arg;
+	return ticker_start(&k->ticker, env, dflt, max, keeper_tick, keeper_done, k);
+}
+
+void keeper_poke(struct keeper *k)
+{
+	ticker_poke(&k->ticker);
+}
+
+void keeper_stop(struct keeper *k)
+{
+	ticker_stop(&k->ticker);
+}

@@ -21,6 +21,7 @@
 #include "seats/seats.h"
 #include "sms/sms.h"
 #include "tmpl/tmpl.h"
+#include "util/ticker.h"
 
 struct app {
 	char db_path[1024];
@@ -88,5 +89,25 @@ struct db *app_db(struct app *app);
 
 /* The folder beside the running binary's parent (build/turnout -> .). */
 void app_default_assets(char *out, size_t len);
+
+/*
+ * A job a thread of its own runs every few seconds on a database
+ * connection of its own (reminders, expiries, sweeps): pass(k, now) once a
+ * tick and when poked, a failure (-1) logged under what.  The interval is
+ * env's seconds, dflt when unset, at most max.  0, or -1 when the thread
+ * could not start.
+ */
+struct keeper {
+	struct app *app;
+	struct db *db; /* the thread's own connection, opened on its first tick */
+	const char *what;
+	long (*pass)(struct keeper *k, long long now);
+	void *arg; /* the job's own state */
+	struct ticker ticker;
+};
+int keeper_start(struct keeper *k, struct app *app, const char *what, const char *env, long dflt,
+		 long max, long (*pass)(struct keeper *k, long long now), void *arg);
+void keeper_poke(struct keeper *k);
+void keeper_stop(struct keeper *k);
 
 #endif

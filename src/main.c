@@ -253,16 +253,16 @@ static int cmd_serve(int argc, char **argv)
 	struct opinion_mapper mapper;
 	if (opinion_mapper_start(&mapper, app.db_path))
 		log_error("opinion maps will not be kept up to date: no thread");
-	struct ideas_keeper keeper;
+	struct keeper keeper;
 	if (ideas_keeper_start(&keeper, &app))
 		log_error("ideas will not be closed when their time runs out: no thread");
-	struct training_keeper trainer;
+	struct keeper trainer;
 	if (training_keeper_start(&trainer, &app))
 		log_error("no reminders before training runs out: no thread");
-	struct foodbank_keeper pantry;
+	struct keeper pantry;
 	if (foodbank_keeper_start(&pantry, &app))
 		log_error("late drop-outs and repeating collections will not be looked after: no thread");
-	struct materials_keeper library;
+	struct keeper library;
 	if (materials_keeper_start(&library, &app))
 		log_error("library files no one uses will stay on the disk: no thread");
 	log_info("listening on http://%s:%u (ready in %.0f ms)", bind, http_server_port(srv),
@@ -273,10 +273,10 @@ static int cmd_serve(int argc, char **argv)
 	retention_stop(&job);
 	reminders_stop(&reminders);
 	opinion_mapper_stop(&mapper);
-	ideas_keeper_stop(&keeper);
-	training_keeper_stop(&trainer);
+	keeper_stop(&keeper);
+	keeper_stop(&trainer);
 	foodbank_keeper_stop(&pantry);
-	materials_keeper_stop(&library);
+	keeper_stop(&library);
 	/* answer every queued sign-up before the connections waiting on them go */
 	app_quiesce(&app);
 	http_server_stop(srv);

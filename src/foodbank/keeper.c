@@ -346,18 +346,21 @@ int needs_fetch(const char *src, struct buf *out, char *err, size_t cap)
 	return 0;
 }
 
-static void keep_feed(struct foodbank_keeper *k, long long now)
+/* when the needs feed was last read: one keeper a process */
+static long long feed_at;
+
+static void keep_feed(struct db *db, long long now)
 {
 	const char *src = getenv("TURNOUT_NEEDS_FEED");
 	long every = env_long("TURNOUT_NEEDS_FEED_HOURS", 24, 1, 24 * 30) * 3600;
 	struct needs_report rep;
 	struct buf b;
 	char err[256];
-	if (!src || !*src || (k->feed_at && now - k->feed_at < every))
+	if (!src || !*src || (feed_at && now - feed_at < every))
 		return;
-	k->feed_at = now;
+	feed_at = now;
 	if (needs_fetch(src, &b, err, sizeof(err)) ||
-	    needs_import(k->db, b.p ? b.p : "", b.len, now, &rep, err, sizeof(err))) {
+	    needs_import(db, b.p ? b.p : "", b.len, now, &rep, err, sizeof(err))) {
 		log_error("needs feed: %s", err);
 	} else {
 		log_info(
@@ -369,39 +372,22 @@ static void keep_feed(struct foodbank_keeper *k, long long now)
 		buf_release(&b);
 }
 
-static void keeper_tick(void *arg)
+static long foodbank_pass(struct keeper *k, long long now)
 {
-	struct foodbank_keeper *k = arg;
-	char err[256];
-
-	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
-		log_error("food banks: %s", err);
-		k->db = NULL;
-		return;
-	}
-	if (foodbank_keep(k->app, k->db, (long long)time(NULL), NULL))
-		log_error("food banks: %s", db_errmsg(k->db));
-	keep_feed(k, (long long)time(NULL));
-}
-
-static void keeper_done(void *arg)
-{
-	struct foodbank_keeper *k = arg;
-	db_close(k->db);
-	k->db = NULL;
+	int rc = foodbank_keep(k->app, k->db, now, NULL);
+	keep_feed(k->db, now);
+	return rc ? -1 : 0;
 }
 
 /* The process's keeper, for the pages' pokes: published once it runs (the
  * server is answering by then, hence atomic), cleared when it stops. */
-static struct foodbank_keeper *_Atomic running;
+static struct keeper *_Atomic running;
 
-int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app)
+int foodbank_keeper_start(struct keeper *k, struct app *app)
 {
-	k->app = app;
-	k->db = NULL;
-	k->feed_at = 0;
-	if (ticker_start(&k->ticker, "TURNOUT_FOODBANK_INTERVAL", 10, 60, keeper_tick, keeper_done,
-			 k))
+	feed_at = 0;
+	if (keeper_start(k, app, "food banks", "TURNOUT_FOODBANK_INTERVAL", 10, 60, foodbank_pass,
+			 NULL))
 		return -1;
 	running = k;
 	return 0;
@@ -409,13 +395,14 @@ int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app)
 
 void foodbank_keeper_poke(void)
 {
-	if (running)
-		ticker_poke(&running->ticker);
+	struct keeper *k = running;
+	if (k)
+		keeper_poke(k);
 }
 
-void foodbank_keeper_stop(struct foodbank_keeper *k)
+void foodbank_keeper_stop(struct keeper *k)
 {
-	ticker_stop(&k->ticker);
 	if (running == k)
 		running = NULL;
+	keeper_stop(k);
 }

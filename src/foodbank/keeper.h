@@ -16,10 +16,9 @@
 
 #include <stddef.h>
 
-#include "util/ticker.h"
-
 struct app;
 struct db;
+struct keeper;
 
 struct keep_counts {
 	long standby_told, escalated, series_checked, collections_made, organisers_warned;
@@ -42,16 +41,11 @@ int needs_import(struct db *db, const char *buf, size_t n, long long now, struct
 struct buf;
 int needs_fetch(const char *src, struct buf *out, char *err, size_t cap);
 
-struct foodbank_keeper {
-	struct app *app;
-	struct db *db; /* the ticker thread's own connection */
-	long long feed_at;
-	struct ticker ticker;
-};
-int foodbank_keeper_start(struct foodbank_keeper *k, struct app *app);
+/* Starts k (app.h's keeper), the one this process pokes. */
+int foodbank_keeper_start(struct keeper *k, struct app *app);
 /* A drop-out was just recorded: the keeper looks now, not at its next
  * interval (the one keeper this process started; nothing without one). */
 void foodbank_keeper_poke(void);
-void foodbank_keeper_stop(struct foodbank_keeper *k);
+void foodbank_keeper_stop(struct keeper *k);
 
 #endif

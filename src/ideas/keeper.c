@@ -7,7 +7,6 @@
 
 #include "app.h"
 #include "ideas/store.h"
-#include "util/log.h"
 
 struct telling {
 	struct app *app;
@@ -89,36 +88,12 @@ long ideas_keep(struct app *app, struct db *db, long long now)
 	return n < 0 || d < 0 ? -1 : n + d;
 }
 
-static void keeper_tick(void *arg)
+static long ideas_pass(struct keeper *k, long long now)
 {
-	struct ideas_keeper *k = arg;
-	char err[256];
-
-	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
-		log_error("ideas: %s", err);
-		k->db = NULL;
-		return;
-	}
-	if (ideas_keep(k->app, k->db, (long long)time(NULL)) < 0)
-		log_error("ideas: %s", db_errmsg(k->db));
+	return ideas_keep(k->app, k->db, now);
 }
 
-static void keeper_done(void *arg)
+int ideas_keeper_start(struct keeper *k, struct app *app)
 {
-	struct ideas_keeper *k = arg;
-	db_close(k->db);
-	k->db = NULL;
-}
-
-int ideas_keeper_start(struct ideas_keeper *k, struct app *app)
-{
-	k->app = app;
-	k->db = NULL;
-	return ticker_start(&k->ticker, "TURNOUT_IDEAS_INTERVAL", 60, 3600, keeper_tick,
-			    keeper_done, k);
-}
-
-void ideas_keeper_stop(struct ideas_keeper *k)
-{
-	ticker_stop(&k->ticker);
+	return keeper_start(k, app, "ideas", "TURNOUT_IDEAS_INTERVAL", 60, 3600, ideas_pass, NULL);
 }

@@ -8,10 +8,9 @@
 #ifndef TURNOUT_IDEAS_KEEPER_H
 #define TURNOUT_IDEAS_KEEPER_H
 
-#include "util/ticker.h"
-
 struct app;
 struct db;
+struct keeper;
 
 /* Queues, on db (inside the caller's transaction when one is open), a mail
  * to each of the idea's authors and supporters: subject, then text and a
@@ -22,13 +21,7 @@ int ideas_tell(struct app *app, struct db *db, long idea_id, const char *subject
  * telling those concerned; how many ideas were dealt with, or -1. */
 long ideas_keep(struct app *app, struct db *db, long long now);
 
-struct ideas_keeper {
-	struct app *app;
-	struct db *db; /* the ticker thread's own connection */
-	struct ticker ticker;
-};
-/* 0, or -1 when the thread could not start. */
-int ideas_keeper_start(struct ideas_keeper *k, struct app *app);
-void ideas_keeper_stop(struct ideas_keeper *k);
+/* Starts k (app.h's keeper: keeper_stop() ends it): 0, or -1. */
+int ideas_keeper_start(struct keeper *k, struct app *app);
 
 #endif

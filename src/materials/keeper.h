@@ -8,22 +8,16 @@
 #ifndef TURNOUT_MATERIALS_KEEPER_H
 #define TURNOUT_MATERIALS_KEEPER_H
 
-#include "util/ticker.h"
-
 struct app;
 struct db;
+struct keeper;
 
 #define FILES_GRACE_S 3600 /* a blob younger than this may be about to get its row */
 
 /* One pass: how many files went, or -1. */
 long materials_sweep(struct app *app, struct db *db, long long now);
 
-struct materials_keeper {
-	struct app *app;
-	struct db *db; /* the ticker thread's own connection */
-	struct ticker ticker;
-};
-int materials_keeper_start(struct materials_keeper *k, struct app *app);
-void materials_keeper_stop(struct materials_keeper *k);
+/* Starts k (app.h's keeper: keeper_stop() ends it). */
+int materials_keeper_start(struct keeper *k, struct app *app);
 
 #endif

@@ -8,7 +8,6 @@
 #include "app.h"
 #include "events/when.h"
 #include "training/store.h"
-#include "util/log.h"
 
 struct reminding {
 	struct app *app;
@@ -38,36 +37,13 @@ long training_keep(struct app *app, struct db *db, long long now)
 	return n;
 }
 
-static void keeper_tick(void *arg)
+static long training_pass(struct keeper *k, long long now)
 {
-	struct training_keeper *k = arg;
-	char err[256];
-
-	if (!k->db && db_open(&k->db, k->app->db_path, 0, err, sizeof(err))) {
-		log_error("training reminders: %s", err);
-		k->db = NULL;
-		return;
-	}
-	if (training_keep(k->app, k->db, (long long)time(NULL)) < 0)
-		log_error("training reminders: %s", db_errmsg(k->db));
+	return training_keep(k->app, k->db, now);
 }
 
-static void keeper_done(void *arg)
+int training_keeper_start(struct keeper *k, struct app *app)
 {
-	struct training_keeper *k = arg;
-	db_close(k->db);
-	k->db = NULL;
-}
-
-int training_keeper_start(struct training_keeper *k, struct app *app)
-{
-	k->app = app;
-	k->db = NULL;
-	return ticker_start(&k->ticker, "TURNOUT_TRAINING_INTERVAL", 3600, 86400, keeper_tick,
-			    keeper_done, k);
-}
-
-void training_keeper_stop(struct training_keeper *k)
-{
-	ticker_stop(&k->ticker);
+	return keeper_start(k, app, "training reminders", "TURNOUT_TRAINING_INTERVAL", 3600, 86400,
+			    training_pass, NULL);
 }

@@ -7,20 +7,14 @@
 #ifndef TURNOUT_TRAINING_KEEPER_H
 #define TURNOUT_TRAINING_KEEPER_H
 
-#include "util/ticker.h"
-
 struct app;
 struct db;
+struct keeper;
 
 /* One pass: how many were reminded, or -1. */
 long training_keep(struct app *app, struct db *db, long long now);
 
-struct training_keeper {
-	struct app *app;
-	struct db *db; /* the ticker thread's own connection */
-	struct ticker ticker;
-};
-int training_keeper_start(struct training_keeper *k, struct app *app);
-void training_keeper_stop(struct training_keeper *k);
+/* Starts k (app.h's keeper: keeper_stop() ends it). */
+int training_keeper_start(struct keeper *k, struct app *app);
 
 #endif
