@@ -36,6 +36,12 @@ static long long now_s(void)
 	return (long long)time(NULL);
 }
 
+/* "1 download", "3 downloads": n and the word, in the arena. */
+static const char *counted(struct http_request *req, long n, const char *one, const char *many)
+{
+	return arena_printf(&req->arena, "%ld %s", n, n == 1 ? one : many);
+}
+
 static int organises(struct db *db, const struct who *w, long group_id)
 {
 	return w->actor.id && group_id &&
@@ -271,11 +277,11 @@ static void fill_page(struct http_request *req, struct http_response *res, struc
 	}
 	json_decref(pictures);
 	const char *iv = f ? qs_get(f, "imprint") : NULL;
-	json_t *ctx =
-	    json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:s, s:i, s:s*}", "title", c->t.title,
-		      "id", (json_int_t)c->t.id, "description", c->t.description, "groups", groups,
-		      "sessions", sessions, "slots", slots, "gid", (json_int_t)gid, "imprint",
-		      iv ? iv : imprint, "pages", c->info.npages, "error", err);
+	json_t *ctx = json_pack(
+	    "{s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:s, s:s, s:s*}", "title", c->t.title, "id",
+	    (json_int_t)c->t.id, "description", c->t.description, "groups", groups, "sessions",
+	    sessions, "slots", slots, "gid", (json_int_t)gid, "imprint", iv ? iv : imprint, "pages",
+	    counted(req, c->info.npages, "page", "pages"), "error", err);
 	page_render(req, res, status, "leaflet_fill", ctx, &c->w);
 }
 
@@ -519,6 +525,14 @@ static const char *kb_text(struct http_request *req, long bytes)
 				: arena_printf(&req->arena, "%ld KB", (bytes + 1023) / 1024);
 }
 
+/* Who a material is for, in words. */
+static const char *reach_text(struct http_request *req, const struct material *m)
+{
+	return m->scope == MATERIAL_GROUP    ? "its group"
+	       : m->scope == MATERIAL_REGION ? arena_printf(&req->arena, "%s", m->region)
+					     : "the whole movement";
+}
+
 static const char *state_text(const struct material *m)
 {
 	return m->state == MATERIAL_WAITING   ? "waiting for approval"
@@ -535,12 +549,13 @@ static void material_item(const struct material *m, void *arg)
 {
 	struct list_ctx *c = arg;
 	json_array_append_new(
-	    c->items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, s:b}", "id",
-				(json_int_t)m->id, "title", m->title, "description", m->description,
-				"tags", m->tags, "scope", material_scope_name(m->scope), "type",
-				m->latest.type, "downloads", (json_int_t)m->downloads, "adopted",
-				(json_int_t)m->adopted, "version", m->latest.version, "state",
-				state_text(m), "thumb", *m->latest.thumb != 0));
+	    c->items,
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:b}", "id",
+		      (json_int_t)m->id, "title", m->title, "description", m->description, "tags",
+		      m->tags, "scope", reach_text(c->req, m), "type", m->latest.type, "downloads",
+		      counted(c->req, m->downloads, "download", "downloads"), "adopted",
+		      counted(c->req, m->adopted, "group", "groups"), "version", m->latest.version,
+		      "state", state_text(m), "thumb", *m->latest.thumb != 0));
 }
 
 static void tag_item(const char *tag, long n, void *arg)
@@ -932,14 +947,15 @@ static void material_show_with(struct http_request *req, struct http_response *r
 				? arena_printf(&req->arena, "every group in %s", m->region)
 				: "the whole movement";
 	json_t *ctx = json_pack(
-	    "{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:b,"
+	    "{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b,"
 	    " s:b, s:o, s:o, s:b, s:s, s:s*}",
 	    "title", m->title, "id", (json_int_t)m->id, "description", m->description, "licence",
 	    m->licence, "scope", scope, "tags", tags, "group",
 	    m->scope == MATERIAL_GROUP ? "" : group, "type", m->latest.type, "version",
 	    m->latest.version, "size", kb_text(req, m->latest.bytes), "filename",
-	    m->latest.filename, "updated", at, "downloads", (json_int_t)m->downloads, "adopted",
-	    (json_int_t)m->adopted, "manage", c->manage, "approve",
+	    m->latest.filename, "updated", at, "downloads",
+	    counted(req, m->downloads, "time", "times"), "adopted",
+	    counted(req, m->adopted, "group", "groups"), "manage", c->manage, "approve",
 	    c->approve && m->state == MATERIAL_WAITING, "waiting", m->state == MATERIAL_WAITING,
 	    "refused", m->state == MATERIAL_REFUSED, "versions", versions, "mine", mine, "thumb",
 	    *m->latest.thumb != 0, "reason", m->reason, "error", err);
@@ -1162,6 +1178,11 @@ static void remove_material(struct http_request *req, struct http_response *res)
 		material_show_with(req, res, &c, 403,
 				   "Only the group's organisers, signed in with their code, remove "
 				   "it.");
+		return;
+	}
+	const char *sure = qs_get(&f, "confirm");
+	if (!sure || strcmp(sure, "yes")) {
+		material_show_with(req, res, &c, 400, "Tick the box to say it is to be removed.");
 		return;
 	}
 	if (material_delete(c.db, c.m.id) != 1) {

@@ -64,7 +64,7 @@ test('an organiser shares a photo from the page; a member finds it by tag and do
   assert.ok(readFileSync(PHOTO).includes('TestCam'), 'the photo sent had them');
   await mp.reload();
   assert.match(await mp.textContent('main'), /For the members of Derby Doors · CC BY 4\.0/);
-  assert.match(await mp.textContent('main'), /Downloaded 1 times/);
+  assert.match(await mp.textContent('main'), /Downloaded 1 time ·/);
   await mctx.close();
 
   const octx = await contextFor(browser, srv.url, outsider, { width: 1280, height: 900 });

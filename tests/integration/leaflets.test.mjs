@@ -59,6 +59,7 @@ test('admins put templates; a bad one is refused with its reason and nothing is 
 test('an organiser fills the template with a session and the imprint; the PDF holds both', async () => {
   const form = text((await org.get(`/leaflets/templates/${tid}?group=${gid}`)).body);
   assert.match(form, /Doors in Derby North, \w+ \d+ \w+ \d{4}, 10:00–13:00/, 'the group\'s sessions to choose, with their times');
+  assert.match(form, /2 pages\. Leave a field empty/);
   const make = (fields) => org.post(`/leaflets/templates/${tid}`, { group: gid, session: String(eid), slot_headline: 'Doors this Saturday',
     imprint: IMPRINT, keep_imprint: '1', ...fields });
   for (const [fields, status, why] of [[{ imprint: '' }, 400, /imprint .* is required/], [{ slot_headline: 'x'.repeat(26) }, 400, /25 characters/],

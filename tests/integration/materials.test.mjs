@@ -161,7 +161,7 @@ test('a photo with GPS tags is stored without them, upright, under its hash; its
   assert.match(page, /A photo of the 42/);
   assert.match(page, /For the members of Derby Doors ·/);
   assert.match(page, /Tags: buses photo/);
-  assert.match(page, /Downloaded 1 times/);
+  assert.match(page, /Downloaded 1 time ·/);
   assert.equal(sql(`SELECT audit_log.action FROM audit_log WHERE action = 'material.put'`), 'material.put');
 });
 
@@ -273,9 +273,11 @@ test('versions, downloads, "used by N groups", and removal: by the group\'s orga
   const hashes = sql(`SELECT hash || ' ' || thumb FROM material_versions WHERE material_id = ${photoId}`).split(/\s+/);
   assert.equal(hashes.length, 4);
   await orgB.get(`/materials/${natId}`);
-  assert.equal((await orgB.post(`/materials/${natId}/delete`)).status, 403);
+  assert.equal((await orgB.post(`/materials/${natId}/delete`, { confirm: 'yes' })).status, 403);
   await org.get(`/materials/${photoId}`);
-  assert.equal((await org.post(`/materials/${photoId}/delete`)).status, 303);
+  assert.equal((await org.post(`/materials/${photoId}/delete`)).status, 400, 'not without saying so');
+  assert.equal((await member.get(`/materials/${photoId}`)).status, 200);
+  assert.equal((await org.post(`/materials/${photoId}/delete`, { confirm: 'yes' })).status, 303);
   assert.equal((await member.get(`/materials/${photoId}`)).status, 404);
   assert.equal(sql(`SELECT count(*) FROM material_versions WHERE material_id = ${photoId}`), '0');
   const file = (h) => join(`${db}.files`, h.slice(0, 2), h);
