@@ -9,7 +9,6 @@
 
 #include "auth/password.h"
 #include "auth/totp.h"
-#include "people/people.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/num.h"
@@ -244,20 +243,6 @@ void app_default_assets(char *out, size_t len)
 			return;
 		}
 	}
-}
-
-int app_tell(struct app *app, struct db *db, long person, const char *subject, const char *text,
-	     const char *path, const char *link_text)
-{
-	struct person p;
-	char url[1024 + 256];
-	int found = person_by_id(db, person, &p);
-	if (found <= 0)
-		return found;
-	snprintf(url, sizeof(url), "%s%s", app->auth.public_url, path);
-	return app_mail(app, db, NULL, p.email, subject, "tell",
-			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url", url,
-				  "link", link_text));
 }
 
 static void keeper_tick(void *arg)

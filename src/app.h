@@ -72,11 +72,6 @@ void app_erased(struct app *app);
  */
 int app_mail(struct app *app, struct db *db, const char *key, const char *to,
 	     const char *subject, const char *tmpl, json_t *ctx);
-/* The one-paragraph mail ("tell") to one person (address looked up here),
- * with a link to path on this site: app_mail()'s 0 (also when there is
- * no such person) or -1. */
-int app_tell(struct app *app, struct db *db, long person, const char *subject, const char *text,
-	     const char *path, const char *link_text);
 /* A text to the E.164 number to, as app_mail() otherwise (the template is
  * sms_<tmpl>); 0 without queueing anything when texts are not set up. */
 int app_text(struct app *app, struct db *db, const char *key, const char *to, const char *tmpl,

@@ -11,6 +11,7 @@
 #include "foodbank/feed.h"
 #include "foodbank/store.h"
 #include "groups/store.h"
+#include "people/people.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -47,7 +48,7 @@ static void tell_one(long person, void *arg)
 	struct telling *t = arg;
 	if (person == t->skip || t->rc)
 		return;
-	t->rc = app_tell(t->app, t->db, person, t->subject, t->text, t->path, t->link);
+	t->rc = person_tell(t->app, t->db, person, t->subject, t->text, t->path, t->link);
 	t->told++;
 }
 

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "ideas/store.h"
+#include "people/people.h"
 
 struct telling {
 	struct app *app;
@@ -19,7 +20,7 @@ struct telling {
 static void tell_one(long person, void *arg)
 {
 	struct telling *t = arg;
-	if (app_tell(t->app, t->db, person, t->subject, t->text, t->path, "See the idea"))
+	if (person_tell(t->app, t->db, person, t->subject, t->text, t->path, "See the idea"))
 		t->rc = -1;
 }
 

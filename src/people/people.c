@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app.h"
 #include "auth/audit.h"
 #include "auth/token.h"
 #include "postcodes/postcode.h"
@@ -595,4 +596,18 @@ long person_by_ref_code(struct db *db, const char *code)
 	db_bind_str(st, 1, code);
 	long long id = db_int_or(st, 0);
 	return id > 0 ? (long)id : 0;
+}
+
+int person_tell(struct app *app, struct db *db, long person, const char *subject,
+		const char *text, const char *path, const char *link_text)
+{
+	struct person p;
+	char url[1024 + 256];
+	int found = person_by_id(db, person, &p);
+	if (found <= 0)
+		return found;
+	snprintf(url, sizeof(url), "%s%s", app->auth.public_url, path);
+	return app_mail(app, db, NULL, p.email, subject, "tell",
+			json_pack("{s:s, s:s, s:s, s:s}", "name", p.name, "text", text, "url", url,
+				  "link", link_text));
 }

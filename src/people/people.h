@@ -13,10 +13,10 @@
 #include "auth/token.h"
 #include "db/db.h"
 
-#define NAME_MAX_LEN 100
+#define NAME_MAX_LEN  100
 #define EMAIL_MAX_LEN 254
 #define PHONE_MAX_LEN 20
-#define LINK_TTL_S (15 * 60)
+#define LINK_TTL_S    (15 * 60)
 
 struct person {
 	long id;
@@ -87,5 +87,12 @@ int email_change_create(struct db *db, long person_id, const char *new_email, lo
  * is live (it is then used up), 0 if not, -1 on error. */
 int email_change_consume(struct db *db, const char *token, long long now, long *person_id,
 			 char *new_email);
+
+struct app;
+/* The one-paragraph mail ("tell") to one person (their address looked up
+ * here), with a link to path on this site: app_mail()'s 0 (also when there
+ * is no such person) or -1. */
+int person_tell(struct app *app, struct db *db, long person, const char *subject, const char *text,
+		const char *path, const char *link_text);
 
 #endif

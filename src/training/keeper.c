@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "events/when.h"
+#include "people/people.h"
 #include "training/store.h"
 
 struct reminding {
@@ -24,7 +25,7 @@ static int remind_one(const struct expiring *e, void *arg)
 		 " it opens for you: it takes a few minutes.",
 		 e->title, day);
 	snprintf(path, sizeof(path), "/training/%s", e->slug);
-	return app_tell(r->app, r->db, e->person_id, "Your training runs out soon", text, path,
+	return person_tell(r->app, r->db, e->person_id, "Your training runs out soon", text, path,
 			"Do it again");
 }
 

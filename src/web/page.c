@@ -112,7 +112,7 @@ int visit_or_answer(struct http_request *req, struct http_response *res, struct 
 int web_tell(struct http_request *req, struct db *db, long person, const char *subject,
 	     const char *text, const char *path, const char *link_text)
 {
-	return app_tell(req->app, db, person, subject, text, path, link_text);
+	return person_tell(req->app, db, person, subject, text, path, link_text);
 }
 
 int form_or_answer(struct http_request *req, struct http_response *res, const struct who *w,
