@@ -197,8 +197,8 @@ static void lines_release(struct lines *l)
 
 /* The hunks that turn a into b, in order, by the longest common run of
  * lines; a side of more than DIFF_MAX_LINES lines is one hunk whole.
- * Their number; *out is the caller's to free. */
-static size_t hunks_of(const struct lines *a, const struct lines *b, struct hunk **out)
+ * Their number; *out is the caller's to free (NULL when none). */
+static size_t middle_hunks(const struct lines *a, const struct lines *b, struct hunk **out)
 {
 	size_t na = a->count > DIFF_MAX_LINES ? 0 : a->count,
 	       nb = b->count > DIFF_MAX_LINES ? 0 : b->count;
@@ -244,6 +244,29 @@ static size_t hunks_of(const struct lines *a, const struct lines *b, struct hunk
 		h[n - 1].b1 = b->count;
 	}
 	*out = h;
+	return n;
+}
+
+/* middle_hunks() of what lies between the lines a and b both begin and end
+ * with: those are no change, so two sides alike have no hunk however long
+ * they are, and a small change to a long text is found as small. */
+static size_t hunks_of(const struct lines *a, const struct lines *b, struct hunk **out)
+{
+	size_t p = 0, e = 0;
+	while (p < a->count && p < b->count && same(a, p, b, p))
+		p++;
+	while (e < a->count - p && e < b->count - p &&
+	       same(a, a->count - 1 - e, b, b->count - 1 - e))
+		e++;
+	struct lines ma = { a->s + p, a->n + p, a->count - p - e };
+	struct lines mb = { b->s + p, b->n + p, b->count - p - e };
+	size_t n = middle_hunks(&ma, &mb, out);
+	for (size_t k = 0; k < n; k++) {
+		(*out)[k].a0 += p;
+		(*out)[k].a1 += p;
+		(*out)[k].b0 += p;
+		(*out)[k].b1 += p;
+	}
 	return n;
 }
 

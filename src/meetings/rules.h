@@ -81,8 +81,10 @@ void result_words(enum majority m, const struct tally *t, long quorum, char *out
  * An amendment against its motion, line by line (the longest common run of
  * lines kept): fn is called for each line in order with kind ' ' (both),
  * '-' (the motion's, left out) or '+' (the amendment's, put in), and the
- * line's number in the motion (0 for a line put in).  At most
- * DIFF_MAX_LINES lines a side; more are shown whole as changed.
+ * line's number in the motion (0 for a line put in).  The lines both begin
+ * and end with are kept as they are; of what lies between, at most
+ * DIFF_MAX_LINES lines a side are compared, more are shown whole as
+ * changed.
  */
 #define DIFF_MAX_LINES 400
 void text_diff(const char *from, const char *to,

@@ -104,6 +104,40 @@ static void merged_is(const char *base, const char *ours, const char *theirs, co
 	free(got);
 }
 
+/* A motion longer than DIFF_MAX_LINES: the lines both sides share at the
+ * start and the end are no change, so amendments to different lines of it
+ * merge, and one that leaves it as it was gives the other (found by the
+ * merge fuzz target: a 401-line motion merged to NULL). */
+static void long_merges(void **state)
+{
+	(void)state;
+	enum { N = 450 };
+	char *base = malloc(N * 12), *ours = malloc(N * 12 + 16), *theirs = malloc(N * 12 + 16),
+	     *want = malloc(N * 12 + 32);
+	size_t b = 0, o = 0, t = 0, w = 0;
+	for (int i = 1; i <= N; i++) {
+		const char *sep = i > 1 ? "\n" : "";
+		b += (size_t)sprintf(base + b, "%sline %d", sep, i);
+		o += (size_t)sprintf(ours + o, "%s%s %d", sep, i == 3 ? "LINE" : "line", i);
+		t += (size_t)sprintf(theirs + t, "%s%s %d", sep, i == 440 ? "LINE" : "line", i);
+		w += (size_t)sprintf(want + w, "%s%s %d", sep, i == 3 || i == 440 ? "LINE" : "line",
+				     i);
+	}
+	merged_is(base, ours, theirs, want);
+	merged_is(base, ours, base, ours);
+	merged_is(base, base, theirs, theirs);
+	merged_is(base, "", base, "");
+	/* the same line changed two ways still clashes */
+	char *other = strdup(ours);
+	memcpy(strstr(other, "LINE 3"), "Line", 4);
+	merged_is(base, ours, other, NULL);
+	free(other);
+	free(base);
+	free(ours);
+	free(theirs);
+	free(want);
+}
+
 /* Amendments to different lines of one motion are both made; to the same
  * lines, differently, they clash. */
 static void merges(void **state)
@@ -258,13 +292,10 @@ static void speakers_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quorums),
-		cmocka_unit_test(majorities),
-		cmocka_unit_test(diffs),
-		cmocka_unit_test(merges),
-		cmocka_unit_test(merges_exhaustive),
-		cmocka_unit_test(motion_life),
-		cmocka_unit_test(speakers_lists),
+		cmocka_unit_test(quorums),     cmocka_unit_test(majorities),
+		cmocka_unit_test(diffs),       cmocka_unit_test(merges),
+		cmocka_unit_test(long_merges), cmocka_unit_test(merges_exhaustive),
+		cmocka_unit_test(motion_life), cmocka_unit_test(speakers_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
