@@ -6,7 +6,7 @@ DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqli
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
              libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev fonts-dejavu-core
-TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils
+TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15
 BENCH_DEBS:= wrk
 
 CC       ?= cc

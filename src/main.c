@@ -58,6 +58,7 @@ static const char usage_main[] =
 	"  nearest    list the marginal seats nearest a postcode\n"
 	"  admin      create or promote a national admin (the first one)\n"
 	"  routes     list every HTTP route (method and path)\n"
+	"  schema     print the migrations, for SQLite or translated for PostgreSQL\n"
 	"  demo       add demo groups, an organiser and sessions (once)\n"
 	"  contacts   import a contact list (CSV, or gzip CSV) into a phone bank\n"
 	"  doctor     check the database, the disk beside it and the mail queue\n"
@@ -98,6 +99,12 @@ static const char usage_admin[] =
 	"They sign in by link, then set a password and an authenticator app.\n";
 
 static const char usage_routes[] = "usage: turnout routes\n";
+
+static const char usage_schema[] =
+	"usage: turnout schema [--dialect sqlite|postgresql]\n"
+	"\n"
+	"Prints every migration in order: as SQLite runs them, or translated for\n"
+	"PostgreSQL (db/dialect.h) to load with psql -v ON_ERROR_STOP=1.\n";
 
 static const char usage_demo[] =
 	"usage: turnout demo [--db PATH]\n"
@@ -496,6 +503,24 @@ static int cmd_routes(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		printf("%s %s\n", r[i].method, r[i].pattern);
+	return 0;
+}
+
+static int cmd_schema(int argc, char **argv)
+{
+	char err[256];
+	int pg = 0;
+	if (argc == 3 && !strcmp(argv[1], "--dialect") &&
+	    (!strcmp(argv[2], "postgresql") || !strcmp(argv[2], "sqlite")))
+		pg = !strcmp(argv[2], "postgresql");
+	else if (argc != 1) {
+		fputs(usage_schema, stderr);
+		return EXIT_USAGE;
+	}
+	if (db_schema_write(stdout, pg, err, sizeof(err))) {
+		fprintf(stderr, "turnout schema: %s\n", err);
+		return 1;
+	}
 	return 0;
 }
 
@@ -1056,6 +1081,7 @@ int main(int argc, char **argv)
 		{ "nearest", usage_nearest, cmd_nearest },
 		{ "admin", usage_admin, cmd_admin },
 		{ "routes", usage_routes, cmd_routes },
+		{ "schema", usage_schema, cmd_schema },
 		{ "demo", usage_demo, cmd_demo },
 		{ "contacts", usage_contacts, cmd_contacts },
 		{ "doctor", usage_doctor, cmd_doctor },

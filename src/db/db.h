@@ -22,6 +22,7 @@
 #define TURNOUT_DB_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct db;
 struct db_stmt;
@@ -152,5 +153,8 @@ void db_fail_step(struct db *db, long nth);
 int db_migrate(struct db *db, char *err, size_t errlen);
 /* The schema version the database is at (0 for an empty file). */
 int db_schema_version(struct db *db);
+/* Every migration's text, in order, for SQLite as written or (postgresql)
+ * as db/dialect.h translates it, to out: 0, or -1 with why. */
+int db_schema_write(FILE *out, int postgresql, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "db/db.h"
+#include "db/dialect.h"
 
 static const char *const migrations[] = {
 	/* 1: reference data (seats, results, postcodes, districts) */
@@ -1221,6 +1222,25 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 		snprintf(err, errlen, "migration %d: %s", v, db_errmsg(db));
 		db_rollback(db);
 		return -1;
+	}
+	return 0;
+}
+
+int db_schema_write(FILE *out, int postgresql, char *err, size_t errlen)
+{
+	for (int v = 1; v <= NMIGRATIONS; v++) {
+		struct buf b;
+		char why[160];
+		buf_init(&b, 1u << 20);
+		int rc = postgresql ? dialect_pg_schema(migrations[v - 1], &b, why, sizeof(why))
+				    : buf_addstr(&b, migrations[v - 1]);
+		if (!rc)
+			fprintf(out, "-- migration %d\n%.*s\n", v, (int)b.len, b.p ? b.p : "");
+		buf_release(&b);
+		if (rc) {
+			snprintf(err, errlen, "migration %d: %s", v, postgresql ? why : "too long");
+			return -1;
+		}
 	}
 	return 0;
 }
