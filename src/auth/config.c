@@ -29,6 +29,7 @@ void auth_config_defaults(struct auth_config *c)
 	c->rates.put_member = (struct rate_rule){ 2, 20 };
 	/* a run given up late mails its standby list: a few an hour is plenty */
 	c->rates.drop_member = (struct rate_rule){ 5.0 / 60, 5 };
+	c->rates.upload_member = (struct rate_rule){ 20.0 / 60, 20 };
 	ratelimit_init(&c->rl);
 }
 
@@ -74,5 +75,6 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_MESSAGE_HOST", &c->rates.message_host);
 	env_rule("TURNOUT_RATE_PUT_MEMBER", &c->rates.put_member);
 	env_rule("TURNOUT_RATE_DROP_MEMBER", &c->rates.drop_member);
+	env_rule("TURNOUT_RATE_UPLOAD_MEMBER", &c->rates.upload_member);
 	env_rule("TURNOUT_RATE_SHIFT_CALLER", &c->rates.shift_caller);
 }

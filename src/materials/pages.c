@@ -782,6 +782,42 @@ static const char *one_paragraph(struct http_request *req, const char *s)
 	return out;
 }
 
+struct approvers_ctx {
+	struct http_request *req;
+	struct db *db;
+	const struct material *m;
+};
+
+static void tell_approver(long person, void *arg)
+{
+	struct approvers_ctx *c = arg;
+	if (person_tell(c->req->app, c->db, person, "A material waits for your approval",
+			arena_printf(&c->req->arena,
+				     "\"%s\" was shared with the whole movement and waits for an"
+				     " admin to publish or refuse it.",
+				     c->m->title),
+			arena_printf(&c->req->arena, "/materials/%ld", c->m->id),
+			"Publish or refuse it"))
+		log_error("materials: an approver of %ld not told", c->m->id);
+}
+
+/* Every admin is told a material waits for the movement's approval. */
+static void approvers_tell(struct http_request *req, struct db *db, const struct material *m)
+{
+	struct approvers_ctx c = { req, db, m };
+	if (material_approvers(db, tell_approver, &c) < 0)
+		log_error("materials: the approvers of %ld could not be read", m->id);
+}
+
+/* Sending files is limited per member (TURNOUT_RATE_UPLOAD_MEMBER): 0, or
+ * -1 with the 429 answered. */
+static int upload_limit(struct http_request *req, struct http_response *res, const struct who *w)
+{
+	struct app *app = req->app;
+	return rate_limit(req, res, "upload_member", arena_printf(&req->arena, "%ld", w->actor.id),
+			  &app->auth.rates.upload_member, 0);
+}
+
 static void material_put_page(struct http_request *req, struct http_response *res)
 {
 	struct who w;
@@ -795,7 +831,8 @@ static void material_put_page(struct http_request *req, struct http_response *re
 	int status = 400;
 
 	if (visit_or_answer(req, res, &w, &db, VISIT_SIGNED_IN) ||
-	    upload_form_or_answer(req, res, &w, UPLOAD_MAX, &f, &file))
+	    upload_form_or_answer(req, res, &w, UPLOAD_MAX, &f, &file) ||
+	    upload_limit(req, res, &w))
 		return;
 	memset(m, 0, sizeof(*m));
 	const char *title = qs_get(&f, "title"), *gv = qs_get(&f, "group");
@@ -854,6 +891,8 @@ static void material_put_page(struct http_request *req, struct http_response *re
 		page_sorry(req, res, "The material could not be saved.", &w);
 		return;
 	}
+	if (m->state == MATERIAL_WAITING)
+		approvers_tell(req, db, m);
 	audit_note(db, w.actor.id, "material.put", 0,
 		   arena_printf(&req->arena, "material %ld (%s), %s", m->id,
 				material_scope_name(m->scope), m->latest.hash));
@@ -1046,7 +1085,8 @@ static void version_add(struct http_request *req, struct http_response *res)
 	struct material_version v;
 	char why[256];
 	if (material_or_answer(req, res, &c, NULL) ||
-	    upload_form_or_answer(req, res, &c.w, UPLOAD_MAX, &f, &file))
+	    upload_form_or_answer(req, res, &c.w, UPLOAD_MAX, &f, &file) ||
+	    upload_limit(req, res, &c.w))
 		return;
 	if (!c.manage) {
 		material_show_with(
@@ -1076,6 +1116,8 @@ static void version_add(struct http_request *req, struct http_response *res)
 		page_sorry(req, res, "The version could not be saved.", &c.w);
 		return;
 	}
+	if (st == MATERIAL_WAITING)
+		approvers_tell(req, c.db, &c.m);
 	audit_note(c.db, c.w.actor.id, "material.version", 0,
 		   arena_printf(&req->arena, "material %ld v%d, %s", c.m.id, v.version, v.hash));
 	http_redirect(res, arena_printf(&req->arena, "/materials/%ld", c.m.id));

@@ -512,3 +512,12 @@ int material_group_regions(struct db *db, long group_id, void (*fn)(const char *
 		fn(db_col_text(st, 0), arg);
 	return rc;
 }
+
+int material_approvers(struct db *db, void (*fn)(long person, void *arg), void *arg)
+{
+	struct db_stmt *st = db_cached(db, "SELECT id FROM people WHERE is_admin = 1 ORDER BY id");
+	int rc;
+	while (db_next(st, &rc))
+		fn((long)db_col_int(st, 0), arg);
+	return rc;
+}

@@ -135,6 +135,8 @@ int material_blob_in_use(struct db *db, const char *hash);
  * (settings 'materials_approval', on unless set to 0): 1, 0, -1. */
 int materials_approval(struct db *db);
 int materials_approval_set(struct db *db, int on);
+/* The admins, who approve what the movement is given: fn once each. */
+int material_approvers(struct db *db, void (*fn)(long person, void *arg), void *arg);
 /* The regions of the group's 2024 seats, by name. */
 int material_group_regions(struct db *db, long group_id, void (*fn)(const char *region, void *arg),
 			   void *arg);

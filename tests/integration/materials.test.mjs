@@ -75,7 +75,7 @@ function jpegSize(b) {
 before(async () => {
   db = copyDb(FIXTURE_DB);
   srv = await startServer({ db, env: { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
-    TURNOUT_FILES_SWEEP_INTERVAL: '1' } });
+    TURNOUT_FILES_SWEEP_INTERVAL: '1', TURNOUT_RATE_UPLOAD_MEMBER: '0.001/40' } });
   admin = await strongAdmin(srv, db);
   await admin.get('/admin');
   // Derby (East Midlands), a second East Midlands group, and one with no seats
@@ -210,6 +210,9 @@ test('the movement\'s materials wait for an admin, who publishes or refuses with
   assert.equal(r.status, 303);
   natId = idOf(r);
   assert.match(text((await org.get(`/materials/${natId}`)).body), /waits for an admin's approval/);
+  // the admins are told
+  const asked = await waitFor(() => mailFor(srv.outbox, 'org@example.org', /"National flyer" was shared with the whole movement and waits/), 'the admins told');
+  assert.match(asked.text, new RegExp(`/materials/${natId}`));
   assert.equal((await memberB.get(`/materials/${natId}`)).status, 404, 'not yet for the movement');
   assert.match(text((await admin.get('/materials')).body), /1 waiting for approval/);
   assert.match((await admin.get('/materials?waiting=1')).body, new RegExp(`/materials/${natId}"`));
@@ -302,4 +305,14 @@ test('an uploader who is erased leaves their group\'s materials, without their n
   assert.equal(sql("SELECT count(*) FROM people WHERE email = 'olu@example.org'"), '0');
   assert.equal(sql('SELECT count(*) FROM materials WHERE created_by IS NULL'), before);
   assert.equal(sql('SELECT count(*) FROM material_versions WHERE uploaded_by IS NOT NULL AND uploaded_by NOT IN (SELECT id FROM people)'), '0');
+});
+
+test('files sent to the library are limited per member (TURNOUT_RATE_UPLOAD_MEMBER, 40 at once here)', async () => {
+  await orgC.get('/materials');
+  let status = 0, n = 0;
+  for (; n < 45 && status !== 429; n++)
+    status = (await share(orgC, '/materials', { ...good({ group: gidC }), title: `Poster ${n}` }, SVG, { name: 'p.svg' })).status;
+  assert.equal(status, 429);
+  assert.equal(n, 41, 'the 41st is refused');
+  assert.equal(sql(`SELECT count(*) FROM materials WHERE group_id = ${gidC}`), '40');
 });
