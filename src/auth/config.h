@@ -16,8 +16,8 @@ struct rate_rules {
 	    shift_caller,		       /* voters a caller is handed in a 12-hour shift */
 	    message_host,		       /* messages a host sends to attendees */
 	    put_member,			       /* statements and ideas a member puts forward */
-	    drop_member,   /* runs a driver gives up (each tells a standby list) */
-	    upload_member; /* files a member sends to the materials library */
+	    drop_member,		       /* runs a driver gives up (each tells a standby list) */
+	    upload_member;		       /* files a member sends to the materials library */
 };
 
 struct auth_config {
