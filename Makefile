@@ -1,11 +1,11 @@
 # turnout — see README.md.  `make run` and `make test` are the two commands.
 
 PKGS      := libmicrohttpd jansson sqlite3 zlib libsodium liboath libcurl libcrypto libcmark \
-             librsvg-2.0 cairo-pdf libqrencode libxml-2.0 gdk-pixbuf-2.0 poppler-glib
+             librsvg-2.0 cairo-pdf libqrencode libxml-2.0 gdk-pixbuf-2.0 poppler-glib libpq
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
-             libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev fonts-dejavu-core
+             libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev libpq-dev fonts-dejavu-core
 TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15
 BENCH_DEBS:= wrk
 
@@ -104,9 +104,10 @@ $(BUILD)/test/full.db: $(BUILD)/turnout $(shell find data/ -type f)
 	@mkdir -p $(dir $@) && rm -f $@ $@-wal $@-shm
 	$(BUILD)/turnout import --data data --db $@
 
-integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db
+integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db $(UNIT_BIN)
 	@sh scripts/node-deps.sh
 	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_FIXTURE_DB=$(BUILD)/test/fixture.db \
+	  TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \
 	  TURNOUT_FULL_DB=$(BUILD)/test/full.db TURNOUT_IMPORT_BIN=$(or $(IMPORT_BIN),$(abspath $(BUILD)/turnout)) \
 	  node --test --test-concurrency=1 tests/integration/ tests/browser/
 

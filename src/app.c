@@ -31,7 +31,13 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(app->db_path, sizeof(app->db_path), "%s", db_path);
 	snprintf(app->assets, sizeof(app->assets), "%s", assets);
-	if (access(db_path, F_OK) != 0) {
+	if (db_path_postgresql(db_path)) {
+		/* the backend works (db/db_pg.c); not every feature's statements do yet */
+		snprintf(err, errlen, "serving from PostgreSQL is not ready yet: use a SQLite file"
+				      " (docs/operations.md, \"PostgreSQL\")");
+		return -1;
+	}
+	if (!db_present(db_path)) {
 		snprintf(err, errlen, "%s does not exist: run `turnout import --db %s` first",
 			 db_path, db_path);
 		return -1;

@@ -324,7 +324,7 @@ static int cmd_admin(int argc, char **argv)
 		fprintf(stderr, "turnout admin: %s\n%s", why, usage_admin);
 		return EXIT_USAGE;
 	}
-	if (access(dbp, F_OK) != 0) {
+	if (!db_present(dbp)) {
 		fprintf(stderr, "turnout admin: %s does not exist: run `turnout import` first\n", dbp);
 		return 1;
 	}
@@ -395,7 +395,7 @@ static int cmd_demo(int argc, char **argv)
 		fputs(usage_demo, stderr);
 		return EXIT_USAGE;
 	}
-	if (access(dbp, F_OK) != 0) {
+	if (!db_present(dbp)) {
 		fprintf(stderr, "turnout demo: %s does not exist: run `turnout import` first\n", dbp);
 		return 1;
 	}
@@ -448,9 +448,10 @@ static int cmd_contacts(int argc, char **argv)
 		fprintf(stderr, "turnout contacts: %s: %s\n", argv[optind], strerror(errno));
 		return 1;
 	}
-	if (access(dbp, F_OK) != 0 || db_open(&db, dbp, 0, err, sizeof(err)) ||
+	if (!db_present(dbp) || db_open(&db, dbp, 0, err, sizeof(err)) ||
 	    db_migrate(db, err, sizeof(err))) {
-		fprintf(stderr, "turnout contacts: cannot open %s\n", dbp);
+		fprintf(stderr, "turnout contacts: cannot open %s\n",
+			db_path_postgresql(dbp) ? "the PostgreSQL database" : dbp);
 		goto done;
 	}
 	if (phonebank_get(db, bank, &pb) != 1) {
@@ -616,7 +617,7 @@ static int open_ro(const char *path, struct db **db, struct seats *seats)
 {
 	char err[1024];
 
-	if (access(path, F_OK) != 0) {
+	if (!db_present(path)) {
 		fprintf(stderr, "turnout: %s does not exist: run `turnout import` first\n", path);
 		return -1;
 	}

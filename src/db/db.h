@@ -32,8 +32,17 @@ enum db_step { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
 #define DB_OPEN_CREATE 1 /* create the file if missing */
 #define DB_OPEN_READONLY 2
 
-/* 0 and *out, or -1 with a message written to err (errlen bytes). */
+/* path: a SQLite file, or a PostgreSQL connection URI (postgresql://…).
+ * 0 and *out, or -1 with a message written to err (errlen bytes). */
 int db_open(struct db **out, const char *path, int flags, char *err, size_t errlen);
+/* 1 when path names PostgreSQL (a postgresql:// or postgres:// URI, which
+ * may hold a password: print it nowhere), 0 for a SQLite file. */
+int db_path_postgresql(const char *path);
+/* 1 when there is a database to open at path without creating one (a
+ * SQLite file that exists; a PostgreSQL URI, which connecting will tell). */
+int db_present(const char *path);
+/* 1 when the connection is to PostgreSQL: for the few places that differ. */
+int db_postgresql(struct db *db);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
 

@@ -19,4 +19,10 @@
  * does not know how to translate, a string left open, out full). */
 int dialect_pg_schema(const char *sql, struct buf *out, char *why, size_t cap);
 
+/* One statement as PostgreSQL takes it: the same rules, and its ? and ?N
+ * placeholders as $N (a bare ? is one more than the largest so far, as
+ * SQLite counts).
+ * Appends to out: 0 and *params (the highest placeholder), or -1 with why. */
+int dialect_pg_query(const char *sql, struct buf *out, int *params, char *why, size_t cap);
+
 #endif

@@ -103,12 +103,47 @@ static void refused(void **state)
 	buf_release(&b);
 }
 
+/* Queries: ? and ?N as $N, counted as SQLite counts; none inside a string. */
+static void queries(void **state)
+{
+	(void)state;
+	struct buf b;
+	char why[160];
+	int n;
+	buf_init(&b, 4096);
+	assert_int_equal(dialect_pg_query("SELECT a FROM t WHERE x = ? AND y = '?' AND z = ?", &b,
+					  &n, why, sizeof(why)),
+			 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(b.p, "SELECT a FROM t WHERE x = $1 AND y = '?' AND z = $2", b.len);
+	buf_reset(&b);
+	assert_int_equal(dialect_pg_query("UPDATE t SET a = ?2, b = ?1, c = ? WHERE d = ?3", &b, &n,
+					  why, sizeof(why)),
+			 0);
+	assert_int_equal(n, 3);
+	assert_memory_equal(b.p, "UPDATE t SET a = $2, b = $1, c = $3 WHERE d = $3", b.len);
+	buf_reset(&b);
+	/* the epoch and a blob literal, as in the schema */
+	assert_int_equal(dialect_pg_query("SELECT CAST(strftime('%s', 'now') AS INTEGER), x'00ff'",
+					  &b, &n, why, sizeof(why)),
+			 0);
+	assert_int_equal(n, 0);
+	assert_memory_equal(
+	    b.p, "SELECT CAST(floor(extract(epoch from now())) AS BIGINT), '\\x00ff'::bytea",
+	    b.len);
+	buf_reset(&b);
+	assert_int_equal(dialect_pg_query("SELECT ?0", &b, &n, why, sizeof(why)), -1);
+	assert_int_equal(dialect_pg_query("SELECT 'open", &b, &n, why, sizeof(why)), -1);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tables),
 		cmocka_unit_test(triggers),
 		cmocka_unit_test(refused),
+		cmocka_unit_test(queries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
