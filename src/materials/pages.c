@@ -859,15 +859,7 @@ static void material_put_page(struct http_request *req, struct http_response *re
 		status = 403;
 	}
 	if (!err && m->scope == MATERIAL_REGION) {
-		struct region_ctx rc = { json_array(), gid, "", region };
-		int found = 0;
-		material_group_regions(db, gid, region_item, &rc);
-		size_t k;
-		json_t *r;
-		json_array_foreach(rc.list, k, r) found |=
-		    json_is_true(json_object_get(r, "selected"));
-		json_decref(rc.list);
-		if (!found)
+		if (!region || material_group_in_region(db, gid, region) != 1)
 			err = "Choose a region the group's seats lie in.";
 		else
 			snprintf(m->region, sizeof(m->region), "%s", region);
@@ -1140,15 +1132,8 @@ static void adopt(struct http_request *req, struct http_response *res)
 	}
 	/* a group may use what its members can see: its own, its region's, the movement's */
 	int in = c.m.scope == MATERIAL_MOVEMENT || c.m.group_id == gid;
-	if (!in && c.m.scope == MATERIAL_REGION) {
-		struct region_ctx rc = { json_array(), gid, "", c.m.region };
-		material_group_regions(c.db, gid, region_item, &rc);
-		size_t k;
-		json_t *r;
-		json_array_foreach(rc.list, k, r) in |=
-		    json_is_true(json_object_get(r, "selected"));
-		json_decref(rc.list);
-	}
+	if (!in && c.m.scope == MATERIAL_REGION)
+		in = material_group_in_region(c.db, gid, c.m.region) == 1;
 	if (!in) {
 		material_show_with(req, res, &c, 403,
 				   "That group's members cannot see this material.");

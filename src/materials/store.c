@@ -499,13 +499,22 @@ int materials_approval_set(struct db *db, int on)
 	return db_done(st) ? -1 : 1;
 }
 
+#define GROUP_REGIONS                                                                              \
+	"SELECT DISTINCT r.region FROM group_seats s"                                              \
+	" JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"                             \
+	" WHERE s.group_id = ?1 AND r.region IS NOT NULL"
+
+int material_group_in_region(struct db *db, long group_id, const char *region)
+{
+	struct db_stmt *st = db_cached(db, "SELECT 1 FROM (" GROUP_REGIONS ") WHERE region = ?2");
+	db_binds(st, 1, DB_INT(group_id), DB_STR(region));
+	return db_exists(st);
+}
+
 int material_group_regions(struct db *db, long group_id, void (*fn)(const char *region, void *arg),
 			   void *arg)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT DISTINCT r.region FROM group_seats s"
-			  " JOIN results r ON r.election = 2024 AND r.code = s.pcon2024"
-			  " WHERE s.group_id = ? AND r.region IS NOT NULL ORDER BY 1");
+	struct db_stmt *st = db_cached(db, GROUP_REGIONS " ORDER BY 1");
 	int rc;
 	db_bind_int(st, 1, group_id);
 	while (db_next(st, &rc))

@@ -137,6 +137,8 @@ int materials_approval(struct db *db);
 int materials_approval_set(struct db *db, int on);
 /* The admins, who approve what the movement is given: fn once each. */
 int material_approvers(struct db *db, void (*fn)(long person, void *arg), void *arg);
+/* 1 when one of the group's 2024 seats lies in the region, 0 not, -1. */
+int material_group_in_region(struct db *db, long group_id, const char *region);
 /* The regions of the group's 2024 seats, by name. */
 int material_group_regions(struct db *db, long group_id, void (*fn)(const char *region, void *arg),
 			   void *arg);
