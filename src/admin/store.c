@@ -93,8 +93,8 @@ int admin_group_create(struct db *db, long actor, const char *name, const char *
 	struct db_stmt *ins = db_cached(db, "INSERT INTO local_groups (name, created_at)"
 					    " VALUES (?, ?) RETURNING id");
 	struct db_stmt *seat =
-	    db_cached(db, "INSERT OR IGNORE INTO group_seats (group_id, pcon2024)"
-			  " VALUES (?, ?)");
+	    db_cached(db, "INSERT INTO group_seats (group_id, pcon2024)"
+			  " VALUES (?, ?) ON CONFLICT DO NOTHING");
 	char detail[32];
 
 	if (db_begin(db))

@@ -35,6 +35,10 @@ struct db_backend {
 	double (*col_double)(struct db_stmt *st, int i);
 	const void *(*col_blob)(struct db_stmt *st, int i, size_t *len);
 	int (*col_is_null)(struct db_stmt *st, int i);
+	enum db_kind (*col_kind)(struct db_stmt *st, int i);
+	int (*col_count)(struct db_stmt *st);
+	/* db_copy_rows() when the backend has a faster way than INSERT; else NULL */
+	long (*copy_rows)(struct db *db, const char *table, struct db_stmt *src);
 };
 
 /* The first member of every backend's connection. */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 int db_path_postgresql(const char *path)
 {
 	return !strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11);
@@ -301,6 +303,73 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
 int db_col_is_null(struct db_stmt *st, int i)
 {
 	return st->db->be->col_is_null(st, i);
+}
+
+enum db_kind db_col_kind(struct db_stmt *st, int i)
+{
+	return st->db->be->col_kind(st, i);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return st ? st->db->be->col_count(st) : 0;
+}
+
+/* The portable way: one INSERT with a placeholder a column, bound by kind. */
+static long insert_rows(struct db *db, const char *table, struct db_stmt *src)
+{
+	struct db_stmt *ins = NULL;
+	struct buf sql;
+	long n = 0;
+	int step;
+
+	buf_init(&sql, 8192);
+	while ((step = db_step(src)) == DB_ROW) {
+		int cols = db_col_count(src);
+		if (!ins) {
+			buf_printf(&sql, "INSERT INTO %s VALUES (", table);
+			for (int i = 0; i < cols; i++)
+				buf_puts(&sql, i ? ",?" : "?");
+			buf_putc(&sql, ')');
+			if (sql.overflow || !(ins = db_prepare(db, sql.p)))
+				break;
+		}
+		for (int i = 0; i < cols; i++) {
+			size_t len;
+			const void *p;
+			switch (db_col_kind(src, i)) {
+			case DB_K_INT:
+				db_bind_int(ins, i + 1, db_col_int(src, i));
+				break;
+			case DB_K_REAL:
+				db_bind_double(ins, i + 1, db_col_double(src, i));
+				break;
+			case DB_K_TEXT:
+				db_bind_str(ins, i + 1, db_col_text(src, i));
+				break;
+			case DB_K_BLOB:
+				p = db_col_blob(src, i, &len);
+				db_bind_blob(ins, i + 1, p, len);
+				break;
+			default:
+				db_bind_null(ins, i + 1);
+			}
+		}
+		if (db_done(ins))
+			break;
+		n++;
+	}
+	db_finalize(ins);
+	db_reset(src);
+	buf_release(&sql);
+	return step == DB_DONE ? n : -1;
+}
+
+long db_copy_rows(struct db *db, const char *table, struct db_stmt *src)
+{
+	if (!src)
+		return -1;
+	return db->be->copy_rows ? db->be->copy_rows(db, table, src) : insert_rows(db, table, src);
 }
 
 int db_col_copy(struct db_stmt *st, int i, char *out, size_t len)

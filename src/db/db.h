@@ -150,6 +150,19 @@ long long db_col_int(struct db_stmt *st, int i);
 double db_col_double(struct db_stmt *st, int i);
 const void *db_col_blob(struct db_stmt *st, int i, size_t *len);
 int db_col_is_null(struct db_stmt *st, int i);
+/* What column i of the current row holds; how many columns a row has. */
+enum db_kind { DB_K_NULL, DB_K_INT, DB_K_REAL, DB_K_TEXT, DB_K_BLOB };
+enum db_kind db_col_kind(struct db_stmt *st, int i);
+int db_col_count(struct db_stmt *st);
+
+/*
+ * Bulk load, as an import needs: every row src returns (any backend), its
+ * columns in the order of table's, into table on db, inside the caller's
+ * transaction: by COPY on PostgreSQL, by one prepared INSERT on SQLite.
+ * src is reset.  The rows loaded, or -1.  table is compiled in, never input.
+ */
+long db_copy_rows(struct db *db, const char *table, struct db_stmt *src);
+
 /* Copies column i's text into out (len bytes, SQL NULL as ""): 0, or -1 when
  * it was cut to fit. */
 int db_col_copy(struct db_stmt *st, int i, char *out, size_t len);

@@ -16,6 +16,7 @@
 #include "db/backend.h"
 #include "db/dialect.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 #define PG_SQL_MAX (1u << 20) /* bytes of one translated statement */
@@ -44,8 +45,8 @@ struct pg_stmt {
 static void remember(struct pg *db, const char *msg)
 {
 	snprintf(db->err, sizeof(db->err), "%s", msg && *msg ? msg : "PostgreSQL error");
-	char *nl = strchr(db->err, '\n');
-	if (nl && !nl[1])
+	char *nl = strchr(db->err, '\n'); /* the first line: where and why come after */
+	if (nl)
 		*nl = 0;
 }
 
@@ -94,9 +95,17 @@ static int pg_exec(struct db *db, const char *sql)
 	buf_init(&b, PG_SQL_MAX);
 	if (dialect_pg_schema(sql, &b, why, sizeof(why))) {
 		remember(PG(db), why);
+	} else if (!b.len) {
+		rc = 0; /* nothing left to run (PRAGMAs alone) */
 	} else {
-		PGresult *r = PQexec(PG(db)->c, b.p ? b.p : "");
+		PGresult *r = PQexec(PG(db)->c, b.p);
 		rc = result_ok(PG(db), r);
+		/* COMMIT of a transaction a statement failed in rolls it back and
+		 * says so only in its tag: that is a failed commit */
+		if (!rc && !strcmp(PQcmdStatus(r), "ROLLBACK") && strncmp(sql, "ROLLBACK", 8)) {
+			remember(PG(db), "the transaction had failed and was rolled back");
+			rc = -1;
+		}
 		PQclear(r);
 	}
 	buf_release(&b);
@@ -123,6 +132,8 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 	snprintf(st->name, sizeof(st->name), "s%ld", ++PG(db)->named);
 	PGresult *r = PQprepare(PG(db)->c, st->name, b.p ? b.p : "", 0, NULL);
 	if (result_ok(PG(db), r)) {
+		/* a statement PostgreSQL will not take is a bug: say which (no values in it) */
+		log_error("PostgreSQL refused a statement: %s in: %.240s", PG(db)->err, sql);
 		free(st);
 		st = NULL;
 	} else {
@@ -286,6 +297,105 @@ static const void *pg_col_blob(struct db_stmt *s, int i, size_t *len)
 	return st->blob;
 }
 
+/* Read as text, so a column is text or NULL, or bytea (its type's oid). */
+#define BYTEAOID 17
+
+static enum db_kind pg_col_kind(struct db_stmt *s, int i)
+{
+	struct pg_stmt *st = PST(s);
+	if (pg_col_is_null(s, i))
+		return DB_K_NULL;
+	return PQftype(st->res, i) == BYTEAOID ? DB_K_BLOB : DB_K_TEXT;
+}
+
+static int pg_col_count(struct db_stmt *s)
+{
+	struct pg_stmt *st = PST(s);
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+/* One value in COPY's text format: \N for NULL, bytea as \\x and hex,
+ * the rest with backslash, tab and line ends escaped. */
+static void copy_value(struct buf *b, struct db_stmt *src, int i)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len;
+	enum db_kind k = db_col_kind(src, i);
+	if (k == DB_K_NULL) {
+		buf_puts(b, "\\N");
+	} else if (k == DB_K_BLOB) {
+		const unsigned char *p = db_col_blob(src, i, &len);
+		buf_puts(b, "\\\\x");
+		buf_reserve(b, 2 * len);
+		for (size_t j = 0; j < len; j++) {
+			buf_putc(b, hex[p[j] >> 4]);
+			buf_putc(b, hex[p[j] & 15]);
+		}
+	} else if (k == DB_K_REAL) {
+		buf_printf(b, "%.17g", db_col_double(src, i));
+	} else {
+		for (const char *s = db_col_text(src, i); s && *s; s++) {
+			const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t"
+					: *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+			if (esc)
+				buf_puts(b, esc);
+			else
+				buf_putc(b, *s);
+		}
+	}
+}
+
+#define COPY_CHUNK (1u << 18) /* bytes handed to libpq at a time */
+
+static long pg_copy_rows(struct db *db, const char *table, struct db_stmt *src)
+{
+	PGconn *c = PG(db)->c;
+	char sql[160];
+	struct buf b;
+	long n = 0;
+	int step, rc = -1;
+
+	snprintf(sql, sizeof(sql), "COPY %s FROM STDIN", table);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		result_ok(PG(db), r);
+		PQclear(r);
+		db_reset(src);
+		return -1;
+	}
+	PQclear(r);
+	buf_init(&b, 1u << 30);
+	while ((step = db_step(src)) == DB_ROW) {
+		for (int i = 0, cols = db_col_count(src); i < cols; i++) {
+			if (i)
+				buf_putc(&b, '\t');
+			copy_value(&b, src, i);
+		}
+		buf_putc(&b, '\n');
+		n++;
+		if (b.len >= COPY_CHUNK || b.overflow) {
+			if (b.overflow || PQputCopyData(c, b.p, (int)b.len) != 1)
+				break;
+			buf_reset(&b);
+		}
+	}
+	int sent = step == DB_DONE && !b.overflow &&
+		   (!b.len || PQputCopyData(c, b.p, (int)b.len) == 1);
+	/* an error message ends the COPY with nothing of it kept */
+	if (PQputCopyEnd(c, sent ? NULL : "the rows to load could not be read") == 1) {
+		while ((r = PQgetResult(c))) {
+			if (PQresultStatus(r) == PGRES_COMMAND_OK)
+				rc = sent ? 0 : -1;
+			else
+				result_ok(PG(db), r);
+			PQclear(r);
+		}
+	}
+	buf_release(&b);
+	db_reset(src);
+	return rc ? -1 : n;
+}
+
 static const struct db_backend pg_backend = {
 	.postgresql = 1,
 	.close = pg_close,
@@ -309,6 +419,9 @@ static const struct db_backend pg_backend = {
 	.col_double = pg_col_double,
 	.col_blob = pg_col_blob,
 	.col_is_null = pg_col_is_null,
+	.col_kind = pg_col_kind,
+	.col_count = pg_col_count,
+	.copy_rows = pg_copy_rows,
 };
 
 int pg_open(struct db **out, const char *conninfo, int flags, char *err, size_t errlen)

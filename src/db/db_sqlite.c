@@ -187,6 +187,27 @@ static int lite_col_is_null(struct db_stmt *st, int i)
 	return sqlite3_column_type(STMT(st), i) == SQLITE_NULL;
 }
 
+static enum db_kind lite_col_kind(struct db_stmt *st, int i)
+{
+	switch (sqlite3_column_type(STMT(st), i)) {
+	case SQLITE_INTEGER:
+		return DB_K_INT;
+	case SQLITE_FLOAT:
+		return DB_K_REAL;
+	case SQLITE_TEXT:
+		return DB_K_TEXT;
+	case SQLITE_BLOB:
+		return DB_K_BLOB;
+	default:
+		return DB_K_NULL;
+	}
+}
+
+static int lite_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(STMT(st));
+}
+
 static const struct db_backend lite_backend = {
 	.postgresql = 0,
 	.close = lite_close,
@@ -210,6 +231,8 @@ static const struct db_backend lite_backend = {
 	.col_double = lite_col_double,
 	.col_blob = lite_col_blob,
 	.col_is_null = lite_col_is_null,
+	.col_kind = lite_col_kind,
+	.col_count = lite_col_count,
 };
 
 int sqlite_open(struct db **out, const char *path, int flags, char *err, size_t errlen)

@@ -164,7 +164,8 @@ static int emit_with(const struct toks *t, size_t i, size_t end, struct buf *out
 			i = after - 1;
 		} else if (matches(t, i, end, "WITHOUT ROWID", &after)) {
 			i = after - 1;
-		} else if (matches(t, i, end, "strftime ( '%s' , 'now' )", &after)) {
+		} else if (matches(t, i, end, "strftime ( '%s' , 'now' )", &after) ||
+			   matches(t, i, end, "unixepoch ( )", &after)) {
 			rc = puts_(out, "floor(extract(epoch from now()))");
 			i = after - 1;
 		} else if (matches(t, i, end, "SELECT RAISE ( ABORT ,", &after) &&
@@ -284,7 +285,8 @@ int dialect_pg_schema(const char *sql, struct buf *out, char *why, size_t cap)
 			else if (!body && is_punct(&t.v[end], ';'))
 				break;
 		}
-		if (start < end) {
+		/* SQLite's PRAGMAs tune its file: PostgreSQL has nothing to tune there */
+		if (start < end && !is(&t.v[start], "PRAGMA")) {
 			rc = trig ? trigger(&t, start, end, out, why, cap)
 				  : emit(&t, start, end, out);
 			if (rc && !*why)
@@ -297,6 +299,20 @@ int dialect_pg_schema(const char *sql, struct buf *out, char *why, size_t cap)
 	free(t.v);
 	return rc;
 }
+
+const char dialect_pg_functions[] =
+    /* SQLite's JSON merge (RFC 7396) for the flat objects the code merges */
+    "CREATE OR REPLACE FUNCTION json_patch(target TEXT, patch TEXT) RETURNS TEXT"
+    " LANGUAGE sql IMMUTABLE AS 'SELECT (target::jsonb || patch::jsonb)::text';"
+    /* group_concat(x) and group_concat(x, separator), nulls left out */
+    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v TEXT, sep TEXT) RETURNS TEXT"
+    " LANGUAGE sql IMMUTABLE AS"
+    " 'SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END';"
+    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v TEXT) RETURNS TEXT"
+    " LANGUAGE sql IMMUTABLE AS 'SELECT group_concat_step(acc, v, '','')';"
+    "CREATE OR REPLACE AGGREGATE group_concat(TEXT, TEXT) (SFUNC = group_concat_step,"
+    " STYPE = TEXT);"
+    "CREATE OR REPLACE AGGREGATE group_concat(TEXT) (SFUNC = group_concat_step, STYPE = TEXT)";
 
 int dialect_pg_query(const char *sql, struct buf *out, int *params, char *why, size_t cap)
 {

@@ -2,9 +2,10 @@
  * The one schema (db/migrate.c, written for SQLite) as PostgreSQL takes it,
  * translated here and nowhere else: INTEGER columns as BIGINT (times are
  * Unix seconds), an INTEGER PRIMARY KEY as an identity, REAL as DOUBLE
- * PRECISION, BLOB as BYTEA, WITHOUT ROWID dropped, strftime('%s', 'now') as
- * the epoch, and each trigger as a PL/pgSQL function and the trigger that
- * runs it (RAISE(ABORT, …) as RAISE EXCEPTION).  Nothing inside a quoted
+ * PRECISION, BLOB as BYTEA, WITHOUT ROWID dropped, strftime('%s', 'now') and
+ * unixepoch() as the epoch, and each
+ * trigger as a PL/pgSQL function and the trigger that runs it (RAISE(ABORT,
+ * …) as RAISE EXCEPTION); a PRAGMA (tuning of SQLite's file) is left out.  Nothing inside a quoted
  * string or identifier is touched.  Pure and fuzzable.
  */
 #ifndef TURNOUT_DIALECT_H
@@ -18,6 +19,10 @@
  * (inited by the caller with its cap): 0, or -1 with why (a statement this
  * does not know how to translate, a string left open, out full). */
 int dialect_pg_schema(const char *sql, struct buf *out, char *why, size_t cap);
+
+/* SQLite's functions the statements use and PostgreSQL lacks, defined
+ * there (db_migrate runs it before the migrations). */
+extern const char dialect_pg_functions[];
 
 /* One statement as PostgreSQL takes it: the same rules, and its ? and ?N
  * placeholders as $N (a bare ? is one more than the largest so far, as

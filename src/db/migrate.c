@@ -1182,6 +1182,8 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;",
 };
 
+/* PostgreSQL's advisory lock that one node holds while it migrates */
+#define DB_MIGRATE_LOCK "7301001"
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
 int db_schema_version(struct db *db)
@@ -1199,10 +1201,17 @@ int db_schema_version(struct db *db)
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")) {
-		snprintf(err, errlen, "migrations table: %s", db_errmsg(db));
+	int pg = db_postgresql(db), rc = -1;
+	/* nodes starting together: one migrates, the others wait and find it done */
+	if (pg && db_exec(db, "SELECT pg_advisory_lock(" DB_MIGRATE_LOCK ")")) {
+		snprintf(err, errlen, "migrations lock: %s", db_errmsg(db));
 		return -1;
+	}
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)") ||
+	    (pg && db_exec(db, dialect_pg_functions))) {
+		snprintf(err, errlen, "migrations table: %s", db_errmsg(db));
+		goto done;
 	}
 	for (int v = db_schema_version(db) + 1; v <= NMIGRATIONS; v++) {
 		struct db_stmt *st = NULL;
@@ -1221,9 +1230,13 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 		db_finalize(st);
 		snprintf(err, errlen, "migration %d: %s", v, db_errmsg(db));
 		db_rollback(db);
-		return -1;
+		goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	if (pg)
+		db_exec(db, "SELECT pg_advisory_unlock(" DB_MIGRATE_LOCK ")");
+	return rc;
 }
 
 int db_schema_write(FILE *out, int postgresql, char *err, size_t errlen)

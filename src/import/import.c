@@ -200,14 +200,18 @@ static void remove_stage(const char *stage_path)
 	unlink(p);
 }
 
+/* PostgreSQL's advisory lock an import holds (db/migrate.c has the first) */
+#define IMPORT_LOCK "7301002"
+
 int import_run(const char *data_dir, const char *db_path, struct import_stats *stats, char *err,
 	       size_t errlen)
 {
 	struct import imp = { 0 };
-	char stage[PATH_MAX] = "", lockpath[PATH_MAX];
+	char stage[PATH_MAX] = "", lockpath[PATH_MAX] = "", stage_dir[PATH_MAX] = "";
 	double t0 = now_seconds();
 	struct db *live = NULL;
 	int rc = -1, lockfd = -1, locked = 0, fresh;
+	int pg = db_path_postgresql(db_path);
 
 	memset(stats, 0, sizeof(*stats));
 	imp.dir = data_dir;
@@ -218,25 +222,49 @@ int import_run(const char *data_dir, const char *db_path, struct import_stats *s
 	imp.sets[1].year = 2024;
 	err[0] = '\0';
 
-	if ((size_t)snprintf(stage, sizeof(stage), "%s-import", db_path) >= sizeof(stage) ||
-	    (size_t)snprintf(lockpath, sizeof(lockpath), "%s-import.lock", db_path) >=
-		sizeof(lockpath)) {
-		import_fail(&imp, db_path, 0, "path too long");
-		goto done;
+	if (pg) {
+		/* the staging file in a folder of this run's own; the lock is the
+		 * database's, held by this connection until it closes */
+		const char *tmp = getenv("TMPDIR");
+		snprintf(stage_dir, sizeof(stage_dir), "%s/turnout-import-XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(stage_dir)) {
+			import_fail(&imp, stage_dir, 0, "%s", strerror(errno));
+			stage_dir[0] = 0;
+			goto done;
+		}
+		snprintf(stage, sizeof(stage), "%s/stage.db", stage_dir);
+		if (db_open(&live, db_path, 0, err, errlen))
+			goto done;
+		struct db_stmt *st = db_prepare(live, "SELECT pg_try_advisory_lock(" IMPORT_LOCK ")");
+		locked = db_int_or(st, 0) == 1;
+		db_finalize(st);
+		if (!locked) {
+			import_fail(&imp, "database", 0, "another import is running");
+			goto done;
+		}
+	} else {
+		if ((size_t)snprintf(stage, sizeof(stage), "%s-import", db_path) >= sizeof(stage) ||
+		    (size_t)snprintf(lockpath, sizeof(lockpath), "%s-import.lock", db_path) >=
+			sizeof(lockpath)) {
+			import_fail(&imp, db_path, 0, "path too long");
+			goto done;
+		}
+		/* one import at a time per database: a second would remove the
+		 * first's staging file under it */
+		lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		locked = lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) == 0;
+		if (!locked) {
+			import_fail(&imp, lockpath, 0, "%s",
+				    lockfd < 0 ? strerror(errno) : "another import is running");
+			goto done;
+		}
+		/* the live database is checked first, so a bad path fails at once */
+		if (db_open(&live, db_path, DB_OPEN_CREATE, err, errlen))
+			goto done;
 	}
-	/* one import at a time per database: a second would remove the
-	 * first's staging file under it */
-	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	locked = lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) == 0;
-	if (!locked) {
-		import_fail(&imp, lockpath, 0, "%s",
-			    lockfd < 0 ? strerror(errno) : "another import is running");
-		goto done;
-	}
-	/* the live database is checked first, so a bad path fails at once */
-	if (db_open(&live, db_path, DB_OPEN_CREATE, err, errlen))
-		goto done;
-	fresh = db_schema_version(live) == 0;
+	/* on PostgreSQL the build is always staged, then loaded by COPY */
+	fresh = !pg && db_schema_version(live) == 0;
 	if (db_migrate(live, err, errlen))
 		goto done;
 	remove_stage(stage);
@@ -251,8 +279,11 @@ done:
 	db_close(live);
 	if (locked) {
 		remove_stage(stage);
-		unlink(lockpath);
+		if (*lockpath)
+			unlink(lockpath);
 	}
+	if (*stage_dir)
+		rmdir(stage_dir);
 	if (lockfd >= 0)
 		close(lockfd);
 	bset_release(&imp.sets[0]);

@@ -237,10 +237,58 @@ fail:
 	return -1;
 }
 
+/* PostgreSQL: every table emptied and loaded again by COPY in one
+ * transaction; readers keep the old rows (MVCC) until it commits. */
+static int publish_by_copy(struct db *db, const char *stage_path, char *err, size_t errlen)
+{
+	struct db *stage = NULL;
+	char sql[96];
+	size_t i;
+
+	if (db_open(&stage, stage_path, DB_OPEN_READONLY, err, errlen))
+		return -1;
+	if (db_begin(db)) {
+		fail(db, err, errlen, "beginning");
+		goto fail;
+	}
+	for (i = NTABLES; i-- > 0;) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s", tables[i]);
+		if (db_exec(db, sql)) {
+			fail(db, err, errlen, tables[i]);
+			goto fail;
+		}
+	}
+	for (i = 0; i < NTABLES; i++) {
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s", tables[i]);
+		struct db_stmt *st = db_prepare(stage, sql);
+		long n = db_copy_rows(db, tables[i], st);
+		db_finalize(st);
+		if (n < 0) {
+			fail(db, err, errlen, tables[i]);
+			goto fail;
+		}
+	}
+	if (db_commit(db)) {
+		fail(db, err, errlen, "committing");
+		goto fail;
+	}
+	db_close(stage);
+	/* the planner's figures for tables that changed wholesale */
+	db_exec(db, "ANALYZE");
+	return 0;
+fail:
+	db_rollback(db);
+	db_close(stage);
+	return -1;
+}
+
 int publish_reference(struct db *db, const char *stage_path, char *err, size_t errlen)
 {
 	struct db_stmt *st;
 	int attached = 0;
+
+	if (db_postgresql(db))
+		return publish_by_copy(db, stage_path, err, errlen);
 
 	/* reference data is public: zeroing the old copy's pages as they are
 	 * freed would only write it all again through the log */

@@ -6,7 +6,8 @@
  * transaction that takes milliseconds, and drops the old copies after.
  * Readers see the old data or the new, never a mixture, and a crash at any
  * moment leaves the live tables whole (leftover shadows are dropped by the
- * next run).
+ * next run).  On PostgreSQL the tables are emptied and loaded again by
+ * COPY in one transaction instead: MVCC gives readers the same guarantee.
  */
 #ifndef TURNOUT_IMPORT_PUBLISH_H
 #define TURNOUT_IMPORT_PUBLISH_H

@@ -360,9 +360,10 @@ int material_in_scope(struct db *db, const struct material *m, long person_id)
 
 /* The filters, after the rows the visitor may see. */
 #define SEARCH_TAIL                                                                                \
-	" AND (?3 IS NULL OR m.search LIKE ?3 ESCAPE '\\')"                                        \
-	" AND (?4 IS NULL OR m.id IN (SELECT material_id FROM material_tags WHERE tag = ?4))"      \
-	" AND (?5 IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"                    \
+	" AND (CAST(?3 AS TEXT) IS NULL OR m.search LIKE ?3 ESCAPE '\\')"                          \
+	" AND (CAST(?4 AS TEXT) IS NULL"                                                           \
+	"      OR m.id IN (SELECT material_id FROM material_tags WHERE tag = ?4))"                 \
+	" AND (CAST(?5 AS TEXT) IS NULL OR m.scope = ?5) AND (?6 = 0 OR m.state = 'waiting')"      \
 	" ORDER BY m.updated_at DESC, m.id DESC LIMIT 100"
 
 int materials_search(struct db *db, const struct material_query *q,
@@ -453,7 +454,7 @@ int material_adopted_by(struct db *db, long id, long group_id)
 int material_decide(struct db *db, long id, const char *reason, long by, long long now)
 {
 	struct db_stmt *st =
-	    db_cached(db, "UPDATE materials SET state = CASE WHEN ?2 IS NULL THEN 'published'"
+	    db_cached(db, "UPDATE materials SET state = CASE WHEN CAST(?2 AS TEXT) IS NULL THEN 'published'"
 			  " ELSE 'refused' END, reason = coalesce(?2, ''),"
 			  " published = CASE WHEN ?2 IS NULL THEN version ELSE published END,"
 			  " decided_by = ?3, decided_at = ?4, updated_at = ?4"

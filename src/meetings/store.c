@@ -153,7 +153,7 @@ long meeting_voter_weight(struct db *db, long meeting_id, long person_id)
 int meeting_set_voter(struct db *db, long meeting_id, long person_id, long weight)
 {
 	struct db_stmt *put = db_cached(db, "INSERT INTO meeting_voters (meeting_id, person_id,"
-					    " weight) VALUES (?, ?, ?) ON CONFLICT DO UPDATE"
+					    " weight) VALUES (?, ?, ?) ON CONFLICT (meeting_id, person_id) DO UPDATE"
 					    " SET weight = excluded.weight");
 	struct db_stmt *drop = db_cached(db, "DELETE FROM meeting_voters WHERE meeting_id = ?"
 					     " AND person_id = ?");
@@ -172,7 +172,7 @@ int proxy_give(struct db *db, const struct meeting *m, long giver, long holder, 
 	struct db_stmt *put =
 	    db_cached(db, "INSERT INTO meeting_proxies (meeting_id, giver_id,"
 			  " holder_id, given_at) VALUES (?, ?, ?, ?)"
-			  " ON CONFLICT DO UPDATE SET holder_id = excluded.holder_id,"
+			  " ON CONFLICT (meeting_id, giver_id) DO UPDATE SET holder_id = excluded.holder_id,"
 			  " given_at = excluded.given_at");
 	if (m->proxies_max <= 0 || giver == holder)
 		return 0;

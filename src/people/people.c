@@ -408,8 +408,8 @@ int person_sms_get(struct db *db, long person_id, char *e164, long long *at)
 int person_sms_set(struct db *db, long person_id, const char *e164, long long now)
 {
 	struct db_stmt *st = db_cached(
-	    db, "UPDATE people SET sms_consent_at = CASE WHEN ?1 IS NULL THEN NULL"
-		" WHEN sms_to IS ?1 THEN sms_consent_at ELSE ?2 END, sms_to = ?1 WHERE id = ?3");
+	    db, "UPDATE people SET sms_consent_at = CASE WHEN CAST(?1 AS TEXT) IS NULL THEN NULL"
+		" WHEN sms_to IS NOT DISTINCT FROM ?1 THEN sms_consent_at ELSE ?2 END, sms_to = ?1 WHERE id = ?3");
 	db_binds(st, 1, DB_STR(e164), DB_INT(now), DB_INT(person_id));
 	return db_done(st);
 }

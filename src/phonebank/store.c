@@ -312,7 +312,7 @@ int call_record(struct db *db, const struct call_rules *rules, long contact, lon
 			  " practice, outcome, notes, at) VALUES (?,?,?,?,?,?,?)"
 			  " RETURNING id");
 	struct db_stmt *ans = db_cached(db, "INSERT INTO call_answers VALUES (?, ?, ?)");
-	struct db_stmt *dnc = db_cached(db, "INSERT OR IGNORE INTO do_not_call VALUES (?, ?)");
+	struct db_stmt *dnc = db_cached(db, "INSERT INTO do_not_call VALUES (?, ?) ON CONFLICT DO NOTHING");
 	/* by (phone bank, phone): the unique index, one probe per phone bank */
 	struct db_stmt *withdraw =
 	    db_cached(db, "UPDATE contacts SET queue_at = NULL,"
@@ -618,19 +618,19 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 {
 	struct db *db = pp->db;
 	struct db_stmt *stage =
-	    db_cached(db, "INSERT INTO temp.contact_stage VALUES (?,?,?,?,?,?,?)");
+	    db_cached(db, "INSERT INTO contact_stage VALUES (?,?,?,?,?,?,?)");
 	struct db_stmt *opted =
-	    db_cached(db, "SELECT count(*) FROM temp.contact_stage s WHERE EXISTS"
+	    db_cached(db, "SELECT count(*) FROM contact_stage s WHERE EXISTS"
 			  " (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)");
 	struct db_stmt *top = db_cached(db, "SELECT coalesce(max(id), 0) FROM contacts");
 	struct db_stmt *ins = db_cached(
 	    db, "INSERT INTO contacts (phonebank_id, practice, name, phone, postcode, seat, fields,"
 		" priority, rnd, queue_at) SELECT ?1, 0, s.name, s.phone, s.postcode,"
-		" coalesce(p.pcon2024, ''), s.fields, coalesce(p.pcon2024 IN (SELECT seat FROM"
-		" phonebank_seats WHERE phonebank_id = ?1), 0), s.rnd, 0"
-		" FROM temp.contact_stage s LEFT JOIN postcodes p ON p.pc = s.compact"
+		" coalesce(p.pcon2024, ''), s.fields, CASE WHEN p.pcon2024 IN (SELECT seat FROM"
+		" phonebank_seats WHERE phonebank_id = ?1) THEN 1 ELSE 0 END, s.rnd, 0"
+		" FROM contact_stage s LEFT JOIN postcodes p ON p.pc = s.compact"
 		" WHERE NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)"
-		" ORDER BY s.rowid ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
+		" ORDER BY s.line ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
 		" fields = json_patch(excluded.fields, contacts.fields),"
 		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
 		" postcode = CASE contacts.postcode WHEN '' THEN excluded.postcode"
@@ -661,7 +661,7 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	}
 	if ((n_opted = db_int_or(opted, -1)) < 0 || (before = db_int_or(top, -1)) < 0 ||
 	    db_bind_int(ins, 1, pp->bank) || db_done(ins) || db_bind_int(added, 1, before) ||
-	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM temp.contact_stage"))
+	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM contact_stage"))
 		goto fail;
 	long n_merged = b->n - (long)n_opted - (long)n_added;
 	db_binds(done, 1, DB_INT(b->through), DB_INT(n_added), DB_INT(n_merged), DB_INT(n_opted),
@@ -682,7 +682,7 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 fail:
 	db_reset(stage);
 	db_rollback(db);
-	db_exec(db, "DELETE FROM temp.contact_stage");
+	db_exec(db, "DELETE FROM contact_stage");
 	return -1;
 }
 
@@ -1094,9 +1094,9 @@ int caller_status(struct db *db, long bank, long person_id, int *asked, int *app
 
 int caller_ask(struct db *db, long bank, long person_id, time_t now)
 {
-	struct db_stmt *st = db_cached(db, "INSERT OR IGNORE INTO phonebank_callers"
+	struct db_stmt *st = db_cached(db, "INSERT INTO phonebank_callers"
 					   " (phonebank_id, person_id, approved, asked_at)"
-					   " VALUES (?, ?, 0, ?)");
+					   " VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING");
 	db_binds(st, 1, DB_INT(bank), DB_INT(person_id), DB_INT(now));
 	return db_done(st) ? -1 : 1;
 }
@@ -1226,7 +1226,7 @@ int call_answers(struct db *db, long call_id,
 		 void (*fn)(int question, const char *answer, void *arg), void *arg)
 {
 	struct db_stmt *st = db_cached(db, "SELECT question, answer FROM call_answers"
-					   " WHERE call_id = ? ORDER BY rowid");
+					   " WHERE call_id = ? ORDER BY question, answer");
 	int rc;
 	db_bind_int(st, 1, call_id);
 	while (db_next(st, &rc))

@@ -88,9 +88,10 @@ int rides_request_put(struct db *db, long event_id, long rider_id, const struct 
 		" DO UPDATE SET postcode = excluded.postcode, lat = excluded.lat,"
 		" lon = excluded.lon, district = excluded.district, state = 'open',"
 		" offer_id = NULL, invited = 0,"
-		" moves = moves + (ride_requests.postcode != excluded.postcode)"
-		" WHERE state IN ('open', 'declined', 'cancelled')"
-		" AND (moves < ?8 OR ride_requests.postcode = excluded.postcode)"
+		" moves = ride_requests.moves"
+		" + CASE WHEN ride_requests.postcode = excluded.postcode THEN 0 ELSE 1 END"
+		" WHERE ride_requests.state IN ('open', 'declined', 'cancelled')"
+		" AND (ride_requests.moves < ?8 OR ride_requests.postcode = excluded.postcode)"
 		" RETURNING id");
 	struct db_stmt *frozen = db_cached(db, "SELECT moves >= ? FROM ride_requests"
 					       " WHERE event_id = ? AND rider_id = ?");

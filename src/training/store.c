@@ -246,7 +246,7 @@ int training_record_of(struct db *db, const struct module *m, long person_id,
 	    " (SELECT count(*) FROM quiz_attempts a WHERE a.module_id = ?1 AND a.person_id = ?2"
 	    "  AND a.version = ?3 AND a.finished_at IS NOT NULL"
 	    "  AND a.finished_at >= coalesce(c.completed_at, 0) AND a.passed = 0)"
-	    " FROM (SELECT 1) LEFT JOIN completions c ON c.module_id = ?1 AND c.person_id = ?2");
+	    " FROM (SELECT 1) one LEFT JOIN completions c ON c.module_id = ?1 AND c.person_id = ?2");
 	db_binds(st, 1, DB_INT(m->id), DB_INT(person_id), DB_INT(m->version));
 	memset(out, 0, sizeof(*out));
 	if (db_one(st) != 1)
@@ -273,7 +273,8 @@ int training_step_set(struct db *db, long module_id, long person_id, int step, l
 	    db_cached(db, "INSERT INTO training_progress (module_id, person_id,"
 			  " step, updated_at) VALUES (?1, ?2, ?3, ?4)"
 			  " ON CONFLICT (module_id, person_id) DO UPDATE SET"
-			  " step = CASE WHEN excluded.step > step THEN excluded.step ELSE step END,"
+			  " step = CASE WHEN excluded.step > training_progress.step THEN excluded.step"
+			  " ELSE training_progress.step END,"
 			  " updated_at = excluded.updated_at");
 	db_binds(st, 1, DB_INT(module_id), DB_INT(person_id), DB_INT(step), DB_INT(now));
 	return db_done(st);

@@ -1,14 +1,13 @@
-// Issue 11, second step: the PostgreSQL backend (src/db/db_pg.c, libpq behind db.h).
-// The storage interface's own unit tests, and the stores' whose statements PostgreSQL
-// already takes, run unchanged against a throwaway PostgreSQL 15 (TURNOUT_TEST_PG):
-// prepared statements with ? placeholders, nested transactions, failed binds, faults
-// at every step leaving nothing half-written, the migrations applied through the
-// dialect. The stores not yet in the list still hold SQLite-only statements
-// (docs/operations.md, "PostgreSQL").
+// Issue 11: the PostgreSQL backend (src/db/db_pg.c, libpq behind db.h). Every unit
+// test that runs on a real database (each one including tests/unit/tmpdb.h: the
+// storage interface's own and every store's) runs unchanged against a throwaway
+// PostgreSQL 15 (TURNOUT_TEST_PG): prepared statements with ? placeholders, nested
+// transactions, failed binds, faults at every step leaving nothing half-written, the
+// migrations applied through the dialect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, chownSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,7 +33,16 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-for (const unit of ['test_db', 'test_outbox', 'test_skills', 'test_ideas', 'test_opinion_store']) {
+const SRC = new URL('../unit/', import.meta.url);
+const units = readdirSync(SRC).filter((f) => f.endsWith('.c') && readFileSync(new URL(f, SRC), 'utf8').includes('"tmpdb.h"'))
+  .map((f) => f.slice(0, -2)).sort();
+
+test('every store has its unit test on a real database', () => {
+  for (const u of ['test_db', 'test_stores', 'test_rides_store', 'test_contacts', 'test_library', 'test_training'])
+    assert.ok(units.includes(u), u);
+});
+
+for (const unit of units) {
   test(`${unit} passes on PostgreSQL as on SQLite`, () => {
     const r = spawnSync(join(UNIT, unit), [], { env: { ...process.env, TURNOUT_TEST_PG: uri }, encoding: 'utf8', timeout: 300000 });
     assert.equal(r.status, 0, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);

@@ -254,6 +254,76 @@ static void injected_faults(void **state)
 	unlink(path);
 }
 
+/* A staging file's rows into the database under test (COPY on PostgreSQL):
+ * the awkward values come back as they went, and a row the table refuses
+ * loads nothing. */
+static void bulk_copy(void **state)
+{
+	char src_path[] = "/tmp/turnout-copy-XXXXXX", err[256];
+	struct db *db = open_fresh(), *src;
+	(void)state;
+	int fd = mkstemp(src_path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(db_open(&src, src_path, 0, err, sizeof(err)), 0);
+	const char *schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, x REAL,"
+			     " raw BLOB, n INTEGER NOT NULL)";
+	assert_int_equal(db_exec(src, schema), 0);
+	assert_int_equal(db_exec(db, schema), 0);
+	assert_int_equal(db_exec(src, "INSERT INTO t VALUES (1, 'tab\there, line\nend \\N', 0.1,"
+				      " x'00ff5c0a', 7), (2, NULL, NULL, NULL, -9000000000),"
+				      " (3, 'Ynys Môn', 2.5e-7, x'', 0)"),
+			 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_copy_rows(db, "t", db_cached(src, "SELECT * FROM t")), 3);
+	assert_int_equal(db_commit(db), 0);
+	struct db_stmt *st = db_prepare(db, "SELECT id, name, x, raw, n FROM t ORDER BY id");
+	size_t len;
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 1), "tab\there, line\nend \\N");
+	assert_true(db_col_double(st, 2) == 0.1);
+	const unsigned char *raw = db_col_blob(st, 3, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(raw, "\x00\xff\\\n", 4);
+	assert_int_equal(db_col_int(st, 4), 7);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_is_null(st, 1) && db_col_is_null(st, 2) && db_col_is_null(st, 3));
+	assert_int_equal(db_col_int(st, 4), -9000000000LL);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 1), "Ynys Môn");
+	assert_true(db_col_double(st, 2) == 2.5e-7);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_finalize(st);
+	/* the same rows again break the primary key: nothing of the second load stays */
+	assert_int_equal(db_exec(src, "INSERT INTO t VALUES (4, 'four', 0, x'', 4)"), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_copy_rows(db, "t", db_cached(src, "SELECT * FROM t ORDER BY id DESC")), -1);
+	db_rollback(db);
+	st = db_prepare(db, "SELECT count(*) FROM t");
+	assert_int_equal(db_int_or(st, -1), 3);
+	db_finalize(st);
+	assert_int_equal(db_copy_rows(db, "t", NULL), -1);
+	/* a statement failed inside a transaction: a commit that says 0 kept the
+	 * rest (SQLite), one that could not (PostgreSQL rolls it all back) says -1 */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (id, n) VALUES (1, 1)"), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO t (id, n) VALUES (9, 9)"), db_postgresql(db) ? -1 : 0);
+	int kept = db_commit(db) == 0;
+	if (!kept)
+		db_rollback(db);
+	st = db_prepare(db, "SELECT count(*) FROM t WHERE id = 9");
+	assert_int_equal(db_int_or(st, -1), kept);
+	db_finalize(st);
+	/* and the connection is whole again */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (id, n) VALUES (10, 10)"), 0);
+	assert_int_equal(db_commit(db), 0);
+	db_close(src);
+	db_close(db);
+	unlink(src_path);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +333,7 @@ int main(void)
 		cmocka_unit_test(one_line_helpers),
 		cmocka_unit_test(binds_in_one_call),
 		cmocka_unit_test(injected_faults),
+		cmocka_unit_test(bulk_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,8 +128,9 @@ static void withdrawal_faults(void **state)
 		int rc = rides_cancel_offer(db, oid, 1, &f);
 		db_fail_step(db, 0);
 		struct db_stmt *st = db_cached(db, "SELECT status || taken || (SELECT group_concat("
-						   "state) FROM ride_requests WHERE rider_id IN (2, 3)"
-						   " ORDER BY rider_id) FROM ride_offers WHERE id = ?");
+						   "state) FROM (SELECT state FROM ride_requests"
+						   " WHERE rider_id IN (2, 3) ORDER BY rider_id) r)"
+						   " FROM ride_offers WHERE id = ?");
 		db_bind_int(st, 1, oid);
 		assert_int_equal(db_one(st), 1);
 		char seen[64];
