@@ -338,21 +338,14 @@ static long insert_rows(struct db *db, const char *table, struct db_stmt *src)
 			size_t len;
 			const void *p;
 			switch (db_col_kind(src, i)) {
-			case DB_K_INT:
-				db_bind_int(ins, i + 1, db_col_int(src, i));
-				break;
-			case DB_K_REAL:
-				db_bind_double(ins, i + 1, db_col_double(src, i));
-				break;
-			case DB_K_TEXT:
-				db_bind_str(ins, i + 1, db_col_text(src, i));
-				break;
+			case DB_K_INT: db_bind_int(ins, i + 1, db_col_int(src, i)); break;
+			case DB_K_REAL: db_bind_double(ins, i + 1, db_col_double(src, i)); break;
+			case DB_K_TEXT: db_bind_str(ins, i + 1, db_col_text(src, i)); break;
 			case DB_K_BLOB:
 				p = db_col_blob(src, i, &len);
 				db_bind_blob(ins, i + 1, p, len);
 				break;
-			default:
-				db_bind_null(ins, i + 1);
+			default: db_bind_null(ins, i + 1);
 			}
 		}
 		if (db_done(ins))

@@ -335,8 +335,11 @@ static void copy_value(struct buf *b, struct db_stmt *src, int i)
 		buf_printf(b, "%.17g", db_col_double(src, i));
 	} else {
 		for (const char *s = db_col_text(src, i); s && *s; s++) {
-			const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t"
-					: *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+			const char *esc = *s == '\\'   ? "\\\\"
+					  : *s == '\t' ? "\\t"
+					  : *s == '\n' ? "\\n"
+					  : *s == '\r' ? "\\r"
+						       : NULL;
 			if (esc)
 				buf_puts(b, esc);
 			else
@@ -379,8 +382,8 @@ static long pg_copy_rows(struct db *db, const char *table, struct db_stmt *src)
 			buf_reset(&b);
 		}
 	}
-	int sent = step == DB_DONE && !b.overflow &&
-		   (!b.len || PQputCopyData(c, b.p, (int)b.len) == 1);
+	int sent =
+	    step == DB_DONE && !b.overflow && (!b.len || PQputCopyData(c, b.p, (int)b.len) == 1);
 	/* an error message ends the COPY with nothing of it kept */
 	if (PQputCopyEnd(c, sent ? NULL : "the rows to load could not be read") == 1) {
 		while ((r = PQgetResult(c))) {

@@ -190,16 +190,11 @@ static int lite_col_is_null(struct db_stmt *st, int i)
 static enum db_kind lite_col_kind(struct db_stmt *st, int i)
 {
 	switch (sqlite3_column_type(STMT(st), i)) {
-	case SQLITE_INTEGER:
-		return DB_K_INT;
-	case SQLITE_FLOAT:
-		return DB_K_REAL;
-	case SQLITE_TEXT:
-		return DB_K_TEXT;
-	case SQLITE_BLOB:
-		return DB_K_BLOB;
-	default:
-		return DB_K_NULL;
+	case SQLITE_INTEGER: return DB_K_INT;
+	case SQLITE_FLOAT: return DB_K_REAL;
+	case SQLITE_TEXT: return DB_K_TEXT;
+	case SQLITE_BLOB: return DB_K_BLOB;
+	default: return DB_K_NULL;
 	}
 }
 
