@@ -48,6 +48,11 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tmpdb.h $(BUILD)/libturnout.a
 	  -Wno-missing-prototypes -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS) \
 	  $(shell pkg-config --libs cmocka)
 
+# the black-box tests' SQL on either backend (tests/tools/sql.c)
+$(BUILD)/tests/sql: tests/tools/sql.c $(BUILD)/libturnout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libturnout.a $(PKG_LIBS)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # Installs what is missing with apt-get when we are root (or have sudo);
@@ -87,7 +92,8 @@ asan-test:
 	@$(MAKE) --no-print-directory -j$(JOBS) $(ASAN) test-inputs
 	@$(MAKE) --no-print-directory $(ASAN) IMPORT_BIN=$(abspath $(BUILD)/turnout) unit integration
 
-test-inputs: $(BUILD)/turnout $(UNIT_BIN) $(BUILD)/test/fixture.db $(BUILD)/test/full.db
+test-inputs: $(BUILD)/turnout $(UNIT_BIN) $(BUILD)/tests/sql $(BUILD)/test/fixture.db \
+  $(BUILD)/test/full.db
 
 # fontconfig's caches live as long as the process: not leaks of ours
 export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp)
@@ -104,7 +110,8 @@ $(BUILD)/test/full.db: $(BUILD)/turnout $(shell find data/ -type f)
 	@mkdir -p $(dir $@) && rm -f $@ $@-wal $@-shm
 	$(BUILD)/turnout import --data data --db $@
 
-integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db $(UNIT_BIN)
+integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db $(UNIT_BIN) \
+  $(BUILD)/tests/sql
 	@sh scripts/node-deps.sh
 	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_FIXTURE_DB=$(BUILD)/test/fixture.db \
 	  TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \

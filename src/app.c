@@ -31,12 +31,6 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(app->db_path, sizeof(app->db_path), "%s", db_path);
 	snprintf(app->assets, sizeof(app->assets), "%s", assets);
-	if (db_path_postgresql(db_path)) {
-		/* the backend works (db/db_pg.c); not every feature's statements do yet */
-		snprintf(err, errlen, "serving from PostgreSQL is not ready yet: use a SQLite file"
-				      " (docs/operations.md, \"PostgreSQL\")");
-		return -1;
-	}
 	if (!db_present(db_path)) {
 		snprintf(err, errlen, "%s does not exist: run `turnout import --db %s` first",
 			 db_path, db_path);
@@ -261,7 +255,13 @@ static void keeper_tick(void *arg)
 		k->db = NULL;
 		return;
 	}
-	if (k->pass(k, (long long)time(NULL)) < 0)
+	/* with several nodes on one database, one runs the job at a time */
+	int mine = db_lock(k->db, k->what, 0);
+	if (mine == 1 && k->pass(k, (long long)time(NULL)) < 0)
+		log_error("%s: %s", k->what, db_errmsg(k->db));
+	if (mine == 1)
+		db_unlock(k->db, k->what);
+	else if (mine < 0)
 		log_error("%s: %s", k->what, db_errmsg(k->db));
 }
 

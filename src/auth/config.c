@@ -77,4 +77,20 @@ void auth_config_from_env(struct auth_config *c)
 	env_rule("TURNOUT_RATE_DROP_MEMBER", &c->rates.drop_member);
 	env_rule("TURNOUT_RATE_UPLOAD_MEMBER", &c->rates.upload_member);
 	env_rule("TURNOUT_RATE_SHIFT_CALLER", &c->rates.shift_caller);
+	/* buckets live in each node's memory: of N nodes behind one balancer
+	 * each allows its share, so however requests are spread the whole
+	 * never passes the limit */
+	long nodes = 1;
+	env_long("TURNOUT_NODES", &nodes, 1, 64);
+	struct rate_rule *all[] = {
+		&c->rates.signin_ip,	  &c->rates.signin_account, &c->rates.password_ip,
+		&c->rates.password_account, &c->rates.totp_account,	&c->rates.signup_ip,
+		&c->rates.token_ip,	  &c->rates.claim_caller,	&c->rates.skip_caller,
+		&c->rates.message_host,	  &c->rates.put_member,	&c->rates.drop_member,
+		&c->rates.upload_member,	  &c->rates.shift_caller,
+	};
+	for (size_t i = 0; nodes > 1 && i < sizeof(all) / sizeof(all[0]); i++) {
+		all[i]->per_minute /= (double)nodes;
+		all[i]->burst = all[i]->burst / (double)nodes < 1 ? 1 : all[i]->burst / (double)nodes;
+	}
 }

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/db.h"
+
 #include "util/file.h"
 #include "util/log.h"
 
@@ -57,6 +59,11 @@ int blobs_open_for(struct blobs *b, const char *db_path, char *err, size_t errle
 	const char *env = getenv("TURNOUT_FILES");
 	if (env && *env)
 		return blobs_open(b, env, err, errlen);
+	if (db_path_postgresql(db_path)) {
+		/* a URI names no folder: the working folder's var/, as for mail */
+		mkdir("var", 0700);
+		return blobs_open(b, "var/files", err, errlen);
+	}
 	snprintf(dir, sizeof(dir), "%s.files", db_path);
 	return blobs_open(b, dir, err, errlen);
 }

@@ -23,7 +23,8 @@ struct blobs {
  * with why in err. */
 int blobs_open(struct blobs *b, const char *dir, char *err, size_t errlen);
 /* Opens the store of the database at db_path: TURNOUT_FILES when set,
- * else db_path + ".files" beside it.  As blobs_open(). */
+ * else db_path + ".files" beside it (var/files for PostgreSQL: several
+ * nodes share one folder by TURNOUT_FILES).  As blobs_open(). */
 int blobs_open_for(struct blobs *b, const char *db_path, char *err, size_t errlen);
 /* Stores n bytes and writes their hash into hash: 0, or -1 (logged).  A
  * blob already there is touched, so a sweep leaves it for its new row. */

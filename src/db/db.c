@@ -212,6 +212,26 @@ void db_reset(struct db_stmt *st)
 	st->bad_bind = 0;
 }
 
+int db_lock(struct db *db, const char *name, int wait)
+{
+	if (!db->be->postgresql)
+		return 1;
+	struct db_stmt *st =
+	    wait ? db_cached(db, "SELECT 1 FROM (SELECT pg_advisory_lock(hashtext(?))) l")
+		 : db_cached(db, "SELECT pg_try_advisory_lock(hashtext(?))");
+	db_bind_str(st, 1, name);
+	return (int)db_int_or(st, -1);
+}
+
+void db_unlock(struct db *db, const char *name)
+{
+	if (!db->be->postgresql)
+		return;
+	struct db_stmt *st = db_cached(db, "SELECT pg_advisory_unlock(hashtext(?))");
+	db_bind_str(st, 1, name);
+	db_done(st);
+}
+
 void db_fail_step(struct db *db, long nth)
 {
 	db->fail_in = nth > 0 ? nth : 0;

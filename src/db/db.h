@@ -167,14 +167,26 @@ long db_copy_rows(struct db *db, const char *table, struct db_stmt *src);
  * it was cut to fit. */
 int db_col_copy(struct db_stmt *st, int i, char *out, size_t len);
 
+/*
+ * A lock by name across every process on the database, for work one node
+ * does at a time (migrating, importing, a periodic job): on PostgreSQL an
+ * advisory lock this connection holds until db_unlock() or its close; on
+ * SQLite, whose file one server owns, always granted.  wait: until it is
+ * free.  1 held, 0 another process holds it, -1 on error.
+ */
+int db_lock(struct db *db, const char *name, int wait);
+void db_unlock(struct db *db, const char *name);
+
 /* For fault tests: the nth db_step() from now on this connection (1 = the
  * next) fails as an I/O error would; 0 turns it off. */
 void db_fail_step(struct db *db, long nth);
 
 /* Applies the schema migrations not yet applied; 0 or -1 (err filled). */
 int db_migrate(struct db *db, char *err, size_t errlen);
-/* The schema version the database is at (0 for an empty file). */
+/* The schema version the database is at (0 for an empty file, or when it
+ * cannot be read); the version this build's migrations reach. */
 int db_schema_version(struct db *db);
+int db_schema_latest(void);
 /* Every migration's text, in order, for SQLite as written or (postgresql)
  * as db/dialect.h translates it, to out: 0, or -1 with why. */
 int db_schema_write(FILE *out, int postgresql, char *err, size_t errlen);

@@ -25,18 +25,25 @@ struct pg {
 	struct db base;
 	PGconn *c;
 	long named; /* statements prepared so far: each gets the next name */
+	long session; /* connections made: a statement prepared on an older one is prepared again */
 	char err[512];
 };
 
 struct pg_stmt {
 	struct db_stmt base;
 	char name[24];
+	char *sql;    /* as PostgreSQL takes it, to prepare again on a new connection */
+	long session; /* the connection it was prepared on */
 	int nparams;
 	char **vals; /* the binds, owned; NULL for SQL NULL */
 	int *lens, *fmts;
 	PGresult *res;	     /* the run's rows, until the reset */
 	int row, rows;	     /* the current row; how many the run has */
-	unsigned char *blob; /* the last column read as bytea, decoded */
+	/* the row's bytea columns read so far, decoded, kept until the next
+	 * step as SQLite keeps its: several may be held at once */
+	unsigned char **blob;
+	size_t *blob_len;
+	int nblob;
 };
 
 #define PG(db)	((struct pg *)(db))
@@ -58,6 +65,45 @@ static int result_ok(struct pg *db, PGresult *r)
 		return 0;
 	remember(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
 	return -1;
+}
+
+/*
+ * A connection that was lost (the server restarted, a standby promoted
+ * behind the same address) is made again at the next use outside a
+ * transaction.  Inside one it is not: what the transaction wrote went
+ * with the connection, so every statement fails until the caller rolls
+ * back (a statement run now would commit alone).  0 when usable.
+ */
+static int reconnect(struct pg *db)
+{
+	if (PQstatus(db->c) == CONNECTION_OK)
+		return 0;
+	if (db->base.depth > 0) {
+		remember(db, "the connection to PostgreSQL was lost inside a transaction");
+		return -1;
+	}
+	PQreset(db->c);
+	if (PQstatus(db->c) != CONNECTION_OK) {
+		remember(db, PQerrorMessage(db->c));
+		return -1;
+	}
+	PQclear(PQexec(db->c, "SET client_min_messages = warning"));
+	db->session++;
+	return 0;
+}
+
+/* The statement prepared on this connection (again, after a reconnect). */
+static int prepared(struct pg_stmt *st)
+{
+	struct pg *db = PG(st->base.db);
+	if (st->session == db->session)
+		return 0;
+	PGresult *r = PQprepare(db->c, st->name, st->sql, 0, NULL);
+	int rc = result_ok(db, r);
+	PQclear(r);
+	if (!rc)
+		st->session = db->session;
+	return rc;
 }
 
 static void pg_close(struct db *db)
@@ -97,7 +143,7 @@ static int pg_exec(struct db *db, const char *sql)
 		remember(PG(db), why);
 	} else if (!b.len) {
 		rc = 0; /* nothing left to run (PRAGMAs alone) */
-	} else {
+	} else if (!reconnect(PG(db))) {
 		PGresult *r = PQexec(PG(db)->c, b.p);
 		rc = result_ok(PG(db), r);
 		/* COMMIT of a transaction a statement failed in rolls it back and
@@ -128,12 +174,18 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 		remember(PG(db), why);
 		goto done;
 	}
+	if (reconnect(PG(db)))
+		goto done;
 	st = xcalloc(1, sizeof(*st));
 	snprintf(st->name, sizeof(st->name), "s%ld", ++PG(db)->named);
-	PGresult *r = PQprepare(PG(db)->c, st->name, b.p ? b.p : "", 0, NULL);
+	st->sql = buf_detach(&b, NULL);
+	st->session = PG(db)->session;
+	PGresult *r = PQprepare(PG(db)->c, st->name, st->sql ? st->sql : "", 0, NULL);
 	if (result_ok(PG(db), r)) {
 		/* a statement PostgreSQL will not take is a bug: say which (no values in it) */
-		log_error("PostgreSQL refused a statement: %s in: %.240s", PG(db)->err, sql);
+		if (PQstatus(PG(db)->c) == CONNECTION_OK)
+			log_error("PostgreSQL refused a statement: %s in: %.240s", PG(db)->err, sql);
+		free(st->sql);
 		free(st);
 		st = NULL;
 	} else {
@@ -157,14 +209,21 @@ static void clear_binds(struct pg_stmt *st)
 	}
 }
 
+static void drop_blobs(struct pg_stmt *st)
+{
+	for (int i = 0; i < st->nblob; i++) {
+		PQfreemem(st->blob[i]);
+		st->blob[i] = NULL;
+	}
+}
+
 static void pg_reset(struct db_stmt *s)
 {
 	struct pg_stmt *st = PST(s);
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = st->rows = 0;
-	PQfreemem(st->blob);
-	st->blob = NULL;
+	drop_blobs(st);
 	clear_binds(st);
 }
 
@@ -178,6 +237,9 @@ static void pg_finalize(struct db_stmt *s)
 	free(st->vals);
 	free(st->lens);
 	free(st->fmts);
+	free(st->blob);
+	free(st->blob_len);
+	free(st->sql);
 	free(st);
 }
 
@@ -228,20 +290,39 @@ static int pg_bind_null(struct db_stmt *st, int i)
 	return put_param(st, i, NULL, 0, 0);
 }
 
+/* A read outside a transaction may run again on a new connection: it
+ * changed nothing.  A write may have committed before the line went: its
+ * caller is told it failed (and answers 503), never that it did twice. */
+static int rerunnable(const struct pg_stmt *st)
+{
+	return !strncmp(st->sql, "SELECT", 6) && !strstr(st->sql, "FOR UPDATE");
+}
+
 static enum db_step pg_step(struct db_stmt *s)
 {
 	struct pg_stmt *st = PST(s);
+	struct pg *db = PG(s->db);
 	if (!st->res) {
-		st->res = PQexecPrepared(PG(s->db)->c, st->name, st->nparams,
-					 (const char *const *)st->vals, st->lens, st->fmts, 0);
-		if (result_ok(PG(s->db), st->res)) {
-			PQclear(st->res);
-			st->res = NULL;
-			return DB_ERROR;
+		int idle = PQtransactionStatus(db->c) == PQTRANS_IDLE ||
+			   PQstatus(db->c) != CONNECTION_OK;
+		for (int tries = 0; tries < 2 && !st->res; tries++) {
+			if (reconnect(db) || prepared(st))
+				return DB_ERROR;
+			st->res = PQexecPrepared(db->c, st->name, st->nparams,
+						 (const char *const *)st->vals, st->lens, st->fmts, 0);
+			if (result_ok(db, st->res)) {
+				PQclear(st->res);
+				st->res = NULL;
+				if (PQstatus(db->c) == CONNECTION_OK || !idle || !rerunnable(st))
+					return DB_ERROR;
+			}
 		}
+		if (!st->res)
+			return DB_ERROR;
 		st->rows = PQresultStatus(st->res) == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		st->row = -1;
 	}
+	drop_blobs(st);
 	if (st->row + 1 >= st->rows) {
 		st->row = st->rows;
 		return DB_DONE;
@@ -288,24 +369,42 @@ static const void *pg_col_blob(struct db_stmt *s, int i, size_t *len)
 {
 	struct pg_stmt *st = PST(s);
 	const char *v = pg_col_text(s, i);
-	PQfreemem(st->blob);
-	st->blob = NULL;
 	*len = 0;
 	if (!v)
 		return NULL;
-	st->blob = PQunescapeBytea((const unsigned char *)v, len);
-	return st->blob;
+	if (!st->blob) {
+		st->nblob = PQnfields(st->res);
+		st->blob = xcalloc((size_t)st->nblob, sizeof(*st->blob));
+		st->blob_len = xcalloc((size_t)st->nblob, sizeof(*st->blob_len));
+	}
+	if (!st->blob[i])
+		st->blob[i] = PQunescapeBytea((const unsigned char *)v, &st->blob_len[i]);
+	*len = st->blob[i] ? st->blob_len[i] : 0;
+	return st->blob[i];
 }
 
-/* Read as text, so a column is text or NULL, or bytea (its type's oid). */
-#define BYTEAOID 17
-
+/* A column's kind from its type's oid (pg_type.dat): booleans are read as
+ * SQLite's integers. */
 static enum db_kind pg_col_kind(struct db_stmt *s, int i)
 {
 	struct pg_stmt *st = PST(s);
 	if (pg_col_is_null(s, i))
 		return DB_K_NULL;
-	return PQftype(st->res, i) == BYTEAOID ? DB_K_BLOB : DB_K_TEXT;
+	switch (PQftype(st->res, i)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		return DB_K_INT;
+	case 700:  /* float4 */
+	case 701:  /* float8 */
+	case 1700: /* numeric */
+		return DB_K_REAL;
+	case 17: /* bytea */
+		return DB_K_BLOB;
+	default:
+		return DB_K_TEXT;
+	}
 }
 
 static int pg_col_count(struct db_stmt *s)

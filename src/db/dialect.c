@@ -135,11 +135,19 @@ static int puts_(struct buf *out, const char *s)
 }
 
 /* Tokens [i, end) with the type and function rules applied; with params,
- * ? and ?N placeholders as $N too, *params the highest N (-1 past 9999). */
+ * ? and ?N placeholders as $N too, *params the highest N (-1 past 9999).
+ * A table's text columns compare and sort byte by byte, as SQLite's
+ * BINARY collation does (the code binary-searches what it read in order),
+ * whatever the database's locale: TEXT after a column's name is its type
+ * (a column may be called text). */
 static int emit_with(const struct toks *t, size_t i, size_t end, struct buf *out, int *params)
 {
+	size_t a;
+	int table = !params && (matches(t, skip(t, i, end), end, "CREATE TABLE", &a) ||
+				matches(t, skip(t, i, end), end, "ALTER TABLE", &a));
 	int rc = 0;
-	for (size_t after; i < end && !rc; i++) {
+	const struct tok *prev = NULL; /* the token before k, spaces aside */
+	for (size_t after; i < end && !rc; prev = t->v[i].kind == T_SPACE ? prev : &t->v[i], i++) {
 		const struct tok *k = &t->v[i];
 		/* a pattern starts at its first word: the space before it stays */
 		if (k->kind == T_SPACE) {
@@ -183,6 +191,8 @@ static int emit_with(const struct toks *t, size_t i, size_t end, struct buf *out
 			     puts_(out, "::bytea");
 		} else if (is(k, "INTEGER")) {
 			rc = puts_(out, "BIGINT");
+		} else if (table && is(k, "TEXT") && prev && prev->kind == T_WORD) {
+			rc = puts_(out, "TEXT COLLATE \"C\"");
 		} else if (is(k, "REAL")) {
 			rc = puts_(out, "DOUBLE PRECISION");
 		} else if (is(k, "BLOB")) {
@@ -285,6 +295,23 @@ int dialect_pg_schema(const char *sql, struct buf *out, char *why, size_t cap)
 			else if (!body && is_punct(&t.v[end], ';'))
 				break;
 		}
+		/* a trigger goes with the function it runs (PostgreSQL names a
+		 * trigger by its table, which DROP TRIGGER here does not give) */
+		size_t name;
+		if (matches(&t, start, end, "DROP TRIGGER", &a) && (name = skip(&t, a, end)) < end) {
+			int if_exists = matches(&t, name, end, "IF EXISTS", &a);
+			if (if_exists)
+				name = skip(&t, a, end);
+			if (name < end && skip(&t, name + 1, end) == end) {
+				rc = puts_(out, if_exists ? "DROP FUNCTION IF EXISTS " : "DROP FUNCTION ") ||
+				     put(out, t.v[name].p, t.v[name].n) || puts_(out, "_fn() CASCADE;\n");
+			} else {
+				snprintf(why, cap, "DROP TRIGGER takes one name");
+				rc = -1;
+			}
+			i = end + 1;
+			continue;
+		}
 		/* SQLite's PRAGMAs tune its file: PostgreSQL has nothing to tune there */
 		if (start < end && !is(&t.v[start], "PRAGMA")) {
 			rc = trig ? trigger(&t, start, end, out, why, cap)
@@ -304,15 +331,22 @@ const char dialect_pg_functions[] =
     /* SQLite's JSON merge (RFC 7396) for the flat objects the code merges */
     "CREATE OR REPLACE FUNCTION json_patch(target TEXT, patch TEXT) RETURNS TEXT"
     " LANGUAGE sql IMMUTABLE AS 'SELECT (target::jsonb || patch::jsonb)::text';"
-    /* group_concat(x) and group_concat(x, separator), nulls left out */
-    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v TEXT, sep TEXT) RETURNS TEXT"
-    " LANGUAGE sql IMMUTABLE AS"
-    " 'SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END';"
-    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v TEXT) RETURNS TEXT"
+    /* sum() of a condition counts where it holds, as SQLite's 1 and 0 */
+    "CREATE OR REPLACE FUNCTION bool_sum_step(acc BIGINT, v BOOLEAN) RETURNS BIGINT"
+    " LANGUAGE sql IMMUTABLE AS 'SELECT acc + CASE WHEN v THEN 1 ELSE 0 END';"
+    "CREATE OR REPLACE AGGREGATE sum(BOOLEAN) (SFUNC = bool_sum_step, STYPE = BIGINT,"
+    " INITCOND = '0');"
+    /* group_concat(x) and group_concat(x, separator) of any type, nulls
+     * left out */
+    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v anyelement, sep TEXT)"
+    " RETURNS TEXT LANGUAGE sql IMMUTABLE AS 'SELECT CASE WHEN v IS NULL THEN acc"
+    " WHEN acc IS NULL THEN v::text ELSE acc || sep || v::text END';"
+    "CREATE OR REPLACE FUNCTION group_concat_step(acc TEXT, v anyelement) RETURNS TEXT"
     " LANGUAGE sql IMMUTABLE AS 'SELECT group_concat_step(acc, v, '','')';"
-    "CREATE OR REPLACE AGGREGATE group_concat(TEXT, TEXT) (SFUNC = group_concat_step,"
+    "CREATE OR REPLACE AGGREGATE group_concat(anyelement, TEXT) (SFUNC = group_concat_step,"
     " STYPE = TEXT);"
-    "CREATE OR REPLACE AGGREGATE group_concat(TEXT) (SFUNC = group_concat_step, STYPE = TEXT)";
+    "CREATE OR REPLACE AGGREGATE group_concat(anyelement) (SFUNC = group_concat_step,"
+    " STYPE = TEXT)";
 
 int dialect_pg_query(const char *sql, struct buf *out, int *params, char *why, size_t cap)
 {

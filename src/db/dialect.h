@@ -1,12 +1,14 @@
 /*
  * The one schema (db/migrate.c, written for SQLite) as PostgreSQL takes it,
  * translated here and nowhere else: INTEGER columns as BIGINT (times are
- * Unix seconds), an INTEGER PRIMARY KEY as an identity, REAL as DOUBLE
- * PRECISION, BLOB as BYTEA, WITHOUT ROWID dropped, strftime('%s', 'now') and
- * unixepoch() as the epoch, and each
- * trigger as a PL/pgSQL function and the trigger that runs it (RAISE(ABORT,
- * …) as RAISE EXCEPTION); a PRAGMA (tuning of SQLite's file) is left out.  Nothing inside a quoted
- * string or identifier is touched.  Pure and fuzzable.
+ * Unix seconds), an INTEGER PRIMARY KEY as an identity, a table's TEXT in
+ * byte order (COLLATE "C", as SQLite's BINARY), REAL as DOUBLE PRECISION,
+ * BLOB as BYTEA, WITHOUT ROWID dropped, strftime('%s', 'now') and
+ * unixepoch() as the epoch, each trigger as a PL/pgSQL function and the
+ * trigger that runs it (RAISE(ABORT, …) as RAISE EXCEPTION; DROP TRIGGER as
+ * dropping that function), a PRAGMA
+ * (tuning of SQLite's file) left out.  Nothing inside a quoted string or
+ * identifier is touched.  Pure and fuzzable.
  */
 #ifndef TURNOUT_DIALECT_H
 #define TURNOUT_DIALECT_H

@@ -1180,36 +1180,38 @@ static const char *const migrations[] = {
 	"  adopted_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (material_id, group_id)"
 	") WITHOUT ROWID;",
+	/* 46: several nodes send the one queue: a message a node has taken is
+	 * its own until then, and no other node sends it meanwhile (one that
+	 * dies holding it leaves it to the others after that, or to itself
+	 * at once when it starts again: by its name) */
+	"ALTER TABLE mail_out ADD COLUMN claimed_until INTEGER;"
+	"ALTER TABLE mail_out ADD COLUMN claimed_by TEXT;",
 };
 
-/* PostgreSQL's advisory lock that one node holds while it migrates */
-#define DB_MIGRATE_LOCK "7301001"
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
 int db_schema_version(struct db *db)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT max(version) FROM schema_migrations");
-	int v = 0;
+	/* cached: /readyz asks on every probe */
+	return (int)db_int_or(db_cached(db, "SELECT max(version) FROM schema_migrations"), 0);
+}
 
-	if (!st)
-		return 0;
-	if (db_step(st) == DB_ROW)
-		v = (int)db_col_int(st, 0);
-	db_finalize(st);
-	return v;
+int db_schema_latest(void)
+{
+	return NMIGRATIONS;
 }
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-	int pg = db_postgresql(db), rc = -1;
+	int rc = -1;
 	/* nodes starting together: one migrates, the others wait and find it done */
-	if (pg && db_exec(db, "SELECT pg_advisory_lock(" DB_MIGRATE_LOCK ")")) {
+	if (db_lock(db, "turnout migrate", 1) != 1) {
 		snprintf(err, errlen, "migrations lock: %s", db_errmsg(db));
 		return -1;
 	}
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)") ||
-	    (pg && db_exec(db, dialect_pg_functions))) {
+	    (db_postgresql(db) && db_exec(db, dialect_pg_functions))) {
 		snprintf(err, errlen, "migrations table: %s", db_errmsg(db));
 		goto done;
 	}
@@ -1234,8 +1236,7 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 	}
 	rc = 0;
 done:
-	if (pg)
-		db_exec(db, "SELECT pg_advisory_unlock(" DB_MIGRATE_LOCK ")");
+	db_unlock(db, "turnout migrate");
 	return rc;
 }
 

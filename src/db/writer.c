@@ -58,13 +58,16 @@ static void *checkpoint_main(void *arg)
 
 	if (db_open(&db, w->db_path, 0, err, sizeof(err)))
 		return NULL;
+	/* PostgreSQL checkpoints by itself; its check is that it answers */
+	int pg = db_postgresql(db);
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
-		int truncate = w->truncate;
+		int truncate = w->truncate && !pg;
 		pthread_mutex_unlock(&w->lock);
 		long long now = time(NULL);
-		int checkpointed = truncate ? wal_truncate(db)
-					    : db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
+		int checkpointed = pg	      ? 0
+				   : truncate ? wal_truncate(db)
+					      : db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)") == 0;
 		int sound = -1;
 		char detail[160] = "";
 		if (w->check_s > 0 && now >= next_check) {

@@ -86,7 +86,12 @@ static void reminders_tick(void *arg)
 		r->db = NULL;
 		return;
 	}
-	reminders_run(r->app, r->db);
+	/* one node at a time (a reminder is sent once however passes race:
+	 * this only spares the others the work) */
+	if (db_lock(r->db, "reminders", 0) == 1) {
+		reminders_run(r->app, r->db);
+		db_unlock(r->db, "reminders");
+	}
 }
 
 static void reminders_done(void *arg)

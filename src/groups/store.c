@@ -242,7 +242,7 @@ int groups_regions(struct db *db, long person_id, void (*fn)(const char *region,
 		   void *arg)
 {
 	struct db_stmt *st =
-	    db_cached(db, "SELECT DISTINCT region FROM (" SQL_REGIONS_OF_PERSON ")"
+	    db_cached(db, "SELECT DISTINCT region FROM (" SQL_REGIONS_OF_PERSON ") r"
 			  " WHERE region IS NOT NULL ORDER BY 1");
 	int rc;
 	db_bind_int(st, 1, person_id);

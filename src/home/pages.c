@@ -275,10 +275,51 @@ static void health(struct http_request *req, struct http_response *res)
 	jw_obj_end(&w);
 }
 
+/*
+ * The load balancer's two questions.  Live: the process answers (if not,
+ * restart it).  Ready: it can serve now — its database answers and is at
+ * the schema this build expects — so send it traffic; a node started
+ * before another finished migrating, or whose database is failing over,
+ * is live but not ready.
+ */
+static void live(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	http_json(res, 200);
+	buf_puts(&res->body, "{\"status\":200,\"result\":{\"live\":true}}");
+}
+
+static void ready(struct http_request *req, struct http_response *res)
+{
+	struct db *db = app_db(req->app);
+	int at = db ? db_schema_version(db) : 0, want = db_schema_latest();
+	const char *why = !db || !at ? "the database cannot be reached"
+			  : at != want
+			      ? arena_printf(&req->arena, "the database is at schema %d, this build expects %d",
+					     at, want)
+			      : NULL;
+	struct jw w;
+	http_json(res, why ? 503 : 200);
+	jw_init(&w, &res->body);
+	jw_obj(&w);
+	jw_key_int(&w, "status", why ? 503 : 200);
+	if (why)
+		jw_key_str(&w, "error", why);
+	jw_key(&w, "result");
+	jw_obj(&w);
+	jw_key_int(&w, "schema", at);
+	jw_key_int(&w, "expects", want);
+	jw_key_str(&w, "backend", db && db_postgresql(db) ? "postgresql" : "sqlite");
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+}
+
 const struct http_route home_routes[] = {
 	{ "GET", "/", home, ROUTE_PAGE, NULL },
 	{ "POST", "/", find, ROUTE_PAGE, NULL },
 	{ "GET", "/static/{name}", static_file, 0, NULL },
 	{ "GET", "/healthz", health, 0, NULL },
+	{ "GET", "/livez", live, 0, NULL },
+	{ "GET", "/readyz", ready, 0, NULL },
 };
 const size_t home_nroutes = sizeof(home_routes) / sizeof(home_routes[0]);

@@ -200,9 +200,6 @@ static void remove_stage(const char *stage_path)
 	unlink(p);
 }
 
-/* PostgreSQL's advisory lock an import holds (db/migrate.c has the first) */
-#define IMPORT_LOCK "7301002"
-
 int import_run(const char *data_dir, const char *db_path, struct import_stats *stats, char *err,
 	       size_t errlen)
 {
@@ -236,9 +233,7 @@ int import_run(const char *data_dir, const char *db_path, struct import_stats *s
 		snprintf(stage, sizeof(stage), "%s/stage.db", stage_dir);
 		if (db_open(&live, db_path, 0, err, errlen))
 			goto done;
-		struct db_stmt *st = db_prepare(live, "SELECT pg_try_advisory_lock(" IMPORT_LOCK ")");
-		locked = db_int_or(st, 0) == 1;
-		db_finalize(st);
+		locked = db_lock(live, "turnout import", 0) == 1;
 		if (!locked) {
 			import_fail(&imp, "database", 0, "another import is running");
 			goto done;

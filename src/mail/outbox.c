@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/clock.h"
@@ -13,6 +14,7 @@
 #include "util/mem.h"
 
 #define OUTBOX_BACKOFF_MAX 3600 /* seconds: the longest wait between two attempts */
+#define OUTBOX_CLAIM_S	   120	/* seconds a node has to send what it took */
 
 static void random_hex(char *out, size_t n_bytes)
 {
@@ -179,7 +181,7 @@ static int record_apply(struct db *db, struct db_job *job)
 			long tries = a->tries + 1;
 			int give_up = a->give_up || tries >= OUTBOX_TRIES;
 			st = db_cached(db, "UPDATE mail_out SET tries = ?, next_try = ?, error = ?,"
-					   " failed_at = ? WHERE id = ?");
+					   " failed_at = ?, claimed_until = NULL WHERE id = ?");
 			db_binds(st, 1, DB_INT(tries), DB_INT(r->now + backoff(r->s->m, tries)),
 				 DB_STR(a->error), DB_ID(give_up ? r->now : 0), DB_INT(a->id));
 		}
@@ -265,18 +267,32 @@ static char *col_dup(struct db_stmt *st, int i)
 	return v ? xstrdup(v) : NULL;
 }
 
-/* Takes up to max messages that are due: how many, or -1. */
-static long take_due(struct db *db, struct attempt *a, long max)
+/*
+ * Claims up to max messages that are due, for OUTBOX_CLAIM_S: how many, or
+ * -1.  The claim's condition is checked again on each row it takes, so of
+ * nodes claiming at once each message goes to one (PostgreSQL re-reads a
+ * row another transaction just changed; SQLite has one writer).  A look
+ * first, so an idle queue takes no write lock.
+ */
+static long take_due(struct db *db, const char *node, struct attempt *a, long max)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT id, tries, mkey, msgid, recipient, subject, tmpl, ctx,"
-			  " channel = 'sms' FROM mail_out"
-			  " WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= ?"
-			  " ORDER BY next_try, id LIMIT ?");
+	struct db_stmt *any = db_cached(db, "SELECT 1 FROM mail_out WHERE sent_at IS NULL"
+					    " AND failed_at IS NULL AND next_try <= ?1"
+					    " AND (claimed_until IS NULL OR claimed_until <= ?1) LIMIT 1");
+	struct db_stmt *st = db_cached(
+	    db, "UPDATE mail_out SET claimed_until = ?2, claimed_by = ?4 WHERE id IN (SELECT id FROM mail_out"
+		" WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= ?1"
+		" AND (claimed_until IS NULL OR claimed_until <= ?1) ORDER BY next_try, id LIMIT ?3)"
+		" AND (claimed_until IS NULL OR claimed_until <= ?1)"
+		" RETURNING id, tries, mkey, msgid, recipient, subject, tmpl, ctx, channel = 'sms'");
+	long long now = time(NULL);
 	long n = 0;
 	int rc;
 
-	db_binds(st, 1, DB_INT(time(NULL)), DB_INT(max));
+	db_bind_int(any, 1, now);
+	if ((rc = db_exists(any)) <= 0)
+		return rc;
+	db_binds(st, 1, DB_INT(now), DB_INT(now + OUTBOX_CLAIM_S), DB_INT(max), DB_STR(node));
 	while (db_next(st, &rc)) {
 		a[n] = (struct attempt){ .id = db_col_int(st, 0), .tries = db_col_int(st, 1) };
 		a[n].key = col_dup(st, 2);
@@ -308,7 +324,7 @@ static long send_batch(struct outbox_sender *s, struct db *db, struct mail_sessi
 {
 	struct attempt a[OUTBOX_BATCH];
 	/* over SMTP each delivery is recorded before the next: a crash repeats one at most */
-	long n = take_due(db, a, s->m->mode == MAIL_SMTP ? 1 : OUTBOX_BATCH);
+	long n = take_due(db, s->node, a, s->m->mode == MAIL_SMTP ? 1 : OUTBOX_BATCH);
 
 	if (n <= 0)
 		return n;
@@ -348,6 +364,12 @@ static void *sender_main(void *arg)
 		log_error("mail: %s", err);
 		return NULL;
 	}
+	/* what this node had taken when it stopped is due again now */
+	struct db_stmt *mine = db_cached(db, "UPDATE mail_out SET claimed_until = NULL"
+					     " WHERE claimed_by = ? AND sent_at IS NULL AND failed_at IS NULL");
+	db_bind_str(mine, 1, s->node);
+	if (db_done(mine))
+		log_error("mail: %s", db_errmsg(db));
 	mail_session_init(&ms, s->m, &s->stop);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
@@ -380,6 +402,11 @@ int outbox_start(struct outbox_sender *s, const char *db_path, const struct mail
 	s->sms = sms;
 	s->tmpl = tmpl;
 	s->writer = writer;
+	const char *node = getenv("TURNOUT_NODE");
+	if (node && *node)
+		snprintf(s->node, sizeof(s->node), "%s", node);
+	else if (gethostname(s->node, sizeof(s->node) - 1))
+		snprintf(s->node, sizeof(s->node), "turnout");
 	pthread_mutex_init(&s->lock, NULL);
 	cond_init_monotonic(&s->wake);
 	pthread_cond_init(&s->settled, NULL);

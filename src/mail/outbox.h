@@ -78,6 +78,7 @@ struct outbox_sender {
 	pthread_cond_t wake, settled;
 	int poked, running;
 	_Atomic int stop; /* read between deliveries, outside the lock */
+	char node[64];	  /* this node's name in its claims: TURNOUT_NODE, else the host's */
 };
 
 /* Starts the sender thread: 0 or -1.  The writer must outlive it. */

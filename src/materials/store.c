@@ -507,7 +507,7 @@ int materials_approval_set(struct db *db, int on)
 
 int material_group_in_region(struct db *db, long group_id, const char *region)
 {
-	struct db_stmt *st = db_cached(db, "SELECT 1 FROM (" GROUP_REGIONS ") WHERE region = ?2");
+	struct db_stmt *st = db_cached(db, "SELECT 1 FROM (" GROUP_REGIONS ") g WHERE region = ?2");
 	db_binds(st, 1, DB_INT(group_id), DB_STR(region));
 	return db_exists(st);
 }

@@ -621,14 +621,16 @@ void motion_release(struct motion *m)
 	m->body = NULL;
 }
 
+/* the motion an amendment (or an amendment to one) belongs to */
+#define MOTION_ROOT                                                                                \
+	"coalesce(m.amends, (SELECT coalesce(t.amends, t.id) FROM motions t WHERE t.id = m.target),"  \
+	" m.id)"
+
 int motions_each(struct db *db, long meeting_id, void (*fn)(const struct motion *m, void *arg),
 		 void *arg)
 {
-	struct db_stmt *st =
-	    db_cached(db, "SELECT " MOTION_COLS ", coalesce(m.amends,"
-			  " (SELECT coalesce(t.amends, t.id) FROM motions t WHERE t.id = m.target),"
-			  " m.id) AS root FROM motions m WHERE m.meeting_id = ?"
-			  " ORDER BY root, m.id <> root, m.id");
+	struct db_stmt *st = db_cached(db, "SELECT " MOTION_COLS " FROM motions m WHERE m.meeting_id = ?"
+					   " ORDER BY " MOTION_ROOT ", m.id <> " MOTION_ROOT ", m.id");
 	int rc;
 	db_bind_int(st, 1, meeting_id);
 	while (db_next(st, &rc)) {
@@ -982,7 +984,7 @@ int vote_close_motion(struct db *db, long vote_id, const struct tally *hands, lo
 			  " coalesce(sum(weight) FILTER (WHERE choice = 'against'), 0),"
 			  " coalesce(sum(weight) FILTER (WHERE choice = 'abstain'), 0) FROM"
 			  " (SELECT choice, weight FROM vote_ballots WHERE vote_id = ?1"
-			  "  UNION ALL SELECT choice, weight FROM vote_named WHERE vote_id = ?1)");
+			  "  UNION ALL SELECT choice, weight FROM vote_named WHERE vote_id = ?1) b");
 	struct db_stmt *close =
 	    db_cached(db, "UPDATE votes SET status = 'closed', closed_at = ?,"
 			  " yes = ?, no = ?, abstain = ?, passed = ?, result = ?"

@@ -216,7 +216,11 @@ static void mapper_tick(void *arg)
 		m->db = NULL;
 		return;
 	}
-	opinion_maps_refresh(m->db, (long long)time(NULL));
+	/* one node at a time recomputes the maps */
+	if (db_lock(m->db, "opinion maps", 0) == 1) {
+		opinion_maps_refresh(m->db, (long long)time(NULL));
+		db_unlock(m->db, "opinion maps");
+	}
 }
 
 static void mapper_done(void *arg)

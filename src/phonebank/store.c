@@ -13,6 +13,7 @@
 #include "postcodes/lookup.h"
 #include "postcodes/postcode.h"
 #include "util/csv.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 /* what a new phone bank's form starts with, and the demo's */
@@ -258,7 +259,8 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 	 * runs one writer at a time, so no two callers get one contact.
 	 */
 	struct db_stmt *claim = db_cached(
-	    db, "UPDATE contacts SET queue_at = NULL, lease_until = ?1 + ?2, leased_to = ?3"
+	    db, "UPDATE contacts SET queue_at = NULL, lease_until = CAST(?1 AS INTEGER) + ?2,"
+		" leased_to = ?3"
 		" WHERE id = (SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4"
 		" AND c.practice = ?5 AND c.queue_at IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
@@ -520,10 +522,12 @@ struct staged {
 	long line;
 	long long rnd;
 	size_t name, phone, postcode, compact, fields; /* offsets into the batch's text */
+	int round; /* how many rows before it in the batch have its number */
 };
 
 struct pipe_batch {
 	int n, last; /* last: the file's last rows */
+	int rounds;  /* 1 + the most rows of the batch with one number */
 	long through; /* the file's rows up to this one are in this batch or before it */
 	struct staged rows[PIPE_ROWS];
 	struct buf text;
@@ -608,8 +612,37 @@ static const char *import_row(const struct csv *r, const struct columns *c, stru
 }
 
 /*
- * A batch into the phone bank, in one transaction: staged, then saved by
- * one statement in file order.  Numbers on the ledger are left out; the
+ * Each row's round: an upsert may touch a row once per statement (so
+ * PostgreSQL holds it), so a number's second row in the batch merges in
+ * the second round, and so on.  A table of the batch's numbers, open
+ * addressing over twice its rows.
+ */
+static void batch_rounds(struct pipe_batch *b)
+{
+	enum { SLOTS = 2 * PIPE_ROWS };
+	int *slot = xmalloc(SLOTS * sizeof(*slot));
+	const char *t = b->text.p;
+	memset(slot, -1, SLOTS * sizeof(*slot));
+	b->rounds = 1;
+	for (int i = 0; i < b->n; i++) {
+		const char *phone = t + b->rows[i].phone;
+		uint32_t h = 2166136261u; /* FNV-1a */
+		for (const char *c = phone; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+		for (h &= SLOTS - 1; slot[h] >= 0 && strcmp(t + b->rows[slot[h]].phone, phone);)
+			h = (h + 1) & (SLOTS - 1);
+		b->rows[i].round = slot[h] >= 0 ? b->rows[slot[h]].round + 1 : 0;
+		slot[h] = i;
+		if (b->rows[i].round >= b->rounds)
+			b->rounds = b->rows[i].round + 1;
+	}
+	free(slot);
+}
+
+/*
+ * A batch into the phone bank, in one transaction: staged, then saved in
+ * file order by one statement a round (batch_rounds: one, unless the
+ * batch has a number twice).  Numbers on the ledger are left out; the
  * seat comes from the postcode, and a target seat puts the voter first; a
  * number already there (or earlier in the file) merges into the first row,
  * new fields filling gaps.
@@ -618,7 +651,7 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 {
 	struct db *db = pp->db;
 	struct db_stmt *stage =
-	    db_cached(db, "INSERT INTO contact_stage VALUES (?,?,?,?,?,?,?)");
+	    db_cached(db, "INSERT INTO contact_stage VALUES (?,?,?,?,?,?,?,?)");
 	struct db_stmt *opted =
 	    db_cached(db, "SELECT count(*) FROM contact_stage s WHERE EXISTS"
 			  " (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)");
@@ -629,7 +662,8 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 		" coalesce(p.pcon2024, ''), s.fields, CASE WHEN p.pcon2024 IN (SELECT seat FROM"
 		" phonebank_seats WHERE phonebank_id = ?1) THEN 1 ELSE 0 END, s.rnd, 0"
 		" FROM contact_stage s LEFT JOIN postcodes p ON p.pc = s.compact"
-		" WHERE NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)"
+		" WHERE s.round = ?2"
+		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = s.phone)"
 		" ORDER BY s.line ON CONFLICT (phonebank_id, phone) DO UPDATE SET"
 		" fields = json_patch(excluded.fields, contacts.fields),"
 		" name = CASE contacts.name WHEN '' THEN excluded.name ELSE contacts.name END,"
@@ -643,6 +677,7 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	const char *t = b->text.p;
 	long long n_opted, before, n_added;
 
+	batch_rounds(b);
 	/* the last batch's commit fsyncs the log, and with it every batch before */
 	if (!stage || !ins || !added || (b->last && db_exec(db, "PRAGMA synchronous=FULL")) ||
 	    db_begin(db))
@@ -655,12 +690,17 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 			  db_bind_str(stage, 4, t + r->postcode) ||
 			  db_bind_str(stage, 5, t + r->compact) ||
 			  db_bind_str(stage, 6, t + r->fields) ||
-			  db_bind_int(stage, 7, r->rnd) || db_done(stage);
+			  db_bind_int(stage, 7, r->rnd) || db_bind_int(stage, 8, r->round) ||
+			  db_done(stage);
 		if (bad)
 			goto fail;
 	}
-	if ((n_opted = db_int_or(opted, -1)) < 0 || (before = db_int_or(top, -1)) < 0 ||
-	    db_bind_int(ins, 1, pp->bank) || db_done(ins) || db_bind_int(added, 1, before) ||
+	if ((n_opted = db_int_or(opted, -1)) < 0 || (before = db_int_or(top, -1)) < 0)
+		goto fail;
+	for (int round = 0; round < b->rounds; round++)
+		if (db_binds(ins, 1, DB_INT(pp->bank), DB_INT(round)) || db_done(ins))
+			goto fail;
+	if (db_bind_int(added, 1, before) ||
 	    (n_added = db_int_or(added, -1)) < 0 || db_exec(db, "DELETE FROM contact_stage"))
 		goto fail;
 	long n_merged = b->n - (long)n_opted - (long)n_added;
@@ -680,6 +720,7 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 	return 0;
 fail:
+	log_error("contact import: a batch was not saved: %s", db_errmsg(db));
 	db_reset(stage);
 	db_rollback(db);
 	db_exec(db, "DELETE FROM contact_stage");
@@ -949,7 +990,8 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 		    " PRAGMA temp.secure_delete=OFF; PRAGMA wal_autocheckpoint=0;"
 		    " PRAGMA synchronous=NORMAL");
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
-			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER)") ||
+			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER,"
+			" round INTEGER)") ||
 	    (import_id = import_record(db, pb->id, source ? source : "an uploaded list", digest,
 				       rows - 1 /* the header */, &rep->resumed_after)) < 0) {
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
@@ -1181,7 +1223,8 @@ int bank_caller_counts(struct db *db, long bank,
 {
 	struct db_stmt *st = db_cached(db, "SELECT p.name, count(*) FROM calls c JOIN people p"
 					   " ON p.id = c.caller_id WHERE c.phonebank_id = ?"
-					   " AND c.practice = 0 GROUP BY c.caller_id ORDER BY 2 DESC");
+					   " AND c.practice = 0 GROUP BY c.caller_id, p.name"
+					   " ORDER BY 2 DESC");
 	int rc;
 	db_bind_int(st, 1, bank);
 	while (db_next(st, &rc))

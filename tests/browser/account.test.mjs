@@ -5,14 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { startServer, copyDb, linkFor, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, linkFor, FIXTURE_DB, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser;
 before(async () => {
   const db = copyDb(FIXTURE_DB);
   // a local group covering Derby North (2024), as an admin would set up
-  execFileSync('sqlite3', [db, "INSERT INTO local_groups (name, created_at) VALUES ('Derby for Change', 0);"
-    + "INSERT INTO group_seats VALUES (last_insert_rowid(), 'E14001193');"]);
+  sqlOn(db)("INSERT INTO local_groups (name, created_at) VALUES ('Derby for Change', 0);"
+    + "INSERT INTO group_seats SELECT id, 'E14001193' FROM local_groups WHERE name = 'Derby for Change'");
   srv = await startServer({ db });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

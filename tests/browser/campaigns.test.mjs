@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, strongAdmin, strongVisitor, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, org, gid;
-const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 function contextAs(visitor, width = 390) {
@@ -68,7 +68,7 @@ test("an organiser sets a campaign for their group's seats, picked by name and p
   assert.match(text, /Derby North Derbyshire Dales/);
   assert.match(text, /set by Derby Targets/);
   assert.equal(sql('SELECT group_id FROM campaigns'), String(gid));
-  assert.equal(sql('SELECT group_concat(seat) FROM (SELECT seat FROM campaign_seats ORDER BY seat)'), 'E14001193,E14001195');
+  assert.equal(sql('SELECT group_concat(seat) FROM (SELECT seat FROM campaign_seats ORDER BY seat) o'), 'E14001193,E14001195');
   await ctx.close();
 });
 

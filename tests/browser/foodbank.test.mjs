@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, FIXTURE_DB, groupMember, run, mailFor } from '../integration/lib.mjs';
+import { startServer, copyDb, FIXTURE_DB, groupMember, run, mailFor, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, gid, coll, runId, ana, ben, cal;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);

@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, signUpInPage } from './lib.mjs';
-import { startServer, copyDb, mailFor, strongAdmin, Visitor, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, mailFor, strongAdmin, Visitor, FIXTURE_DB, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, gid, bank, event;
-const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 before(async () => {

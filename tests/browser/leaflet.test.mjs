@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, FIXTURE_DB, strongVisitor, run } from '../integration/lib.mjs';
+import { startServer, copyDb, FIXTURE_DB, strongVisitor, run, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, org, gid, eid, tid;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const IMPRINT = 'Promoted by Ann Agent on behalf of the Demo Campaign, 1 High Street, Derby DE1 1AA';
 
 before(async () => {
@@ -47,7 +47,7 @@ test('an organiser fills a template with a session\'s QR code and downloads the 
   const words = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
   assert.ok(words.includes(IMPRINT), words);
   assert.match(words, /Knock doors with us/);
-  const [title, starts] = sql(`SELECT title || char(9) || starts_at FROM events WHERE id = ${eid}`).split('\t');
+  const [title, starts] = sql(`SELECT title || '\t' || starts_at FROM events WHERE id = ${eid}`).split('\t');
   assert.ok(title);
   const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' })
     .format(new Date(Number(starts) * 1000)).replace(',', '');

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, FIXTURE_DB, strongAdmin, strongVisitor, groupMember } from '../integration/lib.mjs';
+import { startServer, copyDb, FIXTURE_DB, strongAdmin, strongVisitor, groupMember, sqlOn } from '../integration/lib.mjs';
 import { execFileSync } from 'node:child_process';
 
 const PHOTO = fileURLToPath(new URL('../fixtures/materials/gps.jpg', import.meta.url));
 let srv, browser, db, org, member, outsider, gid;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);

@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember } from '../integration/lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, gid, conv, ava;
 const others = [];
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const SEEDS = ['Bus fares should be capped', 'Libraries should open on Sundays', 'More cycle lanes',
   'More public toilets in parks', 'Rents should be controlled', 'Free school breakfasts',

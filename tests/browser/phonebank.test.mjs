@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, signUpInPage } from './lib.mjs';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, admin, bank, gid;
-const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { signUpInPage } from './lib.mjs';
-import { startServer, copyDb, run, FIXTURE_DB } from '../integration/lib.mjs';
+import { startServer, copyDb, run, FIXTURE_DB, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db;
-const sql = (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);

@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe, contextFor } from './lib.mjs';
-import { startServer, copyDb, FIXTURE_DB, groupMember, run } from '../integration/lib.mjs';
+import { startServer, copyDb, FIXTURE_DB, groupMember, run, sqlOn } from '../integration/lib.mjs';
 
 let srv, browser, db, vol, bank;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);
@@ -30,7 +30,7 @@ async function answerAll(page, right) {
   for (const fs of await page.locator('fieldset.question').all()) {
     const field = await fs.locator('input').first().getAttribute('name');
     const qid = Number(/^q(\d+)/.exec(field)[1]);
-    const row = sql(`SELECT kind || char(9) || options || char(9) || answer FROM quiz_questions WHERE id = ${qid}`).split('\t');
+    const row = sql(`SELECT kind || '\t' || options || '\t' || answer FROM quiz_questions WHERE id = ${qid}`).split('\t');
     const [k, opts, ans] = [row[0], row[1].split('\n'), row[2] ?? ''];
     const idx = ans.split(',').filter((x) => x !== '').map(Number);
     if (k === 'single') await fs.locator(`input[value="${right ? idx[0] : (idx[0] + 1) % opts.length}"]`).check();

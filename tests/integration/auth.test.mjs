@@ -4,10 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { mailFor, startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh, strongAdmin } from './lib.mjs';
+import { mailFor, startServer, Visitor, linkFor, copyDb, totp, run, FIXTURE_DB, mailSh, strongAdmin, sqlOn } from './lib.mjs';
 
 let srv, db;
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 
 before(async () => {
   db = copyDb(FIXTURE_DB);

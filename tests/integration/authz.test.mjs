@@ -148,6 +148,8 @@ const MATRIX = [
   ['GET', '/', ALL], ['POST', '/', ALL, () => ({ fields: { postcode: 'DE22 1AA' } })],
   ['GET', '/static/{name}', ALL, () => ({ path: '/static/style.css' })],
   ['GET', '/healthz', ALL],
+  ['GET', '/livez', ALL],
+  ['GET', '/readyz', ALL],
   ['GET', '/postcodes/{pc}', ALL, () => ({ path: '/postcodes/DE221AA' })],
   ['GET', '/postcodes/{pc}/validate', ALL, () => ({ path: '/postcodes/DE221AA/validate' })],
   ['GET', '/postcodes/{pc}/autocomplete', ALL, () => ({ path: '/postcodes/DE22/autocomplete' })],

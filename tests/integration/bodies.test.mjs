@@ -6,12 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, sqlOn } from './lib.mjs';
 
 let srv, db, chair, gid, conf;
 const m = {};
 const ENV = { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000', TURNOUT_RATE_TOKEN_IP: '1000/1000' };
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const call = (fields) => chair.post(`/groups/${gid}/meetings`, { date: day(1), start: '10:00', end: '12:00', postcode: 'DE22 1AA', capacity: '40', quorum_pct: '50',
   quorum_min: '2', majority: 'simple', ...fields });
@@ -48,7 +48,7 @@ test('a conference: card votes, a proxy, quorum by delegates present, and a memb
   }
   assert.equal((await chair.post(`${url}/voters`, { person: String(Dev.id), weight: '2000000' })).status, 400);
   assert.equal((await Ada.post(`${url}/voters`, { person: String(Ada.id), weight: '999' })).status, 403);
-  assert.equal(sql(`SELECT group_concat(weight, ',') FROM (SELECT weight FROM meeting_voters WHERE meeting_id = ${conf} ORDER BY weight)`), '50,100,300');
+  assert.equal(sql(`SELECT group_concat(weight, ',') FROM (SELECT weight FROM meeting_voters WHERE meeting_id = ${conf} ORDER BY weight) o`), '50,100,300');
   let page = (await chair.get(url)).body;
   assert.match(page, /0 of 3 members present\.<\/strong> Quorum: 2/);
   assert.match(page, /Ada Delegate: absent, votes \(300\)/);
@@ -101,7 +101,7 @@ test('a conference: card votes, a proxy, quorum by delegates present, and a memb
   assert.match(page, /Fell on a card vote: 150 for, 300 against, 0 abstaining \(a simple majority of the votes cast was needed; delegates holding 400 of 450 votes present, quorum 2 delegates\)\./);
   // the "has voted" record names who cast Cat's; the ballots carry weights, no voter
   assert.equal(sql(`SELECT by_proxy FROM vote_voters WHERE vote_id = ${vote} AND person_id = ${Cat.id}`), String(Ben.id));
-  assert.equal(sql(`SELECT group_concat(weight, ',') FROM (SELECT weight FROM vote_ballots WHERE vote_id = ${vote} ORDER BY weight)`), '50,100,300');
+  assert.equal(sql(`SELECT group_concat(weight, ',') FROM (SELECT weight FROM vote_ballots WHERE vote_id = ${vote} ORDER BY weight) o`), '50,100,300');
 
   // a card-vote election: the BLT file has each ballot as its weight in papers
   await chair.post(`${url}/elections`, { post: 'Regional secretary', seats: '1', method: 'irv', candidates: 'Ada Delegate\nBen Delegate' });

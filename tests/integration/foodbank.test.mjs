@@ -7,13 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, run, mailFor, BIN, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, run, mailFor, BIN, FIXTURE_DB, sqlOn } from './lib.mjs';
 
 const LOOSE = { TURNOUT_FOODBANK_INTERVAL: '1', TURNOUT_RATE_DROP_MEMBER: '1/3', TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
 const fixture = (f) => fileURLToPath(new URL(`../fixtures/foodbank/${f}`, import.meta.url));
 let srv, db, admin, org, gid, ana, ben, cal, fb;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const idOf = (r, re) => Number(re.exec(r.headers.get('location'))[1]);
@@ -143,7 +143,7 @@ test('the needs feed: good rows applied, bad ones reported by line, organisers\'
   const j = run(['needs-import', '--db', db, fixture('needs.json')]);
   assert.match(j.stdout, /2 rows: 1 food banks updated, 0 not known here, 1 refused/);
   assert.match(j.stderr, /line 2: an entry needs a slug/);
-  assert.equal(sql(`SELECT group_concat(item, '|') FROM (SELECT item FROM foodbank_needs WHERE foodbank_id = ${fb} AND source = 'feed' ORDER BY item)`), 'Sanitary towels');
+  assert.equal(sql(`SELECT group_concat(item, '|') FROM (SELECT item FROM foodbank_needs WHERE foodbank_id = ${fb} AND source = 'feed' ORDER BY item) o`), 'Sanitary towels');
   assert.equal(sql(`SELECT count(*) FROM foodbank_needs WHERE foodbank_id = ${fb}`), '5');
   // a feed that is not one: nothing changes
   const none = run(['needs-import', '--db', db, fixture('README.md')]);
@@ -258,7 +258,7 @@ test('a weekly series is made 8 weeks ahead, once, and its organisers are told b
   const made = () => sql(`SELECT count(*) FROM collections WHERE series_id = ${sid}`);
   assert.equal(made(), '8');
   // a week apart, each a session of the group with its one slot
-  assert.equal(sql(`SELECT printf('%d/%d/%d', count(DISTINCT e.starts_at), CAST(round((max(e.starts_at) - min(e.starts_at)) / 86400.0) AS INT), sum(e.group_id = ${gid} AND e.type = 'dropoff'))
+  assert.equal(sql(`SELECT count(DISTINCT e.starts_at) || '/' || CAST(round((max(e.starts_at) - min(e.starts_at)) / 86400.0) AS INT) || '/' || sum(e.group_id = ${gid} AND e.type = 'dropoff')
     FROM collections c JOIN events e ON e.id = c.event_id WHERE series_id = ${sid}`), '8/49/8');
   // the daily check makes nothing twice, even after a cancellation
   const first = sql(`SELECT min(event_id) FROM collections WHERE series_id = ${sid}`);
@@ -275,7 +275,9 @@ test('a weekly series is made 8 weeks ahead, once, and its organisers are told b
   // two weeks on (the clock moved by moving the series back: its dates are the same
   // instants, two of them now past), its last date falls inside the weeks kept ahead:
   // nothing is made twice, and the organisers are told, once, that it is ending
-  sql(`UPDATE series SET first_at = strftime('%Y-%m-%dT%H:%M', first_at, '-14 days'), checked_at = 0 WHERE id = ${sid}`);
+  const back = new Date(`${sql(`SELECT first_at FROM series WHERE id = ${sid}`)}Z`);
+  back.setUTCDate(back.getUTCDate() - 14); // a wall-clock date: the days move, not the hours
+  sql(`UPDATE series SET first_at = '${back.toISOString().slice(0, 16)}', checked_at = 0 WHERE id = ${sid}`);
   await waitFor(() => sql(`SELECT warned FROM series WHERE id = ${sid}`) === 'ends', 'the warning');
   assert.equal(made(), '8');
   assert.ok(mailFor(srv.outbox, 'olu@example.org', /has its last date on/), 'the organiser is told');
@@ -317,7 +319,7 @@ test('runs: within opening hours, pick-ups in order, one driver, chilled food on
   const r = await add({ stops: 'Far end, DE22 1AH\nNear hall, DE22 1AE\nMiddle, DE22 1AG' });
   assert.equal(r.status, 303, text(r.body).slice(0, 300));
   runId = Number(sql('SELECT max(id) FROM runs'));
-  assert.equal(sql(`SELECT group_concat(label, '|') FROM (SELECT label FROM run_stops WHERE run_id = ${runId} ORDER BY pos)`), 'Near hall|Middle|Far end');
+  assert.equal(sql(`SELECT group_concat(label, '|') FROM (SELECT label FROM run_stops WHERE run_id = ${runId} ORDER BY pos) o`), 'Near hall|Middle|Far end');
   // pick-ups and the driver are for organisers and the driver; the public sees a run needing one
   assert.doesNotMatch((await ana.get(`/collections/${coll}`)).body, /Near hall/);
   assert.match(text((await ana.get(`/collections/${coll}`)).body), /Needs a driver/);

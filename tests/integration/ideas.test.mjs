@@ -8,13 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, mailFor, mailSh, FIXTURE_DB, groupMember } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, mailFor, mailSh, FIXTURE_DB, groupMember, sqlOn } from './lib.mjs';
 
 let srv, db, admin, org, gid, other, outsider, ideaA, ideaB;
 const members = [];
 const ENV = { TURNOUT_IDEAS_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/1000',
   TURNOUT_RATE_SIGNIN_IP: '1000/1000', TURNOUT_RATE_TOKEN_IP: '1000/1000' };
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
 const ideaOf = (r) => Number(/\/ideas\/(\d+)$/.exec(r.headers.get('location') ?? '')?.[1] ?? 0);
@@ -155,7 +155,7 @@ test('at its threshold it goes to deliberation, then to a meeting as a motion, t
   assert.match(text(r.body), /goes to deliberation/);
   const conv = sql(`SELECT conversation_id FROM ideas WHERE id = ${ideaA}`);
   assert.ok(Number(conv) > 0);
-  assert.equal(sql(`SELECT group_concat(body, '|') FROM (SELECT body FROM statements WHERE conversation_id = ${conv} ORDER BY id)`),
+  assert.equal(sql(`SELECT group_concat(body, '|') FROM (SELECT body FROM statements WHERE conversation_id = ${conv} ORDER BY id) o`),
     'Bus fares are too high|A fare cap brings passengers back');
   assert.equal(sql(`SELECT question || '/' || scope || '/' || group_id FROM conversations WHERE id = ${conv}`), `${IDEA.title}/group/${gid}`);
   for (const to of ['m0@example.org', 'm1@example.org', 'm2@example.org']) {

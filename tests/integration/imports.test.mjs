@@ -8,14 +8,14 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync, mkdtempSync, readFileSync, existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, startServer, copyDb, strongAdmin, run, FULL_DB } from './lib.mjs';
+import { BIN, startServer, copyDb, strongAdmin, run, FULL_DB, sqlOn } from './lib.mjs';
 
 let srv, db, admin, gid;
 const ENV = { TURNOUT_RATE_SIGNUP_IP: '5000/5000', TURNOUT_RATE_SIGNIN_IP: '5000/5000',
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000' };
 // a reader waits out a writer's commit as the server's connections do (the shell's
 // default is to fail at once with "database is locked")
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const ROWS = 300000;

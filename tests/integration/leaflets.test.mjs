@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, Visitor, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, Visitor, FIXTURE_DB, sqlOn } from './lib.mjs';
 
 const LEAFLET = readFileSync(fileURLToPath(new URL('../fixtures/materials/leaflet.svg', import.meta.url)), 'utf8');
 const IMPRINT = 'Promoted by Ann Agent on behalf of Derby Doors, 1 High Street, Derby DE1 1AA';
 let srv, db, admin, org, other, member, gid, gid2, tid, eid, lid;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
 
 before(async () => {

@@ -1,14 +1,52 @@
 // Shared by the black-box tests: start the real binary on a free loopback
-// port against a real database file, and stop it the way an operator would.
+// port against a real database (a SQLite file, or with TURNOUT_TEST_BACKEND=pg
+// a PostgreSQL database: tests/integration/pg.mjs), and stop it the way an
+// operator would.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BIN = process.env.TURNOUT_BIN ?? 'build/turnout';
-export const FIXTURE_DB = process.env.TURNOUT_FIXTURE_DB ?? 'build/test/fixture.db';
+export const PG = process.env.TURNOUT_TEST_BACKEND === 'pg';
+const SQL_BIN = join(process.env.TURNOUT_UNIT_DIR ?? 'build/tests', 'sql');
+
+// SQL in the schema's dialect against either backend (tests/tools/sql.c):
+// rows as lines, columns joined by '|'.
+export const sqlOn = (db) => (q) => execFileSync(SQL_BIN, [db], { input: q, encoding: 'utf8' }).trim();
+
+// A database of its own, so a test may write without touching others: a
+// copy of the file, or on PostgreSQL a new database made from the template.
+export function copyDb(src) {
+  if (PG) return pgCopy(src);
+  const dir = mkdtempSync(join(tmpdir(), 'turnout-db-'));
+  const dst = join(dir, 'copy.db');
+  copyFileSync(src, dst);
+  return dst;
+}
+
+function pgCopy(src) {
+  // the fixture's copy may have a server on it: the template it came from has none
+  if (src === fixtureCopy) src = process.env.TURNOUT_TEST_PG_FIXTURE;
+  const [, db, query] = /^postgresql:\/\/\/(\w+)\?(.*)$/.exec(src);
+  const host = new URLSearchParams(query).get('host');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  execFileSync('psql', ['-h', host, '-U', 'turnout', '-d', 'postgres', '-qc',
+    `CREATE DATABASE ${name} TEMPLATE ${db}`]);
+  return `postgresql:///${name}?host=${encodeURIComponent(host)}&user=turnout`;
+}
+
+// On PostgreSQL the fixture is a template no server may hold open: each
+// test file works on a copy of it.
+let fixtureCopy = null;
+export const FIXTURE_DB = PG ? (fixtureCopy = pgCopy(process.env.TURNOUT_TEST_PG_FIXTURE))
+  : process.env.TURNOUT_FIXTURE_DB ?? 'build/test/fixture.db';
 export const FULL_DB = process.env.TURNOUT_FULL_DB ?? 'build/test/full.db';
+
+// Where a server on db keeps uploaded files: beside a SQLite file; for a
+// PostgreSQL database, a folder of its own (TURNOUT_FILES, set by startServer).
+export const filesOf = (db) => (PG ? join(tmpdir(), `turnout-files-${/^postgresql:\/\/\/(\w+)/.exec(db)[1]}`) : `${db}.files`);
 
 // Mail is queued in the database and delivered by the server's own sender,
 // a moment after the answer: before reading an outbox, wait until every
@@ -20,7 +58,7 @@ export function settleMail(only) {
   for (const [outbox, db] of running) {
     if (only && outbox !== only) continue;
     for (let i = 0; i < 500; i++) {
-      const due = spawnSync('sqlite3', [db, "SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= strftime('%s', 'now')"], { encoding: 'utf8' }).stdout.trim();
+      const due = sqlOn(db)("SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL AND next_try <= strftime('%s', 'now')");
       if (due === '0') break;
       pause(20);
     }
@@ -39,13 +77,14 @@ export async function startServer({ db = FIXTURE_DB, args = [], env = {} } = {})
   const outbox = env.TURNOUT_OUTBOX ?? join(dir, 'outbox');
   const proc = spawn(BIN, ['serve', '--port', '0', '--db', db, '--access-log', accessLog, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TURNOUT_OUTBOX: outbox, ...env },
+    env: { ...process.env, TURNOUT_OUTBOX: outbox, ...(PG ? { TURNOUT_FILES: filesOf(db) } : {}), ...env },
   });
   let stderr = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30000);
     proc.stderr.on('data', (d) => {
       stderr += d;
+      if (process.env.TURNOUT_TEST_ECHO) process.stderr.write(d); // the server's log, to debug a test
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
@@ -78,13 +117,6 @@ export function run(args, opts = {}) {
   return spawnSync(BIN, args, { encoding: 'utf8', ...opts });
 }
 
-// A copy of a database file, so a test may write without touching others.
-export function copyDb(src) {
-  const dir = mkdtempSync(join(tmpdir(), 'turnout-db-'));
-  const dst = join(dir, 'copy.db');
-  copyFileSync(src, dst);
-  return dst;
-}
 
 // The newest email to `to` in an outbox folder holding a match of re:
 // { url: the first match, text, file }, or null.

@@ -11,7 +11,7 @@ import { writeFileSync, unlinkSync, existsSync, readdirSync, mkdtempSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, linkFor } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, linkFor, sqlOn } from './lib.mjs';
 
 const LOOSE = { TURNOUT_RATE_SIGNUP_IP: '1000/1000', TURNOUT_RATE_SIGNIN_IP: '1000/1000',
   TURNOUT_RATE_TOKEN_IP: '1000000/1000000', TURNOUT_MAIL_RETRY_S: '1' };
@@ -81,7 +81,6 @@ async function withEvent(db, srv, capacity = 10000) {
   return Number(/\/events\/(\d+)/.exec(r.headers.get('location'))[1]);
 }
 
-const sqlOn = (db) => (q) => execFileSync('sqlite3', [db], { input: q, encoding: 'utf8' }).trim();
 
 // guests held and ready to confirm, as the emailed link would
 function held(sql, slot, n, prefix) {

@@ -13,17 +13,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, mailFor, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, mailFor, FIXTURE_DB, sqlOn, filesOf } from './lib.mjs';
 
 const fixture = (f) => readFileSync(fileURLToPath(new URL(`../fixtures/materials/${f}`, import.meta.url)));
 const PHOTO = fixture('gps.jpg');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#c00"/></svg>');
 let srv, db, admin, org, orgB, orgC, member, memberB, memberC, gid, gidB, gidC;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
 const count = () => sql('SELECT count(*) FROM materials') + '/' + sql('SELECT count(*) FROM material_versions');
 const blobs = () => {
-  const dir = `${db}.files`;
+  const dir = filesOf(db);
   return existsSync(dir) ? readdirSync(dir).flatMap((d) => readdirSync(join(dir, d))).length : 0;
 };
 
@@ -142,7 +142,7 @@ test('a photo with GPS tags is stored without them, upright, under its hash; its
   assert.equal(got.headers.get('content-type'), 'image/jpeg');
   assert.match(got.headers.get('content-disposition'), /^attachment; filename="bus_stop\.JPG"$/);
   const hash = sql(`SELECT hash FROM material_versions WHERE material_id = ${photoId}`);
-  const onDisk = readFileSync(join(`${db}.files`, hash.slice(0, 2), hash));
+  const onDisk = readFileSync(join(filesOf(db), hash.slice(0, 2), hash));
   assert.deepEqual(onDisk, got.body);
   assert.equal(createHash('sha256').update(onDisk).digest('hex'), hash);
   for (const tag of ['Exif', 'TestCam', 'Ann Ley', 'GPS']) assert.ok(!onDisk.includes(tag), `${tag} is gone`);
@@ -283,7 +283,7 @@ test('versions, downloads, "used by N groups", and removal: by the group\'s orga
   assert.equal((await org.post(`/materials/${photoId}/delete`, { confirm: 'yes' })).status, 303);
   assert.equal((await member.get(`/materials/${photoId}`)).status, 404);
   assert.equal(sql(`SELECT count(*) FROM material_versions WHERE material_id = ${photoId}`), '0');
-  const file = (h) => join(`${db}.files`, h.slice(0, 2), h);
+  const file = (h) => join(filesOf(db), h.slice(0, 2), h);
   const kept = sql('SELECT hash FROM material_versions LIMIT 1');
   const hours = Date.now() / 1000 - 3 * 3600;
   for (const h of [...hashes, kept]) utimesSync(file(h), hours, hours);

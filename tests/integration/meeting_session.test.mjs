@@ -7,13 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { startServer, Visitor, copyDb, strongAdmin, mailFor, FIXTURE_DB, groupMember } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, mailFor, FIXTURE_DB, groupMember, sqlOn } from './lib.mjs';
 
 let srv, db, chair, gid, other;
 const people = [];
 const ENV = { TURNOUT_REMINDER_INTERVAL: '1', TURNOUT_RATE_SIGNUP_IP: '1000/1000',
   TURNOUT_RATE_SIGNIN_IP: '1000/1000', TURNOUT_RATE_TOKEN_IP: '1000/1000' };
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 const URL_ = 'https://meet.example.org/leeds-branch?pwd=abc123';
 const place = { end: '21:00', postcode: 'DE22 1AA', address: 'Friends Meeting House, 1 Station Road', capacity: '40' };

@@ -6,32 +6,19 @@
 // migrations applied through the dialect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startPg } from './pgserver.mjs';
 
-const PGBIN = '/usr/lib/postgresql/15/bin';
 const UNIT = process.env.TURNOUT_UNIT_DIR ?? 'build/tests';
-let dir, uri;
-const asPg = (cmd, args) => (process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
-const sh = (cmd, args) => {
-  const [c, a] = asPg(cmd, args);
-  return execFileSync(c, a, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-};
-
+let pg, uri;
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'turnout-pg-'));
-  if (process.getuid() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0);
-  sh(`${PGBIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'turnout', '-E', 'UTF8', '--no-instructions']);
-  sh(`${PGBIN}/pg_ctl`, ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -c listen_addresses='' -c fsync=off`, 'start']);
-  execFileSync('psql', ['-h', dir, '-U', 'turnout', '-d', 'postgres', '-qc', 'CREATE DATABASE t']);
-  uri = `postgresql:///t?host=${encodeURIComponent(dir)}&user=turnout`;
+  pg = startPg();
+  pg.psql('CREATE DATABASE t');
+  uri = pg.uri('t');
 });
-after(() => {
-  if (dir && existsSync(join(dir, 'data'))) sh(`${PGBIN}/pg_ctl`, ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => pg?.stop());
 
 const SRC = new URL('../unit/', import.meta.url);
 const units = readdirSync(SRC).filter((f) => f.endsWith('.c') && readFileSync(new URL(f, SRC), 'utf8').includes('"tmpdb.h"'))

@@ -6,34 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, copyDb, FIXTURE_DB } from './lib.mjs';
+import { startPg } from './pgserver.mjs';
 
-const PGBIN = '/usr/lib/postgresql/15/bin';
-let dir;
-// PostgreSQL will not run as root: as root (CI), its server runs as the postgres user
-const asPg = (cmd, args) => (process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
-const sh = (cmd, args, opts = {}) => {
-  const [c, a] = asPg(cmd, args);
-  return execFileSync(c, a, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...opts });
-};
-const psql = (sql, db = 't') => execFileSync('psql', ['-h', dir, '-U', 'turnout', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql],
-  { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+let pg, dir;
+const psql = (sql, db = 't') => pg.psql(sql, db);
 const psqlFails = (sql) => spawnSync('psql', ['-h', dir, '-U', 'turnout', '-d', 't', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'turnout-pg-'));
-  if (process.getuid() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0);
-  sh(`${PGBIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'turnout', '-E', 'UTF8', '--no-instructions']);
-  sh(`${PGBIN}/pg_ctl`, ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -c listen_addresses='' -c fsync=off`, 'start']);
+  pg = startPg();
+  dir = pg.dir;
   psql('CREATE DATABASE t', 'postgres');
 });
-after(() => {
-  if (dir && existsSync(join(dir, 'data'))) sh(`${PGBIN}/pg_ctl`, ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => pg?.stop());
 
 test('turnout schema --dialect postgresql loads whole, with every table, column and trigger SQLite has', () => {
   const r = run(['schema', '--dialect', 'postgresql']);

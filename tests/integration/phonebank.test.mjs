@@ -9,11 +9,11 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Visitor, copyDb, strongAdmin, run, FIXTURE_DB, mailSh } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, run, FIXTURE_DB, mailSh, sqlOn } from './lib.mjs';
 
 let srv, db, admin, bank, gid;
 // as the server does: foreign keys on, so deleted contacts unlink their calls
-const sql = (q) => execFileSync('sqlite3', [db], { input: `PRAGMA foreign_keys=ON;\n${q}`, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const SURVEY = 'single: Will you vote? | Yes | No -> 3 | Not sure\n'
   + 'multi: Which issues matter? | Housing | NHS | Buses\n'
   + 'text: Anything else?\n';
@@ -313,7 +313,7 @@ test('organisers see totals live and export, phone numbers only on request and a
   // quoted, and defused so a spreadsheet reads the + as text, not a formula
   assert.match(withPhones.body, /"'\+447700100001"/);
   // issue 18: a leading TAB or CR is a formula's way in too
-  sql(`UPDATE calls SET notes = char(9) || '=cmd|calc' WHERE id = (SELECT min(id) FROM calls WHERE phonebank_id = ${bank} AND practice = 0);
+  sql(`UPDATE calls SET notes = '\t=cmd|calc' WHERE id = (SELECT min(id) FROM calls WHERE phonebank_id = ${bank} AND practice = 0);
     UPDATE calls SET notes = char(13) || '=1+1' WHERE id = (SELECT max(id) FROM calls WHERE phonebank_id = ${bank} AND practice = 0);`);
   const tabbed = (await admin.get(`/phonebanks/${bank}/export.csv`)).body;
   assert.match(tabbed, /"'\t=cmd\|calc"/);

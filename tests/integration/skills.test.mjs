@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, mailFor, FIXTURE_DB } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, strongVisitor, groupMember, mailFor, FIXTURE_DB, sqlOn } from './lib.mjs';
 
 let srv, db, admin, org, other, gid, gid2, wyn, gwen, dai, out;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
 
 async function offers(v, email, name, postcode, fields) {
@@ -56,7 +56,7 @@ test('a member says what they can do; bad input stores nothing; no one may find 
   assert.match(text(r.body), /No one can find you by them until you tick the box/);
   assert.equal(sql(`SELECT findable FROM skill_profiles p JOIN people x ON x.id = p.person_id WHERE x.email = 'gwen@example.org'`), '0');
   await offers(wyn, 'wyn@example.org', 'Wyn Welsh', 'DE22 1AA', { langs: '  welsh ,Polish, Welsh', skill_driving: '1', tags: 'Print layout', trains: '1', evenings: '1', findable: '1' });
-  assert.equal(sql(`SELECT group_concat(kind || ':' || name, ',') FROM (SELECT s.kind, s.name FROM person_skills s JOIN people x ON x.id = s.person_id WHERE x.email = 'wyn@example.org' ORDER BY s.kind, s.name)`),
+  assert.equal(sql(`SELECT group_concat(kind || ':' || name, ',') FROM (SELECT s.kind, s.name FROM person_skills s JOIN people x ON x.id = s.person_id WHERE x.email = 'wyn@example.org' ORDER BY s.kind, s.name) o`),
     'language:polish,language:welsh,skill:driving,tag:print layout');
   const page = (await wyn.get('/account/skills')).body;
   assert.match(page, /value="polish, welsh"/);
@@ -141,7 +141,7 @@ test('a session names the roles it needs; a volunteer takes one; the page shows 
   assert.equal(sql(`SELECT count(*) FROM event_roles WHERE event_id = ${id}`), '0');
   assert.equal((await dai.post(`/events/${id}/roles`, { roles: '1 driver' })).status, 403);
   assert.equal((await org.post(`/events/${id}/roles`, { roles: '2 drivers\n  Welsh speaker  \n1 first-aider' })).status, 303);
-  assert.equal(sql(`SELECT group_concat(role || ':' || needed, ',') FROM (SELECT role, needed FROM event_roles WHERE event_id = ${id} ORDER BY pos)`),
+  assert.equal(sql(`SELECT group_concat(role || ':' || needed, ',') FROM (SELECT role, needed FROM event_roles WHERE event_id = ${id} ORDER BY pos) o`),
     'drivers:2,Welsh speaker:1,first-aider:1');
   // sign-up asks which role; one the session does not name is refused, nothing stored
   const slot = sql(`SELECT id FROM slots WHERE event_id = ${id}`);

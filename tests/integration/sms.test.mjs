@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, FIXTURE_DB, sqlOn } from './lib.mjs';
 
 const PUBLIC = 'http://turnout.example.org'; // https would make the cookies Secure
 const ACCOUNT = 'AC0123456789abcdef', TOKEN = 'stand-in-auth-token';
 let srv, db, admin, gid, provider;
 const texts = [];       // what the stand-in was asked to send
 let answer = null;      // the stand-in's next answer, when not the usual
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // the stand-in: the Messages resource, basic auth, a form body

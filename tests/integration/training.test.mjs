@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run, mailFor, mailSh } from './lib.mjs';
+import { startServer, copyDb, strongAdmin, FIXTURE_DB, groupMember, run, mailFor, mailSh, sqlOn } from './lib.mjs';
 
 let srv, db, bank, gid, ana, ben, admin;
-const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: q, encoding: 'utf8' }).trim();
+const sql = (q) => sqlOn(db)(q);
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 const counts = () => sql('SELECT (SELECT count(*) FROM quiz_answers), (SELECT count(*) FROM completions), (SELECT count(*) FROM quiz_attempts WHERE finished_at IS NOT NULL)');
 
@@ -17,7 +17,7 @@ const counts = () => sql('SELECT (SELECT count(*) FROM quiz_answers), (SELECT co
 function answers(attempt, right = true) {
   const fields = {};
   for (const qid of sql(`SELECT questions FROM quiz_attempts WHERE id = ${attempt}`).split(',')) {
-    const [kind, opts, ans = ''] = sql(`SELECT kind || char(9) || options || char(9) || answer FROM quiz_questions WHERE id = ${qid}`).split('\t');
+    const [kind, opts, ans = ''] = sql(`SELECT kind || '\t' || options || '\t' || answer FROM quiz_questions WHERE id = ${qid}`).split('\t');
     const idx = ans.split(',').filter((x) => x !== '').map(Number), n = opts.split('\n').length;
     if (kind === 'single') fields[`q${qid}`] = String(right ? idx[0] : (idx[0] + 1) % n);
     if (kind === 'multiple') for (const i of right ? idx : [idx[0] === 0 ? 1 : 0]) fields[`q${qid}_${i}`] = '1';
