@@ -27,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run deps test unit integration browser bench fuzz sqlmap clean format asan-test test-inputs
+.PHONY: all run run-pg deps test unit integration browser bench fuzz sqlmap clean format asan-test test-inputs
 
 all: $(BUILD)/turnout
 
@@ -69,11 +69,20 @@ $(DB): | $(BUILD)/turnout
 	  chmod 600 $(dir $(DB))demo.txt; fi
 	mv $(DB).new $(DB)
 
+# DB=postgresql://… serves an existing PostgreSQL database instead: the
+# data is imported (and the demo made) the first time, when it has no seats.
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/turnout
-	@test -s $(DB) || $(MAKE) --no-print-directory $(DB)
-	@[ -z "$(NO_DEMO)" ] && [ -s $(dir $(DB))demo.txt ] && cat $(dir $(DB))demo.txt || true
-	$(BUILD)/turnout serve --db $(DB) --port $(PORT)
+	@case "$(DB)" in postgresql://*|postgres://*) $(MAKE) --no-print-directory run-pg ;; \
+	  *) test -s $(DB) || $(MAKE) --no-print-directory $(DB); \
+	     [ -z "$(NO_DEMO)" ] && [ -s $(dir $(DB))demo.txt ] && cat $(dir $(DB))demo.txt || true; \
+	     $(BUILD)/turnout serve --db $(DB) --port $(PORT) ;; esac
+
+run-pg:
+	@if ! $(BUILD)/turnout postcode "SW1A 1AA" --db "$(DB)" >/dev/null 2>&1; then \
+	  $(BUILD)/turnout import --data data --db "$(DB)" && mkdir -p var && \
+	  { [ -n "$(NO_DEMO)" ] || $(BUILD)/turnout demo --db "$(DB)" | tee var/demo-pg.txt; }; fi
+	$(BUILD)/turnout serve --db "$(DB)" --port $(PORT)
 
 # The whole suite: unit tests under ASan/UBSan, then the black-box tests
 # (HTTP on loopback, full-data checks, headless Chromium) against the
@@ -117,6 +126,9 @@ integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db $(U
 	  TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \
 	  TURNOUT_FULL_DB=$(BUILD)/test/full.db TURNOUT_IMPORT_BIN=$(or $(IMPORT_BIN),$(abspath $(BUILD)/turnout)) \
 	  node --test --test-concurrency=1 tests/integration/ tests/browser/
+	@echo "== the same black-box suite on PostgreSQL"
+	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \
+	  TURNOUT_IMPORT_BIN=$(or $(IMPORT_BIN),$(abspath $(BUILD)/turnout)) node tests/integration/pg.mjs
 
 $(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)

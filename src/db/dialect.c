@@ -134,6 +134,23 @@ static int puts_(struct buf *out, const char *s)
 	return buf_add(out, s, strlen(s));
 }
 
+/* Spaces and comments as they are, but a comment opened with "pg:" becomes
+ * its text: a clause only PostgreSQL has (FOR UPDATE SKIP LOCKED), which
+ * SQLite reads as a comment. */
+static int put_space(struct buf *out, const char *p, size_t n)
+{
+	const char *end = p + n;
+	for (;;) {
+		const char *c = memmem(p, (size_t)(end - p), "/*pg:", 5);
+		const char *e = c ? memmem(c + 5, (size_t)(end - c - 5), "*/", 2) : NULL;
+		if (!e)
+			return put(out, p, (size_t)(end - p));
+		if (put(out, p, (size_t)(c - p)) || put(out, c + 5, (size_t)(e - c - 5)))
+			return -1;
+		p = e + 2;
+	}
+}
+
 /* Tokens [i, end) with the type and function rules applied; with params,
  * ? and ?N placeholders as $N too, *params the highest N (-1 past 9999).
  * A table's text columns compare and sort byte by byte, as SQLite's
@@ -151,7 +168,7 @@ static int emit_with(const struct toks *t, size_t i, size_t end, struct buf *out
 		const struct tok *k = &t->v[i];
 		/* a pattern starts at its first word: the space before it stays */
 		if (k->kind == T_SPACE) {
-			rc = put(out, k->p, k->n);
+			rc = put_space(out, k->p, k->n);
 		} else if (params && is_punct(k, '?')) {
 			int n = *params + 1; /* as SQLite: one more than the largest so far */
 			const struct tok *d = i + 1 < end ? &t->v[i + 1] : NULL;

@@ -6,9 +6,11 @@
  * BLOB as BYTEA, WITHOUT ROWID dropped, strftime('%s', 'now') and
  * unixepoch() as the epoch, each trigger as a PL/pgSQL function and the
  * trigger that runs it (RAISE(ABORT, …) as RAISE EXCEPTION; DROP TRIGGER as
- * dropping that function), a PRAGMA
- * (tuning of SQLite's file) left out.  Nothing inside a quoted string or
- * identifier is touched.  Pure and fuzzable.
+ * dropping that function), a PRAGMA (tuning of SQLite's file) left out,
+ * and a comment opened with "pg:" made the clause it holds (one only
+ * PostgreSQL has, FOR UPDATE SKIP LOCKED; SQLite skips the comment).
+ * Nothing inside a quoted string or identifier is touched.  Pure and
+ * fuzzable.
  */
 #ifndef TURNOUT_DIALECT_H
 #define TURNOUT_DIALECT_H

@@ -256,7 +256,10 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 					       " AND lease_until IS NOT NULL AND lease_until <= ?");
 	/*
 	 * The claim: the queue's first, leased in the same statement.  SQLite
-	 * runs one writer at a time, so no two callers get one contact.
+	 * runs one writer at a time, so no two callers get one contact; on
+	 * PostgreSQL another node's claim holds its row, which this one passes
+	 * over (SKIP LOCKED) rather than waits for, and the queue condition is
+	 * checked again on the row taken.
 	 */
 	struct db_stmt *claim = db_cached(
 	    db, "UPDATE contacts SET queue_at = NULL, lease_until = CAST(?1 AS INTEGER) + ?2,"
@@ -264,8 +267,8 @@ int contact_next(struct db *db, long bank, int practice, long caller, time_t now
 		" WHERE id = (SELECT c.id FROM contacts c WHERE c.phonebank_id = ?4"
 		" AND c.practice = ?5 AND c.queue_at IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)"
-		" ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1)"
-		" RETURNING " CONTACT_COLS);
+		" ORDER BY c.priority DESC, c.attempts, c.rnd LIMIT 1 /*pg: FOR UPDATE SKIP LOCKED */)"
+		" AND queue_at IS NOT NULL RETURNING " CONTACT_COLS);
 	int rc = contact_current(db, bank, practice, caller, now, out);
 
 	if (rc != 0)

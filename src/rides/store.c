@@ -152,6 +152,20 @@ int rides_invite(struct db *db, long offer_id, long driver_id, long request_id, 
 	return rc;
 }
 
+/*
+ * The request's row, held until the transaction ends, before it is read:
+ * an answer and a cancellation racing on another connection wait for each
+ * other, and the second reads what the first did (each statement reads
+ * what was committed before it began).  On SQLite the write lock that
+ * BEGIN takes gives the same order.
+ */
+static int hold_request(struct db *db, long request_id)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE ride_requests SET state = state WHERE id = ?");
+	db_bind_int(st, 1, request_id);
+	return db_done(st);
+}
+
 int rides_answer(struct db *db, long request_id, long person_id, int accept, struct ride_answer *a)
 {
 	struct db_stmt *get =
@@ -173,6 +187,8 @@ int rides_answer(struct db *db, long request_id, long person_id, int accept, str
 	/* read under the write lock: an answer sent twice sees the first one's result */
 	if (db_begin(db))
 		return -1;
+	if (hold_request(db, request_id))
+		goto fail;
 	db_binds(get, 1, DB_INT(request_id), DB_INT(person_id), DB_INT(person_id));
 	rc = db_one(get);
 	if (rc != 1)
@@ -223,6 +239,10 @@ int rides_cancel_request(struct db *db, long request_id, long rider_id, long *ev
 	/* read under the write lock: a cancel sent twice frees the seat once */
 	if (db_begin(db))
 		return -1;
+	if (hold_request(db, request_id)) {
+		rc = -1;
+		goto fail;
+	}
 	db_binds(get, 1, DB_INT(request_id), DB_INT(rider_id));
 	rc = db_one(get);
 	if (rc != 1)

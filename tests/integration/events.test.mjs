@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, mailSh, mailFor, sqlOn } from './lib.mjs';
+import { startServer, Visitor, copyDb, strongAdmin, strongVisitor, FIXTURE_DB, mailSh, mailFor, sqlOn, PG } from './lib.mjs';
 
 let srv, db, admin, gid;
 // many volunteers sign up from one address here: the per-IP limits are tested elsewhere
@@ -780,16 +780,17 @@ test('erasing an account: guest and unconfirmed sign-ups, a hosted home address 
   const grep = () => ['', '-wal'].filter((ext) => {
     try { return execFileSync('grep', ['-c', '-a', 'Quokkafish', db + ext], { encoding: 'utf8' }).trim() !== '0'; } catch { return false; }
   });
-  assert.notDeepEqual(grep(), [], 'the name is in the files before the erasure');
+  // (a SQLite file: PostgreSQL's own files are its to vacuum, docs/operations.md)
+  if (!PG) assert.notDeepEqual(grep(), [], 'the name is in the files before the erasure');
   await z.get('/account');
   const gone = await z.post('/account/delete', { confirm: 'delete' });
   assert.equal(gone.status, 200);
   assert.equal(sql(`SELECT count(*) FROM signups WHERE email = '${EMAIL}'`), '0');
   assert.equal(sql(`SELECT count(*) FROM pending_signups WHERE email = '${EMAIL}'`), '0');
-  assert.equal(sql(`SELECT status || '|' || (address LIKE '%Quokkafish%') FROM events WHERE id = ${home}`), 'cancelled|0');
+  assert.equal(sql(`SELECT status, CASE WHEN address LIKE '%Quokkafish%' THEN 1 ELSE 0 END FROM events WHERE id = ${home}`), 'cancelled|0');
   // and the one going there is told, since the address is gone
   assert.match(readMail('cora.coming@example.org', /(Leaflets from mine" on [^\n]* is cancelled: its host has left)/), /is cancelled/);
-  let left = grep();
+  let left = PG ? [] : grep();
   for (let i = 0; i < 50 && left.length; i++) { await new Promise((r) => setTimeout(r, 100)); left = grep(); }
   assert.deepEqual(left, [], `the erased name is still in ${left.map((e) => 'the database' + e).join(', ')}`);
 });

@@ -48,7 +48,7 @@ before(async () => {
   await admin.get('/ideas');
   const t = await admin.post('/ideas/thresholds', { scope: 'group', absolute: '4', percent: '10', days: '30' });
   assert.equal(t.status, 303);
-  assert.equal(sql("SELECT absolute || '/' || percent || '/' || days FROM idea_thresholds WHERE scope = 'group'"), '4/10.0/30');
+  assert.equal(sql("SELECT absolute, percent, days FROM idea_thresholds WHERE scope = 'group'"), '4|10.0|30');
 });
 after(async () => { if (srv) await srv.stop(); });
 

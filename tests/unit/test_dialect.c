@@ -146,6 +146,13 @@ static void queries(void **state)
 	    b.p, "SELECT CAST(floor(extract(epoch from now())) AS BIGINT), '\\x00ff'::bytea",
 	    b.len);
 	buf_reset(&b);
+	/* a clause only PostgreSQL has, in a comment SQLite skips */
+	assert_int_equal(dialect_pg_query("SELECT id FROM c LIMIT 1 /*pg: FOR UPDATE SKIP LOCKED */ -- x",
+					  &b, &n, why, sizeof(why)),
+			 0);
+	assert_int_equal(b.len, strlen("SELECT id FROM c LIMIT 1  FOR UPDATE SKIP LOCKED  -- x"));
+	assert_memory_equal(b.p, "SELECT id FROM c LIMIT 1  FOR UPDATE SKIP LOCKED  -- x", b.len);
+	buf_reset(&b);
 	/* SQLite's newer epoch, as a trigger uses it */
 	assert_int_equal(dialect_pg_query("SELECT unixepoch() FROM t", &b, &n, why, sizeof(why)),
 			 0);
