@@ -204,7 +204,7 @@ int import_run(const char *data_dir, const char *db_path, struct import_stats *s
 	       size_t errlen)
 {
 	struct import imp = { 0 };
-	char stage[PATH_MAX] = "", lockpath[PATH_MAX] = "", stage_dir[PATH_MAX] = "";
+	char stage[PATH_MAX] = "", lockpath[PATH_MAX] = "", stage_dir[PATH_MAX - 16] = "";
 	double t0 = now_seconds();
 	struct db *live = NULL;
 	int rc = -1, lockfd = -1, locked = 0, fresh;
