@@ -17,13 +17,15 @@
 #include "db/db.h"
 #include "util/buf.h"
 
-/* 1 when the statement returns rows to print */
-static int returns_rows(const char *s)
+/* 1 when the statement returns rows to print.  A PRAGMA does on SQLite
+ * (quick_check, foreign_key_check); PostgreSQL's translation drops it. */
+static int returns_rows(const char *s, int pg)
 {
 	while (isspace((unsigned char)*s))
 		s++;
 	return !strncasecmp(s, "SELECT", 6) || !strncasecmp(s, "WITH", 4) ||
-	       !strncasecmp(s, "VALUES", 6) || strcasestr(s, "RETURNING");
+	       !strncasecmp(s, "VALUES", 6) || strcasestr(s, "RETURNING") ||
+	       (!pg && !strncasecmp(s, "PRAGMA", 6));
 }
 
 static void print_row(struct db_stmt *st)
@@ -66,9 +68,9 @@ static int in_trigger(const char *start, const char *at)
 	return !(end - start >= 3 && !strncasecmp(end - 3, "END", 3));
 }
 
-static int run(struct db *db, const char *sql)
+static int run(struct db *db, const char *sql, int pg)
 {
-	if (!returns_rows(sql))
+	if (!returns_rows(sql, pg))
 		return db_exec(db, sql);
 	struct db_stmt *st = db_prepare(db, sql);
 	int rc;
@@ -96,6 +98,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sql: %s\n", in.overflow ? "input too large" : err);
 		return 1;
 	}
+	int pg = !strncmp(argv[1], "postgres", 8);
 	/* statements end at a ';' outside quotes, a trigger at the one after END */
 	char *s = in.p ? in.p : "", *start = s;
 	int rc = 0;
@@ -109,7 +112,7 @@ int main(int argc, char **argv)
 		else if (!*s || (!q && *s == ';')) {
 			int end = !*s;
 			*s = 0;
-			if (strspn(start, " \t\r\n") < strlen(start) && run(db, start)) {
+			if (strspn(start, " \t\r\n") < strlen(start) && run(db, start, pg)) {
 				fprintf(stderr, "sql: %s\n", db_errmsg(db));
 				rc = 1;
 			}
