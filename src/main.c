@@ -1,6 +1,7 @@
 /*
  * turnout: one binary, one subcommand per job.  See `turnout --help`.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -214,6 +215,13 @@ static int cmd_serve(int argc, char **argv)
 			HTTP_MAX_CONNECTIONS);
 		return EXIT_USAGE;
 	}
+	/* behind a load balancer every peer is the balancer: its word on the client */
+	const char *proxy = env_or("TURNOUT_TRUSTED_PROXY", "");
+	unsigned char bin[16];
+	if (*proxy && inet_pton(AF_INET, proxy, bin) != 1 && inet_pton(AF_INET6, proxy, bin) != 1) {
+		fprintf(stderr, "turnout serve: TURNOUT_TRUSTED_PROXY takes one IP address\n");
+		return EXIT_USAGE;
+	}
 	int log_fd = -1;
 	if (!strcmp(logp, "-"))
 		log_fd = STDERR_FILENO;
@@ -242,7 +250,7 @@ static int cmd_serve(int argc, char **argv)
 	const struct http_route *routes = routes_all(&nroutes);
 	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
 				   app.auth.secure_cookies, (double)head_s, (unsigned)per_ip,
-				   page_not_found };
+				   proxy, page_not_found };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "turnout serve: %s\n", err);

@@ -41,6 +41,7 @@ struct http_server {
 	void *app;
 	int log_fd;
 	int hsts;
+	char proxy[INET6_ADDRSTRLEN]; /* trusted proxy's address, "" for none */
 	atomic_int uploads; /* streaming to disk now */
 	double head_s; /* deadline for a request head */
 	http_handler not_found;
@@ -138,6 +139,25 @@ void http_client_ip(struct http_request *req, char *out, size_t len)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			  out, (socklen_t)len);
+
+	const struct http_server *srv = ((struct ctx *)(void *)req)->srv;
+	const char *xff = srv->proxy[0] && !strcmp(out, srv->proxy)
+				  ? http_header(req, "X-Forwarded-For")
+				  : NULL;
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	char ip[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n = strcspn(last, " \t");
+	if (n < sizeof(ip)) {
+		memcpy(ip, last, n);
+		ip[n] = '\0';
+		if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+			snprintf(out, len, "%s", ip);
+	}
 }
 
 void http_redirect(struct http_response *res, const char *path)
@@ -582,6 +602,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
 	srv->app = app;
 	srv->log_fd = cfg->access_log_fd;
 	srv->hsts = cfg->hsts;
+	if (cfg->trusted_proxy)
+		snprintf(srv->proxy, sizeof(srv->proxy), "%s", cfg->trusted_proxy);
 	srv->head_s = cfg->head_timeout_s > 0 ? cfg->head_timeout_s : HTTP_HEAD_TIMEOUT_S;
 	srv->not_found = cfg->not_found;
 	pthread_mutex_init(&srv->lock, NULL);

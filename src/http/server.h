@@ -88,6 +88,8 @@ struct http_config {
 	int hsts;           /* served over TLS (by a proxy): send Strict-Transport-Security */
 	double head_timeout_s; /* 0: HTTP_HEAD_TIMEOUT_S */
 	unsigned per_ip_limit; /* open connections from one address; 0: no cap */
+	const char *trusted_proxy; /* a load balancer's address: its X-Forwarded-For is
+				    * the client; NULL or "": none */
 	http_handler not_found; /* a GET of no route by a browser (Accept: text/html); NULL: JSON */
 };
 
@@ -105,7 +107,9 @@ void http_server_stop(struct http_server *srv);
 const char *http_header(struct http_request *req, const char *name);
 /* A cookie's value, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
-/* The peer's address as text ("127.0.0.1"); "unknown" if it has none. */
+/* The client's address as text ("127.0.0.1"); "unknown" if it has none.
+ * From the trusted proxy, the last address its X-Forwarded-For names (the
+ * one it saw; earlier ones are the client's word). */
 void http_client_ip(struct http_request *req, char *out, size_t len);
 /* 303 See Other to a local path (never an absolute URL from input). */
 void http_redirect(struct http_response *res, const char *path);

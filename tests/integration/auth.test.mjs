@@ -172,6 +172,38 @@ test('using emailed secrets is rate-limited too', async () => {
   }
 });
 
+// Behind a load balancer every peer is the balancer: the client it names
+// is counted, and only the balancer named in TURNOUT_TRUSTED_PROXY is believed.
+test('per-address limits count the client a trusted proxy names, and ignore the header from anyone else', async () => {
+  const tries = async (url, xff) => {
+    const v = new Visitor(url);
+    await v.get('/signin');
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await v.post('/signin/link', { token: 'n'.repeat(43) },
+        { headers: { 'X-Forwarded-For': `${xff}` } })).status);
+    }
+    return statuses;
+  };
+  const env = { TURNOUT_RATE_TOKEN_IP: '1/2' };
+  const behind = await startServer({ db, env: { ...env, TURNOUT_TRUSTED_PROXY: '127.0.0.1' } });
+  const open = await startServer({ db, env });
+  try {
+    assert.deepEqual(await tries(behind.url, '203.0.113.1'), [400, 400, 429]);
+    // another client through the same balancer has its own allowance; a forged
+    // first entry is the client's word, not the balancer's
+    assert.deepEqual(await tries(behind.url, '203.0.113.1, 203.0.113.2'), [400, 400, 429]);
+    assert.deepEqual(await tries(behind.url, 'not an address'), [400, 400, 429]);
+    // with no trusted proxy the header changes nothing: one address, one allowance
+    assert.deepEqual(await tries(open.url, '203.0.113.3'), [400, 400, 429]);
+    assert.deepEqual(await tries(open.url, '203.0.113.4'), [429, 429, 429]);
+  } finally {
+    await behind.stop();
+    await open.stop();
+  }
+  assert.equal(run(['serve', '--port', '0', '--db', db], { env: { ...process.env, TURNOUT_TRUSTED_PROXY: 'balancer' } }).status, 2);
+});
+
 test('rate limits on link sending answer 429 with Retry-After', async () => {
   const v = new Visitor(srv.url);
   await v.get('/signin');
