@@ -6,7 +6,7 @@ DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqli
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
              libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev libpq-dev fonts-dejavu-core
-TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15
+TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15 haproxy
 BENCH_DEBS:= wrk
 
 CC       ?= cc
@@ -27,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run run-pg deps test unit integration browser bench fuzz sqlmap clean format asan-test test-inputs
+.PHONY: all run run-pg run-cluster deps test unit integration browser bench fuzz sqlmap clean format asan-test test-inputs
 
 all: $(BUILD)/turnout
 
@@ -77,6 +77,14 @@ run: deps
 	  *) test -s $(DB) || $(MAKE) --no-print-directory $(DB); \
 	     [ -z "$(NO_DEMO)" ] && [ -s $(dir $(DB))demo.txt ] && cat $(dir $(DB))demo.txt || true; \
 	     $(BUILD)/turnout serve --db $(DB) --port $(PORT) ;; esac
+
+# On this machine, loopback only: PostgreSQL primary + synchronous standby,
+# three nodes, HAProxy on PORT (scripts/cluster.sh; Ctrl-C stops it all).
+run-cluster: deps
+	@sh scripts/deps.sh postgresql-15 haproxy
+	@$(MAKE) --no-print-directory $(BUILD)/turnout
+	@rm -rf var/cluster && mkdir -p var
+	CLUSTER_PORT=$(PORT) TURNOUT=$(BUILD)/turnout sh scripts/cluster.sh run var/cluster
 
 run-pg:
 	@if ! $(BUILD)/turnout postcode "SW1A 1AA" --db "$(DB)" >/dev/null 2>&1; then \
@@ -129,6 +137,9 @@ integration: $(BUILD)/turnout $(BUILD)/test/fixture.db $(BUILD)/test/full.db $(U
 	@echo "== the same black-box suite on PostgreSQL"
 	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \
 	  TURNOUT_IMPORT_BIN=$(or $(IMPORT_BIN),$(abspath $(BUILD)/turnout)) node tests/integration/pg.mjs
+	@echo "== several nodes: a primary, a synchronous standby, three nodes behind HAProxy"
+	TURNOUT_BIN=$(abspath $(BUILD)/turnout) TURNOUT_UNIT_DIR=$(abspath $(BUILD)/tests) \
+	  node --test --test-concurrency=1 tests/cluster/
 
 $(BUILD)/bench/match: bench/match.c $(BUILD)/libturnout.a
 	@mkdir -p $(dir $@)

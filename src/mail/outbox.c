@@ -12,9 +12,10 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/num.h"
 
 #define OUTBOX_BACKOFF_MAX 3600 /* seconds: the longest wait between two attempts */
-#define OUTBOX_CLAIM_S	   120	/* seconds a node has to send what it took */
+#define OUTBOX_CLAIM_S	   120	/* seconds a node has to send what it took (TURNOUT_MAIL_CLAIM_S) */
 
 static void random_hex(char *out, size_t n_bytes)
 {
@@ -268,13 +269,13 @@ static char *col_dup(struct db_stmt *st, int i)
 }
 
 /*
- * Claims up to max messages that are due, for OUTBOX_CLAIM_S: how many, or
+ * Claims up to max messages that are due, for claim_s seconds: how many, or
  * -1.  The claim's condition is checked again on each row it takes, so of
  * nodes claiming at once each message goes to one (PostgreSQL re-reads a
  * row another transaction just changed; SQLite has one writer).  A look
  * first, so an idle queue takes no write lock.
  */
-static long take_due(struct db *db, const char *node, struct attempt *a, long max)
+static long take_due(struct db *db, const char *node, long claim_s, struct attempt *a, long max)
 {
 	struct db_stmt *any = db_cached(db, "SELECT 1 FROM mail_out WHERE sent_at IS NULL"
 					    " AND failed_at IS NULL AND next_try <= ?1"
@@ -292,7 +293,7 @@ static long take_due(struct db *db, const char *node, struct attempt *a, long ma
 	db_bind_int(any, 1, now);
 	if ((rc = db_exists(any)) <= 0)
 		return rc;
-	db_binds(st, 1, DB_INT(now), DB_INT(now + OUTBOX_CLAIM_S), DB_INT(max), DB_STR(node));
+	db_binds(st, 1, DB_INT(now), DB_INT(now + claim_s), DB_INT(max), DB_STR(node));
 	while (db_next(st, &rc)) {
 		a[n] = (struct attempt){ .id = db_col_int(st, 0), .tries = db_col_int(st, 1) };
 		a[n].key = col_dup(st, 2);
@@ -324,7 +325,7 @@ static long send_batch(struct outbox_sender *s, struct db *db, struct mail_sessi
 {
 	struct attempt a[OUTBOX_BATCH];
 	/* over SMTP each delivery is recorded before the next: a crash repeats one at most */
-	long n = take_due(db, s->node, a, s->m->mode == MAIL_SMTP ? 1 : OUTBOX_BATCH);
+	long n = take_due(db, s->node, s->claim_s, a, s->m->mode == MAIL_SMTP ? 1 : OUTBOX_BATCH);
 
 	if (n <= 0)
 		return n;
@@ -407,6 +408,13 @@ int outbox_start(struct outbox_sender *s, const char *db_path, const struct mail
 		snprintf(s->node, sizeof(s->node), "%s", node);
 	else if (gethostname(s->node, sizeof(s->node) - 1))
 		snprintf(s->node, sizeof(s->node), "turnout");
+	/* how long mail a dead node had taken waits for another */
+	const char *claim = getenv("TURNOUT_MAIL_CLAIM_S");
+	s->claim_s = OUTBOX_CLAIM_S;
+	if (claim && num_parse_long(claim, strlen(claim), 5, 3600, &s->claim_s)) {
+		log_error("TURNOUT_MAIL_CLAIM_S takes 5 to 3600 seconds");
+		return -1;
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	cond_init_monotonic(&s->wake);
 	pthread_cond_init(&s->settled, NULL);

@@ -79,6 +79,7 @@ struct outbox_sender {
 	int poked, running;
 	_Atomic int stop; /* read between deliveries, outside the lock */
 	char node[64];	  /* this node's name in its claims: TURNOUT_NODE, else the host's */
+	long claim_s;	  /* how long a claim lasts */
 };
 
 /* Starts the sender thread: 0 or -1.  The writer must outlive it. */

@@ -54,6 +54,9 @@ export const filesOf = (db) => (PG ? join(tmpdir(), `turnout-files-${/^postgresq
 const running = new Map(); // outbox folder -> database file
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+// Servers started elsewhere (a cluster's nodes) delivering into outbox from db.
+export const expectMail = (outbox, db) => running.set(outbox, db);
+
 export function settleMail(only) {
   for (const [outbox, db] of running) {
     if (only && outbox !== only) continue;

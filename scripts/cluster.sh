@@ -1,0 +1,145 @@
+#!/bin/sh
+# Several nodes and a failover on one machine, loopback only: a PostgreSQL
+# 15 primary and a synchronous streaming standby (initdb and pg_basebackup
+# into DIR, no system service), CLUSTER_NODES turnout nodes, and HAProxy in
+# front of them.  Debian's postgresql-15 and haproxy.
+#
+#   scripts/cluster.sh up DIR [DATA]  start it all, load DATA (data/) and the
+#                                     demo; prints the URL
+#   scripts/cluster.sh run DIR        up, then wait; Ctrl-C stops it all
+#   scripts/cluster.sh down DIR       stop it all (DIR stays, for its logs)
+#   scripts/cluster.sh promote DIR    the standby becomes the primary
+#   scripts/cluster.sh node DIR I     start node I again (after a kill)
+#   scripts/cluster.sh standby DIR stop|start   the standby alone
+#
+# HAProxy listens on CLUSTER_PORT (8080), node I on CLUSTER_PORT + I.  The
+# nodes find the primary themselves: their connection string names both
+# servers and asks for the one that takes writes.  TURNOUT (build/turnout),
+# NO_DEMO (set: no demo), CLUSTER_NODES (3).
+set -eu
+cmd=${1:-} dir=${2:-}
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,/^set/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+PG=/usr/lib/postgresql/15/bin
+BIN=${TURNOUT:-build/turnout}
+PORT=${CLUSTER_PORT:-8080}
+NODES=${CLUSTER_NODES:-3}
+case "$PORT$NODES" in *[!0-9]*) echo "CLUSTER_PORT and CLUSTER_NODES are numbers" >&2; exit 2 ;; esac
+[ "$NODES" -ge 1 ] && [ "$NODES" -le 16 ] || { echo "CLUSTER_NODES takes 1 to 16" >&2; exit 2; }
+
+# PostgreSQL will not run as root
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+enc() { printf %s "$1" | sed 's|/|%2F|g; s|,|%2C|g'; }
+uri() {
+	printf 'postgresql:///turnout?host=%s,%s&user=turnout&target_session_attrs=read-write&connect_timeout=2' \
+		"$(enc "$dir/pg/p")" "$(enc "$dir/pg/s")"
+}
+psql_on() { psql -h "$dir/pg/$1" -U turnout -d postgres -qAt -c "$2"; }
+
+pg_start() { # name data-folder socket-folder settings...
+	name=$1 pgdata=$2 sock=$3
+	shift 3
+	as_pg "$PG/pg_ctl" -D "$pgdata" -l "$dir/pg/$name.log" -w \
+		-o "-k $sock -c listen_addresses='' $*" start >/dev/null
+}
+
+node_start() { # i
+	i=$1
+	TURNOUT_NODE=node$i TURNOUT_NODES=$NODES TURNOUT_FILES=${TURNOUT_FILES:-$dir/files} \
+		TURNOUT_OUTBOX=${TURNOUT_OUTBOX:-$dir/outbox} TURNOUT_TRUSTED_PROXY=127.0.0.1 \
+		TURNOUT_CONN_PER_IP=0 TURNOUT_PUBLIC_URL=${TURNOUT_PUBLIC_URL:-http://127.0.0.1:$PORT} \
+		"$BIN" serve --bind 127.0.0.1 --port $((PORT + i)) --db "$(uri)" \
+		--access-log "$dir/node$i.access" >>"$dir/node$i.log" 2>&1 &
+	echo $! >"$dir/node$i.pid"
+}
+
+wait_ready() { # url
+	n=0
+	until curl -fsS -o /dev/null "$1/readyz" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 300 ] && { echo "cluster: $1 never became ready" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+up() {
+	src=${1:-data}
+	mkdir -p "$dir/pg" "$dir/files" "$dir/outbox"
+	[ "$(id -u)" = 0 ] && chmod go+x "$dir" && chown postgres "$dir/pg"
+	as_pg mkdir -p "$dir/pg/p" "$dir/pg/s"
+	as_pg "$PG/initdb" -D "$dir/pg/primary" -A trust -U turnout -E UTF8 --no-instructions >/dev/null
+	# a commit returns once the standby has it on disk: a dead primary loses
+	# nothing acknowledged
+	pg_start primary "$dir/pg/primary" "$dir/pg/p" -c synchronous_standby_names=standby \
+		-c synchronous_commit=on -c max_connections=60
+	as_pg "$PG/pg_basebackup" -h "$dir/pg/p" -U turnout -D "$dir/pg/standby" -X stream -c fast
+	as_pg sh -c "touch '$dir/pg/standby/standby.signal' && echo \"primary_conninfo = 'host=$dir/pg/p user=turnout application_name=standby'\" >>'$dir/pg/standby/postgresql.auto.conf'"
+	pg_start standby "$dir/pg/standby" "$dir/pg/s" -c max_connections=60
+	n=0
+	until [ "$(psql_on p "SELECT sync_state FROM pg_stat_replication")" = sync ]; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && { echo "cluster: the standby never caught up" >&2; return 1; }
+		sleep 0.1
+	done
+	psql_on p "CREATE DATABASE turnout"
+	uri >"$dir/db"
+	"$BIN" import --data "$src" --db "$(uri)" >"$dir/import.txt"
+	[ -n "${NO_DEMO:-}" ] || "$BIN" demo --db "$(uri)" >"$dir/demo.txt"
+	i=1
+	while [ $i -le "$NODES" ]; do
+		node_start $i
+		i=$((i + 1))
+	done
+	{
+		printf 'global\n  maxconn 4096\n  pidfile %s/haproxy.pid\n' "$dir"
+		printf 'defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n'
+		printf '  retries 3\n  option redispatch\n  option forwardfor\n'
+		printf 'frontend web\n  bind 127.0.0.1:%s\n  default_backend nodes\n' "$PORT"
+		printf 'backend nodes\n  balance roundrobin\n  option httpchk GET /readyz\n'
+		printf '  default-server inter 500ms fall 2 rise 2\n'
+		i=1
+		while [ $i -le "$NODES" ]; do
+			printf '  server node%s 127.0.0.1:%s check\n' $i $((PORT + i))
+			i=$((i + 1))
+		done
+	} >"$dir/haproxy.cfg"
+	i=1
+	while [ $i -le "$NODES" ]; do
+		wait_ready "http://127.0.0.1:$((PORT + i))"
+		i=$((i + 1))
+	done
+	haproxy -q -D -f "$dir/haproxy.cfg"
+	wait_ready "http://127.0.0.1:$PORT"
+	echo "http://127.0.0.1:$PORT"
+}
+
+down() {
+	for f in "$dir"/haproxy.pid "$dir"/node*.pid; do
+		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+		rm -f "$f"
+	done
+	for d in primary standby; do
+		[ -f "$dir/pg/$d/postmaster.pid" ] &&
+			as_pg "$PG/pg_ctl" -D "$dir/pg/$d" -m fast -w stop >/dev/null 2>&1 || true
+	done
+}
+
+case "$cmd" in
+up) up "${3:-}" ;;
+run)
+	trap 'down; exit 0' INT TERM
+	up
+	[ -s "$dir/demo.txt" ] && cat "$dir/demo.txt"
+	echo "several nodes: HAProxy on http://127.0.0.1:$PORT, logs in $dir; Ctrl-C stops it all"
+	while :; do sleep 3600; done
+	;;
+down) down ;;
+promote) as_pg "$PG/pg_ctl" -D "$dir/pg/standby" -w promote >/dev/null ;;
+standby) # stop | start: the standby alone
+	case "${3:-}" in
+	stop) as_pg "$PG/pg_ctl" -D "$dir/pg/standby" -m immediate -w stop >/dev/null ;;
+	start) pg_start standby "$dir/pg/standby" "$dir/pg/s" -c max_connections=60 ;;
+	*) echo "standby stop or standby start" >&2; exit 2 ;;
+	esac ;;
+node) node_start "${3:?which node}" && wait_ready "http://127.0.0.1:$((PORT + $3))" ;;
+*) sed -n '2,/^set/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac
