@@ -26,19 +26,24 @@ NODES=${CLUSTER_NODES:-3}
 case "$PORT$NODES" in *[!0-9]*) echo "CLUSTER_PORT and CLUSTER_NODES are numbers" >&2; exit 2 ;; esac
 [ "$NODES" -ge 1 ] && [ "$NODES" -le 16 ] || { echo "CLUSTER_NODES takes 1 to 16" >&2; exit 2; }
 
-# PostgreSQL will not run as root
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+# PostgreSQL will not run as root: as root its folders are the postgres
+# user's, in a folder of their own it can reach (DIR's parents may be closed)
+pgd=$dir/pg
+[ -s "$dir/pgdir" ] && pgd=$(cat "$dir/pgdir")
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 enc() { printf %s "$1" | sed 's|/|%2F|g; s|,|%2C|g'; }
 uri() {
 	printf 'postgresql:///turnout?host=%s,%s&user=turnout&target_session_attrs=read-write&connect_timeout=2' \
-		"$(enc "$dir/pg/p")" "$(enc "$dir/pg/s")"
+		"$(enc "$pgd/p")" "$(enc "$pgd/s")"
 }
-psql_on() { psql -h "$dir/pg/$1" -U turnout -d postgres -qAt -c "$2"; }
+psql_on() { psql -h "$pgd/$1" -U turnout -d postgres -qAt -c "$2"; }
 
 pg_start() { # name data-folder socket-folder settings...
 	name=$1 pgdata=$2 sock=$3
 	shift 3
-	as_pg "$PG/pg_ctl" -D "$pgdata" -l "$dir/pg/$name.log" -w \
+	as_pg "$PG/pg_ctl" -D "$pgdata" -l "$pgd/$name.log" -w \
 		-o "-k $sock -c listen_addresses='' $*" start >/dev/null
 }
 
@@ -63,17 +68,23 @@ wait_ready() { # url
 
 up() {
 	src=${1:-data}
-	mkdir -p "$dir/pg" "$dir/files" "$dir/outbox"
-	[ "$(id -u)" = 0 ] && chmod go+x "$dir" && chown postgres "$dir/pg"
-	as_pg mkdir -p "$dir/pg/p" "$dir/pg/s"
-	as_pg "$PG/initdb" -D "$dir/pg/primary" -A trust -U turnout -E UTF8 --no-instructions >/dev/null
+	mkdir -p "$dir/files" "$dir/outbox"
+	if [ "$(id -u)" = 0 ]; then
+		pgd=$(mktemp -d "${TMPDIR:-/tmp}/turnout-cluster-pg.XXXXXX")
+		chown postgres "$pgd"
+		echo "$pgd" >"$dir/pgdir"
+	else
+		mkdir -p "$pgd"
+	fi
+	as_pg mkdir -p "$pgd/p" "$pgd/s"
+	as_pg "$PG/initdb" -D "$pgd/primary" -A trust -U turnout -E UTF8 --no-instructions >/dev/null
 	# a commit returns once the standby has it on disk: a dead primary loses
 	# nothing acknowledged
-	pg_start primary "$dir/pg/primary" "$dir/pg/p" -c synchronous_standby_names=standby \
+	pg_start primary "$pgd/primary" "$pgd/p" -c synchronous_standby_names=standby \
 		-c synchronous_commit=on -c max_connections=60
-	as_pg "$PG/pg_basebackup" -h "$dir/pg/p" -U turnout -D "$dir/pg/standby" -X stream -c fast
-	as_pg sh -c "touch '$dir/pg/standby/standby.signal' && echo \"primary_conninfo = 'host=$dir/pg/p user=turnout application_name=standby'\" >>'$dir/pg/standby/postgresql.auto.conf'"
-	pg_start standby "$dir/pg/standby" "$dir/pg/s" -c max_connections=60
+	as_pg "$PG/pg_basebackup" -h "$pgd/p" -U turnout -D "$pgd/standby" -X stream -c fast
+	as_pg sh -c "touch '$pgd/standby/standby.signal' && echo \"primary_conninfo = 'host=$pgd/p user=turnout application_name=standby'\" >>'$pgd/standby/postgresql.auto.conf'"
+	pg_start standby "$pgd/standby" "$pgd/s" -c max_connections=60
 	n=0
 	until [ "$(psql_on p "SELECT sync_state FROM pg_stat_replication")" = sync ]; do
 		n=$((n + 1))
@@ -89,13 +100,33 @@ up() {
 		node_start $i
 		i=$((i + 1))
 	done
+	busy='The service is unavailable for a moment: try again shortly'
 	{
-		printf 'global\n  maxconn 4096\n  pidfile %s/haproxy.pid\n' "$dir"
-		printf 'defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n'
-		printf '  retries 3\n  option redispatch\n  option forwardfor\n'
-		printf 'frontend web\n  bind 127.0.0.1:%s\n  default_backend nodes\n' "$PORT"
-		printf 'backend nodes\n  balance roundrobin\n  option httpchk GET /readyz\n'
-		printf '  default-server inter 500ms fall 2 rise 2\n'
+		# with no node ready (the database failing over) the balancer
+		# answers as a node would: 503, Retry-After, JSON on the API
+		cat <<-EOF
+			global
+			  maxconn 4096
+			  pidfile $dir/haproxy.pid
+			defaults
+			  mode http
+			  timeout connect 2s
+			  timeout client 60s
+			  timeout server 60s
+			  retries 3
+			  option redispatch
+			  option forwardfor
+			frontend web
+			  bind 127.0.0.1:$PORT
+			  acl down nbsrv(nodes) eq 0
+			  http-request return status 503 content-type application/json hdr Retry-After 5 string "{\\"status\\":503,\\"error\\":\\"$busy\\"}" if down { path_beg /api/ }
+			  http-request return status 503 content-type "text/html; charset=utf-8" hdr Retry-After 5 string "<!doctype html><title>Busy</title><h1>Busy</h1><p>$busy.</p>" if down
+			  default_backend nodes
+			backend nodes
+			  balance roundrobin
+			  option httpchk GET /readyz
+			  default-server inter 500ms fall 2 rise 2
+		EOF
 		i=1
 		while [ $i -le "$NODES" ]; do
 			printf '  server node%s 127.0.0.1:%s check\n' $i $((PORT + i))
@@ -118,9 +149,10 @@ down() {
 		rm -f "$f"
 	done
 	for d in primary standby; do
-		[ -f "$dir/pg/$d/postmaster.pid" ] &&
-			as_pg "$PG/pg_ctl" -D "$dir/pg/$d" -m fast -w stop >/dev/null 2>&1 || true
+		[ -f "$pgd/$d/postmaster.pid" ] &&
+			as_pg "$PG/pg_ctl" -D "$pgd/$d" -m fast -w stop >/dev/null 2>&1 || true
 	done
+	[ "$pgd" = "$dir/pg" ] || rm -rf "$pgd" "$dir/pgdir"
 }
 
 case "$cmd" in
@@ -133,11 +165,11 @@ run)
 	while :; do sleep 3600; done
 	;;
 down) down ;;
-promote) as_pg "$PG/pg_ctl" -D "$dir/pg/standby" -w promote >/dev/null ;;
+promote) as_pg "$PG/pg_ctl" -D "$pgd/standby" -w promote >/dev/null ;;
 standby) # stop | start: the standby alone
 	case "${3:-}" in
-	stop) as_pg "$PG/pg_ctl" -D "$dir/pg/standby" -m immediate -w stop >/dev/null ;;
-	start) pg_start standby "$dir/pg/standby" "$dir/pg/s" -c max_connections=60 ;;
+	stop) as_pg "$PG/pg_ctl" -D "$pgd/standby" -m immediate -w stop >/dev/null ;;
+	start) pg_start standby "$pgd/standby" "$pgd/s" -c max_connections=60 ;;
 	*) echo "standby stop or standby start" >&2; exit 2 ;;
 	esac ;;
 node) node_start "${3:?which node}" && wait_ready "http://127.0.0.1:$((PORT + $3))" ;;

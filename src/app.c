@@ -221,6 +221,17 @@ struct db *app_db(struct app *app)
 	return db;
 }
 
+int app_db_lost(struct app *app)
+{
+	struct db_health h;
+
+	/* no connection on this thread: app_db() could not make one */
+	if (db_lost(pthread_getspecific(app->db_key)))
+		return 1;
+	db_writer_health(&app->writer, &h);
+	return h.lost;
+}
+
 void app_default_assets(char *out, size_t len)
 {
 	char exe[PATH_MAX];

@@ -81,6 +81,9 @@ int app_text(struct app *app, struct db *db, const char *key, const char *to, co
 int app_commit(struct app *app, struct db *db);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
+/* 1 when this thread's connection or the writer's last batch found the
+ * database out of reach (db_lost): a failure now is "try again shortly". */
+int app_db_lost(struct app *app);
 
 /* The folder beside the running binary's parent (build/turnout -> .). */
 void app_default_assets(char *out, size_t len);

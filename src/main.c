@@ -250,7 +250,7 @@ static int cmd_serve(int argc, char **argv)
 	const struct http_route *routes = routes_all(&nroutes);
 	struct http_config cfg = { bind, (unsigned)port, (unsigned)threads, log_fd,
 				   app.auth.secure_cookies, (double)head_s, (unsigned)per_ip,
-				   proxy, page_not_found };
+				   proxy, page_not_found, page_answered };
 	struct http_server *srv = http_server_start(&cfg, routes, nroutes, &app, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "turnout serve: %s\n", err);

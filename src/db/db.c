@@ -49,6 +49,11 @@ const char *db_errmsg(struct db *db)
 	return db->be->errmsg(db);
 }
 
+int db_lost(struct db *db)
+{
+	return !db || (db->be->lost && db->be->lost(db));
+}
+
 int db_readonly(struct db *db)
 {
 	return db->be->readonly(db);

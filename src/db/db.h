@@ -45,6 +45,11 @@ int db_present(const char *path);
 int db_postgresql(struct db *db);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
+/* 1 when the server cannot be reached now (PostgreSQL down, restarting or
+ * failing over; the connection is made again at its next use), or db is
+ * NULL; always 0 for an open SQLite file.  What makes a failure "try again
+ * in a moment" rather than a fault. */
+int db_lost(struct db *db);
 
 /* 1 when the connection can only read (the file or its folder is read-only). */
 int db_readonly(struct db *db);

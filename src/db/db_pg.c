@@ -158,6 +158,11 @@ static int pg_exec(struct db *db, const char *sql)
 	return rc;
 }
 
+static int pg_lost(struct db *db)
+{
+	return PQstatus(PG(db)->c) != CONNECTION_OK;
+}
+
 static int pg_in_transaction(struct db *db)
 {
 	return PQtransactionStatus(PG(db)->c) != PQTRANS_IDLE;
@@ -506,6 +511,7 @@ static const struct db_backend pg_backend = {
 	.check = pg_check,
 	.exec = pg_exec,
 	.in_transaction = pg_in_transaction,
+	.lost = pg_lost,
 	.begin_sql = "BEGIN",
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,

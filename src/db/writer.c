@@ -15,6 +15,7 @@ static void run_batch(struct db_writer *w, struct db *db, struct db_job *batch)
 	ok = ok && db_commit(db) == 0;
 	pthread_mutex_lock(&w->lock);
 	*(ok ? &w->health.write_ok_at : &w->health.write_failed_at) = time(NULL);
+	w->health.lost = !ok && db_lost(db);
 	pthread_mutex_unlock(&w->lock);
 	if (ok) {
 		w->batches++;

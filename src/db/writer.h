@@ -36,6 +36,7 @@ struct db_health {
 	char detail[160];   /* the first thing quick_check found */
 	long long checkpoint_at; /* the last checkpoint that ran */
 	long long write_ok_at, write_failed_at; /* the last batch kept, the last rolled back */
+	int lost; /* the last batch failed for want of the database (db_lost) */
 };
 
 struct db_writer {

@@ -45,6 +45,7 @@ struct http_server {
 	atomic_int uploads; /* streaming to disk now */
 	double head_s; /* deadline for a request head */
 	http_handler not_found;
+	http_handler answered;
 	pthread_mutex_t lock; /* guards the watch list (not its clocks) and stopping */
 	pthread_cond_t wake;
 	struct watch *watched;
@@ -227,6 +228,8 @@ static enum MHD_Result respond(struct ctx *c, struct MHD_Connection *conn,
 	size_t len;
 	char *body;
 
+	if (c->srv->answered)
+		c->srv->answered(&c->req, res);
 	if (res->body.overflow)
 		http_error(res, 500, "Response too large");
 	body = buf_detach(&res->body, &len);
@@ -606,6 +609,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
 		snprintf(srv->proxy, sizeof(srv->proxy), "%s", cfg->trusted_proxy);
 	srv->head_s = cfg->head_timeout_s > 0 ? cfg->head_timeout_s : HTTP_HEAD_TIMEOUT_S;
 	srv->not_found = cfg->not_found;
+	srv->answered = cfg->answered;
 	pthread_mutex_init(&srv->lock, NULL);
 	cond_init_monotonic(&srv->wake);
 	memset(&addr, 0, sizeof(addr));

@@ -91,6 +91,7 @@ struct http_config {
 	const char *trusted_proxy; /* a load balancer's address: its X-Forwarded-For is
 				    * the client; NULL or "": none */
 	http_handler not_found; /* a GET of no route by a browser (Accept: text/html); NULL: JSON */
+	http_handler answered;	/* sees every answer before it is sent (may change it); NULL: none */
 };
 
 struct http_server;

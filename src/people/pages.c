@@ -309,7 +309,6 @@ static void password_signed_in(struct http_request *req, struct http_response *r
 	if (visit_or_answer(req, res, &w, &db, 0))
 		return;
 	if (j->pj.rc < 0) {
-		http_set_header(res, "Retry-After", "5");
 		page_message(req, res, 503, "Busy", "Many people are signing in. Try again shortly.", &w);
 		return;
 	}

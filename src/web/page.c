@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "people/people.h"
@@ -67,6 +68,22 @@ void page_not_found(struct http_request *req, struct http_response *res)
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w)
 {
 	page_message(req, res, 503, "Busy", "Please try again in a moment.", w);
+}
+
+void page_answered(struct http_request *req, struct http_response *res)
+{
+	if (res->status == 500 && app_db_lost(req->app)) {
+		if (res->content_type && !strncmp(res->content_type, "application/json", 16))
+			http_error(res, 503, "The database is unavailable for a moment: try again shortly");
+		else
+			page_busy(req, res, NULL);
+	}
+	if (res->status != 503)
+		return;
+	for (size_t i = 0; i < res->nheaders; i++)
+		if (!strcasecmp(res->headers[i].name, "Retry-After"))
+			return;
+	http_set_header(res, "Retry-After", "5");
 }
 
 void json_id_name(long id, const char *name, void *arg)

@@ -117,8 +117,12 @@ void page_sorry(struct http_request *req, struct http_response *res, const char 
 		const struct who *w);
 /* 404 as a page, for a browser that asked for an address with no page. */
 void page_not_found(struct http_request *req, struct http_response *res);
-/* 503 "Busy": the database is unavailable for a moment. */
+/* 503 "Busy" (with Retry-After): the database is unavailable for a moment. */
 void page_busy(struct http_request *req, struct http_response *res, const struct who *w);
+/* Every answer passes here (http_config.answered): a 500 while the
+ * database is out of reach (a failover, a restart) becomes 503 with
+ * Retry-After, as a page or as JSON, so clients and balancers try again. */
+void page_answered(struct http_request *req, struct http_response *res);
 /* For a store's (id, name) rows: appends {"id", "name"} to the JSON array arg. */
 void json_id_name(long id, const char *name, void *arg);
 /* {"status":200,"result":value} (value is consumed), not cached. */

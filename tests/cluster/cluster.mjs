@@ -2,7 +2,7 @@
 // its own (a PostgreSQL primary, a synchronous standby, three nodes,
 // HAProxy), the fixture data loaded, and ways to hurt it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, expectMail, sqlOn } from '../integration/lib.mjs';
@@ -23,15 +23,16 @@ export function startCluster(env = {}) {
   const db = readFileSync(join(dir, 'db'), 'utf8').trim();
   const outbox = join(dir, 'outbox');
   expectMail(outbox, db);
-  const pidOf = (f) => Number(readFileSync(join(dir, f), 'utf8').split('\n')[0]);
+  const pidOf = (f) => Number(readFileSync(f, 'utf8').split('\n')[0]);
+  const pg = existsSync(join(dir, 'pgdir')) ? readFileSync(join(dir, 'pgdir'), 'utf8').trim() : join(dir, 'pg');
   return {
     url,
     db,
     outbox,
     sql: sqlOn(db),
     nodeUrl: (i) => `http://127.0.0.1:${port + i}`,
-    killNode: (i) => process.kill(pidOf(`node${i}.pid`), 'SIGKILL'),
-    killPrimary: () => process.kill(pidOf('pg/primary/postmaster.pid'), 'SIGKILL'),
+    killNode: (i) => process.kill(pidOf(join(dir, `node${i}.pid`)), 'SIGKILL'),
+    killPrimary: () => process.kill(pidOf(join(pg, 'primary/postmaster.pid')), 'SIGKILL'),
     promote: () => sh('promote', dir),
     standby: (what) => sh('standby', dir, what),
     log: (i) => readFileSync(join(dir, `node${i}.log`), 'utf8'),

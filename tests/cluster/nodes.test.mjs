@@ -226,13 +226,32 @@ test('failover: the primary killed under load and the standby promoted; the node
     const until = t0 + 12000;
     const signing = confirmAll(c.url, s.held, { until, workers: 8 });
     const calling = callAll(c.url, b, until);
+    // and someone looking up their nearest marginals meanwhile, page and API
+    const seen = [];
+    const looking = (async () => {
+      while (Date.now() < until) {
+        for (const path of ['/api/v1/marginals?postcode=DE221AA', '/postcodes/DE221AA/validate', '/account']) {
+          const r = await fetch(c.url + path, { redirect: 'manual', headers: { Cookie: `turnout_session=${b.tokens[0]}` } })
+            .catch(() => null);
+          if (r) seen.push({ path, status: r.status, retry: r.headers.get('retry-after'), body: await r.text() });
+        }
+        await sleep(20);
+      }
+    })();
     await sleep(2000);
     c.killPrimary();
     const killedAt = Date.now();
     // a failover manager's decision, a second later
     await sleep(1000);
     c.promote();
-    const [acked, calls] = await Promise.all([signing, calling]);
+    const [acked, calls] = await Promise.all([signing, calling, looking]);
+    // while there was no primary: "try again shortly", never a fault
+    const faults = seen.filter((x) => x.status >= 500 && x.status !== 503);
+    assert.equal(faults.length, 0, `answers while failing over: ${faults.map((x) => `${x.path} ${x.status}`).slice(0, 5)}`);
+    const busy = seen.filter((x) => x.status === 503);
+    assert.ok(busy.every((x) => x.retry === '5'), 'a 503 says when to try again');
+    assert.ok(busy.filter((x) => x.path.startsWith('/api/')).every((x) => JSON.parse(x.body).status === 503));
+    console.log(`# ${seen.length} reads meanwhile: ${seen.filter((x) => x.status === 200).length} answered, ${busy.length} told to try again`);
     const before = acked.filter((g) => g.at <= killedAt);
     const after = acked.filter((g) => g.at > killedAt);
     assert.ok(before.length > 0 && after.length > 0, `${before.length} sign-ups acknowledged before the kill, ${after.length} after`);
