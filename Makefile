@@ -6,7 +6,7 @@ DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqli
              libsodium-dev liboath-dev libcurl4-openssl-dev libssl-dev \
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
              libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev libpq-dev fonts-dejavu-core
-TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15 haproxy
+TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15 haproxy pgbouncer
 BENCH_DEBS:= wrk
 
 CC       ?= cc
@@ -81,7 +81,7 @@ run: deps
 # On this machine, loopback only: PostgreSQL primary + synchronous standby,
 # three nodes, HAProxy on PORT (scripts/cluster.sh; Ctrl-C stops it all).
 run-cluster: deps
-	@sh scripts/deps.sh postgresql-15 haproxy
+	@sh scripts/deps.sh postgresql-15 haproxy pgbouncer
 	@$(MAKE) --no-print-directory $(BUILD)/turnout
 	@rm -rf var/cluster && mkdir -p var
 	CLUSTER_PORT=$(PORT) TURNOUT=$(BUILD)/turnout sh scripts/cluster.sh run var/cluster

@@ -13,9 +13,11 @@
 #   scripts/cluster.sh standby DIR stop|start   the standby alone
 #
 # HAProxy listens on CLUSTER_PORT (8080), node I on CLUSTER_PORT + I.  The
-# nodes find the primary themselves: their connection string names both
-# servers and asks for the one that takes writes.  TURNOUT (build/turnout),
-# NO_DEMO (set: no demo), CLUSTER_NODES (3).
+# nodes reach the primary through PgBouncer in transaction mode (4
+# connections a core, whatever the number of nodes); promote points it at
+# the new primary.  CLUSTER_POOLER=none: the nodes connect themselves,
+# naming both servers and asking for the one that takes writes.  TURNOUT
+# (build/turnout), NO_DEMO (set: no demo), CLUSTER_NODES (3).
 set -eu
 cmd=${1:-} dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,/^set/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -38,6 +40,43 @@ uri() {
 	printf 'postgresql:///turnout?host=%s,%s&user=turnout&target_session_attrs=read-write&connect_timeout=2' \
 		"$(enc "$pgd/p")" "$(enc "$pgd/s")"
 }
+# the nodes' way in: PgBouncer in transaction mode, at most 4 connections a
+# core on the primary however many nodes there are (CLUSTER_POOLER=none:
+# straight to the servers)
+POOLER=${CLUSTER_POOLER:-pgbouncer}
+POOLS=$((4 * $(nproc) - 2))
+[ "$POOLS" -ge 2 ] || POOLS=2
+node_uri() {
+	if [ "$POOLER" = none ]; then
+		uri
+	else
+		printf 'postgresql:///turnout?host=%s&port=6432&user=turnout&connect_timeout=2' "$(enc "$pgd/b")"
+	fi
+}
+bouncer_conf() { # the server it sends to: p or s
+	as_pg sh -c "cat >'$pgd/pgbouncer.ini'" <<-EOF
+		[databases]
+		turnout = host=$pgd/$1 port=5432 dbname=turnout user=turnout
+		[pgbouncer]
+		listen_addr =
+		listen_port = 6432
+		unix_socket_dir = $pgd/b
+		auth_type = trust
+		auth_file = $pgd/users.txt
+		admin_users = turnout
+		pool_mode = transaction
+		max_client_conn = 2000
+		default_pool_size = $POOLS
+		max_db_connections = $POOLS
+		server_reset_query =
+		query_wait_timeout = 5
+		server_connect_timeout = 2
+		server_login_retry = 1
+		ignore_startup_parameters = extra_float_digits
+		logfile = $pgd/pgbouncer.log
+		pidfile = $pgd/pgbouncer.pid
+	EOF
+}
 psql_on() { psql -h "$pgd/$1" -U turnout -d postgres -qAt -c "$2"; }
 
 pg_start() { # name data-folder socket-folder settings...
@@ -52,7 +91,8 @@ node_start() { # i
 	TURNOUT_NODE=node$i TURNOUT_NODES=$NODES TURNOUT_FILES=${TURNOUT_FILES:-$dir/files} \
 		TURNOUT_OUTBOX=${TURNOUT_OUTBOX:-$dir/outbox} TURNOUT_TRUSTED_PROXY=127.0.0.1 \
 		TURNOUT_CONN_PER_IP=0 TURNOUT_PUBLIC_URL=${TURNOUT_PUBLIC_URL:-http://127.0.0.1:$PORT} \
-		"$BIN" serve --bind 127.0.0.1 --port $((PORT + i)) --db "$(uri)" \
+		TURNOUT_PG_POOLER=$([ "$POOLER" = none ] && echo session || echo transaction) \
+		"$BIN" serve --bind 127.0.0.1 --port $((PORT + i)) --db "$(node_uri)" \
 		--access-log "$dir/node$i.access" >>"$dir/node$i.log" 2>&1 &
 	echo $! >"$dir/node$i.pid"
 }
@@ -95,6 +135,11 @@ up() {
 	uri >"$dir/db"
 	"$BIN" import --data "$src" --db "$(uri)" >"$dir/import.txt"
 	[ -n "${NO_DEMO:-}" ] || "$BIN" demo --db "$(uri)" >"$dir/demo.txt"
+	if [ "$POOLER" != none ]; then
+		as_pg sh -c "mkdir -p '$pgd/b' && echo '\"turnout\" \"\"' >'$pgd/users.txt'"
+		bouncer_conf p
+		as_pg pgbouncer -d -q "$pgd/pgbouncer.ini"
+	fi
 	i=1
 	while [ $i -le "$NODES" ]; do
 		node_start $i
@@ -144,7 +189,7 @@ up() {
 }
 
 down() {
-	for f in "$dir"/haproxy.pid "$dir"/node*.pid; do
+	for f in "$dir"/haproxy.pid "$dir"/node*.pid "$pgd/pgbouncer.pid"; do
 		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
 		rm -f "$f"
 	done
@@ -165,7 +210,14 @@ run)
 	while :; do sleep 3600; done
 	;;
 down) down ;;
-promote) as_pg "$PG/pg_ctl" -D "$pgd/standby" -w promote >/dev/null ;;
+promote)
+	as_pg "$PG/pg_ctl" -D "$pgd/standby" -w promote >/dev/null
+	# what a failover manager does for the pooler: send it to the new primary
+	if [ -s "$pgd/pgbouncer.pid" ]; then
+		bouncer_conf s
+		psql -h "$pgd/b" -p 6432 -U turnout -d pgbouncer -qc RELOAD >/dev/null
+	fi
+	;;
 standby) # stop | start: the standby alone
 	case "${3:-}" in
 	stop) as_pg "$PG/pg_ctl" -D "$pgd/standby" -m immediate -w stop >/dev/null ;;

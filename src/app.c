@@ -267,7 +267,7 @@ static void keeper_tick(void *arg)
 		return;
 	}
 	/* with several nodes on one database, one runs the job at a time */
-	int mine = db_lock(k->db, k->what, 0);
+	int mine = db_lock(k->db, k->what);
 	if (mine == 1 && k->pass(k, (long long)time(NULL)) < 0)
 		log_error("%s: %s", k->what, db_errmsg(k->db));
 	if (mine == 1)

@@ -47,6 +47,7 @@ struct db {
 	const struct db_backend *be;
 	long fail_in; /* db_fail_step(): steps left before one fails; 0 off */
 	int depth;    /* open db_begin()s: the outermost is BEGIN, the rest savepoints */
+	int pooled;   /* PostgreSQL through a pooler in transaction mode: nothing per session */
 	struct {
 		const char *sql;
 		struct db_stmt *st;

@@ -217,24 +217,83 @@ void db_reset(struct db_stmt *st)
 	st->bad_bind = 0;
 }
 
-int db_lock(struct db *db, const char *name, int wait)
+/*
+ * A lease is written without waiting for a synchronous standby: if the
+ * standby stops, commits wait for it, and leases taken every few seconds
+ * by every node's jobs would soon hold every pooled connection.  A lease
+ * lost with the primary only lets another node run the job a pass sooner.
+ */
+static int lease_begin(struct db *db)
 {
+	struct db_stmt *st = db_cached(db, "SELECT set_config('synchronous_commit', 'off', true)");
+	if (db_begin(db))
+		return -1;
+	if (db_one(st) == 1) {
+		db_reset(st);
+		return 0;
+	}
+	db_rollback(db);
+	return -1;
+}
+
+static int lease_end(struct db *db, int rc)
+{
+	if (rc >= 0 && db_commit(db) == 0)
+		return rc;
+	db_rollback(db);
+	return -1;
+}
+
+/* Who holds a lease: this connection of this process on this host. */
+static void lock_holder(struct db *db, char *out, size_t n)
+{
+	char host[64] = "";
+	gethostname(host, sizeof(host) - 1);
+	snprintf(out, n, "%s/%ld/%p", host, (long)getpid(), (void *)db);
+}
+
+int db_lock(struct db *db, const char *name)
+{
+	char holder[128];
 	if (!db->be->postgresql)
 		return 1;
-	struct db_stmt *st =
-	    wait ? db_cached(db, "SELECT 1 FROM (SELECT pg_advisory_lock(hashtext(?))) l")
-		 : db_cached(db, "SELECT pg_try_advisory_lock(hashtext(?))");
-	db_bind_str(st, 1, name);
-	return (int)db_int_or(st, -1);
+	if (!db->pooled) {
+		struct db_stmt *st = db_cached(db, "SELECT pg_try_advisory_lock(hashtext(?))");
+		db_bind_str(st, 1, name);
+		return (int)db_int_or(st, -1);
+	}
+	/* taken when free, lapsed, or already this connection's (renewed);
+	 * the database's clock, so the nodes' clocks need not agree */
+	struct db_stmt *st = db_cached(
+	    db, "INSERT INTO db_locks (name, holder, until) VALUES (?1, ?2, unixepoch() + ?3)"
+		" ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until"
+		" WHERE db_locks.until <= unixepoch() OR db_locks.holder = excluded.holder"
+		" RETURNING 1");
+	lock_holder(db, holder, sizeof(holder));
+	db_binds(st, 1, DB_STR(name), DB_STR(holder), DB_INT(DB_LOCK_LEASE_S));
+	if (lease_begin(db))
+		return -1;
+	int rc = db_exists(st);
+	return lease_end(db, rc);
 }
 
 void db_unlock(struct db *db, const char *name)
 {
+	char holder[128];
 	if (!db->be->postgresql)
 		return;
-	struct db_stmt *st = db_cached(db, "SELECT pg_advisory_unlock(hashtext(?))");
+	struct db_stmt *st =
+	    db->pooled ? db_cached(db, "DELETE FROM db_locks WHERE name = ? AND holder = ?")
+		       : db_cached(db, "SELECT pg_advisory_unlock(hashtext(?))");
 	db_bind_str(st, 1, name);
-	db_done(st);
+	if (!db->pooled) {
+		db_done(st);
+		return;
+	}
+	lock_holder(db, holder, sizeof(holder));
+	db_bind_str(st, 2, holder);
+	if (!lease_begin(db))
+		lease_end(db, db_done(st));
 }
 
 void db_fail_step(struct db *db, long nth)

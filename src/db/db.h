@@ -174,12 +174,16 @@ int db_col_copy(struct db_stmt *st, int i, char *out, size_t len);
 
 /*
  * A lock by name across every process on the database, for work one node
- * does at a time (migrating, importing, a periodic job): on PostgreSQL an
- * advisory lock this connection holds until db_unlock() or its close; on
- * SQLite, whose file one server owns, always granted.  wait: until it is
- * free.  1 held, 0 another process holds it, -1 on error.
+ * does at a time (an import, a periodic job's pass): 1 held, 0 another
+ * process holds it, -1 on error.  On PostgreSQL an advisory lock this
+ * connection holds until db_unlock() or its close; through a pooler in
+ * transaction mode (TURNOUT_PG_POOLER), where no server session is the
+ * connection's own, a lease row (db_locks) for DB_LOCK_LEASE_S that
+ * db_unlock() ends early; on SQLite, whose file one server owns, always
+ * granted.
  */
-int db_lock(struct db *db, const char *name, int wait);
+#define DB_LOCK_LEASE_S 60
+int db_lock(struct db *db, const char *name);
 void db_unlock(struct db *db, const char *name);
 
 /* For fault tests: the nth db_step() from now on this connection (1 = the

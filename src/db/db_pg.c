@@ -27,6 +27,7 @@ struct pg {
 	long named; /* statements prepared so far: each gets the next name */
 	long session; /* connections made: a statement prepared on an older one is prepared again */
 	char err[512];
+	char state[6]; /* the SQLSTATE of the last statement that failed, "" after one that ran */
 };
 
 struct pg_stmt {
@@ -61,6 +62,8 @@ static void remember(struct pg *db, const char *msg)
 static int result_ok(struct pg *db, PGresult *r)
 {
 	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(db->state, sizeof(db->state), "%s", s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || !state ? "" : state);
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return 0;
 	remember(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
@@ -87,7 +90,8 @@ static int reconnect(struct pg *db)
 		remember(db, PQerrorMessage(db->c));
 		return -1;
 	}
-	PQclear(PQexec(db->c, "SET client_min_messages = warning"));
+	if (!db->base.pooled)
+		PQclear(PQexec(db->c, "SET client_min_messages = warning"));
 	db->session++;
 	return 0;
 }
@@ -96,7 +100,7 @@ static int reconnect(struct pg *db)
 static int prepared(struct pg_stmt *st)
 {
 	struct pg *db = PG(st->base.db);
-	if (st->session == db->session)
+	if (st->session == db->session || db->base.pooled)
 		return 0;
 	PGresult *r = PQprepare(db->c, st->name, st->sql, 0, NULL);
 	int rc = result_ok(db, r);
@@ -158,9 +162,13 @@ static int pg_exec(struct db *db, const char *sql)
 	return rc;
 }
 
+/* Down, or (through a pooler, whose own connection stays up) the server
+ * behind it gone: class 08, connection exceptions, and 57P0x, shutting
+ * down or starting up. */
 static int pg_lost(struct db *db)
 {
-	return PQstatus(PG(db)->c) != CONNECTION_OK;
+	const char *s = PG(db)->state;
+	return PQstatus(PG(db)->c) != CONNECTION_OK || !strncmp(s, "08", 2) || !strncmp(s, "57P0", 4);
 }
 
 static int pg_in_transaction(struct db *db)
@@ -185,7 +193,10 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 	snprintf(st->name, sizeof(st->name), "s%ld", ++PG(db)->named);
 	st->sql = buf_detach(&b, NULL);
 	st->session = PG(db)->session;
-	PGresult *r = PQprepare(PG(db)->c, st->name, st->sql ? st->sql : "", 0, NULL);
+	/* through a pooler in transaction mode the next statement may reach
+	 * another server session: each runs unnamed, parsed with its values;
+	 * parsed here too, unnamed, so a bad one still fails now */
+	PGresult *r = PQprepare(PG(db)->c, db->pooled ? "" : st->name, st->sql ? st->sql : "", 0, NULL);
 	if (result_ok(PG(db), r)) {
 		/* a statement PostgreSQL will not take is a bug: say which (no values in it) */
 		if (PQstatus(PG(db)->c) == CONNECTION_OK)
@@ -238,7 +249,8 @@ static void pg_finalize(struct db_stmt *s)
 	char sql[48];
 	pg_reset(s);
 	snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-	PQclear(PQexec(PG(s->db)->c, sql));
+	if (!s->db->pooled)
+		PQclear(PQexec(PG(s->db)->c, sql));
 	free(st->vals);
 	free(st->lens);
 	free(st->fmts);
@@ -313,8 +325,12 @@ static enum db_step pg_step(struct db_stmt *s)
 		for (int tries = 0; tries < 2 && !st->res; tries++) {
 			if (reconnect(db) || prepared(st))
 				return DB_ERROR;
-			st->res = PQexecPrepared(db->c, st->name, st->nparams,
-						 (const char *const *)st->vals, st->lens, st->fmts, 0);
+			const char *const *vals = (const char *const *)st->vals;
+			st->res = db->base.pooled
+					  ? PQexecParams(db->c, st->sql ? st->sql : "", st->nparams,
+							 NULL, vals, st->lens, st->fmts, 0)
+					  : PQexecPrepared(db->c, st->name, st->nparams, vals,
+							   st->lens, st->fmts, 0);
 			if (result_ok(db, st->res)) {
 				PQclear(st->res);
 				st->res = NULL;
@@ -535,8 +551,16 @@ static const struct db_backend pg_backend = {
 int pg_open(struct db **out, const char *conninfo, int flags, char *err, size_t errlen)
 {
 	struct pg *db = xcalloc(1, sizeof(*db));
+	/* TURNOUT_PG_POOLER=transaction: PgBouncer (or the like) in transaction mode */
+	const char *pooler = getenv("TURNOUT_PG_POOLER");
 	(void)flags;
+	if (pooler && *pooler && strcmp(pooler, "transaction") && strcmp(pooler, "session")) {
+		snprintf(err, errlen, "TURNOUT_PG_POOLER takes transaction or session");
+		free(db);
+		return -1;
+	}
 	db->base.be = &pg_backend;
+	db->base.pooled = pooler && !strcmp(pooler, "transaction");
 	db->c = PQconnectdb(conninfo);
 	if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
 		/* the message, never the connection string: it may hold a password */
@@ -549,7 +573,8 @@ int pg_open(struct db **out, const char *conninfo, int flags, char *err, size_t 
 		free(db);
 		return -1;
 	}
-	PQclear(PQexec(db->c, "SET client_min_messages = warning"));
+	if (!db->base.pooled)
+		PQclear(PQexec(db->c, "SET client_min_messages = warning"));
 	*out = &db->base;
 	return 0;
 }

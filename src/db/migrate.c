@@ -1203,15 +1203,26 @@ int db_schema_latest(void)
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-	int rc = -1;
-	/* nodes starting together: one migrates, the others wait and find it done */
-	if (db_lock(db, "turnout migrate", 1) != 1) {
+	int rc = -1, open = 0;
+	/* One transaction: nodes starting together queue on it (SQLite's write
+	 * lock; on PostgreSQL a lock the transaction holds, which a pooler in
+	 * transaction mode cannot hand to another client), and the next finds
+	 * the work done.  Each migration inside is a savepoint. */
+	struct db_stmt *lock =
+	    db_postgresql(db)
+		? db_cached(db, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?))) l")
+		: NULL;
+	open = db_begin(db) == 0;
+	if (!open || (lock && (db_bind_str(lock, 1, "turnout migrate"), db_exists(lock) != 1))) {
 		snprintf(err, errlen, "migrations lock: %s", db_errmsg(db));
-		return -1;
+		goto done;
 	}
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)") ||
-	    (db_postgresql(db) && db_exec(db, dialect_pg_functions))) {
+	    (db_postgresql(db) &&
+	     (db_exec(db, dialect_pg_functions) ||
+	      db_exec(db, "CREATE TABLE IF NOT EXISTS db_locks (name TEXT PRIMARY KEY,"
+			  " holder TEXT NOT NULL, until INTEGER NOT NULL)")))) {
 		snprintf(err, errlen, "migrations table: %s", db_errmsg(db));
 		goto done;
 	}
@@ -1234,9 +1245,14 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 		db_rollback(db);
 		goto done;
 	}
-	rc = 0;
+	rc = db_commit(db);
+	if (rc)
+		snprintf(err, errlen, "migrations: %s", db_errmsg(db));
+	else
+		open = 0;
 done:
-	db_unlock(db, "turnout migrate");
+	if (open)
+		db_rollback(db);
 	return rc;
 }
 

@@ -88,7 +88,7 @@ static void reminders_tick(void *arg)
 	}
 	/* one node at a time (a reminder is sent once however passes race:
 	 * this only spares the others the work) */
-	if (db_lock(r->db, "reminders", 0) == 1) {
+	if (db_lock(r->db, "reminders") == 1) {
 		reminders_run(r->app, r->db);
 		db_unlock(r->db, "reminders");
 	}

@@ -231,9 +231,10 @@ int import_run(const char *data_dir, const char *db_path, struct import_stats *s
 			goto done;
 		}
 		snprintf(stage, sizeof(stage), "%s/stage.db", stage_dir);
-		if (db_open(&live, db_path, 0, err, errlen))
+		/* migrated first: through a pooler the lock is a row of the schema's */
+		if (db_open(&live, db_path, 0, err, errlen) || db_migrate(live, err, errlen))
 			goto done;
-		locked = db_lock(live, "turnout import", 0) == 1;
+		locked = db_lock(live, "turnout import") == 1;
 		if (!locked) {
 			import_fail(&imp, "database", 0, "another import is running");
 			goto done;

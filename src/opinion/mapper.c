@@ -217,7 +217,7 @@ static void mapper_tick(void *arg)
 		return;
 	}
 	/* one node at a time recomputes the maps */
-	if (db_lock(m->db, "opinion maps", 0) == 1) {
+	if (db_lock(m->db, "opinion maps") == 1) {
 		opinion_maps_refresh(m->db, (long long)time(NULL));
 		db_unlock(m->db, "opinion maps");
 	}

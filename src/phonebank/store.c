@@ -653,6 +653,17 @@ static void batch_rounds(struct pipe_batch *b)
 static int save_batch(struct pipe *pp, struct pipe_batch *b)
 {
 	struct db *db = pp->db;
+	/* the last batch's commit fsyncs the log, and with it every batch before */
+	if ((b->last && db_exec(db, "PRAGMA synchronous=FULL")) || db_begin(db))
+		return -1;
+	/* made inside the transaction: through a pooler each may be on another
+	 * server session, and a temporary table is the session's */
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
+			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER,"
+			" round INTEGER)")) {
+		db_rollback(db);
+		return -1;
+	}
 	struct db_stmt *stage =
 	    db_cached(db, "INSERT INTO contact_stage VALUES (?,?,?,?,?,?,?,?)");
 	struct db_stmt *opted =
@@ -681,10 +692,8 @@ static int save_batch(struct pipe *pp, struct pipe_batch *b)
 	long long n_opted, before, n_added;
 
 	batch_rounds(b);
-	/* the last batch's commit fsyncs the log, and with it every batch before */
-	if (!stage || !ins || !added || (b->last && db_exec(db, "PRAGMA synchronous=FULL")) ||
-	    db_begin(db))
-		return -1;
+	if (!stage || !ins || !added)
+		goto fail;
 	for (int i = 0; i < b->n; i++) {
 		const struct staged *r = &b->rows[i];
 		int bad = db_bind_int(stage, 1, r->line) ||
@@ -992,10 +1001,7 @@ int contacts_import(struct db *db, const struct phonebank *pb, int fd, const cha
 	db_exec(db, "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
 		    " PRAGMA temp.secure_delete=OFF; PRAGMA wal_autocheckpoint=0;"
 		    " PRAGMA synchronous=NORMAL");
-	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS contact_stage (line INTEGER, name TEXT,"
-			" phone TEXT, postcode TEXT, compact TEXT, fields TEXT, rnd INTEGER,"
-			" round INTEGER)") ||
-	    (import_id = import_record(db, pb->id, source ? source : "an uploaded list", digest,
+	if ((import_id = import_record(db, pb->id, source ? source : "an uploaded list", digest,
 				       rows - 1 /* the header */, &rep->resumed_after)) < 0) {
 		snprintf(rep->fatal, sizeof(rep->fatal), "%s", "The store failed.");
 		goto out;

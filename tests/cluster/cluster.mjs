@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, expectMail, sqlOn } from '../integration/lib.mjs';
 
-export function startCluster(env = {}) {
+export function startCluster(env = {}, data = 'tests/fixtures/data') {
   const dir = mkdtempSync(join(tmpdir(), 'turnout-cluster-'));
   const port = 20000 + Math.floor(Math.random() * 30000);
   const e = { ...process.env, TURNOUT: BIN, CLUSTER_PORT: String(port), NO_DEMO: '1', ...env };
@@ -15,7 +15,7 @@ export function startCluster(env = {}) {
     { env: e, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   let url;
   try {
-    url = sh('up', dir, 'tests/fixtures/data');
+    url = sh('up', dir, data);
   } catch (err) {
     try { sh('down', dir); } catch { /* what did start is stopped */ }
     throw new Error(`the cluster did not start: ${err.stderr}`);
@@ -28,6 +28,7 @@ export function startCluster(env = {}) {
   return {
     url,
     db,
+    dir,
     outbox,
     sql: sqlOn(db),
     nodeUrl: (i) => `http://127.0.0.1:${port + i}`,

@@ -29,9 +29,13 @@ test('every store has its unit test on a real database', () => {
     assert.ok(units.includes(u), u);
 });
 
-for (const unit of units) {
-  test(`${unit} passes on PostgreSQL as on SQLite`, () => {
-    const r = spawnSync(join(UNIT, unit), [], { env: { ...process.env, TURNOUT_TEST_PG: uri }, encoding: 'utf8', timeout: 300000 });
+// and, for the storage interface and the busiest stores, as through
+// PgBouncer in transaction mode: statements unnamed, locks as leases
+const pooled = ['test_db', 'test_stores', 'test_rides_store', 'test_contacts'];
+for (const [unit, pooler] of [...units.map((u) => [u, '']), ...pooled.map((u) => [u, 'transaction'])]) {
+  test(`${unit} passes on PostgreSQL as on SQLite${pooler ? ', with TURNOUT_PG_POOLER=transaction' : ''}`, () => {
+    const r = spawnSync(join(UNIT, unit), [], { env: { ...process.env, TURNOUT_TEST_PG: uri, TURNOUT_PG_POOLER: pooler },
+      encoding: 'utf8', timeout: 300000 });
     assert.equal(r.status, 0, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
     const all = r.stdout + r.stderr;
     assert.match(all, /\[  PASSED  \] \d+ test\(s\)\./);
@@ -52,4 +56,8 @@ test('a connection string that cannot be reached is a clear error, and never pri
   assert.notEqual(serve.status, 0);
   assert.match(serve.stderr, /PostgreSQL: .*(connect|refused)/i);
   assert.doesNotMatch(serve.stderr, /s3cret-pw/);
+  const bad = spawnSync(process.env.TURNOUT_BIN ?? 'build/turnout', ['postcode', 'SW1A 1AA', '--db', uri],
+    { encoding: 'utf8', env: { ...process.env, TURNOUT_PG_POOLER: 'statement' } });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /TURNOUT_PG_POOLER takes transaction or session/);
 });

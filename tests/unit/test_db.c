@@ -324,6 +324,45 @@ static void bulk_copy(void **state)
 	unlink(path);
 }
 
+/* Of two connections one holds a named lock at a time; unlocking or (for
+ * an advisory lock) closing lets the other take it, as does a lapsed lease
+ * through a pooler.  SQLite's file has one server: always granted. */
+static void locks_by_name(void **state)
+{
+	char err[256];
+	struct db *a = open_fresh(), *b;
+	(void)state;
+	assert_int_equal(db_migrate(a, err, sizeof(err)), 0);
+	assert_int_equal(db_open(&b, path, 0, err, sizeof(err)), 0);
+	int pg = db_postgresql(a);
+	const char *pooler = getenv("TURNOUT_PG_POOLER");
+	int leased = pg && pooler && !strcmp(pooler, "transaction");
+	assert_int_equal(db_lock(a, "job"), 1);
+	assert_int_equal(db_lock(b, "job"), pg ? 0 : 1);
+	assert_int_equal(db_lock(b, "other job"), 1);
+	db_unlock(a, "job");
+	assert_int_equal(db_lock(b, "job"), 1);
+	assert_int_equal(db_lock(a, "job"), pg ? 0 : 1);
+	db_unlock(b, "job");
+	db_unlock(b, "other job");
+	if (pg) {
+		/* the holder dies without unlocking */
+		struct db *c;
+		assert_int_equal(db_open(&c, path, 0, err, sizeof(err)), 0);
+		assert_int_equal(db_lock(c, "job"), 1);
+		db_close(c);
+		if (leased) {
+			assert_int_equal(db_lock(a, "job"), 0);
+			assert_int_equal(db_exec(b, "UPDATE db_locks SET until = 0"), 0);
+		}
+		assert_int_equal(db_lock(a, "job"), 1);
+		db_unlock(a, "job");
+	}
+	db_close(b);
+	db_close(a);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +373,7 @@ int main(void)
 		cmocka_unit_test(binds_in_one_call),
 		cmocka_unit_test(injected_faults),
 		cmocka_unit_test(bulk_copy),
+		cmocka_unit_test(locks_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
