@@ -16,8 +16,10 @@
 # nodes reach the primary through PgBouncer in transaction mode (4
 # connections a core, whatever the number of nodes); promote points it at
 # the new primary.  CLUSTER_POOLER=none: the nodes connect themselves,
-# naming both servers and asking for the one that takes writes.  TURNOUT
-# (build/turnout), NO_DEMO (set: no demo), CLUSTER_NODES (3).
+# naming both servers and asking for the one that takes writes.  The nodes
+# look postcodes up in a local copy of the reference data (TURNOUT_REFERENCE;
+# CLUSTER_REFERENCE=none: in PostgreSQL).  TURNOUT (build/turnout), NO_DEMO
+# (set: no demo), CLUSTER_NODES (3).
 set -eu
 cmd=${1:-} dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,/^set/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -91,6 +93,7 @@ node_start() { # i
 	TURNOUT_NODE=node$i TURNOUT_NODES=$NODES TURNOUT_FILES=${TURNOUT_FILES:-$dir/files} \
 		TURNOUT_OUTBOX=${TURNOUT_OUTBOX:-$dir/outbox} TURNOUT_TRUSTED_PROXY=127.0.0.1 \
 		TURNOUT_CONN_PER_IP=0 TURNOUT_PUBLIC_URL=${TURNOUT_PUBLIC_URL:-http://127.0.0.1:$PORT} \
+		TURNOUT_REFERENCE=$([ -s "$dir/reference.db" ] && echo "$dir/reference.db") \
 		TURNOUT_PG_POOLER=$([ "$POOLER" = none ] && echo session || echo transaction) \
 		"$BIN" serve --bind 127.0.0.1 --port $((PORT + i)) --db "$(node_uri)" \
 		--access-log "$dir/node$i.access" >>"$dir/node$i.log" 2>&1 &
@@ -134,6 +137,9 @@ up() {
 	psql_on p "CREATE DATABASE turnout"
 	uri >"$dir/db"
 	"$BIN" import --data "$src" --db "$(uri)" >"$dir/import.txt"
+	# and the same data in a local file the nodes look postcodes up in
+	[ "${CLUSTER_REFERENCE:-file}" = none ] ||
+		"$BIN" import --data "$src" --db "$dir/reference.db" >"$dir/reference.txt"
 	[ -n "${NO_DEMO:-}" ] || "$BIN" demo --db "$(uri)" >"$dir/demo.txt"
 	if [ "$POOLER" != none ]; then
 		as_pg sh -c "mkdir -p '$pgd/b' && echo '\"turnout\" \"\"' >'$pgd/users.txt'"

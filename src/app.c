@@ -61,6 +61,26 @@ int app_init(struct app *app, const char *db_path, const char *assets, char *err
 	snprintf(dir, sizeof(dir), "%s/static", assets);
 	if (static_load_dir(&app->statics, dir, err, errlen))
 		goto done;
+	/* the reference file, if any, is checked now: a node must not start on
+	 * a file it cannot read, or one of another schema */
+	const char *ref = getenv("TURNOUT_REFERENCE");
+	if (ref && *ref) {
+		struct db *r = NULL;
+		int ok = strlen(ref) < sizeof(app->reference) && !db_path_postgresql(ref) &&
+			 db_present(ref) && !db_open(&r, ref, DB_OPEN_READONLY, err, errlen) &&
+			 db_schema_version(r) == db_schema_latest();
+		db_close(r);
+		if (!ok) {
+			snprintf(err, errlen, "TURNOUT_REFERENCE: %s is not a turnout database of this"
+					      " version: make it with `turnout import --db FILE`", ref);
+			goto done;
+		}
+		snprintf(app->reference, sizeof(app->reference), "%s", ref);
+	}
+	if (pthread_key_create(&app->ref_key, close_db)) {
+		snprintf(err, errlen, "pthread_key_create failed");
+		goto done;
+	}
 	if (pthread_key_create(&app->db_key, close_db)) {
 		snprintf(err, errlen, "pthread_key_create failed");
 		goto done;
@@ -156,6 +176,9 @@ void app_release(struct app *app)
 	db_close(db);
 	pthread_setspecific(app->db_key, NULL);
 	pthread_key_delete(app->db_key);
+	db_close(pthread_getspecific(app->ref_key));
+	pthread_setspecific(app->ref_key, NULL);
+	pthread_key_delete(app->ref_key);
 	seats_release(&app->seats);
 	ratelimit_release(&app->auth.rl);
 	tmpl_set_release(&app->tmpl);
@@ -218,6 +241,21 @@ struct db *app_db(struct app *app)
 	if (db_open(&db, app->db_path, 0, err, sizeof(err)))
 		return NULL;
 	pthread_setspecific(app->db_key, db);
+	return db;
+}
+
+struct db *app_reference(struct app *app)
+{
+	struct db *db;
+	char err[256];
+
+	if (!app->reference[0])
+		return app_db(app);
+	if ((db = pthread_getspecific(app->ref_key)))
+		return db;
+	if (db_open(&db, app->reference, DB_OPEN_READONLY, err, sizeof(err)))
+		return NULL;
+	pthread_setspecific(app->ref_key, db);
 	return db;
 }
 

@@ -31,6 +31,10 @@ struct app {
 	struct static_files statics;
 	struct blobs files; /* uploaded files (the materials library), by their hash */
 	pthread_key_t db_key;
+	/* TURNOUT_REFERENCE: postcodes, boundaries and results read from a local
+	 * SQLite file of the same data, not the shared database ("" for none) */
+	char reference[1024];
+	pthread_key_t ref_key;
 	struct auth_config auth;
 	struct mailer mailer;
 	struct sms_provider sms; /* enabled when TURNOUT_SMS_* are set */
@@ -81,6 +85,10 @@ int app_text(struct app *app, struct db *db, const char *key, const char *to, co
 int app_commit(struct app *app, struct db *db);
 /* This thread's connection (opened on first use), or NULL if it cannot be. */
 struct db *app_db(struct app *app);
+/* This thread's connection for reading the reference data alone (postcodes,
+ * seats, results): the TURNOUT_REFERENCE file, read-only, when set; else
+ * app_db().  NULL when it cannot be opened. */
+struct db *app_reference(struct app *app);
 /* 1 when this thread's connection or the writer's last batch found the
  * database out of reach (db_lost): a failure now is "try again shortly". */
 int app_db_lost(struct app *app);

@@ -715,7 +715,7 @@ static int cmd_nearest(int argc, char **argv)
 	}
 	if (open_ro(cl.db, &db, &seats))
 		return 1;
-	if (nearest_run(db, &seats, &p, &a, &err) != 200) {
+	if (nearest_run(db, db, &seats, &p, &a, &err) != 200) {
 		fprintf(stderr, "turnout nearest: %s\n", err);
 		goto done;
 	}

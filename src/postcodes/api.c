@@ -11,7 +11,7 @@
 
 static struct db *db_or_fail(struct http_request *req, struct http_response *res)
 {
-	struct db *db = app_db(req->app);
+	struct db *db = app_reference(req->app);
 	if (!db)
 		http_error(res, 503, "Database unavailable");
 	return db;

@@ -14,7 +14,7 @@ static void marginals(struct http_request *req, struct http_response *res)
 	struct nearest_params p;
 	struct nearest_answer *a = arena_alloc(&req->arena, sizeof(*a));
 	const char *err;
-	struct db *db;
+	struct db *db = NULL;
 	struct jw w;
 	int status;
 
@@ -25,11 +25,12 @@ static void marginals(struct http_request *req, struct http_response *res)
 		http_error(res, 400, err);
 		return;
 	}
-	if (!(db = app_db(app))) {
+	struct db *ref = app_reference(app);
+	if (!ref || (p.by_need && !(db = app_db(app)))) {
 		http_error(res, 503, "Database unavailable");
 		return;
 	}
-	status = nearest_run(db, &app->seats, &p, a, &err);
+	status = nearest_run(ref, p.by_need ? db : ref, &app->seats, &p, a, &err);
 	if (status != 200) {
 		http_error(res, status, err);
 		return;
@@ -111,7 +112,7 @@ static void get_boundary(struct http_request *req, struct http_response *res)
 
 	if (!r)
 		return;
-	if (!(db = app_db(app))) {
+	if (!(db = app_reference(app))) {
 		http_error(res, 503, "Database unavailable");
 		return;
 	}

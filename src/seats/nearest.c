@@ -181,8 +181,8 @@ static void rank_by_need(struct db *db, const struct nearest_params *p, struct n
 	}
 }
 
-int nearest_run(struct db *db, const struct seats *seats, const struct nearest_params *p,
-		struct nearest_answer *a, const char **err)
+int nearest_run(struct db *ref, struct db *db, const struct seats *seats,
+		const struct nearest_params *p, struct nearest_answer *a, const char **err)
 {
 	int found;
 
@@ -192,12 +192,12 @@ int nearest_run(struct db *db, const struct seats *seats, const struct nearest_p
 		*err = "No results loaded for that election";
 		return 500;
 	}
-	found = lookup_postcode_or_district(db, &p->pc, &a->where);
+	found = lookup_postcode_or_district(ref, &p->pc, &a->where);
 	if (found == 1 && !a->where.positioned) {
 		/* a postcode published without a position: place it at its district */
 		struct pc_record exact = a->where;
 		struct district d;
-		if (lookup_district(db, p->pc.outcode, &d) == 1 && d.positioned) {
+		if (lookup_district(ref, p->pc.outcode, &d) == 1 && d.positioned) {
 			a->where.precision = PRECISION_DISTRICT;
 			a->where.positioned = 1;
 			a->where.lat = d.lat;

@@ -47,9 +47,11 @@ int nearest_params_rank(struct nearest_params *p, const char *rank, const char *
 /*
  * Answers the question; returns 200, or 404/500 with *err set.  An unknown
  * well-formed postcode is placed at its district (where.precision says so).
+ * The postcode is read from ref (the reference data), ranking by need from
+ * db (campaigns and sign-ups); they may be one connection.
  */
-int nearest_run(struct db *db, const struct seats *seats, const struct nearest_params *p,
-		struct nearest_answer *a, const char **err);
+int nearest_run(struct db *ref, struct db *db, const struct seats *seats,
+		const struct nearest_params *p, struct nearest_answer *a, const char **err);
 /* {"postcode":…, "marginals":[…]} as the API answers it. */
 void nearest_json_write(struct jw *w, const struct nearest_params *p,
 			const struct nearest_answer *a);
