@@ -7,7 +7,7 @@ DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqli
              zlib1g-dev libcmocka-dev libcmark-dev librsvg2-dev libcairo2-dev libqrencode-dev \
              libxml2-dev libgdk-pixbuf-2.0-dev libpoppler-glib-dev libpq-dev fonts-dejavu-core
 TEST_DEBS := chromium sqlite3 python3 python3-dateutil tzdata poppler-utils postgresql-15 haproxy pgbouncer
-BENCH_DEBS:= wrk
+BENCH_DEBS:= wrk postgresql-15 haproxy pgbouncer
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -173,7 +173,7 @@ $(BUILD)/bench/callers: bench/callers.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(PKG_LIBS)
 
-bench: $(BUILD)/turnout $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
+bench: $(BUILD)/turnout $(BUILD)/tests/sql $(BUILD)/bench/match $(BUILD)/bench/callers $(BUILD)/bench/count $(BUILD)/bench/opinion \
        $(BUILD)/bench/foodbank $(BUILD)/bench/skills $(BUILD)/bench/render $(BUILD)/bench/library
 	@sh scripts/deps.sh $(BENCH_DEBS)
 	sh bench/run.sh $(BUILD)/turnout

@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { BIN, run } from '../tests/integration/lib.mjs';
+import { availableParallelism } from 'node:os';
+import { run, startServer } from '../tests/integration/lib.mjs';
 import { startCluster } from '../tests/cluster/cluster.mjs';
 
 const OUT = 'bench/out';
@@ -24,6 +25,7 @@ const c = startCluster({ TURNOUT_RATE_SIGNIN_IP: LIFT, TURNOUT_RATE_TOKEN_IP: LI
   TURNOUT_RATE_SHIFT_CALLER: LIFT }, 'data');
 const upSecs = ((Date.now() - t0) / 1000).toFixed(0);
 const imported = readFileSync(`${c.dir}/import.txt`, 'utf8').trim().split('\n').at(-1);
+const importSecs = /in ([\d.]+) s/.exec(imported)?.[1];
 const node = c.nodeUrl(1);
 let peakConns = 0;
 const conns = () => {
@@ -118,18 +120,28 @@ end`);
   if (!existsSync(pclist)) writeFileSync(pclist, c.sql('SELECT replace(pc, \' \', \'\') FROM postcodes ORDER BY random() LIMIT 20000'));
   const l1 = wrk(node, 'bench/postcodes.lua', [pclist, '/postcodes/%s']);
   const l2 = wrk(node, 'bench/postcodes.lua', [pclist, '/api/v1/marginals?postcode=%s']);
+  // and a fourth node with no local file: the same lookups from PostgreSQL, through PgBouncer
+  const pgd = readFileSync(`${c.dir}/pgdir`, 'utf8').trim();
+  const extra = await startServer({ db: `postgresql:///turnout?host=${encodeURIComponent(`${pgd}/b`)}&port=6432&user=turnout`,
+    env: { TURNOUT_PG_POOLER: 'transaction', TURNOUT_FILES: `${c.dir}/files`, TURNOUT_NODE: 'bench' } });
+  const p1 = wrk(extra.url, 'bench/postcodes.lua', [pclist, '/postcodes/%s']);
+  const p2 = wrk(extra.url, 'bench/postcodes.lua', [pclist, '/api/v1/marginals?postcode=%s']);
+  await extra.stop();
   clearInterval(sampling);
   conns();
 
-  console.log(`| cluster up with the full data (initdb ×2, import, 3 nodes, HAProxy) | ${upSecs} s | ${imported.replace(/^turnout import: /, '').replace(/\|/g, '/')} | |`);
+  console.log(`| \`turnout import\` of the full data into PostgreSQL (synchronous standby) | ${importSecs} s | | floor 120 s |`);
+  console.log(`| the cluster up with the full data (2 servers, 2 imports, 3 nodes, PgBouncer, HAProxy) | ${upSecs} s | | |`);
   console.log(`| durable sign-ups, one node (wrk -c${CONNS}, ${SECONDS} s) | ${s1.rps}/s | p50 ${s1.p50}, p99 ${s1.p99} | ${stored1} stored, non-2xx ${s1.bad} |`);
   console.log(`| durable sign-ups, three nodes through HAProxy | ${s3.rps}/s | p50 ${s3.p50}, p99 ${s3.p99} | ${stored3} stored, non-2xx ${s3.bad} |`);
   console.log(`| contact import into PostgreSQL, ${rows.toLocaleString('en-GB')} rows | ${contactRate} rows/s | | |`);
   console.log(`| ${CALLERS} callers, save + next claim, one node | ${c1.rate}/s | p50 ${c1.p50} ms, p99 ${c1.p99} ms | ${c1.errors} errors |`);
   console.log(`| ${CALLERS} callers, save + next claim, three nodes through HAProxy | ${c3.rate}/s | p50 ${c3.p50} ms, p99 ${c3.p99} ms | ${c3.errors} errors; ${twice} voters called twice |`);
-  console.log(`| GET /postcodes/{pc}, one node on PostgreSQL (wrk -c${CONNS}) | ${l1.rps}/s | p50 ${l1.p50}, p99 ${l1.p99} | non-2xx ${l1.bad} |`);
-  console.log(`| GET /api/v1/marginals?postcode={pc}, one node on PostgreSQL | ${l2.rps}/s | p50 ${l2.p50}, p99 ${l2.p99} | non-2xx ${l2.bad} |`);
-  console.log(`| connections on the primary, peak while measuring | ${peakConns} | | 3 nodes; ${BIN} |`);
+  console.log(`| GET /postcodes/{pc}, a node with the reference file (TURNOUT_REFERENCE, wrk -c${CONNS}) | ${l1.rps}/s | p50 ${l1.p50}, p99 ${l1.p99} | non-2xx ${l1.bad} |`);
+  console.log(`| GET /api/v1/marginals?postcode={pc}, a node with the reference file | ${l2.rps}/s | p50 ${l2.p50}, p99 ${l2.p99} | non-2xx ${l2.bad} |`);
+  console.log(`| GET /postcodes/{pc}, a node reading PostgreSQL through PgBouncer | ${p1.rps}/s | p50 ${p1.p50}, p99 ${p1.p99} | non-2xx ${p1.bad} |`);
+  console.log(`| GET /api/v1/marginals?postcode={pc}, a node reading PostgreSQL through PgBouncer | ${p2.rps}/s | p50 ${p2.p50}, p99 ${p2.p99} | non-2xx ${p2.bad} |`);
+  console.log(`| connections on the primary, peak while measuring | ${peakConns} | | 3 nodes and this count's own; floor ${4 * availableParallelism()} |`);
 } finally {
   clearInterval(sampling);
   c.stop();

@@ -135,4 +135,11 @@ if make -s build/test/fixture.db >/dev/null; then
 		echo "|---|---|---|---|"
 		TURNOUT_BIN="$BIN" node bench/dropout.mjs
 	} | tee -a "$OUT/latest.md"
+	# part ten: PostgreSQL, PgBouncer and three nodes behind HAProxy (issue 11)
+	{
+		echo
+		echo "| several nodes on PostgreSQL | rate or time | latency | notes |"
+		echo "|---|---|---|---|"
+		TURNOUT_BIN="$BIN" node bench/cluster.mjs
+	} | tee -a "$OUT/latest.md"
 fi

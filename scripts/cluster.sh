@@ -136,10 +136,13 @@ up() {
 	done
 	psql_on p "CREATE DATABASE turnout"
 	uri >"$dir/db"
-	"$BIN" import --data "$src" --db "$(uri)" >"$dir/import.txt"
+	"$BIN" import --data "$src" --db "$(uri)" 2>"$dir/import.txt" ||
+		{ cat "$dir/import.txt" >&2; return 1; }
 	# and the same data in a local file the nodes look postcodes up in
-	[ "${CLUSTER_REFERENCE:-file}" = none ] ||
-		"$BIN" import --data "$src" --db "$dir/reference.db" >"$dir/reference.txt"
+	if [ "${CLUSTER_REFERENCE:-file}" != none ]; then
+		"$BIN" import --data "$src" --db "$dir/reference.db" 2>"$dir/reference.txt" ||
+			{ cat "$dir/reference.txt" >&2; return 1; }
+	fi
 	[ -n "${NO_DEMO:-}" ] || "$BIN" demo --db "$(uri)" >"$dir/demo.txt"
 	if [ "$POOLER" != none ]; then
 		as_pg sh -c "mkdir -p '$pgd/b' && echo '\"turnout\" \"\"' >'$pgd/users.txt'"

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,17 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "turnout serve: %s\n", err);
 		return 1;
 	}
+	/* the key every node seals search links with */
+	unsigned char key[SECRET_BYTES];
+	struct db *kdb = app_db(&app);
+	if (!kdb || secret_get(kdb, "search links", key)) {
+		fprintf(stderr, "turnout serve: the search-link key: %s\n",
+			kdb ? db_errmsg(kdb) : "no database");
+		app_release(&app);
+		return 1;
+	}
+	recall_init(key);
+	sodium_memzero(key, sizeof(key));
 
 	/* block the stop signals in every thread; the main thread waits for them */
 	sigset_t stop;

@@ -1186,6 +1186,12 @@ static const char *const migrations[] = {
 	 * at once when it starts again: by its name) */
 	"ALTER TABLE mail_out ADD COLUMN claimed_until INTEGER;"
 	"ALTER TABLE mail_out ADD COLUMN claimed_by TEXT;",
+	/* 47: several nodes as one service: secrets every node uses alike
+	 * (the key of the links that carry a search from its form to its
+	 * answer), and a phone bank's version, so a node's cached copy of
+	 * its settings is known stale after another node's edit */
+	"CREATE TABLE node_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"ALTER TABLE phonebanks ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -156,12 +156,13 @@ static void find_with(struct http_request *req, struct http_response *res, const
 	const char *pct = qs_get(&form, "max_majority_pct"), *party = qs_get(&form, "party");
 	if (!err && nearest_params_parse(&p, pc, el, pct, party, NULL, &err) == 0 &&
 	    nearest_params_rank(&p, qs_get(&form, "rank"), &err) == 0) {
+		/* the answer lists sessions too: those are the shared database's */
 		struct db *ref = app_reference(app);
-		if (!ref || (p.by_need && !(db = app_db(app)))) {
+		if (!ref || !(db = app_db(app))) {
 			err = "The service is busy. Please try again in a moment.";
 			status = 503;
 		} else {
-			status = nearest_run(ref, p.by_need ? db : ref, &app->seats, &p, a, &err);
+			status = nearest_run(ref, db, &app->seats, &p, a, &err);
 		}
 	}
 	if (status == 404)

@@ -34,7 +34,7 @@ static int phonebank_load(struct db *db, long id, struct phonebank *out)
 {
 	struct db_stmt *st =
 	    db_cached(db, "SELECT group_id, created_by, name, script, survey,"
-			  " hours_start, hours_end, days, max_attempts, retry_wait_min"
+			  " hours_start, hours_end, days, max_attempts, retry_wait_min, version"
 			  " FROM phonebanks WHERE id = ?");
 	struct db_stmt *seats =
 	    db_cached(db, "SELECT seat FROM phonebank_seats WHERE phonebank_id = ?"
@@ -55,6 +55,7 @@ static int phonebank_load(struct db *db, long id, struct phonebank *out)
 				     (unsigned)db_col_int(st, 7) };
 	out->max_attempts = (int)db_col_int(st, 8);
 	out->retry_wait_min = (int)db_col_int(st, 9);
+	out->version = (long)db_col_int(st, 10);
 	db_reset(st);
 	/* checked when saved; parsed again here so pages and saves share it */
 	survey_parse(&out->survey, out->survey_src, err, sizeof(err));
@@ -139,7 +140,8 @@ int phonebank_create(struct db *db, struct phonebank *pb, time_t now)
 /*
  * The cache of phone banks in use.  An entry is a parsed copy of one row;
  * phonebank_update() and phonebank_delete() drop it after they commit, and
- * nothing else writes a phonebanks row after it is created.  Readers copy
+ * nothing else writes a phonebanks row after it is created.  Another node's
+ * update shows in the row's version, checked on PostgreSQL.  Readers copy
  * out under the lock (a memcpy, cheaper than the query and the parse).
  */
 #define BANK_CACHE_SLOTS 16
@@ -172,6 +174,11 @@ int phonebank_get(struct db *db, long id, struct phonebank *out)
 			hit = 1;
 		}
 	pthread_mutex_unlock(&bank_cache.lock);
+	if (hit && db_postgresql(db)) {
+		struct db_stmt *v = db_cached(db, "SELECT version FROM phonebanks WHERE id = ?");
+		db_bind_int(v, 1, id);
+		hit = db_int_or(v, -1) == out->version;
+	}
 	if (hit)
 		return 1;
 	int rc = phonebank_load(db, id, out);
@@ -200,8 +207,8 @@ int phonebank_update(struct db *db, const struct phonebank *pb)
 {
 	struct db_stmt *st =
 	    db_cached(db, "UPDATE phonebanks SET name = ?, script = ?, hours_start = ?,"
-			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?"
-			  " WHERE id = ?");
+			  " hours_end = ?, days = ?, max_attempts = ?, retry_wait_min = ?,"
+			  " version = version + 1 WHERE id = ?");
 	db_binds(st, 1, DB_STR(pb->name), DB_STR(pb->script), DB_INT(pb->hours.start_min),
 		 DB_INT(pb->hours.end_min), DB_INT(pb->hours.days), DB_INT(pb->max_attempts),
 		 DB_INT(pb->retry_wait_min), DB_INT(pb->id));

@@ -37,6 +37,7 @@ struct phonebank {
 	struct survey survey;
 	struct hours hours;
 	int max_attempts, retry_wait_min;
+	long version; /* one more at each update: another node's cached copy is stale */
 	size_t nseats;
 	char seats[PHONEBANK_MAX_SEATS][12];
 };
@@ -59,7 +60,9 @@ extern const char phonebank_default_survey[];
  * 1 found (copied into out), 0 not, -1 error.  Read through a cache of the
  * phone banks in use, parsed once, so a caller's claims do not reload and
  * re-parse the script and survey: phonebank_update() and phonebank_delete()
- * drop the entry after they commit, so every thread reads the change next.
+ * drop the entry after they commit, so every thread reads the change next;
+ * on PostgreSQL, where other nodes edit too, a hit is checked against the
+ * row's version (one indexed read) first.
  */
 int phonebank_get(struct db *db, long id, struct phonebank *out);
 /* Saves what may change after calls began: name, script, hours, attempts,

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "auth/policy.h"
+#include "auth/secret.h"
 #include "auth/session.h"
 #include "db/writer.h"
 #include "http/multipart.h"
@@ -146,12 +147,13 @@ void web_write_suspend(struct http_request *req, struct http_response *res, stru
 
 /*
  * Post/redirect/get for searches, so Back and bookmarks work and no
- * postcode goes into a URL: a search form's body is kept (30 minutes, in
- * this process's memory) under an unguessable token, and the answer is a
- * GET of path?r=<token>.
+ * postcode shows in a URL: a search form's body (up to 1 KiB) is sealed
+ * with the time into a link of its own, path?r=<sealed>, that any node
+ * opens for 30 minutes.  recall_init() takes the nodes' shared key
+ * (secret_get(db, "search links", …)) before the server starts.
  */
-int recall_put(const char *form, size_t n, char token[TOKEN_LEN + 1]);
-/* The kept form (n bytes, in req's arena), or NULL when unknown or expired. */
+void recall_init(const unsigned char key[SECRET_BYTES]);
+/* The kept form (n bytes, in req's arena), or NULL when forged or expired. */
 const char *recall_get(struct http_request *req, const char *token, size_t *n);
 /* For a POST with a body: keeps it and redirects to path?r=…; 1 when it has. */
 int search_or_redirect(struct http_request *req, struct http_response *res, const char *path);

@@ -217,6 +217,42 @@ test('three nodes: one killed mid-load; every acknowledged write once, nothing o
   }
 });
 
+test('one service: a search posted to one node is answered by another, a form from one posts to another, a phone bank edited on one is read so on the rest', async () => {
+  const c = startCluster(ENV);
+  try {
+    // the search travels sealed in its link: any node opens it, none can be fooled
+    const posted = await fetch(`${c.nodeUrl(1)}/`, { method: 'POST', redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'postcode=DE22+3HJ' });
+    assert.equal(posted.status, 303);
+    const link = posted.headers.get('location');
+    assert.doesNotMatch(link, /DE22/i);
+    for (const i of [2, 3]) {
+      const page = await (await fetch(c.nodeUrl(i) + link)).text();
+      assert.match(page, /<ol class="seats"/, `node ${i} answers the search`);
+    }
+    const forged = link.slice(0, -4) + (link.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    assert.match(await (await fetch(c.nodeUrl(2) + forged)).text(), /That search has expired/);
+    // a signed-in organiser's form from node 1, posted to node 3
+    const v = new Visitor(c.nodeUrl(1));
+    await v.signInByLink(c.outbox, 'nell.node@example.org', 'Nell Node');
+    await v.get('/account');
+    v.base = c.nodeUrl(3);
+    assert.equal((await v.post('/account', { name: 'Nell Nodes', email: 'nell.node@example.org' })).status, 200);
+    assert.equal(c.sql("SELECT name FROM people WHERE email = 'nell.node@example.org'"), 'Nell Nodes');
+    // a phone bank's settings, cached by each node, edited on one: every node reads the edit
+    const b = bank(c, { contacts: 10, callers: 1 });
+    const caller = (i) => fetch(`${c.nodeUrl(i)}/api/v1/phonebanks/${b.id}/next`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `turnout_session=${b.tokens[0]}`, Origin: c.nodeUrl(i) }, body: '{}' });
+    for (const i of [1, 2, 3]) assert.equal((await caller(i)).status, 200, `node ${i} hands out voters`);
+    c.sql(`UPDATE phonebanks SET hours_start = 0, hours_end = 1, days = 0 WHERE id = ${b.id}`);
+    // a change made outside the store is read at once only because the version says so
+    c.sql(`UPDATE phonebanks SET version = version + 1 WHERE id = ${b.id}`);
+    for (const i of [1, 2, 3]) assert.notEqual((await caller(i)).status, 200, `node ${i} read the new calling hours`);
+  } finally {
+    c.stop();
+  }
+});
+
 test('failover: the primary killed under load and the standby promoted; the nodes carry on by themselves and nothing acknowledged is lost', async () => {
   const c = startCluster(ENV);
   try {
