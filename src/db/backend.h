@@ -20,6 +20,7 @@ struct db_backend {
 	int (*exec)(struct db *db, const char *sql);
 	int (*in_transaction)(struct db *db); /* 0 when the server says none is open */
 	int (*lost)(struct db *db);	      /* db_lost(); NULL: never */
+	int (*conflict)(struct db *db);	      /* db_conflict(); NULL: never */
 	const char *begin_sql;		      /* the outermost begin */
 	struct db_stmt *(*prepare)(struct db *db, const char *sql);
 	void (*finalize)(struct db_stmt *st);

@@ -54,6 +54,11 @@ int db_lost(struct db *db)
 	return !db || (db->be->lost && db->be->lost(db));
 }
 
+int db_conflict(struct db *db)
+{
+	return db && db->be->conflict && db->be->conflict(db);
+}
+
 int db_readonly(struct db *db)
 {
 	return db->be->readonly(db);

@@ -50,6 +50,10 @@ const char *db_errmsg(struct db *db);
  * NULL; always 0 for an open SQLite file.  What makes a failure "try again
  * in a moment" rather than a fault. */
 int db_lost(struct db *db);
+/* 1 when the last statement failed for another transaction's sake (a
+ * deadlock, a serialization failure on PostgreSQL): the transaction, rolled
+ * back, may be run again whole.  0 otherwise, always on SQLite. */
+int db_conflict(struct db *db);
 
 /* 1 when the connection can only read (the file or its folder is read-only). */
 int db_readonly(struct db *db);

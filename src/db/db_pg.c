@@ -63,9 +63,13 @@ static int result_ok(struct pg *db, PGresult *r)
 {
 	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(db->state, sizeof(db->state), "%s", s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || !state ? "" : state);
-	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		db->state[0] = 0;
 		return 0;
+	}
+	/* what failed the transaction, not the statements refused after it (25P02) */
+	if (!state || strcmp(state, "25P02"))
+		snprintf(db->state, sizeof(db->state), "%s", state ? state : "");
 	remember(db, r ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
 	return -1;
 }
@@ -169,6 +173,12 @@ static int pg_lost(struct db *db)
 {
 	const char *s = PG(db)->state;
 	return PQstatus(PG(db)->c) != CONNECTION_OK || !strncmp(s, "08", 2) || !strncmp(s, "57P0", 4);
+}
+
+/* 40001 serialization_failure, 40P01 deadlock_detected */
+static int pg_conflict(struct db *db)
+{
+	return !strcmp(PG(db)->state, "40001") || !strcmp(PG(db)->state, "40P01");
 }
 
 static int pg_in_transaction(struct db *db)
@@ -528,6 +538,7 @@ static const struct db_backend pg_backend = {
 	.exec = pg_exec,
 	.in_transaction = pg_in_transaction,
 	.lost = pg_lost,
+	.conflict = pg_conflict,
 	.begin_sql = "BEGIN",
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,

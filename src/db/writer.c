@@ -6,13 +6,24 @@
 
 #include "util/log.h"
 
+#define WRITER_TRIES 3 /* a batch another node's deadlocked with runs again, whole */
+
 static void run_batch(struct db_writer *w, struct db *db, struct db_job *batch)
 {
-	int ok = db && db_begin(db) == 0;
+	int ok = 0;
 
-	for (struct db_job *j = batch; ok && j; j = j->next)
-		ok = j->apply(db, j) == 0;
-	ok = ok && db_commit(db) == 0;
+	for (int tries = 0; !ok && tries < WRITER_TRIES; tries++) {
+		if (tries) {
+			log_info("write batch ran into another transaction, again: %s", db_errmsg(db));
+			db_rollback(db);
+		}
+		ok = db && db_begin(db) == 0;
+		for (struct db_job *j = batch; ok && j; j = j->next)
+			ok = j->apply(db, j) == 0;
+		ok = ok && db_commit(db) == 0;
+		if (!db_conflict(db))
+			break;
+	}
 	pthread_mutex_lock(&w->lock);
 	*(ok ? &w->health.write_ok_at : &w->health.write_failed_at) = time(NULL);
 	w->health.lost = !ok && db_lost(db);
