@@ -46,7 +46,7 @@ static void store_fails_mid_load(void **state)
 
 	assert_int_equal(db_exec(db, "INSERT INTO local_groups VALUES (1, 'Callers', 0);"
 				     "INSERT INTO phonebanks VALUES (1, 1, 'Calls', 'Hi', '', 0, 1440,"
-				     " 127, 3, 60, NULL, 0)"),
+				     " 127, 3, 60, NULL, 0, 0)"),
 			 0);
 	assert_int_equal(phonebank_get(db, 1, &pb), 1);
 	int fd = list_fd();
