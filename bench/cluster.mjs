@@ -49,15 +49,6 @@ try {
   writeFileSync(`${OUT}/pg-tokens-1.txt`, tokens.slice(0, 60000).join('\n'));
   writeFileSync(`${OUT}/pg-tokens-3.txt`, tokens.slice(60000).join('\n'));
   const csrf = 'B'.repeat(43);
-  writeFileSync(`${OUT}/pg-signups.lua`, `
-local tokens = {}
-local i = 0
-function init(args) for line in io.lines(args[1]) do tokens[#tokens + 1] = line end end
-function request()
-  i = i + 1
-  return wrk.format("POST", "/signups/confirm", { ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "turnout_csrf=${csrf}" }, "csrf=${csrf}&token=" .. tokens[i])
-end`);
   const wrk = (url, script, args) => {
     const out = execFileSync('wrk', ['-t1', `-c${CONNS}`, `-d${SECONDS}s`, '--latency', '-s', script, url, '--', ...args],
       { encoding: 'utf8' });
@@ -65,9 +56,9 @@ end`);
       p99: /\s99%\s+(\S+)/.exec(out)[1], bad: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' };
   };
   const going = () => Number(c.sql(`SELECT count(*) FROM signups WHERE slot_id = ${slot}`));
-  const s1 = wrk(node, `${OUT}/pg-signups.lua`, [`${OUT}/pg-tokens-1.txt`]);
+  const s1 = wrk(node, 'bench/signups.lua', [`${OUT}/pg-tokens-1.txt`, csrf]);
   const stored1 = going();
-  const s3 = wrk(c.url, `${OUT}/pg-signups.lua`, [`${OUT}/pg-tokens-3.txt`]);
+  const s3 = wrk(c.url, 'bench/signups.lua', [`${OUT}/pg-tokens-3.txt`, csrf]);
   const stored3 = going() - stored1;
 
   // phone banking: 1,000 callers at once on 200,000 voters

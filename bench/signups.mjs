@@ -35,17 +35,8 @@ writeFileSync(`${OUT}/tokens.txt`, tokens.slice(0, 100000).join('\n'));
 const srv = await startServer({ db, env: { TURNOUT_RATE_SIGNIN_IP: '100000000/100000000',
   TURNOUT_RATE_TOKEN_IP: '100000000/100000000' } });
 const csrf = 'B'.repeat(43);
-writeFileSync(`${OUT}/signups.lua`, `
-local tokens = {}
-local i = 0
-function init(args) for line in io.lines(args[1]) do tokens[#tokens + 1] = line end end
-function request()
-  i = i + 1
-  return wrk.format("POST", "/signups/confirm", { ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "turnout_csrf=${csrf}" }, "csrf=${csrf}&token=" .. tokens[i])
-end`);
-const out = execFileSync('wrk', ['-t1', '-c128', `-d${SECONDS}s`, '--latency', '-s', `${OUT}/signups.lua`, srv.url,
-  '--', `${OUT}/tokens.txt`], { encoding: 'utf8' });
+const out = execFileSync('wrk', ['-t1', '-c128', `-d${SECONDS}s`, '--latency', '-s', 'bench/signups.lua', srv.url,
+  '--', `${OUT}/tokens.txt`, csrf], { encoding: 'utf8' });
 const rps = Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]));
 const p99 = /\s99%\s+(\S+)/.exec(out)[1];
 const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
