@@ -238,14 +238,14 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "turnout serve: %s\n", err);
 		return 1;
 	}
-	/* the key every node seals search links with */
+	/* the key every node seals search links with; a database that cannot
+	 * store one yet (read-only) gets this process's own */
 	unsigned char key[SECRET_BYTES];
 	struct db *kdb = app_db(&app);
 	if (!kdb || secret_get(kdb, "search links", key)) {
-		fprintf(stderr, "turnout serve: the search-link key: %s\n",
-			kdb ? db_errmsg(kdb) : "no database");
-		app_release(&app);
-		return 1;
+		log_error("the search-link key cannot be stored (%s): links open on this node only",
+			  kdb ? db_errmsg(kdb) : "no database");
+		randombytes_buf(key, sizeof(key));
 	}
 	recall_init(key);
 	sodium_memzero(key, sizeof(key));
