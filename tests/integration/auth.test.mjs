@@ -201,7 +201,7 @@ test('per-address limits count the client a trusted proxy names, and ignore the 
     await behind.stop();
     await open.stop();
   }
-  assert.equal(run(['serve', '--port', '0', '--db', db], { env: { ...process.env, TURNOUT_TRUSTED_PROXY: 'balancer' } }).status, 2);
+  assert.equal(run(['serve', '--port', '0', '--db', db], { env: { ...process.env, TURNOUT_TRUSTED_PROXY: 'balancer' }, timeout: 10000 }).status, 2);
 });
 
 test('rate limits on link sending answer 429 with Retry-After', async () => {
