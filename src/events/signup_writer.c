@@ -5,17 +5,26 @@
 
 
 /*
- * The slot and its session's row, held until the batch commits: a
- * cancellation, a move or another node's sign-up to it waits, or this
- * waits for theirs and then reads what they did (PostgreSQL re-reads rows
- * it locks after waiting for them).  SQLite's one writer gives the same
- * order by itself.
+ * The slot's session row, held until the batch commits: a cancellation, a
+ * move or another node's sign-up to it waits, or this waits for theirs and
+ * then reads what they did (each statement reads what was committed before
+ * it began).  SQLite's one writer gives the same order by itself.
  */
+static int hold_session(struct db *db, long slot)
+{
+	struct db_stmt *st = db_cached(db, "UPDATE events SET status = status"
+					   " WHERE id = (SELECT event_id FROM slots WHERE id = ?)");
+	db_bind_int(st, 1, slot);
+	return db_done(st);
+}
+
 static int slot_state(struct db *db, long slot, long *capacity, long *going, int *open)
 {
+	if (hold_session(db, slot))
+		return -1;
 	struct db_stmt *st = db_cached(db, "SELECT s.capacity, s.going, e.status = 'published'"
 					   " AND e.awaiting_approval = 0 AND e.draft = 0 AND s.ends_at > ? FROM slots s"
-					   " JOIN events e ON e.id = s.event_id WHERE s.id = ? /*pg: FOR UPDATE */");
+					   " JOIN events e ON e.id = s.event_id WHERE s.id = ?");
 	db_binds(st, 1, DB_INT(time(NULL)), DB_INT(slot));
 	int rc = db_one(st);
 	if (rc == 1) {
