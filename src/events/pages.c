@@ -1582,6 +1582,12 @@ static void edit_event(struct http_request *req, struct http_response *res)
 	}
 	if (!why)
 		why = event_check(&moved, time(NULL), NULL);
+	/* the session and its slots are two reads: another editor's change
+	 * between them reads as a bad move; it is that change */
+	if (why && event_version(db, e.id) != seen) {
+		page_message(req, res, 409, "Changed meanwhile", changed, &w);
+		return;
+	}
 	if (why) {
 		page_message(req, res, 400, "Not changed", why, &w);
 		return;

@@ -327,6 +327,13 @@ int event_release(struct db *db, long event_id, enum event_hold hold)
 	return db_done(st) ? -1 : 1;
 }
 
+long event_version(struct db *db, long event_id)
+{
+	struct db_stmt *st = db_cached(db, "SELECT version FROM events WHERE id = ?");
+	db_bind_int(st, 1, event_id);
+	return (long)db_int_or(st, -1);
+}
+
 int event_move(struct db *db, const struct event *moved, long shift)
 {
 	struct db_stmt *up =

@@ -101,6 +101,8 @@ int event_release(struct db *db, long event_id, enum event_hold hold);
  * online link, in one transaction, if it is still at moved->version: 1, 0
  * when someone changed it meanwhile (nothing written), -1. */
 int event_move(struct db *db, const struct event *moved, long shift);
+/* The session's version now (events change it at each edit), or -1. */
+long event_version(struct db *db, long event_id);
 /* Cancels a published session: 1, 0 when it was not published, -1. */
 int event_cancel(struct db *db, long event_id);
 
